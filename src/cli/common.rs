@@ -1,0 +1,29 @@
+//! Flags shared by several subcommands, and small helpers for writing output.
+
+use std::path::PathBuf;
+
+/// Which rule set to use and how to parameterise it.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RulesArgs {
+    /// Rule-set directory to use instead of the embedded rules
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    /// Override a rule parameter, e.g. `--param lead_time_days=30` (repeatable)
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// Read parameter overrides from a TOML file of `name = value` lines
+    #[arg(long, value_name = "FILE")]
+    pub param_file: Option<PathBuf>,
+}
+
+/// Whether to colour output written to stdout: only on a terminal, never with `NO_COLOR`.
+pub fn stdout_color() -> bool {
+    use std::io::IsTerminal;
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+}
+
+/// Whether to colour output written to stderr.
+pub fn stderr_color() -> bool {
+    use std::io::IsTerminal;
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+}

@@ -1,0 +1,11 @@
+//! `samstyr diff` (not yet built).
+
+use super::Exit;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: &Args) -> Exit {
+    eprintln!("samstyr: `diff` is not built yet");
+    Exit::Invalid
+}

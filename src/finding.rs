@@ -1,0 +1,205 @@
+//! Findings: the plain-data result of evaluating a rule set on one document.
+//!
+//! This is the contract between the evaluator and the renderers. Nothing here knows an output
+//! format, and nothing here knows any particular rule set: rule metadata travels as [`RuleInfo`],
+//! shared by `Arc` so a finding costs no copy of titles or sources. There is deliberately no serde
+//! here: each renderer owns the shape of its format.
+
+use crate::text::Text;
+use jiff::civil::Date;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    Must,
+    Should,
+}
+
+impl Severity {
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Must => "must",
+            Severity::Should => "should",
+        }
+    }
+}
+
+/// A finding's status. The order is the order of urgency used when sorting reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Status {
+    Violated,
+    Pending,
+    Unknown,
+    Met,
+    NotApplicable,
+    NotInForce,
+}
+
+impl Status {
+    pub const ALL: [Status; 6] = [
+        Status::Violated,
+        Status::Pending,
+        Status::Unknown,
+        Status::Met,
+        Status::NotApplicable,
+        Status::NotInForce,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Violated => "violated",
+            Status::Pending => "pending",
+            Status::Unknown => "unknown",
+            Status::Met => "met",
+            Status::NotApplicable => "not_applicable",
+            Status::NotInForce => "not_in_force",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|st| st.name() == s)
+    }
+}
+
+/// Three-valued answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tri {
+    Yes,
+    No,
+    Unknown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleKind {
+    Fact,
+    Obligation,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principle {
+    pub id: String,
+    pub title: Text,
+}
+
+/// Where a rule comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceRef {
+    /// A quote found in a seed document; `line` is 1-based, where the quote starts.
+    Seed {
+        file: String,
+        line: usize,
+        quote: String,
+    },
+    /// A document outside `seeds/`, cited and paraphrased.
+    External {
+        title: String,
+        section: Option<String>,
+        url: Option<String>,
+        paraphrase: Option<Text>,
+    },
+}
+
+/// Everything about a fact or an obligation that does not depend on the document judged.
+#[derive(Debug, Clone)]
+pub struct RuleInfo {
+    pub id: String,
+    pub kind: RuleKind,
+    pub principle: Option<Principle>,
+    /// Obligations only.
+    pub severity: Option<Severity>,
+    pub title: Text,
+    pub remedy: Text,
+    pub sources: Vec<SourceRef>,
+}
+
+/// A value read from the document (or derived), as shown in evidence.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shown {
+    /// The field is not stated.
+    Absent,
+    Null,
+    Bool(bool),
+    Number(f64),
+    Str(String),
+    Date(Date),
+    /// A list, by its length.
+    List(usize),
+    Object,
+}
+
+/// A value that decided a finding: where it is in the document and what it was.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evidence {
+    /// JSON pointer into the document (`/involvement/0/date`).
+    pub pointer: String,
+    /// Byte offset in the source of the value (or of the object that should hold an absent field);
+    /// `u32::MAX` when it has no place in the source.
+    pub at: u32,
+    pub value: Shown,
+}
+
+/// The item a per-item obligation was evaluated for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub index: usize,
+    pub pointer: String,
+    pub at: u32,
+    /// A human label for the item (its `name` or similar), if the rule names one.
+    pub label: Option<String>,
+}
+
+/// Why a rule was not in force on the reference date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Validity {
+    pub on: Date,
+    pub from: Option<Date>,
+    /// Exclusive end.
+    pub until: Option<Date>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub rule: Arc<RuleInfo>,
+    pub status: Status,
+    pub item: Option<Item>,
+    pub deadline: Option<Date>,
+    /// The rendered message; empty when messages were not requested.
+    pub message: Text,
+    pub evidence: Vec<Evidence>,
+    /// Fields to provide to decide an `unknown` finding: exactly those whose absence mattered.
+    pub missing: Vec<Evidence>,
+    pub validity: Option<Validity>,
+}
+
+/// The value of a fact for one document.
+#[derive(Debug, Clone)]
+pub struct FactValue {
+    pub fact: Arc<RuleInfo>,
+    /// `Shown::Absent` when the fact is unknown.
+    pub value: Shown,
+    pub missing: Vec<Evidence>,
+}
+
+/// The one answer a rule set puts first for every document (for samstyring: must KS be consulted).
+#[derive(Debug, Clone)]
+pub struct Headline {
+    /// The report key, e.g. `consultation_required`.
+    pub key: String,
+    pub title: Text,
+    pub value: Tri,
+    /// The facts the headline depends on, with their values.
+    pub because: Vec<FactValue>,
+}
+
+/// All findings for one document.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    /// The document's key (its `id`).
+    pub key: String,
+    pub as_of: Date,
+    /// The date rules are judged at (for samstyring: the first decision, else as-of).
+    pub reference_date: Date,
+    pub headline: Option<Headline>,
+    pub facts: Vec<FactValue>,
+    pub findings: Vec<Finding>,
+}

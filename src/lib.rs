@@ -1,0 +1,22 @@
+//! samstyr: a rules engine that judges documents against a rule set kept as data.
+//!
+//! The pipeline, one way: source text → [`json`] (spanned parse) → [`schema`] (validated
+//! [`value::Node`] tree) → [`rules`] (rule files loaded, checked and compiled) → [`eval`] (findings as
+//! plain data, [`finding`]) → [`report`] (renderers). [`cli`] and [`input`] are the only places that
+//! touch the file system. Nothing under `src/` knows any particular rule set.
+
+pub mod catalog;
+pub mod cli;
+pub mod diag;
+pub mod eval;
+pub mod expr;
+pub mod files;
+pub mod finding;
+pub mod input;
+pub mod json;
+pub mod report;
+pub mod rules;
+pub mod schema;
+pub mod source;
+pub mod text;
+pub mod value;

@@ -1,0 +1,176 @@
+//! Source texts and byte spans: the one place that turns byte offsets into line and column.
+//!
+//! Every file samstyr reads (initiatives, rule files, seeds) is held as a [`SourceFile`] so that any
+//! later stage can point back at the exact place a problem or finding comes from.
+
+use std::sync::Arc;
+
+/// A half-open byte range `start..end` into a [`SourceFile`]'s text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        // INVARIANT: inputs are capped far below 4 GiB by the size limits, so offsets fit in u32.
+        Span {
+            start: start.min(u32::MAX as usize) as u32,
+            end: end.min(u32::MAX as usize) as u32,
+        }
+    }
+
+    pub fn at(offset: usize) -> Self {
+        Span::new(offset, offset)
+    }
+
+    pub fn len(&self) -> usize {
+        (self.end.saturating_sub(self.start)) as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// A named text, cheap to clone and share between threads.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    name: String,
+    text: String,
+    /// Line number of the text's first line in the file it was cut from (1 for a whole file; N
+    /// for line N of a JSONL file), so positions are reported as the user sees them.
+    first_line: usize,
+    /// Byte offset of the start of every line, computed once.
+    line_starts: Vec<u32>,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        Self::with_first_line(name, text, 1)
+    }
+
+    /// A text that starts at line `first_line` of the named file (one line of a JSONL file).
+    pub fn with_first_line(
+        name: impl Into<String>,
+        text: impl Into<String>,
+        first_line: usize,
+    ) -> Self {
+        let text = text.into();
+        let mut line_starts = vec![0u32];
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                line_starts.push((i + 1).min(u32::MAX as usize) as u32);
+            }
+        }
+        SourceFile {
+            inner: Arc::new(Inner {
+                name: name.into(),
+                text,
+                first_line: first_line.max(1),
+                line_starts,
+            }),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.inner.name
+    }
+
+    pub fn text(&self) -> &str {
+        &self.inner.text
+    }
+
+    /// 1-based line and 1-based column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: u32) -> (usize, usize) {
+        let starts = &self.inner.line_starts;
+        let line = match starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let start = starts.get(line).copied().unwrap_or(0) as usize;
+        let end = (offset as usize).min(self.inner.text.len());
+        let col = self
+            .inner
+            .text
+            .get(start..end)
+            .map(|s| s.chars().count())
+            .unwrap_or(end.saturating_sub(start));
+        (line + self.inner.first_line, col + 1)
+    }
+
+    /// The file line of the text's first line.
+    pub fn first_line(&self) -> usize {
+        self.inner.first_line
+    }
+
+    /// The text of file line `line` (as numbered by [`SourceFile::line_col`]), without its line end.
+    pub fn line_text(&self, line: usize) -> Option<&str> {
+        let starts = &self.inner.line_starts;
+        let idx = line.checked_sub(self.inner.first_line)?;
+        let start = *starts.get(idx)? as usize;
+        let end = starts
+            .get(idx + 1)
+            .map(|&e| e as usize)
+            .unwrap_or(self.inner.text.len());
+        let s = self.inner.text.get(start..end)?;
+        Some(s.trim_end_matches(['\n', '\r']))
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.inner.line_starts.len()
+    }
+
+    /// Whether two handles share the same underlying file.
+    pub fn same(&self, other: &SourceFile) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+}
+
+impl miette::SourceCode for SourceFile {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let inner = self
+            .inner
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.inner.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_from_one() {
+        let f = SourceFile::new("a.json", "{\n  \"å\": 1\n}");
+        assert_eq!(f.line_col(0), (1, 1));
+        assert_eq!(f.line_col(2), (2, 1));
+        // `1` follows seven characters: two spaces, a quoted two-byte letter, a colon, a space.
+        let one = f.text().find('1').map(|o| o as u32).unwrap_or(0);
+        assert_eq!(f.line_col(one), (2, 8));
+        assert_eq!(f.line_text(2), Some("  \"å\": 1"));
+    }
+}

@@ -1,0 +1,1 @@
+//! Reading and validating initiative files: the `validate` and `schema` commands.

@@ -1,0 +1,3 @@
+//! All integration tests, built as one binary. One module per area.
+
+mod input;
