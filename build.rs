@@ -47,9 +47,14 @@ fn main() {
     println!("cargo::rerun-if-changed=rules");
     println!("cargo::rerun-if-changed=seeds");
     // Rule tests and their inputs stay on disk: they are for `rules test`, not for checking.
+    // The generator profile is embedded apart: it is not part of the rules.
     let code = table("RULE_FILES", &rules, &|p: &Path| {
         let rel = p.strip_prefix(&rules).unwrap_or(p);
-        !rel.starts_with("tests") && p.extension().is_some_and(|e| e == "toml")
+        !rel.starts_with("tests")
+            && !rel.starts_with("generator")
+            && p.extension().is_some_and(|e| e == "toml")
+    }) + &table("GENERATOR_FILES", &rules.join("generator"), &|p: &Path| {
+        p.extension().is_some_and(|e| e == "toml")
     }) + &table("SEED_FILES", &seeds, &|p: &Path| {
         p.extension().is_some_and(|e| e == "txt")
     });

@@ -19,6 +19,8 @@ pub struct RuleFiles {
     pub dir: Option<PathBuf>,
     pub files: Vec<SourceFile>,
     pub seeds: Vec<SourceFile>,
+    /// Profiles for `samstyr gen` (`generator/*.toml`): data about realistic documents, not rules.
+    pub generator: Vec<SourceFile>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -53,31 +55,40 @@ impl RuleFiles {
             .iter()
             .map(|(name, text)| SourceFile::new(*name, *text))
             .collect();
+        let generator = embedded::GENERATOR_FILES
+            .iter()
+            .map(|(name, text)| SourceFile::new(format!("rules/generator/{name}"), *text))
+            .collect();
         RuleFiles {
             origin: "embedded".into(),
             dir: None,
             files,
             seeds,
+            generator,
         }
     }
 
-    /// Every `.toml` file under `dir` except `tests/`, sorted by path. Seeds come from the
-    /// directory named by `seeds_dir` (relative to `dir`), default `../seeds` then `seeds`.
+    /// Every `.toml` file under `dir` except `tests/` and `generator/`, sorted by path. Seeds come from the
+    /// directory `seeds/` inside `dir`, else `../seeds` beside it.
     pub fn from_dir(dir: &Path) -> Result<Self, FilesError> {
         let mut paths = Vec::new();
         walk(dir, dir, &mut paths)?;
-        paths.retain(|p| {
-            let rel = p.strip_prefix(dir).unwrap_or(p);
-            !rel.starts_with("tests") && p.extension().is_some_and(|e| e == "toml")
-        });
+        paths.retain(|p| p.extension().is_some_and(|e| e == "toml"));
         paths.sort();
         let mut files = Vec::new();
+        let mut generator = Vec::new();
         for p in paths {
-            let text = read(&p)?;
-            files.push(SourceFile::new(
-                p.to_string_lossy().replace('\\', "/"),
-                text,
-            ));
+            let rel = p.strip_prefix(dir).unwrap_or(&p);
+            if rel.starts_with("tests") {
+                continue;
+            }
+            let is_generator = rel.starts_with("generator");
+            let file = SourceFile::new(p.to_string_lossy().replace('\\', "/"), read(&p)?);
+            if is_generator {
+                generator.push(file);
+            } else {
+                files.push(file);
+            }
         }
         let mut seeds = Vec::new();
         let seed_dir = [dir.join("seeds"), dir.join("../seeds")]
@@ -101,6 +112,7 @@ impl RuleFiles {
             dir: Some(dir.to_path_buf()),
             files,
             seeds,
+            generator,
         })
     }
 
