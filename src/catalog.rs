@@ -72,3 +72,332 @@ impl Table {
         self.rows.iter().map(|r| r.key.as_str())
     }
 }
+
+/// Reads the `[catalog.NAME]` tables of the given files (`catalog.toml`, `catalog/*.toml`).
+/// Column types are inferred from the values; every problem in every file is reported.
+pub fn load(files: &[crate::source::SourceFile]) -> Result<Catalog, crate::diag::Diagnostics> {
+    let mut catalog = Catalog::default();
+    let mut diags = crate::diag::Diagnostics::new();
+    // Where each table was declared, for duplicate-table messages.
+    let mut origins: Vec<String> = Vec::new();
+    for file in files {
+        let mut t = crate::schema::Toml::new(file);
+        if let Some(doc) = t.parse(file.text()) {
+            load_file(&mut t, &doc, &mut catalog, &mut origins);
+        }
+        diags.extend(t.diags);
+    }
+    diags.into_result(catalog)
+}
+
+const TABLE_KEYS: &[&str] = &["key", "title", "note", "rows"];
+
+fn load_file(
+    t: &mut crate::schema::Toml<'_>,
+    doc: &toml::de::DeTable<'_>,
+    catalog: &mut Catalog,
+    origins: &mut Vec<String>,
+) {
+    use crate::schema::{TomlProblem, toml_span};
+    let file_name = t.file.name().to_string();
+    t.check_keys(doc, &["catalog"], &format!("`{file_name}`"));
+    let Some(cv) = doc.get("catalog") else { return };
+    let Some(tables) = t.table("catalog", cv) else {
+        return;
+    };
+    for (k, tv) in crate::schema::Toml::entries(tables) {
+        let name: &str = k.get_ref();
+        let place = format!("`[catalog.{name}]`");
+        let Some(tt) = t.table(name, tv) else {
+            continue;
+        };
+        if let Some(i) = catalog.tables.iter().position(|x| x.name == name) {
+            let first = origins.get(i).cloned().unwrap_or_default();
+            t.push(
+                &TomlProblem::DuplicateTable {
+                    name: name.into(),
+                    first,
+                },
+                toml_span(k.span()),
+            );
+            continue;
+        }
+        t.check_keys(tt, TABLE_KEYS, &place);
+        let at = toml_span(tv.span());
+        let key = match tt.get("key") {
+            Some(v) => t.str("key", v).map(String::from),
+            None => {
+                t.missing("key", &place, toml_span(k.span()));
+                None
+            }
+        };
+        let title = match tt.get("title") {
+            Some(v) => t.text("title", v),
+            None => {
+                t.missing("title", &place, toml_span(k.span()));
+                None
+            }
+        };
+        let note = match tt.get("note") {
+            Some(v) => t.text("note", v).unwrap_or_default(),
+            None => Text::default(),
+        };
+        let Some(rows_v) = tt.get("rows") else {
+            t.missing("rows", &place, toml_span(k.span()));
+            continue;
+        };
+        let toml::de::DeValue::Array(rows) = rows_v.get_ref() else {
+            t.wrong_type("rows", "an array of tables `[[catalog.NAME.rows]]`", rows_v);
+            continue;
+        };
+        let Some(key) = key else { continue };
+        let mut columns: Vec<Column> = Vec::new();
+        // (column index, value) per row, in written order.
+        let mut cells: Vec<(Span, Vec<(usize, crate::value::Node)>)> = Vec::new();
+        for row_v in rows.iter() {
+            let Some(row) = t.table("rows", row_v) else {
+                continue;
+            };
+            let row_span = toml_span(row_v.span());
+            let mut vals = Vec::new();
+            for (ck, cv) in crate::schema::Toml::entries(row) {
+                let cname: &str = ck.get_ref();
+                let Some((ty, value)) = cell(t, cname, cv) else {
+                    continue;
+                };
+                let ci = match columns.iter().position(|c| c.name == cname) {
+                    Some(ci) => {
+                        let want = columns.get(ci).map(|c| c.ty).unwrap_or(ty);
+                        if want != ty {
+                            t.push(
+                                &TomlProblem::ColumnType {
+                                    column: cname.into(),
+                                    expected: column_type_name(want),
+                                    found: column_type_name(ty),
+                                },
+                                toml_span(cv.span()),
+                            );
+                            continue;
+                        }
+                        ci
+                    }
+                    None => {
+                        columns.push(Column {
+                            name: cname.into(),
+                            ty,
+                        });
+                        columns.len() - 1
+                    }
+                };
+                let at = cv.span().start as u32;
+                vals.push((ci, crate::value::Node::new(at, value)));
+            }
+            cells.push((row_span, vals));
+        }
+        let key_col = columns.iter().position(|c| c.name == key);
+        match key_col.map(|i| columns.get(i).map(|c| c.ty)) {
+            Some(Some(ColumnType::String)) => {}
+            Some(_) => {
+                t.push(
+                    &TomlProblem::InvalidValue {
+                        key: "key".into(),
+                        reason: format!("the key column `{key}` must hold strings"),
+                    },
+                    at,
+                );
+                continue;
+            }
+            None if cells.is_empty() => {}
+            None => {
+                t.push(
+                    &TomlProblem::InvalidValue {
+                        key: "key".into(),
+                        reason: format!("no row has the key column `{key}`"),
+                    },
+                    at,
+                );
+                continue;
+            }
+        }
+        let mut out_rows: Vec<Row> = Vec::new();
+        for (row_span, vals) in cells {
+            let mut slots: Vec<Option<crate::value::Node>> = vec![None; columns.len()];
+            for (ci, node) in vals {
+                if let Some(s) = slots.get_mut(ci) {
+                    *s = Some(node);
+                }
+            }
+            let row_key = key_col
+                .and_then(|i| slots.get(i))
+                .and_then(|s| s.as_ref())
+                .and_then(|n| n.value.as_str())
+                .map(String::from);
+            let Some(row_key) = row_key else {
+                t.missing(&key, &format!("a row of {place}"), row_span);
+                continue;
+            };
+            if let Some(first) = out_rows.iter().find(|r| r.key == row_key) {
+                let first_line = t.file.line_col(first.span.start).0;
+                let at = key_col
+                    .and_then(|i| slots.get(i))
+                    .and_then(|s| s.as_ref())
+                    .map(|n| Span::new(n.at as usize, n.at as usize + row_key.len() + 2))
+                    .unwrap_or(row_span);
+                t.push(
+                    &TomlProblem::DuplicateRow {
+                        table: name.into(),
+                        key: row_key,
+                        first_line,
+                    },
+                    at,
+                );
+                continue;
+            }
+            out_rows.push(Row {
+                key: row_key,
+                node: crate::value::Node::new(
+                    row_span.start,
+                    crate::value::Value::Object(slots.into_boxed_slice()),
+                ),
+                span: row_span,
+            });
+        }
+        catalog.tables.push(Table {
+            name: name.into(),
+            key,
+            title: title.unwrap_or_default(),
+            note,
+            columns,
+            rows: out_rows,
+        });
+        origins.push(file_name.clone());
+    }
+}
+
+fn column_type_name(t: ColumnType) -> &'static str {
+    match t {
+        ColumnType::String => "strings",
+        ColumnType::Number => "numbers",
+        ColumnType::Bool => "booleans",
+        ColumnType::Date => "dates",
+        ColumnType::StringList => "lists of strings",
+    }
+}
+
+/// One cell's type and value; unsupported values are reported and give `None`.
+fn cell(
+    t: &mut crate::schema::Toml<'_>,
+    name: &str,
+    v: &toml::Spanned<toml::de::DeValue<'_>>,
+) -> Option<(ColumnType, crate::value::Value)> {
+    use crate::value::{Node, Value};
+    use toml::de::DeValue;
+    match v.get_ref() {
+        DeValue::String(s) => Some((ColumnType::String, Value::Str(s.as_ref().into()))),
+        DeValue::Integer(_) | DeValue::Float(_) => t
+            .number(name, v)
+            .map(|n| (ColumnType::Number, Value::Number(n))),
+        DeValue::Boolean(b) => Some((ColumnType::Bool, Value::Bool(*b))),
+        DeValue::Datetime(dt) => match (dt.date, dt.time, dt.offset) {
+            (Some(d), None, None) => {
+                match jiff::civil::Date::new(d.year as i16, d.month as i8, d.day as i8) {
+                    Ok(date) => Some((ColumnType::Date, Value::Date(date))),
+                    Err(_) => {
+                        t.wrong_type(name, "a date `YYYY-MM-DD`", v);
+                        None
+                    }
+                }
+            }
+            _ => {
+                t.wrong_type(name, "a date `YYYY-MM-DD` without a time", v);
+                None
+            }
+        },
+        DeValue::Array(items) => {
+            let mut out = Vec::new();
+            for item in items.iter() {
+                let s = t.str(name, item)?;
+                out.push(Node::new(item.span().start as u32, Value::Str(s.into())));
+            }
+            Some((ColumnType::StringList, Value::List(out.into_boxed_slice())))
+        }
+        DeValue::Table(_) => {
+            t.wrong_type(
+                name,
+                "a string, number, boolean, date or list of strings",
+                v,
+            );
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+
+    const CAT: &str = r#"
+[catalog.agreements]
+key = "id"
+title = { nb = "Avtaler", en = "Agreements" }
+
+[[catalog.agreements.rows]]
+id = "a-2020"
+signed = 2020-09-14
+notice_months = 3
+extendable = true
+parties = ["KMD", "KS"]
+
+[[catalog.agreements.rows]]
+id = "b-2019"
+signed = 2019-01-01
+"#;
+
+    #[test]
+    fn infers_columns_and_keeps_absent_cells_absent() {
+        let c = load(&[SourceFile::new("catalog.toml", CAT)]).unwrap();
+        let t = c.table("agreements").unwrap();
+        let cols: Vec<_> = t.columns.iter().map(|c| (c.name.as_str(), c.ty)).collect();
+        assert_eq!(
+            cols,
+            [
+                ("id", ColumnType::String),
+                ("signed", ColumnType::Date),
+                ("notice_months", ColumnType::Number),
+                ("extendable", ColumnType::Bool),
+                ("parties", ColumnType::StringList),
+            ]
+        );
+        let b = t.row("b-2019").unwrap();
+        let slots = b.node.value.as_object().unwrap();
+        assert!(slots[2].is_none());
+        assert_eq!(
+            slots[1]
+                .as_ref()
+                .unwrap()
+                .value
+                .as_date()
+                .unwrap()
+                .to_string(),
+            "2019-01-01"
+        );
+    }
+
+    #[test]
+    fn reports_duplicates_and_type_clashes() {
+        let bad = CAT
+            .replace("id = \"b-2019\"", "id = \"a-2020\"")
+            .replace("signed = 2019-01-01", "signed = \"2019\"");
+        let d = load(&[SourceFile::new("catalog.toml", &bad)]).unwrap_err();
+        let codes: Vec<_> = d.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["catalog::column-type", "catalog::duplicate-key"]);
+        assert!(d.0[1].help.as_deref().unwrap().contains("line 6"));
+        let twice = load(&[
+            SourceFile::new("a.toml", CAT),
+            SourceFile::new("b.toml", CAT),
+        ])
+        .unwrap_err();
+        assert_eq!(twice.0[0].code, "catalog::duplicate-table");
+    }
+}

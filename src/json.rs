@@ -1,1 +1,1103 @@
-//! (not yet built)
+//! A strict RFC 8259 JSON reader that keeps byte positions, with limits instead of crashes.
+//!
+//! Two ways in, one lexer: [`Reader`] is a pull parser (read a string, open an object, ask for
+//! the next key, skip a value) that the input validator drives directly, so a document goes from
+//! text to a validated value tree in one pass without an intermediate tree; [`parse`] builds a
+//! generic spanned tree ([`Json`]) on top of the same reader, for tools and tests.
+//!
+//! **Invariant:** no input can make this module panic or recurse deeper than
+//! [`Limits::max_depth`]; every rejection is a [`JsonError`] with a byte span.
+//! Strings borrow from the input unless they contain escapes.
+
+use crate::diag::{Diagnostic, Problem};
+use crate::source::{SourceFile, Span};
+use std::borrow::Cow;
+
+/// Bounds on what the reader accepts, so that hostile input costs bounded time and memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Maximum size of the whole text in bytes.
+    pub max_bytes: usize,
+    /// Maximum nesting of objects and arrays.
+    pub max_depth: usize,
+    /// Maximum length of one string (key or value) in bytes, as written.
+    pub max_string: usize,
+    /// Maximum number of members of one object or items of one array.
+    pub max_items: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_bytes: 10 * 1024 * 1024,
+            max_depth: 64,
+            max_string: 1024 * 1024,
+            max_items: 100_000,
+        }
+    }
+}
+
+/// What went wrong, without where (see [`JsonError`]).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum JsonErrorKind {
+    #[error("empty document")]
+    Empty,
+    #[error("unexpected end of input, expected {expected}")]
+    UnexpectedEnd { expected: &'static str },
+    #[error("unexpected {found}, expected {expected}")]
+    Unexpected {
+        found: String,
+        expected: &'static str,
+    },
+    #[error("trailing comma before `{close}`")]
+    TrailingComma { close: char },
+    #[error("unexpected {found} after the end of the document")]
+    TrailingContent { found: String },
+    #[error("invalid number `{text}`")]
+    InvalidNumber { text: String },
+    #[error("number `{text}` is out of range")]
+    NumberOutOfRange { text: String },
+    #[error("invalid escape `{text}` in string")]
+    InvalidEscape { text: String },
+    #[error("unpaired surrogate `{text}` in string")]
+    LoneSurrogate { text: String },
+    #[error("unescaped control character {found} in string")]
+    ControlCharacter { found: String },
+    #[error("unterminated string")]
+    UnterminatedString,
+    #[error("nesting deeper than {max} levels")]
+    TooDeep { max: usize },
+    #[error("document of {size} bytes is larger than the limit of {max} bytes")]
+    TooLarge { size: usize, max: usize },
+    #[error("string longer than the limit of {max} bytes")]
+    StringTooLong { max: usize },
+    #[error("more than {max} items in one object or list")]
+    TooManyItems { max: usize },
+    #[error("duplicate key `{key}`")]
+    DuplicateKey { key: String, first: Span },
+}
+
+impl Problem for JsonErrorKind {
+    fn code(&self) -> &'static str {
+        match self {
+            JsonErrorKind::Empty => "json::empty",
+            JsonErrorKind::UnexpectedEnd { .. } => "json::truncated",
+            JsonErrorKind::Unexpected { .. } => "json::syntax",
+            JsonErrorKind::TrailingComma { .. } => "json::trailing-comma",
+            JsonErrorKind::TrailingContent { .. } => "json::trailing-content",
+            JsonErrorKind::InvalidNumber { .. } => "json::number",
+            JsonErrorKind::NumberOutOfRange { .. } => "json::number-range",
+            JsonErrorKind::InvalidEscape { .. } => "json::escape",
+            JsonErrorKind::LoneSurrogate { .. } => "json::surrogate",
+            JsonErrorKind::ControlCharacter { .. } => "json::control-character",
+            JsonErrorKind::UnterminatedString => "json::unterminated-string",
+            JsonErrorKind::TooDeep { .. } => "json::too-deep",
+            JsonErrorKind::TooLarge { .. } => "json::too-large",
+            JsonErrorKind::StringTooLong { .. } => "json::string-too-long",
+            JsonErrorKind::TooManyItems { .. } => "json::too-many-items",
+            JsonErrorKind::DuplicateKey { .. } => "json::duplicate-key",
+        }
+    }
+
+    fn help(&self) -> Option<String> {
+        Some(match self {
+            JsonErrorKind::Empty => "a document is one JSON object: `{ … }`".into(),
+            JsonErrorKind::UnexpectedEnd { .. } => {
+                "the text is cut short: check that every string, `{` and `[` is closed".into()
+            }
+            JsonErrorKind::Unexpected { .. } => {
+                "JSON needs double-quoted keys and strings, `,` between members and `:` after keys"
+                    .into()
+            }
+            JsonErrorKind::TrailingComma { .. } => {
+                "JSON allows no comma after the last item; remove it".into()
+            }
+            JsonErrorKind::TrailingContent { .. } => {
+                "a `.json` file holds one document; for one document per line use `.jsonl`".into()
+            }
+            JsonErrorKind::InvalidNumber { .. } => {
+                "JSON numbers have no leading zeros, no `+` sign and digits on both sides of `.`"
+                    .into()
+            }
+            JsonErrorKind::NumberOutOfRange { .. } => {
+                "the number does not fit a 64-bit float".into()
+            }
+            JsonErrorKind::InvalidEscape { .. } => {
+                "valid escapes are `\\\"`, `\\\\`, `\\/`, `\\b`, `\\f`, `\\n`, `\\r`, `\\t` and `\\uXXXX`"
+                    .into()
+            }
+            JsonErrorKind::LoneSurrogate { .. } => {
+                "a `\\uD800`–`\\uDBFF` escape must be followed by a `\\uDC00`–`\\uDFFF` escape".into()
+            }
+            JsonErrorKind::ControlCharacter { .. } => {
+                "write line breaks and tabs inside strings as `\\n` and `\\t`".into()
+            }
+            JsonErrorKind::UnterminatedString => "close the string with `\"`".into(),
+            JsonErrorKind::TooDeep { .. } => {
+                "no valid document nests this deep; check for runaway brackets".into()
+            }
+            JsonErrorKind::TooLarge { .. } => {
+                "split the input into several files, or one document per line in a `.jsonl` file"
+                    .into()
+            }
+            JsonErrorKind::StringTooLong { .. } => "shorten the text".into(),
+            JsonErrorKind::TooManyItems { .. } => "split the document".into(),
+            JsonErrorKind::DuplicateKey { .. } => {
+                "a key may appear only once in an object; remove one of them".into()
+            }
+        })
+    }
+}
+
+/// A rejection with the byte span it concerns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonError {
+    pub kind: JsonErrorKind,
+    pub span: Span,
+}
+
+impl JsonError {
+    fn new(kind: JsonErrorKind, start: usize, end: usize) -> Self {
+        JsonError {
+            kind,
+            span: Span::new(start, end),
+        }
+    }
+
+    /// The error as a diagnostic in `file` (which must hold the text that was read).
+    pub fn diagnostic(&self, file: &SourceFile) -> Diagnostic {
+        let mut d = Diagnostic::at(&self.kind, file, self.span);
+        if let JsonErrorKind::DuplicateKey { first, .. } = &self.kind {
+            let (line, col) = file.line_col(first.start);
+            d.help = Some(format!(
+                "first given at line {line}, column {col}; a key may appear only once in an object"
+            ));
+        }
+        d
+    }
+}
+
+/// The kind of the next value, seen from its first character.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Null,
+    Bool,
+    Number,
+    String,
+    Array,
+    Object,
+}
+
+impl Kind {
+    /// `a string`, `an object`, … for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Kind::Null => "`null`",
+            Kind::Bool => "`true` or `false`",
+            Kind::Number => "a number",
+            Kind::String => "a string",
+            Kind::Array => "a list",
+            Kind::Object => "an object",
+        }
+    }
+}
+
+/// Per-container state of a [`Reader`]: whether a separator is due, and how many items so far.
+#[derive(Debug, Default)]
+pub struct Cursor {
+    count: usize,
+}
+
+/// A pull parser over one JSON text.
+pub struct Reader<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    depth: usize,
+    limits: Limits,
+}
+
+const EXPECT_VALUE: &str = "a value (object, list, string, number, `true`, `false` or `null`)";
+
+impl<'a> Reader<'a> {
+    /// A reader at the start of `text`, past a UTF-8 byte order mark if there is one.
+    pub fn new(text: &'a str, limits: Limits) -> Result<Self, JsonError> {
+        if text.len() > limits.max_bytes {
+            return Err(JsonError::new(
+                JsonErrorKind::TooLarge {
+                    size: text.len(),
+                    max: limits.max_bytes,
+                },
+                0,
+                0,
+            ));
+        }
+        let pos = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        let mut r = Reader {
+            text,
+            bytes: text.as_bytes(),
+            pos,
+            depth: 0,
+            limits,
+        };
+        r.skip_ws();
+        if r.pos >= r.bytes.len() {
+            return Err(JsonError::new(JsonErrorKind::Empty, 0, 0));
+        }
+        Ok(r)
+    }
+
+    /// Byte offset of the next unread character.
+    pub fn pos(&self) -> usize {
+        self.pos
+    }
+
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(&b) = self.bytes.get(self.pos) {
+            if matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+    }
+
+    /// The character at `pos` as shown in messages: `` `x` `` or "end of input".
+    fn found_at(&self, pos: usize) -> (String, usize) {
+        match self.text.get(pos..).and_then(|s| s.chars().next()) {
+            Some(c) if c.is_control() => (format!("character U+{:04X}", c as u32), c.len_utf8()),
+            Some(c) => (format!("`{c}`"), c.len_utf8()),
+            None => ("end of input".into(), 0),
+        }
+    }
+
+    fn unexpected(&self, expected: &'static str) -> JsonError {
+        if self.pos >= self.bytes.len() {
+            return JsonError::new(
+                JsonErrorKind::UnexpectedEnd { expected },
+                self.pos,
+                self.pos,
+            );
+        }
+        let (found, len) = self.found_at(self.pos);
+        JsonError::new(
+            JsonErrorKind::Unexpected { found, expected },
+            self.pos,
+            self.pos + len,
+        )
+    }
+
+    /// Skips whitespace and tells what kind of value comes next.
+    pub fn peek(&mut self) -> Result<Kind, JsonError> {
+        self.skip_ws();
+        match self.bytes.get(self.pos) {
+            Some(b'{') => Ok(Kind::Object),
+            Some(b'[') => Ok(Kind::Array),
+            Some(b'"') => Ok(Kind::String),
+            Some(b't' | b'f') => Ok(Kind::Bool),
+            Some(b'n') => Ok(Kind::Null),
+            Some(b'-' | b'0'..=b'9') => Ok(Kind::Number),
+            _ => Err(self.unexpected(EXPECT_VALUE)),
+        }
+    }
+
+    fn literal(&mut self, word: &'static str) -> Result<(), JsonError> {
+        let end = self.pos + word.len();
+        if self.bytes.get(self.pos..end) == Some(word.as_bytes()) {
+            self.pos = end;
+            Ok(())
+        } else {
+            Err(self.unexpected(EXPECT_VALUE))
+        }
+    }
+
+    pub fn read_null(&mut self) -> Result<(), JsonError> {
+        self.skip_ws();
+        self.literal("null")
+    }
+
+    pub fn read_bool(&mut self) -> Result<bool, JsonError> {
+        self.skip_ws();
+        if self.bytes.get(self.pos) == Some(&b't') {
+            self.literal("true").map(|_| true)
+        } else {
+            self.literal("false").map(|_| false)
+        }
+    }
+
+    /// Reads a number; the second value is its text as written.
+    pub fn read_number(&mut self) -> Result<(f64, &'a str), JsonError> {
+        self.skip_ws();
+        let start = self.pos;
+        let b = self.bytes;
+        let mut i = start;
+        let mut simple = true;
+        if b.get(i) == Some(&b'-') {
+            i += 1;
+        }
+        let int_start = i;
+        match b.get(i) {
+            Some(b'0') => i += 1,
+            Some(b'1'..=b'9') => {
+                while matches!(b.get(i), Some(b'0'..=b'9')) {
+                    i += 1;
+                }
+            }
+            _ => return Err(self.bad_number(start, i)),
+        }
+        let int_digits = i - int_start;
+        if b.get(i) == Some(&b'.') {
+            simple = false;
+            i += 1;
+            let frac_start = i;
+            while matches!(b.get(i), Some(b'0'..=b'9')) {
+                i += 1;
+            }
+            if i == frac_start {
+                return Err(self.bad_number(start, i));
+            }
+        }
+        if matches!(b.get(i), Some(b'e' | b'E')) {
+            simple = false;
+            i += 1;
+            if matches!(b.get(i), Some(b'+' | b'-')) {
+                i += 1;
+            }
+            let exp_start = i;
+            while matches!(b.get(i), Some(b'0'..=b'9')) {
+                i += 1;
+            }
+            if i == exp_start {
+                return Err(self.bad_number(start, i));
+            }
+        }
+        // A digit run that goes on after a leading zero (`01`) is not a number.
+        if matches!(b.get(i), Some(b'0'..=b'9')) {
+            return Err(self.bad_number(start, i));
+        }
+        self.pos = i;
+        let text = self.text.get(start..i).unwrap_or("");
+        if simple && int_digits <= 15 {
+            // Exact in f64: no need for the general (slower) float parser.
+            let mut n: u64 = 0;
+            for &d in b.get(int_start..i).unwrap_or(&[]) {
+                n = n * 10 + u64::from(d - b'0');
+            }
+            let v = n as f64;
+            return Ok((if int_start > start { -v } else { v }, text));
+        }
+        match text.parse::<f64>() {
+            Ok(v) if v.is_finite() => Ok((v, text)),
+            _ => Err(JsonError::new(
+                JsonErrorKind::NumberOutOfRange { text: text.into() },
+                start,
+                i,
+            )),
+        }
+    }
+
+    fn bad_number(&self, start: usize, at: usize) -> JsonError {
+        // Show the whole malformed token, up to the next delimiter.
+        let mut end = at;
+        while let Some(&c) = self.bytes.get(end) {
+            if matches!(c, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r' | b'"') {
+                break;
+            }
+            end += 1;
+        }
+        let end = end.max(start + 1).min(self.bytes.len());
+        let text = self
+            .text
+            .get(start..end)
+            .unwrap_or("")
+            .chars()
+            .take(40)
+            .collect();
+        JsonError::new(JsonErrorKind::InvalidNumber { text }, start, end)
+    }
+
+    /// Reads a string; borrowed from the input when it has no escapes.
+    pub fn read_string(&mut self) -> Result<Cow<'a, str>, JsonError> {
+        self.skip_ws();
+        let open = self.pos;
+        if self.bytes.get(open) != Some(&b'"') {
+            return Err(self.unexpected("a string"));
+        }
+        let b = self.bytes;
+        let start = open + 1;
+        let mut i = start;
+        // Fast path: no escapes.
+        loop {
+            match b.get(i) {
+                Some(b'"') => {
+                    self.check_string_len(open, i)?;
+                    self.pos = i + 1;
+                    return Ok(Cow::Borrowed(self.text.get(start..i).unwrap_or("")));
+                }
+                Some(b'\\') => break,
+                Some(&c) if c < 0x20 => return Err(self.control_char(i)),
+                Some(_) => i += 1,
+                None => return Err(self.unterminated(open)),
+            }
+        }
+        let mut out = String::with_capacity(i - start + 16);
+        out.push_str(self.text.get(start..i).unwrap_or(""));
+        loop {
+            match b.get(i) {
+                Some(b'"') => {
+                    self.check_string_len(open, i)?;
+                    self.pos = i + 1;
+                    return Ok(Cow::Owned(out));
+                }
+                Some(b'\\') => {
+                    i = self.escape(i, &mut out)?;
+                }
+                Some(&c) if c < 0x20 => return Err(self.control_char(i)),
+                Some(_) => {
+                    // Copy the run up to the next special byte in one go (keeps UTF-8 intact).
+                    let run = i;
+                    while let Some(&c) = b.get(i) {
+                        if c == b'"' || c == b'\\' || c < 0x20 {
+                            break;
+                        }
+                        i += 1;
+                    }
+                    out.push_str(self.text.get(run..i).unwrap_or(""));
+                }
+                None => return Err(self.unterminated(open)),
+            }
+            if i - start > self.limits.max_string {
+                return Err(self.string_too_long(open, i));
+            }
+        }
+    }
+
+    fn check_string_len(&self, open: usize, close: usize) -> Result<(), JsonError> {
+        if close - open - 1 > self.limits.max_string {
+            Err(self.string_too_long(open, close))
+        } else {
+            Ok(())
+        }
+    }
+
+    fn string_too_long(&self, open: usize, _at: usize) -> JsonError {
+        JsonError::new(
+            JsonErrorKind::StringTooLong {
+                max: self.limits.max_string,
+            },
+            open,
+            open + 1,
+        )
+    }
+
+    fn control_char(&self, at: usize) -> JsonError {
+        let (found, len) = self.found_at(at);
+        JsonError::new(JsonErrorKind::ControlCharacter { found }, at, at + len)
+    }
+
+    fn unterminated(&self, open: usize) -> JsonError {
+        JsonError::new(JsonErrorKind::UnterminatedString, open, open + 1)
+    }
+
+    /// Decodes the escape at `i` (a backslash) into `out`; returns the offset after it.
+    fn escape(&self, i: usize, out: &mut String) -> Result<usize, JsonError> {
+        let b = self.bytes;
+        let c = match b.get(i + 1) {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            Some(b'u') => {
+                let hi = self.hex4(i)?;
+                if (0xD800..0xDC00).contains(&hi) {
+                    let lo = if b.get(i + 6) == Some(&b'\\') && b.get(i + 7) == Some(&b'u') {
+                        self.hex4(i + 6)?
+                    } else {
+                        return Err(self.lone_surrogate(i, 6));
+                    };
+                    if !(0xDC00..0xE000).contains(&lo) {
+                        return Err(self.lone_surrogate(i, 6));
+                    }
+                    let code = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+                    out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
+                    return Ok(i + 12);
+                }
+                if (0xDC00..0xE000).contains(&hi) {
+                    return Err(self.lone_surrogate(i, 6));
+                }
+                out.push(char::from_u32(hi).unwrap_or('\u{fffd}'));
+                return Ok(i + 6);
+            }
+            None => return Err(self.unterminated(i)),
+            Some(_) => {
+                let (found, len) = self.found_at(i + 1);
+                let text = format!("\\{}", found.trim_matches('`'));
+                return Err(JsonError::new(
+                    JsonErrorKind::InvalidEscape { text },
+                    i,
+                    i + 1 + len,
+                ));
+            }
+        };
+        out.push(c);
+        Ok(i + 2)
+    }
+
+    fn lone_surrogate(&self, i: usize, len: usize) -> JsonError {
+        let end = (i + len).min(self.bytes.len());
+        JsonError::new(
+            JsonErrorKind::LoneSurrogate {
+                text: self.text.get(i..end).unwrap_or("").into(),
+            },
+            i,
+            end,
+        )
+    }
+
+    /// The four hex digits of the `\u` escape at `i`.
+    fn hex4(&self, i: usize) -> Result<u32, JsonError> {
+        let mut v = 0u32;
+        for k in 0..4 {
+            let d = match self.bytes.get(i + 2 + k) {
+                Some(&c @ b'0'..=b'9') => c - b'0',
+                Some(&c @ b'a'..=b'f') => c - b'a' + 10,
+                Some(&c @ b'A'..=b'F') => c - b'A' + 10,
+                Some(_) => {
+                    let end = (i + 2 + k + 1).min(self.bytes.len());
+                    let mut e = end;
+                    while e < self.bytes.len() && !self.text.is_char_boundary(e) {
+                        e += 1;
+                    }
+                    return Err(JsonError::new(
+                        JsonErrorKind::InvalidEscape {
+                            text: self.text.get(i..e).unwrap_or("\\u").into(),
+                        },
+                        i,
+                        e,
+                    ));
+                }
+                None => return Err(self.unterminated(i)),
+            };
+            v = v * 16 + u32::from(d);
+        }
+        Ok(v)
+    }
+
+    fn enter(&mut self) -> Result<(), JsonError> {
+        if self.depth >= self.limits.max_depth {
+            return Err(JsonError::new(
+                JsonErrorKind::TooDeep {
+                    max: self.limits.max_depth,
+                },
+                self.pos,
+                self.pos + 1,
+            ));
+        }
+        self.depth += 1;
+        self.pos += 1;
+        Ok(())
+    }
+
+    /// Consumes `{`.
+    pub fn begin_object(&mut self) -> Result<Cursor, JsonError> {
+        self.skip_ws();
+        if self.bytes.get(self.pos) != Some(&b'{') {
+            return Err(self.unexpected("`{`"));
+        }
+        self.enter()?;
+        Ok(Cursor::default())
+    }
+
+    /// The next key of the object (with the span of its quoted text), having consumed the `:`
+    /// after it; `None` once the closing `}` is consumed.
+    pub fn next_key(
+        &mut self,
+        cur: &mut Cursor,
+    ) -> Result<Option<(Cow<'a, str>, Span)>, JsonError> {
+        self.skip_ws();
+        if cur.count == 0 {
+            if self.bytes.get(self.pos) == Some(&b'}') {
+                self.pos += 1;
+                self.depth -= 1;
+                return Ok(None);
+            }
+            if self.bytes.get(self.pos) != Some(&b'"') {
+                return Err(self.unexpected("a key in double quotes or `}`"));
+            }
+        } else {
+            match self.bytes.get(self.pos) {
+                Some(b'}') => {
+                    self.pos += 1;
+                    self.depth -= 1;
+                    return Ok(None);
+                }
+                Some(b',') => {
+                    let comma = self.pos;
+                    self.pos += 1;
+                    self.skip_ws();
+                    match self.bytes.get(self.pos) {
+                        Some(b'"') => {}
+                        Some(b'}') => {
+                            return Err(JsonError::new(
+                                JsonErrorKind::TrailingComma { close: '}' },
+                                comma,
+                                comma + 1,
+                            ));
+                        }
+                        _ => return Err(self.unexpected("a key in double quotes")),
+                    }
+                }
+                _ => return Err(self.unexpected("`,` or `}`")),
+            }
+        }
+        cur.count += 1;
+        if cur.count > self.limits.max_items {
+            return Err(self.too_many());
+        }
+        let start = self.pos;
+        let key = self.read_string()?;
+        let span = Span::new(start, self.pos);
+        self.skip_ws();
+        if self.bytes.get(self.pos) != Some(&b':') {
+            return Err(self.unexpected("`:` after the key"));
+        }
+        self.pos += 1;
+        Ok(Some((key, span)))
+    }
+
+    fn too_many(&self) -> JsonError {
+        JsonError::new(
+            JsonErrorKind::TooManyItems {
+                max: self.limits.max_items,
+            },
+            self.pos,
+            self.pos + 1,
+        )
+    }
+
+    /// Consumes `[`.
+    pub fn begin_array(&mut self) -> Result<Cursor, JsonError> {
+        self.skip_ws();
+        if self.bytes.get(self.pos) != Some(&b'[') {
+            return Err(self.unexpected("`[`"));
+        }
+        self.enter()?;
+        Ok(Cursor::default())
+    }
+
+    /// Whether another item follows (the reader is then at it); `false` once `]` is consumed.
+    pub fn next_item(&mut self, cur: &mut Cursor) -> Result<bool, JsonError> {
+        self.skip_ws();
+        if cur.count > 0 {
+            match self.bytes.get(self.pos) {
+                Some(b']') => {}
+                Some(b',') => {
+                    let comma = self.pos;
+                    self.pos += 1;
+                    self.skip_ws();
+                    if self.bytes.get(self.pos) == Some(&b']') {
+                        return Err(JsonError::new(
+                            JsonErrorKind::TrailingComma { close: ']' },
+                            comma,
+                            comma + 1,
+                        ));
+                    }
+                    cur.count += 1;
+                    if cur.count > self.limits.max_items {
+                        return Err(self.too_many());
+                    }
+                    return Ok(true);
+                }
+                _ => return Err(self.unexpected("`,` or `]`")),
+            }
+        }
+        if self.bytes.get(self.pos) == Some(&b']') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(false);
+        }
+        cur.count += 1;
+        Ok(true)
+    }
+
+    /// Reads and discards one value, checking its syntax.
+    pub fn skip_value(&mut self) -> Result<(), JsonError> {
+        match self.peek()? {
+            Kind::Null => self.read_null(),
+            Kind::Bool => self.read_bool().map(|_| ()),
+            Kind::Number => self.read_number().map(|_| ()),
+            Kind::String => self.read_string().map(|_| ()),
+            Kind::Array => {
+                let mut cur = self.begin_array()?;
+                while self.next_item(&mut cur)? {
+                    self.skip_value()?;
+                }
+                Ok(())
+            }
+            Kind::Object => {
+                let mut cur = self.begin_object()?;
+                while self.next_key(&mut cur)?.is_some() {
+                    self.skip_value()?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Checks that only whitespace follows the document.
+    pub fn finish(&mut self) -> Result<(), JsonError> {
+        self.skip_ws();
+        if self.pos < self.bytes.len() {
+            let (found, len) = self.found_at(self.pos);
+            return Err(JsonError::new(
+                JsonErrorKind::TrailingContent { found },
+                self.pos,
+                self.pos + len,
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A JSON value with the span of its text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Json<'a> {
+    pub span: Span,
+    pub value: JsonValue<'a>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum JsonValue<'a> {
+    Null,
+    Bool(bool),
+    Number(f64),
+    String(Cow<'a, str>),
+    Array(Vec<Json<'a>>),
+    /// Members in document order; keys are unique.
+    Object(Vec<Member<'a>>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member<'a> {
+    pub key: Cow<'a, str>,
+    pub key_span: Span,
+    pub value: Json<'a>,
+}
+
+impl<'a> Json<'a> {
+    /// The member named `key`, if this is an object that has it.
+    pub fn get(&self, key: &str) -> Option<&Json<'a>> {
+        match &self.value {
+            JsonValue::Object(m) => m.iter().find(|m| m.key == key).map(|m| &m.value),
+            _ => None,
+        }
+    }
+}
+
+/// Parses a whole text into a spanned tree, with the default limits.
+pub fn parse(text: &str) -> Result<Json<'_>, JsonError> {
+    parse_with(text, Limits::default())
+}
+
+pub fn parse_with(text: &str, limits: Limits) -> Result<Json<'_>, JsonError> {
+    let mut r = Reader::new(text, limits)?;
+    let v = tree(&mut r)?;
+    r.finish()?;
+    Ok(v)
+}
+
+/// Objects with more members than this check duplicates with a hash set instead of a scan.
+const LINEAR_DUPLICATE_SCAN: usize = 16;
+
+fn tree<'a>(r: &mut Reader<'a>) -> Result<Json<'a>, JsonError> {
+    let kind = r.peek()?;
+    let start = r.pos();
+    let value = match kind {
+        Kind::Null => r.read_null().map(|_| JsonValue::Null)?,
+        Kind::Bool => JsonValue::Bool(r.read_bool()?),
+        Kind::Number => JsonValue::Number(r.read_number()?.0),
+        Kind::String => JsonValue::String(r.read_string()?),
+        Kind::Array => {
+            let mut cur = r.begin_array()?;
+            let mut items = Vec::new();
+            while r.next_item(&mut cur)? {
+                items.push(tree(r)?);
+            }
+            JsonValue::Array(items)
+        }
+        Kind::Object => {
+            let mut cur = r.begin_object()?;
+            let mut members: Vec<Member<'a>> = Vec::new();
+            let mut index: Option<std::collections::HashMap<Cow<'a, str>, Span>> = None;
+            while let Some((key, key_span)) = r.next_key(&mut cur)? {
+                let first = match &mut index {
+                    Some(map) => map.get(&key).copied(),
+                    None => members.iter().find(|m| m.key == key).map(|m| m.key_span),
+                };
+                if let Some(first) = first {
+                    return Err(JsonError {
+                        kind: JsonErrorKind::DuplicateKey {
+                            key: key.into_owned(),
+                            first,
+                        },
+                        span: key_span,
+                    });
+                }
+                if members.len() == LINEAR_DUPLICATE_SCAN {
+                    index = Some(
+                        members
+                            .iter()
+                            .map(|m| (m.key.clone(), m.key_span))
+                            .collect(),
+                    );
+                }
+                if let Some(map) = &mut index {
+                    map.insert(key.clone(), key_span);
+                }
+                let value = tree(r)?;
+                members.push(Member {
+                    key,
+                    key_span,
+                    value,
+                });
+            }
+            JsonValue::Object(members)
+        }
+    };
+    Ok(Json {
+        span: Span::new(start, r.pos()),
+        value,
+    })
+}
+
+/// Appends `segment` to a JSON pointer, escaped as RFC 6901 says (`~` → `~0`, `/` → `~1`).
+pub fn push_pointer(pointer: &mut String, segment: &str) {
+    pointer.push('/');
+    for c in segment.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> JsonErrorKind {
+        match parse(text) {
+            Ok(v) => panic!("accepted {text:?} as {v:?}"),
+            Err(e) => e.kind,
+        }
+    }
+
+    #[test]
+    fn parses_with_spans() {
+        let text = "{\"a\": [1, -2.5e1, true, null], \"b\": \"x\\u00e5\\n\"}";
+        let v = parse(text).unwrap();
+        let a = v.get("a").unwrap();
+        assert_eq!(&text[a.span.range()], "[1, -2.5e1, true, null]");
+        let JsonValue::Array(items) = &a.value else {
+            panic!("not an array")
+        };
+        assert_eq!(items[1].value, JsonValue::Number(-25.0));
+        assert_eq!(&text[items[1].span.range()], "-2.5e1");
+        assert_eq!(
+            v.get("b").unwrap().value,
+            JsonValue::String(Cow::Owned("xå\n".into()))
+        );
+    }
+
+    #[test]
+    fn strings_without_escapes_borrow() {
+        let v = parse("\"plain æøå\"").unwrap();
+        assert!(matches!(
+            v.value,
+            JsonValue::String(Cow::Borrowed("plain æøå"))
+        ));
+    }
+
+    #[test]
+    fn surrogate_pairs_decode_and_lone_ones_fail() {
+        let v = parse("\"\\ud83d\\ude00\"").unwrap();
+        assert_eq!(v.value, JsonValue::String(Cow::Owned("😀".into())));
+        assert!(matches!(
+            err("\"\\ud83d\""),
+            JsonErrorKind::LoneSurrogate { .. }
+        ));
+        assert!(matches!(
+            err("\"\\ude00\""),
+            JsonErrorKind::LoneSurrogate { .. }
+        ));
+        assert!(matches!(
+            err("\"\\ud83dx\""),
+            JsonErrorKind::LoneSurrogate { .. }
+        ));
+    }
+
+    #[test]
+    fn rejects_what_rfc_8259_rejects() {
+        assert_eq!(err(""), JsonErrorKind::Empty);
+        assert_eq!(err("  \n "), JsonErrorKind::Empty);
+        assert!(matches!(err("01"), JsonErrorKind::InvalidNumber { .. }));
+        assert!(matches!(err("1."), JsonErrorKind::InvalidNumber { .. }));
+        assert!(matches!(err(".5"), JsonErrorKind::Unexpected { .. }));
+        assert!(matches!(err("+1"), JsonErrorKind::Unexpected { .. }));
+        assert!(matches!(err("1e"), JsonErrorKind::InvalidNumber { .. }));
+        assert!(matches!(err("-"), JsonErrorKind::InvalidNumber { .. }));
+        assert!(matches!(
+            err("1e999"),
+            JsonErrorKind::NumberOutOfRange { .. }
+        ));
+        assert!(matches!(
+            err("[1,]"),
+            JsonErrorKind::TrailingComma { close: ']' }
+        ));
+        assert!(matches!(
+            err("{\"a\":1,}"),
+            JsonErrorKind::TrailingComma { close: '}' }
+        ));
+        assert!(matches!(err("{'a':1}"), JsonErrorKind::Unexpected { .. }));
+        assert!(matches!(err("{\"a\" 1}"), JsonErrorKind::Unexpected { .. }));
+        assert!(matches!(err("[1 2]"), JsonErrorKind::Unexpected { .. }));
+        assert!(matches!(
+            err("{\"a\":1"),
+            JsonErrorKind::UnexpectedEnd { .. }
+        ));
+        assert!(matches!(err("\"abc"), JsonErrorKind::UnterminatedString));
+        assert!(matches!(
+            err("\"a\tb\""),
+            JsonErrorKind::ControlCharacter { .. }
+        ));
+        assert!(matches!(
+            err("\"\\x\""),
+            JsonErrorKind::InvalidEscape { .. }
+        ));
+        assert!(matches!(
+            err("\"\\u12g4\""),
+            JsonErrorKind::InvalidEscape { .. }
+        ));
+        assert!(matches!(err("tru"), JsonErrorKind::Unexpected { .. }));
+        assert!(matches!(err("nul"), JsonErrorKind::Unexpected { .. }));
+        assert!(matches!(
+            err("{} {}"),
+            JsonErrorKind::TrailingContent { .. }
+        ));
+        assert!(matches!(err("NaN"), JsonErrorKind::Unexpected { .. }));
+    }
+
+    #[test]
+    fn duplicate_keys_point_at_the_second() {
+        let text = "{\"a\": 1, \"a\": 2}";
+        let e = parse(text).unwrap_err();
+        assert_eq!(&text[e.span.range()], "\"a\"");
+        assert_eq!(e.span.start, 9);
+        let JsonErrorKind::DuplicateKey { first, .. } = e.kind else {
+            panic!("not a duplicate")
+        };
+        assert_eq!(first.start, 1);
+        // Past the linear-scan size the hash index must find it too.
+        let mut big = String::from("{");
+        for i in 0..40 {
+            big.push_str(&format!("\"k{i}\": {i},"));
+        }
+        big.push_str("\"k3\": 0}");
+        assert!(matches!(err(&big), JsonErrorKind::DuplicateKey { .. }));
+    }
+
+    #[test]
+    fn limits_give_errors_not_crashes() {
+        let deep = "[".repeat(100_000);
+        assert_eq!(err(&deep), JsonErrorKind::TooDeep { max: 64 });
+        let ok = format!("{}{}", "[".repeat(64), "]".repeat(64));
+        assert!(parse(&ok).is_ok());
+        let limits = Limits {
+            max_bytes: 10,
+            ..Limits::default()
+        };
+        assert!(matches!(
+            parse_with("[1,2,3,4,5,6]", limits).unwrap_err().kind,
+            JsonErrorKind::TooLarge { .. }
+        ));
+        let limits = Limits {
+            max_string: 3,
+            ..Limits::default()
+        };
+        assert!(parse_with("\"abc\"", limits).is_ok());
+        assert!(matches!(
+            parse_with("\"abcd\"", limits).unwrap_err().kind,
+            JsonErrorKind::StringTooLong { .. }
+        ));
+        assert!(matches!(
+            parse_with("\"ab\\ncd\"", limits).unwrap_err().kind,
+            JsonErrorKind::StringTooLong { .. }
+        ));
+        let limits = Limits {
+            max_items: 2,
+            ..Limits::default()
+        };
+        assert!(parse_with("[1,2]", limits).is_ok());
+        assert!(matches!(
+            parse_with("[1,2,3]", limits).unwrap_err().kind,
+            JsonErrorKind::TooManyItems { .. }
+        ));
+        assert!(matches!(
+            parse_with("{\"a\":1,\"b\":2,\"c\":3}", limits)
+                .unwrap_err()
+                .kind,
+            JsonErrorKind::TooManyItems { .. }
+        ));
+    }
+
+    #[test]
+    fn skips_a_byte_order_mark() {
+        let v = parse("\u{feff}{\"a\": 1}").unwrap();
+        assert_eq!(v.span.start, 3);
+    }
+
+    #[test]
+    fn numbers_parse_exactly() {
+        for t in [
+            "0",
+            "-0",
+            "123456789012345",
+            "1234567890123456789",
+            "1.5",
+            "-2e-3",
+            "1E+2",
+        ] {
+            let JsonValue::Number(n) = parse(t).unwrap().value else {
+                panic!("not a number")
+            };
+            assert_eq!(n, t.parse::<f64>().unwrap(), "{t}");
+        }
+    }
+
+    #[test]
+    fn error_spans_give_line_and_column() {
+        let text = "{\n  \"a\": 1,\n}";
+        let e = parse(text).unwrap_err();
+        let f = SourceFile::new("x.json", text);
+        assert_eq!(f.line_col(e.span.start), (2, 9));
+        let d = e.diagnostic(&f);
+        assert_eq!(d.code, "json::trailing-comma");
+    }
+
+    #[test]
+    fn pointers_escape_tilde_and_slash() {
+        let mut p = String::new();
+        push_pointer(&mut p, "a/b~c");
+        push_pointer(&mut p, "0");
+        assert_eq!(p, "/a~1b~0c/0");
+    }
+}

@@ -5,6 +5,18 @@
 //! **Invariant:** this module knows no field of any particular format. The samstyring initiative
 //! format v1 exists only as data in `rules/input.toml`.
 
+mod jsonschema;
+mod load;
+mod validate;
+
+pub use jsonschema::json_schema;
+pub(crate) use load::{Toml, span as toml_span, ticked};
+pub use load::{TomlProblem, load, load_against};
+pub use validate::{InputProblem, to_json, validate, validate_with};
+
+use crate::catalog::Catalog;
+use crate::diag::Diagnostics;
+use crate::files::RuleFiles;
 use crate::source::SourceFile;
 use crate::text::Text;
 use crate::value::Node;
@@ -105,4 +117,219 @@ pub struct Document {
     pub root: Node,
     /// The text it was read from (for a JSONL line, that line, numbered as in the file).
     pub source: SourceFile,
+}
+
+impl InputSchema {
+    /// The type of the whole document.
+    pub fn root_type(&self) -> &ObjectType {
+        // INVARIANT: the loader only builds schemas whose root indexes `types`.
+        &self.types[self.root]
+    }
+
+    pub fn type_named(&self, name: &str) -> Option<(TypeId, &ObjectType)> {
+        self.types.iter().enumerate().find(|(_, t)| t.name == name)
+    }
+
+    /// Plain JSON of a validated node of type `ty`, field names put back on the slots.
+    pub fn to_json(&self, ty: TypeId, node: &Node) -> serde_json::Value {
+        validate::to_json(self, ty, node)
+    }
+}
+
+impl FieldType {
+    /// What a value of this type looks like, for messages: `a date `YYYY-MM-DD``, ….
+    pub fn describe(&self, schema: &InputSchema) -> String {
+        match self {
+            FieldType::String { max_len: Some(n) } => format!("a string of at most {n} characters"),
+            FieldType::String { max_len: None } => "a string".into(),
+            FieldType::Id { chars } => format!("an identifier of the characters `{chars}`"),
+            FieldType::Bool => "`true` or `false`".into(),
+            FieldType::Number { min, max, integer } => {
+                let mut s = if *integer { "an integer" } else { "a number" }.to_string();
+                if let Some(m) = min {
+                    s.push_str(&format!(" ≥ {}", crate::value::number_json(*m)));
+                }
+                if let Some(m) = max {
+                    s.push_str(&format!(" ≤ {}", crate::value::number_json(*m)));
+                }
+                s
+            }
+            FieldType::Date => "a date `YYYY-MM-DD`".into(),
+            FieldType::Enum(values) => {
+                format!("one of {}", ticked(values.iter().map(String::as_str)))
+            }
+            FieldType::Ref { table } => format!("an id from the catalog table `{table}`"),
+            FieldType::KeyRef => format!("the `{}` of another document", schema.key_field),
+            FieldType::List { items, .. } => format!("a list of {}", items.describe_plural(schema)),
+            FieldType::Object(id) => match schema.types.get(*id) {
+                Some(t) => format!("an object (`{}`)", t.name),
+                None => "an object".into(),
+            },
+        }
+    }
+
+    fn describe_plural(&self, schema: &InputSchema) -> String {
+        match self {
+            FieldType::String { .. } => "strings".into(),
+            FieldType::Id { chars } => format!("identifiers of the characters `{chars}`"),
+            FieldType::Bool => "booleans".into(),
+            FieldType::Number { integer: true, .. } => "integers".into(),
+            FieldType::Number { .. } => "numbers".into(),
+            FieldType::Date => "dates `YYYY-MM-DD`".into(),
+            FieldType::Enum(values) => {
+                format!("values from {}", ticked(values.iter().map(String::as_str)))
+            }
+            FieldType::Ref { table } => format!("ids from the catalog table `{table}`"),
+            FieldType::KeyRef => format!("`{}`s of other documents", schema.key_field),
+            FieldType::List { .. } => "lists".into(),
+            FieldType::Object(id) => match schema.types.get(*id) {
+                Some(t) => format!("`{}` objects", t.name),
+                None => "objects".into(),
+            },
+        }
+    }
+}
+
+/// The ASCII characters an `id` field allows, from a spec such as `A-Za-z0-9._-`: ranges `a-z`
+/// and single characters; a `-` first or last is itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CharSet(u128);
+
+impl CharSet {
+    pub fn parse(spec: &str) -> Result<CharSet, String> {
+        let chars: Vec<char> = spec.chars().collect();
+        if chars.is_empty() {
+            return Err("the character set is empty".into());
+        }
+        if let Some(c) = chars.iter().find(|c| !c.is_ascii() || c.is_ascii_control()) {
+            return Err(format!("`{c}` is not a printable ASCII character"));
+        }
+        let mut bits = 0u128;
+        let mut i = 0;
+        while let Some(&c) = chars.get(i) {
+            match (chars.get(i + 1), chars.get(i + 2)) {
+                (Some('-'), Some(&hi)) => {
+                    if hi < c {
+                        return Err(format!("the range `{c}-{hi}` is backwards"));
+                    }
+                    for b in c as u32..=hi as u32 {
+                        bits |= 1u128 << b;
+                    }
+                    i += 3;
+                }
+                _ => {
+                    bits |= 1u128 << (c as u32);
+                    i += 1;
+                }
+            }
+        }
+        Ok(CharSet(bits))
+    }
+
+    pub fn contains(self, c: char) -> bool {
+        (c as u32) < 128 && self.0 & (1u128 << (c as u32)) != 0
+    }
+
+    /// A regular-expression character class (`[A-Za-z0-9._\-]`) matching the same characters.
+    pub fn regex_class(self) -> String {
+        let mut s = String::from("[");
+        let mut b = 0u32;
+        while b < 128 {
+            if self.0 & (1u128 << b) == 0 {
+                b += 1;
+                continue;
+            }
+            let start = b;
+            while b + 1 < 128 && self.0 & (1u128 << (b + 1)) != 0 {
+                b += 1;
+            }
+            push_class_char(&mut s, start);
+            if b > start + 1 {
+                s.push('-');
+            }
+            if b > start {
+                push_class_char(&mut s, b);
+            }
+            b += 1;
+        }
+        s.push(']');
+        s
+    }
+}
+
+fn push_class_char(s: &mut String, b: u32) {
+    let c = char::from_u32(b).unwrap_or('?');
+    if matches!(c, '\\' | ']' | '[' | '^' | '-') {
+        s.push('\\');
+    }
+    s.push(c);
+}
+
+/// The input schema and catalog of a rule set, without the rest of the rules: all that
+/// `validate` and `schema` need. `input.toml` and `catalog.toml` / `catalog/*.toml` are found at
+/// the root of the rule set.
+pub fn load_input_side(files: &RuleFiles) -> Result<(InputSchema, Catalog), Diagnostics> {
+    let rel = |f: &SourceFile| -> String {
+        let name = f.name();
+        let stripped = match &files.dir {
+            Some(d) => {
+                let d = d.to_string_lossy().replace('\\', "/");
+                let d = d.trim_end_matches('/').to_string();
+                name.strip_prefix(&format!("{d}/")).map(String::from)
+            }
+            None => name.strip_prefix("rules/").map(String::from),
+        };
+        stripped.unwrap_or_else(|| name.to_string())
+    };
+    let mut input = None;
+    let mut catalog_files = Vec::new();
+    for f in &files.files {
+        let r = rel(f);
+        if r == "input.toml" {
+            input = Some(f);
+        } else if r == "catalog.toml" || r.starts_with("catalog/") {
+            catalog_files.push(f.clone());
+        }
+    }
+    let catalog = crate::catalog::load(&catalog_files);
+    let Some(input) = input else {
+        let p = load::TomlProblem::MissingKey {
+            key: "input.toml".into(),
+            place: format!("the rule set `{}`", files.origin),
+        };
+        let mut d = Diagnostics::from(crate::diag::Diagnostic::new(&p, None, None));
+        if let Err(c) = catalog {
+            d.extend(c);
+        }
+        return Err(d);
+    };
+    match catalog {
+        Ok(c) => load_against(input, &c).map(|s| (s, c)),
+        Err(mut d) => {
+            if let Err(s) = load(input) {
+                d.extend(s);
+            }
+            Err(d)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn char_sets_parse_ranges_and_single_characters() {
+        let s = CharSet::parse("A-Za-z0-9._-").unwrap();
+        for c in ['A', 'z', '5', '.', '_', '-'] {
+            assert!(s.contains(c), "{c}");
+        }
+        for c in ['/', ' ', 'å', '~'] {
+            assert!(!s.contains(c), "{c}");
+        }
+        assert_eq!(s.regex_class(), "[\\-.0-9A-Z_a-z]");
+        assert!(CharSet::parse("z-a").is_err());
+        assert!(CharSet::parse("").is_err());
+        assert!(CharSet::parse("æ").is_err());
+    }
 }

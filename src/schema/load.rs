@@ -1,0 +1,903 @@
+//! Loading an input schema from a rule set's `input.toml` (`[input]`, `[input.types.*]`), with
+//! every problem reported at once, each at its place in the file.
+//!
+//! Also holds the small spanned-TOML helpers the catalog loader shares ([`Toml`]).
+
+use super::{Absent, FieldDef, FieldType, InputSchema, ObjectType, TypeId};
+use crate::catalog::Catalog;
+use crate::diag::{Diagnostic, Diagnostics, Problem, did_you_mean};
+use crate::source::{SourceFile, Span};
+use crate::text::Text;
+use std::borrow::Cow;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+/// A problem in a rule-set TOML file (`input.toml` or a catalog file).
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum TomlProblem {
+    #[error("invalid TOML: {message}")]
+    Syntax { message: String },
+    #[error("missing key `{key}` in {place}")]
+    MissingKey { key: String, place: String },
+    #[error("unknown key `{key}` in {place}")]
+    UnknownKey {
+        key: String,
+        place: String,
+        suggestion: Option<String>,
+        known: Vec<&'static str>,
+    },
+    #[error("`{key}` must be {expected}, found {found}")]
+    WrongType {
+        key: String,
+        expected: &'static str,
+        found: &'static str,
+    },
+    #[error("text `{key}` has no `{lang}` version")]
+    MissingLanguage { key: String, lang: &'static str },
+    #[error("invalid value for `{key}`: {reason}")]
+    InvalidValue { key: String, reason: String },
+    #[error("unknown type `{name}`")]
+    UnknownType {
+        name: String,
+        suggestion: Option<String>,
+    },
+    #[error("`{key}` does not apply to a field of type `{ty}`")]
+    NotApplicable { key: String, ty: String },
+    #[error("unknown catalog table `{table}`")]
+    UnknownTable {
+        table: String,
+        suggestion: Option<String>,
+    },
+    #[error("duplicate catalog table `{name}`")]
+    DuplicateTable { name: String, first: String },
+    #[error("duplicate key `{key}` in catalog table `{table}`")]
+    DuplicateRow {
+        table: String,
+        key: String,
+        first_line: usize,
+    },
+    #[error("column `{column}` holds {found} here but {expected} in earlier rows")]
+    ColumnType {
+        column: String,
+        expected: &'static str,
+        found: &'static str,
+    },
+}
+
+impl Problem for TomlProblem {
+    fn code(&self) -> &'static str {
+        match self {
+            TomlProblem::Syntax { .. } => "toml::syntax",
+            TomlProblem::MissingKey { .. } => "toml::missing-key",
+            TomlProblem::UnknownKey { .. } => "toml::unknown-key",
+            TomlProblem::WrongType { .. } => "toml::wrong-type",
+            TomlProblem::MissingLanguage { .. } => "toml::missing-language",
+            TomlProblem::InvalidValue { .. } => "toml::invalid-value",
+            TomlProblem::UnknownType { .. } => "schema::unknown-type",
+            TomlProblem::NotApplicable { .. } => "schema::not-applicable",
+            TomlProblem::UnknownTable { .. } => "schema::unknown-table",
+            TomlProblem::DuplicateTable { .. } => "catalog::duplicate-table",
+            TomlProblem::DuplicateRow { .. } => "catalog::duplicate-key",
+            TomlProblem::ColumnType { .. } => "catalog::column-type",
+        }
+    }
+
+    fn help(&self) -> Option<String> {
+        match self {
+            TomlProblem::Syntax { .. } => Some("see https://toml.io for the syntax".into()),
+            TomlProblem::MissingKey { key, .. } => Some(format!("add `{key} = …`")),
+            TomlProblem::UnknownKey {
+                suggestion, known, ..
+            } => Some(match suggestion {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("known keys: {}", ticked(known.iter().copied())),
+            }),
+            TomlProblem::WrongType { .. } => None,
+            TomlProblem::MissingLanguage { key, lang } => Some(format!(
+                "every user-facing text needs both languages: `{key} = {{ nb = \"…\", en = \"…\" }}` (add `{lang}`)"
+            )),
+            TomlProblem::InvalidValue { .. } => None,
+            TomlProblem::UnknownType { suggestion, .. } => Some(match suggestion {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "use `string`, `id`, `bool`, `number`, `date`, `enum`, `ref:TABLE`, `key`, `list` or a type declared in `[input.types]`".into(),
+            }),
+            TomlProblem::NotApplicable { .. } => Some("remove the key".into()),
+            TomlProblem::UnknownTable { suggestion, .. } => Some(match suggestion {
+                Some(s) => format!("did you mean `ref:{s}`?"),
+                None => "declare the table as `[catalog.NAME]` in `catalog.toml`".into(),
+            }),
+            TomlProblem::DuplicateTable { first, .. } => {
+                Some(format!("the table is already declared in `{first}`"))
+            }
+            TomlProblem::DuplicateRow { first_line, .. } => Some(format!(
+                "the key is first used at line {first_line}; every row needs its own key"
+            )),
+            TomlProblem::ColumnType { .. } => {
+                Some("every row of a table must give a column the same type".into())
+            }
+        }
+    }
+}
+
+/// `` `a`, `b`, `c` ``
+pub(crate) fn ticked<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+    items
+        .into_iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub(crate) type Entry<'t, 'i> = (&'t Spanned<Cow<'i, str>>, &'t Spanned<DeValue<'i>>);
+
+/// Reading a spanned TOML tree while collecting problems in one file.
+pub(crate) struct Toml<'f> {
+    pub file: &'f SourceFile,
+    pub diags: Diagnostics,
+}
+
+impl<'f> Toml<'f> {
+    pub fn new(file: &'f SourceFile) -> Self {
+        Toml {
+            file,
+            diags: Diagnostics::new(),
+        }
+    }
+
+    /// Parses the file; syntax errors are recorded and give `None`.
+    pub fn parse<'i>(&mut self, text: &'i str) -> Option<DeTable<'i>> {
+        let (table, errors) = DeTable::parse_recoverable(text);
+        if errors.is_empty() {
+            return Some(table.into_inner());
+        }
+        for e in errors {
+            let span = e
+                .span()
+                .map(|r| Span::new(r.start, r.end))
+                .unwrap_or_default();
+            let message = e.message().trim().trim_end_matches('.').to_string();
+            let message = lower_first(&message);
+            self.push(&TomlProblem::Syntax { message }, span);
+        }
+        None
+    }
+
+    pub fn push(&mut self, p: &dyn Problem, span: Span) {
+        self.diags.push(Diagnostic::at(p, self.file, span));
+    }
+
+    /// Entries of a table in the order they are written (the parsed map sorts them by name).
+    pub fn entries<'t, 'i>(table: &'t DeTable<'i>) -> Vec<Entry<'t, 'i>> {
+        let mut v: Vec<_> = table.iter().collect();
+        v.sort_by_key(|(k, _)| k.span().start);
+        v
+    }
+
+    /// Reports keys of `table` that are not in `known`.
+    pub fn check_keys(&mut self, table: &DeTable<'_>, known: &[&'static str], place: &str) {
+        for (k, _) in Self::entries(table) {
+            let key: &str = k.get_ref();
+            if !known.contains(&key) {
+                let suggestion = did_you_mean(key, known.iter().copied()).map(String::from);
+                self.push(
+                    &TomlProblem::UnknownKey {
+                        key: key.into(),
+                        place: place.into(),
+                        suggestion,
+                        known: known.to_vec(),
+                    },
+                    span(k.span()),
+                );
+            }
+        }
+    }
+
+    pub fn missing(&mut self, key: &str, place: &str, at: Span) {
+        self.push(
+            &TomlProblem::MissingKey {
+                key: key.into(),
+                place: place.into(),
+            },
+            at,
+        );
+    }
+
+    pub fn wrong_type(&mut self, key: &str, expected: &'static str, v: &Spanned<DeValue<'_>>) {
+        self.push(
+            &TomlProblem::WrongType {
+                key: key.into(),
+                expected,
+                found: type_name(v.get_ref()),
+            },
+            span(v.span()),
+        );
+    }
+
+    pub fn str<'t>(&mut self, key: &str, v: &'t Spanned<DeValue<'_>>) -> Option<&'t str> {
+        match v.get_ref() {
+            DeValue::String(s) => Some(s),
+            _ => {
+                self.wrong_type(key, "a string", v);
+                None
+            }
+        }
+    }
+
+    pub fn bool(&mut self, key: &str, v: &Spanned<DeValue<'_>>) -> Option<bool> {
+        match v.get_ref() {
+            DeValue::Boolean(b) => Some(*b),
+            _ => {
+                self.wrong_type(key, "`true` or `false`", v);
+                None
+            }
+        }
+    }
+
+    pub fn number(&mut self, key: &str, v: &Spanned<DeValue<'_>>) -> Option<f64> {
+        let n = match v.get_ref() {
+            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+                .ok()
+                .map(|n| n as f64),
+            DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
+            _ => None,
+        };
+        if n.is_none() {
+            self.wrong_type(key, "a number", v);
+        }
+        n.filter(|n| n.is_finite())
+    }
+
+    pub fn count(&mut self, key: &str, v: &Spanned<DeValue<'_>>) -> Option<usize> {
+        match v.get_ref() {
+            DeValue::Integer(i) => {
+                if let Ok(n) = usize::from_str_radix(i.as_str(), i.radix()) {
+                    return Some(n);
+                }
+                self.wrong_type(key, "a whole number ≥ 0", v);
+                None
+            }
+            _ => {
+                self.wrong_type(key, "a whole number ≥ 0", v);
+                None
+            }
+        }
+    }
+
+    pub fn table<'t, 'i>(
+        &mut self,
+        key: &str,
+        v: &'t Spanned<DeValue<'i>>,
+    ) -> Option<&'t DeTable<'i>> {
+        match v.get_ref() {
+            DeValue::Table(t) => Some(t),
+            _ => {
+                self.wrong_type(key, "a table", v);
+                None
+            }
+        }
+    }
+
+    /// A `{ nb = "…", en = "…" }` text.
+    pub fn text(&mut self, key: &str, v: &Spanned<DeValue<'_>>) -> Option<Text> {
+        let t = match v.get_ref() {
+            DeValue::Table(t) => t,
+            _ => {
+                self.wrong_type(key, "a text `{ nb = \"…\", en = \"…\" }`", v);
+                return None;
+            }
+        };
+        self.check_keys(t, &["nb", "en"], &format!("`{key}`"));
+        let get = |lang: &'static str, this: &mut Self| -> Option<String> {
+            match t.get(lang) {
+                Some(s) => this.str(&format!("{key}.{lang}"), s).map(String::from),
+                None => {
+                    this.push(
+                        &TomlProblem::MissingLanguage {
+                            key: key.into(),
+                            lang,
+                        },
+                        span(v.span()),
+                    );
+                    None
+                }
+            }
+        };
+        let nb = get("nb", self);
+        let en = get("en", self);
+        Some(Text::new(nb?, en?))
+    }
+}
+
+pub(crate) fn span(r: std::ops::Range<usize>) -> Span {
+    Span::new(r.start, r.end)
+}
+
+pub(crate) fn type_name(v: &DeValue<'_>) -> &'static str {
+    match v {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date-time",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+const INPUT_KEYS: &[&str] = &[
+    "schema",
+    "schema_field",
+    "key",
+    "root",
+    "title",
+    "description",
+    "types",
+];
+const TYPE_KEYS: &[&str] = &["doc", "fields"];
+const FIELD_KEYS: &[&str] = &[
+    "type",
+    "required",
+    "nullable",
+    "absent",
+    "doc",
+    "chars",
+    "max_len",
+    "min",
+    "max",
+    "integer",
+    "values",
+    "items",
+    "max_items",
+];
+const BUILTIN_TYPES: &[&str] = &[
+    "string", "id", "bool", "number", "date", "enum", "key", "list",
+];
+
+/// A `ref:TABLE` use, kept so that the tables can be checked against a catalog.
+#[derive(Debug, Clone)]
+struct RefSite {
+    table: String,
+    span: Span,
+}
+
+/// Reads `input.toml`.
+pub fn load(file: &SourceFile) -> Result<InputSchema, Diagnostics> {
+    load_sites(file).map(|(s, _)| s)
+}
+
+/// Reads `input.toml` and checks that every `ref:TABLE` names a table of `catalog`.
+pub fn load_against(file: &SourceFile, catalog: &Catalog) -> Result<InputSchema, Diagnostics> {
+    let (schema, sites) = load_sites(file)?;
+    let mut t = Toml::new(file);
+    for site in sites {
+        if catalog.table(&site.table).is_none() {
+            let suggestion =
+                did_you_mean(&site.table, catalog.tables.iter().map(|t| t.name.as_str()))
+                    .map(String::from);
+            t.push(
+                &TomlProblem::UnknownTable {
+                    table: site.table,
+                    suggestion,
+                },
+                site.span,
+            );
+        }
+    }
+    t.diags.into_result(schema)
+}
+
+fn load_sites(file: &SourceFile) -> Result<(InputSchema, Vec<RefSite>), Diagnostics> {
+    let mut t = Toml::new(file);
+    let Some(doc) = t.parse(file.text()) else {
+        return Err(t.diags);
+    };
+    let whole = Span::new(0, 0);
+    t.check_keys(&doc, &["input"], "`input.toml`");
+    let Some(input_v) = doc.get("input") else {
+        t.missing("input", "`input.toml`", whole);
+        return Err(t.diags);
+    };
+    let Some(input) = t.table("input", input_v) else {
+        return Err(t.diags);
+    };
+    let at = span(input_v.span());
+    t.check_keys(input, INPUT_KEYS, "`[input]`");
+    let req_str = |t: &mut Toml, key: &str| -> Option<(String, Span)> {
+        match input.get(key) {
+            Some(v) => t.str(key, v).map(|s| (s.to_string(), span(v.span()))),
+            None => {
+                t.missing(key, "`[input]`", at);
+                None
+            }
+        }
+    };
+    let id = req_str(&mut t, "schema");
+    let key_field = req_str(&mut t, "key");
+    let root = req_str(&mut t, "root");
+    let schema_field = match input.get("schema_field") {
+        Some(v) => t
+            .str("schema_field", v)
+            .map(|s| (s.to_string(), span(v.span()))),
+        None => Some(("schema".to_string(), at)),
+    };
+    let title = match input.get("title") {
+        Some(v) => t.text("title", v),
+        None => {
+            t.missing("title", "`[input]`", at);
+            None
+        }
+    };
+    let description = match input.get("description") {
+        Some(v) => t.text("description", v),
+        None => Some(Text::default()),
+    };
+
+    // Names first, so that fields may refer to types declared later.
+    let mut names: Vec<(String, &DeTable<'_>, Span)> = Vec::new();
+    match input.get("types") {
+        Some(v) => {
+            if let Some(types) = t.table("types", v) {
+                for (k, tv) in Toml::entries(types) {
+                    let name: &str = k.get_ref();
+                    if let Some(tt) = t.table(name, tv) {
+                        names.push((name.to_string(), tt, span(k.span())));
+                    }
+                }
+            }
+        }
+        None => t.missing("types", "`[input]`", at),
+    }
+    let type_names: Vec<String> = names.iter().map(|(n, _, _)| n.clone()).collect();
+    let mut sites = Vec::new();
+    let mut types = Vec::new();
+    for (name, tt, _) in &names {
+        let place = format!("`[input.types.{name}]`");
+        t.check_keys(tt, TYPE_KEYS, &place);
+        let doc = match tt.get("doc") {
+            Some(v) => t.text("doc", v).unwrap_or_default(),
+            None => Text::default(),
+        };
+        let mut fields = Vec::new();
+        match tt.get("fields") {
+            Some(fv) => {
+                if let Some(ft) = t.table("fields", fv) {
+                    for (k, v) in Toml::entries(ft) {
+                        let fname: &str = k.get_ref();
+                        if let Some(f) = field(&mut t, &type_names, &mut sites, name, fname, v) {
+                            fields.push(f);
+                        }
+                    }
+                }
+            }
+            None => t.missing("fields", &place, span(0..0)),
+        }
+        types.push(ObjectType {
+            name: name.clone(),
+            doc,
+            fields,
+        });
+    }
+
+    let root_id = root.as_ref().and_then(|(r, sp)| {
+        let found = type_names.iter().position(|n| n == r);
+        if found.is_none() {
+            let suggestion =
+                did_you_mean(r, type_names.iter().map(String::as_str)).map(String::from);
+            t.push(
+                &TomlProblem::UnknownType {
+                    name: r.clone(),
+                    suggestion,
+                },
+                *sp,
+            );
+        }
+        found
+    });
+    if let Some(rid) = root_id {
+        let rt = types.get(rid);
+        for (want, what) in [(&schema_field, "schema_field"), (&key_field, "key")] {
+            let Some((fname, sp)) = want else { continue };
+            match rt.and_then(|rt| rt.field(fname)) {
+                None => t.push(
+                    &TomlProblem::InvalidValue {
+                        key: what.into(),
+                        reason: format!("the root type has no field `{fname}`"),
+                    },
+                    *sp,
+                ),
+                Some((_, f)) => {
+                    let ok = f.required
+                        && matches!(f.ty, FieldType::String { .. } | FieldType::Id { .. });
+                    if !ok {
+                        t.push(
+                            &TomlProblem::InvalidValue {
+                                key: what.into(),
+                                reason: format!(
+                                    "field `{fname}` must be a required `string` or `id` field"
+                                ),
+                            },
+                            *sp,
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    let diags = t.diags;
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    match (id, key_field, schema_field, root_id, title, description) {
+        (Some(id), Some(key), Some(sf), Some(root), Some(title), Some(description)) => Ok((
+            InputSchema {
+                id: id.0,
+                schema_field: sf.0,
+                key_field: key.0,
+                title,
+                description,
+                root,
+                types,
+            },
+            sites,
+        )),
+        // Every `None` above was reported.
+        _ => Err(diags),
+    }
+}
+
+fn field(
+    t: &mut Toml,
+    type_names: &[String],
+    sites: &mut Vec<RefSite>,
+    type_name: &str,
+    name: &str,
+    v: &Spanned<DeValue<'_>>,
+) -> Option<FieldDef> {
+    let place = format!("field `{type_name}.{name}`");
+    let ft = t.table(name, v)?;
+    t.check_keys(ft, FIELD_KEYS, &place);
+    let at = span(v.span());
+    let ty_v = match ft.get("type") {
+        Some(tv) => tv,
+        None => {
+            t.missing("type", &place, at);
+            return None;
+        }
+    };
+    let ty_s = t.str("type", ty_v)?;
+    let mut used = vec!["type", "required", "nullable", "absent", "doc"];
+    let ty = field_type(
+        t,
+        type_names,
+        sites,
+        ty_s,
+        span(ty_v.span()),
+        ft,
+        &mut used,
+        true,
+    )?;
+    // Constraint keys that the type does not use are mistakes, not decoration.
+    for (k, _) in Toml::entries(ft) {
+        let key: &str = k.get_ref();
+        if FIELD_KEYS.contains(&key) && !used.contains(&key) {
+            t.push(
+                &TomlProblem::NotApplicable {
+                    key: key.into(),
+                    ty: ty_s.into(),
+                },
+                span(k.span()),
+            );
+        }
+    }
+    let required = match ft.get("required") {
+        Some(b) => t.bool("required", b).unwrap_or(false),
+        None => false,
+    };
+    let nullable = match ft.get("nullable") {
+        Some(b) => t.bool("nullable", b).unwrap_or(false),
+        None => false,
+    };
+    let absent = match ft.get("absent") {
+        None => Absent::Unknown,
+        Some(a) => match t.str("absent", a) {
+            Some("unknown") => Absent::Unknown,
+            Some("empty") if matches!(ty, FieldType::List { .. }) => Absent::Empty,
+            Some("none") => Absent::None,
+            Some(other) => {
+                let reason = if other == "empty" {
+                    "`empty` applies only to lists".to_string()
+                } else {
+                    format!("`{other}`; use `unknown`, `empty` or `none`")
+                };
+                t.push(
+                    &TomlProblem::InvalidValue {
+                        key: "absent".into(),
+                        reason,
+                    },
+                    span(a.span()),
+                );
+                Absent::Unknown
+            }
+            None => Absent::Unknown,
+        },
+    };
+    if required && absent != Absent::Unknown {
+        t.push(
+            &TomlProblem::InvalidValue {
+                key: "absent".into(),
+                reason: "a required field is never absent".into(),
+            },
+            at,
+        );
+    }
+    let doc = match ft.get("doc") {
+        Some(d) => t.text("doc", d).unwrap_or_default(),
+        None => Text::default(),
+    };
+    Some(FieldDef {
+        name: name.into(),
+        ty,
+        required,
+        nullable,
+        absent,
+        doc,
+    })
+}
+
+/// The type named `ty_s`; its constraint keys (`chars`, `min`, …) are read from `ft`, the field's
+/// table, for a list's items as for a plain field.
+#[allow(clippy::too_many_arguments)]
+fn field_type(
+    t: &mut Toml,
+    type_names: &[String],
+    sites: &mut Vec<RefSite>,
+    ty_s: &str,
+    at: Span,
+    ft: &DeTable<'_>,
+    used: &mut Vec<&'static str>,
+    top: bool,
+) -> Option<FieldType> {
+    let ty = match ty_s {
+        "string" => {
+            used.push("max_len");
+            let max_len = ft.get("max_len").and_then(|v| t.count("max_len", v));
+            FieldType::String { max_len }
+        }
+        "id" => {
+            used.push("chars");
+            let chars = match ft.get("chars") {
+                Some(v) => {
+                    let s = t.str("chars", v)?;
+                    if let Err(reason) = super::CharSet::parse(s) {
+                        t.push(
+                            &TomlProblem::InvalidValue {
+                                key: "chars".into(),
+                                reason,
+                            },
+                            span(v.span()),
+                        );
+                        return None;
+                    }
+                    s.to_string()
+                }
+                None => "A-Za-z0-9._-".to_string(),
+            };
+            FieldType::Id { chars }
+        }
+        "bool" => FieldType::Bool,
+        "number" => {
+            used.extend(["min", "max", "integer"]);
+            let min = ft.get("min").and_then(|v| t.number("min", v));
+            let max = ft.get("max").and_then(|v| t.number("max", v));
+            let integer = ft
+                .get("integer")
+                .and_then(|v| t.bool("integer", v))
+                .unwrap_or(false);
+            FieldType::Number { min, max, integer }
+        }
+        "date" => FieldType::Date,
+        "enum" => {
+            used.push("values");
+            let Some(vv) = ft.get("values") else {
+                t.missing("values", "an `enum` field", at);
+                return None;
+            };
+            let DeValue::Array(items) = vv.get_ref() else {
+                t.wrong_type("values", "an array of strings", vv);
+                return None;
+            };
+            let mut values = Vec::new();
+            for item in items.iter() {
+                if let Some(s) = t.str("values", item) {
+                    values.push(s.to_string());
+                }
+            }
+            if values.is_empty() {
+                t.push(
+                    &TomlProblem::InvalidValue {
+                        key: "values".into(),
+                        reason: "an enum needs at least one value".into(),
+                    },
+                    span(vv.span()),
+                );
+            }
+            FieldType::Enum(values)
+        }
+        "key" => FieldType::KeyRef,
+        "list" if top => {
+            used.extend(["items", "max_items"]);
+            let Some(iv) = ft.get("items") else {
+                t.missing("items", "a `list` field", at);
+                return None;
+            };
+            let items_s = t.str("items", iv)?;
+            let items = field_type(
+                t,
+                type_names,
+                sites,
+                items_s,
+                span(iv.span()),
+                ft,
+                used,
+                false,
+            )?;
+            let max_items = ft.get("max_items").and_then(|v| t.count("max_items", v));
+            FieldType::List {
+                items: Box::new(items),
+                max_items,
+            }
+        }
+        other => {
+            if let Some(table) = other.strip_prefix("ref:") {
+                sites.push(RefSite {
+                    table: table.to_string(),
+                    span: at,
+                });
+                return Some(FieldType::Ref {
+                    table: table.to_string(),
+                });
+            }
+            if let Some(id) = type_names.iter().position(|n| n == other) {
+                return Some(FieldType::Object(id as TypeId));
+            }
+            let reason_list = other == "list";
+            let candidates = BUILTIN_TYPES
+                .iter()
+                .copied()
+                .chain(type_names.iter().map(String::as_str));
+            let suggestion = if reason_list {
+                None
+            } else {
+                did_you_mean(other, candidates).map(String::from)
+            };
+            if reason_list {
+                t.push(
+                    &TomlProblem::InvalidValue {
+                        key: "items".into(),
+                        reason: "a list of lists is not supported".into(),
+                    },
+                    at,
+                );
+            } else {
+                t.push(
+                    &TomlProblem::UnknownType {
+                        name: other.into(),
+                        suggestion,
+                    },
+                    at,
+                );
+            }
+            return None;
+        }
+    };
+    Some(ty)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_text(text: &str) -> Result<InputSchema, Diagnostics> {
+        load(&SourceFile::new("input.toml", text))
+    }
+
+    const SMALL: &str = r#"
+[input]
+schema = "x/v1"
+key = "id"
+root = "doc"
+title = { nb = "Dokument", en = "Document" }
+
+[input.types.doc]
+doc = { nb = "Et dokument", en = "A document" }
+[input.types.doc.fields]
+schema = { type = "string", required = true }
+id = { type = "id", chars = "a-z0-9-", required = true }
+parts = { type = "list", items = "part", absent = "empty" }
+size = { type = "number", min = 0, integer = true }
+
+[input.types.part.fields]
+when = { type = "date", nullable = true }
+kind = { type = "enum", values = ["a", "b"] }
+"#;
+
+    #[test]
+    fn loads_types_in_written_order() {
+        let s = load_text(SMALL).unwrap();
+        assert_eq!(s.id, "x/v1");
+        assert_eq!(s.schema_field, "schema");
+        let root = &s.types[s.root];
+        let names: Vec<_> = root.fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["schema", "id", "parts", "size"]);
+        let part = s.types.iter().position(|t| t.name == "part").unwrap();
+        assert_eq!(
+            root.fields[2].ty,
+            FieldType::List {
+                items: Box::new(FieldType::Object(part)),
+                max_items: None
+            }
+        );
+        assert_eq!(root.fields[2].absent, Absent::Empty);
+        assert_eq!(
+            root.fields[3].ty,
+            FieldType::Number {
+                min: Some(0.0),
+                max: None,
+                integer: true
+            }
+        );
+    }
+
+    #[test]
+    fn reports_every_problem_with_its_place() {
+        let bad = SMALL
+            .replace("items = \"part\"", "items = \"prat\"")
+            .replace("min = 0,", "minimum = 0,")
+            .replace("en = \"A document\"", "eng = \"A document\"");
+        let d = load_text(&bad).unwrap_err();
+        let codes: Vec<_> = d.iter().map(|d| d.code).collect();
+        assert!(codes.contains(&"schema::unknown-type"), "{codes:?}");
+        assert!(codes.contains(&"toml::unknown-key"), "{codes:?}");
+        assert!(codes.contains(&"toml::missing-language"), "{codes:?}");
+        let unknown = d.iter().find(|d| d.code == "schema::unknown-type").unwrap();
+        assert_eq!(unknown.help.as_deref(), Some("did you mean `part`?"));
+        let (line, _) = unknown.line_col().unwrap();
+        assert_eq!(line, 13);
+    }
+
+    #[test]
+    fn constraint_keys_must_fit_the_type() {
+        let bad = SMALL.replace(
+            "when = { type = \"date\", nullable = true }",
+            "when = { type = \"date\", min = 3 }",
+        );
+        let d = load_text(&bad).unwrap_err();
+        assert_eq!(d.0[0].code, "schema::not-applicable");
+    }
+
+    #[test]
+    fn syntax_errors_have_positions() {
+        let d = load_text("[input]\nschema = \n").unwrap_err();
+        assert_eq!(d.0[0].code, "toml::syntax");
+        assert!(d.0[0].line_col().is_some());
+    }
+
+    #[test]
+    fn key_field_must_exist() {
+        let d = load_text(&SMALL.replace("key = \"id\"", "key = \"ident\"")).unwrap_err();
+        assert!(
+            d.0[0].message.contains("no field `ident`"),
+            "{}",
+            d.0[0].message
+        );
+    }
+}
