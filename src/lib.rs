@@ -12,6 +12,9 @@ pub mod eval;
 pub mod expr;
 pub mod files;
 pub mod finding;
+// `gen` is a reserved word in edition 2024.
+#[path = "gen/mod.rs"]
+pub mod generator;
 pub mod input;
 pub mod json;
 pub mod report;
