@@ -1,0 +1,244 @@
+//! The second loading stage: checks across declarations that need no expression: one
+//! `[ruleset]`, unique ids, known principles, sources (seed files exist, quotes are found),
+//! parameter defaults of the declared type, and parameter overrides.
+
+use super::ParamInfo;
+use super::decl::{Decls, ParamDecl, RulesetDecl, SourceDecl};
+use super::error::RuleError;
+use super::params::{ParamOverride, ParamValue};
+use super::seeds::FoldedSeed;
+use super::toml::{Str, place};
+use crate::diag::{Diagnostic, Diagnostics, did_you_mean};
+use crate::finding::{Principle, SourceRef};
+use crate::source::SourceFile;
+
+/// Exactly one `[ruleset]`.
+pub(crate) fn ruleset<'d>(decls: &'d Decls, diags: &mut Diagnostics) -> Option<&'d RulesetDecl> {
+    let mut iter = decls.rulesets.iter();
+    let Some(first) = iter.next() else {
+        diags.push(Diagnostic::new(&RuleError::NoRuleset, None, None));
+        return None;
+    };
+    for other in iter {
+        diags.push(Diagnostic::at(
+            &RuleError::DuplicateRuleset {
+                first: place(&first.file, first.span),
+            },
+            &other.file,
+            other.span,
+        ));
+    }
+    Some(first)
+}
+
+/// Report every id declared twice, naming the first declaration.
+pub(crate) fn duplicates<'a>(
+    kind: &'static str,
+    ids: impl Iterator<Item = (&'a SourceFile, &'a Str)>,
+    diags: &mut Diagnostics,
+) {
+    let mut seen: Vec<(&str, &SourceFile, &Str)> = Vec::new();
+    for (file, id) in ids {
+        if let Some((_, ffile, fid)) = seen.iter().find(|(s, _, _)| *s == id.value) {
+            diags.push(Diagnostic::at(
+                &RuleError::Duplicate {
+                    kind,
+                    id: id.value.clone(),
+                    first: place(ffile, fid.span),
+                },
+                file,
+                id.span,
+            ));
+        } else {
+            seen.push((&id.value, file, id));
+        }
+    }
+}
+
+pub(crate) fn principles(decls: &Decls) -> Vec<Principle> {
+    let mut out: Vec<Principle> = Vec::new();
+    for p in &decls.principles {
+        if !out.iter().any(|q| q.id == p.id.value) {
+            out.push(Principle {
+                id: p.id.value.clone(),
+                title: p.title.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// The principle an obligation names, or a diagnostic.
+pub(crate) fn principle(
+    principles: &[Principle],
+    file: &SourceFile,
+    id: &Str,
+    diags: &mut Diagnostics,
+) -> Option<Principle> {
+    let found = principles.iter().find(|p| p.id == id.value).cloned();
+    if found.is_none() {
+        let suggestion =
+            did_you_mean(&id.value, principles.iter().map(|p| p.id.as_str())).map(str::to_string);
+        diags.push(Diagnostic::at(
+            &RuleError::UnknownPrinciple {
+                id: id.value.clone(),
+                suggestion,
+            },
+            file,
+            id.span,
+        ));
+    }
+    found
+}
+
+/// Seed documents with their whitespace folded once, shared by every quote.
+pub(crate) struct Seeds<'a> {
+    seeds: Vec<FoldedSeed<'a>>,
+}
+
+impl<'a> Seeds<'a> {
+    pub fn new(files: &'a [SourceFile]) -> Self {
+        Seeds {
+            seeds: files.iter().map(FoldedSeed::new).collect(),
+        }
+    }
+
+    /// Resolve declared sources: check that each seed exists and holds the quote.
+    pub fn resolve(
+        &self,
+        file: &SourceFile,
+        sources: &[SourceDecl],
+        diags: &mut Diagnostics,
+    ) -> Vec<SourceRef> {
+        let mut out = Vec::new();
+        for s in sources {
+            match s {
+                SourceDecl::Seed { seed, quote } => {
+                    let Some(folded) = self.seeds.iter().find(|f| f.file.name() == seed.value)
+                    else {
+                        let suggestion =
+                            did_you_mean(&seed.value, self.seeds.iter().map(|f| f.file.name()))
+                                .map(str::to_string);
+                        diags.push(Diagnostic::at(
+                            &RuleError::UnknownSeed {
+                                seed: seed.value.clone(),
+                                suggestion,
+                            },
+                            file,
+                            seed.span,
+                        ));
+                        continue;
+                    };
+                    match folded.find(&quote.value) {
+                        Some(line) => out.push(SourceRef::Seed {
+                            file: seed.value.clone(),
+                            line,
+                            quote: quote.value.clone(),
+                        }),
+                        None => diags.push(Diagnostic::at(
+                            &RuleError::QuoteNotFound {
+                                seed: seed.value.clone(),
+                            },
+                            file,
+                            quote.span,
+                        )),
+                    }
+                }
+                SourceDecl::External {
+                    title,
+                    section,
+                    url,
+                    paraphrase,
+                } => out.push(SourceRef::External {
+                    title: title.clone(),
+                    section: section.clone(),
+                    url: url.clone(),
+                    paraphrase: paraphrase.clone(),
+                }),
+            }
+        }
+        out
+    }
+}
+
+/// Parameters with their defaults checked and the overrides applied. Returns one entry per
+/// declared parameter (first declaration of an id), in declared order.
+pub(crate) fn params(
+    decls: &[ParamDecl],
+    seeds: &Seeds<'_>,
+    overrides: &[ParamOverride],
+    diags: &mut Diagnostics,
+) -> Vec<ParamInfo> {
+    let mut out: Vec<ParamInfo> = Vec::new();
+    for p in decls {
+        if out.iter().any(|q| q.id == p.id.value) {
+            continue;
+        }
+        let sources = seeds.resolve(&p.file, &p.sources, diags);
+        let (Some(ty), Some((text, span))) = (p.ty, &p.default) else {
+            continue;
+        };
+        let Some(default) = ParamValue::parse(ty, text) else {
+            diags.push(Diagnostic::at(
+                &RuleError::BadParamValue {
+                    id: p.id.value.clone(),
+                    value: text.clone(),
+                    expected: ty.name(),
+                },
+                &p.file,
+                *span,
+            ));
+            continue;
+        };
+        out.push(ParamInfo {
+            id: p.id.value.clone(),
+            title: p.title.clone(),
+            ty,
+            value: default.clone(),
+            default,
+            overridden: false,
+            sources,
+        });
+    }
+    apply_overrides(&mut out, decls, overrides, diags);
+    out
+}
+
+/// Check overrides against the parameters and apply them.
+pub(crate) fn apply_overrides(
+    params: &mut [ParamInfo],
+    decls: &[ParamDecl],
+    overrides: &[ParamOverride],
+    diags: &mut Diagnostics,
+) {
+    for o in overrides {
+        let at = |p: &dyn crate::diag::Problem| match &o.place {
+            Some((f, s)) => Diagnostic::at(p, f, *s),
+            None => Diagnostic::new(p, None, None),
+        };
+        let Some(param) = params.iter_mut().find(|p| p.id == o.id) else {
+            // A declared parameter whose default is broken has been reported already.
+            if decls.iter().any(|d| d.id.value == o.id) {
+                continue;
+            }
+            let suggestion =
+                did_you_mean(&o.id, decls.iter().map(|d| d.id.value.as_str())).map(str::to_string);
+            diags.push(at(&RuleError::UnknownParam {
+                id: o.id.clone(),
+                suggestion,
+            }));
+            continue;
+        };
+        match ParamValue::parse(param.ty, &o.value) {
+            Some(v) => {
+                param.overridden = v != param.default;
+                param.value = v;
+            }
+            None => diags.push(at(&RuleError::BadParamValue {
+                id: o.id.clone(),
+                value: o.value.clone(),
+                expected: param.ty.name(),
+            })),
+        }
+    }
+}
