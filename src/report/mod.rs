@@ -1,1 +1,880 @@
-//! (not yet built)
+//! Reports: turning evaluations (plain data from [`crate::finding`]) into what users read.
+//!
+//! This module owns the report model shared by every format — the [`Input`]s of one run with their
+//! [`Outcome`], the [`RunInfo`] that describes the run, the gate that decides the exit status — and
+//! one submodule per output format. Renderers never evaluate anything and never do I/O: they take
+//! the model and return a `String`. Every renderer is deterministic: the same model gives the same
+//! bytes (no clocks, no hash-map order, no host names).
+//!
+//! **Invariant:** nothing here knows a particular rule set. Rule ids, principles, the headline key
+//! and every user-facing rule text come from the model.
+
+pub mod github;
+pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
+pub mod text;
+
+use crate::diag::Diagnostics;
+use crate::finding::{Evaluation, Finding, RuleInfo, Severity, Shown, SourceRef, Status, Tri};
+use crate::source::SourceFile;
+use crate::text::{Lang, Text};
+use jiff::civil::Date;
+use std::sync::Arc;
+
+/// The name of the tool as it appears in reports.
+pub const TOOL_NAME: &str = "samstyr";
+
+/// One document of a run (a file, a JSONL line or standard input), in the order given.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// How the user names it: a path, or `path:LINE` for one line of a JSONL file.
+    pub label: String,
+    /// The text it was read from; evidence offsets point into it.
+    pub source: Option<SourceFile>,
+    /// A human title for the document, when the document has one.
+    pub title: Option<String>,
+    pub outcome: Outcome,
+}
+
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Evaluated(Box<Evaluation>),
+    /// The document could not be read or validated; every problem found.
+    Invalid(Diagnostics),
+}
+
+impl Input {
+    pub fn evaluation(&self) -> Option<&Evaluation> {
+        match &self.outcome {
+            Outcome::Evaluated(e) => Some(e),
+            Outcome::Invalid(_) => None,
+        }
+    }
+
+    /// The path of the file the input came from, without a JSONL line suffix.
+    pub fn path(&self) -> &str {
+        match &self.source {
+            Some(s) => s.name(),
+            None => &self.label,
+        }
+    }
+
+    /// 1-based line and column of a byte offset into the input, if it has a place there.
+    pub fn line_col(&self, at: u32) -> Option<(usize, usize)> {
+        if at == u32::MAX {
+            return None;
+        }
+        self.source.as_ref().map(|s| s.line_col(at))
+    }
+}
+
+/// At which severity of a violated obligation the run fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum FailOn {
+    /// Fail on a violated `must` obligation
+    #[default]
+    Must,
+    /// Fail on a violated `must` or `should` obligation
+    Should,
+    /// Never fail because of findings (invalid input still fails)
+    Never,
+}
+
+impl FailOn {
+    pub fn name(self) -> &'static str {
+        match self {
+            FailOn::Must => "must",
+            FailOn::Should => "should",
+            FailOn::Never => "never",
+        }
+    }
+}
+
+/// The gate: which findings make a run fail, and which are worth an annotation.
+///
+/// **Invariant:** a `pending` finding never fails the gate (its deadline is still ahead, so
+/// nothing is broken yet), and an `unknown` one fails it only when `unknown_fails` is set: by
+/// default the exit status says that a duty is *shown* to be broken, and undecided findings are
+/// reported (as notes, listing the fields to provide) without failing the build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Gate {
+    pub fail_on: FailOn,
+    pub unknown_fails: bool,
+}
+
+/// How loudly a machine-readable format flags a finding (SARIF level, GitHub annotation kind).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    Error,
+    Warning,
+    Note,
+}
+
+impl Level {
+    fn of(severity: Severity) -> Level {
+        match severity {
+            Severity::Must => Level::Error,
+            Severity::Should => Level::Warning,
+        }
+    }
+}
+
+impl Gate {
+    /// Whether a severity is at or above `--fail-on`.
+    fn reaches(self, severity: Severity) -> bool {
+        match self.fail_on {
+            FailOn::Must => severity == Severity::Must,
+            FailOn::Should => true,
+            FailOn::Never => false,
+        }
+    }
+
+    /// Whether this finding makes the run fail.
+    pub fn fails(self, f: &Finding) -> bool {
+        let Some(sev) = f.rule.severity else {
+            return false;
+        };
+        match f.status {
+            Status::Violated => self.reaches(sev),
+            Status::Unknown => self.unknown_fails && self.reaches(sev),
+            _ => false,
+        }
+    }
+
+    /// The level at which machine-readable formats flag a finding, or `None` when it is not
+    /// flagged. Flagged are violated, unknown and pending findings whose severity is at or above
+    /// `--fail-on` (with `never`: every severity, since `never` turns off the gate, not the
+    /// report). Violations are errors (`must`) or warnings (`should`); an unknown finding that
+    /// fails the gate is flagged like a violation; other unknown and pending findings are notes.
+    pub fn level(self, f: &Finding) -> Option<Level> {
+        let sev = f.rule.severity?;
+        let shown = self.fail_on == FailOn::Never || self.reaches(sev);
+        if !shown {
+            return None;
+        }
+        match f.status {
+            Status::Violated => Some(Level::of(sev)),
+            Status::Unknown if self.unknown_fails => Some(Level::of(sev)),
+            Status::Unknown | Status::Pending => Some(Level::Note),
+            _ => None,
+        }
+    }
+}
+
+/// The outcome of a run as an exit status: DESIGN §7.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Nothing at or above `--fail-on`.
+    Pass,
+    /// A finding at or above `--fail-on`.
+    Fail,
+    /// An input was invalid (this wins over findings).
+    Invalid,
+}
+
+impl Verdict {
+    pub fn code(self) -> u8 {
+        match self {
+            Verdict::Pass => 0,
+            Verdict::Fail => 1,
+            Verdict::Invalid => 2,
+        }
+    }
+}
+
+/// The one place that decides a run's exit status: 2 if any input is invalid, else 1 if any
+/// finding fails the gate, else 0.
+pub fn verdict(gate: Gate, inputs: &[Input]) -> Verdict {
+    if inputs
+        .iter()
+        .any(|i| matches!(i.outcome, Outcome::Invalid(_)))
+    {
+        return Verdict::Invalid;
+    }
+    let fails = inputs
+        .iter()
+        .filter_map(Input::evaluation)
+        .any(|e| e.findings.iter().any(|f| gate.fails(f)));
+    if fails { Verdict::Fail } else { Verdict::Pass }
+}
+
+/// Whether one evaluated input fails the gate.
+pub fn input_fails(gate: Gate, e: &Evaluation) -> bool {
+    e.findings.iter().any(|f| gate.fails(f))
+}
+
+/// The rule set a run used.
+#[derive(Debug, Clone)]
+pub struct RuleSetInfo {
+    pub id: String,
+    pub version: String,
+    pub title: Text,
+    /// `embedded` or the directory given with `--rules`.
+    pub origin: String,
+}
+
+/// A parameter whose value was overridden for this run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParamOverride {
+    pub id: String,
+    pub value: String,
+    pub default: String,
+}
+
+/// The headline a rule set puts first (its key and title), when it has one.
+#[derive(Debug, Clone)]
+pub struct HeadlineInfo {
+    pub key: String,
+    pub title: Text,
+}
+
+/// Everything about a run that is not about one input.
+#[derive(Debug, Clone)]
+pub struct RunInfo {
+    pub tool_version: String,
+    /// Where to read about the tool (SARIF `informationUri`), if known.
+    pub information_uri: Option<String>,
+    pub rules: RuleSetInfo,
+    /// Every obligation of the rule set, for formats that list rules (SARIF).
+    pub obligations: Vec<Arc<RuleInfo>>,
+    pub headline: Option<HeadlineInfo>,
+    pub as_of: Date,
+    pub lang: Lang,
+    pub gate: Gate,
+    /// Overridden parameters, sorted by id.
+    pub params: Vec<ParamOverride>,
+}
+
+/// Counts over a whole run, shared by the formats that print a summary.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub inputs: usize,
+    pub evaluated: usize,
+    pub invalid: usize,
+    /// Inputs whose findings fail the gate.
+    pub failing: usize,
+    /// Headline answers: yes, no, unknown.
+    pub headline: [usize; 3],
+    /// Findings by status, in the order of [`Status::ALL`].
+    pub by_status: [usize; 6],
+    /// Violated findings by severity: must, should.
+    pub violated: [usize; 2],
+}
+
+impl Summary {
+    pub fn of(gate: Gate, inputs: &[Input]) -> Summary {
+        let mut s = Summary {
+            inputs: inputs.len(),
+            ..Summary::default()
+        };
+        for input in inputs {
+            let Some(e) = input.evaluation() else {
+                s.invalid += 1;
+                continue;
+            };
+            s.evaluated += 1;
+            if input_fails(gate, e) {
+                s.failing += 1;
+            }
+            if let Some(h) = &e.headline {
+                let slot = match h.value {
+                    Tri::Yes => 0,
+                    Tri::No => 1,
+                    Tri::Unknown => 2,
+                };
+                if let Some(c) = s.headline.get_mut(slot) {
+                    *c += 1;
+                }
+            }
+            for f in &e.findings {
+                if let Some(c) = s.by_status.get_mut(status_index(f.status)) {
+                    *c += 1;
+                }
+                if f.status == Status::Violated {
+                    let slot = match f.rule.severity {
+                        Some(Severity::Must) => 0,
+                        Some(Severity::Should) => 1,
+                        None => continue,
+                    };
+                    if let Some(c) = s.violated.get_mut(slot) {
+                        *c += 1;
+                    }
+                }
+            }
+        }
+        s
+    }
+
+    pub fn status(&self, st: Status) -> usize {
+        self.by_status
+            .get(status_index(st))
+            .copied()
+            .unwrap_or_default()
+    }
+}
+
+fn status_index(st: Status) -> usize {
+    Status::ALL.iter().position(|s| *s == st).unwrap_or(0)
+}
+
+/// The urgency group of a finding, most urgent first: violated must, violated should, pending,
+/// unknown, then the settled ones.
+fn urgency(f: &Finding) -> (u8, Option<Date>) {
+    match (f.status, f.rule.severity) {
+        (Status::Violated, Some(Severity::Must)) => (0, None),
+        (Status::Violated, _) => (1, None),
+        // Nearest deadline first; a pending finding without one goes last in its group.
+        (Status::Pending, _) => (2, f.deadline.or(Some(Date::MAX))),
+        (Status::Unknown, _) => (3, None),
+        (Status::Met, _) => (4, None),
+        (Status::NotApplicable, _) => (5, None),
+        (Status::NotInForce, _) => (6, None),
+    }
+}
+
+/// An evaluation's findings, most urgent first; ties by rule id, then by item.
+pub fn ordered(e: &Evaluation) -> Vec<&Finding> {
+    let mut v: Vec<&Finding> = e.findings.iter().collect();
+    v.sort_by(|a, b| {
+        urgency(a)
+            .cmp(&urgency(b))
+            .then_with(|| a.rule.id.cmp(&b.rule.id))
+            .then_with(|| item_index(a).cmp(&item_index(b)))
+    });
+    v
+}
+
+fn item_index(f: &Finding) -> Option<usize> {
+    f.item.as_ref().map(|i| i.index)
+}
+
+/// A finding's name in lists: the rule id, and the item it is about.
+pub fn finding_name(f: &Finding) -> String {
+    match &f.item {
+        Some(item) => match &item.label {
+            Some(l) => format!("{} [{}]", f.rule.id, l),
+            None => format!("{} [{}]", f.rule.id, item.pointer),
+        },
+        None => f.rule.id.clone(),
+    }
+}
+
+/// Where in the input a finding is about: the first evidence that has a place, else the object
+/// that should hold the first missing field, else the item; with its JSON pointer.
+pub fn locate<'f>(input: &Input, f: &'f Finding) -> Option<(&'f str, usize, usize)> {
+    let candidates = f
+        .evidence
+        .iter()
+        .chain(f.missing.iter())
+        .map(|e| (e.pointer.as_str(), e.at))
+        .chain(f.item.iter().map(|i| (i.pointer.as_str(), i.at)));
+    for (pointer, at) in candidates {
+        if let Some((line, col)) = input.line_col(at) {
+            return Some((pointer, line, col));
+        }
+    }
+    None
+}
+
+/// The line and column at which the document starts (for findings with no place of their own).
+pub fn document_start(input: &Input) -> (usize, usize) {
+    input
+        .source
+        .as_ref()
+        .map(|s| {
+            let text = s.text();
+            let skipped = text.len() - text.trim_start().len();
+            s.line_col(u32::try_from(skipped).unwrap_or(0))
+        })
+        .unwrap_or((1, 1))
+}
+
+/// Pick the words for the report language.
+pub fn tr(lang: Lang, nb: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Nb => nb,
+        Lang::En => en,
+    }
+}
+
+pub fn status_word(lang: Lang, st: Status) -> &'static str {
+    match st {
+        Status::Violated => tr(lang, "brudd", "violated"),
+        Status::Pending => tr(lang, "venter", "pending"),
+        Status::Unknown => tr(lang, "ukjent", "unknown"),
+        Status::Met => tr(lang, "oppfylt", "met"),
+        Status::NotApplicable => tr(lang, "ikke aktuelt", "not applicable"),
+        Status::NotInForce => tr(lang, "ikke i kraft", "not in force"),
+    }
+}
+
+pub fn severity_word(lang: Lang, sev: Severity) -> &'static str {
+    match sev {
+        Severity::Must => tr(lang, "skal", "must"),
+        Severity::Should => tr(lang, "bør", "should"),
+    }
+}
+
+pub fn tri_word(lang: Lang, t: Tri) -> &'static str {
+    match t {
+        Tri::Yes => tr(lang, "ja", "yes"),
+        Tri::No => tr(lang, "nei", "no"),
+        Tri::Unknown => tr(lang, "ukjent", "unknown"),
+    }
+}
+
+/// "invalid" after a count.
+pub fn invalid_word(lang: Lang, n: usize) -> &'static str {
+    match (lang, n) {
+        (Lang::Nb, 1) => "ugyldig",
+        (Lang::Nb, _) => "ugyldige",
+        (Lang::En, _) => "invalid",
+    }
+}
+
+pub fn tri_name(t: Tri) -> &'static str {
+    match t {
+        Tri::Yes => "yes",
+        Tri::No => "no",
+        Tri::Unknown => "unknown",
+    }
+}
+
+/// A value as shown to a reader.
+pub fn shown_text(lang: Lang, v: &Shown) -> String {
+    match v {
+        Shown::Absent => tr(lang, "ikke oppgitt", "not stated").to_string(),
+        Shown::Null => tr(lang, "ingen", "none").to_string(),
+        Shown::Bool(b) => tri_word(lang, if *b { Tri::Yes } else { Tri::No }).to_string(),
+        Shown::Number(n) => number_text(*n),
+        Shown::Str(s) => format!("`{s}`"),
+        Shown::Date(d) => d.to_string(),
+        Shown::List(n) => match (lang, n) {
+            (Lang::Nb, 1) => "1 element".to_string(),
+            (Lang::Nb, n) => format!("{n} elementer"),
+            (Lang::En, 1) => "1 item".to_string(),
+            (Lang::En, n) => format!("{n} items"),
+        },
+        Shown::Object => tr(lang, "oppgitt", "stated").to_string(),
+    }
+}
+
+/// Numbers without needless decimals, as in rule messages.
+pub fn number_text(n: f64) -> String {
+    match crate::value::number_json(n) {
+        serde_json::Value::Null => n.to_string(),
+        v => v.to_string(),
+    }
+}
+
+/// A source in one line: `file:line «quote»` for a seed, `title section` for an external one.
+pub fn source_text(src: &SourceRef, max_quote: usize) -> String {
+    match src {
+        SourceRef::Seed { file, line, quote } => {
+            format!("{file}:{line} «{}»", shorten(quote, max_quote))
+        }
+        SourceRef::External {
+            title,
+            section,
+            url,
+            ..
+        } => {
+            let mut s = title.clone();
+            if let Some(sec) = section {
+                s.push(' ');
+                s.push_str(sec);
+            }
+            if let Some(u) = url {
+                s.push_str(&format!(" <{u}>"));
+            }
+            s
+        }
+    }
+}
+
+/// At most `max` characters of `s`, whitespace folded, with `…` when cut.
+pub fn shorten(s: &str, max: usize) -> String {
+    let folded = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if folded.chars().count() <= max {
+        return folded;
+    }
+    let mut out: String = folded.chars().take(max.saturating_sub(1)).collect();
+    out.truncate(out.trim_end().len());
+    out.push('…');
+    out
+}
+
+/// Facts that decided a headline: for `yes` the ones that hold, for `no` all of them (each had
+/// to be false), for `unknown` the ones that are not false.
+pub fn decisive(h: &crate::finding::Headline) -> Vec<&crate::finding::FactValue> {
+    h.because
+        .iter()
+        .filter(|fv| match h.value {
+            Tri::Yes => matches!(fv.value, Shown::Bool(true)),
+            Tri::No => true,
+            Tri::Unknown => !matches!(fv.value, Shown::Bool(false)),
+        })
+        .collect()
+}
+
+/// Test data shared by the renderers' unit tests: a hand-built run, independent of any rule set.
+#[cfg(test)]
+pub(crate) mod testdata {
+    use super::*;
+    use crate::diag::{Diagnostic, Problem};
+    use crate::finding::{Evidence, FactValue, Headline, Item, Principle, RuleKind, Validity};
+    use jiff::civil::date;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("unknown field `titel`")]
+    struct Typo;
+
+    impl Problem for Typo {
+        fn code(&self) -> &'static str {
+            "input::unknown-field"
+        }
+        fn help(&self) -> Option<String> {
+            Some("did you mean `title`?".into())
+        }
+    }
+
+    fn rule(id: &str, sev: Severity, principle: &str) -> Arc<RuleInfo> {
+        Arc::new(RuleInfo {
+            id: id.into(),
+            kind: RuleKind::Obligation,
+            principle: Some(Principle {
+                id: principle.into(),
+                title: Text::new(format!("Prinsipp {principle}"), format!("Principle {principle}")),
+            }),
+            severity: Some(sev),
+            title: Text::new(format!("Tittel {id}"), format!("Title {id}")),
+            remedy: Text::new("Gjør noe.", "Do something."),
+            sources: vec![
+                SourceRef::Seed {
+                    file: "seed.txt".into(),
+                    line: 12,
+                    quote: "En lang setning som sier hva som skal gjøres, og som er lengre enn det som vises i en kort rapport om funnet."
+                        .into(),
+                },
+                SourceRef::External {
+                    title: "Instruks".into(),
+                    section: Some("§ 3-3".into()),
+                    url: Some("https://example.org/instruks".into()),
+                    paraphrase: Some(Text::new("Omskrevet.", "Paraphrased.")),
+                },
+            ],
+        })
+    }
+
+    fn finding(rule: &Arc<RuleInfo>, status: Status) -> Finding {
+        Finding {
+            rule: rule.clone(),
+            status,
+            item: None,
+            deadline: None,
+            message: Text::new(
+                format!("Melding for {} ({})", rule.id, status.name()),
+                format!("Message for {} ({})", rule.id, status.name()),
+            ),
+            evidence: Vec::new(),
+            missing: Vec::new(),
+            validity: None,
+        }
+    }
+
+    pub const PASSING: &str = "{\n  \"id\": \"A-1\",\n  \"title\": \"Pass, \\\"quoted\\\" & <ok>\",\n  \"flag\": true\n}\n";
+    pub const FAILING: &str = "{\n  \"id\": \"B-2\",\n  \"title\": \"Fails: 100% | *bold*\",\n  \"items\": [\n    { \"name\": \"Styre\", \"n\": 1 }\n  ],\n  \"when\": \"2026-03-01\"\n}\n";
+    pub const INVALID: &str = "{\n  \"id\": \"C-3\",\n  \"titel\": \"x\"\n}\n";
+
+    fn offset(text: &str, needle: &str) -> u32 {
+        text.find(needle).map(|o| o as u32).unwrap_or(u32::MAX)
+    }
+
+    pub fn run(gate: Gate, lang: Lang) -> RunInfo {
+        let r1 = rule("R-01", Severity::Must, "early");
+        let r2 = rule("R-02", Severity::Should, "money");
+        let r3 = rule("R-03", Severity::Must, "bodies");
+        let r4 = rule("R-04", Severity::Must, "early");
+        RunInfo {
+            tool_version: "0.1.0".into(),
+            information_uri: Some("https://example.org/samstyr".into()),
+            rules: RuleSetInfo {
+                id: "demo".into(),
+                version: "1.0.0".into(),
+                title: Text::new("Demoregler", "Demo rules"),
+                origin: "embedded".into(),
+            },
+            obligations: vec![r1, r2, r3, r4],
+            headline: Some(HeadlineInfo {
+                key: "consultation_required".into(),
+                title: Text::new("Krever konsultasjon", "Consultation required"),
+            }),
+            as_of: date(2026, 6, 1),
+            lang,
+            gate,
+            params: vec![ParamOverride {
+                id: "lead_time_days".into(),
+                value: "14".into(),
+                default: "0".into(),
+            }],
+        }
+    }
+
+    /// A passing document, a failing one (every status) and an invalid one.
+    pub fn inputs(run: &RunInfo) -> Vec<Input> {
+        let rules = &run.obligations;
+        let (r1, r2, r3, r4) = match rules.as_slice() {
+            [a, b, c, d] => (a, b, c, d),
+            _ => unreachable!("run() builds four rules"),
+        };
+        let fact = Arc::new(RuleInfo {
+            id: "affects".into(),
+            kind: RuleKind::Fact,
+            principle: None,
+            severity: None,
+            title: Text::new("Berører sektoren", "Affects the sector"),
+            remedy: Text::default(),
+            sources: vec![SourceRef::Seed {
+                file: "seed.txt".into(),
+                line: 3,
+                quote: "kort sitat".into(),
+            }],
+        });
+        let fact2 = Arc::new(RuleInfo {
+            id: "joint".into(),
+            title: Text::new("Felles tiltak", "Joint measure"),
+            ..(*fact).clone()
+        });
+        let pass_src = SourceFile::new("batch/a.json", PASSING);
+        let fail_src = SourceFile::new("batch/b.json", FAILING);
+        let bad_src = SourceFile::new("batch/c.json", INVALID);
+
+        let mut met = finding(r1, Status::Met);
+        met.evidence.push(Evidence {
+            pointer: "/flag".into(),
+            at: offset(PASSING, "true"),
+            value: Shown::Bool(true),
+        });
+        let na = finding(r2, Status::NotApplicable);
+        let mut nif = finding(r4, Status::NotInForce);
+        nif.validity = Some(Validity {
+            on: date(2026, 6, 1),
+            from: Some(date(2020, 9, 14)),
+            until: Some(date(2022, 9, 1)),
+        });
+        let pass = Evaluation {
+            key: "A-1".into(),
+            as_of: run.as_of,
+            reference_date: run.as_of,
+            headline: Some(Headline {
+                key: "consultation_required".into(),
+                title: Text::new("Krever konsultasjon", "Consultation required"),
+                value: Tri::No,
+                because: vec![
+                    FactValue {
+                        fact: fact.clone(),
+                        value: Shown::Bool(false),
+                        missing: Vec::new(),
+                    },
+                    FactValue {
+                        fact: fact2.clone(),
+                        value: Shown::Bool(false),
+                        missing: Vec::new(),
+                    },
+                ],
+            }),
+            facts: Vec::new(),
+            findings: vec![nif, na, met],
+        };
+
+        let mut v_must = finding(r3, Status::Violated);
+        v_must.item = Some(Item {
+            index: 0,
+            pointer: "/items/0".into(),
+            at: offset(FAILING, "{ \"name\""),
+            label: Some("Styre".into()),
+        });
+        v_must.evidence.push(Evidence {
+            pointer: "/items/0/n".into(),
+            at: offset(FAILING, "1 }"),
+            value: Shown::Number(1.0),
+        });
+        let mut v_should = finding(r2, Status::Violated);
+        v_should.missing.push(Evidence {
+            pointer: "/costs".into(),
+            at: offset(FAILING, "{"),
+            value: Shown::Absent,
+        });
+        let mut pending = finding(r1, Status::Pending);
+        pending.deadline = Some(date(2026, 9, 1));
+        pending.evidence.push(Evidence {
+            pointer: "/when".into(),
+            at: offset(FAILING, "\"2026-03-01\""),
+            value: Shown::Date(date(2026, 3, 1)),
+        });
+        let mut unknown = finding(r4, Status::Unknown);
+        unknown.missing.push(Evidence {
+            pointer: "/impact".into(),
+            at: offset(FAILING, "{"),
+            value: Shown::Absent,
+        });
+        let fail = Evaluation {
+            key: "B-2".into(),
+            as_of: run.as_of,
+            reference_date: date(2026, 3, 1),
+            headline: Some(Headline {
+                key: "consultation_required".into(),
+                title: Text::new("Krever konsultasjon", "Consultation required"),
+                value: Tri::Yes,
+                because: vec![
+                    FactValue {
+                        fact: fact.clone(),
+                        value: Shown::Bool(true),
+                        missing: Vec::new(),
+                    },
+                    FactValue {
+                        fact: fact2,
+                        value: Shown::Absent,
+                        missing: vec![Evidence {
+                            pointer: "/joint".into(),
+                            at: 0,
+                            value: Shown::Absent,
+                        }],
+                    },
+                ],
+            }),
+            facts: Vec::new(),
+            findings: vec![unknown, pending, v_should, v_must],
+        };
+
+        let typo_at = offset(INVALID, "\"titel\"");
+        let diag = Diagnostic::at(
+            &Typo,
+            &bad_src,
+            crate::source::Span::new(typo_at as usize, typo_at as usize + 7),
+        )
+        .with_pointer("/titel");
+
+        vec![
+            Input {
+                label: "batch/a.json".into(),
+                source: Some(pass_src),
+                title: Some("Pass, \"quoted\" & <ok>".into()),
+                outcome: Outcome::Evaluated(Box::new(pass)),
+            },
+            Input {
+                label: "batch/b.json".into(),
+                source: Some(fail_src),
+                title: Some("Fails: 100% | *bold*".into()),
+                outcome: Outcome::Evaluated(Box::new(fail)),
+            },
+            Input {
+                label: "batch/c.json".into(),
+                source: Some(bad_src),
+                title: None,
+                outcome: Outcome::Invalid(Diagnostics::from(diag)),
+            },
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gate(fail_on: FailOn, unknown_fails: bool) -> Gate {
+        Gate {
+            fail_on,
+            unknown_fails,
+        }
+    }
+
+    #[test]
+    fn invalid_input_wins_over_findings() {
+        let run = testdata::run(Gate::default(), Lang::En);
+        let inputs = testdata::inputs(&run);
+        assert_eq!(verdict(run.gate, &inputs), Verdict::Invalid);
+        assert_eq!(verdict(run.gate, &inputs[..2]), Verdict::Fail);
+        assert_eq!(verdict(run.gate, &inputs[..1]), Verdict::Pass);
+    }
+
+    #[test]
+    fn fail_on_levels() {
+        let run = testdata::run(Gate::default(), Lang::En);
+        let inputs = testdata::inputs(&run);
+        let valid = &inputs[..2];
+        assert_eq!(verdict(gate(FailOn::Must, false), valid), Verdict::Fail);
+        assert_eq!(verdict(gate(FailOn::Should, false), valid), Verdict::Fail);
+        assert_eq!(verdict(gate(FailOn::Never, false), valid), Verdict::Pass);
+        assert_eq!(
+            verdict(gate(FailOn::Never, false), &inputs),
+            Verdict::Invalid
+        );
+    }
+
+    #[test]
+    fn pending_never_fails_and_unknown_only_when_asked() {
+        let run = testdata::run(Gate::default(), Lang::En);
+        let inputs = testdata::inputs(&run);
+        let Some(e) = inputs[1].evaluation() else {
+            panic!("second input is evaluated");
+        };
+        let by = |st: Status| e.findings.iter().find(|f| f.status == st);
+        let (Some(pending), Some(unknown), Some(should)) = (
+            by(Status::Pending),
+            by(Status::Unknown),
+            e.findings.iter().find(|f| {
+                f.status == Status::Violated && f.rule.severity == Some(Severity::Should)
+            }),
+        ) else {
+            panic!("test data has pending, unknown and violated-should findings");
+        };
+        for fo in [FailOn::Must, FailOn::Should, FailOn::Never] {
+            assert!(!gate(fo, false).fails(pending));
+            assert!(!gate(fo, true).fails(pending));
+            assert!(!gate(fo, false).fails(unknown));
+        }
+        assert!(gate(FailOn::Must, true).fails(unknown));
+        assert!(!gate(FailOn::Never, true).fails(unknown));
+        assert!(!gate(FailOn::Must, false).fails(should));
+        assert!(gate(FailOn::Should, false).fails(should));
+        // Shown but not failing: a note for what is undecided or not yet due.
+        assert_eq!(gate(FailOn::Must, false).level(unknown), Some(Level::Note));
+        assert_eq!(gate(FailOn::Must, true).level(unknown), Some(Level::Error));
+        assert_eq!(gate(FailOn::Must, false).level(should), None);
+        assert_eq!(
+            gate(FailOn::Never, false).level(should),
+            Some(Level::Warning)
+        );
+    }
+
+    #[test]
+    fn most_urgent_first() {
+        let run = testdata::run(Gate::default(), Lang::En);
+        let inputs = testdata::inputs(&run);
+        let Some(e) = inputs[1].evaluation() else {
+            panic!("second input is evaluated");
+        };
+        let order: Vec<String> = ordered(e)
+            .iter()
+            .map(|f| format!("{} {}", f.rule.id, f.status.name()))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                "R-03 violated",
+                "R-02 violated",
+                "R-01 pending",
+                "R-04 unknown"
+            ]
+        );
+    }
+
+    #[test]
+    fn shorten_cuts_on_characters() {
+        assert_eq!(shorten("a  b\n c", 10), "a b c");
+        assert_eq!(shorten("æøå æøå æøå", 6), "æøå æ…");
+    }
+}

@@ -1,0 +1,149 @@
+//! GitHub Actions workflow annotations (`--format github`): one `::error`, `::warning` or
+//! `::notice` line per finding that [`super::Gate::level`] flags, and one `::error` per problem with
+//! an invalid input, each at the file, line and column it is about.
+//!
+//! Escaping follows the workflow-command rules: in the message `%`, `\r` and `\n` are
+//! percent-encoded; in property values also `:` and `,`.
+
+use super::{
+    Input, Level, Outcome, RunInfo, document_start, finding_name, locate, severity_word,
+    source_text, tr,
+};
+use crate::finding::Status;
+use std::fmt::Write;
+
+pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
+    let lang = run.lang;
+    let mut s = String::new();
+    for input in inputs {
+        match &input.outcome {
+            Outcome::Evaluated(e) => {
+                for f in super::ordered(e) {
+                    let Some(level) = run.gate.level(f) else {
+                        continue;
+                    };
+                    let (line, col) = locate(input, f)
+                        .map(|(_, l, c)| (l, c))
+                        .unwrap_or_else(|| document_start(input));
+                    let sev = f
+                        .rule
+                        .severity
+                        .map(|x| format!(" ({})", severity_word(lang, x)))
+                        .unwrap_or_default();
+                    let title = format!(
+                        "{} · {}{sev} {}",
+                        e.key,
+                        finding_name(f),
+                        f.rule.title.get(lang)
+                    );
+                    let mut msg = f.message.get(lang).to_string();
+                    if let Some(d) = f.deadline {
+                        let _ = write!(msg, "\n{} {d}", tr(lang, "Frist:", "Deadline:"));
+                    }
+                    if f.status == Status::Unknown && !f.missing.is_empty() {
+                        let fields: Vec<&str> =
+                            f.missing.iter().map(|m| m.pointer.as_str()).collect();
+                        let _ = write!(
+                            msg,
+                            "\n{} {}",
+                            tr(lang, "Må oppgis:", "Provide:"),
+                            fields.join(", ")
+                        );
+                    }
+                    let remedy = f.rule.remedy.get(lang);
+                    if !remedy.is_empty() && f.status != Status::Unknown {
+                        let _ = write!(msg, "\n{} {remedy}", tr(lang, "Tiltak:", "Remedy:"));
+                    }
+                    if let Some(src) = f.rule.sources.first() {
+                        let _ = write!(
+                            msg,
+                            "\n{} {}",
+                            tr(lang, "Kilde:", "Source:"),
+                            source_text(src, 120)
+                        );
+                    }
+                    command(&mut s, level, input.path(), line, col, &title, &msg);
+                }
+            }
+            Outcome::Invalid(diags) => {
+                for d in diags.iter() {
+                    let (line, col) = d.line_col().unwrap_or((1, 1));
+                    let path = d.file_name().unwrap_or(input.path());
+                    let title = format!(
+                        "{} {}",
+                        tr(lang, "Ugyldig input:", "Invalid input:"),
+                        d.code
+                    );
+                    let mut msg = d.message.clone();
+                    if let Some(p) = &d.pointer {
+                        let _ = write!(msg, " (at `{p}`)");
+                    }
+                    if let Some(h) = &d.help {
+                        let _ = write!(msg, "\nhelp: {h}");
+                    }
+                    command(&mut s, Level::Error, path, line, col, &title, &msg);
+                }
+            }
+        }
+    }
+    s
+}
+
+fn command(
+    s: &mut String,
+    level: Level,
+    file: &str,
+    line: usize,
+    col: usize,
+    title: &str,
+    msg: &str,
+) {
+    let cmd = match level {
+        Level::Error => "error",
+        Level::Warning => "warning",
+        Level::Note => "notice",
+    };
+    let _ = writeln!(
+        s,
+        "::{cmd} file={},line={line},col={col},title={}::{}",
+        property(file),
+        property(title),
+        data(msg)
+    );
+}
+
+/// Escape a command's message.
+pub fn data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escape a command property value.
+pub fn property(s: &str) -> String {
+    data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{Gate, testdata};
+    use crate::text::Lang;
+
+    #[test]
+    fn escapes_per_workflow_command_rules() {
+        assert_eq!(data("100% a\r\nb: c, d"), "100%25 a%0D%0Ab: c, d");
+        assert_eq!(property("100% a\nb: c, d"), "100%25 a%0Ab%3A c%2C d");
+    }
+
+    #[test]
+    fn one_line_per_flagged_finding() {
+        let run = testdata::run(Gate::default(), Lang::En);
+        let inputs = testdata::inputs(&run);
+        let out = render(&run, &inputs);
+        for line in out.lines() {
+            assert!(line.starts_with("::"), "{line}");
+        }
+        insta::assert_snapshot!(out);
+    }
+}

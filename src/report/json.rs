@@ -1,0 +1,739 @@
+//! The machine-readable report `samstyr.report/v1` (`--format json`) and its JSON Schema.
+//!
+//! Keys appear in a fixed order (the order of the structs below), so the output is byte-stable.
+//! User-facing texts (titles, messages, remedies) are given in the language of the run only, named
+//! by the top-level `lang`: one language keeps the report small, and `--lang` picks the other.
+//! The headline's key (`consultation_required` for samstyring) comes from the rule set.
+
+use super::{Input, Outcome, RunInfo, Summary, decisive, ordered, tri_name, verdict};
+use crate::diag::Diagnostic;
+use crate::finding::{Evaluation, Evidence, FactValue, Finding, Shown, SourceRef, Status};
+use crate::text::Lang;
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+use serde_json::{Value, json};
+
+/// The value of the report's `schema` field.
+pub const REPORT_SCHEMA_ID: &str = "samstyr.report/v1";
+
+/// The report of a run as pretty-printed JSON, ending in a newline.
+pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
+    let report = Report::new(run, inputs);
+    let mut s = serde_json::to_string_pretty(&report).unwrap_or_else(|e| {
+        // Serialising plain strings and numbers cannot fail; say so in JSON if it ever does.
+        json!({ "schema": REPORT_SCHEMA_ID, "error": e.to_string() }).to_string()
+    });
+    s.push('\n');
+    s
+}
+
+/// The report as a JSON value (for tests and for embedding).
+pub fn to_value(run: &RunInfo, inputs: &[Input]) -> Value {
+    serde_json::to_value(Report::new(run, inputs)).unwrap_or(Value::Null)
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    schema: &'static str,
+    tool: Tool<'a>,
+    rules: Rules<'a>,
+    as_of: String,
+    lang: &'static str,
+    fail_on: &'static str,
+    fail_on_unknown: bool,
+    params: Vec<Param<'a>>,
+    summary: SummaryJson<'a>,
+    results: Vec<ResultJson<'a>>,
+    errors: Vec<ErrorJson>,
+}
+
+#[derive(Serialize)]
+struct Tool<'a> {
+    name: &'static str,
+    version: &'a str,
+}
+
+#[derive(Serialize)]
+struct Rules<'a> {
+    id: &'a str,
+    version: &'a str,
+    title: &'a str,
+    origin: &'a str,
+}
+
+#[derive(Serialize)]
+struct Param<'a> {
+    id: &'a str,
+    value: &'a str,
+    default: &'a str,
+}
+
+struct SummaryJson<'a> {
+    s: Summary,
+    exit_code: u8,
+    headline_key: Option<&'a str>,
+}
+
+impl Serialize for SummaryJson<'_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let s = &self.s;
+        let mut m = ser.serialize_map(None)?;
+        m.serialize_entry("inputs", &s.inputs)?;
+        m.serialize_entry("evaluated", &s.evaluated)?;
+        m.serialize_entry("invalid", &s.invalid)?;
+        m.serialize_entry("failing", &s.failing)?;
+        m.serialize_entry("exit_code", &self.exit_code)?;
+        if let Some(key) = self.headline_key {
+            let [yes, no, unknown] = s.headline;
+            m.serialize_entry(key, &Tally { yes, no, unknown })?;
+        }
+        let statuses = StatusCounts(s.by_status);
+        m.serialize_entry("findings", &statuses)?;
+        let [must, should] = s.violated;
+        m.serialize_entry("violated", &Violated { must, should })?;
+        m.end()
+    }
+}
+
+#[derive(Serialize)]
+struct Tally {
+    yes: usize,
+    no: usize,
+    unknown: usize,
+}
+
+#[derive(Serialize)]
+struct Violated {
+    must: usize,
+    should: usize,
+}
+
+struct StatusCounts([usize; 6]);
+
+impl Serialize for StatusCounts {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let mut m = ser.serialize_map(Some(Status::ALL.len()))?;
+        for (st, n) in Status::ALL.iter().zip(self.0.iter()) {
+            m.serialize_entry(st.name(), n)?;
+        }
+        m.end()
+    }
+}
+
+struct ResultJson<'a> {
+    input: &'a Input,
+    e: &'a Evaluation,
+    lang: Lang,
+}
+
+impl Serialize for ResultJson<'_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let (input, e, lang) = (self.input, self.e, self.lang);
+        let mut m = ser.serialize_map(None)?;
+        m.serialize_entry("file", &input.label)?;
+        m.serialize_entry("id", &e.key)?;
+        m.serialize_entry("title", &input.title)?;
+        m.serialize_entry("reference_date", &e.reference_date.to_string())?;
+        if let Some(h) = &e.headline {
+            let because: Vec<FactJson> = decisive(h)
+                .into_iter()
+                .map(|fv| FactJson::new(input, fv, lang))
+                .collect();
+            m.serialize_entry(
+                &h.key,
+                &HeadlineJson {
+                    value: tri_name(h.value),
+                    because,
+                },
+            )?;
+        }
+        let findings: Vec<FindingJson> = ordered(e)
+            .into_iter()
+            .map(|f| FindingJson::new(input, f, lang))
+            .collect();
+        m.serialize_entry("findings", &findings)?;
+        m.end()
+    }
+}
+
+#[derive(Serialize)]
+struct HeadlineJson<'a> {
+    value: &'static str,
+    because: Vec<FactJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct FactJson<'a> {
+    fact: &'a str,
+    title: &'a str,
+    value: Value,
+    missing: Vec<Place<'a>>,
+    sources: Vec<SourceJson<'a>>,
+}
+
+impl<'a> FactJson<'a> {
+    fn new(input: &'a Input, fv: &'a FactValue, lang: Lang) -> Self {
+        FactJson {
+            fact: &fv.fact.id,
+            title: fv.fact.title.get(lang),
+            value: shown_value(&fv.value).unwrap_or(Value::Null),
+            missing: fv.missing.iter().map(|m| Place::new(input, m)).collect(),
+            sources: fv
+                .fact
+                .sources
+                .iter()
+                .map(|s| SourceJson::new(s, lang))
+                .collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct FindingJson<'a> {
+    rule: &'a str,
+    item: Option<ItemJson<'a>>,
+    severity: Option<&'static str>,
+    status: &'static str,
+    principle: Option<&'a str>,
+    title: &'a str,
+    message: &'a str,
+    deadline: Option<String>,
+    remedy: &'a str,
+    evidence: Vec<EvidenceJson<'a>>,
+    missing: Vec<Place<'a>>,
+    validity: Option<ValidityJson>,
+    sources: Vec<SourceJson<'a>>,
+}
+
+impl<'a> FindingJson<'a> {
+    fn new(input: &'a Input, f: &'a Finding, lang: Lang) -> Self {
+        FindingJson {
+            rule: &f.rule.id,
+            item: f.item.as_ref().map(|i| {
+                let (line, column) = split(input.line_col(i.at));
+                ItemJson {
+                    index: i.index,
+                    pointer: &i.pointer,
+                    label: i.label.as_deref(),
+                    line,
+                    column,
+                }
+            }),
+            severity: f.rule.severity.map(|s| s.name()),
+            status: f.status.name(),
+            principle: f.rule.principle.as_ref().map(|p| p.id.as_str()),
+            title: f.rule.title.get(lang),
+            message: f.message.get(lang),
+            deadline: f.deadline.map(|d| d.to_string()),
+            remedy: f.rule.remedy.get(lang),
+            evidence: f
+                .evidence
+                .iter()
+                .map(|ev| EvidenceJson::new(input, ev))
+                .collect(),
+            missing: f.missing.iter().map(|m| Place::new(input, m)).collect(),
+            validity: f.validity.as_ref().map(|v| ValidityJson {
+                on: v.on.to_string(),
+                from: v.from.map(|d| d.to_string()),
+                until: v.until.map(|d| d.to_string()),
+            }),
+            sources: f
+                .rule
+                .sources
+                .iter()
+                .map(|s| SourceJson::new(s, lang))
+                .collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ItemJson<'a> {
+    index: usize,
+    pointer: &'a str,
+    label: Option<&'a str>,
+    line: Option<usize>,
+    column: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct ValidityJson {
+    on: String,
+    from: Option<String>,
+    until: Option<String>,
+}
+
+fn split(lc: Option<(usize, usize)>) -> (Option<usize>, Option<usize>) {
+    match lc {
+        Some((l, c)) => (Some(l), Some(c)),
+        None => (None, None),
+    }
+}
+
+#[derive(Serialize)]
+struct EvidenceJson<'a> {
+    pointer: &'a str,
+    /// False when the field is not stated; `value` is then absent.
+    stated: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<Value>,
+    line: Option<usize>,
+    column: Option<usize>,
+}
+
+impl<'a> EvidenceJson<'a> {
+    fn new(input: &'a Input, ev: &'a Evidence) -> Self {
+        let (line, column) = split(input.line_col(ev.at));
+        EvidenceJson {
+            pointer: &ev.pointer,
+            stated: ev.value != Shown::Absent,
+            value: shown_value(&ev.value),
+            line,
+            column,
+        }
+    }
+}
+
+/// A field to provide, and where: the line and column of the object that should hold it.
+#[derive(Serialize)]
+struct Place<'a> {
+    pointer: &'a str,
+    line: Option<usize>,
+    column: Option<usize>,
+}
+
+impl<'a> Place<'a> {
+    fn new(input: &'a Input, ev: &'a Evidence) -> Self {
+        let (line, column) = split(input.line_col(ev.at));
+        Place {
+            pointer: &ev.pointer,
+            line,
+            column,
+        }
+    }
+}
+
+/// Evidence values as JSON: scalars as themselves, a list as `{"items": N}`, an object as `{}`,
+/// an absent field as nothing.
+fn shown_value(v: &Shown) -> Option<Value> {
+    Some(match v {
+        Shown::Absent => return None,
+        Shown::Null => Value::Null,
+        Shown::Bool(b) => Value::Bool(*b),
+        Shown::Number(n) => crate::value::number_json(*n),
+        Shown::Str(s) => Value::String(s.clone()),
+        Shown::Date(d) => Value::String(d.to_string()),
+        Shown::List(n) => json!({ "items": n }),
+        Shown::Object => json!({}),
+    })
+}
+
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum SourceJson<'a> {
+    Seed {
+        file: &'a str,
+        line: usize,
+        quote: &'a str,
+    },
+    External {
+        title: &'a str,
+        section: Option<&'a str>,
+        url: Option<&'a str>,
+        paraphrase: Option<&'a str>,
+    },
+}
+
+impl<'a> SourceJson<'a> {
+    fn new(s: &'a SourceRef, lang: Lang) -> Self {
+        match s {
+            SourceRef::Seed { file, line, quote } => SourceJson::Seed {
+                file,
+                line: *line,
+                quote,
+            },
+            SourceRef::External {
+                title,
+                section,
+                url,
+                paraphrase,
+            } => SourceJson::External {
+                title,
+                section: section.as_deref(),
+                url: url.as_deref(),
+                paraphrase: paraphrase.as_ref().map(|p| p.get(lang)),
+            },
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorJson {
+    file: String,
+    line: Option<usize>,
+    column: Option<usize>,
+    pointer: Option<String>,
+    code: &'static str,
+    message: String,
+    help: Option<String>,
+}
+
+impl ErrorJson {
+    fn new(input: &Input, d: &Diagnostic) -> Self {
+        let (line, column) = split(d.line_col());
+        ErrorJson {
+            file: d
+                .file_name()
+                .map(str::to_string)
+                .unwrap_or_else(|| input.label.clone()),
+            line,
+            column,
+            pointer: d.pointer.clone(),
+            code: d.code,
+            message: d.message.clone(),
+            help: d.help.clone(),
+        }
+    }
+}
+
+impl<'a> Report<'a> {
+    fn new(run: &'a RunInfo, inputs: &'a [Input]) -> Self {
+        let mut results = Vec::new();
+        let mut errors = Vec::new();
+        for input in inputs {
+            match &input.outcome {
+                Outcome::Evaluated(e) => results.push(ResultJson {
+                    input,
+                    e,
+                    lang: run.lang,
+                }),
+                Outcome::Invalid(diags) => {
+                    errors.extend(diags.iter().map(|d| ErrorJson::new(input, d)));
+                }
+            }
+        }
+        Report {
+            schema: REPORT_SCHEMA_ID,
+            tool: Tool {
+                name: super::TOOL_NAME,
+                version: &run.tool_version,
+            },
+            rules: Rules {
+                id: &run.rules.id,
+                version: &run.rules.version,
+                title: run.rules.title.get(run.lang),
+                origin: &run.rules.origin,
+            },
+            as_of: run.as_of.to_string(),
+            lang: run.lang.code(),
+            fail_on: run.gate.fail_on.name(),
+            fail_on_unknown: run.gate.unknown_fails,
+            params: run
+                .params
+                .iter()
+                .map(|p| Param {
+                    id: &p.id,
+                    value: &p.value,
+                    default: &p.default,
+                })
+                .collect(),
+            summary: SummaryJson {
+                s: Summary::of(run.gate, inputs),
+                exit_code: verdict(run.gate, inputs).code(),
+                headline_key: run.headline.as_ref().map(|h| h.key.as_str()),
+            },
+            results,
+            errors,
+        }
+    }
+}
+
+/// The JSON Schema (draft 2020-12) of `samstyr.report/v1`. The headline's key depends on the rule
+/// set, so it is a parameter (`None` for a rule set without a headline).
+pub fn report_schema(headline_key: Option<&str>) -> Value {
+    let nullable_int = json!({ "type": ["integer", "null"], "minimum": 1 });
+    let date = json!({ "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" });
+    let nullable_date =
+        json!({ "type": ["string", "null"], "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" });
+    let count = json!({ "type": "integer", "minimum": 0 });
+    let statuses: Vec<&str> = Status::ALL.iter().map(|s| s.name()).collect();
+
+    let mut summary_props = json!({
+        "inputs": count, "evaluated": count, "invalid": count, "failing": count,
+        "exit_code": { "enum": [0, 1, 2] },
+        "findings": {
+            "type": "object",
+            "properties": statuses.iter().map(|s| (s.to_string(), count.clone())).collect::<serde_json::Map<_, _>>(),
+            "required": statuses,
+            "additionalProperties": false
+        },
+        "violated": {
+            "type": "object",
+            "properties": { "must": count, "should": count },
+            "required": ["must", "should"],
+            "additionalProperties": false
+        }
+    });
+    let mut summary_required = vec![
+        "inputs",
+        "evaluated",
+        "invalid",
+        "failing",
+        "exit_code",
+        "findings",
+        "violated",
+    ];
+    let mut result_props = json!({
+        "file": { "type": "string", "description": "the input as named on the command line (`path` or `path:LINE`)" },
+        "id": { "type": "string" },
+        "title": { "type": ["string", "null"] },
+        "reference_date": date,
+        "findings": { "type": "array", "items": { "$ref": "#/$defs/finding" } }
+    });
+    let mut result_required = vec!["file", "id", "title", "reference_date", "findings"];
+    if let Some(key) = headline_key {
+        if let Some(p) = summary_props.as_object_mut() {
+            p.insert(
+                key.to_string(),
+                json!({
+                    "type": "object",
+                    "properties": { "yes": count, "no": count, "unknown": count },
+                    "required": ["yes", "no", "unknown"],
+                    "additionalProperties": false
+                }),
+            );
+        }
+        summary_required.push(key);
+        if let Some(p) = result_props.as_object_mut() {
+            p.insert(key.to_string(), json!({ "$ref": "#/$defs/headline" }));
+        }
+        result_required.push(key);
+    }
+
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "samstyr report v1",
+        "description": "The output of `samstyr check --format json`. Texts are in the language named by `lang`.",
+        "type": "object",
+        "properties": {
+            "schema": { "const": REPORT_SCHEMA_ID },
+            "tool": {
+                "type": "object",
+                "properties": { "name": { "type": "string" }, "version": { "type": "string" } },
+                "required": ["name", "version"],
+                "additionalProperties": false
+            },
+            "rules": {
+                "type": "object",
+                "properties": {
+                    "id": { "type": "string" }, "version": { "type": "string" },
+                    "title": { "type": "string" }, "origin": { "type": "string" }
+                },
+                "required": ["id", "version", "title", "origin"],
+                "additionalProperties": false
+            },
+            "as_of": date,
+            "lang": { "enum": ["nb", "en"] },
+            "fail_on": { "enum": ["must", "should", "never"] },
+            "fail_on_unknown": { "type": "boolean" },
+            "params": {
+                "type": "array",
+                "description": "parameters overridden for this run",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "id": { "type": "string" }, "value": { "type": "string" },
+                        "default": { "type": "string" }
+                    },
+                    "required": ["id", "value", "default"],
+                    "additionalProperties": false
+                }
+            },
+            "summary": {
+                "type": "object",
+                "properties": summary_props,
+                "required": summary_required,
+                "additionalProperties": false
+            },
+            "results": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": result_props,
+                    "required": result_required,
+                    "additionalProperties": false
+                }
+            },
+            "errors": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "file": { "type": "string" },
+                        "line": nullable_int, "column": nullable_int,
+                        "pointer": { "type": ["string", "null"] },
+                        "code": { "type": "string" },
+                        "message": { "type": "string" },
+                        "help": { "type": ["string", "null"] }
+                    },
+                    "required": ["file", "line", "column", "pointer", "code", "message", "help"],
+                    "additionalProperties": false
+                }
+            }
+        },
+        "required": [
+            "schema", "tool", "rules", "as_of", "lang", "fail_on", "fail_on_unknown", "params",
+            "summary", "results", "errors"
+        ],
+        "additionalProperties": false,
+        "$defs": {
+            "place": {
+                "type": "object",
+                "description": "a field to provide; line and column of the object that should hold it",
+                "properties": {
+                    "pointer": { "type": "string" },
+                    "line": nullable_int, "column": nullable_int
+                },
+                "required": ["pointer", "line", "column"],
+                "additionalProperties": false
+            },
+            "source": {
+                "oneOf": [
+                    {
+                        "type": "object",
+                        "properties": {
+                            "kind": { "const": "seed" },
+                            "file": { "type": "string" },
+                            "line": { "type": "integer", "minimum": 1 },
+                            "quote": { "type": "string" }
+                        },
+                        "required": ["kind", "file", "line", "quote"],
+                        "additionalProperties": false
+                    },
+                    {
+                        "type": "object",
+                        "properties": {
+                            "kind": { "const": "external" },
+                            "title": { "type": "string" },
+                            "section": { "type": ["string", "null"] },
+                            "url": { "type": ["string", "null"] },
+                            "paraphrase": { "type": ["string", "null"] }
+                        },
+                        "required": ["kind", "title", "section", "url", "paraphrase"],
+                        "additionalProperties": false
+                    }
+                ]
+            },
+            "headline": {
+                "type": "object",
+                "properties": {
+                    "value": { "enum": ["yes", "no", "unknown"] },
+                    "because": {
+                        "type": "array",
+                        "description": "the facts that decided the value",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "fact": { "type": "string" },
+                                "title": { "type": "string" },
+                                "value": { "description": "the fact's value; null when unknown" },
+                                "missing": { "type": "array", "items": { "$ref": "#/$defs/place" } },
+                                "sources": { "type": "array", "items": { "$ref": "#/$defs/source" } }
+                            },
+                            "required": ["fact", "title", "value", "missing", "sources"],
+                            "additionalProperties": false
+                        }
+                    }
+                },
+                "required": ["value", "because"],
+                "additionalProperties": false
+            },
+            "finding": {
+                "type": "object",
+                "properties": {
+                    "rule": { "type": "string" },
+                    "item": {
+                        "oneOf": [
+                            { "type": "null" },
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "index": count,
+                                    "pointer": { "type": "string" },
+                                    "label": { "type": ["string", "null"] },
+                                    "line": nullable_int, "column": nullable_int
+                                },
+                                "required": ["index", "pointer", "label", "line", "column"],
+                                "additionalProperties": false
+                            }
+                        ]
+                    },
+                    "severity": { "enum": ["must", "should", null] },
+                    "status": { "enum": statuses },
+                    "principle": { "type": ["string", "null"] },
+                    "title": { "type": "string" },
+                    "message": { "type": "string" },
+                    "deadline": nullable_date,
+                    "remedy": { "type": "string" },
+                    "evidence": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "pointer": { "type": "string" },
+                                "stated": { "type": "boolean" },
+                                "value": { "description": "the value read; a list as {\"items\": N}" },
+                                "line": nullable_int, "column": nullable_int
+                            },
+                            "required": ["pointer", "stated", "line", "column"],
+                            "additionalProperties": false
+                        }
+                    },
+                    "missing": { "type": "array", "items": { "$ref": "#/$defs/place" } },
+                    "validity": {
+                        "oneOf": [
+                            { "type": "null" },
+                            {
+                                "type": "object",
+                                "description": "the period the rule is in force, and the date it was judged at",
+                                "properties": { "on": date, "from": nullable_date, "until": nullable_date },
+                                "required": ["on", "from", "until"],
+                                "additionalProperties": false
+                            }
+                        ]
+                    },
+                    "sources": { "type": "array", "items": { "$ref": "#/$defs/source" } }
+                },
+                "required": [
+                    "rule", "item", "severity", "status", "principle", "title", "message",
+                    "deadline", "remedy", "evidence", "missing", "validity", "sources"
+                ],
+                "additionalProperties": false
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{Gate, testdata};
+
+    #[test]
+    fn report_of_a_mixed_batch() {
+        let run = testdata::run(Gate::default(), Lang::En);
+        let inputs = testdata::inputs(&run);
+        insta::assert_snapshot!(render(&run, &inputs));
+    }
+
+    #[test]
+    fn keys_in_fixed_order() {
+        let run = testdata::run(Gate::default(), Lang::Nb);
+        let inputs = testdata::inputs(&run);
+        let out = render(&run, &inputs);
+        let pos = |k: &str| out.find(&format!("\"{k}\":"));
+        assert!(pos("schema") < pos("tool"));
+        assert!(pos("summary") < pos("results"));
+        assert!(pos("results") < pos("errors"));
+    }
+}

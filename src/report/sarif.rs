@@ -1,0 +1,303 @@
+//! SARIF 2.1.0 (`--format sarif`), for code-scanning views such as GitHub's.
+//!
+//! One run. The driver lists every obligation of the rule set as a `reportingDescriptor`, plus one
+//! descriptor for invalid input (`samstyr/invalid-input`), so that `ruleIndex` is stable whatever
+//! the inputs. Results are the findings [`super::Gate::level`] flags — violations at or above
+//! `--fail-on` as `error` (must) or `warning` (should), undecided or not-yet-due ones as `note` —
+//! each located at the line and column in the input of the value it is about. Every problem with
+//! an invalid input is an `error` result of `samstyr/invalid-input` at its place.
+
+use super::{Input, Level, Outcome, RunInfo, document_start, finding_name, locate, source_text};
+use crate::finding::{Finding, RuleInfo, Severity, Status};
+use crate::text::Lang;
+use serde_json::{Value, json};
+
+/// The rule id under which problems with an input itself are reported.
+pub const INVALID_INPUT_RULE: &str = "samstyr/invalid-input";
+
+const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
+    let mut s = serde_json::to_string_pretty(&to_value(run, inputs)).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+pub fn to_value(run: &RunInfo, inputs: &[Input]) -> Value {
+    let lang = run.lang;
+    let mut rules: Vec<&RuleInfo> = run.obligations.iter().map(|r| r.as_ref()).collect();
+    rules.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut descriptors: Vec<Value> = rules.iter().map(|r| descriptor(r, lang)).collect();
+    let invalid_index = descriptors.len();
+    descriptors.push(json!({
+        "id": INVALID_INPUT_RULE,
+        "name": "InvalidInput",
+        "shortDescription": { "text": super::tr(lang, "Ugyldig input", "Invalid input") },
+        "fullDescription": { "text": super::tr(
+            lang,
+            "Dokumentet kunne ikke leses eller valideres mot inputformatet.",
+            "The document could not be read or validated against the input format.",
+        ) },
+        "defaultConfiguration": { "level": "error" },
+    }));
+
+    let mut results = Vec::new();
+    for input in inputs {
+        match &input.outcome {
+            Outcome::Evaluated(e) => {
+                for f in super::ordered(e) {
+                    let Some(level) = run.gate.level(f) else {
+                        continue;
+                    };
+                    let index = rules.iter().position(|r| r.id == f.rule.id);
+                    results.push(result(run, input, &e.key, f, level, index));
+                }
+            }
+            Outcome::Invalid(diags) => {
+                for d in diags.iter() {
+                    let (line, col) = d.line_col().unwrap_or((1, 1));
+                    let path = d.file_name().unwrap_or(input.path());
+                    let mut text = d.message.clone();
+                    if let Some(h) = &d.help {
+                        text.push_str(&format!(" (help: {h})"));
+                    }
+                    let mut props = serde_json::Map::new();
+                    props.insert("code".into(), json!(d.code));
+                    if let Some(p) = &d.pointer {
+                        props.insert("pointer".into(), json!(p));
+                    }
+                    results.push(json!({
+                        "ruleId": INVALID_INPUT_RULE,
+                        "ruleIndex": invalid_index,
+                        "level": "error",
+                        "message": { "text": text },
+                        "locations": [location(path, line, col)],
+                        "properties": props,
+                    }));
+                }
+            }
+        }
+    }
+
+    let mut driver = json!({
+        "name": super::TOOL_NAME,
+        "version": run.tool_version,
+        "semanticVersion": run.tool_version,
+        "rules": descriptors,
+    });
+    if let (Some(uri), Some(d)) = (&run.information_uri, driver.as_object_mut()) {
+        d.insert("informationUri".into(), json!(uri));
+    }
+    let params: Vec<Value> = run
+        .params
+        .iter()
+        .map(|p| json!({ "id": p.id, "value": p.value, "default": p.default }))
+        .collect();
+    json!({
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": driver },
+            "invocations": [{
+                "executionSuccessful": true,
+                "exitCode": super::verdict(run.gate, inputs).code(),
+            }],
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+            "properties": {
+                "as_of": run.as_of.to_string(),
+                "lang": lang.code(),
+                "fail_on": run.gate.fail_on.name(),
+                "fail_on_unknown": run.gate.unknown_fails,
+                "rules": {
+                    "id": run.rules.id,
+                    "version": run.rules.version,
+                    "origin": run.rules.origin,
+                },
+                "params": params,
+            },
+        }],
+    })
+}
+
+fn descriptor(r: &RuleInfo, lang: Lang) -> Value {
+    let level = match r.severity {
+        Some(Severity::Must) | None => "error",
+        Some(Severity::Should) => "warning",
+    };
+    let title = r.title.get(lang);
+    let mut full = title.to_string();
+    if let Some(p) = &r.principle {
+        full.push_str(&format!(" ({})", p.title.get(lang)));
+    }
+    let sources: Vec<String> = r
+        .sources
+        .iter()
+        .map(|s| source_text(s, usize::MAX))
+        .collect();
+    let remedy = r.remedy.get(lang);
+    let heading = super::tr(lang, "Kilder", "Sources");
+    let text = format!(
+        "{remedy}\n\n{heading}:\n{}",
+        sources
+            .iter()
+            .map(|s| format!("- {s}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    let markdown = format!(
+        "{}\n\n**{heading}**\n\n{}",
+        super::markdown::escape(remedy),
+        sources
+            .iter()
+            .map(|s| format!("- {}", super::markdown::escape(s)))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    let mut props = serde_json::Map::new();
+    if let Some(p) = &r.principle {
+        props.insert("principle".into(), json!(p.id));
+    }
+    if let Some(s) = r.severity {
+        props.insert("severity".into(), json!(s.name()));
+    }
+    json!({
+        "id": r.id,
+        "name": title,
+        "shortDescription": { "text": title },
+        "fullDescription": { "text": full },
+        "help": { "text": text, "markdown": markdown },
+        "defaultConfiguration": { "level": level },
+        "properties": props,
+    })
+}
+
+fn result(
+    run: &RunInfo,
+    input: &Input,
+    key: &str,
+    f: &Finding,
+    level: Level,
+    index: Option<usize>,
+) -> Value {
+    let lang = run.lang;
+    let (pointer, line, col) = match locate(input, f) {
+        Some((p, l, c)) => (Some(p), l, c),
+        None => {
+            let (l, c) = document_start(input);
+            (None, l, c)
+        }
+    };
+    let mut text = format!("{key}: {}", finding_name(f));
+    let msg = f.message.get(lang);
+    text.push_str(" — ");
+    text.push_str(if msg.is_empty() {
+        f.rule.title.get(lang)
+    } else {
+        msg
+    });
+    if let Some(d) = f.deadline {
+        text.push_str(&format!(" ({} {d})", super::tr(lang, "frist", "deadline")));
+    }
+    if f.status == Status::Unknown && !f.missing.is_empty() {
+        let fields: Vec<&str> = f.missing.iter().map(|m| m.pointer.as_str()).collect();
+        text.push_str(&format!(
+            " {} {}",
+            super::tr(lang, "Må oppgis:", "Provide:"),
+            fields.join(", ")
+        ));
+    }
+    let level = match level {
+        Level::Error => "error",
+        Level::Warning => "warning",
+        Level::Note => "note",
+    };
+    let mut props = serde_json::Map::new();
+    props.insert("document".into(), json!(key));
+    props.insert("status".into(), json!(f.status.name()));
+    if let Some(s) = f.rule.severity {
+        props.insert("severity".into(), json!(s.name()));
+    }
+    if let Some(d) = f.deadline {
+        props.insert("deadline".into(), json!(d.to_string()));
+    }
+    if let Some(p) = pointer {
+        props.insert("pointer".into(), json!(p));
+    }
+    if !f.missing.is_empty() {
+        let fields: Vec<&str> = f.missing.iter().map(|m| m.pointer.as_str()).collect();
+        props.insert("missing".into(), json!(fields));
+    }
+    let mut r = json!({
+        "ruleId": f.rule.id,
+        "level": level,
+        "message": { "text": text },
+        "locations": [location(input.path(), line, col)],
+        "properties": props,
+    });
+    if let (Some(i), Some(obj)) = (index, r.as_object_mut()) {
+        obj.insert("ruleIndex".into(), json!(i));
+    }
+    r
+}
+
+fn location(path: &str, line: usize, col: usize) -> Value {
+    json!({
+        "physicalLocation": {
+            "artifactLocation": { "uri": uri(path) },
+            "region": { "startLine": line.max(1), "startColumn": col.max(1) },
+        }
+    })
+}
+
+/// A file path as a URI reference: relative paths stay relative (code scanning resolves them
+/// against the repository root), with `/` separators and everything else percent-encoded.
+pub fn uri(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let rel = path.strip_prefix("./").unwrap_or(&path);
+    let mut out = String::new();
+    if rel.starts_with('/') {
+        out.push_str("file://");
+    }
+    for b in rel.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{FailOn, Gate, testdata};
+
+    #[test]
+    fn uris_are_relative_and_encoded() {
+        assert_eq!(uri("./a b/æ.json"), "a%20b/%C3%A6.json");
+        assert_eq!(uri("/abs/x.json"), "file:///abs/x.json");
+        assert_eq!(uri("dir\\x.json"), "dir/x.json");
+    }
+
+    #[test]
+    fn results_point_into_the_input() {
+        let run = testdata::run(Gate::default(), Lang::En);
+        let inputs = testdata::inputs(&run);
+        let v = to_value(&run, &inputs);
+        insta::assert_json_snapshot!(v);
+    }
+
+    #[test]
+    fn should_violations_shown_with_fail_on_should() {
+        let gate = Gate {
+            fail_on: FailOn::Should,
+            unknown_fails: false,
+        };
+        let run = testdata::run(gate, Lang::En);
+        let inputs = testdata::inputs(&run);
+        let out = render(&run, &inputs);
+        assert!(out.contains("\"level\": \"warning\""));
+    }
+}

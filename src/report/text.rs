@@ -1,0 +1,383 @@
+//! The human report (`--format text`, the default): per document a header, the headline with the
+//! facts behind it, then findings most urgent first, and a batch summary at the end.
+//!
+//! Colour is a parameter, never a guess: the CLI decides whether the terminal wants it.
+
+use super::{
+    Input, Outcome, RunInfo, Summary, decisive, finding_name, ordered, severity_word, shown_text,
+    source_text, status_word, tr, tri_word,
+};
+use crate::finding::{Evaluation, Evidence, Finding, Severity, Shown, Status, Tri};
+use crate::text::Lang;
+use std::fmt::Write;
+
+/// Longest quote shown in a source line before it is cut.
+const QUOTE_CHARS: usize = 90;
+
+#[derive(Clone, Copy)]
+enum Style {
+    Bold,
+    Red,
+    Yellow,
+    Cyan,
+    Green,
+    Dim,
+}
+
+struct Out {
+    s: String,
+    color: bool,
+    lang: Lang,
+}
+
+impl Out {
+    fn paint(&self, style: Style, text: &str) -> String {
+        if !self.color {
+            return text.to_string();
+        }
+        let code = match style {
+            Style::Bold => "1",
+            Style::Red => "1;31",
+            Style::Yellow => "33",
+            Style::Cyan => "36",
+            Style::Green => "32",
+            Style::Dim => "2",
+        };
+        format!("\x1b[{code}m{text}\x1b[0m")
+    }
+
+    fn line(&mut self, text: &str) {
+        self.s.push_str(text);
+        self.s.push('\n');
+    }
+
+    fn tr(&self, nb: &'static str, en: &'static str) -> &'static str {
+        tr(self.lang, nb, en)
+    }
+}
+
+/// The whole text report of a run.
+pub fn render(run: &RunInfo, inputs: &[Input], color: bool) -> String {
+    let mut o = Out {
+        s: String::new(),
+        color,
+        lang: run.lang,
+    };
+    header(&mut o, run);
+    for input in inputs {
+        o.line("");
+        match &input.outcome {
+            Outcome::Evaluated(e) => evaluation(&mut o, input, e),
+            Outcome::Invalid(diags) => {
+                let title = format!("{} {}", o.tr("Ugyldig:", "Invalid:"), input.label);
+                let painted = o.paint(Style::Red, &title);
+                o.line(&format!("━━ {painted}"));
+                let text = crate::diag::render(&diags.0, o.color);
+                o.s.push_str(&text);
+            }
+        }
+    }
+    o.line("");
+    summary(&mut o, run, inputs);
+    o.s
+}
+
+fn header(o: &mut Out, run: &RunInfo) {
+    let title = run.rules.title.get(o.lang);
+    let line = format!(
+        "samstyr {} · {} {} {} ({}: {}) · {} {}",
+        run.tool_version,
+        title,
+        run.rules.id,
+        run.rules.version,
+        o.tr("kilde", "origin"),
+        run.rules.origin,
+        o.tr("per", "as of"),
+        run.as_of,
+    );
+    let painted = o.paint(Style::Dim, &line);
+    o.line(&painted);
+    if !run.params.is_empty() {
+        let list: Vec<String> = run
+            .params
+            .iter()
+            .map(|p| {
+                format!(
+                    "{} = {} ({} {})",
+                    p.id,
+                    p.value,
+                    o.tr("standard", "default"),
+                    p.default
+                )
+            })
+            .collect();
+        let line = format!(
+            "{} {}",
+            o.tr("Overstyrte parametere:", "Overridden parameters:"),
+            list.join(", ")
+        );
+        let painted = o.paint(Style::Yellow, &line);
+        o.line(&painted);
+    }
+}
+
+fn evaluation(o: &mut Out, input: &Input, e: &Evaluation) {
+    let mut head = e.key.clone();
+    if let Some(t) = &input.title {
+        head.push_str(" — ");
+        head.push_str(t);
+    }
+    let painted = o.paint(Style::Bold, &head);
+    o.line(&format!("━━ {painted}"));
+    o.line(&format!("   {} {}", o.tr("fil:", "file:"), input.label));
+    if e.reference_date != e.as_of {
+        o.line(&format!(
+            "   {} {}",
+            o.tr("vurdert per", "judged at"),
+            e.reference_date
+        ));
+    }
+
+    if let Some(h) = &e.headline {
+        let answer = tri_word(o.lang, h.value);
+        let style = match h.value {
+            Tri::Yes => Style::Yellow,
+            Tri::No => Style::Green,
+            Tri::Unknown => Style::Cyan,
+        };
+        let answer = o.paint(style, answer);
+        o.line(&format!("   {}: {answer}", h.title.get(o.lang)));
+        for fv in decisive(h) {
+            o.line(&format!(
+                "     • {}: {}",
+                fv.fact.title.get(o.lang),
+                fact_text(o.lang, &fv.value)
+            ));
+            if let Some(src) = fv.fact.sources.first() {
+                o.line(&format!(
+                    "       {} {}",
+                    o.tr("kilde:", "source:"),
+                    source_text(src, QUOTE_CHARS)
+                ));
+            }
+            missing(o, input, &fv.missing);
+        }
+    }
+
+    let findings = ordered(e);
+    let (shown, settled): (Vec<&Finding>, Vec<&Finding>) = findings.into_iter().partition(|f| {
+        matches!(
+            f.status,
+            Status::Violated | Status::Pending | Status::Unknown
+        )
+    });
+    for f in shown {
+        o.line("");
+        finding(o, input, f);
+    }
+    if !settled.is_empty() {
+        o.line("");
+    }
+    for st in [Status::Met, Status::NotApplicable, Status::NotInForce] {
+        let names: Vec<String> = settled
+            .iter()
+            .filter(|f| f.status == st)
+            .map(|f| finding_name(f))
+            .collect();
+        if names.is_empty() {
+            continue;
+        }
+        let label = capitalised(status_word(o.lang, st));
+        let line = format!("   {label}: {}", names.join(", "));
+        let painted = o.paint(
+            if st == Status::Met {
+                Style::Green
+            } else {
+                Style::Dim
+            },
+            &line,
+        );
+        o.line(&painted);
+    }
+}
+
+fn finding(o: &mut Out, input: &Input, f: &Finding) {
+    let (word, style) = match (f.status, f.rule.severity) {
+        (Status::Violated, Some(Severity::Must)) => (o.tr("BRUDD", "VIOLATED"), Style::Red),
+        (Status::Violated, _) => (o.tr("BRUDD", "VIOLATED"), Style::Yellow),
+        (Status::Pending, _) => (o.tr("VENTER", "PENDING"), Style::Yellow),
+        _ => (o.tr("UKJENT", "UNKNOWN"), Style::Cyan),
+    };
+    let sev = f
+        .rule
+        .severity
+        .map(|s| format!(" ({})", severity_word(o.lang, s)))
+        .unwrap_or_default();
+    let word = o.paint(style, word);
+    let name = o.paint(Style::Bold, &finding_name(f));
+    o.line(&format!(
+        "   {word} {name}{sev} — {}",
+        f.rule.title.get(o.lang)
+    ));
+    let msg = f.message.get(o.lang);
+    if !msg.is_empty() {
+        o.line(&format!("     {msg}"));
+    }
+    if let Some(d) = f.deadline {
+        o.line(&format!("     {} {d}", o.tr("frist:", "deadline:")));
+    }
+    let remedy = f.rule.remedy.get(o.lang);
+    if !remedy.is_empty() && f.status != Status::Unknown {
+        o.line(&format!("     {} {remedy}", o.tr("tiltak:", "remedy:")));
+    }
+    if !f.evidence.is_empty() {
+        o.line(&format!("     {}", o.tr("grunnlag:", "evidence:")));
+        for ev in &f.evidence {
+            evidence(o, input, ev);
+        }
+    }
+    missing(o, input, &f.missing);
+    for src in &f.rule.sources {
+        o.line(&format!(
+            "     {} {}",
+            o.tr("kilde:", "source:"),
+            source_text(src, QUOTE_CHARS)
+        ));
+    }
+}
+
+fn evidence(o: &mut Out, input: &Input, ev: &Evidence) {
+    let place = place(input, ev.at);
+    o.line(&format!(
+        "       {} = {}{place}",
+        pointer(&ev.pointer),
+        shown_text(o.lang, &ev.value)
+    ));
+}
+
+/// The fields to provide for an unknown finding or fact, each with where to add it.
+fn missing(o: &mut Out, input: &Input, missing: &[Evidence]) {
+    if missing.is_empty() {
+        return;
+    }
+    o.line(&format!("     {}", o.tr("må oppgis:", "to provide:")));
+    for m in missing {
+        let place = place(input, m.at);
+        o.line(&format!("       {}{place}", pointer(&m.pointer)));
+    }
+}
+
+fn place(input: &Input, at: u32) -> String {
+    match input.line_col(at) {
+        Some((l, c)) => format!("  ({}:{l}:{c})", input.path()),
+        None => String::new(),
+    }
+}
+
+/// A fact's value: an unknown fact is `unknown`, not "not stated".
+fn fact_text(lang: Lang, v: &Shown) -> String {
+    match v {
+        Shown::Absent => tri_word(lang, Tri::Unknown).to_string(),
+        v => shown_text(lang, v),
+    }
+}
+
+fn pointer(p: &str) -> &str {
+    if p.is_empty() { "/" } else { p }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+fn summary(o: &mut Out, run: &RunInfo, inputs: &[Input]) {
+    let s = Summary::of(run.gate, inputs);
+    let mut line = String::new();
+    let _ = write!(
+        line,
+        "{}: {} {}",
+        o.tr("Sammendrag", "Summary"),
+        s.inputs,
+        o.tr("dokumenter", "documents")
+    );
+    let invalid = super::invalid_word(o.lang, s.invalid);
+    let _ = write!(
+        line,
+        " ({} {}, {} {invalid})",
+        s.evaluated,
+        o.tr("vurdert", "evaluated"),
+        s.invalid,
+    );
+    if let Some(h) = &run.headline {
+        let yes = s.headline.first().copied().unwrap_or_default();
+        let _ = write!(line, " · {}: {yes}", h.title.get(o.lang));
+    }
+    let must = s.violated.first().copied().unwrap_or_default();
+    let should = s.violated.get(1).copied().unwrap_or_default();
+    let _ = write!(
+        line,
+        " · {}: {must} {}, {should} {}",
+        o.tr("brudd", "violated"),
+        severity_word(o.lang, Severity::Must),
+        severity_word(o.lang, Severity::Should)
+    );
+    let _ = write!(
+        line,
+        " · {} {} · {} {}",
+        s.status(Status::Pending),
+        status_word(o.lang, Status::Pending),
+        s.status(Status::Unknown),
+        status_word(o.lang, Status::Unknown)
+    );
+    o.line(&line);
+    let verdict = super::verdict(run.gate, inputs);
+    let text = match verdict {
+        super::Verdict::Pass => o.paint(Style::Green, o.tr("Resultat: bestått", "Result: pass")),
+        super::Verdict::Fail => o.paint(
+            Style::Red,
+            &format!(
+                "{} {} {}",
+                o.tr("Resultat: feilet —", "Result: fail —"),
+                s.failing,
+                o.tr(
+                    "dokument(er) med funn på eller over --fail-on",
+                    "document(s) with findings at or above --fail-on"
+                )
+            ),
+        ),
+        super::Verdict::Invalid => o.paint(
+            Style::Red,
+            o.tr("Resultat: ugyldig input", "Result: invalid input"),
+        ),
+    };
+    let fail_on = format!(" (--fail-on {})", run.gate.fail_on.name());
+    o.line(&format!("{text}{fail_on}"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{Gate, testdata};
+
+    #[test]
+    fn plain_text_without_colour() {
+        for lang in [Lang::Nb, Lang::En] {
+            let run = testdata::run(Gate::default(), lang);
+            let inputs = testdata::inputs(&run);
+            let out = render(&run, &inputs, false);
+            assert!(!out.contains('\x1b'), "no escape codes without colour");
+            insta::assert_snapshot!(format!("batch_{}", lang.code()), out);
+        }
+    }
+
+    #[test]
+    fn colour_on_request() {
+        let run = testdata::run(Gate::default(), Lang::En);
+        let inputs = testdata::inputs(&run);
+        assert!(render(&run, &inputs, true).contains("\x1b[1;31m"));
+    }
+}
