@@ -1,1 +1,640 @@
-//! (not yet built)
+//! Batch input: turns the paths a user names (files, directories, `.jsonl` files, `-` for stdin)
+//! into a stream of input units, one per document, each with a label (`path` or `path:LINE`).
+//!
+//! This is one of the two places (with `cli`) that touch the file system. It streams: a JSONL
+//! file is read line by line through a buffer, a directory is expanded into a sorted list of
+//! paths and read one file at a time, so memory does not grow with the batch (apart from the
+//! [`KeyIndex`] of ids seen, needed to find duplicates).
+//!
+//! **Invariant:** every file or line named by the user yields exactly one [`Unit`] (or, for a
+//! JSONL file, one per non-blank line and one for an empty file); unreadable, oversized,
+//! non-UTF-8 or empty input is an error unit, never a crash or a silent skip.
+
+use crate::catalog::Catalog;
+use crate::diag::{Diagnostic, Diagnostics, Problem};
+use crate::schema::{Document, InputProblem, InputSchema, validate};
+use crate::source::{SourceFile, Span};
+use std::collections::{HashMap, VecDeque};
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+/// Largest `.json` file (or stdin document) read.
+pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
+/// Largest line of a `.jsonl` file.
+pub const MAX_LINE_BYTES: usize = 1024 * 1024;
+/// The name stdin goes by in labels and diagnostics.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// A problem reading input, before any JSON is parsed.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ReadProblem {
+    #[error("cannot read `{path}`: {reason}")]
+    Unreadable { path: String, reason: String },
+    #[error("`{path}` is not valid UTF-8 text")]
+    NotUtf8 { path: String },
+    #[error("`{path}` is empty")]
+    Empty { path: String },
+    #[error("`{path}` is {size} bytes, more than the limit of {max} bytes")]
+    TooLarge { path: String, size: u64, max: usize },
+    #[error("line {line} of `{path}` is longer than the limit of {max} bytes")]
+    LineTooLong {
+        path: String,
+        line: usize,
+        max: usize,
+    },
+}
+
+impl Problem for ReadProblem {
+    fn code(&self) -> &'static str {
+        match self {
+            ReadProblem::Unreadable { .. } => "input::unreadable",
+            ReadProblem::NotUtf8 { .. } => "input::not-utf8",
+            ReadProblem::Empty { .. } => "input::empty",
+            ReadProblem::TooLarge { .. } => "input::too-large",
+            ReadProblem::LineTooLong { .. } => "input::line-too-long",
+        }
+    }
+
+    fn help(&self) -> Option<String> {
+        Some(match self {
+            ReadProblem::Unreadable { .. } => "check the path and its permissions".into(),
+            ReadProblem::NotUtf8 { .. } => "save the file as UTF-8".into(),
+            ReadProblem::Empty { .. } => "a document is one JSON object: `{ … }`".into(),
+            ReadProblem::TooLarge { .. } => {
+                "no single initiative is this large; split a batch into several files or use `.jsonl`"
+                    .into()
+            }
+            ReadProblem::LineTooLong { .. } => {
+                "each line of a `.jsonl` file holds one document".into()
+            }
+        })
+    }
+}
+
+/// One document's text, or why it could not be read.
+#[derive(Debug)]
+pub struct Unit {
+    /// `path` for a whole file, `path:LINE` for a line of a JSONL file.
+    pub label: String,
+    pub source: Result<SourceFile, Diagnostics>,
+}
+
+/// One document's text read and validated.
+#[derive(Debug)]
+pub struct Checked {
+    pub label: String,
+    pub result: Result<Document, Diagnostics>,
+}
+
+/// The input units of the named paths, in order; directories in sorted path order.
+pub fn sources<P: AsRef<Path>>(paths: &[P]) -> Sources {
+    let pending = paths
+        .iter()
+        .map(|p| {
+            let p = p.as_ref();
+            if p == Path::new("-") {
+                Pending::Stdin
+            } else {
+                Pending::Path(p.to_path_buf())
+            }
+        })
+        .collect();
+    Sources {
+        pending,
+        lines: None,
+    }
+}
+
+/// Validated documents of the named paths, with duplicate keys across the batch reported.
+pub fn documents<'s, P: AsRef<Path>>(
+    paths: &[P],
+    schema: &'s InputSchema,
+    catalog: &'s Catalog,
+) -> Documents<'s> {
+    Documents {
+        sources: sources(paths),
+        schema,
+        catalog,
+        keys: KeyIndex::default(),
+    }
+}
+
+/// Validates one unit (without the batch-wide duplicate check; see [`KeyIndex`]). Units are
+/// independent, so a caller may run this on many threads.
+pub fn check_unit(schema: &InputSchema, catalog: &Catalog, unit: Unit) -> Checked {
+    Checked {
+        result: unit
+            .source
+            .and_then(|source| validate(schema, catalog, source)),
+        label: unit.label,
+    }
+}
+
+/// Streaming iterator of [`Checked`] documents.
+pub struct Documents<'s> {
+    sources: Sources,
+    schema: &'s InputSchema,
+    catalog: &'s Catalog,
+    keys: KeyIndex,
+}
+
+impl Iterator for Documents<'_> {
+    type Item = Checked;
+
+    fn next(&mut self) -> Option<Checked> {
+        let unit = self.sources.next()?;
+        let mut c = check_unit(self.schema, self.catalog, unit);
+        c.result = c
+            .result
+            .and_then(|doc| self.keys.check(self.schema, &c.label, doc));
+        Some(c)
+    }
+}
+
+/// The keys seen so far in a batch, with the label of the unit that used each first.
+#[derive(Debug, Default)]
+pub struct KeyIndex {
+    seen: HashMap<String, String>,
+}
+
+impl KeyIndex {
+    /// The document back, or a diagnostic at its key when an earlier unit has the same key.
+    pub fn check(
+        &mut self,
+        schema: &InputSchema,
+        label: &str,
+        doc: Document,
+    ) -> Result<Document, Diagnostics> {
+        if let Some(first) = self.seen.get(&doc.key) {
+            let p = InputProblem::DuplicateDocument {
+                key_field: schema.key_field.clone(),
+                key: doc.key.clone(),
+                first: first.clone(),
+            };
+            let span = key_span(schema, &doc);
+            let mut pointer = String::new();
+            crate::json::push_pointer(&mut pointer, &schema.key_field);
+            return Err(Diagnostic::at(&p, &doc.source, span)
+                .with_pointer(pointer)
+                .into());
+        }
+        self.seen.insert(doc.key.clone(), label.to_string());
+        Ok(doc)
+    }
+}
+
+/// The span of the key's string in the document's text.
+fn key_span(schema: &InputSchema, doc: &Document) -> Span {
+    let at = schema
+        .types
+        .get(schema.root)
+        .and_then(|t| t.field(&schema.key_field))
+        .and_then(|(i, _)| doc.root.value.as_object()?.get(i)?.as_ref())
+        .map(|n| n.at as usize)
+        .unwrap_or(0);
+    let text = doc.source.text();
+    // The key is a JSON string: its end is the first unescaped quote after the opening one.
+    let mut end = at + 1;
+    let bytes = text.as_bytes();
+    while let Some(&b) = bytes.get(end) {
+        end += 1;
+        match b {
+            b'"' => break,
+            b'\\' => end += 1,
+            _ => {}
+        }
+    }
+    Span::new(at, end.min(text.len()))
+}
+
+enum Pending {
+    Path(PathBuf),
+    Stdin,
+}
+
+/// Streaming iterator of [`Unit`]s.
+pub struct Sources {
+    pending: VecDeque<Pending>,
+    lines: Option<Lines>,
+}
+
+impl Iterator for Sources {
+    type Item = Unit;
+
+    fn next(&mut self) -> Option<Unit> {
+        loop {
+            if let Some(lines) = &mut self.lines {
+                if let Some(u) = lines.next_unit() {
+                    return Some(u);
+                }
+                self.lines = None;
+            }
+            match self.pending.pop_front()? {
+                Pending::Stdin => {
+                    if let Some(u) = self.stdin() {
+                        return Some(u);
+                    }
+                }
+                Pending::Path(path) => {
+                    let label = display(&path);
+                    let meta = match std::fs::metadata(&path) {
+                        Ok(m) => m,
+                        Err(e) => return Some(unreadable(&label, &e)),
+                    };
+                    if meta.is_dir() {
+                        let mut files = Vec::new();
+                        if let Err(e) = walk(&path, &mut files) {
+                            return Some(unreadable(&label, &e));
+                        }
+                        files.sort();
+                        for f in files.into_iter().rev() {
+                            self.pending.push_front(Pending::Path(f));
+                        }
+                        continue;
+                    }
+                    if is_jsonl(&path) {
+                        match File::open(&path) {
+                            Ok(f) => {
+                                let reader = BufReader::with_capacity(64 * 1024, f);
+                                self.lines = Some(Lines::new(label, Box::new(reader)));
+                                continue;
+                            }
+                            Err(e) => return Some(unreadable(&label, &e)),
+                        }
+                    }
+                    return Some(read_file(&path, label, meta.len()));
+                }
+            }
+        }
+    }
+}
+
+impl Sources {
+    /// Reads stdin as JSONL when its first non-blank line is a whole JSON value by itself,
+    /// else as one JSON document.
+    fn stdin(&mut self) -> Option<Unit> {
+        let mut stdin = io::stdin().lock();
+        let mut prefix = Vec::new();
+        let mut line = Vec::new();
+        let jsonl = loop {
+            line.clear();
+            match read_line_limited(&mut stdin, &mut line, MAX_FILE_BYTES) {
+                Err(e) => return Some(unreadable(STDIN_NAME, &e)),
+                Ok((0, _)) => break false,
+                Ok((_, too_long)) => {
+                    prefix.extend_from_slice(&line);
+                    if too_long {
+                        break false;
+                    }
+                    let text = std::str::from_utf8(&line).unwrap_or("");
+                    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+                    if text.trim().is_empty() {
+                        continue;
+                    }
+                    break crate::json::parse(text).is_ok();
+                }
+            }
+        };
+        let reader = io::Cursor::new(prefix).chain(stdin);
+        if jsonl {
+            self.lines = Some(Lines::new(STDIN_NAME.into(), Box::new(reader)));
+            return None;
+        }
+        let mut bytes = Vec::new();
+        let limit = MAX_FILE_BYTES as u64 + 1;
+        if let Err(e) = reader.take(limit).read_to_end(&mut bytes) {
+            return Some(unreadable(STDIN_NAME, &e));
+        }
+        let size = bytes.len() as u64;
+        Some(Unit {
+            label: STDIN_NAME.into(),
+            source: to_source(STDIN_NAME, bytes, 1, size),
+        })
+    }
+}
+
+fn display(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
+}
+
+fn is_jsonl(p: &Path) -> bool {
+    p.extension().is_some_and(|e| e == "jsonl")
+}
+
+fn unreadable(label: &str, e: &io::Error) -> Unit {
+    let p = ReadProblem::Unreadable {
+        path: label.into(),
+        reason: io_reason(e),
+    };
+    Unit {
+        label: label.into(),
+        source: Err(Diagnostic::new(&p, None, None).into()),
+    }
+}
+
+/// The OS message without its `(os error N)` tail, lower-cased like every message.
+fn io_reason(e: &io::Error) -> String {
+    let s = e.to_string();
+    let s = match s.find(" (os error") {
+        Some(i) => &s[..i],
+        None => &s,
+    };
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// Every `.json` and `.jsonl` file under `dir`.
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else if path
+            .extension()
+            .is_some_and(|e| e == "json" || e == "jsonl")
+        {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn read_file(path: &Path, label: String, size: u64) -> Unit {
+    if size > MAX_FILE_BYTES as u64 {
+        return too_large(label, size);
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    let read = File::open(path).and_then(|f| {
+        // The size may have changed since it was asked; never read past the limit.
+        f.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes)
+    });
+    if let Err(e) = read {
+        return unreadable(&label, &e);
+    }
+    let size = bytes.len() as u64;
+    Unit {
+        source: to_source(&label, bytes, 1, size),
+        label,
+    }
+}
+
+fn too_large(label: String, size: u64) -> Unit {
+    let p = ReadProblem::TooLarge {
+        path: label.clone(),
+        size,
+        max: MAX_FILE_BYTES,
+    };
+    Unit {
+        label,
+        source: Err(Diagnostic::new(&p, None, None).into()),
+    }
+}
+
+/// The text of a document: without a byte order mark, UTF-8, not blank, within the limit.
+fn to_source(
+    name: &str,
+    mut bytes: Vec<u8>,
+    first_line: usize,
+    size: u64,
+) -> Result<SourceFile, Diagnostics> {
+    if size > MAX_FILE_BYTES as u64 {
+        let p = ReadProblem::TooLarge {
+            path: name.into(),
+            size,
+            max: MAX_FILE_BYTES,
+        };
+        return Err(Diagnostic::new(&p, None, None).into());
+    }
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            if text.trim().is_empty() {
+                let p = ReadProblem::Empty { path: name.into() };
+                return Err(Diagnostic::new(&p, None, None).into());
+            }
+            Ok(SourceFile::with_first_line(name, text, first_line))
+        }
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let file = SourceFile::with_first_line(name, lossy, first_line);
+            let p = ReadProblem::NotUtf8 { path: name.into() };
+            Err(Diagnostic::at(&p, &file, Span::new(at, at + 1))
+                .with_label("not UTF-8")
+                .into())
+        }
+    }
+}
+
+/// A JSONL stream, one unit per non-blank line.
+struct Lines {
+    name: String,
+    reader: Box<dyn BufRead>,
+    line_no: usize,
+    produced: bool,
+    done: bool,
+    buf: Vec<u8>,
+}
+
+impl Lines {
+    fn new(name: String, reader: Box<dyn BufRead>) -> Self {
+        Lines {
+            name,
+            reader,
+            line_no: 0,
+            produced: false,
+            done: false,
+            buf: Vec::new(),
+        }
+    }
+
+    fn next_unit(&mut self) -> Option<Unit> {
+        while !self.done {
+            self.line_no += 1;
+            self.buf.clear();
+            let (n, too_long) =
+                match read_line_limited(&mut *self.reader, &mut self.buf, MAX_LINE_BYTES) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        self.done = true;
+                        let label = format!("{}:{}", self.name, self.line_no);
+                        return Some(unreadable(&label, &e));
+                    }
+                };
+            if n == 0 {
+                self.done = true;
+                if !self.produced {
+                    self.produced = true;
+                    let p = ReadProblem::Empty {
+                        path: self.name.clone(),
+                    };
+                    return Some(Unit {
+                        label: self.name.clone(),
+                        source: Err(Diagnostic::new(&p, None, None).into()),
+                    });
+                }
+                return None;
+            }
+            let label = format!("{}:{}", self.name, self.line_no);
+            if too_long {
+                self.produced = true;
+                let p = ReadProblem::LineTooLong {
+                    path: self.name.clone(),
+                    line: self.line_no,
+                    max: MAX_LINE_BYTES,
+                };
+                return Some(Unit {
+                    label,
+                    source: Err(Diagnostic::new(&p, None, None).into()),
+                });
+            }
+            while matches!(self.buf.last(), Some(b'\n' | b'\r')) {
+                self.buf.pop();
+            }
+            if self.line_no == 1 && self.buf.starts_with(&[0xEF, 0xBB, 0xBF]) {
+                self.buf.drain(..3);
+            }
+            if self
+                .buf
+                .iter()
+                .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+            {
+                continue;
+            }
+            self.produced = true;
+            let bytes = std::mem::take(&mut self.buf);
+            let size = bytes.len() as u64;
+            return Some(Unit {
+                source: to_source(&self.name, bytes, self.line_no, size),
+                label,
+            });
+        }
+        None
+    }
+}
+
+/// Reads one line (with its `\n`) into `buf`, keeping at most `max` bytes of it (plus the line
+/// end); a longer line is consumed but dropped. Returns the bytes consumed and whether the line
+/// was too long.
+fn read_line_limited(
+    r: &mut dyn BufRead,
+    buf: &mut Vec<u8>,
+    max: usize,
+) -> io::Result<(usize, bool)> {
+    let mut total = 0;
+    let mut too_long = false;
+    loop {
+        let avail = match r.fill_buf() {
+            Ok(a) => a,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if avail.is_empty() {
+            return Ok((total, too_long));
+        }
+        let (len, done) = match avail.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (avail.len(), false),
+        };
+        if !too_long {
+            if buf.len() + len > max + 2 {
+                too_long = true;
+                buf.clear();
+            } else {
+                buf.extend_from_slice(avail.get(..len).unwrap_or(&[]));
+            }
+        }
+        r.consume(len);
+        total += len;
+        if done {
+            return Ok((total, too_long));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(text: &[u8]) -> Vec<(String, Result<String, String>)> {
+        let mut l = Lines::new("b.jsonl".into(), Box::new(io::Cursor::new(text.to_vec())));
+        let mut out = Vec::new();
+        while let Some(u) = l.next_unit() {
+            out.push((
+                u.label,
+                u.source
+                    .map(|s| format!("{}@{}", s.text(), s.first_line()))
+                    .map_err(|d| d.0[0].code.to_string()),
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn jsonl_lines_are_numbered_and_blank_lines_skipped() {
+        let got = lines("\u{feff}{\"a\":1}\r\n\n   \n{\"b\":2}\n\u{ff}\n".as_bytes());
+        assert_eq!(
+            got,
+            [
+                ("b.jsonl:1".into(), Ok("{\"a\":1}@1".into())),
+                ("b.jsonl:4".into(), Ok("{\"b\":2}@4".into())),
+                ("b.jsonl:5".into(), Ok("\u{ff}@5".into())),
+            ]
+        );
+        let got = lines(b"{}\n\x80x\n");
+        assert_eq!(got[1], ("b.jsonl:2".into(), Err("input::not-utf8".into())));
+    }
+
+    #[test]
+    fn empty_jsonl_is_one_error() {
+        assert_eq!(
+            lines(b"\n\n"),
+            [("b.jsonl".into(), Err("input::empty".into()))]
+        );
+    }
+
+    #[test]
+    fn long_lines_are_errors_and_reading_goes_on() {
+        let mut buf = Vec::new();
+        let text = format!("{}\nok\n", "x".repeat(100));
+        let mut r = io::Cursor::new(text.into_bytes());
+        assert_eq!(
+            read_line_limited(&mut r, &mut buf, 10).unwrap(),
+            (101, true)
+        );
+        buf.clear();
+        assert_eq!(read_line_limited(&mut r, &mut buf, 10).unwrap(), (3, false));
+        assert_eq!(buf, b"ok\n");
+    }
+
+    #[test]
+    fn sources_are_checked_for_encoding_and_emptiness() {
+        assert!(
+            to_source("a.json", b"\xEF\xBB\xBF{}".to_vec(), 1, 5).is_ok_and(|s| s.text() == "{}")
+        );
+        let e = to_source("a.json", b" \n ".to_vec(), 1, 3).unwrap_err();
+        assert_eq!(e.0[0].code, "input::empty");
+        let e = to_source("a.json", b"{\"a\": \"\xC3\"}".to_vec(), 1, 9).unwrap_err();
+        assert_eq!(e.0[0].code, "input::not-utf8");
+        assert_eq!(e.0[0].line_col(), Some((1, 8)));
+    }
+
+    #[test]
+    fn missing_paths_are_error_units() {
+        let units: Vec<_> = sources(&["/nonexistent/samstyr/x.json"]).collect();
+        assert_eq!(units.len(), 1);
+        let d = units[0].source.as_ref().unwrap_err();
+        assert_eq!(d.0[0].code, "input::unreadable");
+        assert!(
+            d.0[0].message.contains("no such file"),
+            "{}",
+            d.0[0].message
+        );
+    }
+}

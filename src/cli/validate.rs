@@ -1,11 +1,117 @@
-//! `samstyr validate` (not yet built).
+//! `samstyr validate [--rules DIR] FILES…`: read and validate input documents without judging
+//! them; every diagnostic of every document, then a summary. Exit 0 when all are valid, 2 when
+//! any is not.
 
 use super::Exit;
+use crate::diag::{Diagnostic, render};
+use crate::files::RuleFiles;
+use crate::schema::load_input_side;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// Diagnostics with snippets on stderr, a summary on stdout
+    #[default]
+    Text,
+    /// One JSON object on stdout: every document with its diagnostics
+    Json,
+}
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Files, directories (searched for `.json` and `.jsonl`), `.jsonl` files, or `-` for stdin
+    #[arg(required = true, value_name = "FILES")]
+    pub files: Vec<PathBuf>,
+    /// Rule-set directory whose input format and catalog to use instead of the embedded ones
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
 
-pub fn run(_args: &Args) -> Exit {
-    eprintln!("samstyr: `validate` is not built yet");
-    Exit::Invalid
+pub fn run(args: &Args) -> Exit {
+    let color = super::common::stderr_color();
+    let files = match RuleFiles::load(args.rules.as_deref()) {
+        Ok(f) => f,
+        Err(e) => {
+            let d = Diagnostic::new(&e, None, None);
+            eprint!("{}", render(&[d], color));
+            return Exit::Invalid;
+        }
+    };
+    let (schema, catalog) = match load_input_side(&files) {
+        Ok(x) => x,
+        Err(d) => {
+            eprint!("{}", render(&d.0, color));
+            return Exit::Invalid;
+        }
+    };
+    let mut total = 0usize;
+    let mut invalid = 0usize;
+    let mut json_units = Vec::new();
+    let stderr = std::io::stderr();
+    for c in crate::input::documents(&args.files, &schema, &catalog) {
+        total += 1;
+        match (&c.result, args.format) {
+            (Ok(_), Format::Json) => json_units.push(serde_json::json!({
+                "label": c.label, "valid": true, "diagnostics": [],
+            })),
+            (Ok(_), Format::Text) => {}
+            (Err(d), Format::Json) => {
+                invalid += 1;
+                json_units.push(serde_json::json!({
+                    "label": c.label,
+                    "valid": false,
+                    "diagnostics": d.iter().map(diagnostic_json).collect::<Vec<_>>(),
+                }));
+            }
+            (Err(d), Format::Text) => {
+                invalid += 1;
+                // A closed stderr is no reason to stop validating.
+                let _ = write!(stderr.lock(), "{}", render(&d.0, color));
+            }
+        }
+    }
+    let valid = total - invalid;
+    match args.format {
+        Format::Text => {
+            println!(
+                "{total} {}, {valid} valid, {invalid} invalid",
+                if total == 1 { "document" } else { "documents" }
+            );
+        }
+        Format::Json => {
+            let out = serde_json::json!({
+                "documents": total,
+                "valid": valid,
+                "invalid": invalid,
+                "results": json_units,
+            });
+            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        }
+    }
+    if invalid > 0 || total == 0 {
+        Exit::Invalid
+    } else {
+        Exit::Ok
+    }
+}
+
+/// A diagnostic as JSON: where (file, line, column, pointer), what (code, message) and help.
+pub fn diagnostic_json(d: &Diagnostic) -> serde_json::Value {
+    let (line, column) = match d.line_col() {
+        Some((l, c)) => (serde_json::json!(l), serde_json::json!(c)),
+        None => (serde_json::Value::Null, serde_json::Value::Null),
+    };
+    serde_json::json!({
+        "file": d.file_name(),
+        "line": line,
+        "column": column,
+        "pointer": d.pointer,
+        "code": d.code,
+        "message": d.message,
+        "help": d.help,
+    })
 }
