@@ -727,6 +727,25 @@ mod tests {
     }
 
     #[test]
+    fn valid_against_its_schema() {
+        let schema = report_schema(Some("consultation_required"));
+        let validator = jsonschema::validator_for(&schema).expect("the report schema compiles");
+        for lang in [Lang::Nb, Lang::En] {
+            let run = testdata::run(Gate::default(), lang);
+            let v = to_value(&run, &testdata::inputs(&run));
+            let errors: Vec<String> = validator.iter_errors(&v).map(|e| e.to_string()).collect();
+            assert!(errors.is_empty(), "{errors:#?}");
+        }
+        // The schema is not vacuous: a report without its headline does not validate.
+        let run = testdata::run(Gate::default(), Lang::En);
+        let mut v = to_value(&run, &testdata::inputs(&run));
+        if let Some(r) = v.pointer_mut("/results/0").and_then(Value::as_object_mut) {
+            r.remove("consultation_required");
+        }
+        assert!(!validator.is_valid(&v));
+    }
+
+    #[test]
     fn keys_in_fixed_order() {
         let run = testdata::run(Gate::default(), Lang::Nb);
         let inputs = testdata::inputs(&run);

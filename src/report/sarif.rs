@@ -290,6 +290,37 @@ mod tests {
     }
 
     #[test]
+    fn valid_against_the_official_schema() {
+        let schema: Value = serde_json::from_str(include_str!(
+            "../../fixtures/schemas/sarif-schema-2.1.0.json"
+        ))
+        .expect("the SARIF schema is JSON");
+        let validator = jsonschema::options()
+            .should_validate_formats(true)
+            .build(&schema)
+            .expect("the SARIF schema compiles");
+        for fail_on in [FailOn::Must, FailOn::Should, FailOn::Never] {
+            let run = testdata::run(
+                Gate {
+                    fail_on,
+                    unknown_fails: false,
+                },
+                Lang::Nb,
+            );
+            let v = to_value(&run, &testdata::inputs(&run));
+            let errors: Vec<String> = validator.iter_errors(&v).map(|e| e.to_string()).collect();
+            assert!(errors.is_empty(), "{errors:#?}");
+        }
+        // The check can fail: an unknown level is rejected.
+        let run = testdata::run(Gate::default(), Lang::Nb);
+        let mut v = to_value(&run, &testdata::inputs(&run));
+        if let Some(level) = v.pointer_mut("/runs/0/results/0/level") {
+            *level = json!("fatal");
+        }
+        assert!(!validator.is_valid(&v));
+    }
+
+    #[test]
     fn should_violations_shown_with_fail_on_should() {
         let gate = Gate {
             fail_on: FailOn::Should,
