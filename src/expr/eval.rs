@@ -1,0 +1,1112 @@
+//! Run-time values and the three-valued evaluator of compiled expressions.
+//!
+//! [`Val::Unknown`] means "not decidable for lack of a stated field"; the fields whose absence
+//! made it so are in [`Ctx::reads`] as reads of nothing. `and`, `or`, `not` and the quantifiers
+//! follow Kleene logic, and whenever a result is decided by one operand the reads of the operands
+//! that did not matter are dropped, so that the reads left are exactly the evidence.
+//!
+//! Values read from the document carry their [`Path`] (slot indices and list indices), not a JSON
+//! pointer string: pointers are spelled out only when a caller asks ([`Ctx::pointer`]), so the
+//! hot path allocates nothing.
+
+use super::ast::{QuantKind, Unit};
+use super::compile::{ArOp, CmpOp, Code, Compiled, Op};
+use crate::catalog::{Catalog, Row};
+use crate::finding::{Evidence, Shown};
+use crate::schema::{FieldType, InputSchema};
+use crate::source::Span;
+use crate::value::{Node, Value};
+use jiff::civil::Date;
+use std::borrow::Cow;
+use std::cmp::Ordering;
+use std::fmt;
+use std::sync::Arc;
+
+/// A calendar duration: whole months and whole days (weeks are 7 days, years 12 months).
+/// Months are added before days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Dur {
+    pub months: i32,
+    pub days: i32,
+}
+
+impl Dur {
+    fn checked_add(self, o: Dur) -> Option<Dur> {
+        Some(Dur {
+            months: self.months.checked_add(o.months)?,
+            days: self.days.checked_add(o.days)?,
+        })
+    }
+
+    fn checked_neg(self) -> Option<Dur> {
+        Some(Dur {
+            months: self.months.checked_neg()?,
+            days: self.days.checked_neg()?,
+        })
+    }
+
+    /// `date + self`, clamping month ends as the calendar does (2026-01-31 + 1 month =
+    /// 2026-02-28). `None` when the result leaves jiff's range (years -9999..=9999).
+    pub fn add_to(self, date: Date) -> Option<Date> {
+        let mut d = date;
+        if self.months != 0 {
+            d = d
+                .checked_add(jiff::Span::new().try_months(self.months).ok()?)
+                .ok()?;
+        }
+        if self.days != 0 {
+            d = d
+                .checked_add(jiff::Span::new().try_days(self.days).ok()?)
+                .ok()?;
+        }
+        Some(d)
+    }
+}
+
+impl fmt::Display for Dur {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let part = |n: i32, one: &str, many: &str| {
+            if n.abs() == 1 {
+                format!("{n} {one}")
+            } else {
+                format!("{n} {many}")
+            }
+        };
+        match (self.months, self.days) {
+            (0, d) => f.write_str(&part(d, "day", "days")),
+            (m, 0) => f.write_str(&part(m, "month", "months")),
+            (m, d) => write!(
+                f,
+                "{} {}",
+                part(m, "month", "months"),
+                part(d, "day", "days")
+            ),
+        }
+    }
+}
+
+/// Where a value sits in the document: the slot index of each field and the index of each list
+/// item from the root down. Cheap to clone for the depths documents have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Path {
+    /// Not in the document (a catalog row, a computed value).
+    None,
+    Inline {
+        len: u8,
+        segs: [u32; 7],
+    },
+    Heap(Arc<[u32]>),
+}
+
+impl Path {
+    pub fn root() -> Path {
+        Path::Inline {
+            len: 0,
+            segs: [0; 7],
+        }
+    }
+
+    pub fn is_none(&self) -> bool {
+        matches!(self, Path::None)
+    }
+
+    pub fn segments(&self) -> &[u32] {
+        match self {
+            Path::None => &[],
+            Path::Inline { len, segs } => segs.get(..usize::from(*len)).unwrap_or(&[]),
+            Path::Heap(s) => s,
+        }
+    }
+
+    pub fn child(&self, seg: u32) -> Path {
+        match self {
+            Path::None => Path::None,
+            Path::Inline { len, segs } if usize::from(*len) < segs.len() => {
+                let mut segs = *segs;
+                if let Some(s) = segs.get_mut(usize::from(*len)) {
+                    *s = seg;
+                }
+                Path::Inline { len: len + 1, segs }
+            }
+            _ => {
+                let mut v = self.segments().to_vec();
+                v.push(seg);
+                Path::Heap(v.into())
+            }
+        }
+    }
+
+    /// The RFC 6901 JSON pointer, with field names from the schema (`/bodies/2/name`). `None`
+    /// for values not in the document.
+    pub fn pointer(&self, schema: &InputSchema) -> Option<String> {
+        if self.is_none() {
+            return None;
+        }
+        let mut out = String::new();
+        let mut ty = Some(&FieldType::Object(schema.root));
+        for &seg in self.segments() {
+            match ty {
+                Some(FieldType::Object(t)) => {
+                    let field = schema
+                        .types
+                        .get(*t)
+                        .and_then(|o| o.fields.get(seg as usize));
+                    out.push('/');
+                    match field {
+                        Some(f) => {
+                            escape_into(&mut out, &f.name);
+                            ty = Some(&f.ty);
+                        }
+                        None => {
+                            out.push_str(&seg.to_string());
+                            ty = None;
+                        }
+                    }
+                }
+                Some(FieldType::List { items, .. }) => {
+                    out.push('/');
+                    out.push_str(&seg.to_string());
+                    ty = Some(items);
+                }
+                _ => {
+                    out.push('/');
+                    out.push_str(&seg.to_string());
+                    ty = None;
+                }
+            }
+        }
+        Some(out)
+    }
+}
+
+fn escape_into(out: &mut String, name: &str) {
+    for c in name.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// A list value.
+#[derive(Debug, Clone)]
+pub enum ListVal<'a> {
+    /// A list in the document or a catalog cell; items are read where they are.
+    Nodes { items: &'a [Node], path: Path },
+    /// The rows of a catalog table.
+    Rows(&'a [Row]),
+    /// A computed list (`filter`, a list literal).
+    Vals(Arc<[Val<'a>]>),
+}
+
+impl<'a> ListVal<'a> {
+    pub fn len(&self) -> usize {
+        match self {
+            ListVal::Nodes { items, .. } => items.len(),
+            ListVal::Rows(rows) => rows.len(),
+            ListVal::Vals(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Item `i`, or `None` past the end.
+    pub fn get(&self, i: usize) -> Option<Val<'a>> {
+        match self {
+            ListVal::Nodes { items, path } => items
+                .get(i)
+                .map(|n| Val::from_node(n, path.child(i as u32))),
+            ListVal::Rows(rows) => rows.get(i).map(|r| Val::from_node(&r.node, Path::None)),
+            ListVal::Vals(v) => v.get(i).cloned(),
+        }
+    }
+
+    /// The document node of item `i`, when the list is read from the document.
+    fn node(&self, i: usize) -> Option<(&'a Node, Path)> {
+        match self {
+            ListVal::Nodes { items, path } if !path.is_none() => {
+                items.get(i).map(|n| (n, path.child(i as u32)))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A run-time value.
+#[derive(Debug, Clone)]
+pub enum Val<'a> {
+    /// Not decidable for lack of a stated field; the missing fields are in [`Ctx::reads`].
+    Unknown,
+    Null,
+    Bool(bool),
+    Number(f64),
+    Str(Cow<'a, str>),
+    Date(Date),
+    Duration(Dur),
+    List(ListVal<'a>),
+    /// An object of the document (with its path) or a catalog row (with [`Path::None`]).
+    Obj {
+        slots: &'a [Option<Node>],
+        /// Byte offset of the object in its source.
+        at: u32,
+        path: Path,
+    },
+}
+
+impl<'a> Val<'a> {
+    /// The value of a node found at `path`.
+    pub fn from_node(node: &'a Node, path: Path) -> Val<'a> {
+        match &node.value {
+            Value::Null => Val::Null,
+            Value::Bool(b) => Val::Bool(*b),
+            Value::Number(n) => Val::Number(*n),
+            Value::Str(s) => Val::Str(Cow::Borrowed(s)),
+            Value::Date(d) => Val::Date(*d),
+            Value::List(items) => Val::List(ListVal::Nodes { items, path }),
+            Value::Object(slots) => Val::Obj {
+                slots,
+                at: node.at,
+                path,
+            },
+        }
+    }
+
+    /// The same value, borrowing what it owns (so reading a constant or a parameter is free).
+    pub fn reborrow(&'a self) -> Val<'a> {
+        match self {
+            Val::Str(s) => Val::Str(Cow::Borrowed(s)),
+            other => other.clone(),
+        }
+    }
+
+    /// The value as evidence shows it (`Shown::Absent` for unknown).
+    pub fn shown(&self) -> Shown {
+        match self {
+            Val::Unknown => Shown::Absent,
+            Val::Null => Shown::Null,
+            Val::Bool(b) => Shown::Bool(*b),
+            Val::Number(n) => Shown::Number(*n),
+            Val::Str(s) => Shown::Str(s.to_string()),
+            Val::Date(d) => Shown::Date(*d),
+            Val::Duration(d) => Shown::Str(d.to_string()),
+            Val::List(l) => Shown::List(l.len()),
+            Val::Obj { .. } => Shown::Object,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Val::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    pub fn as_date(&self) -> Option<Date> {
+        match self {
+            Val::Date(d) => Some(*d),
+            _ => None,
+        }
+    }
+
+    pub fn as_number(&self) -> Option<f64> {
+        match self {
+            Val::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Val::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_list(&self) -> Option<&ListVal<'a>> {
+        match self {
+            Val::List(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Val::Unknown)
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self, Val::Null)
+    }
+
+    /// Where the value is in the document, for values read from it.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Val::Obj { path, .. } | Val::List(ListVal::Nodes { path, .. }) if !path.is_none() => {
+                Some(path)
+            }
+            _ => None,
+        }
+    }
+
+    /// Byte offset of an object in its source.
+    pub fn at(&self) -> Option<u32> {
+        match self {
+            Val::Obj { at, .. } => Some(*at),
+            _ => None,
+        }
+    }
+
+    /// Truth in a condition: `null` counts as false (stated as none), unknown is `None`.
+    pub fn truth(&self) -> Option<bool> {
+        match self {
+            Val::Unknown => None,
+            Val::Bool(b) => Some(*b),
+            _ => Some(false),
+        }
+    }
+}
+
+/// How a value is written into a message: dates `YYYY-MM-DD`, numbers without needless decimals,
+/// unknown as `?`, null as `–`, lists comma-separated.
+impl fmt::Display for Val<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Val::Unknown => f.write_str("?"),
+            Val::Null => f.write_str("–"),
+            Val::Bool(b) => write!(f, "{b}"),
+            Val::Number(n) => {
+                if n.fract() == 0.0 && n.abs() < 9.0e15 {
+                    write!(f, "{}", *n as i64)
+                } else {
+                    write!(f, "{n}")
+                }
+            }
+            Val::Str(s) => f.write_str(s),
+            Val::Date(d) => write!(f, "{d}"),
+            Val::Duration(d) => write!(f, "{d}"),
+            Val::List(l) => {
+                for i in 0..l.len() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    if let Some(v) = l.get(i) {
+                        write!(f, "{v}")?;
+                    }
+                }
+                Ok(())
+            }
+            Val::Obj { .. } => f.write_str("{…}"),
+        }
+    }
+}
+
+/// One field of the document read during evaluation: where it is, and its node (`None` when the
+/// field is absent).
+#[derive(Debug, Clone)]
+pub struct Read<'a> {
+    pub path: Path,
+    /// Byte offset of the value, or for an absent field of the object that should hold it.
+    pub at: u32,
+    pub node: Option<&'a Node>,
+}
+
+impl Read<'_> {
+    pub fn is_absent(&self) -> bool {
+        self.node.is_none()
+    }
+
+    pub fn value(&self) -> Shown {
+        match self.node {
+            None => Shown::Absent,
+            Some(n) => Val::from_node(n, Path::None).shown(),
+        }
+    }
+
+    pub fn pointer(&self, schema: &InputSchema) -> String {
+        self.path.pointer(schema).unwrap_or_default()
+    }
+
+    pub fn evidence(&self, schema: &InputSchema) -> Evidence {
+        Evidence {
+            pointer: self.pointer(schema),
+            at: self.at,
+            value: self.value(),
+        }
+    }
+}
+
+/// One step of a trace: a sub-expression, its value, and how deep it is in the expression.
+/// Steps come in evaluation order, each before the steps of its operands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TraceStep {
+    pub span: Span,
+    pub text: String,
+    pub value: Shown,
+    pub depth: usize,
+}
+
+/// Everything an evaluation on one document needs, and what it leaves behind (reads, trace).
+/// Build it with [`Ctx::new`]; one `Ctx` serves all expressions of a rule set on one document.
+pub struct Ctx<'a> {
+    pub schema: &'a InputSchema,
+    pub catalog: &'a Catalog,
+    /// The document root (an object of the schema's root type).
+    pub root: &'a Node,
+    /// Parameter values, by the indices given to [`super::Names::params`].
+    pub params: &'a [Val<'static>],
+    /// The as-of date.
+    pub today: Date,
+    pub ref_date: Option<Date>,
+    /// Bound names: `for_each` items, `deadline`, … innermost last, in the order of
+    /// [`super::Names::bindings`]. Quantifiers push and pop their items here too.
+    pub bindings: Vec<Val<'a>>,
+    /// Fields read that decided the results so far, and absent fields read (see [`Read`]).
+    /// Callers clear it between expressions as they see fit.
+    pub reads: Vec<Read<'a>>,
+    /// Whether to record reads at all (off: faster, for values only).
+    pub record: bool,
+    /// When `Some`, every sub-expression evaluation is recorded (for `samstyr explain`).
+    pub trace: Option<Vec<TraceStep>>,
+    facts: Vec<Val<'a>>,
+    /// The reads each fact's value came from, flat, with `fact_ranges[i]` the range of fact `i`.
+    fact_reads: Vec<Read<'a>>,
+    fact_ranges: Vec<(usize, usize)>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(
+        schema: &'a InputSchema,
+        catalog: &'a Catalog,
+        root: &'a Node,
+        params: &'a [Val<'static>],
+        today: Date,
+    ) -> Ctx<'a> {
+        Ctx {
+            schema,
+            catalog,
+            root,
+            params,
+            today,
+            ref_date: None,
+            bindings: Vec::new(),
+            reads: Vec::new(),
+            record: true,
+            trace: None,
+            facts: Vec::new(),
+            fact_reads: Vec::new(),
+            fact_ranges: Vec::new(),
+        }
+    }
+
+    /// Store the value of fact `index`, with the reads currently in [`Ctx::reads`] as the reads
+    /// it came from. Reading `@fact` later yields the value and appends those reads.
+    pub fn set_fact(&mut self, index: usize, value: Val<'a>) {
+        if self.facts.len() <= index {
+            self.facts.resize(index + 1, Val::Unknown);
+            self.fact_ranges.resize(index + 1, (0, 0));
+        }
+        let start = self.fact_reads.len();
+        self.fact_reads.extend(self.reads.iter().cloned());
+        if let Some(v) = self.facts.get_mut(index) {
+            *v = value;
+        }
+        if let Some(r) = self.fact_ranges.get_mut(index) {
+            *r = (start, self.fact_reads.len());
+        }
+    }
+
+    /// The value of fact `index` (unknown if not set).
+    pub fn fact(&self, index: usize) -> &Val<'a> {
+        self.facts.get(index).unwrap_or(&Val::Unknown)
+    }
+
+    /// The reads fact `index` came from.
+    pub fn fact_reads(&self, index: usize) -> &[Read<'a>] {
+        self.fact_ranges
+            .get(index)
+            .and_then(|&(s, e)| self.fact_reads.get(s..e))
+            .unwrap_or(&[])
+    }
+
+    /// The JSON pointer of a value read from the document.
+    pub fn pointer(&self, val: &Val<'_>) -> Option<String> {
+        val.path()?.pointer(self.schema)
+    }
+
+    fn read(&mut self, path: Path, at: u32, node: Option<&'a Node>) {
+        if self.record && !path.is_none() {
+            self.reads.push(Read { path, at, node });
+        }
+    }
+
+    fn drop_reads(&mut self, from: usize, to: usize) {
+        if from < to && to <= self.reads.len() {
+            self.reads.drain(from..to);
+        }
+    }
+}
+
+impl Compiled {
+    /// Evaluate on the document of `ctx`. Reads are appended to `ctx.reads`, trace steps to
+    /// `ctx.trace`.
+    pub fn eval<'a>(&'a self, ctx: &mut Ctx<'a>) -> Val<'a> {
+        let first_step = ctx.trace.as_ref().map(Vec::len);
+        let v = ev(&self.code, ctx, 0);
+        if let (Some(first), Some(steps)) = (first_step, ctx.trace.as_mut()) {
+            for step in steps.iter_mut().skip(first) {
+                step.text = self.source_text(step.span).to_string();
+            }
+        }
+        v
+    }
+}
+
+fn ev<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a> {
+    if ctx.trace.is_none() {
+        return ev_op(c, ctx, depth);
+    }
+    let idx = match ctx.trace.as_mut() {
+        Some(t) => {
+            t.push(TraceStep {
+                span: c.span,
+                text: String::new(),
+                value: Shown::Absent,
+                depth,
+            });
+            t.len() - 1
+        }
+        None => 0,
+    };
+    let v = ev_op(c, ctx, depth);
+    if let Some(step) = ctx.trace.as_mut().and_then(|t| t.get_mut(idx)) {
+        step.value = v.shown();
+    }
+    v
+}
+
+fn ev_op<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a> {
+    let d = depth + 1;
+    match &c.op {
+        Op::Const(v) => v.reborrow(),
+        Op::RootField(slot) => {
+            let root = ctx.root;
+            match &root.value {
+                Value::Object(slots) => field(ctx, slots, root.at, &Path::root(), *slot, false),
+                _ => Val::Null,
+            }
+        }
+        Op::Field {
+            base,
+            slot,
+            catalog,
+        } => match ev(base, ctx, d) {
+            Val::Obj { slots, at, path } => field(ctx, slots, at, &path, *slot, *catalog),
+            Val::Unknown => Val::Unknown,
+            _ => Val::Null,
+        },
+        Op::Index { base, index } => {
+            let b = ev(base, ctx, d);
+            let i = ev(index, ctx, d);
+            match (b, i) {
+                (Val::Unknown, _) | (_, Val::Unknown) => Val::Unknown,
+                (Val::List(l), Val::Number(n)) => item_at(ctx, &l, n),
+                _ => Val::Null,
+            }
+        }
+        Op::Binding(k) => {
+            let len = ctx.bindings.len();
+            match len.checked_sub(1 + *k as usize) {
+                Some(i) => ctx.bindings.get(i).cloned().unwrap_or(Val::Unknown),
+                None => Val::Unknown,
+            }
+        }
+        Op::Fact(i) => {
+            let i = *i as usize;
+            if ctx.record
+                && let Some(&(s, e)) = ctx.fact_ranges.get(i)
+                && s < e
+                && e <= ctx.fact_reads.len()
+            {
+                if let Some(r) = ctx.fact_reads.get(s..e) {
+                    ctx.reads.extend(r.iter().cloned());
+                }
+            }
+            ctx.fact(i).clone()
+        }
+        Op::Param(i) => match ctx.params.get(*i as usize) {
+            Some(v) => v.reborrow(),
+            None => Val::Unknown,
+        },
+        Op::Today => Val::Date(ctx.today),
+        Op::RefDate => ctx.ref_date.map(Val::Date).unwrap_or(Val::Unknown),
+        Op::Table(t) => match ctx.catalog.tables.get(*t as usize) {
+            Some(table) => Val::List(ListVal::Rows(&table.rows)),
+            None => Val::Null,
+        },
+        Op::Row { table, key } => match ev(key, ctx, d) {
+            Val::Unknown => Val::Unknown,
+            Val::Str(k) => {
+                let row = ctx
+                    .catalog
+                    .tables
+                    .get(*table as usize)
+                    .and_then(|t| t.row(&k));
+                match row {
+                    Some(r) => Val::from_node(&r.node, Path::None),
+                    None => Val::Null,
+                }
+            }
+            _ => Val::Null,
+        },
+        Op::ConstRow { table, row } => {
+            let row = ctx
+                .catalog
+                .tables
+                .get(*table as usize)
+                .and_then(|t| t.rows.get(*row as usize));
+            match row {
+                Some(r) => Val::from_node(&r.node, Path::None),
+                None => Val::Null,
+            }
+        }
+        Op::Not(a) => match ev(a, ctx, d).truth() {
+            Some(b) => Val::Bool(!b),
+            None => Val::Unknown,
+        },
+        Op::Neg(a) => match ev(a, ctx, d) {
+            Val::Number(n) => Val::Number(-n),
+            Val::Duration(x) => x.checked_neg().map(Val::Duration).unwrap_or(Val::Null),
+            Val::Unknown => Val::Unknown,
+            _ => Val::Null,
+        },
+        Op::And(items) => junction(items, ctx, d, false),
+        Op::Or(items) => junction(items, ctx, d, true),
+        Op::Coalesce(items) => {
+            let mut last = Val::Null;
+            for item in items {
+                last = ev(item, ctx, d);
+                if !matches!(last, Val::Unknown | Val::Null) {
+                    return last;
+                }
+            }
+            last
+        }
+        Op::Cmp { op, lhs, rhs } => {
+            let l = ev(lhs, ctx, d);
+            let r = ev(rhs, ctx, d);
+            compare(*op, &l, &r)
+        }
+        Op::In { negate, lhs, rhs } => {
+            let l = ev(lhs, ctx, d);
+            let r = ev(rhs, ctx, d);
+            let found = match (&l, &r) {
+                (Val::Unknown, _) | (_, Val::Unknown) => return Val::Unknown,
+                (_, Val::List(list)) => {
+                    (0..list.len()).any(|i| list.get(i).is_some_and(|v| equal(&l, &v)))
+                }
+                _ => false,
+            };
+            Val::Bool(found != *negate)
+        }
+        Op::InList { negate, lhs, items } => {
+            let l = ev(lhs, ctx, d);
+            let mut found = false;
+            let mut unknown = l.is_unknown();
+            for item in items {
+                let v = ev(item, ctx, d);
+                if v.is_unknown() {
+                    unknown = true;
+                } else if !found && equal(&l, &v) {
+                    found = true;
+                }
+            }
+            if unknown && !(found && !l.is_unknown()) {
+                Val::Unknown
+            } else {
+                Val::Bool(found != *negate)
+            }
+        }
+        Op::Arith { op, lhs, rhs } => {
+            let l = ev(lhs, ctx, d);
+            let r = ev(rhs, ctx, d);
+            arith(*op, &l, &r)
+        }
+        Op::Present(path) => present(path, ctx, d),
+        Op::Len(a) => match ev(a, ctx, d) {
+            Val::List(l) => Val::Number(l.len() as f64),
+            Val::Unknown => Val::Unknown,
+            _ => Val::Null,
+        },
+        Op::Quant { kind, list, body } => quant(*kind, list, body, ctx, d),
+        Op::Extreme { max, args } => {
+            let mut acc = Extreme::new(*max);
+            for a in args {
+                let v = ev(a, ctx, d);
+                acc.add(v);
+            }
+            acc.finish()
+        }
+        Op::Duration { amount, unit } => match ev(amount, ctx, d) {
+            Val::Number(n) => duration(n, *unit).map(Val::Duration).unwrap_or(Val::Null),
+            Val::Unknown => Val::Unknown,
+            _ => Val::Null,
+        },
+        Op::List(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            let mut unknown = false;
+            for item in items {
+                let v = ev(item, ctx, d);
+                unknown |= v.is_unknown();
+                out.push(v);
+            }
+            if unknown {
+                Val::Unknown
+            } else {
+                Val::List(ListVal::Vals(out.into()))
+            }
+        }
+    }
+}
+
+/// Read slot `slot` of an object. An absent input field is unknown and is recorded as missing; an
+/// absent catalog cell is null (the user cannot state it).
+fn field<'a>(
+    ctx: &mut Ctx<'a>,
+    slots: &'a [Option<Node>],
+    at: u32,
+    path: &Path,
+    slot: u32,
+    catalog: bool,
+) -> Val<'a> {
+    match slots.get(slot as usize) {
+        Some(Some(node)) => {
+            let v = Val::from_node(node, path.child(slot));
+            if !matches!(v, Val::Obj { .. }) && !path.is_none() {
+                ctx.read(path.child(slot), node.at, Some(node));
+            }
+            v
+        }
+        Some(None) if !catalog && !path.is_none() => {
+            ctx.read(path.child(slot), at, None);
+            Val::Unknown
+        }
+        _ => Val::Null,
+    }
+}
+
+fn item_at<'a>(ctx: &mut Ctx<'a>, l: &ListVal<'a>, n: f64) -> Val<'a> {
+    if n.fract() != 0.0 || n < 0.0 || n >= l.len() as f64 {
+        return Val::Null;
+    }
+    let i = n as usize;
+    let v = l.get(i).unwrap_or(Val::Null);
+    if !matches!(v, Val::Obj { .. })
+        && let Some((node, path)) = l.node(i)
+    {
+        ctx.read(path, node.at, Some(node));
+    }
+    v
+}
+
+/// `and` (`is_or` false) or `or` over operands, Kleene, left to right with short-circuit. A
+/// deciding operand (false for `and`, true for `or`) makes the reads of the operands before it
+/// irrelevant, so they are dropped.
+fn junction<'a>(items: &'a [Code], ctx: &mut Ctx<'a>, d: usize, is_or: bool) -> Val<'a> {
+    let mark = ctx.reads.len();
+    let mut unknown = false;
+    for item in items {
+        let start = ctx.reads.len();
+        match ev(item, ctx, d).truth() {
+            Some(b) if b == is_or => {
+                ctx.drop_reads(mark, start);
+                return Val::Bool(is_or);
+            }
+            Some(_) => {}
+            None => unknown = true,
+        }
+    }
+    if unknown {
+        Val::Unknown
+    } else {
+        Val::Bool(!is_or)
+    }
+}
+
+/// Equality of two known values: `null` equals only `null`; objects are equal when they are the
+/// same object; lists item by item.
+pub fn equal(a: &Val<'_>, b: &Val<'_>) -> bool {
+    match (a, b) {
+        (Val::Null, Val::Null) => true,
+        (Val::Bool(x), Val::Bool(y)) => x == y,
+        (Val::Number(x), Val::Number(y)) => x == y,
+        (Val::Str(x), Val::Str(y)) => x == y,
+        (Val::Date(x), Val::Date(y)) => x == y,
+        (Val::Duration(x), Val::Duration(y)) => x == y,
+        (Val::Obj { slots: x, .. }, Val::Obj { slots: y, .. }) => std::ptr::eq(*x, *y),
+        (Val::List(x), Val::List(y)) => {
+            x.len() == y.len()
+                && (0..x.len()).all(|i| match (x.get(i), y.get(i)) {
+                    (Some(p), Some(q)) => equal(&p, &q),
+                    _ => false,
+                })
+        }
+        _ => false,
+    }
+}
+
+fn order(a: &Val<'_>, b: &Val<'_>) -> Option<Ordering> {
+    match (a, b) {
+        (Val::Number(x), Val::Number(y)) => x.partial_cmp(y),
+        (Val::Date(x), Val::Date(y)) => Some(x.cmp(y)),
+        (Val::Str(x), Val::Str(y)) => Some(x.cmp(y)),
+        _ => None,
+    }
+}
+
+fn compare<'a>(op: CmpOp, l: &Val<'_>, r: &Val<'_>) -> Val<'a> {
+    if l.is_unknown() || r.is_unknown() {
+        return Val::Unknown;
+    }
+    let b = match op {
+        CmpOp::Eq => equal(l, r),
+        CmpOp::Ne => !equal(l, r),
+        // An ordering with null (or anything unordered) is false.
+        CmpOp::Lt => order(l, r) == Some(Ordering::Less),
+        CmpOp::Le => matches!(order(l, r), Some(Ordering::Less | Ordering::Equal)),
+        CmpOp::Gt => order(l, r) == Some(Ordering::Greater),
+        CmpOp::Ge => matches!(order(l, r), Some(Ordering::Greater | Ordering::Equal)),
+    };
+    Val::Bool(b)
+}
+
+fn number<'a>(n: f64) -> Val<'a> {
+    if n.is_finite() {
+        Val::Number(n)
+    } else {
+        Val::Null
+    }
+}
+
+/// Arithmetic. Unknown wins over null; null gives null; division by zero, a result that is not
+/// a finite number, and calendar overflow give null.
+fn arith<'a>(op: ArOp, l: &Val<'_>, r: &Val<'_>) -> Val<'a> {
+    if l.is_unknown() || r.is_unknown() {
+        return Val::Unknown;
+    }
+    let date = |d: Option<Date>| d.map(Val::Date).unwrap_or(Val::Null);
+    match (op, l, r) {
+        (ArOp::Add, Val::Number(a), Val::Number(b)) => number(a + b),
+        (ArOp::Sub, Val::Number(a), Val::Number(b)) => number(a - b),
+        (ArOp::Mul, Val::Number(a), Val::Number(b)) => number(a * b),
+        (ArOp::Div, Val::Number(_), Val::Number(b)) if *b == 0.0 => Val::Null,
+        (ArOp::Div, Val::Number(a), Val::Number(b)) => number(a / b),
+        (ArOp::Add, Val::Date(a), Val::Duration(x))
+        | (ArOp::Add, Val::Duration(x), Val::Date(a)) => date(x.add_to(*a)),
+        (ArOp::Sub, Val::Date(a), Val::Duration(x)) => {
+            date(x.checked_neg().and_then(|x| x.add_to(*a)))
+        }
+        (ArOp::Sub, Val::Date(a), Val::Date(b)) => {
+            Val::Number((a.duration_since(*b).as_secs() / 86_400) as f64)
+        }
+        (ArOp::Add, Val::Duration(a), Val::Duration(b)) => {
+            a.checked_add(*b).map(Val::Duration).unwrap_or(Val::Null)
+        }
+        (ArOp::Sub, Val::Duration(a), Val::Duration(b)) => b
+            .checked_neg()
+            .and_then(|b| a.checked_add(b))
+            .map(Val::Duration)
+            .unwrap_or(Val::Null),
+        _ => Val::Null,
+    }
+}
+
+/// `n unit` as a duration; `None` for a fractional or absurdly large amount.
+fn duration(n: f64, unit: Unit) -> Option<Dur> {
+    if n.fract() != 0.0 || n.abs() > 1.0e6 {
+        return None;
+    }
+    let n = n as i32;
+    Some(match unit {
+        Unit::Day => Dur { months: 0, days: n },
+        Unit::Week => Dur {
+            months: 0,
+            days: n.checked_mul(7)?,
+        },
+        Unit::Month => Dur { months: n, days: 0 },
+        Unit::Year => Dur {
+            months: n.checked_mul(12)?,
+            days: 0,
+        },
+    })
+}
+
+/// `present(path)`: whether the last field of the path is stated. Never unknown; the field is
+/// recorded as read either way.
+fn present<'a>(path: &'a Code, ctx: &mut Ctx<'a>, d: usize) -> Val<'a> {
+    let (base, slot) = match &path.op {
+        Op::RootField(slot) => {
+            let root = ctx.root;
+            let slots = root.value.as_object().unwrap_or(&[]);
+            return Val::Bool(stated(ctx, slots, root.at, &Path::root(), *slot));
+        }
+        Op::Field { base, slot, .. } => (base, *slot),
+        Op::Index { base, index } => {
+            let b = ev(base, ctx, d);
+            let i = ev(index, ctx, d);
+            return match (b, i) {
+                (Val::List(l), Val::Number(n)) => Val::Bool(!item_at(ctx, &l, n).is_null()),
+                _ => Val::Bool(false),
+            };
+        }
+        _ => return Val::Bool(!ev(path, ctx, d).is_unknown()),
+    };
+    match ev(base, ctx, d) {
+        Val::Obj { slots, at, path } => Val::Bool(stated(ctx, slots, at, &path, slot)),
+        _ => Val::Bool(false),
+    }
+}
+
+fn stated<'a>(
+    ctx: &mut Ctx<'a>,
+    slots: &'a [Option<Node>],
+    at: u32,
+    path: &Path,
+    slot: u32,
+) -> bool {
+    match slots.get(slot as usize) {
+        Some(Some(node)) => {
+            ctx.read(path.child(slot), node.at, Some(node));
+            true
+        }
+        Some(None) => {
+            ctx.read(path.child(slot), at, None);
+            false
+        }
+        None => false,
+    }
+}
+
+/// Running least or greatest value; nulls are skipped, unknown poisons.
+struct Extreme<'a> {
+    max: bool,
+    best: Option<Val<'a>>,
+    unknown: bool,
+}
+
+impl<'a> Extreme<'a> {
+    fn new(max: bool) -> Self {
+        Extreme {
+            max,
+            best: None,
+            unknown: false,
+        }
+    }
+
+    fn add(&mut self, v: Val<'a>) {
+        match v {
+            Val::Unknown => self.unknown = true,
+            Val::Null => {}
+            v => {
+                let better = match &self.best {
+                    None => true,
+                    Some(b) => match order(&v, b) {
+                        Some(Ordering::Greater) => self.max,
+                        Some(Ordering::Less) => !self.max,
+                        _ => false,
+                    },
+                };
+                if better {
+                    self.best = Some(v);
+                }
+            }
+        }
+    }
+
+    fn finish(self) -> Val<'a> {
+        if self.unknown {
+            Val::Unknown
+        } else {
+            self.best.unwrap_or(Val::Null)
+        }
+    }
+}
+
+fn quant<'a>(
+    kind: QuantKind,
+    list: &'a Code,
+    body: &'a Code,
+    ctx: &mut Ctx<'a>,
+    d: usize,
+) -> Val<'a> {
+    let l = match ev(list, ctx, d) {
+        Val::List(l) => l,
+        Val::Unknown => return Val::Unknown,
+        // A list stated as none has no items.
+        _ => ListVal::Vals(Arc::new([])),
+    };
+    let after_list = ctx.reads.len();
+    let mut unknown = false;
+    let mut count = 0usize;
+    let mut kept: Vec<Val<'a>> = Vec::new();
+    let mut acc = Extreme::new(kind == QuantKind::Max);
+    let mut sum = 0.0;
+    for i in 0..l.len() {
+        let Some(item) = l.get(i) else { break };
+        let start = ctx.reads.len();
+        // A scalar item (a key in a list of keys) is itself evidence.
+        if !matches!(item, Val::Obj { .. } | Val::List(_))
+            && let Some((node, path)) = l.node(i)
+        {
+            ctx.read(path, node.at, Some(node));
+        }
+        ctx.bindings.push(item);
+        let v = ev(body, ctx, d);
+        let item = ctx.bindings.pop().unwrap_or(Val::Null);
+        match kind {
+            QuantKind::Any | QuantKind::All => match v.truth() {
+                Some(b) if b == (kind == QuantKind::Any) => {
+                    ctx.drop_reads(after_list, start);
+                    return Val::Bool(b);
+                }
+                Some(_) => {}
+                None => unknown = true,
+            },
+            QuantKind::Count | QuantKind::Filter => match v.truth() {
+                Some(true) => {
+                    count += 1;
+                    if kind == QuantKind::Filter {
+                        kept.push(item);
+                    }
+                }
+                Some(false) => {}
+                None => unknown = true,
+            },
+            QuantKind::First => match v.truth() {
+                Some(true) => return if unknown { Val::Unknown } else { item },
+                Some(false) => {}
+                None => unknown = true,
+            },
+            QuantKind::Min | QuantKind::Max => acc.add(v),
+            QuantKind::Sum => match v {
+                Val::Number(n) => sum += n,
+                Val::Unknown => unknown = true,
+                _ => {}
+            },
+        }
+    }
+    match kind {
+        QuantKind::Min | QuantKind::Max => return acc.finish(),
+        _ if unknown => return Val::Unknown,
+        _ => {}
+    }
+    match kind {
+        QuantKind::Any => Val::Bool(false),
+        QuantKind::All => Val::Bool(true),
+        QuantKind::Count => Val::Number(count as f64),
+        QuantKind::Filter => Val::List(ListVal::Vals(kept.into())),
+        QuantKind::Sum => number(sum),
+        _ => Val::Null,
+    }
+}
