@@ -192,8 +192,9 @@ fn escape_into(out: &mut String, name: &str) {
 /// A list value.
 #[derive(Debug, Clone)]
 pub enum ListVal<'a> {
-    /// A list in the document or a catalog cell; items are read where they are.
-    Nodes { items: &'a [Node], path: Path },
+    /// A list in the document or a catalog cell (the list's node); items are read where they
+    /// are.
+    Nodes { node: &'a Node, path: Path },
     /// The rows of a catalog table.
     Rows(&'a [Row]),
     /// A computed list (`filter`, a list literal).
@@ -203,7 +204,7 @@ pub enum ListVal<'a> {
 impl<'a> ListVal<'a> {
     pub fn len(&self) -> usize {
         match self {
-            ListVal::Nodes { items, .. } => items.len(),
+            ListVal::Nodes { node, .. } => node.value.as_list().map_or(0, <[Node]>::len),
             ListVal::Rows(rows) => rows.len(),
             ListVal::Vals(v) => v.len(),
         }
@@ -216,8 +217,10 @@ impl<'a> ListVal<'a> {
     /// Item `i`, or `None` past the end.
     pub fn get(&self, i: usize) -> Option<Val<'a>> {
         match self {
-            ListVal::Nodes { items, path } => items
-                .get(i)
+            ListVal::Nodes { node, path } => node
+                .value
+                .as_list()
+                .and_then(|items| items.get(i))
                 .map(|n| Val::from_node(n, path.child(i as u32))),
             ListVal::Rows(rows) => rows.get(i).map(|r| Val::from_node(&r.node, Path::None)),
             ListVal::Vals(v) => v.get(i).cloned(),
@@ -227,9 +230,11 @@ impl<'a> ListVal<'a> {
     /// The document node of item `i`, when the list is read from the document.
     fn node(&self, i: usize) -> Option<(&'a Node, Path)> {
         match self {
-            ListVal::Nodes { items, path } if !path.is_none() => {
-                items.get(i).map(|n| (n, path.child(i as u32)))
-            }
+            ListVal::Nodes { node, path } if !path.is_none() => node
+                .value
+                .as_list()
+                .and_then(|items| items.get(i))
+                .map(|n| (n, path.child(i as u32))),
             _ => None,
         }
     }
@@ -265,7 +270,7 @@ impl<'a> Val<'a> {
             Value::Number(n) => Val::Number(*n),
             Value::Str(s) => Val::Str(Cow::Borrowed(s)),
             Value::Date(d) => Val::Date(*d),
-            Value::List(items) => Val::List(ListVal::Nodes { items, path }),
+            Value::List(_) => Val::List(ListVal::Nodes { node, path }),
             Value::Object(slots) => Val::Obj {
                 slots,
                 at: node.at,
@@ -541,6 +546,15 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// A list taken as a whole is evidence: `len(copies) == 0` is decided by `/copies`.
+    fn read_list(&mut self, v: &Val<'a>) {
+        if let Val::List(ListVal::Nodes { node, path }) = v
+            && !path.is_none()
+        {
+            self.read(path.clone(), node.at, Some(node));
+        }
+    }
+
     fn drop_reads(&mut self, from: usize, to: usize) {
         if from < to && to <= self.reads.len() {
             self.reads.drain(from..to);
@@ -626,12 +640,9 @@ fn ev_op<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a> {
             let i = *i as usize;
             if ctx.record
                 && let Some(&(s, e)) = ctx.fact_ranges.get(i)
-                && s < e
-                && e <= ctx.fact_reads.len()
+                && let Some(r) = ctx.fact_reads.get(s..e)
             {
-                if let Some(r) = ctx.fact_reads.get(s..e) {
-                    ctx.reads.extend(r.iter().cloned());
-                }
+                ctx.reads.extend(r.iter().cloned());
             }
             ctx.fact(i).clone()
         }
@@ -701,6 +712,7 @@ fn ev_op<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a> {
         Op::In { negate, lhs, rhs } => {
             let l = ev(lhs, ctx, d);
             let r = ev(rhs, ctx, d);
+            ctx.read_list(&r);
             let found = match (&l, &r) {
                 (Val::Unknown, _) | (_, Val::Unknown) => return Val::Unknown,
                 (_, Val::List(list)) => {
@@ -722,7 +734,8 @@ fn ev_op<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a> {
                     found = true;
                 }
             }
-            if unknown && !(found && !l.is_unknown()) {
+            // An item equal to a known value decides; otherwise any unknown leaves it open.
+            if l.is_unknown() || (unknown && !found) {
                 Val::Unknown
             } else {
                 Val::Bool(found != *negate)
@@ -735,7 +748,10 @@ fn ev_op<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a> {
         }
         Op::Present(path) => present(path, ctx, d),
         Op::Len(a) => match ev(a, ctx, d) {
-            Val::List(l) => Val::Number(l.len() as f64),
+            v @ Val::List(_) => {
+                ctx.read_list(&v);
+                Val::Number(v.as_list().map_or(0, ListVal::len) as f64)
+            }
             Val::Unknown => Val::Unknown,
             _ => Val::Null,
         },
@@ -783,7 +799,9 @@ fn field<'a>(
     match slots.get(slot as usize) {
         Some(Some(node)) => {
             let v = Val::from_node(node, path.child(slot));
-            if !matches!(v, Val::Obj { .. }) && !path.is_none() {
+            // Objects and lists are not evidence by themselves: what is read from them is, or,
+            // for a list taken as a whole (`len`, `in`, quantifiers), the list (see `read_list`).
+            if !matches!(v, Val::Obj { .. } | Val::List(_)) && !path.is_none() {
                 ctx.read(path.child(slot), node.at, Some(node));
             }
             v
@@ -802,7 +820,7 @@ fn item_at<'a>(ctx: &mut Ctx<'a>, l: &ListVal<'a>, n: f64) -> Val<'a> {
     }
     let i = n as usize;
     let v = l.get(i).unwrap_or(Val::Null);
-    if !matches!(v, Val::Obj { .. })
+    if !matches!(v, Val::Obj { .. } | Val::List(_))
         && let Some((node, path)) = l.node(i)
     {
         ctx.read(path, node.at, Some(node));
@@ -1041,7 +1059,13 @@ fn quant<'a>(
     d: usize,
 ) -> Val<'a> {
     let l = match ev(list, ctx, d) {
-        Val::List(l) => l,
+        v @ Val::List(_) => {
+            ctx.read_list(&v);
+            match v {
+                Val::List(l) => l,
+                _ => return Val::Null,
+            }
+        }
         Val::Unknown => return Val::Unknown,
         // A list stated as none has no items.
         _ => ListVal::Vals(Arc::new([])),

@@ -279,8 +279,7 @@ impl Lexer<'_> {
                 // jiff's message is precise ("day 30 is out of range for February…"), but long
                 // and capitalised; keep its core.
                 let msg = e.to_string();
-                let core = msg.rsplit(": ").next().unwrap_or(&msg).to_string();
-                core
+                msg.rsplit(": ").next().unwrap_or(&msg).to_string()
             })
         } else {
             Err("month and day take two digits".to_string())

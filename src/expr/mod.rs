@@ -93,3 +93,6 @@ fn run<T>(
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,653 @@
+//! Unit tests of the compiler and the evaluator together, on the small loan format in
+//! `fixtures/expr/` (schema and catalog loaded as a rule set would load them).
+
+use super::*;
+use crate::catalog::Catalog;
+use crate::finding::Shown;
+use crate::schema::{Document, InputSchema};
+use jiff::civil::{Date, date};
+
+const INPUT: &str = include_str!("../../fixtures/expr/input.toml");
+const CATALOG: &str = include_str!("../../fixtures/expr/catalog.toml");
+
+struct World {
+    schema: InputSchema,
+    catalog: Catalog,
+    params: Vec<Val<'static>>,
+    param_ids: Vec<String>,
+    fact_ids: Vec<String>,
+}
+
+fn world() -> World {
+    let catalog = crate::catalog::load(&[SourceFile::new("catalog.toml", CATALOG)])
+        .unwrap_or_else(|d| panic!("{}", crate::diag::render(&d.0, false)));
+    let schema = crate::schema::load_against(&SourceFile::new("input.toml", INPUT), &catalog)
+        .unwrap_or_else(|d| panic!("{}", crate::diag::render(&d.0, false)));
+    World {
+        schema,
+        catalog,
+        params: vec![
+            Val::Number(14.0),
+            Val::Duration(Dur { months: 3, days: 0 }),
+            Val::Str("book".to_string().into()),
+        ],
+        param_ids: vec!["grace_days".into(), "notice".into(), "default_kind".into()],
+        fact_ids: vec!["is-adult".into(), "first-due".into()],
+    }
+}
+
+fn param_type(id: &str) -> Option<(usize, Type)> {
+    match id {
+        "grace_days" => Some((0, Type::Number)),
+        "notice" => Some((1, Type::Duration)),
+        "default_kind" => Some((2, Type::String)),
+        _ => None,
+    }
+}
+
+fn fact_type(id: &str) -> Option<(usize, Type)> {
+    match id {
+        "is-adult" => Some((0, Type::Bool)),
+        "first-due" => Some((1, Type::Date)),
+        _ => None,
+    }
+}
+
+impl World {
+    fn names<'a>(&'a self, bindings: &'a [Binding]) -> Names<'a> {
+        Names {
+            schema: &self.schema,
+            catalog: &self.catalog,
+            facts: &fact_type,
+            params: &param_type,
+            bindings,
+            ref_date: true,
+            fact_ids: &self.fact_ids,
+            param_ids: &self.param_ids,
+        }
+    }
+
+    fn compile(&self, text: &str) -> Result<Compiled, Diagnostics> {
+        let file = SourceFile::new("rule.toml", text);
+        let e = parse(&file, 0, text)?;
+        compile(&e, &self.names(&[]), &file)
+    }
+
+    fn compiled(&self, text: &str) -> Compiled {
+        self.compile(text)
+            .unwrap_or_else(|d| panic!("{text}:\n{}", crate::diag::render(&d.0, false)))
+    }
+
+    fn errors(&self, text: &str) -> Vec<String> {
+        match self.compile(text) {
+            Ok(_) => panic!("`{text}` compiled"),
+            Err(d) => d
+                .iter()
+                .map(|d| format!("{}: {}", d.code, d.message))
+                .collect(),
+        }
+    }
+
+    fn doc(&self, json: &str) -> Document {
+        crate::schema::validate(
+            &self.schema,
+            &self.catalog,
+            SourceFile::new("doc.json", json),
+        )
+        .unwrap_or_else(|d| panic!("{}", crate::diag::render(&d.0, false)))
+    }
+
+    fn ctx<'a>(&'a self, doc: &'a Document) -> Ctx<'a> {
+        let mut ctx = Ctx::new(
+            &self.schema,
+            &self.catalog,
+            &doc.root,
+            &self.params,
+            date(2026, 6, 1),
+        );
+        ctx.ref_date = Some(date(2026, 3, 1));
+        ctx
+    }
+
+    /// Evaluate `text` on `json`: the value shown, and the pointers of the absent fields read.
+    fn eval(&self, text: &str, json: &str) -> (Shown, Vec<String>) {
+        let c = self.compiled(text);
+        let doc = self.doc(json);
+        let mut ctx = self.ctx(&doc);
+        let v = c.eval(&mut ctx);
+        let missing = ctx
+            .reads
+            .iter()
+            .filter(|r| r.is_absent())
+            .map(|r| r.pointer(&self.schema))
+            .collect();
+        (v.shown(), missing)
+    }
+
+    fn reads(&self, text: &str, json: &str) -> Vec<String> {
+        let c = self.compiled(text);
+        let doc = self.doc(json);
+        let mut ctx = self.ctx(&doc);
+        c.eval(&mut ctx);
+        ctx.reads.iter().map(|r| r.pointer(&self.schema)).collect()
+    }
+}
+
+const FULL: &str = r#"{
+  "schema": "expr-test/v1", "id": "L-1", "kind": "book", "member": true, "fee": 20,
+  "limit": 0, "borrowed": "2026-01-31", "returned": null, "genres": ["crime", "poetry"],
+  "copies": [
+    { "barcode": "A1", "state": "new", "pages": 100, "due": "2026-02-28",
+      "renewals": [ { "on": "2026-02-20", "days": 14 } ] },
+    { "barcode": "A2", "state": "worn", "pages": 300 }
+  ],
+  "notes": ["late", "wet"],
+  "borrower": { "name": "Kari", "age": 40 }
+}"#;
+
+const BARE: &str = r#"{ "schema": "expr-test/v1", "id": "L-2" }"#;
+
+fn shown(s: &str) -> Shown {
+    Shown::Str(s.into())
+}
+
+fn d(y: i16, m: i8, day: i8) -> Shown {
+    Shown::Date(date(y, m, day))
+}
+
+#[test]
+fn literals_and_arithmetic() {
+    let w = world();
+    let v = |t: &str| w.eval(t, BARE).0;
+    assert_eq!(v("1 + 2 * 3"), Shown::Number(7.0));
+    assert_eq!(v("(1 + 2) * 3"), Shown::Number(9.0));
+    assert_eq!(v("10 / 4"), Shown::Number(2.5));
+    assert_eq!(v("1 / 0"), Shown::Null);
+    assert_eq!(v("-3 + 1"), Shown::Number(-2.0));
+    assert_eq!(v("'a' == \"a\""), Shown::Bool(true));
+    assert_eq!(v("null == null"), Shown::Bool(true));
+    assert_eq!(v("null < 3"), Shown::Bool(false));
+    assert_eq!(v("null + 3"), Shown::Null);
+    assert_eq!(v("min(3, null, 1)"), Shown::Number(1.0));
+    assert_eq!(v("max(2026-01-01, 2025-01-01)"), d(2026, 1, 1));
+    assert_eq!(v("1 in [1, 2]"), Shown::Bool(true));
+    assert_eq!(v("3 not in [1, 2]"), Shown::Bool(true));
+    assert_eq!(v("len([])"), Shown::Number(0.0));
+    assert_eq!(v("null ?? 2"), Shown::Number(2.0));
+}
+
+#[test]
+fn calendar_arithmetic_clamps_month_ends() {
+    let w = world();
+    let v = |t: &str| w.eval(t, BARE).0;
+    assert_eq!(v("2026-01-31 + 1 month"), d(2026, 2, 28));
+    assert_eq!(v("2024-01-31 + 1 month"), d(2024, 2, 29));
+    assert_eq!(v("2026-03-31 - 1 month"), d(2026, 2, 28));
+    assert_eq!(v("2026-01-01 + 6 weeks"), d(2026, 2, 12));
+    assert_eq!(v("2026-01-01 + 1 year + 1 day"), d(2027, 1, 2));
+    assert_eq!(v("2026-01-01 + (2 + 1) days"), d(2026, 1, 4));
+    assert_eq!(v("2026-01-01 + $grace_days days"), d(2026, 1, 15));
+    assert_eq!(v("2026-01-01 + $notice"), d(2026, 4, 1));
+    assert_eq!(v("2026-01-01 - $notice"), d(2025, 10, 1));
+    assert_eq!(v("2026-03-01 - 2026-02-01"), Shown::Number(28.0));
+    assert_eq!(v("2026-01-01 - 2026-02-01"), Shown::Number(-31.0));
+    // Overflow is null, never a panic.
+    assert_eq!(v("9999-12-31 + 1 day"), Shown::Null);
+    assert_eq!(v("2026-01-01 + 999999 years"), Shown::Null);
+    assert_eq!(v("2026-01-01 + 10000000 days"), Shown::Null);
+    assert_eq!(v("today"), d(2026, 6, 1));
+    assert_eq!(v("ref_date + 1 day"), d(2026, 3, 2));
+}
+
+#[test]
+fn fields_and_pointers() {
+    let w = world();
+    let v = |t: &str| w.eval(t, FULL).0;
+    assert_eq!(v("kind"), shown("book"));
+    assert_eq!(v("borrower.name"), shown("Kari"));
+    assert_eq!(v("copies[1].barcode"), shown("A2"));
+    assert_eq!(v("copies[2].barcode"), Shown::Null);
+    assert_eq!(v("copies[0].renewals[0].days"), Shown::Number(14.0));
+    assert_eq!(v("guarantor.name"), Shown::Null);
+    assert_eq!(v("returned"), Shown::Null);
+    assert_eq!(v("len(copies)"), Shown::Number(2.0));
+    assert_eq!(v("borrowed + 1 month"), d(2026, 2, 28));
+    assert_eq!(
+        w.reads("copies[0].renewals[0].days > 3", FULL),
+        vec!["/copies/0/renewals/0/days"]
+    );
+    assert_eq!(w.reads("guarantor.name", FULL), vec!["/guarantor"]);
+}
+
+#[test]
+fn absent_fields_are_unknown_and_reported() {
+    let w = world();
+    assert_eq!(
+        w.eval("fee > 3", BARE),
+        (Shown::Absent, vec!["/fee".into()])
+    );
+    assert_eq!(
+        w.eval("borrower.name == 'x'", BARE),
+        (Shown::Absent, vec!["/borrower".into()])
+    );
+    assert_eq!(
+        w.eval("copies[1].due < today", FULL),
+        (Shown::Absent, vec!["/copies/1/due".into()])
+    );
+    // Absent `empty` lists are empty, absent `none` sections are null: both decided.
+    assert_eq!(w.eval("len(copies) == 0", BARE).0, Shown::Bool(true));
+    assert_eq!(w.eval("guarantor == null", BARE).0, Shown::Bool(true));
+    assert_eq!(
+        w.eval("fee ?? 5", BARE),
+        (Shown::Number(5.0), vec!["/fee".into()])
+    );
+}
+
+#[test]
+fn kleene_logic_keeps_only_the_reads_that_matter() {
+    let w = world();
+    // true or unknown = true, and the unknown side's absence does not matter.
+    assert_eq!(
+        w.eval(
+            "member or fee > 3",
+            FULL.replace("\"fee\": 20,", "").as_str()
+        ),
+        (Shown::Bool(true), vec![])
+    );
+    assert_eq!(
+        w.eval(
+            "fee > 3 or member",
+            BARE.replace("}", ", \"member\": true }").as_str()
+        ),
+        (Shown::Bool(true), vec![])
+    );
+    // false and unknown = false.
+    assert_eq!(
+        w.eval(
+            "fee > 3 and member",
+            BARE.replace("}", ", \"member\": false }").as_str()
+        ),
+        (Shown::Bool(false), vec![])
+    );
+    // unknown and true = unknown; both absent sides are named.
+    assert_eq!(
+        w.eval("fee > 3 and member", BARE),
+        (Shown::Absent, vec!["/fee".into(), "/member".into()])
+    );
+    assert_eq!(
+        w.eval("not member", BARE),
+        (Shown::Absent, vec!["/member".into()])
+    );
+    // A true `or` through its second side drops the first side's reads too.
+    assert_eq!(w.reads("kind == 'film' or member", FULL), vec!["/member"]);
+}
+
+#[test]
+fn present_is_never_unknown() {
+    let w = world();
+    assert_eq!(
+        w.eval("present(fee)", BARE),
+        (Shown::Bool(false), vec!["/fee".into()])
+    );
+    assert_eq!(w.eval("present(fee)", FULL), (Shown::Bool(true), vec![]));
+    assert_eq!(
+        w.eval("present(borrower.name)", BARE),
+        (Shown::Bool(false), vec!["/borrower".into()])
+    );
+    assert_eq!(w.eval("present(returned)", FULL).0, Shown::Bool(true));
+    assert_eq!(
+        w.eval("present(guarantor.name)", FULL).0,
+        Shown::Bool(false)
+    );
+    assert_eq!(w.eval("present(copies[5])", FULL).0, Shown::Bool(false));
+    assert_eq!(w.eval("present(copies[1])", FULL).0, Shown::Bool(true));
+    assert_eq!(
+        w.eval("present(copies[1].due)", FULL),
+        (Shown::Bool(false), vec!["/copies/1/due".into()])
+    );
+}
+
+#[test]
+fn quantifiers() {
+    let w = world();
+    let v = |t: &str| w.eval(t, FULL);
+    assert_eq!(
+        v("any(c in copies: c.state == 'worn')").0,
+        Shown::Bool(true)
+    );
+    assert_eq!(v("all(c in copies: c.pages > 50)").0, Shown::Bool(true));
+    assert_eq!(v("count(c in copies: c.pages > 150)").0, Shown::Number(1.0));
+    assert_eq!(v("sum(c in copies: c.pages)").0, Shown::Number(400.0));
+    assert_eq!(v("max(c in copies: c.pages)").0, Shown::Number(300.0));
+    assert_eq!(v("min(c in copies: c.pages)").0, Shown::Number(100.0));
+    assert_eq!(
+        v("len(filter(c in copies: c.pages > 150))").0,
+        Shown::Number(1.0)
+    );
+    assert_eq!(
+        v("first(c in copies: c.pages > 150).barcode").0,
+        shown("A2")
+    );
+    assert_eq!(v("first(c in copies: c.pages > 1000)").0, Shown::Null);
+    assert_eq!(
+        v("any(g in genres: catalog.genres[g].adult)").0,
+        Shown::Bool(true)
+    );
+    assert_eq!(
+        v("count(g in catalog.genres: g.adult)").0,
+        Shown::Number(1.0)
+    );
+    assert_eq!(
+        v("any(c in copies: any(r in c.renewals: r.days > c.pages / 10))").0,
+        Shown::Bool(true)
+    );
+    // Items with an absent field: unknown only if they could change the answer.
+    assert_eq!(
+        v("any(c in copies: c.due > 2026-01-01)"),
+        (Shown::Bool(true), vec![])
+    );
+    assert_eq!(
+        v("all(c in copies: c.due > 2026-01-01)"),
+        (Shown::Absent, vec!["/copies/1/due".into()])
+    );
+    assert_eq!(
+        v("all(c in copies: c.due > 2026-03-01)"),
+        (Shown::Bool(false), vec![])
+    );
+    assert_eq!(
+        v("count(c in copies: c.due > 2026-01-01)"),
+        (Shown::Absent, vec!["/copies/1/due".into()])
+    );
+    assert_eq!(
+        v("min(c in copies: c.due)"),
+        (Shown::Absent, vec!["/copies/1/due".into()])
+    );
+    assert_eq!(v("min(c in copies: c.due ?? 2030-01-01)").0, d(2026, 2, 28));
+    // first: an unknown item before the true one makes it unknown.
+    assert_eq!(
+        v("first(c in copies: c.due == null or c.pages > 200).barcode").0,
+        shown("A2")
+    );
+    assert_eq!(
+        w.eval(
+            "first(c in copies: c.due < 2027-01-01).barcode",
+            &FULL.replace("\"due\": \"2026-02-28\",", "")
+        ),
+        (
+            Shown::Absent,
+            vec!["/copies/0/due".into(), "/copies/1/due".into()]
+        )
+    );
+    // Scalar items are evidence of their own.
+    assert_eq!(
+        w.reads("any(g in genres: g == 'poetry')", FULL),
+        vec!["/genres", "/genres/1"]
+    );
+    // Nested bindings refer to the right item.
+    assert_eq!(
+        v("all(c in copies: all(r in c.renewals: r.on < c.due))").0,
+        Shown::Bool(true)
+    );
+}
+
+#[test]
+fn catalog_lookups() {
+    let w = world();
+    let v = |t: &str| w.eval(t, FULL).0;
+    assert_eq!(v("catalog.genres['crime'].weight"), Shown::Number(2.0));
+    assert_eq!(v("catalog.genres['comics'].weight"), Shown::Null);
+    assert_eq!(v("catalog.genres[genres[1]].since"), d(1990, 6, 30));
+    assert_eq!(
+        v("'krim' in catalog.genres['crime'].aliases"),
+        Shown::Bool(true)
+    );
+    assert_eq!(v("len(catalog.genres)"), Shown::Number(3.0));
+    assert_eq!(v("catalog.genres[kind]"), Shown::Null);
+    // Catalog reads are not evidence about the document.
+    assert_eq!(
+        w.reads("catalog.genres['crime'].adult", FULL),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn facts_params_and_bindings() {
+    let w = world();
+    let doc = w.doc(FULL);
+    let mut ctx = w.ctx(&doc);
+    let adult = w.compiled("borrower.age >= 18");
+    let v = adult.eval(&mut ctx);
+    ctx.set_fact(0, v);
+    ctx.reads.clear();
+    let c = w.compiled("@is-adult and kind == $default_kind");
+    assert_eq!(c.eval(&mut ctx).shown(), Shown::Bool(true));
+    let reads: Vec<String> = ctx.reads.iter().map(|r| r.pointer(&w.schema)).collect();
+    assert_eq!(reads, vec!["/borrower/age", "/kind"]);
+
+    // A `for_each` binding, then a quantifier inside it.
+    let bindings = [
+        Binding {
+            name: "copy".into(),
+            ty: Type::Object(ObjType::Input(
+                w.schema
+                    .types
+                    .iter()
+                    .position(|t| t.name == "copy")
+                    .unwrap_or(0),
+            )),
+        },
+        Binding {
+            name: "deadline".into(),
+            ty: Type::Date,
+        },
+    ];
+    let file = SourceFile::new("r.toml", "x");
+    let text =
+        "copy.pages > 200 and any(r in copy.renewals: r.on <= deadline) or copy.barcode == 'A2'";
+    let e = parse(&file, 0, text).unwrap_or_else(|d| panic!("{d:?}"));
+    let c = compile(&e, &w.names(&bindings), &file).unwrap_or_else(|d| panic!("{d:?}"));
+    let copies = match Val::from_node(&doc.root, Path::root()) {
+        Val::Obj { slots, .. } => slots.get(9).and_then(|s| s.as_ref()),
+        _ => None,
+    };
+    let list = Val::from_node(copies.unwrap_or(&doc.root), Path::root().child(9));
+    let items = list
+        .as_list()
+        .map(|l| (0..l.len()).filter_map(|i| l.get(i)).collect::<Vec<_>>())
+        .unwrap_or_default();
+    assert_eq!(items.len(), 2);
+    let mut results = Vec::new();
+    for item in items {
+        assert!(
+            ctx.pointer(&item)
+                .is_some_and(|p| p.starts_with("/copies/"))
+        );
+        ctx.bindings.push(item);
+        ctx.bindings.push(Val::Date(date(2026, 2, 25)));
+        results.push(c.eval(&mut ctx).shown());
+        ctx.bindings.clear();
+    }
+    assert_eq!(results, vec![Shown::Bool(false), Shown::Bool(true)]);
+}
+
+#[test]
+fn trace_records_every_step() {
+    let w = world();
+    let c = w.compiled("member and (fee > 3 or kind == 'film')");
+    let doc = w.doc(FULL);
+    let mut ctx = w.ctx(&doc);
+    ctx.trace = Some(Vec::new());
+    c.eval(&mut ctx);
+    let steps: Vec<(String, usize, Shown)> = ctx
+        .trace
+        .unwrap_or_default()
+        .into_iter()
+        .map(|s| (s.text, s.depth, s.value))
+        .collect();
+    assert_eq!(
+        steps,
+        vec![
+            (
+                "member and (fee > 3 or kind == 'film')".into(),
+                0,
+                Shown::Bool(true)
+            ),
+            ("member".into(), 1, Shown::Bool(true)),
+            ("(fee > 3 or kind == 'film')".into(), 1, Shown::Bool(true)),
+            ("fee > 3".into(), 2, Shown::Bool(true)),
+            ("fee".into(), 3, Shown::Number(20.0)),
+            ("3".into(), 3, Shown::Number(3.0)),
+        ]
+    );
+}
+
+#[test]
+fn type_errors_are_all_reported() {
+    let w = world();
+    assert_eq!(
+        w.errors("titel == 'x' and borrower.nmae == 'y'"),
+        vec![
+            "expr::unknown-name: unknown name `titel`",
+            "expr::unknown-field: unknown field `nmae` in `person`"
+        ]
+    );
+    assert_eq!(
+        w.errors("kind == 'bok'"),
+        vec!["expr::not-in-enum: `bok` is not a value of `kind`"]
+    );
+    assert_eq!(
+        w.errors("'vidoe' in [kind] or kind in ['film', 'gmae']"),
+        vec!["expr::not-in-enum: `gmae` is not a value of `kind`"]
+    );
+    assert_eq!(
+        w.errors("any(c in copies: c.state == 'broken')"),
+        vec!["expr::not-in-enum: `broken` is not a value of `state`"]
+    );
+    assert_eq!(
+        w.errors("'crim' in genres"),
+        vec!["expr::unknown-key: no row `crim` in catalog table `genres`"]
+    );
+    assert_eq!(
+        w.errors("catalog.genres['horror'].adult"),
+        vec!["expr::unknown-key: no row `horror` in catalog table `genres`"]
+    );
+    assert_eq!(
+        w.errors("catalog.genre['crime'].adult or catalog.genres['crime'].adlt"),
+        vec![
+            "expr::unknown-table: unknown catalog table `genre`",
+            "expr::unknown-column: unknown column `adlt` in catalog table `genres`"
+        ]
+    );
+    assert_eq!(
+        w.errors("borrowed > 3"),
+        vec!["expr::cannot-compare: cannot compare a date with a number"]
+    );
+    assert_eq!(
+        w.errors("fee and member"),
+        vec!["expr::type-mismatch: `and` needs a bool (true or false), found a number"]
+    );
+    assert_eq!(
+        w.errors("borrowed + 3"),
+        vec!["expr::bad-operands: cannot apply `+` to a date and a number"]
+    );
+    assert_eq!(
+        w.errors("fee ?? 'none'"),
+        vec!["expr::coalesce-mismatch: `??` joins a number with a string"]
+    );
+    assert_eq!(
+        w.errors("fee in copies"),
+        vec!["expr::bad-membership: `in` needs a list of a number, found a list of `copy`"]
+    );
+    assert_eq!(
+        w.errors("copies.barcode == 'x'"),
+        vec!["expr::no-fields: a list of `copy` has no fields"]
+    );
+    assert_eq!(
+        w.errors("@is-adlt or $grace_day > 1"),
+        vec![
+            "expr::unknown-fact: unknown fact `@is-adlt`",
+            "expr::unknown-param: unknown parameter `$grace_day`"
+        ]
+    );
+    assert_eq!(
+        w.errors("present(@is-adult)"),
+        vec!["expr::not-a-path: `present` needs a field path"]
+    );
+    assert_eq!(
+        w.errors("3 months > 2 months"),
+        vec!["expr::cannot-compare: cannot compare a duration with a duration"]
+    );
+    assert_eq!(
+        w.errors("any(c in fee: c)"),
+        vec!["expr::type-mismatch: `any` needs a list, found a number"]
+    );
+}
+
+#[test]
+fn ref_date_can_be_forbidden() {
+    let w = world();
+    let file = SourceFile::new("r.toml", "ref_date");
+    let e = parse(&file, 0, "ref_date").unwrap_or_else(|d| panic!("{d:?}"));
+    let mut names = w.names(&[]);
+    names.ref_date = false;
+    let err = compile(&e, &names, &file).err().map(|d| d.0[0].code);
+    assert_eq!(err, Some("expr::ref-date-not-allowed"));
+}
+
+#[test]
+fn types_of_results() {
+    let w = world();
+    let t = |s: &str| w.compiled(s).ty().clone();
+    assert_eq!(t("fee > 1"), Type::Bool);
+    assert_eq!(t("borrowed + 3 days"), Type::Date);
+    assert_eq!(t("borrowed - borrowed"), Type::Number);
+    assert_eq!(t("returned ?? today"), Type::Date);
+    assert_eq!(
+        t("filter(c in copies: true)"),
+        Type::List(Box::new(Type::Object(ObjType::Input(1))))
+    );
+    assert_eq!(t("first(g in genres: true)"), Type::String);
+    assert_eq!(t("@first-due"), Type::Date);
+    assert_eq!(t("$notice"), Type::Duration);
+}
+
+#[test]
+fn fact_refs_and_param_refs() {
+    let file = SourceFile::new("r.toml", "");
+    let e = parse(&file, 10, "@a-b or $p > 1 and @c ?? $q-r").unwrap_or_else(|d| panic!("{d:?}"));
+    let facts: Vec<(String, u32)> = e
+        .fact_refs()
+        .into_iter()
+        .map(|(s, sp)| (s, sp.start))
+        .collect();
+    assert_eq!(facts, vec![("a-b".into(), 10), ("c".into(), 29)]);
+    let params: Vec<String> = e.param_refs().into_iter().map(|(s, _)| s).collect();
+    assert_eq!(params, vec!["p", "q-r"]);
+    assert_eq!(e.span(), crate::source::Span::new(10, 39));
+}
+
+#[test]
+fn compiled_is_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<Compiled>();
+}
+
+#[test]
+fn display_for_messages() {
+    let w = world();
+    let show = |t: &str| {
+        let c = w.compiled(t);
+        let doc = w.doc(FULL);
+        let mut ctx = w.ctx(&doc);
+        c.eval(&mut ctx).to_string()
+    };
+    assert_eq!(show("fee * 2"), "40");
+    assert_eq!(show("fee / 3 > 6"), "true");
+    assert_eq!(show("borrowed"), "2026-01-31");
+    assert_eq!(show("notes"), "late, wet");
+    assert_eq!(show("limit ?? 3"), "0");
+    assert_eq!(show("returned"), "–");
+    assert_eq!(show("borrower.age > 1 and $notice == 3 months"), "true");
+    assert_eq!(show("$notice"), "3 months");
+    let _: Option<Date> = None;
+}
