@@ -152,7 +152,7 @@ impl miette::SourceCode for SourceFile {
             self.inner.name.clone(),
             inner.data(),
             *inner.span(),
-            inner.line(),
+            inner.line() + self.inner.first_line - 1,
             inner.column(),
             inner.line_count(),
         )))

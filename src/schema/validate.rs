@@ -28,62 +28,62 @@ pub enum InputProblem {
         suggestion: Option<String>,
         known: String,
     },
-    #[error("expected {expected} for `{name}`, found {found}")]
+    #[error("expected {expected} for {name}, found {found}")]
     WrongType {
         name: String,
         expected: String,
         found: String,
         hint: Option<String>,
     },
-    #[error("`null` is not allowed for `{name}`; expected {expected}")]
+    #[error("`null` is not allowed for {name}; expected {expected}")]
     NullNotAllowed {
         name: String,
         expected: String,
         required: bool,
     },
-    #[error("invalid value `{value}` for `{name}`; expected one of {expected}")]
+    #[error("invalid value `{value}` for {name}; expected one of {expected}")]
     BadEnum {
         name: String,
         value: String,
         expected: String,
         suggestion: Option<String>,
     },
-    #[error("invalid date `{value}` for `{name}`: {reason}")]
+    #[error("invalid date `{value}` for {name}: {reason}")]
     BadDate {
         name: String,
         value: String,
         reason: String,
     },
-    #[error("`{value}` for `{name}` is below the minimum {min}")]
+    #[error("`{value}` for {name} is below the minimum {min}")]
     BelowMin {
         name: String,
         value: String,
         min: String,
     },
-    #[error("`{value}` for `{name}` is above the maximum {max}")]
+    #[error("`{value}` for {name} is above the maximum {max}")]
     AboveMax {
         name: String,
         value: String,
         max: String,
     },
-    #[error("expected a whole number for `{name}`, found `{value}`")]
+    #[error("expected a whole number for {name}, found `{value}`")]
     NotInteger { name: String, value: String },
-    #[error("empty identifier for `{name}`")]
+    #[error("empty identifier for {name}")]
     EmptyId { name: String, chars: String },
-    #[error("invalid character `{bad}` in `{value}` for `{name}`")]
+    #[error("invalid character {} in `{value}` for {name}", show_char(*.bad))]
     BadIdChars {
         name: String,
         value: String,
         bad: char,
         chars: String,
     },
-    #[error("text for `{name}` has {len} characters, more than the limit of {max}")]
+    #[error("text for {name} has {len} characters, more than the limit of {max}")]
     TooLong {
         name: String,
         len: usize,
         max: usize,
     },
-    #[error("`{name}` has {len} items, more than the limit of {max}")]
+    #[error("{name} has {len} items, more than the limit of {max}")]
     TooManyItems {
         name: String,
         len: usize,
@@ -102,7 +102,7 @@ pub enum InputProblem {
         expected: String,
         hint: Option<String>,
     },
-    #[error("unknown `{table}` id `{value}` for `{name}`")]
+    #[error("unknown `{table}` id `{value}` for {name}")]
     UnknownRef {
         name: String,
         table: String,
@@ -192,7 +192,7 @@ impl Problem for InputProblem {
             InputProblem::UnknownRef {
                 suggestion, known, ..
             } => match suggestion {
-                Some(s) => format!("did you mean `{s}`? known ids: {known}"),
+                Some(s) => format!("did you mean `{s}`?"),
                 None => format!("known ids: {known}"),
             },
             InputProblem::DuplicateDocument {
@@ -249,9 +249,10 @@ pub fn validate_with(
             None
         }
     };
-    let mut diags = v.diags;
+    // Reading order: a missing field is reported where its object closes, after the unknown
+    // field that was probably meant to be it.
+    let diags = v.diags;
     if !diags.is_empty() {
-        diags.sort_by_key(|d| d.span.map(|s| s.start).unwrap_or(0));
         return Err(Diagnostics(diags));
     }
     let key_slot = schema
@@ -310,12 +311,12 @@ impl Path<'_> {
         s
     }
 
-    /// The field a value belongs to, for messages (`milestones` for `/milestones/2`).
+    /// The field a value belongs to, for messages: `` `kind` ``, `` an item of `sectors` ``.
     fn name(&self) -> String {
         match self {
-            Path::Root => "document".into(),
-            Path::Key(_, k) => (*k).into(),
-            Path::Index(parent, _) => format!("{} item", parent.name()),
+            Path::Root => "the document".into(),
+            Path::Key(_, k) => format!("`{k}`"),
+            Path::Index(parent, _) => format!("an item of {}", parent.name()),
         }
     }
 }
@@ -354,7 +355,8 @@ impl<'s> Validator<'s> {
                 .map(|t| t.name.clone())
                 .unwrap_or_default();
             let expected = format!("an object (`{name}`)");
-            self.wrong_type(r, kind, expected, None, &Path::Root)?;
+            let root_ty = FieldType::Object(self.schema.root);
+            self.wrong_type(r, kind, expected, Some(&root_ty), &Path::Root)?;
             None
         };
         r.finish()?;
@@ -493,7 +495,7 @@ impl<'s> Validator<'s> {
             }
             self.push(
                 InputProblem::NullNotAllowed {
-                    name: f.name.clone(),
+                    name: path.name(),
                     expected: f.ty.describe(self.schema),
                     required: f.required,
                 },
@@ -780,10 +782,33 @@ fn type_hint(ty: &FieldType, kind: Kind, raw: &str) -> Option<String> {
         (FieldType::Bool, Kind::String) if unquoted == "true" || unquoted == "false" => {
             Some(format!("write `{unquoted}` without quotes"))
         }
+        (FieldType::Bool, Kind::String | Kind::Number) => {
+            Some("write `true` or `false`, without quotes".into())
+        }
+        (FieldType::Object(_), Kind::Array)
+            if raw
+                .trim_start()
+                .strip_prefix('[')
+                .is_some_and(|r| r.trim_start().starts_with('{')) =>
+        {
+            Some(
+                "give one object, not a list of them; for many documents use a `.jsonl` file"
+                    .into(),
+            )
+        }
         (FieldType::List { .. }, Kind::String | Kind::Number | Kind::Bool | Kind::Object) => {
             Some(format!("put the value in a list: `[{}]`", shorten(raw)))
         }
         _ => None,
+    }
+}
+
+/// A character for a message: `` `/` ``, or its name when backticks would hide it.
+fn show_char(c: char) -> String {
+    match c {
+        ' ' => "` ` (space)".into(),
+        c if c.is_whitespace() || c.is_control() => format!("U+{:04X}", c as u32),
+        c => format!("`{c}`"),
     }
 }
 
@@ -960,7 +985,6 @@ state = { type = "number" }
         assert_eq!(
             codes,
             [
-                ("input::missing-field", ""),
                 ("input::schema", "/schema"),
                 ("input::id-chars", "/id"),
                 ("input::unknown-field", "/titel"),
@@ -968,11 +992,12 @@ state = { type = "number" }
                 ("input::date", "/when"),
                 ("input::minimum", "/cost"),
                 ("input::integer", "/members"),
-                ("input::missing-field", "/parts/0"),
                 ("input::wrong-type", "/parts/0/note"),
+                ("input::missing-field", "/parts/0"),
+                ("input::missing-field", ""),
             ]
         );
-        assert_eq!(p[3].2, (4, 3));
+        assert_eq!(p[2].2, (4, 3));
     }
 
     #[test]
