@@ -1,14 +1,357 @@
-//! `samstyr rules …` (not yet built).
+//! `samstyr rules list|show|graph|lint|test`: inspect, check and test a rule set.
 
 use super::Exit;
+use super::common::{RulesArgs, stderr_color};
+use crate::diag::{Diagnostic, Diagnostics, render};
+use crate::files::RuleFiles;
+use crate::finding::SourceRef;
+use crate::rules::{RuleSet, lint, parse_overrides, testing};
+use crate::text::Lang;
+use std::path::PathBuf;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
-    /// List the rules
-    List,
+    /// List the obligations: id, severity, principle, title
+    List(ListArgs),
+    /// Show everything about one obligation (or fact, as `@id`)
+    Show(ShowArgs),
+    /// Draw the dependency graph of facts, parameters and obligations
+    Graph(GraphArgs),
+    /// Load the rule set and report every problem, and warnings
+    Lint(LintArgs),
+    /// Run the rule test cases (`tests/*.toml` beside the rules)
+    Test(TestArgs),
 }
 
-pub fn run(_cmd: &Command) -> Exit {
-    eprintln!("samstyr: `rules` is not built yet");
-    Exit::Invalid
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub rules: RulesArgs,
+    /// Language of the titles
+    #[arg(long, value_enum, default_value_t = Lang::Nb)]
+    pub lang: Lang,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ShowArgs {
+    /// Obligation id (`SAM-03`) or fact (`@felles-tiltak`)
+    pub id: String,
+    #[command(flatten)]
+    pub rules: RulesArgs,
+    /// Language of the texts
+    #[arg(long, value_enum, default_value_t = Lang::Nb)]
+    pub lang: Lang,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GraphFormat {
+    /// Graphviz dot
+    Dot,
+    /// Mermaid flowchart
+    Mermaid,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GraphArgs {
+    #[command(flatten)]
+    pub rules: RulesArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+    pub format: GraphFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct LintArgs {
+    #[command(flatten)]
+    pub rules: RulesArgs,
+    /// Test cases to check coverage against (default: `tests/` of `--rules`, else `./rules/tests`)
+    #[arg(long, value_name = "DIR")]
+    pub tests: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TestArgs {
+    #[command(flatten)]
+    pub rules: RulesArgs,
+    /// Run only the cases whose name contains this text
+    #[arg(long, value_name = "TEXT")]
+    pub filter: Option<String>,
+    /// Directory of the test cases (default: `tests/` of `--rules`, else `./rules/tests`)
+    #[arg(long, value_name = "DIR")]
+    pub tests: Option<PathBuf>,
+    /// Language of the messages shown with failures
+    #[arg(long, value_enum, default_value_t = Lang::Nb)]
+    pub lang: Lang,
+}
+
+pub fn run(cmd: &Command) -> Exit {
+    match cmd {
+        Command::List(a) => list(a),
+        Command::Show(a) => show(a),
+        Command::Graph(a) => graph(a),
+        Command::Lint(a) => lint_cmd(a),
+        Command::Test(a) => test(a),
+    }
+}
+
+fn print_diags(d: &[Diagnostic]) {
+    eprint!("{}", render(d, stderr_color()));
+}
+
+/// Load the rule set of `--rules` (or the embedded one) with `--param`/`--param-file`, or print
+/// every problem.
+pub fn load(args: &RulesArgs) -> Result<RuleSet, Diagnostics> {
+    let files = RuleFiles::load(args.rules.as_deref())
+        .map_err(|e| Diagnostics::from(Diagnostic::new(&e, None, None)))?;
+    let overrides = parse_overrides(&args.params, args.param_file.as_deref())?;
+    RuleSet::load(&files, &overrides)
+}
+
+fn load_or_print(args: &RulesArgs) -> Option<RuleSet> {
+    match load(args) {
+        Ok(s) => Some(s),
+        Err(d) => {
+            print_diags(&d.0);
+            eprintln!("{}", problems_line(d.len()));
+            None
+        }
+    }
+}
+
+fn problems_line(n: usize) -> String {
+    if n == 1 {
+        "1 problem found".into()
+    } else {
+        format!("{n} problems found")
+    }
+}
+
+fn list(a: &ListArgs) -> Exit {
+    let Some(set) = load_or_print(&a.rules) else {
+        return Exit::Invalid;
+    };
+    let rows: Vec<[String; 4]> = set
+        .obligations()
+        .map(|o| {
+            [
+                o.id.clone(),
+                o.severity.map(|s| s.name()).unwrap_or("").to_string(),
+                o.principle
+                    .as_ref()
+                    .map(|p| p.id.clone())
+                    .unwrap_or_default(),
+                o.title.get(a.lang).to_string(),
+            ]
+        })
+        .collect();
+    let width = |i: usize| {
+        rows.iter()
+            .map(|r| r.get(i).map(|s| s.chars().count()).unwrap_or(0))
+            .max()
+            .unwrap_or(0)
+    };
+    let (w0, w1, w2) = (width(0), width(1), width(2));
+    let mut out = String::new();
+    for [id, sev, principle, title] in &rows {
+        out.push_str(&format!(
+            "{id:<w0$}  {sev:<w1$}  {principle:<w2$}  {title}\n"
+        ));
+    }
+    print!("{out}");
+    Exit::Ok
+}
+
+fn show(a: &ShowArgs) -> Exit {
+    let Some(set) = load_or_print(&a.rules) else {
+        return Exit::Invalid;
+    };
+    match show_text(&set, &a.id, a.lang) {
+        Ok(s) => {
+            print!("{s}");
+            Exit::Ok
+        }
+        Err(e) => {
+            print_diags(&[Diagnostic::new(&e, None, None)]);
+            Exit::Invalid
+        }
+    }
+}
+
+/// The text of `rules show`.
+pub fn show_text(set: &RuleSet, id: &str, lang: Lang) -> Result<String, crate::rules::RuleError> {
+    let d = set.detail(id)?;
+    let info = &d.info;
+    let mut s = String::new();
+    let name = if id.starts_with('@') {
+        format!("@{}", info.id)
+    } else {
+        info.id.clone()
+    };
+    s.push_str(&format!("{name} — {}\n", info.title.get(lang)));
+    let field = |s: &mut String, key: &str, value: &str| {
+        let mut lines = value.trim().lines();
+        s.push_str(&format!("  {key:<12} {}\n", lines.next().unwrap_or("")));
+        for l in lines {
+            s.push_str(&format!("  {:<12} {}\n", "", l.trim_end()));
+        }
+    };
+    field(&mut s, "declared", &d.place);
+    if let Some(p) = &info.principle {
+        field(
+            &mut s,
+            "principle",
+            &format!("{} — {}", p.id, p.title.get(lang)),
+        );
+    }
+    if let Some(sev) = info.severity {
+        field(&mut s, "severity", sev.name());
+    }
+    for (key, text) in &d.expr {
+        field(&mut s, key, text);
+    }
+    if !info.remedy.get(lang).is_empty() {
+        field(&mut s, "remedy", info.remedy.get(lang));
+    }
+    if !d.messages.is_empty() {
+        s.push_str("  messages\n");
+        for (status, text) in &d.messages {
+            s.push_str(&format!("    {status:<15} {}\n", text.get(lang)));
+        }
+    }
+    if !d.facts.is_empty() {
+        let facts: Vec<String> = d.facts.iter().map(|f| format!("@{f}")).collect();
+        field(&mut s, "facts", &facts.join(", "));
+    }
+    for p in set.params().iter().filter(|p| d.params.contains(&p.id)) {
+        let mut v = format!("${} = {}", p.id, p.value.shown());
+        if p.overridden {
+            v.push_str(&format!(" (overridden; default {})", p.default.shown()));
+        }
+        field(&mut s, "param", &v);
+    }
+    if !info.sources.is_empty() {
+        s.push_str("  sources\n");
+        for src in &info.sources {
+            s.push_str(&format!("    {}\n", source_line(src, lang)));
+        }
+    }
+    Ok(s)
+}
+
+/// A source on one line: `seed:line «quote»` or `title section <url> — paraphrase`.
+pub fn source_line(src: &SourceRef, lang: Lang) -> String {
+    match src {
+        SourceRef::Seed { file, line, quote } => {
+            format!("{file}:{line} «{}»", crate::rules::fold_whitespace(quote))
+        }
+        SourceRef::External {
+            title,
+            section,
+            url,
+            paraphrase,
+        } => {
+            let mut s = title.clone();
+            if let Some(sec) = section {
+                s.push_str(&format!(" {sec}"));
+            }
+            if let Some(u) = url {
+                s.push_str(&format!(" <{u}>"));
+            }
+            if let Some(p) = paraphrase {
+                s.push_str(&format!(" — {}", p.get(lang)));
+            }
+            s
+        }
+    }
+}
+
+fn graph(a: &GraphArgs) -> Exit {
+    let Some(set) = load_or_print(&a.rules) else {
+        return Exit::Invalid;
+    };
+    match a.format {
+        GraphFormat::Dot => print!("{}", set.graph().to_dot()),
+        GraphFormat::Mermaid => print!("{}", set.graph().to_mermaid()),
+    }
+    Exit::Ok
+}
+
+/// The test directory: `--tests`, else `tests/` of `--rules`, else `./rules/tests` (the embedded
+/// rules carry no tests; they are found in a checkout of the source).
+fn tests_dir(explicit: Option<&PathBuf>, rules: &RulesArgs) -> PathBuf {
+    if let Some(t) = explicit {
+        return t.clone();
+    }
+    match &rules.rules {
+        Some(dir) => dir.join("tests"),
+        None => PathBuf::from("rules").join("tests"),
+    }
+}
+
+fn lint_cmd(a: &LintArgs) -> Exit {
+    let Some(set) = load_or_print(&a.rules) else {
+        return Exit::Invalid;
+    };
+    let dir = tests_dir(a.tests.as_ref(), &a.rules);
+    let tested: Option<Vec<String>> = dir.is_dir().then(|| {
+        let (cases, _) = testing::load_cases(&set, &dir);
+        let mut ids: Vec<String> = cases
+            .iter()
+            .flat_map(|c| c.expect.iter().map(|e| e.key.clone()))
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    });
+    let warnings = lint::lint(&set, tested.as_deref());
+    for w in &warnings {
+        eprintln!("{}", w.render());
+    }
+    let n = |k: usize, one: &str, many: &str| {
+        if k == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{k} {many}")
+        }
+    };
+    println!(
+        "rule set `{}` {} ({}): {}, {}, {}; no problems, {}",
+        set.id(),
+        set.version(),
+        set.origin(),
+        n(set.obligations().count(), "obligation", "obligations"),
+        n(set.facts().count(), "fact", "facts"),
+        n(set.params().len(), "parameter", "parameters"),
+        n(warnings.len(), "warning", "warnings"),
+    );
+    Exit::Ok
+}
+
+fn test(a: &TestArgs) -> Exit {
+    let Some(set) = load_or_print(&a.rules) else {
+        return Exit::Invalid;
+    };
+    let dir = tests_dir(a.tests.as_ref(), &a.rules);
+    if !dir.is_dir() {
+        eprintln!(
+            "samstyr: no rule tests at `{}`; run from a checkout of the rules, or give `--rules DIR` or `--tests DIR`",
+            dir.display()
+        );
+        return Exit::Invalid;
+    }
+    let report = testing::run(&set, &dir, a.filter.as_deref(), a.lang);
+    if !report.problems.is_empty() {
+        print_diags(&report.problems.0);
+    }
+    for f in &report.failures {
+        println!("{}", f.line());
+    }
+    println!("{}", report.summary());
+    if !report.problems.is_empty() {
+        Exit::Invalid
+    } else if report.failed > 0 {
+        Exit::Findings
+    } else {
+        Exit::Ok
+    }
 }

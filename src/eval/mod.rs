@@ -1,1 +1,476 @@
-//! (not yet built)
+//! Evaluation: a compiled [`RuleSet`] on one validated [`Document`] → an [`Evaluation`] of plain
+//! data (facts, the headline, one finding per obligation and item).
+//!
+//! Facts are computed once per document in dependency order; each obligation then derives its
+//! status exactly as docs/rule-language.md "Status" says: validity on the reference date, then
+//! `applies`, then `require` with the `deadline`. The fields read are kept as evidence, and the
+//! absent fields whose absence left a finding `unknown` as `missing`.
+//!
+//! **Invariant:** evaluation never fails and never panics: whatever the document, every obligation
+//! yields findings. It knows no rule set: texts it adds itself are generic.
+
+pub(crate) mod explain;
+
+pub use explain::{Explanation, Section, Traced};
+
+use crate::expr::{Ctx, Read, Val};
+use crate::finding::{
+    Evaluation, Evidence, FactValue, Finding, Headline, Item, Shown, Status, Tri, Validity,
+};
+use crate::rules::{Obligation, RuleSet};
+use crate::schema::{Document, InputSchema};
+use crate::text::Text;
+use jiff::civil::Date;
+
+/// What to produce besides statuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EvalOptions {
+    /// Render message texts (both languages).
+    pub messages: bool,
+    /// Collect evidence: the fields read that decided each finding. (Missing fields of `unknown`
+    /// findings are always collected: they are part of the answer.)
+    pub evidence: bool,
+}
+
+impl Default for EvalOptions {
+    fn default() -> Self {
+        EvalOptions {
+            messages: true,
+            evidence: true,
+        }
+    }
+}
+
+pub(crate) fn evaluate(
+    set: &RuleSet,
+    doc: &Document,
+    as_of: Date,
+    opts: &EvalOptions,
+) -> Evaluation {
+    let core = &*set.core;
+    let mut ctx = Ctx::new(
+        &core.schema,
+        &core.catalog,
+        &doc.root,
+        &set.param_values,
+        as_of,
+    );
+    let reference_date = prepare(set, &mut ctx);
+    let facts = core
+        .facts
+        .iter()
+        .enumerate()
+        .map(|(slot, f)| (f.declared, fact_value(set, &ctx, slot)))
+        .collect::<Vec<_>>();
+    let mut facts_declared = facts;
+    facts_declared.sort_by_key(|(d, _)| *d);
+    let facts: Vec<FactValue> = facts_declared.into_iter().map(|(_, v)| v).collect();
+    let headline = core.headline.as_ref().map(|h| Headline {
+        key: h.info.key.clone(),
+        title: h.info.title.clone(),
+        value: match ctx.fact(h.slot) {
+            Val::Unknown => Tri::Unknown,
+            v => match v.truth() {
+                Some(true) => Tri::Yes,
+                _ => Tri::No,
+            },
+        },
+        because: h
+            .because
+            .iter()
+            .map(|&slot| fact_value(set, &ctx, slot))
+            .collect(),
+    });
+    let mut findings = Vec::with_capacity(core.obligations.len());
+    for o in &core.obligations {
+        judge_all(o, &mut ctx, reference_date, opts, &mut findings, None);
+    }
+    Evaluation {
+        key: doc.key.clone(),
+        as_of,
+        reference_date,
+        headline,
+        facts,
+        findings,
+    }
+}
+
+/// Compute every fact into `ctx` and the reference date; leaves `ctx` ready for obligations.
+pub(crate) fn prepare<'a>(set: &'a RuleSet, ctx: &mut Ctx<'a>) -> Date {
+    let core = &*set.core;
+    for (slot, f) in core.facts.iter().enumerate() {
+        ctx.reads.clear();
+        let v = f.expr.eval(ctx);
+        ctx.set_fact(slot, v);
+    }
+    ctx.reads.clear();
+    let reference = core
+        .reference_date
+        .as_ref()
+        .and_then(|c| c.eval(ctx).as_date())
+        .unwrap_or(ctx.today);
+    ctx.reads.clear();
+    ctx.ref_date = Some(reference);
+    reference
+}
+
+fn fact_value(set: &RuleSet, ctx: &Ctx<'_>, slot: usize) -> FactValue {
+    let core = &*set.core;
+    let value = ctx.fact(slot);
+    let missing = if value.is_unknown() {
+        evidence(ctx.fact_reads(slot), &core.schema, true)
+    } else {
+        Vec::new()
+    };
+    FactValue {
+        fact: core
+            .facts
+            .get(slot)
+            .map(|f| f.info.clone())
+            .unwrap_or_else(|| std::sync::Arc::new(placeholder_info())),
+        value: value.shown(),
+        missing,
+    }
+}
+
+fn placeholder_info() -> crate::finding::RuleInfo {
+    crate::finding::RuleInfo {
+        id: String::new(),
+        kind: crate::finding::RuleKind::Fact,
+        principle: None,
+        severity: None,
+        title: Text::default(),
+        remedy: Text::default(),
+        sources: Vec::new(),
+    }
+}
+
+/// Reads as evidence, one per pointer (first read wins): only absent ones when `absent`, else
+/// only stated ones.
+fn evidence(reads: &[Read<'_>], schema: &InputSchema, absent: bool) -> Vec<Evidence> {
+    let mut out: Vec<Evidence> = Vec::new();
+    for r in reads.iter().filter(|r| r.is_absent() == absent) {
+        let e = r.evidence(schema);
+        if !out.iter().any(|o| o.pointer == e.pointer) {
+            out.push(e);
+        }
+    }
+    out
+}
+
+/// Findings of one obligation: one, or one per item of its `for_each` list. With `trace`, the
+/// trace of each is recorded as well.
+pub(crate) fn judge_all<'a>(
+    o: &'a Obligation,
+    ctx: &mut Ctx<'a>,
+    reference: Date,
+    opts: &EvalOptions,
+    out: &mut Vec<Finding>,
+    mut trace: Option<&mut Vec<Traced>>,
+) {
+    let Some(fe) = &o.for_each else {
+        let mut sections = trace.as_ref().map(|_| Vec::new());
+        let f = judge(o, ctx, reference, opts, None, sections.as_mut());
+        if let (Some(t), Some(sections)) = (trace, sections) {
+            t.push(Traced {
+                item: None,
+                sections,
+                list: None,
+            });
+        }
+        out.push(f);
+        return;
+    };
+    ctx.reads.clear();
+    let tracing = trace.is_some();
+    if tracing {
+        ctx.trace = Some(Vec::new());
+    }
+    let list = fe.list.eval(ctx);
+    let list_steps = ctx.trace.take();
+    let list_section = list_steps.map(|steps| Section {
+        key: "for_each",
+        text: fe.list.text().to_string(),
+        value: list.shown(),
+        steps,
+    });
+    let items = match &list {
+        Val::List(l) if !l.is_empty() => l.clone(),
+        Val::Unknown => {
+            let missing = evidence(&ctx.reads, ctx.schema, true);
+            let mut f = blank(o, Status::Unknown, None);
+            if opts.messages {
+                f.message = generic(Status::Unknown, &missing, None);
+            }
+            f.missing = missing;
+            if let Some(t) = trace {
+                t.push(Traced {
+                    item: None,
+                    sections: Vec::new(),
+                    list: list_section,
+                });
+            }
+            out.push(f);
+            return;
+        }
+        // No items (or none stated): nothing to judge.
+        _ => {
+            let mut f = blank(o, Status::NotApplicable, None);
+            if opts.messages {
+                f.message = generic(Status::NotApplicable, &[], None);
+            }
+            if opts.evidence {
+                f.evidence = evidence(&ctx.reads, ctx.schema, false);
+            }
+            if let Some(t) = trace {
+                t.push(Traced {
+                    item: None,
+                    sections: Vec::new(),
+                    list: list_section,
+                });
+            }
+            out.push(f);
+            return;
+        }
+    };
+    let mut list_section = list_section;
+    for i in 0..items.len() {
+        let Some(v) = items.get(i) else { continue };
+        let mut item = Item {
+            index: i,
+            pointer: ctx.pointer(&v).unwrap_or_default(),
+            at: v.at().unwrap_or(crate::value::Node::SYNTHETIC),
+            label: None,
+        };
+        ctx.bindings.push(v);
+        if let Some(label) = &fe.label {
+            let mark = ctx.reads.len();
+            let l = label.eval(ctx);
+            ctx.reads.truncate(mark);
+            if !l.is_unknown() && !l.is_null() {
+                item.label = Some(l.to_string());
+            }
+        }
+        let mut sections = trace.as_ref().map(|_| Vec::new());
+        let f = judge(
+            o,
+            ctx,
+            reference,
+            opts,
+            Some(item.clone()),
+            sections.as_mut(),
+        );
+        if let (Some(t), Some(sections)) = (trace.as_deref_mut(), sections) {
+            t.push(Traced {
+                item: Some(item),
+                sections,
+                list: list_section.take(),
+            });
+        }
+        out.push(f);
+        ctx.bindings.pop();
+    }
+}
+
+fn blank(o: &Obligation, status: Status, item: Option<Item>) -> Finding {
+    Finding {
+        rule: o.info.clone(),
+        status,
+        item,
+        deadline: None,
+        message: Text::default(),
+        evidence: Vec::new(),
+        missing: Vec::new(),
+        validity: None,
+    }
+}
+
+/// One finding: the status derivation of docs/rule-language.md "Status". `ctx.bindings` holds the
+/// `for_each` item, if any.
+fn judge<'a>(
+    o: &'a Obligation,
+    ctx: &mut Ctx<'a>,
+    reference: Date,
+    opts: &EvalOptions,
+    item: Option<Item>,
+    mut trace: Option<&mut Vec<Section>>,
+) -> Finding {
+    ctx.reads.clear();
+    let mut f = blank(o, Status::Unknown, item);
+    let mut run = |c: &'a crate::expr::Compiled, key: &'static str, ctx: &mut Ctx<'a>| -> Val<'a> {
+        if trace.is_some() {
+            ctx.trace = Some(Vec::new());
+        }
+        let v = c.eval(ctx);
+        if let (Some(t), Some(steps)) = (trace.as_deref_mut(), ctx.trace.take()) {
+            t.push(Section {
+                key,
+                text: c.text().to_string(),
+                value: v.shown(),
+                steps,
+            });
+        }
+        v
+    };
+
+    // 1. Validity on the reference date. A bound that is null or unknown excludes nothing.
+    let from = o
+        .valid_from
+        .as_ref()
+        .and_then(|c| run(c, "valid_from", ctx).as_date());
+    let until = o
+        .valid_until
+        .as_ref()
+        .and_then(|c| run(c, "valid_until", ctx).as_date());
+    let validity_reads = ctx.reads.len();
+    // The deadline binding exists in every message's scope; until computed it is unknown.
+    let has_deadline = o.deadline.is_some();
+    if has_deadline {
+        ctx.bindings.push(Val::Unknown);
+    }
+    let status;
+    let mut missing_from = None;
+    if from.is_some_and(|d| reference < d) || until.is_some_and(|d| reference >= d) {
+        status = Status::NotInForce;
+        f.validity = Some(Validity {
+            on: reference,
+            from,
+            until,
+        });
+    } else {
+        // 2. Applicability.
+        let applies = o
+            .applies
+            .as_ref()
+            .map(|c| run(c, "applies", ctx))
+            .unwrap_or(Val::Bool(true));
+        match applies.truth() {
+            None => {
+                status = Status::Unknown;
+                missing_from = Some(validity_reads);
+            }
+            Some(false) => status = Status::NotApplicable,
+            Some(true) => {
+                let decided = ctx.reads.len();
+                let deadline = o.deadline.as_ref().map(|c| run(c, "deadline", ctx));
+                let deadline_reads = ctx.reads.len();
+                if let Some(d) = &deadline {
+                    f.deadline = d.as_date();
+                    if let Some(slot) = ctx.bindings.last_mut() {
+                        *slot = d.clone();
+                    }
+                }
+                // 3.–5. The requirement, judged against the deadline.
+                let require = run(&o.require, "require", ctx);
+                status = match (require.truth(), &deadline) {
+                    (Some(true), _) => Status::Met,
+                    (Some(false), None) => Status::Violated,
+                    (Some(false), Some(d)) => match d.as_date() {
+                        Some(d) if d >= ctx.today => Status::Pending,
+                        Some(_) => Status::Violated,
+                        None => {
+                            missing_from = Some(decided);
+                            Status::Unknown
+                        }
+                    },
+                    (None, d) => {
+                        // The deadline's missing fields matter only if it is unknown itself.
+                        let d_unknown = d.as_ref().is_some_and(Val::is_unknown);
+                        missing_from = Some(if d_unknown { decided } else { deadline_reads });
+                        Status::Unknown
+                    }
+                };
+            }
+        }
+    }
+    f.status = status;
+    if let Some(start) = missing_from {
+        f.missing = evidence(ctx.reads.get(start..).unwrap_or(&[]), ctx.schema, true);
+    }
+    if opts.evidence {
+        f.evidence = evidence(&ctx.reads, ctx.schema, false);
+    }
+    if opts.messages {
+        f.message = message(o, ctx, &f);
+    }
+    if has_deadline {
+        ctx.bindings.pop();
+    }
+    f
+}
+
+fn message<'a>(o: &'a Obligation, ctx: &mut Ctx<'a>, f: &Finding) -> Text {
+    let m = &o.messages;
+    let template = match f.status {
+        Status::Met => m.met.as_ref(),
+        Status::Violated => m.violated.as_ref(),
+        Status::Pending => m.pending.as_ref(),
+        Status::Unknown => m.unknown.as_ref(),
+        Status::NotApplicable => m.not_applicable.as_ref(),
+        Status::NotInForce => m.not_in_force.as_ref(),
+    };
+    match template {
+        Some(t) => Text {
+            nb: t.nb.render(ctx),
+            en: t.en.render(ctx),
+        },
+        None => generic(f.status, &f.missing, f.validity.as_ref()),
+    }
+}
+
+/// The engine's own texts, for statuses a rule gives no message for.
+pub(crate) fn generic(status: Status, missing: &[Evidence], validity: Option<&Validity>) -> Text {
+    match status {
+        Status::Unknown if missing.is_empty() => Text::new(
+            "Kan ikke avgjøres ut fra opplysningene som er gitt.",
+            "Cannot be decided from what is stated.",
+        ),
+        Status::Unknown => {
+            let list = missing
+                .iter()
+                .map(|e| e.pointer.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            Text::new(
+                format!("Kan ikke avgjøres: oppgi {list}."),
+                format!("Cannot be decided: provide {list}."),
+            )
+        }
+        Status::NotApplicable => Text::new("Gjelder ikke her.", "Does not apply here."),
+        Status::NotInForce => {
+            let Some(v) = validity else {
+                return Text::new("Ikke i kraft.", "Not in force.");
+            };
+            let (nb, en) = match (v.from, v.until) {
+                (Some(a), Some(b)) => (
+                    format!("i kraft fra {a} til {b}"),
+                    format!("in force from {a} until {b}"),
+                ),
+                (Some(a), None) => (format!("i kraft fra {a}"), format!("in force from {a}")),
+                (None, Some(b)) => (format!("i kraft til {b}"), format!("in force until {b}")),
+                (None, None) => (String::new(), String::new()),
+            };
+            Text::new(
+                format!("Ikke i kraft {}: {nb}.", v.on),
+                format!("Not in force on {}: {en}.", v.on),
+            )
+        }
+        Status::Met => Text::new("Oppfylt.", "Met."),
+        Status::Violated => Text::new("Brutt.", "Violated."),
+        Status::Pending => Text::new("Ikke oppfylt ennå.", "Not met yet."),
+    }
+}
+
+/// Shown values as written in texts (dates `YYYY-MM-DD`, numbers without needless decimals).
+pub fn shown_text(v: &Shown) -> String {
+    match v {
+        Shown::Absent => "?".into(),
+        Shown::Null => "null".into(),
+        Shown::Bool(b) => b.to_string(),
+        Shown::Number(n) => crate::value::number_json(*n).to_string(),
+        Shown::Str(s) => s.clone(),
+        Shown::Date(d) => d.to_string(),
+        Shown::List(n) => format!("[{n} items]"),
+        Shown::Object => "{…}".into(),
+    }
+}

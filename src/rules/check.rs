@@ -200,14 +200,15 @@ pub(crate) fn params(
             sources,
         });
     }
-    apply_overrides(&mut out, decls, overrides, diags);
+    let declared: Vec<&str> = decls.iter().map(|d| d.id.value.as_str()).collect();
+    apply_overrides(&mut out, &declared, overrides, diags);
     out
 }
 
 /// Check overrides against the parameters and apply them.
 pub(crate) fn apply_overrides(
     params: &mut [ParamInfo],
-    decls: &[ParamDecl],
+    declared: &[&str],
     overrides: &[ParamOverride],
     diags: &mut Diagnostics,
 ) {
@@ -218,11 +219,10 @@ pub(crate) fn apply_overrides(
         };
         let Some(param) = params.iter_mut().find(|p| p.id == o.id) else {
             // A declared parameter whose default is broken has been reported already.
-            if decls.iter().any(|d| d.id.value == o.id) {
+            if declared.contains(&o.id.as_str()) {
                 continue;
             }
-            let suggestion =
-                did_you_mean(&o.id, decls.iter().map(|d| d.id.value.as_str())).map(str::to_string);
+            let suggestion = did_you_mean(&o.id, declared.iter().copied()).map(str::to_string);
             diags.push(at(&RuleError::UnknownParam {
                 id: o.id.clone(),
                 suggestion,

@@ -97,7 +97,6 @@ pub(crate) enum SourceDecl {
 #[derive(Debug, Clone)]
 pub(crate) struct FactDecl {
     pub file: SourceFile,
-    pub span: Span,
     pub id: Str,
     pub title: Text,
     pub expr: Option<Str>,
@@ -125,7 +124,6 @@ pub(crate) struct MessagesDecl {
 #[derive(Debug, Clone)]
 pub(crate) struct ObligationDecl {
     pub file: SourceFile,
-    pub span: Span,
     pub id: Str,
     pub principle: Option<Str>,
     pub severity: Option<Severity>,
@@ -238,7 +236,6 @@ fn read_file(file: &SourceFile, decls: &mut Decls, diags: &mut Diagnostics) {
         };
         decls.facts.push(FactDecl {
             file: file.clone(),
-            span,
             title: tab.req_text("title", diags).unwrap_or_default(),
             expr: tab.req_expr("expr", diags),
             sources: sources(&tab, diags),
@@ -403,7 +400,6 @@ fn obligation(tab: &Table<'_, '_>, diags: &mut Diagnostics) -> Option<Obligation
     }
     Some(ObligationDecl {
         file: tab.file.clone(),
-        span: tab.span,
         principle: tab.req_str("principle", diags),
         severity,
         title: tab.req_text("title", diags).unwrap_or_default(),

@@ -106,6 +106,11 @@ pub enum RuleError {
     BadOverride { text: String },
     #[error("parameter `{id}` is overridden twice")]
     DuplicateOverride { id: String },
+    #[error("unknown rule `{id}`")]
+    UnknownRule {
+        id: String,
+        suggestion: Option<String>,
+    },
 }
 
 impl Problem for RuleError {
@@ -141,6 +146,7 @@ impl Problem for RuleError {
             RuleError::BadParamValue { .. } => "rules::bad-param-value",
             RuleError::BadOverride { .. } => "rules::bad-override",
             RuleError::DuplicateOverride { .. } => "rules::duplicate-override",
+            RuleError::UnknownRule { .. } => "rules::unknown-rule",
         }
     }
 
@@ -221,6 +227,9 @@ impl Problem for RuleError {
             }),
             RuleError::BadOverride { .. } => Some("e.g. `--param lead_time_days=30`".into()),
             RuleError::DuplicateOverride { .. } => Some("give each parameter once".into()),
+            RuleError::UnknownRule { suggestion, .. } => did_you_mean(suggestion).or_else(|| {
+                Some("`samstyr rules list` lists the obligations; facts are named `@id`".into())
+            }),
         }
     }
 }

@@ -81,6 +81,23 @@ impl RuleGraph {
         })
     }
 
+    /// What this node uses (deduplicated, in insertion order).
+    pub fn used(&self, kind: NodeKind, id: &str) -> Vec<&GraphNode> {
+        let mut out: Vec<&GraphNode> = Vec::new();
+        if let Some(i) = self.find(kind, id) {
+            let mut edges: Vec<_> = self.graph.edges_directed(i, Direction::Incoming).collect();
+            edges.sort_by_key(|e| e.id());
+            for e in edges {
+                if let Some(n) = self.graph.node_weight(e.source())
+                    && !out.contains(&n)
+                {
+                    out.push(n);
+                }
+            }
+        }
+        out
+    }
+
     /// What uses this node, by id (deduplicated, in insertion order).
     pub fn users(&self, kind: NodeKind, id: &str) -> Vec<&GraphNode> {
         let mut out: Vec<&GraphNode> = Vec::new();

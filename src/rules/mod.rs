@@ -3,25 +3,45 @@
 //! Loading runs in stages, each reporting every problem it finds: `toml` + `decl` read the files
 //! into declarations with spans; `check` resolves ids, principles, sources (seed quotes) and
 //! parameters; `compile` parses and type-checks every expression through [`crate::expr`], builds
-//! the fact dependency graph and orders the facts. Evaluation lives in [`crate::eval`].
+//! the dependency graph ([`RuleGraph`]) and orders the facts. Evaluation lives in [`crate::eval`];
+//! rule tests (`rules test`) in [`testing`], lint warnings in [`lint`].
 //!
 //! **Invariant:** this module knows no rule, fact or field of any particular rule set.
+//!
+//! **Invariant:** a [`RuleSet`] is immutable and `Send + Sync`: compile once, evaluate many times
+//! from any thread. Parameter overrides make a new `RuleSet` sharing the compiled core.
 
 mod check;
+mod compile;
 mod decl;
 mod error;
 mod graph;
+pub mod lint;
+mod message;
 mod params;
 mod seeds;
+pub mod testing;
 mod toml;
 
+pub use crate::eval::{EvalOptions, Explanation};
 pub use decl::ParamType;
 pub use error::RuleError;
 pub use graph::{GraphNode, NodeKind, RuleGraph};
+pub use lint::Warning;
 pub use params::{DurationUnit, ParamOverride, ParamValue, parse_overrides};
+pub use seeds::fold as fold_whitespace;
 
-use crate::finding::SourceRef;
+use crate::catalog::Catalog;
+use crate::diag::Diagnostics;
+use crate::expr::{Compiled, Dur, Val};
+use crate::files::RuleFiles;
+use crate::finding::{Evaluation, Principle, RuleInfo, SourceRef};
+use crate::schema::{Document, InputSchema};
+use crate::source::{SourceFile, Span};
 use crate::text::Text;
+use jiff::civil::Date;
+use std::borrow::Cow;
+use std::sync::Arc;
 
 /// A parameter of the rule set: its declared default and the value in force for this run.
 #[derive(Debug, Clone)]
@@ -46,4 +66,326 @@ pub struct HeadlineInfo {
     pub title: Text,
     /// The bool fact that answers it.
     pub fact: String,
+}
+
+/// A compiled, checked rule set. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    pub(crate) core: Arc<Core>,
+    params: Arc<[ParamInfo]>,
+    /// Parameter values by index, as compiled expressions read them.
+    pub(crate) param_values: Arc<Vec<Val<'static>>>,
+}
+
+/// Everything that does not change with parameter overrides.
+#[derive(Debug)]
+pub(crate) struct Core {
+    pub id: String,
+    pub version: String,
+    pub title: Text,
+    pub origin: String,
+    pub schema: InputSchema,
+    pub catalog: Catalog,
+    pub principles: Vec<Principle>,
+    /// In evaluation order: every fact after the facts it uses. A fact's index here is its slot.
+    pub facts: Vec<Fact>,
+    /// In declared order.
+    pub obligations: Vec<Obligation>,
+    pub headline: Option<Headline>,
+    pub reference_date: Option<Compiled>,
+    /// Facts and parameters `reference_date` uses, by id.
+    pub reference_uses: Vec<String>,
+    pub graph: RuleGraph,
+    /// Where each parameter is declared, in the order of [`RuleSet::params`].
+    pub param_places: Vec<Place>,
+}
+
+/// Where something is declared.
+#[derive(Debug, Clone)]
+pub(crate) struct Place {
+    pub file: SourceFile,
+    pub span: Span,
+}
+
+impl Place {
+    /// `file:line:col`.
+    pub fn where_(&self) -> String {
+        let (l, c) = self.file.line_col(self.span.start);
+        format!("{}:{l}:{c}", self.file.name())
+    }
+}
+
+/// What a rule declares, as written: for `rules show`.
+#[derive(Debug, Clone)]
+pub struct RuleDetail {
+    pub info: Arc<RuleInfo>,
+    /// `file:line:col` of its id.
+    pub place: String,
+    /// Its expressions by key (`for_each`, `applies`, `require`, …), in evaluation order.
+    pub expr: Vec<(&'static str, String)>,
+    /// Its message templates by status.
+    pub messages: Vec<(&'static str, Text)>,
+    /// Facts and parameters it uses directly, by id.
+    pub facts: Vec<String>,
+    pub params: Vec<String>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Fact {
+    pub info: Arc<RuleInfo>,
+    pub place: Place,
+    pub expr: Compiled,
+    /// Facts used directly, by id, in order of first use.
+    pub uses: Vec<String>,
+    /// Parameters used directly, by id.
+    pub params: Vec<String>,
+    /// Position among the declared facts.
+    pub declared: usize,
+}
+
+#[derive(Debug)]
+pub(crate) struct ForEach {
+    pub name: String,
+    pub list: Compiled,
+    pub label: Option<Compiled>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Messages {
+    pub met: Option<message::Message>,
+    pub violated: Option<message::Message>,
+    pub pending: Option<message::Message>,
+    pub unknown: Option<message::Message>,
+    pub not_applicable: Option<message::Message>,
+    pub not_in_force: Option<message::Message>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Obligation {
+    pub info: Arc<RuleInfo>,
+    pub place: Place,
+    pub for_each: Option<ForEach>,
+    pub applies: Option<Compiled>,
+    pub require: Compiled,
+    pub deadline: Option<Compiled>,
+    pub valid_from: Option<Compiled>,
+    pub valid_until: Option<Compiled>,
+    pub messages: Messages,
+    /// Facts and parameters used directly, by id.
+    pub facts: Vec<String>,
+    pub params: Vec<String>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Headline {
+    pub info: HeadlineInfo,
+    /// The headline fact's slot.
+    pub slot: usize,
+    /// Slots of the facts the headline fact uses directly.
+    pub because: Vec<usize>,
+}
+
+/// A parameter value as expressions read it.
+pub(crate) fn param_val(v: &ParamValue) -> Val<'static> {
+    match v {
+        ParamValue::Number(n) => Val::Number(*n),
+        ParamValue::Date(d) => Val::Date(*d),
+        ParamValue::Str(s) => Val::Str(Cow::Owned(s.clone())),
+        ParamValue::Bool(b) => Val::Bool(*b),
+        ParamValue::Duration { amount, unit } => {
+            let n = i32::try_from(*amount).unwrap_or(0);
+            Val::Duration(match unit {
+                DurationUnit::Days => Dur { months: 0, days: n },
+                DurationUnit::Weeks => Dur {
+                    months: 0,
+                    days: n.saturating_mul(7),
+                },
+                DurationUnit::Months => Dur { months: n, days: 0 },
+                DurationUnit::Years => Dur {
+                    months: n.saturating_mul(12),
+                    days: 0,
+                },
+            })
+        }
+    }
+}
+
+impl RuleSet {
+    /// Load, check and compile a rule set, reporting every problem at once.
+    pub fn load(files: &RuleFiles, overrides: &[ParamOverride]) -> Result<RuleSet, Diagnostics> {
+        compile::load(files, overrides)
+    }
+
+    /// The same rules with other parameter values (checked like those given to [`RuleSet::load`]).
+    /// Overrides apply to this set's values: an override given before stays unless replaced.
+    pub fn with_overrides(&self, overrides: &[ParamOverride]) -> Result<RuleSet, Diagnostics> {
+        let mut params = self.params.to_vec();
+        let declared: Vec<&str> = self.params.iter().map(|p| p.id.as_str()).collect();
+        let mut diags = Diagnostics::new();
+        check::apply_overrides(&mut params, &declared, overrides, &mut diags);
+        let values = params.iter().map(|p| param_val(&p.value)).collect();
+        diags.into_result(RuleSet {
+            core: self.core.clone(),
+            params: params.into(),
+            param_values: Arc::new(values),
+        })
+    }
+
+    pub fn id(&self) -> &str {
+        &self.core.id
+    }
+
+    pub fn version(&self) -> &str {
+        &self.core.version
+    }
+
+    pub fn title(&self) -> &Text {
+        &self.core.title
+    }
+
+    /// `embedded` or the directory the rules were read from.
+    pub fn origin(&self) -> &str {
+        &self.core.origin
+    }
+
+    pub fn schema(&self) -> &InputSchema {
+        &self.core.schema
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.core.catalog
+    }
+
+    /// Obligations in declared order.
+    pub fn obligations(&self) -> impl Iterator<Item = &Arc<RuleInfo>> {
+        self.core.obligations.iter().map(|o| &o.info)
+    }
+
+    /// Facts in declared order.
+    pub fn facts(&self) -> impl Iterator<Item = &Arc<RuleInfo>> {
+        let mut v: Vec<&Fact> = self.core.facts.iter().collect();
+        v.sort_by_key(|f| f.declared);
+        v.into_iter().map(|f| &f.info)
+    }
+
+    pub fn principles(&self) -> &[Principle] {
+        &self.core.principles
+    }
+
+    pub fn params(&self) -> &[ParamInfo] {
+        &self.params
+    }
+
+    pub fn headline(&self) -> Option<&HeadlineInfo> {
+        self.core.headline.as_ref().map(|h| &h.info)
+    }
+
+    /// The dependency graph of facts, parameters and obligations.
+    pub fn graph(&self) -> &RuleGraph {
+        &self.core.graph
+    }
+
+    /// Evaluate every fact and obligation on one document.
+    pub fn evaluate(&self, doc: &Document, as_of: Date, opts: &EvalOptions) -> Evaluation {
+        crate::eval::evaluate(self, doc, as_of, opts)
+    }
+
+    /// The evaluation trace of one obligation (or fact, as `@id`) on one document.
+    pub fn explain(
+        &self,
+        doc: &Document,
+        as_of: Date,
+        rule: &str,
+    ) -> Result<Explanation, RuleError> {
+        crate::eval::explain::explain(self, doc, as_of, rule)
+    }
+
+    /// Everything declared about one obligation or fact (`@id`), for `rules show`.
+    pub fn detail(&self, rule: &str) -> Result<RuleDetail, RuleError> {
+        if let Some(id) = rule.strip_prefix('@') {
+            let Some((_, f)) = self.fact(id) else {
+                return Err(self.unknown_rule(rule));
+            };
+            return Ok(RuleDetail {
+                info: f.info.clone(),
+                place: f.place.where_(),
+                expr: vec![("expr", f.expr.text().to_string())],
+                messages: Vec::new(),
+                facts: f.uses.clone(),
+                params: f.params.clone(),
+            });
+        }
+        let Some(o) = self.obligation(rule) else {
+            return Err(self.unknown_rule(rule));
+        };
+        let mut expr = Vec::new();
+        if let Some(fe) = &o.for_each {
+            expr.push(("for_each", format!("{} in {}", fe.name, fe.list.text())));
+            if let Some(l) = &fe.label {
+                expr.push(("label", l.text().to_string()));
+            }
+        }
+        for (key, c) in [
+            ("valid_from", &o.valid_from),
+            ("valid_until", &o.valid_until),
+            ("applies", &o.applies),
+            ("deadline", &o.deadline),
+        ] {
+            if let Some(c) = c {
+                expr.push((key, c.text().to_string()));
+            }
+        }
+        expr.push(("require", o.require.text().to_string()));
+        let m = &o.messages;
+        let messages = [
+            ("met", &m.met),
+            ("violated", &m.violated),
+            ("pending", &m.pending),
+            ("unknown", &m.unknown),
+            ("not_applicable", &m.not_applicable),
+            ("not_in_force", &m.not_in_force),
+        ]
+        .into_iter()
+        .filter_map(|(k, m)| {
+            let m = m.as_ref()?;
+            Some((k, Text::new(m.nb.source(), m.en.source())))
+        })
+        .collect();
+        Ok(RuleDetail {
+            info: o.info.clone(),
+            place: o.place.where_(),
+            expr,
+            messages,
+            facts: o.facts.clone(),
+            params: o.params.clone(),
+        })
+    }
+
+    pub(crate) fn obligation(&self, id: &str) -> Option<&Obligation> {
+        self.core.obligations.iter().find(|o| o.info.id == id)
+    }
+
+    pub(crate) fn fact(&self, id: &str) -> Option<(usize, &Fact)> {
+        self.core
+            .facts
+            .iter()
+            .enumerate()
+            .find(|(_, f)| f.info.id == id)
+    }
+
+    /// An unknown rule id, with a suggestion from the declared ones.
+    pub(crate) fn unknown_rule(&self, rule: &str) -> RuleError {
+        let ids = self
+            .core
+            .obligations
+            .iter()
+            .map(|o| o.info.id.clone())
+            .chain(self.core.facts.iter().map(|f| format!("@{}", f.info.id)))
+            .collect::<Vec<_>>();
+        RuleError::UnknownRule {
+            id: rule.to_string(),
+            suggestion: crate::diag::did_you_mean(rule, ids.iter().map(String::as_str))
+                .map(str::to_string),
+        }
+    }
 }

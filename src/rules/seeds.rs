@@ -49,7 +49,7 @@ impl<'a> FoldedSeed<'a> {
 }
 
 /// `quote` with runs of whitespace folded to one space and the ends trimmed.
-pub(crate) fn fold(quote: &str) -> String {
+pub fn fold(quote: &str) -> String {
     quote.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

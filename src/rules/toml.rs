@@ -22,13 +22,6 @@ pub(crate) struct Str {
     pub offset: usize,
 }
 
-impl Str {
-    /// The span of the string's content (without quotes), when it maps verbatim.
-    pub fn content_span(&self) -> Span {
-        Span::new(self.offset, self.offset + self.value.len())
-    }
-}
-
 pub(crate) fn span_of(r: std::ops::Range<usize>) -> Span {
     Span::new(r.start, r.end)
 }

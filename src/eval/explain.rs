@@ -1,0 +1,113 @@
+//! Traces for `samstyr explain`: the same evaluation as [`super::evaluate`], with every
+//! sub-expression's value recorded, as plain data. Rendering is the CLI's job.
+
+use super::{EvalOptions, fact_value, judge_all, prepare};
+use crate::expr::{Ctx, TraceStep};
+use crate::finding::{FactValue, Finding, Item, RuleInfo, Shown};
+use crate::rules::{RuleError, RuleSet};
+use crate::schema::Document;
+use jiff::civil::Date;
+use std::sync::Arc;
+
+/// The trace of one expression of a rule (`applies`, `require`, …).
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub key: &'static str,
+    /// The expression as written.
+    pub text: String,
+    pub value: Shown,
+    /// Each sub-expression in evaluation order, with its nesting depth.
+    pub steps: Vec<TraceStep>,
+}
+
+/// The traces that led to one finding.
+#[derive(Debug, Clone)]
+pub struct Traced {
+    pub item: Option<Item>,
+    /// The `for_each` list, with the first item only.
+    pub list: Option<Section>,
+    pub sections: Vec<Section>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Explanation {
+    pub rule: Arc<RuleInfo>,
+    pub as_of: Date,
+    pub reference_date: Date,
+    /// The facts the rule uses directly, with their values.
+    pub facts: Vec<FactValue>,
+    /// For a fact (`@id`): the trace of its expression.
+    pub fact: Option<(FactValue, Section)>,
+    /// For an obligation: one per finding.
+    pub traced: Vec<Traced>,
+    pub findings: Vec<Finding>,
+}
+
+pub(crate) fn explain(
+    set: &RuleSet,
+    doc: &Document,
+    as_of: Date,
+    rule: &str,
+) -> Result<Explanation, RuleError> {
+    let core = &*set.core;
+    let mut ctx = Ctx::new(
+        &core.schema,
+        &core.catalog,
+        &doc.root,
+        &set.param_values,
+        as_of,
+    );
+    let reference_date = prepare(set, &mut ctx);
+    let used = |ids: &[String], ctx: &Ctx<'_>| {
+        ids.iter()
+            .filter_map(|id| set.fact(id).map(|(slot, _)| fact_value(set, ctx, slot)))
+            .collect::<Vec<_>>()
+    };
+    if let Some(id) = rule.strip_prefix('@') {
+        let Some((slot, f)) = set.fact(id) else {
+            return Err(set.unknown_rule(rule));
+        };
+        ctx.reads.clear();
+        ctx.trace = Some(Vec::new());
+        let v = f.expr.eval(&mut ctx);
+        let steps = ctx.trace.take().unwrap_or_default();
+        let section = Section {
+            key: "expr",
+            text: f.expr.text().to_string(),
+            value: v.shown(),
+            steps,
+        };
+        return Ok(Explanation {
+            rule: f.info.clone(),
+            as_of,
+            reference_date,
+            facts: used(&f.uses, &ctx),
+            fact: Some((fact_value(set, &ctx, slot), section)),
+            traced: Vec::new(),
+            findings: Vec::new(),
+        });
+    }
+    let Some(o) = set.obligation(rule) else {
+        return Err(set.unknown_rule(rule));
+    };
+    let facts = used(&o.facts, &ctx);
+    let mut traced = Vec::new();
+    let mut findings = Vec::new();
+    judge_all(
+        o,
+        &mut ctx,
+        reference_date,
+        &EvalOptions::default(),
+        &mut findings,
+        Some(&mut traced),
+    );
+    Ok(Explanation {
+        rule: o.info.clone(),
+        as_of,
+        reference_date,
+        facts,
+        fact: None,
+        traced,
+        findings,
+    })
+}
