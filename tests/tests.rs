@@ -1,3 +1,4 @@
 //! All integration tests, built as one binary. One module per area.
 
 mod input;
+mod rules;

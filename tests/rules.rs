@@ -1,0 +1,231 @@
+//! The samstyring rule set as shipped (embedded in the binary): it loads, its rule test cases under
+//! `rules/tests/` pass, every obligation is covered by them, and every seed quote is found in its
+//! seed at the line reports show.
+
+use samstyr::diag::render;
+use samstyr::files::RuleFiles;
+use samstyr::finding::{RuleInfo, SourceRef, Status};
+use samstyr::rules::RuleSet;
+use samstyr::rules::testing::{self, Want};
+use samstyr::text::Lang;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+fn rule_set() -> &'static RuleSet {
+    static SET: OnceLock<RuleSet> = OnceLock::new();
+    SET.get_or_init(|| match RuleSet::load(&RuleFiles::embedded(), &[]) {
+        Ok(s) => s,
+        Err(d) => panic!("embedded rule set does not load:\n{}", render(&d.0, false)),
+    })
+}
+
+fn tests_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/tests")
+}
+
+const OBLIGATIONS: [&str; 19] = [
+    "SAM-01", "SAM-02", "SAM-03", "SAM-04", "SAM-05", "SAM-06", "SAM-07", "SAM-08", "SAM-09",
+    "SAM-10", "SAM-11", "SAM-12", "SAM-13", "SAM-14", "SAM-15", "SAM-16", "SAM-17a", "SAM-17b",
+    "SAM-17c",
+];
+
+#[test]
+fn embedded_rule_set_has_the_fixed_ids() {
+    let set = rule_set();
+    assert_eq!(set.id(), "samstyring");
+    let ids: Vec<&str> = set.obligations().map(|o| o.id.as_str()).collect();
+    assert_eq!(ids, OBLIGATIONS);
+    let facts: Vec<&str> = set.facts().map(|f| f.id.as_str()).collect();
+    for fact in [
+        "berorer-kommunal-sektor",
+        "felles-tiltak",
+        "livshendelse",
+        "krever-ks-konsultasjon",
+        "forste-beslutning",
+    ] {
+        assert!(facts.contains(&fact), "fact `{fact}` missing: {facts:?}");
+    }
+    let headline = set.headline().map(|h| h.key.as_str());
+    assert_eq!(headline, Some("consultation_required"));
+}
+
+#[test]
+fn rule_test_cases_pass() {
+    let report = testing::run(rule_set(), &tests_dir(), None, Lang::En);
+    let mut problems: Vec<String> = report.failures.iter().map(|f| f.line()).collect();
+    if !report.problems.is_empty() {
+        problems.push(render(&report.problems.0, false));
+    }
+    assert!(
+        problems.is_empty(),
+        "{} of {} rule test cases failed:\n{}",
+        report.failed,
+        report.passed + report.failed,
+        problems.join("\n")
+    );
+    // An empty or unreadable directory must not pass.
+    assert!(report.passed >= 80, "only {} cases ran", report.passed);
+}
+
+/// Every obligation has a met and a violated case and, where the rule can give them, a pending,
+/// unknown, not_applicable and not_in_force case.
+#[test]
+fn every_obligation_is_covered_by_cases() {
+    let set = rule_set();
+    let (cases, problems) = testing::load_cases(set, &tests_dir());
+    assert!(problems.is_empty(), "{}", render(&problems.0, false));
+    let mut seen: BTreeMap<&str, Vec<Status>> = BTreeMap::new();
+    for case in &cases {
+        for e in &case.expect {
+            let statuses = match &e.want {
+                Want::Status(s) => vec![*s],
+                Want::Statuses(v) => v.clone(),
+                Want::Value(_) => continue,
+            };
+            if let Some(id) = OBLIGATIONS.iter().find(|id| **id == e.key) {
+                seen.entry(id).or_default().extend(statuses);
+            }
+        }
+    }
+    use Status::*;
+    // What each rule cannot give: only SAM-01 has a deadline (so only it can be pending), and
+    // SAM-12, 13, 14, 16 and 17 have no validity period of their own (never not_in_force).
+    let cannot = |id: &str| -> Vec<Status> {
+        match id {
+            "SAM-01" => vec![],
+            "SAM-12" | "SAM-13" | "SAM-14" | "SAM-16" | "SAM-17a" | "SAM-17b" | "SAM-17c" => {
+                vec![Pending, NotInForce]
+            }
+            _ => vec![Pending],
+        }
+    };
+    let mut gaps = Vec::new();
+    for id in OBLIGATIONS {
+        let got = seen.get(id).cloned().unwrap_or_default();
+        for st in Status::ALL {
+            if !cannot(id).contains(&st) && !got.contains(&st) {
+                gaps.push(format!("{id}: no `{}` case", st.name()));
+            }
+        }
+    }
+    assert!(gaps.is_empty(), "uncovered:\n{}", gaps.join("\n"));
+}
+
+/// The line the loader reports for each seed quote, checked independently against the seed text.
+#[test]
+fn seed_quotes_are_found_at_their_lines() {
+    let set = rule_set();
+    let files = RuleFiles::embedded();
+    let mut infos: Vec<&Arc<RuleInfo>> = set.obligations().collect();
+    infos.extend(set.facts());
+    let mut sources: Vec<(String, &SourceRef)> = infos
+        .iter()
+        .flat_map(|i| i.sources.iter().map(|s| (i.id.clone(), s)))
+        .collect();
+    sources.extend(
+        set.params()
+            .iter()
+            .flat_map(|p| p.sources.iter().map(|s| (format!("${}", p.id), s))),
+    );
+    let mut seeds_cited = 0;
+    for (rule, src) in &sources {
+        let SourceRef::Seed { file, line, quote } = src else {
+            continue;
+        };
+        seeds_cited += 1;
+        let text = match files.seed(file) {
+            Some(f) => f.text().to_string(),
+            None => panic!("{rule}: seed `{file}` is not embedded"),
+        };
+        assert_eq!(
+            start_line(&text, quote),
+            Some(*line),
+            "{rule}: quote from `{file}` reported at line {line}: {quote}"
+        );
+    }
+    assert!(seeds_cited >= 40, "only {seeds_cited} seed quotes");
+
+    // Lines a reviewer can check by hand against DESIGN.md §5.
+    for (rule, seed, line) in [
+        ("SAM-01", "001_4cac7f86f6f593bc.txt", 308),
+        ("SAM-01", "000_260ed27bb36f3e9d.txt", 55),
+        ("SAM-04", "001_4cac7f86f6f593bc.txt", 306),
+        ("SAM-04", "004_ef764fed7eedbb2d.txt", 137),
+        ("SAM-05", "000_260ed27bb36f3e9d.txt", 72),
+        ("SAM-06", "000_260ed27bb36f3e9d.txt", 80),
+        ("SAM-07", "000_260ed27bb36f3e9d.txt", 84),
+        ("SAM-10", "001_4cac7f86f6f593bc.txt", 321),
+        ("SAM-10", "004_ef764fed7eedbb2d.txt", 181),
+        ("SAM-12", "000_260ed27bb36f3e9d.txt", 292),
+        ("SAM-12", "002_dd45d611541c13b2.txt", 143),
+        ("SAM-14", "001_4cac7f86f6f593bc.txt", 296),
+        ("SAM-16", "001_4cac7f86f6f593bc.txt", 298),
+    ] {
+        let found = sources.iter().any(|(r, s)| {
+            r == rule
+                && matches!(s, SourceRef::Seed { file, line: l, .. } if file == seed && *l == line)
+        });
+        assert!(found, "{rule}: no quote from {seed} at line {line}");
+    }
+}
+
+/// SAM-16's texts must not let a reader take «KS-ordningen» for the organisation KS.
+#[test]
+fn sam_16_says_ks_ordningen_is_quality_assurance() {
+    let detail = match rule_set().detail("SAM-16") {
+        Ok(d) => d,
+        Err(e) => panic!("SAM-16: {e}"),
+    };
+    for (status, text) in &detail.messages {
+        if *status == "met" || *status == "violated" {
+            assert!(
+                text.nb.contains("kvalitetssikring"),
+                "{status} nb: {}",
+                text.nb
+            );
+            assert!(
+                text.nb.contains("ikke organisasjonen KS"),
+                "{status} nb: {}",
+                text.nb
+            );
+            assert!(
+                text.en.contains("quality assurance"),
+                "{status} en: {}",
+                text.en
+            );
+            assert!(
+                text.en.contains("not the organisation KS"),
+                "{status} en: {}",
+                text.en
+            );
+        }
+    }
+}
+
+/// The 1-based line where `quote` starts in `text`, comparing with runs of whitespace folded.
+fn start_line(text: &str, quote: &str) -> Option<usize> {
+    let mut folded = String::new();
+    let mut line_of = Vec::new();
+    let mut line = 1;
+    let mut in_space = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            if !in_space {
+                folded.push(' ');
+                line_of.push(line);
+                in_space = true;
+            }
+        } else {
+            folded.push(c);
+            line_of.extend(std::iter::repeat_n(line, c.len_utf8()));
+            in_space = false;
+        }
+        if c == '\n' {
+            line += 1;
+        }
+    }
+    let q = quote.split_whitespace().collect::<Vec<_>>().join(" ");
+    let at = folded.find(&q)?;
+    line_of.get(at).copied()
+}
