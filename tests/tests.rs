@@ -1,4 +1,8 @@
 //! All integration tests, built as one binary. One module per area.
 
 mod input;
+mod expr;
 mod rules;
+mod engine;
+mod check;
+mod formats;

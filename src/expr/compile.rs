@@ -12,7 +12,7 @@ use super::error::TypeError;
 use super::eval::{ListVal, Val};
 use super::types::{ObjType, Type};
 use crate::catalog::Catalog;
-use crate::diag::{Diagnostic, Diagnostics, did_you_mean};
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::schema::{FieldType, InputSchema};
 use crate::source::{SourceFile, Span};
 use std::borrow::Cow;
@@ -176,7 +176,7 @@ pub(crate) enum Op {
 
 /// The set of values a string may take, when the schema says: an enum field's values, or the
 /// keys of the catalog table a `ref:` field points into. Lets the checker catch misspelt
-/// literals (`kind == 'developement'`).
+/// literals (`status == 'actve'`).
 #[derive(Debug, Clone)]
 enum Dom<'n> {
     Enum {
@@ -198,6 +198,27 @@ struct Local<'n> {
     name: String,
     ty: Type,
     dom: Option<Dom<'n>>,
+}
+
+/// The likeliest meant name: among the candidates `diag::did_you_mean` would accept, the one
+/// fewest edits away (so `borower` suggests `borrower`, not `borrowed`).
+fn did_you_mean<'c, I>(word: &str, candidates: I) -> Option<&'c str>
+where
+    I: IntoIterator<Item = &'c str>,
+{
+    let close: Vec<&str> = candidates
+        .into_iter()
+        .filter(|c| crate::diag::did_you_mean(word, [*c]).is_some())
+        .collect();
+    let best = crate::diag::did_you_mean(word, close.iter().copied())?;
+    let edits = |c: &str| strsim::levenshtein(word, c);
+    Some(
+        close
+            .into_iter()
+            .filter(|c| edits(c) < edits(best))
+            .min_by_key(|c| edits(c))
+            .unwrap_or(best),
+    )
 }
 
 /// Resolve names, type-check and compile. Reports every problem at once, each with its span.
@@ -240,6 +261,10 @@ impl<'n> Checker<'n, '_> {
 
     fn describe(&self, t: &Type) -> String {
         t.describe(self.names.schema, self.names.catalog)
+    }
+
+    fn plural(&self, t: &Type) -> String {
+        t.plural(self.names.schema, self.names.catalog)
     }
 
     fn typed(&self, op: Op, span: Span, ty: Type) -> Typed<'n> {
@@ -857,7 +882,7 @@ impl<'n> Checker<'n, '_> {
                     for item in items {
                         let t = self.check(item);
                         if !l.ty.compatible(&t.ty) {
-                            let (elem, found) = (self.describe(&l.ty), self.describe(&t.ty));
+                            let (elem, found) = (self.plural(&l.ty), self.describe(&t.ty));
                             self.error(
                                 TypeError::BadMembership {
                                     elem,
@@ -883,7 +908,7 @@ impl<'n> Checker<'n, '_> {
                     _ => false,
                 };
                 if !ok {
-                    let (elem, found) = (self.describe(&l.ty), self.describe(&r.ty));
+                    let (elem, found) = (self.plural(&l.ty), self.describe(&r.ty));
                     self.error(TypeError::BadMembership { elem, found }, rhs.span);
                 }
                 self.check_literal(&r.dom, lhs);

@@ -79,7 +79,7 @@ impl Problem for SyntaxError {
 
     fn help(&self) -> Option<String> {
         Some(match self {
-            SyntaxError::Empty => "write a condition such as `kind == 'development'`".into(),
+            SyntaxError::Empty => "write an expression, such as `true` or `x > 0`".into(),
             SyntaxError::TooLong { .. } => {
                 "split it into facts (`[[fact]]`) and refer to them with `@fact-id`".into()
             }
@@ -106,10 +106,10 @@ impl Problem for SyntaxError {
             }
             SyntaxError::BadNumber(_) => "write numbers as `12`, `1.5` or `100_000_000`".into(),
             SyntaxError::EmptyFact | SyntaxError::BadFactId(_) => {
-                "fact ids are lowercase letters, digits and `-`: `@felles-tiltak`".into()
+                "fact ids are lowercase letters, digits and `-`: `@my-fact`".into()
             }
             SyntaxError::EmptyParam => {
-                "parameter ids are letters, digits, `_` and `-`: `$lead_time_days`".into()
+                "parameter ids are letters, digits, `_` and `-`: `$my_param`".into()
             }
             SyntaxError::Expected { .. } => return None,
             SyntaxError::Unclosed(c) => format!("add the matching `{}`", closing(*c)),

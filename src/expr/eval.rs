@@ -136,7 +136,7 @@ impl Path {
         }
     }
 
-    /// The RFC 6901 JSON pointer, with field names from the schema (`/bodies/2/name`). `None`
+    /// The RFC 6901 JSON pointer, with field names from the schema (`/items/2/name`). `None`
     /// for values not in the document.
     pub fn pointer(&self, schema: &InputSchema) -> Option<String> {
         if self.is_none() {
@@ -621,8 +621,7 @@ fn ev_op<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a> {
             _ => Val::Null,
         },
         Op::Index { base, index } => {
-            let b = ev(base, ctx, d);
-            let i = ev(index, ctx, d);
+            let (b, i) = pair(base, index, ctx, d);
             match (b, i) {
                 (Val::Unknown, _) | (_, Val::Unknown) => Val::Unknown,
                 (Val::List(l), Val::Number(n)) => item_at(ctx, &l, n),
@@ -696,22 +695,26 @@ fn ev_op<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a> {
         Op::Or(items) => junction(items, ctx, d, true),
         Op::Coalesce(items) => {
             let mut last = Val::Null;
+            let mut known = Known::default();
             for item in items {
+                let start = ctx.reads.len();
                 last = ev(item, ctx, d);
                 if !matches!(last, Val::Unknown | Val::Null) {
                     return last;
                 }
+                known.note(ctx, start, &last);
+            }
+            if last.is_unknown() {
+                known.forget(ctx);
             }
             last
         }
         Op::Cmp { op, lhs, rhs } => {
-            let l = ev(lhs, ctx, d);
-            let r = ev(rhs, ctx, d);
+            let (l, r) = pair(lhs, rhs, ctx, d);
             compare(*op, &l, &r)
         }
         Op::In { negate, lhs, rhs } => {
-            let l = ev(lhs, ctx, d);
-            let r = ev(rhs, ctx, d);
+            let (l, r) = pair(lhs, rhs, ctx, d);
             ctx.read_list(&r);
             let found = match (&l, &r) {
                 (Val::Unknown, _) | (_, Val::Unknown) => return Val::Unknown,
@@ -723,11 +726,16 @@ fn ev_op<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a> {
             Val::Bool(found != *negate)
         }
         Op::InList { negate, lhs, items } => {
+            let start = ctx.reads.len();
             let l = ev(lhs, ctx, d);
+            let mut known = Known::default();
+            known.note(ctx, start, &l);
             let mut found = false;
             let mut unknown = l.is_unknown();
             for item in items {
+                let start = ctx.reads.len();
                 let v = ev(item, ctx, d);
+                known.note(ctx, start, &v);
                 if v.is_unknown() {
                     unknown = true;
                 } else if !found && equal(&l, &v) {
@@ -736,14 +744,14 @@ fn ev_op<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a> {
             }
             // An item equal to a known value decides; otherwise any unknown leaves it open.
             if l.is_unknown() || (unknown && !found) {
+                known.forget(ctx);
                 Val::Unknown
             } else {
                 Val::Bool(found != *negate)
             }
         }
         Op::Arith { op, lhs, rhs } => {
-            let l = ev(lhs, ctx, d);
-            let r = ev(rhs, ctx, d);
+            let (l, r) = pair(lhs, rhs, ctx, d);
             arith(*op, &l, &r)
         }
         Op::Present(path) => present(path, ctx, d),
@@ -758,11 +766,18 @@ fn ev_op<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a> {
         Op::Quant { kind, list, body } => quant(*kind, list, body, ctx, d),
         Op::Extreme { max, args } => {
             let mut acc = Extreme::new(*max);
+            let mut known = Known::default();
             for a in args {
+                let start = ctx.reads.len();
                 let v = ev(a, ctx, d);
+                known.note(ctx, start, &v);
                 acc.add(v);
             }
-            acc.finish()
+            let v = acc.finish();
+            if v.is_unknown() {
+                known.forget(ctx);
+            }
+            v
         }
         Op::Duration { amount, unit } => match ev(amount, ctx, d) {
             Val::Number(n) => duration(n, *unit).map(Val::Duration).unwrap_or(Val::Null),
@@ -772,12 +787,16 @@ fn ev_op<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a> {
         Op::List(items) => {
             let mut out = Vec::with_capacity(items.len());
             let mut unknown = false;
+            let mut known = Known::default();
             for item in items {
+                let start = ctx.reads.len();
                 let v = ev(item, ctx, d);
+                known.note(ctx, start, &v);
                 unknown |= v.is_unknown();
                 out.push(v);
             }
             if unknown {
+                known.forget(ctx);
                 Val::Unknown
             } else {
                 Val::List(ListVal::Vals(out.into()))
@@ -834,22 +853,82 @@ fn item_at<'a>(ctx: &mut Ctx<'a>, l: &ListVal<'a>, n: f64) -> Val<'a> {
 fn junction<'a>(items: &'a [Code], ctx: &mut Ctx<'a>, d: usize, is_or: bool) -> Val<'a> {
     let mark = ctx.reads.len();
     let mut unknown = false;
+    let mut known = Known::default();
     for item in items {
         let start = ctx.reads.len();
-        match ev(item, ctx, d).truth() {
+        let v = ev(item, ctx, d);
+        match v.truth() {
             Some(b) if b == is_or => {
                 ctx.drop_reads(mark, start);
                 return Val::Bool(is_or);
             }
-            Some(_) => {}
+            Some(_) => known.note(ctx, start, &v),
             None => unknown = true,
         }
     }
     if unknown {
+        known.forget(ctx);
         Val::Unknown
     } else {
         Val::Bool(!is_or)
     }
+}
+
+/// The read ranges of operands that were known, kept in case the whole turns out unknown: then
+/// their absent reads (which only `present` leaves behind a known value) did not make it
+/// unknown, and are forgotten. Allocates only when such a read exists.
+#[derive(Default)]
+struct Known {
+    ranges: Vec<(usize, usize)>,
+}
+
+impl Known {
+    fn note(&mut self, ctx: &Ctx<'_>, start: usize, v: &Val<'_>) {
+        let has_absent = ctx
+            .reads
+            .get(start..)
+            .is_some_and(|r| r.iter().any(Read::is_absent));
+        if has_absent && !v.is_unknown() {
+            self.ranges.push((start, ctx.reads.len()));
+        }
+    }
+
+    fn forget(self, ctx: &mut Ctx<'_>) {
+        for &(s, e) in self.ranges.iter().rev() {
+            forget_absent(ctx, s, e);
+        }
+    }
+}
+
+/// Remove the absent reads in `s..e`, keeping the order of the others.
+fn forget_absent(ctx: &mut Ctx<'_>, s: usize, e: usize) {
+    if s >= e || e > ctx.reads.len() {
+        return;
+    }
+    let mut w = s;
+    for r in s..e {
+        if ctx.reads.get(r).is_some_and(|x| !x.is_absent()) {
+            ctx.reads.swap(w, r);
+            w += 1;
+        }
+    }
+    ctx.reads.drain(w..e);
+}
+
+/// Evaluate two operands; when exactly one is unknown, the other's absent reads are forgotten.
+fn pair<'a>(lhs: &'a Code, rhs: &'a Code, ctx: &mut Ctx<'a>, d: usize) -> (Val<'a>, Val<'a>) {
+    let s0 = ctx.reads.len();
+    let l = ev(lhs, ctx, d);
+    let s1 = ctx.reads.len();
+    let r = ev(rhs, ctx, d);
+    if ctx.record {
+        match (l.is_unknown(), r.is_unknown()) {
+            (true, false) => forget_absent(ctx, s1, ctx.reads.len()),
+            (false, true) => forget_absent(ctx, s0, s1),
+            _ => {}
+        }
+    }
+    (l, r)
 }
 
 /// Equality of two known values: `null` equals only `null`; objects are equal when they are the
@@ -1072,6 +1151,7 @@ fn quant<'a>(
     };
     let after_list = ctx.reads.len();
     let mut unknown = false;
+    let mut known = Known::default();
     let mut count = 0usize;
     let mut kept: Vec<Val<'a>> = Vec::new();
     let mut acc = Extreme::new(kind == QuantKind::Max);
@@ -1088,6 +1168,7 @@ fn quant<'a>(
         ctx.bindings.push(item);
         let v = ev(body, ctx, d);
         let item = ctx.bindings.pop().unwrap_or(Val::Null);
+        known.note(ctx, start, &v);
         match kind {
             QuantKind::Any | QuantKind::All => match v.truth() {
                 Some(b) if b == (kind == QuantKind::Any) => {
@@ -1108,7 +1189,11 @@ fn quant<'a>(
                 None => unknown = true,
             },
             QuantKind::First => match v.truth() {
-                Some(true) => return if unknown { Val::Unknown } else { item },
+                Some(true) if unknown => {
+                    known.forget(ctx);
+                    return Val::Unknown;
+                }
+                Some(true) => return item,
                 Some(false) => {}
                 None => unknown = true,
             },
@@ -1121,8 +1206,17 @@ fn quant<'a>(
         }
     }
     match kind {
-        QuantKind::Min | QuantKind::Max => return acc.finish(),
-        _ if unknown => return Val::Unknown,
+        QuantKind::Min | QuantKind::Max => {
+            let v = acc.finish();
+            if v.is_unknown() {
+                known.forget(ctx);
+            }
+            return v;
+        }
+        _ if unknown => {
+            known.forget(ctx);
+            return Val::Unknown;
+        }
         _ => {}
     }
     match kind {

@@ -43,9 +43,9 @@ impl Tok {
     pub fn describe(&self) -> String {
         match self {
             Tok::Ident(s) => format!("`{s}`"),
-            Tok::Number(_) => "a number".into(),
-            Tok::Str(_) => "a string".into(),
-            Tok::Date(_) => "a date".into(),
+            Tok::Number(n) => format!("`{n}`"),
+            Tok::Str(s) => format!("`'{s}'`"),
+            Tok::Date(d) => format!("`{d}`"),
             Tok::Fact(id) => format!("`@{id}`"),
             Tok::Param(id) => format!("`${id}`"),
             Tok::Eof => "the end of the expression".into(),
@@ -275,12 +275,7 @@ impl Lexer<'_> {
     fn date(&mut self, start: usize, end: usize, well_formed: bool) {
         let raw = self.text.get(start..end).unwrap_or("").to_string();
         let parsed = if well_formed {
-            raw.parse::<Date>().map_err(|e| {
-                // jiff's message is precise ("day 30 is out of range for February…"), but long
-                // and capitalised; keep its core.
-                let msg = e.to_string();
-                msg.rsplit(": ").next().unwrap_or(&msg).to_string()
-            })
+            date_of(&raw)
         } else {
             Err("month and day take two digits".to_string())
         };
@@ -374,6 +369,23 @@ impl Lexer<'_> {
     }
 }
 
+/// A `YYYY-MM-DD` date that exists, or why not, in words.
+fn date_of(raw: &str) -> Result<Date, String> {
+    let num = |r: std::ops::Range<usize>| raw.get(r).and_then(|s| s.parse::<i16>().ok());
+    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+        return Err("not a date".into());
+    };
+    if !(1..=12).contains(&m) {
+        return Err(format!("there is no month {m}"));
+    }
+    let first = Date::new(y, m as i8, 1).map_err(|_| format!("the year {y} is out of range"))?;
+    let days = first.days_in_month();
+    if d < 1 || d > i16::from(days) {
+        return Err(format!("{y}-{m:02} has {days} days"));
+    }
+    Date::new(y, m as i8, d as i8).map_err(|e| e.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -391,15 +403,15 @@ mod tests {
     #[test]
     fn reads_dates_numbers_and_sigils() {
         assert_eq!(
-            toks("2026-03-01 - 3 + 1_000.5 @forste-beslutning $lead_time_days"),
+            toks("2026-03-01 - 3 + 1_000.5 @first-date $grace_days"),
             vec![
                 Tok::Date(jiff::civil::date(2026, 3, 1)),
                 Tok::Minus,
                 Tok::Number(3.0),
                 Tok::Plus,
                 Tok::Number(1000.5),
-                Tok::Fact("forste-beslutning".into()),
-                Tok::Param("lead_time_days".into()),
+                Tok::Fact("first-date".into()),
+                Tok::Param("grace_days".into()),
                 Tok::Eof
             ]
         );
@@ -450,8 +462,8 @@ mod tests {
     fn unterminated_string_and_bad_fact_id() {
         assert_eq!(errors("'abc"), vec![SyntaxError::UnterminatedString]);
         assert_eq!(
-            errors("@Felles"),
-            vec![SyntaxError::BadFactId("Felles".into())]
+            errors("@Is-Adult"),
+            vec![SyntaxError::BadFactId("Is-Adult".into())]
         );
         assert_eq!(errors("@ x"), vec![SyntaxError::EmptyFact]);
         assert_eq!(errors("a # b"), vec![SyntaxError::UnexpectedChar('#')]);

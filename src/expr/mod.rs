@@ -81,12 +81,19 @@ fn run<T>(
     for (e, span) in &errors {
         diags.push(Diagnostic::at(e, file, *span));
     }
-    // The parser runs even after lexical problems: they were repaired, so it can still find a
-    // real syntax error elsewhere.
+    // The parser runs even after lexical problems: most were repaired (`&&` read as `and`), so
+    // it can still find a real syntax error elsewhere. A dropped character or a string running
+    // to the end leaves a token stream the parser would only misread.
+    let faithful = !errors.iter().any(|(e, _)| {
+        matches!(
+            e,
+            SyntaxError::UnexpectedChar(_) | SyntaxError::UnterminatedString
+        )
+    });
     match parse(tokens) {
         Ok(value) => diags.into_result(value),
         Err((e, span)) => {
-            if !errors.iter().any(|(_, s)| *s == span) {
+            if faithful && !errors.iter().any(|(_, s)| *s == span) {
                 diags.push(Diagnostic::at(&e, file, span));
             }
             Err(diags)

@@ -667,11 +667,8 @@ mod tests {
     #[test]
     fn postfix_and_calls() {
         assert_eq!(ok("catalog.measures[m].joint"), "catalog.measures[m].joint");
-        assert_eq!(ok("bodies[0].name"), "bodies[0].name");
-        assert_eq!(
-            ok("any(b in bodies: b.n > 0)"),
-            "any(b in bodies: (b.n > 0))"
-        );
+        assert_eq!(ok("items[0].name"), "items[0].name");
+        assert_eq!(ok("any(b in items: b.n > 0)"), "any(b in items: (b.n > 0))");
         assert_eq!(ok("min(a, b, 3)"), "min(a, b, 3)");
         assert_eq!(ok("max(m in ms: m.planned)"), "max(m in ms: m.planned)");
         assert_eq!(ok("present(funding.scheme)"), "present(funding.scheme)");
@@ -703,7 +700,7 @@ mod tests {
             SyntaxError::FractionalDuration(_)
         ));
         assert!(matches!(
-            err("any(b bodies: x)").0,
+            err("any(b items: x)").0,
             SyntaxError::Expected { .. }
         ));
         assert!(matches!(err("a and").0, SyntaxError::Expected { .. }));

@@ -556,11 +556,11 @@ fn type_errors_are_all_reported() {
     );
     assert_eq!(
         w.errors("fee in copies"),
-        vec!["expr::bad-membership: `in` needs a list of a number, found a list of `copy`"]
+        vec!["expr::bad-membership: `in` needs a list of numbers, found a list of `copy` objects"]
     );
     assert_eq!(
         w.errors("copies.barcode == 'x'"),
-        vec!["expr::no-fields: a list of `copy` has no fields"]
+        vec!["expr::no-fields: a list of `copy` objects has no fields"]
     );
     assert_eq!(
         w.errors("@is-adlt or $grace_day > 1"),

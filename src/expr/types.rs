@@ -79,25 +79,36 @@ impl Type {
     /// How the type is named in messages, with schema and table names for objects.
     pub fn describe(&self, schema: &InputSchema, catalog: &Catalog) -> String {
         match self {
-            Type::List(item) => format!("a list of {}", item.describe_bare(schema, catalog)),
-            Type::Object(_) => format!("an object {}", self.describe_bare(schema, catalog)),
+            Type::List(item) => format!("a list of {}", item.plural(schema, catalog)),
+            Type::Object(ObjType::Input(t)) => match schema.types.get(*t) {
+                Some(ty) => format!("a `{}`", ty.name),
+                None => "an object".into(),
+            },
+            Type::Object(ObjType::CatalogRow(t)) => match catalog.tables.get(*t) {
+                Some(table) => format!("a row of `catalog.{}`", table.name),
+                None => "a catalog row".into(),
+            },
             Type::Any => "any value".into(),
-            other => format!("a {}", other.describe_bare(schema, catalog)),
+            Type::Null => "null".into(),
+            other => format!("a {other}"),
         }
     }
 
-    fn describe_bare(&self, schema: &InputSchema, catalog: &Catalog) -> String {
+    /// The name of many values of the type: `strings`, `` `copy` objects``.
+    pub fn plural(&self, schema: &InputSchema, catalog: &Catalog) -> String {
         match self {
             Type::Object(ObjType::Input(t)) => match schema.types.get(*t) {
-                Some(ty) => format!("`{}`", ty.name),
-                None => "object".into(),
+                Some(ty) => format!("`{}` objects", ty.name),
+                None => "objects".into(),
             },
             Type::Object(ObjType::CatalogRow(t)) => match catalog.tables.get(*t) {
-                Some(table) => format!("row of `catalog.{}`", table.name),
-                None => "catalog row".into(),
+                Some(table) => format!("rows of `catalog.{}`", table.name),
+                None => "catalog rows".into(),
             },
-            Type::List(item) => format!("lists of {}", item.describe_bare(schema, catalog)),
-            other => other.to_string(),
+            Type::List(item) => format!("lists of {}", item.plural(schema, catalog)),
+            Type::Any => "values".into(),
+            Type::Null => "nulls".into(),
+            other => format!("{other}s"),
         }
     }
 }
