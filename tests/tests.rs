@@ -3,6 +3,3 @@
 mod input;
 mod expr;
 mod rules;
-mod engine;
-mod check;
-mod formats;
