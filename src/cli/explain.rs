@@ -207,18 +207,21 @@ fn trace(s: &mut String, sec: &Section, indent: usize) {
         one_line(&sec.text)
     ));
     for step in &sec.steps {
-        let text = one_line(&step.text);
-        let v = value(&step.value);
-        // A literal says nothing its text does not.
-        if text == v || text == shown_text(&step.value) || text.is_empty() {
+        // The whole expression is the section's own line.
+        if step.depth == 0 {
             continue;
         }
-        s.push_str(&format!(
-            "{}{} = {}\n",
-            pad(indent + 1 + step.depth),
-            text,
-            v
-        ));
+        let text = one_line(&step.text);
+        let v = value(&step.value);
+        // A literal says nothing its text does not, nor does an object its name.
+        if text == v
+            || text == shown_text(&step.value)
+            || text.is_empty()
+            || step.value == Shown::Object
+        {
+            continue;
+        }
+        s.push_str(&format!("{}{} = {}\n", pad(indent + step.depth), text, v));
     }
 }
 

@@ -323,11 +323,10 @@ fn judge<'a>(
         .as_ref()
         .and_then(|c| run(c, "valid_until", ctx).as_date());
     let validity_reads = ctx.reads.len();
-    // The deadline binding exists in every message's scope; until computed it is unknown.
+    // `require` and messages see the deadline as the innermost binding; whatever the status,
+    // it is pushed once the deadline is known (unknown when it was never computed).
     let has_deadline = o.deadline.is_some();
-    if has_deadline {
-        ctx.bindings.push(Val::Unknown);
-    }
+    let mut pushed = false;
     let status;
     let mut missing_from = None;
     if from.is_some_and(|d| reference < d) || until.is_some_and(|d| reference >= d) {
@@ -356,9 +355,8 @@ fn judge<'a>(
                 let deadline_reads = ctx.reads.len();
                 if let Some(d) = &deadline {
                     f.deadline = d.as_date();
-                    if let Some(slot) = ctx.bindings.last_mut() {
-                        *slot = d.clone();
-                    }
+                    ctx.bindings.push(d.clone());
+                    pushed = true;
                 }
                 // 3.–5. The requirement, judged against the deadline.
                 let require = run(&o.require, "require", ctx);
@@ -390,10 +388,14 @@ fn judge<'a>(
     if opts.evidence {
         f.evidence = evidence(&ctx.reads, ctx.schema, false);
     }
+    if has_deadline && !pushed {
+        ctx.bindings.push(Val::Unknown);
+        pushed = true;
+    }
     if opts.messages {
         f.message = message(o, ctx, &f);
     }
-    if has_deadline {
+    if pushed {
         ctx.bindings.pop();
     }
     f

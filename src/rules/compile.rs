@@ -133,7 +133,7 @@ pub(crate) fn load(files: &RuleFiles, overrides: &[ParamOverride]) -> Result<Rul
             .as_ref()
             .and_then(|p| check::principle(&principles, &o.file, p, &mut c.diags));
         let sources = seeds.resolve(&o.file, &o.sources, &mut c.diags);
-        if o.sources.is_empty() {
+        if !o.has_sources {
             c.diags.push(Diagnostic::at(
                 &RuleError::NoSource {
                     kind: "obligation",
@@ -597,7 +597,7 @@ impl Compiler<'_> {
                 file: o.file.clone(),
                 span: o.id.span,
             },
-            for_each: for_each.map(|(name, list)| ForEach { name, list, label }),
+            for_each: for_each.map(|(_, list)| ForEach { list, label }),
             applies,
             require,
             deadline,

@@ -138,6 +138,8 @@ pub(crate) struct ObligationDecl {
     pub remedy: Text,
     pub messages: MessagesDecl,
     pub sources: Vec<SourceDecl>,
+    /// Whether any `[[obligation.source]]` is written (even one too broken to read).
+    pub has_sources: bool,
 }
 
 /// Everything declared in a rule set's rule files, in file order.
@@ -230,10 +232,7 @@ fn read_file(file: &SourceFile, decls: &mut Decls, diags: &mut Diagnostics) {
             continue;
         };
         check_id(file, &id, "fact", diags);
-        let tab = Table {
-            name: format!("fact `{}`", id.value),
-            ..tab
-        };
+        let tab = tab.renamed(format!("fact `{}`", id.value));
         decls.facts.push(FactDecl {
             file: file.clone(),
             title: tab.req_text("title", diags).unwrap_or_default(),
@@ -289,10 +288,7 @@ fn param(tab: &Table<'_, '_>, diags: &mut Diagnostics) -> Option<ParamDecl> {
     tab.check_keys(PARAM, diags);
     let id = tab.req_str("id", diags)?;
     check_id(tab.file, &id, "param", diags);
-    let tab = Table {
-        name: format!("param `{}`", id.value),
-        ..Table::new(tab.file, tab.table, tab.span, "", "param")
-    };
+    let tab = tab.renamed(format!("param `{}`", id.value));
     let ty = tab.req_str("type", diags).and_then(|t| {
         let ty = ParamType::parse(&t.value);
         if ty.is_none() {
@@ -350,10 +346,7 @@ fn obligation(tab: &Table<'_, '_>, diags: &mut Diagnostics) -> Option<Obligation
     tab.check_keys(OBLIGATION, diags);
     let id = tab.req_str("id", diags)?;
     check_id(tab.file, &id, "obligation", diags);
-    let tab = Table {
-        name: format!("obligation `{}`", id.value),
-        ..Table::new(tab.file, tab.table, tab.span, "", "obligation")
-    };
+    let tab = tab.renamed(format!("obligation `{}`", id.value));
     let severity = tab.req_str("severity", diags).and_then(|s| {
         let sev = match s.value.as_str() {
             "must" => Some(Severity::Must),
@@ -413,6 +406,7 @@ fn obligation(tab: &Table<'_, '_>, diags: &mut Diagnostics) -> Option<Obligation
         remedy: tab.req_text("remedy", diags).unwrap_or_default(),
         messages,
         sources: sources(&tab, diags),
+        has_sources: tab.get("source").is_some(),
         id,
     })
 }

@@ -145,7 +145,7 @@ pub(crate) struct Fact {
 
 #[derive(Debug)]
 pub(crate) struct ForEach {
-    pub name: String,
+    /// Compiled from the whole `NAME in LIST` text; its value is the list.
     pub list: Compiled,
     pub label: Option<Compiled>,
 }
@@ -320,7 +320,8 @@ impl RuleSet {
         };
         let mut expr = Vec::new();
         if let Some(fe) = &o.for_each {
-            expr.push(("for_each", format!("{} in {}", fe.name, fe.list.text())));
+            // The list was parsed from the whole `NAME in LIST` text.
+            expr.push(("for_each", fe.list.text().to_string()));
             if let Some(l) = &fe.label {
                 expr.push(("label", l.text().to_string()));
             }

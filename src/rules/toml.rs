@@ -87,6 +87,8 @@ pub(crate) struct Table<'a, 'i> {
     pub name: String,
     /// The key path used in hints, e.g. `obligation.message`.
     pub path: &'static str,
+    /// The keys allowed here, once [`Table::check_keys`] has been called.
+    allowed: std::cell::Cell<&'static [&'static str]>,
 }
 
 impl<'a, 'i> Table<'a, 'i> {
@@ -103,6 +105,19 @@ impl<'a, 'i> Table<'a, 'i> {
             span,
             name: name.into(),
             path,
+            allowed: std::cell::Cell::new(&[]),
+        }
+    }
+
+    /// The same table under another name (once its id is known), keeping what was checked.
+    pub fn renamed(&self, name: String) -> Table<'a, 'i> {
+        Table {
+            file: self.file,
+            table: self.table,
+            span: self.span,
+            name,
+            path: self.path,
+            allowed: self.allowed.clone(),
         }
     }
 
@@ -130,7 +145,8 @@ impl<'a, 'i> Table<'a, 'i> {
     }
 
     /// Report every key not in `allowed`.
-    pub fn check_keys(&self, allowed: &[&'static str], diags: &mut Diagnostics) {
+    pub fn check_keys(&self, allowed: &'static [&'static str], diags: &mut Diagnostics) {
+        self.allowed.set(allowed);
         for (k, _) in self.table.iter() {
             let key: &str = k.get_ref();
             if !allowed.contains(&key) {
@@ -168,6 +184,14 @@ impl<'a, 'i> Table<'a, 'i> {
     }
 
     pub fn missing(&self, key: &str, diags: &mut Diagnostics) {
+        // A misspelt key is reported as unknown, with this key as the suggestion: once is enough.
+        let misspelt = self.table.iter().any(|(k, _)| {
+            let k: &str = k.get_ref();
+            k != key && !self.allowed.get().contains(&k) && did_you_mean(k, [key]).is_some()
+        });
+        if misspelt {
+            return;
+        }
         diags.push(Diagnostic::at(
             &RuleError::MissingKey {
                 key: key.to_string(),
