@@ -3,3 +3,4 @@
 mod input;
 mod expr;
 mod rules;
+mod engine;
