@@ -4,3 +4,5 @@ mod input;
 mod expr;
 mod rules;
 mod engine;
+mod check;
+mod formats;

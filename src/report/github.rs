@@ -76,6 +76,7 @@ pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
                     );
                     let mut msg = d.message.clone();
                     if let Some(p) = &d.pointer {
+                        let p = if p.is_empty() { "/" } else { p };
                         let _ = write!(msg, " (at `{p}`)");
                     }
                     if let Some(h) = &d.help {

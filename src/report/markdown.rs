@@ -26,7 +26,7 @@ pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
     let _ = writeln!(
         s,
         "## samstyr: {outcome}\n\n{} {} {} · {} {} · `--fail-on {}`",
-        escape(run.rules.title.get(lang)),
+        tr(lang, "Regelsett", "Rule set"),
         escape(&run.rules.id),
         escape(&run.rules.version),
         tr(lang, "per", "as of"),
@@ -59,7 +59,7 @@ pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
         s,
         "\n{} {} ({} {}, {} {}) · {}: {must} {}, {should} {} · {} {} · {} {}\n",
         sum.inputs,
-        tr(lang, "dokumenter", "documents"),
+        super::documents_word(lang, sum.inputs),
         sum.evaluated,
         tr(lang, "vurdert", "evaluated"),
         sum.invalid,

@@ -361,21 +361,25 @@ pub fn finding_name(f: &Finding) -> String {
     }
 }
 
-/// Where in the input a finding is about: the first evidence that has a place, else the object
-/// that should hold the first missing field, else the item; with its JSON pointer.
+/// Where in the input a finding is about, with its JSON pointer.
+///
+/// The evaluator records evidence in the order it was read: the applicability condition first,
+/// then the requirement and deadline. What a finding is *about* is what its requirement read, so
+/// the last piece of evidence is the best place to point at; an undecided finding points at the
+/// object that should hold its first missing field. Failing those, the item the finding is for.
 pub fn locate<'f>(input: &Input, f: &'f Finding) -> Option<(&'f str, usize, usize)> {
-    let candidates = f
-        .evidence
-        .iter()
-        .chain(f.missing.iter())
-        .map(|e| (e.pointer.as_str(), e.at))
-        .chain(f.item.iter().map(|i| (i.pointer.as_str(), i.at)));
-    for (pointer, at) in candidates {
-        if let Some((line, col)) = input.line_col(at) {
-            return Some((pointer, line, col));
-        }
-    }
-    None
+    let place = |e: &'f crate::finding::Evidence| (e.pointer.as_str(), e.at);
+    let missing = f.missing.iter().map(place);
+    let evidence = f.evidence.iter().rev().map(place);
+    let item = f.item.iter().map(|i| (i.pointer.as_str(), i.at));
+    let candidates: Vec<(&str, u32)> = if f.status == Status::Unknown {
+        missing.chain(evidence).chain(item).collect()
+    } else {
+        evidence.chain(missing).chain(item).collect()
+    };
+    candidates
+        .into_iter()
+        .find_map(|(pointer, at)| input.line_col(at).map(|(l, c)| (pointer, l, c)))
 }
 
 /// The line and column at which the document starts (for findings with no place of their own).
@@ -422,6 +426,16 @@ pub fn tri_word(lang: Lang, t: Tri) -> &'static str {
         Tri::Yes => tr(lang, "ja", "yes"),
         Tri::No => tr(lang, "nei", "no"),
         Tri::Unknown => tr(lang, "ukjent", "unknown"),
+    }
+}
+
+/// "documents" after a count.
+pub fn documents_word(lang: Lang, n: usize) -> &'static str {
+    match (lang, n) {
+        (Lang::Nb, 1) => "dokument",
+        (Lang::Nb, _) => "dokumenter",
+        (Lang::En, 1) => "document",
+        (Lang::En, _) => "documents",
     }
 }
 

@@ -83,14 +83,12 @@ pub fn render(run: &RunInfo, inputs: &[Input], color: bool) -> String {
 }
 
 fn header(o: &mut Out, run: &RunInfo) {
-    let title = run.rules.title.get(o.lang);
     let line = format!(
-        "samstyr {} · {} {} {} ({}: {}) · {} {}",
+        "samstyr {} · {} {} {} ({}) · {} {}",
         run.tool_version,
-        title,
+        o.tr("regelsett", "rule set"),
         run.rules.id,
         run.rules.version,
-        o.tr("kilde", "origin"),
         run.rules.origin,
         o.tr("per", "as of"),
         run.as_of,
@@ -133,7 +131,7 @@ fn evaluation(o: &mut Out, input: &Input, e: &Evaluation) {
     if e.reference_date != e.as_of {
         o.line(&format!(
             "   {} {}",
-            o.tr("vurdert per", "judged at"),
+            o.tr("vurderingsdato:", "judged at:"),
             e.reference_date
         ));
     }
@@ -160,7 +158,7 @@ fn evaluation(o: &mut Out, input: &Input, e: &Evaluation) {
                     source_text(src, QUOTE_CHARS)
                 ));
             }
-            missing(o, input, &fv.missing);
+            missing(o, input, &fv.missing, 7);
         }
     }
 
@@ -236,7 +234,7 @@ fn finding(o: &mut Out, input: &Input, f: &Finding) {
             evidence(o, input, ev);
         }
     }
-    missing(o, input, &f.missing);
+    missing(o, input, &f.missing, 5);
     for src in &f.rule.sources {
         o.line(&format!(
             "     {} {}",
@@ -256,14 +254,15 @@ fn evidence(o: &mut Out, input: &Input, ev: &Evidence) {
 }
 
 /// The fields to provide for an unknown finding or fact, each with where to add it.
-fn missing(o: &mut Out, input: &Input, missing: &[Evidence]) {
+fn missing(o: &mut Out, input: &Input, missing: &[Evidence], indent: usize) {
     if missing.is_empty() {
         return;
     }
-    o.line(&format!("     {}", o.tr("må oppgis:", "to provide:")));
+    let pad = " ".repeat(indent);
+    o.line(&format!("{pad}{}", o.tr("må oppgis:", "to provide:")));
     for m in missing {
         let place = place(input, m.at);
-        o.line(&format!("       {}{place}", pointer(&m.pointer)));
+        o.line(&format!("{pad}  {}{place}", pointer(&m.pointer)));
     }
 }
 
@@ -297,12 +296,12 @@ fn capitalised(s: &str) -> String {
 fn summary(o: &mut Out, run: &RunInfo, inputs: &[Input]) {
     let s = Summary::of(run.gate, inputs);
     let mut line = String::new();
+    let documents = super::documents_word(o.lang, s.inputs);
     let _ = write!(
         line,
-        "{}: {} {}",
+        "{}: {} {documents}",
         o.tr("Sammendrag", "Summary"),
         s.inputs,
-        o.tr("dokumenter", "documents")
     );
     let invalid = super::invalid_word(o.lang, s.invalid);
     let _ = write!(
@@ -313,8 +312,15 @@ fn summary(o: &mut Out, run: &RunInfo, inputs: &[Input]) {
         s.invalid,
     );
     if let Some(h) = &run.headline {
-        let yes = s.headline.first().copied().unwrap_or_default();
-        let _ = write!(line, " · {}: {yes}", h.title.get(o.lang));
+        let [yes, no, unknown] = s.headline;
+        let _ = write!(
+            line,
+            " · {}: {yes} {}, {no} {}, {unknown} {}",
+            h.title.get(o.lang),
+            tri_word(o.lang, Tri::Yes),
+            tri_word(o.lang, Tri::No),
+            tri_word(o.lang, Tri::Unknown),
+        );
     }
     let must = s.violated.first().copied().unwrap_or_default();
     let should = s.violated.get(1).copied().unwrap_or_default();
