@@ -1,0 +1,87 @@
+//! The rule engine alone: a compiled rule set evaluated on one document that is already parsed
+//! and validated — every fact, the headline and every obligation (DESIGN.md §8: ≤ 2 µs median
+//! for the samstyring rules). Run with `cargo bench --bench engine`.
+//!
+//! Three variants per rule set: statuses only (what a CI gate needs), with evidence, and with
+//! evidence and both languages' messages rendered (what a report needs).
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use samstyr::files::RuleFiles;
+use samstyr::rules::{EvalOptions, RuleSet};
+use samstyr::schema::{Document, validate};
+use samstyr::source::SourceFile;
+use std::hint::black_box;
+use std::path::Path;
+use std::time::Duration;
+
+fn load(files: RuleFiles) -> RuleSet {
+    match RuleSet::load(&files, &[]) {
+        Ok(s) => s,
+        Err(d) => panic!("{}", samstyr::diag::render(&d.0, false)),
+    }
+}
+
+fn document(set: &RuleSet, path: &str) -> Document {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    match validate(set.schema(), set.catalog(), SourceFile::new(path, text)) {
+        Ok(d) => d,
+        Err(d) => panic!("{}", samstyr::diag::render(&d.0, false)),
+    }
+}
+
+fn bench_set(c: &mut Criterion, name: &str, set: &RuleSet, doc: &Document) {
+    let as_of = "2026-06-01".parse().unwrap_or_default();
+    let variants = [
+        (
+            "status",
+            EvalOptions {
+                messages: false,
+                evidence: false,
+            },
+        ),
+        (
+            "evidence",
+            EvalOptions {
+                messages: false,
+                evidence: true,
+            },
+        ),
+        (
+            "full",
+            EvalOptions {
+                messages: true,
+                evidence: true,
+            },
+        ),
+    ];
+    for (v, opts) in variants {
+        c.bench_function(&format!("{name}/{v}"), |b| {
+            b.iter(|| black_box(set.evaluate(black_box(doc), as_of, &opts)))
+        });
+    }
+}
+
+fn engine(c: &mut Criterion) {
+    let samstyring = load(RuleFiles::embedded());
+    let doc = document(
+        &samstyring,
+        "fixtures/initiatives/valid/dodsfall-og-arv.json",
+    );
+    bench_set(c, "samstyring", &samstyring, &doc);
+
+    let library = match RuleFiles::from_dir(Path::new("fixtures/library/rules")) {
+        Ok(f) => load(f),
+        Err(e) => panic!("{e}"),
+    };
+    let doc = document(&library, "fixtures/library/rules/tests/inputs/overdue.json");
+    bench_set(c, "library", &library, &doc);
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    targets = engine
+}
+criterion_main!(benches);
