@@ -92,6 +92,19 @@ pub(crate) enum CmpOp {
     Ge,
 }
 
+impl CmpOp {
+    /// The operator with its operands swapped: `a < b` is `b > a`.
+    fn flipped(self) -> CmpOp {
+        match self {
+            CmpOp::Lt => CmpOp::Gt,
+            CmpOp::Le => CmpOp::Ge,
+            CmpOp::Gt => CmpOp::Lt,
+            CmpOp::Ge => CmpOp::Le,
+            other => other,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ArOp {
     Add,
@@ -140,6 +153,13 @@ pub(crate) enum Op {
         lhs: Box<Code>,
         rhs: Box<Code>,
     },
+    /// A comparison with a constant (the most common condition), without evaluating the
+    /// constant as a node.
+    CmpConst {
+        op: CmpOp,
+        lhs: Box<Code>,
+        rhs: Val<'static>,
+    },
     In {
         negate: bool,
         lhs: Box<Code>,
@@ -150,6 +170,12 @@ pub(crate) enum Op {
         negate: bool,
         lhs: Box<Code>,
         items: Vec<Code>,
+    },
+    /// `x in [a, b, …]` with constant items.
+    InConsts {
+        negate: bool,
+        lhs: Box<Code>,
+        items: Box<[Val<'static>]>,
     },
     Arith {
         op: ArOp,
@@ -867,10 +893,27 @@ impl<'n> Checker<'n, '_> {
                     BinOp::Gt => CmpOp::Gt,
                     _ => CmpOp::Ge,
                 };
-                let op = Op::Cmp {
-                    op: cmp,
-                    lhs: bx(l),
-                    rhs: bx(r),
+                let op = match (l.code.op, r.code.op) {
+                    (Op::Const(a), Op::Const(b)) => Op::Cmp {
+                        op: cmp,
+                        lhs: Box::new(code(Op::Const(a), l.code.span)),
+                        rhs: Box::new(code(Op::Const(b), r.code.span)),
+                    },
+                    (lop, Op::Const(c)) => Op::CmpConst {
+                        op: cmp,
+                        lhs: Box::new(code(lop, l.code.span)),
+                        rhs: c,
+                    },
+                    (Op::Const(c), rop) => Op::CmpConst {
+                        op: cmp.flipped(),
+                        lhs: Box::new(code(rop, r.code.span)),
+                        rhs: c,
+                    },
+                    (lop, rop) => Op::Cmp {
+                        op: cmp,
+                        lhs: Box::new(code(lop, l.code.span)),
+                        rhs: Box::new(code(rop, r.code.span)),
+                    },
                 };
                 self.typed(op, span, Type::Bool)
             }
@@ -894,10 +937,24 @@ impl<'n> Checker<'n, '_> {
                         self.check_literal(&l.dom, item);
                         codes.push(t.code);
                     }
-                    let op = Op::InList {
-                        negate,
-                        lhs: bx(l),
-                        items: codes,
+                    let consts: Option<Vec<Val<'static>>> = codes
+                        .iter()
+                        .map(|c| match &c.op {
+                            Op::Const(v) => Some(v.clone()),
+                            _ => None,
+                        })
+                        .collect();
+                    let op = match consts {
+                        Some(items) => Op::InConsts {
+                            negate,
+                            lhs: bx(l),
+                            items: items.into(),
+                        },
+                        None => Op::InList {
+                            negate,
+                            lhs: bx(l),
+                            items: codes,
+                        },
                     };
                     return self.typed(op, span, Type::Bool);
                 }

@@ -86,54 +86,72 @@ impl fmt::Display for Dur {
 }
 
 /// Where a value sits in the document: the slot index of each field and the index of each list
-/// item from the root down. Cheap to clone for the depths documents have.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Path {
-    /// Not in the document (a catalog row, a computed value).
-    None,
-    Inline {
-        len: u8,
-        segs: [u32; 7],
-    },
-    Heap(Arc<[u32]>),
+/// item from the root down. `Copy` and small, so values carry it at no cost; it is spelled out as
+/// a JSON pointer only on demand ([`Path::pointer`]).
+///
+/// It holds up to [`Path::MAX_SEGS`] steps, each below 65 536. A value deeper than that, or an
+/// item past index 65 535, keeps the path of its deepest representable ancestor and is marked
+/// truncated: its pointer then names that ancestor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Path {
+    /// Number of steps, or [`Path::NONE`].
+    len: u8,
+    truncated: bool,
+    segs: [u16; Path::MAX_SEGS],
 }
 
 impl Path {
+    pub const MAX_SEGS: usize = 8;
+    const NONE: u8 = u8::MAX;
+
+    /// The document root.
     pub fn root() -> Path {
-        Path::Inline {
+        Path {
             len: 0,
-            segs: [0; 7],
+            truncated: false,
+            segs: [0; Path::MAX_SEGS],
+        }
+    }
+
+    /// Not in the document (a catalog row, a computed value).
+    pub fn none() -> Path {
+        Path {
+            len: Path::NONE,
+            truncated: false,
+            segs: [0; Path::MAX_SEGS],
         }
     }
 
     pub fn is_none(&self) -> bool {
-        matches!(self, Path::None)
+        self.len == Path::NONE
     }
 
-    pub fn segments(&self) -> &[u32] {
-        match self {
-            Path::None => &[],
-            Path::Inline { len, segs } => segs.get(..usize::from(*len)).unwrap_or(&[]),
-            Path::Heap(s) => s,
+    /// Whether the path stops short of the value (see the type's documentation).
+    pub fn is_truncated(&self) -> bool {
+        self.truncated
+    }
+
+    pub fn segments(&self) -> &[u16] {
+        if self.is_none() {
+            return &[];
         }
+        self.segs.get(..usize::from(self.len)).unwrap_or(&[])
     }
 
+    #[inline]
     pub fn child(&self, seg: u32) -> Path {
-        match self {
-            Path::None => Path::None,
-            Path::Inline { len, segs } if usize::from(*len) < segs.len() => {
-                let mut segs = *segs;
-                if let Some(s) = segs.get_mut(usize::from(*len)) {
-                    *s = seg;
-                }
-                Path::Inline { len: len + 1, segs }
-            }
-            _ => {
-                let mut v = self.segments().to_vec();
-                v.push(seg);
-                Path::Heap(v.into())
-            }
+        let mut p = *self;
+        if p.is_none() || p.truncated {
+            return p;
         }
+        match (p.segs.get_mut(usize::from(p.len)), u16::try_from(seg)) {
+            (Some(slot), Ok(seg)) => {
+                *slot = seg;
+                p.len += 1;
+            }
+            _ => p.truncated = true,
+        }
+        p
     }
 
     /// The RFC 6901 JSON pointer, with field names from the schema (`/items/2/name`). `None`
@@ -150,7 +168,7 @@ impl Path {
                     let field = schema
                         .types
                         .get(*t)
-                        .and_then(|o| o.fields.get(seg as usize));
+                        .and_then(|o| o.fields.get(usize::from(seg)));
                     out.push('/');
                     match field {
                         Some(f) => {
@@ -197,8 +215,26 @@ pub enum ListVal<'a> {
     Nodes { node: &'a Node, path: Path },
     /// The rows of a catalog table.
     Rows(&'a [Row]),
+    /// Some items of a list in the document (at most 32), as `filter` picks them:
+    /// bit `i` of `keep` set = item `i` kept. Saves building a list.
+    Picked {
+        node: &'a Node,
+        path: Path,
+        keep: u32,
+    },
     /// A computed list (`filter`, a list literal).
     Vals(Arc<[Val<'a>]>),
+}
+
+/// The position of the `n`-th set bit of `bits`.
+fn nth_bit(mut bits: u32, n: usize) -> Option<usize> {
+    for _ in 0..n {
+        if bits == 0 {
+            return None;
+        }
+        bits &= bits - 1;
+    }
+    (bits != 0).then(|| bits.trailing_zeros() as usize)
 }
 
 impl<'a> ListVal<'a> {
@@ -206,6 +242,7 @@ impl<'a> ListVal<'a> {
         match self {
             ListVal::Nodes { node, .. } => node.value.as_list().map_or(0, <[Node]>::len),
             ListVal::Rows(rows) => rows.len(),
+            ListVal::Picked { keep, .. } => keep.count_ones() as usize,
             ListVal::Vals(v) => v.len(),
         }
     }
@@ -222,21 +259,23 @@ impl<'a> ListVal<'a> {
                 .as_list()
                 .and_then(|items| items.get(i))
                 .map(|n| Val::from_node(n, path.child(i as u32))),
-            ListVal::Rows(rows) => rows.get(i).map(|r| Val::from_node(&r.node, Path::None)),
+            ListVal::Rows(rows) => rows.get(i).map(|r| Val::from_node(&r.node, Path::none())),
+            ListVal::Picked { .. } => self.node(i).map(|(n, p)| Val::from_node(n, p)),
             ListVal::Vals(v) => v.get(i).cloned(),
         }
     }
 
-    /// The document node of item `i`, when the list is read from the document.
+    /// The document node of item `i` and its path, for lists of nodes.
     fn node(&self, i: usize) -> Option<(&'a Node, Path)> {
-        match self {
-            ListVal::Nodes { node, path } if !path.is_none() => node
-                .value
-                .as_list()
-                .and_then(|items| items.get(i))
-                .map(|n| (n, path.child(i as u32))),
-            _ => None,
-        }
+        let (node, path, j) = match self {
+            ListVal::Nodes { node, path } => (node, path, i),
+            ListVal::Picked { node, path, keep } => (node, path, nth_bit(*keep, i)?),
+            _ => return None,
+        };
+        node.value
+            .as_list()
+            .and_then(|items| items.get(j))
+            .map(|n| (n, path.child(j as u32)))
     }
 }
 
@@ -252,11 +291,9 @@ pub enum Val<'a> {
     Date(Date),
     Duration(Dur),
     List(ListVal<'a>),
-    /// An object of the document (with its path) or a catalog row (with [`Path::None`]).
+    /// An object of the document (with its path) or a catalog row (with [`Path::none`]).
     Obj {
-        slots: &'a [Option<Node>],
-        /// Byte offset of the object in its source.
-        at: u32,
+        node: &'a Node,
         path: Path,
     },
 }
@@ -271,11 +308,7 @@ impl<'a> Val<'a> {
             Value::Str(s) => Val::Str(Cow::Borrowed(s)),
             Value::Date(d) => Val::Date(*d),
             Value::List(_) => Val::List(ListVal::Nodes { node, path }),
-            Value::Object(slots) => Val::Obj {
-                slots,
-                at: node.at,
-                path,
-            },
+            Value::Object(_) => Val::Obj { node, path },
         }
     }
 
@@ -358,7 +391,7 @@ impl<'a> Val<'a> {
     /// Byte offset of an object in its source.
     pub fn at(&self) -> Option<u32> {
         match self {
-            Val::Obj { at, .. } => Some(*at),
+            Val::Obj { node, .. } => Some(node.at),
             _ => None,
         }
     }
@@ -409,7 +442,7 @@ impl fmt::Display for Val<'_> {
 
 /// One field of the document read during evaluation: where it is, and its node (`None` when the
 /// field is absent).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct Read<'a> {
     pub path: Path,
     /// Byte offset of the value, or for an absent field of the object that should hold it.
@@ -425,7 +458,7 @@ impl Read<'_> {
     pub fn value(&self) -> Shown {
         match self.node {
             None => Shown::Absent,
-            Some(n) => Val::from_node(n, Path::None).shown(),
+            Some(n) => Val::from_node(n, Path::none()).shown(),
         }
     }
 
@@ -513,7 +546,7 @@ impl<'a> Ctx<'a> {
             self.fact_ranges.resize(index + 1, (0, 0));
         }
         let start = self.fact_reads.len();
-        self.fact_reads.extend(self.reads.iter().cloned());
+        self.fact_reads.extend_from_slice(&self.reads);
         if let Some(v) = self.facts.get_mut(index) {
             *v = value;
         }
@@ -540,6 +573,7 @@ impl<'a> Ctx<'a> {
         val.path()?.pointer(self.schema)
     }
 
+    #[inline]
     fn read(&mut self, path: Path, at: u32, node: Option<&'a Node>) {
         if self.record && !path.is_none() {
             self.reads.push(Read { path, at, node });
@@ -551,7 +585,7 @@ impl<'a> Ctx<'a> {
         if let Val::List(ListVal::Nodes { node, path }) = v
             && !path.is_none()
         {
-            self.read(path.clone(), node.at, Some(node));
+            self.read(*path, node.at, Some(node));
         }
     }
 
@@ -577,10 +611,17 @@ impl Compiled {
     }
 }
 
+#[inline]
 fn ev<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a> {
     if ctx.trace.is_none() {
-        return ev_op(c, ctx, depth);
+        ev_op(c, ctx, depth)
+    } else {
+        traced(c, ctx, depth)
     }
+}
+
+#[cold]
+fn traced<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a> {
     let idx = match ctx.trace.as_mut() {
         Some(t) => {
             t.push(TraceStep {
@@ -604,19 +645,13 @@ fn ev_op<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a> {
     let d = depth + 1;
     match &c.op {
         Op::Const(v) => v.reborrow(),
-        Op::RootField(slot) => {
-            let root = ctx.root;
-            match &root.value {
-                Value::Object(slots) => field(ctx, slots, root.at, &Path::root(), *slot, false),
-                _ => Val::Null,
-            }
-        }
+        Op::RootField(slot) => field(ctx, ctx.root, Path::root(), *slot, false),
         Op::Field {
             base,
             slot,
             catalog,
         } => match ev(base, ctx, d) {
-            Val::Obj { slots, at, path } => field(ctx, slots, at, &path, *slot, *catalog),
+            Val::Obj { node, path } => field(ctx, node, path, *slot, *catalog),
             Val::Unknown => Val::Unknown,
             _ => Val::Null,
         },
@@ -641,7 +676,7 @@ fn ev_op<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a> {
                 && let Some(&(s, e)) = ctx.fact_ranges.get(i)
                 && let Some(r) = ctx.fact_reads.get(s..e)
             {
-                ctx.reads.extend(r.iter().cloned());
+                ctx.reads.extend_from_slice(r);
             }
             ctx.fact(i).clone()
         }
@@ -664,7 +699,7 @@ fn ev_op<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a> {
                     .get(*table as usize)
                     .and_then(|t| t.row(&k));
                 match row {
-                    Some(r) => Val::from_node(&r.node, Path::None),
+                    Some(r) => Val::from_node(&r.node, Path::none()),
                     None => Val::Null,
                 }
             }
@@ -677,7 +712,7 @@ fn ev_op<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a> {
                 .get(*table as usize)
                 .and_then(|t| t.rows.get(*row as usize));
             match row {
-                Some(r) => Val::from_node(&r.node, Path::None),
+                Some(r) => Val::from_node(&r.node, Path::none()),
                 None => Val::Null,
             }
         }
@@ -712,6 +747,14 @@ fn ev_op<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a> {
         Op::Cmp { op, lhs, rhs } => {
             let (l, r) = pair(lhs, rhs, ctx, d);
             compare(*op, &l, &r)
+        }
+        Op::CmpConst { op, lhs, rhs } => compare(*op, &ev(lhs, ctx, d), rhs),
+        Op::InConsts { negate, lhs, items } => {
+            let l = ev(lhs, ctx, d);
+            if l.is_unknown() {
+                return Val::Unknown;
+            }
+            Val::Bool(items.iter().any(|v| equal(&l, v)) != *negate)
         }
         Op::In { negate, lhs, rhs } => {
             let (l, r) = pair(lhs, rhs, ctx, d);
@@ -807,26 +850,22 @@ fn ev_op<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a> {
 
 /// Read slot `slot` of an object. An absent input field is unknown and is recorded as missing; an
 /// absent catalog cell is null (the user cannot state it).
-fn field<'a>(
-    ctx: &mut Ctx<'a>,
-    slots: &'a [Option<Node>],
-    at: u32,
-    path: &Path,
-    slot: u32,
-    catalog: bool,
-) -> Val<'a> {
+#[inline]
+fn field<'a>(ctx: &mut Ctx<'a>, obj: &'a Node, path: Path, slot: u32, catalog: bool) -> Val<'a> {
+    let slots = obj.value.as_object().unwrap_or(&[]);
     match slots.get(slot as usize) {
         Some(Some(node)) => {
-            let v = Val::from_node(node, path.child(slot));
+            let path = path.child(slot);
+            let v = Val::from_node(node, path);
             // Objects and lists are not evidence by themselves: what is read from them is, or,
             // for a list taken as a whole (`len`, `in`, quantifiers), the list (see `read_list`).
-            if !matches!(v, Val::Obj { .. } | Val::List(_)) && !path.is_none() {
-                ctx.read(path.child(slot), node.at, Some(node));
+            if !matches!(v, Val::Obj { .. } | Val::List(_)) {
+                ctx.read(path, node.at, Some(node));
             }
             v
         }
         Some(None) if !catalog && !path.is_none() => {
-            ctx.read(path.child(slot), at, None);
+            ctx.read(path.child(slot), obj.at, None);
             Val::Unknown
         }
         _ => Val::Null,
@@ -876,25 +915,37 @@ fn junction<'a>(items: &'a [Code], ctx: &mut Ctx<'a>, d: usize, is_or: bool) -> 
 
 /// The read ranges of operands that were known, kept in case the whole turns out unknown: then
 /// their absent reads (which only `present` leaves behind a known value) did not make it
-/// unknown, and are forgotten. Allocates only when such a read exists.
+/// unknown, and are forgotten. Allocates only past a few such operands.
 #[derive(Default)]
 struct Known {
-    ranges: Vec<(usize, usize)>,
+    inline: [(usize, usize); 4],
+    n: usize,
+    spill: Vec<(usize, usize)>,
 }
 
 impl Known {
+    #[inline]
     fn note(&mut self, ctx: &Ctx<'_>, start: usize, v: &Val<'_>) {
+        if v.is_unknown() {
+            return;
+        }
         let has_absent = ctx
             .reads
             .get(start..)
             .is_some_and(|r| r.iter().any(Read::is_absent));
-        if has_absent && !v.is_unknown() {
-            self.ranges.push((start, ctx.reads.len()));
+        if has_absent {
+            let range = (start, ctx.reads.len());
+            match self.inline.get_mut(self.n) {
+                Some(slot) => *slot = range,
+                None => self.spill.push(range),
+            }
+            self.n += 1;
         }
     }
 
     fn forget(self, ctx: &mut Ctx<'_>) {
-        for &(s, e) in self.ranges.iter().rev() {
+        let inline = self.inline.get(..self.n).unwrap_or(&self.inline);
+        for &(s, e) in self.spill.iter().rev().chain(inline.iter().rev()) {
             forget_absent(ctx, s, e);
         }
     }
@@ -941,7 +992,7 @@ pub fn equal(a: &Val<'_>, b: &Val<'_>) -> bool {
         (Val::Str(x), Val::Str(y)) => x == y,
         (Val::Date(x), Val::Date(y)) => x == y,
         (Val::Duration(x), Val::Duration(y)) => x == y,
-        (Val::Obj { slots: x, .. }, Val::Obj { slots: y, .. }) => std::ptr::eq(*x, *y),
+        (Val::Obj { node: x, .. }, Val::Obj { node: y, .. }) => std::ptr::eq(*x, *y),
         (Val::List(x), Val::List(y)) => {
             x.len() == y.len()
                 && (0..x.len()).all(|i| match (x.get(i), y.get(i)) {
@@ -1044,9 +1095,7 @@ fn duration(n: f64, unit: Unit) -> Option<Dur> {
 fn present<'a>(path: &'a Code, ctx: &mut Ctx<'a>, d: usize) -> Val<'a> {
     let (base, slot) = match &path.op {
         Op::RootField(slot) => {
-            let root = ctx.root;
-            let slots = root.value.as_object().unwrap_or(&[]);
-            return Val::Bool(stated(ctx, slots, root.at, &Path::root(), *slot));
+            return Val::Bool(stated(ctx, ctx.root, Path::root(), *slot));
         }
         Op::Field { base, slot, .. } => (base, *slot),
         Op::Index { base, index } => {
@@ -1060,25 +1109,20 @@ fn present<'a>(path: &'a Code, ctx: &mut Ctx<'a>, d: usize) -> Val<'a> {
         _ => return Val::Bool(!ev(path, ctx, d).is_unknown()),
     };
     match ev(base, ctx, d) {
-        Val::Obj { slots, at, path } => Val::Bool(stated(ctx, slots, at, &path, slot)),
+        Val::Obj { node, path } => Val::Bool(stated(ctx, node, path, slot)),
         _ => Val::Bool(false),
     }
 }
 
-fn stated<'a>(
-    ctx: &mut Ctx<'a>,
-    slots: &'a [Option<Node>],
-    at: u32,
-    path: &Path,
-    slot: u32,
-) -> bool {
+fn stated<'a>(ctx: &mut Ctx<'a>, obj: &'a Node, path: Path, slot: u32) -> bool {
+    let slots = obj.value.as_object().unwrap_or(&[]);
     match slots.get(slot as usize) {
         Some(Some(node)) => {
             ctx.read(path.child(slot), node.at, Some(node));
             true
         }
         Some(None) => {
-            ctx.read(path.child(slot), at, None);
+            ctx.read(path.child(slot), obj.at, None);
             false
         }
         None => false,
@@ -1147,8 +1191,16 @@ fn quant<'a>(
         }
         Val::Unknown => return Val::Unknown,
         // A list stated as none has no items.
-        _ => ListVal::Vals(Arc::new([])),
+        _ => ListVal::Rows(&[]),
     };
+    // `filter` over a short list of the document marks the items it keeps instead of copying them.
+    let pick = match &l {
+        ListVal::Nodes { node, path } if kind == QuantKind::Filter && l.len() <= 32 => {
+            Some((*node, *path))
+        }
+        _ => None,
+    };
+    let mut keep = 0u32;
     let after_list = ctx.reads.len();
     let mut unknown = false;
     let mut known = Known::default();
@@ -1162,6 +1214,7 @@ fn quant<'a>(
         // A scalar item (a key in a list of keys) is itself evidence.
         if !matches!(item, Val::Obj { .. } | Val::List(_))
             && let Some((node, path)) = l.node(i)
+            && !path.is_none()
         {
             ctx.read(path, node.at, Some(node));
         }
@@ -1181,7 +1234,9 @@ fn quant<'a>(
             QuantKind::Count | QuantKind::Filter => match v.truth() {
                 Some(true) => {
                     count += 1;
-                    if kind == QuantKind::Filter {
+                    if pick.is_some() {
+                        keep |= 1u32.checked_shl(i as u32).unwrap_or(0);
+                    } else if kind == QuantKind::Filter {
                         kept.push(item);
                     }
                 }
@@ -1223,7 +1278,10 @@ fn quant<'a>(
         QuantKind::Any => Val::Bool(false),
         QuantKind::All => Val::Bool(true),
         QuantKind::Count => Val::Number(count as f64),
-        QuantKind::Filter => Val::List(ListVal::Vals(kept.into())),
+        QuantKind::Filter => match pick {
+            Some((node, path)) => Val::List(ListVal::Picked { node, path, keep }),
+            None => Val::List(ListVal::Vals(kept.into())),
+        },
         QuantKind::Sum => number(sum),
         _ => Val::Null,
     }
