@@ -146,7 +146,7 @@ mod tests {
                 RawPart::Lit(", {ikke} ".into()),
                 RawPart::Expr {
                     text: "a.b".into(),
-                    offset: 30
+                    offset: 29
                 },
             ]
         );
