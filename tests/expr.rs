@@ -546,7 +546,24 @@ proptest! {
 
     /// No text makes the parser or the compiler panic or overflow the stack.
     #[test]
-    fn arbitrary_text_never_panics(text in "[a-z0-9 ()\\[\\].,:'\"@$<>=!?+*/-]{0,80}") {
+    fn arbitrary_text_never_panics(
+        text in "[a-z0-9 ()\\[\\].,:'\"@$<>=!?+*/-]{0,80}",
+        any_text in "\\PC{0,40}",
+    ) {
         let _ = world().compile(&text);
+        let _ = world().compile(&any_text);
+    }
+
+    /// Whatever compiles also evaluates, on any document of the generator, without panicking.
+    #[test]
+    fn compiled_text_evaluates(
+        text in "(kind|fee|member|borrowed|copies|borrower|c|1|'x'|2026-01-01|3 days| |[(),.\\[\\]]|==|<|and|or|not|\\?\\?|\\+|-|any\\(c in copies: |len\\(|present\\(){1,12}",
+        d in doc_strategy(),
+    ) {
+        let w = world();
+        if let Ok(c) = w.compile(&text) {
+            let doc = w.doc(&d.json());
+            let _ = run(&c, w, &doc);
+        }
     }
 }

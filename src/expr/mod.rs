@@ -12,6 +12,19 @@
 //! **Invariant:** no input can make it panic or overflow the stack: expressions are limited to
 //! [`MAX_LEN`] bytes and [`MAX_DEPTH`] levels of nesting, and evaluation is a walk of a tree of
 //! bounded height in time linear in the size of the document.
+//!
+//! Using it (refinements of the API contract the rule loader codes against):
+//! - Build one [`Ctx`] per document with [`Ctx::new`]; set `ref_date`, push `for_each` items and
+//!   `deadline` on `bindings` in the order of [`Names::bindings`]. Store each fact's value with
+//!   [`Ctx::set_fact`] right after evaluating it: the reads then in `ctx.reads` become the fact's
+//!   reads, which a later `@fact` appends to the reads of the expression reading it.
+//! - [`Compiled::eval`] borrows the compiled expression for the context's lifetime, so constants
+//!   and parameters are read without copying.
+//! - A [`Read`] keeps a [`Path`] and the node read (none for an absent field); turn the ones you
+//!   keep into evidence with [`Read::evidence`]. Reads are not deduplicated.
+//! - Values print for messages with `Display` (dates `YYYY-MM-DD`, numbers without needless
+//!   decimals, unknown `?`, null `–`).
+//! - [`parse_for_each`] parses the `NAME in LIST` of `for_each`.
 
 pub mod ast;
 mod compile;

@@ -654,3 +654,47 @@ fn display_for_messages() {
     assert_eq!(show("$notice"), "3 months");
     let _: Option<Date> = None;
 }
+
+#[test]
+fn pointers_escape_field_names() {
+    let mut w = world();
+    let root = w.schema.root;
+    if let Some(f) = w
+        .schema
+        .types
+        .get_mut(root)
+        .and_then(|t| t.fields.get_mut(9))
+    {
+        f.name = "co/pies~".into();
+    }
+    let path = Path::root().child(9).child(1).child(0);
+    assert_eq!(
+        path.pointer(&w.schema).as_deref(),
+        Some("/co~1pies~0/1/barcode")
+    );
+    assert_eq!(Path::none().pointer(&w.schema), None);
+}
+
+#[test]
+fn deep_or_wide_paths_are_truncated_not_wrong() {
+    let mut p = Path::root();
+    for i in 0..(Path::MAX_SEGS as u32 + 3) {
+        p = p.child(i);
+    }
+    assert!(p.is_truncated());
+    assert_eq!(p.segments().len(), Path::MAX_SEGS);
+    let wide = Path::root().child(9).child(70_000);
+    assert!(wide.is_truncated());
+    assert_eq!(wide.segments(), &[9]);
+}
+
+#[test]
+fn recording_can_be_switched_off() {
+    let w = world();
+    let c = w.compiled("any(c in copies: c.due > 2026-01-01) and fee > 3");
+    let doc = w.doc(FULL);
+    let mut ctx = w.ctx(&doc);
+    ctx.record = false;
+    assert_eq!(c.eval(&mut ctx).shown(), Shown::Bool(true));
+    assert!(ctx.reads.is_empty());
+}
