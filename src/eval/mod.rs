@@ -17,7 +17,7 @@ use crate::expr::{Ctx, Read, Val};
 use crate::finding::{
     Evaluation, Evidence, FactValue, Finding, Headline, Item, Shown, Status, Tri, Validity,
 };
-use crate::rules::{Obligation, RuleSet};
+use crate::rules::{FactIndex, Obligation, Received, RuleSet};
 use crate::schema::{Document, InputSchema};
 use crate::text::Text;
 use jiff::civil::Date;
@@ -47,6 +47,16 @@ pub(crate) fn evaluate(
     as_of: Date,
     opts: &EvalOptions,
 ) -> Evaluation {
+    evaluate_received(set, doc, as_of, opts, &[])
+}
+
+pub(crate) fn evaluate_received(
+    set: &RuleSet,
+    doc: &Document,
+    as_of: Date,
+    opts: &EvalOptions,
+    received: &[Received],
+) -> Evaluation {
     let core = &*set.core;
     let mut ctx = Ctx::new(
         &core.schema,
@@ -55,7 +65,7 @@ pub(crate) fn evaluate(
         &set.param_values,
         as_of,
     );
-    let reference_date = prepare(set, &mut ctx);
+    let reference_date = prepare_received(set, &mut ctx, received);
     let facts = core
         .facts
         .iter()
@@ -97,10 +107,19 @@ pub(crate) fn evaluate(
 
 /// Compute every fact into `ctx` and the reference date; leaves `ctx` ready for obligations.
 pub(crate) fn prepare<'a>(set: &'a RuleSet, ctx: &mut Ctx<'a>) -> Date {
+    prepare_received(set, ctx, &[])
+}
+
+/// [`prepare`], with values received from linked documents joined to the facts they name, each
+/// before any fact that uses it is computed.
+fn prepare_received<'a>(set: &'a RuleSet, ctx: &mut Ctx<'a>, received: &[Received]) -> Date {
     let core = &*set.core;
     for (slot, f) in core.facts.iter().enumerate() {
         ctx.reads.clear();
-        let v = f.expr.eval(ctx);
+        let mut v = f.expr.eval(ctx);
+        for r in received.iter().filter(|r| r.fact.0 == slot) {
+            v = join(v, r.value, ctx);
+        }
         ctx.set_fact(slot, v);
     }
     ctx.reads.clear();
@@ -112,6 +131,60 @@ pub(crate) fn prepare<'a>(set: &'a RuleSet, ctx: &mut Ctx<'a>) -> Date {
     ctx.reads.clear();
     ctx.ref_date = Some(reference);
     reference
+}
+
+/// Kleene `or` of a fact's own value and a value received from linked documents. A value that
+/// comes from elsewhere has no reads in this document: when it decides, the reads are dropped.
+fn join<'a>(own: Val<'a>, received: Tri, ctx: &mut Ctx<'a>) -> Val<'a> {
+    match (own.truth(), received) {
+        (Some(true), _) | (_, Tri::No) => own,
+        (_, Tri::Yes) => {
+            ctx.reads.clear();
+            Val::Bool(true)
+        }
+        (Some(false), Tri::Unknown) => {
+            ctx.reads.clear();
+            Val::Unknown
+        }
+        (None, Tri::Unknown) => own,
+    }
+}
+
+/// The truth of some facts of one document, with values received from linked documents.
+pub(crate) fn fact_truths(
+    set: &RuleSet,
+    doc: &Document,
+    as_of: Date,
+    received: &[Received],
+    wanted: &[FactIndex],
+    out: &mut Vec<Tri>,
+) {
+    let core = &*set.core;
+    let mut ctx = Ctx::new(
+        &core.schema,
+        &core.catalog,
+        &doc.root,
+        &set.param_values,
+        as_of,
+    );
+    // Only values are needed, not where they came from.
+    ctx.record = false;
+    let last = wanted.iter().map(|f| f.0).max();
+    for (slot, f) in core.facts.iter().enumerate() {
+        if last.is_none_or(|l| slot > l) {
+            break;
+        }
+        let mut v = f.expr.eval(&mut ctx);
+        for r in received.iter().filter(|r| r.fact.0 == slot) {
+            v = join(v, r.value, &mut ctx);
+        }
+        ctx.set_fact(slot, v);
+    }
+    out.extend(wanted.iter().map(|f| match ctx.fact(f.0).truth() {
+        Some(true) => Tri::Yes,
+        Some(false) => Tri::No,
+        None => Tri::Unknown,
+    }));
 }
 
 fn fact_value(set: &RuleSet, ctx: &Ctx<'_>, slot: usize) -> FactValue {

@@ -157,6 +157,20 @@ pub(crate) fn load(files: &RuleFiles, overrides: &[ParamOverride]) -> Result<Rul
         }
     }
     let headline = ruleset.and_then(|r| c.headline(r, &facts));
+    let (report, propagations) = match ruleset {
+        Some(r) => (
+            super::batch::report_spec(&r.file, r.report.as_ref(), &schema, &mut c.diags),
+            super::batch::propagations(
+                &r.file,
+                &r.propagate,
+                &schema,
+                &catalog,
+                &facts,
+                &mut c.diags,
+            ),
+        ),
+        None => Default::default(),
+    };
     let Compiler { graph, diags, .. } = c;
     if !diags.is_empty() {
         return Err(sorted(diags));
@@ -177,6 +191,8 @@ pub(crate) fn load(files: &RuleFiles, overrides: &[ParamOverride]) -> Result<Rul
             facts,
             obligations,
             headline,
+            report,
+            propagations,
             reference_date,
             reference_uses,
             graph,

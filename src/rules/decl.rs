@@ -19,6 +19,8 @@ pub(crate) struct RulesetDecl {
     pub title: Text,
     pub reference_date: Option<Str>,
     pub headline: Option<HeadlineDecl>,
+    pub report: Option<super::batch::ReportDecl>,
+    pub propagate: Vec<super::batch::PropagateDecl>,
 }
 
 #[derive(Debug, Clone)]
@@ -153,7 +155,15 @@ pub(crate) struct Decls {
 }
 
 const TOP: &[&str] = &["ruleset", "principle", "param", "fact", "obligation"];
-const RULESET: &[&str] = &["id", "version", "title", "reference_date", "headline"];
+const RULESET: &[&str] = &[
+    "id",
+    "version",
+    "title",
+    "reference_date",
+    "headline",
+    "report",
+    "propagate",
+];
 const HEADLINE: &[&str] = &["fact", "key", "title"];
 const PRINCIPLE: &[&str] = &["id", "title"];
 const PARAM: &[&str] = &["id", "type", "default", "title", "source"];
@@ -273,7 +283,11 @@ fn ruleset(tab: &Table<'_, '_>, diags: &mut Diagnostics) -> Option<RulesetDecl> 
             title: title?,
         })
     });
+    let report = super::batch::read_report(tab, diags);
+    let propagate = super::batch::read_propagate(tab, diags);
     Some(RulesetDecl {
+        report,
+        propagate,
         file: tab.file.clone(),
         span: tab.head(),
         id: id.map(|s| s.value).unwrap_or_default(),

@@ -111,6 +111,29 @@ pub enum RuleError {
         id: String,
         suggestion: Option<String>,
     },
+    #[error("report field `{path}` cannot be used: {reason}")]
+    BadReportField {
+        path: String,
+        reason: String,
+        suggestion: Option<String>,
+    },
+    #[error("unknown propagated fact `{id}`")]
+    UnknownPropagateFact {
+        id: String,
+        suggestion: Option<String>,
+    },
+    #[error("the propagated fact `{id}` must be bool, found {found}")]
+    PropagateNotBool { id: String, found: String },
+    #[error("`{field}` is not a link field")]
+    NotALink {
+        field: String,
+        links: String,
+        suggestion: Option<String>,
+    },
+    #[error("unknown direction `{value}`")]
+    BadDirection { value: String },
+    #[error("the propagated fact `{id}` uses {count} other propagated facts, more than 3")]
+    PropagateTooDeep { id: String, count: usize },
 }
 
 impl Problem for RuleError {
@@ -147,6 +170,12 @@ impl Problem for RuleError {
             RuleError::BadOverride { .. } => "rules::bad-override",
             RuleError::DuplicateOverride { .. } => "rules::duplicate-override",
             RuleError::UnknownRule { .. } => "rules::unknown-rule",
+            RuleError::BadReportField { .. } => "rules::report-field",
+            RuleError::UnknownPropagateFact { .. } => "rules::unknown-propagate-fact",
+            RuleError::PropagateNotBool { .. } => "rules::propagate-type",
+            RuleError::NotALink { .. } => "rules::not-a-link",
+            RuleError::BadDirection { .. } => "rules::bad-direction",
+            RuleError::PropagateTooDeep { .. } => "rules::propagate-depth",
         }
     }
 
@@ -230,6 +259,29 @@ impl Problem for RuleError {
             RuleError::UnknownRule { suggestion, .. } => did_you_mean(suggestion).or_else(|| {
                 Some("`samstyr rules list` lists the obligations; facts are named `@id`".into())
             }),
+            RuleError::BadReportField { suggestion, .. } => did_you_mean(suggestion).or_else(|| {
+                Some("name a field that holds a string, through objects: e.g. `owner.ministry`".into())
+            }),
+            RuleError::UnknownPropagateFact { suggestion, .. } => did_you_mean(suggestion)
+                .or_else(|| Some("propagation names a declared `[[fact]]`".into())),
+            RuleError::PropagateNotBool { .. } => {
+                Some("only bool facts travel between documents; they are joined with `or`".into())
+            }
+            RuleError::NotALink { suggestion, links, .. } => {
+                did_you_mean(suggestion).or_else(|| {
+                    Some(if links.is_empty() {
+                        "the input format has no field of type `key`; links between documents are fields of type `key` or a list of `key`".into()
+                    } else {
+                        format!("link fields of the input format: {links}")
+                    })
+                })
+            }
+            RuleError::BadDirection { .. } => Some(
+                "`to_target` (from the document holding the link to the one it names) or `from_target` (the other way)".into(),
+            ),
+            RuleError::PropagateTooDeep { .. } => Some(
+                "every combination of received values is computed up front; propagate fewer of the facts it uses".into(),
+            ),
         }
     }
 }

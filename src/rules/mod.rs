@@ -11,6 +11,7 @@
 //! **Invariant:** a [`RuleSet`] is immutable and `Send + Sync`: compile once, evaluate many times
 //! from any thread. Parameter overrides make a new `RuleSet` sharing the compiled core.
 
+mod batch;
 mod check;
 mod compile;
 mod decl;
@@ -24,6 +25,9 @@ pub mod testing;
 mod toml;
 
 pub use crate::eval::{EvalOptions, Explanation};
+pub use batch::{
+    Direction, FactIndex, FieldPath, Propagation, Received, ReportGroup, ReportSpec, is_link,
+};
 pub use decl::ParamType;
 pub use error::RuleError;
 pub use graph::{GraphNode, NodeKind, RuleGraph};
@@ -92,6 +96,10 @@ pub(crate) struct Core {
     /// In declared order.
     pub obligations: Vec<Obligation>,
     pub headline: Option<Headline>,
+    /// How portfolio reports name and group documents.
+    pub report: ReportSpec,
+    /// Bool facts that travel along links between documents of a batch.
+    pub propagations: Vec<Propagation>,
     pub reference_date: Option<Compiled>,
     /// Facts and parameters `reference_date` uses, by id.
     pub reference_uses: Vec<String>,
@@ -278,6 +286,62 @@ impl RuleSet {
 
     pub fn headline(&self) -> Option<&HeadlineInfo> {
         self.core.headline.as_ref().map(|h| &h.info)
+    }
+
+    /// How portfolio reports name and group documents (`[ruleset.report]`).
+    pub fn report_spec(&self) -> &ReportSpec {
+        &self.core.report
+    }
+
+    /// Bool facts that travel along links between documents (`[[ruleset.propagate]]`), in
+    /// declared order.
+    pub fn propagations(&self) -> &[Propagation] {
+        &self.core.propagations
+    }
+
+    /// A fact's handle by id.
+    pub fn fact_index(&self, id: &str) -> Option<FactIndex> {
+        self.fact(id).map(|(slot, _)| FactIndex(slot))
+    }
+
+    /// The fact's id.
+    pub fn fact_id(&self, fact: FactIndex) -> &str {
+        self.core
+            .facts
+            .get(fact.0)
+            .map(|f| f.info.id.as_str())
+            .unwrap_or_default()
+    }
+
+    /// Whether fact `a` uses fact `b`, directly or through other facts. Facts are evaluated in
+    /// their index order, so this implies `b < a`.
+    pub fn fact_uses(&self, a: FactIndex, b: FactIndex) -> bool {
+        batch::uses(&self.core.facts, a.0, b.0)
+    }
+
+    /// Evaluate one document whose bool facts also receive values from linked documents (see
+    /// [`Received`]); otherwise the same as [`RuleSet::evaluate`].
+    pub fn evaluate_received(
+        &self,
+        doc: &Document,
+        as_of: Date,
+        opts: &EvalOptions,
+        received: &[Received],
+    ) -> Evaluation {
+        crate::eval::evaluate_received(self, doc, as_of, opts, received)
+    }
+
+    /// The values of some facts only (no obligations), as true, false or unknown; facts that are
+    /// not bool are `Unknown`. Cheap: for deciding what linked documents receive.
+    pub fn fact_truths(
+        &self,
+        doc: &Document,
+        as_of: Date,
+        received: &[Received],
+        wanted: &[FactIndex],
+        out: &mut Vec<crate::finding::Tri>,
+    ) {
+        crate::eval::fact_truths(self, doc, as_of, received, wanted, out)
     }
 
     /// The dependency graph of facts, parameters and obligations.
