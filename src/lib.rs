@@ -17,6 +17,7 @@ pub mod finding;
 pub mod generator;
 pub mod input;
 pub mod json;
+pub mod portfolio;
 pub mod report;
 pub mod rules;
 pub mod schema;

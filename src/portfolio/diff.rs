@@ -1,0 +1,1 @@
+//! Comparing two runs of the same portfolio under two rule sets.

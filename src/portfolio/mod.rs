@@ -1,0 +1,408 @@
+//! Portfolios: many documents judged together — streamed, evaluated in parallel, linked into a
+//! graph, folded into the aggregates and per-document rows that `samstyr report`, `graph` and
+//! `diff` render.
+//!
+//! The pipeline, one way: input units ([`crate::input`]) → chunks of [`Options::chunk`] units,
+//! each validated and evaluated on all cores (rayon) → folded in input order into [`Aggregates`]
+//! (counters) and, when the output needs them, [`Row`]s → the link graph ([`graph`]): dangling
+//! links, cycles, and the propagation of bool facts the rule set declares
+//! (`[[ruleset.propagate]]`) → a second pass over only the documents whose facts changed → a
+//! [`Portfolio`] of plain data. Renderers ([`render`]) turn it into HTML, Markdown, CSV, JSON, DOT
+//! or Mermaid; they never evaluate and never do I/O.
+//!
+//! Memory: the aggregates are counters, so with [`Detail::Aggregates`] memory does not grow with
+//! the number of documents beyond the key index of the link graph (a key and a few bytes per
+//! document; see [`graph::Index`]) and the lists of problems (invalid inputs, dangling links,
+//! cycles). Rows are kept only when the output is a table of documents, and are as large as it.
+//!
+//! Propagation needs the whole graph before a document's final facts are known. Pass 1 computes,
+//! per document, its own value of every propagated fact (and that fact's value for each
+//! combination of values the facts it uses can receive), folds the document's findings and
+//! records its links. The graph resolves every propagated fact to a fixpoint. Pass 2 re-reads and
+//! re-evaluates only the documents that received a value that changes something, replacing their
+//! contribution. Standard input cannot be read twice: when the rule set declares propagation, its
+//! units are kept in memory for the second pass (give a file to keep memory flat).
+//!
+//! **Invariant:** nothing here knows a particular rule set. Link fields come from the input schema
+//! (fields of type `key`), groups and titles from `[ruleset.report]`, propagation from
+//! `[[ruleset.propagate]]`.
+
+pub mod diff;
+pub(crate) mod graph;
+mod plan;
+pub mod render;
+mod run;
+
+pub use run::{Source, parse_only, run};
+
+use crate::diag::Diagnostic;
+use crate::finding::{RuleInfo, Severity, Status, Tri};
+use crate::text::Text;
+use jiff::civil::Date;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Units read and evaluated together (then folded in order).
+pub const DEFAULT_CHUNK: usize = 4096;
+
+/// Days ahead in which a pending deadline counts as upcoming.
+pub const UPCOMING_DAYS: i32 = 90;
+
+/// What to keep about each document beyond the aggregates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Counters only: memory flat in the number of documents (apart from the link index).
+    Aggregates,
+    /// One [`Row`] per input; with `findings`, its findings too (with `messages`, their texts).
+    Rows { findings: bool, messages: bool },
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub as_of: Date,
+    pub detail: Detail,
+    /// Units per chunk.
+    pub chunk: usize,
+}
+
+impl Options {
+    pub fn new(as_of: Date, detail: Detail) -> Self {
+        Options {
+            as_of,
+            detail,
+            chunk: DEFAULT_CHUNK,
+        }
+    }
+}
+
+/// How one document stands, most urgent first: what the graph colours it by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Grade {
+    /// A `must` obligation is violated.
+    ViolatedMust,
+    /// A `should` obligation is violated (and no `must`).
+    ViolatedShould,
+    /// Something is due, nothing violated.
+    Pending,
+    /// Something cannot be decided for lack of information, nothing violated or due.
+    Unknown,
+    /// Every obligation met, not applicable or not in force.
+    Ok,
+    /// The input could not be read or validated.
+    Invalid,
+}
+
+impl Grade {
+    pub const ALL: [Grade; 6] = [
+        Grade::ViolatedMust,
+        Grade::ViolatedShould,
+        Grade::Pending,
+        Grade::Unknown,
+        Grade::Ok,
+        Grade::Invalid,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Grade::ViolatedMust => "violated_must",
+            Grade::ViolatedShould => "violated_should",
+            Grade::Pending => "pending",
+            Grade::Unknown => "unknown",
+            Grade::Ok => "ok",
+            Grade::Invalid => "invalid",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The grade of a document from its findings' statuses and severities.
+    pub fn of<'a>(findings: impl Iterator<Item = (Status, Option<Severity>)> + 'a) -> Grade {
+        let mut g = Grade::Ok;
+        for (status, sev) in findings {
+            let this = match (status, sev) {
+                (Status::Violated, Some(Severity::Must)) => Grade::ViolatedMust,
+                (Status::Violated, _) => Grade::ViolatedShould,
+                (Status::Pending, _) => Grade::Pending,
+                (Status::Unknown, _) => Grade::Unknown,
+                _ => Grade::Ok,
+            };
+            g = g.min(this);
+        }
+        g
+    }
+}
+
+pub(crate) fn status_index(s: Status) -> usize {
+    match s {
+        Status::Violated => 0,
+        Status::Pending => 1,
+        Status::Unknown => 2,
+        Status::Met => 3,
+        Status::NotApplicable => 4,
+        Status::NotInForce => 5,
+    }
+}
+
+pub(crate) fn tri_index(t: Tri) -> usize {
+    match t {
+        Tri::Yes => 0,
+        Tri::No => 1,
+        Tri::Unknown => 2,
+    }
+}
+
+/// Counts for one obligation.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ObligationCounts {
+    /// Findings by status, in the order of [`Status::ALL`].
+    pub by_status: [u64; 6],
+    /// Findings whose deadline has passed without being met (violated or unknown).
+    pub overdue: u64,
+    /// Pending findings due within [`UPCOMING_DAYS`].
+    pub upcoming: u64,
+}
+
+/// Counts for the documents sharing one value of a group field (one ministry).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GroupCounts {
+    pub documents: u64,
+    /// Headline answers: yes, no, unknown.
+    pub headline: [u64; 3],
+    /// Documents by [`Grade`].
+    pub grades: [u64; 6],
+    /// Findings by status.
+    pub by_status: [u64; 6],
+    /// Violated findings by severity: must, should.
+    pub violated: [u64; 2],
+    pub overdue: u64,
+}
+
+/// One group field's counts, by value (sorted); documents without a value count under `None`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GroupTable {
+    pub values: BTreeMap<Option<String>, GroupCounts>,
+}
+
+/// Counters over the whole portfolio. Every count can be taken back (a second pass replaces a
+/// document's contribution), so they are kept as plain sums.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Aggregates {
+    /// Inputs named (files, JSONL lines): `evaluated + invalid`.
+    pub inputs: u64,
+    pub evaluated: u64,
+    pub invalid: u64,
+    /// Documents by [`Grade`] (invalid inputs included).
+    pub grades: [u64; 6],
+    /// Headline answers: yes, no, unknown.
+    pub headline: [u64; 3],
+    /// Documents whose headline answer changed because of values received from linked documents.
+    pub headline_received: u64,
+    /// Findings by status.
+    pub by_status: [u64; 6],
+    /// Findings by severity (must, should), then status.
+    pub by_severity: [[u64; 6]; 2],
+    /// By obligation, in declared order.
+    pub obligations: Vec<ObligationCounts>,
+    pub overdue: u64,
+    pub upcoming: u64,
+    /// One per `[[ruleset.report.group]]`.
+    pub groups: Vec<GroupTable>,
+}
+
+/// One finding of one document, as a portfolio report shows it.
+#[derive(Debug, Clone)]
+pub struct FindingRow {
+    pub rule: Arc<RuleInfo>,
+    /// The item's label (or JSON pointer) for per-item obligations.
+    pub item: Option<String>,
+    pub status: Status,
+    pub deadline: Option<Date>,
+    /// Empty unless messages were asked for.
+    pub message: Text,
+    /// JSON pointers of the fields to provide, for `unknown` findings.
+    pub missing: Vec<String>,
+    /// Whether the status differs from what the document alone gives: it follows from values
+    /// received from linked documents.
+    pub by_links: bool,
+}
+
+impl FindingRow {
+    /// Deadline passed without the obligation shown to be met.
+    pub fn overdue(&self, as_of: Date) -> bool {
+        matches!(self.status, Status::Violated | Status::Unknown)
+            && self.deadline.is_some_and(|d| d < as_of)
+    }
+
+    /// Pending and due within [`UPCOMING_DAYS`].
+    pub fn upcoming(&self, as_of: Date) -> bool {
+        self.status == Status::Pending
+            && self
+                .deadline
+                .is_some_and(|d| d >= as_of && d <= add_days(as_of, UPCOMING_DAYS))
+    }
+}
+
+pub(crate) fn add_days(d: Date, n: i32) -> Date {
+    d.checked_add(jiff::Span::new().days(n)).unwrap_or(d)
+}
+
+/// A fact value one document received from linked documents, and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceivedNote {
+    /// The fact's id.
+    pub fact: String,
+    /// What the propagation means (from the rule set).
+    pub title: Text,
+    /// `Yes` or `Unknown`.
+    pub value: Tri,
+    /// The linked document it came from directly, by key, and the link field.
+    pub via: String,
+    pub along: String,
+    /// The document whose own value it is, when it travelled further than one link.
+    pub origin: Option<String>,
+}
+
+/// A problem with the links of one document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkProblem {
+    /// A link names no valid document of the batch.
+    Dangling { field: String, target: String },
+    /// The document is on a cycle of links of one field: the cycle, in order, back to the start.
+    Cycle { field: String, path: Vec<String> },
+}
+
+/// A document that was evaluated.
+#[derive(Debug, Clone)]
+pub struct Judged {
+    pub headline: Option<Tri>,
+    pub grade: Grade,
+    /// Findings by status.
+    pub counts: [u32; 6],
+    pub overdue: u32,
+    pub upcoming: u32,
+    /// The nearest deadline still ahead among pending findings.
+    pub next_deadline: Option<Date>,
+    /// With [`Detail::Rows`] `findings`: every finding, in evaluation order.
+    pub findings: Vec<FindingRow>,
+    pub received: Vec<ReceivedNote>,
+    pub links: Vec<(String, String)>,
+    pub problems: Vec<LinkProblem>,
+}
+
+/// One input of a portfolio, in input order.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// `path` or `path:LINE`.
+    pub label: String,
+    /// The document's key (its `id`).
+    pub key: Option<String>,
+    pub title: Option<String>,
+    /// The document's value of each group field.
+    pub groups: Vec<Option<String>>,
+    pub outcome: RowOutcome,
+}
+
+#[derive(Debug, Clone)]
+pub enum RowOutcome {
+    Judged(Box<Judged>),
+    Invalid(Vec<ErrorLine>),
+}
+
+impl Row {
+    pub fn grade(&self) -> Grade {
+        match &self.outcome {
+            RowOutcome::Judged(j) => j.grade,
+            RowOutcome::Invalid(_) => Grade::Invalid,
+        }
+    }
+
+    pub fn judged(&self) -> Option<&Judged> {
+        match &self.outcome {
+            RowOutcome::Judged(j) => Some(j),
+            RowOutcome::Invalid(_) => None,
+        }
+    }
+
+    /// An anchor or node name unique in the portfolio: the key, else the label.
+    pub fn name(&self) -> &str {
+        self.key.as_deref().unwrap_or(&self.label)
+    }
+}
+
+/// One problem with one input, flattened for reports (the input's text is not kept).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorLine {
+    pub label: String,
+    pub code: String,
+    pub message: String,
+    pub help: Option<String>,
+    pub file: Option<String>,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub pointer: Option<String>,
+}
+
+impl ErrorLine {
+    pub fn of(label: &str, d: &Diagnostic) -> Self {
+        let lc = d.line_col();
+        ErrorLine {
+            label: label.to_string(),
+            code: d.code.to_string(),
+            message: d.message.clone(),
+            help: d.help.clone(),
+            file: d.file_name().map(str::to_string),
+            line: lc.map(|(l, _)| l),
+            column: lc.map(|(_, c)| c),
+            pointer: d.pointer.clone(),
+        }
+    }
+
+    /// `file:line:col: message`.
+    pub fn one_line(&self) -> String {
+        let mut s = String::new();
+        if let Some(f) = &self.file {
+            s.push_str(f);
+            if let (Some(l), Some(c)) = (self.line, self.column) {
+                s.push_str(&format!(":{l}:{c}"));
+            }
+            s.push_str(": ");
+        }
+        s.push_str(&self.message);
+        if let Some(p) = &self.pointer {
+            s.push_str(&format!(" (at `{}`)", if p.is_empty() { "/" } else { p }));
+        }
+        s
+    }
+}
+
+/// The link graph's findings over the whole portfolio.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GraphSummary {
+    /// Links between documents, resolved or not.
+    pub links: u64,
+    /// Links that name no valid document: (document key, field, target).
+    pub dangling: Vec<(String, String, String)>,
+    /// Cycles: (field, keys on the cycle in order).
+    pub cycles: Vec<(String, Vec<String>)>,
+    /// Per propagated fact (in the order of the rule set's declarations, one entry per fact):
+    /// (fact id, documents whose value it changed).
+    pub received: Vec<(String, u64)>,
+}
+
+/// Everything a portfolio run found.
+#[derive(Debug, Clone)]
+pub struct Portfolio {
+    pub as_of: Date,
+    pub aggregates: Aggregates,
+    /// With [`Detail::Rows`]: one per input, in input order.
+    pub rows: Vec<Row>,
+    /// Every invalid input's problems, in input order.
+    pub errors: Vec<ErrorLine>,
+    pub graph: GraphSummary,
+    /// Passes over the input: 1, or 2 when propagation changed some document.
+    pub passes: u8,
+    /// Documents evaluated again in pass 2.
+    pub reevaluated: u64,
+}

@@ -1,0 +1,6 @@
+//! placeholder
+use super::Meta;
+use crate::portfolio::Portfolio;
+pub fn render(_m: &Meta, _p: &Portfolio) -> String {
+    String::new()
+}

@@ -1,0 +1,368 @@
+//! The portfolio's aggregates as JSON, `samstyr.portfolio/v1`.
+//!
+//! Aggregates only: counts by status, severity, obligation, principle and group value, deadlines,
+//! the link graph's problems and every invalid input. No per-document results, so the report (and
+//! the run that makes it) stays the same size however many documents there are, apart from the
+//! lists of problems. Keys appear in a fixed order; texts in the run's language.
+
+use super::{Meta, principles};
+use crate::finding::Status;
+use crate::portfolio::{Grade, Portfolio};
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+
+/// The value of the report's `schema` field.
+pub const SCHEMA_ID: &str = "samstyr.portfolio/v1";
+
+pub fn render(meta: &Meta, p: &Portfolio) -> String {
+    let report = Report::new(meta, p);
+    let mut s = serde_json::to_string_pretty(&report).unwrap_or_else(|e| {
+        format!(
+            "{{\"schema\":\"{SCHEMA_ID}\",\"error\":{:?}}}",
+            e.to_string()
+        )
+    });
+    s.push('\n');
+    s
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    schema: &'static str,
+    tool: Tool<'a>,
+    rules: Rules<'a>,
+    as_of: String,
+    lang: &'static str,
+    params: Vec<Param<'a>>,
+    totals: Totals,
+    grades: Counts<6>,
+    headline: Option<Headline<'a>>,
+    findings: Findings,
+    deadlines: Deadlines,
+    obligations: Vec<Obligation<'a>>,
+    principles: Vec<PrincipleJson>,
+    groups: Vec<Group<'a>>,
+    graph: Graph<'a>,
+    errors: Vec<Error<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool<'a> {
+    name: &'static str,
+    version: &'a str,
+}
+
+#[derive(Serialize)]
+struct Rules<'a> {
+    id: &'a str,
+    version: &'a str,
+    title: &'a str,
+    origin: &'a str,
+}
+
+#[derive(Serialize)]
+struct Param<'a> {
+    id: &'a str,
+    value: &'a str,
+    default: &'a str,
+}
+
+#[derive(Serialize)]
+struct Totals {
+    inputs: u64,
+    evaluated: u64,
+    invalid: u64,
+    passes: u8,
+    reevaluated: u64,
+}
+
+/// Counts keyed by status or grade names.
+struct Counts<const N: usize>([u64; N]);
+
+impl Serialize for Counts<6> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let mut m = ser.serialize_map(Some(6))?;
+        for (g, n) in Grade::ALL.iter().zip(self.0.iter()) {
+            m.serialize_entry(g.name(), n)?;
+        }
+        m.end()
+    }
+}
+
+struct StatusCounts([u64; 6]);
+
+impl Serialize for StatusCounts {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let mut m = ser.serialize_map(Some(6))?;
+        for (st, n) in Status::ALL.iter().zip(self.0.iter()) {
+            m.serialize_entry(st.name(), n)?;
+        }
+        m.end()
+    }
+}
+
+#[derive(Serialize)]
+struct Headline<'a> {
+    key: &'a str,
+    title: &'a str,
+    yes: u64,
+    no: u64,
+    unknown: u64,
+    /// Documents whose answer changed because of linked documents.
+    from_links: u64,
+}
+
+#[derive(Serialize)]
+struct Findings {
+    by_status: StatusCounts,
+    must: StatusCounts,
+    should: StatusCounts,
+}
+
+#[derive(Serialize)]
+struct Deadlines {
+    overdue: u64,
+    upcoming_days: i32,
+    upcoming: u64,
+}
+
+#[derive(Serialize)]
+struct Obligation<'a> {
+    id: &'a str,
+    title: &'a str,
+    severity: Option<&'static str>,
+    principle: Option<&'a str>,
+    findings: StatusCounts,
+    overdue: u64,
+    upcoming: u64,
+}
+
+#[derive(Serialize)]
+struct PrincipleJson {
+    id: String,
+    title: String,
+    findings: StatusCounts,
+    violated_must: u64,
+    violated_should: u64,
+}
+
+#[derive(Serialize)]
+struct Group<'a> {
+    field: &'a str,
+    title: &'a str,
+    values: Vec<GroupValue<'a>>,
+}
+
+#[derive(Serialize)]
+struct GroupValue<'a> {
+    value: Option<&'a str>,
+    documents: u64,
+    headline: Option<Tally>,
+    grades: Counts<6>,
+    findings: StatusCounts,
+    violated_must: u64,
+    violated_should: u64,
+    overdue: u64,
+}
+
+#[derive(Serialize)]
+struct Tally {
+    yes: u64,
+    no: u64,
+    unknown: u64,
+}
+
+#[derive(Serialize)]
+struct Graph<'a> {
+    links: u64,
+    propagated: Vec<Propagated<'a>>,
+    dangling: Vec<Dangling<'a>>,
+    cycles: Vec<Cycle<'a>>,
+}
+
+#[derive(Serialize)]
+struct Propagated<'a> {
+    fact: &'a str,
+    along: Vec<String>,
+    /// Documents whose value of the fact changed.
+    changed: u64,
+}
+
+#[derive(Serialize)]
+struct Dangling<'a> {
+    id: &'a str,
+    field: &'a str,
+    target: &'a str,
+}
+
+#[derive(Serialize)]
+struct Cycle<'a> {
+    field: &'a str,
+    path: &'a [String],
+}
+
+#[derive(Serialize)]
+struct Error<'a> {
+    input: &'a str,
+    code: &'a str,
+    message: &'a str,
+    help: Option<&'a str>,
+    file: Option<&'a str>,
+    line: Option<usize>,
+    column: Option<usize>,
+    pointer: Option<&'a str>,
+}
+
+impl<'a> Report<'a> {
+    fn new(meta: &'a Meta, p: &'a Portfolio) -> Self {
+        let run = &meta.run;
+        let lang = run.lang;
+        let a = &p.aggregates;
+        let [yes, no, unknown] = a.headline;
+        Report {
+            schema: SCHEMA_ID,
+            tool: Tool {
+                name: crate::report::TOOL_NAME,
+                version: &run.tool_version,
+            },
+            rules: Rules {
+                id: &run.rules.id,
+                version: &run.rules.version,
+                title: run.rules.title.get(lang),
+                origin: &run.rules.origin,
+            },
+            as_of: p.as_of.to_string(),
+            lang: lang.code(),
+            params: run
+                .params
+                .iter()
+                .map(|x| Param {
+                    id: &x.id,
+                    value: &x.value,
+                    default: &x.default,
+                })
+                .collect(),
+            totals: Totals {
+                inputs: a.inputs,
+                evaluated: a.evaluated,
+                invalid: a.invalid,
+                passes: p.passes,
+                reevaluated: p.reevaluated,
+            },
+            grades: Counts(a.grades),
+            headline: run.headline.as_ref().map(|h| Headline {
+                key: &h.key,
+                title: h.title.get(lang),
+                yes,
+                no,
+                unknown,
+                from_links: a.headline_received,
+            }),
+            findings: Findings {
+                by_status: StatusCounts(a.by_status),
+                must: StatusCounts(a.by_severity[0]),
+                should: StatusCounts(a.by_severity[1]),
+            },
+            deadlines: Deadlines {
+                overdue: a.overdue,
+                upcoming_days: crate::portfolio::UPCOMING_DAYS,
+                upcoming: a.upcoming,
+            },
+            obligations: run
+                .obligations
+                .iter()
+                .zip(&a.obligations)
+                .map(|(o, c)| Obligation {
+                    id: &o.id,
+                    title: o.title.get(lang),
+                    severity: o.severity.map(|s| s.name()),
+                    principle: o.principle.as_ref().map(|p| p.id.as_str()),
+                    findings: StatusCounts(c.by_status),
+                    overdue: c.overdue,
+                    upcoming: c.upcoming,
+                })
+                .collect(),
+            principles: principles(meta, p)
+                .into_iter()
+                .map(|x| PrincipleJson {
+                    title: x.principle.title.get(lang).to_string(),
+                    id: x.principle.id,
+                    findings: StatusCounts(x.by_status),
+                    violated_must: x.violated[0],
+                    violated_should: x.violated[1],
+                })
+                .collect(),
+            groups: meta
+                .groups
+                .iter()
+                .zip(&a.groups)
+                .map(|((field, title), t)| Group {
+                    field,
+                    title: title.get(lang),
+                    values: t
+                        .values
+                        .iter()
+                        .map(|(v, c)| GroupValue {
+                            value: v.as_deref(),
+                            documents: c.documents,
+                            headline: run.headline.as_ref().map(|_| Tally {
+                                yes: c.headline[0],
+                                no: c.headline[1],
+                                unknown: c.headline[2],
+                            }),
+                            grades: Counts(c.grades),
+                            findings: StatusCounts(c.by_status),
+                            violated_must: c.violated[0],
+                            violated_should: c.violated[1],
+                            overdue: c.overdue,
+                        })
+                        .collect(),
+                })
+                .collect(),
+            graph: Graph {
+                links: p.graph.links,
+                propagated: p
+                    .graph
+                    .received
+                    .iter()
+                    .map(|(fact, n)| Propagated {
+                        fact,
+                        along: meta
+                            .propagations
+                            .iter()
+                            .filter(|(f, ..)| f == fact)
+                            .map(|(_, along, dir, _)| format!("{along} ({dir})"))
+                            .collect(),
+                        changed: *n,
+                    })
+                    .collect(),
+                dangling: p
+                    .graph
+                    .dangling
+                    .iter()
+                    .map(|(id, field, target)| Dangling { id, field, target })
+                    .collect(),
+                cycles: p
+                    .graph
+                    .cycles
+                    .iter()
+                    .map(|(field, path)| Cycle { field, path })
+                    .collect(),
+            },
+            errors: p
+                .errors
+                .iter()
+                .map(|e| Error {
+                    input: &e.label,
+                    code: &e.code,
+                    message: &e.message,
+                    help: e.help.as_deref(),
+                    file: e.file.as_deref(),
+                    line: e.line,
+                    column: e.column,
+                    pointer: e.pointer.as_deref(),
+                })
+                .collect(),
+        }
+    }
+}

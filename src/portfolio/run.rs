@@ -1,0 +1,714 @@
+//! The streaming driver: input units in chunks, each chunk validated and evaluated on all cores
+//! while the next is read, folded in input order; then the link graph, and a second pass over the
+//! documents whose propagated facts changed.
+
+use super::graph::{Index, Node, Propagated};
+use super::plan::Plan;
+use super::{
+    Aggregates, Detail, ErrorLine, FindingRow, Grade, GraphSummary, GroupTable, Judged,
+    LinkProblem, ObligationCounts, Options, Portfolio, ReceivedNote, Row, RowOutcome, add_days,
+    status_index, tri_index,
+};
+use crate::diag::Diagnostic;
+use crate::finding::{Evaluation, RuleInfo, Severity, Status};
+use crate::input::{self, Unit};
+use crate::rules::{EvalOptions, Received, RuleSet};
+use crate::schema::{Document, InputProblem};
+use crate::source::Span;
+use jiff::civil::Date;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Where a portfolio's documents come from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// Files, directories and `.jsonl` files, or `-` for standard input, as `check` reads them.
+    Paths(Vec<PathBuf>),
+}
+
+/// Judge every document of `source` and fold the results.
+pub fn run(rules: &RuleSet, source: &Source, opts: &Options) -> Portfolio {
+    let Source::Paths(paths) = source;
+    let plan = Plan::new(rules);
+    let ctx = Ctx::new(rules, &plan, opts);
+    // Standard input cannot be read twice: keep its units when a second pass may need them.
+    let stdin = paths.iter().any(|p| p.as_path() == Path::new("-"));
+    let keep = stdin && !plan.strata.is_empty();
+    let mut fold = Fold::new(&ctx);
+
+    let kept = stream(Units::Paths(paths), None, opts.chunk, keep, |chunk| {
+        let outs: Vec<First> = chunk
+            .into_par_iter()
+            .map(|(i, u)| first(&ctx, i, u))
+            .collect();
+        for out in outs {
+            fold.add(out);
+        }
+    });
+
+    // The graph: resolve links, propagate, and find what must be evaluated again.
+    let resolved = fold.index.resolve();
+    let propagated = if fold.index.is_empty() || resolved.is_empty() {
+        Propagated::default()
+    } else {
+        fold.index.propagate(&plan, &resolved)
+    };
+    let changed = propagated.changed();
+    let mut passes = 1;
+    if !changed.is_empty() {
+        passes = 2;
+        let mut want: Vec<(usize, Node)> =
+            changed.iter().map(|&n| (fold.index.unit(n), n)).collect();
+        want.sort_unstable();
+        let units: Vec<usize> = want.iter().map(|(u, _)| *u).collect();
+        let from = match kept {
+            Some(k) => Units::Kept(k),
+            None => Units::Paths(paths),
+        };
+        stream(from, Some(&units), opts.chunk, false, |chunk| {
+            let index = &fold.index;
+            let outs: Vec<Option<Second>> = chunk
+                .into_par_iter()
+                .map(|(i, u)| {
+                    let at = want.binary_search_by_key(&i, |(u, _)| *u).ok()?;
+                    let &(_, node) = want.get(at)?;
+                    second(&ctx, index, &propagated, node, i, u)
+                })
+                .collect();
+            for out in outs.into_iter().flatten() {
+                fold.replace(out);
+            }
+        });
+    }
+    fold.finish(&resolved, &propagated, passes)
+}
+
+/// Where a pass reads its units.
+enum Units<'p> {
+    Paths(&'p [PathBuf]),
+    /// Units kept from the first pass (standard input).
+    Kept(Vec<Unit>),
+}
+
+/// Reads units on a thread of its own, in chunks of `n` with their input ordinals (only the
+/// ordinals in `want`, sorted, when given), and hands each chunk to `each` on this thread while
+/// the next is read. With `keep`, returns a copy of every unit read.
+fn stream(
+    from: Units<'_>,
+    want: Option<&[usize]>,
+    n: usize,
+    keep: bool,
+    mut each: impl FnMut(Vec<(usize, Unit)>),
+) -> Option<Vec<Unit>> {
+    let n = n.max(1);
+    std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(usize, Unit)>>(2);
+        let reader = s.spawn(move || {
+            let mut kept = keep.then(Vec::new);
+            let units: Box<dyn Iterator<Item = Unit>> = match from {
+                Units::Paths(p) => Box::new(input::sources(p)),
+                Units::Kept(v) => Box::new(v.into_iter()),
+            };
+            let mut chunk = Vec::with_capacity(n);
+            for (i, u) in units.enumerate() {
+                if let Some(k) = kept.as_mut() {
+                    k.push(Unit {
+                        label: u.label.clone(),
+                        source: u.source.clone(),
+                    });
+                }
+                if want.is_some_and(|w| w.binary_search(&i).is_err()) {
+                    continue;
+                }
+                chunk.push((i, u));
+                if chunk.len() >= n
+                    && tx
+                        .send(std::mem::replace(&mut chunk, Vec::with_capacity(n)))
+                        .is_err()
+                {
+                    return kept;
+                }
+            }
+            if !chunk.is_empty() {
+                let _ = tx.send(chunk);
+            }
+            kept
+        });
+        for chunk in rx {
+            each(chunk);
+        }
+        reader.join().ok().flatten()
+    })
+}
+
+/// Parse every unit as generic JSON and nothing more, with the same reading, chunking and
+/// threads as [`run`]: the floor a portfolio run is measured against. Returns (documents parsed,
+/// inputs that were not JSON objects).
+pub fn parse_only(paths: &[PathBuf], chunk: usize) -> (u64, u64) {
+    let (mut ok, mut bad) = (0u64, 0u64);
+    stream(Units::Paths(paths), None, chunk, false, |units| {
+        let (a, b) = units
+            .into_par_iter()
+            .map(|(_, u)| match u.source {
+                Ok(s) => match serde_json::from_str::<serde_json::Value>(s.text()) {
+                    Ok(v) => (u64::from(v.is_object()), u64::from(!v.is_object())),
+                    Err(_) => (0, 1),
+                },
+                Err(_) => (0, 1),
+            })
+            .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+        ok += a;
+        bad += b;
+    });
+    (ok, bad)
+}
+
+/// What every worker needs, shared read-only.
+struct Ctx<'a> {
+    rules: &'a RuleSet,
+    plan: &'a Plan,
+    as_of: Date,
+    upcoming_until: Date,
+    eval: EvalOptions,
+    rows: bool,
+    findings: bool,
+    obligations: Vec<Arc<RuleInfo>>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(rules: &'a RuleSet, plan: &'a Plan, opts: &Options) -> Self {
+        let (rows, findings, messages) = match opts.detail {
+            Detail::Aggregates => (false, false, false),
+            Detail::Rows { findings, messages } => (true, findings, messages),
+        };
+        Ctx {
+            rules,
+            plan,
+            as_of: opts.as_of,
+            upcoming_until: add_days(opts.as_of, super::UPCOMING_DAYS),
+            eval: EvalOptions {
+                messages: findings && messages,
+                evidence: false,
+            },
+            rows,
+            findings,
+            obligations: rules.obligations().cloned().collect(),
+        }
+    }
+}
+
+/// One finding reduced to what the counters need.
+#[derive(Debug, Clone, Copy)]
+struct Tally {
+    obligation: u16,
+    status: Status,
+    severity: Option<Severity>,
+    overdue: bool,
+    upcoming: bool,
+}
+
+/// A judged document before it is folded.
+#[derive(Debug)]
+struct Doc {
+    key: String,
+    title: Option<String>,
+    groups: Vec<Option<String>>,
+    judged: Judged,
+    tallies: Vec<Tally>,
+}
+
+enum First {
+    Invalid {
+        label: String,
+        errors: Vec<ErrorLine>,
+    },
+    Valid {
+        unit: usize,
+        label: String,
+        doc: Box<Doc>,
+        links: Vec<(u8, Box<str>)>,
+        truths: Vec<u8>,
+        /// For a duplicate key: the document's text and the key's place in it.
+        place: Box<(crate::source::SourceFile, Span)>,
+    },
+}
+
+/// Pass 1 on one unit.
+fn first(ctx: &Ctx<'_>, unit: usize, u: Unit) -> First {
+    let schema = ctx.rules.schema();
+    let checked = input::check_unit(schema, ctx.rules.catalog(), u);
+    let label = checked.label;
+    let doc = match checked.result {
+        Ok(d) => d,
+        Err(d) => {
+            return First::Invalid {
+                errors: d.iter().map(|x| ErrorLine::of(&label, x)).collect(),
+                label,
+            };
+        }
+    };
+    let e = ctx.rules.evaluate(&doc, ctx.as_of, &ctx.eval);
+    let links = ctx.plan.links_of(&doc);
+    let truths = ctx.plan.truths(ctx.rules, &doc, &e, &links, ctx.as_of);
+    let judged = judge(ctx, &doc, &e, &links);
+    First::Valid {
+        unit,
+        place: Box::new((doc.source.clone(), key_span(ctx, &doc))),
+        label,
+        doc: Box::new(judged),
+        links,
+        truths,
+    }
+}
+
+/// The span of the key's value, for a duplicate-key diagnostic.
+fn key_span(ctx: &Ctx<'_>, doc: &Document) -> Span {
+    let schema = ctx.rules.schema();
+    let at = schema
+        .root_type()
+        .field(&schema.key_field)
+        .and_then(|(i, _)| doc.root.value.as_object()?.get(i)?.as_ref())
+        .map(|n| n.at as usize)
+        .unwrap_or(0);
+    // Keys are identifiers: quoted, without escapes.
+    Span::new(at, at + doc.key.len() + 2)
+}
+
+/// A document's evaluation, reduced to a row and tallies.
+fn judge(ctx: &Ctx<'_>, doc: &Document, e: &Evaluation, links: &[(u8, Box<str>)]) -> Doc {
+    let mut tallies = Vec::with_capacity(e.findings.len());
+    let mut counts = [0u32; 6];
+    let (mut overdue, mut upcoming) = (0u32, 0u32);
+    let mut next_deadline: Option<Date> = None;
+    let mut cursor = 0usize;
+    let mut findings = Vec::new();
+    for f in &e.findings {
+        // Findings come in obligation order: find this one's obligation from the last.
+        while ctx
+            .obligations
+            .get(cursor)
+            .is_some_and(|o| !Arc::ptr_eq(o, &f.rule))
+        {
+            cursor += 1;
+        }
+        if cursor >= ctx.obligations.len() {
+            cursor = ctx
+                .obligations
+                .iter()
+                .position(|o| o.id == f.rule.id)
+                .unwrap_or(0);
+        }
+        let is_overdue = matches!(f.status, Status::Violated | Status::Unknown)
+            && f.deadline.is_some_and(|d| d < ctx.as_of);
+        let is_upcoming = f.status == Status::Pending
+            && f.deadline
+                .is_some_and(|d| d >= ctx.as_of && d <= ctx.upcoming_until);
+        if let Some(c) = counts.get_mut(status_index(f.status)) {
+            *c += 1;
+        }
+        overdue += u32::from(is_overdue);
+        upcoming += u32::from(is_upcoming);
+        if f.status == Status::Pending
+            && let Some(d) = f.deadline
+        {
+            next_deadline = Some(next_deadline.map_or(d, |n| n.min(d)));
+        }
+        tallies.push(Tally {
+            obligation: u16::try_from(cursor).unwrap_or(u16::MAX),
+            status: f.status,
+            severity: f.rule.severity,
+            overdue: is_overdue,
+            upcoming: is_upcoming,
+        });
+        if ctx.findings {
+            findings.push(FindingRow {
+                rule: f.rule.clone(),
+                item: f
+                    .item
+                    .as_ref()
+                    .map(|i| i.label.clone().unwrap_or_else(|| i.pointer.clone())),
+                status: f.status,
+                deadline: f.deadline,
+                message: f.message.clone(),
+                missing: f.missing.iter().map(|m| m.pointer.clone()).collect(),
+                by_links: false,
+            });
+        }
+    }
+    let grade = Grade::of(tallies.iter().map(|t| (t.status, t.severity)));
+    let root = &doc.root;
+    let link_names = if ctx.rows {
+        links
+            .iter()
+            .map(|(f, k)| {
+                let field = ctx
+                    .plan
+                    .links
+                    .get(*f as usize)
+                    .map(|l| l.name.clone())
+                    .unwrap_or_default();
+                (field, k.to_string())
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Doc {
+        key: doc.key.clone(),
+        title: ctx
+            .plan
+            .title
+            .as_ref()
+            .and_then(|t| t.get_str(root))
+            .map(str::to_string),
+        groups: ctx
+            .plan
+            .groups
+            .iter()
+            .map(|g| g.get_str(root).map(str::to_string))
+            .collect(),
+        judged: Judged {
+            headline: e.headline.as_ref().map(|h| h.value),
+            grade,
+            counts,
+            overdue,
+            upcoming,
+            next_deadline,
+            findings,
+            received: Vec::new(),
+            links: link_names,
+            problems: Vec::new(),
+        },
+        tallies,
+    }
+}
+
+/// Pass 2 on one document: its old contribution and its new one.
+struct Second {
+    unit: usize,
+    old: Doc,
+    new: Doc,
+    notes: Vec<ReceivedNote>,
+}
+
+fn second(
+    ctx: &Ctx<'_>,
+    index: &Index,
+    propagated: &Propagated,
+    node: Node,
+    unit: usize,
+    u: Unit,
+) -> Option<Second> {
+    let doc = input::check_unit(ctx.rules.schema(), ctx.rules.catalog(), u)
+        .result
+        .ok()?;
+    let mut received = Vec::new();
+    let mut notes = Vec::new();
+    for n in propagated.received_by(node) {
+        let Some(s) = ctx.plan.strata.get(n.stratum) else {
+            continue;
+        };
+        received.push(Received {
+            fact: s.fact,
+            value: n.value,
+        });
+        let along = ctx
+            .plan
+            .links
+            .get(n.along as usize)
+            .map(|l| l.name.clone())
+            .unwrap_or_default();
+        let title = s
+            .edges
+            .iter()
+            .find(|(f, _, _)| *f == n.along as usize)
+            .map(|(_, _, t)| t.clone())
+            .unwrap_or_default();
+        notes.push(ReceivedNote {
+            fact: s.id.clone(),
+            title,
+            value: n.value,
+            via: index.key(n.via).to_string(),
+            along,
+            origin: n.origin.map(|o| index.key(o).to_string()),
+        });
+    }
+    let links = ctx.plan.links_of(&doc);
+    let before = ctx.rules.evaluate(&doc, ctx.as_of, &ctx.eval);
+    let after = ctx
+        .rules
+        .evaluate_received(&doc, ctx.as_of, &ctx.eval, &received);
+    let old = judge(ctx, &doc, &before, &links);
+    let mut new = judge(ctx, &doc, &after, &links);
+    for (f, (a, b)) in new
+        .judged
+        .findings
+        .iter_mut()
+        .zip(before.findings.iter().zip(after.findings.iter()))
+    {
+        f.by_links = a.status != b.status;
+    }
+    Some(Second {
+        unit,
+        old,
+        new,
+        notes,
+    })
+}
+
+/// The fold, in input order.
+struct Fold<'c> {
+    ctx: &'c Ctx<'c>,
+    ordinal: usize,
+    agg: Aggregates,
+    index: Index,
+    rows: Vec<Row>,
+    errors: Vec<ErrorLine>,
+}
+
+impl<'c> Fold<'c> {
+    fn new(ctx: &'c Ctx<'c>) -> Self {
+        let agg = Aggregates {
+            obligations: vec![ObligationCounts::default(); ctx.obligations.len()],
+            groups: vec![GroupTable::default(); ctx.plan.groups.len()],
+            ..Aggregates::default()
+        };
+        Fold {
+            ctx,
+            ordinal: 0,
+            agg,
+            index: Index::new(ctx.plan.stride),
+            rows: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    fn invalid(&mut self, label: String, errors: Vec<ErrorLine>) {
+        self.agg.inputs += 1;
+        self.agg.invalid += 1;
+        self.agg.grades[Grade::Invalid.index()] += 1;
+        self.errors.extend(errors.iter().cloned());
+        if self.ctx.rows {
+            self.rows.push(Row {
+                label,
+                key: None,
+                title: None,
+                groups: vec![None; self.ctx.plan.groups.len()],
+                outcome: RowOutcome::Invalid(errors),
+            });
+        }
+    }
+
+    fn add(&mut self, out: First) {
+        self.ordinal += 1;
+        match out {
+            First::Invalid { label, errors } => self.invalid(label, errors),
+            First::Valid {
+                unit,
+                label,
+                doc,
+                links,
+                truths,
+                place,
+            } => {
+                if let Err(first) = self.index.insert(&doc.key, &label, unit, links, &truths) {
+                    let schema = self.ctx.rules.schema();
+                    let p = InputProblem::DuplicateDocument {
+                        key_field: schema.key_field.clone(),
+                        key: doc.key.clone(),
+                        first: self.index.label(first).to_string(),
+                    };
+                    let mut pointer = String::new();
+                    crate::json::push_pointer(&mut pointer, &schema.key_field);
+                    let d = Diagnostic::at(&p, &place.0, place.1).with_pointer(pointer);
+                    let e = ErrorLine::of(&label, &d);
+                    self.invalid(label, vec![e]);
+                    return;
+                }
+                self.agg.inputs += 1;
+                self.agg.evaluated += 1;
+                tally(&mut self.agg, &doc, 1);
+                if self.ctx.rows {
+                    let Doc {
+                        key,
+                        title,
+                        groups,
+                        judged,
+                        ..
+                    } = *doc;
+                    self.rows.push(Row {
+                        label,
+                        key: Some(key),
+                        title,
+                        groups,
+                        outcome: RowOutcome::Judged(Box::new(judged)),
+                    });
+                }
+            }
+        }
+    }
+
+    fn replace(&mut self, s: Second) {
+        tally(&mut self.agg, &s.old, -1);
+        tally(&mut self.agg, &s.new, 1);
+        if s.old.judged.headline != s.new.judged.headline {
+            self.agg.headline_received += 1;
+        }
+        if let Some(row) = self.rows.get_mut(s.unit) {
+            let mut judged = s.new.judged;
+            judged.received = s.notes;
+            row.outcome = RowOutcome::Judged(Box::new(judged));
+        }
+    }
+
+    fn finish(
+        mut self,
+        resolved: &[Option<Node>],
+        propagated: &Propagated,
+        passes: u8,
+    ) -> Portfolio {
+        let ix = &self.index;
+        let plan = self.ctx.plan;
+        let field_name = |f: u8| {
+            plan.links
+                .get(f as usize)
+                .map(|l| l.name.clone())
+                .unwrap_or_default()
+        };
+        let mut graph = GraphSummary {
+            links: ix.link_count() as u64,
+            ..GraphSummary::default()
+        };
+        for (n, f, target) in ix.dangling(resolved) {
+            let field = field_name(f);
+            graph
+                .dangling
+                .push((ix.key(n).to_string(), field.clone(), target.to_string()));
+            if let Some(j) = self.rows.get_mut(ix.unit(n)).and_then(row_judged) {
+                j.problems.push(LinkProblem::Dangling {
+                    field,
+                    target: target.to_string(),
+                });
+            }
+        }
+        for (f, path, members) in ix.cycles(plan.links.len(), resolved) {
+            let field = field_name(f);
+            let keys: Vec<String> = path.iter().map(|&n| ix.key(n).to_string()).collect();
+            for &m in &members {
+                if let Some(j) = self.rows.get_mut(ix.unit(m)).and_then(row_judged) {
+                    j.problems.push(LinkProblem::Cycle {
+                        field: field.clone(),
+                        path: keys.clone(),
+                    });
+                }
+            }
+            graph.cycles.push((field, keys));
+        }
+        graph.received = plan
+            .strata
+            .iter()
+            .enumerate()
+            .map(|(j, s)| {
+                let n = propagated.notes.iter().filter(|n| n.stratum == j).count();
+                (s.id.clone(), n as u64)
+            })
+            .collect();
+        let reevaluated = propagated.changed().len() as u64;
+        Portfolio {
+            as_of: self.ctx.as_of,
+            aggregates: self.agg,
+            rows: self.rows,
+            errors: self.errors,
+            graph,
+            passes,
+            reevaluated,
+        }
+    }
+}
+
+fn row_judged(r: &mut Row) -> Option<&mut Judged> {
+    match &mut r.outcome {
+        RowOutcome::Judged(j) => Some(j),
+        RowOutcome::Invalid(_) => None,
+    }
+}
+
+fn bump(x: &mut u64, sign: i64) {
+    *x = x.wrapping_add_signed(sign);
+}
+
+/// Add (`sign` 1) or take back (`-1`) one document's contribution.
+fn tally(agg: &mut Aggregates, d: &Doc, sign: i64) {
+    let j = &d.judged;
+    if let Some(g) = agg.grades.get_mut(j.grade.index()) {
+        bump(g, sign);
+    }
+    if let Some(h) = j.headline
+        && let Some(x) = agg.headline.get_mut(tri_index(h))
+    {
+        bump(x, sign);
+    }
+    let mut violated = [0u64; 2];
+    let mut statuses = [0u64; 6];
+    for t in &d.tallies {
+        let s = status_index(t.status);
+        if let Some(x) = statuses.get_mut(s) {
+            *x += 1;
+        }
+        if let Some(x) = agg.by_status.get_mut(s) {
+            bump(x, sign);
+        }
+        let sev = match t.severity {
+            Some(Severity::Must) => Some(0),
+            Some(Severity::Should) => Some(1),
+            None => None,
+        };
+        if let Some(sev) = sev {
+            if let Some(x) = agg.by_severity.get_mut(sev).and_then(|r| r.get_mut(s)) {
+                bump(x, sign);
+            }
+            if t.status == Status::Violated
+                && let Some(x) = violated.get_mut(sev)
+            {
+                *x += 1;
+            }
+        }
+        if let Some(o) = agg.obligations.get_mut(t.obligation as usize) {
+            if let Some(x) = o.by_status.get_mut(s) {
+                bump(x, sign);
+            }
+            if t.overdue {
+                bump(&mut o.overdue, sign);
+            }
+            if t.upcoming {
+                bump(&mut o.upcoming, sign);
+            }
+        }
+        if t.overdue {
+            bump(&mut agg.overdue, sign);
+        }
+        if t.upcoming {
+            bump(&mut agg.upcoming, sign);
+        }
+    }
+    for (table, value) in agg.groups.iter_mut().zip(d.groups.iter()) {
+        let c = table.values.entry(value.clone()).or_default();
+        bump(&mut c.documents, sign);
+        if let Some(h) = j.headline
+            && let Some(x) = c.headline.get_mut(tri_index(h))
+        {
+            bump(x, sign);
+        }
+        if let Some(x) = c.grades.get_mut(j.grade.index()) {
+            bump(x, sign);
+        }
+        for (x, n) in c.by_status.iter_mut().zip(statuses) {
+            *x = x.wrapping_add_signed(sign * n as i64);
+        }
+        for (x, n) in c.violated.iter_mut().zip(violated) {
+            *x = x.wrapping_add_signed(sign * n as i64);
+        }
+        c.overdue = c.overdue.wrapping_add_signed(sign * i64::from(j.overdue));
+    }
+}
