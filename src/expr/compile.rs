@@ -92,6 +92,59 @@ pub(crate) enum CmpOp {
     Ge,
 }
 
+/// Where a [`Op::Chain`] starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Start {
+    Root,
+    /// A bound name, by its distance from the top of the binding stack.
+    Binding(u32),
+}
+
+/// One field read of a chain; `catalog` when read from a catalog row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Step {
+    pub slot: u32,
+    pub catalog: bool,
+}
+
+/// The operation reading field `slot` of what `base` gives; field reads that start at the root or
+/// a bound name are folded into one [`Op::Chain`].
+fn field_op(base: Code, slot: u32, catalog: bool) -> Op {
+    let step = Step { slot, catalog };
+    match base.op {
+        Op::RootField(first) => Op::Chain {
+            start: Start::Root,
+            steps: Box::new([
+                Step {
+                    slot: first,
+                    catalog: false,
+                },
+                step,
+            ]),
+        },
+        Op::Binding(k) => Op::Chain {
+            start: Start::Binding(k),
+            steps: Box::new([step]),
+        },
+        Op::Chain { start, steps } => {
+            let mut steps = steps.into_vec();
+            steps.push(step);
+            Op::Chain {
+                start,
+                steps: steps.into(),
+            }
+        }
+        op => Op::Field {
+            base: Box::new(Code {
+                op,
+                span: base.span,
+            }),
+            slot,
+            catalog,
+        },
+    }
+}
+
 impl CmpOp {
     /// The operator with its operands swapped: `a < b` is `b > a`.
     fn flipped(self) -> CmpOp {
@@ -118,6 +171,12 @@ pub(crate) enum Op {
     Const(Val<'static>),
     /// A field of the document root, by slot.
     RootField(u32),
+    /// Fields read one after the other from the root or a bound name (`a.b.c`, `item.x`), in
+    /// one step.
+    Chain {
+        start: Start,
+        steps: Box<[Step]>,
+    },
     /// A field of an object; `catalog` when the object is a catalog row (absent cells are null).
     Field {
         base: Box<Code>,
@@ -489,7 +548,7 @@ impl<'n> Checker<'n, '_> {
                 let t = self.check(a);
                 let is_path = matches!(
                     t.code.op,
-                    Op::RootField(_) | Op::Field { .. } | Op::Index { .. }
+                    Op::RootField(_) | Op::Field { .. } | Op::Chain { .. } | Op::Index { .. }
                 );
                 if !is_path && t.ty != Type::Any {
                     self.error(TypeError::NotAPath, a.span);
@@ -684,11 +743,7 @@ impl<'n> Checker<'n, '_> {
                 match ty.field(name) {
                     Some((slot, f)) => {
                         let mut r = self.typed(
-                            Op::Field {
-                                base: bx(b),
-                                slot: slot as u32,
-                                catalog: false,
-                            },
+                            field_op(b.code, slot as u32, false),
                             span,
                             Type::of_field(&f.ty),
                         );
@@ -718,11 +773,7 @@ impl<'n> Checker<'n, '_> {
                 match table.column(name) {
                     Some((slot, col)) => {
                         let mut r = self.typed(
-                            Op::Field {
-                                base: bx(b),
-                                slot: slot as u32,
-                                catalog: true,
-                            },
+                            field_op(b.code, slot as u32, true),
                             span,
                             Type::of_column(col.ty),
                         );

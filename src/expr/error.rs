@@ -4,6 +4,29 @@
 
 use crate::diag::Problem;
 
+/// User text as messages echo it: control characters escaped, and cut short, so that no input
+/// can put a terminal escape or a page of text into a message.
+pub fn echo(s: &str) -> String {
+    const MAX: usize = 60;
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i == MAX {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn echo_char(c: &char) -> String {
+    echo(c.encode_utf8(&mut [0; 4]))
+}
+
 /// `Some(x)` → `; did you mean `x`?` style help, shared by the name errors.
 fn suggest(s: &Option<String>) -> Option<String> {
     s.as_ref().map(|s| format!("did you mean `{s}`?"))
@@ -18,21 +41,21 @@ pub enum SyntaxError {
     TooLong { len: usize, max: usize },
     #[error("expression nested too deeply (more than {max} levels)")]
     TooDeep { max: usize },
-    #[error("unexpected character `{0}`")]
+    #[error("unexpected character `{}`", echo_char(.0))]
     UnexpectedChar(char),
     #[error("`{0}` is not an operator")]
     ForeignOperator(&'static str),
     #[error("unterminated string")]
     UnterminatedString,
-    #[error("unknown escape `\\{0}` in a string")]
+    #[error("unknown escape `\\{}` in a string", echo_char(.0))]
     BadEscape(char),
-    #[error("invalid date `{text}`: {reason}")]
+    #[error("invalid date `{}`: {reason}", echo(text))]
     BadDate { text: String, reason: String },
-    #[error("invalid number `{0}`")]
+    #[error("invalid number `{}`", echo(.0))]
     BadNumber(String),
     #[error("`@` must be followed by a fact id")]
     EmptyFact,
-    #[error("invalid fact id `{0}`")]
+    #[error("invalid fact id `{}`", echo(.0))]
     BadFactId(String),
     #[error("`$` must be followed by a parameter id")]
     EmptyParam,
@@ -47,9 +70,9 @@ pub enum SyntaxError {
     ChainedComparison,
     #[error("unexpected {found} after the end of the expression")]
     Trailing { found: String },
-    #[error("a duration needs a number before `{unit}`")]
+    #[error("a duration needs a number before `{}`", echo(unit))]
     UnitWithoutAmount { unit: String },
-    #[error("the amount of a duration must be a whole number, found `{0}`")]
+    #[error("the amount of a duration must be a whole number, found `{}`", echo(.0))]
     FractionalDuration(String),
 }
 
@@ -138,47 +161,47 @@ fn closing(open: char) -> char {
 /// A problem found when resolving names and checking types.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum TypeError {
-    #[error("unknown name `{name}`")]
+    #[error("unknown name `{}`", echo(name))]
     UnknownName {
         name: String,
         suggestion: Option<String>,
     },
-    #[error("unknown field `{field}` in `{owner}`")]
+    #[error("unknown field `{}` in `{owner}`", echo(field))]
     UnknownField {
         field: String,
         owner: String,
         suggestion: Option<String>,
     },
-    #[error("unknown column `{column}` in catalog table `{table}`")]
+    #[error("unknown column `{}` in catalog table `{table}`", echo(column))]
     UnknownColumn {
         column: String,
         table: String,
         suggestion: Option<String>,
     },
-    #[error("unknown catalog table `{table}`")]
+    #[error("unknown catalog table `{}`", echo(table))]
     UnknownTable {
         table: String,
         suggestion: Option<String>,
     },
-    #[error("no row `{key}` in catalog table `{table}`")]
+    #[error("no row `{}` in catalog table `{table}`", echo(key))]
     UnknownKey {
         key: String,
         table: String,
         suggestion: Option<String>,
     },
-    #[error("`{value}` is not a value of `{field}`")]
+    #[error("`{}` is not a value of `{field}`", echo(value))]
     NotInEnum {
         value: String,
         field: String,
         values: Vec<String>,
         suggestion: Option<String>,
     },
-    #[error("unknown fact `@{id}`")]
+    #[error("unknown fact `@{}`", echo(id))]
     UnknownFact {
         id: String,
         suggestion: Option<String>,
     },
-    #[error("unknown parameter `${id}`")]
+    #[error("unknown parameter `${}`", echo(id))]
     UnknownParam {
         id: String,
         suggestion: Option<String>,
@@ -252,7 +275,10 @@ impl Problem for TypeError {
             TypeError::NotInEnum {
                 suggestion, values, ..
             } => suggest(suggestion).or_else(|| {
-                let list: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+                let mut list: Vec<String> = values.iter().take(12).map(|v| format!("`{v}`")).collect();
+                if values.len() > 12 {
+                    list.push("…".into());
+                }
                 Some(format!("the values are {}", list.join(", ")))
             }),
             TypeError::RefDateNotAllowed => {

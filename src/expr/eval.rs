@@ -10,7 +10,7 @@
 //! hot path allocates nothing.
 
 use super::ast::{QuantKind, Unit};
-use super::compile::{ArOp, CmpOp, Code, Compiled, Op};
+use super::compile::{ArOp, CmpOp, Code, Compiled, Op, Start, Step};
 use crate::catalog::{Catalog, Row};
 use crate::finding::{Evidence, Shown};
 use crate::schema::{FieldType, InputSchema};
@@ -646,6 +646,7 @@ fn ev_op<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a> {
     match &c.op {
         Op::Const(v) => v.reborrow(),
         Op::RootField(slot) => field(ctx, ctx.root, Path::root(), *slot, false),
+        Op::Chain { start, steps } => chain(ctx, *start, steps),
         Op::Field {
             base,
             slot,
@@ -846,6 +847,36 @@ fn ev_op<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a> {
             }
         }
     }
+}
+
+/// Read the fields of `steps` one after the other from `start`.
+#[inline]
+fn chain<'a>(ctx: &mut Ctx<'a>, start: Start, steps: &'a [Step]) -> Val<'a> {
+    let (mut node, mut path) = match start {
+        Start::Root => (ctx.root, Path::root()),
+        Start::Binding(k) => {
+            let i = ctx.bindings.len().checked_sub(1 + k as usize);
+            match i.and_then(|i| ctx.bindings.get(i)) {
+                Some(Val::Obj { node, path }) => (*node, *path),
+                Some(Val::Unknown) | None => return Val::Unknown,
+                Some(_) => return Val::Null,
+            }
+        }
+    };
+    let Some((last, init)) = steps.split_last() else {
+        return Val::Obj { node, path };
+    };
+    for step in init {
+        match field(ctx, node, path, step.slot, step.catalog) {
+            Val::Obj { node: n, path: p } => {
+                node = n;
+                path = p;
+            }
+            Val::Unknown => return Val::Unknown,
+            _ => return Val::Null,
+        }
+    }
+    field(ctx, node, path, last.slot, last.catalog)
 }
 
 /// Read slot `slot` of an object. An absent input field is unknown and is recorded as missing; an
@@ -1096,6 +1127,15 @@ fn present<'a>(path: &'a Code, ctx: &mut Ctx<'a>, d: usize) -> Val<'a> {
     let (base, slot) = match &path.op {
         Op::RootField(slot) => {
             return Val::Bool(stated(ctx, ctx.root, Path::root(), *slot));
+        }
+        Op::Chain { start, steps } => {
+            let Some((last, init)) = steps.split_last() else {
+                return Val::Bool(false);
+            };
+            return match chain(ctx, *start, init) {
+                Val::Obj { node, path } => Val::Bool(stated(ctx, node, path, last.slot)),
+                _ => Val::Bool(false),
+            };
         }
         Op::Field { base, slot, .. } => (base, *slot),
         Op::Index { base, index } => {

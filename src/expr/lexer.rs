@@ -4,7 +4,7 @@
 //! (`=`, `&&`, `||`, `!`) is reported and replaced by the operator it stands for, so the parser can
 //! go on and find the next real problem instead of a cascade.
 
-use super::error::SyntaxError;
+use super::error::{SyntaxError, echo};
 use crate::source::Span;
 use jiff::civil::Date;
 
@@ -42,12 +42,12 @@ impl Tok {
     /// How the token is named in "expected …, found …" messages.
     pub fn describe(&self) -> String {
         match self {
-            Tok::Ident(s) => format!("`{s}`"),
-            Tok::Number(n) => format!("`{n}`"),
-            Tok::Str(s) => format!("`'{s}'`"),
+            Tok::Ident(s) => format!("`{}`", echo(s)),
+            Tok::Number(n) => format!("`{}`", echo(&n.to_string())),
+            Tok::Str(s) => format!("`'{}'`", echo(s)),
             Tok::Date(d) => format!("`{d}`"),
-            Tok::Fact(id) => format!("`@{id}`"),
-            Tok::Param(id) => format!("`${id}`"),
+            Tok::Fact(id) => format!("`@{}`", echo(id)),
+            Tok::Param(id) => format!("`${}`", echo(id)),
             Tok::Eof => "the end of the expression".into(),
             other => format!("`{}`", other.symbol()),
         }
