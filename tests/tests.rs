@@ -6,3 +6,4 @@ mod rules;
 mod engine;
 mod check;
 mod formats;
+mod generate;

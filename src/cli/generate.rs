@@ -68,7 +68,7 @@ pub fn run(args: &Args) -> Exit {
         None => write(
             &profile,
             &opts,
-            BufWriter::with_capacity(1 << 20, std::io::stdout().lock()),
+            BufWriter::with_capacity(1 << 20, std::io::stdout()),
         ),
     };
     match result {
@@ -82,7 +82,7 @@ pub fn run(args: &Args) -> Exit {
     }
 }
 
-fn write(profile: &Profile, opts: &GenOptions, mut out: impl Write) -> std::io::Result<()> {
+fn write(profile: &Profile, opts: &GenOptions, mut out: impl Write + Send) -> std::io::Result<()> {
     generator::generate(profile, opts, &mut out)?;
     out.flush()
 }

@@ -23,7 +23,11 @@ pub use run::GenOptions;
 use std::io::{self, Write};
 
 /// Writes `opts.count` documents as JSON lines.
-pub fn generate(profile: &Profile, opts: &GenOptions, out: &mut dyn Write) -> io::Result<()> {
+pub fn generate(
+    profile: &Profile,
+    opts: &GenOptions,
+    out: &mut (dyn Write + Send),
+) -> io::Result<()> {
     run::Runner::new(&profile.plan, opts).write_all(out)
 }
 

@@ -95,6 +95,17 @@ pub(crate) struct KeyGen {
     pub cycle: Option<(u64, Prob)>,
 }
 
+/// How many items a list gets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Len {
+    Range(u32, u32),
+    /// Weighted lengths; `cum` holds cumulative weights.
+    Weighted {
+        lens: Vec<u32>,
+        cum: Vec<u64>,
+    },
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Unique {
     No,
@@ -143,7 +154,7 @@ pub(crate) enum Gen {
     Key(KeyGen),
     Object(ObjPlan),
     List {
-        len: (u32, u32),
+        len: Len,
         item: Box<Gen>,
         unique: Unique,
     },

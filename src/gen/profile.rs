@@ -7,7 +7,7 @@
 
 use super::error::ProfileError;
 use super::plan::{
-    FieldPlan, Gen, KeyGen, Lit, ObjPlan, Part, Plan, Prob, Ref, Template, Unique, V,
+    FieldPlan, Gen, KeyGen, Len, Lit, ObjPlan, Part, Plan, Prob, Ref, Template, Unique, V,
 };
 use super::run::STREAM_CYCLE;
 use crate::catalog::Catalog;
@@ -472,7 +472,7 @@ impl<'a> Cx<'a> {
                 return None;
             }
         };
-        let a = read(self, arr.get(0)?);
+        let a = read(self, arr.first()?);
         let b = read(self, arr.get(1)?);
         Some((a?, b?))
     }
@@ -675,9 +675,7 @@ impl<'a> Cx<'a> {
                     return None;
                 }
             };
-            let Some(obj) = schema.types.get(tid) else {
-                return None;
-            };
+            let obj = schema.types.get(tid)?;
             let Some((slot, f)) = obj.field(name) else {
                 let names: Vec<&str> = obj.fields.iter().map(|f| f.name.as_str()).collect();
                 self.err(
@@ -837,7 +835,7 @@ impl<'a> Cx<'a> {
             return info.class;
         }
         if let Some(DeValue::Array(a)) = spec.get("variants").map(|v| v.get_ref())
-            && let Some(DeValue::Table(t)) = a.get(0).map(|v| v.get_ref())
+            && let Some(DeValue::Table(t)) = a.first().map(|v| v.get_ref())
         {
             let inner = Spec {
                 span: spec.span,
@@ -1197,37 +1195,43 @@ impl<'a> Cx<'a> {
                 Gen::Object(self.object(*tid, steps, site.path, stack))
             }
             FieldType::List { items, max_items } => {
-                let mut len = self.list_len;
+                let (lo, hi) = self.list_len;
+                let mut len = Len::Range(lo, hi);
                 let mut unique = Unique::No;
                 if let Some(spec) = spec {
                     self.check_keys(spec, class, site);
                     if let Some(v) = spec.get("len")
-                        && let Some((lo, hi)) = self.int_range(v, "list lengths", 0)
+                        && let Some(l) = self.len(v)
                     {
-                        len = (clamp_u32(lo), clamp_u32(hi));
+                        let longest = match &l {
+                            Len::Range(_, hi) => *hi,
+                            Len::Weighted { lens, .. } => lens.iter().copied().max().unwrap_or(0),
+                        };
                         if let Some(m) = max_items
-                            && hi as usize > *m
+                            && longest as usize > *m
                         {
                             self.err(
                                 ProfileError::OutOfBounds {
-                                    what: format!("length {hi}"),
+                                    what: format!("length {longest}"),
                                     why: format!("`{}` holds at most {m} items", site.path),
                                 },
                                 span_of(v),
                             );
                         }
+                        len = l;
                     }
                     if let Some(v) = spec.get("unique") {
                         unique = self.unique(v, items, site.path);
                     }
                 }
-                if let Some(m) = max_items {
+                if let (Some(m), Len::Range(lo, hi)) = (max_items, &mut len) {
                     let m = clamp_u32(*m as i64);
-                    len = (len.0.min(m), len.1.min(m));
+                    *lo = (*lo).min(m);
+                    *hi = (*hi).min(m);
                 }
                 if stack_blocks(items, stack) {
                     return Gen::List {
-                        len: (0, 0),
+                        len: Len::Range(0, 0),
                         item: Box::new(Gen::Const(V::Absent)),
                         unique,
                     };
@@ -1278,6 +1282,50 @@ impl<'a> Cx<'a> {
                 Gen::Key(k)
             }
             _ => self.scalar_gen(spec, ty, steps, site),
+        }
+    }
+
+    /// `len = [lo, hi]`, or weighted lengths `len = { 0 = 6, 1 = 3, 2 = 1 }`.
+    fn len(&mut self, v: &Val<'_>) -> Option<Len> {
+        let DeValue::Table(t) = v.get_ref() else {
+            let (lo, hi) = self.int_range(v, "list lengths", 0)?;
+            return Some(Len::Range(clamp_u32(lo), clamp_u32(hi)));
+        };
+        let mut lens = Vec::new();
+        let mut cum = Vec::new();
+        let mut total: u64 = 0;
+        for (k, w) in t {
+            let Ok(n) = k.get_ref().parse::<u32>() else {
+                self.err(
+                    ProfileError::WrongType {
+                        expected: "a list length (0, 1, 2, …)".into(),
+                        found: format!("`{}`", k.get_ref()),
+                    },
+                    span_of(k),
+                );
+                continue;
+            };
+            let Some(weight) = self.weight(w) else {
+                continue;
+            };
+            total = total.saturating_add(weight);
+            lens.push(n);
+            cum.push(total);
+        }
+        if total == 0 {
+            self.err(ProfileError::ZeroWeights, span_of(v));
+            return None;
+        }
+        Some(Len::Weighted { lens, cum })
+    }
+
+    fn weight(&mut self, w: &Val<'_>) -> Option<u64> {
+        match number(w.get_ref()) {
+            Some((x, _)) if (0.0..1e12).contains(&x) => Some((x * 1_000_000.0).round() as u64),
+            _ => {
+                self.wrong(w, "a weight of 0 or more");
+                None
+            }
         }
     }
 
@@ -1728,7 +1776,17 @@ impl<'a> Cx<'a> {
                     scale = scale.max(d);
                     step_x = Some(x);
                 }
-                _ => {
+                Some((x, _)) => {
+                    self.err(
+                        ProfileError::OutOfBounds {
+                            what: "`step`".into(),
+                            why: format!("{x} is not above 0"),
+                        },
+                        span_of(s),
+                    );
+                    return None;
+                }
+                None => {
                     self.wrong(s, "a number above 0");
                     return None;
                 }
@@ -1801,13 +1859,7 @@ impl<'a> Cx<'a> {
                     .check_text(key, ty, span_of(k), site.path)
                     .then(|| self.str_lit(key)),
             };
-            let weight = match number(w.get_ref()) {
-                Some((x, _)) if x >= 0.0 => Some((x * 1_000_000.0).round() as u64),
-                _ => {
-                    self.wrong(w, "a weight of 0 or more");
-                    None
-                }
-            };
+            let weight = self.weight(w);
             if let (Some(lit), Some(weight)) = (lit, weight) {
                 total = total.saturating_add(weight);
                 lits.push(lit);
@@ -1884,13 +1936,7 @@ impl<'a> Cx<'a> {
                 continue;
             };
             let weight = match spec.get("weight") {
-                Some(w) => match number(w.get_ref()) {
-                    Some((x, _)) if x >= 0.0 => (x * 1_000_000.0).round() as u64,
-                    _ => {
-                        self.wrong(w, "a weight of 0 or more");
-                        0
-                    }
-                },
+                Some(w) => self.weight(w).unwrap_or(0),
                 None => {
                     self.err(
                         ProfileError::Needs {
@@ -1930,7 +1976,12 @@ impl<'a> Cx<'a> {
     ) -> Option<Gen> {
         let (src, target) = self.reference(v, steps, site)?;
         let class = Class::of(ty);
-        let fallback = Box::new(self.default_gen(ty, site));
+        // Reading a field that is absent or null: null where the field may be null, else the
+        // schema default (an agreement never given notice has no effective date either).
+        let fallback = Box::new(match site.field {
+            Some(f) if f.nullable => Gen::Const(V::Null),
+            _ => self.default_gen(ty, site),
+        });
         let what = v.get_ref().as_str().unwrap_or("?").to_string();
         let mismatch = |cx: &mut Self, why: String| {
             cx.err(
@@ -1989,7 +2040,7 @@ impl<'a> Cx<'a> {
                         if *integer && scale > 0 {
                             self.err(
                                 ProfileError::OutOfBounds {
-                                    what: format!("{lo}, {hi}"),
+                                    what: format!("`[{lo}, {hi}]`"),
                                     why: format!("`{}` is a whole number", site.path),
                                 },
                                 span_of(a),

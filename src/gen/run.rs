@@ -9,7 +9,7 @@
 //! Distributions are written here over raw `u64`s (not taken from `rand`) so that a change in a
 //! dependency's sampling code can never change the output for a seed.
 
-use super::plan::{Gen, KeyGen, ObjPlan, Part, Plan, Prob, Ref, Template, Unique, V};
+use super::plan::{Gen, KeyGen, Len, ObjPlan, Part, Plan, Prob, Ref, Template, Unique, V};
 use chacha20::ChaCha8Rng;
 use rand_core::{Rng, SeedableRng};
 use rayon::prelude::*;
@@ -119,31 +119,47 @@ impl<'p> Runner<'p> {
         }
     }
 
-    /// Every document, one JSON line each, in order.
-    pub fn write_all(&self, out: &mut dyn Write) -> io::Result<()> {
+    /// Every document, one JSON line each, in order. Chunks of documents are made in parallel a
+    /// wave at a time, and each wave is written while the next is being made; the buffers are
+    /// reused so that memory stays flat however many documents there are.
+    pub fn write_all(&self, out: &mut (dyn Write + Send)) -> io::Result<()> {
         let chunks = self.count.div_ceil(CHUNK);
-        let wave = (rayon::current_num_threads() as u64 * 4).max(1);
+        let wave = (rayon::current_num_threads() as u64 * 2).max(1);
+        let mut cur: Vec<Vec<u8>> = vec![Vec::new(); wave as usize];
+        let mut next: Vec<Vec<u8>> = vec![Vec::new(); wave as usize];
         let mut start = 0;
-        while start < chunks {
-            let end = (start + wave).min(chunks);
-            let bufs: Vec<Vec<u8>> = (start..end)
-                .into_par_iter()
-                .map(|c| {
-                    let mut w = self.worker();
-                    let mut buf = Vec::with_capacity(CHUNK as usize * 1024);
-                    let last = ((c + 1) * CHUNK).min(self.count);
-                    for i in c * CHUNK..last {
-                        self.document(&mut w, i, &mut buf);
-                    }
-                    buf
-                })
-                .collect();
-            for b in &bufs {
-                out.write_all(b)?;
-            }
-            start = end;
+        let mut filled = self.fill(&mut cur, start, chunks);
+        while filled > 0 {
+            let next_start = start + wave;
+            let (written, next_filled) = rayon::join(
+                || write_bufs(out, cur.get(..filled).unwrap_or_default()),
+                || self.fill(&mut next, next_start, chunks),
+            );
+            written?;
+            std::mem::swap(&mut cur, &mut next);
+            start = next_start;
+            filled = next_filled;
         }
         Ok(())
+    }
+
+    /// Makes chunks `first..` (as many as there are buffers, up to `chunks`); returns how many.
+    fn fill(&self, bufs: &mut [Vec<u8>], first: u64, chunks: u64) -> usize {
+        let n = chunks.saturating_sub(first).min(bufs.len() as u64) as usize;
+        bufs.iter_mut()
+            .take(n)
+            .enumerate()
+            .par_bridge()
+            .for_each(|(k, buf)| {
+                buf.clear();
+                let c = first + k as u64;
+                let mut w = self.worker();
+                let last = ((c + 1) * CHUNK).min(self.count);
+                for i in c * CHUNK..last {
+                    self.document(&mut w, i, buf);
+                }
+            });
+        n
     }
 
     /// Document `index` (0-based) as one line of JSON, newline included.
@@ -234,7 +250,7 @@ impl<'p> Runner<'p> {
     fn value(&self, g: &Gen, w: &mut Worker, index: u64, forced: Option<u64>) -> V {
         match g {
             Gen::Object(o) => self.object(o, w, index),
-            Gen::List { len, item, unique } => self.list(*len, item, *unique, w, index, forced),
+            Gen::List { len, item, unique } => self.list(len, item, *unique, w, index, forced),
             Gen::Key(k) => match forced {
                 Some(j) => self.key_text(w, j),
                 None => self.key(k, w, index).unwrap_or(V::Absent),
@@ -260,14 +276,19 @@ impl<'p> Runner<'p> {
 
     fn list(
         &self,
-        len: (u32, u32),
+        len: &Len,
         item: &Gen,
         unique: Unique,
         w: &mut Worker,
         index: u64,
         forced: Option<u64>,
     ) -> V {
-        let mut n = range_u64(&mut w.st.rng, u64::from(len.0), u64::from(len.1)) as usize;
+        let mut n = match len {
+            Len::Range(lo, hi) => range_u64(&mut w.st.rng, u64::from(*lo), u64::from(*hi)) as usize,
+            Len::Weighted { lens, cum } => lens
+                .get(pick(&mut w.st.rng, cum))
+                .map_or(0, |&n| n as usize),
+        };
         if forced.is_some() {
             n = n.max(1);
         }
@@ -346,6 +367,13 @@ impl<'p> Runner<'p> {
             }
         }
     }
+}
+
+fn write_bufs(out: &mut (dyn Write + Send), bufs: &[Vec<u8>]) -> io::Result<()> {
+    for b in bufs {
+        out.write_all(b)?;
+    }
+    Ok(())
 }
 
 fn text_value(start: usize, end: usize) -> V {
@@ -755,14 +783,16 @@ impl Writer<'_> {
                 }
             }
             V::Int(_) | V::Dec(..) => {
-                let mut s = String::new();
-                raw_text(self.plan, self.st, v, false, &mut s);
                 let wrong = matches!(self.inject, Inject::WrongType(n) if n == self.numbers);
                 self.numbers += 1;
                 if wrong {
                     self.out.push(b'"');
                 }
-                self.out.extend_from_slice(s.as_bytes());
+                match v {
+                    V::Int(n) => push_int(self.out, n),
+                    V::Dec(u, s) => self.out.extend_from_slice(decimal(u, s).as_bytes()),
+                    _ => {}
+                }
                 if wrong {
                     self.out.push(b'"');
                 }
@@ -770,17 +800,17 @@ impl Writer<'_> {
             V::Date(d) => {
                 let bad = matches!(self.inject, Inject::BadDate(n) if n == self.dates);
                 self.dates += 1;
-                let _ = if bad {
-                    write!(self.out, "\"{:04}-02-30\"", d.year())
+                self.out.push(b'"');
+                push_padded(self.out, i64::from(d.year()), 4);
+                if bad {
+                    self.out.extend_from_slice(b"-02-30");
                 } else {
-                    write!(
-                        self.out,
-                        "\"{:04}-{:02}-{:02}\"",
-                        d.year(),
-                        d.month(),
-                        d.day()
-                    )
-                };
+                    self.out.push(b'-');
+                    push_padded(self.out, i64::from(d.month()), 2);
+                    self.out.push(b'-');
+                    push_padded(self.out, i64::from(d.day()), 2);
+                }
+                self.out.push(b'"');
             }
             V::Text(a, b) => {
                 self.out.push(b'"');
@@ -818,6 +848,41 @@ impl Writer<'_> {
             }
         }
     }
+}
+
+/// Decimal digits of `n`, without the formatting machinery (this runs millions of times).
+fn push_int(out: &mut Vec<u8>, n: i64) {
+    if n < 0 {
+        out.push(b'-');
+    }
+    let mut x = n.unsigned_abs();
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        if let Some(b) = buf.get_mut(i) {
+            *b = b'0' + (x % 10) as u8;
+        }
+        x /= 10;
+        if x == 0 || i == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(buf.get(i..).unwrap_or_default());
+}
+
+/// `n` (0 or more) with at least `width` digits, zero-padded.
+fn push_padded(out: &mut Vec<u8>, n: i64, width: usize) {
+    let mut digits = 1;
+    let mut x = n.max(0);
+    while x >= 10 {
+        x /= 10;
+        digits += 1;
+    }
+    for _ in digits..width {
+        out.push(b'0');
+    }
+    push_int(out, n.max(0));
 }
 
 /// The object plan behind a generator of objects (list items are never wrapped in choices).
@@ -911,6 +976,20 @@ mod tests {
         for d in &decades[..4] {
             assert!((1_700..2_300).contains(d), "{decades:?}");
         }
+    }
+
+    #[test]
+    fn integers_and_padding_print_like_format() {
+        for n in [0i64, 7, 42, -13, 1_000_000, i64::MAX, i64::MIN] {
+            let mut out = Vec::new();
+            push_int(&mut out, n);
+            assert_eq!(String::from_utf8_lossy(&out), n.to_string());
+        }
+        let mut out = Vec::new();
+        push_padded(&mut out, 7, 2);
+        push_padded(&mut out, 2026, 4);
+        push_padded(&mut out, 33, 4);
+        assert_eq!(String::from_utf8_lossy(&out), "0720260033");
     }
 
     #[test]
