@@ -37,8 +37,10 @@ impl Diagnostic {
     pub fn new(problem: &dyn Problem, file: Option<&SourceFile>, span: Option<Span>) -> Self {
         Diagnostic {
             code: problem.code(),
-            message: problem.to_string(),
-            help: problem.help(),
+            // Messages quote user input: whatever a stage let through, no control character
+            // reaches a terminal or breaks a one-line format.
+            message: printable(&problem.to_string(), false),
+            help: problem.help().map(|h| printable(&h, true)),
             label: None,
             pointer: None,
             file: file.cloned(),
@@ -93,8 +95,60 @@ impl Diagnostic {
     }
 }
 
-fn display_pointer(p: &str) -> &str {
-    if p.is_empty() { "/" } else { p }
+fn display_pointer(p: &str) -> String {
+    if p.is_empty() {
+        "/".into()
+    } else {
+        printable(p, false)
+    }
+}
+
+/// User text as a message quotes it: control characters escaped (`\u{1b}`) and at most
+/// [`SHOWN_MAX`] characters, the rest cut with `…`. Use it for every value echoed in a message.
+pub fn shown(s: &str) -> String {
+    let mut out = String::new();
+    for (n, c) in s.chars().enumerate() {
+        if n == SHOWN_MAX {
+            out.push('…');
+            break;
+        }
+        push_printable(&mut out, c);
+    }
+    out
+}
+
+/// Longest user text quoted in a message, in characters.
+pub const SHOWN_MAX: usize = 60;
+
+/// `s` with every control character but (when `newlines`) a line break written as an escape.
+fn printable(s: &str, newlines: bool) -> String {
+    if !s.chars().any(|c| is_unsafe(c) && !(newlines && c == '\n')) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if newlines && c == '\n' {
+            out.push(c);
+        } else {
+            push_printable(&mut out, c);
+        }
+    }
+    out
+}
+
+fn push_printable(out: &mut String, c: char) {
+    if is_unsafe(c) {
+        out.push_str(&c.escape_unicode().to_string());
+    } else {
+        out.push(c);
+    }
+}
+
+/// Control characters, and the formatting characters that reorder text on screen (the
+/// bidirectional overrides of "Trojan Source").
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{061c}')
 }
 
 impl miette::Diagnostic for Diagnostic {
@@ -198,12 +252,200 @@ pub fn render(diags: &[Diagnostic], color: bool) -> String {
     let mut out = String::new();
     for d in diags {
         // Writing into a String cannot fail; a failure here would only lose formatting.
-        if handler.render_report(&mut out, d).is_err() {
+        if handler.render_report(&mut out, &Snippet::of(d)).is_err() {
             out.push_str(&d.one_line());
         }
         out.push('\n');
     }
     out
+}
+
+/// Lines longer than this many bytes are shown as a window around the problem: miette lays out
+/// a whole line and cannot indent past column 65 535, and a megabyte-long line helps nobody.
+const SNIPPET_MAX_LINE: usize = 1000;
+/// Bytes shown before the start of the problem in such a window (and, after it, twice that).
+const SNIPPET_WINDOW: usize = 60;
+
+/// A diagnostic as miette renders it: the part of its file worth showing (the lines around the
+/// span, or a window of one long line), made safe to print.
+struct Snippet<'a> {
+    d: &'a Diagnostic,
+    /// The text shown and the span in it.
+    view: Option<(View, Span)>,
+}
+
+/// A piece of a source file, with control and reordering characters replaced by visible ones of
+/// the same UTF-8 length so that byte offsets stay right.
+struct View {
+    name: String,
+    text: String,
+    /// File line of the first line of `text` (1-based).
+    line: usize,
+    /// Byte column in that line where `text` starts (0-based).
+    column: usize,
+}
+
+impl<'a> Snippet<'a> {
+    fn of(d: &'a Diagnostic) -> Snippet<'a> {
+        let view = match (&d.file, d.span) {
+            (Some(f), Some(span)) => View::around(f, span),
+            _ => None,
+        };
+        Snippet { d, view }
+    }
+}
+
+impl View {
+    fn around(file: &SourceFile, span: Span) -> Option<(View, Span)> {
+        let (mut view, span) = View::cut(file, span)?;
+        // A problem at the very end (a truncated document) gets a blank to be underlined.
+        if span.start as usize >= view.text.len() {
+            view.text.push(' ');
+        }
+        Some((view, span))
+    }
+
+    fn cut(file: &SourceFile, span: Span) -> Option<(View, Span)> {
+        let text = file.text();
+        let start = (span.start as usize).min(text.len());
+        let end = (span.end as usize).clamp(start, text.len());
+        let line_start = |at: usize| {
+            text.get(..at)
+                .and_then(|t| t.rfind('\n'))
+                .map_or(0, |i| i + 1)
+        };
+        let line_end = |at: usize| {
+            text.get(at..)
+                .and_then(|t| t.find('\n'))
+                .map_or(text.len(), |i| at + i)
+        };
+        // The handler shows one line of context either side; miette counts a span that ends on a
+        // line end as reaching into the next line, so offer two.
+        let before = |at: usize| line_start(line_start(at).saturating_sub(1));
+        let after = |at: usize| line_end((line_end(at) + 1).min(text.len()));
+        let first = before(before(start));
+        let last = after(after(end));
+        // With its line end, so that an empty last line still shows as one.
+        let last = if text.get(last..last + 1) == Some("\n") {
+            last + 1
+        } else {
+            last
+        };
+        let region = text.get(first..last)?;
+        let (line, _) = file.line_col(first as u32);
+        if region.split('\n').all(|l| l.len() <= SNIPPET_MAX_LINE) {
+            let view = View::new(file.name(), region, line, 0);
+            return Some((view, Span::new(start - first, end - first)));
+        }
+        // A long line: the span's own line only, cut to a window around its start.
+        let ls = line_start(start);
+        let le = line_end(start);
+        let mut from = start.saturating_sub(SNIPPET_WINDOW).max(ls);
+        while !text.is_char_boundary(from) {
+            from -= 1;
+        }
+        let mut to = (start + 2 * SNIPPET_WINDOW).min(le);
+        while !text.is_char_boundary(to) {
+            to += 1;
+        }
+        let window = text.get(from..to)?;
+        let (line, _) = file.line_col(start as u32);
+        let view = View::new(file.name(), window, line, from - ls);
+        Some((view, Span::new(start - from, end.min(to) - from)))
+    }
+
+    fn new(name: &str, text: &str, line: usize, column: usize) -> View {
+        let mut out = String::with_capacity(text.len());
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            // Line ends and tabs are layout; a carriage return is one only before a line feed
+            // (miette would count a lone one as a line, the rest of samstyr does not).
+            let keep = match c {
+                '\n' | '\t' => true,
+                '\r' => chars.peek() == Some(&'\n'),
+                c => !is_unsafe(c),
+            };
+            if keep {
+                out.push(c);
+            } else {
+                out.push_str(match c.len_utf8() {
+                    1 => "?",
+                    2 => "¿",
+                    _ => "\u{fffd}",
+                });
+            }
+        }
+        let text = out;
+        View {
+            name: name.to_string(),
+            text,
+            line,
+            column,
+        }
+    }
+}
+
+impl miette::SourceCode for View {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let inner = self
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
+        let column = if inner.line() == 0 {
+            inner.column() + self.column
+        } else {
+            inner.column()
+        };
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line() + self.line - 1,
+            column,
+            inner.line_count(),
+        )))
+    }
+}
+
+impl fmt::Debug for Snippet<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.d, f)
+    }
+}
+
+impl fmt::Display for Snippet<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.d, f)
+    }
+}
+
+impl std::error::Error for Snippet<'_> {}
+
+impl miette::Diagnostic for Snippet<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        miette::Diagnostic::code(self.d)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        miette::Diagnostic::help(self.d)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.view
+            .as_ref()
+            .map(|(v, _)| v as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        let (_, span) = self.view.as_ref()?;
+        let label =
+            miette::LabeledSpan::new(self.d.label.clone(), span.start as usize, span.len().max(1));
+        Some(Box::new(std::iter::once(label)))
+    }
 }
 
 /// The closest candidate to `word`, if one is close enough to be a likely misspelling.
@@ -224,6 +466,72 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("bad value `{0}`")]
+    struct Bad(String);
+
+    impl Problem for Bad {
+        fn code(&self) -> &'static str {
+            "test::bad"
+        }
+        fn help(&self) -> Option<String> {
+            Some(format!("not `{}`\nbut something else", self.0))
+        }
+    }
+
+    #[test]
+    fn a_problem_past_column_65535_renders_as_a_window() {
+        // miette cannot indent past column 65 535: this used to panic.
+        let text = format!("{{\"a\": \"{}\", \"b\": tru}}", "x".repeat(100_000));
+        let f = SourceFile::new("long.json", text.as_str());
+        let at = text.find("tru}").unwrap_or(0);
+        let d = Diagnostic::at(&Bad("tru".into()), &f, Span::new(at, at + 3));
+        let out = render(&[d], false);
+        assert!(out.contains(&format!("[long.json:1:{}]", at + 1)), "{out}");
+        assert!(out.contains("\"b\": tru}"), "{out}");
+        assert!(
+            out.len() < 2000,
+            "the whole line was shown: {} bytes",
+            out.len()
+        );
+        // At the very end of a long line too, and past the end of the text.
+        let end = Diagnostic::at(&Bad("x".into()), &f, Span::new(text.len(), text.len()));
+        let out = render(&[end], false);
+        assert!(
+            out.contains(&format!("[long.json:1:{}]", text.len() + 1)),
+            "{out}"
+        );
+        assert!(out.contains("tru} \n") && out.contains('─'), "{out}");
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_output() {
+        let text = "{\"kind\": \"\u{1b}[31mred\u{202e}\"}\r\n{\"lone\": 1}\r\u{7}";
+        let f = SourceFile::new("esc.json", text);
+        let d = Diagnostic::at(&Bad("\u{1b}[31mred".into()), &f, Span::new(9, 22))
+            .with_pointer("/ki\u{1b}nd");
+        assert_eq!(d.message, "bad value `\\u{1b}[31mred`");
+        assert_eq!(
+            d.help.as_deref(),
+            Some("not `\\u{1b}[31mred`\nbut something else")
+        );
+        let out = render(std::slice::from_ref(&d), false) + &d.one_line();
+        assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
+        assert!(!out.contains('\u{202e}'), "{out:?}");
+        // A CRLF file keeps its layout: the line end is not shown as a replacement.
+        assert!(out.contains("[esc.json:1:10]"), "{out}");
+        assert!(!out.contains("red?\"}?"), "{out}");
+    }
+
+    #[test]
+    fn shown_text_is_short_and_printable() {
+        assert_eq!(shown("plain"), "plain");
+        assert_eq!(shown("a\u{0}b\tc"), "a\\u{0}b\\u{9}c");
+        let long = shown(&"å".repeat(1000));
+        assert_eq!(long.chars().count(), SHOWN_MAX + 1);
+        assert!(long.ends_with('…'));
+    }
 
     #[test]
     fn suggests_close_names_only() {
