@@ -90,9 +90,9 @@ pub(crate) struct KeyGen {
     pub back: (u64, u64),
     /// Chance of a key that no document in the output has.
     pub dangling: Prob,
-    /// Chance, per pair of neighbouring documents, that they refer to each other, and the random
-    /// stream that decides it (one per key field with cycles).
-    pub cycle: Option<(u64, Prob)>,
+    /// Which of [`Plan::cycles`] decides, per pair of neighbouring documents, whether they refer
+    /// to each other through this field.
+    pub cycle: Option<usize>,
 }
 
 /// How many items a list gets.
@@ -198,4 +198,6 @@ pub(crate) struct Plan {
     /// The template of the key field, reading only variables and the sequence number, so that
     /// the key of any document can be computed without generating it.
     pub key: Template,
+    /// The chance of a reference cycle for each key field that makes them (at most 64).
+    pub cycles: Vec<Prob>,
 }

@@ -9,7 +9,6 @@ use super::error::ProfileError;
 use super::plan::{
     FieldPlan, Gen, KeyGen, Len, Lit, ObjPlan, Part, Plan, Prob, Ref, Template, Unique, V,
 };
-use super::run::STREAM_CYCLE;
 use crate::catalog::Catalog;
 use crate::diag::{Diagnostic, Diagnostics, did_you_mean};
 use crate::schema::{FieldDef, FieldType, InputSchema, TypeId};
@@ -95,6 +94,7 @@ fn compile(
         vars: cx.vars,
         root,
         key,
+        cycles: cx.cycles,
     };
     cx.diags.0.sort_by_key(|d| d.span.map(|s| s.start));
     cx.diags.into_result(Profile {
@@ -276,7 +276,7 @@ struct Cx<'a> {
     scopes: Vec<usize>,
     dates: (Date, i64),
     list_len: (u32, u32),
-    cycles: u64,
+    cycles: Vec<Prob>,
     key: Option<Template>,
 }
 
@@ -359,7 +359,7 @@ impl<'a> Cx<'a> {
             scopes: Vec::new(),
             dates: (Date::constant(2020, 1, 1), 365 * 7),
             list_len: (0, 3),
-            cycles: 0,
+            cycles: Vec::new(),
             key: None,
         }
     }
@@ -1275,8 +1275,18 @@ impl<'a> Cx<'a> {
                         && let Some(p) = self.prob(v, "cycle")
                         && p > 0.0
                     {
-                        k.cycle = Some((STREAM_CYCLE + self.cycles, Prob::from_f64(p)));
-                        self.cycles += 1;
+                        if self.cycles.len() >= 64 {
+                            self.err(
+                                ProfileError::OutOfBounds {
+                                    what: "`cycle`".into(),
+                                    why: "at most 64 fields may make cycles".into(),
+                                },
+                                span_of(v),
+                            );
+                        } else {
+                            k.cycle = Some(self.cycles.len());
+                            self.cycles.push(Prob::from_f64(p));
+                        }
                     }
                 }
                 Gen::Key(k)

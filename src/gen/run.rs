@@ -19,8 +19,8 @@ use std::io::{self, Write};
 const STREAM_BODY: u64 = 0;
 const STREAM_VARS: u64 = 1;
 const STREAM_INVALID: u64 = 2;
-/// Streams from here on decide reference cycles, one per key field that makes them.
-pub(crate) const STREAM_CYCLE: u64 = 16;
+/// Decides reference cycles, one draw per key field that makes them, per pair of documents.
+const STREAM_CYCLE: u64 = 3;
 
 /// Documents per unit of parallel work.
 const CHUNK: u64 = 2048;
@@ -79,6 +79,8 @@ impl State {
 struct Worker {
     st: State,
     aux: State,
+    /// [`Runner::cycle_bits`] of the document being built.
+    cycles: u64,
 }
 
 /// A corruption to apply while writing an invalid line.
@@ -116,6 +118,7 @@ impl<'p> Runner<'p> {
         Worker {
             st: State::new(ChaCha8Rng::from_seed(self.seed)),
             aux: State::new(ChaCha8Rng::from_seed(self.seed)),
+            cycles: 0,
         }
     }
 
@@ -172,6 +175,7 @@ impl<'p> Runner<'p> {
 
     fn document(&self, w: &mut Worker, index: u64, out: &mut Vec<u8>) {
         self.load_vars(&mut w.st, index);
+        w.cycles = self.cycle_bits(index);
         let st = &mut w.st;
         st.rng = self.rng(STREAM_BODY, index);
         st.d.arena.clear();
@@ -211,7 +215,7 @@ impl<'p> Runner<'p> {
         w.st.d.frames.push(base as u32);
         for &i in &o.order {
             let Some(f) = o.fields.get(i) else { continue };
-            let forced = self.forced_key(&f.make, index);
+            let forced = self.forced_key(&f.make, w, index);
             let v = if forced.is_none() && chance(&mut w.st.rng, f.absent) {
                 V::Absent
             } else if forced.is_none() && chance(&mut w.st.rng, f.null) {
@@ -229,7 +233,7 @@ impl<'p> Runner<'p> {
 
     /// The partner document this one must refer to through `make`, when it is one of a pair drawn
     /// to form a reference cycle.
-    fn forced_key(&self, make: &Gen, index: u64) -> Option<u64> {
+    fn forced_key(&self, make: &Gen, w: &Worker, index: u64) -> Option<u64> {
         let kg = match make {
             Gen::Key(k) => k,
             Gen::List { item, .. } => match item.as_ref() {
@@ -238,13 +242,24 @@ impl<'p> Runner<'p> {
             },
             _ => return None,
         };
-        let (stream, p) = kg.cycle?;
+        let slot = kg.cycle?;
         let partner = index ^ 1;
-        if partner >= self.count {
-            return None;
+        (partner < self.count && w.cycles & (1 << slot) != 0).then_some(partner)
+    }
+
+    /// Which cycle-making fields make a cycle for the pair of documents `index` belongs to.
+    fn cycle_bits(&self, index: u64) -> u64 {
+        if self.plan.cycles.is_empty() {
+            return 0;
         }
-        let mut r = self.rng(stream, index / 2);
-        chance(&mut r, p).then_some(partner)
+        let mut r = self.rng(STREAM_CYCLE, index / 2);
+        let mut bits = 0;
+        for (k, p) in self.plan.cycles.iter().enumerate().take(64) {
+            if chance(&mut r, *p) {
+                bits |= 1 << k;
+            }
+        }
+        bits
     }
 
     fn value(&self, g: &Gen, w: &mut Worker, index: u64, forced: Option<u64>) -> V {
