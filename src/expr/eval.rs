@@ -92,7 +92,7 @@ impl fmt::Display for Dur {
 /// It holds up to [`Path::MAX_SEGS`] steps, each below 65 536. A value deeper than that, or an
 /// item past index 65 535, keeps the path of its deepest representable ancestor and is marked
 /// truncated: its pointer then names that ancestor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Path {
     /// Number of steps, or [`Path::NONE`].
     len: u8,
@@ -157,38 +157,33 @@ impl Path {
     /// The RFC 6901 JSON pointer, with field names from the schema (`/items/2/name`). `None`
     /// for values not in the document.
     pub fn pointer(&self, schema: &InputSchema) -> Option<String> {
+        use std::fmt::Write;
         if self.is_none() {
             return None;
         }
-        let mut out = String::new();
+        let mut out = String::with_capacity(8 * usize::from(self.len));
         let mut ty = Some(&FieldType::Object(schema.root));
         for &seg in self.segments() {
-            match ty {
-                Some(FieldType::Object(t)) => {
-                    let field = schema
-                        .types
-                        .get(*t)
-                        .and_then(|o| o.fields.get(usize::from(seg)));
-                    out.push('/');
-                    match field {
-                        Some(f) => {
-                            escape_into(&mut out, &f.name);
-                            ty = Some(&f.ty);
-                        }
-                        None => {
-                            out.push_str(&seg.to_string());
-                            ty = None;
-                        }
-                    }
+            out.push('/');
+            let field = match ty {
+                Some(FieldType::Object(t)) => schema
+                    .types
+                    .get(*t)
+                    .and_then(|o| o.fields.get(usize::from(seg))),
+                _ => None,
+            };
+            match (field, ty) {
+                (Some(f), _) => {
+                    escape_into(&mut out, &f.name);
+                    ty = Some(&f.ty);
                 }
-                Some(FieldType::List { items, .. }) => {
-                    out.push('/');
-                    out.push_str(&seg.to_string());
+                (None, Some(FieldType::List { items, .. })) => {
+                    // Writing into a String cannot fail.
+                    let _ = write!(out, "{seg}");
                     ty = Some(items);
                 }
-                _ => {
-                    out.push('/');
-                    out.push_str(&seg.to_string());
+                (None, _) => {
+                    let _ = write!(out, "{seg}");
                     ty = None;
                 }
             }
@@ -198,6 +193,10 @@ impl Path {
 }
 
 fn escape_into(out: &mut String, name: &str) {
+    if !name.contains(['~', '/']) {
+        out.push_str(name);
+        return;
+    }
     for c in name.chars() {
         match c {
             '~' => out.push_str("~0"),
