@@ -247,6 +247,18 @@ impl<'a> Reader<'a> {
         Ok(r)
     }
 
+    /// A reader at byte `pos` of `text` (which must be a character boundary), for re-reading
+    /// part of a text already read once.
+    pub fn new_at(text: &'a str, pos: usize, limits: Limits) -> Option<Self> {
+        text.is_char_boundary(pos).then_some(Reader {
+            text,
+            bytes: text.as_bytes(),
+            pos,
+            depth: 0,
+            limits,
+        })
+    }
+
     /// Byte offset of the next unread character.
     pub fn pos(&self) -> usize {
         self.pos
@@ -393,7 +405,7 @@ impl<'a> Reader<'a> {
         match text.parse::<f64>() {
             Ok(v) if v.is_finite() => Ok((v, text)),
             _ => Err(JsonError::new(
-                JsonErrorKind::NumberOutOfRange { text: text.into() },
+                JsonErrorKind::NumberOutOfRange { text: echo(text) },
                 start,
                 i,
             )),
@@ -578,7 +590,7 @@ impl<'a> Reader<'a> {
                     }
                     return Err(JsonError::new(
                         JsonErrorKind::InvalidEscape {
-                            text: self.text.get(i..e).unwrap_or("\\u").into(),
+                            text: echo(self.text.get(i..e).unwrap_or("\\u")),
                         },
                         i,
                         e,
@@ -845,7 +857,7 @@ fn tree<'a>(r: &mut Reader<'a>) -> Result<Json<'a>, JsonError> {
                 if let Some(first) = first {
                     return Err(JsonError {
                         kind: JsonErrorKind::DuplicateKey {
-                            key: key.into_owned(),
+                            key: echo(&key),
                             first,
                         },
                         span: key_span,
@@ -876,6 +888,25 @@ fn tree<'a>(r: &mut Reader<'a>) -> Result<Json<'a>, JsonError> {
         span: Span::new(start, r.pos()),
         value,
     })
+}
+
+/// User text as it is echoed in a message: at most 40 characters, control characters escaped,
+/// so that a megabyte of input never comes back as a megabyte of message.
+pub fn echo(s: &str) -> String {
+    const MAX: usize = 40;
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i == MAX {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Appends `segment` to a JSON pointer, escaped as RFC 6901 says (`~` → `~0`, `/` → `~1`).

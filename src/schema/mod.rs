@@ -197,28 +197,32 @@ pub struct CharSet(u128);
 
 impl CharSet {
     pub fn parse(spec: &str) -> Result<CharSet, String> {
-        let chars: Vec<char> = spec.chars().collect();
-        if chars.is_empty() {
+        if spec.is_empty() {
             return Err("the character set is empty".into());
         }
-        if let Some(c) = chars.iter().find(|c| !c.is_ascii() || c.is_ascii_control()) {
+        if let Some(c) = spec.chars().find(|c| !c.is_ascii() || c.is_ascii_control()) {
             return Err(format!("`{c}` is not a printable ASCII character"));
         }
+        // ASCII only from here: bytes are characters.
+        let b = spec.as_bytes();
         let mut bits = 0u128;
         let mut i = 0;
-        while let Some(&c) = chars.get(i) {
-            match (chars.get(i + 1), chars.get(i + 2)) {
-                (Some('-'), Some(&hi)) => {
+        while let Some(&c) = b.get(i) {
+            match (b.get(i + 1), b.get(i + 2)) {
+                (Some(b'-'), Some(&hi)) => {
                     if hi < c {
-                        return Err(format!("the range `{c}-{hi}` is backwards"));
+                        return Err(format!(
+                            "the range `{}-{}` is backwards",
+                            c as char, hi as char
+                        ));
                     }
-                    for b in c as u32..=hi as u32 {
-                        bits |= 1u128 << b;
+                    for x in c..=hi {
+                        bits |= 1u128 << x;
                     }
                     i += 3;
                 }
                 _ => {
-                    bits |= 1u128 << (c as u32);
+                    bits |= 1u128 << c;
                     i += 1;
                 }
             }

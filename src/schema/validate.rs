@@ -235,6 +235,7 @@ pub fn validate_with(
         file: &source,
         diags: Vec::new(),
         key_chars,
+        char_sets: Vec::new(),
     };
     let root = match Reader::new(text, limits) {
         Ok(mut r) => match v.document(&mut r) {
@@ -332,6 +333,8 @@ struct Validator<'s> {
     file: &'s SourceFile,
     diags: Vec<Diagnostic>,
     key_chars: Option<(CharSet, &'s str)>,
+    /// Parsed `chars` of the id types met so far, by the address of their spec.
+    char_sets: Vec<(usize, Option<CharSet>)>,
 }
 
 /// The result of reading one value: the node, or `None` when it broke the schema (reported).
@@ -370,16 +373,26 @@ impl<'s> Validator<'s> {
             return Ok(None);
         };
         let is_root = matches!(path, Path::Root) && ty == schema.root;
+        let schema_slot = if is_root {
+            t.field(&schema.schema_field).map(|(i, _)| i)
+        } else {
+            None
+        };
         let start = r.pos();
         let n = t.fields.len();
         let mut slots: Vec<Option<Node>> = vec![None; n];
-        let mut seen: Vec<Option<Span>> = vec![None; n];
+        let mut seen = Seen::new(n);
         let mut unknown: Vec<(String, Span)> = Vec::new();
         let mut ok = true;
+        // Documents mostly list fields in schema order: look for the next one first.
+        let mut hint = 0;
         let mut cur = r.begin_object()?;
         while let Some((key, kspan)) = r.next_key(&mut cur)? {
             let child = Path::Key(path, &key);
-            let Some((i, f)) = t.field(&key) else {
+            let found = (0..n)
+                .map(|k| (hint + k) % n)
+                .find(|&i| t.fields.get(i).is_some_and(|f| f.name == *key));
+            let Some((i, f)) = found.and_then(|i| Some((i, t.fields.get(i)?))) else {
                 ok = false;
                 if let Some((_, first)) = unknown.iter().find(|(k, _)| *k == key) {
                     self.duplicate(&key, *first, kspan, &child);
@@ -388,7 +401,7 @@ impl<'s> Validator<'s> {
                     let suggestion = did_you_mean(&key, names.clone()).map(String::from);
                     self.push(
                         InputProblem::UnknownField {
-                            name: key.to_string(),
+                            name: shorten(&key),
                             ty: t.name.clone(),
                             suggestion,
                             known: ticked(names),
@@ -401,26 +414,26 @@ impl<'s> Validator<'s> {
                 r.skip_value()?;
                 continue;
             };
-            if let Some(Some(first)) = seen.get(i) {
+            hint = i + 1;
+            if seen.get(i) {
                 ok = false;
-                self.duplicate(&key, *first, kspan, &child);
+                let first = first_key_span(r.text(), start, &key).unwrap_or(kspan);
+                self.duplicate(&key, first, kspan, &child);
                 r.skip_value()?;
                 continue;
             }
-            if let Some(s) = seen.get_mut(i) {
-                *s = Some(kspan);
-            }
+            seen.set(i);
             let at = r.peek().map(|_| r.pos())?;
             match self.field(r, f, &child)? {
                 Some(node) => {
-                    if is_root && f.name == schema.schema_field {
+                    if schema_slot == Some(i) {
                         let found = node.value.as_str().unwrap_or_default();
                         if found != schema.id {
                             ok = false;
                             self.push(
                                 InputProblem::WrongSchema {
                                     field: f.name.clone(),
-                                    found: found.into(),
+                                    found: shorten(found),
                                     expected: schema.id.clone(),
                                 },
                                 Span::new(at, r.pos()),
@@ -437,7 +450,7 @@ impl<'s> Validator<'s> {
         }
         let obj_span = Span::new(start, start + 1);
         for (i, f) in t.fields.iter().enumerate() {
-            if seen.get(i).is_some_and(Option::is_some) {
+            if seen.get(i) {
                 continue;
             }
             if f.required {
@@ -473,10 +486,20 @@ impl<'s> Validator<'s> {
         Ok(ok.then(|| Node::new(start as u32, Value::Object(slots.into_boxed_slice()))))
     }
 
+    fn char_set(&mut self, chars: &str) -> Option<CharSet> {
+        let addr = chars.as_ptr() as usize;
+        if let Some((_, set)) = self.char_sets.iter().find(|(a, _)| *a == addr) {
+            return *set;
+        }
+        let set = CharSet::parse(chars).ok();
+        self.char_sets.push((addr, set));
+        set
+    }
+
     fn duplicate(&mut self, key: &str, first: Span, span: Span, path: &Path) {
         let e = JsonError {
             kind: JsonErrorKind::DuplicateKey {
-                key: key.into(),
+                key: shorten(key),
                 first,
             },
             span,
@@ -513,14 +536,15 @@ impl<'s> Validator<'s> {
         match (ty, kind) {
             (FieldType::String { max_len }, Kind::String) => {
                 let s = r.read_string()?;
-                if let Some(max) = max_len {
+                // Counting characters is only needed when the bytes could be too many.
+                if let Some(max) = max_len.filter(|m| s.len() > *m) {
                     let len = s.chars().count();
-                    if len > *max {
+                    if len > max {
                         self.push(
                             InputProblem::TooLong {
                                 name: path.name(),
                                 len,
-                                max: *max,
+                                max,
                             },
                             Span::new(at, r.pos()),
                             path,
@@ -533,7 +557,7 @@ impl<'s> Validator<'s> {
             (FieldType::Id { chars }, Kind::String) => {
                 let s = r.read_string()?;
                 let span = Span::new(at, r.pos());
-                let set = CharSet::parse(chars).ok();
+                let set = self.char_set(chars);
                 if self.check_id(&s, set, chars, span, path) {
                     node(Value::Str(s.into()))
                 } else {
@@ -563,7 +587,7 @@ impl<'s> Validator<'s> {
                     self.push(
                         InputProblem::NotInteger {
                             name: path.name(),
-                            value: text.into(),
+                            value: shorten(text),
                         },
                         span,
                         path,
@@ -574,7 +598,7 @@ impl<'s> Validator<'s> {
                     self.push(
                         InputProblem::BelowMin {
                             name: path.name(),
-                            value: text.into(),
+                            value: shorten(text),
                             min: number_json(m).to_string(),
                         },
                         span,
@@ -586,7 +610,7 @@ impl<'s> Validator<'s> {
                     self.push(
                         InputProblem::AboveMax {
                             name: path.name(),
-                            value: text.into(),
+                            value: shorten(text),
                             max: number_json(m).to_string(),
                         },
                         span,
@@ -603,7 +627,7 @@ impl<'s> Validator<'s> {
                         self.push(
                             InputProblem::BadDate {
                                 name: path.name(),
-                                value: s.into(),
+                                value: shorten(&s),
                                 reason,
                             },
                             Span::new(at, r.pos()),
@@ -623,7 +647,7 @@ impl<'s> Validator<'s> {
                 self.push(
                     InputProblem::BadEnum {
                         name: path.name(),
-                        value: s.into(),
+                        value: shorten(&s),
                         expected: ticked(values.iter().map(String::as_str)),
                         suggestion,
                     },
@@ -647,7 +671,7 @@ impl<'s> Validator<'s> {
                     InputProblem::UnknownRef {
                         name: path.name(),
                         table: table.clone(),
-                        value: s.into(),
+                        value: shorten(&s),
                         suggestion,
                         known: known_keys(t.keys()),
                     },
@@ -759,7 +783,7 @@ impl<'s> Validator<'s> {
             self.push(
                 InputProblem::BadIdChars {
                     name: path.name(),
-                    value: s.into(),
+                    value: shorten(s),
                     bad,
                     chars: chars.into(),
                 },
@@ -770,6 +794,57 @@ impl<'s> Validator<'s> {
         }
         true
     }
+}
+
+/// Which fields of an object have been given: a bit set, spilling over for very wide types.
+struct Seen {
+    bits: u64,
+    more: Vec<bool>,
+}
+
+impl Seen {
+    fn new(n: usize) -> Self {
+        Seen {
+            bits: 0,
+            more: if n > 64 {
+                vec![false; n - 64]
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    fn get(&self, i: usize) -> bool {
+        match i.checked_sub(64) {
+            None => self.bits & (1 << i) != 0,
+            Some(j) => self.more.get(j).copied().unwrap_or(false),
+        }
+    }
+
+    fn set(&mut self, i: usize) {
+        match i.checked_sub(64) {
+            None => self.bits |= 1 << i,
+            Some(j) => {
+                if let Some(b) = self.more.get_mut(j) {
+                    *b = true;
+                }
+            }
+        }
+    }
+}
+
+/// Where `key` was first given in the object starting at `start` (only asked for duplicates,
+/// so the happy path need not remember every key's place).
+fn first_key_span(text: &str, start: usize, key: &str) -> Option<Span> {
+    let mut r = Reader::new_at(text, start, Limits::default())?;
+    let mut cur = r.begin_object().ok()?;
+    while let Ok(Some((k, span))) = r.next_key(&mut cur) {
+        if k == key {
+            return Some(span);
+        }
+        r.skip_value().ok()?;
+    }
+    None
 }
 
 /// Advice for the common slips: a quoted number or boolean, a single value where a list is due.
@@ -813,14 +888,7 @@ fn show_char(c: char) -> String {
 }
 
 fn shorten(s: &str) -> String {
-    const MAX: usize = 40;
-    if s.chars().count() <= MAX {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(MAX).collect();
-        t.push('…');
-        t
-    }
+    crate::json::echo(s)
 }
 
 /// `` `M01`, `M02`, … `M28` (28 in all) `` — enough to see the pattern without a wall of text.
