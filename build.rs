@@ -4,14 +4,14 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-fn collect(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
-            collect(root, &path, out);
+            collect(&path, out);
         } else {
             out.push(path);
         }
@@ -20,7 +20,7 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
 
 fn table(name: &str, root: &Path, keep: &dyn Fn(&Path) -> bool) -> String {
     let mut files = Vec::new();
-    collect(root, root, &mut files);
+    collect(root, &mut files);
     files.retain(|p| keep(p));
     files.sort();
     let mut s = format!("pub static {name}: &[(&str, &str)] = &[\n");
