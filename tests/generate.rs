@@ -186,7 +186,7 @@ fn the_samstyring_mix_is_realistic() {
         })
         .count() as f64
         / bodies.len() as f64;
-    assert!((0.05..0.20).contains(&not_ks), "{not_ks}");
+    assert!((0.02..0.12).contains(&not_ks), "{not_ks}");
 
     // Ministries follow the weights: DFD the most common owner.
     let mut owners: HashMap<&str, usize> = HashMap::new();

@@ -257,6 +257,8 @@ struct Site<'s> {
     field: Option<&'s FieldDef>,
     /// A variable: reads only other variables.
     var: bool,
+    /// Whether `absent` and `null` may be given here (on a field, not in a variant or case).
+    presence: bool,
 }
 
 struct Cx<'a> {
@@ -800,6 +802,7 @@ impl<'a> Cx<'a> {
                 path: &path,
                 field: None,
                 var: true,
+                presence: false,
             };
             let make = self.scalar_gen(Some(&spec), &ty, &[], &site);
             let values = self.values_of(&make);
@@ -908,6 +911,7 @@ impl<'a> Cx<'a> {
                 path: &fpath,
                 field: Some(f),
                 var: false,
+                presence: true,
             };
             let (absent, null) = self.presence(spec.as_ref(), &site);
             let make = if is_root && f.name == schema.schema_field {
@@ -1026,6 +1030,9 @@ impl<'a> Cx<'a> {
         let Some(spec) = spec else {
             return (Prob::NEVER, Prob::NEVER);
         };
+        if !site.presence {
+            return (Prob::NEVER, Prob::NEVER);
+        }
         let mut absent = Prob::NEVER;
         let mut null = Prob::NEVER;
         if let (Some(v), Some(f)) = (spec.get("absent"), site.field) {
@@ -1121,6 +1128,7 @@ impl<'a> Cx<'a> {
             path,
             field: Some(f),
             var: false,
+            presence: true,
         };
         let Some(t) = self.template(&text, span, max_len, &[], &site) else {
             return Gen::Const(V::Absent);
@@ -1243,6 +1251,7 @@ impl<'a> Cx<'a> {
                     path: &item_path,
                     field: None,
                     var: false,
+                    presence: false,
                 };
                 steps.push(Step::Item);
                 let item = self.value_gen(item_spec.as_ref(), items, steps, &item_site, stack);
@@ -1385,7 +1394,7 @@ impl<'a> Cx<'a> {
     /// Reports settings that are unknown or do not apply to this class and place.
     fn check_keys(&mut self, spec: &Spec<'_, '_>, class: Class, site: &Site<'_>) {
         let mut allowed: Vec<&str> = class.keys().to_vec();
-        if site.field.is_some() {
+        if site.presence && site.field.is_some() {
             allowed.extend(["absent", "null"]);
         }
         for (k, span, _) in &spec.entries {
@@ -1475,11 +1484,11 @@ impl<'a> Cx<'a> {
                 };
                 let case_site = Site {
                     path: site.path,
-                    field: None,
+                    field: site.field,
                     var: site.var,
+                    presence: false,
                 };
-                self.check_keys(&case_spec, class, &case_site);
-                let g = self.core_gen(&case_spec, ty, steps, site);
+                let g = self.scalar_gen(Some(&case_spec), ty, steps, &case_site);
                 cases.push((lit, g));
             }
             return Gen::By {
@@ -1937,7 +1946,6 @@ impl<'a> Cx<'a> {
             self.wrong(v, "an array of tables, each with a `weight`");
             return None;
         };
-        let class = Class::of(ty);
         let mut gens = Vec::new();
         let mut cum = Vec::new();
         let mut total: u64 = 0;
@@ -1961,11 +1969,11 @@ impl<'a> Cx<'a> {
             let inner = spec.without(&["weight"]);
             let inner_site = Site {
                 path: site.path,
-                field: None,
+                field: site.field,
                 var: site.var,
+                presence: false,
             };
-            self.check_keys(&inner, class, &inner_site);
-            gens.push(self.core_gen(&inner, ty, steps, site));
+            gens.push(self.scalar_gen(Some(&inner), ty, steps, &inner_site));
             total = total.saturating_add(weight);
             cum.push(total);
         }
