@@ -277,9 +277,13 @@ pub enum LinkProblem {
 #[derive(Debug, Clone)]
 pub struct Judged {
     pub headline: Option<Tri>,
+    /// Whether the headline answer differs from what the document alone gives.
+    pub headline_by_links: bool,
     pub grade: Grade,
     /// Findings by status.
     pub counts: [u32; 6],
+    /// Violated findings by severity: must, should.
+    pub violated: [u32; 2],
     pub overdue: u32,
     pub upcoming: u32,
     /// The nearest deadline still ahead among pending findings.

@@ -279,6 +279,7 @@ fn key_span(ctx: &Ctx<'_>, doc: &Document) -> Span {
 fn judge(ctx: &Ctx<'_>, doc: &Document, e: &Evaluation, links: &[(u8, Box<str>)]) -> Doc {
     let mut tallies = Vec::with_capacity(e.findings.len());
     let mut counts = [0u32; 6];
+    let mut violated = [0u32; 2];
     let (mut overdue, mut upcoming) = (0u32, 0u32);
     let mut next_deadline: Option<Date> = None;
     let mut cursor = 0usize;
@@ -306,6 +307,12 @@ fn judge(ctx: &Ctx<'_>, doc: &Document, e: &Evaluation, links: &[(u8, Box<str>)]
                 .is_some_and(|d| d >= ctx.as_of && d <= ctx.upcoming_until);
         if let Some(c) = counts.get_mut(status_index(f.status)) {
             *c += 1;
+        }
+        if f.status == Status::Violated {
+            let sev = usize::from(f.rule.severity == Some(Severity::Should));
+            if let Some(v) = violated.get_mut(sev) {
+                *v += 1;
+            }
         }
         overdue += u32::from(is_overdue);
         upcoming += u32::from(is_upcoming);
@@ -370,8 +377,10 @@ fn judge(ctx: &Ctx<'_>, doc: &Document, e: &Evaluation, links: &[(u8, Box<str>)]
             .collect(),
         judged: Judged {
             headline: e.headline.as_ref().map(|h| h.value),
+            headline_by_links: false,
             grade,
             counts,
+            violated,
             overdue,
             upcoming,
             next_deadline,
@@ -557,6 +566,7 @@ impl<'c> Fold<'c> {
         }
         if let Some(row) = self.rows.get_mut(s.unit) {
             let mut judged = s.new.judged;
+            judged.headline_by_links = s.old.judged.headline != judged.headline;
             judged.received = s.notes;
             row.outcome = RowOutcome::Judged(Box::new(judged));
         }

@@ -121,6 +121,8 @@ pub fn principles(meta: &Meta, p: &Portfolio) -> Vec<PrincipleCounts> {
 /// A finding with a deadline, for the overdue and upcoming lists.
 #[derive(Debug, Clone)]
 pub struct DeadlineItem<'a> {
+    /// The row's position in the portfolio.
+    pub index: usize,
     pub row: &'a Row,
     pub finding: &'a FindingRow,
     pub deadline: Date,
@@ -131,11 +133,12 @@ pub struct DeadlineItem<'a> {
 pub fn deadlines(p: &Portfolio) -> (Vec<DeadlineItem<'_>>, Vec<DeadlineItem<'_>>) {
     let mut overdue = Vec::new();
     let mut upcoming = Vec::new();
-    for row in &p.rows {
+    for (index, row) in p.rows.iter().enumerate() {
         let Some(j) = row.judged() else { continue };
         for f in &j.findings {
             let Some(d) = f.deadline else { continue };
             let item = DeadlineItem {
+                index,
                 row,
                 finding: f,
                 deadline: d,
@@ -204,11 +207,11 @@ pub fn received_text(lang: Lang, n: &ReceivedNote) -> String {
     let value = crate::report::tri_word(lang, n.value);
     let mut s = match lang {
         Lang::Nb => format!(
-            "`{}` = {value}, mottatt fra {} (via `{}`)",
+            "{} = {value}, mottatt fra {} via {}",
             n.fact, n.via, n.along
         ),
         Lang::En => format!(
-            "`{}` = {value}, received from {} (via `{}`)",
+            "{} = {value}, received from {} via {}",
             n.fact, n.via, n.along
         ),
     };
@@ -225,15 +228,15 @@ pub fn problem_text(lang: Lang, p: &LinkProblem) -> String {
     match p {
         LinkProblem::Dangling { field, target } => match lang {
             Lang::Nb => {
-                format!("`{field}` viser til `{target}`, som ikke er et gyldig tiltak i samlingen")
+                format!("{field} viser til {target}, som ikke er et gyldig dokument i samlingen")
             }
             Lang::En => {
-                format!("`{field}` names `{target}`, which is no valid document of the batch")
+                format!("{field} names {target}, which is no valid document of the batch")
             }
         },
         LinkProblem::Cycle { field, path } => match lang {
-            Lang::Nb => format!("`{field}` går i ring: {}", path.join(" → ")),
-            Lang::En => format!("`{field}` forms a cycle: {}", path.join(" → ")),
+            Lang::Nb => format!("{field} går i ring: {}", path.join(" → ")),
+            Lang::En => format!("{field} forms a cycle: {}", path.join(" → ")),
         },
     }
 }
@@ -246,9 +249,21 @@ pub fn percent(n: u64, total: u64) -> String {
     format!("{} %", (n * 100 + total / 2) / total)
 }
 
-/// The headline answer of a row, with `*` when it came from linked documents.
-pub fn headline_of(row: &Row) -> Option<Tri> {
-    row.judged().and_then(|j| j.headline)
+/// Whether a document's headline answer came from linked documents.
+pub fn headline_from_links(row: &Row) -> bool {
+    row.judged().is_some_and(|j| j.headline_by_links)
+}
+
+/// Status words for column heads, in the order of [`Status::ALL`].
+pub fn status_heads(lang: Lang) -> [&'static str; 6] {
+    Status::ALL.map(|s| crate::report::status_word(lang, s))
+}
+
+pub fn tri(lang: Lang, t: Option<Tri>) -> &'static str {
+    match t {
+        Some(t) => crate::report::tri_word(lang, t),
+        None => "–",
+    }
 }
 
 /// What a group value is called when a document has none.
