@@ -39,8 +39,8 @@ impl Diagnostic {
             code: problem.code(),
             // Messages quote user input: whatever a stage let through, no control character
             // reaches a terminal or breaks a one-line format.
-            message: printable(&problem.to_string(), false),
-            help: problem.help().map(|h| printable(&h, true)),
+            message: clip_quotes(&printable(&problem.to_string(), false)),
+            help: problem.help().map(|h| clip_quotes(&printable(&h, true))),
             label: None,
             pointer: None,
             file: file.cloned(),
@@ -119,6 +119,29 @@ pub fn shown(s: &str) -> String {
 
 /// Longest user text quoted in a message, in characters.
 pub const SHOWN_MAX: usize = 60;
+
+/// `s` with every `` `quoted` `` part longer than [`SHOWN_MAX`] characters cut short with `…`.
+/// Messages quote user input in backticks; whatever a stage quotes, a 1 MiB string in a document
+/// never becomes a 1 MiB message.
+fn clip_quotes(s: &str) -> String {
+    let mut parts = s.split('`');
+    let mut out = String::with_capacity(s.len().min(4096));
+    let mut quoted = false;
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    for part in parts {
+        out.push('`');
+        quoted = !quoted;
+        if quoted && part.chars().count() > SHOWN_MAX {
+            out.extend(part.chars().take(SHOWN_MAX));
+            out.push('…');
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
 
 /// `s` with every control character but (when `newlines`) a line break written as an escape.
 fn printable(s: &str, newlines: bool) -> String {
@@ -522,6 +545,15 @@ mod tests {
         // A CRLF file keeps its layout: the line end is not shown as a replacement.
         assert!(out.contains("[esc.json:1:10]"), "{out}");
         assert!(!out.contains("red?\"}?"), "{out}");
+    }
+
+    #[test]
+    fn quoted_user_text_is_cut_short_in_messages() {
+        let d = Diagnostic::new(&Bad("x".repeat(100_000)), None, None);
+        assert_eq!(d.message, format!("bad value `{}…`", "x".repeat(SHOWN_MAX)));
+        let d = Diagnostic::new(&Bad("kort".into()), None, None);
+        assert_eq!(d.message, "bad value `kort`");
+        assert_eq!(clip_quotes("a `b` c `d"), "a `b` c `d");
     }
 
     #[test]

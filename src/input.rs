@@ -23,6 +23,9 @@ use std::path::{Path, PathBuf};
 pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
 /// Largest line of a `.jsonl` file.
 pub const MAX_LINE_BYTES: usize = 1024 * 1024;
+/// Most `.json` and `.jsonl` files read from one directory named on the command line (with its
+/// subdirectories): the list of their paths is held in memory to be sorted.
+pub const MAX_DIR_FILES: usize = 1_000_000;
 /// The name stdin goes by in labels and diagnostics.
 pub const STDIN_NAME: &str = "<stdin>";
 
@@ -37,6 +40,11 @@ pub enum ReadProblem {
     Empty { path: String },
     #[error("`{path}` is {size} bytes, more than the limit of {max} bytes")]
     TooLarge { path: String, size: u64, max: usize },
+    /// Too large, found while reading (standard input, a file that grew): the size is not known.
+    #[error("`{path}` is larger than the limit of {max} bytes")]
+    TooLargeStream { path: String, max: usize },
+    #[error("`{path}` holds more than {max} input files")]
+    TooManyFiles { path: String, max: usize },
     #[error("line {line} of `{path}` is longer than the limit of {max} bytes")]
     LineTooLong {
         path: String,
@@ -51,7 +59,8 @@ impl Problem for ReadProblem {
             ReadProblem::Unreadable { .. } => "input::unreadable",
             ReadProblem::NotUtf8 { .. } => "input::not-utf8",
             ReadProblem::Empty { .. } => "input::empty",
-            ReadProblem::TooLarge { .. } => "input::too-large",
+            ReadProblem::TooLarge { .. } | ReadProblem::TooLargeStream { .. } => "input::too-large",
+            ReadProblem::TooManyFiles { .. } => "input::too-many-files",
             ReadProblem::LineTooLong { .. } => "input::line-too-long",
         }
     }
@@ -61,9 +70,12 @@ impl Problem for ReadProblem {
             ReadProblem::Unreadable { .. } => "check the path and its permissions".into(),
             ReadProblem::NotUtf8 { .. } => "save the file as UTF-8".into(),
             ReadProblem::Empty { .. } => "a document is one JSON object: `{ … }`".into(),
-            ReadProblem::TooLarge { .. } => {
+            ReadProblem::TooLarge { .. } | ReadProblem::TooLargeStream { .. } => {
                 "no single initiative is this large; split a batch into several files or use `.jsonl`"
                     .into()
+            }
+            ReadProblem::TooManyFiles { .. } => {
+                "name its subdirectories one by one, or put the documents in `.jsonl` files".into()
             }
             ReadProblem::LineTooLong { .. } => {
                 "each line of a `.jsonl` file holds one document".into()
@@ -169,7 +181,7 @@ impl KeyIndex {
         if let Some(first) = self.seen.get(&doc.key) {
             let p = InputProblem::DuplicateDocument {
                 key_field: schema.key_field.clone(),
-                key: doc.key.clone(),
+                key: crate::json::echo(&doc.key),
                 first: first.clone(),
             };
             let span = key_span(schema, &doc);
@@ -211,6 +223,8 @@ fn key_span(schema: &InputSchema, doc: &Document) -> Span {
 enum Pending {
     Path(PathBuf),
     Stdin,
+    /// A subdirectory that could not be listed: an error unit of its own.
+    Unreadable(PathBuf, io::Error),
 }
 
 /// Streaming iterator of [`Unit`]s.
@@ -236,6 +250,7 @@ impl Iterator for Sources {
                         return Some(u);
                     }
                 }
+                Pending::Unreadable(path, e) => return Some(unreadable(&display(&path), &e)),
                 Pending::Path(path) => {
                     let label = display(&path);
                     let meta = match std::fs::metadata(&path) {
@@ -243,13 +258,26 @@ impl Iterator for Sources {
                         Err(e) => return Some(unreadable(&label, &e)),
                     };
                     if meta.is_dir() {
-                        let mut files = Vec::new();
-                        if let Err(e) = walk(&path, &mut files) {
+                        let mut walk = Walk::default();
+                        if let Err(e) = walk.dir(&path) {
                             return Some(unreadable(&label, &e));
                         }
-                        files.sort();
-                        for f in files.into_iter().rev() {
-                            self.pending.push_front(Pending::Path(f));
+                        if walk.found.len() > MAX_DIR_FILES {
+                            let p = ReadProblem::TooManyFiles {
+                                path: label.clone(),
+                                max: MAX_DIR_FILES,
+                            };
+                            return Some(Unit {
+                                label,
+                                source: Err(Diagnostic::new(&p, None, None).into()),
+                            });
+                        }
+                        walk.found.sort_by(|a, b| a.0.cmp(&b.0));
+                        for (f, err) in walk.found.into_iter().rev() {
+                            self.pending.push_front(match err {
+                                None => Pending::Path(f),
+                                Some(e) => Pending::Unreadable(f, e),
+                            });
                         }
                         continue;
                     }
@@ -277,16 +305,19 @@ impl Sources {
         let mut stdin = io::stdin().lock();
         let mut prefix = Vec::new();
         let mut line = Vec::new();
+        // Never read more than a document may hold before knowing what the stream is: a first
+        // line longer than that is too large either way, and is not read to its end.
+        let mut probe = (&mut stdin).take(MAX_FILE_BYTES as u64 + 3);
         let jsonl = loop {
             line.clear();
-            match read_line_limited(&mut stdin, &mut line, MAX_FILE_BYTES) {
+            match read_line_limited(&mut probe, &mut line, MAX_FILE_BYTES) {
                 Err(e) => return Some(unreadable(STDIN_NAME, &e)),
                 Ok((0, _)) => break false,
                 Ok((_, too_long)) => {
-                    prefix.extend_from_slice(&line);
                     if too_long {
-                        break false;
+                        return Some(too_large_stream(STDIN_NAME));
                     }
+                    prefix.extend_from_slice(&line);
                     let text = std::str::from_utf8(&line).unwrap_or("");
                     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
                     if text.trim().is_empty() {
@@ -305,6 +336,9 @@ impl Sources {
         let limit = MAX_FILE_BYTES as u64 + 1;
         if let Err(e) = reader.take(limit).read_to_end(&mut bytes) {
             return Some(unreadable(STDIN_NAME, &e));
+        }
+        if bytes.len() > MAX_FILE_BYTES {
+            return Some(too_large_stream(STDIN_NAME));
         }
         let size = bytes.len() as u64;
         Some(Unit {
@@ -347,20 +381,49 @@ fn io_reason(e: &io::Error) -> String {
     }
 }
 
-/// Every `.json` and `.jsonl` file under `dir`.
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            walk(&path, out)?;
-        } else if path
-            .extension()
-            .is_some_and(|e| e == "json" || e == "jsonl")
+/// The `.json` and `.jsonl` files under a directory, and the subdirectories that could not be
+/// listed (each an error unit, so one unreadable folder does not hide the rest of the batch).
+#[derive(Default)]
+struct Walk {
+    found: Vec<(PathBuf, Option<io::Error>)>,
+    /// Directories listed so far, by their real path: a link back up the tree is followed once,
+    /// not forever.
+    seen: std::collections::HashSet<PathBuf>,
+}
+
+impl Walk {
+    /// Fails only when `dir` itself cannot be listed.
+    fn dir(&mut self, dir: &Path) -> io::Result<()> {
+        if let Ok(real) = std::fs::canonicalize(dir)
+            && !self.seen.insert(real)
         {
-            out.push(path);
+            return Ok(());
         }
+        for entry in std::fs::read_dir(dir)? {
+            // Past the limit the whole directory is refused; stop listing.
+            if self.found.len() > MAX_DIR_FILES {
+                return Ok(());
+            }
+            let path = match entry {
+                Ok(e) => e.path(),
+                Err(e) => {
+                    self.found.push((dir.to_path_buf(), Some(e)));
+                    continue;
+                }
+            };
+            if path.is_dir() {
+                if let Err(e) = self.dir(&path) {
+                    self.found.push((path, Some(e)));
+                }
+            } else if path
+                .extension()
+                .is_some_and(|e| e == "json" || e == "jsonl")
+            {
+                self.found.push((path, None));
+            }
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 fn read_file(path: &Path, label: String, size: u64) -> Unit {
@@ -375,10 +438,25 @@ fn read_file(path: &Path, label: String, size: u64) -> Unit {
     if let Err(e) = read {
         return unreadable(&label, &e);
     }
+    if bytes.len() > MAX_FILE_BYTES {
+        // It grew since it was measured, or is not a regular file (a device, a pipe).
+        return too_large_stream(&label);
+    }
     let size = bytes.len() as u64;
     Unit {
         source: to_source(&label, bytes, 1, size),
         label,
+    }
+}
+
+fn too_large_stream(label: &str) -> Unit {
+    let p = ReadProblem::TooLargeStream {
+        path: label.into(),
+        max: MAX_FILE_BYTES,
+    };
+    Unit {
+        label: label.into(),
+        source: Err(Diagnostic::new(&p, None, None).into()),
     }
 }
 

@@ -7,3 +7,4 @@ mod engine;
 mod check;
 mod formats;
 mod generate;
+mod hostile;

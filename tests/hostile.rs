@@ -1,0 +1,744 @@
+//! Hostile input: the corpus under `fixtures/hostile/` (initiatives, rule files, expressions, one
+//! snapshot each of the first line of every diagnostic set), every limit of `docs/limits.md`
+//! pushed one past its value, and property tests over generated initiatives (no panic,
+//! deterministic output, every input of a batch accounted for, the JSON report valid against its
+//! own JSON Schema).
+//!
+//! Whatever the input, the answer is a result or diagnostics: never a panic, a hang or a lost
+//! input. Each diagnostic is held to the project's message style, and must be safe to print on a
+//! terminal: user text is echoed short and without control characters.
+
+use proptest::prelude::*;
+use samstyr::cli::check::run_info;
+use samstyr::diag::{Diagnostic, Diagnostics, render};
+use samstyr::expr::{self, Ctx, Dur, Names, Type, Val};
+use samstyr::files::RuleFiles;
+use samstyr::generator::{self, GenOptions, Profile};
+use samstyr::input::{self, Checked};
+use samstyr::report::{self, Gate, Input, Outcome, Summary};
+use samstyr::rules::{EvalOptions, RuleSet};
+use samstyr::schema::{self, Document};
+use samstyr::source::SourceFile;
+use samstyr::text::Lang;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn rules() -> &'static RuleSet {
+    static RULES: OnceLock<RuleSet> = OnceLock::new();
+    RULES.get_or_init(|| match RuleSet::load(&RuleFiles::embedded(), &[]) {
+        Ok(r) => r,
+        Err(d) => panic!("embedded rules do not load:\n{}", render(&d.0, false)),
+    })
+}
+
+fn as_of() -> jiff::civil::Date {
+    jiff::civil::date(2026, 6, 1)
+}
+
+/// The path relative to the crate root, so labels and snapshots do not depend on the checkout.
+fn rel(path: &Path) -> PathBuf {
+    path.strip_prefix(ROOT).unwrap_or(path).to_path_buf()
+}
+
+/// A fresh directory under the system temp dir, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(what: &str) -> TempDir {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let n = N.fetch_add(1, Ordering::Relaxed);
+        let p =
+            std::env::temp_dir().join(format!("samstyr-hostile-{what}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        TempDir(p)
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks every diagnostic must pass
+
+/// The style and safety every diagnostic is held to, whatever the input.
+fn check_diagnostic(d: &Diagnostic, context: &str) {
+    let m = &d.message;
+    assert!(!m.is_empty(), "{context}: empty message");
+    assert!(
+        !m.ends_with('.'),
+        "{context}: message ends with a period: {m}"
+    );
+    assert!(
+        !m.chars().next().is_some_and(char::is_uppercase),
+        "{context}: message starts upper case: {m}"
+    );
+    // Echoed input is shortened: a 1 MiB string must not come back as a 1 MiB message.
+    assert!(
+        m.chars().count() <= 400,
+        "{context}: message of {} characters",
+        m.chars().count()
+    );
+    for text in std::iter::once(m).chain(d.help.as_ref()) {
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "{context}: control character in {text:?}"
+        );
+    }
+    assert!(d.code.contains("::"), "{context}: code `{}`", d.code);
+    if let (Some(file), Some(span)) = (&d.file, d.span) {
+        assert!(
+            span.start <= span.end && span.end as usize <= file.text().len(),
+            "{context}: span {span:?} outside the text of {}",
+            file.name()
+        );
+    }
+}
+
+fn check_diagnostics(d: &Diagnostics, context: &str) {
+    assert!(!d.is_empty(), "{context}: an error without diagnostics");
+    for x in d.iter() {
+        check_diagnostic(x, context);
+    }
+    // Rendering with snippets must work on whatever the spans point at.
+    let _ = render(&d.0, false);
+}
+
+/// `N problem(s); <first diagnostic on one line>`: what the snapshots record.
+fn first_line(d: &Diagnostics) -> String {
+    let first = d
+        .iter()
+        .next()
+        .map(Diagnostic::one_line)
+        .unwrap_or_default();
+    format!("{} problem(s); {first}", d.len())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluating and rendering
+
+fn to_input(rules: &RuleSet, c: Checked) -> Input {
+    match c.result {
+        Ok(doc) => evaluated(rules, c.label, &doc),
+        Err(d) => Input {
+            source: d.iter().find_map(|x| x.file.clone()),
+            label: c.label,
+            title: None,
+            outcome: Outcome::Invalid(d),
+        },
+    }
+}
+
+fn evaluated(rules: &RuleSet, label: String, doc: &Document) -> Input {
+    let e = rules.evaluate(doc, as_of(), &EvalOptions::default());
+    Input {
+        label,
+        source: Some(doc.source.clone()),
+        title: Some(doc.key.clone()),
+        outcome: Outcome::Evaluated(Box::new(e)),
+    }
+}
+
+/// Every report format in both languages.
+fn render_all(rules: &RuleSet, inputs: &[Input]) -> Vec<String> {
+    let mut out = Vec::new();
+    for lang in [Lang::Nb, Lang::En] {
+        let run = run_info(rules, as_of(), lang, Gate::default());
+        out.push(report::text::render(&run, inputs, false));
+        out.push(report::json::render(&run, inputs));
+        out.push(report::sarif::render(&run, inputs));
+        out.push(report::junit::render(&run, inputs));
+        out.push(report::github::render(&run, inputs));
+        out.push(report::markdown::render(&run, inputs));
+    }
+    out
+}
+
+fn report_validator() -> &'static jsonschema::Validator {
+    static V: OnceLock<jsonschema::Validator> = OnceLock::new();
+    V.get_or_init(|| {
+        let key = rules().headline().map(|h| h.key.as_str());
+        let schema = report::json::report_schema(key);
+        jsonschema::options()
+            .build(&schema)
+            .unwrap_or_else(|e| panic!("the report schema does not compile: {e}"))
+    })
+}
+
+/// The JSON report of `inputs` parsed back, after checking it against its own schema.
+fn json_report(rules: &RuleSet, inputs: &[Input]) -> serde_json::Value {
+    let run = run_info(rules, as_of(), Lang::En, Gate::default());
+    let text = report::json::render(&run, inputs);
+    let v: serde_json::Value = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("the JSON report is not JSON ({e}):\n{text}"));
+    let errors: Vec<String> = report_validator()
+        .iter_errors(&v)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "the JSON report breaks its schema:\n{}",
+        errors.join("\n")
+    );
+    v
+}
+
+// ---------------------------------------------------------------------------------------------
+// The hostile corpus
+
+#[test]
+fn hostile_initiatives_give_results_or_diagnostics() {
+    let rules = rules();
+    insta::glob!("../fixtures/hostile", "initiatives/*", |path| {
+        let name = rel(path).display().to_string();
+        let units: Vec<Checked> =
+            input::documents(&[rel(path)], rules.schema(), rules.catalog()).collect();
+        assert!(!units.is_empty(), "{name}: no unit");
+        let mut out = String::new();
+        let mut inputs = Vec::new();
+        for u in units {
+            match &u.result {
+                Ok(doc) => out.push_str(&format!("{}: valid (`{}`)\n", u.label, doc.key)),
+                Err(d) => {
+                    check_diagnostics(d, &u.label);
+                    out.push_str(&format!("{}: {}\n", u.label, first_line(d)));
+                }
+            }
+            inputs.push(to_input(rules, u));
+        }
+        json_report(rules, &inputs);
+        let once = render_all(rules, &inputs);
+        assert_eq!(once, render_all(rules, &inputs), "{name}: output differs");
+        insta::assert_snapshot!(out);
+    });
+}
+
+const VALID: [&str; 3] = [
+    "fixtures/initiatives/valid/dodsfall-og-arv.json",
+    "fixtures/initiatives/valid/uavklart-ide.json",
+    "fixtures/initiatives/valid/felles-tiltak-forlenget.json",
+];
+
+/// The embedded rule set with one more file (or one replaced), loaded.
+fn load_with(name: &str, text: &str) -> Result<RuleSet, Diagnostics> {
+    let mut files = RuleFiles::embedded();
+    files.files.retain(|f| f.name() != name);
+    files.files.push(SourceFile::new(name, text));
+    RuleSet::load(&files, &[])
+}
+
+#[test]
+fn hostile_rule_files_give_rule_sets_or_diagnostics() {
+    insta::glob!("../fixtures/hostile", "rules/*", |path| {
+        let file = path.file_name().and_then(|n| n.to_str()).unwrap_or("?");
+        let bytes = std::fs::read(path).unwrap_or_default();
+        let text = String::from_utf8(bytes).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let name = format!("rules/hostile/{file}");
+        let out = match load_with(&name, &text) {
+            Ok(rules) => {
+                // Whatever loads must run: evaluate a few initiatives and render them.
+                let inputs: Vec<Input> =
+                    input::documents(&VALID[..], rules.schema(), rules.catalog())
+                        .map(|c| to_input(&rules, c))
+                        .collect();
+                json_report(&rules, &inputs);
+                render_all(&rules, &inputs);
+                "loads\n".to_string()
+            }
+            Err(d) => {
+                check_diagnostics(&d, &name);
+                format!("{}\n", first_line(&d))
+            }
+        };
+        insta::assert_snapshot!(out);
+    });
+}
+
+/// Stand-in facts and parameters for expressions, one of each type.
+fn fact_type(id: &str) -> Option<(usize, Type)> {
+    match id {
+        "b" => Some((0, Type::Bool)),
+        "d" => Some((1, Type::Date)),
+        "n" => Some((2, Type::Number)),
+        _ => None,
+    }
+}
+
+fn param_type(id: &str) -> Option<(usize, Type)> {
+    match id {
+        "days" => Some((0, Type::Number)),
+        "notice" => Some((1, Type::Duration)),
+        _ => None,
+    }
+}
+
+/// An expression compiled against the embedded input format (as if on line 3 of a rule file)
+/// and evaluated on a few initiatives: its value on each, or its diagnostics.
+fn run_expression(text: &str, name: &str) -> Result<Vec<String>, Diagnostics> {
+    let rules = rules();
+    let head = "[[fact]]\nid = \"hostile\"\nexpr = '''";
+    let file = SourceFile::new(name, format!("{head}{text}'''\n"));
+    let parsed = expr::parse(&file, head.len(), text)?;
+    let fact_ids = ["b", "d", "n"].map(String::from);
+    let param_ids = ["days", "notice"].map(String::from);
+    let names = Names {
+        schema: rules.schema(),
+        catalog: rules.catalog(),
+        facts: &fact_type,
+        params: &param_type,
+        bindings: &[],
+        ref_date: true,
+        fact_ids: &fact_ids,
+        param_ids: &param_ids,
+    };
+    let compiled = expr::compile(&parsed, &names, &file)?;
+    let params = [Val::Number(14.0), Val::Duration(Dur { months: 3, days: 0 })];
+    let mut values = Vec::new();
+    for c in input::documents(&VALID[..], rules.schema(), rules.catalog()) {
+        let doc = c
+            .result
+            .unwrap_or_else(|d| panic!("{}", render(&d.0, false)));
+        let mut ctx = Ctx::new(rules.schema(), rules.catalog(), &doc.root, &params, as_of());
+        ctx.ref_date = Some(jiff::civil::date(2026, 3, 1));
+        ctx.set_fact(0, Val::Bool(true));
+        ctx.set_fact(1, Val::Date(jiff::civil::date(2026, 1, 31)));
+        ctx.set_fact(2, Val::Number(1e9));
+        ctx.trace = Some(Vec::new());
+        values.push(compiled.eval(&mut ctx).to_string());
+    }
+    Ok(values)
+}
+
+#[test]
+fn hostile_expressions_give_values_or_diagnostics() {
+    insta::glob!("../fixtures/hostile", "expressions/*", |path| {
+        let file = path.file_name().and_then(|n| n.to_str()).unwrap_or("?");
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let text = text.strip_suffix('\n').unwrap_or(&text);
+        let name = format!("{file}.toml");
+        let out = match run_expression(text, &name) {
+            Ok(values) => format!("values: {}\n", values.join(", ")),
+            Err(d) => {
+                check_diagnostics(&d, &name);
+                format!("{}\n", first_line(&d))
+            }
+        };
+        insta::assert_snapshot!(out);
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Limits, one past each (docs/limits.md)
+
+/// The codes of the diagnostics of every unit the paths give.
+fn unit_codes(paths: &[PathBuf]) -> Vec<Result<String, Vec<&'static str>>> {
+    let rules = rules();
+    input::documents(paths, rules.schema(), rules.catalog())
+        .map(|c| match c.result {
+            Ok(doc) => Ok(doc.key),
+            Err(d) => {
+                check_diagnostics(&d, &c.label);
+                Err(d.iter().map(|x| x.code).collect())
+            }
+        })
+        .collect()
+}
+
+/// One document's diagnostics codes, from text.
+fn text_codes(text: &str) -> Vec<&'static str> {
+    let rules = rules();
+    match schema::validate(
+        rules.schema(),
+        rules.catalog(),
+        SourceFile::new("t.json", text),
+    ) {
+        Ok(_) => Vec::new(),
+        Err(d) => {
+            check_diagnostics(&d, "t.json");
+            d.iter().map(|x| x.code).collect()
+        }
+    }
+}
+
+/// A valid initiative with `extra` spliced in as its last members.
+fn initiative_with(extra: &str) -> String {
+    format!(
+        "{{\"schema\": \"samstyr.initiative/v1\", \"id\": \"L-1\", \"title\": \"Grense\", \"owner\": {{\"ministry\": \"DFD\"}}{extra}}}"
+    )
+}
+
+#[test]
+fn a_100_mb_file_is_refused_by_its_size_without_being_read() {
+    let dir = TempDir::new("big");
+    let path = dir.path().join("big.json");
+    // Sparse: the file system holds no 100 MB, so reading it would show up as time, not disk.
+    let f = std::fs::File::create(&path).unwrap();
+    f.set_len(100 * 1024 * 1024).unwrap();
+    drop(f);
+    let start = Instant::now();
+    let got = unit_codes(&[path]);
+    assert_eq!(got, [Err(vec!["input::too-large"])]);
+    assert!(start.elapsed() < Duration::from_secs(5));
+}
+
+#[test]
+fn a_file_one_byte_over_the_limit_is_refused_and_one_at_it_is_read() {
+    let dir = TempDir::new("limit");
+    let max = input::MAX_FILE_BYTES;
+    let doc = initiative_with("");
+    // Pad with whitespace after the document: valid JSON of exactly the size wanted.
+    let at = format!("{doc}{}", " ".repeat(max - doc.len()));
+    let over = format!("{at} ");
+    std::fs::write(dir.path().join("a-at.json"), &at).unwrap();
+    std::fs::write(dir.path().join("b-over.json"), &over).unwrap();
+    let got = unit_codes(&[dir.path().to_path_buf()]);
+    assert_eq!(got, [Ok("L-1".to_string()), Err(vec!["input::too-large"])]);
+}
+
+#[test]
+fn a_100_mb_stdin_is_refused_without_reading_it_all() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_samstyr"))
+        .args(["validate", "-"])
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let chunk = vec![b' '; 1024 * 1024];
+        let mut written = 0usize;
+        for _ in 0..100 {
+            // samstyr stops reading past the limit and closes the pipe: writing then fails.
+            if stdin.write_all(&chunk).is_err() {
+                break;
+            }
+            written += chunk.len();
+        }
+        written
+    });
+    let out = child.wait_with_output().unwrap();
+    let written = writer.join().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("input::too-large"), "{err}");
+    assert!(written < 100 * 1024 * 1024, "all 100 MB were read");
+}
+
+#[test]
+fn deep_nesting_is_a_limit_not_a_stack_overflow() {
+    let deep = "[".repeat(100_000);
+    assert_eq!(text_codes(&deep), ["json::too-deep"]);
+    let deep_objects = "{\"a\":".repeat(100_000);
+    // The outer `a` is reported as unknown before the reader gives up inside it.
+    assert_eq!(
+        text_codes(&deep_objects),
+        ["input::unknown-field", "json::too-deep"]
+    );
+    // Inside a field that the validator reads by its schema, too.
+    let inner = |n: usize| {
+        initiative_with(&format!(
+            ", \"sectors\": {}{}",
+            "[".repeat(n),
+            "]".repeat(n)
+        ))
+    };
+    let limit = samstyr::json::Limits::default().max_depth;
+    assert_eq!(text_codes(&inner(limit - 1)), ["input::wrong-type"]);
+    assert_eq!(text_codes(&inner(limit)), ["json::too-deep"]);
+}
+
+#[test]
+fn long_lists_and_strings_are_limits() {
+    let limits = samstyr::json::Limits::default();
+    let items = vec!["\"annet\""; limits.max_items + 1].join(",");
+    let codes = text_codes(&initiative_with(&format!(", \"sectors\": [{items}]")));
+    assert_eq!(codes, ["json::too-many-items"]);
+    let members: String = (0..=limits.max_items)
+        .map(|i| format!(",\"k{i}\":0"))
+        .collect();
+    let text = format!("{{\"a\":0{members}}}");
+    let file = SourceFile::new("t.json", text.as_str());
+    let code = samstyr::json::parse(&text).map_err(|e| e.diagnostic(&file).code);
+    assert_eq!(code.err(), Some("json::too-many-items"));
+
+    let long = "x".repeat(limits.max_string + 1);
+    let codes = text_codes(&initiative_with(&format!(", \"part_of\": \"{long}\"")));
+    assert_eq!(codes, ["json::string-too-long"]);
+    // A field with its own, smaller limit says so, in characters.
+    let title = "å".repeat(501);
+    let doc = initiative_with("").replace("\"Grense\"", &format!("\"{title}\""));
+    assert_eq!(text_codes(&doc), ["input::too-long"]);
+}
+
+#[test]
+fn numbers_too_large_for_a_float_are_refused_and_extremes_are_read() {
+    let cost = |n: &str| text_codes(&initiative_with(&format!(", \"cost_estimate_nok\": {n}")));
+    assert_eq!(cost("1e999"), ["json::number-range"]);
+    assert_eq!(
+        cost(&format!("1{}", "0".repeat(400))),
+        ["json::number-range"]
+    );
+    assert_eq!(cost("-1e999"), ["json::number-range"]);
+    assert!(cost("1.7976931348623157e308").is_empty());
+    assert!(cost("1e-999").is_empty(), "underflow reads as 0");
+    assert!(cost("-0").is_empty(), "-0 is not below the minimum 0");
+    assert_eq!(cost("-1e-300"), ["input::minimum"]);
+}
+
+#[test]
+fn jsonl_lines_over_the_limit_are_errors_and_the_next_line_is_read() {
+    let dir = TempDir::new("jsonl");
+    let path = dir.path().join("batch.jsonl");
+    let long = "x".repeat(input::MAX_LINE_BYTES + 1);
+    let text = format!(
+        "{}\n{{\"pad\": \"{long}\"}}\n{}\n",
+        initiative_with(""),
+        initiative_with("").replace("L-1", "L-2")
+    );
+    std::fs::write(&path, text).unwrap();
+    let got = unit_codes(&[path]);
+    assert_eq!(
+        got,
+        [
+            Ok("L-1".to_string()),
+            Err(vec!["input::line-too-long"]),
+            Ok("L-2".to_string())
+        ]
+    );
+}
+
+#[test]
+fn a_directory_of_10_000_files_is_read_in_order_every_file_accounted_for() {
+    let dir = TempDir::new("many");
+    let n = 10_000;
+    for i in 0..n {
+        let doc = if i % 1000 == 7 {
+            "{ broken".to_string()
+        } else {
+            initiative_with("").replace("L-1", &format!("M-{i:05}"))
+        };
+        std::fs::write(dir.path().join(format!("{i:05}.json")), doc).unwrap();
+    }
+    // Files of other kinds are not inputs.
+    std::fs::write(dir.path().join("README.md"), "# not an initiative").unwrap();
+    let rules = rules();
+    let start = Instant::now();
+    let inputs: Vec<Input> =
+        input::documents(&[dir.path().to_path_buf()], rules.schema(), rules.catalog())
+            .map(|c| to_input(rules, c))
+            .collect();
+    assert_eq!(inputs.len(), n);
+    let summary = Summary::of(Gate::default(), &inputs);
+    assert_eq!((summary.evaluated, summary.invalid), (n - 10, 10));
+    let labels: Vec<&str> = inputs.iter().map(|i| i.label.as_str()).collect();
+    let mut sorted = labels.clone();
+    sorted.sort_unstable();
+    assert_eq!(labels, sorted, "directory order is sorted path order");
+    assert!(start.elapsed() < Duration::from_secs(120));
+}
+
+#[cfg(unix)]
+#[test]
+fn links_back_up_the_tree_are_followed_once_and_dangling_links_are_errors() {
+    let dir = TempDir::new("links");
+    let sub = dir.path().join("sub");
+    std::fs::create_dir(&sub).unwrap();
+    std::fs::write(sub.join("a.json"), initiative_with("")).unwrap();
+    // sub/loop → .. : without care, a walk that never ends.
+    std::os::unix::fs::symlink("..", sub.join("loop")).unwrap();
+    std::os::unix::fs::symlink("nowhere.json", dir.path().join("dangling.json")).unwrap();
+    let labels: Vec<(String, bool)> = {
+        let rules = rules();
+        input::documents(&[dir.path().to_path_buf()], rules.schema(), rules.catalog())
+            .map(|c| {
+                let label = c.label.replace(&dir.path().display().to_string(), "DIR");
+                (label, c.result.is_ok())
+            })
+            .collect()
+    };
+    assert_eq!(
+        labels,
+        [
+            ("DIR/dangling.json".to_string(), false),
+            ("DIR/sub/a.json".to_string(), true)
+        ]
+    );
+}
+
+#[test]
+fn empty_blank_bom_and_non_utf8_files_each_give_one_clear_error() {
+    let dir = TempDir::new("odd");
+    let cases: [(&str, &[u8], &str); 6] = [
+        ("a-empty.json", b"", "input::empty"),
+        ("b-blank.json", b" \r\n\t\n", "input::empty"),
+        ("c-bom-only.json", b"\xEF\xBB\xBF", "input::empty"),
+        (
+            "d-latin1.json",
+            b"{\"title\": \"Sj\xF8\"}",
+            "input::not-utf8",
+        ),
+        ("e-utf16.json", b"\xFF\xFE{\x00}\x00", "input::not-utf8"),
+        ("f-empty.jsonl", b"", "input::empty"),
+    ];
+    for (name, bytes, _) in cases {
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+    }
+    let got = unit_codes(&[dir.path().to_path_buf()]);
+    let want: Vec<_> = cases.iter().map(|(_, _, c)| Err(vec![*c])).collect();
+    assert_eq!(got, want);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Properties over generated initiatives
+
+/// The generator profile shipped with the rule set.
+fn profile() -> &'static Profile {
+    static P: OnceLock<Profile> = OnceLock::new();
+    P.get_or_init(|| {
+        let rules = rules();
+        let files = RuleFiles::embedded();
+        let file = files
+            .generator
+            .first()
+            .unwrap_or_else(|| panic!("the embedded rule set has no generator profile"));
+        generator::load(file, rules.schema(), rules.catalog())
+            .unwrap_or_else(|d| panic!("embedded profile:\n{}", render(&d.0, false)))
+    })
+}
+
+fn generated(seed: u64, index: u64, invalid_rate: f64) -> String {
+    let opts = GenOptions {
+        count: index + 1,
+        seed,
+        invalid_rate,
+    };
+    generator::document(profile(), &opts, index)
+}
+
+fn validate_text(name: &str, text: &str) -> Result<Document, Diagnostics> {
+    let rules = rules();
+    schema::validate(rules.schema(), rules.catalog(), SourceFile::new(name, text))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// A generated initiative is valid, evaluates, and gives the same bytes in every format each
+    /// time; its JSON report passes the report's own JSON Schema.
+    #[test]
+    fn generated_initiatives_evaluate_and_render_deterministically(
+        seed in any::<u64>(),
+        index in 0u64..500,
+    ) {
+        let rules = rules();
+        let text = generated(seed, index, 0.0);
+        let doc = validate_text("gen.json", &text)
+            .unwrap_or_else(|d| panic!("generated document is invalid:\n{text}\n{}", render(&d.0, false)));
+        let first = [evaluated(rules, "gen.json".into(), &doc)];
+        let again = validate_text("gen.json", &text).map(|d| [evaluated(rules, "gen.json".into(), &d)]);
+        let again = again.unwrap_or_else(|d| panic!("{}", render(&d.0, false)));
+        prop_assert_eq!(render_all(rules, &first), render_all(rules, &again));
+        let report = json_report(rules, &first);
+        prop_assert_eq!(&report["summary"]["inputs"], &serde_json::json!(1));
+    }
+
+    /// Bytes changed anywhere in a generated initiative: a result or diagnostics that point into
+    /// the text, never a panic, and a report that still passes its schema.
+    #[test]
+    fn mutated_initiatives_give_results_or_diagnostics(
+        seed in any::<u64>(),
+        index in 0u64..100,
+        edits in proptest::collection::vec((any::<proptest::sample::Index>(), any::<u8>(), 0u8..3), 1..6),
+    ) {
+        let rules = rules();
+        let mut bytes = generated(seed, index, 0.0).into_bytes();
+        for (at, byte, op) in edits {
+            let i = at.index(bytes.len() + 1);
+            match op {
+                0 => bytes.insert(i, byte),
+                1 if i < bytes.len() => { bytes.remove(i); }
+                _ => bytes.truncate(i),
+            }
+        }
+        let Ok(text) = String::from_utf8(bytes) else { return Ok(()); };
+        let input = match validate_text("mutated.json", &text) {
+            Ok(doc) => evaluated(rules, "mutated.json".into(), &doc),
+            Err(d) => {
+                check_diagnostics(&d, "mutated.json");
+                Input {
+                    label: "mutated.json".into(),
+                    source: d.iter().find_map(|x| x.file.clone()),
+                    title: None,
+                    outcome: Outcome::Invalid(d),
+                }
+            }
+        };
+        let inputs = [input];
+        json_report(rules, &inputs);
+        render_all(rules, &inputs);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+    /// A batch (JSONL with some lines made invalid by the generator, loose files, a blank line)
+    /// comes out with every input accounted for: results + errors = inputs, in order.
+    #[test]
+    fn every_input_of_a_batch_is_accounted_for(
+        seed in any::<u64>(),
+        lines in 1u64..40,
+        files in 0usize..5,
+        invalid_rate in 0.0f64..0.5,
+    ) {
+        let rules = rules();
+        let dir = TempDir::new("batch");
+        let opts = GenOptions { count: lines, seed, invalid_rate };
+        let mut jsonl = Vec::new();
+        generator::generate(profile(), &opts, &mut jsonl).unwrap_or_else(|e| panic!("{e}"));
+        // A blank line is not an input; a truncated last line is.
+        jsonl.extend_from_slice(b"\n  \n{\"schema\": \"samstyr.init");
+        std::fs::write(dir.path().join("a.jsonl"), &jsonl).unwrap_or_else(|e| panic!("{e}"));
+        for i in 0..files {
+            let text = generated(seed ^ 0x5eed, i as u64, 0.3);
+            std::fs::write(dir.path().join(format!("b{i}.json")), text).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let expected = lines as usize + 1 + files;
+        let inputs: Vec<Input> =
+            input::documents(&[dir.path().to_path_buf()], rules.schema(), rules.catalog())
+                .map(|c| to_input(rules, c))
+                .collect();
+        prop_assert_eq!(inputs.len(), expected);
+        let summary = Summary::of(Gate::default(), &inputs);
+        prop_assert_eq!(summary.inputs, expected);
+        prop_assert_eq!(summary.evaluated + summary.invalid, expected);
+        let report = json_report(rules, &inputs);
+        let results = report["results"].as_array().map_or(0, Vec::len);
+        let errors = report["errors"].as_array().map_or(0, Vec::len);
+        prop_assert_eq!(results + errors, expected);
+        // Lines keep their numbers and files their sorted order.
+        let labels: Vec<String> = inputs
+            .iter()
+            .map(|i| i.label.replace(&dir.path().display().to_string(), "DIR"))
+            .collect();
+        let mut want: Vec<String> = (1..=lines).map(|n| format!("DIR/a.jsonl:{n}")).collect();
+        want.push(format!("DIR/a.jsonl:{}", lines + 3));
+        want.extend((0..files).map(|i| format!("DIR/b{i}.json")));
+        prop_assert_eq!(labels, want);
+    }
+}
