@@ -229,7 +229,7 @@ pub fn mermaid(meta: &Meta, p: &Portfolio, linked_only: bool) -> String {
                 format!("m{}", d.missing.iter().position(|m| m == k).unwrap_or(0))
             }
         };
-        let arrow = if d.style(field) % 2 == 0 {
+        let arrow = if d.style(field).is_multiple_of(2) {
             format!("-- {} -->", mermaid_str(field))
         } else {
             format!("-. {} .->", mermaid_str(field))

@@ -39,7 +39,7 @@ pub fn render(meta: &Meta, p: &Portfolio) -> String {
     let _ = write!(s, "<div class=\"two\">");
     findings(&mut s, meta, p);
     deadline_lists(&mut s, meta, p);
-    let _ = write!(s, "</div>\n");
+    s.push_str("</div>\n");
     details(&mut s, meta, p);
     graph(&mut s, meta, p);
     table(&mut s, meta, p);
@@ -154,7 +154,7 @@ fn header(s: &mut String, meta: &Meta, p: &Portfolio, title: &str) {
             tr(lang, "Ugyldige", "Invalid")
         );
     }
-    let _ = write!(s, "</nav></header>\n<main>\n");
+    s.push_str("</nav></header>\n<main>\n");
 }
 
 fn card(s: &mut String, label: &str, value: u64, note: &str, class: &str) {
@@ -229,7 +229,7 @@ fn overview(s: &mut String, meta: &Meta, p: &Portfolio) {
     for (g, n) in Grade::ALL.iter().zip(a.grades) {
         card(s, grade_word(lang, *g), n, "", grade_class(*g));
     }
-    let _ = write!(s, "</div></div></div></section>\n");
+    s.push_str("</div></div></div></section>\n");
 }
 
 fn findings(s: &mut String, meta: &Meta, p: &Portfolio) {
@@ -290,7 +290,7 @@ fn findings(s: &mut String, meta: &Meta, p: &Portfolio) {
         }
         let _ = write!(s, "</tbody></table>");
     }
-    let _ = write!(s, "</section>\n");
+    s.push_str("</section>\n");
 }
 
 /// A horizontal bar chart: one bar per label, stacked segments (value, class, legend).
@@ -430,7 +430,7 @@ fn charts(s: &mut String, meta: &Meta, p: &Portfolio) {
         bar_chart(s, &bars, &legend(lang), &heading);
         let _ = write!(s, "</section>");
     }
-    let _ = write!(s, "</div>\n");
+    s.push_str("</div>\n");
 }
 
 /// The counts behind the charts: per obligation and per group value.
@@ -513,7 +513,7 @@ fn details(s: &mut String, meta: &Meta, p: &Portfolio) {
         }
         let _ = write!(s, "</tbody></table>");
     }
-    let _ = write!(s, "</div></div></section>\n");
+    s.push_str("</div></div></section>\n");
 }
 
 fn deadline_lists(s: &mut String, meta: &Meta, p: &Portfolio) {
@@ -590,7 +590,7 @@ fn deadline_lists(s: &mut String, meta: &Meta, p: &Portfolio) {
         let _ = write!(s, "</tbody></table>");
         more(s, lang, upcoming.len());
     }
-    let _ = write!(s, "</div></section>\n");
+    s.push_str("</div></section>\n");
 }
 
 fn more(s: &mut String, lang: Lang, n: usize) {
@@ -685,7 +685,7 @@ fn graph(s: &mut String, meta: &Meta, p: &Portfolio) {
         }
         let _ = write!(s, "</ul>");
     }
-    let _ = write!(s, "</section>\n");
+    s.push_str("</section>\n");
 }
 
 fn table(s: &mut String, meta: &Meta, p: &Portfolio) {
@@ -781,7 +781,7 @@ fn table(s: &mut String, meta: &Meta, p: &Portfolio) {
         }
         let _ = write!(s, "</tr>");
     }
-    let _ = write!(s, "</tbody></table></section>\n");
+    s.push_str("</tbody></table></section>\n");
 }
 
 fn documents(s: &mut String, meta: &Meta, p: &Portfolio) {
@@ -794,7 +794,7 @@ fn documents(s: &mut String, meta: &Meta, p: &Portfolio) {
     for (i, row) in p.rows.iter().enumerate() {
         document(s, meta, lang, i, row);
     }
-    let _ = write!(s, "</section>\n");
+    s.push_str("</section>\n");
 }
 
 fn document(s: &mut String, meta: &Meta, lang: Lang, i: usize, row: &Row) {
@@ -840,7 +840,7 @@ fn document(s: &mut String, meta: &Meta, lang: Lang, i: usize, row: &Row) {
                         .unwrap_or_default()
                 );
             }
-            let _ = write!(s, "</ul></article>\n");
+            s.push_str("</ul></article>\n");
             return;
         }
         RowOutcome::Judged(j) => j,
@@ -962,7 +962,7 @@ fn document(s: &mut String, meta: &Meta, lang: Lang, i: usize, row: &Row) {
             met.join(", ")
         );
     }
-    let _ = write!(s, "</article>\n");
+    s.push_str("</article>\n");
 }
 
 fn sources(s: &mut String, lang: Lang, list: &[SourceRef]) {
@@ -1028,7 +1028,7 @@ fn errors(s: &mut String, lang: Lang, p: &Portfolio) {
             esc(&e.code)
         );
     }
-    let _ = write!(s, "</ul></section>\n");
+    s.push_str("</ul></section>\n");
 }
 
 const CSS: &str = r#"

@@ -82,7 +82,7 @@ fn bar(n: u64, max: u64) -> String {
     if max == 0 || n == 0 {
         return String::new();
     }
-    let w = ((n * BAR_WIDTH + max - 1) / max).clamp(1, BAR_WIDTH);
+    let w = (n * BAR_WIDTH).div_ceil(max).clamp(1, BAR_WIDTH);
     "█".repeat(w as usize)
 }
 
