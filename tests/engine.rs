@@ -461,7 +461,10 @@ const ATOMS: [(&str, &str); 4] = [
     ("age", "age >= 18"),
 ];
 
-fn probe_rules() -> (String, Vec<(String, Vec<usize>, &'static str)>) {
+/// A probe obligation: its id, the indices of the atoms it combines, and the operator.
+type Probe = (String, Vec<usize>, &'static str);
+
+fn probe_rules() -> (String, Vec<Probe>) {
     let mut text = String::new();
     let mut rules = Vec::new();
     let add = |text: &mut String, id: String, require: String| {
@@ -483,18 +486,14 @@ quote = "En låner kan ha inntil 10 lån samtidig."
 "#
         ));
     };
-    for i in 0..ATOMS.len() {
+    for (i, (_, atom_i)) in ATOMS.iter().enumerate() {
         let id = format!("P-not-{i}");
-        add(&mut text, id.clone(), format!("not ({})", ATOMS[i].1));
+        add(&mut text, id.clone(), format!("not ({atom_i})"));
         rules.push((id, vec![i], "not"));
-        for j in 0..ATOMS.len() {
+        for (j, (_, atom_j)) in ATOMS.iter().enumerate() {
             for op in ["and", "or"] {
                 let id = format!("P-{i}-{op}-{j}");
-                add(
-                    &mut text,
-                    id.clone(),
-                    format!("({}) {op} ({})", ATOMS[i].1, ATOMS[j].1),
-                );
+                add(&mut text, id.clone(), format!("({atom_i}) {op} ({atom_j})"));
                 rules.push((id, vec![i, j], op));
             }
         }
@@ -502,8 +501,8 @@ quote = "En låner kan ha inntil 10 lån samtidig."
     (text, rules)
 }
 
-fn probe_set() -> &'static (RuleSet, Vec<(String, Vec<usize>, &'static str)>) {
-    static SET: OnceLock<(RuleSet, Vec<(String, Vec<usize>, &'static str)>)> = OnceLock::new();
+fn probe_set() -> &'static (RuleSet, Vec<Probe>) {
+    static SET: OnceLock<(RuleSet, Vec<Probe>)> = OnceLock::new();
     SET.get_or_init(|| {
         let (text, rules) = probe_rules();
         let mut files = library_files();
@@ -558,7 +557,12 @@ fn member(
     format!("{{{}}}", fields.join(", "))
 }
 
-fn loan_doc(loans: &[(u8, Option<Option<u8>>, Option<u8>)], fees: &[(u16, u8, bool)]) -> String {
+/// A loan: item kind index, returned (absent / null / day), renewals (absent / count).
+type Loan = (u8, Option<Option<u8>>, Option<u8>);
+/// A fee: amount, day, paid.
+type Fee = (u16, u8, bool);
+
+fn loan_doc(loans: &[Loan], fees: &[Fee]) -> String {
     let loans: Vec<String> = loans
         .iter()
         .enumerate()
