@@ -1,11 +1,120 @@
-//! `samstyr diff` (not yet built).
+//! `samstyr diff --old-rules DIR --new-rules DIR PATH…`: which documents' standing, headline and
+//! findings change between two rule sets — the impact of a rule change before it ships. Each
+//! side is a full portfolio run (propagation included); without `--old-rules` or `--new-rules`
+//! that side is the embedded rule set.
+//!
+//! Exit status, as `diff(1)`: 0 when nothing changes, 1 when something does, 2 on invalid rules,
+//! no inputs or a usage error.
 
 use super::Exit;
+use crate::diag::render;
+use crate::portfolio::render::{Meta, diff as out};
+use crate::portfolio::{self, Detail, Options, Source, diff};
+use crate::report::Gate;
+use crate::rules::RuleSet;
+use crate::text::Lang;
+use jiff::civil::Date;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// For people
+    #[default]
+    Text,
+    /// `samstyr.diff/v1`
+    Json,
+}
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Initiative files, directories, `.jsonl` files (not `-`: both sides read the input)
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// The rule set as it is [default: the embedded rules]
+    #[arg(long, value_name = "DIR")]
+    pub old_rules: Option<PathBuf>,
+    /// The rule set as it would be [default: the embedded rules]
+    #[arg(long, value_name = "DIR")]
+    pub new_rules: Option<PathBuf>,
+    /// Parameter overrides for the old side, `NAME=VALUE` (repeatable)
+    #[arg(long = "old-param", value_name = "NAME=VALUE")]
+    pub old_params: Vec<String>,
+    /// Parameter overrides for the new side, `NAME=VALUE` (repeatable)
+    #[arg(long = "new-param", value_name = "NAME=VALUE")]
+    pub new_params: Vec<String>,
+    /// The date to judge at, `YYYY-MM-DD` [default: today]
+    #[arg(long, value_name = "DATE", value_parser = super::report::parse_date)]
+    pub as_of: Option<Date>,
+    /// Language of the text
+    #[arg(long, value_enum, default_value_t = Lang::Nb)]
+    pub lang: Lang,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write to FILE instead of standard output
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
 
-pub fn run(_args: &Args) -> Exit {
-    eprintln!("samstyr: `diff` is not built yet");
-    Exit::Invalid
+fn load(dir: &Option<PathBuf>, params: &[String]) -> Result<RuleSet, crate::diag::Diagnostics> {
+    super::check::load_rules(&super::common::RulesArgs {
+        rules: dir.clone(),
+        params: params.to_vec(),
+        param_file: None,
+    })
+}
+
+pub fn run(args: &Args) -> Exit {
+    let color = super::common::stderr_color();
+    let (old, new) = match (
+        load(&args.old_rules, &args.old_params),
+        load(&args.new_rules, &args.new_params),
+    ) {
+        (Ok(a), Ok(b)) => (a, b),
+        (a, b) => {
+            for d in [a.err(), b.err()].into_iter().flatten() {
+                eprint!("{}", render(&d.0, color));
+            }
+            return Exit::Invalid;
+        }
+    };
+    let as_of = args.as_of.unwrap_or_else(|| jiff::Zoned::now().date());
+    let opts = Options::new(
+        as_of,
+        Detail::Rows {
+            findings: true,
+            messages: false,
+        },
+    );
+    let source = Source::Paths(args.paths.clone());
+    let a = portfolio::run(&old, &source, &opts);
+    let b = portfolio::run(&new, &source, &opts);
+    if a.aggregates.inputs == 0 {
+        eprint!(
+            "{}",
+            render(&[super::report::no_inputs(&args.paths)], color)
+        );
+        return Exit::Invalid;
+    }
+    let d = diff::compare(&a, &b);
+    let meta = |r: &RuleSet| {
+        Meta::new(
+            r,
+            super::check::run_info(r, as_of, args.lang, Gate::default()),
+        )
+    };
+    let (ma, mb) = (meta(&old), meta(&new));
+    let text = match args.format {
+        Format::Text => out::text(&ma, &mb, &d),
+        Format::Json => out::json(&ma, &mb, &d),
+    };
+    if let Err(e) = super::report::write(args.output.as_ref(), &text) {
+        eprint!("{}", render(&e.0, color));
+        return Exit::Invalid;
+    }
+    if d.changes.is_empty() {
+        Exit::Ok
+    } else {
+        Exit::Findings
+    }
 }

@@ -6,6 +6,7 @@
 //! and every rule text come from the model.
 
 pub mod csv;
+pub mod diff;
 pub mod dot;
 pub mod html;
 pub mod json;

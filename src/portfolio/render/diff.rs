@@ -1,0 +1,173 @@
+//! How two rule sets judge the same portfolio differently: as text for people, or as JSON
+//! (`samstyr.diff/v1`).
+
+use super::{Meta, grade_word};
+use crate::finding::{Status, Tri};
+use crate::portfolio::diff::Diff;
+use crate::report::{status_word, tr, tri_name, tri_word};
+use crate::text::Lang;
+use serde_json::{Value, json};
+use std::fmt::Write;
+
+/// The value of the JSON report's `schema` field.
+pub const SCHEMA_ID: &str = "samstyr.diff/v1";
+
+fn status(lang: Lang, s: Option<Status>) -> &'static str {
+    match s {
+        Some(s) => status_word(lang, s),
+        None => tr(lang, "(ingen)", "(none)"),
+    }
+}
+
+fn headline(lang: Lang, t: Option<Tri>) -> &'static str {
+    t.map(|t| tri_word(lang, t)).unwrap_or("–")
+}
+
+fn rules_line(lang: Lang, side: &str, m: &Meta) -> String {
+    let r = &m.run.rules;
+    let mut s = format!("{side}: {} {} ({})", r.id, r.version, r.origin);
+    if !m.run.params.is_empty() {
+        let p: Vec<String> = m
+            .run
+            .params
+            .iter()
+            .map(|p| format!("{}={}", p.id, p.value))
+            .collect();
+        let _ = write!(s, " {} {}", tr(lang, "med", "with"), p.join(", "));
+    }
+    s
+}
+
+/// A plain-text account: totals, transitions per rule, then each changed document.
+pub fn text(old: &Meta, new: &Meta, d: &Diff) -> String {
+    let lang = new.lang();
+    let mut s = String::new();
+    let _ = writeln!(s, "{}", rules_line(lang, tr(lang, "Gammelt", "Old"), old));
+    let _ = writeln!(s, "{}", rules_line(lang, tr(lang, "Nytt", "New"), new));
+    let head = new
+        .headline_title()
+        .map(|h| h.to_string())
+        .unwrap_or_else(|| tr(lang, "overskrift", "headline").to_string());
+    let _ = writeln!(
+        s,
+        "\n{} {}: {} {}, {} {} «{}», {} {}.",
+        d.inputs,
+        tr(lang, "innganger", "inputs"),
+        d.grades_changed,
+        tr(lang, "endrer vurdering", "change standing"),
+        d.headlines_changed,
+        tr(lang, "endrer", "change"),
+        head,
+        d.changes.len(),
+        tr(lang, "endrer noe", "change anything"),
+    );
+    if !d.grade_moves.is_empty() {
+        let _ = writeln!(s, "\n{}:", tr(lang, "Vurdering", "Standing"));
+        for ((a, b), n) in &d.grade_moves {
+            let _ = writeln!(
+                s,
+                "  {} → {}: {n}",
+                grade_word(lang, *a),
+                grade_word(lang, *b)
+            );
+        }
+    }
+    if !d.per_rule.is_empty() {
+        let _ = writeln!(s, "\n{}:", tr(lang, "Per regel", "Per rule"));
+        for (rule, moves) in &d.per_rule {
+            for (i, ((a, b), n)) in moves.iter().enumerate() {
+                let name = if i == 0 { rule.as_str() } else { "" };
+                let _ = writeln!(
+                    s,
+                    "  {name:<9} {} → {}: {n}",
+                    status(lang, *a),
+                    status(lang, *b)
+                );
+            }
+        }
+    }
+    if !d.changes.is_empty() {
+        let _ = writeln!(s, "\n{}:", tr(lang, "Endrede innganger", "Changed inputs"));
+    }
+    for c in &d.changes {
+        let name = c.key.as_deref().unwrap_or(&c.label);
+        let _ = write!(s, "  {name}");
+        if let Some(t) = &c.title {
+            let _ = write!(s, " – {t}");
+        }
+        let _ = writeln!(s, " ({})", c.label);
+        if c.grade_changed() {
+            let _ = writeln!(
+                s,
+                "    {}: {} → {}",
+                tr(lang, "vurdering", "standing"),
+                grade_word(lang, c.old.0),
+                grade_word(lang, c.new.0)
+            );
+        }
+        if c.headline_changed() {
+            let _ = writeln!(
+                s,
+                "    {head}: {} → {}",
+                headline(lang, c.old.1),
+                headline(lang, c.new.1)
+            );
+        }
+        for r in &c.rules {
+            let item = r
+                .item
+                .as_ref()
+                .map(|i| format!(" [{i}]"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "    {}{item}: {} → {}",
+                r.rule,
+                status(lang, r.old),
+                status(lang, r.new)
+            );
+        }
+    }
+    s
+}
+
+fn status_name(s: Option<Status>) -> Value {
+    s.map(|s| Value::from(s.name())).unwrap_or(Value::Null)
+}
+
+/// The same as JSON, keys sorted.
+pub fn json(old: &Meta, new: &Meta, d: &Diff) -> String {
+    let side = |m: &Meta| {
+        json!({
+            "id": m.run.rules.id,
+            "version": m.run.rules.version,
+            "origin": m.run.rules.origin,
+            "params": m.run.params.iter().map(|p| json!({"id": p.id, "value": p.value, "default": p.default})).collect::<Vec<_>>(),
+        })
+    };
+    let v = json!({
+        "schema": SCHEMA_ID,
+        "old": side(old),
+        "new": side(new),
+        "as_of": new.run.as_of.to_string(),
+        "inputs": d.inputs,
+        "grades_changed": d.grades_changed,
+        "headlines_changed": d.headlines_changed,
+        "grade_moves": d.grade_moves.iter().map(|((a, b), n)| json!({"old": a.name(), "new": b.name(), "documents": n})).collect::<Vec<_>>(),
+        "per_rule": d.per_rule.iter().map(|(rule, m)| json!({
+            "rule": rule,
+            "moves": m.iter().map(|((a, b), n)| json!({"old": status_name(*a), "new": status_name(*b), "findings": n})).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "changes": d.changes.iter().map(|c| json!({
+            "input": c.label,
+            "id": c.key,
+            "title": c.title,
+            "old": {"grade": c.old.0.name(), "headline": c.old.1.map(tri_name)},
+            "new": {"grade": c.new.0.name(), "headline": c.new.1.map(tri_name)},
+            "rules": c.rules.iter().map(|r| json!({"rule": r.rule, "item": r.item, "old": status_name(r.old), "new": status_name(r.new)})).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    });
+    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+    s.push('\n');
+    s
+}
