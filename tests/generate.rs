@@ -368,3 +368,40 @@ fn the_command_reports_a_bad_profile_and_exits_2() {
     let out = bin(&["gen", "--count", "5", "--invalid-rate", "1.5"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// The second domain's rule set (`fixtures/library/rules`): a schema the generator has never seen,
+/// with its defaults alone and with a profile of its own.
+#[test]
+fn another_domain_gets_valid_documents() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/library/rules");
+    let files = RuleFiles::from_dir(&dir).expect("library rules are readable");
+    let (s, c) = schema::load_input_side(&files)
+        .unwrap_or_else(|d| panic!("library input side:\n{}", render(&d.0, false)));
+    let profile = generator::load(&fixture("fixtures/generator/valid/library.toml"), &s, &c)
+        .unwrap_or_else(|d| panic!("library profile:\n{}", render(&d.0, false)));
+    for p in [
+        generator::defaults(&s, &c).expect("defaults load"),
+        profile.clone(),
+    ] {
+        let text = generate(&p, &opts(300, 8));
+        for (n, line) in text.lines().enumerate() {
+            let src = SourceFile::with_first_line("gen.jsonl", line, n + 1);
+            if let Err(d) = schema::validate(&s, &c, src) {
+                panic!("line {} is invalid:\n{}", n + 1, render(&d.0, false));
+            }
+        }
+    }
+    // The profile's correlations hold: children are children, returns follow loans.
+    for line in generate(&profile, &opts(300, 8)).lines() {
+        let d = parse(line);
+        if d["category"] == "child" {
+            let age = d["age"].as_i64().unwrap_or(-1);
+            assert!((6..=17).contains(&age), "{line}");
+        }
+        for l in d["loans"].as_array().into_iter().flatten() {
+            if let (Some(b), Some(r)) = (l["borrowed"].as_str(), l["returned"].as_str()) {
+                assert!(r > b, "{line}");
+            }
+        }
+    }
+}
