@@ -629,7 +629,7 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// The steps and type of a field path (`involvement[].form`), or an error at `span`.
+    /// The steps and type of a field path (`items[].kind`), or an error at `span`.
     fn resolve_path(&mut self, path: &str, span: Span) -> Option<(Vec<Step>, FieldType)> {
         let schema = self.schema;
         let mut steps = Vec::new();
@@ -644,7 +644,7 @@ impl<'a> Cx<'a> {
                         path: path.to_string(),
                         why: format!("`{seg}` is not a field name"),
                         help: Some(
-                            "write paths as `field.sub`, with `[]` after a list: `involvement[].form`"
+                            "write paths as `field.sub`, with `[]` after a list: `items[].kind`"
                                 .into(),
                         ),
                     },
@@ -1428,7 +1428,7 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// Scalars (and the choices among them): the settings of DESIGN's "realistic mix".
+    /// Scalars, and the choices among ways of making them (`by`/`cases`).
     fn scalar_gen(
         &mut self,
         spec: Option<&Spec<'_, '_>>,
@@ -1995,7 +1995,7 @@ impl<'a> Cx<'a> {
         let (src, target) = self.reference(v, steps, site)?;
         let class = Class::of(ty);
         // Reading a field that is absent or null: null where the field may be null, else the
-        // schema default (an agreement never given notice has no effective date either).
+        // schema default: a date that follows another, unstated, date is itself unstated.
         let fallback = Box::new(match site.field {
             Some(f) if f.nullable => Gen::Const(V::Null),
             _ => self.default_gen(ty, site),
@@ -2477,7 +2477,7 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// What a field the profile does not mention gets: DESIGN's "sensible schema-driven defaults".
+    /// What a field the profile does not mention gets: a value made from its schema type alone.
     fn default_gen(&mut self, ty: &FieldType, site: &Site<'_>) -> Gen {
         match ty {
             FieldType::String { max_len } => {
@@ -2648,9 +2648,9 @@ mod tests {
     fn variable_references_are_found_in_templates() {
         let mut out = Vec::new();
         var_refs(
-            &DeValue::String("{$ministry}-{$start:year}-{seq}".into()),
+            &DeValue::String("{$owner}-{$start:year}-{seq}".into()),
             &mut out,
         );
-        assert_eq!(out, ["ministry", "start"]);
+        assert_eq!(out, ["owner", "start"]);
     }
 }

@@ -754,7 +754,7 @@ impl Writer<'_> {
         if let Inject::UnknownField(i) = self.inject
             && let Some(f) = o.fields.get(i)
         {
-            // Replace the closing brace with one more member, misspelt (`titel` for `title`).
+            // Replace the closing brace with one more member, misspelt (`naem` for `name`).
             self.out.pop();
             if self.out.last() != Some(&b'{') {
                 self.out.push(b',');
@@ -908,7 +908,7 @@ fn object_plan(g: &Gen) -> Option<&ObjPlan> {
     }
 }
 
-/// A name one transposition away from `name` that is no field of `o` (`title` → `titel`).
+/// A name one transposition away from `name` that is no field of `o` (`name` → `naem`).
 fn misspell(name: &str, o: &ObjPlan) -> String {
     let chars: Vec<char> = name.chars().collect();
     for i in (0..chars.len().saturating_sub(1)).rev() {
