@@ -180,163 +180,129 @@ impl Parser {
     /// A full expression (the loosest level), as inside parentheses or arguments.
     fn expr(&mut self) -> R<Node> {
         self.enter()?;
-        let r = self.coalesce();
+        let r = self.binary(Prec::Coalesce);
         self.leave();
         r
     }
 
-    fn coalesce(&mut self) -> R<Node> {
-        let first = self.or()?;
-        if !matches!(self.peek(), Tok::Coalesce) {
-            return Ok(first);
-        }
-        let mut items = vec![first];
-        while self.eat(&Tok::Coalesce).is_some() {
-            items.push(self.or()?);
-        }
-        let span = span_of(&items);
-        self.node(Kind::Coalesce(items), span)
-    }
-
-    fn or(&mut self) -> R<Node> {
-        let first = self.and()?;
-        if !self.is_kw("or") {
-            return Ok(first);
-        }
-        let mut items = vec![first];
-        while self.is_kw("or") {
-            self.bump();
-            items.push(self.and()?);
-        }
-        let span = span_of(&items);
-        self.node(Kind::Or(items), span)
-    }
-
-    fn and(&mut self) -> R<Node> {
-        let first = self.not()?;
-        if !self.is_kw("and") {
-            return Ok(first);
-        }
-        let mut items = vec![first];
-        while self.is_kw("and") {
-            self.bump();
-            items.push(self.not()?);
-        }
-        let span = span_of(&items);
-        self.node(Kind::And(items), span)
-    }
-
-    fn not(&mut self) -> R<Node> {
-        // `not in` is an operator of the comparison level, never a prefix.
-        if self.is_kw("not") && !matches!(self.peek_at(1), Tok::Ident(w) if w == "in") {
-            let start = self.bump();
-            self.enter()?;
-            let inner = self.not();
-            self.leave();
-            let inner = inner?;
-            let span = join(start, inner.span);
-            return self.node(Kind::Not(Box::new(inner)), span);
-        }
-        self.comparison()
-    }
-
-    fn comparison_op(&self) -> Option<(BinOp, usize)> {
+    /// The binary operator at the cursor, its precedence and how many tokens it takes.
+    fn operator(&self) -> Option<(Op, Prec, usize)> {
         Some(match self.peek() {
-            Tok::EqEq => (BinOp::Eq, 1),
-            Tok::Ne => (BinOp::Ne, 1),
-            Tok::Lt => (BinOp::Lt, 1),
-            Tok::Le => (BinOp::Le, 1),
-            Tok::Gt => (BinOp::Gt, 1),
-            Tok::Ge => (BinOp::Ge, 1),
-            Tok::Ident(w) if w == "in" => (BinOp::In, 1),
+            Tok::Coalesce => (Op::Coalesce, Prec::Coalesce, 1),
+            Tok::Ident(w) if w == "or" => (Op::Or, Prec::Or, 1),
+            Tok::Ident(w) if w == "and" => (Op::And, Prec::And, 1),
+            Tok::EqEq => (Op::Bin(BinOp::Eq), Prec::Compare, 1),
+            Tok::Ne => (Op::Bin(BinOp::Ne), Prec::Compare, 1),
+            Tok::Lt => (Op::Bin(BinOp::Lt), Prec::Compare, 1),
+            Tok::Le => (Op::Bin(BinOp::Le), Prec::Compare, 1),
+            Tok::Gt => (Op::Bin(BinOp::Gt), Prec::Compare, 1),
+            Tok::Ge => (Op::Bin(BinOp::Ge), Prec::Compare, 1),
+            Tok::Ident(w) if w == "in" => (Op::Bin(BinOp::In), Prec::Compare, 1),
             Tok::Ident(w)
                 if w == "not" && matches!(self.peek_at(1), Tok::Ident(v) if v == "in") =>
             {
-                (BinOp::NotIn, 2)
+                (Op::Bin(BinOp::NotIn), Prec::Compare, 2)
             }
+            Tok::Plus => (Op::Bin(BinOp::Add), Prec::Sum, 1),
+            Tok::Minus => (Op::Bin(BinOp::Sub), Prec::Sum, 1),
+            Tok::Star => (Op::Bin(BinOp::Mul), Prec::Product, 1),
+            Tok::Slash => (Op::Bin(BinOp::Div), Prec::Product, 1),
             _ => return None,
         })
     }
 
-    fn comparison(&mut self) -> R<Node> {
-        let lhs = self.additive()?;
-        let Some((op, n)) = self.comparison_op() else {
+    /// Precedence climbing: everything that binds at least as tightly as `min`. One function
+    /// for all binary levels keeps the recursion per nesting level short (and the stack small).
+    /// Chains of `and`, `or` and `??` are collected into one node; comparisons do not chain.
+    fn binary(&mut self, min: Prec) -> R<Node> {
+        let mut lhs = self.prefix(min)?;
+        // The open chain of `and`/`or`/`??` operands, if `lhs` is one.
+        let mut chain: Option<(Op, Vec<Node>)> = None;
+        let mut compared = false;
+        while let Some((op, prec, len)) = self.operator() {
+            if prec < min {
+                break;
+            }
+            if prec == Prec::Compare && compared {
+                return Err((SyntaxError::ChainedComparison, self.span()));
+            }
+            for _ in 0..len {
+                self.bump();
+            }
+            let rhs = self.binary(prec.tighter())?;
+            match op {
+                Op::Bin(bin) => {
+                    lhs = self.close_chain(lhs, &mut chain)?;
+                    lhs = self.binary_node(bin, lhs, rhs)?;
+                    compared = prec == Prec::Compare;
+                }
+                Op::And | Op::Or | Op::Coalesce => {
+                    match &mut chain {
+                        Some((open, items)) if *open == op => items.push(rhs),
+                        _ => {
+                            let first = self.close_chain(lhs, &mut chain)?;
+                            chain = Some((op, vec![first, rhs]));
+                        }
+                    }
+                    lhs = Node::new(Kind::Null, Span::default());
+                    compared = false;
+                }
+            }
+        }
+        self.close_chain(lhs, &mut chain)
+    }
+
+    #[inline(never)]
+    fn binary_node(&self, op: BinOp, lhs: Node, rhs: Node) -> R<Node> {
+        let span = join(lhs.span, rhs.span);
+        let kind = Kind::Binary {
+            op,
+            lhs: Box::new(lhs),
+            rhs: Box::new(rhs),
+        };
+        self.node(kind, span)
+    }
+
+    /// The node of an open chain (replacing the placeholder `lhs`), or `lhs` itself.
+    #[inline(never)]
+    fn close_chain(&self, lhs: Node, chain: &mut Option<(Op, Vec<Node>)>) -> R<Node> {
+        let Some((op, items)) = chain.take() else {
             return Ok(lhs);
         };
-        for _ in 0..n {
-            self.bump();
-        }
-        let rhs = self.additive()?;
-        if self.comparison_op().is_some() {
-            return Err((SyntaxError::ChainedComparison, self.span()));
-        }
-        let span = join(lhs.span, rhs.span);
-        self.node(
-            Kind::Binary {
-                op,
-                lhs: Box::new(lhs),
-                rhs: Box::new(rhs),
-            },
-            span,
-        )
+        let span = span_of(&items);
+        let kind = match op {
+            Op::And => Kind::And(items),
+            Op::Or => Kind::Or(items),
+            _ => Kind::Coalesce(items),
+        };
+        self.node(kind, span)
     }
 
-    fn additive(&mut self) -> R<Node> {
-        let mut lhs = self.multiplicative()?;
-        loop {
-            let op = match self.peek() {
-                Tok::Plus => BinOp::Add,
-                Tok::Minus => BinOp::Sub,
-                _ => return Ok(lhs),
-            };
-            self.bump();
-            let rhs = self.multiplicative()?;
-            let span = join(lhs.span, rhs.span);
-            lhs = self.node(
-                Kind::Binary {
-                    op,
-                    lhs: Box::new(lhs),
-                    rhs: Box::new(rhs),
-                },
-                span,
-            )?;
+    /// A prefix `not` or `-` (when allowed at this precedence), else a postfix expression.
+    fn prefix(&mut self, min: Prec) -> R<Node> {
+        let is_not = self.is_kw("not") && !matches!(self.peek_at(1), Tok::Ident(w) if w == "in");
+        let is_neg = matches!(self.peek(), Tok::Minus);
+        // `not` binds looser than comparisons, so it cannot start the operand of one.
+        if !(is_not && min <= Prec::Not || is_neg) {
+            return self.postfix();
         }
+        let start = self.bump();
+        self.enter()?;
+        let inner = self.binary(if is_not { Prec::Not } else { Prec::Neg });
+        self.leave();
+        let inner = Box::new(inner?);
+        let span = join(start, inner.span);
+        let kind = if is_not {
+            Kind::Not(inner)
+        } else {
+            Kind::Neg(inner)
+        };
+        self.node(kind, span)
     }
 
-    fn multiplicative(&mut self) -> R<Node> {
-        let mut lhs = self.unary()?;
-        loop {
-            let op = match self.peek() {
-                Tok::Star => BinOp::Mul,
-                Tok::Slash => BinOp::Div,
-                _ => return Ok(lhs),
-            };
-            self.bump();
-            let rhs = self.unary()?;
-            let span = join(lhs.span, rhs.span);
-            lhs = self.node(
-                Kind::Binary {
-                    op,
-                    lhs: Box::new(lhs),
-                    rhs: Box::new(rhs),
-                },
-                span,
-            )?;
-        }
-    }
-
-    fn unary(&mut self) -> R<Node> {
-        if matches!(self.peek(), Tok::Minus) {
-            let start = self.bump();
-            self.enter()?;
-            let inner = self.unary();
-            self.leave();
-            let inner = inner?;
-            let span = join(start, inner.span);
-            return self.node(Kind::Neg(Box::new(inner)), span);
-        }
-        self.postfix()
-    }
+    // The functions on the recursion path (`binary`, `prefix`, `postfix`, `primary`, `word` and
+    // the call parsers) keep their own work small and leave node building to helpers, so that
+    // each nesting level costs little stack even in unoptimised builds.
 
     fn postfix(&mut self) -> R<Node> {
         let (mut node, may_take_unit) = self.primary()?;
@@ -344,52 +310,15 @@ impl Parser {
             && let Tok::Ident(w) = self.peek()
             && let Some(unit) = Unit::parse(w)
         {
-            if let Kind::Number(n) = node.kind
-                && n.fract() != 0.0
-            {
-                let text = format!("{n}");
-                return Err((SyntaxError::FractionalDuration(text), node.span));
-            }
-            let unit_span = self.bump();
-            let span = join(node.span, unit_span);
-            return self.node(
-                Kind::Duration {
-                    amount: Box::new(node),
-                    unit,
-                },
-                span,
-            );
+            return self.duration(node, unit);
         }
         loop {
-            match self.peek() {
-                Tok::Dot => {
-                    self.bump();
-                    let (name, name_span) = match self.peek().clone() {
-                        Tok::Ident(w) => (w, self.bump()),
-                        _ => return self.expected("a field name after `.`"),
-                    };
-                    let span = join(node.span, name_span);
-                    node = self.node(
-                        Kind::Field {
-                            base: Box::new(node),
-                            name,
-                            name_span,
-                        },
-                        span,
-                    )?;
-                }
+            node = match self.peek() {
+                Tok::Dot => self.field(node)?,
                 Tok::LBracket => {
                     let open = self.bump();
                     let index = self.expr()?;
-                    let close = self.close(&Tok::RBracket, '[', open, "`]`")?;
-                    let span = join(node.span, close);
-                    node = self.node(
-                        Kind::Index {
-                            base: Box::new(node),
-                            index: Box::new(index),
-                        },
-                        span,
-                    )?;
+                    self.index(node, index, open)?
                 }
                 Tok::Ident(w) if Unit::parse(w).is_some() => {
                     return Err((
@@ -398,162 +327,234 @@ impl Parser {
                     ));
                 }
                 _ => return Ok(node),
-            }
+            };
         }
+    }
+
+    #[inline(never)]
+    fn duration(&mut self, amount: Node, unit: Unit) -> R<Node> {
+        if let Kind::Number(n) = amount.kind
+            && n.fract() != 0.0
+        {
+            return Err((SyntaxError::FractionalDuration(format!("{n}")), amount.span));
+        }
+        let unit_span = self.bump();
+        let span = join(amount.span, unit_span);
+        let kind = Kind::Duration {
+            amount: Box::new(amount),
+            unit,
+        };
+        self.node(kind, span)
+    }
+
+    #[inline(never)]
+    fn field(&mut self, base: Node) -> R<Node> {
+        self.bump();
+        let (name, name_span) = match self.peek().clone() {
+            Tok::Ident(w) => (w, self.bump()),
+            _ => return self.expected("a field name after `.`"),
+        };
+        let span = join(base.span, name_span);
+        let kind = Kind::Field {
+            base: Box::new(base),
+            name,
+            name_span,
+        };
+        self.node(kind, span)
+    }
+
+    #[inline(never)]
+    fn index(&mut self, base: Node, index: Node, open: Span) -> R<Node> {
+        let close = self.close(&Tok::RBracket, '[', open, "`]`")?;
+        let span = join(base.span, close);
+        let kind = Kind::Index {
+            base: Box::new(base),
+            index: Box::new(index),
+        };
+        self.node(kind, span)
     }
 
     /// A primary expression, and whether a duration unit may follow it.
     fn primary(&mut self) -> R<(Node, bool)> {
-        let span = self.span();
-        let tok = self.peek().clone();
-        let simple = |kind| (Node::new(kind, span), false);
-        match tok {
-            Tok::Number(n) => {
-                self.bump();
-                Ok((Node::new(Kind::Number(n), span), true))
-            }
-            Tok::Str(s) => {
-                self.bump();
-                Ok(simple(Kind::Str(s)))
-            }
-            Tok::Date(d) => {
-                self.bump();
-                Ok(simple(Kind::Date(d)))
-            }
-            Tok::Fact(id) => {
-                self.bump();
-                Ok((Node::new(Kind::Fact(id), span), true))
-            }
-            Tok::Param(id) => {
-                self.bump();
-                Ok((Node::new(Kind::Param(id), span), true))
-            }
+        match self.peek() {
             Tok::LParen => {
                 let open = self.bump();
-                let mut inner = self.expr()?;
-                let close = self.close(&Tok::RParen, '(', open, "`)` or an operator")?;
-                // The parentheses belong to the sub-expression, so traces show them.
-                inner.span = join(open, close);
-                Ok((inner, true))
+                let inner = self.expr()?;
+                Ok((self.parenthesised(inner, open)?, true))
             }
-            Tok::LBracket => {
-                let open = self.bump();
-                let mut items = Vec::new();
-                loop {
-                    if matches!(self.peek(), Tok::RBracket) {
-                        break;
-                    }
-                    items.push(self.expr()?);
-                    if self.eat(&Tok::Comma).is_none() {
-                        break;
-                    }
-                }
-                let close = self.close(&Tok::RBracket, '[', open, "`,` or `]`")?;
-                Ok((self.node(Kind::List(items), join(open, close))?, false))
-            }
-            Tok::Ident(word) => self.word(&word, span),
-            _ => self.expected("an expression"),
+            Tok::LBracket => Ok((self.list()?, false)),
+            Tok::Ident(_) => self.word(),
+            _ => self.leaf(),
         }
     }
 
-    fn word(&mut self, word: &str, span: Span) -> R<(Node, bool)> {
-        let leaf = |kind| Ok((Node::new(kind, span), false));
-        match word {
-            "true" => {
-                self.bump();
-                leaf(Kind::Bool(true))
+    #[inline(never)]
+    fn parenthesised(&mut self, mut inner: Node, open: Span) -> R<Node> {
+        let close = self.close(&Tok::RParen, '(', open, "`)` or an operator")?;
+        // The parentheses belong to the sub-expression, so traces show them.
+        inner.span = join(open, close);
+        Ok(inner)
+    }
+
+    /// A literal, a fact or a parameter.
+    #[inline(never)]
+    fn leaf(&mut self) -> R<(Node, bool)> {
+        let span = self.span();
+        let (kind, may_take_unit) = match self.peek().clone() {
+            Tok::Number(n) => (Kind::Number(n), true),
+            Tok::Str(s) => (Kind::Str(s), false),
+            Tok::Date(d) => (Kind::Date(d), false),
+            Tok::Fact(id) => (Kind::Fact(id), true),
+            Tok::Param(id) => (Kind::Param(id), true),
+            _ => return self.expected("an expression"),
+        };
+        self.bump();
+        Ok((Node::new(kind, span), may_take_unit))
+    }
+
+    fn list(&mut self) -> R<Node> {
+        let open = self.bump();
+        let mut items = Vec::new();
+        while !matches!(self.peek(), Tok::RBracket) {
+            items.push(self.expr()?);
+            if self.eat(&Tok::Comma).is_none() {
+                break;
             }
-            "false" => {
-                self.bump();
-                leaf(Kind::Bool(false))
+        }
+        let close = self.close(&Tok::RBracket, '[', open, "`,` or `]`")?;
+        self.node(Kind::List(items), join(open, close))
+    }
+
+    fn word(&mut self) -> R<(Node, bool)> {
+        let Tok::Ident(word) = self.peek() else {
+            return self.expected("an expression");
+        };
+        match word.as_str() {
+            "present" | "len" => Ok((self.call1()?, false)),
+            "any" | "all" | "count" | "filter" | "first" | "sum" | "min" | "max" => {
+                Ok((self.call_n()?, false))
             }
-            "null" => {
-                self.bump();
-                leaf(Kind::Null)
-            }
-            "today" => {
-                self.bump();
-                leaf(Kind::Today)
-            }
-            "ref_date" => {
-                self.bump();
-                leaf(Kind::RefDate)
-            }
+            _ => self.simple_word(),
+        }
+    }
+
+    /// A keyword that stands alone, `catalog.TABLE`, or a name.
+    #[inline(never)]
+    fn simple_word(&mut self) -> R<(Node, bool)> {
+        let span = self.span();
+        let word = match self.peek() {
+            Tok::Ident(w) => w.clone(),
+            _ => return self.expected("an expression"),
+        };
+        let kind = match word.as_str() {
+            "true" => Kind::Bool(true),
+            "false" => Kind::Bool(false),
+            "null" => Kind::Null,
+            "today" => Kind::Today,
+            "ref_date" => Kind::RefDate,
             "catalog" => {
                 self.bump();
                 self.expect(&Tok::Dot, "`.` and a table name after `catalog`")?;
-                match self.peek().clone() {
+                return match self.peek().clone() {
                     Tok::Ident(table) => {
                         let end = self.bump();
                         Ok((Node::new(Kind::Catalog { table }, join(span, end)), false))
                     }
                     _ => self.expected("a catalog table name"),
+                };
+            }
+            w if is_keyword(w) => return self.expected("an expression"),
+            _ => Kind::Name(word),
+        };
+        self.bump();
+        Ok((Node::new(kind, span), false))
+    }
+
+    /// `present(x)` or `len(x)`.
+    fn call1(&mut self) -> R<Node> {
+        let (start, open, is_present) = self.call_start()?;
+        let arg = self.expr()?;
+        let close = self.close(&Tok::RParen, '(', open, "`)`")?;
+        let arg = Box::new(arg);
+        let kind = if is_present {
+            Kind::Present(arg)
+        } else {
+            Kind::Len(arg)
+        };
+        self.node(kind, join(start, close))
+    }
+
+    /// The name of a call and its `(`: the span of the name, of the parenthesis, and whether it
+    /// is `present`.
+    #[inline(never)]
+    fn call_start(&mut self) -> R<(Span, Span, bool)> {
+        let is_present = self.is_kw("present");
+        let start = self.bump();
+        let open = self.expect(&Tok::LParen, "`(`")?;
+        Ok((start, open, is_present))
+    }
+
+    /// A quantifier `any(x in list: cond)` … or `min(a, b, …)`/`max(a, b, …)`.
+    fn call_n(&mut self) -> R<Node> {
+        let kind = self.quant_kind();
+        let (start, open, _) = self.call_start()?;
+        let quantifier = matches!(self.peek(), Tok::Ident(w) if !is_keyword(w))
+            && matches!(self.peek_at(1), Tok::Ident(w) if w == "in");
+        if !quantifier && matches!(kind, QuantKind::Min | QuantKind::Max) {
+            let mut args = Vec::new();
+            loop {
+                args.push(self.expr()?);
+                if self.eat(&Tok::Comma).is_none() {
+                    break;
                 }
             }
-            "present" | "len" => {
-                self.bump();
-                let open = self.expect(&Tok::LParen, "`(`")?;
-                let arg = self.expr()?;
-                let close = self.close(&Tok::RParen, '(', open, "`)`")?;
-                let arg = Box::new(arg);
-                let kind = if word == "present" {
-                    Kind::Present(arg)
-                } else {
-                    Kind::Len(arg)
-                };
-                Ok((self.node(kind, join(span, close))?, false))
-            }
-            "any" | "all" | "count" | "filter" | "first" | "sum" | "min" | "max" => {
-                self.bump();
-                let open = self.expect(&Tok::LParen, "`(`")?;
-                let quantifier = matches!(self.peek(), Tok::Ident(w) if !is_keyword(w))
-                    && matches!(self.peek_at(1), Tok::Ident(w) if w == "in");
-                let kind = match word {
-                    "any" => QuantKind::Any,
-                    "all" => QuantKind::All,
-                    "count" => QuantKind::Count,
-                    "filter" => QuantKind::Filter,
-                    "first" => QuantKind::First,
-                    "sum" => QuantKind::Sum,
-                    "min" => QuantKind::Min,
-                    _ => QuantKind::Max,
-                };
-                if !quantifier && matches!(kind, QuantKind::Min | QuantKind::Max) {
-                    let mut args = Vec::new();
-                    loop {
-                        args.push(self.expr()?);
-                        if self.eat(&Tok::Comma).is_none() {
-                            break;
-                        }
-                    }
-                    let close = self.close(&Tok::RParen, '(', open, "`,` or `)`")?;
-                    let kind = Kind::Extreme {
-                        max: kind == QuantKind::Max,
-                        args,
-                    };
-                    return Ok((self.node(kind, join(span, close))?, false));
-                }
-                let (var, var_span) = self.binder()?;
-                self.expect_kw("in", "`in` after the item name")?;
-                let list = self.expr()?;
-                self.expect(&Tok::Colon, "`:` between the list and the condition")?;
-                let body = self.expr()?;
-                let close = self.close(&Tok::RParen, '(', open, "`)`")?;
-                let kind = Kind::Quant {
-                    kind,
-                    var,
-                    var_span,
-                    list: Box::new(list),
-                    body: Box::new(body),
-                };
-                Ok((self.node(kind, join(span, close))?, false))
-            }
-            w if is_keyword(w) => self.expected("an expression"),
-            _ => {
-                self.bump();
-                leaf(Kind::Name(word.to_string()))
-            }
+            let close = self.close(&Tok::RParen, '(', open, "`,` or `)`")?;
+            let kind = Kind::Extreme {
+                max: kind == QuantKind::Max,
+                args,
+            };
+            return self.node(kind, join(start, close));
         }
+        let (var, var_span) = self.binder()?;
+        self.expect_kw("in", "`in` after the item name")?;
+        let list = self.expr()?;
+        self.expect(&Tok::Colon, "`:` between the list and the condition")?;
+        let body = self.expr()?;
+        self.quantifier(kind, start, open, (var, var_span), list, body)
+    }
+
+    fn quant_kind(&self) -> QuantKind {
+        match self.peek() {
+            Tok::Ident(w) if w == "any" => QuantKind::Any,
+            Tok::Ident(w) if w == "all" => QuantKind::All,
+            Tok::Ident(w) if w == "count" => QuantKind::Count,
+            Tok::Ident(w) if w == "filter" => QuantKind::Filter,
+            Tok::Ident(w) if w == "first" => QuantKind::First,
+            Tok::Ident(w) if w == "sum" => QuantKind::Sum,
+            Tok::Ident(w) if w == "min" => QuantKind::Min,
+            _ => QuantKind::Max,
+        }
+    }
+
+    #[inline(never)]
+    fn quantifier(
+        &mut self,
+        kind: QuantKind,
+        start: Span,
+        open: Span,
+        (var, var_span): (String, Span),
+        list: Node,
+        body: Node,
+    ) -> R<Node> {
+        let close = self.close(&Tok::RParen, '(', open, "`)`")?;
+        let kind = Kind::Quant {
+            kind,
+            var,
+            var_span,
+            list: Box::new(list),
+            body: Box::new(body),
+        };
+        self.node(kind, join(start, close))
     }
 
     /// The name bound by a quantifier or `for_each`.
@@ -563,6 +564,42 @@ impl Parser {
             _ => self.expected("a name for the item"),
         }
     }
+}
+
+/// Binding strength, loosest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Prec {
+    Coalesce,
+    Or,
+    And,
+    Not,
+    Compare,
+    Sum,
+    Product,
+    Neg,
+}
+
+impl Prec {
+    /// The level just above: the right operand of a left-associative operator.
+    fn tighter(self) -> Prec {
+        match self {
+            Prec::Coalesce => Prec::Or,
+            Prec::Or => Prec::And,
+            Prec::And => Prec::Not,
+            Prec::Not => Prec::Compare,
+            Prec::Compare => Prec::Sum,
+            Prec::Sum => Prec::Product,
+            Prec::Product | Prec::Neg => Prec::Neg,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    And,
+    Or,
+    Coalesce,
+    Bin(BinOp),
 }
 
 fn span_of(items: &[Node]) -> Span {

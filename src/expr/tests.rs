@@ -698,3 +698,41 @@ fn recording_can_be_switched_off() {
     assert_eq!(c.eval(&mut ctx).shown(), Shown::Bool(true));
     assert!(ctx.reads.is_empty());
 }
+
+#[test]
+fn the_deepest_expressions_evaluate_on_a_small_stack() {
+    let w = world();
+    let deepest = [
+        format!("{}member", "not ".repeat(60)),
+        format!("{}fee > 0", "- ".repeat(60)),
+        format!("{}fee{} > 0", "(".repeat(60), ")".repeat(60)),
+        format!("{}true{}", "any(c in copies: ".repeat(30), ")".repeat(30)),
+        format!("{}1{}", "min(2, ".repeat(60), ")".repeat(60)),
+    ];
+    let handle = std::thread::Builder::new()
+        // Half the default stack of a spawned thread: the deepest expressions fit with room to
+        // spare even unoptimised (optimised, they need a fraction of this).
+        .stack_size(1024 * 1024)
+        .spawn(move || {
+            let doc = w.doc(FULL);
+            let mut out = Vec::new();
+            for text in &deepest {
+                let c = w.compiled(text);
+                let mut ctx = w.ctx(&doc);
+                ctx.trace = Some(Vec::new());
+                out.push(c.eval(&mut ctx).shown());
+            }
+            out
+        });
+    let out = handle.ok().and_then(|h| h.join().ok());
+    assert_eq!(
+        out,
+        Some(vec![
+            Shown::Bool(true),
+            Shown::Bool(true),
+            Shown::Bool(true),
+            Shown::Bool(true),
+            Shown::Number(1.0)
+        ])
+    );
+}
