@@ -8,3 +8,4 @@ mod check;
 mod formats;
 mod generate;
 mod hostile;
+mod portfolio;

@@ -39,6 +39,9 @@ impl Change {
     }
 }
 
+/// (old status, new status) → number of findings; `None` where a rule set has no such finding.
+pub type Moves = BTreeMap<(Option<Status>, Option<Status>), u64>;
+
 /// Everything that differs.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Diff {
@@ -48,7 +51,7 @@ pub struct Diff {
     /// Documents whose headline answer changed.
     pub headlines_changed: u64,
     /// Per rule: (old status, new status) → number of findings, rules in first-seen order.
-    pub per_rule: Vec<(String, BTreeMap<(Option<Status>, Option<Status>), u64>)>,
+    pub per_rule: Vec<(String, Moves)>,
     /// (old standing, new standing) → documents.
     pub grade_moves: BTreeMap<(Grade, Grade), u64>,
     /// Documents with any change, in input order.

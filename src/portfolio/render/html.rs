@@ -817,7 +817,12 @@ fn document(s: &mut String, meta: &Meta, lang: Lang, i: usize, row: &Row) {
         tr(lang, "Inngang", "Input"),
         esc(&row.label)
     );
-    for ((_, title), v) in meta.groups.iter().zip(&row.groups) {
+    for ((_, title), v) in meta
+        .groups
+        .iter()
+        .zip(&row.groups)
+        .filter(|_| row.judged().is_some())
+    {
         let _ = write!(
             s,
             "<dt>{}</dt><dd>{}</dd>",

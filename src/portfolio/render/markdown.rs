@@ -112,7 +112,7 @@ fn totals(s: &mut String, meta: &Meta, p: &Portfolio) {
             tr(lang, "ukjent", "unknown"),
             tr(
                 lang,
-                "endret av koblede tiltak",
+                "endret av koblede dokumenter",
                 "changed by linked documents"
             ),
         );
@@ -541,7 +541,12 @@ fn section(s: &mut String, meta: &Meta, lang: Lang, row: &Row) {
         tr(lang, "Inngang", "Input"),
         row.label.replace('`', "'")
     );
-    for ((_, title), v) in meta.groups.iter().zip(&row.groups) {
+    for ((_, title), v) in meta
+        .groups
+        .iter()
+        .zip(&row.groups)
+        .filter(|_| row.judged().is_some())
+    {
         let _ = writeln!(
             s,
             "- {}: {}",

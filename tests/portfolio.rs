@@ -1,0 +1,673 @@
+//! Portfolios: reports over a batch (Markdown, CSV, JSON, HTML snapshots), the link graph
+//! (propagation through `part_of` and `depends_on`, cycles, dangling links), `graph`, `diff`, and
+//! every input accounted for.
+//!
+//! The fixture `fixtures/portfolio/portfolio.jsonl` is a small portfolio with parts of a joint
+//! programme (PROG-1 ← P-2 ← P-12, PROG-1 ← P-3), a parent whose part needs KS consultation
+//! (PAR-5 ← P-6), a `part_of` cycle (C-7 ↔ C-8), dangling links (D-9), a document depending on
+//! P-6 (DEP-11), an invalid line, a blank line and a duplicate id. Dates are judged as of
+//! 2026-06-01.
+
+use samstyr::files::RuleFiles;
+use samstyr::finding::{Status, Tri};
+use samstyr::portfolio::render::{self, Meta};
+use samstyr::portfolio::{self, Detail, Grade, LinkProblem, Options, Portfolio, Row, Source};
+use samstyr::report::Gate;
+use samstyr::rules::RuleSet;
+use samstyr::source::SourceFile;
+use samstyr::text::Lang;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const FIXTURE: &str = "fixtures/portfolio/portfolio.jsonl";
+
+fn as_of() -> jiff::civil::Date {
+    jiff::civil::date(2026, 6, 1)
+}
+
+fn embedded() -> RuleSet {
+    match RuleSet::load(&RuleFiles::embedded(), &[]) {
+        Ok(r) => r,
+        Err(d) => panic!("{}", samstyr::diag::render(&d.0, false)),
+    }
+}
+
+/// The embedded rule files with `extra` appended to `ruleset.toml`.
+fn embedded_with(extra: &str) -> RuleFiles {
+    let mut files = RuleFiles::embedded();
+    for f in files.files.iter_mut() {
+        if f.name() == "rules/ruleset.toml" {
+            *f = SourceFile::new(f.name(), format!("{}\n{extra}", f.text()));
+        }
+    }
+    files
+}
+
+fn full() -> Detail {
+    Detail::Rows {
+        findings: true,
+        messages: true,
+    }
+}
+
+fn run(rules: &RuleSet, path: &Path, detail: Detail) -> Portfolio {
+    portfolio::run(
+        rules,
+        &Source::Paths(vec![path.to_path_buf()]),
+        &Options::new(as_of(), detail),
+    )
+}
+
+fn meta(rules: &RuleSet, lang: Lang) -> Meta {
+    Meta::new(
+        rules,
+        samstyr::cli::check::run_info(rules, as_of(), lang, Gate::default()),
+    )
+}
+
+fn row<'a>(p: &'a Portfolio, key: &str) -> &'a Row {
+    match p.rows.iter().find(|r| r.key.as_deref() == Some(key)) {
+        Some(r) => r,
+        None => panic!("no row `{key}`"),
+    }
+}
+
+fn headline(p: &Portfolio, key: &str) -> Option<Tri> {
+    row(p, key).judged().and_then(|j| j.headline)
+}
+
+fn status(p: &Portfolio, key: &str, rule: &str) -> Vec<Status> {
+    row(p, key)
+        .judged()
+        .map(|j| {
+            j.findings
+                .iter()
+                .filter(|f| f.rule.id == rule)
+                .map(|f| f.status)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn reports_of_a_fixed_portfolio() {
+    let rules = embedded();
+    insta::glob!("../fixtures", "portfolio/*.jsonl", |path| {
+        // Labels in the reports name the file as given: relative, as a user would.
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let path = path.strip_prefix(root).unwrap_or(path);
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let name = |format: &str| format!("{stem}_{format}");
+        let p = run(&rules, path, full());
+        let nb = meta(&rules, Lang::Nb);
+        let en = meta(&rules, Lang::En);
+        insta::assert_snapshot!(name("markdown_nb"), render::markdown::render(&nb, &p));
+        insta::assert_snapshot!(name("markdown_en"), render::markdown::render(&en, &p));
+        insta::assert_snapshot!(name("csv_findings"), render::csv::render(&en, &p, true));
+        let rows = run(
+            &rules,
+            path,
+            Detail::Rows {
+                findings: false,
+                messages: false,
+            },
+        );
+        insta::assert_snapshot!(name("csv_inputs"), render::csv::render(&en, &rows, false));
+        let agg = run(&rules, path, Detail::Aggregates);
+        insta::assert_snapshot!(name("json"), render::json::render(&en, &agg));
+        insta::assert_snapshot!(name("dot"), render::dot::dot(&en, &rows, false));
+        insta::assert_snapshot!(name("mermaid"), render::dot::mermaid(&en, &rows, true));
+    });
+}
+
+#[test]
+fn every_input_is_accounted_for() {
+    let rules = embedded();
+    let lines = std::fs::read_to_string(FIXTURE)
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .count() as u64;
+    for detail in [full(), Detail::Aggregates] {
+        let p = run(&rules, Path::new(FIXTURE), detail);
+        let a = &p.aggregates;
+        assert_eq!(a.inputs, lines);
+        assert_eq!(a.evaluated + a.invalid, a.inputs);
+        assert_eq!(a.grades.iter().sum::<u64>(), a.inputs);
+        assert_eq!(a.invalid, 2, "the misspelt field and the duplicate id");
+        let codes: Vec<&str> = p.errors.iter().map(|e| e.code.as_str()).collect();
+        assert!(codes.contains(&"input::unknown-field"), "{codes:?}");
+        assert!(codes.contains(&"input::duplicate-key"), "{codes:?}");
+        if detail != Detail::Aggregates {
+            assert_eq!(p.rows.len() as u64, lines);
+            let labels: Vec<&str> = p.rows.iter().map(|r| r.label.as_str()).collect();
+            // The blank line 10 is no input; every other line is one, in order.
+            let want: Vec<String> = (1..=13)
+                .filter(|&l| l != 10)
+                .map(|l| format!("{FIXTURE}:{l}"))
+                .collect();
+            assert_eq!(labels, want);
+        } else {
+            assert!(p.rows.is_empty(), "aggregates keep no rows");
+        }
+    }
+}
+
+#[test]
+fn aggregates_are_the_same_whatever_is_kept_and_however_it_is_chunked() {
+    let rules = embedded();
+    let base = run(&rules, Path::new(FIXTURE), full());
+    for chunk in [1, 2, 3, 5, 4096] {
+        for detail in [full(), Detail::Aggregates] {
+            let p = portfolio::run(
+                &rules,
+                &Source::Paths(vec![PathBuf::from(FIXTURE)]),
+                &Options {
+                    chunk,
+                    ..Options::new(as_of(), detail)
+                },
+            );
+            assert_eq!(p.aggregates, base.aggregates, "chunk {chunk}");
+            assert_eq!(p.graph, base.graph, "chunk {chunk}");
+        }
+    }
+}
+
+#[test]
+fn propagation_through_part_of() {
+    let p = run(&embedded(), Path::new(FIXTURE), full());
+    // A joint programme's parts are joint measures too, and so need KS consultation.
+    for key in ["P-2", "P-3", "P-12"] {
+        assert_eq!(headline(&p, key), Some(Tri::Yes), "{key}");
+        let j = row(&p, key)
+            .judged()
+            .map(|j| (j.headline_by_links, j.received.clone()));
+        let Some((by_links, received)) = j else {
+            panic!("{key} is judged");
+        };
+        assert!(by_links, "{key}");
+        assert_eq!(received.len(), 1, "{key}");
+        assert_eq!(received[0].fact, "felles-tiltak");
+        assert_eq!(received[0].along, "part_of");
+        assert_eq!(received[0].value, Tri::Yes);
+    }
+    // Two links away: directly from P-2, originally from PROG-1.
+    let p12 = &row(&p, "P-12")
+        .judged()
+        .map(|j| j.received.clone())
+        .unwrap_or_default()[0];
+    assert_eq!(
+        (p12.via.as_str(), p12.origin.as_deref()),
+        ("P-2", Some("PROG-1"))
+    );
+    // The joint-measure duties now apply to the parts.
+    assert_eq!(status(&p, "P-2", "SAM-05"), [Status::Violated]);
+    assert_eq!(status(&p, "P-3", "SAM-05"), [Status::Violated]);
+    // A parent whose part needs KS consultation needs it too.
+    assert_eq!(headline(&p, "PAR-5"), Some(Tri::Yes));
+    let par5 = row(&p, "PAR-5")
+        .judged()
+        .map(|j| j.received.clone())
+        .unwrap_or_default();
+    assert_eq!(par5[0].fact, "krever-ks-konsultasjon");
+    assert_eq!(par5[0].via, "P-6");
+    assert_eq!(status(&p, "PAR-5", "SAM-01"), [Status::Pending]);
+    let by_links = row(&p, "PAR-5").judged().is_some_and(|j| {
+        j.findings
+            .iter()
+            .any(|f| f.rule.id == "SAM-01" && f.by_links)
+    });
+    assert!(
+        by_links,
+        "the finding says its status came from a linked document"
+    );
+    // What is not linked keeps its own answer; nothing travels along `depends_on` here.
+    assert_eq!(headline(&p, "DEP-11"), Some(Tri::No));
+    assert_eq!(p.passes, 2);
+    assert_eq!(p.aggregates.headline_received, 5);
+
+    // Without propagation declared, every document keeps its own answer.
+    let plain = embedded_without_propagation();
+    let q = run(&plain, Path::new(FIXTURE), full());
+    assert_eq!(headline(&q, "P-2"), Some(Tri::No));
+    assert_eq!(headline(&q, "PAR-5"), Some(Tri::No));
+    assert_eq!(q.passes, 1);
+}
+
+fn embedded_without_propagation() -> RuleSet {
+    let mut files = RuleFiles::embedded();
+    for f in files.files.iter_mut() {
+        if f.name() == "rules/ruleset.toml" {
+            let text = f.text();
+            let cut = text.find("[[ruleset.propagate]]").unwrap_or(text.len());
+            *f = SourceFile::new(f.name(), text[..cut].to_string());
+        }
+    }
+    match RuleSet::load(&files, &[]) {
+        Ok(r) => r,
+        Err(d) => panic!("{}", samstyr::diag::render(&d.0, false)),
+    }
+}
+
+#[test]
+fn propagation_through_depends_on() {
+    // A rule set that also says: what a document depends on requiring KS consultation, it
+    // requires too (from the named document to the one holding the link).
+    let files = embedded_with(
+        r#"
+[[ruleset.propagate]]
+fact = "krever-ks-konsultasjon"
+along = "depends_on"
+direction = "from_target"
+title = { nb = "Avhenger av et tiltak som krever KS-konsultasjon.", en = "Depends on an initiative that requires KS consultation." }
+"#,
+    );
+    let rules = match RuleSet::load(&files, &[]) {
+        Ok(r) => r,
+        Err(d) => panic!("{}", samstyr::diag::render(&d.0, false)),
+    };
+    let p = run(&rules, Path::new(FIXTURE), full());
+    assert_eq!(headline(&p, "DEP-11"), Some(Tri::Yes));
+    let received = row(&p, "DEP-11")
+        .judged()
+        .map(|j| j.received.clone())
+        .unwrap_or_default();
+    assert_eq!(received.len(), 1);
+    assert_eq!(
+        (received[0].via.as_str(), received[0].along.as_str()),
+        ("P-6", "depends_on")
+    );
+    // Both kinds of link in one run: P-3 depends on P-2 and is part of PROG-1.
+    assert_eq!(headline(&p, "P-3"), Some(Tri::Yes));
+    // D-9 depends on a key that is not in the batch: nothing arrives, nothing breaks.
+    assert_eq!(headline(&p, "D-9"), Some(Tri::Unknown));
+}
+
+#[test]
+fn cycles_are_reported_per_document_and_propagation_ends() {
+    let p = run(&embedded(), Path::new(FIXTURE), full());
+    assert_eq!(
+        p.graph.cycles,
+        [(
+            "part_of".to_string(),
+            vec!["C-7".to_string(), "C-8".to_string(), "C-7".to_string()]
+        )]
+    );
+    for key in ["C-7", "C-8"] {
+        let problems = row(&p, key)
+            .judged()
+            .map(|j| j.problems.clone())
+            .unwrap_or_default();
+        assert_eq!(
+            problems,
+            [LinkProblem::Cycle {
+                field: "part_of".into(),
+                path: vec!["C-7".into(), "C-8".into(), "C-7".into()],
+            }],
+            "{key}"
+        );
+        // C-8 needs KS consultation (a life event); the cycle shares it with C-7.
+        assert_eq!(headline(&p, key), Some(Tri::Yes), "{key}");
+    }
+    let d9 = row(&p, "D-9")
+        .judged()
+        .map(|j| j.problems.clone())
+        .unwrap_or_default();
+    assert_eq!(
+        d9,
+        [
+            LinkProblem::Dangling {
+                field: "depends_on".into(),
+                target: "NOPE-404".into()
+            },
+            LinkProblem::Dangling {
+                field: "part_of".into(),
+                target: "GONE-1".into()
+            },
+        ]
+    );
+}
+
+#[test]
+fn a_long_cycle_and_a_chain_resolve_in_one_pass_over_the_graph() {
+    // 2 000 documents: a ring of 1 000 `part_of` links, one of which needs KS consultation, and a
+    // chain of 1 000 parts hanging into it. The ring shares the value; the chain does not get it
+    // (values travel from a part to its whole, not back).
+    let dir = tempdir("ring");
+    let mut text = String::new();
+    let n = 2000;
+    for i in 0..n {
+        let part_of = if i < 1000 {
+            format!("R-{}", (i + 1) % 1000)
+        } else {
+            format!("R-{}", i - 1)
+        };
+        let life = if i == 500 { "[\"fa-barn\"]" } else { "[]" };
+        text.push_str(&format!(
+            "{{\"schema\":\"samstyr.initiative/v1\",\"id\":\"R-{i}\",\"title\":\"t\",\"owner\":{{\"ministry\":\"X\"}},\"strategy_measures\":[],\"joint_with_ks\":false,\"life_events\":{life},\"sectors\":[],\"municipal_impact\":{{\"changes_municipal_tasks\":false,\"requires_municipal_adoption\":false,\"affects_municipal_systems\":false,\"uses_municipal_data\":false,\"municipalities_affected\":\"none\",\"costs_nok\":0}},\"part_of\":\"{part_of}\"}}\n"
+        ));
+    }
+    let path = dir.join("ring.jsonl");
+    std::fs::write(&path, text).unwrap_or_default();
+    let p = run(&embedded(), &path, Detail::Aggregates);
+    assert_eq!(p.aggregates.headline, [1000, 1000, 0]);
+    assert_eq!(p.graph.cycles.len(), 1);
+    assert_eq!(p.graph.cycles[0].1.len(), 1001);
+}
+
+fn tempdir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("samstyr-portfolio-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::create_dir_all(&dir);
+    dir
+}
+
+#[test]
+fn the_html_report_is_self_contained() {
+    let rules = embedded();
+    let p = run(&rules, Path::new(FIXTURE), full());
+    for lang in [Lang::Nb, Lang::En] {
+        let html = render::html::render(&meta(&rules, lang), &p);
+        let lower = html.to_lowercase();
+        for bad in [
+            "<script src",
+            "<link",
+            "@import",
+            "url(",
+            "<img",
+            "<iframe",
+            "<object",
+        ] {
+            assert!(!lower.contains(bad), "found `{bad}`");
+        }
+        // Every src and href attribute stays inside the page.
+        for attr in ["src=", "href="] {
+            for (i, _) in lower.match_indices(attr) {
+                let rest = &lower[i + attr.len()..];
+                assert!(
+                    rest.starts_with("\"#"),
+                    "external {attr}{}",
+                    &rest[..rest.len().min(40)]
+                );
+            }
+        }
+        assert!(html.contains("<svg"), "charts are inline SVG");
+        assert!(html.contains("@media print"));
+        // Every input has its section, and every section its anchor in the table.
+        for (i, r) in p.rows.iter().enumerate() {
+            assert!(html.contains(&format!("id=\"d{i}\"")), "{}", r.label);
+            assert!(html.contains(&format!("href=\"#d{i}\"")), "{}", r.label);
+        }
+        // Source URLs are shown as text only.
+        assert!(html.contains("lovdata.no"));
+    }
+}
+
+#[test]
+fn report_propagate_and_group_settings_are_checked_when_rules_load() {
+    let files = embedded_with(
+        r#"
+[[ruleset.propagate]]
+fact = "forste-beslutning"
+along = "title"
+direction = "sideways"
+title = { nb = "x", en = "x" }
+"#,
+    );
+    let mut files = files;
+    for f in files.files.iter_mut() {
+        if f.name() == "rules/ruleset.toml" {
+            *f = SourceFile::new(
+                f.name(),
+                f.text().replace("owner.ministry", "owner.minstry"),
+            );
+        }
+    }
+    let Err(d) = RuleSet::load(&files, &[]) else {
+        panic!("must not load");
+    };
+    let mut codes: Vec<&str> = d.iter().map(|x| x.code).collect();
+    codes.sort();
+    assert_eq!(
+        codes,
+        [
+            "rules::bad-direction",
+            "rules::not-a-link",
+            "rules::propagate-type",
+            "rules::report-field"
+        ]
+    );
+    let text = samstyr::diag::render(&d.0, false);
+    assert!(text.contains("did you mean `ministry`?"), "{text}");
+    assert!(text.contains("`depends_on`, `part_of`"), "{text}");
+}
+
+fn samstyr(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_samstyr"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output();
+    match out {
+        Ok(o) => (
+            o.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        ),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[test]
+fn report_command_writes_every_format_and_exits_2_on_invalid_input() {
+    for format in ["html", "markdown", "csv", "json"] {
+        let (code, out, err) = samstyr(&[
+            "report",
+            FIXTURE,
+            "--format",
+            format,
+            "--as-of",
+            "2026-06-01",
+        ]);
+        assert_eq!(code, 2, "{format}: {err}");
+        // JSON holds aggregates only; the other formats list every document.
+        let want = if format == "json" { "GONE-1" } else { "P-12" };
+        assert!(out.contains(want), "{format}");
+    }
+    let (_, json, _) = samstyr(&[
+        "report",
+        FIXTURE,
+        "--format",
+        "json",
+        "--as-of",
+        "2026-06-01",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
+    assert_eq!(v["schema"], "samstyr.portfolio/v1");
+    assert_eq!(v["totals"]["inputs"], 12);
+    // The same from standard input, which cannot be read twice.
+    let out = Command::new(env!("CARGO_BIN_EXE_samstyr"))
+        .args(["report", "-", "--format", "json", "--as-of", "2026-06-01"])
+        .stdin(std::fs::File::open(FIXTURE).unwrap_or_else(|e| panic!("{e}")))
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let w: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    assert_eq!(w["headline"], v["headline"]);
+    assert_eq!(w["findings"], v["findings"]);
+    // A clean batch exits 0, and 1 with a gate that a violation reaches.
+    let clean = tempdir("clean").join("ok.jsonl");
+    let ok_line = std::fs::read_to_string(FIXTURE)
+        .unwrap_or_default()
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    std::fs::write(&clean, format!("{ok_line}\n")).unwrap_or_default();
+    let clean = clean.to_string_lossy().to_string();
+    let (code, _, _) = samstyr(&[
+        "report",
+        &clean,
+        "--format",
+        "json",
+        "--as-of",
+        "2026-06-01",
+    ]);
+    assert_eq!(code, 0);
+    let (code, _, _) = samstyr(&[
+        "report",
+        FIXTURE,
+        "--format",
+        "json",
+        "--as-of",
+        "2026-06-01",
+        "--fail-on",
+        "must",
+    ]);
+    assert_eq!(code, 2, "invalid input wins over findings");
+    let (code, out, _) = samstyr(&["report", "--parse-only", FIXTURE]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("12 parsed, 0 not JSON"), "{out}");
+}
+
+#[test]
+fn graph_command_draws_every_input() {
+    let (code, out, err) = samstyr(&["graph", FIXTURE, "--as-of", "2026-06-01"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(out.starts_with("digraph portfolio {"));
+    assert_eq!(
+        out.matches("fillcolor=\"#34495e\"").count(),
+        3,
+        "two invalid inputs and the legend"
+    );
+    let (_, out, _) = samstyr(&[
+        "graph",
+        FIXTURE,
+        "--format",
+        "mermaid",
+        "--as-of",
+        "2026-06-01",
+    ]);
+    assert!(out.starts_with("flowchart LR"));
+    assert!(out.contains("NOPE-404"));
+}
+
+/// A copy of the embedded rule set (rules and seeds) in a temporary directory.
+fn copy_rules(name: &str) -> PathBuf {
+    let dir = tempdir(name);
+    copy_dir(Path::new("rules"), &dir.join("rules"));
+    copy_dir(Path::new("seeds"), &dir.join("seeds"));
+    dir.join("rules")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    let _ = std::fs::create_dir_all(to);
+    for e in std::fs::read_dir(from).into_iter().flatten().flatten() {
+        let p = e.path();
+        let target = to.join(e.file_name());
+        if p.is_dir() {
+            copy_dir(&p, &target);
+        } else {
+            let _ = std::fs::copy(&p, &target);
+        }
+    }
+}
+
+#[test]
+fn diff_shows_the_impact_of_a_changed_parameter_default() {
+    let rules = copy_rules("diff-param");
+    let params = rules.join("params.toml");
+    let text = std::fs::read_to_string(&params).unwrap_or_default();
+    let changed = text.replacen(
+        "id = \"lead_time_days\"\ntype = \"number\"\ndefault = 0",
+        "id = \"lead_time_days\"\ntype = \"number\"\ndefault = 30",
+        1,
+    );
+    assert_ne!(text, changed, "the lead time default is found");
+    std::fs::write(&params, changed).unwrap_or_default();
+    let new = rules.to_string_lossy().to_string();
+    let (code, out, err) = samstyr(&[
+        "diff",
+        "--new-rules",
+        &new,
+        FIXTURE,
+        "--as-of",
+        "2026-06-01",
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    // KS was involved 21 days before P-6's decision: on time without a lead time, late with 30.
+    assert!(out.contains("P-6 – Varsling ved dødsfall"), "{out}");
+    assert!(out.contains("SAM-01: met → violated"), "{out}");
+    assert!(out.contains("standing: ok → violated must"), "{out}");
+    // Nothing changes against itself.
+    let (code, out, _) = samstyr(&[
+        "diff",
+        "--old-rules",
+        &new,
+        "--new-rules",
+        &new,
+        FIXTURE,
+        "--as-of",
+        "2026-06-01",
+    ]);
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn diff_shows_the_impact_of_an_edited_condition() {
+    let rules = copy_rules("diff-cond");
+    let facts = rules.join("facts.toml");
+    let text = std::fs::read_to_string(&facts).unwrap_or_default();
+    // Life events no longer count towards requiring KS consultation.
+    let changed = text.replace(
+        "expr = \"@berorer-kommunal-sektor or @felles-tiltak or @livshendelse\"",
+        "expr = \"@berorer-kommunal-sektor or @felles-tiltak\"",
+    );
+    assert_ne!(text, changed);
+    std::fs::write(&facts, changed).unwrap_or_default();
+    let new = rules.to_string_lossy().to_string();
+    let (code, out, err) = samstyr(&[
+        "diff",
+        "--new-rules",
+        &new,
+        FIXTURE,
+        "--as-of",
+        "2026-06-01",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_default();
+    assert_eq!(v["schema"], "samstyr.diff/v1");
+    let changed: Vec<&str> = v["changes"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|c| c["id"].as_str()).collect())
+        .unwrap_or_default();
+    // P-6 and C-8 needed consultation only for their life events; PAR-5 and C-7 only through
+    // them.
+    for key in ["P-6", "C-8", "PAR-5", "C-7"] {
+        assert!(changed.contains(&key), "{key} in {changed:?}");
+    }
+    assert_eq!(v["headlines_changed"], 4);
+}
+
+#[test]
+fn grades_order_by_urgency() {
+    use Status::*;
+    use samstyr::finding::Severity::*;
+    assert_eq!(
+        Grade::of([(Met, Some(Must)), (Pending, Some(Must))].into_iter()),
+        Grade::Pending
+    );
+    assert_eq!(
+        Grade::of([(Unknown, Some(Must)), (Violated, Some(Should))].into_iter()),
+        Grade::ViolatedShould
+    );
+    assert_eq!(
+        Grade::of([(NotApplicable, Some(Must))].into_iter()),
+        Grade::Ok
+    );
+}
