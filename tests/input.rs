@@ -404,10 +404,15 @@ fn schema_prints_the_json_schema() {
 }
 
 #[test]
-fn schema_report_is_not_built_yet() {
-    let (code, _, err) = samstyr(&["schema", "--report"], None);
-    assert_eq!(code, 2);
-    assert!(err.contains("not built yet"), "{err}");
+fn schema_report_prints_the_report_schema_with_the_rule_sets_headline_key() {
+    let (code, out, err) = samstyr(&["schema", "--report"], None);
+    assert_eq!(code, 0, "{err}");
+    let printed: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        printed["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+    assert!(out.contains("consultation_required"), "{out}");
 }
 
 #[test]

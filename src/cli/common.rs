@@ -27,3 +27,16 @@ pub fn stderr_color() -> bool {
     use std::io::IsTerminal;
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
 }
+
+/// Write to stdout. A closed pipe (`samstyr … | head`) ends the output quietly instead of
+/// panicking the way `print!` does; other write errors have nowhere better to be reported.
+pub fn out(text: &str) {
+    use std::io::Write;
+    let mut o = std::io::stdout().lock();
+    let _ = o.write_all(text.as_bytes()).and_then(|()| o.flush());
+}
+
+/// [`out`] followed by a line end.
+pub fn outln(text: &str) {
+    out(&format!("{text}\n"));
+}

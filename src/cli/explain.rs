@@ -56,7 +56,7 @@ pub fn run(args: &Args) -> Exit {
     let as_of = args.as_of.unwrap_or_else(|| jiff::Zoned::now().date());
     match set.explain(&doc, as_of, &args.rule) {
         Ok(e) => {
-            print!("{}", render_explanation(&e, &doc.key, args.lang));
+            super::common::out(&render_explanation(&e, &doc.key, args.lang));
             Exit::Ok
         }
         Err(e) => {

@@ -157,7 +157,7 @@ fn list(a: &ListArgs) -> Exit {
             "{id:<w0$}  {sev:<w1$}  {principle:<w2$}  {title}\n"
         ));
     }
-    print!("{out}");
+    super::common::out(&out);
     Exit::Ok
 }
 
@@ -167,7 +167,7 @@ fn show(a: &ShowArgs) -> Exit {
     };
     match show_text(&set, &a.id, a.lang) {
         Ok(s) => {
-            print!("{s}");
+            super::common::out(&s);
             Exit::Ok
         }
         Err(e) => {
@@ -270,8 +270,8 @@ fn graph(a: &GraphArgs) -> Exit {
         return Exit::Invalid;
     };
     match a.format {
-        GraphFormat::Dot => print!("{}", set.graph().to_dot()),
-        GraphFormat::Mermaid => print!("{}", set.graph().to_mermaid()),
+        GraphFormat::Dot => super::common::out(&set.graph().to_dot()),
+        GraphFormat::Mermaid => super::common::out(&set.graph().to_mermaid()),
     }
     Exit::Ok
 }
@@ -314,7 +314,7 @@ fn lint_cmd(a: &LintArgs) -> Exit {
             format!("{k} {many}")
         }
     };
-    println!(
+    super::common::outln(&format!(
         "rule set `{}` {} ({}): {}, {}, {}; no problems, {}",
         set.id(),
         set.version(),
@@ -323,7 +323,7 @@ fn lint_cmd(a: &LintArgs) -> Exit {
         n(set.facts().count(), "fact", "facts"),
         n(set.params().len(), "parameter", "parameters"),
         n(warnings.len(), "warning", "warnings"),
-    );
+    ));
     Exit::Ok
 }
 
@@ -344,9 +344,9 @@ fn test(a: &TestArgs) -> Exit {
         print_diags(&report.problems.0);
     }
     for f in &report.failures {
-        println!("{}", f.line());
+        super::common::outln(&f.line());
     }
-    println!("{}", report.summary());
+    super::common::outln(&report.summary());
     if !report.problems.is_empty() {
         Exit::Invalid
     } else if report.failed > 0 {

@@ -1,5 +1,6 @@
 //! `samstyr schema [--rules DIR]`: print the JSON Schema (draft 2020-12) of the rule set's input
-//! format, pretty and in a stable order. `--report` is reserved for the report format's schema.
+//! format, pretty and in a stable order; with `--report`, the schema of the JSON report
+//! (`samstyr.report/v1`), whose headline key comes from the rule set.
 
 use super::Exit;
 use crate::diag::{Diagnostic, render};
@@ -20,8 +21,23 @@ pub struct Args {
 pub fn run(args: &Args) -> Exit {
     let color = super::common::stderr_color();
     if args.report {
-        eprintln!("samstyr: the report schema is not built yet");
-        return Exit::Invalid;
+        let rules_args = super::common::RulesArgs {
+            rules: args.rules.clone(),
+            params: Vec::new(),
+            param_file: None,
+        };
+        return match super::check::load_rules(&rules_args) {
+            Ok(rules) => {
+                let key = rules.headline().map(|h| h.key.as_str());
+                let s = crate::report::json::report_schema(key);
+                super::common::outln(&serde_json::to_string_pretty(&s).unwrap_or_default());
+                Exit::Ok
+            }
+            Err(d) => {
+                eprint!("{}", render(&d.0, color));
+                Exit::Invalid
+            }
+        };
     }
     let files = match RuleFiles::load(args.rules.as_deref()) {
         Ok(f) => f,
@@ -33,7 +49,7 @@ pub fn run(args: &Args) -> Exit {
     match load_input_side(&files) {
         Ok((schema, catalog)) => {
             let s = json_schema(&schema, &catalog);
-            println!("{}", serde_json::to_string_pretty(&s).unwrap_or_default());
+            super::common::outln(&serde_json::to_string_pretty(&s).unwrap_or_default());
             Exit::Ok
         }
         Err(d) => {

@@ -77,10 +77,10 @@ pub fn run(args: &Args) -> Exit {
     let valid = total - invalid;
     match args.format {
         Format::Text => {
-            println!(
+            super::common::outln(&format!(
                 "{total} {}, {valid} valid, {invalid} invalid",
                 if total == 1 { "document" } else { "documents" }
-            );
+            ));
         }
         Format::Json => {
             let out = serde_json::json!({
@@ -89,7 +89,7 @@ pub fn run(args: &Args) -> Exit {
                 "invalid": invalid,
                 "results": json_units,
             });
-            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            super::common::outln(&serde_json::to_string_pretty(&out).unwrap_or_default());
         }
     }
     if invalid > 0 || total == 0 {
