@@ -86,6 +86,20 @@ fn the_same_seed_gives_the_same_bytes_and_another_seed_others() {
 }
 
 #[test]
+fn the_output_does_not_depend_on_the_number_of_threads() {
+    let run = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("a thread pool")
+            .install(|| generate(embedded(), &opts(10_000, 6)))
+    };
+    let one = run(1);
+    assert_eq!(one, run(3));
+    assert_eq!(one.lines().count(), 10_000);
+}
+
+#[test]
 fn any_single_document_equals_its_line_in_the_stream() {
     let p = embedded();
     let o = opts(5_000, 9);
