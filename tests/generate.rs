@@ -333,8 +333,7 @@ fn profile_errors_name_their_place() {
 fn several_problems_are_reported_at_once() {
     let (s, c) = input_side();
     let d = generator::load(&fixture("fixtures/generator/invalid/several.toml"), s, c)
-        .err()
-        .expect("several.toml has errors");
+        .expect_err("several.toml has errors");
     assert!(d.len() >= 6, "{}", render(&d.0, false));
 }
 
