@@ -501,6 +501,29 @@ fn numbers_too_large_for_a_float_are_refused_and_extremes_are_read() {
 }
 
 #[test]
+fn a_document_with_99_000_problems_reports_the_first_hundred_quickly() {
+    // Each used to be reported, with a suggestion worked out for each: minutes, not milliseconds.
+    // Just under the reader's limit of items in one object or list.
+    let n = 99_000;
+    let cases = [
+        (0..n).map(|i| format!(", \"k{i}\": 0")).collect::<String>(),
+        format!(", \"sectors\": [{}]", vec!["\"nope\""; n].join(",")),
+        (0..n).map(|_| ", \"title\": \"igjen\"").collect::<String>(),
+    ];
+    for extra in cases {
+        let start = Instant::now();
+        let codes = text_codes(&initiative_with(&extra));
+        assert_eq!(codes.len(), 101, "{:?}", codes.first());
+        assert_eq!(codes.last(), Some(&"input::too-many-problems"));
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "{:?}",
+            start.elapsed()
+        );
+    }
+}
+
+#[test]
 fn jsonl_lines_over_the_limit_are_errors_and_the_next_line_is_read() {
     let dir = TempDir::new("jsonl");
     let path = dir.path().join("batch.jsonl");

@@ -110,6 +110,8 @@ pub enum InputProblem {
         suggestion: Option<String>,
         known: String,
     },
+    #[error("{more} more problem(s) not shown; at most {max} are reported per document")]
+    TooManyProblems { max: usize, more: usize },
     #[error("duplicate `{key_field}` `{key}` in the batch")]
     DuplicateDocument {
         key_field: String,
@@ -137,6 +139,7 @@ impl Problem for InputProblem {
             InputProblem::MissingField { .. } => "input::missing-field",
             InputProblem::UnknownRef { .. } => "input::unknown-ref",
             InputProblem::DuplicateDocument { .. } => "input::duplicate-key",
+            InputProblem::TooManyProblems { .. } => "input::too-many-problems",
         }
     }
 
@@ -195,6 +198,9 @@ impl Problem for InputProblem {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => format!("known ids: {known}"),
             },
+            InputProblem::TooManyProblems { .. } => {
+                "fix the problems shown and check the document again".into()
+            }
             InputProblem::DuplicateDocument {
                 key_field, first, ..
             } => format!(
@@ -203,6 +209,10 @@ impl Problem for InputProblem {
         })
     }
 }
+
+/// Most problems reported for one document; the rest are counted in one last diagnostic. A
+/// document of 100 000 unknown fields would otherwise cost 100 000 rendered diagnostics.
+pub const MAX_PROBLEMS: usize = 100;
 
 /// Reads `source` as one document of `schema`'s root type.
 pub fn validate(
@@ -236,6 +246,7 @@ pub fn validate_with(
         diags: Vec::new(),
         key_chars,
         char_sets: Vec::new(),
+        dropped: 0,
     };
     let root = match Reader::new(text, limits) {
         Ok(mut r) => match v.document(&mut r) {
@@ -250,6 +261,13 @@ pub fn validate_with(
             None
         }
     };
+    if v.dropped > 0 {
+        let p = InputProblem::TooManyProblems {
+            max: MAX_PROBLEMS,
+            more: v.dropped,
+        };
+        v.diags.push(Diagnostic::new(&p, Some(&source), None));
+    }
     // Reading order: a missing field is reported where its object closes, after the unknown
     // field that was probably meant to be it.
     let diags = v.diags;
@@ -335,6 +353,8 @@ struct Validator<'s> {
     key_chars: Option<(CharSet, &'s str)>,
     /// Parsed `chars` of the id types met so far, by the address of their spec.
     char_sets: Vec<(usize, Option<CharSet>)>,
+    /// Problems found past [`MAX_PROBLEMS`], counted but not reported.
+    dropped: usize,
 }
 
 /// The result of reading one value: the node, or `None` when it broke the schema (reported).
@@ -342,8 +362,22 @@ type Read = Result<Option<Node>, JsonError>;
 
 impl<'s> Validator<'s> {
     fn push(&mut self, p: InputProblem, span: Span, path: &Path) {
+        if self.full() {
+            return;
+        }
         self.diags
             .push(Diagnostic::at(&p, self.file, span).with_pointer(path.pointer()));
+    }
+
+    /// Whether the report is full; if so the problem about to be reported is counted instead.
+    /// Ask before working out a costly message.
+    fn full(&mut self) -> bool {
+        if self.diags.len() >= MAX_PROBLEMS {
+            self.dropped += 1;
+            true
+        } else {
+            false
+        }
     }
 
     fn document(&mut self, r: &mut Reader<'_>) -> Read {
@@ -382,7 +416,7 @@ impl<'s> Validator<'s> {
         let n = t.fields.len();
         let mut slots: Vec<Option<Node>> = vec![None; n];
         let mut seen = Seen::new(n);
-        let mut unknown: Vec<(String, Span)> = Vec::new();
+        let mut unknown: std::collections::HashMap<String, Span> = Default::default();
         let mut ok = true;
         // Documents mostly list fields in schema order: look for the next one first.
         let mut hint = 0;
@@ -394,7 +428,9 @@ impl<'s> Validator<'s> {
                 .find(|&i| t.fields.get(i).is_some_and(|f| f.name == *key));
             let Some((i, f)) = found.and_then(|i| Some((i, t.fields.get(i)?))) else {
                 ok = false;
-                if let Some((_, first)) = unknown.iter().find(|(k, _)| *k == key) {
+                if self.full() {
+                    // Counted; no suggestion worked out for a problem not shown.
+                } else if let Some(first) = unknown.get(key.as_ref()) {
                     self.duplicate(&key, *first, kspan, &child);
                 } else {
                     let names = t.fields.iter().map(|f| f.name.as_str());
@@ -409,7 +445,7 @@ impl<'s> Validator<'s> {
                         kspan,
                         &child,
                     );
-                    unknown.push((key.to_string(), kspan));
+                    unknown.insert(key.to_string(), kspan);
                 }
                 r.skip_value()?;
                 continue;
@@ -417,8 +453,10 @@ impl<'s> Validator<'s> {
             hint = i + 1;
             if seen.get(i) {
                 ok = false;
-                let first = first_key_span(r.text(), start, &key).unwrap_or(kspan);
-                self.duplicate(&key, first, kspan, &child);
+                if !self.full() {
+                    let first = first_key_span(r.text(), start, &key).unwrap_or(kspan);
+                    self.duplicate(&key, first, kspan, &child);
+                }
                 r.skip_value()?;
                 continue;
             }
@@ -642,6 +680,9 @@ impl<'s> Validator<'s> {
                 if values.iter().any(|v| *v == *s) {
                     return node(Value::Str(s.into()));
                 }
+                if self.full() {
+                    return Ok(None);
+                }
                 let suggestion =
                     did_you_mean(&s, values.iter().map(String::as_str)).map(String::from);
                 self.push(
@@ -665,6 +706,9 @@ impl<'s> Validator<'s> {
                 };
                 if t.row(&s).is_some() {
                     return node(Value::Str(s.into()));
+                }
+                if self.full() {
+                    return Ok(None);
                 }
                 let suggestion = did_you_mean(&s, t.keys()).map(String::from);
                 self.push(
