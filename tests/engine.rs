@@ -272,6 +272,67 @@ fn unknown_findings_name_exactly_the_fields_to_provide() {
     assert_eq!(h, Some(samstyr::finding::Tri::Unknown));
 }
 
+/// The library rule set with one more rule file, `extra.toml`, holding `extra`.
+fn library_with(extra: &str) -> RuleSet {
+    let mut files = library_files();
+    files.files.push(SourceFile::new(
+        format!("{LIBRARY}/extra.toml"),
+        extra.to_string(),
+    ));
+    match RuleSet::load(&files, &[]) {
+        Ok(s) => s,
+        Err(d) => panic!(
+            "the extended library rule set must load:\n{}",
+            render(&d.0, false)
+        ),
+    }
+}
+
+#[test]
+fn numbers_in_messages_are_written_for_the_reader_and_evidence_keeps_plain_values() {
+    let set = library_with(
+        r#"
+[[obligation]]
+id = "LIB-X1"
+principle = "gebyr"
+severity = "should"
+title = { nb = "Sum av gebyr", en = "Sum of fees" }
+require = "sum(f in fees: f.amount) * 10000 < 1000"
+remedy = { nb = "Betal.", en = "Pay." }
+[obligation.message]
+met = { nb = "Ingen.", en = "None." }
+violated = { nb = "Til sammen {sum(f in fees: f.amount) * 10000} kr, i snitt {sum(f in fees: f.amount) / 4} kr, første {fees[0].amount} kr, frist {$payment_period}.", en = "In all NOK {sum(f in fees: f.amount) * 10000}, on average NOK {sum(f in fees: f.amount) / 4}, first NOK {fees[0].amount}, within {$payment_period}." }
+[[obligation.source]]
+seed = "utlansreglement.txt"
+quote = "Gebyret skal betales innen 30 dager."
+"#,
+    );
+    // fees.json: 150 + 80 + 40 = 270 kr.
+    let e = set.evaluate(
+        &input("fees.json"),
+        date("2026-06-01"),
+        &EvalOptions::default(),
+    );
+    let Some(f) = e.findings.iter().find(|f| f.rule.id == "LIB-X1") else {
+        panic!("LIB-X1 has a finding");
+    };
+    assert_eq!(f.status, Status::Violated);
+    assert_eq!(
+        f.message.nb,
+        "Til sammen 2\u{a0}700\u{a0}000 kr, i snitt 67,5 kr, første 150 kr, frist 30 dager."
+    );
+    assert_eq!(
+        f.message.en,
+        "In all NOK 2,700,000, on average NOK 67.5, first NOK 150, within 30 days."
+    );
+    // Evidence is data, not text for people: the values are as they stand in the input.
+    let amount = f.evidence.iter().find(|ev| ev.pointer == "/fees/0/amount");
+    assert_eq!(
+        amount.map(|ev| &ev.value),
+        Some(&samstyr::finding::Shown::Number(150.0))
+    );
+}
+
 #[test]
 fn overrides_are_checked_and_applied() {
     let set = library();

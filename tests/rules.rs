@@ -229,3 +229,41 @@ fn start_line(text: &str, quote: &str) -> Option<usize> {
     let at = folded.find(&q)?;
     line_of.get(at).copied()
 }
+
+/// Amounts in messages are grouped for people (bokmål with a no-break space, English with a
+/// comma); the JSON report's data — evidence values — keeps the plain numbers of the input.
+#[test]
+fn amounts_in_messages_are_grouped_and_json_data_is_not() {
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/tests/inputs/sam10-costly.json");
+    let run = |lang: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_samstyr"))
+            .args([
+                "check",
+                "--as-of",
+                "2026-06-01",
+                "--format",
+                "json",
+                "--lang",
+                lang,
+            ])
+            .arg(&input)
+            .output()
+            .expect("samstyr runs");
+        String::from_utf8(out.stdout).expect("UTF-8")
+    };
+    let nb = run("nb");
+    let en = run("en");
+    // 150 MNOK of costs to the sector, against the 100 MNOK threshold (SAM-10).
+    assert!(
+        nb.contains("minst 100\u{a0}000\u{a0}000 kr (oppgitt: 150\u{a0}000\u{a0}000 kr)"),
+        "{nb}"
+    );
+    assert!(
+        en.contains("at least NOK 100,000,000 (stated: NOK 150,000,000)"),
+        "{en}"
+    );
+    for json in [&nb, &en] {
+        assert!(json.contains("\"value\": 150000000"), "{json}");
+        assert!(!json.contains("\"value\": \"150"), "{json}");
+    }
+}

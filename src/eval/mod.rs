@@ -19,7 +19,7 @@ use crate::finding::{
 };
 use crate::rules::{FactIndex, Obligation, Received, RuleSet};
 use crate::schema::{Document, InputSchema};
-use crate::text::Text;
+use crate::text::{Lang, Text};
 use jiff::civil::Date;
 
 /// What to produce besides statuses.
@@ -486,8 +486,8 @@ fn message<'a>(o: &'a Obligation, ctx: &mut Ctx<'a>, f: &Finding) -> Text {
     };
     match template {
         Some(t) => Text {
-            nb: t.nb.render(ctx),
-            en: t.en.render(ctx),
+            nb: t.nb.render(ctx, Lang::Nb),
+            en: t.en.render(ctx, Lang::En),
         },
         None => generic(f.status, &f.missing, f.validity.as_ref()),
     }
