@@ -334,6 +334,68 @@ quote = "Gebyret skal betales innen 30 dager."
 }
 
 #[test]
+fn an_empty_for_each_list_gives_the_rule_s_own_not_applicable_message() {
+    let set = library_with(
+        r#"
+[[obligation]]
+id = "LIB-X2"
+principle = "gebyr"
+severity = "should"
+title = { nb = "Gebyr betales", en = "Fees are paid" }
+for_each = "fee in fees"
+deadline = "fee.date + $payment_period"
+require = "fee.paid"
+remedy = { nb = "Betal.", en = "Pay." }
+[obligation.message]
+met = { nb = "Betalt.", en = "Paid." }
+violated = { nb = "Ikke betalt.", en = "Not paid." }
+pending = { nb = "Betales innen {deadline}.", en = "Due by {deadline}." }
+not_applicable = { nb = "Låneren har ingen gebyr (beløp {fee.amount}, frist {deadline}).", en = "The member has no fees (amount {fee.amount}, due {deadline})." }
+[[obligation.source]]
+seed = "utlansreglement.txt"
+quote = "Gebyret skal betales innen 30 dager."
+"#,
+    );
+    // No fees at all: one not_applicable finding, in the rule's own words. There is no item and
+    // no deadline to show: the item reads as null (`–`), the deadline as unknown (`?`).
+    let e = set.evaluate(
+        &input("child.json"),
+        date("2026-06-01"),
+        &EvalOptions::default(),
+    );
+    let found: Vec<_> = e
+        .findings
+        .iter()
+        .filter(|f| f.rule.id == "LIB-X2")
+        .collect();
+    assert_eq!(found.len(), 1);
+    let f = found[0];
+    assert_eq!(f.status, Status::NotApplicable);
+    assert_eq!(f.item, None);
+    assert_eq!(f.message.nb, "Låneren har ingen gebyr (beløp –, frist ?).");
+    assert_eq!(f.message.en, "The member has no fees (amount –, due ?).");
+    // A rule without a not_applicable text keeps the engine's own.
+    let lib04 = e.findings.iter().find(|f| f.rule.id == "LIB-04");
+    assert_eq!(
+        lib04.map(|f| (f.status, f.message.en.as_str())),
+        Some((Status::NotApplicable, "Does not apply here."))
+    );
+    // With items, each is judged as before.
+    let e = set.evaluate(
+        &input("fees.json"),
+        date("2026-06-01"),
+        &EvalOptions::default(),
+    );
+    let statuses: Vec<Status> = e
+        .findings
+        .iter()
+        .filter(|f| f.rule.id == "LIB-X2")
+        .map(|f| f.status)
+        .collect();
+    assert_eq!(statuses, [Status::Violated, Status::Pending, Status::Met]);
+}
+
+#[test]
 fn overrides_are_checked_and_applied() {
     let set = library();
     let Ok(more) = set.with_overrides(&[ParamOverride::new("max_loans", "12")]) else {

@@ -286,14 +286,23 @@ pub(crate) fn judge_all<'a>(
             out.push(f);
             return;
         }
-        // No items (or none stated): nothing to judge.
+        // No items (or none stated): nothing to judge. The rule's own `not_applicable` text, if it
+        // has one, says so; it sees no item (the item reads as null) and no deadline.
         _ => {
             let mut f = blank(o, Status::NotApplicable, None);
-            if opts.messages {
-                f.message = generic(Status::NotApplicable, &[], None);
-            }
             if opts.evidence {
                 f.evidence = evidence(&ctx.reads, ctx.schema, false);
+            }
+            if opts.messages {
+                ctx.bindings.push(Val::Null);
+                if o.deadline.is_some() {
+                    ctx.bindings.push(Val::Unknown);
+                }
+                f.message = message(o, ctx, &f);
+                if o.deadline.is_some() {
+                    ctx.bindings.pop();
+                }
+                ctx.bindings.pop();
             }
             if let Some(t) = trace {
                 t.push(Traced {
