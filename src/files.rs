@@ -23,12 +23,26 @@ pub struct RuleFiles {
     pub generator: Vec<SourceFile>,
 }
 
+/// Largest rule file (or seed, parameter file, generator profile, rule test case) read. The
+/// largest file of the samstyring rule set is about 20 KB.
+pub const MAX_RULE_FILE_BYTES: usize = 1024 * 1024;
+/// Largest seed document read (the five seeds of samstyring are 164 KB together).
+pub const MAX_SEED_BYTES: usize = 10 * 1024 * 1024;
+/// Most files read from one rule-set directory.
+pub const MAX_RULE_FILES: usize = 10_000;
+
 #[derive(Debug, thiserror::Error)]
 pub enum FilesError {
     #[error("cannot read rule directory `{path}`: {reason}")]
     Dir { path: String, reason: String },
     #[error("cannot read `{path}`: {reason}")]
     File { path: String, reason: String },
+    #[error("`{path}` is larger than the limit of {max} bytes")]
+    TooLarge { path: String, max: usize },
+    #[error("`{path}` is not valid UTF-8 text")]
+    NotUtf8 { path: String },
+    #[error("rule directory `{path}` holds more than {max} files")]
+    TooManyFiles { path: String, max: usize },
 }
 
 impl crate::diag::Problem for FilesError {
@@ -36,11 +50,26 @@ impl crate::diag::Problem for FilesError {
         match self {
             FilesError::Dir { .. } => "rules::dir",
             FilesError::File { .. } => "rules::file",
+            FilesError::TooLarge { .. } => "rules::too-large",
+            FilesError::NotUtf8 { .. } => "rules::not-utf8",
+            FilesError::TooManyFiles { .. } => "rules::too-many-files",
         }
     }
 
     fn help(&self) -> Option<String> {
-        Some("check the path given to `--rules`; it must be a directory of `.toml` files".into())
+        Some(match self {
+            FilesError::Dir { .. } | FilesError::File { .. } => {
+                "check the path given to `--rules`; it must be a directory of `.toml` files".into()
+            }
+            FilesError::TooLarge { .. } => {
+                "no rule file needs to be this large; split it, or check that the path is right"
+                    .into()
+            }
+            FilesError::NotUtf8 { .. } => "save the file as UTF-8".into(),
+            FilesError::TooManyFiles { .. } => {
+                "point `--rules` at the rule set's own directory".into()
+            }
+        })
     }
 }
 
@@ -72,7 +101,7 @@ impl RuleFiles {
     /// directory `seeds/` inside `dir`, else `../seeds` beside it.
     pub fn from_dir(dir: &Path) -> Result<Self, FilesError> {
         let mut paths = Vec::new();
-        walk(dir, dir, &mut paths)?;
+        walk(dir, dir, &mut paths, &mut Default::default())?;
         paths.retain(|p| p.extension().is_some_and(|e| e == "toml"));
         paths.sort();
         let mut files = Vec::new();
@@ -83,7 +112,8 @@ impl RuleFiles {
                 continue;
             }
             let is_generator = rel.starts_with("generator");
-            let file = SourceFile::new(p.to_string_lossy().replace('\\', "/"), read(&p)?);
+            let text = read_text(&p, MAX_RULE_FILE_BYTES)?;
+            let file = SourceFile::new(p.to_string_lossy().replace('\\', "/"), text);
             if is_generator {
                 generator.push(file);
             } else {
@@ -96,7 +126,7 @@ impl RuleFiles {
             .find(|d| d.is_dir());
         if let Some(sd) = seed_dir {
             let mut sp = Vec::new();
-            walk(&sd, &sd, &mut sp)?;
+            walk(&sd, &sd, &mut sp, &mut Default::default())?;
             sp.retain(|p| p.extension().is_some_and(|e| e == "txt"));
             sp.sort();
             for p in sp {
@@ -104,7 +134,7 @@ impl RuleFiles {
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default();
-                seeds.push(SourceFile::new(name, read(&p)?));
+                seeds.push(SourceFile::new(name, read_text(&p, MAX_SEED_BYTES)?));
             }
         }
         Ok(RuleFiles {
@@ -129,15 +159,33 @@ impl RuleFiles {
     }
 }
 
-fn walk(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), FilesError> {
+/// Every file under `dir`. `seen` holds the real paths of the directories listed so far, so a
+/// link back up the tree is followed once, not forever.
+fn walk(
+    root: &Path,
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    seen: &mut std::collections::HashSet<PathBuf>,
+) -> Result<(), FilesError> {
+    if let Ok(real) = std::fs::canonicalize(dir)
+        && !seen.insert(real)
+    {
+        return Ok(());
+    }
     let entries = std::fs::read_dir(dir).map_err(|e| FilesError::Dir {
         path: root.display().to_string(),
         reason: e.to_string(),
     })?;
     for entry in entries.flatten() {
+        if out.len() >= MAX_RULE_FILES {
+            return Err(FilesError::TooManyFiles {
+                path: root.display().to_string(),
+                max: MAX_RULE_FILES,
+            });
+        }
         let path = entry.path();
         if path.is_dir() {
-            walk(root, &path, out)?;
+            walk(root, &path, out, seen)?;
         } else {
             out.push(path);
         }
@@ -145,9 +193,20 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), FilesErro
     Ok(())
 }
 
-fn read(p: &Path) -> Result<String, FilesError> {
-    std::fs::read_to_string(p).map_err(|e| FilesError::File {
-        path: p.display().to_string(),
-        reason: e.to_string(),
-    })
+/// The UTF-8 text of a file of at most `max` bytes, reading no more than that whatever the
+/// file is (a device, a pipe, a file that grows).
+pub fn read_text(p: &Path, max: usize) -> Result<String, FilesError> {
+    use std::io::Read;
+    let path = || p.display().to_string();
+    let mut bytes = Vec::new();
+    std::fs::File::open(p)
+        .and_then(|f| f.take(max as u64 + 1).read_to_end(&mut bytes))
+        .map_err(|e| FilesError::File {
+            path: path(),
+            reason: e.to_string(),
+        })?;
+    if bytes.len() > max {
+        return Err(FilesError::TooLarge { path: path(), max });
+    }
+    String::from_utf8(bytes).map_err(|_| FilesError::NotUtf8 { path: path() })
 }

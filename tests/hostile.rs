@@ -603,6 +603,78 @@ fn links_back_up_the_tree_are_followed_once_and_dangling_links_are_errors() {
     );
 }
 
+/// `from` copied under `to`, directories and all.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("{}: {e}", to.display()));
+    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
+        let path = entry.unwrap_or_else(|e| panic!("{e}")).path();
+        let target = to.join(path.file_name().unwrap_or_default());
+        if path.is_dir() {
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        }
+    }
+}
+
+fn rules_dir_code(dir: &Path) -> Result<(), &'static str> {
+    match RuleFiles::from_dir(dir) {
+        Ok(files) => RuleSet::load(&files, &[]).map(|_| ()).map_err(|d| {
+            check_diagnostics(&d, "rules");
+            d.iter().next().map_or("", |x| x.code)
+        }),
+        Err(e) => {
+            let d = Diagnostic::new(&e, None, None);
+            check_diagnostic(&d, "rules");
+            Err(d.code)
+        }
+    }
+}
+
+#[test]
+fn rule_directories_refuse_oversized_and_non_utf8_files() {
+    let dir = TempDir::new("rules");
+    let rules_dir = dir.path().join("rules");
+    copy_tree(&Path::new(ROOT).join("rules"), &rules_dir);
+    copy_tree(&Path::new(ROOT).join("seeds"), &dir.path().join("seeds"));
+    assert_eq!(rules_dir_code(&rules_dir), Ok(()));
+    #[cfg(unix)]
+    {
+        // A link back up the tree: listed once, not forever.
+        std::os::unix::fs::symlink("..", rules_dir.join("obligations/loop")).unwrap();
+        assert_eq!(rules_dir_code(&rules_dir), Ok(()));
+    }
+    let big = rules_dir.join("big.toml");
+    let line = format!("# {}\n", "x".repeat(1000));
+    let n = samstyr::files::MAX_RULE_FILE_BYTES / line.len() + 1;
+    std::fs::write(&big, line.repeat(n)).unwrap();
+    assert_eq!(rules_dir_code(&rules_dir), Err("rules::too-large"));
+    std::fs::remove_file(&big).unwrap();
+    std::fs::write(rules_dir.join("latin1.toml"), b"# Sj\xF8\n").unwrap();
+    assert_eq!(rules_dir_code(&rules_dir), Err("rules::not-utf8"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_rule_test_input_that_never_ends_is_refused_at_the_size_limit() {
+    let dir = TempDir::new("cases");
+    std::fs::write(
+        dir.path().join("endless.toml"),
+        "[[case]]\nname = \"endless\"\ninput = \"/dev/zero\"\nas_of = 2026-06-01\n[case.expect]\n\"SAM-01\" = \"met\"\n",
+    )
+    .unwrap();
+    let start = Instant::now();
+    let report = samstyr::rules::testing::run(rules(), dir.path(), None, Lang::En);
+    assert!(!report.ok());
+    let message = report
+        .failures
+        .first()
+        .map(|f| f.message.clone())
+        .unwrap_or_default();
+    assert!(message.contains("larger than the limit"), "{message}");
+    assert!(start.elapsed() < Duration::from_secs(20));
+}
+
 #[test]
 fn empty_blank_bom_and_non_utf8_files_each_give_one_clear_error() {
     let dir = TempDir::new("odd");

@@ -92,15 +92,9 @@ fn load(args: &Args) -> Result<Profile, Diagnostics> {
         .map_err(|e| Diagnostics::from(Diagnostic::new(&e, None, None)))?;
     let (schema, catalog) = schema::load_input_side(&files)?;
     let file = match &args.profile {
-        Some(path) => match std::fs::read_to_string(path) {
+        Some(path) => match crate::files::read_text(path, crate::files::MAX_RULE_FILE_BYTES) {
             Ok(text) => SourceFile::new(path.display().to_string(), text),
-            Err(e) => {
-                let e = crate::files::FilesError::File {
-                    path: path.display().to_string(),
-                    reason: e.to_string(),
-                };
-                return Err(Diagnostic::new(&e, None, None).into());
-            }
+            Err(e) => return Err(Diagnostic::new(&e, None, None).into()),
         },
         None => match files.generator.as_slice() {
             [] => return generator::defaults(&schema, &catalog),

@@ -151,19 +151,12 @@ pub fn parse_overrides(
     let mut out = Vec::new();
     let mut diags = Diagnostics::new();
     if let Some(path) = file {
-        match std::fs::read_to_string(path) {
+        match crate::files::read_text(path, crate::files::MAX_RULE_FILE_BYTES) {
             Ok(text) => {
                 let source = SourceFile::new(path.display().to_string(), text);
                 out.extend(overrides_from_toml(&source, &mut diags));
             }
-            Err(e) => diags.push(Diagnostic::new(
-                &crate::files::FilesError::File {
-                    path: path.display().to_string(),
-                    reason: e.to_string(),
-                },
-                None,
-                None,
-            )),
+            Err(e) => diags.push(Diagnostic::new(&e, None, None)),
         }
     }
     for a in args {

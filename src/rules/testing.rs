@@ -135,19 +135,12 @@ pub fn load_cases(set: &RuleSet, dir: &Path) -> (Vec<Case>, Diagnostics) {
     };
     let mut cases = Vec::new();
     for path in files {
-        match std::fs::read_to_string(&path) {
+        match crate::files::read_text(&path, crate::files::MAX_RULE_FILE_BYTES) {
             Ok(text) => {
                 let file = SourceFile::new(path.display().to_string(), text);
                 read_cases(set, &file, &mut cases, &mut diags);
             }
-            Err(e) => diags.push(Diagnostic::new(
-                &crate::files::FilesError::File {
-                    path: path.display().to_string(),
-                    reason: e.to_string(),
-                },
-                None,
-                None,
-            )),
+            Err(e) => diags.push(Diagnostic::new(&e, None, None)),
         }
     }
     (cases, diags)
@@ -375,9 +368,10 @@ pub fn run_case(set: &RuleSet, case: &Case, lang: Lang) -> Vec<Failure> {
         .parent()
         .unwrap_or(Path::new("."));
     let path = base.join(&case.input);
-    let text = match std::fs::read_to_string(&path) {
+    // An input is read as `samstyr check` would read it: never more than a document may hold.
+    let text = match crate::files::read_text(&path, crate::input::MAX_FILE_BYTES) {
         Ok(t) => t,
-        Err(e) => return broken(format!("cannot read `{}`: {e}", path.display())),
+        Err(e) => return broken(e.to_string()),
     };
     let source = SourceFile::new(path.display().to_string(), text);
     let doc = match crate::schema::validate(set.schema(), set.catalog(), source) {
