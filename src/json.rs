@@ -61,7 +61,7 @@ pub enum JsonErrorKind {
     InvalidEscape { text: String },
     #[error("unpaired surrogate `{text}` in string")]
     LoneSurrogate { text: String },
-    #[error("unescaped control character {found} in string")]
+    #[error("unescaped control {found} in string")]
     ControlCharacter { found: String },
     #[error("unterminated string")]
     UnterminatedString,
