@@ -1056,10 +1056,11 @@ main{padding:0 28px 28px;max-width:1320px}
 .card.h-yes{border-left-color:#1f5fa8}.card.h-no{border-left-color:#9db4cc}.card.h-unk{border-left-color:var(--u)}
 table{border-collapse:collapse;margin:6px 0 12px;font-size:13px}
 th,td{padding:4px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
+tbody th{white-space:nowrap}thead th{font-weight:600}
 thead th{background:var(--soft);position:sticky;top:0}
 table.num td{text-align:right}table.num td.l{text-align:left}td.r{text-align:right}
 .chart{width:100%;max-width:900px;height:auto;display:block;margin:4px 0 10px}
-.chart .lbl{font-size:12px;fill:var(--fg)}.chart .val{font-size:11px;fill:var(--mut)}
+.chart .lbl{font-size:13px;fill:var(--fg)}.chart .val{font-size:12px;fill:var(--mut)}
 .b-must{fill:var(--vm)}.b-should{fill:var(--vs)}
 .two{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:0 32px}
 .scroll{max-height:360px;overflow:auto;border-bottom:1px solid var(--line)}.scroll table{width:100%;margin:0}
