@@ -236,6 +236,65 @@ fn evaluations_of_the_library_inputs() {
     });
 }
 
+/// An evaluation with evidence and messages left out, as `Debug` text.
+fn without_evidence(e: &Evaluation) -> String {
+    let mut e = e.clone();
+    for f in &mut e.findings {
+        f.evidence.clear();
+        f.message = Default::default();
+    }
+    format!("{e:?}")
+}
+
+/// Statuses alone are evaluated without recording reads, and again where something is unknown:
+/// the result is the full one without evidence and texts, missing fields included.
+#[test]
+fn statuses_alone_give_the_full_evaluation_without_evidence() {
+    let samstyring = match RuleSet::load(&RuleFiles::embedded(), &[]) {
+        Ok(s) => s,
+        Err(d) => panic!("{}", render(&d.0, false)),
+    };
+    let sets = [
+        (library(), format!("{LIBRARY}/tests/inputs")),
+        (&samstyring, "rules/tests/inputs".to_string()),
+        (&samstyring, "fixtures/initiatives/valid".to_string()),
+    ];
+    let lean = EvalOptions {
+        messages: false,
+        evidence: false,
+    };
+    let mut compared = 0;
+    for (set, dir) in sets {
+        let mut paths: Vec<_> = std::fs::read_dir(&dir)
+            .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        paths.sort();
+        for path in paths
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        {
+            let text = std::fs::read_to_string(path).unwrap_or_default();
+            let name = path.display().to_string();
+            let Ok(doc) = validate(set.schema(), set.catalog(), SourceFile::new(&name, text))
+            else {
+                continue;
+            };
+            for day in ["2015-01-01", "2020-06-01", "2026-06-01", "2031-01-01"] {
+                let as_of = date(day);
+                let full = set.evaluate(&doc, as_of, &EvalOptions::default());
+                let statuses = set.evaluate(&doc, as_of, &lean);
+                assert_eq!(
+                    without_evidence(&full),
+                    without_evidence(&statuses),
+                    "{name} on {day}"
+                );
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared > 400, "{compared}");
+}
+
 #[test]
 fn not_in_force_says_when_the_rule_is_in_force() {
     let e = library().evaluate(
@@ -792,6 +851,7 @@ proptest! {
         let c = set.evaluate(&doc, as_of, &EvalOptions { messages: false, evidence: false });
         let statuses = |e: &Evaluation| e.findings.iter().map(|f| f.status).collect::<Vec<_>>();
         prop_assert_eq!(statuses(&a), statuses(&c));
+        prop_assert_eq!(without_evidence(&a), without_evidence(&c));
         // A loan whose return is not stated is never judged met or violated by LIB-01.
         for (f, (_, returned, _)) in a.findings.iter().filter(|f| f.rule.id == "LIB-01").zip(&loans) {
             if returned.is_none() {

@@ -65,16 +65,25 @@ pub(crate) fn evaluate_received(
         &set.param_values,
         as_of,
     );
-    let reference_date = prepare_received(set, &mut ctx, received);
-    let facts = core
-        .facts
-        .iter()
-        .enumerate()
-        .map(|(slot, f)| (f.declared, fact_value(set, &ctx, slot)))
-        .collect::<Vec<_>>();
-    let mut facts_declared = facts;
-    facts_declared.sort_by_key(|(d, _)| *d);
-    let facts: Vec<FactValue> = facts_declared.into_iter().map(|(_, v)| v).collect();
+    // Without evidence, reads matter only where something comes out unknown (its missing fields
+    // are part of the answer). So evaluate without recording, and evaluate again, recording, the
+    // facts when one is unknown and each obligation with an unknown finding. Values do not
+    // depend on recording, so the second evaluation only adds the reads.
+    let lean = !opts.evidence;
+    ctx.record = !lean;
+    ctx.reserve(core.facts.len());
+    let mut reference_date = prepare_received(set, &mut ctx, received);
+    let mut recorded = !lean;
+    if lean && (0..core.facts.len()).any(|slot| ctx.fact(slot).is_unknown()) {
+        reference_date = record_facts(set, &mut ctx, received);
+        recorded = true;
+    }
+    let mut facts = Vec::with_capacity(core.facts_declared.len());
+    facts.extend(
+        core.facts_declared
+            .iter()
+            .map(|&slot| fact_value(set, &ctx, slot)),
+    );
     let headline = core.headline.as_ref().map(|h| Headline {
         key: h.info.key.clone(),
         title: h.info.title.clone(),
@@ -92,8 +101,40 @@ pub(crate) fn evaluate_received(
             .collect(),
     });
     let mut findings = Vec::with_capacity(core.obligations.len());
+    let mut shared = Shared::new(core.validity_groups.len());
     for o in &core.obligations {
-        judge_all(o, &mut ctx, reference_date, opts, &mut findings, None);
+        let start = findings.len();
+        judge_in(
+            o,
+            &mut ctx,
+            reference_date,
+            opts,
+            &mut findings,
+            None,
+            &mut shared,
+        );
+        if lean
+            && findings
+                .get(start..)
+                .is_some_and(|f| f.iter().any(|f| f.status == Status::Unknown))
+        {
+            findings.truncate(start);
+            if !recorded {
+                record_facts(set, &mut ctx, received);
+                recorded = true;
+            }
+            ctx.record = true;
+            judge_in(
+                o,
+                &mut ctx,
+                reference_date,
+                opts,
+                &mut findings,
+                None,
+                &mut shared,
+            );
+            ctx.record = false;
+        }
     }
     Evaluation {
         key: doc.key.clone(),
@@ -102,6 +143,41 @@ pub(crate) fn evaluate_received(
         headline,
         facts,
         findings,
+    }
+}
+
+/// Compute the facts again, recording their reads (see [`evaluate_received`]).
+fn record_facts<'a>(set: &'a RuleSet, ctx: &mut Ctx<'a>, received: &[Received]) -> Date {
+    ctx.record = true;
+    ctx.ref_date = None;
+    let reference = prepare_received(set, ctx, received);
+    ctx.record = false;
+    reference
+}
+
+/// What obligations of one document share: validity bounds computed once per group of
+/// obligations that write them the same way (see `Core::validity_groups`).
+pub(crate) struct Shared<'a> {
+    bounds: Vec<Option<Bounds>>,
+    /// The reads of each group's bounds, flat; `Bounds::reads` is the range of one group.
+    reads: Vec<Read<'a>>,
+}
+
+#[derive(Clone, Copy)]
+struct Bounds {
+    from: Option<Date>,
+    until: Option<Date>,
+    /// Whether computed while recording reads.
+    recorded: bool,
+    reads: (usize, usize),
+}
+
+impl Shared<'_> {
+    pub(crate) fn new(groups: usize) -> Self {
+        Shared {
+            bounds: vec![None; groups],
+            reads: Vec::new(),
+        }
     }
 }
 
@@ -239,11 +315,24 @@ pub(crate) fn judge_all<'a>(
     reference: Date,
     opts: &EvalOptions,
     out: &mut Vec<Finding>,
+    trace: Option<&mut Vec<Traced>>,
+) {
+    judge_in(o, ctx, reference, opts, out, trace, &mut Shared::new(0));
+}
+
+/// [`judge_all`], with what obligations of the document share.
+fn judge_in<'a>(
+    o: &'a Obligation,
+    ctx: &mut Ctx<'a>,
+    reference: Date,
+    opts: &EvalOptions,
+    out: &mut Vec<Finding>,
     mut trace: Option<&mut Vec<Traced>>,
+    shared: &mut Shared<'a>,
 ) {
     let Some(fe) = &o.for_each else {
         let mut sections = trace.as_ref().map(|_| Vec::new());
-        let f = judge(o, ctx, reference, opts, None, sections.as_mut());
+        let f = judge(o, ctx, reference, opts, None, sections.as_mut(), shared);
         if let (Some(t), Some(sections)) = (trace, sections) {
             t.push(Traced {
                 item: None,
@@ -341,6 +430,7 @@ pub(crate) fn judge_all<'a>(
             opts,
             Some(item.clone()),
             sections.as_mut(),
+            shared,
         );
         if let (Some(t), Some(sections)) = (trace.as_deref_mut(), sections) {
             t.push(Traced {
@@ -376,9 +466,11 @@ fn judge<'a>(
     opts: &EvalOptions,
     item: Option<Item>,
     mut trace: Option<&mut Vec<Section>>,
+    shared: &mut Shared<'a>,
 ) -> Finding {
     ctx.reads.clear();
     let mut f = blank(o, Status::Unknown, item);
+    let tracing = trace.is_some();
     let mut run = |c: &'a crate::expr::Compiled, key: &'static str, ctx: &mut Ctx<'a>| -> Val<'a> {
         if trace.is_some() {
             ctx.trace = Some(Vec::new());
@@ -396,14 +488,41 @@ fn judge<'a>(
     };
 
     // 1. Validity on the reference date. A bound that is null or unknown excludes nothing.
-    let from = o
-        .valid_from
-        .as_ref()
-        .and_then(|c| run(c, "valid_from", ctx).as_date());
-    let until = o
-        .valid_until
-        .as_ref()
-        .and_then(|c| run(c, "valid_until", ctx).as_date());
+    // Bounds shared with other obligations are computed once (not when tracing).
+    let cached = match o.validity_group {
+        Some(g) if !tracing => shared.bounds.get(g).copied().flatten(),
+        _ => None,
+    };
+    let (from, until) = match cached {
+        Some(b) if b.recorded || !ctx.record => {
+            if ctx.record {
+                let r = shared.reads.get(b.reads.0..b.reads.1).unwrap_or(&[]);
+                ctx.reads.extend_from_slice(r);
+            }
+            (b.from, b.until)
+        }
+        _ => {
+            let from = o
+                .valid_from
+                .as_ref()
+                .and_then(|c| run(c, "valid_from", ctx).as_date());
+            let until = o
+                .valid_until
+                .as_ref()
+                .and_then(|c| run(c, "valid_until", ctx).as_date());
+            if let Some(slot) = o.validity_group.and_then(|g| shared.bounds.get_mut(g)) {
+                let start = shared.reads.len();
+                shared.reads.extend_from_slice(&ctx.reads);
+                *slot = Some(Bounds {
+                    from,
+                    until,
+                    recorded: ctx.record,
+                    reads: (start, shared.reads.len()),
+                });
+            }
+            (from, until)
+        }
+    };
     let validity_reads = ctx.reads.len();
     // `require` and messages see the deadline as the innermost binding; whatever the status,
     // it is pushed once the deadline is known (unknown when it was never computed).

@@ -537,6 +537,18 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Make room for `facts` facts and some reads up front, so evaluating a document grows no
+    /// vector in the common case.
+    pub fn reserve(&mut self, facts: usize) {
+        self.facts.reserve(facts);
+        self.fact_ranges.reserve(facts);
+        self.bindings.reserve(8);
+        if self.record {
+            self.reads.reserve(32);
+            self.fact_reads.reserve(32);
+        }
+    }
+
     /// Store the value of fact `index`, with the reads currently in [`Ctx::reads`] as the reads
     /// it came from. Reading `@fact` later yields the value and appends those reads.
     pub fn set_fact(&mut self, index: usize, value: Val<'a>) {

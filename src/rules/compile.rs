@@ -156,6 +156,9 @@ pub(crate) fn load(files: &RuleFiles, overrides: &[ParamOverride]) -> Result<Rul
             obligations.push(ob);
         }
     }
+    let validity_groups = validity_groups(&mut obligations);
+    let mut facts_declared: Vec<usize> = (0..facts.len()).collect();
+    facts_declared.sort_by_key(|&slot| facts.get(slot).map(|f| f.declared));
     let headline = ruleset.and_then(|r| c.headline(r, &facts));
     let (report, propagations) = match ruleset {
         Some(r) => (
@@ -189,6 +192,8 @@ pub(crate) fn load(files: &RuleFiles, overrides: &[ParamOverride]) -> Result<Rul
             catalog,
             principles,
             facts,
+            facts_declared,
+            validity_groups,
             obligations,
             headline,
             report,
@@ -201,6 +206,39 @@ pub(crate) fn load(files: &RuleFiles, overrides: &[ParamOverride]) -> Result<Rul
         params: params.into(),
         param_values: Arc::new(values),
     })
+}
+
+/// Group obligations by their validity bounds, so that bounds written the same way are computed
+/// once per document. Only obligations without `for_each` take part: their bounds cannot read an
+/// item. Returns one obligation index per group.
+fn validity_groups(obligations: &mut [Obligation]) -> Vec<usize> {
+    fn text(c: &Option<Compiled>) -> Option<&str> {
+        c.as_ref().map(Compiled::text)
+    }
+    let mut groups: Vec<usize> = Vec::new();
+    for i in 0..obligations.len() {
+        let Some(o) = obligations.get(i) else { break };
+        if o.for_each.is_some() || (o.valid_from.is_none() && o.valid_until.is_none()) {
+            continue;
+        }
+        let key = (text(&o.valid_from), text(&o.valid_until));
+        let found = groups.iter().position(|&g| {
+            obligations
+                .get(g)
+                .is_some_and(|r| (text(&r.valid_from), text(&r.valid_until)) == key)
+        });
+        let group = match found {
+            Some(g) => g,
+            None => {
+                groups.push(i);
+                groups.len() - 1
+            }
+        };
+        if let Some(o) = obligations.get_mut(i) {
+            o.validity_group = Some(group);
+        }
+    }
+    groups
 }
 
 /// Problems in file order (problems without a place first), so a reader can work down a file.
@@ -619,6 +657,7 @@ impl Compiler<'_> {
             deadline,
             valid_from,
             valid_until,
+            validity_group: None,
             messages,
             facts: fact_ids,
             params: param_ids,

@@ -93,6 +93,11 @@ pub(crate) struct Core {
     pub principles: Vec<Principle>,
     /// In evaluation order: every fact after the facts it uses. A fact's index here is its slot.
     pub facts: Vec<Fact>,
+    /// Fact slots in declared order (the order of [`Evaluation::facts`]).
+    pub facts_declared: Vec<usize>,
+    /// Groups of obligations whose validity bounds are the same expressions and read no item, so
+    /// are computed once per document: for each group, the index of one of its obligations.
+    pub validity_groups: Vec<usize>,
     /// In declared order.
     pub obligations: Vec<Obligation>,
     pub headline: Option<Headline>,
@@ -178,6 +183,8 @@ pub(crate) struct Obligation {
     pub deadline: Option<Compiled>,
     pub valid_from: Option<Compiled>,
     pub valid_until: Option<Compiled>,
+    /// Its group in [`Core::validity_groups`], if its bounds are shared.
+    pub validity_group: Option<usize>,
     pub messages: Messages,
     /// Facts and parameters used directly, by id.
     pub facts: Vec<String>,

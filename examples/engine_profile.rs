@@ -1,0 +1,57 @@
+//! The engine alone, for instruction counts: evaluate the embedded rule set on one parsed
+//! document N times. `valgrind --tool=callgrind` it twice (N = 0 and N = 1000) and divide the
+//! difference by 1000 for instructions per document:
+//!
+//! ```text
+//! cargo build --release --example engine_profile
+//! valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+//!     target/release/examples/engine_profile status 1000
+//! ```
+//!
+//! Modes: `status` (no messages, no evidence), `evidence`, `full` (evidence and messages).
+
+use samstyr::files::RuleFiles;
+use samstyr::rules::{EvalOptions, RuleSet};
+use samstyr::schema::validate;
+use samstyr::source::SourceFile;
+use std::hint::black_box;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let mode = args.get(1).map_or("status", String::as_str);
+    let n: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(1000);
+    let path = args.get(3).map_or(
+        "fixtures/initiatives/valid/dodsfall-og-arv.json",
+        String::as_str,
+    );
+    let opts = match mode {
+        "status" => EvalOptions {
+            messages: false,
+            evidence: false,
+        },
+        "evidence" => EvalOptions {
+            messages: false,
+            evidence: true,
+        },
+        _ => EvalOptions {
+            messages: true,
+            evidence: true,
+        },
+    };
+    let set = match RuleSet::load(&RuleFiles::embedded(), &[]) {
+        Ok(s) => s,
+        Err(d) => panic!("{}", samstyr::diag::render(&d.0, false)),
+    };
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let doc = match validate(set.schema(), set.catalog(), SourceFile::new(path, text)) {
+        Ok(d) => d,
+        Err(d) => panic!("{}", samstyr::diag::render(&d.0, false)),
+    };
+    let as_of = "2026-06-01".parse().unwrap_or_default();
+    let mut findings = 0;
+    for _ in 0..n {
+        let e = set.evaluate(black_box(&doc), as_of, &opts);
+        findings += black_box(e).findings.len();
+    }
+    println!("{mode}: {n} evaluations, {findings} findings");
+}
