@@ -74,6 +74,12 @@ impl Diagnostic {
         }
     }
 
+    /// The JSON pointer as text shows it: `/` for the root, control characters escaped. (The
+    /// pointer itself stays exact, for machine-readable formats.)
+    pub fn shown_pointer(&self) -> Option<String> {
+        self.pointer.as_deref().map(display_pointer)
+    }
+
     /// `file:line:col: code: message [at pointer]`, for logs and one-line consumers.
     pub fn one_line(&self) -> String {
         let mut s = String::new();

@@ -152,8 +152,25 @@ fn evaluated(rules: &RuleSet, label: String, doc: &Document) -> Input {
     }
 }
 
-/// Every report format in both languages.
+/// Every report format in both languages, checked to hold no control character (without colour,
+/// nothing in a report may move a terminal's cursor, clear its screen or ring its bell).
+/// JSON formats (`json`, `sarif`) may carry DEL and C1 characters raw: JSON allows them, and a
+/// pointer to a key must stay exact.
 fn render_all(rules: &RuleSet, inputs: &[Input]) -> Vec<String> {
+    let out = render_all_unchecked(rules, inputs);
+    for (i, o) in out.iter().enumerate() {
+        let json = matches!(i % 6, 1 | 2);
+        let bad = |c: &char| {
+            c.is_control() && !matches!(c, '\n' | '\t' | '\r') && !(json && *c >= '\u{7f}')
+        };
+        if let Some(c) = o.chars().find(bad) {
+            panic!("control character {c:?} in a report:\n{o}");
+        }
+    }
+    out
+}
+
+fn render_all_unchecked(rules: &RuleSet, inputs: &[Input]) -> Vec<String> {
     let mut out = Vec::new();
     for lang in [Lang::Nb, Lang::En] {
         let run = run_info(rules, as_of(), lang, Gate::default());

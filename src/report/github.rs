@@ -75,8 +75,7 @@ pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
                         d.code
                     );
                     let mut msg = d.message.clone();
-                    if let Some(p) = &d.pointer {
-                        let p = if p.is_empty() { "/" } else { p };
+                    if let Some(p) = d.shown_pointer() {
                         let _ = write!(msg, " (at `{p}`)");
                     }
                     if let Some(h) = &d.help {

@@ -77,6 +77,8 @@ pub enum InputProblem {
         bad: char,
         chars: String,
     },
+    #[error("control character {} in the text for {name}", show_char(*.found))]
+    ControlCharacter { name: String, found: char },
     #[error("text for {name} has {len} characters, more than the limit of {max}")]
     TooLong {
         name: String,
@@ -134,6 +136,7 @@ impl Problem for InputProblem {
             InputProblem::EmptyId { .. } => "input::empty-id",
             InputProblem::BadIdChars { .. } => "input::id-chars",
             InputProblem::TooLong { .. } => "input::too-long",
+            InputProblem::ControlCharacter { .. } => "input::control-character",
             InputProblem::TooManyItems { .. } => "input::too-many-items",
             InputProblem::WrongSchema { .. } => "input::schema",
             InputProblem::MissingField { .. } => "input::missing-field",
@@ -178,6 +181,10 @@ impl Problem for InputProblem {
                 format!("an identifier may use only the characters `{chars}`")
             }
             InputProblem::TooLong { .. } => "shorten the text".into(),
+            InputProblem::ControlCharacter { .. } => {
+                "text may hold tabs and line breaks, but no other control characters (escapes such as `\\u001b`)"
+                    .into()
+            }
             InputProblem::TooManyItems { .. } => "split the list".into(),
             InputProblem::WrongSchema {
                 field, expected, ..
@@ -589,6 +596,30 @@ impl<'s> Validator<'s> {
                         );
                         return Ok(None);
                     }
+                }
+                // Text is printed in reports, on terminals: refuse control characters here. The
+                // reader refuses raw C0 ones, so only an escaped string (`\u001b`) or a raw DEL or
+                // C1 character (bytes 0x7F, 0xC2 0x80–0x9F) can hold one; others need no scan.
+                let suspect = match &s {
+                    std::borrow::Cow::Owned(_) => true,
+                    std::borrow::Cow::Borrowed(b) => b.bytes().any(|x| x == 0x7f || x == 0xc2),
+                };
+                let control = suspect
+                    .then(|| {
+                        s.chars()
+                            .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+                    })
+                    .flatten();
+                if let Some(c) = control {
+                    self.push(
+                        InputProblem::ControlCharacter {
+                            name: path.name(),
+                            found: c,
+                        },
+                        Span::new(at, r.pos()),
+                        path,
+                    );
+                    return Ok(None);
                 }
                 node(Value::Str(s.into()))
             }
