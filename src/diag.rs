@@ -101,6 +101,11 @@ impl Diagnostic {
     }
 }
 
+/// A JSON pointer as text shows it: `/` for the root, control characters escaped.
+pub fn pointer_text(p: &str) -> String {
+    display_pointer(p)
+}
+
 fn display_pointer(p: &str) -> String {
     if p.is_empty() {
         "/".into()

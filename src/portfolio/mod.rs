@@ -375,7 +375,7 @@ impl ErrorLine {
         }
         s.push_str(&self.message);
         if let Some(p) = &self.pointer {
-            s.push_str(&format!(" (at `{}`)", if p.is_empty() { "/" } else { p }));
+            s.push_str(&format!(" (at `{}`)", crate::diag::pointer_text(p)));
         }
         s
     }
