@@ -878,6 +878,52 @@ proptest! {
 }
 
 proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// DESIGN §9: involving KS earlier never turns a met obligation into a violated one. (This
+    /// test knows the samstyring format; the engine does not.)
+    #[test]
+    fn an_earlier_ks_involvement_never_turns_met_into_violated(
+        seed in any::<u64>(),
+        index in 0u64..500,
+        form in proptest::sample::select(vec!["consulted", "working_group", "steering_body", "hearing", "consultation_meeting"]),
+        days_before in 0i32..2000,
+    ) {
+        let rules = rules();
+        let text = generated(seed, index, 0.0);
+        let before = validate_text("before.json", &text)
+            .unwrap_or_else(|d| panic!("{}", render(&d.0, false)));
+        let mut v: serde_json::Value = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let date = as_of()
+            .checked_sub(jiff::Span::new().days(days_before))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let ks = serde_json::json!({
+            "party": "KS", "name": "KommIT-rådet", "date": date.to_string(),
+            "form": form, "position": "agree"
+        });
+        match v.get_mut("involvement").and_then(|i| i.as_array_mut()) {
+            Some(list) => list.push(ks),
+            None => { v["involvement"] = serde_json::json!([ks]); }
+        }
+        let after = validate_text("after.json", &v.to_string())
+            .unwrap_or_else(|d| panic!("{}", render(&d.0, false)));
+        let opts = EvalOptions::default();
+        let b = rules.evaluate(&before, as_of(), &opts);
+        let a = rules.evaluate(&after, as_of(), &opts);
+        prop_assert_eq!(a.findings.len(), b.findings.len());
+        for (fb, fa) in b.findings.iter().zip(&a.findings) {
+            prop_assert_eq!(&fb.rule.id, &fa.rule.id);
+            prop_assert!(
+                !(fb.status == samstyr::finding::Status::Met
+                    && fa.status == samstyr::finding::Status::Violated),
+                "{} went from met to violated", fb.rule.id
+            );
+        }
+    }
+}
+
+proptest! {
     #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
 
     /// A batch (JSONL with some lines made invalid by the generator, loose files, a blank line)
