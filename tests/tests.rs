@@ -1,11 +1,11 @@
 //! All integration tests, built as one binary. One module per area.
 
-mod input;
-mod expr;
-mod rules;
-mod engine;
 mod check;
+mod engine;
+mod expr;
 mod formats;
 mod generate;
 mod hostile;
+mod input;
 mod portfolio;
+mod rules;
