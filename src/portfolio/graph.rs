@@ -57,9 +57,10 @@ fn hash_key(key: &str) -> u64 {
 pub struct Index {
     arena: String,
     ends: Vec<u32>,
-    /// Each node's input label (`path:LINE`), for messages that name the first of two.
-    labels: String,
-    label_ends: Vec<u32>,
+    /// Each node's input label (`path:LINE`), for messages that name the first of two: the
+    /// path, kept once per file, and the line.
+    paths: Vec<String>,
+    labels: Vec<(u32, u32)>,
     by_hash: HashMap<u64, Node, BuildHasherDefault<Identity>>,
     /// Keys whose hash another key already has.
     collisions: HashMap<Box<str>, Node>,
@@ -105,15 +106,35 @@ impl Index {
         self.arena.get(start..end).unwrap_or_default()
     }
 
-    pub fn label(&self, n: Node) -> &str {
-        let i = n as usize;
-        let start = if i == 0 {
-            0
-        } else {
-            self.label_ends.get(i - 1).copied().unwrap_or(0) as usize
+    pub fn label(&self, n: Node) -> String {
+        let Some(&(path, line)) = self.labels.get(n as usize) else {
+            return String::new();
         };
-        let end = self.label_ends.get(i).copied().unwrap_or(0) as usize;
-        self.labels.get(start..end).unwrap_or_default()
+        let path = self
+            .paths
+            .get(path as usize)
+            .map(String::as_str)
+            .unwrap_or("");
+        if line == u32::MAX {
+            path.to_string()
+        } else {
+            format!("{path}:{line}")
+        }
+    }
+
+    /// Keeps a label as a path (shared with the previous node's when the same) and a line.
+    fn push_label(&mut self, label: &str) {
+        let (path, line) = match label.rsplit_once(':') {
+            Some((p, l)) if !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()) => {
+                (p, l.parse::<u32>().unwrap_or(u32::MAX))
+            }
+            _ => (label, u32::MAX),
+        };
+        if self.paths.last().is_none_or(|p| p != path) {
+            self.paths.push(path.to_string());
+        }
+        let id = u32::try_from(self.paths.len().saturating_sub(1)).unwrap_or(u32::MAX);
+        self.labels.push((id, line));
     }
 
     /// The input ordinal of a node.
@@ -157,9 +178,7 @@ impl Index {
                 }
             }
         }
-        self.labels.push_str(label);
-        self.label_ends
-            .push(u32::try_from(self.labels.len()).unwrap_or(u32::MAX));
+        self.push_label(label);
         self.arena.push_str(key);
         self.ends
             .push(u32::try_from(self.arena.len()).unwrap_or(u32::MAX));

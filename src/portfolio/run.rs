@@ -363,10 +363,12 @@ fn judge(ctx: &Ctx<'_>, doc: &Document, e: &Evaluation, links: &[(u8, Box<str>)]
     };
     Doc {
         key: doc.key.clone(),
+        // Only tables of documents show titles.
         title: ctx
             .plan
             .title
             .as_ref()
+            .filter(|_| ctx.rows)
             .and_then(|t| t.get_str(root))
             .map(str::to_string),
         groups: ctx
@@ -526,7 +528,7 @@ impl<'c> Fold<'c> {
                     let p = InputProblem::DuplicateDocument {
                         key_field: schema.key_field.clone(),
                         key: doc.key.clone(),
-                        first: self.index.label(first).to_string(),
+                        first: self.index.label(first),
                     };
                     let mut pointer = String::new();
                     crate::json::push_pointer(&mut pointer, &schema.key_field);
@@ -703,7 +705,13 @@ fn tally(agg: &mut Aggregates, d: &Doc, sign: i64) {
         }
     }
     for (table, value) in agg.groups.iter_mut().zip(d.groups.iter()) {
-        let c = table.values.entry(value.clone()).or_default();
+        // Most documents share a value already seen: look it up before allocating a key.
+        if !table.values.contains_key(value) {
+            table.values.insert(value.clone(), Default::default());
+        }
+        let Some(c) = table.values.get_mut(value) else {
+            continue;
+        };
         bump(&mut c.documents, sign);
         if let Some(h) = j.headline
             && let Some(x) = c.headline.get_mut(tri_index(h))
