@@ -366,6 +366,36 @@ fn tempdir(name: &str) -> PathBuf {
 }
 
 #[test]
+fn an_unknown_value_travels_as_unknown() {
+    // A whole that needs no KS consultation by itself, with a part whose answer is unknown: by
+    // Kleene `or` the whole's answer is unknown too, and says where that comes from.
+    let dir = tempdir("unknown");
+    let none = r#""strategy_measures":[],"joint_with_ks":false,"life_events":[],"sectors":["annet"],"municipal_impact":{"changes_municipal_tasks":false,"requires_municipal_adoption":false,"affects_municipal_systems":false,"uses_municipal_data":false,"municipalities_affected":"none","costs_nok":0}"#;
+    let text = format!(
+        "{{\"schema\":\"samstyr.initiative/v1\",\"id\":\"W\",\"title\":\"w\",\"owner\":{{\"ministry\":\"X\"}},{none}}}\n\
+         {{\"schema\":\"samstyr.initiative/v1\",\"id\":\"P\",\"title\":\"p\",\"owner\":{{\"ministry\":\"X\"}},\"part_of\":\"W\"}}\n"
+    );
+    let path = dir.join("unknown.jsonl");
+    std::fs::write(&path, text).unwrap_or_default();
+    let p = run(&embedded(), &path, full());
+    assert_eq!(headline(&p, "P"), Some(Tri::Unknown));
+    assert_eq!(headline(&p, "W"), Some(Tri::Unknown));
+    let received = row(&p, "W")
+        .judged()
+        .map(|j| j.received.clone())
+        .unwrap_or_default();
+    assert_eq!(received.len(), 1);
+    assert_eq!(
+        (received[0].value, received[0].via.as_str()),
+        (Tri::Unknown, "P")
+    );
+    // Alone, the whole needs no consultation.
+    std::fs::write(&path, format!("{{\"schema\":\"samstyr.initiative/v1\",\"id\":\"W\",\"title\":\"w\",\"owner\":{{\"ministry\":\"X\"}},{none}}}\n")).unwrap_or_default();
+    let q = run(&embedded(), &path, full());
+    assert_eq!(headline(&q, "W"), Some(Tri::No));
+}
+
+#[test]
 fn the_html_report_is_self_contained() {
     let rules = embedded();
     let p = run(&rules, Path::new(FIXTURE), full());
