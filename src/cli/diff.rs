@@ -64,8 +64,29 @@ fn load(dir: &Option<PathBuf>, params: &[String]) -> Result<RuleSet, crate::diag
     })
 }
 
+#[derive(Debug, thiserror::Error)]
+enum DiffProblem {
+    #[error("`diff` cannot read standard input")]
+    Stdin,
+}
+
+impl crate::diag::Problem for DiffProblem {
+    fn code(&self) -> &'static str {
+        "diff::stdin"
+    }
+
+    fn help(&self) -> Option<String> {
+        Some("each rule set reads the inputs once; save them to a file and name it".into())
+    }
+}
+
 pub fn run(args: &Args) -> Exit {
     let color = super::common::stderr_color();
+    if args.paths.iter().any(|p| p.as_os_str() == "-") {
+        let d = crate::diag::Diagnostic::new(&DiffProblem::Stdin, None, None);
+        eprint!("{}", render(&[d], color));
+        return Exit::Invalid;
+    }
     let (old, new) = match (
         load(&args.old_rules, &args.old_params),
         load(&args.new_rules, &args.new_params),
