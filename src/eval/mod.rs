@@ -101,18 +101,10 @@ pub(crate) fn evaluate_received(
             .collect(),
     });
     let mut findings = Vec::with_capacity(core.obligations.len());
-    let mut shared = Shared::new(core.validity_groups.len());
+    let mut shared = Shared::new(reference_date, core.validity_groups.len());
     for o in &core.obligations {
         let start = findings.len();
-        judge_in(
-            o,
-            &mut ctx,
-            reference_date,
-            opts,
-            &mut findings,
-            None,
-            &mut shared,
-        );
+        judge_in(o, &mut ctx, opts, &mut findings, None, &mut shared);
         if lean
             && findings
                 .get(start..)
@@ -124,15 +116,7 @@ pub(crate) fn evaluate_received(
                 recorded = true;
             }
             ctx.record = true;
-            judge_in(
-                o,
-                &mut ctx,
-                reference_date,
-                opts,
-                &mut findings,
-                None,
-                &mut shared,
-            );
+            judge_in(o, &mut ctx, opts, &mut findings, None, &mut shared);
             ctx.record = false;
         }
     }
@@ -155,9 +139,10 @@ fn record_facts<'a>(set: &'a RuleSet, ctx: &mut Ctx<'a>, received: &[Received]) 
     reference
 }
 
-/// What obligations of one document share: validity bounds computed once per group of
-/// obligations that write them the same way (see `Core::validity_groups`).
+/// What obligations of one document share: the reference date, and validity bounds computed
+/// once per group of obligations that write them the same way (see `Core::validity_groups`).
 pub(crate) struct Shared<'a> {
+    reference: Date,
     bounds: Vec<Option<Bounds>>,
     /// The reads of each group's bounds, flat; `Bounds::reads` is the range of one group.
     reads: Vec<Read<'a>>,
@@ -173,8 +158,9 @@ struct Bounds {
 }
 
 impl Shared<'_> {
-    pub(crate) fn new(groups: usize) -> Self {
+    pub(crate) fn new(reference: Date, groups: usize) -> Self {
         Shared {
+            reference,
             bounds: vec![None; groups],
             reads: Vec::new(),
         }
@@ -317,14 +303,13 @@ pub(crate) fn judge_all<'a>(
     out: &mut Vec<Finding>,
     trace: Option<&mut Vec<Traced>>,
 ) {
-    judge_in(o, ctx, reference, opts, out, trace, &mut Shared::new(0));
+    judge_in(o, ctx, opts, out, trace, &mut Shared::new(reference, 0));
 }
 
 /// [`judge_all`], with what obligations of the document share.
 fn judge_in<'a>(
     o: &'a Obligation,
     ctx: &mut Ctx<'a>,
-    reference: Date,
     opts: &EvalOptions,
     out: &mut Vec<Finding>,
     mut trace: Option<&mut Vec<Traced>>,
@@ -332,7 +317,7 @@ fn judge_in<'a>(
 ) {
     let Some(fe) = &o.for_each else {
         let mut sections = trace.as_ref().map(|_| Vec::new());
-        let f = judge(o, ctx, reference, opts, None, sections.as_mut(), shared);
+        judge(o, ctx, opts, None, sections.as_mut(), shared, out);
         if let (Some(t), Some(sections)) = (trace, sections) {
             t.push(Traced {
                 item: None,
@@ -340,7 +325,6 @@ fn judge_in<'a>(
                 list: None,
             });
         }
-        out.push(f);
         return;
     };
     ctx.reads.clear();
@@ -423,14 +407,14 @@ fn judge_in<'a>(
             }
         }
         let mut sections = trace.as_ref().map(|_| Vec::new());
-        let f = judge(
+        judge(
             o,
             ctx,
-            reference,
             opts,
             Some(item.clone()),
             sections.as_mut(),
             shared,
+            out,
         );
         if let (Some(t), Some(sections)) = (trace.as_deref_mut(), sections) {
             t.push(Traced {
@@ -439,7 +423,6 @@ fn judge_in<'a>(
                 list: list_section.take(),
             });
         }
-        out.push(f);
         ctx.bindings.pop();
     }
 }
@@ -462,19 +445,23 @@ fn blank(o: &Obligation, status: Status, item: Option<Item>) -> Finding {
 fn judge<'a>(
     o: &'a Obligation,
     ctx: &mut Ctx<'a>,
-    reference: Date,
     opts: &EvalOptions,
     item: Option<Item>,
     mut trace: Option<&mut Vec<Section>>,
     shared: &mut Shared<'a>,
-) -> Finding {
+    out: &mut Vec<Finding>,
+) {
+    let reference = shared.reference;
     ctx.reads.clear();
-    let mut f = blank(o, Status::Unknown, item);
+    // Built in place: a finding is large.
+    out.push(blank(o, Status::Unknown, item));
+    let Some(f) = out.last_mut() else { return };
     let tracing = trace.is_some();
     let mut run = |c: &'a crate::expr::Compiled, key: &'static str, ctx: &mut Ctx<'a>| -> Val<'a> {
-        if trace.is_some() {
-            ctx.trace = Some(Vec::new());
+        if trace.is_none() {
+            return c.eval(ctx);
         }
+        ctx.trace = Some(Vec::new());
         let v = c.eval(ctx);
         if let (Some(t), Some(steps)) = (trace.as_deref_mut(), ctx.trace.take()) {
             t.push(Section {
@@ -594,12 +581,11 @@ fn judge<'a>(
         pushed = true;
     }
     if opts.messages {
-        f.message = message(o, ctx, &f);
+        f.message = message(o, ctx, f);
     }
     if pushed {
         ctx.bindings.pop();
     }
-    f
 }
 
 fn message<'a>(o: &'a Obligation, ctx: &mut Ctx<'a>, f: &Finding) -> Text {

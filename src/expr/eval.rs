@@ -610,7 +610,17 @@ impl<'a> Ctx<'a> {
 impl Compiled {
     /// Evaluate on the document of `ctx`. Reads are appended to `ctx.reads`, trace steps to
     /// `ctx.trace`.
+    #[inline]
     pub fn eval<'a>(&'a self, ctx: &mut Ctx<'a>) -> Val<'a> {
+        if ctx.trace.is_none() {
+            ev_op(&self.code, ctx, 0)
+        } else {
+            self.eval_traced(ctx)
+        }
+    }
+
+    #[cold]
+    fn eval_traced<'a>(&'a self, ctx: &mut Ctx<'a>) -> Val<'a> {
         let first_step = ctx.trace.as_ref().map(Vec::len);
         let v = ev(&self.code, ctx, 0);
         if let (Some(first), Some(steps)) = (first_step, ctx.trace.as_mut()) {
@@ -892,7 +902,7 @@ fn chain<'a>(ctx: &mut Ctx<'a>, start: Start, steps: &'a [Step]) -> Val<'a> {
 
 /// Read slot `slot` of an object. An absent input field is unknown and is recorded as missing; an
 /// absent catalog cell is null (the user cannot state it).
-#[inline]
+#[inline(always)]
 fn field<'a>(ctx: &mut Ctx<'a>, obj: &'a Node, path: Path, slot: u32, catalog: bool) -> Val<'a> {
     let slots = obj.value.as_object().unwrap_or(&[]);
     match slots.get(slot as usize) {
