@@ -24,6 +24,9 @@ fuzz_target!(|data: &[u8]| {
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     match serde_json::from_str::<serde_json::Value>(body) {
         Ok(theirs) => assert!(same(&ours, &theirs), "values differ for {text:?}"),
+        // serde_json's float parser is not exact: it refuses some numbers that round to the
+        // largest finite float (`1.7976931348623158e308`), which samstyr reads correctly.
+        Err(e) if e.to_string().starts_with("number out of range") => {}
         // serde_json stops at 128 levels; samstyr at 64. Anything else is a disagreement.
         Err(e) => panic!("samstyr accepted what serde_json rejects ({e}): {text:?}"),
     }
