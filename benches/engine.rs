@@ -37,6 +37,7 @@ fn bench_set(c: &mut Criterion, name: &str, set: &RuleSet, doc: &Document) {
             EvalOptions {
                 messages: false,
                 evidence: false,
+                locate: true,
             },
         ),
         (
@@ -44,6 +45,7 @@ fn bench_set(c: &mut Criterion, name: &str, set: &RuleSet, doc: &Document) {
             EvalOptions {
                 messages: false,
                 evidence: true,
+                locate: true,
             },
         ),
         (
@@ -51,6 +53,7 @@ fn bench_set(c: &mut Criterion, name: &str, set: &RuleSet, doc: &Document) {
             EvalOptions {
                 messages: true,
                 evidence: true,
+                locate: true,
             },
         ),
     ];

@@ -28,14 +28,17 @@ fn main() {
         "status" => EvalOptions {
             messages: false,
             evidence: false,
+            locate: true,
         },
         "evidence" => EvalOptions {
             messages: false,
             evidence: true,
+            locate: true,
         },
         _ => EvalOptions {
             messages: true,
             evidence: true,
+            locate: true,
         },
     };
     let set = match RuleSet::load(&RuleFiles::embedded(), &[]) {

@@ -586,7 +586,9 @@ impl Lines {
                 continue;
             }
             self.produced = true;
-            let bytes = std::mem::take(&mut self.buf);
+            // A copy of exactly the line's size, keeping the buffer's capacity for the next line
+            // (taking the buffer would make every line grow a new one by doubling).
+            let bytes = self.buf.clone();
             let size = bytes.len() as u64;
             return Some(Unit {
                 source: to_source(&self.name, bytes, self.line_no, size),
@@ -616,7 +618,7 @@ fn read_line_limited(
         if avail.is_empty() {
             return Ok((total, too_long));
         }
-        let (len, done) = match avail.iter().position(|&b| b == b'\n') {
+        let (len, done) = match memchr::memchr(b'\n', avail) {
             Some(i) => (i + 1, true),
             None => (avail.len(), false),
         };

@@ -444,6 +444,7 @@ impl<'a> Reader<'a> {
         let mut i = start;
         // Fast path: no escapes.
         loop {
+            i = plain_run(b, i);
             match b.get(i) {
                 Some(b'"') => {
                     self.check_string_len(open, i)?;
@@ -472,12 +473,7 @@ impl<'a> Reader<'a> {
                 Some(_) => {
                     // Copy the run up to the next special byte in one go (keeps UTF-8 intact).
                     let run = i;
-                    while let Some(&c) = b.get(i) {
-                        if c == b'"' || c == b'\\' || c < 0x20 {
-                            break;
-                        }
-                        i += 1;
-                    }
+                    i = plain_run(b, i);
                     out.push_str(self.text.get(run..i).unwrap_or(""));
                 }
                 None => return Err(self.unterminated(open)),
@@ -921,9 +917,67 @@ pub fn push_pointer(pointer: &mut String, segment: &str) {
     }
 }
 
+/// The index of the first byte at or after `i` that ends a plain run inside a string: `"`, `\\`
+/// or a control character (below U+0020); `b.len()` when there is none. Eight bytes at a time
+/// (SWAR): strings are most of a document's bytes, and a byte loop was its costliest part.
+#[inline]
+fn plain_run(b: &[u8], mut i: usize) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let quote = w ^ (LO * u64::from(b'"'));
+        let slash = w ^ (LO * u64::from(b'\\'));
+        // A byte of `x` is zero ⇔ its bit 7 is set in `(x - LO) & !x`; a byte of `w` is below
+        // 0x20 ⇔ its bit 7 is set in `(w - 0x20…) & !w`. Borrows can only mark bytes above the
+        // first hit, and only the first hit is used.
+        let hits = ((quote.wrapping_sub(LO) & !quote)
+            | (slash.wrapping_sub(LO) & !slash)
+            | (w.wrapping_sub(LO * 0x20) & !w))
+            & HI;
+        if hits != 0 {
+            return i + (hits.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&c) = b.get(i) {
+        if c == b'"' || c == b'\\' || c < 0x20 {
+            return i;
+        }
+        i += 1;
+    }
+    i
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The eight-bytes-at-a-time scan finds the same byte as the plain loop, wherever the
+        /// special byte sits in a word and whatever bytes (UTF-8 or not, high or low) surround it.
+        #[test]
+        fn plain_run_agrees_with_a_byte_loop(
+            bytes in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::num::u8::ANY,
+                    proptest::sample::select(vec![b'"', b'\\', 0x1f, 0x20, 0x7f, 0x80, 0xff, b'a']),
+                ],
+                0..40,
+            ),
+            from in 0usize..40,
+        ) {
+            let from = from.min(bytes.len());
+            let naive = bytes
+                .iter()
+                .skip(from)
+                .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+                .map_or(bytes.len(), |p| p + from);
+            proptest::prop_assert_eq!(plain_run(&bytes, from), naive);
+        }
+    }
 
     fn err(text: &str) -> JsonErrorKind {
         match parse(text) {

@@ -38,7 +38,9 @@ pub enum Value {
     Null,
     Bool(bool),
     Number(f64),
-    Str(Box<str>),
+    /// Inline up to 24 bytes: most strings of a document (codes, names, enum values) are short,
+    /// and one allocation per string was a large share of reading a document.
+    Str(compact_str::CompactString),
     Date(Date),
     List(Box<[Node]>),
     /// Field slots in schema order; `None` = absent.

@@ -262,6 +262,7 @@ fn statuses_alone_give_the_full_evaluation_without_evidence() {
     let lean = EvalOptions {
         messages: false,
         evidence: false,
+        locate: true,
     };
     let mut compared = 0;
     for (set, dir) in sets {
@@ -848,10 +849,16 @@ proptest! {
         let b = set.evaluate(&doc, as_of, &EvalOptions::default());
         prop_assert_eq!(format!("{a:?}"), format!("{b:?}"));
         // Statuses do not depend on whether texts or evidence are produced.
-        let c = set.evaluate(&doc, as_of, &EvalOptions { messages: false, evidence: false });
-        let statuses = |e: &Evaluation| e.findings.iter().map(|f| f.status).collect::<Vec<_>>();
+        let c = set.evaluate(&doc, as_of, &EvalOptions::STATUSES);
+        let statuses = |e: &Evaluation| {
+            e.findings.iter().map(|f| (f.rule.id.clone(), f.status, f.deadline)).collect::<Vec<_>>()
+        };
         prop_assert_eq!(statuses(&a), statuses(&c));
         prop_assert_eq!(without_evidence(&a), without_evidence(&c));
+        // Nor on whether findings are located: counting sees the same statuses and deadlines.
+        let d = set.evaluate(&doc, as_of, &EvalOptions::COUNTS);
+        prop_assert_eq!(statuses(&a), statuses(&d));
+        prop_assert!(d.findings.iter().all(|f| f.missing.is_empty()));
         // A loan whose return is not stated is never judged met or violated by LIB-01.
         for (f, (_, returned, _)) in a.findings.iter().filter(|f| f.rule.id == "LIB-01").zip(&loans) {
             if returned.is_none() {

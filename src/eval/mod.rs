@@ -27,17 +27,44 @@ use jiff::civil::Date;
 pub struct EvalOptions {
     /// Render message texts (both languages).
     pub messages: bool,
-    /// Collect evidence: the fields read that decided each finding. (Missing fields of `unknown`
-    /// findings are always collected: they are part of the answer.)
+    /// Collect evidence: the fields read that decided each finding.
     pub evidence: bool,
+    /// Locate what findings are about: the JSON pointer of each `for_each` item, and the missing
+    /// fields of `unknown` findings (which takes evaluating such an obligation a second time,
+    /// recording its reads). Off only where statuses are merely counted (portfolio aggregates):
+    /// items then carry their index and an empty pointer, and `missing` stays empty. Messages
+    /// and evidence imply it.
+    pub locate: bool,
+}
+
+impl EvalOptions {
+    /// Everything: messages, evidence, pointers.
+    pub const FULL: EvalOptions = EvalOptions {
+        messages: true,
+        evidence: true,
+        locate: true,
+    };
+    /// Statuses and deadlines with the missing fields of unknown findings located.
+    pub const STATUSES: EvalOptions = EvalOptions {
+        messages: false,
+        evidence: false,
+        locate: true,
+    };
+    /// Statuses and deadlines only, for counting.
+    pub const COUNTS: EvalOptions = EvalOptions {
+        messages: false,
+        evidence: false,
+        locate: false,
+    };
+
+    fn locates(&self) -> bool {
+        self.locate || self.messages || self.evidence
+    }
 }
 
 impl Default for EvalOptions {
     fn default() -> Self {
-        EvalOptions {
-            messages: true,
-            evidence: true,
-        }
+        EvalOptions::FULL
     }
 }
 
@@ -74,7 +101,8 @@ pub(crate) fn evaluate_received(
     ctx.reserve(core.facts.len());
     let mut reference_date = prepare_received(set, &mut ctx, received);
     let mut recorded = !lean;
-    if lean && (0..core.facts.len()).any(|slot| ctx.fact(slot).is_unknown()) {
+    let locate = opts.locates();
+    if lean && locate && (0..core.facts.len()).any(|slot| ctx.fact(slot).is_unknown()) {
         reference_date = record_facts(set, &mut ctx, received);
         recorded = true;
     }
@@ -106,6 +134,7 @@ pub(crate) fn evaluate_received(
         let start = findings.len();
         judge_in(o, &mut ctx, opts, &mut findings, None, &mut shared);
         if lean
+            && locate
             && findings
                 .get(start..)
                 .is_some_and(|f| f.iter().any(|f| f.status == Status::Unknown))
@@ -389,11 +418,16 @@ fn judge_in<'a>(
         }
     };
     let mut list_section = list_section;
+    let locate = opts.locates();
     for i in 0..items.len() {
         let Some(v) = items.get(i) else { continue };
         let mut item = Item {
             index: i,
-            pointer: ctx.pointer(&v).unwrap_or_default(),
+            pointer: if locate {
+                ctx.pointer(&v).unwrap_or_default()
+            } else {
+                String::new()
+            },
             at: v.at().unwrap_or(crate::value::Node::SYNTHETIC),
             label: None,
         };

@@ -1174,7 +1174,7 @@ impl<'a> Cx<'a> {
                 span,
             );
         }
-        if let FieldType::Id { chars } = &f.ty {
+        if let FieldType::Id { chars, .. } = &f.ty {
             self.check_id_template(&t, chars, span, path);
         }
         self.key = Some(t.clone());
@@ -1631,7 +1631,7 @@ impl<'a> Cx<'a> {
                         _ => None,
                     };
                     let t = self.template(s, span_of(v), max_len, steps, site);
-                    if let (Some(t), FieldType::Id { chars }) = (&t, ty) {
+                    if let (Some(t), FieldType::Id { chars, .. }) = (&t, ty) {
                         self.check_id_template(t, chars, span_of(v), site.path);
                     }
                     t.map(Gen::Template)
@@ -1708,7 +1708,7 @@ impl<'a> Cx<'a> {
             return false;
         }
         match ty {
-            FieldType::Id { chars } => {
+            FieldType::Id { chars, .. } => {
                 if s.is_empty() || !s.chars().all(|c| id_char(c, chars)) {
                     self.err(
                         ProfileError::OutOfBounds {
@@ -2496,7 +2496,7 @@ impl<'a> Cx<'a> {
                     max_len: *max_len,
                 })
             }
-            FieldType::Id { chars } => {
+            FieldType::Id { chars, .. } => {
                 if !id_char('0', chars) {
                     self.err(
                         ProfileError::NotApplicable {

@@ -129,11 +129,11 @@ impl Plan {
             };
             let field = u8::try_from(i).unwrap_or(u8::MAX);
             match &node.value {
-                Value::Str(s) => out.push((field, s.clone())),
+                Value::Str(s) => out.push((field, Box::from(s.as_str()))),
                 Value::List(items) => {
                     for item in items.iter() {
                         if let Value::Str(s) = &item.value {
-                            out.push((field, s.clone()));
+                            out.push((field, Box::from(s.as_str())));
                         }
                     }
                 }

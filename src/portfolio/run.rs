@@ -190,6 +190,8 @@ impl<'a> Ctx<'a> {
             eval: EvalOptions {
                 messages: findings && messages,
                 evidence: false,
+                // Counters need statuses only; rows of findings show items and missing fields.
+                locate: findings,
             },
             rows,
             findings,

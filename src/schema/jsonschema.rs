@@ -117,14 +117,14 @@ fn ty(schema: &InputSchema, catalog: &Catalog, t: &FieldType) -> Value {
             }
             m
         }
-        FieldType::Id { chars } => id(chars),
+        FieldType::Id { chars, .. } => id(chars),
         FieldType::KeyRef => {
             let key = schema
                 .types
                 .get(schema.root)
                 .and_then(|t| t.field(&schema.key_field));
             match key.map(|(_, f)| &f.ty) {
-                Some(FieldType::Id { chars }) => id(chars),
+                Some(FieldType::Id { chars, .. }) => id(chars),
                 _ => json!({ "type": "string", "minLength": 1 }),
             }
         }

@@ -675,23 +675,23 @@ fn field_type(
         "id" => {
             used.push("chars");
             let chars = match ft.get("chars") {
-                Some(v) => {
-                    let s = t.str("chars", v)?;
-                    if let Err(reason) = super::CharSet::parse(s) {
-                        t.push(
-                            &TomlProblem::InvalidValue {
-                                key: "chars".into(),
-                                reason,
-                            },
-                            span(v.span()),
-                        );
-                        return None;
-                    }
-                    s.to_string()
-                }
+                Some(v) => t.str("chars", v)?.to_string(),
                 None => "A-Za-z0-9._-".to_string(),
             };
-            FieldType::Id { chars }
+            match super::CharSet::parse(&chars) {
+                Ok(set) => FieldType::Id { chars, set },
+                Err(reason) => {
+                    let at = ft.get("chars").map(|v| span(v.span())).unwrap_or_default();
+                    t.push(
+                        &TomlProblem::InvalidValue {
+                            key: "chars".into(),
+                            reason,
+                        },
+                        at,
+                    );
+                    return None;
+                }
+            }
         }
         "bool" => FieldType::Bool,
         "number" => {

@@ -85,6 +85,8 @@ pub enum FieldType {
     Id {
         /// e.g. `A-Za-z0-9._-`, as written in the schema file (ranges and single characters).
         chars: String,
+        /// `chars` parsed, once, when the schema is loaded.
+        set: CharSet,
     },
     Bool,
     Number {
@@ -142,7 +144,7 @@ impl FieldType {
         match self {
             FieldType::String { max_len: Some(n) } => format!("a string of at most {n} characters"),
             FieldType::String { max_len: None } => "a string".into(),
-            FieldType::Id { chars } => format!("an identifier of the characters `{chars}`"),
+            FieldType::Id { chars, .. } => format!("an identifier of the characters `{chars}`"),
             FieldType::Bool => "`true` or `false`".into(),
             FieldType::Number { min, max, integer } => {
                 let mut s = if *integer { "an integer" } else { "a number" }.to_string();
@@ -171,7 +173,7 @@ impl FieldType {
     fn describe_plural(&self, schema: &InputSchema) -> String {
         match self {
             FieldType::String { .. } => "strings".into(),
-            FieldType::Id { chars } => format!("identifiers of the characters `{chars}`"),
+            FieldType::Id { chars, .. } => format!("identifiers of the characters `{chars}`"),
             FieldType::Bool => "booleans".into(),
             FieldType::Number { integer: true, .. } => "integers".into(),
             FieldType::Number { .. } => "numbers".into(),

@@ -243,7 +243,7 @@ pub fn validate_with(
         .get(schema.root)
         .and_then(|t| t.field(&schema.key_field))
         .and_then(|(_, f)| match &f.ty {
-            FieldType::Id { chars } => CharSet::parse(chars).ok().map(|c| (c, chars.as_str())),
+            FieldType::Id { chars, set } => Some((*set, chars.as_str())),
             _ => None,
         });
     let mut v = Validator {
@@ -252,7 +252,6 @@ pub fn validate_with(
         file: &source,
         diags: Vec::new(),
         key_chars,
-        char_sets: Vec::new(),
         dropped: 0,
     };
     let root = match Reader::new(text, limits) {
@@ -358,8 +357,6 @@ struct Validator<'s> {
     file: &'s SourceFile,
     diags: Vec<Diagnostic>,
     key_chars: Option<(CharSet, &'s str)>,
-    /// Parsed `chars` of the id types met so far, by the address of their spec.
-    char_sets: Vec<(usize, Option<CharSet>)>,
     /// Problems found past [`MAX_PROBLEMS`], counted but not reported.
     dropped: usize,
 }
@@ -531,16 +528,6 @@ impl<'s> Validator<'s> {
         Ok(ok.then(|| Node::new(start as u32, Value::Object(slots.into_boxed_slice()))))
     }
 
-    fn char_set(&mut self, chars: &str) -> Option<CharSet> {
-        let addr = chars.as_ptr() as usize;
-        if let Some((_, set)) = self.char_sets.iter().find(|(a, _)| *a == addr) {
-            return *set;
-        }
-        let set = CharSet::parse(chars).ok();
-        self.char_sets.push((addr, set));
-        set
-    }
-
     fn duplicate(&mut self, key: &str, first: Span, span: Span, path: &Path) {
         let e = JsonError {
             kind: JsonErrorKind::DuplicateKey {
@@ -623,11 +610,10 @@ impl<'s> Validator<'s> {
                 }
                 node(Value::Str(s.into()))
             }
-            (FieldType::Id { chars }, Kind::String) => {
+            (FieldType::Id { chars, set }, Kind::String) => {
                 let s = r.read_string()?;
                 let span = Span::new(at, r.pos());
-                let set = self.char_set(chars);
-                if self.check_id(&s, set, chars, span, path) {
+                if self.check_id(&s, Some(*set), chars, span, path) {
                     node(Value::Str(s.into()))
                 } else {
                     Ok(None)
