@@ -92,6 +92,16 @@ pub struct Unit {
     pub source: Result<SourceFile, Diagnostics>,
 }
 
+impl Unit {
+    /// A unit counted but not read (see [`Sources::only`]): no text, no problems.
+    pub fn skipped(label: String) -> Unit {
+        Unit {
+            label,
+            source: Err(Diagnostics::new()),
+        }
+    }
+}
+
 /// One document's text read and validated.
 #[derive(Debug)]
 pub struct Checked {
@@ -115,6 +125,8 @@ pub fn sources<P: AsRef<Path>>(paths: &[P]) -> Sources {
     Sources {
         pending,
         lines: None,
+        ordinal: 0,
+        want: None,
     }
 }
 
@@ -231,15 +243,46 @@ enum Pending {
 pub struct Sources {
     pending: VecDeque<Pending>,
     lines: Option<Lines>,
+    /// The ordinal of the next unit.
+    ordinal: usize,
+    /// When set, only these ordinals (sorted) are built; see [`Sources::only`].
+    want: Option<Vec<usize>>,
+}
+
+impl Sources {
+    /// Build only the units whose ordinals are in `want` (sorted): the others are still counted,
+    /// in the same order and number as without the filter, but come without text — as
+    /// [`Unit::skipped`] (lines not decoded, files not read), or as the error that reading alone
+    /// finds (a line too long). A second pass over a batch re-reads a few
+    /// documents among many.
+    pub fn only(mut self, want: Vec<usize>) -> Self {
+        self.want = Some(want);
+        self
+    }
+
+    fn wanted(&self) -> bool {
+        self.want
+            .as_ref()
+            .is_none_or(|w| w.binary_search(&self.ordinal).is_ok())
+    }
 }
 
 impl Iterator for Sources {
     type Item = Unit;
 
     fn next(&mut self) -> Option<Unit> {
+        let u = self.next_unit();
+        self.ordinal += usize::from(u.is_some());
+        u
+    }
+}
+
+impl Sources {
+    fn next_unit(&mut self) -> Option<Unit> {
+        let build = self.wanted();
         loop {
             if let Some(lines) = &mut self.lines {
-                if let Some(u) = lines.next_unit() {
+                if let Some(u) = lines.next_unit(build) {
                     return Some(u);
                 }
                 self.lines = None;
@@ -290,6 +333,9 @@ impl Iterator for Sources {
                             }
                             Err(e) => return Some(unreadable(&label, &e)),
                         }
+                    }
+                    if !build {
+                        return Some(Unit::skipped(label));
                     }
                     return Some(read_file(&path, label, meta.len()));
                 }
@@ -532,7 +578,8 @@ impl Lines {
         }
     }
 
-    fn next_unit(&mut self) -> Option<Unit> {
+    /// The next line's unit; with `build` false, a [`Unit::skipped`] in its place.
+    fn next_unit(&mut self, build: bool) -> Option<Unit> {
         while !self.done {
             self.line_no += 1;
             self.buf.clear();
@@ -586,6 +633,9 @@ impl Lines {
                 continue;
             }
             self.produced = true;
+            if !build {
+                return Some(Unit::skipped(String::new()));
+            }
             // A copy of exactly the line's size, keeping the buffer's capacity for the next line
             // (taking the buffer would make every line grow a new one by doubling).
             let bytes = self.buf.clone();
@@ -645,7 +695,7 @@ mod tests {
     fn lines(text: &[u8]) -> Vec<(String, Result<String, String>)> {
         let mut l = Lines::new("b.jsonl".into(), Box::new(io::Cursor::new(text.to_vec())));
         let mut out = Vec::new();
-        while let Some(u) = l.next_unit() {
+        while let Some(u) = l.next_unit(true) {
             out.push((
                 u.label,
                 u.source
@@ -654,6 +704,38 @@ mod tests {
             ));
         }
         out
+    }
+
+    /// A filtered second pass must count units exactly as the first did, whatever the lines
+    /// are (blank, not UTF-8, too long), and build exactly the wanted ones.
+    #[test]
+    fn only_counts_every_unit_and_builds_the_wanted_ones() {
+        let dir = std::env::temp_dir().join(format!("samstyr-only-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let jsonl = dir.join("a.jsonl");
+        let mut text = b"{\"a\":1}\n\n  \n\xff\n{\"b\":2}\n".to_vec();
+        text.extend(std::iter::repeat_n(b'x', MAX_LINE_BYTES + 10));
+        text.extend(b"\n{\"c\":3}\n");
+        let other = dir.join("b.json");
+        assert!(std::fs::write(&jsonl, &text).is_ok());
+        assert!(std::fs::write(&other, "{\"d\":4}").is_ok());
+        let paths = [jsonl, other];
+        let all: Vec<Unit> = sources(&paths).collect();
+        let some: Vec<Unit> = sources(&paths).only(vec![1, 4]).collect();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(all.len(), 6, "{all:?}");
+        assert_eq!(some.len(), all.len());
+        let text_of = |u: &Unit| u.source.as_ref().map(|s| s.text().to_string()).ok();
+        for (i, (a, b)) in all.iter().zip(&some).enumerate() {
+            if i == 1 || i == 4 {
+                assert_eq!(a.label, b.label);
+                assert_eq!(format!("{:?}", a.source), format!("{:?}", b.source));
+            } else {
+                // Not decoded: no text (a line too long is still the error reading finds).
+                assert_eq!(text_of(b), None, "{b:?}");
+            }
+        }
+        assert_eq!(text_of(&all[4]).as_deref(), Some("{\"c\":3}"));
     }
 
     #[test]

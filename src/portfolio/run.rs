@@ -107,7 +107,11 @@ fn stream(
         let reader = s.spawn(move || {
             let mut kept = keep.then(Vec::new);
             let units: Box<dyn Iterator<Item = Unit>> = match from {
-                Units::Paths(p) => Box::new(input::sources(p)),
+                Units::Paths(p) => match want {
+                    // Only the wanted units are decoded; the others are counted and skipped.
+                    Some(w) => Box::new(input::sources(p).only(w.to_vec())),
+                    None => Box::new(input::sources(p)),
+                },
                 Units::Kept(v) => Box::new(v.into_iter()),
             };
             let mut chunk = Vec::with_capacity(n);
