@@ -8,7 +8,8 @@
 //!     target/release/examples/engine_profile status 1000
 //! ```
 //!
-//! Modes: `status` (no messages, no evidence), `evidence`, `full` (evidence and messages).
+//! Modes: `counts` (statuses and deadlines only, what `report` counts), `status` (no messages,
+//! no evidence, missing fields located), `evidence`, `full` (evidence and messages).
 
 use samstyr::files::RuleFiles;
 use samstyr::rules::{EvalOptions, RuleSet};
@@ -25,6 +26,7 @@ fn main() {
         String::as_str,
     );
     let opts = match mode {
+        "counts" => EvalOptions::COUNTS,
         "status" => EvalOptions {
             messages: false,
             evidence: false,
