@@ -695,7 +695,7 @@ pub fn report_schema(headline_key: Option<&str>) -> Value {
                             { "type": "null" },
                             {
                                 "type": "object",
-                                "description": "the period the rule is in force, and the date it was judged at",
+                                "description": "the period the rule is in force (`from` included, `until` the first day it no longer is), and the date it was judged at",
                                 "properties": { "on": date, "from": nullable_date, "until": nullable_date },
                                 "required": ["on", "from", "until"],
                                 "additionalProperties": false

@@ -172,7 +172,11 @@ fn skip_reason(run: &RunInfo, f: &Finding) -> String {
     let mut s = super::status_word(lang, f.status).to_string();
     if let Some(v) = &f.validity {
         let from = v.from.map(|d| d.to_string()).unwrap_or_default();
-        let until = v.until.map(|d| d.to_string()).unwrap_or_default();
+        // `until` is exclusive; a dashed range reads as inclusive, so it shows the last day.
+        let until = v
+            .until
+            .map(|d| d.yesterday().unwrap_or(d).to_string())
+            .unwrap_or_default();
         let _ = write!(
             s,
             " ({} {from}–{until}, {} {})",
