@@ -838,6 +838,18 @@ proptest! {
         prop_assert_eq!(render_all(rules, &first), render_all(rules, &again));
         let report = json_report(rules, &first);
         prop_assert_eq!(&report["summary"]["inputs"], &serde_json::json!(1));
+        // What a portfolio counts (statuses, deadlines, the headline) is what `check` reports.
+        let full = rules.evaluate(&doc, as_of(), &EvalOptions::FULL);
+        let counts = rules.evaluate(&doc, as_of(), &EvalOptions::COUNTS);
+        let judged = |e: &samstyr::finding::Evaluation| {
+            let findings: Vec<_> = e
+                .findings
+                .iter()
+                .map(|f| (f.rule.id.clone(), f.item.as_ref().map(|i| i.index), f.status, f.deadline))
+                .collect();
+            (findings, e.headline.as_ref().map(|h| h.value), e.reference_date)
+        };
+        prop_assert_eq!(judged(&full), judged(&counts));
     }
 
     /// Bytes changed anywhere in a generated initiative: a result or diagnostics that point into
