@@ -202,4 +202,43 @@ pub struct Evaluation {
     pub headline: Option<Headline>,
     pub facts: Vec<FactValue>,
     pub findings: Vec<Finding>,
+    /// What links to other documents of the same batch did to this one (empty when it is judged
+    /// alone).
+    pub links: Links,
+}
+
+/// A document's links within its batch: the fact values they brought in, and what is wrong with
+/// them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Links {
+    /// Values received from linked documents that changed this document's facts (statuses and
+    /// the headline are judged with them).
+    pub received: Vec<ReceivedNote>,
+    /// Links naming no document of the batch, and cycles this document is on.
+    pub problems: Vec<LinkProblem>,
+}
+
+/// A fact value one document received from linked documents, and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceivedNote {
+    /// The fact's id.
+    pub fact: String,
+    /// What the propagation means (from the rule set).
+    pub title: Text,
+    /// `Yes` or `Unknown`.
+    pub value: Tri,
+    /// The linked document it came from directly, by key, and the link field.
+    pub via: String,
+    pub along: String,
+    /// The document whose own value it is, when it travelled further than one link.
+    pub origin: Option<String>,
+}
+
+/// A problem with the links of one document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkProblem {
+    /// A link names no valid document of the batch.
+    Dangling { field: String, target: String },
+    /// The document is on a cycle of links of one field: the cycle, in order, back to the start.
+    Cycle { field: String, path: Vec<String> },
 }

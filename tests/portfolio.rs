@@ -701,3 +701,97 @@ fn grades_order_by_urgency() {
         Grade::Ok
     );
 }
+
+/// `check` on a batch judges each document as a portfolio run does: the same headline and the
+/// same statuses and deadlines, links and propagation included, and the same link problems.
+#[test]
+fn check_on_a_batch_judges_links_as_the_portfolio_does() {
+    let rules = embedded();
+    let p = run(&rules, Path::new(FIXTURE), full());
+    let r = crate::check::samstyr(&[
+        "check",
+        "--format",
+        "json",
+        "--as-of",
+        "2026-06-01",
+        FIXTURE,
+    ]);
+    let report: serde_json::Value = match serde_json::from_str(&r.stdout) {
+        Ok(v) => v,
+        Err(e) => panic!("check --format json: {e}\n{}", r.stdout),
+    };
+    let results = report["results"].as_array().cloned().unwrap_or_default();
+    let mut compared = 0;
+    let mut with_links = 0;
+    for res in &results {
+        let key = res["id"].as_str().unwrap_or_default();
+        let Some(j) = row(&p, key).judged() else {
+            continue;
+        };
+        let tri = |t: Option<Tri>| match t {
+            Some(Tri::Yes) => "yes",
+            Some(Tri::No) => "no",
+            _ => "unknown",
+        };
+        assert_eq!(
+            res["consultation_required"]["value"].as_str(),
+            Some(tri(j.headline)),
+            "{key}"
+        );
+        let mut from_check: Vec<(String, String, Option<String>)> = res["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap_or_default().to_string(),
+                    f["status"].as_str().unwrap_or_default().to_string(),
+                    f["deadline"].as_str().map(str::to_string),
+                )
+            })
+            .collect();
+        let mut from_report: Vec<(String, String, Option<String>)> = j
+            .findings
+            .iter()
+            .map(|f| {
+                (
+                    f.rule.id.clone(),
+                    f.status.name().to_string(),
+                    f.deadline.map(|d| d.to_string()),
+                )
+            })
+            .collect();
+        from_check.sort();
+        from_report.sort();
+        assert_eq!(from_check, from_report, "{key}");
+        let received: Vec<&str> = res["links"]["received"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|n| n["fact"].as_str())
+            .collect();
+        let expected: Vec<&str> = j.received.iter().map(|n| n.fact.as_str()).collect();
+        assert_eq!(received, expected, "{key}");
+        let problems = res["links"]["problems"].as_array().map_or(0, Vec::len);
+        assert_eq!(problems, j.problems.len(), "{key}");
+        with_links += usize::from(!expected.is_empty() || problems > 0);
+        compared += 1;
+    }
+    assert!(compared >= 10, "only {compared} documents compared");
+    assert!(with_links >= 5, "only {with_links} documents with links");
+    // One document alone has no batch: nothing received, no link problems.
+    let one = crate::check::samstyr(&[
+        "check",
+        "--format",
+        "json",
+        "--as-of",
+        "2026-06-01",
+        "fixtures/initiatives/valid/dodsfall-og-arv.json",
+    ]);
+    assert!(
+        one.stdout
+            .contains("\"links\": {\n        \"received\": [],\n        \"problems\": []"),
+        "{}",
+        one.stdout
+    );
+}

@@ -185,26 +185,46 @@ pub fn load_rules(args: &RulesArgs) -> Result<RuleSet, Diagnostics> {
     }
 }
 
-/// Read, validate and evaluate every document the paths name, in order.
+/// Read and validate every document the paths name, then judge each in order. In a batch of two
+/// or more valid documents, links between them count as in a portfolio run (DESIGN.md §6): facts
+/// the rule set propagates travel along them, and dangling links and cycles are reported per
+/// document. A document checked alone has no batch to resolve its links in.
 fn evaluate(rules: &RuleSet, paths: &[PathBuf], as_of: Date) -> Vec<Input> {
     let opts = EvalOptions::default();
-    crate::input::documents(paths, rules.schema(), rules.catalog())
-        .map(|c| match c.result {
-            Ok(doc) => {
-                let e = rules.evaluate(&doc, as_of, &opts);
-                Input {
-                    title: title(rules, &doc),
-                    label: c.label,
-                    source: Some(doc.source.clone()),
-                    outcome: Outcome::Evaluated(Box::new(e)),
+    let checked: Vec<crate::input::Checked> =
+        crate::input::documents(paths, rules.schema(), rules.catalog()).collect();
+    let docs: Vec<Option<(&str, &Document)>> = checked
+        .iter()
+        .map(|c| c.result.as_ref().ok().map(|d| (c.label.as_str(), d)))
+        .collect();
+    let mut linked = if docs.iter().flatten().count() > 1 {
+        crate::portfolio::linked(rules, &docs, as_of)
+    } else {
+        Vec::new()
+    }
+    .into_iter();
+    checked
+        .into_iter()
+        .map(|c| {
+            let (received, links) = linked.next().unwrap_or_default();
+            match c.result {
+                Ok(doc) => {
+                    let mut e = rules.evaluate_received(&doc, as_of, &opts, &received);
+                    e.links = links;
+                    Input {
+                        title: title(rules, &doc),
+                        label: c.label,
+                        source: Some(doc.source.clone()),
+                        outcome: Outcome::Evaluated(Box::new(e)),
+                    }
                 }
+                Err(d) => Input {
+                    source: d.iter().find_map(|x| x.file.clone()),
+                    label: c.label,
+                    title: None,
+                    outcome: Outcome::Invalid(d),
+                },
             }
-            Err(d) => Input {
-                source: d.iter().find_map(|x| x.file.clone()),
-                label: c.label,
-                title: None,
-                outcome: Outcome::Invalid(d),
-            },
         })
         .collect()
 }

@@ -156,6 +156,7 @@ pub(crate) fn evaluate_received(
         headline,
         facts,
         findings,
+        links: Default::default(),
     }
 }
 

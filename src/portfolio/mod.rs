@@ -29,10 +29,13 @@
 
 pub mod diff;
 pub(crate) mod graph;
+mod linked;
 mod plan;
 pub mod render;
 mod run;
 
+pub use crate::finding::{LinkProblem, ReceivedNote};
+pub use linked::linked;
 pub use run::{Source, parse_only, run};
 
 use crate::diag::Diagnostic;
@@ -246,31 +249,6 @@ impl FindingRow {
 
 pub(crate) fn add_days(d: Date, n: i32) -> Date {
     d.checked_add(jiff::Span::new().days(n)).unwrap_or(d)
-}
-
-/// A fact value one document received from linked documents, and where it came from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReceivedNote {
-    /// The fact's id.
-    pub fact: String,
-    /// What the propagation means (from the rule set).
-    pub title: Text,
-    /// `Yes` or `Unknown`.
-    pub value: Tri,
-    /// The linked document it came from directly, by key, and the link field.
-    pub via: String,
-    pub along: String,
-    /// The document whose own value it is, when it travelled further than one link.
-    pub origin: Option<String>,
-}
-
-/// A problem with the links of one document.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LinkProblem {
-    /// A link names no valid document of the batch.
-    Dangling { field: String, target: String },
-    /// The document is on a cycle of links of one field: the cycle, in order, back to the start.
-    Cycle { field: String, path: Vec<String> },
 }
 
 /// A document that was evaluated.

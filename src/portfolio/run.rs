@@ -12,7 +12,7 @@ use super::{
 use crate::diag::Diagnostic;
 use crate::finding::{Evaluation, RuleInfo, Severity, Status};
 use crate::input::{self, Unit};
-use crate::rules::{EvalOptions, Received, RuleSet};
+use crate::rules::{EvalOptions, RuleSet};
 use crate::schema::{Document, InputProblem};
 use crate::source::Span;
 use jiff::civil::Date;
@@ -420,37 +420,7 @@ fn second(
     let doc = input::check_unit(ctx.rules.schema(), ctx.rules.catalog(), u)
         .result
         .ok()?;
-    let mut received = Vec::new();
-    let mut notes = Vec::new();
-    for n in propagated.received_by(node) {
-        let Some(s) = ctx.plan.strata.get(n.stratum) else {
-            continue;
-        };
-        received.push(Received {
-            fact: s.fact,
-            value: n.value,
-        });
-        let along = ctx
-            .plan
-            .links
-            .get(n.along as usize)
-            .map(|l| l.name.clone())
-            .unwrap_or_default();
-        let title = s
-            .edges
-            .iter()
-            .find(|(f, _, _)| *f == n.along as usize)
-            .map(|(_, _, t)| t.clone())
-            .unwrap_or_default();
-        notes.push(ReceivedNote {
-            fact: s.id.clone(),
-            title,
-            value: n.value,
-            via: index.key(n.via).to_string(),
-            along,
-            origin: n.origin.map(|o| index.key(o).to_string()),
-        });
-    }
+    let (received, notes) = super::linked::received_by(ctx.plan, index, propagated, node);
     let links = ctx.plan.links_of(&doc);
     let before = ctx.rules.evaluate(&doc, ctx.as_of, &ctx.eval);
     let after = ctx
@@ -588,40 +558,28 @@ impl<'c> Fold<'c> {
     ) -> Portfolio {
         let ix = &self.index;
         let plan = self.ctx.plan;
-        let field_name = |f: u8| {
-            plan.links
-                .get(f as usize)
-                .map(|l| l.name.clone())
-                .unwrap_or_default()
-        };
         let mut graph = GraphSummary {
             links: ix.link_count() as u64,
             ..GraphSummary::default()
         };
-        for (n, f, target) in ix.dangling(resolved) {
-            let field = field_name(f);
-            graph
-                .dangling
-                .push((ix.key(n).to_string(), field.clone(), target.to_string()));
-            if let Some(j) = self.rows.get_mut(ix.unit(n)).and_then(row_judged) {
-                j.problems.push(LinkProblem::Dangling {
-                    field,
-                    target: target.to_string(),
-                });
-            }
-        }
-        for (f, path, members) in ix.cycles(plan.links.len(), resolved) {
-            let field = field_name(f);
-            let keys: Vec<String> = path.iter().map(|&n| ix.key(n).to_string()).collect();
-            for &m in &members {
-                if let Some(j) = self.rows.get_mut(ix.unit(m)).and_then(row_judged) {
-                    j.problems.push(LinkProblem::Cycle {
-                        field: field.clone(),
-                        path: keys.clone(),
-                    });
+        for (members, problem) in super::linked::link_problems(plan, ix, resolved) {
+            match &problem {
+                LinkProblem::Dangling { field, target } => {
+                    for &n in &members {
+                        graph
+                            .dangling
+                            .push((ix.key(n).to_string(), field.clone(), target.clone()));
+                    }
+                }
+                LinkProblem::Cycle { field, path } => {
+                    graph.cycles.push((field.clone(), path.clone()));
                 }
             }
-            graph.cycles.push((field, keys));
+            for &m in &members {
+                if let Some(j) = self.rows.get_mut(ix.unit(m)).and_then(row_judged) {
+                    j.problems.push(problem.clone());
+                }
+            }
         }
         graph.received = plan
             .strata

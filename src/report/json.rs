@@ -152,7 +152,78 @@ impl Serialize for ResultJson<'_> {
             .map(|f| FindingJson::new(input, f, lang))
             .collect();
         m.serialize_entry("findings", &findings)?;
+        m.serialize_entry("links", &LinksJson::new(&e.links, lang))?;
         m.end()
+    }
+}
+
+/// What the batch's links did to a document (`check` on two or more documents).
+#[derive(Serialize)]
+struct LinksJson<'a> {
+    received: Vec<ReceivedJson<'a>>,
+    problems: Vec<ProblemJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct ReceivedJson<'a> {
+    fact: &'a str,
+    value: &'static str,
+    via: &'a str,
+    along: &'a str,
+    origin: Option<&'a str>,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct ProblemJson<'a> {
+    kind: &'static str,
+    field: &'a str,
+    /// The key a dangling link names, or the cycle's keys back to its start.
+    target: Option<&'a str>,
+    cycle: Option<&'a [String]>,
+    text: String,
+}
+
+impl<'a> LinksJson<'a> {
+    fn new(links: &'a crate::finding::Links, lang: Lang) -> Self {
+        use crate::finding::LinkProblem;
+        LinksJson {
+            received: links
+                .received
+                .iter()
+                .map(|n| ReceivedJson {
+                    fact: &n.fact,
+                    value: tri_name(n.value),
+                    via: &n.via,
+                    along: &n.along,
+                    origin: n.origin.as_deref(),
+                    text: super::received_text(lang, n),
+                })
+                .collect(),
+            problems: links
+                .problems
+                .iter()
+                .map(|p| {
+                    let text = super::problem_text(lang, p);
+                    match p {
+                        LinkProblem::Dangling { field, target } => ProblemJson {
+                            kind: "dangling",
+                            field,
+                            target: Some(target),
+                            cycle: None,
+                            text,
+                        },
+                        LinkProblem::Cycle { field, path } => ProblemJson {
+                            kind: "cycle",
+                            field,
+                            target: None,
+                            cycle: Some(path),
+                            text,
+                        },
+                    }
+                })
+                .collect(),
+        }
     }
 }
 
@@ -488,9 +559,48 @@ pub fn report_schema(headline_key: Option<&str>) -> Value {
         "id": { "type": "string" },
         "title": { "type": ["string", "null"] },
         "reference_date": date,
-        "findings": { "type": "array", "items": { "$ref": "#/$defs/finding" } }
+        "findings": { "type": "array", "items": { "$ref": "#/$defs/finding" } },
+        "links": {
+            "type": "object",
+            "description": "what links to other documents of the batch did to this one: fact values received (findings are judged with them) and problems; empty when the document is checked alone",
+            "properties": {
+                "received": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "fact": { "type": "string" },
+                            "value": { "enum": ["yes", "unknown"] },
+                            "via": { "type": "string", "description": "the linked document it came from directly" },
+                            "along": { "type": "string", "description": "the link field" },
+                            "origin": { "type": ["string", "null"], "description": "the document whose own value it is, when it travelled further" },
+                            "text": { "type": "string" }
+                        },
+                        "required": ["fact", "value", "via", "along", "origin", "text"],
+                        "additionalProperties": false
+                    }
+                },
+                "problems": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "kind": { "enum": ["dangling", "cycle"] },
+                            "field": { "type": "string" },
+                            "target": { "type": ["string", "null"] },
+                            "cycle": { "type": ["array", "null"], "items": { "type": "string" } },
+                            "text": { "type": "string" }
+                        },
+                        "required": ["kind", "field", "target", "cycle", "text"],
+                        "additionalProperties": false
+                    }
+                }
+            },
+            "required": ["received", "problems"],
+            "additionalProperties": false
+        }
     });
-    let mut result_required = vec!["file", "id", "title", "reference_date", "findings"];
+    let mut result_required = vec!["file", "id", "title", "reference_date", "findings", "links"];
     if let Some(key) = headline_key {
         if let Some(p) = summary_props.as_object_mut() {
             p.insert(

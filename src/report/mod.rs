@@ -17,7 +17,10 @@ pub mod sarif;
 pub mod text;
 
 use crate::diag::Diagnostics;
-use crate::finding::{Evaluation, Finding, RuleInfo, Severity, Shown, SourceRef, Status, Tri};
+use crate::finding::{
+    Evaluation, Finding, LinkProblem, ReceivedNote, RuleInfo, Severity, Shown, SourceRef, Status,
+    Tri,
+};
 use crate::source::SourceFile;
 use crate::text::{Lang, Text};
 use jiff::civil::Date;
@@ -533,6 +536,46 @@ pub fn decisive(h: &crate::finding::Headline) -> Vec<&crate::finding::FactValue>
         .collect()
 }
 
+/// One value a document received from a linked document, in words.
+pub fn received_text(lang: Lang, n: &ReceivedNote) -> String {
+    let value = tri_word(lang, n.value);
+    let mut s = match lang {
+        Lang::Nb => format!(
+            "{} = {value}, mottatt fra {} via {}",
+            n.fact, n.via, n.along
+        ),
+        Lang::En => format!(
+            "{} = {value}, received from {} via {}",
+            n.fact, n.via, n.along
+        ),
+    };
+    if let Some(o) = &n.origin {
+        s.push_str(&match lang {
+            Lang::Nb => format!(", opprinnelig fra {o}"),
+            Lang::En => format!(", originally from {o}"),
+        });
+    }
+    s
+}
+
+/// One problem with a document's links, in words.
+pub fn problem_text(lang: Lang, p: &LinkProblem) -> String {
+    match p {
+        LinkProblem::Dangling { field, target } => match lang {
+            Lang::Nb => {
+                format!("{field} viser til {target}, som ikke er et gyldig dokument i samlingen")
+            }
+            Lang::En => {
+                format!("{field} names {target}, which is no valid document of the batch")
+            }
+        },
+        LinkProblem::Cycle { field, path } => match lang {
+            Lang::Nb => format!("{field} går i ring: {}", path.join(" → ")),
+            Lang::En => format!("{field} forms a cycle: {}", path.join(" → ")),
+        },
+    }
+}
+
 /// Test data shared by the renderers' unit tests: a hand-built run, independent of any rule set.
 #[cfg(test)]
 pub(crate) mod testdata {
@@ -701,6 +744,7 @@ pub(crate) mod testdata {
             }),
             facts: Vec::new(),
             findings: vec![nif, na, met],
+            links: Default::default(),
         };
 
         let mut v_must = finding(r3, Status::Violated);
@@ -761,6 +805,7 @@ pub(crate) mod testdata {
             }),
             facts: Vec::new(),
             findings: vec![unknown, pending, v_should, v_must],
+            links: Default::default(),
         };
 
         let typo_at = offset(INVALID, "\"titel\"");

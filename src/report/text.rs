@@ -161,6 +161,19 @@ fn evaluation(o: &mut Out, input: &Input, e: &Evaluation) {
             missing(o, input, &fv.missing, 7);
         }
     }
+    // What the batch's links did to this document: judged with values received from linked
+    // documents, and links that lead nowhere or in a circle.
+    for n in &e.links.received {
+        let text = super::received_text(o.lang, n);
+        o.line(&format!(
+            "   {} {text}",
+            o.tr("fra koblet tiltak:", "from a linked initiative:")
+        ));
+    }
+    for p in &e.links.problems {
+        let text = o.paint(Style::Yellow, &super::problem_text(o.lang, p));
+        o.line(&format!("   {} {text}", o.tr("kobling:", "link:")));
+    }
 
     let findings = ordered(e);
     let (shown, settled): (Vec<&Finding>, Vec<&Finding>) = findings.into_iter().partition(|f| {

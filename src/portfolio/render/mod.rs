@@ -12,9 +12,10 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 
-use super::{FindingRow, Grade, LinkProblem, Portfolio, ReceivedNote, Row};
+use super::{FindingRow, Grade, Portfolio, Row};
 use crate::finding::{Principle, Severity, Status, Tri};
 use crate::report::{RunInfo, tr};
+pub use crate::report::{problem_text, received_text};
 use crate::rules::RuleSet;
 use crate::text::{Lang, Text};
 use jiff::civil::Date;
@@ -200,45 +201,6 @@ pub fn finding_name(f: &FindingRow) -> String {
     match &f.item {
         Some(i) => format!("{} [{i}]", f.rule.id),
         None => f.rule.id.clone(),
-    }
-}
-
-/// How a received value reads: "yes, from X (part_of)".
-pub fn received_text(lang: Lang, n: &ReceivedNote) -> String {
-    let value = crate::report::tri_word(lang, n.value);
-    let mut s = match lang {
-        Lang::Nb => format!(
-            "{} = {value}, mottatt fra {} via {}",
-            n.fact, n.via, n.along
-        ),
-        Lang::En => format!(
-            "{} = {value}, received from {} via {}",
-            n.fact, n.via, n.along
-        ),
-    };
-    if let Some(o) = &n.origin {
-        s.push_str(&match lang {
-            Lang::Nb => format!(", opprinnelig fra {o}"),
-            Lang::En => format!(", originally from {o}"),
-        });
-    }
-    s
-}
-
-pub fn problem_text(lang: Lang, p: &LinkProblem) -> String {
-    match p {
-        LinkProblem::Dangling { field, target } => match lang {
-            Lang::Nb => {
-                format!("{field} viser til {target}, som ikke er et gyldig dokument i samlingen")
-            }
-            Lang::En => {
-                format!("{field} names {target}, which is no valid document of the batch")
-            }
-        },
-        LinkProblem::Cycle { field, path } => match lang {
-            Lang::Nb => format!("{field} går i ring: {}", path.join(" → ")),
-            Lang::En => format!("{field} forms a cycle: {}", path.join(" → ")),
-        },
     }
 }
 
