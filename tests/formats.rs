@@ -45,6 +45,8 @@ fn all_inputs() -> Vec<String> {
     v.sort();
     assert!(!v.is_empty());
     v.push(MIXED.to_string());
+    // A batch with links: received values, dangling links and cycles in the reports.
+    v.push("fixtures/portfolio/portfolio.jsonl".to_string());
     v
 }
 
