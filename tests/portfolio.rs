@@ -795,3 +795,71 @@ fn check_on_a_batch_judges_links_as_the_portfolio_does() {
         one.stdout
     );
 }
+
+/// `samstyr report --format json` follows `samstyr schema --portfolio` (every object closed) on a
+/// portfolio with links and cycles, on a batch with invalid inputs and on a generated portfolio
+/// with defects; and the schema is not vacuous.
+#[test]
+fn portfolio_json_is_valid_against_its_schema() {
+    let printed = crate::check::samstyr(&["schema", "--portfolio"]);
+    let schema: serde_json::Value = match serde_json::from_str(&printed.stdout) {
+        Ok(v) => v,
+        Err(e) => panic!("schema --portfolio: {e}"),
+    };
+    assert_eq!(schema, render::json::schema());
+    let validator = match jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+    {
+        Ok(v) => v,
+        Err(e) => panic!("the portfolio schema compiles: {e}"),
+    };
+    let generated = std::env::temp_dir().join(format!("samstyr-gen-{}.jsonl", std::process::id()));
+    let gen_path = generated.to_string_lossy().to_string();
+    let g = crate::check::samstyr(&[
+        "gen",
+        "--count",
+        "300",
+        "--seed",
+        "7",
+        "--invalid-rate",
+        "0.05",
+        "--output",
+        &gen_path,
+    ]);
+    assert_eq!(g.code, 0, "{}", g.stderr);
+    let mut checked = 0;
+    for input in [FIXTURE, "fixtures/batch/mixed", gen_path.as_str()] {
+        for lang in ["nb", "en"] {
+            let r = crate::check::samstyr(&[
+                "report",
+                "--format",
+                "json",
+                "--as-of",
+                "2026-06-01",
+                "--lang",
+                lang,
+                input,
+            ]);
+            let v: serde_json::Value = match serde_json::from_str(&r.stdout) {
+                Ok(v) => v,
+                Err(e) => panic!("{input}: {e}\n{}", r.stderr),
+            };
+            let errors: Vec<String> = validator.iter_errors(&v).map(|e| e.to_string()).collect();
+            assert!(errors.is_empty(), "{input} ({lang}): {errors:#?}");
+            checked += 1;
+            // Not vacuous: an unexpected key, or a count that is not a count, fails.
+            let mut extra = v.clone();
+            extra["totals"]["surprise"] = serde_json::json!(1);
+            assert!(!validator.is_valid(&extra), "{input}: an extra key passes");
+            let mut negative = v.clone();
+            negative["grades"]["ok"] = serde_json::json!(-1);
+            assert!(
+                !validator.is_valid(&negative),
+                "{input}: a negative count passes"
+            );
+        }
+    }
+    let _ = std::fs::remove_file(&generated);
+    assert_eq!(checked, 6);
+}

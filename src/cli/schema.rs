@@ -1,6 +1,7 @@
 //! `samstyr schema [--rules DIR]`: print the JSON Schema (draft 2020-12) of the rule set's input
 //! format, pretty and in a stable order; with `--report`, the schema of the JSON report
-//! (`samstyr.report/v1`), whose headline key comes from the rule set.
+//! (`samstyr.report/v1`), whose headline key comes from the rule set; with `--portfolio`, the
+//! schema of the portfolio report's JSON (`samstyr.portfolio/v1`).
 
 use super::Exit;
 use crate::diag::{Diagnostic, render};
@@ -14,12 +15,20 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
     /// Print the schema of the JSON report (`samstyr.report/v1`) instead
-    #[arg(long)]
+    #[arg(long, conflicts_with = "portfolio")]
     pub report: bool,
+    /// Print the schema of the portfolio report's JSON (`samstyr.portfolio/v1`) instead
+    #[arg(long)]
+    pub portfolio: bool,
 }
 
 pub fn run(args: &Args) -> Exit {
     let color = super::common::stderr_color();
+    if args.portfolio {
+        let s = crate::portfolio::render::json::schema();
+        super::common::outln(&serde_json::to_string_pretty(&s).unwrap_or_default());
+        return Exit::Ok;
+    }
     if args.report {
         let rules_args = super::common::RulesArgs {
             rules: args.rules.clone(),

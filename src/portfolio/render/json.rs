@@ -366,3 +366,136 @@ impl<'a> Report<'a> {
         }
     }
 }
+
+/// The JSON Schema (draft 2020-12) of `samstyr.portfolio/v1`: every object closed, so a key added
+/// to the report without its schema fails the tests.
+pub fn schema() -> serde_json::Value {
+    use serde_json::json;
+    let count = json!({ "type": "integer", "minimum": 0 });
+    let date = json!({ "type": "string", "format": "date" });
+    let text = json!({ "type": "string" });
+    let opt_text = json!({ "type": ["string", "null"] });
+    let closed = |props: serde_json::Value| {
+        let required: Vec<String> = props
+            .as_object()
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default();
+        json!({
+            "type": "object",
+            "properties": props,
+            "required": required,
+            "additionalProperties": false
+        })
+    };
+    let statuses = closed(json!({
+        "met": count, "violated": count, "pending": count, "unknown": count,
+        "not_applicable": count, "not_in_force": count
+    }));
+    let grades = closed(json!({
+        "invalid": count, "violated_must": count, "violated_should": count, "unknown": count,
+        "pending": count, "ok": count
+    }));
+    let tally = closed(json!({ "yes": count, "no": count, "unknown": count }));
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "samstyr portfolio report v1",
+        "description": "The output of `samstyr report --format json`: aggregates over a batch, no per-document results. Texts are in the language named by `lang`.",
+        "type": "object",
+        "properties": {
+            "schema": { "const": SCHEMA_ID },
+            "tool": closed(json!({ "name": text, "version": text })),
+            "rules": closed(json!({ "id": text, "version": text, "title": text, "origin": text })),
+            "as_of": date,
+            "lang": { "enum": ["nb", "en"] },
+            "params": {
+                "type": "array",
+                "items": closed(json!({ "id": text, "value": text, "default": text }))
+            },
+            "totals": closed(json!({
+                "inputs": count, "evaluated": count, "invalid": count,
+                "passes": { "type": "integer", "minimum": 1, "maximum": 2 },
+                "reevaluated": count
+            })),
+            "grades": grades,
+            "headline": {
+                "oneOf": [
+                    { "type": "null" },
+                    closed(json!({
+                        "key": text, "title": text, "yes": count, "no": count, "unknown": count,
+                        "from_links": count
+                    }))
+                ]
+            },
+            "findings": closed(json!({ "by_status": statuses, "must": statuses, "should": statuses })),
+            "deadlines": closed(json!({ "overdue": count, "upcoming_days": count, "upcoming": count })),
+            "obligations": {
+                "type": "array",
+                "items": closed(json!({
+                    "id": text, "title": text,
+                    "severity": { "enum": ["must", "should", null] },
+                    "principle": opt_text,
+                    "findings": statuses, "overdue": count, "upcoming": count
+                }))
+            },
+            "principles": {
+                "type": "array",
+                "items": closed(json!({
+                    "id": text, "title": text, "findings": statuses,
+                    "violated_must": count, "violated_should": count
+                }))
+            },
+            "groups": {
+                "type": "array",
+                "items": closed(json!({
+                    "field": text, "title": text,
+                    "values": {
+                        "type": "array",
+                        "items": closed(json!({
+                            "value": opt_text, "documents": count,
+                            "headline": { "oneOf": [{ "type": "null" }, tally] },
+                            "grades": grades, "findings": statuses,
+                            "violated_must": count, "violated_should": count, "overdue": count
+                        }))
+                    }
+                }))
+            },
+            "graph": closed(json!({
+                "links": count,
+                "propagated": {
+                    "type": "array",
+                    "items": closed(json!({
+                        "fact": text,
+                        "along": { "type": "array", "items": text },
+                        "changed": count
+                    }))
+                },
+                "dangling": {
+                    "type": "array",
+                    "items": closed(json!({ "id": text, "field": text, "target": text }))
+                },
+                "cycles": {
+                    "type": "array",
+                    "items": closed(json!({
+                        "field": text,
+                        "path": { "type": "array", "items": text, "minItems": 2 }
+                    }))
+                }
+            })),
+            "errors": {
+                "type": "array",
+                "items": closed(json!({
+                    "input": text, "code": text, "message": text, "help": opt_text,
+                    "file": opt_text,
+                    "line": { "type": ["integer", "null"], "minimum": 1 },
+                    "column": { "type": ["integer", "null"], "minimum": 1 },
+                    "pointer": opt_text
+                }))
+            }
+        },
+        "required": [
+            "schema", "tool", "rules", "as_of", "lang", "params", "totals", "grades", "headline",
+            "findings", "deadlines", "obligations", "principles", "groups", "graph", "errors"
+        ],
+        "additionalProperties": false
+    })
+}
