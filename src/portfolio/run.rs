@@ -37,15 +37,31 @@ pub fn run(rules: &RuleSet, source: &Source, opts: &Options) -> Portfolio {
     let keep = stdin && !plan.strata.is_empty();
     let mut fold = Fold::new(&ctx);
 
+    // Each chunk is folded while the next one is evaluated, so that no core waits for the
+    // (sequential) fold.
+    let mut pending: Vec<First> = Vec::new();
     let kept = stream(Units::Paths(paths), None, opts.chunk, keep, |chunk| {
-        let outs: Vec<First> = chunk
-            .into_par_iter()
-            .map(|(i, u)| first(&ctx, i, u))
-            .collect();
-        for out in outs {
-            fold.add(out);
-        }
+        let previous = std::mem::take(&mut pending);
+        let fold = &mut fold;
+        let ctx = &ctx;
+        let (outs, ()) = rayon::join(
+            || {
+                chunk
+                    .into_par_iter()
+                    .map(|(i, u)| first(ctx, i, u))
+                    .collect::<Vec<First>>()
+            },
+            move || {
+                for out in previous {
+                    fold.add(out);
+                }
+            },
+        );
+        pending = outs;
     });
+    for out in pending {
+        fold.add(out);
+    }
 
     // The graph: resolve links, propagate, and find what must be evaluated again.
     let resolved = fold.index.resolve();
