@@ -23,11 +23,19 @@ pub fn linked(
     if plan.links.is_empty() {
         return out;
     }
+    let links: Vec<Vec<(u8, Box<str>)>> = docs
+        .iter()
+        .map(|d| d.map(|(_, doc)| plan.links_of(doc)).unwrap_or_default())
+        .collect();
+    // Most batches link nothing: then there is nothing to resolve, and no reason to judge every
+    // document twice.
+    if links.iter().all(Vec::is_empty) {
+        return out;
+    }
     let mut index = Index::new(plan.stride);
     let mut nodes: Vec<Option<Node>> = vec![None; docs.len()];
-    for (i, d) in docs.iter().enumerate() {
+    for ((i, d), links) in docs.iter().enumerate().zip(links) {
         let Some((label, doc)) = d else { continue };
-        let links = plan.links_of(doc);
         let e = rules.evaluate(doc, as_of, &EvalOptions::COUNTS);
         let truths = plan.truths(rules, doc, &e, &links, as_of);
         if let (Ok(n), Some(slot)) = (
@@ -36,9 +44,6 @@ pub fn linked(
         ) {
             *slot = Some(n);
         }
-    }
-    if index.link_count() == 0 {
-        return out;
     }
     let resolved = index.resolve();
     let propagated = index.propagate(&plan, &resolved);
