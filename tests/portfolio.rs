@@ -779,6 +779,19 @@ fn check_on_a_batch_judges_links_as_the_portfolio_does() {
     }
     assert!(compared >= 10, "only {compared} documents compared");
     assert!(with_links >= 5, "only {with_links} documents with links");
+    // The text report says the same, in words.
+    let text = crate::check::samstyr(&["check", "--lang", "en", "--as-of", "2026-06-01", FIXTURE]);
+    for line in [
+        "   from a linked document: felles-tiltak = yes, received from PROG-1 via part_of\n",
+        "   link: part_of forms a cycle: C-7 → C-8 → C-7\n",
+        "   link: part_of names GONE-1, which is no valid document of the batch\n",
+    ] {
+        assert!(
+            text.stdout.contains(line),
+            "missing {line:?} in\n{}",
+            text.stdout
+        );
+    }
     // One document alone has no batch: nothing received, no link problems.
     let one = crate::check::samstyr(&[
         "check",

@@ -536,6 +536,38 @@ pub fn decisive(h: &crate::finding::Headline) -> Vec<&crate::finding::FactValue>
         .collect()
 }
 
+/// `s` with its first letter in upper case.
+pub fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// What a value received from a linked document is labelled with (lower case).
+pub fn from_linked(lang: Lang) -> &'static str {
+    tr(lang, "fra koblet dokument", "from a linked document")
+}
+
+/// Added to a headline answer that values from linked documents decided.
+pub fn headline_by_links_note(lang: Lang) -> &'static str {
+    tr(
+        lang,
+        " (følger av koblede dokumenter)",
+        " (follows from linked documents)",
+    )
+}
+
+/// Said of a finding whose status follows from values received from linked documents.
+pub fn finding_by_links_note(lang: Lang) -> &'static str {
+    tr(
+        lang,
+        "Følger av verdier mottatt fra koblede dokumenter.",
+        "Follows from values received from linked documents.",
+    )
+}
+
 /// One value a document received from a linked document, in words.
 pub fn received_text(lang: Lang, n: &ReceivedNote) -> String {
     let value = tri_word(lang, n.value);

@@ -165,10 +165,7 @@ fn evaluation(o: &mut Out, input: &Input, e: &Evaluation) {
     // documents, and links that lead nowhere or in a circle.
     for n in &e.links.received {
         let text = super::received_text(o.lang, n);
-        o.line(&format!(
-            "   {} {text}",
-            o.tr("fra koblet tiltak:", "from a linked initiative:")
-        ));
+        o.line(&format!("   {}: {text}", super::from_linked(o.lang)));
     }
     for p in &e.links.problems {
         let text = o.paint(Style::Yellow, &super::problem_text(o.lang, p));
@@ -198,7 +195,7 @@ fn evaluation(o: &mut Out, input: &Input, e: &Evaluation) {
         if names.is_empty() {
             continue;
         }
-        let label = capitalised(status_word(o.lang, st));
+        let label = super::capitalised(status_word(o.lang, st));
         let line = format!("   {label}: {}", names.join(", "));
         let painted = o.paint(
             if st == Status::Met {
@@ -296,14 +293,6 @@ fn fact_text(lang: Lang, v: &Shown) -> String {
 
 fn pointer(p: &str) -> &str {
     if p.is_empty() { "/" } else { p }
-}
-
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(first) => first.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
 }
 
 fn summary(o: &mut Out, run: &RunInfo, inputs: &[Input]) {

@@ -5,8 +5,8 @@
 //! controls and keeps findings whole.
 
 use super::{
-    Meta, days_between, deadlines, finding_name, flagged, grade_word, group_value, percent,
-    principles, problem_text, received_text, status_heads, tri,
+    Meta, days_between, deadlines, finding_name, flagged, grade_word, group_value, met_names,
+    percent, principles, problem_text, received_text, status_heads, tri,
 };
 use crate::finding::{Severity, SourceRef, Status};
 use crate::portfolio::{Grade, Portfolio, Row, RowOutcome, UPCOMING_DAYS};
@@ -857,11 +857,7 @@ fn document(s: &mut String, meta: &Meta, lang: Lang, i: usize, row: &Row) {
             esc(h),
             tri(lang, j.headline),
             if j.headline_by_links {
-                tr(
-                    lang,
-                    " (følger av koblede dokumenter)",
-                    " (follows from linked documents)",
-                )
+                crate::report::headline_by_links_note(lang)
             } else {
                 ""
             }
@@ -871,7 +867,7 @@ fn document(s: &mut String, meta: &Meta, lang: Lang, i: usize, row: &Row) {
         let _ = write!(
             s,
             "<dt>{}</dt><dd>{} <span class=\"small\">— {}</span></dd>",
-            tr(lang, "Fra koblet dokument", "From a linked document"),
+            crate::report::capitalised(crate::report::from_linked(lang)),
             esc(&received_text(lang, n)),
             esc(n.title.get(lang))
         );
@@ -941,11 +937,7 @@ fn document(s: &mut String, meta: &Meta, lang: Lang, i: usize, row: &Row) {
                 let _ = write!(
                     s,
                     "<p class=\"small\">↗ {}</p>",
-                    tr(
-                        lang,
-                        "Følger av verdier mottatt fra koblede dokumenter.",
-                        "Follows from values received from linked documents."
-                    )
+                    crate::report::finding_by_links_note(lang)
                 );
             }
             sources(s, lang, &f.rule.sources);
@@ -953,12 +945,7 @@ fn document(s: &mut String, meta: &Meta, lang: Lang, i: usize, row: &Row) {
         }
         let _ = write!(s, "</ul>");
     }
-    let met: Vec<String> = j
-        .findings
-        .iter()
-        .filter(|f| f.status == Status::Met)
-        .map(|f| esc(&finding_name(f)))
-        .collect();
+    let met: Vec<String> = met_names(j).iter().map(|n| esc(n)).collect();
     if !met.is_empty() {
         let _ = write!(
             s,

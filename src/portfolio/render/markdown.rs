@@ -5,7 +5,8 @@
 
 use super::{
     Meta, days_between, deadlines, finding_name, flagged, grade_word, group_value,
-    headline_from_links, percent, principles, problem_text, received_text, status_heads, tri,
+    headline_from_links, met_names, percent, principles, problem_text, received_text, status_heads,
+    tri,
 };
 use crate::finding::{Severity, Status};
 use crate::portfolio::{Grade, Portfolio, Row, RowOutcome, UPCOMING_DAYS};
@@ -572,11 +573,7 @@ fn section(s: &mut String, meta: &Meta, lang: Lang, row: &Row) {
     };
     if let Some(title) = meta.headline_title() {
         let from = if j.headline_by_links {
-            tr(
-                lang,
-                " (følger av koblede dokumenter)",
-                " (follows from linked documents)",
-            )
+            crate::report::headline_by_links_note(lang)
         } else {
             ""
         };
@@ -597,7 +594,7 @@ fn section(s: &mut String, meta: &Meta, lang: Lang, row: &Row) {
         let _ = writeln!(
             s,
             "- {}: {} — {}",
-            tr(lang, "Fra koblet dokument", "From a linked document"),
+            crate::report::capitalised(crate::report::from_linked(lang)),
             escape(&received_text(lang, n)),
             escape(n.title.get(lang))
         );
@@ -640,15 +637,7 @@ fn section(s: &mut String, meta: &Meta, lang: Lang, row: &Row) {
             );
         }
         if f.by_links {
-            let _ = writeln!(
-                s,
-                "  - {}",
-                tr(
-                    lang,
-                    "Følger av verdier mottatt fra koblede dokumenter.",
-                    "Follows from values received from linked documents."
-                )
-            );
+            let _ = writeln!(s, "  - {}", crate::report::finding_by_links_note(lang));
         }
         for src in &f.rule.sources {
             let _ = writeln!(
@@ -659,12 +648,7 @@ fn section(s: &mut String, meta: &Meta, lang: Lang, row: &Row) {
             );
         }
     }
-    let met: Vec<String> = j
-        .findings
-        .iter()
-        .filter(|f| f.status == Status::Met)
-        .map(|f| escape(&finding_name(f)))
-        .collect();
+    let met: Vec<String> = met_names(j).iter().map(|n| escape(n)).collect();
     if !met.is_empty() {
         let _ = writeln!(s, "- {}: {}", tr(lang, "Oppfylt", "Met"), met.join(", "));
     }

@@ -196,6 +196,15 @@ pub fn flagged(j: &super::Judged) -> Vec<&FindingRow> {
     v
 }
 
+/// The names of a document's met findings, in evaluation order.
+pub fn met_names(j: &super::Judged) -> Vec<String> {
+    j.findings
+        .iter()
+        .filter(|f| f.status == Status::Met)
+        .map(finding_name)
+        .collect()
+}
+
 /// A finding's name: its rule, and the item it is about.
 pub fn finding_name(f: &FindingRow) -> String {
     match &f.item {
