@@ -5,7 +5,7 @@
 use super::graph::{Index, Node, Propagated};
 use super::plan::Plan;
 use crate::finding::{LinkProblem, Links, ReceivedNote};
-use crate::rules::{EvalOptions, Received, RuleSet};
+use crate::rules::{Received, RuleSet};
 use crate::schema::Document;
 use jiff::civil::Date;
 
@@ -36,8 +36,9 @@ pub fn linked(
     let mut nodes: Vec<Option<Node>> = vec![None; docs.len()];
     for ((i, d), links) in docs.iter().enumerate().zip(links) {
         let Some((label, doc)) = d else { continue };
-        let e = rules.evaluate(doc, as_of, &EvalOptions::COUNTS);
-        let truths = plan.truths(rules, doc, &e, &links, as_of);
+        // Only the propagated facts matter here; the obligations are judged once, afterwards.
+        let own = plan.own_facts(rules, doc, as_of);
+        let truths = plan.truths(rules, doc, &own, &links, as_of);
         if let (Ok(n), Some(slot)) = (
             index.insert(&doc.key, label, i, links, &truths),
             nodes.get_mut(i),

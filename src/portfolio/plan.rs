@@ -155,29 +155,46 @@ impl Plan {
         })
     }
 
-    /// A document's truth table: for each stratum, its own value of the fact and its value for
-    /// every combination of values the facts it uses can receive.
+    /// A document's own value of each stratum's fact, read from its evaluation.
+    pub fn own(&self, eval: &Evaluation) -> Vec<Tri> {
+        self.strata
+            .iter()
+            .map(|s| {
+                eval.facts
+                    .get(s.declared)
+                    .map(|f| match f.value {
+                        Shown::Bool(true) => Tri::Yes,
+                        Shown::Absent => Tri::Unknown,
+                        _ => Tri::No,
+                    })
+                    .unwrap_or(Tri::Unknown)
+            })
+            .collect()
+    }
+
+    /// A document's own value of each stratum's fact, computing the facts only (no obligations).
+    pub fn own_facts(&self, rules: &RuleSet, doc: &Document, as_of: Date) -> Vec<Tri> {
+        let facts: Vec<FactIndex> = self.strata.iter().map(|s| s.fact).collect();
+        let mut out = Vec::with_capacity(facts.len());
+        rules.fact_truths(doc, as_of, &[], &facts, &mut out);
+        out
+    }
+
+    /// A document's truth table: for each stratum, its own value of the fact (`own`, by stratum,
+    /// from [`Plan::own`] or [`Plan::own_facts`]) and its value for every combination of values
+    /// the facts it uses can receive.
     pub fn truths(
         &self,
         rules: &RuleSet,
         doc: &Document,
-        eval: &Evaluation,
+        own: &[Tri],
         links: &[(u8, Box<str>)],
         as_of: Date,
     ) -> Vec<u8> {
         let mut table = vec![0u8; self.stride];
         let mut out = Vec::new();
-        for s in &self.strata {
-            let own = eval
-                .facts
-                .get(s.declared)
-                .map(|f| match f.value {
-                    Shown::Bool(true) => Tri::Yes,
-                    Shown::Absent => Tri::Unknown,
-                    _ => Tri::No,
-                })
-                .unwrap_or(Tri::Unknown);
-            let own = tri_byte(own);
+        for (j, s) in self.strata.iter().enumerate() {
+            let own = tri_byte(own.get(j).copied().unwrap_or(Tri::Unknown));
             for c in 0..s.size {
                 let mut received = Vec::new();
                 let mut possible = true;

@@ -272,7 +272,9 @@ fn first(ctx: &Ctx<'_>, unit: usize, u: Unit) -> First {
     };
     let e = ctx.rules.evaluate(&doc, ctx.as_of, &ctx.eval);
     let links = ctx.plan.links_of(&doc);
-    let truths = ctx.plan.truths(ctx.rules, &doc, &e, &links, ctx.as_of);
+    let truths = ctx
+        .plan
+        .truths(ctx.rules, &doc, &ctx.plan.own(&e), &links, ctx.as_of);
     let judged = judge(ctx, &doc, &e, &links);
     First::Valid {
         unit,
