@@ -578,6 +578,11 @@ impl Lines {
         }
     }
 
+    /// How the current line is named: `path:LINE`.
+    fn label(&self) -> String {
+        format!("{}:{}", self.name, self.line_no)
+    }
+
     /// The next line's unit; with `build` false, a [`Unit::skipped`] in its place.
     fn next_unit(&mut self, build: bool) -> Option<Unit> {
         while !self.done {
@@ -588,8 +593,7 @@ impl Lines {
                     Ok(r) => r,
                     Err(e) => {
                         self.done = true;
-                        let label = format!("{}:{}", self.name, self.line_no);
-                        return Some(unreadable(&label, &e));
+                        return Some(unreadable(&self.label(), &e));
                     }
                 };
             if n == 0 {
@@ -606,7 +610,6 @@ impl Lines {
                 }
                 return None;
             }
-            let label = format!("{}:{}", self.name, self.line_no);
             if too_long {
                 self.produced = true;
                 let p = ReadProblem::LineTooLong {
@@ -615,7 +618,7 @@ impl Lines {
                     max: MAX_LINE_BYTES,
                 };
                 return Some(Unit {
-                    label,
+                    label: self.label(),
                     source: Err(Diagnostic::new(&p, None, None).into()),
                 });
             }
@@ -642,7 +645,7 @@ impl Lines {
             let size = bytes.len() as u64;
             return Some(Unit {
                 source: to_source(&self.name, bytes, self.line_no, size),
-                label,
+                label: self.label(),
             });
         }
         None
