@@ -361,7 +361,6 @@ impl<'a> Reader<'a> {
             }
             _ => return Err(self.bad_number(start, i)),
         }
-        let int_digits = i - int_start;
         if b.get(i) == Some(&b'.') {
             simple = false;
             i += 1;
@@ -393,18 +392,9 @@ impl<'a> Reader<'a> {
         }
         self.pos = i;
         let text = self.text.get(start..i).unwrap_or("");
-        if simple && int_digits <= 15 {
-            // Exact in f64: no need for the general (slower) float parser.
-            let mut n: u64 = 0;
-            for &d in b.get(int_start..i).unwrap_or(&[]) {
-                n = n * 10 + u64::from(d - b'0');
-            }
-            let v = n as f64;
-            return Ok((if int_start > start { -v } else { v }, text));
-        }
-        match text.parse::<f64>() {
-            Ok(v) if v.is_finite() => Ok((v, text)),
-            _ => Err(JsonError::new(
+        match number_value(self.text, start, int_start, i, simple) {
+            Some(v) => Ok((v, text)),
+            None => Err(JsonError::new(
                 JsonErrorKind::NumberOutOfRange { text: echo(text) },
                 start,
                 i,
@@ -917,11 +907,36 @@ pub fn push_pointer(pointer: &mut String, segment: &str) {
     }
 }
 
+/// The value of the number written at `start..end` of `text`, whose grammar has been checked
+/// (`int_start` is past the sign; `simple` when it has neither fraction nor exponent); `None`
+/// when it is too large for a finite `f64`.
+pub(crate) fn number_value(
+    text: &str,
+    start: usize,
+    int_start: usize,
+    end: usize,
+    simple: bool,
+) -> Option<f64> {
+    let digits = text.as_bytes().get(int_start..end)?;
+    if simple && digits.len() <= 15 {
+        // Exact in f64: no need for the general (slower) float parser.
+        let n = digits
+            .iter()
+            .fold(0u64, |n, &d| n * 10 + u64::from(d - b'0'));
+        let v = n as f64;
+        return Some(if int_start > start { -v } else { v });
+    }
+    text.get(start..end)?
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+}
+
 /// The index of the first byte at or after `i` that ends a plain run inside a string: `"`, `\\`
 /// or a control character (below U+0020); `b.len()` when there is none. Eight bytes at a time
 /// (SWAR): strings are most of a document's bytes, and a byte loop was its costliest part.
 #[inline]
-fn plain_run(b: &[u8], mut i: usize) -> usize {
+pub(crate) fn plain_run(b: &[u8], mut i: usize) -> usize {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
     while let Some(chunk) = b.get(i..i + 8) {

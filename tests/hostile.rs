@@ -889,6 +889,103 @@ proptest! {
     }
 }
 
+/// The document, or the rendered diagnostics, that a validator gives for `text`.
+fn validated_by(
+    how: fn(
+        &schema::InputSchema,
+        &samstyr::catalog::Catalog,
+        SourceFile,
+    ) -> Result<Document, Diagnostics>,
+    text: &str,
+) -> Result<(String, samstyr::value::Node), String> {
+    let rules = rules();
+    how(
+        rules.schema(),
+        rules.catalog(),
+        SourceFile::new("x.json", text),
+    )
+    .map(|d| (d.key, d.root))
+    .map_err(|d| render(&d.0, false))
+}
+
+fn reporting(
+    schema: &schema::InputSchema,
+    catalog: &samstyr::catalog::Catalog,
+    source: SourceFile,
+) -> Result<Document, Diagnostics> {
+    schema::validate_reporting(schema, catalog, source, samstyr::json::Limits::default())
+}
+
+/// Every JSON text under `fixtures/` (each line of a `.jsonl` file on its own), hostile ones
+/// included: the fast path of validation gives the reporting validator's answer.
+#[test]
+fn the_fast_path_gives_the_reporting_validators_answers_on_every_fixture() {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+            let path = entry.unwrap_or_else(|e| panic!("{e}")).path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path
+                .extension()
+                .is_some_and(|e| e == "json" || e == "jsonl")
+            {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(&Path::new(ROOT).join("fixtures"), &mut files);
+    let (mut texts, mut valid) = (0, 0);
+    for path in files {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let units: Vec<&str> = if path.extension().is_some_and(|e| e == "jsonl") {
+            text.lines().collect()
+        } else {
+            vec![text.as_str()]
+        };
+        for unit in units {
+            let fast = validated_by(schema::validate, unit);
+            assert_eq!(fast, validated_by(reporting, unit), "{}", path.display());
+            texts += 1;
+            valid += usize::from(fast.is_ok());
+        }
+    }
+    // The corpus holds both kinds, so both branches of the comparison ran.
+    assert!(
+        texts > 100 && valid > 20 && texts - valid > 50,
+        "{texts} texts, {valid} valid"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// The fast path of validation never changes an answer: on generated documents, with and
+    /// without defects, and on byte edits of them, `validate` (fast path first) gives the same
+    /// tree or the same diagnostics as the reporting validator alone.
+    #[test]
+    fn the_fast_path_gives_the_reporting_validators_answers(
+        seed in any::<u64>(),
+        index in 0u64..200,
+        invalid_rate in proptest::sample::select(vec![0.0, 0.5]),
+        edits in proptest::collection::vec((any::<proptest::sample::Index>(), any::<u8>(), 0u8..3), 0..4),
+    ) {
+        let mut bytes = generated(seed, index, invalid_rate).into_bytes();
+        for (at, byte, op) in edits {
+            let i = at.index(bytes.len() + 1);
+            match op {
+                0 => bytes.insert(i, byte),
+                1 if i < bytes.len() => { bytes.remove(i); }
+                _ => bytes.truncate(i),
+            }
+        }
+        let Ok(text) = String::from_utf8(bytes) else { return Ok(()); };
+        prop_assert_eq!(validated_by(schema::validate, &text), validated_by(reporting, &text));
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 

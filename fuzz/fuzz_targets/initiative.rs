@@ -1,6 +1,7 @@
 //! The initiative reader: any bytes → the strict validator with the embedded input schema and
-//! catalog; a document that passes is evaluated against the embedded rule set and rendered in
-//! every format, and the diagnostics of one that fails are rendered as the CLI shows them.
+//! catalog, its fast path held to the reporting validator's answers; a document that passes is
+//! evaluated against the embedded rule set and rendered in every format, and the diagnostics of
+//! one that fails are rendered as the CLI shows them.
 
 #![no_main]
 
@@ -18,7 +19,23 @@ fuzz_target!(|data: &[u8]| {
     };
     let rules = common::rules();
     let source = SourceFile::new("fuzz.json", text);
-    match schema::validate(rules.schema(), rules.catalog(), source) {
+    let result = schema::validate(rules.schema(), rules.catalog(), source.clone());
+    // The fast path of validation must give the reporting validator's answer, exactly.
+    let reporting = schema::validate_reporting(
+        rules.schema(),
+        rules.catalog(),
+        source,
+        samstyr::json::Limits::default(),
+    );
+    match (&result, &reporting) {
+        (Ok(a), Ok(b)) => assert!(a.key == b.key && a.root == b.root, "the two paths build different trees"),
+        (Err(a), Err(b)) => assert_eq!(
+            samstyr::diag::render(&a.0, false),
+            samstyr::diag::render(&b.0, false)
+        ),
+        _ => panic!("the fast path and the reporting validator disagree"),
+    }
+    match result {
         Ok(doc) => {
             // What the reader accepts must print back as JSON that it accepts again.
             let json = rules.schema().to_json(rules.schema().root, &doc.root);

@@ -5,6 +5,7 @@
 //! **Invariant:** this module knows no field of any particular format. The samstyring initiative
 //! format v1 exists only as data in `rules/input.toml`.
 
+mod fast;
 mod jsonschema;
 mod load;
 mod validate;
@@ -12,7 +13,7 @@ mod validate;
 pub use jsonschema::json_schema;
 pub(crate) use load::{Toml, span as toml_span, ticked};
 pub use load::{TomlProblem, load, load_against};
-pub use validate::{InputProblem, to_json, validate, validate_with};
+pub use validate::{InputProblem, to_json, validate, validate_reporting, validate_with};
 
 use crate::catalog::Catalog;
 use crate::diag::Diagnostics;

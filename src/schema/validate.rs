@@ -238,14 +238,54 @@ pub fn validate_with(
     limits: Limits,
 ) -> Result<Document, Diagnostics> {
     let text = source.text();
-    let key_chars = schema
+    let key_chars = key_chars(schema);
+    if let Some(root) = super::fast::accept(schema, catalog, key_chars.map(|k| k.0), text, limits)
+        && let Some(key) = key_of(schema, &root)
+    {
+        return Ok(Document { key, root, source });
+    }
+    report(schema, catalog, source, limits, key_chars)
+}
+
+/// The reporting validator alone, without the fast path: every problem, with its place, pointer
+/// and hint. [`validate_with`] falls back to it whenever the fast path declines a document;
+/// public so that tests and fuzz targets can hold the two paths to the same answers.
+pub fn validate_reporting(
+    schema: &InputSchema,
+    catalog: &Catalog,
+    source: SourceFile,
+    limits: Limits,
+) -> Result<Document, Diagnostics> {
+    let key_chars = key_chars(schema);
+    report(schema, catalog, source, limits, key_chars)
+}
+
+fn key_chars(schema: &InputSchema) -> Option<(CharSet, &str)> {
+    schema
         .types
         .get(schema.root)
         .and_then(|t| t.field(&schema.key_field))
         .and_then(|(_, f)| match &f.ty {
             FieldType::Id { chars, set } => Some((*set, chars.as_str())),
             _ => None,
-        });
+        })
+}
+
+/// The document's key: the root's key field, a string in every valid document.
+fn key_of(schema: &InputSchema, root: &Node) -> Option<String> {
+    let (slot, _) = schema.types.get(schema.root)?.field(&schema.key_field)?;
+    let node = root.value.as_object()?.get(slot)?.as_ref()?;
+    node.value.as_str().map(String::from)
+}
+
+fn report(
+    schema: &InputSchema,
+    catalog: &Catalog,
+    source: SourceFile,
+    limits: Limits,
+    key_chars: Option<(CharSet, &str)>,
+) -> Result<Document, Diagnostics> {
+    let text = source.text();
     let mut v = Validator {
         schema,
         catalog,
@@ -280,17 +320,7 @@ pub fn validate_with(
     if !diags.is_empty() {
         return Err(Diagnostics(diags));
     }
-    let key_slot = schema
-        .types
-        .get(schema.root)
-        .and_then(|t| t.field(&schema.key_field))
-        .map(|(i, _)| i);
-    let key = root
-        .as_ref()
-        .and_then(|n| n.value.as_object())
-        .and_then(|slots| slots.get(key_slot?)?.as_ref())
-        .and_then(|n| n.value.as_str())
-        .map(String::from);
+    let key = root.as_ref().and_then(|r| key_of(schema, r));
     match (root, key) {
         (Some(root), Some(key)) => Ok(Document { key, root, source }),
         // A valid document always has its required key; this only guards the invariant.
