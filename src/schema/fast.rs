@@ -164,7 +164,8 @@ impl<'a> Fast<'_, 'a> {
         };
         let start = self.i;
         self.enter()?;
-        let mut slots: Vec<Option<Node>> = vec![None; n];
+        let mut slots: Vec<Option<Node>> = Vec::with_capacity(n);
+        slots.resize_with(n, || None);
         let mut seen: u64 = 0;
         let mut hint = 0;
         let mut count = 0;
@@ -177,16 +178,34 @@ impl<'a> Fast<'_, 'a> {
                 if count > self.limits.max_items || self.byte() != Some(b'"') {
                     return None;
                 }
-                let key = self.string()?.as_bytes();
+                // Documents mostly list fields in schema order: try the next one first, by
+                // comparing its quoted name in place (a name has no escapes or controls, so a
+                // match is the whole key) without scanning the key first.
+                let guess = t.fields.get(hint).filter(|f| {
+                    let name = f.name.as_bytes();
+                    let at = self.i + 1;
+                    name.len() <= self.limits.max_string
+                        && self.b.get(at..at + name.len()) == Some(name)
+                        && self.b.get(at + name.len()) == Some(&b'"')
+                });
+                let key = match guess {
+                    Some(f) => {
+                        self.i += f.name.len() + 2;
+                        &[]
+                    }
+                    None => self.string()?.as_bytes(),
+                };
                 self.ws();
                 if self.byte() != Some(b':') {
                     return None;
                 }
                 self.i += 1;
-                // Documents mostly list fields in schema order: look at the next one first.
                 let mut k = hint;
                 let mut tried = 0;
                 let (slot, f) = loop {
+                    if let Some(f) = guess {
+                        break (hint, f);
+                    }
                     if tried == n {
                         return None;
                     }
