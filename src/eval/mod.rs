@@ -433,7 +433,8 @@ fn judge_in<'a>(
             label: None,
         };
         ctx.bindings.push(v);
-        if let Some(label) = &fe.label {
+        // Labels name items in messages and located findings; counting needs neither.
+        if let Some(label) = fe.label.as_ref().filter(|_| locate) {
             let mark = ctx.reads.len();
             let l = label.eval(ctx);
             ctx.reads.truncate(mark);

@@ -37,6 +37,7 @@ pub(crate) fn accept(
         b: text.as_bytes(),
         i: 0,
         depth: 0,
+        items: Vec::new(),
     };
     p.ws();
     if p.b.get(p.i) != Some(&b'{') {
@@ -56,6 +57,8 @@ struct Fast<'s, 'a> {
     b: &'a [u8],
     i: usize,
     depth: usize,
+    /// Items of the lists being read, innermost last.
+    items: Vec<Node>,
 }
 
 impl<'a> Fast<'_, 'a> {
@@ -283,16 +286,19 @@ impl<'a> Fast<'_, 'a> {
             FieldType::Object(id) if first == b'{' => return self.object(*id, false),
             FieldType::List { items, max_items } if first == b'[' => {
                 self.enter()?;
-                let mut out = Vec::new();
+                // Items gather on a stack shared by all lists of the document, then move into
+                // a list of exactly their number: one allocation per list, none for `[]`.
+                let base = self.items.len();
                 self.ws();
                 if self.byte() == Some(b']') {
                     self.i += 1;
                 } else {
                     loop {
-                        if out.len() >= self.limits.max_items {
+                        if self.items.len() - base >= self.limits.max_items {
                             return None;
                         }
-                        out.push(self.value(items)?);
+                        let item = self.value(items)?;
+                        self.items.push(item);
                         self.ws();
                         match self.byte()? {
                             b',' => {
@@ -308,10 +314,10 @@ impl<'a> Fast<'_, 'a> {
                     }
                 }
                 self.depth -= 1;
-                if max_items.is_some_and(|m| out.len() > m) {
+                if max_items.is_some_and(|m| self.items.len() - base > m) {
                     return None;
                 }
-                Value::List(out.into_boxed_slice())
+                Value::List(self.items.drain(base..).collect())
             }
             FieldType::Bool if first == b't' => {
                 self.literal(b"true")?;
