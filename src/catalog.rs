@@ -23,7 +23,12 @@ pub struct Table {
     /// Free notes shown with the table (e.g. a disagreement between sources).
     pub note: Text,
     pub columns: Vec<Column>,
-    pub rows: Vec<Row>,
+    /// In declared order; private so that [`Table::index`] always matches.
+    rows: Vec<Row>,
+    /// Row position by key: documents name rows by key (`ref:` fields, `catalog.t[key]`), in
+    /// every document of a batch.
+    /// Sorted by key (a binary search beat both a scan and SipHash on tables this size).
+    index: Vec<(String, usize)>,
 }
 
 #[derive(Debug, Clone)]
@@ -57,8 +62,49 @@ impl Catalog {
 }
 
 impl Table {
+    /// A table of `rows`, keys unique (the first row of a key wins the index).
+    pub fn new(
+        name: String,
+        key: String,
+        title: Text,
+        note: Text,
+        columns: Vec<Column>,
+        rows: Vec<Row>,
+    ) -> Table {
+        let mut index: Vec<(String, usize)> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.key.clone(), i))
+            .collect();
+        // Stable: among rows of one key, the first stays first and is the one found.
+        index.sort_by(|a, b| a.0.cmp(&b.0));
+        index.dedup_by(|b, a| a.0 == b.0);
+        Table {
+            name,
+            key,
+            title,
+            note,
+            columns,
+            rows,
+            index,
+        }
+    }
+
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+
     pub fn row(&self, key: &str) -> Option<&Row> {
-        self.rows.iter().find(|r| r.key == key)
+        self.rows.get(self.position(key)?)
+    }
+
+    /// The position of the row with `key`.
+    pub fn position(&self, key: &str) -> Option<usize> {
+        let at = self
+            .index
+            .binary_search_by(|(k, _)| k.as_str().cmp(key))
+            .ok()?;
+        self.index.get(at).map(|(_, i)| *i)
     }
 
     pub fn column(&self, name: &str) -> Option<(usize, &Column)> {
@@ -262,14 +308,14 @@ fn load_file(
                 span: row_span,
             });
         }
-        catalog.tables.push(Table {
-            name: name.into(),
+        catalog.tables.push(Table::new(
+            name.into(),
             key,
-            title: title.unwrap_or_default(),
+            title.unwrap_or_default(),
             note,
             columns,
-            rows: out_rows,
-        });
+            out_rows,
+        ));
         origins.push(file_name.clone());
     }
 }

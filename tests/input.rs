@@ -419,10 +419,10 @@ fn schema_report_prints_the_report_schema_with_the_rule_sets_headline_key() {
 fn the_catalog_has_what_the_rules_rely_on() {
     let (_, c) = input_side();
     let measures = c.table("measures").unwrap();
-    assert_eq!(measures.rows.len(), 28);
+    assert_eq!(measures.rows().len(), 28);
     let (joint_col, _) = measures.column("joint").unwrap();
     let joint: Vec<&str> = measures
-        .rows
+        .rows()
         .iter()
         .filter(|r| {
             r.node.value.as_object().unwrap()[joint_col]
@@ -445,14 +445,14 @@ fn the_catalog_has_what_the_rules_rely_on() {
     let seed_lines: Vec<&str> = seed.lines().collect();
     let (text_col, _) = measures.column("text").unwrap();
     let (line_col, _) = measures.column("line").unwrap();
-    for r in &measures.rows {
+    for r in measures.rows() {
         let slots = r.node.value.as_object().unwrap();
         let text = slots[text_col].as_ref().unwrap().value.as_str().unwrap();
         let line = slots[line_col].as_ref().unwrap().value.as_f64().unwrap() as usize;
         let src = seed_lines[line - 1].replace("[image: ]", "");
         assert_eq!(text, src.trim(), "{}", r.key);
     }
-    assert_eq!(c.table("life_events").unwrap().rows.len(), 7);
+    assert_eq!(c.table("life_events").unwrap().rows().len(), 7);
     let sectors = c.table("sectors").unwrap();
     for id in [
         "helse-og-omsorg",

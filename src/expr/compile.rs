@@ -820,7 +820,7 @@ impl<'n> Checker<'n, '_> {
                 let Some(tab) = self.names.catalog.tables.get(t) else {
                     return self.poison(span);
                 };
-                return match tab.rows.iter().position(|r| &r.key == key) {
+                return match tab.position(key) {
                     Some(row) => self.typed(
                         Op::ConstRow {
                             table: t as u32,

@@ -709,7 +709,7 @@ fn ev_op<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a> {
         Op::Today => Val::Date(ctx.today),
         Op::RefDate => ctx.ref_date.map(Val::Date).unwrap_or(Val::Unknown),
         Op::Table(t) => match ctx.catalog.tables.get(*t as usize) {
-            Some(table) => Val::List(ListVal::Rows(&table.rows)),
+            Some(table) => Val::List(ListVal::Rows(table.rows())),
             None => Val::Null,
         },
         Op::Row { table, key } => match ev(key, ctx, d) {
@@ -732,7 +732,7 @@ fn ev_op<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a> {
                 .catalog
                 .tables
                 .get(*table as usize)
-                .and_then(|t| t.rows.get(*row as usize));
+                .and_then(|t| t.rows().get(*row as usize));
             match row {
                 Some(r) => Val::from_node(&r.node, Path::none()),
                 None => Val::Null,
