@@ -64,7 +64,11 @@ struct Fast<'s, 'a> {
 impl<'a> Fast<'_, 'a> {
     #[inline]
     fn ws(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.b.get(self.i) {
+        // Most documents have no whitespace between tokens: one comparison settles that.
+        while let Some(&c) = self.b.get(self.i) {
+            if c > b' ' || !matches!(c, b' ' | b'\t' | b'\n' | b'\r') {
+                break;
+            }
             self.i += 1;
         }
     }
