@@ -19,22 +19,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let rules = common::rules();
     let source = SourceFile::new("fuzz.json", text);
-    let result = schema::validate(rules.schema(), rules.catalog(), source.clone());
-    // The fast path of validation must give the reporting validator's answer, exactly.
-    let reporting = schema::validate_reporting(
-        rules.schema(),
-        rules.catalog(),
-        source,
-        samstyr::json::Limits::default(),
-    );
-    match (&result, &reporting) {
-        (Ok(a), Ok(b)) => assert!(a.key == b.key && a.root == b.root, "the two paths build different trees"),
-        (Err(a), Err(b)) => assert_eq!(
-            samstyr::diag::render(&a.0, false),
-            samstyr::diag::render(&b.0, false)
-        ),
-        _ => panic!("the fast path and the reporting validator disagree"),
-    }
+    let result = common::validate_both_ways(rules, source);
     match result {
         Ok(doc) => {
             // What the reader accepts must print back as JSON that it accepts again.

@@ -66,3 +66,24 @@ fn render_all(rules: &RuleSet, inputs: &[Input]) {
         let _ = report::markdown::render(&run, inputs);
     }
 }
+
+/// Validates `source` both ways, fast path first (`schema::validate`) and the reporting validator
+/// alone, and fails unless both give the same tree or the same diagnostics. Returns the answer.
+pub fn validate_both_ways(
+    rules: &RuleSet,
+    source: samstyr::source::SourceFile,
+) -> Result<Document, Diagnostics> {
+    let (schema, catalog) = (rules.schema(), rules.catalog());
+    let result = samstyr::schema::validate(schema, catalog, source.clone());
+    let limits = samstyr::json::Limits::default();
+    let reporting = samstyr::schema::validate_reporting(schema, catalog, source, limits);
+    match (&result, &reporting) {
+        (Ok(a), Ok(b)) => assert!(
+            a.key == b.key && a.root == b.root,
+            "the fast path and the reporting validator build different trees"
+        ),
+        (Err(a), Err(b)) => assert_eq!(render(&a.0, false), render(&b.0, false)),
+        _ => panic!("the fast path and the reporting validator disagree"),
+    }
+    result
+}
