@@ -404,6 +404,39 @@ id = "b-2019"
 signed = 2019-01-01
 "#;
 
+    /// Lookups by key agree with a scan, on tables short enough to scan and long enough to be
+    /// searched, for present and absent keys; of two rows with one key the first is found.
+    #[test]
+    fn rows_are_found_by_key_as_a_scan_finds_them() {
+        for n in [3usize, 12, 13, 40] {
+            let mut keys: Vec<String> = (0..n).map(|i| format!("k{}", (i * 7) % n)).collect();
+            keys.push("k1".into());
+            let rows: Vec<Row> = keys
+                .iter()
+                .map(|k| Row {
+                    key: k.clone(),
+                    node: Node::synthetic(crate::value::Value::Null),
+                    span: Span::default(),
+                })
+                .collect();
+            let t = Table::new(
+                "t".into(),
+                "id".into(),
+                Text::default(),
+                Text::default(),
+                vec![],
+                rows,
+            );
+            for probe in (0..n + 2)
+                .map(|i| format!("k{i}"))
+                .chain(["".into(), "k".into()])
+            {
+                let scan = keys.iter().position(|k| *k == probe);
+                assert_eq!(t.position(&probe), scan, "{n} rows, key `{probe}`");
+            }
+        }
+    }
+
     #[test]
     fn infers_columns_and_keeps_absent_cells_absent() {
         let c = load(&[SourceFile::new("catalog.toml", CAT)]).unwrap();
