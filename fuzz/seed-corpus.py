@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Seeds fuzz/corpus/<target>/ from the project's own data (the corpus itself is not committed).
 
-  json, initiative: fixtures/initiatives/**, fixtures/batch/**, rules/tests/inputs/**,
+  json, initiative, validate: fixtures/initiatives/**, fixtures/batch/**, rules/tests/inputs/**,
                     fixtures/hostile/initiatives/* (.json files, and each line of a JSONL file)
   expr:             every expression string in rules/**/*.toml, fixtures/expr/invalid/*.expr and
                     fixtures/hostile/expressions/*
@@ -53,6 +53,7 @@ def main():
         for c in chunks:
             put("json", c)
             put("initiative", c)
+            put("validate", c)
     for p in files("rules/**/*.toml"):
         try:
             doc = tomllib.loads(p.read_text())
