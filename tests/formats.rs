@@ -21,6 +21,26 @@ fn batch(format: &str, extra: &[&str]) -> String {
     r.stdout
 }
 
+/// A batch with links, in the formats a CI gate shows people: what linked documents brought in
+/// rides along with each annotation, and dangling or circular links are warnings of their own.
+#[test]
+fn linked_batch_in_github_and_markdown() {
+    let linked = |format: &str, lang: &str| {
+        let input = "fixtures/portfolio/portfolio.jsonl";
+        let r = samstyr(&[
+            "check", input, "--as-of", AS_OF, "--format", format, "--lang", lang,
+        ]);
+        assert!(r.stderr.is_empty(), "{}", r.stderr);
+        r.stdout
+    };
+    let github = linked("github", "nb");
+    assert!(github.contains("title=D-9 · kobling::depends_on viser til NOPE-404"));
+    insta::assert_snapshot!("linked_github_nb", github);
+    let markdown = linked("markdown", "en");
+    assert!(markdown.contains("- **C-7** · ⚠️ part\\_of forms a cycle: C-7 → C-8 → C-7"));
+    insta::assert_snapshot!("linked_markdown_en", markdown);
+}
+
 #[test]
 fn mixed_batch_in_every_format() {
     insta::assert_snapshot!("mixed_text_nb", batch("text", &[]));

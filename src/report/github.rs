@@ -18,6 +18,30 @@ pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
     for input in inputs {
         match &input.outcome {
             Outcome::Evaluated(e) => {
+                // Values received from linked documents can decide any finding of this one.
+                let received: String = e
+                    .links
+                    .received
+                    .iter()
+                    .map(|n| {
+                        let from = super::capitalised(super::from_linked(lang));
+                        format!("\n{from}: {}", super::received_text(lang, n))
+                    })
+                    .collect();
+                for p in &e.links.problems {
+                    let (line, col) = document_start(input);
+                    let title = format!("{} · {}", e.key, tr(lang, "kobling", "link"));
+                    let msg = super::problem_text(lang, p);
+                    command(
+                        &mut s,
+                        Level::Warning,
+                        input.path(),
+                        line,
+                        col,
+                        &title,
+                        &msg,
+                    );
+                }
                 for f in super::ordered(e) {
                     let Some(level) = run.gate.level(f) else {
                         continue;
@@ -62,6 +86,7 @@ pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
                             source_text(src, 120)
                         );
                     }
+                    msg.push_str(&received);
                     command(&mut s, level, input.path(), line, col, &title, &msg);
                 }
             }

@@ -164,6 +164,36 @@ pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
         &|f| f.status == Status::Pending,
     );
 
+    // What the batch's links did: values a document was judged with that came from linked
+    // documents (they can decide its findings), and links that lead nowhere or in a circle.
+    let linked: Vec<&Evaluation> = evaluated
+        .iter()
+        .map(|(_, e)| *e)
+        .filter(|e| !e.links.received.is_empty() || !e.links.problems.is_empty())
+        .collect();
+    if !linked.is_empty() {
+        let _ = writeln!(s, "\n### {}\n", tr(lang, "Koblinger", "Links"));
+        for e in linked {
+            for n in &e.links.received {
+                let _ = writeln!(
+                    s,
+                    "- **{}** · {}: {}",
+                    escape(&e.key),
+                    super::from_linked(lang),
+                    escape(&super::received_text(lang, n))
+                );
+            }
+            for p in &e.links.problems {
+                let _ = writeln!(
+                    s,
+                    "- **{}** · ⚠️ {}",
+                    escape(&e.key),
+                    escape(&super::problem_text(lang, p))
+                );
+            }
+        }
+    }
+
     // Everything else, folded: undecided findings with the fields to provide, then one row per
     // document with the ids of the settled ones (compact even for large batches).
     let unknown: Vec<(&Evaluation, &Finding)> = evaluated
