@@ -21,8 +21,8 @@ fn batch(format: &str, extra: &[&str]) -> String {
     r.stdout
 }
 
-/// A batch with links, in the formats a CI gate shows people: what linked documents brought in
-/// rides along with each annotation, and dangling or circular links are warnings of their own.
+/// A batch with links, in the formats a CI gate shows: what linked documents brought in rides
+/// along with each annotation or result, and dangling or circular links are reported too.
 #[test]
 fn linked_batch_in_github_and_markdown() {
     let linked = |format: &str, lang: &str| {
@@ -39,6 +39,30 @@ fn linked_batch_in_github_and_markdown() {
     let markdown = linked("markdown", "en");
     assert!(markdown.contains("- **C-7** · ⚠️ part\\_of forms a cycle: C-7 → C-8 → C-7"));
     insta::assert_snapshot!("linked_markdown_en", markdown);
+    let sarif: Value = serde_json::from_str(&linked("sarif", "en")).unwrap_or(Value::Null);
+    let results = sarif["runs"][0]["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let links: Vec<&str> = results
+        .iter()
+        .filter(|r| r["ruleId"] == "samstyr/link")
+        .filter_map(|r| r["message"]["text"].as_str())
+        .collect();
+    assert_eq!(links.len(), 4, "{links:?}");
+    let received = results
+        .iter()
+        .filter(|r| r["properties"]["document"] == "P-12")
+        .filter_map(|r| r["properties"]["receivedFromLinks"][0].as_str())
+        .next();
+    assert_eq!(
+        received,
+        Some("felles-tiltak = yes, received from P-2 via part_of, originally from PROG-1")
+    );
+    let junit = linked("junit", "en");
+    assert!(
+        junit.contains("Link: depends_on names NOPE-404, which is no valid document of the batch")
+    );
 }
 
 #[test]

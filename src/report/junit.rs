@@ -142,6 +142,19 @@ fn suite(s: &mut String, run: &RunInfo, id: usize, input: &Input, e: &Evaluation
             super::tri_word(lang, h.value)
         );
     }
+    // What the batch's links did to this document.
+    for n in &e.links.received {
+        let from = super::capitalised(super::from_linked(lang));
+        let _ = writeln!(out, "{from}: {}", super::received_text(lang, n));
+    }
+    for p in &e.links.problems {
+        let _ = writeln!(
+            out,
+            "{} {}",
+            tr(lang, "Kobling:", "Link:"),
+            super::problem_text(lang, p)
+        );
+    }
     for f in findings.iter().filter(|f| f.status == Status::Pending) {
         let deadline = f.deadline.map(|d| d.to_string()).unwrap_or_default();
         let _ = writeln!(

@@ -8,12 +8,15 @@
 //! an invalid input is an `error` result of `samstyr/invalid-input` at its place.
 
 use super::{Input, Level, Outcome, RunInfo, document_start, finding_name, locate, source_text};
-use crate::finding::{Finding, RuleInfo, Severity, Status};
+use crate::finding::{Evaluation, Finding, RuleInfo, Severity, Status};
 use crate::text::Lang;
 use serde_json::{Value, json};
 
 /// The rule id under which problems with an input itself are reported.
 pub const INVALID_INPUT_RULE: &str = "samstyr/invalid-input";
+
+/// The rule id under which links of a batch that lead nowhere or in a circle are reported.
+pub const LINK_RULE: &str = "samstyr/link";
 
 const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -40,17 +43,40 @@ pub fn to_value(run: &RunInfo, inputs: &[Input]) -> Value {
         ) },
         "defaultConfiguration": { "level": "error" },
     }));
+    let link_index = descriptors.len();
+    descriptors.push(json!({
+        "id": LINK_RULE,
+        "name": "Link",
+        "shortDescription": { "text": super::tr(lang, "Kobling", "Link") },
+        "fullDescription": { "text": super::tr(
+            lang,
+            "En kobling til et annet dokument viser til et som ikke er i samlingen, eller koblingene går i ring.",
+            "A link to another document names one that is not in the batch, or the links run in a circle.",
+        ) },
+        "defaultConfiguration": { "level": "warning" },
+    }));
 
     let mut results = Vec::new();
     for input in inputs {
         match &input.outcome {
             Outcome::Evaluated(e) => {
+                for p in &e.links.problems {
+                    let (line, col) = document_start(input);
+                    results.push(json!({
+                        "ruleId": LINK_RULE,
+                        "ruleIndex": link_index,
+                        "level": "warning",
+                        "message": { "text": format!("{}: {}", e.key, super::problem_text(lang, p)) },
+                        "locations": [location(input.path(), line, col)],
+                        "properties": { "document": e.key },
+                    }));
+                }
                 for f in super::ordered(e) {
                     let Some(level) = run.gate.level(f) else {
                         continue;
                     };
                     let index = rules.iter().position(|r| r.id == f.rule.id);
-                    results.push(result(run, input, &e.key, f, level, index));
+                    results.push(result(run, input, e, f, level, index));
                 }
             }
             Outcome::Invalid(diags) => {
@@ -175,12 +201,13 @@ fn descriptor(r: &RuleInfo, lang: Lang) -> Value {
 fn result(
     run: &RunInfo,
     input: &Input,
-    key: &str,
+    e: &Evaluation,
     f: &Finding,
     level: Level,
     index: Option<usize>,
 ) -> Value {
     let lang = run.lang;
+    let key = e.key.as_str();
     let (pointer, line, col) = match locate(input, f) {
         Some((p, l, c)) => (Some(p), l, c),
         None => {
@@ -207,12 +234,25 @@ fn result(
             fields.join(", ")
         ));
     }
+    // Values received from linked documents can decide any finding of this one.
+    let received: Vec<String> = e
+        .links
+        .received
+        .iter()
+        .map(|n| super::received_text(lang, n))
+        .collect();
+    for r in &received {
+        text.push_str(&format!(" ({}: {r})", super::from_linked(lang)));
+    }
     let level = match level {
         Level::Error => "error",
         Level::Warning => "warning",
         Level::Note => "note",
     };
     let mut props = serde_json::Map::new();
+    if !received.is_empty() {
+        props.insert("receivedFromLinks".into(), json!(received));
+    }
     props.insert("document".into(), json!(key));
     props.insert("status".into(), json!(f.status.name()));
     if let Some(s) = f.rule.severity {
