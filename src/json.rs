@@ -345,51 +345,8 @@ impl<'a> Reader<'a> {
     pub fn read_number(&mut self) -> Result<(f64, &'a str), JsonError> {
         self.skip_ws();
         let start = self.pos;
-        let b = self.bytes;
-        let mut i = start;
-        let mut simple = true;
-        if b.get(i) == Some(&b'-') {
-            i += 1;
-        }
-        let int_start = i;
-        match b.get(i) {
-            Some(b'0') => i += 1,
-            Some(b'1'..=b'9') => {
-                while matches!(b.get(i), Some(b'0'..=b'9')) {
-                    i += 1;
-                }
-            }
-            _ => return Err(self.bad_number(start, i)),
-        }
-        if b.get(i) == Some(&b'.') {
-            simple = false;
-            i += 1;
-            let frac_start = i;
-            while matches!(b.get(i), Some(b'0'..=b'9')) {
-                i += 1;
-            }
-            if i == frac_start {
-                return Err(self.bad_number(start, i));
-            }
-        }
-        if matches!(b.get(i), Some(b'e' | b'E')) {
-            simple = false;
-            i += 1;
-            if matches!(b.get(i), Some(b'+' | b'-')) {
-                i += 1;
-            }
-            let exp_start = i;
-            while matches!(b.get(i), Some(b'0'..=b'9')) {
-                i += 1;
-            }
-            if i == exp_start {
-                return Err(self.bad_number(start, i));
-            }
-        }
-        // A digit run that goes on after a leading zero (`01`) is not a number.
-        if matches!(b.get(i), Some(b'0'..=b'9')) {
-            return Err(self.bad_number(start, i));
-        }
+        let (int_start, i, simple) =
+            scan_number(self.bytes, start).map_err(|at| self.bad_number(start, at))?;
         self.pos = i;
         let text = self.text.get(start..i).unwrap_or("");
         match number_value(self.text, start, int_start, i, simple) {
@@ -905,6 +862,54 @@ pub fn push_pointer(pointer: &mut String, segment: &str) {
             c => pointer.push(c),
         }
     }
+}
+
+/// The extent of a JSON number (RFC 8259 grammar) starting at `start` of `b`: `(int_start, end,
+/// simple)`, where `int_start` is past the sign and `simple` means neither fraction nor exponent;
+/// or the offset of the first byte that breaks the grammar.
+pub(crate) fn scan_number(b: &[u8], start: usize) -> Result<(usize, usize, bool), usize> {
+    let digits = |mut i: usize| {
+        while let Some(b'0'..=b'9') = b.get(i) {
+            i += 1;
+        }
+        i
+    };
+    let mut i = start;
+    let mut simple = true;
+    if b.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    let int_start = i;
+    i = match b.get(i) {
+        Some(b'0') => i + 1,
+        Some(b'1'..=b'9') => digits(i),
+        _ => return Err(i),
+    };
+    if b.get(i) == Some(&b'.') {
+        simple = false;
+        let frac = i + 1;
+        i = digits(frac);
+        if i == frac {
+            return Err(i);
+        }
+    }
+    if let Some(b'e' | b'E') = b.get(i) {
+        simple = false;
+        i += 1;
+        if let Some(b'+' | b'-') = b.get(i) {
+            i += 1;
+        }
+        let exp = i;
+        i = digits(exp);
+        if i == exp {
+            return Err(i);
+        }
+    }
+    // A digit run that goes on after a leading zero (`01`) is not a number.
+    if let Some(b'0'..=b'9') = b.get(i) {
+        return Err(i);
+    }
+    Ok((int_start, i, simple))
 }
 
 /// The value of the number written at `start..end` of `text`, whose grammar has been checked

@@ -15,7 +15,7 @@
 use super::validate::parse_date;
 use super::{Absent, CharSet, FieldType, InputSchema, TypeId};
 use crate::catalog::Catalog;
-use crate::json::{Limits, number_value};
+use crate::json::{Limits, number_value, scan_number};
 use crate::value::{Node, Value};
 
 /// Reads `text` as one document of `schema`'s root type; `None` when it is not plainly valid.
@@ -79,6 +79,20 @@ impl<'a> Fast<'_, 'a> {
         self.b.get(self.i).copied()
     }
 
+    /// After a member or item: consumes `,` (then `Some(true)`: another follows) or `close`
+    /// (`Some(false)`); anything else is not plainly valid.
+    fn more(&mut self, close: u8) -> Option<bool> {
+        self.ws();
+        let b = self.byte()?;
+        self.i += 1;
+        if b == b',' {
+            self.ws();
+            Some(true)
+        } else {
+            (b == close).then_some(false)
+        }
+    }
+
     /// Consumes `{` or `[` at the cursor, within the depth limit.
     fn enter(&mut self) -> Option<()> {
         if self.depth >= self.limits.max_depth {
@@ -108,53 +122,10 @@ impl<'a> Fast<'_, 'a> {
 
     /// A number at the cursor, with exactly the reader's grammar and value.
     fn number(&mut self) -> Option<f64> {
-        let b = self.b;
         let start = self.i;
-        let mut i = start;
-        let mut simple = true;
-        if b.get(i) == Some(&b'-') {
-            i += 1;
-        }
-        let int_start = i;
-        match b.get(i) {
-            Some(b'0') => i += 1,
-            Some(b'1'..=b'9') => {
-                while let Some(b'0'..=b'9') = b.get(i) {
-                    i += 1;
-                }
-            }
-            _ => return None,
-        }
-        if b.get(i) == Some(&b'.') {
-            simple = false;
-            i += 1;
-            let frac = i;
-            while let Some(b'0'..=b'9') = b.get(i) {
-                i += 1;
-            }
-            if i == frac {
-                return None;
-            }
-        }
-        if let Some(b'e' | b'E') = b.get(i) {
-            simple = false;
-            i += 1;
-            if let Some(b'+' | b'-') = b.get(i) {
-                i += 1;
-            }
-            let exp = i;
-            while let Some(b'0'..=b'9') = b.get(i) {
-                i += 1;
-            }
-            if i == exp {
-                return None;
-            }
-        }
-        if let Some(b'0'..=b'9') = b.get(i) {
-            return None;
-        }
-        self.i = i;
-        number_value(self.text, start, int_start, i, simple)
+        let (int_start, end, simple) = scan_number(self.b, start).ok()?;
+        self.i = end;
+        number_value(self.text, start, int_start, end, simple)
     }
 
     fn object(&mut self, ty: TypeId, is_root: bool) -> Option<Node> {
@@ -248,17 +219,8 @@ impl<'a> Fast<'_, 'a> {
                     return None;
                 }
                 *slots.get_mut(slot)? = Some(node);
-                self.ws();
-                match self.byte()? {
-                    b',' => {
-                        self.i += 1;
-                        self.ws();
-                    }
-                    b'}' => {
-                        self.i += 1;
-                        break;
-                    }
-                    _ => return None,
+                if !self.more(b'}')? {
+                    break;
                 }
             }
         }
@@ -304,17 +266,8 @@ impl<'a> Fast<'_, 'a> {
                         }
                         let item = self.value(items)?;
                         self.items.push(item);
-                        self.ws();
-                        match self.byte()? {
-                            b',' => {
-                                self.i += 1;
-                                self.ws();
-                            }
-                            b']' => {
-                                self.i += 1;
-                                break;
-                            }
-                            _ => return None,
+                        if !self.more(b']')? {
+                            break;
                         }
                     }
                 }
@@ -414,13 +367,7 @@ mod tests {
             Err(d) => panic!("{}", crate::diag::render(&d.0, false)),
         };
         let (schema, catalog) = (rules.schema(), rules.catalog());
-        let key_chars = schema
-            .root_type()
-            .field(&schema.key_field)
-            .and_then(|(_, f)| match f.ty {
-                FieldType::Id { set, .. } => Some(set),
-                _ => None,
-            });
+        let key_chars = crate::schema::validate::key_chars(schema).map(|k| k.0);
         let opts = GenOptions {
             count: 300,
             seed: 7,

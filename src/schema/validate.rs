@@ -260,7 +260,8 @@ pub fn validate_reporting(
     report(schema, catalog, source, limits, key_chars)
 }
 
-fn key_chars(schema: &InputSchema) -> Option<(CharSet, &str)> {
+/// The character set of the key field, with its text as written, when the key is an id.
+pub(super) fn key_chars(schema: &InputSchema) -> Option<(CharSet, &str)> {
     schema
         .types
         .get(schema.root)
