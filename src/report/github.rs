@@ -23,14 +23,11 @@ pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
                     .links
                     .received
                     .iter()
-                    .map(|n| {
-                        let from = super::capitalised(super::from_linked(lang));
-                        format!("\n{from}: {}", super::received_text(lang, n))
-                    })
+                    .map(|n| format!("\n{}", super::capitalised(&super::received_line(lang, n))))
                     .collect();
                 for p in &e.links.problems {
                     let (line, col) = document_start(input);
-                    let title = format!("{} · {}", e.key, tr(lang, "kobling", "link"));
+                    let title = format!("{} · {}", e.key, super::link_word(lang));
                     let msg = super::problem_text(lang, p);
                     command(
                         &mut s,

@@ -144,14 +144,17 @@ fn suite(s: &mut String, run: &RunInfo, id: usize, input: &Input, e: &Evaluation
     }
     // What the batch's links did to this document.
     for n in &e.links.received {
-        let from = super::capitalised(super::from_linked(lang));
-        let _ = writeln!(out, "{from}: {}", super::received_text(lang, n));
+        let _ = writeln!(
+            out,
+            "{}",
+            super::capitalised(&super::received_line(lang, n))
+        );
     }
     for p in &e.links.problems {
         let _ = writeln!(
             out,
-            "{} {}",
-            tr(lang, "Kobling:", "Link:"),
+            "{}: {}",
+            super::capitalised(super::link_word(lang)),
             super::problem_text(lang, p)
         );
     }

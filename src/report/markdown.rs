@@ -177,10 +177,9 @@ pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
             for n in &e.links.received {
                 let _ = writeln!(
                     s,
-                    "- **{}** · {}: {}",
+                    "- **{}** · {}",
                     escape(&e.key),
-                    super::from_linked(lang),
-                    escape(&super::received_text(lang, n))
+                    escape(&super::received_line(lang, n))
                 );
             }
             for p in &e.links.problems {

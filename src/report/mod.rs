@@ -550,6 +550,16 @@ pub fn from_linked(lang: Lang) -> &'static str {
     tr(lang, "fra koblet dokument", "from a linked document")
 }
 
+/// A received value as one labelled line (lower case): `fra koblet dokument: x = ja, mottatt …`.
+pub fn received_line(lang: Lang, n: &ReceivedNote) -> String {
+    format!("{}: {}", from_linked(lang), received_text(lang, n))
+}
+
+/// What a problem with a document's links is labelled with (lower case).
+pub fn link_word(lang: Lang) -> &'static str {
+    tr(lang, "kobling", "link")
+}
+
 /// Added to a headline answer that values from linked documents decided.
 pub fn headline_by_links_note(lang: Lang) -> &'static str {
     tr(

@@ -8,7 +8,7 @@
 //! an invalid input is an `error` result of `samstyr/invalid-input` at its place.
 
 use super::{Input, Level, Outcome, RunInfo, document_start, finding_name, locate, source_text};
-use crate::finding::{Evaluation, Finding, RuleInfo, Severity, Status};
+use crate::finding::{Finding, RuleInfo, Severity, Status};
 use crate::text::Lang;
 use serde_json::{Value, json};
 
@@ -32,29 +32,29 @@ pub fn to_value(run: &RunInfo, inputs: &[Input]) -> Value {
     rules.sort_by(|a, b| a.id.cmp(&b.id));
     let mut descriptors: Vec<Value> = rules.iter().map(|r| descriptor(r, lang)).collect();
     let invalid_index = descriptors.len();
-    descriptors.push(json!({
-        "id": INVALID_INPUT_RULE,
-        "name": "InvalidInput",
-        "shortDescription": { "text": super::tr(lang, "Ugyldig input", "Invalid input") },
-        "fullDescription": { "text": super::tr(
+    descriptors.push(own_rule(
+        INVALID_INPUT_RULE,
+        "InvalidInput",
+        super::tr(lang, "Ugyldig input", "Invalid input"),
+        super::tr(
             lang,
             "Dokumentet kunne ikke leses eller valideres mot inputformatet.",
             "The document could not be read or validated against the input format.",
-        ) },
-        "defaultConfiguration": { "level": "error" },
-    }));
+        ),
+        "error",
+    ));
     let link_index = descriptors.len();
-    descriptors.push(json!({
-        "id": LINK_RULE,
-        "name": "Link",
-        "shortDescription": { "text": super::tr(lang, "Kobling", "Link") },
-        "fullDescription": { "text": super::tr(
+    descriptors.push(own_rule(
+        LINK_RULE,
+        "Link",
+        super::tr(lang, "Kobling", "Link"),
+        super::tr(
             lang,
             "En kobling til et annet dokument viser til et som ikke er i samlingen, eller koblingene går i ring.",
             "A link to another document names one that is not in the batch, or the links run in a circle.",
-        ) },
-        "defaultConfiguration": { "level": "warning" },
-    }));
+        ),
+        "warning",
+    ));
 
     let mut results = Vec::new();
     for input in inputs {
@@ -71,12 +71,19 @@ pub fn to_value(run: &RunInfo, inputs: &[Input]) -> Value {
                         "properties": { "document": e.key },
                     }));
                 }
+                // Values received from linked documents can decide any finding of this one.
+                let received: Vec<String> = e
+                    .links
+                    .received
+                    .iter()
+                    .map(|n| super::received_text(lang, n))
+                    .collect();
                 for f in super::ordered(e) {
                     let Some(level) = run.gate.level(f) else {
                         continue;
                     };
                     let index = rules.iter().position(|r| r.id == f.rule.id);
-                    results.push(result(run, input, e, f, level, index));
+                    results.push(result(run, input, &e.key, &received, f, level, index));
                 }
             }
             Outcome::Invalid(diags) => {
@@ -198,16 +205,27 @@ fn descriptor(r: &RuleInfo, lang: Lang) -> Value {
     })
 }
 
+/// A rule of samstyr's own (not of the rule set), for problems outside any obligation.
+fn own_rule(id: &str, name: &str, short: &str, full: &str, level: &str) -> Value {
+    json!({
+        "id": id,
+        "name": name,
+        "shortDescription": { "text": short },
+        "fullDescription": { "text": full },
+        "defaultConfiguration": { "level": level },
+    })
+}
+
 fn result(
     run: &RunInfo,
     input: &Input,
-    e: &Evaluation,
+    key: &str,
+    received: &[String],
     f: &Finding,
     level: Level,
     index: Option<usize>,
 ) -> Value {
     let lang = run.lang;
-    let key = e.key.as_str();
     let (pointer, line, col) = match locate(input, f) {
         Some((p, l, c)) => (Some(p), l, c),
         None => {
@@ -234,14 +252,7 @@ fn result(
             fields.join(", ")
         ));
     }
-    // Values received from linked documents can decide any finding of this one.
-    let received: Vec<String> = e
-        .links
-        .received
-        .iter()
-        .map(|n| super::received_text(lang, n))
-        .collect();
-    for r in &received {
+    for r in received {
         text.push_str(&format!(" ({}: {r})", super::from_linked(lang)));
     }
     let level = match level {

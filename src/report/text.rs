@@ -164,12 +164,11 @@ fn evaluation(o: &mut Out, input: &Input, e: &Evaluation) {
     // What the batch's links did to this document: judged with values received from linked
     // documents, and links that lead nowhere or in a circle.
     for n in &e.links.received {
-        let text = super::received_text(o.lang, n);
-        o.line(&format!("   {}: {text}", super::from_linked(o.lang)));
+        o.line(&format!("   {}", super::received_line(o.lang, n)));
     }
     for p in &e.links.problems {
         let text = o.paint(Style::Yellow, &super::problem_text(o.lang, p));
-        o.line(&format!("   {} {text}", o.tr("kobling:", "link:")));
+        o.line(&format!("   {}: {text}", super::link_word(o.lang)));
     }
 
     let findings = ordered(e);
