@@ -191,33 +191,40 @@ impl KeyIndex {
         doc: Document,
     ) -> Result<Document, Diagnostics> {
         if let Some(first) = self.seen.get(&doc.key) {
-            let p = InputProblem::DuplicateDocument {
-                key_field: schema.key_field.clone(),
-                key: crate::json::echo(&doc.key),
-                first: first.clone(),
-            };
-            let span = key_span(schema, &doc);
-            let mut pointer = String::new();
-            crate::json::push_pointer(&mut pointer, &schema.key_field);
-            return Err(Diagnostic::at(&p, &doc.source, span)
-                .with_pointer(pointer)
-                .into());
+            let at = key_at(schema, &doc);
+            return Err(duplicate_key(schema, &doc.source, at, &doc.key, first.clone()).into());
         }
         self.seen.insert(doc.key.clone(), label.to_string());
         Ok(doc)
     }
 }
 
-/// The span of the key's string in the document's text.
-fn key_span(schema: &InputSchema, doc: &Document) -> Span {
-    let at = schema
+/// Where the key's value (a JSON string) starts in a valid document's text.
+pub(crate) fn key_at(schema: &InputSchema, doc: &Document) -> usize {
+    schema
         .types
         .get(schema.root)
         .and_then(|t| t.field(&schema.key_field))
         .and_then(|(i, _)| doc.root.value.as_object()?.get(i)?.as_ref())
         .map(|n| n.at as usize)
-        .unwrap_or(0);
-    let text = doc.source.text();
+        .unwrap_or(0)
+}
+
+/// The problem of a document whose key an earlier document of the batch (`first`) has, pointing
+/// at its key's string, which starts at `at` of `source`.
+pub(crate) fn duplicate_key(
+    schema: &InputSchema,
+    source: &SourceFile,
+    at: usize,
+    key: &str,
+    first: String,
+) -> Diagnostic {
+    let p = InputProblem::DuplicateDocument {
+        key_field: schema.key_field.clone(),
+        key: crate::json::echo(key),
+        first,
+    };
+    let text = source.text();
     // The key is a JSON string: its end is the first unescaped quote after the opening one.
     let mut end = at + 1;
     let bytes = text.as_bytes();
@@ -229,7 +236,9 @@ fn key_span(schema: &InputSchema, doc: &Document) -> Span {
             _ => {}
         }
     }
-    Span::new(at, end.min(text.len()))
+    let mut pointer = String::new();
+    crate::json::push_pointer(&mut pointer, &schema.key_field);
+    Diagnostic::at(&p, source, Span::new(at, end.min(text.len()))).with_pointer(pointer)
 }
 
 enum Pending {

@@ -9,12 +9,10 @@ use super::{
     LinkProblem, ObligationCounts, Options, Portfolio, ReceivedNote, Row, RowOutcome, add_days,
     status_index, tri_index,
 };
-use crate::diag::Diagnostic;
 use crate::finding::{Evaluation, RuleInfo, Severity, Status};
 use crate::input::{self, Unit};
 use crate::rules::{EvalOptions, RuleSet};
-use crate::schema::{Document, InputProblem};
-use crate::source::Span;
+use crate::schema::Document;
 use jiff::civil::Date;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -265,8 +263,8 @@ enum First {
         doc: Box<Doc>,
         links: Vec<(u8, Box<str>)>,
         truths: Vec<u8>,
-        /// For a duplicate key: the document's text and the key's place in it.
-        place: Box<(crate::source::SourceFile, Span)>,
+        /// For a duplicate key: the document's text and where its key starts in it.
+        place: Box<(crate::source::SourceFile, usize)>,
     },
 }
 
@@ -290,25 +288,12 @@ fn first(ctx: &Ctx<'_>, unit: usize, checked: input::Checked) -> First {
     let judged = judge(ctx, &doc, &e, &links);
     First::Valid {
         unit,
-        place: Box::new((doc.source.clone(), key_span(ctx, &doc))),
+        place: Box::new((doc.source.clone(), input::key_at(ctx.rules.schema(), &doc))),
         label,
         doc: Box::new(judged),
         links,
         truths,
     }
-}
-
-/// The span of the key's value, for a duplicate-key diagnostic.
-fn key_span(ctx: &Ctx<'_>, doc: &Document) -> Span {
-    let schema = ctx.rules.schema();
-    let at = schema
-        .root_type()
-        .field(&schema.key_field)
-        .and_then(|(i, _)| doc.root.value.as_object()?.get(i)?.as_ref())
-        .map(|n| n.at as usize)
-        .unwrap_or(0);
-    // Keys are identifiers: quoted, without escapes.
-    Span::new(at, at + doc.key.len() + 2)
 }
 
 /// A document's evaluation, reduced to a row and tallies.
@@ -531,14 +516,8 @@ impl<'c> Fold<'c> {
             } => {
                 if let Err(first) = self.index.insert(&doc.key, &label, unit, links, &truths) {
                     let schema = self.ctx.rules.schema();
-                    let p = InputProblem::DuplicateDocument {
-                        key_field: schema.key_field.clone(),
-                        key: doc.key.clone(),
-                        first: self.index.label(first),
-                    };
-                    let mut pointer = String::new();
-                    crate::json::push_pointer(&mut pointer, &schema.key_field);
-                    let d = Diagnostic::at(&p, &place.0, place.1).with_pointer(pointer);
+                    let first = self.index.label(first);
+                    let d = input::duplicate_key(schema, &place.0, place.1, &doc.key, first);
                     let e = ErrorLine::of(&label, &d);
                     self.invalid(label, vec![e]);
                     return;
