@@ -813,6 +813,25 @@ fn generated(seed: u64, index: u64, invalid_rate: f64) -> String {
     generator::document(profile(), &opts, index)
 }
 
+/// Byte edits of a text: (where, byte, 0 insert / 1 remove / 2 truncate); `None` when the result
+/// is not UTF-8 (the input layer, not the validator, reports that).
+type Edits = [(proptest::sample::Index, u8, u8)];
+
+fn edited(text: String, edits: &Edits) -> Option<String> {
+    let mut bytes = text.into_bytes();
+    for &(at, byte, op) in edits {
+        let i = at.index(bytes.len() + 1);
+        match op {
+            0 => bytes.insert(i, byte),
+            1 if i < bytes.len() => {
+                bytes.remove(i);
+            }
+            _ => bytes.truncate(i),
+        }
+    }
+    String::from_utf8(bytes).ok()
+}
+
 fn validate_text(name: &str, text: &str) -> Result<Document, Diagnostics> {
     let rules = rules();
     schema::validate(rules.schema(), rules.catalog(), SourceFile::new(name, text))
@@ -861,16 +880,7 @@ proptest! {
         edits in proptest::collection::vec((any::<proptest::sample::Index>(), any::<u8>(), 0u8..3), 1..6),
     ) {
         let rules = rules();
-        let mut bytes = generated(seed, index, 0.0).into_bytes();
-        for (at, byte, op) in edits {
-            let i = at.index(bytes.len() + 1);
-            match op {
-                0 => bytes.insert(i, byte),
-                1 if i < bytes.len() => { bytes.remove(i); }
-                _ => bytes.truncate(i),
-            }
-        }
-        let Ok(text) = String::from_utf8(bytes) else { return Ok(()); };
+        let Some(text) = edited(generated(seed, index, 0.0), &edits) else { return Ok(()); };
         let input = match validate_text("mutated.json", &text) {
             Ok(doc) => evaluated(rules, "mutated.json".into(), &doc),
             Err(d) => {
@@ -972,16 +982,7 @@ proptest! {
         invalid_rate in proptest::sample::select(vec![0.0, 0.5]),
         edits in proptest::collection::vec((any::<proptest::sample::Index>(), any::<u8>(), 0u8..3), 0..4),
     ) {
-        let mut bytes = generated(seed, index, invalid_rate).into_bytes();
-        for (at, byte, op) in edits {
-            let i = at.index(bytes.len() + 1);
-            match op {
-                0 => bytes.insert(i, byte),
-                1 if i < bytes.len() => { bytes.remove(i); }
-                _ => bytes.truncate(i),
-            }
-        }
-        let Ok(text) = String::from_utf8(bytes) else { return Ok(()); };
+        let Some(text) = edited(generated(seed, index, invalid_rate), &edits) else { return Ok(()); };
         prop_assert_eq!(validated_by(schema::validate, &text), validated_by(reporting, &text));
     }
 }
