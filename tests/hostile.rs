@@ -13,10 +13,11 @@ use samstyr::cli::check::run_info;
 use samstyr::diag::{Diagnostic, Diagnostics, render};
 use samstyr::expr::{self, Ctx, Dur, Names, Type, Val};
 use samstyr::files::RuleFiles;
+use samstyr::finding::Tri;
 use samstyr::generator::{self, GenOptions, Profile};
 use samstyr::input::{self, Checked};
 use samstyr::report::{self, Gate, Input, Outcome, Summary};
-use samstyr::rules::{EvalOptions, RuleSet};
+use samstyr::rules::{Counted, Counts, EvalOptions, Received, RuleSet};
 use samstyr::schema::{self, Document};
 use samstyr::source::SourceFile;
 use samstyr::text::Lang;
@@ -869,6 +870,65 @@ proptest! {
             (findings, e.headline.as_ref().map(|h| h.value), e.reference_date)
         };
         prop_assert_eq!(judged(&full), judged(&counts));
+    }
+
+    /// The lean counting path (`RuleSet::count_received`, what `report` runs on every document)
+    /// gives the full evaluation's statuses, deadlines, headline and fact truths, with and without
+    /// values received from linked documents, on any date.
+    #[test]
+    fn counting_gives_the_full_evaluations_statuses(
+        seed in any::<u64>(),
+        index in 0u64..500,
+        day in 0i64..6000,
+        received in proptest::collection::vec(0u8..3, 0..4),
+    ) {
+        let rules = rules();
+        let doc = validate_text("gen.json", &generated(seed, index, 0.0))
+            .unwrap_or_else(|d| panic!("generated document is invalid:\n{}", render(&d.0, false)));
+        let on = jiff::civil::date(2015, 1, 1)
+            .checked_add(jiff::Span::new().days(day))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let received: Vec<Received> = rules
+            .propagations()
+            .iter()
+            .zip(&received)
+            .map(|(p, v)| Received {
+                fact: p.fact_index,
+                value: [Tri::Yes, Tri::No, Tri::Unknown][usize::from(*v)],
+            })
+            .collect();
+        let full = rules.evaluate_received(&doc, on, &EvalOptions::FULL, &received);
+        let mut counts = Counts::default();
+        // Twice into the same buffers: nothing of the first document may stay behind.
+        rules.count_received(&doc, on, &[], &mut counts);
+        rules.count_received(&doc, on, &received, &mut counts);
+        let obligations: Vec<_> = rules.obligations().map(|o| o.id.clone()).collect();
+        let findings: Vec<_> = full
+            .findings
+            .iter()
+            .map(|f| Counted {
+                obligation: obligations
+                    .iter()
+                    .position(|id| *id == f.rule.id)
+                    .and_then(|i| u16::try_from(i).ok())
+                    .unwrap_or(u16::MAX),
+                status: f.status,
+                deadline: f.deadline,
+            })
+            .collect();
+        let facts: Vec<Tri> = full
+            .facts
+            .iter()
+            .map(|f| match f.value {
+                samstyr::finding::Shown::Bool(true) => Tri::Yes,
+                samstyr::finding::Shown::Absent => Tri::Unknown,
+                _ => Tri::No,
+            })
+            .collect();
+        prop_assert_eq!(&counts.findings, &findings);
+        prop_assert_eq!(&counts.facts, &facts);
+        prop_assert_eq!(counts.headline, full.headline.as_ref().map(|h| h.value));
+        prop_assert_eq!(counts.reference_date, Some(full.reference_date));
     }
 
     /// Bytes changed anywhere in a generated initiative: a result or diagnostics that point into

@@ -115,13 +115,7 @@ pub(crate) fn evaluate_received(
     let headline = core.headline.as_ref().map(|h| Headline {
         key: h.info.key.clone(),
         title: h.info.title.clone(),
-        value: match ctx.fact(h.slot) {
-            Val::Unknown => Tri::Unknown,
-            v => match v.truth() {
-                Some(true) => Tri::Yes,
-                _ => Tri::No,
-            },
-        },
+        value: tri(ctx.fact(h.slot)),
         because: h
             .because
             .iter()
@@ -157,6 +151,120 @@ pub(crate) fn evaluate_received(
         facts,
         findings,
         links: Default::default(),
+    }
+}
+
+/// One finding reduced to what counting needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counted {
+    /// The obligation's position in the rule set's declared order
+    /// ([`RuleSet::obligations`]).
+    pub obligation: u16,
+    pub status: Status,
+    pub deadline: Option<Date>,
+}
+
+/// A document's evaluation reduced to numbers, for counting over many documents
+/// ([`count_received`]): the same statuses, deadlines and truths as [`Evaluation`], without rule
+/// references, texts, items or evidence. Its vectors are reused from one document to the next.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub reference_date: Option<Date>,
+    /// The headline fact's answer, when the rule set has one.
+    pub headline: Option<Tri>,
+    /// The truth of each fact, in declared order (the order of [`Evaluation::facts`]); a fact
+    /// that is not bool is `No` unless unknown.
+    pub facts: Vec<Tri>,
+    /// One per finding, in the order of [`Evaluation::findings`].
+    pub findings: Vec<Counted>,
+}
+
+/// A value's truth as a three-valued answer.
+fn tri(v: &Val<'_>) -> Tri {
+    match v.truth() {
+        Some(true) => Tri::Yes,
+        Some(false) => Tri::No,
+        None => Tri::Unknown,
+    }
+}
+
+/// [`evaluate_received`] with [`EvalOptions::COUNTS`], reduced to [`Counts`] and written into
+/// `out`: no finding, text or rule reference is built, which is most of what evaluation costs
+/// when a batch is only counted.
+pub(crate) fn count_received(
+    set: &RuleSet,
+    doc: &Document,
+    as_of: Date,
+    received: &[Received],
+    out: &mut Counts,
+) {
+    let core = &*set.core;
+    let mut ctx = Ctx::new(
+        &core.schema,
+        &core.catalog,
+        &doc.root,
+        &set.param_values,
+        as_of,
+    );
+    ctx.record = false;
+    ctx.reserve(core.facts.len());
+    let reference = prepare_received(set, &mut ctx, received);
+    out.reference_date = Some(reference);
+    out.facts.clear();
+    out.facts
+        .extend(core.facts_declared.iter().map(|&slot| tri(ctx.fact(slot))));
+    out.headline = core.headline.as_ref().map(|h| tri(ctx.fact(h.slot)));
+    out.findings.clear();
+    let mut shared = Shared::new(reference, core.validity_groups.len());
+    for (i, o) in core.obligations.iter().enumerate() {
+        let obligation = u16::try_from(i).unwrap_or(u16::MAX);
+        count_in(o, obligation, &mut ctx, &mut shared, &mut out.findings);
+    }
+}
+
+/// The counted findings of one obligation, as [`judge_in`] gives them: one, one per item of its
+/// `for_each` list, or one `unknown` or `not_applicable` for a list unknown or empty.
+fn count_in<'a>(
+    o: &'a Obligation,
+    obligation: u16,
+    ctx: &mut Ctx<'a>,
+    shared: &mut Shared<'a>,
+    out: &mut Vec<Counted>,
+) {
+    let mut one = |ctx: &mut Ctx<'a>, shared: &mut Shared<'a>| {
+        let d = derive(o, ctx, None, shared);
+        if d.pushed {
+            ctx.bindings.pop();
+        }
+        out.push(Counted {
+            obligation,
+            status: d.status,
+            deadline: d.deadline,
+        });
+    };
+    let Some(fe) = &o.for_each else {
+        one(ctx, shared);
+        return;
+    };
+    match fe.list.eval(ctx) {
+        Val::List(l) if !l.is_empty() => {
+            for i in 0..l.len() {
+                let Some(v) = l.get(i) else { continue };
+                ctx.bindings.push(v);
+                one(ctx, shared);
+                ctx.bindings.pop();
+            }
+        }
+        Val::Unknown => out.push(Counted {
+            obligation,
+            status: Status::Unknown,
+            deadline: None,
+        }),
+        _ => out.push(Counted {
+            obligation,
+            status: Status::NotApplicable,
+            deadline: None,
+        }),
     }
 }
 
@@ -476,22 +584,63 @@ fn blank(o: &Obligation, status: Status, item: Option<Item>) -> Finding {
     }
 }
 
-/// One finding: the status derivation of docs/rule-language.md "Status". `ctx.bindings` holds the
-/// `for_each` item, if any.
+/// One finding: the status derivation of docs/rule-language.md "Status" ([`derive`]), with the
+/// texts and evidence `opts` asks for. `ctx.bindings` holds the `for_each` item, if any.
 fn judge<'a>(
     o: &'a Obligation,
     ctx: &mut Ctx<'a>,
     opts: &EvalOptions,
     item: Option<Item>,
-    mut trace: Option<&mut Vec<Section>>,
+    trace: Option<&mut Vec<Section>>,
     shared: &mut Shared<'a>,
     out: &mut Vec<Finding>,
 ) {
-    let reference = shared.reference;
     ctx.reads.clear();
     // Built in place: a finding is large.
     out.push(blank(o, Status::Unknown, item));
     let Some(f) = out.last_mut() else { return };
+    let d = derive(o, ctx, trace, shared);
+    f.status = d.status;
+    f.deadline = d.deadline;
+    f.validity = d.validity;
+    if let Some(start) = d.missing_from {
+        f.missing = evidence(ctx.reads.get(start..).unwrap_or(&[]), ctx.schema, true);
+    }
+    if opts.evidence {
+        f.evidence = evidence(&ctx.reads, ctx.schema, false);
+    }
+    if opts.messages {
+        f.message = message(o, ctx, f);
+    }
+    if d.pushed {
+        ctx.bindings.pop();
+    }
+}
+
+/// What [`derive`] decides for one finding.
+struct Derived {
+    status: Status,
+    deadline: Option<Date>,
+    /// For `not_in_force`: the bounds it was judged against.
+    validity: Option<Validity>,
+    /// For `unknown`: where in `ctx.reads` the reads that left it undecided start.
+    missing_from: Option<usize>,
+    /// Whether the deadline was pushed as the innermost binding (the caller pops it once done
+    /// with messages).
+    pushed: bool,
+}
+
+/// The status derivation of docs/rule-language.md "Status" for one finding: validity on the
+/// reference date, then `applies`, then `require` against the `deadline`. With `trace`, each
+/// expression's trace is recorded as a section. Leaves the deadline bound (see
+/// [`Derived::pushed`]) so that messages can name it.
+fn derive<'a>(
+    o: &'a Obligation,
+    ctx: &mut Ctx<'a>,
+    mut trace: Option<&mut Vec<Section>>,
+    shared: &mut Shared<'a>,
+) -> Derived {
+    let reference = shared.reference;
     let tracing = trace.is_some();
     let mut run = |c: &'a crate::expr::Compiled, key: &'static str, ctx: &mut Ctx<'a>| -> Val<'a> {
         if trace.is_none() {
@@ -549,13 +698,16 @@ fn judge<'a>(
     let validity_reads = ctx.reads.len();
     // `require` and messages see the deadline as the innermost binding; whatever the status,
     // it is pushed once the deadline is known (unknown when it was never computed).
-    let has_deadline = o.deadline.is_some();
-    let mut pushed = false;
-    let status;
-    let mut missing_from = None;
+    let mut d = Derived {
+        status: Status::Unknown,
+        deadline: None,
+        validity: None,
+        missing_from: None,
+        pushed: false,
+    };
     if from.is_some_and(|d| reference < d) || until.is_some_and(|d| reference >= d) {
-        status = Status::NotInForce;
-        f.validity = Some(Validity {
+        d.status = Status::NotInForce;
+        d.validity = Some(Validity {
             on: reference,
             from,
             until,
@@ -569,59 +721,47 @@ fn judge<'a>(
             .unwrap_or(Val::Bool(true));
         match applies.truth() {
             None => {
-                status = Status::Unknown;
-                missing_from = Some(validity_reads);
+                d.status = Status::Unknown;
+                d.missing_from = Some(validity_reads);
             }
-            Some(false) => status = Status::NotApplicable,
+            Some(false) => d.status = Status::NotApplicable,
             Some(true) => {
                 let decided = ctx.reads.len();
                 let deadline = o.deadline.as_ref().map(|c| run(c, "deadline", ctx));
                 let deadline_reads = ctx.reads.len();
-                if let Some(d) = &deadline {
-                    f.deadline = d.as_date();
-                    ctx.bindings.push(d.clone());
-                    pushed = true;
+                if let Some(v) = &deadline {
+                    d.deadline = v.as_date();
+                    ctx.bindings.push(v.clone());
+                    d.pushed = true;
                 }
                 // 3.–5. The requirement, judged against the deadline.
                 let require = run(&o.require, "require", ctx);
-                status = match (require.truth(), &deadline) {
+                d.status = match (require.truth(), &deadline) {
                     (Some(true), _) => Status::Met,
                     (Some(false), None) => Status::Violated,
-                    (Some(false), Some(d)) => match d.as_date() {
-                        Some(d) if d >= ctx.today => Status::Pending,
+                    (Some(false), Some(v)) => match v.as_date() {
+                        Some(v) if v >= ctx.today => Status::Pending,
                         Some(_) => Status::Violated,
                         None => {
-                            missing_from = Some(decided);
+                            d.missing_from = Some(decided);
                             Status::Unknown
                         }
                     },
-                    (None, d) => {
+                    (None, v) => {
                         // The deadline's missing fields matter only if it is unknown itself.
-                        let d_unknown = d.as_ref().is_some_and(Val::is_unknown);
-                        missing_from = Some(if d_unknown { decided } else { deadline_reads });
+                        let v_unknown = v.as_ref().is_some_and(Val::is_unknown);
+                        d.missing_from = Some(if v_unknown { decided } else { deadline_reads });
                         Status::Unknown
                     }
                 };
             }
         }
     }
-    f.status = status;
-    if let Some(start) = missing_from {
-        f.missing = evidence(ctx.reads.get(start..).unwrap_or(&[]), ctx.schema, true);
-    }
-    if opts.evidence {
-        f.evidence = evidence(&ctx.reads, ctx.schema, false);
-    }
-    if has_deadline && !pushed {
+    if o.deadline.is_some() && !d.pushed {
         ctx.bindings.push(Val::Unknown);
-        pushed = true;
+        d.pushed = true;
     }
-    if opts.messages {
-        f.message = message(o, ctx, f);
-    }
-    if pushed {
-        ctx.bindings.pop();
-    }
+    d
 }
 
 fn message<'a>(o: &'a Obligation, ctx: &mut Ctx<'a>, f: &Finding) -> Text {

@@ -3,7 +3,7 @@
 //! `[ruleset.report]`), and the propagated facts in evaluation order ("strata"), each with the
 //! table of values it needs from pass 1.
 
-use crate::finding::{Evaluation, Shown, Tri};
+use crate::finding::Tri;
 use crate::rules::{Direction, FactIndex, FieldPath, Received, RuleSet, is_link};
 use crate::schema::Document;
 use crate::text::Text;
@@ -155,20 +155,12 @@ impl Plan {
         })
     }
 
-    /// A document's own value of each stratum's fact, read from its evaluation.
-    pub fn own(&self, eval: &Evaluation) -> Vec<Tri> {
+    /// A document's own value of each stratum's fact, from the truths of its facts in declared
+    /// order ([`crate::rules::Counts::facts`]).
+    pub fn own(&self, facts: &[Tri]) -> Vec<Tri> {
         self.strata
             .iter()
-            .map(|s| {
-                eval.facts
-                    .get(s.declared)
-                    .map(|f| match f.value {
-                        Shown::Bool(true) => Tri::Yes,
-                        Shown::Absent => Tri::Unknown,
-                        _ => Tri::No,
-                    })
-                    .unwrap_or(Tri::Unknown)
-            })
+            .map(|s| facts.get(s.declared).copied().unwrap_or(Tri::Unknown))
             .collect()
     }
 

@@ -9,9 +9,9 @@ use super::{
     LinkProblem, ObligationCounts, Options, Portfolio, ReceivedNote, Row, RowOutcome, add_days,
     status_index, tri_index,
 };
-use crate::finding::{Evaluation, RuleInfo, Severity, Status};
+use crate::finding::{Evaluation, RuleInfo, Severity, Shown, Status, Tri};
 use crate::input::{self, Unit};
-use crate::rules::{EvalOptions, RuleSet};
+use crate::rules::{Counted, Counts, EvalOptions, Received, RuleSet};
 use crate::schema::Document;
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -53,7 +53,10 @@ pub fn run(rules: &RuleSet, source: &Source, opts: &Options) -> Portfolio {
                             .into_iter()
                             .map(|(i, u)| (i, input::check_unit(schema, ctx.rules.catalog(), u)))
                             .collect();
-                        checked.into_iter().map(|(i, c)| first(ctx, i, c))
+                        let mut counts = Counts::default();
+                        checked
+                            .into_iter()
+                            .map(move |(i, c)| first(ctx, i, c, &mut counts))
                     })
                     .collect::<Vec<First>>()
             },
@@ -268,8 +271,8 @@ enum First {
     },
 }
 
-/// Pass 1 on one unit, validated.
-fn first(ctx: &Ctx<'_>, unit: usize, checked: input::Checked) -> First {
+/// Pass 1 on one unit, validated. `counts` is scratch space, reused from one unit to the next.
+fn first(ctx: &Ctx<'_>, unit: usize, checked: input::Checked, counts: &mut Counts) -> First {
     let label = checked.label;
     let doc = match checked.result {
         Ok(d) => d,
@@ -280,12 +283,16 @@ fn first(ctx: &Ctx<'_>, unit: usize, checked: input::Checked) -> First {
             };
         }
     };
-    let e = ctx.rules.evaluate(&doc, ctx.as_of, &ctx.eval);
+    let rows = outcome(ctx, &doc, &[], counts);
     let links = ctx.plan.links_of(&doc);
-    let truths = ctx
-        .plan
-        .truths(ctx.rules, &doc, &ctx.plan.own(&e), &links, ctx.as_of);
-    let judged = judge(ctx, &doc, &e, &links);
+    let truths = ctx.plan.truths(
+        ctx.rules,
+        &doc,
+        &ctx.plan.own(&counts.facts),
+        &links,
+        ctx.as_of,
+    );
+    let judged = judge(ctx, &doc, counts, rows, &links);
     First::Valid {
         unit,
         place: Box::new((doc.source.clone(), input::key_at(ctx.rules.schema(), &doc))),
@@ -296,15 +303,52 @@ fn first(ctx: &Ctx<'_>, unit: usize, checked: input::Checked) -> First {
     }
 }
 
-/// A document's evaluation, reduced to a row and tallies.
-fn judge(ctx: &Ctx<'_>, doc: &Document, e: &Evaluation, links: &[(u8, Box<str>)]) -> Doc {
-    let mut tallies = Vec::with_capacity(e.findings.len());
-    let mut counts = [0u32; 6];
-    let mut violated = [0u32; 2];
-    let (mut overdue, mut upcoming) = (0u32, 0u32);
-    let mut next_deadline: Option<Date> = None;
+/// Evaluate one document into `counts`, and, when rows of findings are wanted, build them (from
+/// a full evaluation; counting alone takes the lean [`RuleSet::count_received`]).
+fn outcome(
+    ctx: &Ctx<'_>,
+    doc: &Document,
+    received: &[Received],
+    counts: &mut Counts,
+) -> Vec<FindingRow> {
+    if !ctx.findings {
+        ctx.rules.count_received(doc, ctx.as_of, received, counts);
+        return Vec::new();
+    }
+    let e = ctx
+        .rules
+        .evaluate_received(doc, ctx.as_of, &ctx.eval, received);
+    reduce(ctx, &e, counts);
+    e.findings
+        .iter()
+        .map(|f| FindingRow {
+            rule: f.rule.clone(),
+            item: f
+                .item
+                .as_ref()
+                .map(|i| i.label.clone().unwrap_or_else(|| i.pointer.clone())),
+            status: f.status,
+            deadline: f.deadline,
+            message: f.message.clone(),
+            missing: f.missing.iter().map(|m| m.pointer.clone()).collect(),
+            by_links: false,
+        })
+        .collect()
+}
+
+/// A full evaluation reduced to what [`RuleSet::count_received`] gives.
+fn reduce(ctx: &Ctx<'_>, e: &Evaluation, out: &mut Counts) {
+    let tri = |v: &Shown| match v {
+        Shown::Bool(true) => Tri::Yes,
+        Shown::Absent => Tri::Unknown,
+        _ => Tri::No,
+    };
+    out.reference_date = Some(e.reference_date);
+    out.headline = e.headline.as_ref().map(|h| h.value);
+    out.facts.clear();
+    out.facts.extend(e.facts.iter().map(|f| tri(&f.value)));
+    out.findings.clear();
     let mut cursor = 0usize;
-    let mut findings = Vec::new();
     for f in &e.findings {
         // Findings come in obligation order: find this one's obligation from the last.
         while ctx
@@ -321,6 +365,32 @@ fn judge(ctx: &Ctx<'_>, doc: &Document, e: &Evaluation, links: &[(u8, Box<str>)]
                 .position(|o| o.id == f.rule.id)
                 .unwrap_or(0);
         }
+        out.findings.push(Counted {
+            obligation: u16::try_from(cursor).unwrap_or(u16::MAX),
+            status: f.status,
+            deadline: f.deadline,
+        });
+    }
+}
+
+/// A document's evaluation, reduced to a row and tallies.
+fn judge(
+    ctx: &Ctx<'_>,
+    doc: &Document,
+    counted: &Counts,
+    findings: Vec<FindingRow>,
+    links: &[(u8, Box<str>)],
+) -> Doc {
+    let mut tallies = Vec::with_capacity(counted.findings.len());
+    let mut counts = [0u32; 6];
+    let mut violated = [0u32; 2];
+    let (mut overdue, mut upcoming) = (0u32, 0u32);
+    let mut next_deadline: Option<Date> = None;
+    for f in &counted.findings {
+        let severity = ctx
+            .obligations
+            .get(usize::from(f.obligation))
+            .and_then(|o| o.severity);
         let is_overdue = matches!(f.status, Status::Violated | Status::Unknown)
             && f.deadline.is_some_and(|d| d < ctx.as_of);
         let is_upcoming = f.status == Status::Pending
@@ -330,7 +400,7 @@ fn judge(ctx: &Ctx<'_>, doc: &Document, e: &Evaluation, links: &[(u8, Box<str>)]
             *c += 1;
         }
         if f.status == Status::Violated {
-            let sev = usize::from(f.rule.severity == Some(Severity::Should));
+            let sev = usize::from(severity == Some(Severity::Should));
             if let Some(v) = violated.get_mut(sev) {
                 *v += 1;
             }
@@ -343,26 +413,12 @@ fn judge(ctx: &Ctx<'_>, doc: &Document, e: &Evaluation, links: &[(u8, Box<str>)]
             next_deadline = Some(next_deadline.map_or(d, |n| n.min(d)));
         }
         tallies.push(Tally {
-            obligation: u16::try_from(cursor).unwrap_or(u16::MAX),
+            obligation: f.obligation,
             status: f.status,
-            severity: f.rule.severity,
+            severity,
             overdue: is_overdue,
             upcoming: is_upcoming,
         });
-        if ctx.findings {
-            findings.push(FindingRow {
-                rule: f.rule.clone(),
-                item: f
-                    .item
-                    .as_ref()
-                    .map(|i| i.label.clone().unwrap_or_else(|| i.pointer.clone())),
-                status: f.status,
-                deadline: f.deadline,
-                message: f.message.clone(),
-                missing: f.missing.iter().map(|m| m.pointer.clone()).collect(),
-                by_links: false,
-            });
-        }
     }
     let grade = Grade::of(tallies.iter().map(|t| (t.status, t.severity)));
     let root = &doc.root;
@@ -399,7 +455,7 @@ fn judge(ctx: &Ctx<'_>, doc: &Document, e: &Evaluation, links: &[(u8, Box<str>)]
             .map(|g| g.get_str(root).map(str::to_string))
             .collect(),
         judged: Judged {
-            headline: e.headline.as_ref().map(|h| h.value),
+            headline: counted.headline,
             headline_by_links: false,
             grade,
             counts,
@@ -437,19 +493,18 @@ fn second(
         .ok()?;
     let (received, notes) = super::linked::received_by(ctx.plan, index, propagated, node);
     let links = ctx.plan.links_of(&doc);
-    let before = ctx.rules.evaluate(&doc, ctx.as_of, &ctx.eval);
-    let after = ctx
-        .rules
-        .evaluate_received(&doc, ctx.as_of, &ctx.eval, &received);
-    let old = judge(ctx, &doc, &before, &links);
-    let mut new = judge(ctx, &doc, &after, &links);
-    for (f, (a, b)) in new
+    let mut counts = Counts::default();
+    let before_rows = outcome(ctx, &doc, &[], &mut counts);
+    let old = judge(ctx, &doc, &counts, before_rows, &links);
+    let after_rows = outcome(ctx, &doc, &received, &mut counts);
+    let mut new = judge(ctx, &doc, &counts, after_rows, &links);
+    for (f, a) in new
         .judged
         .findings
         .iter_mut()
-        .zip(before.findings.iter().zip(after.findings.iter()))
+        .zip(old.judged.findings.iter())
     {
-        f.by_links = a.status != b.status;
+        f.by_links = a.status != f.status;
     }
     Some(Second {
         unit,

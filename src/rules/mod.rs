@@ -24,7 +24,7 @@ mod seeds;
 pub mod testing;
 mod toml;
 
-pub use crate::eval::{EvalOptions, Explanation};
+pub use crate::eval::{Counted, Counts, EvalOptions, Explanation};
 pub use batch::{
     Direction, FactIndex, FieldPath, Propagation, Received, ReportGroup, ReportSpec, is_link,
 };
@@ -336,6 +336,19 @@ impl RuleSet {
         received: &[Received],
     ) -> Evaluation {
         crate::eval::evaluate_received(self, doc, as_of, opts, received)
+    }
+
+    /// [`RuleSet::evaluate_received`] with [`EvalOptions::COUNTS`], reduced to statuses,
+    /// deadlines and truths and written into `out` (whose vectors are reused): what a portfolio
+    /// needs to count, at a fraction of the cost of a full [`Evaluation`].
+    pub fn count_received(
+        &self,
+        doc: &Document,
+        as_of: Date,
+        received: &[Received],
+        out: &mut crate::eval::Counts,
+    ) {
+        crate::eval::count_received(self, doc, as_of, received, out)
     }
 
     /// The values of some facts only (no obligations), as true, false or unknown; facts that are
