@@ -213,8 +213,10 @@ pub(crate) fn count_received(
     out.facts.clear();
     out.facts
         .extend(core.facts_declared.iter().map(|&slot| tri(ctx.fact(slot))));
-    out.headline = core.headline.as_ref().map(|h| tri(ctx.fact(h.slot)));
+    // One finding per obligation at least: sized once, not grown push by push.
     out.findings.clear();
+    out.findings.reserve(core.obligations.len());
+    out.headline = core.headline.as_ref().map(|h| tri(ctx.fact(h.slot)));
     let mut shared = Shared::new(reference, core.validity_groups.len());
     for (i, o) in core.obligations.iter().enumerate() {
         let obligation = u16::try_from(i).unwrap_or(u16::MAX);

@@ -9,6 +9,7 @@ use super::{
     LinkProblem, ObligationCounts, Options, Portfolio, ReceivedNote, Row, RowOutcome, add_days,
     status_index, tri_index,
 };
+use crate::diag::Diagnostics;
 use crate::finding::{Evaluation, RuleInfo, Severity, Shown, Status, Tri};
 use crate::input::{self, Unit};
 use crate::rules::{Counted, Counts, EvalOptions, Received, RuleSet};
@@ -53,10 +54,11 @@ pub fn run(rules: &RuleSet, source: &Source, opts: &Options) -> Portfolio {
                             .into_iter()
                             .map(|(i, u)| (i, input::check_unit(schema, ctx.rules.catalog(), u)))
                             .collect();
-                        let mut counts = Counts::default();
-                        checked
+                        let evaluated: Vec<_> = checked
                             .into_iter()
-                            .map(move |(i, c)| first(ctx, i, c, &mut counts))
+                            .map(|(i, c)| evaluated(ctx, i, c))
+                            .collect();
+                        evaluated.into_iter().map(|e| first(ctx, e))
                     })
                     .collect::<Vec<First>>()
             },
@@ -109,10 +111,11 @@ pub fn run(rules: &RuleSet, source: &Source, opts: &Options) -> Portfolio {
     fold.finish(&resolved, &propagated, passes)
 }
 
-/// Units per phase: a worker validates this many units, then evaluates them. Each phase's code
-/// (reader and validator; evaluator) then stays in the instruction cache for the whole batch,
-/// and the batch's trees in the data caches: cachegrind counts 33 % fewer L1 instruction misses
-/// and 28 % fewer L1 data misses than validating and evaluating one unit at a time.
+/// Units per phase: a worker validates this many units, then evaluates them, then judges them
+/// (links, truth tables, tallies). Each stage's code then stays in the instruction cache for the
+/// whole phase, and the phase's trees in the data caches. Cachegrind, one worker, 5 000
+/// documents: one unit at a time through all three stages gave 3.91 M L1 instruction misses;
+/// validating, then evaluating and judging, 1.59 M; the three stages apart, 0.72 M.
 const PHASE: usize = 32;
 
 /// Where a pass reads its units.
@@ -271,10 +274,32 @@ enum First {
     },
 }
 
-/// Pass 1 on one unit, validated. `counts` is scratch space, reused from one unit to the next.
-fn first(ctx: &Ctx<'_>, unit: usize, checked: input::Checked, counts: &mut Counts) -> First {
-    let label = checked.label;
-    let doc = match checked.result {
+/// A unit of pass 1, validated and evaluated: the stage between [`evaluated`] and [`first`].
+/// The two stages run one after the other over a phase's units (see [`PHASE`]).
+struct Evaluated {
+    unit: usize,
+    label: String,
+    doc: Result<(Document, Counts, Vec<FindingRow>), Diagnostics>,
+}
+
+/// Pass 1 on one unit, validated: its evaluation.
+fn evaluated(ctx: &Ctx<'_>, unit: usize, checked: input::Checked) -> Evaluated {
+    let doc = checked.result.map(|doc| {
+        let mut counts = Counts::default();
+        let rows = outcome(ctx, &doc, &[], &mut counts);
+        (doc, counts, rows)
+    });
+    Evaluated {
+        unit,
+        label: checked.label,
+        doc,
+    }
+}
+
+/// Pass 1 on one unit, evaluated: its links, truth table and tallies.
+fn first(ctx: &Ctx<'_>, e: Evaluated) -> First {
+    let Evaluated { unit, label, doc } = e;
+    let (doc, counts, rows) = match doc {
         Ok(d) => d,
         Err(d) => {
             return First::Invalid {
@@ -283,7 +308,6 @@ fn first(ctx: &Ctx<'_>, unit: usize, checked: input::Checked, counts: &mut Count
             };
         }
     };
-    let rows = outcome(ctx, &doc, &[], counts);
     let links = ctx.plan.links_of(&doc);
     let truths = ctx.plan.truths(
         ctx.rules,
@@ -292,7 +316,7 @@ fn first(ctx: &Ctx<'_>, unit: usize, checked: input::Checked, counts: &mut Count
         &links,
         ctx.as_of,
     );
-    let judged = judge(ctx, &doc, counts, rows, &links);
+    let judged = judge(ctx, &doc, &counts, rows, &links);
     First::Valid {
         unit,
         place: Box::new((doc.source.clone(), input::key_at(ctx.rules.schema(), &doc))),
