@@ -597,14 +597,22 @@ impl Lines {
         while !self.done {
             self.line_no += 1;
             self.buf.clear();
-            let (n, too_long) =
-                match read_line_limited(&mut *self.reader, &mut self.buf, MAX_LINE_BYTES) {
-                    Ok(r) => r,
-                    Err(e) => {
-                        self.done = true;
-                        return Some(unreadable(&self.label(), &e));
-                    }
-                };
+            // A line not built is only looked at (is it blank, is it too long), not copied. The
+            // first line is always copied: its byte order mark is stripped before that look.
+            let read = if build || self.line_no == 1 {
+                read_line_limited(&mut *self.reader, &mut self.buf, MAX_LINE_BYTES)
+                    .map(|(n, long)| (n, long, None))
+            } else {
+                skip_line(&mut *self.reader, MAX_LINE_BYTES)
+                    .map(|(n, long, blank)| (n, long, Some(blank)))
+            };
+            let (n, too_long, blank) = match read {
+                Ok(r) => r,
+                Err(e) => {
+                    self.done = true;
+                    return Some(unreadable(&self.label(), &e));
+                }
+            };
             if n == 0 {
                 self.done = true;
                 if !self.produced {
@@ -637,11 +645,7 @@ impl Lines {
             if self.line_no == 1 && self.buf.starts_with(&[0xEF, 0xBB, 0xBF]) {
                 self.buf.drain(..3);
             }
-            if self
-                .buf
-                .iter()
-                .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
-            {
+            if blank.unwrap_or_else(|| self.buf.iter().all(|&b| is_blank(b))) {
                 continue;
             }
             self.produced = true;
@@ -700,6 +704,42 @@ fn read_line_limited(
     }
 }
 
+/// Whitespace that leaves a line blank.
+fn is_blank(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// Consumes one line (with its `\n`) without keeping it, for units that are counted but not
+/// built. Returns the bytes consumed, whether the line is longer than `max` (plus the line end)
+/// as [`read_line_limited`] judges it, and whether it is blank.
+fn skip_line(r: &mut dyn BufRead, max: usize) -> io::Result<(usize, bool, bool)> {
+    let mut total = 0;
+    let mut blank = true;
+    loop {
+        let avail = match r.fill_buf() {
+            Ok(a) => a,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if avail.is_empty() {
+            return Ok((total, total > max + 2, blank));
+        }
+        let (len, done) = match memchr::memchr(b'\n', avail) {
+            Some(i) => (i + 1, true),
+            None => (avail.len(), false),
+        };
+        blank = blank
+            && avail
+                .get(..len)
+                .is_some_and(|l| l.iter().all(|&b| is_blank(b)));
+        r.consume(len);
+        total += len;
+        if done {
+            return Ok((total, total > max + 2, blank));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -719,13 +759,16 @@ mod tests {
     }
 
     /// A filtered second pass must count units exactly as the first did, whatever the lines
-    /// are (blank, not UTF-8, too long), and build exactly the wanted ones.
+    /// are (blank, with `\r` or tabs, not UTF-8, too long), and build exactly the wanted ones;
+    /// lines not wanted are only looked at (`skip_line`), so the two readings must agree.
     #[test]
     fn only_counts_every_unit_and_builds_the_wanted_ones() {
         let dir = std::env::temp_dir().join(format!("samstyr-only-{}", std::process::id()));
         let _ = std::fs::create_dir_all(&dir);
         let jsonl = dir.join("a.jsonl");
-        let mut text = b"{\"a\":1}\n\n  \n\xff\n{\"b\":2}\n".to_vec();
+        // Blank lines (with `\r` and tabs too) before units wanted and not wanted: the
+        // second pass skips the latter without copying them.
+        let mut text = b"{\"a\":1}\n\n  \n\xff\n\t\r\n\r\n\n{\"b\":2}\n \n".to_vec();
         text.extend(std::iter::repeat_n(b'x', MAX_LINE_BYTES + 10));
         text.extend(b"\n{\"c\":3}\n");
         let other = dir.join("b.json");
