@@ -589,7 +589,22 @@ impl Lines {
 
     /// How the current line is named: `path:LINE`.
     fn label(&self) -> String {
-        format!("{}:{}", self.name, self.line_no)
+        // Built by hand: `format!` costs more than the rest of reading a line does.
+        let mut out = String::with_capacity(self.name.len() + 8);
+        out.push_str(&self.name);
+        out.push(':');
+        let (mut n, mut len) = (self.line_no, 0);
+        let mut digits = [b'0'; 20];
+        for slot in digits.iter_mut() {
+            *slot = b'0' + (n % 10) as u8;
+            n /= 10;
+            len += 1;
+            if n == 0 {
+                break;
+            }
+        }
+        out.extend(digits.iter().take(len).rev().map(|&d| char::from(d)));
+        out
     }
 
     /// The next line's unit; with `build` false, a [`Unit::skipped`] in its place.
@@ -791,6 +806,19 @@ mod tests {
             }
         }
         assert_eq!(text_of(&all[4]).as_deref(), Some("{\"c\":3}"));
+    }
+
+    #[test]
+    fn labels_name_the_line_in_decimal() {
+        let text = "{}\n".repeat(12);
+        let got: Vec<String> = lines(text.as_bytes()).into_iter().map(|l| l.0).collect();
+        let want: Vec<String> = (1..=12).map(|n| format!("b.jsonl:{n}")).collect();
+        assert_eq!(got, want);
+        let mut l = Lines::new("a.jsonl".into(), Box::new(io::Cursor::new(Vec::new())));
+        for n in [0, 9, 10, 99, 100, 1_234_567, usize::MAX] {
+            l.line_no = n;
+            assert_eq!(l.label(), format!("a.jsonl:{n}"));
+        }
     }
 
     #[test]

@@ -212,6 +212,8 @@ struct Ctx<'a> {
     rows: bool,
     findings: bool,
     obligations: Vec<Arc<RuleInfo>>,
+    /// Each obligation's severity, by position: read for every finding.
+    severities: Vec<Option<Severity>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -234,6 +236,7 @@ impl<'a> Ctx<'a> {
             rows,
             findings,
             obligations: rules.obligations().cloned().collect(),
+            severities: rules.obligations().map(|o| o.severity).collect(),
         }
     }
 }
@@ -412,9 +415,10 @@ fn judge(
     let mut next_deadline: Option<Date> = None;
     for f in &counted.findings {
         let severity = ctx
-            .obligations
+            .severities
             .get(usize::from(f.obligation))
-            .and_then(|o| o.severity);
+            .copied()
+            .flatten();
         let is_overdue = matches!(f.status, Status::Violated | Status::Unknown)
             && f.deadline.is_some_and(|d| d < ctx.as_of);
         let is_upcoming = f.status == Status::Pending
