@@ -179,6 +179,44 @@ pub struct Counts {
     pub findings: Vec<Counted>,
 }
 
+impl Counts {
+    /// Set to a full evaluation of `set` reduced to what [`count_received`] gives; for callers
+    /// that need the full evaluation too (rows of findings) and count the same way.
+    pub fn reduce(&mut self, set: &RuleSet, e: &Evaluation) {
+        let obligations = &set.core.obligations;
+        self.reference_date = Some(e.reference_date);
+        self.headline = e.headline.as_ref().map(|h| h.value);
+        self.facts.clear();
+        self.facts.extend(e.facts.iter().map(|f| match f.value {
+            Shown::Bool(true) => Tri::Yes,
+            Shown::Absent => Tri::Unknown,
+            _ => Tri::No,
+        }));
+        self.findings.clear();
+        let mut cursor = 0usize;
+        for f in &e.findings {
+            // Findings come in obligation order: find this one's obligation from the last.
+            while obligations
+                .get(cursor)
+                .is_some_and(|o| !std::sync::Arc::ptr_eq(&o.info, &f.rule))
+            {
+                cursor += 1;
+            }
+            if cursor >= obligations.len() {
+                cursor = obligations
+                    .iter()
+                    .position(|o| o.info.id == f.rule.id)
+                    .unwrap_or(0);
+            }
+            self.findings.push(Counted {
+                obligation: u16::try_from(cursor).unwrap_or(u16::MAX),
+                status: f.status,
+                deadline: f.deadline,
+            });
+        }
+    }
+}
+
 /// A value's truth as a three-valued answer.
 fn tri(v: &Val<'_>) -> Tri {
     match v.truth() {

@@ -10,9 +10,9 @@ use super::{
     status_index, tri_index,
 };
 use crate::diag::Diagnostics;
-use crate::finding::{Evaluation, RuleInfo, Severity, Shown, Status, Tri};
+use crate::finding::{RuleInfo, Severity, Status};
 use crate::input::{self, Unit};
-use crate::rules::{Counted, Counts, EvalOptions, Received, RuleSet};
+use crate::rules::{Counts, EvalOptions, Received, RuleSet};
 use crate::schema::Document;
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -345,7 +345,7 @@ fn outcome(
     let e = ctx
         .rules
         .evaluate_received(doc, ctx.as_of, &ctx.eval, received);
-    reduce(ctx, &e, counts);
+    counts.reduce(ctx.rules, &e);
     e.findings
         .iter()
         .map(|f| FindingRow {
@@ -361,43 +361,6 @@ fn outcome(
             by_links: false,
         })
         .collect()
-}
-
-/// A full evaluation reduced to what [`RuleSet::count_received`] gives.
-fn reduce(ctx: &Ctx<'_>, e: &Evaluation, out: &mut Counts) {
-    let tri = |v: &Shown| match v {
-        Shown::Bool(true) => Tri::Yes,
-        Shown::Absent => Tri::Unknown,
-        _ => Tri::No,
-    };
-    out.reference_date = Some(e.reference_date);
-    out.headline = e.headline.as_ref().map(|h| h.value);
-    out.facts.clear();
-    out.facts.extend(e.facts.iter().map(|f| tri(&f.value)));
-    out.findings.clear();
-    let mut cursor = 0usize;
-    for f in &e.findings {
-        // Findings come in obligation order: find this one's obligation from the last.
-        while ctx
-            .obligations
-            .get(cursor)
-            .is_some_and(|o| !Arc::ptr_eq(o, &f.rule))
-        {
-            cursor += 1;
-        }
-        if cursor >= ctx.obligations.len() {
-            cursor = ctx
-                .obligations
-                .iter()
-                .position(|o| o.id == f.rule.id)
-                .unwrap_or(0);
-        }
-        out.findings.push(Counted {
-            obligation: u16::try_from(cursor).unwrap_or(u16::MAX),
-            status: f.status,
-            deadline: f.deadline,
-        });
-    }
 }
 
 /// A document's evaluation, reduced to a row and tallies.
