@@ -31,6 +31,12 @@ pub fn as_of() -> jiff::civil::Date {
 /// Evaluates `doc` and renders the result in every format and language.
 pub fn evaluate_and_render(rules: &RuleSet, doc: &Document) {
     let e = rules.evaluate(doc, as_of(), &EvalOptions::default());
+    // The counting path `report` takes must give the full evaluation's statuses and deadlines.
+    let mut counted = samstyr::rules::Counts::default();
+    rules.count_received(doc, as_of(), &[], &mut counted);
+    let mut reduced = samstyr::rules::Counts::default();
+    reduced.reduce(rules, &e);
+    assert_eq!(counted, reduced, "counting differs from the full evaluation");
     let input = Input {
         label: doc.source.name().to_string(),
         source: Some(doc.source.clone()),
