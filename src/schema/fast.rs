@@ -12,11 +12,12 @@
 //! one. Checked by differential tests (generated, defective and byte-edited documents; every JSON
 //! text under `fixtures/`) and by the `validate` and `initiative` fuzz targets.
 
-use super::validate::parse_date;
+use super::validate::days_in_month;
 use super::{Absent, CharSet, FieldType, InputSchema, TypeId};
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Table};
 use crate::json::{Limits, number_value, scan_number};
 use crate::value::{Node, Value};
+use jiff::civil::Date;
 
 /// Reads `text` as one document of `schema`'s root type; `None` when it is not plainly valid.
 pub(crate) fn accept(
@@ -39,6 +40,7 @@ pub(crate) fn accept(
         i: 0,
         depth: 0,
         items: Vec::new(),
+        table: None,
     };
     p.ws();
     if p.b.get(p.i) != Some(&b'{') {
@@ -60,9 +62,12 @@ struct Fast<'s, 'a> {
     depth: usize,
     /// Items of the lists being read, innermost last.
     items: Vec<Node>,
+    /// The catalog table last looked up, by the address of its name in the schema: the items
+    /// of a list of references name one table, and finding it by name cost more than the row.
+    table: Option<(&'s String, Option<&'s Table>)>,
 }
 
-impl<'a> Fast<'_, 'a> {
+impl<'s, 'a> Fast<'s, 'a> {
     #[inline]
     fn ws(&mut self) {
         // Most documents have no whitespace between tokens: one comparison settles that.
@@ -81,6 +86,7 @@ impl<'a> Fast<'_, 'a> {
 
     /// After a member or item: consumes `,` (then `Some(true)`: another follows) or `close`
     /// (`Some(false)`); anything else is not plainly valid.
+    #[inline]
     fn more(&mut self, close: u8) -> Option<bool> {
         self.ws();
         let b = self.byte()?;
@@ -94,6 +100,7 @@ impl<'a> Fast<'_, 'a> {
     }
 
     /// Consumes `{` or `[` at the cursor, within the depth limit.
+    #[inline]
     fn enter(&mut self) -> Option<()> {
         if self.depth >= self.limits.max_depth {
             return None;
@@ -104,9 +111,9 @@ impl<'a> Fast<'_, 'a> {
     }
 
     /// A string without escapes at the cursor (which is at its `"`), borrowed from the text.
+    #[inline(always)]
     fn string(&mut self) -> Option<&'a str> {
-        let open = self.i;
-        let start = open + 1;
+        let start = self.i + 1;
         let end = crate::json::plain_run(self.b, start);
         if self.b.get(end) != Some(&b'"') || end - start > self.limits.max_string {
             return None;
@@ -115,17 +122,36 @@ impl<'a> Fast<'_, 'a> {
         self.text.get(start..end)
     }
 
+    /// A date at the cursor (which is at its `"`), read in place: the ten bytes of a date hold
+    /// no escape, so the string needs no scan.
+    #[inline]
+    fn date(&mut self) -> Option<Date> {
+        let start = self.i + 1;
+        let quoted = self.b.get(start..start + 11)?;
+        if quoted.get(10) != Some(&b'"') || self.limits.max_string < 10 {
+            return None;
+        }
+        let date = plain_date(quoted.get(..10)?)?;
+        self.i = start + 11;
+        Some(date)
+    }
+
     fn literal(&mut self, word: &[u8]) -> Option<()> {
         let end = self.i + word.len();
         (self.b.get(self.i..end) == Some(word)).then(|| self.i = end)
     }
 
-    /// A number at the cursor, with exactly the reader's grammar and value.
-    fn number(&mut self) -> Option<f64> {
-        let start = self.i;
-        let (int_start, end, simple) = scan_number(self.b, start).ok()?;
-        self.i = end;
-        number_value(self.text, start, int_start, end, simple)
+    /// The catalog table named `name` (`None`: the catalog has none of that name).
+    #[inline]
+    fn table(&mut self, name: &'s String) -> Option<&'s Table> {
+        if let Some((last, table)) = self.table
+            && std::ptr::eq(last, name)
+        {
+            return table;
+        }
+        let table = self.catalog.table(name);
+        self.table = Some((name, table));
+        table
     }
 
     fn object(&mut self, ty: TypeId, is_root: bool) -> Option<Node> {
@@ -164,44 +190,36 @@ impl<'a> Fast<'_, 'a> {
                     let name = f.name.as_bytes();
                     let at = self.i + 1;
                     name.len() <= self.limits.max_string
-                        && self.b.get(at..at + name.len()) == Some(name)
+                        && has_at(self.b, at, name)
                         && self.b.get(at + name.len()) == Some(&b'"')
                 });
-                let key = match guess {
+                let (slot, f) = match guess {
                     Some(f) => {
                         self.i += f.name.len() + 2;
-                        &[]
+                        (hint, f)
                     }
-                    None => self.string()?.as_bytes(),
+                    None => {
+                        let key = self.string()?.as_bytes();
+                        let (k, f) = t
+                            .fields
+                            .iter()
+                            .enumerate()
+                            .find(|(_, f)| same(f.name.as_bytes(), key))?;
+                        (k, f)
+                    }
                 };
-                self.ws();
                 if self.byte() != Some(b':') {
-                    return None;
-                }
-                self.i += 1;
-                let mut k = hint;
-                let mut tried = 0;
-                let (slot, f) = loop {
-                    if let Some(f) = guess {
-                        break (hint, f);
-                    }
-                    if tried == n {
+                    self.ws();
+                    if self.byte() != Some(b':') {
                         return None;
                     }
-                    if k >= n {
-                        k = 0;
-                    }
-                    let f = t.fields.get(k)?;
-                    if f.name.as_bytes() == key {
-                        break (k, f);
-                    }
-                    k += 1;
-                    tried += 1;
-                };
-                if seen & (1 << slot) != 0 {
+                }
+                self.i += 1;
+                let bit = 1u64 << slot;
+                if seen & bit != 0 {
                     return None;
                 }
-                seen |= 1 << slot;
+                seen |= bit;
                 hint = slot + 1;
                 self.ws();
                 let at = self.i;
@@ -225,10 +243,12 @@ impl<'a> Fast<'_, 'a> {
             }
         }
         self.depth -= 1;
-        for (i, f) in t.fields.iter().enumerate() {
-            if seen & (1 << i) != 0 {
-                continue;
-            }
+        let all = if n == 64 { u64::MAX } else { (1 << n) - 1 };
+        let mut missing = !seen & all;
+        while missing != 0 {
+            let i = missing.trailing_zeros() as usize;
+            missing &= missing - 1;
+            let f = t.fields.get(i)?;
             if f.required {
                 return None;
             }
@@ -246,7 +266,7 @@ impl<'a> Fast<'_, 'a> {
     }
 
     /// A value of type `ty` at the cursor (whitespace skipped); never `null`.
-    fn value(&mut self, ty: &FieldType) -> Option<Node> {
+    fn value(&mut self, ty: &'s FieldType) -> Option<Node> {
         let at = self.i;
         let first = self.byte()?;
         let value = match ty {
@@ -272,10 +292,16 @@ impl<'a> Fast<'_, 'a> {
                     }
                 }
                 self.depth -= 1;
-                if max_items.is_some_and(|m| self.items.len() - base > m) {
+                let len = self.items.len() - base;
+                if max_items.is_some_and(|m| len > m) {
                     return None;
                 }
-                Value::List(self.items.drain(base..).collect())
+                Value::List(if len == 0 {
+                    Box::new([])
+                } else {
+                    // Exactly `len` items: the box takes the vector's allocation as it is.
+                    self.items.split_off(base).into_boxed_slice()
+                })
             }
             FieldType::Bool if first == b't' => {
                 self.literal(b"true")?;
@@ -286,8 +312,10 @@ impl<'a> Fast<'_, 'a> {
                 Value::Bool(false)
             }
             FieldType::Number { min, max, integer } if first == b'-' || first.is_ascii_digit() => {
-                let n = self.number()?;
-                if (*integer && n.fract() != 0.0)
+                let (n, whole, end) = number_at(self.text, at)?;
+                self.i = end;
+                // Without fraction or exponent a number is whole: `fract` is a call.
+                if (*integer && !whole && n.fract() != 0.0)
                     || min.is_some_and(|m| n < m)
                     || max.is_some_and(|m| n > m)
                 {
@@ -295,50 +323,184 @@ impl<'a> Fast<'_, 'a> {
                 }
                 Value::Number(n)
             }
-            _ if first == b'"' => {
+            FieldType::Date if first == b'"' => Value::Date(self.date()?),
+            FieldType::Enum(values) if first == b'"' => {
                 let s = self.string()?;
-                if !self.accepts(ty, s) {
+                if !values.iter().any(|v| same(v.as_bytes(), s.as_bytes())) {
                     return None;
                 }
-                match ty {
-                    FieldType::Date => Value::Date(parse_date(s).ok()?),
-                    _ => Value::Str(s.into()),
+                Value::Str(s.into())
+            }
+            FieldType::Ref { table } if first == b'"' => {
+                let s = self.string()?;
+                if self.table(table).is_some_and(|t| !has_key(t, s)) {
+                    return None;
                 }
+                Value::Str(s.into())
+            }
+            FieldType::String { max_len } if first == b'"' => {
+                let s = self.string()?;
+                if max_len.is_some_and(|m| s.len() > m && s.chars().count() > m) {
+                    return None;
+                }
+                // Raw C0 characters never get here (no escapes, and the reader refuses them
+                // raw); DEL and C1 need a 0x7F or 0xC2 byte.
+                if has_del_or_c2(s.as_bytes())
+                    && s.chars()
+                        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+                {
+                    return None;
+                }
+                Value::Str(s.into())
+            }
+            FieldType::Id { set, .. } if first == b'"' => {
+                let s = self.string()?;
+                if !id_ok(s, *set) {
+                    return None;
+                }
+                Value::Str(s.into())
+            }
+            FieldType::KeyRef if first == b'"' => {
+                let s = self.string()?;
+                if !self.key_chars.is_none_or(|set| id_ok(s, set)) {
+                    return None;
+                }
+                Value::Str(s.into())
             }
             _ => return None,
         };
         Some(Node::new(at as u32, value))
     }
-
-    /// Whether a string without escapes is a valid value of `ty` (dates are parsed by the
-    /// caller).
-    fn accepts(&self, ty: &FieldType, s: &str) -> bool {
-        match ty {
-            FieldType::String { max_len } => {
-                if max_len.is_some_and(|m| s.len() > m && s.chars().count() > m) {
-                    return false;
-                }
-                // Raw C0 characters never get here (no escapes, and the reader refuses them
-                // raw); DEL and C1 need a 0x7F or 0xC2 byte.
-                memchr::memchr2(0x7f, 0xc2, s.as_bytes()).is_none()
-                    || !s
-                        .chars()
-                        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-            }
-            FieldType::Id { set, .. } => id_ok(s, *set),
-            FieldType::KeyRef => self.key_chars.is_none_or(|set| id_ok(s, set)),
-            FieldType::Date => true,
-            FieldType::Enum(values) => values.iter().any(|v| v == s),
-            FieldType::Ref { table } => {
-                self.catalog.table(table).is_none_or(|t| t.row(s).is_some())
-            }
-            _ => false,
-        }
-    }
 }
 
 fn id_ok(s: &str, set: CharSet) -> bool {
     !s.is_empty() && s.chars().all(|c| set.contains(c))
+}
+
+/// Whether `b` holds `word` at `at`.
+#[inline]
+fn has_at(b: &[u8], at: usize, word: &[u8]) -> bool {
+    b.get(at..)
+        .and_then(|rest| rest.get(..word.len()))
+        .is_some_and(|s| same(s, word))
+}
+
+/// Byte equality, inline: the names and values compared here are short, and a call to
+/// `memcmp` for each cost more than the comparison itself.
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if n >= 8 {
+        // Eight bytes at a time, the last eight overlapping the ones before.
+        let mut i = 0;
+        while i + 8 < n {
+            if word8(a, i) != word8(b, i) {
+                return false;
+            }
+            i += 8;
+        }
+        word8(a, n - 8) == word8(b, n - 8)
+    } else if n >= 4 {
+        word4(a, 0) == word4(b, 0) && word4(a, n - 4) == word4(b, n - 4)
+    } else {
+        a.iter().zip(b).all(|(x, y)| x == y)
+    }
+}
+
+#[inline]
+fn word8(s: &[u8], i: usize) -> Option<u64> {
+    let w: [u8; 8] = s.get(i..i + 8)?.try_into().ok()?;
+    Some(u64::from_le_bytes(w))
+}
+
+#[inline]
+fn word4(s: &[u8], i: usize) -> Option<u32> {
+    let w: [u8; 4] = s.get(i..i + 4)?.try_into().ok()?;
+    Some(u32::from_le_bytes(w))
+}
+
+/// Whether `s` holds a byte 0x7F (DEL) or 0xC2 (which starts every C1 control in UTF-8),
+/// eight bytes at a time.
+#[inline]
+fn has_del_or_c2(s: &[u8]) -> bool {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = s.chunks_exact(8);
+    let mut hits = 0;
+    for chunk in &mut chunks {
+        let w = <[u8; 8]>::try_from(chunk).map_or(0x7f, u64::from_le_bytes);
+        let del = w ^ (LO * 0x7f);
+        let c2 = w ^ (LO * 0xc2);
+        // A byte of `x` is zero ⇔ its bit 7 is set in `(x - LO) & !x`, but for borrows, which
+        // only mark bytes above a zero one: a false mark comes with a true one.
+        hits |= (del.wrapping_sub(LO) & !del) | (c2.wrapping_sub(LO) & !c2);
+    }
+    hits & HI != 0 || chunks.remainder().iter().any(|&c| c == 0x7f || c == 0xc2)
+}
+
+/// Whether catalog table `t` has a row of key `key`.
+#[inline]
+fn has_key(t: &Table, key: &str) -> bool {
+    // Most tables are small: scanned inline, as `Table::position` scans them but without a
+    // call to `memcmp` per row.
+    if t.rows().len() <= 12 {
+        t.keys().any(|k| same(k.as_bytes(), key.as_bytes()))
+    } else {
+        t.row(key).is_some()
+    }
+}
+
+/// The number written at `at` of `text`: its value, whether it is written without fraction or
+/// exponent (then it is whole), and where it ends; `None` when it is not a JSON number or too
+/// large for a finite `f64`. The reader's grammar and value (`json::scan_number`,
+/// `json::number_value`), with a shortcut for short integers, most numbers of a document.
+#[inline]
+fn number_at(text: &str, at: usize) -> Option<(f64, bool, usize)> {
+    let b = text.as_bytes();
+    let neg = b.get(at) == Some(&b'-');
+    let digits = at + usize::from(neg);
+    let mut end = digits;
+    let mut v: u64 = 0;
+    // Up to 15 digits: exact in an `f64`, as in `number_value`.
+    while let Some(&c) = b.get(end)
+        && c.is_ascii_digit()
+        && end - digits < 15
+    {
+        v = v * 10 + u64::from(c - b'0');
+        end += 1;
+    }
+    let len = end - digits;
+    let plain = len > 0
+        && (len == 1 || b.get(digits) != Some(&b'0'))
+        && !matches!(b.get(end), Some(b'0'..=b'9' | b'.' | b'e' | b'E'));
+    if plain {
+        let n = v as f64;
+        return Some((if neg { -n } else { n }, true, end));
+    }
+    let (int_start, end, simple) = scan_number(b, at).ok()?;
+    Some((number_value(text, at, int_start, end, simple)?, simple, end))
+}
+
+/// The date `YYYY-MM-DD` written in `s`, by the rules of `validate::parse_date` (which builds
+/// the same date from the same text, and refuses what this refuses).
+fn plain_date(s: &[u8]) -> Option<Date> {
+    let &[y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = s else {
+        return None;
+    };
+    let digit = |c: u8| {
+        let d = c.wrapping_sub(b'0');
+        (d < 10).then_some(i32::from(d))
+    };
+    let y = digit(y0)? * 1000 + digit(y1)? * 100 + digit(y2)? * 10 + digit(y3)?;
+    let m = digit(m0)? * 10 + digit(m1)?;
+    let d = digit(d0)? * 10 + digit(d1)?;
+    if !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
+        return None;
+    }
+    Date::new(y as i16, m as i8, d as i8).ok()
 }
 
 #[cfg(test)]
@@ -394,6 +556,97 @@ mod tests {
             format!("\u{feff}{text}"),
         ] {
             assert!(accept(schema, catalog, key_chars, &declined, Limits::default()).is_none());
+        }
+    }
+
+    proptest::proptest! {
+        /// The inline comparison agrees with slice equality, for every length around the
+        /// eight- and four-byte steps and wherever the bytes differ.
+        #[test]
+        fn same_agrees_with_slice_equality(
+            a in proptest::collection::vec(proptest::sample::select(vec![b'a', b'b', 0u8, 0xff]), 0..20),
+            flip in proptest::option::of(0usize..20),
+            extra in proptest::option::of(proptest::num::u8::ANY),
+        ) {
+            let mut b = a.clone();
+            if let Some(i) = flip.filter(|&i| i < b.len()) {
+                b[i] ^= 1;
+            }
+            if let Some(x) = extra {
+                b.push(x);
+            }
+            proptest::prop_assert_eq!(same(&a, &b), a == b);
+            let text = [b"\"".as_slice(), &b, b"\":"].concat();
+            proptest::prop_assert_eq!(has_at(&text, 1, &a), text.get(1..1 + a.len()) == Some(&a[..]));
+        }
+
+        /// The word-at-a-time test agrees with a byte loop.
+        #[test]
+        fn has_del_or_c2_agrees_with_a_byte_loop(
+            s in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::num::u8::ANY,
+                    proptest::sample::select(vec![0x7e, 0x7f, 0x80, 0xc2, 0xff, b'a', 0]),
+                ],
+                0..40,
+            ),
+        ) {
+            proptest::prop_assert_eq!(has_del_or_c2(&s), s.iter().any(|&c| c == 0x7f || c == 0xc2));
+        }
+
+        /// A number read with the shortcut is the number the reader's grammar and value give,
+        /// bit for bit (`-0`), and ends where it ends; refused where it is refused.
+        #[test]
+        fn number_at_agrees_with_the_reader(
+            s in proptest::prop_oneof![
+                "-?[0-9]{0,18}",
+                "-?[0-9]{1,17}[.eE,]?[0-9+-]{0,3}",
+                "[-0-9.eE+]{0,8}[,}]?",
+            ],
+        ) {
+            let text = format!("{s}]");
+            let fast = number_at(&text, 0).map(|(n, whole, end)| (n.to_bits(), whole, end));
+            let exact = scan_number(text.as_bytes(), 0).ok().and_then(|(int_start, end, simple)| {
+                number_value(&text, 0, int_start, end, simple).map(|n| (n.to_bits(), simple, end))
+            });
+            proptest::prop_assert_eq!(fast, exact, "{}", s);
+        }
+
+        /// A date read in place is the date `parse_date` reads, and is refused when it refuses.
+        #[test]
+        fn plain_date_agrees_with_parse_date(
+            s in proptest::prop_oneof![
+                "[0-9]{4}-[0-1][0-9]-[0-3][0-9]",
+                "[0-9-]{8,11}",
+                "[0-9]{4}-0[0-9]-[23][0-9]",
+                ".{0,12}",
+            ],
+        ) {
+            let fast = plain_date(s.as_bytes());
+            let exact = crate::schema::validate::parse_date(&s).ok();
+            proptest::prop_assert_eq!(fast, exact, "{}", s);
+        }
+    }
+
+    #[test]
+    fn plain_date_knows_leap_years() {
+        for (s, ok) in [
+            ("2024-02-29", true),
+            ("2023-02-29", false),
+            ("2000-02-29", true),
+            ("1900-02-29", false),
+            ("0000-02-29", true),
+            ("2025-04-31", false),
+            ("2025-12-31", true),
+            ("2025-13-01", false),
+            ("2025-00-10", false),
+            ("2025-01-00", false),
+        ] {
+            assert_eq!(plain_date(s.as_bytes()).is_some(), ok, "{s}");
+            assert_eq!(
+                plain_date(s.as_bytes()),
+                crate::schema::validate::parse_date(s).ok()
+            );
         }
     }
 }
