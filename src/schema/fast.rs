@@ -265,43 +265,52 @@ impl<'s, 'a> Fast<'s, 'a> {
         ))
     }
 
-    /// A value of type `ty` at the cursor (whitespace skipped); never `null`.
+    /// A list at the cursor, of items of type `items`.
+    #[inline(never)]
+    fn list(&mut self, items: &'s FieldType, max_items: Option<usize>) -> Option<Value> {
+        self.enter()?;
+        // Items gather on a stack shared by all lists of the document, then move into a list
+        // of exactly their number: one allocation per list, none for `[]`.
+        let base = self.items.len();
+        self.ws();
+        if self.byte() == Some(b']') {
+            self.i += 1;
+        } else {
+            loop {
+                if self.items.len() - base >= self.limits.max_items {
+                    return None;
+                }
+                let item = self.value(items)?;
+                self.items.push(item);
+                if !self.more(b']')? {
+                    break;
+                }
+            }
+        }
+        self.depth -= 1;
+        let len = self.items.len() - base;
+        if max_items.is_some_and(|m| len > m) {
+            return None;
+        }
+        Some(Value::List(if len == 0 {
+            Box::new([])
+        } else {
+            // Exactly `len` items: the box takes the vector's allocation as it is.
+            self.items.split_off(base).into_boxed_slice()
+        }))
+    }
+
+    /// A value of type `ty` at the cursor (whitespace skipped); never `null`. Inline in the
+    /// loops over members and items: a call per value (saving registers, returning the node
+    /// through memory) cost more than reading most values.
+    #[inline(always)]
     fn value(&mut self, ty: &'s FieldType) -> Option<Node> {
         let at = self.i;
         let first = self.byte()?;
         let value = match ty {
             FieldType::Object(id) if first == b'{' => return self.object(*id, false),
             FieldType::List { items, max_items } if first == b'[' => {
-                self.enter()?;
-                // Items gather on a stack shared by all lists of the document, then move into
-                // a list of exactly their number: one allocation per list, none for `[]`.
-                let base = self.items.len();
-                self.ws();
-                if self.byte() == Some(b']') {
-                    self.i += 1;
-                } else {
-                    loop {
-                        if self.items.len() - base >= self.limits.max_items {
-                            return None;
-                        }
-                        let item = self.value(items)?;
-                        self.items.push(item);
-                        if !self.more(b']')? {
-                            break;
-                        }
-                    }
-                }
-                self.depth -= 1;
-                let len = self.items.len() - base;
-                if max_items.is_some_and(|m| len > m) {
-                    return None;
-                }
-                Value::List(if len == 0 {
-                    Box::new([])
-                } else {
-                    // Exactly `len` items: the box takes the vector's allocation as it is.
-                    self.items.split_off(base).into_boxed_slice()
-                })
+                self.list(items, *max_items)?
             }
             FieldType::Bool if first == b't' => {
                 self.literal(b"true")?;
@@ -326,7 +335,15 @@ impl<'s, 'a> Fast<'s, 'a> {
             FieldType::Date if first == b'"' => Value::Date(self.date()?),
             FieldType::Enum(values) if first == b'"' => {
                 let s = self.string()?;
-                if !values.iter().any(|v| same(v.as_bytes(), s.as_bytes())) {
+                // A loop, not `any`: the compiler kept `any` out of line, a call per value.
+                let mut known = false;
+                for v in values {
+                    if same(v.as_bytes(), s.as_bytes()) {
+                        known = true;
+                        break;
+                    }
+                }
+                if !known {
                     return None;
                 }
                 Value::Str(s.into())
@@ -339,13 +356,19 @@ impl<'s, 'a> Fast<'s, 'a> {
                 Value::Str(s.into())
             }
             FieldType::String { max_len } if first == b'"' => {
-                let s = self.string()?;
+                let start = at + 1;
+                let (end, suspect) = plain_run_del(self.b, start);
+                if self.b.get(end) != Some(&b'"') || end - start > self.limits.max_string {
+                    return None;
+                }
+                self.i = end + 1;
+                let s = self.text.get(start..end)?;
                 if max_len.is_some_and(|m| s.len() > m && s.chars().count() > m) {
                     return None;
                 }
                 // Raw C0 characters never get here (no escapes, and the reader refuses them
                 // raw); DEL and C1 need a 0x7F or 0xC2 byte.
-                if has_del_or_c2(s.as_bytes())
+                if suspect
                     && s.chars()
                         .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
                 {
@@ -422,23 +445,41 @@ fn word4(s: &[u8], i: usize) -> Option<u32> {
     Some(u32::from_le_bytes(w))
 }
 
-/// Whether `s` holds a byte 0x7F (DEL) or 0xC2 (which starts every C1 control in UTF-8),
-/// eight bytes at a time.
+/// `json::plain_run` (the first `"`, `\\` or control byte at or after `i`; `b.len()` when
+/// none), and whether a byte 0x7F (DEL) or 0xC2 (which starts every C1 control in UTF-8) may
+/// come before it: `false` only when none does. One pass over free text, most of a document's
+/// bytes, instead of a second one for controls.
 #[inline]
-fn has_del_or_c2(s: &[u8]) -> bool {
+fn plain_run_del(b: &[u8], mut i: usize) -> (usize, bool) {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
-    let mut chunks = s.chunks_exact(8);
-    let mut hits = 0;
-    for chunk in &mut chunks {
-        let w = <[u8; 8]>::try_from(chunk).map_or(0x7f, u64::from_le_bytes);
-        let del = w ^ (LO * 0x7f);
-        let c2 = w ^ (LO * 0xc2);
-        // A byte of `x` is zero ⇔ its bit 7 is set in `(x - LO) & !x`, but for borrows, which
-        // only mark bytes above a zero one: a false mark comes with a true one.
-        hits |= (del.wrapping_sub(LO) & !del) | (c2.wrapping_sub(LO) & !c2);
+    // Bit 7 of a byte of `x` is set here ⇔ the byte is zero, but for borrows, which only mark
+    // bytes above a zero one: all that is used is the first mark, or whether there is any.
+    let zero = |x: u64| x.wrapping_sub(LO) & !x;
+    let mut suspect = 0;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let w = <[u8; 8]>::try_from(chunk).map_or(0, u64::from_le_bytes);
+        let stops = (zero(w ^ (LO * u64::from(b'"')))
+            | zero(w ^ (LO * u64::from(b'\\')))
+            | (w.wrapping_sub(LO * 0x20) & !w))
+            & HI;
+        // Bytes of the last word past the end count too: a false alarm only costs the exact
+        // check of the string.
+        suspect |= zero(w ^ (LO * 0x7f)) | zero(w ^ (LO * 0xc2));
+        if stops != 0 {
+            return (i + (stops.trailing_zeros() / 8) as usize, suspect & HI != 0);
+        }
+        i += 8;
     }
-    hits & HI != 0 || chunks.remainder().iter().any(|&c| c == 0x7f || c == 0xc2)
+    let mut del = suspect & HI != 0;
+    while let Some(&c) = b.get(i) {
+        if c == b'"' || c == b'\\' || c < 0x20 {
+            break;
+        }
+        del |= c == 0x7f || c == 0xc2;
+        i += 1;
+    }
+    (i, del)
 }
 
 /// Whether catalog table `t` has a row of key `key`.
@@ -487,16 +528,28 @@ fn number_at(text: &str, at: usize) -> Option<(f64, bool, usize)> {
 /// The date `YYYY-MM-DD` written in `s`, by the rules of `validate::parse_date` (which builds
 /// the same date from the same text, and refuses what this refuses).
 fn plain_date(s: &[u8]) -> Option<Date> {
-    let &[y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = s else {
+    const HIGH: u64 = 0xf0f0_f0f0_f0f0_f0f0;
+    const ZEROS: u64 = 0x3030_3030_3030_3030;
+    let w: [u8; 10] = s.try_into().ok()?;
+    let [y0, y1, y2, y3, dash, m0, m1, dash2, d0, d1] = w;
+    let [head @ .., _, _] = w;
+    if dash != b'-' || dash2 != b'-' {
         return None;
-    };
-    let digit = |c: u8| {
-        let d = c.wrapping_sub(b'0');
-        (d < 10).then_some(i32::from(d))
-    };
-    let y = digit(y0)? * 1000 + digit(y1)? * 100 + digit(y2)? * 10 + digit(y3)?;
-    let m = digit(m0)? * 10 + digit(m1)?;
-    let d = digit(d0)? * 10 + digit(d1)?;
+    }
+    // `YYYY-MM-` with its dashes turned into `0`s is eight digits: each byte is 0x30..=0x39,
+    // so its high nibble is 3 before and after adding 6 (no carry leaves a byte).
+    const DASHES: u64 = 0xff << 32 | 0xff << 56;
+    let x = u64::from_le_bytes(head) & !DASHES | ZEROS & DASHES;
+    if x & HIGH != ZEROS || x.wrapping_add(0x0606_0606_0606_0606) & HIGH != ZEROS {
+        return None;
+    }
+    if !d0.is_ascii_digit() || !d1.is_ascii_digit() {
+        return None;
+    }
+    let n = |c: u8| i32::from(c & 0x0f);
+    let y = n(y0) * 1000 + n(y1) * 100 + n(y2) * 10 + n(y3);
+    let m = n(m0) * 10 + n(m1);
+    let d = n(d0) * 10 + n(d1);
     if !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
         return None;
     }
@@ -580,18 +633,24 @@ mod tests {
             proptest::prop_assert_eq!(has_at(&text, 1, &a), text.get(1..1 + a.len()) == Some(&a[..]));
         }
 
-        /// The word-at-a-time test agrees with a byte loop.
+        /// The scan ends where `json::plain_run` ends, and never misses a DEL or 0xC2 byte
+        /// before that end, wherever it sits in a word.
         #[test]
-        fn has_del_or_c2_agrees_with_a_byte_loop(
+        fn plain_run_del_agrees_with_plain_run_and_misses_no_del(
             s in proptest::collection::vec(
                 proptest::prop_oneof![
                     proptest::num::u8::ANY,
-                    proptest::sample::select(vec![0x7e, 0x7f, 0x80, 0xc2, 0xff, b'a', 0]),
+                    proptest::sample::select(vec![b'"', b'\\', 0x1f, 0x7e, 0x7f, 0x80, 0xc2, 0xff, b'a']),
                 ],
                 0..40,
             ),
+            from in 0usize..40,
         ) {
-            proptest::prop_assert_eq!(has_del_or_c2(&s), s.iter().any(|&c| c == 0x7f || c == 0xc2));
+            let from = from.min(s.len());
+            let (end, suspect) = plain_run_del(&s, from);
+            proptest::prop_assert_eq!(end, crate::json::plain_run(&s, from));
+            let del = s.get(from..end).is_some_and(|r| r.iter().any(|&c| c == 0x7f || c == 0xc2));
+            proptest::prop_assert!(suspect || !del);
         }
 
         /// A number read with the shortcut is the number the reader's grammar and value give,
@@ -619,6 +678,7 @@ mod tests {
                 "[0-9]{4}-[0-1][0-9]-[0-3][0-9]",
                 "[0-9-]{8,11}",
                 "[0-9]{4}-0[0-9]-[23][0-9]",
+                "[0-9]{4}[-,./)]0[0-9][-,./)][0-3][0-9]",
                 ".{0,12}",
             ],
         ) {
