@@ -503,8 +503,15 @@ fn number_at(text: &str, at: usize) -> Option<(f64, bool, usize)> {
     let b = text.as_bytes();
     let neg = b.get(at) == Some(&b'-');
     let digits = at + usize::from(neg);
-    let mut end = digits;
-    let mut v: u64 = 0;
+    // The first eight digits at once when a word is left: a byte loop cost a few instructions
+    // a digit, and amounts in kroner have eight or nine.
+    let (mut v, mut end) = match b.get(digits..digits + 8).map(<[u8; 8]>::try_from) {
+        Some(Ok(word)) => {
+            let (v, n) = leading_digits(u64::from_le_bytes(word));
+            (v, digits + n)
+        }
+        _ => (0, digits),
+    };
     // Up to 15 digits: exact in an `f64`, as in `number_value`.
     while let Some(&c) = b.get(end)
         && c.is_ascii_digit()
@@ -523,6 +530,34 @@ fn number_at(text: &str, at: usize) -> Option<(f64, bool, usize)> {
     }
     let (int_start, end, simple) = scan_number(b, at).ok()?;
     Some((number_value(text, at, int_start, end, simple)?, simple, end))
+}
+
+/// The value and number (0 to 8) of the decimal digits that `w` (eight bytes of text, the first
+/// lowest) starts with.
+#[inline]
+fn leading_digits(w: u64) -> (u64, usize) {
+    const ZEROS: u64 = 0x3030_3030_3030_3030;
+    const HIGH: u64 = 0xf0f0_f0f0_f0f0_f0f0;
+    // A digit byte turns into its value 0..=9 here, which keeps the high nibble clear before
+    // and after adding 6; any other byte sets it in one of them. A carry out of a byte only
+    // comes from a byte already marked, and only the first mark is used.
+    let x = w ^ ZEROS;
+    let bad = (x | x.wrapping_add(0x0606_0606_0606_0606)) & HIGH;
+    let n = if bad == 0 {
+        8
+    } else {
+        (bad.trailing_zeros() / 8) as usize
+    };
+    if n == 0 {
+        return (0, 0);
+    }
+    // The digits moved to the top bytes (zeros before them change nothing), then summed in
+    // pairs, fours and eights by multiplication (Lemire's eight-digit parse).
+    let x = x << (8 * (8 - n));
+    let x = x.wrapping_mul(10 * 256 + 1) >> 8;
+    let x = (x & 0x00ff_00ff_00ff_00ff).wrapping_mul(100 * 65536 + 1) >> 16;
+    let x = (x & 0x0000_ffff_0000_ffff).wrapping_mul(10000 * (1 << 32) + 1) >> 32;
+    (x & 0xffff_ffff, n)
 }
 
 /// The date `YYYY-MM-DD` written in `s`, by the rules of `validate::parse_date` (which builds
@@ -685,6 +720,28 @@ mod tests {
             let fast = plain_date(s.as_bytes());
             let exact = crate::schema::validate::parse_date(&s).ok();
             proptest::prop_assert_eq!(fast, exact, "{}", s);
+        }
+    }
+
+    #[test]
+    fn leading_digits_reads_up_to_eight() {
+        for (text, value, n) in [
+            (*b"12345678", 12_345_678, 8),
+            (*b"99999999", 99_999_999, 8),
+            (*b"00000001", 1, 8),
+            (*b"1]______", 1, 1),
+            (*b"0,\"a\":1}", 0, 1),
+            (*b"4711.5e3", 4711, 4),
+            (*b"-1234567", 0, 0),
+            (*b"9876543:", 9_876_543, 7),
+            (*b"\xff\xff123456", 0, 0),
+            (*b"12\xfa\xff4567", 12, 2),
+        ] {
+            assert_eq!(
+                leading_digits(u64::from_le_bytes(text)),
+                (value, n),
+                "{text:?}"
+            );
         }
     }
 
