@@ -12,11 +12,12 @@
 //! one. Checked by differential tests (generated, defective and byte-edited documents; every JSON
 //! text under `fixtures/`) and by the `validate` and `initiative` fuzz targets.
 
-use super::validate::parse_date;
+use super::validate::days_in_month;
 use super::{Absent, CharSet, FieldType, InputSchema, TypeId};
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Table};
 use crate::json::{Limits, number_value, scan_number};
 use crate::value::{Node, Value};
+use jiff::civil::Date;
 
 /// Reads `text` as one document of `schema`'s root type; `None` when it is not plainly valid.
 pub(crate) fn accept(
@@ -39,6 +40,7 @@ pub(crate) fn accept(
         i: 0,
         depth: 0,
         items: Vec::new(),
+        table: None,
     };
     p.ws();
     if p.b.get(p.i) != Some(&b'{') {
@@ -60,9 +62,12 @@ struct Fast<'s, 'a> {
     depth: usize,
     /// Items of the lists being read, innermost last.
     items: Vec<Node>,
+    /// The catalog table last looked up, by the address of its name in the schema: the items
+    /// of a list of references name one table, and finding it by name cost more than the row.
+    table: Option<(&'s String, Option<&'s Table>)>,
 }
 
-impl<'a> Fast<'_, 'a> {
+impl<'s, 'a> Fast<'s, 'a> {
     #[inline]
     fn ws(&mut self) {
         // Most documents have no whitespace between tokens: one comparison settles that.
@@ -81,6 +86,7 @@ impl<'a> Fast<'_, 'a> {
 
     /// After a member or item: consumes `,` (then `Some(true)`: another follows) or `close`
     /// (`Some(false)`); anything else is not plainly valid.
+    #[inline]
     fn more(&mut self, close: u8) -> Option<bool> {
         self.ws();
         let b = self.byte()?;
@@ -94,6 +100,7 @@ impl<'a> Fast<'_, 'a> {
     }
 
     /// Consumes `{` or `[` at the cursor, within the depth limit.
+    #[inline]
     fn enter(&mut self) -> Option<()> {
         if self.depth >= self.limits.max_depth {
             return None;
@@ -104,9 +111,9 @@ impl<'a> Fast<'_, 'a> {
     }
 
     /// A string without escapes at the cursor (which is at its `"`), borrowed from the text.
+    #[inline(always)]
     fn string(&mut self) -> Option<&'a str> {
-        let open = self.i;
-        let start = open + 1;
+        let start = self.i + 1;
         let end = crate::json::plain_run(self.b, start);
         if self.b.get(end) != Some(&b'"') || end - start > self.limits.max_string {
             return None;
@@ -115,17 +122,36 @@ impl<'a> Fast<'_, 'a> {
         self.text.get(start..end)
     }
 
+    /// A date at the cursor (which is at its `"`), read in place: the ten bytes of a date hold
+    /// no escape, so the string needs no scan.
+    #[inline]
+    fn date(&mut self) -> Option<Date> {
+        let start = self.i + 1;
+        let quoted = self.b.get(start..start + 11)?;
+        if quoted.get(10) != Some(&b'"') || self.limits.max_string < 10 {
+            return None;
+        }
+        let date = plain_date(quoted.get(..10)?)?;
+        self.i = start + 11;
+        Some(date)
+    }
+
     fn literal(&mut self, word: &[u8]) -> Option<()> {
         let end = self.i + word.len();
         (self.b.get(self.i..end) == Some(word)).then(|| self.i = end)
     }
 
-    /// A number at the cursor, with exactly the reader's grammar and value.
-    fn number(&mut self) -> Option<f64> {
-        let start = self.i;
-        let (int_start, end, simple) = scan_number(self.b, start).ok()?;
-        self.i = end;
-        number_value(self.text, start, int_start, end, simple)
+    /// The catalog table named `name` (`None`: the catalog has none of that name).
+    #[inline]
+    fn table(&mut self, name: &'s String) -> Option<&'s Table> {
+        if let Some((last, table)) = self.table
+            && std::ptr::eq(last, name)
+        {
+            return table;
+        }
+        let table = self.catalog.table(name);
+        self.table = Some((name, table));
+        table
     }
 
     fn object(&mut self, ty: TypeId, is_root: bool) -> Option<Node> {
@@ -164,44 +190,36 @@ impl<'a> Fast<'_, 'a> {
                     let name = f.name.as_bytes();
                     let at = self.i + 1;
                     name.len() <= self.limits.max_string
-                        && self.b.get(at..at + name.len()) == Some(name)
+                        && has_at(self.b, at, name)
                         && self.b.get(at + name.len()) == Some(&b'"')
                 });
-                let key = match guess {
+                let (slot, f) = match guess {
                     Some(f) => {
                         self.i += f.name.len() + 2;
-                        &[]
+                        (hint, f)
                     }
-                    None => self.string()?.as_bytes(),
+                    None => {
+                        let key = self.string()?.as_bytes();
+                        let (k, f) = t
+                            .fields
+                            .iter()
+                            .enumerate()
+                            .find(|(_, f)| same(f.name.as_bytes(), key))?;
+                        (k, f)
+                    }
                 };
-                self.ws();
                 if self.byte() != Some(b':') {
-                    return None;
-                }
-                self.i += 1;
-                let mut k = hint;
-                let mut tried = 0;
-                let (slot, f) = loop {
-                    if let Some(f) = guess {
-                        break (hint, f);
-                    }
-                    if tried == n {
+                    self.ws();
+                    if self.byte() != Some(b':') {
                         return None;
                     }
-                    if k >= n {
-                        k = 0;
-                    }
-                    let f = t.fields.get(k)?;
-                    if f.name.as_bytes() == key {
-                        break (k, f);
-                    }
-                    k += 1;
-                    tried += 1;
-                };
-                if seen & (1 << slot) != 0 {
+                }
+                self.i += 1;
+                let bit = 1u64 << slot;
+                if seen & bit != 0 {
                     return None;
                 }
-                seen |= 1 << slot;
+                seen |= bit;
                 hint = slot + 1;
                 self.ws();
                 let at = self.i;
@@ -225,10 +243,12 @@ impl<'a> Fast<'_, 'a> {
             }
         }
         self.depth -= 1;
-        for (i, f) in t.fields.iter().enumerate() {
-            if seen & (1 << i) != 0 {
-                continue;
-            }
+        let all = if n == 64 { u64::MAX } else { (1 << n) - 1 };
+        let mut missing = !seen & all;
+        while missing != 0 {
+            let i = missing.trailing_zeros() as usize;
+            missing &= missing - 1;
+            let f = t.fields.get(i)?;
             if f.required {
                 return None;
             }
@@ -245,37 +265,52 @@ impl<'a> Fast<'_, 'a> {
         ))
     }
 
-    /// A value of type `ty` at the cursor (whitespace skipped); never `null`.
-    fn value(&mut self, ty: &FieldType) -> Option<Node> {
+    /// A list at the cursor, of items of type `items`.
+    #[inline(never)]
+    fn list(&mut self, items: &'s FieldType, max_items: Option<usize>) -> Option<Value> {
+        self.enter()?;
+        // Items gather on a stack shared by all lists of the document, then move into a list
+        // of exactly their number: one allocation per list, none for `[]`.
+        let base = self.items.len();
+        self.ws();
+        if self.byte() == Some(b']') {
+            self.i += 1;
+        } else {
+            loop {
+                if self.items.len() - base >= self.limits.max_items {
+                    return None;
+                }
+                let item = self.value(items)?;
+                self.items.push(item);
+                if !self.more(b']')? {
+                    break;
+                }
+            }
+        }
+        self.depth -= 1;
+        let len = self.items.len() - base;
+        if max_items.is_some_and(|m| len > m) {
+            return None;
+        }
+        Some(Value::List(if len == 0 {
+            Box::new([])
+        } else {
+            // Exactly `len` items: the box takes the vector's allocation as it is.
+            self.items.split_off(base).into_boxed_slice()
+        }))
+    }
+
+    /// A value of type `ty` at the cursor (whitespace skipped); never `null`. Inline in the
+    /// loops over members and items: a call per value (saving registers, returning the node
+    /// through memory) cost more than reading most values.
+    #[inline(always)]
+    fn value(&mut self, ty: &'s FieldType) -> Option<Node> {
         let at = self.i;
         let first = self.byte()?;
         let value = match ty {
             FieldType::Object(id) if first == b'{' => return self.object(*id, false),
             FieldType::List { items, max_items } if first == b'[' => {
-                self.enter()?;
-                // Items gather on a stack shared by all lists of the document, then move into
-                // a list of exactly their number: one allocation per list, none for `[]`.
-                let base = self.items.len();
-                self.ws();
-                if self.byte() == Some(b']') {
-                    self.i += 1;
-                } else {
-                    loop {
-                        if self.items.len() - base >= self.limits.max_items {
-                            return None;
-                        }
-                        let item = self.value(items)?;
-                        self.items.push(item);
-                        if !self.more(b']')? {
-                            break;
-                        }
-                    }
-                }
-                self.depth -= 1;
-                if max_items.is_some_and(|m| self.items.len() - base > m) {
-                    return None;
-                }
-                Value::List(self.items.drain(base..).collect())
+                self.list(items, *max_items)?
             }
             FieldType::Bool if first == b't' => {
                 self.literal(b"true")?;
@@ -286,8 +321,10 @@ impl<'a> Fast<'_, 'a> {
                 Value::Bool(false)
             }
             FieldType::Number { min, max, integer } if first == b'-' || first.is_ascii_digit() => {
-                let n = self.number()?;
-                if (*integer && n.fract() != 0.0)
+                let (n, whole, end) = number_at(self.text, at)?;
+                self.i = end;
+                // Without fraction or exponent a number is whole: `fract` is a call.
+                if (*integer && !whole && n.fract() != 0.0)
                     || min.is_some_and(|m| n < m)
                     || max.is_some_and(|m| n > m)
                 {
@@ -295,50 +332,263 @@ impl<'a> Fast<'_, 'a> {
                 }
                 Value::Number(n)
             }
-            _ if first == b'"' => {
+            FieldType::Date if first == b'"' => Value::Date(self.date()?),
+            FieldType::Enum(values) if first == b'"' => {
                 let s = self.string()?;
-                if !self.accepts(ty, s) {
+                // A loop, not `any`: the compiler kept `any` out of line, a call per value.
+                let mut known = false;
+                for v in values {
+                    if same(v.as_bytes(), s.as_bytes()) {
+                        known = true;
+                        break;
+                    }
+                }
+                if !known {
                     return None;
                 }
-                match ty {
-                    FieldType::Date => Value::Date(parse_date(s).ok()?),
-                    _ => Value::Str(s.into()),
+                Value::Str(s.into())
+            }
+            FieldType::Ref { table } if first == b'"' => {
+                let s = self.string()?;
+                if self.table(table).is_some_and(|t| !has_key(t, s)) {
+                    return None;
                 }
+                Value::Str(s.into())
+            }
+            FieldType::String { max_len } if first == b'"' => {
+                let start = at + 1;
+                let (end, suspect) = plain_run_del(self.b, start);
+                if self.b.get(end) != Some(&b'"') || end - start > self.limits.max_string {
+                    return None;
+                }
+                self.i = end + 1;
+                let s = self.text.get(start..end)?;
+                if max_len.is_some_and(|m| s.len() > m && s.chars().count() > m) {
+                    return None;
+                }
+                // Raw C0 characters never get here (no escapes, and the reader refuses them
+                // raw); DEL and C1 need a 0x7F or 0xC2 byte.
+                if suspect
+                    && s.chars()
+                        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+                {
+                    return None;
+                }
+                Value::Str(s.into())
+            }
+            FieldType::Id { set, .. } if first == b'"' => {
+                let s = self.string()?;
+                if !id_ok(s, *set) {
+                    return None;
+                }
+                Value::Str(s.into())
+            }
+            FieldType::KeyRef if first == b'"' => {
+                let s = self.string()?;
+                if !self.key_chars.is_none_or(|set| id_ok(s, set)) {
+                    return None;
+                }
+                Value::Str(s.into())
             }
             _ => return None,
         };
         Some(Node::new(at as u32, value))
     }
-
-    /// Whether a string without escapes is a valid value of `ty` (dates are parsed by the
-    /// caller).
-    fn accepts(&self, ty: &FieldType, s: &str) -> bool {
-        match ty {
-            FieldType::String { max_len } => {
-                if max_len.is_some_and(|m| s.len() > m && s.chars().count() > m) {
-                    return false;
-                }
-                // Raw C0 characters never get here (no escapes, and the reader refuses them
-                // raw); DEL and C1 need a 0x7F or 0xC2 byte.
-                memchr::memchr2(0x7f, 0xc2, s.as_bytes()).is_none()
-                    || !s
-                        .chars()
-                        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-            }
-            FieldType::Id { set, .. } => id_ok(s, *set),
-            FieldType::KeyRef => self.key_chars.is_none_or(|set| id_ok(s, set)),
-            FieldType::Date => true,
-            FieldType::Enum(values) => values.iter().any(|v| v == s),
-            FieldType::Ref { table } => {
-                self.catalog.table(table).is_none_or(|t| t.row(s).is_some())
-            }
-            _ => false,
-        }
-    }
 }
 
 fn id_ok(s: &str, set: CharSet) -> bool {
     !s.is_empty() && s.chars().all(|c| set.contains(c))
+}
+
+/// Whether `b` holds `word` at `at`.
+#[inline]
+fn has_at(b: &[u8], at: usize, word: &[u8]) -> bool {
+    b.get(at..)
+        .and_then(|rest| rest.get(..word.len()))
+        .is_some_and(|s| same(s, word))
+}
+
+/// Byte equality, inline: the names and values compared here are short, and a call to
+/// `memcmp` for each cost more than the comparison itself.
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if n >= 8 {
+        // Eight bytes at a time, the last eight overlapping the ones before.
+        let mut i = 0;
+        while i + 8 < n {
+            if word8(a, i) != word8(b, i) {
+                return false;
+            }
+            i += 8;
+        }
+        word8(a, n - 8) == word8(b, n - 8)
+    } else if n >= 4 {
+        word4(a, 0) == word4(b, 0) && word4(a, n - 4) == word4(b, n - 4)
+    } else {
+        a.iter().zip(b).all(|(x, y)| x == y)
+    }
+}
+
+#[inline]
+fn word8(s: &[u8], i: usize) -> Option<u64> {
+    let w: [u8; 8] = s.get(i..i + 8)?.try_into().ok()?;
+    Some(u64::from_le_bytes(w))
+}
+
+#[inline]
+fn word4(s: &[u8], i: usize) -> Option<u32> {
+    let w: [u8; 4] = s.get(i..i + 4)?.try_into().ok()?;
+    Some(u32::from_le_bytes(w))
+}
+
+/// `json::plain_run` (the first `"`, `\\` or control byte at or after `i`; `b.len()` when
+/// none), and whether a byte 0x7F (DEL) or 0xC2 (which starts every C1 control in UTF-8) may
+/// come before it: `false` only when none does. One pass over free text, most of a document's
+/// bytes, instead of a second one for controls.
+#[inline]
+fn plain_run_del(b: &[u8], mut i: usize) -> (usize, bool) {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    // Bit 7 of a byte of `x` is set here ⇔ the byte is zero, but for borrows, which only mark
+    // bytes above a zero one: all that is used is the first mark, or whether there is any.
+    let zero = |x: u64| x.wrapping_sub(LO) & !x;
+    let mut suspect = 0;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let w = <[u8; 8]>::try_from(chunk).map_or(0, u64::from_le_bytes);
+        let stops = (zero(w ^ (LO * u64::from(b'"')))
+            | zero(w ^ (LO * u64::from(b'\\')))
+            | (w.wrapping_sub(LO * 0x20) & !w))
+            & HI;
+        // Bytes of the last word past the end count too: a false alarm only costs the exact
+        // check of the string.
+        suspect |= zero(w ^ (LO * 0x7f)) | zero(w ^ (LO * 0xc2));
+        if stops != 0 {
+            return (i + (stops.trailing_zeros() / 8) as usize, suspect & HI != 0);
+        }
+        i += 8;
+    }
+    let mut del = suspect & HI != 0;
+    while let Some(&c) = b.get(i) {
+        if c == b'"' || c == b'\\' || c < 0x20 {
+            break;
+        }
+        del |= c == 0x7f || c == 0xc2;
+        i += 1;
+    }
+    (i, del)
+}
+
+/// Whether catalog table `t` has a row of key `key`.
+#[inline]
+fn has_key(t: &Table, key: &str) -> bool {
+    // Most tables are small: scanned inline, as `Table::position` scans them but without a
+    // call to `memcmp` per row.
+    if t.rows().len() <= 12 {
+        t.keys().any(|k| same(k.as_bytes(), key.as_bytes()))
+    } else {
+        t.row(key).is_some()
+    }
+}
+
+/// The number written at `at` of `text`: its value, whether it is written without fraction or
+/// exponent (then it is whole), and where it ends; `None` when it is not a JSON number or too
+/// large for a finite `f64`. The reader's grammar and value (`json::scan_number`,
+/// `json::number_value`), with a shortcut for short integers, most numbers of a document.
+#[inline]
+fn number_at(text: &str, at: usize) -> Option<(f64, bool, usize)> {
+    let b = text.as_bytes();
+    let neg = b.get(at) == Some(&b'-');
+    let digits = at + usize::from(neg);
+    // The first eight digits at once when a word is left: a byte loop cost a few instructions
+    // a digit, and amounts in kroner have eight or nine.
+    let (mut v, mut end) = match b.get(digits..digits + 8).map(<[u8; 8]>::try_from) {
+        Some(Ok(word)) => {
+            let (v, n) = leading_digits(u64::from_le_bytes(word));
+            (v, digits + n)
+        }
+        _ => (0, digits),
+    };
+    // Up to 15 digits: exact in an `f64`, as in `number_value`.
+    while let Some(&c) = b.get(end)
+        && c.is_ascii_digit()
+        && end - digits < 15
+    {
+        v = v * 10 + u64::from(c - b'0');
+        end += 1;
+    }
+    let len = end - digits;
+    let plain = len > 0
+        && (len == 1 || b.get(digits) != Some(&b'0'))
+        && !matches!(b.get(end), Some(b'0'..=b'9' | b'.' | b'e' | b'E'));
+    if plain {
+        let n = v as f64;
+        return Some((if neg { -n } else { n }, true, end));
+    }
+    let (int_start, end, simple) = scan_number(b, at).ok()?;
+    Some((number_value(text, at, int_start, end, simple)?, simple, end))
+}
+
+/// The value and number (0 to 8) of the decimal digits that `w` (eight bytes of text, the first
+/// lowest) starts with.
+#[inline]
+fn leading_digits(w: u64) -> (u64, usize) {
+    const ZEROS: u64 = 0x3030_3030_3030_3030;
+    const HIGH: u64 = 0xf0f0_f0f0_f0f0_f0f0;
+    // A digit byte turns into its value 0..=9 here, which keeps the high nibble clear before
+    // and after adding 6; any other byte sets it in one of them. A carry out of a byte only
+    // comes from a byte already marked, and only the first mark is used.
+    let x = w ^ ZEROS;
+    let bad = (x | x.wrapping_add(0x0606_0606_0606_0606)) & HIGH;
+    let n = if bad == 0 {
+        8
+    } else {
+        (bad.trailing_zeros() / 8) as usize
+    };
+    if n == 0 {
+        return (0, 0);
+    }
+    // The digits moved to the top bytes (zeros before them change nothing), then summed in
+    // pairs, fours and eights by multiplication (Lemire's eight-digit parse).
+    let x = x << (8 * (8 - n));
+    let x = x.wrapping_mul(10 * 256 + 1) >> 8;
+    let x = (x & 0x00ff_00ff_00ff_00ff).wrapping_mul(100 * 65536 + 1) >> 16;
+    let x = (x & 0x0000_ffff_0000_ffff).wrapping_mul(10000 * (1 << 32) + 1) >> 32;
+    (x & 0xffff_ffff, n)
+}
+
+/// The date `YYYY-MM-DD` written in `s`, by the rules of `validate::parse_date` (which builds
+/// the same date from the same text, and refuses what this refuses).
+fn plain_date(s: &[u8]) -> Option<Date> {
+    const HIGH: u64 = 0xf0f0_f0f0_f0f0_f0f0;
+    const ZEROS: u64 = 0x3030_3030_3030_3030;
+    let w: [u8; 10] = s.try_into().ok()?;
+    let [y0, y1, y2, y3, dash, m0, m1, dash2, d0, d1] = w;
+    let [head @ .., _, _] = w;
+    if dash != b'-' || dash2 != b'-' {
+        return None;
+    }
+    // `YYYY-MM-` with its dashes turned into `0`s is eight digits: each byte is 0x30..=0x39,
+    // so its high nibble is 3 before and after adding 6 (no carry leaves a byte).
+    const DASHES: u64 = 0xff << 32 | 0xff << 56;
+    let x = u64::from_le_bytes(head) & !DASHES | ZEROS & DASHES;
+    if x & HIGH != ZEROS || x.wrapping_add(0x0606_0606_0606_0606) & HIGH != ZEROS {
+        return None;
+    }
+    if !d0.is_ascii_digit() || !d1.is_ascii_digit() {
+        return None;
+    }
+    let n = |c: u8| i32::from(c & 0x0f);
+    let y = n(y0) * 1000 + n(y1) * 100 + n(y2) * 10 + n(y3);
+    let m = n(m0) * 10 + n(m1);
+    let d = n(d0) * 10 + n(d1);
+    if !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
+        return None;
+    }
+    Date::new(y as i16, m as i8, d as i8).ok()
 }
 
 #[cfg(test)]
@@ -394,6 +644,126 @@ mod tests {
             format!("\u{feff}{text}"),
         ] {
             assert!(accept(schema, catalog, key_chars, &declined, Limits::default()).is_none());
+        }
+    }
+
+    proptest::proptest! {
+        /// The inline comparison agrees with slice equality, for every length around the
+        /// eight- and four-byte steps and wherever the bytes differ.
+        #[test]
+        fn same_agrees_with_slice_equality(
+            a in proptest::collection::vec(proptest::sample::select(vec![b'a', b'b', 0u8, 0xff]), 0..20),
+            flip in proptest::option::of(0usize..20),
+            extra in proptest::option::of(proptest::num::u8::ANY),
+        ) {
+            let mut b = a.clone();
+            if let Some(i) = flip.filter(|&i| i < b.len()) {
+                b[i] ^= 1;
+            }
+            if let Some(x) = extra {
+                b.push(x);
+            }
+            proptest::prop_assert_eq!(same(&a, &b), a == b);
+            let text = [b"\"".as_slice(), &b, b"\":"].concat();
+            proptest::prop_assert_eq!(has_at(&text, 1, &a), text.get(1..1 + a.len()) == Some(&a[..]));
+        }
+
+        /// The scan ends where `json::plain_run` ends, and never misses a DEL or 0xC2 byte
+        /// before that end, wherever it sits in a word.
+        #[test]
+        fn plain_run_del_agrees_with_plain_run_and_misses_no_del(
+            s in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::num::u8::ANY,
+                    proptest::sample::select(vec![b'"', b'\\', 0x1f, 0x7e, 0x7f, 0x80, 0xc2, 0xff, b'a']),
+                ],
+                0..40,
+            ),
+            from in 0usize..40,
+        ) {
+            let from = from.min(s.len());
+            let (end, suspect) = plain_run_del(&s, from);
+            proptest::prop_assert_eq!(end, crate::json::plain_run(&s, from));
+            let del = s.get(from..end).is_some_and(|r| r.iter().any(|&c| c == 0x7f || c == 0xc2));
+            proptest::prop_assert!(suspect || !del);
+        }
+
+        /// A number read with the shortcut is the number the reader's grammar and value give,
+        /// bit for bit (`-0`), and ends where it ends; refused where it is refused.
+        #[test]
+        fn number_at_agrees_with_the_reader(
+            s in proptest::prop_oneof![
+                "-?[0-9]{0,18}",
+                "-?[0-9]{1,17}[.eE,]?[0-9+-]{0,3}",
+                "[-0-9.eE+]{0,8}[,}]?",
+            ],
+        ) {
+            let text = format!("{s}]");
+            let fast = number_at(&text, 0).map(|(n, whole, end)| (n.to_bits(), whole, end));
+            let exact = scan_number(text.as_bytes(), 0).ok().and_then(|(int_start, end, simple)| {
+                number_value(&text, 0, int_start, end, simple).map(|n| (n.to_bits(), simple, end))
+            });
+            proptest::prop_assert_eq!(fast, exact, "{}", s);
+        }
+
+        /// A date read in place is the date `parse_date` reads, and is refused when it refuses.
+        #[test]
+        fn plain_date_agrees_with_parse_date(
+            s in proptest::prop_oneof![
+                "[0-9]{4}-[0-1][0-9]-[0-3][0-9]",
+                "[0-9-]{8,11}",
+                "[0-9]{4}-0[0-9]-[23][0-9]",
+                "[0-9]{4}[-,./)]0[0-9][-,./)][0-3][0-9]",
+                ".{0,12}",
+            ],
+        ) {
+            let fast = plain_date(s.as_bytes());
+            let exact = crate::schema::validate::parse_date(&s).ok();
+            proptest::prop_assert_eq!(fast, exact, "{}", s);
+        }
+    }
+
+    #[test]
+    fn leading_digits_reads_up_to_eight() {
+        for (text, value, n) in [
+            (*b"12345678", 12_345_678, 8),
+            (*b"99999999", 99_999_999, 8),
+            (*b"00000001", 1, 8),
+            (*b"1]______", 1, 1),
+            (*b"0,\"a\":1}", 0, 1),
+            (*b"4711.5e3", 4711, 4),
+            (*b"-1234567", 0, 0),
+            (*b"9876543:", 9_876_543, 7),
+            (*b"\xff\xff123456", 0, 0),
+            (*b"12\xfa\xff4567", 12, 2),
+        ] {
+            assert_eq!(
+                leading_digits(u64::from_le_bytes(text)),
+                (value, n),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn plain_date_knows_leap_years() {
+        for (s, ok) in [
+            ("2024-02-29", true),
+            ("2023-02-29", false),
+            ("2000-02-29", true),
+            ("1900-02-29", false),
+            ("0000-02-29", true),
+            ("2025-04-31", false),
+            ("2025-12-31", true),
+            ("2025-13-01", false),
+            ("2025-00-10", false),
+            ("2025-01-00", false),
+        ] {
+            assert_eq!(plain_date(s.as_bytes()).is_some(), ok, "{s}");
+            assert_eq!(
+                plain_date(s.as_bytes()),
+                crate::schema::validate::parse_date(s).ok()
+            );
         }
     }
 }

@@ -1024,7 +1024,7 @@ pub(crate) fn parse_date(s: &str) -> Result<Date, String> {
     Date::new(y as i16, m as i8, d as i8).map_err(|e| e.to_string())
 }
 
-fn days_in_month(y: i32, m: i32) -> i32 {
+pub(crate) fn days_in_month(y: i32, m: i32) -> i32 {
     match m {
         2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
         2 => 28,
