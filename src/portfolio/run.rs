@@ -259,6 +259,9 @@ struct Doc {
     groups: Vec<Option<String>>,
     judged: Judged,
     tallies: Vec<Tally>,
+    /// Findings by severity (must, should), then status; findings without a severity are not
+    /// counted here.
+    by_severity: [[u32; 6]; 2],
 }
 
 enum First {
@@ -373,6 +376,7 @@ fn judge(
 ) -> Doc {
     let mut tallies = Vec::with_capacity(counted.findings.len());
     let mut counts = [0u32; 6];
+    let mut by_severity = [[0u32; 6]; 2];
     let mut violated = [0u32; 2];
     let (mut overdue, mut upcoming) = (0u32, 0u32);
     let mut next_deadline: Option<Date> = None;
@@ -389,6 +393,17 @@ fn judge(
                 .is_some_and(|d| d >= ctx.as_of && d <= ctx.upcoming_until);
         if let Some(c) = counts.get_mut(status_index(f.status)) {
             *c += 1;
+        }
+        let sev = match severity {
+            Some(Severity::Must) => Some(0),
+            Some(Severity::Should) => Some(1),
+            None => None,
+        };
+        if let Some(x) = sev
+            .and_then(|i| by_severity.get_mut(i))
+            .and_then(|r| r.get_mut(status_index(f.status)))
+        {
+            *x += 1;
         }
         if f.status == Status::Violated {
             let sev = usize::from(severity == Some(Severity::Should));
@@ -460,6 +475,7 @@ fn judge(
             problems: Vec::new(),
         },
         tallies,
+        by_severity,
     }
 }
 
@@ -669,9 +685,12 @@ fn bump(x: &mut u64, sign: i64) {
     *x = x.wrapping_add_signed(sign);
 }
 
-/// Add (`sign` 1) or take back (`-1`) one document's contribution.
+/// Add (`sign` 1) or take back (`-1`) one document's contribution. What the document's judge
+/// already summed (statuses, severities, overdue, upcoming) is added whole; only the counts by
+/// obligation go finding by finding.
 fn tally(agg: &mut Aggregates, d: &Doc, sign: i64) {
     let j = &d.judged;
+    let add = |x: &mut u64, n: u32| *x = x.wrapping_add_signed(sign * i64::from(n));
     if let Some(g) = agg.grades.get_mut(j.grade.index()) {
         bump(g, sign);
     }
@@ -680,33 +699,19 @@ fn tally(agg: &mut Aggregates, d: &Doc, sign: i64) {
     {
         bump(x, sign);
     }
-    let mut violated = [0u64; 2];
-    let mut statuses = [0u64; 6];
+    for (x, &n) in agg.by_status.iter_mut().zip(&j.counts) {
+        add(x, n);
+    }
+    for (row, counts) in agg.by_severity.iter_mut().zip(&d.by_severity) {
+        for (x, &n) in row.iter_mut().zip(counts) {
+            add(x, n);
+        }
+    }
+    add(&mut agg.overdue, j.overdue);
+    add(&mut agg.upcoming, j.upcoming);
     for t in &d.tallies {
-        let s = status_index(t.status);
-        if let Some(x) = statuses.get_mut(s) {
-            *x += 1;
-        }
-        if let Some(x) = agg.by_status.get_mut(s) {
-            bump(x, sign);
-        }
-        let sev = match t.severity {
-            Some(Severity::Must) => Some(0),
-            Some(Severity::Should) => Some(1),
-            None => None,
-        };
-        if let Some(sev) = sev {
-            if let Some(x) = agg.by_severity.get_mut(sev).and_then(|r| r.get_mut(s)) {
-                bump(x, sign);
-            }
-            if t.status == Status::Violated
-                && let Some(x) = violated.get_mut(sev)
-            {
-                *x += 1;
-            }
-        }
         if let Some(o) = agg.obligations.get_mut(t.obligation as usize) {
-            if let Some(x) = o.by_status.get_mut(s) {
+            if let Some(x) = o.by_status.get_mut(status_index(t.status)) {
                 bump(x, sign);
             }
             if t.overdue {
@@ -716,13 +721,10 @@ fn tally(agg: &mut Aggregates, d: &Doc, sign: i64) {
                 bump(&mut o.upcoming, sign);
             }
         }
-        if t.overdue {
-            bump(&mut agg.overdue, sign);
-        }
-        if t.upcoming {
-            bump(&mut agg.upcoming, sign);
-        }
     }
+    let violated = d
+        .by_severity
+        .map(|r| r.get(status_index(Status::Violated)).copied().unwrap_or(0));
     for (table, value) in agg.groups.iter_mut().zip(d.groups.iter()) {
         // Most documents share a value already seen: look it up before allocating a key.
         if !table.values.contains_key(value) {
@@ -740,11 +742,11 @@ fn tally(agg: &mut Aggregates, d: &Doc, sign: i64) {
         if let Some(x) = c.grades.get_mut(j.grade.index()) {
             bump(x, sign);
         }
-        for (x, n) in c.by_status.iter_mut().zip(statuses) {
-            *x = x.wrapping_add_signed(sign * n as i64);
+        for (x, &n) in c.by_status.iter_mut().zip(&j.counts) {
+            add(x, n);
         }
         for (x, n) in c.violated.iter_mut().zip(violated) {
-            *x = x.wrapping_add_signed(sign * n as i64);
+            add(x, n);
         }
         c.overdue = c.overdue.wrapping_add_signed(sign * i64::from(j.overdue));
     }
