@@ -613,6 +613,11 @@ impl Compiled {
     #[inline]
     pub fn eval<'a>(&'a self, ctx: &mut Ctx<'a>) -> Val<'a> {
         if ctx.trace.is_none() {
+            // Without reads or a trace, only the value is wanted: the specialised form gives
+            // the same one for less.
+            if !ctx.record && super::fast::enabled() {
+                return super::fast::val(&self.fast, ctx);
+            }
             ev_op(&self.code, ctx, 0)
         } else {
             self.eval_traced(ctx)
@@ -662,7 +667,7 @@ fn traced<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a> {
     v
 }
 
-fn ev_op<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a> {
+pub(super) fn ev_op<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a> {
     let d = depth + 1;
     match &c.op {
         Op::Const(v) => v.reborrow(),
@@ -1065,7 +1070,7 @@ fn order(a: &Val<'_>, b: &Val<'_>) -> Option<Ordering> {
     }
 }
 
-fn compare<'a>(op: CmpOp, l: &Val<'_>, r: &Val<'_>) -> Val<'a> {
+pub(super) fn compare<'a>(op: CmpOp, l: &Val<'_>, r: &Val<'_>) -> Val<'a> {
     if l.is_unknown() || r.is_unknown() {
         return Val::Unknown;
     }
@@ -1081,7 +1086,7 @@ fn compare<'a>(op: CmpOp, l: &Val<'_>, r: &Val<'_>) -> Val<'a> {
     Val::Bool(b)
 }
 
-fn number<'a>(n: f64) -> Val<'a> {
+pub(super) fn number<'a>(n: f64) -> Val<'a> {
     if n.is_finite() {
         Val::Number(n)
     } else {
@@ -1191,14 +1196,14 @@ fn stated<'a>(ctx: &mut Ctx<'a>, obj: &'a Node, path: Path, slot: u32) -> bool {
 }
 
 /// Running least or greatest value; nulls are skipped, unknown poisons.
-struct Extreme<'a> {
+pub(super) struct Extreme<'a> {
     max: bool,
     best: Option<Val<'a>>,
     unknown: bool,
 }
 
 impl<'a> Extreme<'a> {
-    fn new(max: bool) -> Self {
+    pub(super) fn new(max: bool) -> Self {
         Extreme {
             max,
             best: None,
@@ -1206,7 +1211,7 @@ impl<'a> Extreme<'a> {
         }
     }
 
-    fn add(&mut self, v: Val<'a>) {
+    pub(super) fn add(&mut self, v: Val<'a>) {
         match v {
             Val::Unknown => self.unknown = true,
             Val::Null => {}
@@ -1226,7 +1231,7 @@ impl<'a> Extreme<'a> {
         }
     }
 
-    fn finish(self) -> Val<'a> {
+    pub(super) fn finish(self) -> Val<'a> {
         if self.unknown {
             Val::Unknown
         } else {

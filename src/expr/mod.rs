@@ -30,6 +30,7 @@ pub mod ast;
 mod compile;
 pub mod error;
 mod eval;
+mod fast;
 mod lexer;
 mod parser;
 pub mod types;
