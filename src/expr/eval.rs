@@ -1096,7 +1096,7 @@ pub(super) fn number<'a>(n: f64) -> Val<'a> {
 
 /// Arithmetic. Unknown wins over null; null gives null; division by zero, a result that is not
 /// a finite number, and calendar overflow give null.
-fn arith<'a>(op: ArOp, l: &Val<'_>, r: &Val<'_>) -> Val<'a> {
+pub(super) fn arith<'a>(op: ArOp, l: &Val<'_>, r: &Val<'_>) -> Val<'a> {
     if l.is_unknown() || r.is_unknown() {
         return Val::Unknown;
     }
@@ -1128,7 +1128,7 @@ fn arith<'a>(op: ArOp, l: &Val<'_>, r: &Val<'_>) -> Val<'a> {
 }
 
 /// `n unit` as a duration; `None` for a fractional or absurdly large amount.
-fn duration(n: f64, unit: Unit) -> Option<Dur> {
+pub(super) fn duration(n: f64, unit: Unit) -> Option<Dur> {
     if n.fract() != 0.0 || n.abs() > 1.0e6 {
         return None;
     }

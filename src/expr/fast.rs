@@ -11,11 +11,12 @@
 //! [`Fast::Slow`] and go to the interpreter, which records nothing when `ctx.record` is off. The
 //! differential test below holds the two to each other.
 
-use super::ast::QuantKind;
-use super::compile::{CmpOp, Code, Op, Start, Step};
+use super::ast::{QuantKind, Unit};
+use super::compile::{ArOp, CmpOp, Code, Op, Start, Step};
 use super::eval::{self, Ctx, Extreme, ListVal, Path, Val};
 use crate::catalog::Row;
 use crate::value::{Node, Value};
+use jiff::civil::Date;
 use std::cmp::Ordering;
 
 /// A node of the specialised form: the interpreter's operations whose evaluation without reads
@@ -80,6 +81,23 @@ pub(crate) enum Fast {
         kind: QuantKind,
         list: Box<Fast>,
         body: Box<Fast>,
+    },
+    ConstRow {
+        table: u32,
+        row: u32,
+    },
+    Extreme {
+        max: bool,
+        args: Box<[Fast]>,
+    },
+    Arith {
+        op: ArOp,
+        lhs: Box<Fast>,
+        rhs: Box<Fast>,
+    },
+    Duration {
+        amount: Box<Fast>,
+        unit: Unit,
     },
 }
 
@@ -163,7 +181,7 @@ impl FieldRef {
     }
 
     /// The value read, as the interpreter gives it (objects and lists with their path).
-    #[inline]
+    #[inline(never)]
     fn val<'a>(&self, ctx: &Ctx<'a>) -> Val<'a> {
         match self.at(ctx).0 {
             At::Node(n) => match n.value {
@@ -274,6 +292,23 @@ impl Fast {
                 list: b(list),
                 body: b(body),
             },
+            Op::ConstRow { table, row } => Fast::ConstRow {
+                table: *table,
+                row: *row,
+            },
+            Op::Extreme { max, args } => Fast::Extreme {
+                max: *max,
+                args: all(args),
+            },
+            Op::Arith { op, lhs, rhs } => Fast::Arith {
+                op: *op,
+                lhs: b(lhs),
+                rhs: b(rhs),
+            },
+            Op::Duration { amount, unit } => Fast::Duration {
+                amount: b(amount),
+                unit: *unit,
+            },
             _ => Fast::Slow(Box::new(c.clone())),
         }
     }
@@ -318,10 +353,34 @@ type Obj<'a> = Option<Option<(&'a Node, bool)>>;
 
 /// The value of `f`.
 pub(crate) fn val<'a>(f: &'a Fast, ctx: &mut Ctx<'a>) -> Val<'a> {
+    // The common operations only: the others are out of line so that this, the most called
+    // function, keeps a small frame.
+    match f {
+        Fast::Field(r) => r.val(ctx),
+        Fast::Const(v) => v.reborrow(),
+        Fast::Binding(k) => binding(ctx, *k).cloned().unwrap_or(Val::Unknown),
+        Fast::Fact(i) => ctx.fact(*i as usize).clone(),
+        Fast::Today => Val::Date(ctx.today),
+        Fast::Not(_)
+        | Fast::And(_)
+        | Fast::Or(_)
+        | Fast::FieldCmp { .. }
+        | Fast::FieldIn { .. }
+        | Fast::Present(_)
+        | Fast::Cmp { .. }
+        | Fast::CmpConst { .. }
+        | Fast::InConsts { .. } => match truth(f, ctx) {
+            Some(b) => Val::Bool(b),
+            None => Val::Unknown,
+        },
+        _ => val_rare(f, ctx),
+    }
+}
+
+#[inline(never)]
+fn val_rare<'a>(f: &'a Fast, ctx: &mut Ctx<'a>) -> Val<'a> {
     match f {
         Fast::Slow(c) => eval::ev_op(c, ctx, 0),
-        Fast::Const(v) => v.reborrow(),
-        Fast::Field(r) => r.val(ctx),
         Fast::Member { code, .. } => match member(f, ctx) {
             At::Node(n) if !matches!(n.value, Value::Object(_) | Value::List(_)) => {
                 Val::from_node(n, Path::none())
@@ -335,13 +394,21 @@ pub(crate) fn val<'a>(f: &'a Fast, ctx: &mut Ctx<'a>) -> Val<'a> {
             Some(None) => Val::Null,
             None => Val::Unknown,
         },
-        Fast::Binding(k) => binding(ctx, *k).cloned().unwrap_or(Val::Unknown),
-        Fast::Fact(i) => ctx.fact(*i as usize).clone(),
+        Fast::ConstRow { table, row } => {
+            let row = ctx
+                .catalog
+                .tables
+                .get(*table as usize)
+                .and_then(|t| t.rows().get(*row as usize));
+            match row {
+                Some(r) => Val::from_node(&r.node, Path::none()),
+                None => Val::Null,
+            }
+        }
         Fast::Param(i) => match ctx.params.get(*i as usize) {
             Some(v) => v.reborrow(),
             None => Val::Unknown,
         },
-        Fast::Today => Val::Date(ctx.today),
         Fast::RefDate => ctx.ref_date.map(Val::Date).unwrap_or(Val::Unknown),
         Fast::Coalesce(items) => {
             let mut last = Val::Null;
@@ -354,18 +421,27 @@ pub(crate) fn val<'a>(f: &'a Fast, ctx: &mut Ctx<'a>) -> Val<'a> {
             last
         }
         Fast::Quant { kind, list, body } => quant(*kind, list, body, ctx),
-        Fast::Present(r) => Val::Bool(matches!(r.at(ctx).0, At::Node(_))),
-        Fast::Not(_)
-        | Fast::And(_)
-        | Fast::Or(_)
-        | Fast::FieldCmp { .. }
-        | Fast::FieldIn { .. }
-        | Fast::Cmp { .. }
-        | Fast::CmpConst { .. }
-        | Fast::InConsts { .. } => match truth(f, ctx) {
-            Some(b) => Val::Bool(b),
-            None => Val::Unknown,
+        Fast::Extreme { max, args } => {
+            let mut acc = Extreme::new(*max);
+            for a in args {
+                let v = val(a, ctx);
+                acc.add(v);
+            }
+            acc.finish()
+        }
+        Fast::Arith { op, lhs, rhs } => {
+            let l = val(lhs, ctx);
+            let r = val(rhs, ctx);
+            eval::arith(*op, &l, &r)
+        }
+        Fast::Duration { amount, unit } => match val(amount, ctx) {
+            Val::Number(n) => eval::duration(n, *unit)
+                .map(Val::Duration)
+                .unwrap_or(Val::Null),
+            Val::Unknown => Val::Unknown,
+            _ => Val::Null,
         },
+        other => val(other, ctx),
     }
 }
 
@@ -403,6 +479,15 @@ fn truth<'a>(f: &'a Fast, ctx: &mut Ctx<'a>) -> Option<bool> {
         Fast::And(items) => junction(items, ctx, false),
         Fast::Or(items) => junction(items, ctx, true),
         Fast::Fact(i) => ctx.fact(*i as usize).truth(),
+        Fast::Present(r) => Some(matches!(r.at(ctx).0, At::Node(_))),
+        Fast::Quant { kind, list, body } => quant(*kind, list, body, ctx).truth(),
+        _ => truth_rare(f, ctx),
+    }
+}
+
+#[inline(never)]
+fn truth_rare<'a>(f: &'a Fast, ctx: &mut Ctx<'a>) -> Option<bool> {
+    match f {
         Fast::Member { .. } => match member(f, ctx) {
             At::Node(n) => Some(matches!(n.value, Value::Bool(true))),
             At::Unknown => None,
@@ -541,14 +626,17 @@ fn node_cmp(op: CmpOp, n: &Node, r: &Val<'_>) -> bool {
             CmpOp::Ne => return a.as_str() != &**b,
             _ => Some(a.as_str().cmp(b)),
         },
+        (Value::Date(a), Val::Date(b)) => Some(day_number(*a).cmp(&day_number(*b))),
         (Value::Number(a), Val::Number(b)) => a.partial_cmp(b),
-        (Value::Date(a), Val::Date(b)) => Some(a.cmp(b)),
-        _ => {
-            return matches!(
-                eval::compare(op, &Val::from_node(n, Path::none()), r),
-                Val::Bool(true)
-            );
+        // Null equals only null and orders with nothing.
+        (v, Val::Null) => {
+            return match op {
+                CmpOp::Eq => matches!(v, Value::Null),
+                CmpOp::Ne => !matches!(v, Value::Null),
+                _ => false,
+            };
         }
+        _ => return node_cmp_other(op, n, r),
     };
     match op {
         CmpOp::Eq => ord == Some(Ordering::Equal),
@@ -558,6 +646,21 @@ fn node_cmp(op: CmpOp, n: &Node, r: &Val<'_>) -> bool {
         CmpOp::Gt => ord == Some(Ordering::Greater),
         CmpOp::Ge => matches!(ord, Some(Ordering::Greater | Ordering::Equal)),
     }
+}
+
+#[inline(never)]
+fn node_cmp_other(op: CmpOp, n: &Node, r: &Val<'_>) -> bool {
+    matches!(
+        eval::compare(op, &Val::from_node(n, Path::none()), r),
+        Val::Bool(true)
+    )
+}
+
+/// A number ordered as dates are: year, then month, then day (the month and day fit in the low
+/// nine bits), one integer comparison instead of three.
+#[inline(always)]
+fn day_number(d: Date) -> i32 {
+    (i32::from(d.year()) << 9) | (i32::from(d.month()) << 5) | i32::from(d.day())
 }
 
 /// The items of a list, as `ListVal::get` gives them one by one.
