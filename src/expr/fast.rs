@@ -663,6 +663,57 @@ fn day_number(d: Date) -> i32 {
     (i32::from(d.year()) << 9) | (i32::from(d.month()) << 5) | i32::from(d.day())
 }
 
+/// `any`, `all`, `count` and `sum` over the items of a list read from the document. Their value
+/// is a truth value or a number, so the path of an item bound while computing it can show
+/// nowhere (no reads are recorded): items are bound with a path that is only right about being
+/// in the document or not (`doc`), which is all evaluation looks at, and no per-item path is
+/// worked out.
+fn tally<'a>(
+    kind: QuantKind,
+    items: &'a [Node],
+    doc: bool,
+    body: &'a Fast,
+    ctx: &mut Ctx<'a>,
+) -> Val<'a> {
+    let path = if doc { Path::root() } else { Path::none() };
+    let mut unknown = false;
+    let mut count = 0usize;
+    let mut sum = 0.0;
+    for n in items {
+        ctx.bindings.push(Val::from_node(n, path));
+        match kind {
+            QuantKind::Sum => {
+                let v = val(body, ctx);
+                ctx.bindings.pop();
+                match v {
+                    Val::Number(x) => sum += x,
+                    Val::Unknown => unknown = true,
+                    _ => {}
+                }
+            }
+            _ => {
+                let t = truth(body, ctx);
+                ctx.bindings.pop();
+                match t {
+                    Some(b) if kind == QuantKind::Count => count += usize::from(b),
+                    Some(b) if b == (kind == QuantKind::Any) => return Val::Bool(b),
+                    Some(_) => {}
+                    None => unknown = true,
+                }
+            }
+        }
+    }
+    if unknown {
+        return Val::Unknown;
+    }
+    match kind {
+        QuantKind::Any => Val::Bool(false),
+        QuantKind::All => Val::Bool(true),
+        QuantKind::Count => Val::Number(count as f64),
+        _ => eval::number(sum),
+    }
+}
+
 /// The items of a list, as `ListVal::get` gives them one by one.
 enum Items<'l, 'a> {
     Nodes(std::iter::Enumerate<std::slice::Iter<'a, Node>>, Path),
@@ -714,6 +765,22 @@ impl<'a> Iterator for Items<'_, 'a> {
 
 /// The quantifiers, as `eval::quant` computes them.
 fn quant<'a>(kind: QuantKind, list: &'a Fast, body: &'a Fast, ctx: &mut Ctx<'a>) -> Val<'a> {
+    if let Fast::Field(r) = list
+        && matches!(
+            kind,
+            QuantKind::Any | QuantKind::All | QuantKind::Count | QuantKind::Sum
+        )
+    {
+        return match r.at(ctx) {
+            (At::Node(n), doc) => match &n.value {
+                Value::List(items) => tally(kind, items, doc, body, ctx),
+                // A value that is not a list has no items.
+                _ => tally(kind, &[], doc, body, ctx),
+            },
+            (At::Unknown, _) => Val::Unknown,
+            (At::Null, _) => tally(kind, &[], false, body, ctx),
+        };
+    }
     let l = match val(list, ctx) {
         Val::List(l) => l,
         Val::Unknown => return Val::Unknown,
