@@ -714,6 +714,35 @@ fn tally<'a>(
     }
 }
 
+/// `min`/`max` of `body` over the items of a list (at `path`) that `pred` keeps. Unknown as soon as
+/// `pred` is unknown for an item, as the filter then is.
+fn extreme_of_kept<'a>(
+    max: bool,
+    items: &'a [Node],
+    path: Path,
+    pred: &'a Fast,
+    body: &'a Fast,
+    ctx: &mut Ctx<'a>,
+) -> Val<'a> {
+    let mut acc = Extreme::new(max);
+    for (i, n) in items.iter().enumerate() {
+        ctx.bindings.push(Val::from_node(n, path.child(i as u32)));
+        let v = match truth(pred, ctx) {
+            Some(true) => Some(val(body, ctx)),
+            Some(false) => None,
+            None => {
+                ctx.bindings.pop();
+                return Val::Unknown;
+            }
+        };
+        ctx.bindings.pop();
+        if let Some(v) = v {
+            acc.add(v);
+        }
+    }
+    acc.finish()
+}
+
 /// The items of a list, as `ListVal::get` gives them one by one.
 enum Items<'l, 'a> {
     Nodes(std::iter::Enumerate<std::slice::Iter<'a, Node>>, Path),
@@ -779,6 +808,31 @@ fn quant<'a>(kind: QuantKind, list: &'a Fast, body: &'a Fast, ctx: &mut Ctx<'a>)
             },
             (At::Unknown, _) => Val::Unknown,
             (At::Null, _) => tally(kind, &[], false, body, ctx),
+        };
+    }
+    // `min`/`max` over `filter` of a list read from the document, in one pass: an item kept by the
+    // filter is bound for the body just as it was for the condition.
+    if let (
+        QuantKind::Min | QuantKind::Max,
+        Fast::Quant {
+            kind: QuantKind::Filter,
+            list: inner,
+            body: pred,
+        },
+    ) = (kind, list)
+        && let Fast::Field(r) = &**inner
+    {
+        let max = kind == QuantKind::Max;
+        return match r.at(ctx) {
+            (At::Unknown, _) => Val::Unknown,
+            (At::Node(n), _) => match &n.value {
+                Value::List(items) => {
+                    let path = r.path(ctx);
+                    extreme_of_kept(max, items, path, pred, body, ctx)
+                }
+                _ => extreme_of_kept(max, &[], Path::none(), pred, body, ctx),
+            },
+            (At::Null, _) => extreme_of_kept(max, &[], Path::none(), pred, body, ctx),
         };
     }
     let l = match val(list, ctx) {
