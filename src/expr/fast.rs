@@ -835,6 +835,13 @@ fn quant<'a>(kind: QuantKind, list: &'a Fast, body: &'a Fast, ctx: &mut Ctx<'a>)
             (At::Null, _) => extreme_of_kept(max, &[], Path::none(), pred, body, ctx),
         };
     }
+    quant_items(kind, list, body, ctx)
+}
+
+/// Any quantifier over any list, item by item as the interpreter goes. Out of line: its frame is
+/// large, and the shapes above do without it.
+#[inline(never)]
+fn quant_items<'a>(kind: QuantKind, list: &'a Fast, body: &'a Fast, ctx: &mut Ctx<'a>) -> Val<'a> {
     let l = match val(list, ctx) {
         Val::List(l) => l,
         Val::Unknown => return Val::Unknown,
