@@ -552,6 +552,14 @@ impl<'a> Ctx<'a> {
     /// Store the value of fact `index`, with the reads currently in [`Ctx::reads`] as the reads
     /// it came from. Reading `@fact` later yields the value and appends those reads.
     pub fn set_fact(&mut self, index: usize, value: Val<'a>) {
+        // Facts are set in order, so the first time round each one is appended.
+        if index == self.facts.len() && index == self.fact_ranges.len() {
+            let start = self.fact_reads.len();
+            self.fact_reads.extend_from_slice(&self.reads);
+            self.facts.push(value);
+            self.fact_ranges.push((start, self.fact_reads.len()));
+            return;
+        }
         if self.facts.len() <= index {
             self.facts.resize(index + 1, Val::Unknown);
             self.fact_ranges.resize(index + 1, (0, 0));
