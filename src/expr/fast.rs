@@ -361,6 +361,7 @@ pub(crate) fn val<'a>(f: &'a Fast, ctx: &mut Ctx<'a>) -> Val<'a> {
         Fast::Binding(k) => binding(ctx, *k).cloned().unwrap_or(Val::Unknown),
         Fast::Fact(i) => ctx.fact(*i as usize).clone(),
         Fast::Today => Val::Date(ctx.today),
+        Fast::Quant { kind, list, body } => quant(*kind, list, body, ctx),
         Fast::Not(_)
         | Fast::And(_)
         | Fast::Or(_)
@@ -420,7 +421,6 @@ fn val_rare<'a>(f: &'a Fast, ctx: &mut Ctx<'a>) -> Val<'a> {
             }
             last
         }
-        Fast::Quant { kind, list, body } => quant(*kind, list, body, ctx),
         Fast::Extreme { max, args } => {
             let mut acc = Extreme::new(*max);
             for a in args {
