@@ -552,6 +552,14 @@ impl<'a> Ctx<'a> {
     /// Store the value of fact `index`, with the reads currently in [`Ctx::reads`] as the reads
     /// it came from. Reading `@fact` later yields the value and appends those reads.
     pub fn set_fact(&mut self, index: usize, value: Val<'a>) {
+        // Facts are set in order, so the first time round each one is appended.
+        if index == self.facts.len() && index == self.fact_ranges.len() {
+            let start = self.fact_reads.len();
+            self.fact_reads.extend_from_slice(&self.reads);
+            self.facts.push(value);
+            self.fact_ranges.push((start, self.fact_reads.len()));
+            return;
+        }
         if self.facts.len() <= index {
             self.facts.resize(index + 1, Val::Unknown);
             self.fact_ranges.resize(index + 1, (0, 0));
@@ -613,6 +621,11 @@ impl Compiled {
     #[inline]
     pub fn eval<'a>(&'a self, ctx: &mut Ctx<'a>) -> Val<'a> {
         if ctx.trace.is_none() {
+            // Without reads or a trace, only the value is wanted: the specialised form gives
+            // the same one for less.
+            if !ctx.record && super::fast::enabled() {
+                return super::fast::val(&self.fast, ctx);
+            }
             ev_op(&self.code, ctx, 0)
         } else {
             self.eval_traced(ctx)
@@ -662,7 +675,7 @@ fn traced<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a> {
     v
 }
 
-fn ev_op<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a> {
+pub(super) fn ev_op<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a> {
     let d = depth + 1;
     match &c.op {
         Op::Const(v) => v.reborrow(),
@@ -1065,7 +1078,7 @@ fn order(a: &Val<'_>, b: &Val<'_>) -> Option<Ordering> {
     }
 }
 
-fn compare<'a>(op: CmpOp, l: &Val<'_>, r: &Val<'_>) -> Val<'a> {
+pub(super) fn compare<'a>(op: CmpOp, l: &Val<'_>, r: &Val<'_>) -> Val<'a> {
     if l.is_unknown() || r.is_unknown() {
         return Val::Unknown;
     }
@@ -1081,7 +1094,7 @@ fn compare<'a>(op: CmpOp, l: &Val<'_>, r: &Val<'_>) -> Val<'a> {
     Val::Bool(b)
 }
 
-fn number<'a>(n: f64) -> Val<'a> {
+pub(super) fn number<'a>(n: f64) -> Val<'a> {
     if n.is_finite() {
         Val::Number(n)
     } else {
@@ -1091,7 +1104,7 @@ fn number<'a>(n: f64) -> Val<'a> {
 
 /// Arithmetic. Unknown wins over null; null gives null; division by zero, a result that is not
 /// a finite number, and calendar overflow give null.
-fn arith<'a>(op: ArOp, l: &Val<'_>, r: &Val<'_>) -> Val<'a> {
+pub(super) fn arith<'a>(op: ArOp, l: &Val<'_>, r: &Val<'_>) -> Val<'a> {
     if l.is_unknown() || r.is_unknown() {
         return Val::Unknown;
     }
@@ -1123,7 +1136,7 @@ fn arith<'a>(op: ArOp, l: &Val<'_>, r: &Val<'_>) -> Val<'a> {
 }
 
 /// `n unit` as a duration; `None` for a fractional or absurdly large amount.
-fn duration(n: f64, unit: Unit) -> Option<Dur> {
+pub(super) fn duration(n: f64, unit: Unit) -> Option<Dur> {
     if n.fract() != 0.0 || n.abs() > 1.0e6 {
         return None;
     }
@@ -1191,14 +1204,14 @@ fn stated<'a>(ctx: &mut Ctx<'a>, obj: &'a Node, path: Path, slot: u32) -> bool {
 }
 
 /// Running least or greatest value; nulls are skipped, unknown poisons.
-struct Extreme<'a> {
+pub(super) struct Extreme<'a> {
     max: bool,
     best: Option<Val<'a>>,
     unknown: bool,
 }
 
 impl<'a> Extreme<'a> {
-    fn new(max: bool) -> Self {
+    pub(super) fn new(max: bool) -> Self {
         Extreme {
             max,
             best: None,
@@ -1206,7 +1219,7 @@ impl<'a> Extreme<'a> {
         }
     }
 
-    fn add(&mut self, v: Val<'a>) {
+    pub(super) fn add(&mut self, v: Val<'a>) {
         match v {
             Val::Unknown => self.unknown = true,
             Val::Null => {}
@@ -1226,7 +1239,7 @@ impl<'a> Extreme<'a> {
         }
     }
 
-    fn finish(self) -> Val<'a> {
+    pub(super) fn finish(self) -> Val<'a> {
         if self.unknown {
             Val::Unknown
         } else {
