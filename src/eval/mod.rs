@@ -13,7 +13,7 @@ pub(crate) mod explain;
 
 pub use explain::{Explanation, Section, Traced};
 
-use crate::expr::{Ctx, Read, Val};
+use crate::expr::{Compiled, Ctx, Read, Val};
 use crate::finding::{
     Evaluation, Evidence, FactValue, Finding, Headline, Item, Shown, Status, Tri, Validity,
 };
@@ -657,6 +657,51 @@ fn judge<'a>(
     }
 }
 
+/// Evaluates the expressions of one finding, recording each one's trace as a section when
+/// tracing.
+struct Runner<'t> {
+    trace: Option<&'t mut Vec<Section>>,
+}
+
+impl Runner<'_> {
+    #[inline]
+    fn val<'a>(&mut self, c: &'a Compiled, key: &'static str, ctx: &mut Ctx<'a>) -> Val<'a> {
+        match self.trace.as_deref_mut() {
+            None => c.eval(ctx),
+            Some(t) => traced(c, key, ctx, t),
+        }
+    }
+
+    /// Whether `c` holds; without a trace, its value is not built where that can be helped.
+    #[inline]
+    fn truth<'a>(&mut self, c: &'a Compiled, key: &'static str, ctx: &mut Ctx<'a>) -> Option<bool> {
+        match self.trace.as_deref_mut() {
+            None => c.truth(ctx),
+            Some(t) => traced(c, key, ctx, t).truth(),
+        }
+    }
+}
+
+#[cold]
+fn traced<'a>(
+    c: &'a Compiled,
+    key: &'static str,
+    ctx: &mut Ctx<'a>,
+    sections: &mut Vec<Section>,
+) -> Val<'a> {
+    ctx.trace = Some(Vec::new());
+    let v = c.eval(ctx);
+    if let Some(steps) = ctx.trace.take() {
+        sections.push(Section {
+            key,
+            text: c.text().to_string(),
+            value: v.shown(),
+            steps,
+        });
+    }
+    v
+}
+
 /// What [`derive`] decides for one finding.
 struct Derived {
     status: Status,
@@ -677,27 +722,12 @@ struct Derived {
 fn derive<'a>(
     o: &'a Obligation,
     ctx: &mut Ctx<'a>,
-    mut trace: Option<&mut Vec<Section>>,
+    trace: Option<&mut Vec<Section>>,
     shared: &mut Shared<'a>,
 ) -> Derived {
     let reference = shared.reference;
     let tracing = trace.is_some();
-    let mut run = |c: &'a crate::expr::Compiled, key: &'static str, ctx: &mut Ctx<'a>| -> Val<'a> {
-        if trace.is_none() {
-            return c.eval(ctx);
-        }
-        ctx.trace = Some(Vec::new());
-        let v = c.eval(ctx);
-        if let (Some(t), Some(steps)) = (trace.as_deref_mut(), ctx.trace.take()) {
-            t.push(Section {
-                key,
-                text: c.text().to_string(),
-                value: v.shown(),
-                steps,
-            });
-        }
-        v
-    };
+    let mut run = Runner { trace };
 
     // 1. Validity on the reference date. A bound that is null or unknown excludes nothing.
     // Bounds shared with other obligations are computed once (not when tracing).
@@ -717,11 +747,11 @@ fn derive<'a>(
             let from = o
                 .valid_from
                 .as_ref()
-                .and_then(|c| run(c, "valid_from", ctx).as_date());
+                .and_then(|c| run.val(c, "valid_from", ctx).as_date());
             let until = o
                 .valid_until
                 .as_ref()
-                .and_then(|c| run(c, "valid_until", ctx).as_date());
+                .and_then(|c| run.val(c, "valid_until", ctx).as_date());
             if let Some(slot) = o.validity_group.and_then(|g| shared.bounds.get_mut(g)) {
                 let start = shared.reads.len();
                 shared.reads.extend_from_slice(&ctx.reads);
@@ -757,9 +787,8 @@ fn derive<'a>(
         let applies = o
             .applies
             .as_ref()
-            .map(|c| run(c, "applies", ctx))
-            .unwrap_or(Val::Bool(true));
-        match applies.truth() {
+            .map_or(Some(true), |c| run.truth(c, "applies", ctx));
+        match applies {
             None => {
                 d.status = Status::Unknown;
                 d.missing_from = Some(validity_reads);
@@ -767,7 +796,7 @@ fn derive<'a>(
             Some(false) => d.status = Status::NotApplicable,
             Some(true) => {
                 let decided = ctx.reads.len();
-                let deadline = o.deadline.as_ref().map(|c| run(c, "deadline", ctx));
+                let deadline = o.deadline.as_ref().map(|c| run.val(c, "deadline", ctx));
                 let deadline_reads = ctx.reads.len();
                 if let Some(v) = &deadline {
                     d.deadline = v.as_date();
@@ -775,8 +804,8 @@ fn derive<'a>(
                     d.pushed = true;
                 }
                 // 3.–5. The requirement, judged against the deadline.
-                let require = run(&o.require, "require", ctx);
-                d.status = match (require.truth(), &deadline) {
+                let require = run.truth(&o.require, "require", ctx);
+                d.status = match (require, &deadline) {
                     (Some(true), _) => Status::Met,
                     (Some(false), None) => Status::Violated,
                     (Some(false), Some(v)) => match v.as_date() {

@@ -632,6 +632,16 @@ impl Compiled {
         }
     }
 
+    /// `self.eval(ctx).truth()`: whether the expression holds (unknown as `None`), without
+    /// building the value where the specialised form can help it.
+    #[inline]
+    pub fn truth<'a>(&'a self, ctx: &mut Ctx<'a>) -> Option<bool> {
+        if ctx.trace.is_none() && !ctx.record && super::fast::enabled() {
+            return super::fast::truth(&self.fast, ctx);
+        }
+        self.eval(ctx).truth()
+    }
+
     #[cold]
     fn eval_traced<'a>(&'a self, ctx: &mut Ctx<'a>) -> Val<'a> {
         let first_step = ctx.trace.as_ref().map(Vec::len);

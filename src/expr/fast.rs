@@ -446,7 +446,7 @@ fn val_rare<'a>(f: &'a Fast, ctx: &mut Ctx<'a>) -> Val<'a> {
 }
 
 /// `val(f, ctx).truth()`, without building the value where it can be helped.
-fn truth<'a>(f: &'a Fast, ctx: &mut Ctx<'a>) -> Option<bool> {
+pub(crate) fn truth<'a>(f: &'a Fast, ctx: &mut Ctx<'a>) -> Option<bool> {
     match f {
         Fast::FieldCmp { op, lhs, rhs } => {
             let l = lhs.at(ctx).0;
