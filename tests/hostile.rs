@@ -899,9 +899,10 @@ proptest! {
             .collect();
         let full = rules.evaluate_received(&doc, on, &EvalOptions::FULL, &received);
         let mut counts = Counts::default();
-        // Twice into the same buffers: nothing of the first document may stay behind.
-        rules.count_received(&doc, on, &[], &mut counts);
-        rules.count_received(&doc, on, &received, &mut counts);
+        // Twice into the same buffers: nothing of the first evaluation may stay behind.
+        let mut buffers = samstyr::expr::CtxBuffers::default();
+        rules.count_received(&doc, on, &[], &mut counts, &mut buffers);
+        rules.count_received(&doc, on, &received, &mut counts, &mut buffers);
         // The reduction is by position in the rule set: check it against the rule ids too.
         let mut reduced = Counts::default();
         reduced.reduce(rules, &full);

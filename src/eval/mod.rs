@@ -13,7 +13,7 @@ pub(crate) mod explain;
 
 pub use explain::{Explanation, Section, Traced};
 
-use crate::expr::{Compiled, Ctx, Read, Val};
+use crate::expr::{Compiled, Ctx, CtxBuffers, Read, Val};
 use crate::finding::{
     Evaluation, Evidence, FactValue, Finding, Headline, Item, Shown, Status, Tri, Validity,
 };
@@ -227,7 +227,7 @@ fn tri(v: &Val<'_>) -> Tri {
 }
 
 /// [`evaluate_received`] with [`EvalOptions::COUNTS`], reduced to [`Counts`] and written into
-/// `out`: no finding, text or rule reference is built, which is most of what evaluation costs
+/// `out`, the evaluation's vectors taken from `buffers` and handed back: no finding, text or rule reference is built, which is most of what evaluation costs
 /// when a batch is only counted.
 pub(crate) fn count_received(
     set: &RuleSet,
@@ -235,14 +235,16 @@ pub(crate) fn count_received(
     as_of: Date,
     received: &[Received],
     out: &mut Counts,
+    buffers: &mut CtxBuffers,
 ) {
     let core = &*set.core;
-    let mut ctx = Ctx::new(
+    let mut ctx = Ctx::with_buffers(
         &core.schema,
         &core.catalog,
         &doc.root,
         &set.param_values,
         as_of,
+        buffers,
     );
     ctx.record = false;
     ctx.reserve(core.facts.len());
@@ -260,6 +262,7 @@ pub(crate) fn count_received(
         let obligation = u16::try_from(i).unwrap_or(u16::MAX);
         count_in(o, obligation, &mut ctx, &mut shared, &mut out.findings);
     }
+    ctx.into_buffers(buffers);
 }
 
 /// The counted findings of one obligation, as [`judge_in`] gives them: one, one per item of its

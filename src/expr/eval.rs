@@ -512,6 +512,37 @@ pub struct Ctx<'a> {
     fact_ranges: Vec<(usize, usize)>,
 }
 
+/// The vectors of a [`Ctx`], kept from one document to the next ([`Ctx::with_buffers`],
+/// [`Ctx::into_buffers`]) so that evaluating a batch does not allocate them per document. Empty
+/// between uses: it holds capacity, never values.
+#[derive(Debug, Default)]
+pub struct CtxBuffers {
+    facts: Vec<Val<'static>>,
+    bindings: Vec<Val<'static>>,
+    reads: Vec<Read<'static>>,
+    fact_reads: Vec<Read<'static>>,
+    fact_ranges: Vec<(usize, usize)>,
+}
+
+/// An emptied vector of values with the lifetime of no document, keeping its allocation: the
+/// map never runs (the vector is empty) and collecting into a type of the same layout reuses the
+/// buffer in place.
+fn recycle_vals(mut v: Vec<Val<'_>>) -> Vec<Val<'static>> {
+    v.clear();
+    v.into_iter().map(|_| Val::Unknown).collect()
+}
+
+fn recycle_reads(mut v: Vec<Read<'_>>) -> Vec<Read<'static>> {
+    v.clear();
+    v.into_iter()
+        .map(|r| Read {
+            path: r.path,
+            at: r.at,
+            node: None,
+        })
+        .collect()
+}
+
 impl<'a> Ctx<'a> {
     pub fn new(
         schema: &'a InputSchema,
@@ -535,6 +566,41 @@ impl<'a> Ctx<'a> {
             fact_reads: Vec::new(),
             fact_ranges: Vec::new(),
         }
+    }
+
+    /// [`Ctx::new`] with the vectors of `buffers` (see [`CtxBuffers`]); give them back with
+    /// [`Ctx::into_buffers`].
+    pub fn with_buffers(
+        schema: &'a InputSchema,
+        catalog: &'a Catalog,
+        root: &'a Node,
+        params: &'a [Val<'static>],
+        today: Date,
+        buffers: &mut CtxBuffers,
+    ) -> Ctx<'a> {
+        let mut ctx = Ctx::new(schema, catalog, root, params, today);
+        ctx.facts = std::mem::take(&mut buffers.facts);
+        ctx.bindings = std::mem::take(&mut buffers.bindings);
+        ctx.reads = std::mem::take(&mut buffers.reads);
+        ctx.fact_reads = std::mem::take(&mut buffers.fact_reads);
+        ctx.fact_ranges = std::mem::take(&mut buffers.fact_ranges);
+        ctx.facts.clear();
+        ctx.bindings.clear();
+        ctx.reads.clear();
+        ctx.fact_reads.clear();
+        ctx.fact_ranges.clear();
+        ctx
+    }
+
+    /// Hand the vectors back to `buffers`, emptied, for the next document.
+    pub fn into_buffers(self, buffers: &mut CtxBuffers) {
+        buffers.facts = recycle_vals(self.facts);
+        buffers.bindings = recycle_vals(self.bindings);
+        buffers.reads = recycle_reads(self.reads);
+        buffers.fact_reads = recycle_reads(self.fact_reads);
+        let mut ranges = self.fact_ranges;
+        ranges.clear();
+        buffers.fact_ranges = ranges;
     }
 
     /// Make room for `facts` facts and some reads up front, so evaluating a document grows no

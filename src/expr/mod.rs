@@ -40,7 +40,7 @@ pub mod types;
 pub use ast::Expr;
 pub use compile::{Binding, Compiled, Names, compile};
 pub use error::{SyntaxError, TypeError};
-pub use eval::{Ctx, Dur, ListVal, Path, Read, TraceStep, Val, equal};
+pub use eval::{Ctx, CtxBuffers, Dur, ListVal, Path, Read, TraceStep, Val, equal};
 pub use types::{ObjType, Type};
 
 use crate::diag::{Diagnostic, Diagnostics};

@@ -736,3 +736,48 @@ fn the_deepest_expressions_evaluate_on_a_small_stack() {
         ])
     );
 }
+
+/// Buffers lent to a `Ctx` come back empty with their allocations, so that a batch allocates
+/// them once: a second document gets the capacity the first one grew, and none of its values.
+#[test]
+fn ctx_buffers_come_back_empty_with_their_capacity() {
+    let w = world();
+    let mut buffers = super::CtxBuffers::default();
+    let doc = w.doc(FULL);
+    let c = w.compiled("any(c in copies: c.pages > 200)");
+    let mut ctx = Ctx::with_buffers(
+        &w.schema,
+        &w.catalog,
+        &doc.root,
+        &w.params,
+        date(2026, 6, 1),
+        &mut buffers,
+    );
+    for i in 0..40 {
+        ctx.set_fact(i, Val::Bool(true));
+        ctx.bindings.push(Val::Null);
+    }
+    assert_eq!(c.eval(&mut ctx).shown(), Shown::Bool(true));
+    assert!(!ctx.reads.is_empty());
+    ctx.into_buffers(&mut buffers);
+    let other = w.doc(BARE);
+    let again = Ctx::with_buffers(
+        &w.schema,
+        &w.catalog,
+        &other.root,
+        &w.params,
+        date(2026, 6, 1),
+        &mut buffers,
+    );
+    assert!(again.bindings.is_empty() && again.reads.is_empty());
+    assert!(again.fact(0).is_unknown());
+    assert!(
+        again.bindings.capacity() >= 40,
+        "{}",
+        again.bindings.capacity()
+    );
+    assert!(again.reads.capacity() >= 1);
+    let mut facts = again;
+    facts.set_fact(0, Val::Null);
+    assert!(facts.fact(1).is_unknown());
+}

@@ -10,6 +10,7 @@ use super::{
     status_index, tri_index,
 };
 use crate::diag::Diagnostics;
+use crate::expr::CtxBuffers;
 use crate::finding::{RuleInfo, Severity, Status};
 use crate::input::{self, Unit};
 use crate::rules::{Counts, EvalOptions, Received, RuleSet};
@@ -54,9 +55,10 @@ pub fn run(rules: &RuleSet, source: &Source, opts: &Options) -> Portfolio {
                             .into_iter()
                             .map(|(i, u)| (i, input::check_unit(schema, ctx.rules.catalog(), u)))
                             .collect();
+                        let mut buffers = CtxBuffers::default();
                         let evaluated: Vec<_> = checked
                             .into_iter()
-                            .map(|(i, c)| evaluated(ctx, i, c))
+                            .map(|(i, c)| evaluated(ctx, i, c, &mut buffers))
                             .collect();
                         evaluated.into_iter().map(|e| first(ctx, e))
                     })
@@ -289,10 +291,15 @@ struct Evaluated {
 }
 
 /// Pass 1 on one unit, validated: its evaluation.
-fn evaluated(ctx: &Ctx<'_>, unit: usize, checked: input::Checked) -> Evaluated {
+fn evaluated(
+    ctx: &Ctx<'_>,
+    unit: usize,
+    checked: input::Checked,
+    buffers: &mut CtxBuffers,
+) -> Evaluated {
     let doc = checked.result.map(|doc| {
         let mut counts = Counts::default();
-        let rows = outcome(ctx, &doc, &[], &mut counts);
+        let rows = outcome(ctx, &doc, &[], &mut counts, buffers);
         (doc, counts, rows)
     });
     Evaluated {
@@ -340,9 +347,11 @@ fn outcome(
     doc: &Document,
     received: &[Received],
     counts: &mut Counts,
+    buffers: &mut CtxBuffers,
 ) -> Vec<FindingRow> {
     if !ctx.findings {
-        ctx.rules.count_received(doc, ctx.as_of, received, counts);
+        ctx.rules
+            .count_received(doc, ctx.as_of, received, counts, buffers);
         return Vec::new();
     }
     let e = ctx
@@ -501,9 +510,10 @@ fn second(
     let (received, notes) = super::linked::received_by(ctx.plan, index, propagated, node);
     let links = ctx.plan.links_of(&doc);
     let mut counts = Counts::default();
-    let before_rows = outcome(ctx, &doc, &[], &mut counts);
+    let mut buffers = CtxBuffers::default();
+    let before_rows = outcome(ctx, &doc, &[], &mut counts, &mut buffers);
     let old = judge(ctx, &doc, &counts, before_rows, &links);
-    let after_rows = outcome(ctx, &doc, &received, &mut counts);
+    let after_rows = outcome(ctx, &doc, &received, &mut counts, &mut buffers);
     let mut new = judge(ctx, &doc, &counts, after_rows, &links);
     for (f, a) in new
         .judged

@@ -340,15 +340,17 @@ impl RuleSet {
 
     /// [`RuleSet::evaluate_received`] with [`EvalOptions::COUNTS`], reduced to statuses,
     /// deadlines and truths and written into `out` (whose vectors are reused): what a portfolio
-    /// needs to count, at a fraction of the cost of a full [`Evaluation`].
+    /// needs to count, at a fraction of the cost of a full [`Evaluation`]. `buffers` lends the
+    /// evaluation its vectors, so that a batch does not allocate them per document.
     pub fn count_received(
         &self,
         doc: &Document,
         as_of: Date,
         received: &[Received],
         out: &mut crate::eval::Counts,
+        buffers: &mut crate::expr::CtxBuffers,
     ) {
-        crate::eval::count_received(self, doc, as_of, received, out)
+        crate::eval::count_received(self, doc, as_of, received, out, buffers)
     }
 
     /// The values of some facts only (no obligations), as true, false or unknown; facts that are

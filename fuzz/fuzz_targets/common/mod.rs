@@ -33,7 +33,8 @@ pub fn evaluate_and_render(rules: &RuleSet, doc: &Document) {
     let e = rules.evaluate(doc, as_of(), &EvalOptions::default());
     // The counting path `report` takes must give the full evaluation's statuses and deadlines.
     let mut counted = samstyr::rules::Counts::default();
-    rules.count_received(doc, as_of(), &[], &mut counted);
+    let mut buffers = samstyr::expr::CtxBuffers::default();
+    rules.count_received(doc, as_of(), &[], &mut counted, &mut buffers);
     let mut reduced = samstyr::rules::Counts::default();
     reduced.reduce(rules, &e);
     assert_eq!(counted, reduced, "counting differs from the full evaluation");
