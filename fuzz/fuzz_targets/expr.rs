@@ -1,6 +1,7 @@
 //! The expression language: any bytes → parse (plain and `NAME in LIST` forms) → name resolution
 //! and type checking against the embedded input schema and catalog → evaluation on a few valid
-//! initiatives, so every expression that compiles is also run.
+//! initiatives, so every expression that compiles is also run: by the interpreter (recording
+//! reads, and tracing) and by the specialised form, which must give the interpreter's value.
 
 #![no_main]
 
@@ -94,7 +95,10 @@ fuzz_target!(|data: &[u8]| {
         Val::Date(jiff::civil::date(2020, 9, 14)),
     ];
     for doc in docs() {
-        for trace in [false, true] {
+        // Recording reads (the interpreter), tracing, and neither (the specialised form, which
+        // must give the interpreter's value).
+        let mut interpreted = None;
+        for mode in 0..3 {
             let mut ctx = Ctx::new(
                 rules.schema(),
                 rules.catalog(),
@@ -107,14 +111,29 @@ fuzz_target!(|data: &[u8]| {
             ctx.set_fact(1, Val::Date(jiff::civil::date(2026, 1, 31)));
             ctx.set_fact(2, Val::Number(1e9));
             ctx.set_fact(3, Val::Unknown);
-            if trace {
-                ctx.trace = Some(Vec::new());
+            match mode {
+                1 => ctx.trace = Some(Vec::new()),
+                2 => ctx.record = false,
+                _ => {}
             }
             let v = compiled.eval(&mut ctx);
             let _ = v.to_string();
             let _ = v.shown();
             for r in &ctx.reads {
                 let _ = r.pointer(rules.schema());
+            }
+            let seen = format!("{v:?}");
+            match mode {
+                0 => interpreted = Some((seen, v.truth())),
+                2 => {
+                    let truth = compiled.truth(&mut ctx);
+                    assert_eq!(
+                        interpreted.as_ref(),
+                        Some(&(seen, truth)),
+                        "the specialised form differs from the interpreter on `{text}`"
+                    );
+                }
+                _ => {}
             }
         }
     }
