@@ -2,12 +2,14 @@
 //! and validated — every fact, the headline and every obligation (DESIGN.md §8: ≤ 2 µs median
 //! for the samstyring rules). Run with `cargo bench --bench engine`.
 //!
-//! Three variants per rule set: statuses only (what a CI gate needs), with evidence, and with
-//! evidence and both languages' messages rendered (what a report needs).
+//! Four variants per rule set: statuses only (what a CI gate needs), with evidence, and with
+//! evidence and both languages' messages rendered (what a report needs); and the counting path
+//! a portfolio report runs on every document (`RuleSet::count_received`).
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use samstyr::expr::CtxBuffers;
 use samstyr::files::RuleFiles;
-use samstyr::rules::{EvalOptions, RuleSet};
+use samstyr::rules::{Counts, EvalOptions, RuleSet};
 use samstyr::schema::{Document, validate};
 use samstyr::source::SourceFile;
 use std::hint::black_box;
@@ -62,6 +64,16 @@ fn bench_set(c: &mut Criterion, name: &str, set: &RuleSet, doc: &Document) {
             b.iter(|| black_box(set.evaluate(black_box(doc), as_of, &opts)))
         });
     }
+    // What `report` runs on every document: statuses, deadlines, fact truths and the headline,
+    // into buffers reused from one evaluation to the next.
+    let mut counts = Counts::default();
+    let mut buffers = CtxBuffers::default();
+    c.bench_function(&format!("{name}/counts"), |b| {
+        b.iter(|| {
+            set.count_received(black_box(doc), as_of, &[], &mut counts, &mut buffers);
+            black_box(counts.findings.len())
+        })
+    });
 }
 
 fn engine(c: &mut Criterion) {
