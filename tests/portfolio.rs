@@ -559,6 +559,30 @@ fn report_command_writes_every_format_and_exits_2_on_invalid_input() {
     let (code, out, _) = samstyr(&["report", "--parse-only", FIXTURE]);
     assert_eq!(code, 0);
     assert!(out.starts_with("12 parsed, 0 not JSON"), "{out}");
+    // Timings go to standard error and leave the report as it is.
+    let (_, timed, err) = samstyr(&[
+        "report",
+        FIXTURE,
+        "--format",
+        "json",
+        "--as-of",
+        "2026-06-01",
+        "--timings",
+    ]);
+    assert_eq!(timed, json);
+    let line = err
+        .lines()
+        .find(|l| l.starts_with("first pass "))
+        .unwrap_or_else(|| panic!("no timings in {err}"));
+    assert!(
+        line.contains(" ms, graph ") && line.ends_with(" documents again)"),
+        "{line}"
+    );
+    let again = v["totals"]["reevaluated"].as_u64().unwrap_or(u64::MAX);
+    assert!(
+        line.contains(&format!("({again} documents again)")),
+        "{line} / {again}"
+    );
 }
 
 #[test]

@@ -71,6 +71,10 @@ pub struct Args {
     /// threads, and print the count: the baseline for benchmarks
     #[arg(long, hide = true)]
     pub parse_only: bool,
+    /// Print how long each stage took (first pass, graph, second pass) on standard error: for
+    /// benchmarks
+    #[arg(long, hide = true)]
+    pub timings: bool,
     /// Inputs per chunk evaluated in parallel
     #[arg(long, hide = true, default_value_t = portfolio::DEFAULT_CHUNK)]
     pub chunk: usize,
@@ -143,6 +147,17 @@ pub fn run(args: &Args) -> Exit {
     let p = portfolio::run(&rules, &Source::Paths(args.paths.clone()), &opts);
     if p.aggregates.inputs == 0 {
         return fail(&[no_inputs(&args.paths)]);
+    }
+    if args.timings {
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+        let t = p.timings;
+        eprintln!(
+            "first pass {:.1} ms, graph {:.1} ms, second pass {:.1} ms ({} documents again)",
+            ms(t.first_pass),
+            ms(t.graph),
+            ms(t.second_pass),
+            p.reevaluated
+        );
     }
     let gate = Gate {
         fail_on: args.fail_on,

@@ -19,6 +19,7 @@ use crate::rules::Direction;
 use petgraph::Direction::Incoming;
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
+use rayon::prelude::*;
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hash, Hasher};
@@ -217,7 +218,9 @@ impl Index {
 
     /// Every link resolved: per link (in the order of `links`), the node it names.
     pub fn resolve(&self) -> Vec<Option<Node>> {
-        self.links.iter().map(|(_, k)| self.get(k)).collect()
+        // Lookups in a table that outgrows the caches at a million documents: on every core, in
+        // order.
+        self.links.par_iter().map(|(_, k)| self.get(k)).collect()
     }
 
     /// Resolved links with their source: (from, field, to).

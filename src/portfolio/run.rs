@@ -6,8 +6,8 @@ use super::graph::{Index, Node, Propagated};
 use super::plan::Plan;
 use super::{
     Aggregates, Detail, ErrorLine, FindingRow, Grade, GraphSummary, GroupTable, Judged,
-    LinkProblem, ObligationCounts, Options, Portfolio, ReceivedNote, Row, RowOutcome, add_days,
-    status_index, tri_index,
+    LinkProblem, ObligationCounts, Options, Portfolio, ReceivedNote, Row, RowOutcome, Timings,
+    add_days, status_index, tri_index,
 };
 use crate::diag::Diagnostics;
 use crate::expr::CtxBuffers;
@@ -30,6 +30,8 @@ pub enum Source {
 /// Judge every document of `source` and fold the results.
 pub fn run(rules: &RuleSet, source: &Source, opts: &Options) -> Portfolio {
     let Source::Paths(paths) = source;
+    let started = std::time::Instant::now();
+    let mut timings = Timings::default();
     let plan = Plan::new(rules);
     let ctx = Ctx::new(rules, &plan, opts);
     // Standard input cannot be read twice: keep its units when a second pass may need them.
@@ -76,6 +78,8 @@ pub fn run(rules: &RuleSet, source: &Source, opts: &Options) -> Portfolio {
         fold.add(out);
     }
 
+    timings.first_pass = started.elapsed();
+
     // The graph: resolve links, propagate, and find what must be evaluated again.
     let resolved = fold.index.resolve();
     let propagated = if fold.index.is_empty() || resolved.is_empty() {
@@ -84,6 +88,7 @@ pub fn run(rules: &RuleSet, source: &Source, opts: &Options) -> Portfolio {
         fold.index.propagate(&plan, &resolved)
     };
     let changed = propagated.changed();
+    timings.graph = started.elapsed().saturating_sub(timings.first_pass);
     let mut passes = 1;
     if !changed.is_empty() {
         passes = 2;
@@ -110,7 +115,12 @@ pub fn run(rules: &RuleSet, source: &Source, opts: &Options) -> Portfolio {
             }
         });
     }
-    fold.finish(&resolved, &propagated, passes)
+    timings.second_pass = started
+        .elapsed()
+        .saturating_sub(timings.first_pass + timings.graph);
+    let mut p = fold.finish(&resolved, &propagated, passes);
+    p.timings = timings;
+    p
 }
 
 /// Units per phase: a worker validates this many units, then evaluates them, then judges them
@@ -680,6 +690,7 @@ impl<'c> Fold<'c> {
             graph,
             passes,
             reevaluated,
+            timings: Timings::default(),
         }
     }
 }
