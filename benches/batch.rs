@@ -53,6 +53,7 @@ fn unit(i: usize, text: &str) -> Unit {
     Unit {
         label: format!("bench.jsonl:{}", i + 1),
         source: Ok(SourceFile::with_first_line("bench.jsonl", text, i + 1)),
+        offset: None,
     }
 }
 

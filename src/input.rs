@@ -16,7 +16,7 @@ use crate::schema::{Document, InputProblem, InputSchema, validate};
 use crate::source::{SourceFile, Span};
 use std::collections::{HashMap, VecDeque};
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 /// Largest `.json` file (or stdin document) read.
@@ -90,6 +90,9 @@ pub struct Unit {
     /// `path` for a whole file, `path:LINE` for a line of a JSONL file.
     pub label: String,
     pub source: Result<SourceFile, Diagnostics>,
+    /// For a line of a JSONL file: where the line starts, in bytes from the start of the file
+    /// (see [`lines_at`]).
+    pub offset: Option<u64>,
 }
 
 impl Unit {
@@ -98,6 +101,7 @@ impl Unit {
         Unit {
             label,
             source: Err(Diagnostics::new()),
+            offset: None,
         }
     }
 }
@@ -322,6 +326,7 @@ impl Sources {
                             return Some(Unit {
                                 label,
                                 source: Err(Diagnostic::new(&p, None, None).into()),
+                                offset: None,
                             });
                         }
                         walk.found.sort_by(|a, b| a.0.cmp(&b.0));
@@ -399,6 +404,7 @@ impl Sources {
         Some(Unit {
             label: STDIN_NAME.into(),
             source: to_source(STDIN_NAME, bytes, 1, size),
+            offset: None,
         })
     }
 }
@@ -407,7 +413,7 @@ fn display(p: &Path) -> String {
     p.to_string_lossy().replace('\\', "/")
 }
 
-fn is_jsonl(p: &Path) -> bool {
+pub(crate) fn is_jsonl(p: &Path) -> bool {
     p.extension().is_some_and(|e| e == "jsonl")
 }
 
@@ -419,6 +425,7 @@ fn unreadable(label: &str, e: &io::Error) -> Unit {
     Unit {
         label: label.into(),
         source: Err(Diagnostic::new(&p, None, None).into()),
+        offset: None,
     }
 }
 
@@ -501,6 +508,7 @@ fn read_file(path: &Path, label: String, size: u64) -> Unit {
     Unit {
         source: to_source(&label, bytes, 1, size),
         label,
+        offset: None,
     }
 }
 
@@ -512,6 +520,7 @@ fn too_large_stream(label: &str) -> Unit {
     Unit {
         label: label.into(),
         source: Err(Diagnostic::new(&p, None, None).into()),
+        offset: None,
     }
 }
 
@@ -524,6 +533,7 @@ fn too_large(label: String, size: u64) -> Unit {
     Unit {
         label,
         source: Err(Diagnostic::new(&p, None, None).into()),
+        offset: None,
     }
 }
 
@@ -573,6 +583,8 @@ struct Lines {
     produced: bool,
     done: bool,
     buf: Vec<u8>,
+    /// Bytes consumed so far: where the next line starts.
+    pos: u64,
 }
 
 impl Lines {
@@ -584,27 +596,13 @@ impl Lines {
             produced: false,
             done: false,
             buf: Vec::new(),
+            pos: 0,
         }
     }
 
     /// How the current line is named: `path:LINE`.
     fn label(&self) -> String {
-        // Built by hand: `format!` costs more than the rest of reading a line does.
-        let mut out = String::with_capacity(self.name.len() + 8);
-        out.push_str(&self.name);
-        out.push(':');
-        let (mut n, mut len) = (self.line_no, 0);
-        let mut digits = [b'0'; 20];
-        for slot in digits.iter_mut() {
-            *slot = b'0' + (n % 10) as u8;
-            n /= 10;
-            len += 1;
-            if n == 0 {
-                break;
-            }
-        }
-        out.extend(digits.iter().take(len).rev().map(|&d| char::from(d)));
-        out
+        line_label(&self.name, self.line_no)
     }
 
     /// The next line's unit; with `build` false, a [`Unit::skipped`] in its place.
@@ -612,6 +610,7 @@ impl Lines {
         while !self.done {
             self.line_no += 1;
             self.buf.clear();
+            let start = self.pos;
             // A line not built is only looked at (is it blank, is it too long), not copied. The
             // first line is always copied: its byte order mark is stripped before that look.
             let read = if build || self.line_no == 1 {
@@ -628,6 +627,7 @@ impl Lines {
                     return Some(unreadable(&self.label(), &e));
                 }
             };
+            self.pos += n as u64;
             if n == 0 {
                 self.done = true;
                 if !self.produced {
@@ -638,6 +638,7 @@ impl Lines {
                     return Some(Unit {
                         label: self.name.clone(),
                         source: Err(Diagnostic::new(&p, None, None).into()),
+                        offset: None,
                     });
                 }
                 return None;
@@ -652,6 +653,7 @@ impl Lines {
                 return Some(Unit {
                     label: self.label(),
                     source: Err(Diagnostic::new(&p, None, None).into()),
+                    offset: None,
                 });
             }
             while matches!(self.buf.last(), Some(b'\n' | b'\r')) {
@@ -674,6 +676,7 @@ impl Lines {
             return Some(Unit {
                 source: to_source(&self.name, bytes, self.line_no, size),
                 label: self.label(),
+                offset: Some(start),
             });
         }
         None
@@ -717,6 +720,106 @@ fn read_line_limited(
             return Ok((total, too_long));
         }
     }
+}
+
+/// Lines of the JSONL file at `path` read where they start, as units named as [`sources`]
+/// names them: each `(offset, line number)` as a pass over the file recorded it
+/// ([`Unit::offset`]), in the order given. For a second pass that wants a few lines of a large
+/// file: it seeks from one to the next, reading nothing in between. A line that cannot be read
+/// (the file changed or went away) is an error unit.
+pub fn lines_at(path: &Path, at: Vec<(u64, usize)>) -> impl Iterator<Item = Unit> {
+    At {
+        name: display(path),
+        // Lines are about a kilobyte: a small buffer reads little beyond the wanted one.
+        reader: File::open(path).map(|f| BufReader::with_capacity(16 * 1024, f)),
+        at: at.into_iter(),
+        pos: 0,
+        buf: Vec::new(),
+    }
+}
+
+struct At {
+    name: String,
+    reader: io::Result<BufReader<File>>,
+    at: std::vec::IntoIter<(u64, usize)>,
+    /// Where the reader is in the file.
+    pos: u64,
+    buf: Vec<u8>,
+}
+
+impl Iterator for At {
+    type Item = Unit;
+
+    fn next(&mut self) -> Option<Unit> {
+        let (offset, line_no) = self.at.next()?;
+        let label = line_label(&self.name, line_no);
+        let r = match &mut self.reader {
+            Ok(r) => r,
+            Err(e) => return Some(unreadable(&label, e)),
+        };
+        // Forward within the buffer when the line is there already, else one seek.
+        let moved = match offset
+            .checked_sub(self.pos)
+            .and_then(|d| i64::try_from(d).ok())
+        {
+            Some(d) => r.seek_relative(d),
+            None => r.seek(SeekFrom::Start(offset)).map(|_| ()),
+        };
+        self.buf.clear();
+        let read = moved.and_then(|()| read_line_limited(r, &mut self.buf, MAX_LINE_BYTES));
+        let (n, too_long) = match read {
+            Ok(x) => x,
+            Err(e) => {
+                self.pos = u64::MAX;
+                return Some(unreadable(&label, &e));
+            }
+        };
+        self.pos = offset + n as u64;
+        if too_long {
+            let p = ReadProblem::LineTooLong {
+                path: self.name.clone(),
+                line: line_no,
+                max: MAX_LINE_BYTES,
+            };
+            return Some(Unit {
+                label,
+                source: Err(Diagnostic::new(&p, None, None).into()),
+                offset: Some(offset),
+            });
+        }
+        while matches!(self.buf.last(), Some(b'\n' | b'\r')) {
+            self.buf.pop();
+        }
+        if line_no == 1 && self.buf.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            self.buf.drain(..3);
+        }
+        let size = self.buf.len() as u64;
+        Some(Unit {
+            source: to_source(&self.name, self.buf.clone(), line_no, size),
+            label,
+            offset: Some(offset),
+        })
+    }
+}
+
+/// How line `line_no` of the JSONL file `name` is named: `name:LINE`.
+fn line_label(name: &str, line_no: usize) -> String {
+    // Built by hand: `format!` costs more than the rest of reading a line does.
+    let mut out = String::with_capacity(name.len() + 8);
+    out.push_str(name);
+    out.push(':');
+    let (mut n, mut len) = (line_no, 0);
+    let mut digits = [b'0'; 20];
+    for slot in digits.iter_mut() {
+        *slot = b'0' + (n % 10) as u8;
+        n /= 10;
+        len += 1;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits.iter().take(len).rev().map(|&d| char::from(d)));
+    out
 }
 
 /// Whitespace that leaves a line blank.
@@ -806,6 +909,49 @@ mod tests {
             }
         }
         assert_eq!(text_of(&all[4]).as_deref(), Some("{\"c\":3}"));
+    }
+
+    /// Reading lines where a first pass found them gives the units that pass gave: labels,
+    /// texts and line numbers, a byte order mark stripped, carriage returns and blank lines
+    /// between; in any order; and an error unit for an offset past the end.
+    #[test]
+    fn lines_read_at_their_offsets_are_the_units_read_in_order() {
+        let dir = std::env::temp_dir().join(format!("samstyr-at-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let path = dir.join("a.jsonl");
+        let text = "\u{feff}{\"a\":1}\r\n\n  \n{\"b\":\"ø\"}\n\t\n{\"c\":3}";
+        assert!(std::fs::write(&path, text).is_ok());
+        let first: Vec<Unit> = sources(std::slice::from_ref(&path)).collect();
+        let shown = |u: &Unit| {
+            let s = u.source.as_ref().ok();
+            (
+                u.label.clone(),
+                s.map(|s| s.text().to_string()),
+                s.map(SourceFile::first_line),
+            )
+        };
+        assert_eq!(first.len(), 3);
+        let at: Vec<(u64, usize)> = first
+            .iter()
+            .map(|u| {
+                let line = u.source.as_ref().map_or(0, SourceFile::first_line);
+                (u.offset.unwrap_or(u64::MAX), line)
+            })
+            .collect();
+        let again: Vec<Unit> = lines_at(&path, at.clone()).collect();
+        let back: Vec<Unit> = lines_at(&path, at.iter().rev().copied().collect()).collect();
+        let past: Vec<Unit> = lines_at(&path, vec![(10_000, 9)]).collect();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(
+            first.iter().map(shown).collect::<Vec<_>>(),
+            again.iter().map(shown).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            first.iter().rev().map(shown).collect::<Vec<_>>(),
+            back.iter().map(shown).collect::<Vec<_>>()
+        );
+        assert_eq!(shown(&first[1]).1.as_deref(), Some("{\"b\":\"ø\"}"));
+        assert!(past.len() == 1 && past[0].source.is_err(), "{past:?}");
     }
 
     #[test]

@@ -67,6 +67,8 @@ pub struct Index {
     collisions: HashMap<Box<str>, Node>,
     /// The input ordinal of each node.
     units: Vec<u32>,
+    /// Where each node's line starts in its JSONL file ([`Index::NO_OFFSET`]: not a line).
+    offsets: Vec<u64>,
     /// Per node, where its links start in `links` (they end where the next node's start).
     link_start: Vec<u32>,
     links: Vec<(u8, Box<str>)>,
@@ -81,6 +83,9 @@ impl std::fmt::Debug for Identity {
 }
 
 impl Index {
+    /// In `offsets`: the node is not a line of a JSONL file.
+    pub const NO_OFFSET: u64 = u64::MAX;
+
     pub fn new(stride: usize) -> Index {
         Index {
             stride,
@@ -138,6 +143,23 @@ impl Index {
         self.labels.push((id, line));
     }
 
+    /// Where a node's line starts in its JSONL file, when it is one.
+    pub fn offset(&self, n: Node) -> Option<u64> {
+        self.offsets
+            .get(n as usize)
+            .copied()
+            .filter(|&o| o != Index::NO_OFFSET)
+    }
+
+    /// The line number in a node's label (`path:LINE`), when it has one.
+    pub fn line(&self, n: Node) -> Option<usize> {
+        self.labels
+            .get(n as usize)
+            .map(|&(_, line)| line)
+            .filter(|&l| l != u32::MAX)
+            .map(|l| l as usize)
+    }
+
     /// The input ordinal of a node.
     pub fn unit(&self, n: Node) -> usize {
         self.units.get(n as usize).copied().unwrap_or(0) as usize
@@ -157,7 +179,7 @@ impl Index {
         &mut self,
         key: &str,
         label: &str,
-        unit: usize,
+        (unit, offset): (usize, Option<u64>),
         links: Vec<(u8, Box<str>)>,
         truths: &[u8],
     ) -> Result<Node, Node> {
@@ -184,6 +206,7 @@ impl Index {
         self.ends
             .push(u32::try_from(self.arena.len()).unwrap_or(u32::MAX));
         self.units.push(u32::try_from(unit).unwrap_or(u32::MAX));
+        self.offsets.push(offset.unwrap_or(Index::NO_OFFSET));
         self.link_start
             .push(u32::try_from(self.links.len()).unwrap_or(u32::MAX));
         self.links.extend(links);
@@ -583,7 +606,10 @@ mod tests {
                 .filter(|(from, _, _)| from == k)
                 .map(|(_, f, to)| (*f, Box::<str>::from(*to)))
                 .collect();
-            assert!(ix.insert(k, &format!("b.jsonl:{i}"), i, l, &[]).is_ok());
+            assert!(
+                ix.insert(k, &format!("b.jsonl:{i}"), (i, None), l, &[])
+                    .is_ok()
+            );
         }
         ix
     }
@@ -594,7 +620,7 @@ mod tests {
         assert_eq!(ix.get("B"), Some(1));
         assert_eq!(ix.get("D"), None);
         assert_eq!(ix.key(2), "C");
-        assert_eq!(ix.insert("A", "x", 9, Vec::new(), &[]), Err(0));
+        assert_eq!(ix.insert("A", "x", (9, None), Vec::new(), &[]), Err(0));
         assert_eq!(ix.label(1), "b.jsonl:1");
         assert_eq!(ix.len(), 3);
     }

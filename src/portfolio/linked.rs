@@ -40,7 +40,7 @@ pub fn linked(
         let own = plan.own_facts(rules, doc, as_of);
         let truths = plan.truths(rules, doc, &own, &links, as_of);
         if let (Ok(n), Some(slot)) = (
-            index.insert(&doc.key, label, i, links, &truths),
+            index.insert(&doc.key, label, (i, None), links, &truths),
             nodes.get_mut(i),
         ) {
             *slot = Some(n);

@@ -55,12 +55,15 @@ pub fn run(rules: &RuleSet, source: &Source, opts: &Options) -> Portfolio {
                         let schema = ctx.rules.schema();
                         let checked: Vec<_> = batch
                             .into_iter()
-                            .map(|(i, u)| (i, input::check_unit(schema, ctx.rules.catalog(), u)))
+                            .map(|(i, u)| {
+                                let offset = u.offset;
+                                (i, offset, input::check_unit(schema, ctx.rules.catalog(), u))
+                            })
                             .collect();
                         let mut buffers = CtxBuffers::default();
                         let evaluated: Vec<_> = checked
                             .into_iter()
-                            .map(|(i, c)| evaluated(ctx, i, c, &mut buffers))
+                            .map(|(i, offset, c)| evaluated(ctx, i, offset, c, &mut buffers))
                             .collect();
                         evaluated.into_iter().map(|e| first(ctx, e))
                     })
@@ -96,9 +99,11 @@ pub fn run(rules: &RuleSet, source: &Source, opts: &Options) -> Portfolio {
             changed.iter().map(|&n| (fold.index.unit(n), n)).collect();
         want.sort_unstable();
         let units: Vec<usize> = want.iter().map(|(u, _)| *u).collect();
-        let from = match kept {
-            Some(k) => Units::Kept(k),
-            None => Units::Paths(paths),
+        let from = match (kept, at_offsets(paths, &fold.index, &want)) {
+            (Some(k), _) => Units::Kept(k),
+            // One JSONL file: the wanted lines are read where they start.
+            (None, Some((path, at))) => Units::At(path, at),
+            (None, None) => Units::Paths(paths),
         };
         // The wanted documents are few and spread over the whole input: in small chunks, the
         // workers start on the first ones while the reader is still looking for the rest.
@@ -126,6 +131,27 @@ pub fn run(rules: &RuleSet, source: &Source, opts: &Options) -> Portfolio {
     p
 }
 
+/// Per wanted unit of a JSONL file: (input ordinal, byte offset, line number).
+type LinesAt = Vec<(usize, u64, usize)>;
+
+/// When the input is one JSONL file and the first pass recorded where each wanted line starts:
+/// the file and where to read each wanted unit.
+fn at_offsets<'p>(
+    paths: &'p [PathBuf],
+    index: &Index,
+    want: &[(usize, Node)],
+) -> Option<(&'p Path, LinesAt)> {
+    let [path] = paths else { return None };
+    if !input::is_jsonl(path) {
+        return None;
+    }
+    let at = want
+        .iter()
+        .map(|&(unit, n)| Some((unit, index.offset(n)?, index.line(n)?)))
+        .collect::<Option<Vec<_>>>()?;
+    Some((path.as_path(), at))
+}
+
 /// Units per phase: a worker validates this many units, then evaluates them, then judges them
 /// (links, truth tables, tallies). Each stage's code then stays in the instruction cache for the
 /// whole phase, and the phase's trees in the data caches. Cachegrind, one worker, 5 000
@@ -143,6 +169,8 @@ enum Units<'p> {
     Paths(&'p [PathBuf]),
     /// Units kept from the first pass (standard input).
     Kept(Vec<Unit>),
+    /// Lines of one JSONL file, read where they start, sorted by ordinal.
+    At(&'p Path, LinesAt),
 }
 
 /// Reads units on a thread of its own, in chunks of `n` with their input ordinals (only the
@@ -160,20 +188,27 @@ fn stream(
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(usize, Unit)>>(2);
         let reader = s.spawn(move || {
             let mut kept = keep.then(Vec::new);
-            let units: Box<dyn Iterator<Item = Unit>> = match from {
+            let units: Box<dyn Iterator<Item = (usize, Unit)>> = match from {
                 Units::Paths(p) => match want {
                     // Only the wanted units are decoded; the others are counted and skipped.
-                    Some(w) => Box::new(input::sources(p).only(w.to_vec())),
-                    None => Box::new(input::sources(p)),
+                    Some(w) => Box::new(input::sources(p).only(w.to_vec()).enumerate()),
+                    None => Box::new(input::sources(p).enumerate()),
                 },
-                Units::Kept(v) => Box::new(v.into_iter()),
+                Units::Kept(v) => Box::new(v.into_iter().enumerate()),
+                Units::At(path, at) => {
+                    let ordinals: Vec<usize> = at.iter().map(|&(i, _, _)| i).collect();
+                    let lines =
+                        input::lines_at(path, at.into_iter().map(|(_, o, l)| (o, l)).collect());
+                    Box::new(ordinals.into_iter().zip(lines))
+                }
             };
             let mut chunk = Vec::with_capacity(n);
-            for (i, u) in units.enumerate() {
+            for (i, u) in units {
                 if let Some(k) = kept.as_mut() {
                     k.push(Unit {
                         label: u.label.clone(),
                         source: u.source.clone(),
+                        offset: u.offset,
                     });
                 }
                 if want.is_some_and(|w| w.binary_search(&i).is_err()) {
@@ -291,6 +326,8 @@ enum First {
     },
     Valid {
         unit: usize,
+        /// Where the unit's line starts in its JSONL file.
+        offset: Option<u64>,
         label: String,
         doc: Box<Doc>,
         links: Vec<(u8, Box<str>)>,
@@ -304,6 +341,8 @@ enum First {
 /// The two stages run one after the other over a phase's units (see [`PHASE`]).
 struct Evaluated {
     unit: usize,
+    /// Where the unit's line starts in its JSONL file.
+    offset: Option<u64>,
     label: String,
     doc: Result<(Document, Counts, Vec<FindingRow>), Diagnostics>,
 }
@@ -312,6 +351,7 @@ struct Evaluated {
 fn evaluated(
     ctx: &Ctx<'_>,
     unit: usize,
+    offset: Option<u64>,
     checked: input::Checked,
     buffers: &mut CtxBuffers,
 ) -> Evaluated {
@@ -322,6 +362,7 @@ fn evaluated(
     });
     Evaluated {
         unit,
+        offset,
         label: checked.label,
         doc,
     }
@@ -329,7 +370,12 @@ fn evaluated(
 
 /// Pass 1 on one unit, evaluated: its links, truth table and tallies.
 fn first(ctx: &Ctx<'_>, e: Evaluated) -> First {
-    let Evaluated { unit, label, doc } = e;
+    let Evaluated {
+        unit,
+        offset,
+        label,
+        doc,
+    } = e;
     let (doc, counts, rows) = match doc {
         Ok(d) => d,
         Err(d) => {
@@ -350,6 +396,7 @@ fn first(ctx: &Ctx<'_>, e: Evaluated) -> First {
     let judged = judge(ctx, &doc, &counts, rows, &links);
     First::Valid {
         unit,
+        offset,
         place: Box::new((doc.source.clone(), input::key_at(ctx.rules.schema(), &doc))),
         label,
         doc: Box::new(judged),
@@ -598,13 +645,15 @@ impl<'c> Fold<'c> {
             First::Invalid { label, errors } => self.invalid(label, errors),
             First::Valid {
                 unit,
+                offset,
                 label,
                 doc,
                 links,
                 truths,
                 place,
             } => {
-                if let Err(first) = self.index.insert(&doc.key, &label, unit, links, &truths) {
+                let at = (unit, offset);
+                if let Err(first) = self.index.insert(&doc.key, &label, at, links, &truths) {
                     let schema = self.ctx.rules.schema();
                     let first = self.index.label(first);
                     let d = input::duplicate_key(schema, &place.0, place.1, &doc.key, first);
