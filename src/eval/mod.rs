@@ -166,7 +166,7 @@ pub struct Counted {
 
 /// A document's evaluation reduced to numbers, for counting over many documents
 /// ([`count_received`]): the same statuses, deadlines and truths as [`Evaluation`], without rule
-/// references, texts, items or evidence. Its vectors are reused from one document to the next.
+/// references, texts, items or evidence. Its vectors can be reused from one document to the next.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Counts {
     pub reference_date: Option<Date>,
