@@ -816,17 +816,7 @@ pub(super) fn ev_op<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a>
             }
             _ => Val::Null,
         },
-        Op::ConstRow { table, row } => {
-            let row = ctx
-                .catalog
-                .tables
-                .get(*table as usize)
-                .and_then(|t| t.rows().get(*row as usize));
-            match row {
-                Some(r) => Val::from_node(&r.node, Path::none()),
-                None => Val::Null,
-            }
-        }
+        Op::ConstRow { table, row } => const_row(ctx, *table, *row),
         Op::Not(a) => match ev(a, ctx, d).truth() {
             Some(b) => Val::Bool(!b),
             None => Val::Unknown,
@@ -956,6 +946,19 @@ pub(super) fn ev_op<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a>
                 Val::List(ListVal::Vals(out.into()))
             }
         }
+    }
+}
+
+/// Row `row` of catalog table `table` (a literal key, resolved when compiling), or null.
+pub(super) fn const_row<'a>(ctx: &Ctx<'a>, table: u32, row: u32) -> Val<'a> {
+    let row = ctx
+        .catalog
+        .tables
+        .get(table as usize)
+        .and_then(|t| t.rows().get(row as usize));
+    match row {
+        Some(r) => Val::from_node(&r.node, Path::none()),
+        None => Val::Null,
     }
 }
 

@@ -395,17 +395,7 @@ fn val_rare<'a>(f: &'a Fast, ctx: &mut Ctx<'a>) -> Val<'a> {
             Some(None) => Val::Null,
             None => Val::Unknown,
         },
-        Fast::ConstRow { table, row } => {
-            let row = ctx
-                .catalog
-                .tables
-                .get(*table as usize)
-                .and_then(|t| t.rows().get(*row as usize));
-            match row {
-                Some(r) => Val::from_node(&r.node, Path::none()),
-                None => Val::Null,
-            }
-        }
+        Fast::ConstRow { table, row } => eval::const_row(ctx, *table, *row),
         Fast::Param(i) => match ctx.params.get(*i as usize) {
             Some(v) => v.reborrow(),
             None => Val::Unknown,
