@@ -918,30 +918,12 @@ fn quant_items<'a>(kind: QuantKind, list: &'a Fast, body: &'a Fast, ctx: &mut Ct
 #[cfg(test)]
 mod tests {
     use super::interpreted;
-    use crate::files::RuleFiles;
-    use crate::generator::{self, GenOptions, Profile};
-    use crate::rules::{EvalOptions, RuleSet};
+    use crate::generator::{self, GenOptions};
+    use crate::rules::EvalOptions;
     use crate::schema::{Document, validate};
     use crate::source::SourceFile;
     use jiff::civil::Date;
     use proptest::prelude::*;
-    use std::sync::LazyLock;
-
-    static SETUP: LazyLock<(RuleSet, Profile)> = LazyLock::new(|| {
-        let files = RuleFiles::embedded();
-        let rules = match RuleSet::load(&files, &[]) {
-            Ok(r) => r,
-            Err(d) => panic!("{}", crate::diag::render(&d.0, false)),
-        };
-        let Some(file) = files.generator.first() else {
-            panic!("no generator profile")
-        };
-        let profile = match generator::load(file, rules.schema(), rules.catalog()) {
-            Ok(p) => p,
-            Err(d) => panic!("{}", crate::diag::render(&d.0, false)),
-        };
-        (rules, profile)
-    });
 
     fn date(s: &str) -> Date {
         s.parse().unwrap_or_default()
@@ -953,7 +935,7 @@ mod tests {
     }
 
     fn document(text: &str) -> Option<Document> {
-        let (rules, _) = &*SETUP;
+        let (rules, _) = generator::embedded();
         validate(
             rules.schema(),
             rules.catalog(),
@@ -994,7 +976,7 @@ mod tests {
 
     /// The evaluation with the specialised form and with the interpreter alone, as text.
     fn both_ways(doc: &Document, as_of: Date, opts: &EvalOptions) -> (String, String) {
-        let (rules, _) = &*SETUP;
+        let (rules, _) = generator::embedded();
         let fast = format!("{:?}", rules.evaluate(doc, as_of, opts));
         let slow = interpreted(|| format!("{:?}", rules.evaluate(doc, as_of, opts)));
         (fast, slow)
@@ -1010,7 +992,7 @@ mod tests {
     }
 
     fn generated(count: u64, seed: u64) -> impl Iterator<Item = String> {
-        let (_, profile) = &*SETUP;
+        let (_, profile) = generator::embedded();
         let opts = GenOptions {
             count,
             seed,

@@ -594,9 +594,7 @@ fn plain_date(s: &[u8]) -> Option<Date> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::files::RuleFiles;
     use crate::generator::{self, GenOptions};
-    use crate::rules::RuleSet;
     use crate::schema::validate_reporting;
     use crate::source::SourceFile;
 
@@ -604,18 +602,7 @@ mod tests {
     /// builds what the reporting validator builds.
     #[test]
     fn accepts_plain_valid_documents_as_the_reporting_validator_does() {
-        let files = RuleFiles::embedded();
-        let rules = match RuleSet::load(&files, &[]) {
-            Ok(r) => r,
-            Err(d) => panic!("{}", crate::diag::render(&d.0, false)),
-        };
-        let Some(file) = files.generator.first() else {
-            panic!("no generator profile")
-        };
-        let profile = match generator::load(file, rules.schema(), rules.catalog()) {
-            Ok(p) => p,
-            Err(d) => panic!("{}", crate::diag::render(&d.0, false)),
-        };
+        let (rules, profile) = generator::embedded();
         let (schema, catalog) = (rules.schema(), rules.catalog());
         let key_chars = crate::schema::validate::key_chars(schema).map(|k| k.0);
         let opts = GenOptions {
@@ -624,7 +611,7 @@ mod tests {
             invalid_rate: 0.0,
         };
         for i in 0..opts.count {
-            let text = generator::document(&profile, &opts, i);
+            let text = generator::document(profile, &opts, i);
             let fast = accept(schema, catalog, key_chars, &text, Limits::default());
             let slow = validate_reporting(
                 schema,
@@ -638,7 +625,7 @@ mod tests {
             }
         }
         // And declines what it does not read itself: an escape, a byte order mark.
-        let text = generator::document(&profile, &opts, 0);
+        let text = generator::document(profile, &opts, 0);
         for declined in [
             text.replacen("\":\"", "\":\"\\u0041", 1),
             format!("\u{feff}{text}"),
