@@ -645,23 +645,9 @@ impl Lines {
             }
             if too_long {
                 self.produced = true;
-                let p = ReadProblem::LineTooLong {
-                    path: self.name.clone(),
-                    line: self.line_no,
-                    max: MAX_LINE_BYTES,
-                };
-                return Some(Unit {
-                    label: self.label(),
-                    source: Err(Diagnostic::new(&p, None, None).into()),
-                    offset: None,
-                });
+                return Some(line_too_long(&self.name, self.line_no, start));
             }
-            while matches!(self.buf.last(), Some(b'\n' | b'\r')) {
-                self.buf.pop();
-            }
-            if self.line_no == 1 && self.buf.starts_with(&[0xEF, 0xBB, 0xBF]) {
-                self.buf.drain(..3);
-            }
+            trim_line(&mut self.buf, self.line_no);
             if blank.unwrap_or_else(|| self.buf.iter().all(|&b| is_blank(b))) {
                 continue;
             }
@@ -683,6 +669,32 @@ impl Lines {
     }
 }
 
+/// Consumes one line (with its `\n`) from `r`, handing it to `piece` as the reader's buffer
+/// holds it, one piece or several. Returns the bytes consumed (0 at the end of the input).
+fn each_piece_of_line(r: &mut dyn BufRead, mut piece: impl FnMut(&[u8])) -> io::Result<usize> {
+    let mut total = 0;
+    loop {
+        let avail = match r.fill_buf() {
+            Ok(a) => a,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if avail.is_empty() {
+            return Ok(total);
+        }
+        let (len, done) = match memchr::memchr(b'\n', avail) {
+            Some(i) => (i + 1, true),
+            None => (avail.len(), false),
+        };
+        piece(avail.get(..len).unwrap_or(&[]));
+        r.consume(len);
+        total += len;
+        if done {
+            return Ok(total);
+        }
+    }
+}
+
 /// Reads one line (with its `\n`) into `buf`, keeping at most `max` bytes of it (plus the line
 /// end); a longer line is consumed but dropped. Returns the bytes consumed and whether the line
 /// was too long.
@@ -691,34 +703,43 @@ fn read_line_limited(
     buf: &mut Vec<u8>,
     max: usize,
 ) -> io::Result<(usize, bool)> {
-    let mut total = 0;
     let mut too_long = false;
-    loop {
-        let avail = match r.fill_buf() {
-            Ok(a) => a,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if avail.is_empty() {
-            return Ok((total, too_long));
+    let n = each_piece_of_line(r, |piece| {
+        if too_long {
+            return;
         }
-        let (len, done) = match memchr::memchr(b'\n', avail) {
-            Some(i) => (i + 1, true),
-            None => (avail.len(), false),
-        };
-        if !too_long {
-            if buf.len() + len > max + 2 {
-                too_long = true;
-                buf.clear();
-            } else {
-                buf.extend_from_slice(avail.get(..len).unwrap_or(&[]));
-            }
+        if buf.len() + piece.len() > max + 2 {
+            too_long = true;
+            buf.clear();
+        } else {
+            buf.extend_from_slice(piece);
         }
-        r.consume(len);
-        total += len;
-        if done {
-            return Ok((total, too_long));
-        }
+    })?;
+    Ok((n, too_long))
+}
+
+/// A JSONL line read whole: without its line end, and, on the first line, without a byte order
+/// mark.
+fn trim_line(buf: &mut Vec<u8>, line_no: usize) {
+    while matches!(buf.last(), Some(b'\n' | b'\r')) {
+        buf.pop();
+    }
+    if line_no == 1 && buf.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        buf.drain(..3);
+    }
+}
+
+/// The error unit of a JSONL line longer than [`MAX_LINE_BYTES`].
+fn line_too_long(name: &str, line_no: usize, offset: u64) -> Unit {
+    let p = ReadProblem::LineTooLong {
+        path: name.to_string(),
+        line: line_no,
+        max: MAX_LINE_BYTES,
+    };
+    Unit {
+        label: line_label(name, line_no),
+        source: Err(Diagnostic::new(&p, None, None).into()),
+        offset: Some(offset),
     }
 }
 
@@ -776,23 +797,9 @@ impl Iterator for At {
         };
         self.pos = offset + n as u64;
         if too_long {
-            let p = ReadProblem::LineTooLong {
-                path: self.name.clone(),
-                line: line_no,
-                max: MAX_LINE_BYTES,
-            };
-            return Some(Unit {
-                label,
-                source: Err(Diagnostic::new(&p, None, None).into()),
-                offset: Some(offset),
-            });
+            return Some(line_too_long(&self.name, line_no, offset));
         }
-        while matches!(self.buf.last(), Some(b'\n' | b'\r')) {
-            self.buf.pop();
-        }
-        if line_no == 1 && self.buf.starts_with(&[0xEF, 0xBB, 0xBF]) {
-            self.buf.drain(..3);
-        }
+        trim_line(&mut self.buf, line_no);
         let size = self.buf.len() as u64;
         Some(Unit {
             source: to_source(&self.name, self.buf.clone(), line_no, size),
@@ -831,31 +838,11 @@ fn is_blank(b: u8) -> bool {
 /// built. Returns the bytes consumed, whether the line is longer than `max` (plus the line end)
 /// as [`read_line_limited`] judges it, and whether it is blank.
 fn skip_line(r: &mut dyn BufRead, max: usize) -> io::Result<(usize, bool, bool)> {
-    let mut total = 0;
     let mut blank = true;
-    loop {
-        let avail = match r.fill_buf() {
-            Ok(a) => a,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if avail.is_empty() {
-            return Ok((total, total > max + 2, blank));
-        }
-        let (len, done) = match memchr::memchr(b'\n', avail) {
-            Some(i) => (i + 1, true),
-            None => (avail.len(), false),
-        };
-        blank = blank
-            && avail
-                .get(..len)
-                .is_some_and(|l| l.iter().all(|&b| is_blank(b)));
-        r.consume(len);
-        total += len;
-        if done {
-            return Ok((total, total > max + 2, blank));
-        }
-    }
+    let n = each_piece_of_line(r, |piece| {
+        blank = blank && piece.iter().all(|&b| is_blank(b));
+    })?;
+    Ok((n, n > max + 2, blank))
 }
 
 #[cfg(test)]
