@@ -506,14 +506,16 @@ fn report_command_writes_every_format_and_exits_2_on_invalid_input() {
         let want = if format == "json" { "GONE-1" } else { "P-12" };
         assert!(out.contains(want), "{format}");
     }
-    let (_, json, _) = samstyr(&[
+    // The JSON report of the fixture: the arguments the checks below start from.
+    let json_args = [
         "report",
         FIXTURE,
         "--format",
         "json",
         "--as-of",
         "2026-06-01",
-    ]);
+    ];
+    let (_, json, _) = samstyr(&json_args);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
     assert_eq!(v["schema"], "samstyr.portfolio/v1");
     assert_eq!(v["totals"]["inputs"], 12);
@@ -545,30 +547,13 @@ fn report_command_writes_every_format_and_exits_2_on_invalid_input() {
         "2026-06-01",
     ]);
     assert_eq!(code, 0);
-    let (code, _, _) = samstyr(&[
-        "report",
-        FIXTURE,
-        "--format",
-        "json",
-        "--as-of",
-        "2026-06-01",
-        "--fail-on",
-        "must",
-    ]);
+    let (code, _, _) = samstyr(&[&json_args[..], &["--fail-on", "must"]].concat());
     assert_eq!(code, 2, "invalid input wins over findings");
     let (code, out, _) = samstyr(&["report", "--parse-only", FIXTURE]);
     assert_eq!(code, 0);
     assert!(out.starts_with("12 parsed, 0 not JSON"), "{out}");
     // Timings go to standard error and leave the report as it is.
-    let (_, timed, err) = samstyr(&[
-        "report",
-        FIXTURE,
-        "--format",
-        "json",
-        "--as-of",
-        "2026-06-01",
-        "--timings",
-    ]);
+    let (_, timed, err) = samstyr(&[&json_args[..], &["--timings"]].concat());
     assert_eq!(timed, json);
     let line = err
         .lines()
