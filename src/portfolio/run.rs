@@ -126,9 +126,7 @@ pub fn run(rules: &RuleSet, source: &Source, opts: &Options) -> Portfolio {
     timings.second_pass = started
         .elapsed()
         .saturating_sub(timings.first_pass + timings.graph);
-    let mut p = fold.finish(&resolved, &propagated, passes);
-    p.timings = timings;
-    p
+    fold.finish(&resolved, &propagated, passes, timings)
 }
 
 /// Per wanted unit of a JSONL file: (input ordinal, byte offset, line number).
@@ -267,8 +265,6 @@ struct Ctx<'a> {
     rows: bool,
     findings: bool,
     obligations: Vec<Arc<RuleInfo>>,
-    /// Each obligation's severity, by position: read for every finding.
-    severities: Vec<Option<Severity>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -291,7 +287,6 @@ impl<'a> Ctx<'a> {
             rows,
             findings,
             obligations: rules.obligations().cloned().collect(),
-            severities: rules.obligations().map(|o| o.severity).collect(),
         }
     }
 }
@@ -456,10 +451,9 @@ fn judge(
     let mut next_deadline: Option<Date> = None;
     for f in &counted.findings {
         let severity = ctx
-            .severities
+            .obligations
             .get(usize::from(f.obligation))
-            .copied()
-            .flatten();
+            .and_then(|o| o.severity);
         let is_overdue = matches!(f.status, Status::Violated | Status::Unknown)
             && f.deadline.is_some_and(|d| d < ctx.as_of);
         let is_upcoming = f.status == Status::Pending
@@ -703,6 +697,7 @@ impl<'c> Fold<'c> {
         resolved: &[Option<Node>],
         propagated: &Propagated,
         passes: u8,
+        timings: Timings,
     ) -> Portfolio {
         let ix = &self.index;
         let plan = self.ctx.plan;
@@ -747,7 +742,7 @@ impl<'c> Fold<'c> {
             graph,
             passes,
             reevaluated,
-            timings: Timings::default(),
+            timings,
         }
     }
 }
