@@ -278,11 +278,12 @@ impl<'a> Ctx<'a> {
             plan,
             as_of: opts.as_of,
             upcoming_until: add_days(opts.as_of, super::UPCOMING_DAYS),
+            // Only rows of findings evaluate fully (counting takes `count_received`); they show
+            // items and missing fields.
             eval: EvalOptions {
-                messages: findings && messages,
+                messages,
                 evidence: false,
-                // Counters need statuses only; rows of findings show items and missing fields.
-                locate: findings,
+                locate: true,
             },
             rows,
             findings,
