@@ -13,7 +13,7 @@
 
 use super::ast::{QuantKind, Unit};
 use super::compile::{ArOp, CmpOp, Code, Op, Start, Step};
-use super::eval::{self, Ctx, Extreme, ListVal, Path, Val};
+use super::eval::{self, Ctx, Extreme, Path, Val};
 use crate::catalog::Row;
 use crate::value::{Node, Value};
 use jiff::civil::Date;
@@ -77,10 +77,13 @@ pub(crate) enum Fast {
         lhs: Box<Fast>,
         items: Box<[Val<'static>]>,
     },
+    /// A quantifier: specialised over a list read from the document (`any`, `all`, `count`,
+    /// `sum`, and `min`/`max` over its `filter`); any other goes to the interpreter as `code`.
     Quant {
         kind: QuantKind,
         list: Box<Fast>,
         body: Box<Fast>,
+        code: Box<Code>,
     },
     ConstRow {
         table: u32,
@@ -291,6 +294,7 @@ impl Fast {
                 kind: *kind,
                 list: b(list),
                 body: b(body),
+                code: Box::new(c.clone()),
             },
             Op::ConstRow { table, row } => Fast::ConstRow {
                 table: *table,
@@ -361,7 +365,12 @@ pub(crate) fn val<'a>(f: &'a Fast, ctx: &mut Ctx<'a>) -> Val<'a> {
         Fast::Binding(k) => binding(ctx, *k).cloned().unwrap_or(Val::Unknown),
         Fast::Fact(i) => ctx.fact(*i as usize).clone(),
         Fast::Today => Val::Date(ctx.today),
-        Fast::Quant { kind, list, body } => quant(*kind, list, body, ctx),
+        Fast::Quant {
+            kind,
+            list,
+            body,
+            code,
+        } => quant(*kind, list, body, code, ctx),
         Fast::Not(_)
         | Fast::And(_)
         | Fast::Or(_)
@@ -470,7 +479,12 @@ pub(crate) fn truth<'a>(f: &'a Fast, ctx: &mut Ctx<'a>) -> Option<bool> {
         Fast::Or(items) => junction(items, ctx, true),
         Fast::Fact(i) => ctx.fact(*i as usize).truth(),
         Fast::Present(r) => Some(matches!(r.at(ctx).0, At::Node(_))),
-        Fast::Quant { kind, list, body } => quant(*kind, list, body, ctx).truth(),
+        Fast::Quant {
+            kind,
+            list,
+            body,
+            code,
+        } => quant(*kind, list, body, code, ctx).truth(),
         _ => truth_rare(f, ctx),
     }
 }
@@ -733,57 +747,14 @@ fn extreme_of_kept<'a>(
     acc.finish()
 }
 
-/// The items of a list, as `ListVal::get` gives them one by one.
-enum Items<'l, 'a> {
-    Nodes(std::iter::Enumerate<std::slice::Iter<'a, Node>>, Path),
-    Picked(&'a [Node], Path, u32),
-    Rows(std::slice::Iter<'a, Row>),
-    Vals(std::slice::Iter<'l, Val<'a>>),
-}
-
-impl<'l, 'a> Items<'l, 'a> {
-    fn of(l: &'l ListVal<'a>) -> Self {
-        match l {
-            ListVal::Nodes { node, path } => Items::Nodes(
-                node.value.as_list().unwrap_or(&[]).iter().enumerate(),
-                *path,
-            ),
-            ListVal::Picked { node, path, keep } => {
-                Items::Picked(node.value.as_list().unwrap_or(&[]), *path, *keep)
-            }
-            ListVal::Rows(rows) => Items::Rows(rows.iter()),
-            ListVal::Vals(v) => Items::Vals(v.iter()),
-        }
-    }
-}
-
-impl<'a> Iterator for Items<'_, 'a> {
-    type Item = Val<'a>;
-
-    #[inline]
-    fn next(&mut self) -> Option<Val<'a>> {
-        match self {
-            Items::Nodes(it, path) => it
-                .next()
-                .map(|(i, n)| Val::from_node(n, path.child(i as u32))),
-            Items::Picked(items, path, keep) => {
-                if *keep == 0 {
-                    return None;
-                }
-                let j = keep.trailing_zeros() as usize;
-                *keep &= *keep - 1;
-                items
-                    .get(j)
-                    .map(|n| Val::from_node(n, path.child(j as u32)))
-            }
-            Items::Rows(it) => it.next().map(|r| Val::from_node(&r.node, Path::none())),
-            Items::Vals(it) => it.next().cloned(),
-        }
-    }
-}
-
 /// The quantifiers, as `eval::quant` computes them.
-fn quant<'a>(kind: QuantKind, list: &'a Fast, body: &'a Fast, ctx: &mut Ctx<'a>) -> Val<'a> {
+fn quant<'a>(
+    kind: QuantKind,
+    list: &'a Fast,
+    body: &'a Fast,
+    code: &'a Code,
+    ctx: &mut Ctx<'a>,
+) -> Val<'a> {
     if let Fast::Field(r) = list
         && matches!(
             kind,
@@ -808,6 +779,7 @@ fn quant<'a>(kind: QuantKind, list: &'a Fast, body: &'a Fast, ctx: &mut Ctx<'a>)
             kind: QuantKind::Filter,
             list: inner,
             body: pred,
+            ..
         },
     ) = (kind, list)
         && let Fast::Field(r) = &**inner
@@ -825,94 +797,9 @@ fn quant<'a>(kind: QuantKind, list: &'a Fast, body: &'a Fast, ctx: &mut Ctx<'a>)
             (At::Null, _) => extreme_of_kept(max, &[], Path::none(), pred, body, ctx),
         };
     }
-    quant_items(kind, list, body, ctx)
-}
-
-/// Any quantifier over any list, item by item as the interpreter goes. Out of line: its frame is
-/// large, and the shapes above do without it.
-#[inline(never)]
-fn quant_items<'a>(kind: QuantKind, list: &'a Fast, body: &'a Fast, ctx: &mut Ctx<'a>) -> Val<'a> {
-    let l = match val(list, ctx) {
-        Val::List(l) => l,
-        Val::Unknown => return Val::Unknown,
-        // A list stated as none has no items.
-        _ => ListVal::Rows(&[]),
-    };
-    let pick = match &l {
-        ListVal::Nodes { node, path } if kind == QuantKind::Filter && l.len() <= 32 => {
-            Some((*node, *path))
-        }
-        _ => None,
-    };
-    let mut keep = 0u32;
-    let mut unknown = false;
-    let mut count = 0usize;
-    let mut kept: Vec<Val<'a>> = Vec::new();
-    let mut acc = Extreme::new(kind == QuantKind::Max);
-    let mut sum = 0.0;
-    for (i, item) in Items::of(&l).enumerate() {
-        ctx.bindings.push(item);
-        match kind {
-            QuantKind::Any | QuantKind::All => {
-                let t = truth(body, ctx);
-                ctx.bindings.pop();
-                match t {
-                    Some(b) if b == (kind == QuantKind::Any) => return Val::Bool(b),
-                    Some(_) => {}
-                    None => unknown = true,
-                }
-            }
-            QuantKind::Count | QuantKind::Filter | QuantKind::First => {
-                let t = truth(body, ctx);
-                let item = ctx.bindings.pop().unwrap_or(Val::Null);
-                match t {
-                    Some(true) if kind == QuantKind::First => {
-                        return if unknown { Val::Unknown } else { item };
-                    }
-                    Some(true) => {
-                        count += 1;
-                        if pick.is_some() {
-                            keep |= 1u32.checked_shl(i as u32).unwrap_or(0);
-                        } else if kind == QuantKind::Filter {
-                            kept.push(item);
-                        }
-                    }
-                    Some(false) => {}
-                    None => unknown = true,
-                }
-            }
-            QuantKind::Min | QuantKind::Max => {
-                let v = val(body, ctx);
-                ctx.bindings.pop();
-                acc.add(v);
-            }
-            QuantKind::Sum => {
-                let v = val(body, ctx);
-                ctx.bindings.pop();
-                match v {
-                    Val::Number(n) => sum += n,
-                    Val::Unknown => unknown = true,
-                    _ => {}
-                }
-            }
-        }
-    }
-    match kind {
-        QuantKind::Min | QuantKind::Max => return acc.finish(),
-        _ if unknown => return Val::Unknown,
-        _ => {}
-    }
-    match kind {
-        QuantKind::Any => Val::Bool(false),
-        QuantKind::All => Val::Bool(true),
-        QuantKind::Count => Val::Number(count as f64),
-        QuantKind::Filter => match pick {
-            Some((node, path)) => Val::List(ListVal::Picked { node, path, keep }),
-            None => Val::List(ListVal::Vals(kept.into())),
-        },
-        QuantKind::Sum => eval::number(sum),
-        _ => Val::Null,
-    }
+    // Other lists (catalog tables, computed lists) and `filter` as a result: the interpreter,
+    // which records nothing here.
+    eval::ev_op(code, ctx, 0)
 }
 
 #[cfg(test)]
