@@ -18,6 +18,7 @@ use std::collections::{HashMap, VecDeque};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Largest `.json` file (or stdin document) read.
 pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
@@ -403,7 +404,7 @@ impl Sources {
         let size = bytes.len() as u64;
         Some(Unit {
             label: STDIN_NAME.into(),
-            source: to_source(STDIN_NAME, bytes, 1, size),
+            source: to_source(&STDIN_NAME.into(), bytes, 1, size),
             offset: None,
         })
     }
@@ -506,7 +507,7 @@ fn read_file(path: &Path, label: String, size: u64) -> Unit {
     }
     let size = bytes.len() as u64;
     Unit {
-        source: to_source(&label, bytes, 1, size),
+        source: to_source(&label.as_str().into(), bytes, 1, size),
         label,
         offset: None,
     }
@@ -539,14 +540,14 @@ fn too_large(label: String, size: u64) -> Unit {
 
 /// The text of a document: without a byte order mark, UTF-8, not blank, within the limit.
 fn to_source(
-    name: &str,
+    name: &Arc<str>,
     mut bytes: Vec<u8>,
     first_line: usize,
     size: u64,
 ) -> Result<SourceFile, Diagnostics> {
     if size > MAX_FILE_BYTES as u64 {
         let p = ReadProblem::TooLarge {
-            path: name.into(),
+            path: name.to_string(),
             size,
             max: MAX_FILE_BYTES,
         };
@@ -558,16 +559,20 @@ fn to_source(
     match String::from_utf8(bytes) {
         Ok(text) => {
             if text.trim().is_empty() {
-                let p = ReadProblem::Empty { path: name.into() };
+                let p = ReadProblem::Empty {
+                    path: name.to_string(),
+                };
                 return Err(Diagnostic::new(&p, None, None).into());
             }
-            Ok(SourceFile::with_first_line(name, text, first_line))
+            Ok(SourceFile::with_first_line(name.clone(), text, first_line))
         }
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            let file = SourceFile::with_first_line(name, lossy, first_line);
-            let p = ReadProblem::NotUtf8 { path: name.into() };
+            let file = SourceFile::with_first_line(name.clone(), lossy, first_line);
+            let p = ReadProblem::NotUtf8 {
+                path: name.to_string(),
+            };
             Err(Diagnostic::at(&p, &file, Span::new(at, at + 1))
                 .with_label("not UTF-8")
                 .into())
@@ -577,7 +582,7 @@ fn to_source(
 
 /// A JSONL stream, one unit per non-blank line.
 struct Lines {
-    name: String,
+    name: Arc<str>,
     reader: Box<dyn BufRead>,
     line_no: usize,
     produced: bool,
@@ -590,7 +595,7 @@ struct Lines {
 impl Lines {
     fn new(name: String, reader: Box<dyn BufRead>) -> Self {
         Lines {
-            name,
+            name: name.into(),
             reader,
             line_no: 0,
             produced: false,
@@ -633,10 +638,10 @@ impl Lines {
                 if !self.produced {
                     self.produced = true;
                     let p = ReadProblem::Empty {
-                        path: self.name.clone(),
+                        path: self.name.to_string(),
                     };
                     return Some(Unit {
-                        label: self.name.clone(),
+                        label: self.name.to_string(),
                         source: Err(Diagnostic::new(&p, None, None).into()),
                         offset: None,
                     });
@@ -750,7 +755,7 @@ fn line_too_long(name: &str, line_no: usize, offset: u64) -> Unit {
 /// (the file changed or went away) is an error unit.
 pub fn lines_at(path: &Path, at: Vec<(u64, usize)>) -> impl Iterator<Item = Unit> {
     At {
-        name: display(path),
+        name: display(path).into(),
         // Lines are about a kilobyte: a small buffer reads little beyond the wanted one.
         reader: File::open(path).map(|f| BufReader::with_capacity(16 * 1024, f)),
         at: at.into_iter(),
@@ -760,7 +765,7 @@ pub fn lines_at(path: &Path, at: Vec<(u64, usize)>) -> impl Iterator<Item = Unit
 }
 
 struct At {
-    name: String,
+    name: Arc<str>,
     reader: io::Result<BufReader<File>>,
     at: std::vec::IntoIter<(u64, usize)>,
     /// Where the reader is in the file.
@@ -994,11 +999,11 @@ mod tests {
     #[test]
     fn sources_are_checked_for_encoding_and_emptiness() {
         assert!(
-            to_source("a.json", b"\xEF\xBB\xBF{}".to_vec(), 1, 5).is_ok_and(|s| s.text() == "{}")
+            to_source(&"a.json".into(), b"\xEF\xBB\xBF{}".to_vec(), 1, 5).is_ok_and(|s| s.text() == "{}")
         );
-        let e = to_source("a.json", b" \n ".to_vec(), 1, 3).unwrap_err();
+        let e = to_source(&"a.json".into(), b" \n ".to_vec(), 1, 3).unwrap_err();
         assert_eq!(e.0[0].code, "input::empty");
-        let e = to_source("a.json", b"{\"a\": \"\xC3\"}".to_vec(), 1, 9).unwrap_err();
+        let e = to_source(&"a.json".into(), b"{\"a\": \"\xC3\"}".to_vec(), 1, 9).unwrap_err();
         assert_eq!(e.0[0].code, "input::not-utf8");
         assert_eq!(e.0[0].line_col(), Some((1, 8)));
     }

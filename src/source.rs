@@ -46,32 +46,33 @@ pub struct SourceFile {
 
 #[derive(Debug)]
 struct Inner {
-    name: String,
+    /// Shared by all the lines of one JSONL file.
+    name: Arc<str>,
     text: String,
     /// Line number of the text's first line in the file it was cut from (1 for a whole file; N
     /// for line N of a JSONL file), so positions are reported as the user sees them.
     first_line: usize,
-    /// Byte offset of the start of every line, computed once.
+    /// Byte offset of the start of every line after the first (which starts at 0), computed
+    /// once: empty, with no allocation, for a line of a JSONL file.
     line_starts: Vec<u32>,
 }
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
-        Self::with_first_line(name, text, 1)
+        Self::with_first_line(name.into(), text, 1)
     }
 
     /// A text that starts at line `first_line` of the named file (one line of a JSONL file).
     pub fn with_first_line(
-        name: impl Into<String>,
+        name: impl Into<Arc<str>>,
         text: impl Into<String>,
         first_line: usize,
     ) -> Self {
         let text = text.into();
-        let mut line_starts = vec![0u32];
-        line_starts.extend(
+        let line_starts: Vec<u32> = 
             memchr::memchr_iter(b'\n', text.as_bytes())
-                .map(|i| (i + 1).min(u32::MAX as usize) as u32),
-        );
+                .map(|i| (i + 1).min(u32::MAX as usize) as u32)
+                .collect();
         SourceFile {
             inner: Arc::new(Inner {
                 name: name.into(),
@@ -92,12 +93,8 @@ impl SourceFile {
 
     /// 1-based line and 1-based column (in characters) of a byte offset.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
-        let starts = &self.inner.line_starts;
-        let line = match starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        };
-        let start = starts.get(line).copied().unwrap_or(0) as usize;
+        let line = self.inner.line_starts.partition_point(|&s| s <= offset);
+        let start = self.line_start(line).unwrap_or(0) as usize;
         let end = (offset as usize).min(self.inner.text.len());
         let col = self
             .inner
@@ -115,19 +112,25 @@ impl SourceFile {
 
     /// The text of file line `line` (as numbered by [`SourceFile::line_col`]), without its line end.
     pub fn line_text(&self, line: usize) -> Option<&str> {
-        let starts = &self.inner.line_starts;
         let idx = line.checked_sub(self.inner.first_line)?;
-        let start = *starts.get(idx)? as usize;
-        let end = starts
-            .get(idx + 1)
-            .map(|&e| e as usize)
-            .unwrap_or(self.inner.text.len());
+        let start = self.line_start(idx)? as usize;
+        let end = self
+            .line_start(idx + 1)
+            .map_or(self.inner.text.len(), |e| e as usize);
         let s = self.inner.text.get(start..end)?;
         Some(s.trim_end_matches(['\n', '\r']))
     }
 
     pub fn line_count(&self) -> usize {
-        self.inner.line_starts.len()
+        self.inner.line_starts.len() + 1
+    }
+
+    /// Where the text's line `idx` (0-based) starts.
+    fn line_start(&self, idx: usize) -> Option<u32> {
+        match idx.checked_sub(1) {
+            None => Some(0),
+            Some(i) => self.inner.line_starts.get(i).copied(),
+        }
     }
 
     /// Whether two handles share the same underlying file.
@@ -148,7 +151,7 @@ impl miette::SourceCode for SourceFile {
             .text
             .read_span(span, context_lines_before, context_lines_after)?;
         Ok(Box::new(miette::MietteSpanContents::new_named(
-            self.inner.name.clone(),
+            self.inner.name.to_string(),
             inner.data(),
             *inner.span(),
             inner.line() + self.inner.first_line - 1,

@@ -800,12 +800,11 @@ fn tally(agg: &mut Aggregates, d: &Doc, sign: i64) {
         .by_severity
         .map(|r| r.get(status_index(Status::Violated)).copied().unwrap_or(0));
     for (table, value) in agg.groups.iter_mut().zip(d.groups.iter()) {
-        // Most documents share a value already seen: look it up before allocating a key.
-        if !table.values.contains_key(value) {
-            table.values.insert(value.clone(), Default::default());
-        }
-        let Some(c) = table.values.get_mut(value) else {
-            continue;
+        // Most documents share a value already seen: one look-up, and a key allocated only
+        // for a new value.
+        let c = match table.values.get_mut(value) {
+            Some(c) => c,
+            None => table.values.entry(value.clone()).or_default(),
         };
         bump(&mut c.documents, sign);
         if let Some(h) = j.headline
