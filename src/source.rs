@@ -69,10 +69,9 @@ impl SourceFile {
         first_line: usize,
     ) -> Self {
         let text = text.into();
-        let line_starts: Vec<u32> = 
-            memchr::memchr_iter(b'\n', text.as_bytes())
-                .map(|i| (i + 1).min(u32::MAX as usize) as u32)
-                .collect();
+        let line_starts: Vec<u32> = memchr::memchr_iter(b'\n', text.as_bytes())
+            .map(|i| (i + 1).min(u32::MAX as usize) as u32)
+            .collect();
         SourceFile {
             inner: Arc::new(Inner {
                 name: name.into(),

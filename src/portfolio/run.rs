@@ -265,6 +265,8 @@ struct Ctx<'a> {
     rows: bool,
     findings: bool,
     obligations: Vec<Arc<RuleInfo>>,
+    /// Facts of the rule set: with the obligations, what a document's [`Counts`] hold at least.
+    facts: usize,
 }
 
 impl<'a> Ctx<'a> {
@@ -288,6 +290,7 @@ impl<'a> Ctx<'a> {
             rows,
             findings,
             obligations: rules.obligations().cloned().collect(),
+            facts: rules.facts().count(),
         }
     }
 }
@@ -352,7 +355,14 @@ fn evaluated(
     buffers: &mut CtxBuffers,
 ) -> Evaluated {
     let doc = checked.result.map(|doc| {
-        let mut counts = Counts::default();
+        // A document's counts outlive its evaluation (until it is judged), so they cannot be
+        // lent from one document to the next; sized at once, they are allocated once, not
+        // grown four times.
+        let mut counts = Counts {
+            facts: Vec::with_capacity(ctx.facts),
+            findings: Vec::with_capacity(ctx.obligations.len()),
+            ..Counts::default()
+        };
         let rows = outcome(ctx, &doc, &[], &mut counts, buffers);
         (doc, counts, rows)
     });
