@@ -85,11 +85,18 @@ pub fn run(rules: &RuleSet, source: &Source, opts: &Options) -> Portfolio {
 
     // The graph: resolve links, propagate, and find what must be evaluated again.
     let resolved = fold.index.resolve();
-    let propagated = if fold.index.is_empty() || resolved.is_empty() {
-        Propagated::default()
-    } else {
-        fold.index.propagate(&plan, &resolved)
-    };
+    // Propagation runs on one core; the link problems (a strongly connected components pass per
+    // link field) are found beside it on the other.
+    let (propagated, problems) = rayon::join(
+        || {
+            if fold.index.is_empty() || resolved.is_empty() {
+                Propagated::default()
+            } else {
+                fold.index.propagate(&plan, &resolved)
+            }
+        },
+        || super::linked::link_problems(&plan, &fold.index, &resolved),
+    );
     let changed = propagated.changed();
     timings.graph = started.elapsed().saturating_sub(timings.first_pass);
     let mut passes = 1;
@@ -126,7 +133,7 @@ pub fn run(rules: &RuleSet, source: &Source, opts: &Options) -> Portfolio {
     timings.second_pass = started
         .elapsed()
         .saturating_sub(timings.first_pass + timings.graph);
-    fold.finish(&resolved, &propagated, passes, timings)
+    fold.finish(problems, &propagated, passes, timings)
 }
 
 /// Per wanted unit of a JSONL file: (input ordinal, byte offset, line number).
@@ -705,7 +712,7 @@ impl<'c> Fold<'c> {
 
     fn finish(
         mut self,
-        resolved: &[Option<Node>],
+        problems: Vec<(Vec<Node>, LinkProblem)>,
         propagated: &Propagated,
         passes: u8,
         timings: Timings,
@@ -716,7 +723,7 @@ impl<'c> Fold<'c> {
             links: ix.link_count() as u64,
             ..GraphSummary::default()
         };
-        for (members, problem) in super::linked::link_problems(plan, ix, resolved) {
+        for (members, problem) in problems {
             match &problem {
                 LinkProblem::Dangling { field, target } => {
                     for &n in &members {
