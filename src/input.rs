@@ -784,15 +784,27 @@ fn line_too_long(name: &str, line_no: usize, offset: u64) -> Unit {
     }
 }
 
+/// Where a first pass found a line of a JSONL file ([`Unit::offset`]), for [`lines_at`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineAt {
+    /// Where the line starts, in bytes from the start of the file.
+    pub offset: u64,
+    /// Its line number.
+    pub line: usize,
+    /// At least its length with its line end, when known (where the next unit starts): the line
+    /// is then read in one call, of about its size.
+    pub within: Option<u64>,
+}
+
 /// Lines of the JSONL file at `path` read where they start, as units named as [`sources`]
-/// names them: each `(offset, line number)` as a pass over the file recorded it
-/// ([`Unit::offset`]), in the order given. For a second pass that wants a few lines of a large
-/// file: it seeks from one to the next, reading nothing in between. A line that cannot be read
-/// (the file changed or went away) is an error unit.
-pub fn lines_at(path: &Path, at: Vec<(u64, usize)>) -> impl Iterator<Item = Unit> {
+/// names them, in the order given. For a second pass that wants a few lines of a large file:
+/// it reads each where it starts, nothing in between. A line that cannot be read (the file
+/// changed or went away) is an error unit.
+pub fn lines_at(path: &Path, at: Vec<LineAt>) -> impl Iterator<Item = Unit> {
     At {
         name: display(path).into(),
-        // Lines are about a kilobyte: a small buffer reads little beyond the wanted one.
+        // For lines read the general way (their length unknown): lines are about a kilobyte,
+        // so a small buffer reads little beyond the wanted one.
         reader: File::open(path).map(|f| BufReader::with_capacity(16 * 1024, f)),
         at: at.into_iter(),
         pos: 0,
@@ -803,7 +815,7 @@ pub fn lines_at(path: &Path, at: Vec<(u64, usize)>) -> impl Iterator<Item = Unit
 struct At {
     name: Arc<str>,
     reader: io::Result<BufReader<File>>,
-    at: std::vec::IntoIter<(u64, usize)>,
+    at: std::vec::IntoIter<LineAt>,
     /// Where the reader is in the file.
     pos: u64,
     buf: Vec<u8>,
@@ -813,12 +825,28 @@ impl Iterator for At {
     type Item = Unit;
 
     fn next(&mut self) -> Option<Unit> {
-        let (offset, line_no) = self.at.next()?;
+        let LineAt {
+            offset,
+            line: line_no,
+            within,
+        } = self.at.next()?;
         let label = line_label(&self.name, line_no);
         let r = match &mut self.reader {
             Ok(r) => r,
             Err(e) => return Some(unreadable(&label, e)),
         };
+        if let Some(mut bytes) = within.and_then(|len| read_line_within(r.get_ref(), offset, len)) {
+            trim_line(&mut bytes, line_no);
+            let size = bytes.len() as u64;
+            // Where the file's own cursor is after that read depends on the platform: the next
+            // line read the general way seeks to where it starts.
+            self.pos = u64::MAX;
+            return Some(Unit {
+                source: to_source(&self.name, bytes, line_no, size),
+                label,
+                offset: Some(offset),
+            });
+        }
         // Forward within the buffer when the line is there already, else one seek.
         let moved = match offset
             .checked_sub(self.pos)
@@ -848,6 +876,49 @@ impl Iterator for At {
             offset: Some(offset),
         })
     }
+}
+
+/// The line at `offset` with its line end, read in one positioned read of `len` bytes (no seek,
+/// no buffer to fill), when that holds all of it: a line end within them, or the end of the
+/// file. `None` (read it the general way) when not, when `len` is past the line length limit,
+/// or on an error.
+fn read_line_within(file: &File, offset: u64, len: u64) -> Option<Vec<u8>> {
+    let len = usize::try_from(len)
+        .ok()
+        .filter(|&l| l <= MAX_LINE_BYTES + 2)?;
+    let mut bytes = vec![0u8; len];
+    let mut got = 0;
+    while got < len {
+        match read_at(file, bytes.get_mut(got..)?, offset + got as u64) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+    let end = match memchr::memchr(b'\n', bytes.get(..got)?) {
+        Some(i) => i + 1,
+        // The last line of the file, without a line end.
+        None if got < len => got,
+        None => return None,
+    };
+    bytes.truncate(end);
+    Some(bytes)
+}
+
+#[cfg(unix)]
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+    std::os::unix::fs::FileExt::read_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+    std::os::windows::fs::FileExt::seek_read(file, buf, offset)
+}
+
+#[cfg(not(any(unix, windows)))]
+fn read_at(_: &File, _: &mut [u8], _: u64) -> io::Result<usize> {
+    Err(io::ErrorKind::Unsupported.into())
 }
 
 /// How line `line_no` of the JSONL file `name` is named: `name:LINE`.
@@ -988,20 +1059,59 @@ mod tests {
             )
         };
         assert_eq!(first.len(), 3);
-        let at: Vec<(u64, usize)> = first
+        let at: Vec<LineAt> = first
             .iter()
-            .map(|u| {
-                let line = u.source.as_ref().map_or(0, SourceFile::first_line);
-                (u.offset.unwrap_or(u64::MAX), line)
+            .map(|u| LineAt {
+                offset: u.offset.unwrap_or(u64::MAX),
+                line: u.source.as_ref().map_or(0, SourceFile::first_line),
+                within: None,
             })
             .collect();
+        // Read in one call each, given where the next unit starts (the last to the end of the
+        // file, or past it); given too little, the general way.
+        let sized = |within: &dyn Fn(usize, u64) -> Option<u64>| -> Vec<LineAt> {
+            let ends: Vec<u64> = at.iter().skip(1).map(|a| a.offset).collect();
+            at.iter()
+                .enumerate()
+                .map(|(i, a)| {
+                    let end = ends.get(i).copied().unwrap_or(text.len() as u64);
+                    LineAt {
+                        within: within(i, end - a.offset),
+                        ..*a
+                    }
+                })
+                .collect()
+        };
+        let exact = sized(&|_, len| Some(len));
+        let over = sized(&|_, len| Some(len + 100));
+        let short = sized(&|i, len| Some(if i == 1 { 3 } else { len }));
         let again: Vec<Unit> = lines_at(&path, at.clone()).collect();
         let back: Vec<Unit> = lines_at(&path, at.iter().rev().copied().collect()).collect();
-        let past: Vec<Unit> = lines_at(&path, vec![(10_000, 9)]).collect();
+        let past_end = LineAt {
+            offset: 10_000,
+            line: 9,
+            within: None,
+        };
+        let past: Vec<Unit> = lines_at(&path, vec![past_end]).collect();
+        let past_sized: Vec<Unit> = lines_at(
+            &path,
+            vec![LineAt {
+                within: Some(50),
+                ..past_end
+            }],
+        )
+        .collect();
+        let read = |a: Vec<LineAt>| lines_at(&path, a).map(|u| shown(&u)).collect::<Vec<_>>();
+        let (exact, over, short) = (read(exact), read(over), read(short));
         let _ = std::fs::remove_dir_all(&dir);
+        let firsts: Vec<_> = first.iter().map(shown).collect();
+        assert_eq!(firsts, again.iter().map(shown).collect::<Vec<_>>());
+        assert_eq!(firsts, exact);
+        assert_eq!(firsts, over);
+        assert_eq!(firsts, short);
         assert_eq!(
-            first.iter().map(shown).collect::<Vec<_>>(),
-            again.iter().map(shown).collect::<Vec<_>>()
+            past.iter().map(shown).collect::<Vec<_>>(),
+            past_sized.iter().map(shown).collect::<Vec<_>>()
         );
         assert_eq!(
             first.iter().rev().map(shown).collect::<Vec<_>>(),

@@ -136,8 +136,8 @@ pub fn run(rules: &RuleSet, source: &Source, opts: &Options) -> Portfolio {
     fold.finish(problems, &propagated, passes, timings)
 }
 
-/// Per wanted unit of a JSONL file: (input ordinal, byte offset, line number).
-type LinesAt = Vec<(usize, u64, usize)>;
+/// Per wanted unit of a JSONL file: its input ordinal and where it is.
+type LinesAt = Vec<(usize, input::LineAt)>;
 
 /// When the input is one JSONL file and the first pass recorded where each wanted line starts:
 /// the file and where to read each wanted unit.
@@ -152,7 +152,18 @@ fn at_offsets<'p>(
     }
     let at = want
         .iter()
-        .map(|&(unit, n)| Some((unit, index.offset(n)?, index.line(n)?)))
+        .map(|&(unit, n)| {
+            let offset = index.offset(n)?;
+            let at = input::LineAt {
+                offset,
+                line: index.line(n)?,
+                // Nodes are in input order: the next one starts after this line ends.
+                within: index
+                    .offset(n + 1)
+                    .and_then(|next| next.checked_sub(offset)),
+            };
+            Some((unit, at))
+        })
         .collect::<Option<Vec<_>>>()?;
     Some((path.as_path(), at))
 }
@@ -201,9 +212,8 @@ fn stream(
                 },
                 Units::Kept(v) => Box::new(v.into_iter().enumerate()),
                 Units::At(path, at) => {
-                    let ordinals: Vec<usize> = at.iter().map(|&(i, _, _)| i).collect();
-                    let lines =
-                        input::lines_at(path, at.into_iter().map(|(_, o, l)| (o, l)).collect());
+                    let ordinals: Vec<usize> = at.iter().map(|&(i, _)| i).collect();
+                    let lines = input::lines_at(path, at.into_iter().map(|(_, a)| a).collect());
                     Box::new(ordinals.into_iter().zip(lines))
                 }
             };
