@@ -953,7 +953,7 @@ fn row<'a>(table: u32, key: &'a Fast, ctx: &mut Ctx<'a>) -> Option<Option<&'a Ro
 }
 
 /// `eval::compare` of what a field read finds with a value, three-valued.
-#[inline]
+#[inline(always)]
 fn cmp(op: CmpOp, l: At<'_>, r: &Val<'_>) -> Option<bool> {
     if r.is_unknown() {
         return None;
@@ -965,38 +965,53 @@ fn cmp(op: CmpOp, l: At<'_>, r: &Val<'_>) -> Option<bool> {
     }
 }
 
-/// `eval::compare` of a stated node with a known value, on the node itself.
-#[inline]
+/// `eval::compare` of a stated node with a known value, on the node itself. The comparisons
+/// conditions are made of (strings for equality, dates, numbers) are done where they are asked
+/// for; the others out of line.
+#[inline(always)]
 fn node_cmp(op: CmpOp, n: &Node, r: &Val<'_>) -> bool {
     let ord = match (&n.value, r) {
-        (Value::Str(a), Val::Str(b)) => match op {
-            CmpOp::Eq => return str_eq(a.as_bytes(), b.as_bytes()),
-            CmpOp::Ne => return !str_eq(a.as_bytes(), b.as_bytes()),
-            _ => Some(a.as_str().cmp(b)),
-        },
-        (Value::Date(a), Val::Date(b)) => Some(day_number(*a).cmp(&day_number(*b))),
-        (Value::Number(a), Val::Number(b)) => a.partial_cmp(b),
-        // Null equals only null and orders with nothing.
-        (v, Val::Null) => {
-            return match op {
-                CmpOp::Eq => matches!(v, Value::Null),
-                CmpOp::Ne => !matches!(v, Value::Null),
-                _ => false,
-            };
+        (Value::Str(a), Val::Str(b)) if matches!(op, CmpOp::Eq | CmpOp::Ne) => {
+            return str_eq(a.as_bytes(), b.as_bytes()) == (op == CmpOp::Eq);
         }
-        _ => return node_cmp_other(op, n, r),
+        (Value::Date(a), Val::Date(b)) => day_number(*a).cmp(&day_number(*b)),
+        (Value::Number(a), Val::Number(b)) => match a.partial_cmp(b) {
+            Some(o) => o,
+            None => return op == CmpOp::Ne,
+        },
+        _ => return node_cmp_rare(op, n, r),
     };
+    holds(op, ord)
+}
+
+/// Whether `op` holds of two values in the order `ord`.
+#[inline(always)]
+fn holds(op: CmpOp, ord: Ordering) -> bool {
     match op {
-        CmpOp::Eq => ord == Some(Ordering::Equal),
-        CmpOp::Ne => ord != Some(Ordering::Equal),
-        CmpOp::Lt => ord == Some(Ordering::Less),
-        CmpOp::Le => matches!(ord, Some(Ordering::Less | Ordering::Equal)),
-        CmpOp::Gt => ord == Some(Ordering::Greater),
-        CmpOp::Ge => matches!(ord, Some(Ordering::Greater | Ordering::Equal)),
+        CmpOp::Eq => ord == Ordering::Equal,
+        CmpOp::Ne => ord != Ordering::Equal,
+        CmpOp::Lt => ord == Ordering::Less,
+        CmpOp::Le => ord != Ordering::Greater,
+        CmpOp::Gt => ord == Ordering::Greater,
+        CmpOp::Ge => ord != Ordering::Less,
     }
 }
 
+/// [`node_cmp`] of the less common pairs.
 #[inline(never)]
+fn node_cmp_rare(op: CmpOp, n: &Node, r: &Val<'_>) -> bool {
+    match (&n.value, r) {
+        (Value::Str(a), Val::Str(b)) => holds(op, a.as_str().cmp(b)),
+        // Null equals only null and orders with nothing.
+        (v, Val::Null) => match op {
+            CmpOp::Eq => matches!(v, Value::Null),
+            CmpOp::Ne => !matches!(v, Value::Null),
+            _ => false,
+        },
+        _ => node_cmp_other(op, n, r),
+    }
+}
+
 fn node_cmp_other(op: CmpOp, n: &Node, r: &Val<'_>) -> bool {
     matches!(
         eval::compare(op, &Val::from_node(n, Path::none()), r),
