@@ -17,7 +17,7 @@
 use super::ast::{QuantKind, Unit};
 use super::compile::{ArOp, CmpOp, Code, Op, Start, Step};
 use super::eval::{self, Ctx, Extreme, Path, Val};
-use crate::catalog::Row;
+use crate::catalog::{Catalog, Row, Table};
 use crate::value::{Node, Value};
 use jiff::civil::Date;
 use std::cmp::Ordering;
@@ -41,6 +41,7 @@ pub(crate) enum Fast {
     Row {
         table: u32,
         key: Box<Fast>,
+        index: RowIndex,
     },
     Binding(u32),
     Fact(u32),
@@ -288,10 +289,16 @@ enum At<'a> {
 }
 
 impl Fast {
-    /// The specialised form of `c`, by the shape of its operations only.
-    pub(crate) fn build(c: &Code) -> Fast {
-        let b = |c: &Code| Box::new(Fast::build(c));
-        let all = |cs: &[Code]| cs.iter().map(Fast::build).collect::<Box<[Fast]>>();
+    /// The specialised form of `c`, by the shape of its operations only; `catalog` is the one `c`
+    /// was compiled against, for indexes of its tables' keys.
+    pub(crate) fn build(c: &Code, catalog: &Catalog) -> Fast {
+        let b = |c: &Code| Box::new(Fast::build(c, catalog));
+        let all = |cs: &[Code]| {
+            cs.iter()
+                .map(|c| Fast::build(c, catalog))
+                .collect::<Box<[Fast]>>()
+        };
+        let each = |cs: &[Code]| cs.iter().map(|c| Fast::build(c, catalog)).collect();
         match &c.op {
             Op::Const(v) => Fast::Const(v.clone()),
             Op::RootField(_) | Op::Chain { .. } => match FieldRef::of(&c.op) {
@@ -311,6 +318,7 @@ impl Fast {
             Op::Row { table, key } => Fast::Row {
                 table: *table,
                 key: b(key),
+                index: RowIndex::new(catalog.tables.get(*table as usize)),
             },
             Op::Binding(k) => Fast::Binding(*k),
             Op::Fact(i) => Fast::Fact(*i),
@@ -318,8 +326,8 @@ impl Fast {
             Op::Today => Fast::Today,
             Op::RefDate => Fast::RefDate,
             Op::Not(a) => Fast::Not(b(a)),
-            Op::And(items) => junction_of(items.iter().map(Fast::build).collect(), false),
-            Op::Or(items) => junction_of(items.iter().map(Fast::build).collect(), true),
+            Op::And(items) => junction_of(each(items), false),
+            Op::Or(items) => junction_of(each(items), true),
             Op::Coalesce(items) => Fast::Coalesce(all(items)),
             Op::Cmp { op, lhs, rhs } => match FieldRef::of(&lhs.op) {
                 Some(lhs) => Fast::FieldCmp {
@@ -671,7 +679,7 @@ fn val_rare<'a>(f: &'a Fast, ctx: &mut Ctx<'a>) -> Val<'a> {
             At::Unknown => Val::Unknown,
             At::Null => Val::Null,
         },
-        Fast::Row { table, key } => match row(*table, key, ctx) {
+        Fast::Row { table, key, index } => match row(*table, key, index, ctx) {
             Some(Some(r)) => Val::from_node(&r.node, Path::none()),
             Some(None) => Val::Null,
             None => Val::Unknown,
@@ -904,7 +912,7 @@ fn member<'a>(f: &'a Fast, ctx: &mut Ctx<'a>) -> At<'a> {
 fn obj<'a>(f: &'a Fast, ctx: &mut Ctx<'a>) -> Obj<'a> {
     match f {
         Fast::Binding(k) => obj_of(binding(ctx, *k)),
-        Fast::Row { table, key } => match row(*table, key, ctx) {
+        Fast::Row { table, key, index } => match row(*table, key, index, ctx) {
             Some(Some(r)) if matches!(r.node.value, Value::Object(_)) => {
                 Some(Some((&r.node, false)))
             }
@@ -934,9 +942,19 @@ fn binding<'c, 'a>(ctx: &'c Ctx<'a>, k: u32) -> Option<&'c Val<'a>> {
 }
 
 /// The catalog row keyed by what `key` gives: `None` unknown, `Some(None)` no such row.
-fn row<'a>(table: u32, key: &'a Fast, ctx: &mut Ctx<'a>) -> Option<Option<&'a Row>> {
-    let catalog: &'a crate::catalog::Catalog = ctx.catalog;
-    let find = |k: &str| catalog.tables.get(table as usize).and_then(|t| t.row(k));
+fn row<'a>(
+    table: u32,
+    key: &'a Fast,
+    index: &RowIndex,
+    ctx: &mut Ctx<'a>,
+) -> Option<Option<&'a Row>> {
+    let catalog: &'a Catalog = ctx.catalog;
+    let find = |k: &str| {
+        catalog
+            .tables
+            .get(table as usize)
+            .and_then(|t| index.row(t, k))
+    };
     match key {
         // The usual key, a bound item of a list of keys: looked up without copying it.
         Fast::Binding(k) => match binding(ctx, *k) {
@@ -950,6 +968,103 @@ fn row<'a>(table: u32, key: &'a Fast, ctx: &mut Ctx<'a>) -> Option<Option<&'a Ro
             _ => Some(None),
         },
     }
+}
+
+/// The positions of a catalog table's rows by a hash of their keys, built when compiling: a
+/// lookup hashes the key once and compares it with one row's key, where the table's own lookup
+/// compares it with several. The key of the row found is always compared, and a key not found
+/// is looked up by the table itself, so the answer is the table's whatever the index holds.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RowIndex {
+    /// Open addressing, a power of two long: (hash of a key, its row's position), or
+    /// [`RowIndex::EMPTY`] as position.
+    slots: Box<[(u64, u32)]>,
+}
+
+impl RowIndex {
+    const EMPTY: u32 = u32::MAX;
+
+    fn new(table: Option<&Table>) -> RowIndex {
+        let Some(table) = table else {
+            return RowIndex::default();
+        };
+        let n = table.rows().len();
+        if n == 0 || n >= (RowIndex::EMPTY / 4) as usize {
+            return RowIndex::default();
+        }
+        let len = (2 * n).next_power_of_two();
+        let mut slots = vec![(0u64, RowIndex::EMPTY); len];
+        let mask = len - 1;
+        for (pos, key) in table.keys().enumerate() {
+            // The first row of a key is the one the table finds.
+            if table.position(key) != Some(pos) {
+                continue;
+            }
+            let h = key_hash(key.as_bytes());
+            let mut i = slot_of(h) & mask;
+            while let Some(slot) = slots.get_mut(i) {
+                if slot.1 == RowIndex::EMPTY {
+                    *slot = (h, pos as u32);
+                    break;
+                }
+                i = (i + 1) & mask;
+            }
+        }
+        RowIndex {
+            slots: slots.into(),
+        }
+    }
+
+    /// The row of `table` with key `k`.
+    #[inline]
+    fn row<'t>(&self, table: &'t Table, k: &str) -> Option<&'t Row> {
+        let rows = table.rows();
+        let h = key_hash(k.as_bytes());
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut i = slot_of(h) & mask;
+        for _ in 0..self.slots.len() {
+            let Some(&(sh, pos)) = self.slots.get(i) else {
+                break;
+            };
+            if pos == RowIndex::EMPTY {
+                break;
+            }
+            if sh == h
+                && let Some(r) = rows.get(pos as usize)
+                && str_eq(r.key.as_bytes(), k.as_bytes())
+            {
+                return Some(r);
+            }
+            i = (i + 1) & mask;
+        }
+        table.row(k)
+    }
+}
+
+/// Where a hash starts probing: its high half, as a multiplication leaves the low bits of a hash
+/// depending on the low bits of the key alone.
+#[inline(always)]
+fn slot_of(h: u64) -> usize {
+    (h >> 32) as usize
+}
+
+/// A hash of a short string, a word at a time (FxHash's mixing).
+#[inline]
+fn key_hash(s: &[u8]) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mix = |h: u64, w: u64| (h.rotate_left(5) ^ w).wrapping_mul(K);
+    let mut h = mix(0, s.len() as u64);
+    let mut words = s.chunks_exact(8);
+    for w in &mut words {
+        h = mix(h, <[u8; 8]>::try_from(w).map_or(0, u64::from_le_bytes));
+    }
+    // The last bytes: the last word, overlapping the others, when there is one.
+    let rest = match s.last_chunk::<8>() {
+        Some(w) if !words.remainder().is_empty() => u64::from_le_bytes(*w),
+        Some(_) => 0,
+        None => s.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b)),
+    };
+    mix(h, rest)
 }
 
 /// `eval::compare` of what a field read finds with a value, three-valued.
@@ -1037,6 +1152,10 @@ fn str_eq(a: &[u8], b: &[u8]) -> bool {
         8..=16 => {
             a.first_chunk::<8>() == b.first_chunk::<8>()
                 && a.last_chunk::<8>() == b.last_chunk::<8>()
+        }
+        17..=32 => {
+            a.first_chunk::<16>() == b.first_chunk::<16>()
+                && a.last_chunk::<16>() == b.last_chunk::<16>()
         }
         _ => a == b,
     }
@@ -1321,8 +1440,8 @@ mod tests {
     /// differing from another in any one byte is told apart from it.
     #[test]
     fn short_string_equality_is_equality() {
-        let base: Vec<u8> = (0..24u8).map(|i| b'a' + i).collect();
-        for n in 0..=24 {
+        let base: Vec<u8> = (0..40u8).map(|i| b'A' + i).collect();
+        for n in 0..=40 {
             let a = base.get(..n).unwrap_or_default();
             assert!(super::str_eq(a, a));
             for i in 0..n {
@@ -1337,6 +1456,83 @@ mod tests {
             assert!(!super::str_eq(a, longer));
         }
     }
+
+    /// A table longer than the tables scanned, with keys of every length `str_eq` tells apart.
+    const SHAPES_CATALOG: &str = r#"
+[catalog.t]
+key = "id"
+title = { nb = "T", en = "T" }
+
+[[catalog.t.rows]]
+id = "a"
+flag = true
+
+[[catalog.t.rows]]
+id = "abc"
+flag = false
+n = 1
+
+[[catalog.t.rows]]
+id = "abcd"
+flag = true
+n = 2
+
+[[catalog.t.rows]]
+id = "abcdX"
+flag = false
+
+[[catalog.t.rows]]
+id = "abcdefgh"
+flag = true
+n = 4
+
+[[catalog.t.rows]]
+id = "abcdefghij"
+flag = false
+n = 5
+
+[[catalog.t.rows]]
+id = "abcdefghiX"
+flag = true
+
+[[catalog.t.rows]]
+id = "abcdefghijklmnopq"
+flag = false
+n = 7
+
+[[catalog.t.rows]]
+id = "abcdefghijklmnopqrstuvwxyz0123456789"
+flag = true
+n = 8
+
+[[catalog.t.rows]]
+id = "M01"
+flag = false
+
+[[catalog.t.rows]]
+id = "M02"
+flag = true
+n = 10
+
+[[catalog.t.rows]]
+id = "M03"
+flag = false
+n = 11
+
+[[catalog.t.rows]]
+id = "M10"
+flag = true
+
+[[catalog.t.rows]]
+id = "M11"
+flag = false
+n = 13
+
+[[catalog.t.rows]]
+id = "oppvekst-og-utdanning"
+flag = true
+n = 14
+"#;
 
     const SHAPES_INPUT: &str = r#"
 [input]
@@ -1393,11 +1589,16 @@ tags = { type = "list", items = "string" }
         "len(items) >= 2 or code == 'abc'",
         "any(i in items: i.flag) or flag or code == 'abc'",
         "n > 2 and any(i in items: i.n > 2) and part.n > 2 and code == 'abc'",
+        "catalog.t[code].flag",
+        "catalog.t[code].n",
+        "catalog.t[code].n > 3 or catalog.t[part.code].flag",
+        "any(i in items: catalog.t[i.code].flag and catalog.t[i.code].n >= 1)",
+        "count(x in tags: catalog.t[x].flag)",
     ];
 
     const SHAPES_DOCS: &[&str] = &[
         r#"{"schema":"fast-test/v1","id":"F-1","code":"abc","flag":true,"n":3,"on":"2026-01-02",
-            "tags":["abc","abcdefghij"],
+            "tags":["abc","abcdefghij","M11","abcdefghijklmnopqrstuvwxyz0123456789","nope"],
             "items":[{"code":"abc","flag":true,"n":3,"on":"2026-01-02","tags":["abcd"]},
                      {"code":"abcdefghij","flag":false,"n":2,"on":null,"tags":[]}],
             "part":{"code":"aXc","flag":true,"n":3,"on":"2027-01-01","tags":["abc"]}}"#,
@@ -1408,12 +1609,16 @@ tags = { type = "list", items = "string" }
             "part":null}"#,
         r#"{"schema":"fast-test/v1","id":"F-3","code":"abcdefgh","n":null,"tags":null,
             "items":[{"code":"a","n":5}],"part":{"code":"abc","n":1,"tags":[]}}"#,
-        r#"{"schema":"fast-test/v1","id":"F-4","code":"","flag":true,"on":"2020-01-01",
+        r#"{"schema":"fast-test/v1","id":"F-4","code":"oppvekst-og-utdanning","flag":true,
+            "on":"2020-01-01","tags":["M01","M02","M03","M10","abcdefghijklmnopq","a"],
             "part":{}}"#,
         r#"{"schema":"fast-test/v1","id":"F-5","code":null,"flag":null,"n":0,"tags":["abc"],
             "items":[{"code":"abcdefghij","flag":false,"n":7,"on":"2020-01-01","tags":[]},
+                     {"code":"M10","flag":true,"n":1,"tags":[]},
+                     {"code":"abcdefghijklmnopqrstuvwxyz0123456789","flag":true,"n":1},
                      {}]}"#,
         r#"{"schema":"fast-test/v1","id":"F-6"}"#,
+        r#"{"schema":"fast-test/v1","id":"F-7","code":"","part":{"code":"abcdefghiX"}}"#,
     ];
 
     /// Each shape the specialised form takes gives the interpreter's value, on documents where
@@ -1421,7 +1626,8 @@ tags = { type = "list", items = "string" }
     #[test]
     fn specialised_shapes_evaluate_as_the_interpreter_does() {
         use crate::expr::{Compiled, Names, compile, parse};
-        let catalog = crate::catalog::load(&[]).unwrap_or_default();
+        let catalog = crate::catalog::load(&[SourceFile::new("catalog.toml", SHAPES_CATALOG)])
+            .unwrap_or_else(|d| panic!("{}", crate::diag::render(&d.0, false)));
         let schema =
             crate::schema::load_against(&SourceFile::new("input.toml", SHAPES_INPUT), &catalog)
                 .unwrap_or_else(|d| panic!("{}", crate::diag::render(&d.0, false)));
