@@ -924,6 +924,16 @@ fn obj<'a>(f: &'a Fast, ctx: &mut Ctx<'a>) -> Obj<'a> {
             (At::Unknown, _) => None,
             _ => Some(None),
         },
+        // A row named by a constant key (`catalog.t['k'].x`), as `eval::const_row` finds it.
+        Fast::ConstRow { table, row } => match ctx
+            .catalog
+            .tables
+            .get(*table as usize)
+            .and_then(|t| t.rows().get(*row as usize))
+        {
+            Some(r) if matches!(r.node.value, Value::Object(_)) => Some(Some((&r.node, false))),
+            _ => Some(None),
+        },
         other => obj_of(Some(&val(other, ctx))),
     }
 }
@@ -1594,6 +1604,9 @@ tags = { type = "list", items = "string" }
         "catalog.t[code].n > 3 or catalog.t[part.code].flag",
         "any(i in items: catalog.t[i.code].flag and catalog.t[i.code].n >= 1)",
         "count(x in tags: catalog.t[x].flag)",
+        "catalog.t['abc'].n ?? catalog.t['a'].n ?? n",
+        "catalog.t['M11'].flag and catalog.t['abcdefghijklmnopq'].flag",
+        "catalog.t['oppvekst-og-utdanning'].n > 1",
     ];
 
     const SHAPES_DOCS: &[&str] = &[
