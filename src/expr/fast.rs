@@ -72,6 +72,9 @@ pub(crate) enum Fast {
         is_or: bool,
         base: Base,
         tests: Box<[Test]>,
+        /// The object is the innermost bound name and no test reads another bound name: a
+        /// quantifier can then test its items without binding them.
+        on_item: bool,
     },
     /// `len(field)`.
     Len(FieldRef),
@@ -459,10 +462,17 @@ fn junction_of(items: Vec<Fast>, is_or: bool) -> Fast {
             }
         }
         if let Some(base) = b.clone().filter(|_| !tests.is_empty()) {
+            let on_item = base.start == Start::Binding(0)
+                && base.init.is_empty()
+                && tests.iter().all(|t| match &t.kind {
+                    TestKind::Cmp { rhs, .. } => matches!(rhs, Rhs::Const(_) | Rhs::Today),
+                    TestKind::In { .. } | TestKind::Present | TestKind::Truth => true,
+                });
             out.push(Fast::Tests {
                 is_or,
                 base,
                 tests: tests.into(),
+                on_item,
             });
         }
     }
@@ -741,7 +751,9 @@ pub(crate) fn truth<'a>(f: &'a Fast, ctx: &mut Ctx<'a>) -> Option<bool> {
         }
         Fast::FieldIn { negate, lhs, items } => field_in(*negate, lhs.at(ctx).0, items),
         Fast::Field(r) => field_truth(r.at(ctx).0),
-        Fast::Tests { is_or, base, tests } => object_tests(*is_or, base, tests, ctx),
+        Fast::Tests {
+            is_or, base, tests, ..
+        } => object_tests(*is_or, base.object(ctx), tests, ctx),
         Fast::Not(a) => truth(a, ctx).map(|b| !b),
         Fast::And(items) => junction(items, ctx, false),
         Fast::Or(items) => junction(items, ctx, true),
@@ -837,14 +849,15 @@ fn field_truth(l: At<'_>) -> Option<bool> {
     }
 }
 
-/// [`Fast::Tests`]: [`junction`] over the tests, with their object looked up once.
+/// [`Fast::Tests`]: [`junction`] over the tests, with their object (`obj`, as [`Base::object`]
+/// gives it) looked up once.
+#[inline(always)]
 fn object_tests<'a>(
     is_or: bool,
-    base: &'a Base,
+    obj: Result<(&'a Node, bool), (At<'a>, bool)>,
     tests: &'a [Test],
     ctx: &mut Ctx<'a>,
 ) -> Option<bool> {
-    let obj = base.object(ctx);
     let mut unknown = false;
     for t in tests {
         let l = match obj {
@@ -1194,6 +1207,34 @@ fn tally<'a>(
     let mut unknown = false;
     let mut count = 0usize;
     let mut sum = 0.0;
+    // Tests of the item alone: on the item where it is, as `Base::object` finds a bound item.
+    if let Fast::Tests {
+        is_or,
+        tests,
+        on_item: true,
+        ..
+    } = body
+        && kind != QuantKind::Sum
+    {
+        for n in items {
+            let obj = match n.value {
+                Value::Object(_) => Ok((n, doc)),
+                _ => Err((At::Null, false)),
+            };
+            match object_tests(*is_or, obj, tests, ctx) {
+                Some(b) if kind == QuantKind::Count => count += usize::from(b),
+                Some(b) if b == (kind == QuantKind::Any) => return Val::Bool(b),
+                Some(_) => {}
+                None => unknown = true,
+            }
+        }
+        return match (unknown, kind) {
+            (true, _) => Val::Unknown,
+            (_, QuantKind::Any) => Val::Bool(false),
+            (_, QuantKind::All) => Val::Bool(true),
+            _ => Val::Number(count as f64),
+        };
+    }
     for n in items {
         ctx.bindings.push(Val::from_node(n, path));
         match kind {
@@ -1589,6 +1630,8 @@ tags = { type = "list", items = "string" }
         "any(i in items: (i.code == 'a' or i.code == 'abc' or i.code == null) and i.flag and i.n == n)",
         "all(i in items: i.code != 'abcdefghiX' or i.n < 2 or present(i.on))",
         "count(i in items: i.flag and i.code == code and present(i.tags))",
+        "count(i in items: i.flag or i.code in ['abc', 'a'] or i.n > 5)",
+        "all(i in items: i.flag and i.on < today)",
         "any(i in items: any(j in items: j.n > i.n and j.code == i.code and j.flag))",
         "any(i in items: 'abcd' in i.tags and i.n > 0) or 'abc' in tags",
         "'abc' not in part.tags",
