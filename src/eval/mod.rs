@@ -275,14 +275,11 @@ fn count_in<'a>(
     out: &mut Vec<Counted>,
 ) {
     let mut one = |ctx: &mut Ctx<'a>, shared: &mut Shared<'a>| {
-        let d = derive(o, ctx, None, shared);
-        if d.pushed {
-            ctx.bindings.pop();
-        }
+        let (status, deadline) = derive_counted(o, ctx, shared);
         out.push(Counted {
             obligation,
-            status: d.status,
-            deadline: d.deadline,
+            status,
+            deadline,
         });
     };
     let Some(fe) = &o.for_each else {
@@ -778,7 +775,7 @@ fn derive<'a>(
         missing_from: None,
         pushed: false,
     };
-    if from.is_some_and(|d| reference < d) || until.is_some_and(|d| reference >= d) {
+    if !in_force(reference, from, until) {
         d.status = Status::NotInForce;
         d.validity = Some(Validity {
             on: reference,
@@ -808,24 +805,18 @@ fn derive<'a>(
                 }
                 // 3.–5. The requirement, judged against the deadline.
                 let require = run.truth(&o.require, "require", ctx);
-                d.status = match (require, &deadline) {
-                    (Some(true), _) => Status::Met,
-                    (Some(false), None) => Status::Violated,
-                    (Some(false), Some(v)) => match v.as_date() {
-                        Some(v) if v >= ctx.today => Status::Pending,
-                        Some(_) => Status::Violated,
-                        None => {
-                            d.missing_from = Some(decided);
-                            Status::Unknown
-                        }
-                    },
-                    (None, v) => {
-                        // The deadline's missing fields matter only if it is unknown itself.
-                        let v_unknown = v.as_ref().is_some_and(Val::is_unknown);
-                        d.missing_from = Some(if v_unknown { decided } else { deadline_reads });
-                        Status::Unknown
-                    }
-                };
+                d.status = judged(require, deadline.as_ref().map(Val::as_date), ctx.today);
+                if d.status == Status::Unknown {
+                    // Undecided for a deadline that is no date: its reads say why. Undecided
+                    // requirement: the deadline's missing fields matter only if it is unknown
+                    // itself.
+                    let v_unknown = deadline.as_ref().is_some_and(Val::is_unknown);
+                    d.missing_from = Some(if require.is_some() || v_unknown {
+                        decided
+                    } else {
+                        deadline_reads
+                    });
+                }
             }
         }
     }
@@ -834,6 +825,73 @@ fn derive<'a>(
         d.pushed = true;
     }
     d
+}
+
+/// Whether an obligation valid from `from` until `until` is in force on `reference`. A bound that
+/// is null or unknown excludes nothing.
+#[inline]
+fn in_force(reference: Date, from: Option<Date>, until: Option<Date>) -> bool {
+    !(from.is_some_and(|d| reference < d) || until.is_some_and(|d| reference >= d))
+}
+
+/// The status of an obligation that applies, from its requirement and, when it has one, its
+/// deadline (`Some(None)`: a deadline that is no date).
+#[inline]
+fn judged(require: Option<bool>, deadline: Option<Option<Date>>, today: Date) -> Status {
+    match (require, deadline) {
+        (Some(true), _) => Status::Met,
+        (Some(false), None) => Status::Violated,
+        (Some(false), Some(Some(d))) if d >= today => Status::Pending,
+        (Some(false), Some(Some(_))) => Status::Violated,
+        (Some(false), Some(None)) | (None, _) => Status::Unknown,
+    }
+}
+
+/// [`derive`] for counting (nothing recorded, no trace): the same status and deadline, without
+/// what only findings carry (validity, where missing fields start), and with the deadline bound
+/// only while the requirement is evaluated, as nothing else reads it here.
+fn derive_counted<'a>(
+    o: &'a Obligation,
+    ctx: &mut Ctx<'a>,
+    shared: &mut Shared<'a>,
+) -> (Status, Option<Date>) {
+    let cached = o
+        .validity_group
+        .and_then(|g| shared.bounds.get(g).copied().flatten());
+    let (from, until) = match cached {
+        Some(b) if b.recorded || !ctx.record => (b.from, b.until),
+        _ => {
+            let from = o.valid_from.as_ref().and_then(|c| c.eval(ctx).as_date());
+            let until = o.valid_until.as_ref().and_then(|c| c.eval(ctx).as_date());
+            if let Some(slot) = o.validity_group.and_then(|g| shared.bounds.get_mut(g)) {
+                let start = shared.reads.len();
+                shared.reads.extend_from_slice(&ctx.reads);
+                *slot = Some(Bounds {
+                    from,
+                    until,
+                    recorded: ctx.record,
+                    reads: (start, shared.reads.len()),
+                });
+            }
+            (from, until)
+        }
+    };
+    if !in_force(shared.reference, from, until) {
+        return (Status::NotInForce, None);
+    }
+    match o.applies.as_ref().map_or(Some(true), |c| c.truth(ctx)) {
+        None => return (Status::Unknown, None),
+        Some(false) => return (Status::NotApplicable, None),
+        Some(true) => {}
+    }
+    let Some(deadline) = o.deadline.as_ref().map(|c| c.eval(ctx)) else {
+        return (judged(o.require.truth(ctx), None, ctx.today), None);
+    };
+    let date = deadline.as_date();
+    ctx.bindings.push(deadline);
+    let require = o.require.truth(ctx);
+    ctx.bindings.pop();
+    (judged(require, Some(date), ctx.today), date)
 }
 
 fn message<'a>(o: &'a Obligation, ctx: &mut Ctx<'a>, f: &Finding) -> Text {

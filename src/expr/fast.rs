@@ -7,14 +7,17 @@
 //! What it saves is what only evidence needs: read bookkeeping, the paths of scalars read on the
 //! way to a comparison, and values built for operands whose truth alone matters. A field read from
 //! the root or a bound name ([`FieldRef`]) is fused with what uses it (a comparison, a membership
-//! test, `present`), so the node read is looked at where it is. Shapes it does not specialise stay
-//! [`Fast::Slow`] and go to the interpreter, which records nothing when `ctx.record` is off. The
-//! differential test below holds the two to each other.
+//! test, `present`), so the node read is looked at where it is; the operands of `and` and `or`
+//! are regrouped (tests of one object together, equalities of one field as one membership test,
+//! loops last: see `junction_of`), which their truth values allow as nothing is recorded. Shapes it
+//! does not specialise stay [`Fast::Slow`] and go to the interpreter, which records nothing when
+//! `ctx.record` is off. The differential tests below hold the two to each other: on documents
+//! evaluated by the rule set, and on each specialised shape over fields stated, null and absent.
 
 use super::ast::{QuantKind, Unit};
 use super::compile::{ArOp, CmpOp, Code, Op, Start, Step};
 use super::eval::{self, Ctx, Extreme, Path, Val};
-use crate::catalog::Row;
+use crate::catalog::{Catalog, Row, Table};
 use crate::value::{Node, Value};
 use jiff::civil::Date;
 use std::cmp::Ordering;
@@ -38,6 +41,7 @@ pub(crate) enum Fast {
     Row {
         table: u32,
         key: Box<Fast>,
+        index: RowIndex,
     },
     Binding(u32),
     Fact(u32),
@@ -62,6 +66,24 @@ pub(crate) enum Fast {
     },
     /// `present(field)`.
     Present(FieldRef),
+    /// Tests of fields of one object joined by `and` (`is_or` false) or `or`
+    /// (`i.party == 'KS' and i.date <= today`): the object is looked up once for all of them.
+    Tests {
+        is_or: bool,
+        base: Base,
+        tests: Box<[Test]>,
+        /// The object is the innermost bound name and no test reads another bound name: a
+        /// quantifier can then test its items without binding them.
+        on_item: bool,
+    },
+    /// `len(field)`.
+    Len(FieldRef),
+    /// A constant tested against the items of a list field (`'x' in field`).
+    ConstIn {
+        negate: bool,
+        item: Val<'static>,
+        list: FieldRef,
+    },
     Cmp {
         op: CmpOp,
         lhs: Box<Fast>,
@@ -116,11 +138,77 @@ pub(crate) enum Rhs {
 
 /// A field read from the root or a bound name: through the objects of `init`, then `last`
 /// (`a.b.c`, `item.x`, a field of the root).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct FieldRef {
     start: Start,
     init: Box<[Step]>,
     last: Step,
+}
+
+/// The object a [`FieldRef`] reads its last field from: the root or a bound name, then the
+/// objects of `init`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Base {
+    start: Start,
+    init: Box<[Step]>,
+}
+
+/// One test of [`Fast::Tests`]: what is done with field `last` of the shared object, as the
+/// operation of the same name does it with the field read.
+#[derive(Debug, Clone)]
+pub(crate) struct Test {
+    last: Step,
+    kind: TestKind,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum TestKind {
+    /// [`Fast::FieldCmp`].
+    Cmp { op: CmpOp, rhs: Rhs },
+    /// [`Fast::FieldIn`].
+    In {
+        negate: bool,
+        items: Box<[Val<'static>]>,
+    },
+    /// [`Fast::Present`].
+    Present,
+    /// The truth of [`Fast::Field`].
+    Truth,
+}
+
+impl Base {
+    /// The object read from, and whether it is in the document; or what every field read
+    /// from it finds when there is none (and whether the last object reached is in the
+    /// document), as [`FieldRef::at`] gives it.
+    #[inline(always)]
+    fn object<'a>(&self, ctx: &Ctx<'a>) -> Result<(&'a Node, bool), (At<'a>, bool)> {
+        object(self.start, &self.init, ctx)
+    }
+}
+
+/// See [`Base::object`].
+#[inline(always)]
+fn object<'a>(
+    start: Start,
+    init: &[Step],
+    ctx: &Ctx<'a>,
+) -> Result<(&'a Node, bool), (At<'a>, bool)> {
+    let (mut node, doc) = match start {
+        Start::Root => (ctx.root, true),
+        Start::Binding(k) => match binding(ctx, k) {
+            Some(Val::Obj { node, path }) => (*node, !path.is_none()),
+            Some(Val::Unknown) | None => return Err((At::Unknown, false)),
+            Some(_) => return Err((At::Null, false)),
+        },
+    };
+    for step in init {
+        match slot(node, doc, step.slot, step.catalog) {
+            At::Node(n) if matches!(n.value, Value::Object(_)) => node = n,
+            At::Unknown => return Err((At::Unknown, doc)),
+            _ => return Err((At::Null, doc)),
+        }
+    }
+    Ok((node, doc))
 }
 
 impl FieldRef {
@@ -150,22 +238,17 @@ impl FieldRef {
     /// the document.
     #[inline(always)]
     fn at<'a>(&self, ctx: &Ctx<'a>) -> (At<'a>, bool) {
-        let (mut node, doc) = match self.start {
-            Start::Root => (ctx.root, true),
-            Start::Binding(k) => match binding(ctx, k) {
-                Some(Val::Obj { node, path }) => (*node, !path.is_none()),
-                Some(Val::Unknown) | None => return (At::Unknown, false),
-                Some(_) => return (At::Null, false),
-            },
-        };
-        for step in &self.init {
-            match slot(node, doc, step.slot, step.catalog) {
-                At::Node(n) if matches!(n.value, Value::Object(_)) => node = n,
-                At::Unknown => return (At::Unknown, doc),
-                _ => return (At::Null, doc),
-            }
+        match object(self.start, &self.init, ctx) {
+            Ok((node, doc)) => (slot(node, doc, self.last.slot, self.last.catalog), doc),
+            Err(found) => found,
         }
-        (slot(node, doc, self.last.slot, self.last.catalog), doc)
+    }
+
+    fn base(&self) -> Base {
+        Base {
+            start: self.start,
+            init: self.init.clone(),
+        }
     }
 
     /// The path of the node read, once [`FieldRef::at`] found it.
@@ -209,10 +292,16 @@ enum At<'a> {
 }
 
 impl Fast {
-    /// The specialised form of `c`, by the shape of its operations only.
-    pub(crate) fn build(c: &Code) -> Fast {
-        let b = |c: &Code| Box::new(Fast::build(c));
-        let all = |cs: &[Code]| cs.iter().map(Fast::build).collect::<Box<[Fast]>>();
+    /// The specialised form of `c`, by the shape of its operations only; `catalog` is the one `c`
+    /// was compiled against, for indexes of its tables' keys.
+    pub(crate) fn build(c: &Code, catalog: &Catalog) -> Fast {
+        let b = |c: &Code| Box::new(Fast::build(c, catalog));
+        let all = |cs: &[Code]| {
+            cs.iter()
+                .map(|c| Fast::build(c, catalog))
+                .collect::<Box<[Fast]>>()
+        };
+        let each = |cs: &[Code]| cs.iter().map(|c| Fast::build(c, catalog)).collect();
         match &c.op {
             Op::Const(v) => Fast::Const(v.clone()),
             Op::RootField(_) | Op::Chain { .. } => match FieldRef::of(&c.op) {
@@ -232,6 +321,7 @@ impl Fast {
             Op::Row { table, key } => Fast::Row {
                 table: *table,
                 key: b(key),
+                index: RowIndex::new(catalog.tables.get(*table as usize)),
             },
             Op::Binding(k) => Fast::Binding(*k),
             Op::Fact(i) => Fast::Fact(*i),
@@ -239,8 +329,8 @@ impl Fast {
             Op::Today => Fast::Today,
             Op::RefDate => Fast::RefDate,
             Op::Not(a) => Fast::Not(b(a)),
-            Op::And(items) => Fast::And(all(items)),
-            Op::Or(items) => Fast::Or(all(items)),
+            Op::And(items) => junction_of(each(items), false),
+            Op::Or(items) => junction_of(each(items), true),
             Op::Coalesce(items) => Fast::Coalesce(all(items)),
             Op::Cmp { op, lhs, rhs } => match FieldRef::of(&lhs.op) {
                 Some(lhs) => Fast::FieldCmp {
@@ -290,6 +380,18 @@ impl Fast {
                 Some(r) => Fast::Present(r),
                 None => Fast::Slow(Box::new(c.clone())),
             },
+            Op::Len(a) => match FieldRef::of(&a.op) {
+                Some(r) => Fast::Len(r),
+                None => Fast::Slow(Box::new(c.clone())),
+            },
+            Op::In { negate, lhs, rhs } => match (&lhs.op, FieldRef::of(&rhs.op)) {
+                (Op::Const(item), Some(list)) => Fast::ConstIn {
+                    negate: *negate,
+                    item: item.clone(),
+                    list,
+                },
+                _ => Fast::Slow(Box::new(c.clone())),
+            },
             Op::Quant { kind, list, body } => Fast::Quant {
                 kind: *kind,
                 list: b(list),
@@ -315,6 +417,192 @@ impl Fast {
             },
             _ => Fast::Slow(Box::new(c.clone())),
         }
+    }
+}
+
+/// `and` (`is_or` false) or `or` of `items`, reshaped for evaluation. The operands are evaluated
+/// for their truth alone and read nothing that is recorded, so neither their order nor how they
+/// are grouped changes the Kleene result:
+/// - in an `or`, equality tests of one field with constants become one membership test;
+/// - tests of fields of one object become one [`Fast::Tests`], which looks the object up once;
+/// - operands that loop or look up catalog rows go last, so that a cheap one can decide first.
+fn junction_of(items: Vec<Fast>, is_or: bool) -> Fast {
+    let items = if is_or {
+        merge_equalities(items)
+    } else {
+        items
+    };
+    let bases: Vec<Option<Base>> = items
+        .iter()
+        .map(|f| as_test(f).map(|(r, _)| r.base()))
+        .collect();
+    let shared = |b: &Option<Base>| b.is_some() && bases.iter().filter(|x| *x == b).count() > 1;
+    let mut out: Vec<Fast> = Vec::with_capacity(items.len());
+    let mut taken: Vec<Option<Fast>> = items.into_iter().map(Some).collect();
+    for i in 0..taken.len() {
+        let Some(b) = bases.get(i).filter(|b| shared(b)) else {
+            if let Some(f) = taken.get_mut(i).and_then(Option::take) {
+                out.push(f);
+            }
+            continue;
+        };
+        let mut tests = Vec::new();
+        for j in i..taken.len() {
+            if bases.get(j) != Some(b) {
+                continue;
+            }
+            if let Some(t) = taken
+                .get_mut(j)
+                .and_then(Option::take)
+                .as_ref()
+                .and_then(as_test)
+                .map(|(r, kind)| Test { last: r.last, kind })
+            {
+                tests.push(t);
+            }
+        }
+        if let Some(base) = b.clone().filter(|_| !tests.is_empty()) {
+            let on_item = base.start == Start::Binding(0)
+                && base.init.is_empty()
+                && tests.iter().all(|t| match &t.kind {
+                    TestKind::Cmp { rhs, .. } => matches!(rhs, Rhs::Const(_) | Rhs::Today),
+                    TestKind::In { .. } | TestKind::Present | TestKind::Truth => true,
+                });
+            out.push(Fast::Tests {
+                is_or,
+                base,
+                tests: tests.into(),
+                on_item,
+            });
+        }
+    }
+    out.sort_by_key(heavy);
+    // One operand left that is a truth value already: it is the junction's value.
+    if out.len() == 1
+        && out.first().is_some_and(truth_valued)
+        && let Some(f) = out.pop()
+    {
+        return f;
+    }
+    if is_or {
+        Fast::Or(out.into())
+    } else {
+        Fast::And(out.into())
+    }
+}
+
+/// In an `or`, `x == a or x == b` as `x in [a, b]`: the same three-valued answer (unknown only when
+/// `x` is), with the field read once.
+fn merge_equalities(items: Vec<Fast>) -> Vec<Fast> {
+    let mut out: Vec<Fast> = Vec::with_capacity(items.len());
+    for f in items {
+        if let Fast::FieldCmp {
+            op: CmpOp::Eq,
+            lhs,
+            rhs: Rhs::Const(v),
+        } = &f
+            && !v.is_unknown()
+        {
+            let same = out.iter().position(|g| match g {
+                Fast::FieldCmp {
+                    op: CmpOp::Eq,
+                    lhs: l,
+                    rhs: Rhs::Const(w),
+                } => l == lhs && !w.is_unknown(),
+                Fast::FieldIn {
+                    negate: false,
+                    lhs: l,
+                    ..
+                } => l == lhs,
+                _ => false,
+            });
+            if let Some(g) = same.and_then(|i| out.get_mut(i)) {
+                let merged = match g {
+                    Fast::FieldCmp {
+                        lhs: l,
+                        rhs: Rhs::Const(w),
+                        ..
+                    } => Some(Fast::FieldIn {
+                        negate: false,
+                        lhs: l.clone(),
+                        items: Box::new([w.clone(), v.clone()]),
+                    }),
+                    Fast::FieldIn { lhs: l, items, .. } => Some(Fast::FieldIn {
+                        negate: false,
+                        lhs: l.clone(),
+                        items: items.iter().chain([v]).cloned().collect(),
+                    }),
+                    _ => None,
+                };
+                if let Some(m) = merged {
+                    *g = m;
+                    continue;
+                }
+            }
+        }
+        out.push(f);
+    }
+    out
+}
+
+/// The field an operand of a junction tests, and the test, when it is one of a field.
+fn as_test(f: &Fast) -> Option<(&FieldRef, TestKind)> {
+    match f {
+        Fast::FieldCmp { op, lhs, rhs } => Some((
+            lhs,
+            TestKind::Cmp {
+                op: *op,
+                rhs: rhs.clone(),
+            },
+        )),
+        Fast::FieldIn { negate, lhs, items } => Some((
+            lhs,
+            TestKind::In {
+                negate: *negate,
+                items: items.clone(),
+            },
+        )),
+        Fast::Present(r) => Some((r, TestKind::Present)),
+        Fast::Field(r) => Some((r, TestKind::Truth)),
+        _ => None,
+    }
+}
+
+/// Whether the value of `f` is always a truth value or unknown (as that of a junction is).
+fn truth_valued(f: &Fast) -> bool {
+    matches!(
+        f,
+        Fast::Not(_)
+            | Fast::And(_)
+            | Fast::Or(_)
+            | Fast::FieldCmp { .. }
+            | Fast::FieldIn { .. }
+            | Fast::Present(_)
+            | Fast::Tests { .. }
+            | Fast::ConstIn { .. }
+            | Fast::Cmp { .. }
+            | Fast::CmpConst { .. }
+            | Fast::InConsts { .. }
+    )
+}
+
+/// Whether evaluating `f` loops over a list, looks up a catalog row or takes the interpreter.
+fn heavy(f: &Fast) -> bool {
+    match f {
+        Fast::Slow(_) | Fast::Quant { .. } | Fast::Row { .. } | Fast::Member { .. } => true,
+        Fast::Not(a) | Fast::Duration { amount: a, .. } => heavy(a),
+        Fast::And(xs) | Fast::Or(xs) | Fast::Coalesce(xs) | Fast::Extreme { args: xs, .. } => {
+            xs.iter().any(heavy)
+        }
+        Fast::Cmp { lhs, rhs, .. } | Fast::Arith { lhs, rhs, .. } => heavy(lhs) || heavy(rhs),
+        Fast::CmpConst { lhs, .. } | Fast::InConsts { lhs, .. } => heavy(lhs),
+        Fast::FieldCmp {
+            rhs: Rhs::Other(r), ..
+        } => heavy(r),
+        Fast::Tests { tests, .. } => tests
+            .iter()
+            .any(|t| matches!(&t.kind, TestKind::Cmp { rhs: Rhs::Other(r), .. } if heavy(r))),
+        _ => false,
     }
 }
 
@@ -377,6 +665,8 @@ pub(crate) fn val<'a>(f: &'a Fast, ctx: &mut Ctx<'a>) -> Val<'a> {
         | Fast::FieldCmp { .. }
         | Fast::FieldIn { .. }
         | Fast::Present(_)
+        | Fast::Tests { .. }
+        | Fast::ConstIn { .. }
         | Fast::Cmp { .. }
         | Fast::CmpConst { .. }
         | Fast::InConsts { .. } => match truth(f, ctx) {
@@ -399,7 +689,7 @@ fn val_rare<'a>(f: &'a Fast, ctx: &mut Ctx<'a>) -> Val<'a> {
             At::Unknown => Val::Unknown,
             At::Null => Val::Null,
         },
-        Fast::Row { table, key } => match row(*table, key, ctx) {
+        Fast::Row { table, key, index } => match row(*table, key, index, ctx) {
             Some(Some(r)) => Val::from_node(&r.node, Path::none()),
             Some(None) => Val::Null,
             None => Val::Unknown,
@@ -410,6 +700,14 @@ fn val_rare<'a>(f: &'a Fast, ctx: &mut Ctx<'a>) -> Val<'a> {
             None => Val::Unknown,
         },
         Fast::RefDate => ctx.ref_date.map(Val::Date).unwrap_or(Val::Unknown),
+        Fast::Len(r) => match r.at(ctx).0 {
+            At::Node(n) => match &n.value {
+                Value::List(items) => Val::Number(items.len() as f64),
+                _ => Val::Null,
+            },
+            At::Unknown => Val::Unknown,
+            At::Null => Val::Null,
+        },
         Fast::Coalesce(items) => {
             let mut last = Val::Null;
             for item in items {
@@ -449,31 +747,13 @@ pub(crate) fn truth<'a>(f: &'a Fast, ctx: &mut Ctx<'a>) -> Option<bool> {
     match f {
         Fast::FieldCmp { op, lhs, rhs } => {
             let l = lhs.at(ctx).0;
-            match rhs {
-                Rhs::Const(v) => cmp(*op, l, v),
-                Rhs::Today => cmp(*op, l, &Val::Date(ctx.today)),
-                Rhs::Binding(k) => cmp(*op, l, binding(ctx, *k).unwrap_or(&Val::Unknown)),
-                Rhs::Field(r) => match r.at(ctx).0 {
-                    At::Node(n) => cmp(*op, l, &Val::from_node(n, Path::none())),
-                    At::Unknown => None,
-                    At::Null => cmp(*op, l, &Val::Null),
-                },
-                Rhs::Other(r) => {
-                    let r = val(r, ctx);
-                    cmp(*op, l, &r)
-                }
-            }
+            field_cmp(*op, l, rhs, ctx)
         }
-        Fast::FieldIn { negate, lhs, items } => match lhs.at(ctx).0 {
-            At::Node(n) => Some(items.iter().any(|v| node_cmp(CmpOp::Eq, n, v)) != *negate),
-            At::Unknown => None,
-            At::Null => Some(items.iter().any(|v| eval::equal(&Val::Null, v)) != *negate),
-        },
-        Fast::Field(r) => match r.at(ctx).0 {
-            At::Node(n) => Some(matches!(n.value, Value::Bool(true))),
-            At::Unknown => None,
-            At::Null => Some(false),
-        },
+        Fast::FieldIn { negate, lhs, items } => field_in(*negate, lhs.at(ctx).0, items),
+        Fast::Field(r) => field_truth(r.at(ctx).0),
+        Fast::Tests {
+            is_or, base, tests, ..
+        } => object_tests(*is_or, base.object(ctx), tests, ctx),
         Fast::Not(a) => truth(a, ctx).map(|b| !b),
         Fast::And(items) => junction(items, ctx, false),
         Fast::Or(items) => junction(items, ctx, true),
@@ -510,8 +790,93 @@ fn truth_rare<'a>(f: &'a Fast, ctx: &mut Ctx<'a>) -> Option<bool> {
             }
             Some(items.iter().any(|v| eval::equal(&l, v)) != *negate)
         }
+        Fast::ConstIn { negate, item, list } => {
+            if item.is_unknown() {
+                return None;
+            }
+            match list.at(ctx).0 {
+                At::Node(n) => match &n.value {
+                    Value::List(items) => {
+                        Some(items.iter().any(|x| node_cmp(CmpOp::Eq, x, item)) != *negate)
+                    }
+                    // Not a list: no item is equal.
+                    _ => Some(*negate),
+                },
+                At::Unknown => None,
+                At::Null => Some(*negate),
+            }
+        }
         _ => val(f, ctx).truth(),
     }
+}
+
+/// A field read compared with `rhs`, as [`Fast::FieldCmp`] does.
+#[inline(always)]
+fn field_cmp<'a>(op: CmpOp, l: At<'a>, rhs: &'a Rhs, ctx: &mut Ctx<'a>) -> Option<bool> {
+    match rhs {
+        Rhs::Const(v) => cmp(op, l, v),
+        Rhs::Today => cmp(op, l, &Val::Date(ctx.today)),
+        Rhs::Binding(k) => cmp(op, l, binding(ctx, *k).unwrap_or(&Val::Unknown)),
+        Rhs::Field(r) => match r.at(ctx).0 {
+            At::Node(n) => cmp(op, l, &Val::from_node(n, Path::none())),
+            At::Unknown => None,
+            At::Null => cmp(op, l, &Val::Null),
+        },
+        Rhs::Other(r) => {
+            let r = val(r, ctx);
+            cmp(op, l, &r)
+        }
+    }
+}
+
+/// A field read tested against constants, as [`Fast::FieldIn`] does.
+#[inline(always)]
+fn field_in(negate: bool, l: At<'_>, items: &[Val<'_>]) -> Option<bool> {
+    match l {
+        At::Node(n) => Some(items.iter().any(|v| node_cmp(CmpOp::Eq, n, v)) != negate),
+        At::Unknown => None,
+        At::Null => Some(items.iter().any(|v| eval::equal(&Val::Null, v)) != negate),
+    }
+}
+
+/// The truth of a field read.
+#[inline(always)]
+fn field_truth(l: At<'_>) -> Option<bool> {
+    match l {
+        At::Node(n) => Some(matches!(n.value, Value::Bool(true))),
+        At::Unknown => None,
+        At::Null => Some(false),
+    }
+}
+
+/// [`Fast::Tests`]: [`junction`] over the tests, with their object (`obj`, as [`Base::object`]
+/// gives it) looked up once.
+#[inline(always)]
+fn object_tests<'a>(
+    is_or: bool,
+    obj: Result<(&'a Node, bool), (At<'a>, bool)>,
+    tests: &'a [Test],
+    ctx: &mut Ctx<'a>,
+) -> Option<bool> {
+    let mut unknown = false;
+    for t in tests {
+        let l = match obj {
+            Ok((node, doc)) => slot(node, doc, t.last.slot, t.last.catalog),
+            Err((at, _)) => at,
+        };
+        let b = match &t.kind {
+            TestKind::Cmp { op, rhs } => field_cmp(*op, l, rhs, ctx),
+            TestKind::In { negate, items } => field_in(*negate, l, items),
+            TestKind::Present => Some(matches!(l, At::Node(_))),
+            TestKind::Truth => field_truth(l),
+        };
+        match b {
+            Some(b) if b == is_or => return Some(is_or),
+            Some(_) => {}
+            None => unknown = true,
+        }
+    }
+    (!unknown).then_some(!is_or)
 }
 
 /// `and` (`is_or` false) or `or`, Kleene, left to right with short-circuit.
@@ -560,7 +925,7 @@ fn member<'a>(f: &'a Fast, ctx: &mut Ctx<'a>) -> At<'a> {
 fn obj<'a>(f: &'a Fast, ctx: &mut Ctx<'a>) -> Obj<'a> {
     match f {
         Fast::Binding(k) => obj_of(binding(ctx, *k)),
-        Fast::Row { table, key } => match row(*table, key, ctx) {
+        Fast::Row { table, key, index } => match row(*table, key, index, ctx) {
             Some(Some(r)) if matches!(r.node.value, Value::Object(_)) => {
                 Some(Some((&r.node, false)))
             }
@@ -570,6 +935,16 @@ fn obj<'a>(f: &'a Fast, ctx: &mut Ctx<'a>) -> Obj<'a> {
         Fast::Field(r) => match r.at(ctx) {
             (At::Node(n), doc) if matches!(n.value, Value::Object(_)) => Some(Some((n, doc))),
             (At::Unknown, _) => None,
+            _ => Some(None),
+        },
+        // A row named by a constant key (`catalog.t['k'].x`), as `eval::const_row` finds it.
+        Fast::ConstRow { table, row } => match ctx
+            .catalog
+            .tables
+            .get(*table as usize)
+            .and_then(|t| t.rows().get(*row as usize))
+        {
+            Some(r) if matches!(r.node.value, Value::Object(_)) => Some(Some((&r.node, false))),
             _ => Some(None),
         },
         other => obj_of(Some(&val(other, ctx))),
@@ -590,9 +965,19 @@ fn binding<'c, 'a>(ctx: &'c Ctx<'a>, k: u32) -> Option<&'c Val<'a>> {
 }
 
 /// The catalog row keyed by what `key` gives: `None` unknown, `Some(None)` no such row.
-fn row<'a>(table: u32, key: &'a Fast, ctx: &mut Ctx<'a>) -> Option<Option<&'a Row>> {
-    let catalog: &'a crate::catalog::Catalog = ctx.catalog;
-    let find = |k: &str| catalog.tables.get(table as usize).and_then(|t| t.row(k));
+fn row<'a>(
+    table: u32,
+    key: &'a Fast,
+    index: &RowIndex,
+    ctx: &mut Ctx<'a>,
+) -> Option<Option<&'a Row>> {
+    let catalog: &'a Catalog = ctx.catalog;
+    let find = |k: &str| {
+        catalog
+            .tables
+            .get(table as usize)
+            .and_then(|t| index.row(t, k))
+    };
     match key {
         // The usual key, a bound item of a list of keys: looked up without copying it.
         Fast::Binding(k) => match binding(ctx, *k) {
@@ -608,8 +993,105 @@ fn row<'a>(table: u32, key: &'a Fast, ctx: &mut Ctx<'a>) -> Option<Option<&'a Ro
     }
 }
 
-/// `eval::compare` of what a field read finds with a value, three-valued.
+/// The positions of a catalog table's rows by a hash of their keys, built when compiling: a
+/// lookup hashes the key once and compares it with one row's key, where the table's own lookup
+/// compares it with several. The key of the row found is always compared, and a key not found
+/// is looked up by the table itself, so the answer is the table's whatever the index holds.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RowIndex {
+    /// Open addressing, a power of two long: (hash of a key, its row's position), or
+    /// [`RowIndex::EMPTY`] as position.
+    slots: Box<[(u64, u32)]>,
+}
+
+impl RowIndex {
+    const EMPTY: u32 = u32::MAX;
+
+    fn new(table: Option<&Table>) -> RowIndex {
+        let Some(table) = table else {
+            return RowIndex::default();
+        };
+        let n = table.rows().len();
+        if n == 0 || n >= (RowIndex::EMPTY / 4) as usize {
+            return RowIndex::default();
+        }
+        let len = (2 * n).next_power_of_two();
+        let mut slots = vec![(0u64, RowIndex::EMPTY); len];
+        let mask = len - 1;
+        for (pos, key) in table.keys().enumerate() {
+            // The first row of a key is the one the table finds.
+            if table.position(key) != Some(pos) {
+                continue;
+            }
+            let h = key_hash(key.as_bytes());
+            let mut i = slot_of(h) & mask;
+            while let Some(slot) = slots.get_mut(i) {
+                if slot.1 == RowIndex::EMPTY {
+                    *slot = (h, pos as u32);
+                    break;
+                }
+                i = (i + 1) & mask;
+            }
+        }
+        RowIndex {
+            slots: slots.into(),
+        }
+    }
+
+    /// The row of `table` with key `k`.
+    #[inline]
+    fn row<'t>(&self, table: &'t Table, k: &str) -> Option<&'t Row> {
+        let rows = table.rows();
+        let h = key_hash(k.as_bytes());
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut i = slot_of(h) & mask;
+        for _ in 0..self.slots.len() {
+            let Some(&(sh, pos)) = self.slots.get(i) else {
+                break;
+            };
+            if pos == RowIndex::EMPTY {
+                break;
+            }
+            if sh == h
+                && let Some(r) = rows.get(pos as usize)
+                && str_eq(r.key.as_bytes(), k.as_bytes())
+            {
+                return Some(r);
+            }
+            i = (i + 1) & mask;
+        }
+        table.row(k)
+    }
+}
+
+/// Where a hash starts probing: its high half, as a multiplication leaves the low bits of a hash
+/// depending on the low bits of the key alone.
+#[inline(always)]
+fn slot_of(h: u64) -> usize {
+    (h >> 32) as usize
+}
+
+/// A hash of a short string, a word at a time (FxHash's mixing).
 #[inline]
+fn key_hash(s: &[u8]) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mix = |h: u64, w: u64| (h.rotate_left(5) ^ w).wrapping_mul(K);
+    let mut h = mix(0, s.len() as u64);
+    let mut words = s.chunks_exact(8);
+    for w in &mut words {
+        h = mix(h, <[u8; 8]>::try_from(w).map_or(0, u64::from_le_bytes));
+    }
+    // The last bytes: the last word, overlapping the others, when there is one.
+    let rest = match s.last_chunk::<8>() {
+        Some(w) if !words.remainder().is_empty() => u64::from_le_bytes(*w),
+        Some(_) => 0,
+        None => s.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b)),
+    };
+    mix(h, rest)
+}
+
+/// `eval::compare` of what a field read finds with a value, three-valued.
+#[inline(always)]
 fn cmp(op: CmpOp, l: At<'_>, r: &Val<'_>) -> Option<bool> {
     if r.is_unknown() {
         return None;
@@ -621,43 +1103,85 @@ fn cmp(op: CmpOp, l: At<'_>, r: &Val<'_>) -> Option<bool> {
     }
 }
 
-/// `eval::compare` of a stated node with a known value, on the node itself.
-#[inline]
+/// `eval::compare` of a stated node with a known value, on the node itself. The comparisons
+/// conditions are made of (strings for equality, dates, numbers) are done where they are asked
+/// for; the others out of line.
+#[inline(always)]
 fn node_cmp(op: CmpOp, n: &Node, r: &Val<'_>) -> bool {
     let ord = match (&n.value, r) {
-        (Value::Str(a), Val::Str(b)) => match op {
-            CmpOp::Eq => return a.as_str() == &**b,
-            CmpOp::Ne => return a.as_str() != &**b,
-            _ => Some(a.as_str().cmp(b)),
-        },
-        (Value::Date(a), Val::Date(b)) => Some(day_number(*a).cmp(&day_number(*b))),
-        (Value::Number(a), Val::Number(b)) => a.partial_cmp(b),
-        // Null equals only null and orders with nothing.
-        (v, Val::Null) => {
-            return match op {
-                CmpOp::Eq => matches!(v, Value::Null),
-                CmpOp::Ne => !matches!(v, Value::Null),
-                _ => false,
-            };
+        (Value::Str(a), Val::Str(b)) if matches!(op, CmpOp::Eq | CmpOp::Ne) => {
+            return str_eq(a.as_bytes(), b.as_bytes()) == (op == CmpOp::Eq);
         }
-        _ => return node_cmp_other(op, n, r),
+        (Value::Date(a), Val::Date(b)) => day_number(*a).cmp(&day_number(*b)),
+        (Value::Number(a), Val::Number(b)) => match a.partial_cmp(b) {
+            Some(o) => o,
+            None => return op == CmpOp::Ne,
+        },
+        _ => return node_cmp_rare(op, n, r),
     };
+    holds(op, ord)
+}
+
+/// Whether `op` holds of two values in the order `ord`.
+#[inline(always)]
+fn holds(op: CmpOp, ord: Ordering) -> bool {
     match op {
-        CmpOp::Eq => ord == Some(Ordering::Equal),
-        CmpOp::Ne => ord != Some(Ordering::Equal),
-        CmpOp::Lt => ord == Some(Ordering::Less),
-        CmpOp::Le => matches!(ord, Some(Ordering::Less | Ordering::Equal)),
-        CmpOp::Gt => ord == Some(Ordering::Greater),
-        CmpOp::Ge => matches!(ord, Some(Ordering::Greater | Ordering::Equal)),
+        CmpOp::Eq => ord == Ordering::Equal,
+        CmpOp::Ne => ord != Ordering::Equal,
+        CmpOp::Lt => ord == Ordering::Less,
+        CmpOp::Le => ord != Ordering::Greater,
+        CmpOp::Gt => ord == Ordering::Greater,
+        CmpOp::Ge => ord != Ordering::Less,
     }
 }
 
+/// [`node_cmp`] of the less common pairs.
 #[inline(never)]
+fn node_cmp_rare(op: CmpOp, n: &Node, r: &Val<'_>) -> bool {
+    match (&n.value, r) {
+        (Value::Str(a), Val::Str(b)) => holds(op, a.as_str().cmp(b)),
+        // Null equals only null and orders with nothing.
+        (v, Val::Null) => match op {
+            CmpOp::Eq => matches!(v, Value::Null),
+            CmpOp::Ne => !matches!(v, Value::Null),
+            _ => false,
+        },
+        _ => node_cmp_other(op, n, r),
+    }
+}
+
 fn node_cmp_other(op: CmpOp, n: &Node, r: &Val<'_>) -> bool {
     matches!(
         eval::compare(op, &Val::from_node(n, Path::none()), r),
         Val::Bool(true)
     )
+}
+
+/// `a == b`, without a call to `memcmp` for the short strings codes and enum values are: two
+/// overlapping loads of each side cover every byte.
+#[inline(always)]
+fn str_eq(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    match n {
+        0 => true,
+        1..=3 => a.first() == b.first() && a.get(n / 2) == b.get(n / 2) && a.last() == b.last(),
+        4..=7 => {
+            a.first_chunk::<4>() == b.first_chunk::<4>()
+                && a.last_chunk::<4>() == b.last_chunk::<4>()
+        }
+        8..=16 => {
+            a.first_chunk::<8>() == b.first_chunk::<8>()
+                && a.last_chunk::<8>() == b.last_chunk::<8>()
+        }
+        17..=32 => {
+            a.first_chunk::<16>() == b.first_chunk::<16>()
+                && a.last_chunk::<16>() == b.last_chunk::<16>()
+        }
+        _ => a == b,
+    }
 }
 
 /// A number ordered as dates are: year, then month, then day (the month and day fit in the low
@@ -683,6 +1207,34 @@ fn tally<'a>(
     let mut unknown = false;
     let mut count = 0usize;
     let mut sum = 0.0;
+    // Tests of the item alone: on the item where it is, as `Base::object` finds a bound item.
+    if let Fast::Tests {
+        is_or,
+        tests,
+        on_item: true,
+        ..
+    } = body
+        && kind != QuantKind::Sum
+    {
+        for n in items {
+            let obj = match n.value {
+                Value::Object(_) => Ok((n, doc)),
+                _ => Err((At::Null, false)),
+            };
+            match object_tests(*is_or, obj, tests, ctx) {
+                Some(b) if kind == QuantKind::Count => count += usize::from(b),
+                Some(b) if b == (kind == QuantKind::Any) => return Val::Bool(b),
+                Some(_) => {}
+                None => unknown = true,
+            }
+        }
+        return match (unknown, kind) {
+            (true, _) => Val::Unknown,
+            (_, QuantKind::Any) => Val::Bool(false),
+            (_, QuantKind::All) => Val::Bool(true),
+            _ => Val::Number(count as f64),
+        };
+    }
     for n in items {
         ctx.bindings.push(Val::from_node(n, path));
         match kind {
@@ -933,6 +1485,258 @@ mod tests {
         assert!(checked > 400, "only {checked} documents were checked");
         // The comparison means something only if the specialised form was taken.
         assert!(super::USED.with(std::cell::Cell::get) > before);
+    }
+
+    /// `str_eq` is `==`: for every length up to past the longest it loads by words, a string
+    /// differing from another in any one byte is told apart from it.
+    #[test]
+    fn short_string_equality_is_equality() {
+        let base: Vec<u8> = (0..40u8).map(|i| b'A' + i).collect();
+        for n in 0..=40 {
+            let a = base.get(..n).unwrap_or_default();
+            assert!(super::str_eq(a, a));
+            for i in 0..n {
+                let mut b = a.to_vec();
+                if let Some(x) = b.get_mut(i) {
+                    *x = b'#';
+                }
+                assert!(!super::str_eq(a, &b), "{n} {i}");
+                assert!(!super::str_eq(&b, a), "{n} {i}");
+            }
+            let longer = base.get(..n + 1).unwrap_or_default();
+            assert!(!super::str_eq(a, longer));
+        }
+    }
+
+    /// A table longer than the tables scanned, with keys of every length `str_eq` tells apart.
+    const SHAPES_CATALOG: &str = r#"
+[catalog.t]
+key = "id"
+title = { nb = "T", en = "T" }
+
+[[catalog.t.rows]]
+id = "a"
+flag = true
+
+[[catalog.t.rows]]
+id = "abc"
+flag = false
+n = 1
+
+[[catalog.t.rows]]
+id = "abcd"
+flag = true
+n = 2
+
+[[catalog.t.rows]]
+id = "abcdX"
+flag = false
+
+[[catalog.t.rows]]
+id = "abcdefgh"
+flag = true
+n = 4
+
+[[catalog.t.rows]]
+id = "abcdefghij"
+flag = false
+n = 5
+
+[[catalog.t.rows]]
+id = "abcdefghiX"
+flag = true
+
+[[catalog.t.rows]]
+id = "abcdefghijklmnopq"
+flag = false
+n = 7
+
+[[catalog.t.rows]]
+id = "abcdefghijklmnopqrstuvwxyz0123456789"
+flag = true
+n = 8
+
+[[catalog.t.rows]]
+id = "M01"
+flag = false
+
+[[catalog.t.rows]]
+id = "M02"
+flag = true
+n = 10
+
+[[catalog.t.rows]]
+id = "M03"
+flag = false
+n = 11
+
+[[catalog.t.rows]]
+id = "M10"
+flag = true
+
+[[catalog.t.rows]]
+id = "M11"
+flag = false
+n = 13
+
+[[catalog.t.rows]]
+id = "oppvekst-og-utdanning"
+flag = true
+n = 14
+"#;
+
+    const SHAPES_INPUT: &str = r#"
+[input]
+schema = "fast-test/v1"
+key = "id"
+root = "doc"
+title = { nb = "Prøve", en = "Test" }
+
+[input.types.doc]
+doc = { nb = "Et dokument", en = "A document" }
+[input.types.doc.fields]
+schema = { type = "string", required = true }
+id = { type = "id", chars = "A-Za-z0-9-", required = true }
+code = { type = "string", nullable = true }
+flag = { type = "bool", nullable = true }
+n = { type = "number", nullable = true }
+on = { type = "date", nullable = true }
+tags = { type = "list", items = "string", nullable = true }
+items = { type = "list", items = "item", absent = "empty" }
+part = { type = "item", absent = "none" }
+
+[input.types.item]
+doc = { nb = "En del", en = "A part" }
+[input.types.item.fields]
+code = { type = "string", nullable = true }
+flag = { type = "bool" }
+n = { type = "number" }
+on = { type = "date", nullable = true }
+tags = { type = "list", items = "string" }
+"#;
+
+    /// Expressions of every shape the specialised form fuses or specialises, some of them in
+    /// each position of an `and` or `or`.
+    const SHAPES: &[&str] = &[
+        "code == 'abcdefghij' or code == 'abc' or code == ''",
+        "code == 'abcde' or n > 3 or code == 'abcdX' or code == null",
+        "code != 'abcde' and flag and n >= 2 and present(on)",
+        "not flag or code != 'ab' or present(on) or on < today",
+        "part.code == 'abc' and part.n >= 2 and present(part.on) and part.flag",
+        "part.code == 'abc' or part.code == 'aXc' or not present(part.on) or part.n == n",
+        "code in ['abc', 'abcdefgh'] and code != 'abcdefgi' and len(tags) > 0",
+        "code not in ['abc', 'abcdefgh'] or flag or n == null",
+        "any(i in items: i.code == 'abcdefghij' and i.n > 1 and i.on <= today)",
+        "any(i in items: (i.code == 'a' or i.code == 'abc' or i.code == null) and i.flag and i.n == n)",
+        "all(i in items: i.code != 'abcdefghiX' or i.n < 2 or present(i.on))",
+        "count(i in items: i.flag and i.code == code and present(i.tags))",
+        "count(i in items: i.flag or i.code in ['abc', 'a'] or i.n > 5)",
+        "all(i in items: i.flag and i.on < today)",
+        "any(i in items: any(j in items: j.n > i.n and j.code == i.code and j.flag))",
+        "any(i in items: 'abcd' in i.tags and i.n > 0) or 'abc' in tags",
+        "'abc' not in part.tags",
+        "'abcdefghij' in tags or 'abcdefghij' in part.tags",
+        "null in tags",
+        "len(tags)",
+        "len(part.tags) == 0 and flag",
+        "len(items) >= 2 or code == 'abc'",
+        "any(i in items: i.flag) or flag or code == 'abc'",
+        "n > 2 and any(i in items: i.n > 2) and part.n > 2 and code == 'abc'",
+        "catalog.t[code].flag",
+        "catalog.t[code].n",
+        "catalog.t[code].n > 3 or catalog.t[part.code].flag",
+        "any(i in items: catalog.t[i.code].flag and catalog.t[i.code].n >= 1)",
+        "count(x in tags: catalog.t[x].flag)",
+        "catalog.t['abc'].n ?? catalog.t['a'].n ?? n",
+        "catalog.t['M11'].flag and catalog.t['abcdefghijklmnopq'].flag",
+        "catalog.t['oppvekst-og-utdanning'].n > 1",
+    ];
+
+    const SHAPES_DOCS: &[&str] = &[
+        r#"{"schema":"fast-test/v1","id":"F-1","code":"abc","flag":true,"n":3,"on":"2026-01-02",
+            "tags":["abc","abcdefghij","M11","abcdefghijklmnopqrstuvwxyz0123456789","nope"],
+            "items":[{"code":"abc","flag":true,"n":3,"on":"2026-01-02","tags":["abcd"]},
+                     {"code":"abcdefghij","flag":false,"n":2,"on":null,"tags":[]}],
+            "part":{"code":"aXc","flag":true,"n":3,"on":"2027-01-01","tags":["abc"]}}"#,
+        r#"{"schema":"fast-test/v1","id":"F-2","code":"abcdX","flag":false,"n":1,"on":null,
+            "tags":[],
+            "items":[{"code":"abcdefghiX","flag":true,"n":1,"tags":["abce"]},
+                     {"code":null,"flag":true,"n":1,"on":"2020-01-01","tags":["abcd"]}],
+            "part":null}"#,
+        r#"{"schema":"fast-test/v1","id":"F-3","code":"abcdefgh","n":null,"tags":null,
+            "items":[{"code":"a","n":5}],"part":{"code":"abc","n":1,"tags":[]}}"#,
+        r#"{"schema":"fast-test/v1","id":"F-4","code":"oppvekst-og-utdanning","flag":true,
+            "on":"2020-01-01","tags":["M01","M02","M03","M10","abcdefghijklmnopq","a"],
+            "part":{}}"#,
+        r#"{"schema":"fast-test/v1","id":"F-5","code":null,"flag":null,"n":0,"tags":["abc"],
+            "items":[{"code":"abcdefghij","flag":false,"n":7,"on":"2020-01-01","tags":[]},
+                     {"code":"M10","flag":true,"n":1,"tags":[]},
+                     {"code":"abcdefghijklmnopqrstuvwxyz0123456789","flag":true,"n":1},
+                     {}]}"#,
+        r#"{"schema":"fast-test/v1","id":"F-6"}"#,
+        r#"{"schema":"fast-test/v1","id":"F-7","code":"","part":{"code":"abcdefghiX"}}"#,
+    ];
+
+    /// Each shape the specialised form takes gives the interpreter's value, on documents where
+    /// the fields read are stated, null, absent, and read through a missing or null object.
+    #[test]
+    fn specialised_shapes_evaluate_as_the_interpreter_does() {
+        use crate::expr::{Compiled, Names, compile, parse};
+        let catalog = crate::catalog::load(&[SourceFile::new("catalog.toml", SHAPES_CATALOG)])
+            .unwrap_or_else(|d| panic!("{}", crate::diag::render(&d.0, false)));
+        let schema =
+            crate::schema::load_against(&SourceFile::new("input.toml", SHAPES_INPUT), &catalog)
+                .unwrap_or_else(|d| panic!("{}", crate::diag::render(&d.0, false)));
+        let none = |_: &str| None;
+        let names = Names {
+            schema: &schema,
+            catalog: &catalog,
+            facts: &none,
+            params: &none,
+            bindings: &[],
+            ref_date: true,
+            fact_ids: &[],
+            param_ids: &[],
+        };
+        let compiled: Vec<Compiled> = SHAPES
+            .iter()
+            .map(|text| {
+                let file = SourceFile::new("rule.toml", *text);
+                parse(&file, 0, text)
+                    .and_then(|e| compile(&e, &names, &file))
+                    .unwrap_or_else(|d| panic!("{text}:\n{}", crate::diag::render(&d.0, false)))
+            })
+            .collect();
+        let mut checked = 0;
+        for text in SHAPES_DOCS {
+            let mut variants = vec![text.to_string()];
+            for (every, offset) in [(2, 0), (2, 1), (3, 0), (3, 1), (3, 2)] {
+                variants.extend(thinned(text, every, offset));
+            }
+            for variant in variants {
+                let doc = validate(&schema, &catalog, SourceFile::new("doc.json", &variant))
+                    .unwrap_or_else(|d| panic!("{}", crate::diag::render(&d.0, false)));
+                for (c, text) in compiled.iter().zip(SHAPES) {
+                    let mut ctx = crate::expr::Ctx::new(
+                        &schema,
+                        &catalog,
+                        &doc.root,
+                        &[],
+                        date("2026-06-01"),
+                    );
+                    ctx.record = false;
+                    let fast = format!("{:?}", c.eval(&mut ctx));
+                    let truth = c.truth(&mut ctx);
+                    let slow = interpreted(|| format!("{:?}", c.eval(&mut ctx)));
+                    let slow_truth = interpreted(|| c.truth(&mut ctx));
+                    assert_eq!(fast, slow, "{text} on {variant}");
+                    assert_eq!(truth, slow_truth, "{text} on {variant}");
+                    assert!(ctx.bindings.is_empty());
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 300, "only {checked} evaluations");
     }
 
     proptest! {
