@@ -136,9 +136,11 @@ impl<'s, 'a> Fast<'s, 'a> {
         Some(date)
     }
 
+    /// `true`, `false` or `null` at the cursor; compared inline (slice equality called
+    /// `memcmp`, a libc call for four or five bytes).
+    #[inline]
     fn literal(&mut self, word: &[u8]) -> Option<()> {
-        let end = self.i + word.len();
-        (self.b.get(self.i..end) == Some(word)).then(|| self.i = end)
+        has_at(self.b, self.i, word).then(|| self.i += word.len())
     }
 
     /// The catalog table named `name` (`None`: the catalog has none of that name).
@@ -334,19 +336,11 @@ impl<'s, 'a> Fast<'s, 'a> {
             }
             FieldType::Date if first == b'"' => Value::Date(self.date()?),
             FieldType::Enum(values) if first == b'"' => {
-                let s = self.string()?;
-                // A loop, not `any`: the compiler kept `any` out of line, a call per value.
-                let mut known = false;
-                for v in values {
-                    if same(v.as_bytes(), s.as_bytes()) {
-                        known = true;
-                        break;
-                    }
-                }
-                if !known {
-                    return None;
-                }
-                Value::Str(s.into())
+                let v = enum_at(self.b, at + 1, values, self.limits.max_string)?;
+                self.i = at + v.len() + 2;
+                // The schema's copy of the text: slicing the document would check char
+                // boundaries, in a call, for bytes already known equal.
+                Value::Str(v.as_str().into())
             }
             FieldType::Ref { table } if first == b'"' => {
                 let s = self.string()?;
@@ -398,6 +392,27 @@ impl<'s, 'a> Fast<'s, 'a> {
 
 fn id_ok(s: &str, set: CharSet) -> bool {
     !s.is_empty() && s.chars().all(|c| set.contains(c))
+}
+
+/// The value of `values` written at `start` of `b` as the whole of a string without escapes
+/// (`start` is past the opening quote), at most `max` bytes long. The same answer as scanning
+/// the string and then comparing (`json::plain_run`, then equality), without the scan: each
+/// value is tried in place, most ruled out by the byte where its closing quote would be. A
+/// value that holds a quote, backslash or control is never the whole of a plain string, so a
+/// match of one counts for nothing.
+#[inline]
+fn enum_at<'v>(b: &[u8], start: usize, values: &'v [String], max: usize) -> Option<&'v String> {
+    // A loop, not `find`: the compiler kept closures over values out of line, a call per value.
+    for v in values {
+        let n = v.len();
+        if b.get(start + n) == Some(&b'"')
+            && has_at(b, start, v.as_bytes())
+            && crate::json::plain_run(v.as_bytes(), 0) == n
+        {
+            return (n <= max).then_some(v);
+        }
+    }
+    None
 }
 
 /// Whether `b` holds `word` at `at`.
@@ -653,6 +668,34 @@ mod tests {
             proptest::prop_assert_eq!(same(&a, &b), a == b);
             let text = [b"\"".as_slice(), &b, b"\":"].concat();
             proptest::prop_assert_eq!(has_at(&text, 1, &a), text.get(1..1 + a.len()) == Some(&a[..]));
+        }
+
+        /// A value is found in place exactly when the scanned string is that value, and
+        /// refused when the string is too long, has an escape or is not closed.
+        #[test]
+        fn enum_at_agrees_with_scanning_then_comparing(
+            values in proptest::collection::vec(
+                proptest::sample::select(vec!["a", "ab", "b\"", "a\\", "a\u{1}", "KS", "ministry", "municipal", "", "é"]),
+                0..6,
+            ),
+            head in proptest::sample::select(vec!["a", "ab", "b", "KS", "ministry", "municipal", "é", ""]),
+            tail in proptest::prop_oneof![
+                proptest::strategy::Strategy::prop_map(
+                    proptest::sample::select(vec!["\"", "\"\"", "\\\"", "\u{1}\"", "b\"", "é\""]),
+                    String::from,
+                ),
+                "[abé\"\\\\\\x01KSy]{0,6}",
+            ],
+            max in 0usize..14,
+        ) {
+            let values: Vec<String> = values.into_iter().map(String::from).collect();
+            let text = format!("{head}{tail}");
+            let b = text.as_bytes();
+            let end = crate::json::plain_run(b, 0);
+            let exact = (b.get(end) == Some(&b'"') && end <= max)
+                .then(|| values.iter().find(|v| Some(v.as_bytes()) == b.get(..end)))
+                .flatten();
+            proptest::prop_assert_eq!(enum_at(b, 0, &values, max), exact, "{:?}", text);
         }
 
         /// The scan ends where `json::plain_run` ends, and never misses a DEL or 0xC2 byte
