@@ -971,6 +971,43 @@ pub(crate) fn plain_run(b: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// Byte equality, inline: the names, keys and values compared with it are short, and a call
+/// to `memcmp` for each cost more than the comparison itself.
+#[inline]
+pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if n >= 8 {
+        // Eight bytes at a time, the last eight overlapping the ones before.
+        let mut i = 0;
+        while i + 8 < n {
+            if word8(a, i) != word8(b, i) {
+                return false;
+            }
+            i += 8;
+        }
+        word8(a, n - 8) == word8(b, n - 8)
+    } else if n >= 4 {
+        word4(a, 0) == word4(b, 0) && word4(a, n - 4) == word4(b, n - 4)
+    } else {
+        a.iter().zip(b).all(|(x, y)| x == y)
+    }
+}
+
+#[inline]
+pub(crate) fn word8(s: &[u8], i: usize) -> Option<u64> {
+    let w: [u8; 8] = s.get(i..i + 8)?.try_into().ok()?;
+    Some(u64::from_le_bytes(w))
+}
+
+#[inline]
+pub(crate) fn word4(s: &[u8], i: usize) -> Option<u32> {
+    let w: [u8; 4] = s.get(i..i + 4)?.try_into().ok()?;
+    Some(u32::from_le_bytes(w))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

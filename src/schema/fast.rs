@@ -15,7 +15,7 @@
 use super::validate::days_in_month;
 use super::{Absent, CharSet, FieldType, InputSchema, TypeId};
 use crate::catalog::{Catalog, Table};
-use crate::json::{Limits, number_value, scan_number};
+use crate::json::{Limits, number_value, same, scan_number};
 use crate::value::{Node, Value};
 use jiff::civil::Date;
 
@@ -343,10 +343,19 @@ impl<'s, 'a> Fast<'s, 'a> {
                 Value::Str(v.as_str().into())
             }
             FieldType::Ref { table } if first == b'"' => {
-                let s = self.string()?;
-                if self.table(table).is_some_and(|t| !has_key(t, s)) {
+                let start = at + 1;
+                let end = crate::json::plain_run(self.b, start);
+                if self.b.get(end) != Some(&b'"') || end - start > self.limits.max_string {
                     return None;
                 }
+                self.i = end + 1;
+                let key = self.b.get(start..end)?;
+                // The row's copy of the key when there is a table: slicing the document would
+                // check char boundaries, in a call, for bytes already known equal.
+                let s = match self.table(table) {
+                    Some(t) => t.row_bytes(key)?.key.as_str(),
+                    None => self.text.get(start..end)?,
+                };
                 Value::Str(s.into())
             }
             FieldType::String { max_len } if first == b'"' => {
@@ -423,43 +432,6 @@ fn has_at(b: &[u8], at: usize, word: &[u8]) -> bool {
         .is_some_and(|s| same(s, word))
 }
 
-/// Byte equality, inline: the names and values compared here are short, and a call to
-/// `memcmp` for each cost more than the comparison itself.
-#[inline]
-fn same(a: &[u8], b: &[u8]) -> bool {
-    let n = a.len();
-    if n != b.len() {
-        return false;
-    }
-    if n >= 8 {
-        // Eight bytes at a time, the last eight overlapping the ones before.
-        let mut i = 0;
-        while i + 8 < n {
-            if word8(a, i) != word8(b, i) {
-                return false;
-            }
-            i += 8;
-        }
-        word8(a, n - 8) == word8(b, n - 8)
-    } else if n >= 4 {
-        word4(a, 0) == word4(b, 0) && word4(a, n - 4) == word4(b, n - 4)
-    } else {
-        a.iter().zip(b).all(|(x, y)| x == y)
-    }
-}
-
-#[inline]
-fn word8(s: &[u8], i: usize) -> Option<u64> {
-    let w: [u8; 8] = s.get(i..i + 8)?.try_into().ok()?;
-    Some(u64::from_le_bytes(w))
-}
-
-#[inline]
-fn word4(s: &[u8], i: usize) -> Option<u32> {
-    let w: [u8; 4] = s.get(i..i + 4)?.try_into().ok()?;
-    Some(u32::from_le_bytes(w))
-}
-
 /// `json::plain_run` (the first `"`, `\\` or control byte at or after `i`; `b.len()` when
 /// none), and whether a byte 0x7F (DEL) or 0xC2 (which starts every C1 control in UTF-8) may
 /// come before it: `false` only when none does. One pass over free text, most of a document's
@@ -495,18 +467,6 @@ fn plain_run_del(b: &[u8], mut i: usize) -> (usize, bool) {
         i += 1;
     }
     (i, del)
-}
-
-/// Whether catalog table `t` has a row of key `key`.
-#[inline]
-fn has_key(t: &Table, key: &str) -> bool {
-    // Most tables are small: scanned inline, as `Table::position` scans them but without a
-    // call to `memcmp` per row.
-    if t.rows().len() <= 12 {
-        t.keys().any(|k| same(k.as_bytes(), key.as_bytes()))
-    } else {
-        t.row(key).is_some()
-    }
 }
 
 /// The number written at `at` of `text`: its value, whether it is written without fraction or
