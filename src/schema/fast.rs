@@ -138,7 +138,7 @@ impl<'s, 'a> Fast<'s, 'a> {
 
     /// `true`, `false` or `null` at the cursor; compared inline (slice equality called
     /// `memcmp`, a libc call for four or five bytes).
-    #[inline]
+    #[inline(always)]
     fn literal(&mut self, word: &[u8]) -> Option<()> {
         has_at(self.b, self.i, word).then(|| self.i += word.len())
     }
@@ -408,15 +408,16 @@ fn id_ok(s: &str, set: CharSet) -> bool {
 /// the string and then comparing (`json::plain_run`, then equality), without the scan: each
 /// value is tried in place, most ruled out by the byte where its closing quote would be. A
 /// value that holds a quote, backslash or control is never the whole of a plain string, so a
-/// match of one counts for nothing.
-#[inline]
+/// match of one counts for nothing. Out of line: inline, it made the member loop around it
+/// costlier than the call.
+#[inline(never)]
 fn enum_at<'v>(b: &[u8], start: usize, values: &'v [String], max: usize) -> Option<&'v String> {
     // A loop, not `find`: the compiler kept closures over values out of line, a call per value.
     for v in values {
         let n = v.len();
         if b.get(start + n) == Some(&b'"')
             && has_at(b, start, v.as_bytes())
-            && crate::json::plain_run(v.as_bytes(), 0) == n
+            && crate::json::plain_bytes(v.as_bytes())
         {
             return (n <= max).then_some(v);
         }
