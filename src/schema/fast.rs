@@ -46,7 +46,7 @@ pub(crate) fn accept(
     if p.b.get(p.i) != Some(&b'{') {
         return None;
     }
-    let root = p.object(schema.root, true)?;
+    let root = p.object::<true>(schema.root)?;
     p.ws();
     (p.i == p.b.len()).then_some(root)
 }
@@ -156,7 +156,9 @@ impl<'s, 'a> Fast<'s, 'a> {
         table
     }
 
-    fn object(&mut self, ty: TypeId, is_root: bool) -> Option<Node> {
+    /// An object of type `ty` at the cursor; `ROOT` for the document's root, the only one with
+    /// a schema field to check: a constant, so that nested objects' member loop has no check.
+    fn object<const ROOT: bool>(&mut self, ty: TypeId) -> Option<Node> {
         let schema = self.schema;
         let t = schema.types.get(ty)?;
         let n = t.fields.len();
@@ -164,7 +166,7 @@ impl<'s, 'a> Fast<'s, 'a> {
         if n > 64 {
             return None;
         }
-        let schema_slot = if is_root {
+        let schema_slot = if ROOT {
             t.field(&schema.schema_field).map(|(i, _)| i)
         } else {
             None
@@ -310,7 +312,7 @@ impl<'s, 'a> Fast<'s, 'a> {
         let at = self.i;
         let first = self.byte()?;
         let value = match ty {
-            FieldType::Object(id) if first == b'{' => return self.object(*id, false),
+            FieldType::Object(id) if first == b'{' => return self.object::<false>(*id),
             FieldType::List { items, max_items } if first == b'[' => {
                 self.list(items, *max_items)?
             }
