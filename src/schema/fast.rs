@@ -226,16 +226,7 @@ impl<'s, 'a> Fast<'s, 'a> {
                 seen |= bit;
                 hint = slot + 1;
                 self.ws();
-                let at = self.i;
-                let node = if self.byte() == Some(b'n') {
-                    self.literal(b"null")?;
-                    if !(f.nullable || f.absent == Absent::None) {
-                        return None;
-                    }
-                    Node::new(at as u32, Value::Null)
-                } else {
-                    self.value(&f.ty)?
-                };
+                let node = self.value(&f.ty, f.nullable || f.absent == Absent::None)?;
                 if schema_slot == Some(slot) && node.value.as_str().unwrap_or_default() != schema.id
                 {
                     return None;
@@ -284,7 +275,7 @@ impl<'s, 'a> Fast<'s, 'a> {
                 if self.items.len() - base >= self.limits.max_items {
                     return None;
                 }
-                let item = self.value(items)?;
+                let item = self.value(items, false)?;
                 self.items.push(item);
                 if !self.more(b']')? {
                     break;
@@ -304,14 +295,22 @@ impl<'s, 'a> Fast<'s, 'a> {
         }))
     }
 
-    /// A value of type `ty` at the cursor (whitespace skipped); never `null`. Inline in the
-    /// loops over members and items: a call per value (saving registers, returning the node
-    /// through memory) cost more than reading most values.
+    /// A value of type `ty` at the cursor (whitespace skipped), `null` only when `nullable`.
+    /// Inline in the loops over members and items: a call per value (saving registers,
+    /// returning the node through memory) cost more than reading most values. `null` is read
+    /// here, not by the caller: one path out for every node saved copying them on the stack.
     #[inline(always)]
-    fn value(&mut self, ty: &'s FieldType) -> Option<Node> {
+    fn value(&mut self, ty: &'s FieldType, nullable: bool) -> Option<Node> {
         let at = self.i;
         let first = self.byte()?;
         let value = match ty {
+            _ if first == b'n' => {
+                if !nullable {
+                    return None;
+                }
+                self.literal(b"null")?;
+                Value::Null
+            }
             FieldType::Object(id) if first == b'{' => return self.object::<false>(*id),
             FieldType::List { items, max_items } if first == b'[' => {
                 self.list(items, *max_items)?
