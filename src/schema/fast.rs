@@ -485,6 +485,14 @@ fn number_at(text: &str, at: usize) -> Option<(f64, bool, usize)> {
     let (mut v, mut end) = match b.get(digits..digits + 8).map(<[u8; 8]>::try_from) {
         Some(Ok(word)) => {
             let (v, n) = leading_digits(u64::from_le_bytes(word));
+            // Fewer than eight digits, no leading zero, and then neither fraction nor
+            // exponent: that is the whole number, without looking at its bytes again.
+            if (n == 1 || (2..8).contains(&n) && word[0] != b'0')
+                && !matches!(word.get(n), Some(b'.' | b'e' | b'E'))
+            {
+                let v = v as f64;
+                return Some((if neg { -v } else { v }, true, digits + n));
+            }
             (v, digits + n)
         }
         _ => (0, digits),
