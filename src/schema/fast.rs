@@ -177,14 +177,12 @@ impl<'s, 'a> Fast<'s, 'a> {
         slots.resize_with(n, || None);
         let mut seen: u64 = 0;
         let mut hint = 0;
-        let mut count = 0;
         self.ws();
         if self.byte() == Some(b'}') {
             self.i += 1;
         } else {
             loop {
-                count += 1;
-                if count > self.limits.max_items || self.byte() != Some(b'"') {
+                if self.byte() != Some(b'"') {
                     return None;
                 }
                 // Documents mostly list fields in schema order: try the next one first, by
@@ -238,6 +236,10 @@ impl<'s, 'a> Fast<'s, 'a> {
             }
         }
         self.depth -= 1;
+        // Counted once here rather than per member: every member read set a bit of its own.
+        if seen.count_ones() as usize > self.limits.max_items {
+            return None;
+        }
         let all = if n == 64 { u64::MAX } else { (1 << n) - 1 };
         let mut missing = !seen & all;
         while missing != 0 {
