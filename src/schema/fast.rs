@@ -225,10 +225,6 @@ impl<'s, 'a> Fast<'s, 'a> {
                 hint = slot + 1;
                 self.ws();
                 let node = self.value(&f.ty, f.nullable || f.absent == Absent::None)?;
-                if schema_slot == Some(slot) && node.value.as_str().unwrap_or_default() != schema.id
-                {
-                    return None;
-                }
                 *slots.get_mut(slot)? = Some(node);
                 if !self.more(b'}')? {
                     break;
@@ -238,6 +234,17 @@ impl<'s, 'a> Fast<'s, 'a> {
         self.depth -= 1;
         // Counted once here rather than per member: every member read set a bit of its own.
         if seen.count_ones() as usize > self.limits.max_items {
+            return None;
+        }
+        // The schema field checked once too, where it was read (when it was).
+        if let Some(k) = schema_slot
+            && seen >> k & 1 != 0
+            && slots
+                .get(k)
+                .and_then(|s| s.as_ref()?.value.as_str())
+                .unwrap_or_default()
+                != schema.id
+        {
             return None;
         }
         let all = if n == 64 { u64::MAX } else { (1 << n) - 1 };
@@ -274,9 +281,6 @@ impl<'s, 'a> Fast<'s, 'a> {
             self.i += 1;
         } else {
             loop {
-                if self.items.len() - base >= self.limits.max_items {
-                    return None;
-                }
                 let item = self.value(items, false)?;
                 self.items.push(item);
                 if !self.more(b']')? {
@@ -286,7 +290,8 @@ impl<'s, 'a> Fast<'s, 'a> {
         }
         self.depth -= 1;
         let len = self.items.len() - base;
-        if max_items.is_some_and(|m| len > m) {
+        // The limit on items checked once here rather than per item, as on members.
+        if len > self.limits.max_items || max_items.is_some_and(|m| len > m) {
             return None;
         }
         Some(Value::List(if len == 0 {
