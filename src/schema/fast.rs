@@ -574,7 +574,7 @@ fn plain_date(s: &[u8]) -> Option<Date> {
     const HIGH: u64 = 0xf0f0_f0f0_f0f0_f0f0;
     const ZEROS: u64 = 0x3030_3030_3030_3030;
     let w: [u8; 10] = s.try_into().ok()?;
-    let [y0, y1, y2, y3, dash, m0, m1, dash2, d0, d1] = w;
+    let [_, _, _, _, dash, _, _, dash2, d0, d1] = w;
     let [head @ .., _, _] = w;
     if dash != b'-' || dash2 != b'-' {
         return None;
@@ -589,10 +589,15 @@ fn plain_date(s: &[u8]) -> Option<Date> {
     if !d0.is_ascii_digit() || !d1.is_ascii_digit() {
         return None;
     }
-    let n = |c: u8| i32::from(c & 0x0f);
-    let y = n(y0) * 1000 + n(y1) * 100 + n(y2) * 10 + n(y3);
-    let m = n(m0) * 10 + n(m1);
-    let d = n(d0) * 10 + n(d1);
+    // The digits' values (the dashes' are 0), then in each byte ten times its digit plus the
+    // next one's: bytes 0, 2 and 5 hold the pairs of the year and the month. No byte exceeds
+    // 99, so nothing carries between bytes.
+    let v = x & 0x0f0f_0f0f_0f0f_0f0f;
+    let t = v.wrapping_mul(10).wrapping_add(v >> 8);
+    let pair = |k: u32| (t >> (8 * k) & 0xff) as i32;
+    let y = pair(0) * 100 + pair(2);
+    let m = pair(5);
+    let d = i32::from(d0 & 0x0f) * 10 + i32::from(d1 & 0x0f);
     if !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
         return None;
     }
