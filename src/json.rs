@@ -981,6 +981,11 @@ pub(crate) fn plain_bytes(s: &[u8]) -> bool {
     // Bit 7 of a byte set ⇔ the byte is `"`, `\\` or below 0x20, but for borrows, which only
     // mark bytes above a byte already marked: whether any is marked is exact.
     let stops = |w: u64| {
+        // No byte below `]` (0x5D), as in a word of lowercase letters and `_`: none of the
+        // three can be there, and one test says so.
+        if w.wrapping_sub(LO * 0x5d) & !w & HI == 0 {
+            return 0;
+        }
         let quote = w ^ (LO * u64::from(b'"'));
         let slash = w ^ (LO * u64::from(b'\\'));
         ((quote.wrapping_sub(LO) & !quote)
