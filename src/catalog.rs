@@ -26,9 +26,39 @@ pub struct Table {
     /// In declared order; private so that [`Table::index`] always matches.
     rows: Vec<Row>,
     /// Row position by key: documents name rows by key (`ref:` fields, `catalog.t[key]`), in
-    /// every document of a batch.
-    /// Sorted by key, for tables too long to scan.
-    index: Vec<(String, usize)>,
+    /// every document of a batch. Open addressing by [`key_hash`], linear probing: a slot holds
+    /// a row's position plus one, or 0 when empty; at least half the slots are empty, so a probe
+    /// ends soon. Empty for tables short enough to scan.
+    index: Box<[u32]>,
+}
+
+/// Tables of at most this many rows are scanned: comparing lengths rules out most rows in an
+/// instruction or two, cheaper than hashing the key.
+const SCAN_ROWS: usize = 4;
+
+/// A hash of `key` from at most its first and last eight bytes and its length: keys are short
+/// codes and names, and a collision only costs a longer probe.
+#[inline]
+fn key_hash(key: &[u8]) -> u64 {
+    use crate::json::{word4, word8};
+    let n = key.len();
+    let (a, b) = if n >= 8 {
+        (word8(key, 0), word8(key, n - 8))
+    } else if n >= 4 {
+        (
+            word4(key, 0).map(u64::from),
+            word4(key, n - 4).map(u64::from),
+        )
+    } else {
+        let byte = |i: usize| key.get(i).map_or(0, |&c| u64::from(c));
+        (
+            Some(byte(0) | byte(n / 2) << 8 | byte(n.wrapping_sub(1)) << 16),
+            Some(0),
+        )
+    };
+    let x = a.unwrap_or(0) ^ b.unwrap_or(0).rotate_left(29) ^ (n as u64) << 56;
+    // Fibonacci hashing: the high half of the product mixes every input bit.
+    x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32
 }
 
 #[derive(Debug, Clone)]
@@ -71,14 +101,32 @@ impl Table {
         columns: Vec<Column>,
         rows: Vec<Row>,
     ) -> Table {
-        let mut index: Vec<(String, usize)> = rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.key.clone(), i))
-            .collect();
-        // Stable: among rows of one key, the first stays first and is the one found.
-        index.sort_by(|a, b| a.0.cmp(&b.0));
-        index.dedup_by(|b, a| a.0 == b.0);
+        let mut index: Box<[u32]> = Box::new([]);
+        if rows.len() > SCAN_ROWS {
+            // Positions past u32 leave the table to scanning; no catalog comes near.
+            if let Ok(n) = u32::try_from(rows.len()) {
+                let mask = (2 * n as usize).next_power_of_two() - 1;
+                let mut slots = vec![0u32; mask + 1];
+                'rows: for (i, r) in (1..=n).zip(&rows) {
+                    let mut at = key_hash(r.key.as_bytes()) as usize & mask;
+                    while let Some(&slot) = slots.get(at) {
+                        if slot == 0 {
+                            break;
+                        }
+                        // The first row of a key stays the one found.
+                        let earlier = rows.get(slot as usize - 1).map(|e| e.key.as_str());
+                        if earlier == Some(r.key.as_str()) {
+                            continue 'rows;
+                        }
+                        at = (at + 1) & mask;
+                    }
+                    if let Some(slot) = slots.get_mut(at) {
+                        *slot = i;
+                    }
+                }
+                index = slots.into_boxed_slice();
+            }
+        }
         Table {
             name,
             key,
@@ -98,17 +146,39 @@ impl Table {
         self.rows.get(self.position(key)?)
     }
 
+    /// The row with key `key`, given as bytes (which then are UTF-8: they equal a key).
+    pub(crate) fn row_bytes(&self, key: &[u8]) -> Option<&Row> {
+        self.rows.get(self.position_bytes(key)?)
+    }
+
     /// The position of the row with `key`.
     pub fn position(&self, key: &str) -> Option<usize> {
-        // A scan wins on small tables (most are), a binary search on the others.
-        if self.rows.len() <= 12 {
-            return self.rows.iter().position(|r| r.key == key);
+        self.position_bytes(key.as_bytes())
+    }
+
+    #[inline]
+    fn position_bytes(&self, key: &[u8]) -> Option<usize> {
+        use crate::json::same;
+        // Compared inline, not with `==`: a call to `memcmp` per row cost more than the
+        // comparison of such short keys.
+        if self.index.is_empty() {
+            return self.rows.iter().position(|r| same(r.key.as_bytes(), key));
         }
-        let at = self
-            .index
-            .binary_search_by(|(k, _)| k.as_str().cmp(key))
-            .ok()?;
-        self.index.get(at).map(|(_, i)| *i)
+        let mask = self.index.len() - 1;
+        let mut at = key_hash(key) as usize & mask;
+        // At most one pass over the slots, though an empty one comes long before.
+        for _ in 0..self.index.len() {
+            let i = (*self.index.get(at)? as usize).checked_sub(1)?;
+            if self
+                .rows
+                .get(i)
+                .is_some_and(|r| same(r.key.as_bytes(), key))
+            {
+                return Some(i);
+            }
+            at = (at + 1) & mask;
+        }
+        None
     }
 
     pub fn column(&self, name: &str) -> Option<(usize, &Column)> {
@@ -433,6 +503,45 @@ signed = 2019-01-01
             {
                 let scan = keys.iter().position(|k| *k == probe);
                 assert_eq!(t.position(&probe), scan, "{n} rows, key `{probe}`");
+            }
+        }
+    }
+
+    fn table_of(keys: &[String]) -> Table {
+        let rows = keys
+            .iter()
+            .map(|k| Row {
+                key: k.clone(),
+                node: Node::synthetic(crate::value::Value::Null),
+                span: Span::default(),
+            })
+            .collect();
+        Table::new(
+            "t".into(),
+            "id".into(),
+            Text::default(),
+            Text::default(),
+            vec![],
+            rows,
+        )
+    }
+
+    proptest::proptest! {
+        /// The hashed index finds what a scan finds, for keys of every length around the four-
+        /// and eight-byte reads of the hash (colliding or not), repeated keys and absent ones.
+        #[test]
+        fn hashed_lookup_agrees_with_a_scan(
+            keys in proptest::collection::vec("[ab\\-]{0,3}|[abé]{3,10}|[ab]{15,19}", 0..40),
+            probes in proptest::collection::vec("[ab\\-]{0,3}|[abé]{3,10}|[ab]{15,19}", 0..10),
+        ) {
+            let t = table_of(&keys);
+            for probe in probes.iter().chain(&keys) {
+                let scan = keys.iter().position(|k| k == probe);
+                proptest::prop_assert_eq!(t.position(probe), scan, "{:?}", probe);
+                proptest::prop_assert_eq!(
+                    t.row_bytes(probe.as_bytes()).map(|r| r.key.as_str()),
+                    scan.map(|_| probe.as_str())
+                );
             }
         }
     }

@@ -971,6 +971,87 @@ pub(crate) fn plain_run(b: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// Whether `s` holds no byte that ends a plain run (`"`, `\\` or a control character below
+/// U+0020): then all of it can be the text of a string without escapes. Eight bytes at a time,
+/// as `plain_run`, but over a slice of known length, without a byte loop for its tail.
+#[inline]
+pub(crate) fn plain_bytes(s: &[u8]) -> bool {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    // Bit 7 of a byte set ⇔ the byte is `"`, `\\` or below 0x20, but for borrows, which only
+    // mark bytes above a byte already marked: whether any is marked is exact.
+    let stops = |w: u64| {
+        // No byte below `]` (0x5D), as in a word of lowercase letters and `_`: none of the
+        // three can be there, and one test says so.
+        if w.wrapping_sub(LO * 0x5d) & !w & HI == 0 {
+            return 0;
+        }
+        let quote = w ^ (LO * u64::from(b'"'));
+        let slash = w ^ (LO * u64::from(b'\\'));
+        ((quote.wrapping_sub(LO) & !quote)
+            | (slash.wrapping_sub(LO) & !slash)
+            | (w.wrapping_sub(LO * 0x20) & !w))
+            & HI
+    };
+    let n = s.len();
+    if n >= 8 {
+        let mut i = 0;
+        while i + 8 < n {
+            if word8(s, i).is_none_or(|w| stops(w) != 0) {
+                return false;
+            }
+            i += 8;
+        }
+        // The last eight bytes, overlapping the ones before.
+        word8(s, n - 8).is_some_and(|w| stops(w) == 0)
+    } else if n >= 4 {
+        // Both halves in one word, overlapping when shorter than eight.
+        match (word4(s, 0), word4(s, n - 4)) {
+            (Some(a), Some(b)) => stops(u64::from(a) | u64::from(b) << 32) == 0,
+            _ => false,
+        }
+    } else {
+        s.iter().all(|&c| c != b'"' && c != b'\\' && c >= 0x20)
+    }
+}
+
+/// Byte equality, inline: the names, keys and values compared with it are short, and a call
+/// to `memcmp` for each cost more than the comparison itself.
+#[inline]
+pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if n >= 8 {
+        // Eight bytes at a time, the last eight overlapping the ones before.
+        let mut i = 0;
+        while i + 8 < n {
+            if word8(a, i) != word8(b, i) {
+                return false;
+            }
+            i += 8;
+        }
+        word8(a, n - 8) == word8(b, n - 8)
+    } else if n >= 4 {
+        word4(a, 0) == word4(b, 0) && word4(a, n - 4) == word4(b, n - 4)
+    } else {
+        a.iter().zip(b).all(|(x, y)| x == y)
+    }
+}
+
+#[inline]
+pub(crate) fn word8(s: &[u8], i: usize) -> Option<u64> {
+    let w: [u8; 8] = s.get(i..i + 8)?.try_into().ok()?;
+    Some(u64::from_le_bytes(w))
+}
+
+#[inline]
+pub(crate) fn word4(s: &[u8], i: usize) -> Option<u32> {
+    let w: [u8; 4] = s.get(i..i + 4)?.try_into().ok()?;
+    Some(u32::from_le_bytes(w))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -996,6 +1077,22 @@ mod tests {
                 .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
                 .map_or(bytes.len(), |p| p + from);
             proptest::prop_assert_eq!(plain_run(&bytes, from), naive);
+        }
+
+        /// The word-at-a-time check agrees with a byte loop, for every length around the four-
+        /// and eight-byte steps and wherever the stopping byte sits.
+        #[test]
+        fn plain_bytes_agrees_with_a_byte_loop(
+            bytes in proptest::collection::vec(
+                proptest::prop_oneof![
+                    8 => proptest::sample::select(vec![b'a', 0x20, 0x7f, 0x80, 0xff, 0x21, 0x5d, 0x5b, 0x1f + 0x80]),
+                    1 => proptest::sample::select(vec![b'"', b'\\', 0x1f, 0x00, 0x01]),
+                ],
+                0..30,
+            ),
+        ) {
+            let naive = bytes.iter().all(|&c| c != b'"' && c != b'\\' && c >= 0x20);
+            proptest::prop_assert_eq!(plain_bytes(&bytes), naive);
         }
     }
 

@@ -15,7 +15,7 @@
 use super::validate::days_in_month;
 use super::{Absent, CharSet, FieldType, InputSchema, TypeId};
 use crate::catalog::{Catalog, Table};
-use crate::json::{Limits, number_value, scan_number};
+use crate::json::{Limits, number_value, same, scan_number};
 use crate::value::{Node, Value};
 use jiff::civil::Date;
 
@@ -46,7 +46,7 @@ pub(crate) fn accept(
     if p.b.get(p.i) != Some(&b'{') {
         return None;
     }
-    let root = p.object(schema.root, true)?;
+    let root = p.object::<true>(schema.root)?;
     p.ws();
     (p.i == p.b.len()).then_some(root)
 }
@@ -136,9 +136,11 @@ impl<'s, 'a> Fast<'s, 'a> {
         Some(date)
     }
 
+    /// `true`, `false` or `null` at the cursor; compared inline (slice equality called
+    /// `memcmp`, a libc call for four or five bytes).
+    #[inline(always)]
     fn literal(&mut self, word: &[u8]) -> Option<()> {
-        let end = self.i + word.len();
-        (self.b.get(self.i..end) == Some(word)).then(|| self.i = end)
+        has_at(self.b, self.i, word).then(|| self.i += word.len())
     }
 
     /// The catalog table named `name` (`None`: the catalog has none of that name).
@@ -154,7 +156,9 @@ impl<'s, 'a> Fast<'s, 'a> {
         table
     }
 
-    fn object(&mut self, ty: TypeId, is_root: bool) -> Option<Node> {
+    /// An object of type `ty` at the cursor; `ROOT` for the document's root, the only one with
+    /// a schema field to check: a constant, so that nested objects' member loop has no check.
+    fn object<const ROOT: bool>(&mut self, ty: TypeId) -> Option<Node> {
         let schema = self.schema;
         let t = schema.types.get(ty)?;
         let n = t.fields.len();
@@ -162,7 +166,7 @@ impl<'s, 'a> Fast<'s, 'a> {
         if n > 64 {
             return None;
         }
-        let schema_slot = if is_root {
+        let schema_slot = if ROOT {
             t.field(&schema.schema_field).map(|(i, _)| i)
         } else {
             None
@@ -173,14 +177,12 @@ impl<'s, 'a> Fast<'s, 'a> {
         slots.resize_with(n, || None);
         let mut seen: u64 = 0;
         let mut hint = 0;
-        let mut count = 0;
         self.ws();
         if self.byte() == Some(b'}') {
             self.i += 1;
         } else {
             loop {
-                count += 1;
-                if count > self.limits.max_items || self.byte() != Some(b'"') {
+                if self.byte() != Some(b'"') {
                     return None;
                 }
                 // Documents mostly list fields in schema order: try the next one first, by
@@ -222,20 +224,7 @@ impl<'s, 'a> Fast<'s, 'a> {
                 seen |= bit;
                 hint = slot + 1;
                 self.ws();
-                let at = self.i;
-                let node = if self.byte() == Some(b'n') {
-                    self.literal(b"null")?;
-                    if !(f.nullable || f.absent == Absent::None) {
-                        return None;
-                    }
-                    Node::new(at as u32, Value::Null)
-                } else {
-                    self.value(&f.ty)?
-                };
-                if schema_slot == Some(slot) && node.value.as_str().unwrap_or_default() != schema.id
-                {
-                    return None;
-                }
+                let node = self.value(&f.ty, f.nullable || f.absent == Absent::None)?;
                 *slots.get_mut(slot)? = Some(node);
                 if !self.more(b'}')? {
                     break;
@@ -243,6 +232,21 @@ impl<'s, 'a> Fast<'s, 'a> {
             }
         }
         self.depth -= 1;
+        // Counted once here rather than per member: every member read set a bit of its own.
+        if seen.count_ones() as usize > self.limits.max_items {
+            return None;
+        }
+        // The schema field checked once too, where it was read (when it was).
+        if let Some(k) = schema_slot
+            && seen >> k & 1 != 0
+            && slots
+                .get(k)
+                .and_then(|s| s.as_ref()?.value.as_str())
+                .unwrap_or_default()
+                != schema.id
+        {
+            return None;
+        }
         let all = if n == 64 { u64::MAX } else { (1 << n) - 1 };
         let mut missing = !seen & all;
         while missing != 0 {
@@ -277,10 +281,7 @@ impl<'s, 'a> Fast<'s, 'a> {
             self.i += 1;
         } else {
             loop {
-                if self.items.len() - base >= self.limits.max_items {
-                    return None;
-                }
-                let item = self.value(items)?;
+                let item = self.value(items, false)?;
                 self.items.push(item);
                 if !self.more(b']')? {
                     break;
@@ -289,7 +290,8 @@ impl<'s, 'a> Fast<'s, 'a> {
         }
         self.depth -= 1;
         let len = self.items.len() - base;
-        if max_items.is_some_and(|m| len > m) {
+        // The limit on items checked once here rather than per item, as on members.
+        if len > self.limits.max_items || max_items.is_some_and(|m| len > m) {
             return None;
         }
         Some(Value::List(if len == 0 {
@@ -300,15 +302,23 @@ impl<'s, 'a> Fast<'s, 'a> {
         }))
     }
 
-    /// A value of type `ty` at the cursor (whitespace skipped); never `null`. Inline in the
-    /// loops over members and items: a call per value (saving registers, returning the node
-    /// through memory) cost more than reading most values.
+    /// A value of type `ty` at the cursor (whitespace skipped), `null` only when `nullable`.
+    /// Inline in the loops over members and items: a call per value (saving registers,
+    /// returning the node through memory) cost more than reading most values. `null` is read
+    /// here, not by the caller: one path out for every node saved copying them on the stack.
     #[inline(always)]
-    fn value(&mut self, ty: &'s FieldType) -> Option<Node> {
+    fn value(&mut self, ty: &'s FieldType, nullable: bool) -> Option<Node> {
         let at = self.i;
         let first = self.byte()?;
         let value = match ty {
-            FieldType::Object(id) if first == b'{' => return self.object(*id, false),
+            _ if first == b'n' => {
+                if !nullable {
+                    return None;
+                }
+                self.literal(b"null")?;
+                Value::Null
+            }
+            FieldType::Object(id) if first == b'{' => return self.object::<false>(*id),
             FieldType::List { items, max_items } if first == b'[' => {
                 self.list(items, *max_items)?
             }
@@ -334,25 +344,26 @@ impl<'s, 'a> Fast<'s, 'a> {
             }
             FieldType::Date if first == b'"' => Value::Date(self.date()?),
             FieldType::Enum(values) if first == b'"' => {
-                let s = self.string()?;
-                // A loop, not `any`: the compiler kept `any` out of line, a call per value.
-                let mut known = false;
-                for v in values {
-                    if same(v.as_bytes(), s.as_bytes()) {
-                        known = true;
-                        break;
-                    }
-                }
-                if !known {
-                    return None;
-                }
-                Value::Str(s.into())
+                let v = enum_at(self.b, at + 1, values, self.limits.max_string)?;
+                self.i = at + v.len() + 2;
+                // The schema's copy of the text: slicing the document would check char
+                // boundaries, in a call, for bytes already known equal.
+                Value::Str(v.as_str().into())
             }
             FieldType::Ref { table } if first == b'"' => {
-                let s = self.string()?;
-                if self.table(table).is_some_and(|t| !has_key(t, s)) {
+                let start = at + 1;
+                let end = crate::json::plain_run(self.b, start);
+                if self.b.get(end) != Some(&b'"') || end - start > self.limits.max_string {
                     return None;
                 }
+                self.i = end + 1;
+                let key = self.b.get(start..end)?;
+                // The row's copy of the key when there is a table: slicing the document would
+                // check char boundaries, in a call, for bytes already known equal.
+                let s = match self.table(table) {
+                    Some(t) => row_key(t, key)?,
+                    None => self.text.get(start..end)?,
+                };
                 Value::Str(s.into())
             }
             FieldType::String { max_len } if first == b'"' => {
@@ -400,49 +411,34 @@ fn id_ok(s: &str, set: CharSet) -> bool {
     !s.is_empty() && s.chars().all(|c| set.contains(c))
 }
 
+/// The value of `values` written at `start` of `b` as the whole of a string without escapes
+/// (`start` is past the opening quote), at most `max` bytes long. The same answer as scanning
+/// the string and then comparing (`json::plain_run`, then equality), without the scan: each
+/// value is tried in place, most ruled out by the byte where its closing quote would be. A
+/// value that holds a quote, backslash or control is never the whole of a plain string, so a
+/// match of one counts for nothing. Out of line: inline, it made the member loop around it
+/// costlier than the call.
+#[inline(never)]
+fn enum_at<'v>(b: &[u8], start: usize, values: &'v [String], max: usize) -> Option<&'v String> {
+    // A loop, not `find`: the compiler kept closures over values out of line, a call per value.
+    for v in values {
+        let n = v.len();
+        if b.get(start + n) == Some(&b'"')
+            && has_at(b, start, v.as_bytes())
+            && crate::json::plain_bytes(v.as_bytes())
+        {
+            return (n <= max).then_some(v);
+        }
+    }
+    None
+}
+
 /// Whether `b` holds `word` at `at`.
 #[inline]
 fn has_at(b: &[u8], at: usize, word: &[u8]) -> bool {
     b.get(at..)
         .and_then(|rest| rest.get(..word.len()))
         .is_some_and(|s| same(s, word))
-}
-
-/// Byte equality, inline: the names and values compared here are short, and a call to
-/// `memcmp` for each cost more than the comparison itself.
-#[inline]
-fn same(a: &[u8], b: &[u8]) -> bool {
-    let n = a.len();
-    if n != b.len() {
-        return false;
-    }
-    if n >= 8 {
-        // Eight bytes at a time, the last eight overlapping the ones before.
-        let mut i = 0;
-        while i + 8 < n {
-            if word8(a, i) != word8(b, i) {
-                return false;
-            }
-            i += 8;
-        }
-        word8(a, n - 8) == word8(b, n - 8)
-    } else if n >= 4 {
-        word4(a, 0) == word4(b, 0) && word4(a, n - 4) == word4(b, n - 4)
-    } else {
-        a.iter().zip(b).all(|(x, y)| x == y)
-    }
-}
-
-#[inline]
-fn word8(s: &[u8], i: usize) -> Option<u64> {
-    let w: [u8; 8] = s.get(i..i + 8)?.try_into().ok()?;
-    Some(u64::from_le_bytes(w))
-}
-
-#[inline]
-fn word4(s: &[u8], i: usize) -> Option<u32> {
-    let w: [u8; 4] = s.get(i..i + 4)?.try_into().ok()?;
-    Some(u32::from_le_bytes(w))
 }
 
 /// `json::plain_run` (the first `"`, `\\` or control byte at or after `i`; `b.len()` when
@@ -464,8 +460,12 @@ fn plain_run_del(b: &[u8], mut i: usize) -> (usize, bool) {
             | (w.wrapping_sub(LO * 0x20) & !w))
             & HI;
         // Bytes of the last word past the end count too: a false alarm only costs the exact
-        // check of the string.
-        suspect |= zero(w ^ (LO * 0x7f)) | zero(w ^ (LO * 0xc2));
+        // check of the string. Only a word with a byte from 0x7F up needs the two exact tests
+        // (adding 1 to each byte sets bit 7 of 0x7F, and carries only out of 0xFF, which has
+        // it): most words of text have none.
+        if (w | w.wrapping_add(LO)) & HI != 0 {
+            suspect |= zero(w ^ (LO * 0x7f)) | zero(w ^ (LO * 0xc2));
+        }
         if stops != 0 {
             return (i + (stops.trailing_zeros() / 8) as usize, suspect & HI != 0);
         }
@@ -482,15 +482,19 @@ fn plain_run_del(b: &[u8], mut i: usize) -> (usize, bool) {
     (i, del)
 }
 
-/// Whether catalog table `t` has a row of key `key`.
+/// The key of catalog table `t`'s row of key `key`, given as bytes.
 #[inline]
-fn has_key(t: &Table, key: &str) -> bool {
-    // Most tables are small: scanned inline, as `Table::position` scans them but without a
-    // call to `memcmp` per row.
+fn row_key<'t>(t: &'t Table, key: &[u8]) -> Option<&'t str> {
+    // Most tables are small: scanned inline, without the call `Table::row_bytes` costs.
     if t.rows().len() <= 12 {
-        t.keys().any(|k| same(k.as_bytes(), key.as_bytes()))
+        for k in t.keys() {
+            if same(k.as_bytes(), key) {
+                return Some(k);
+            }
+        }
+        None
     } else {
-        t.row(key).is_some()
+        t.row_bytes(key).map(|r| r.key.as_str())
     }
 }
 
@@ -508,6 +512,14 @@ fn number_at(text: &str, at: usize) -> Option<(f64, bool, usize)> {
     let (mut v, mut end) = match b.get(digits..digits + 8).map(<[u8; 8]>::try_from) {
         Some(Ok(word)) => {
             let (v, n) = leading_digits(u64::from_le_bytes(word));
+            // Fewer than eight digits, no leading zero, and then neither fraction nor
+            // exponent: that is the whole number, without looking at its bytes again.
+            if (n == 1 || (2..8).contains(&n) && word[0] != b'0')
+                && !matches!(word.get(n), Some(b'.' | b'e' | b'E'))
+            {
+                let v = v as f64;
+                return Some((if neg { -v } else { v }, true, digits + n));
+            }
             (v, digits + n)
         }
         _ => (0, digits),
@@ -566,7 +578,7 @@ fn plain_date(s: &[u8]) -> Option<Date> {
     const HIGH: u64 = 0xf0f0_f0f0_f0f0_f0f0;
     const ZEROS: u64 = 0x3030_3030_3030_3030;
     let w: [u8; 10] = s.try_into().ok()?;
-    let [y0, y1, y2, y3, dash, m0, m1, dash2, d0, d1] = w;
+    let [_, _, _, _, dash, _, _, dash2, d0, d1] = w;
     let [head @ .., _, _] = w;
     if dash != b'-' || dash2 != b'-' {
         return None;
@@ -581,10 +593,15 @@ fn plain_date(s: &[u8]) -> Option<Date> {
     if !d0.is_ascii_digit() || !d1.is_ascii_digit() {
         return None;
     }
-    let n = |c: u8| i32::from(c & 0x0f);
-    let y = n(y0) * 1000 + n(y1) * 100 + n(y2) * 10 + n(y3);
-    let m = n(m0) * 10 + n(m1);
-    let d = n(d0) * 10 + n(d1);
+    // The digits' values (the dashes' are 0), then in each byte ten times its digit plus the
+    // next one's: bytes 0, 2 and 5 hold the pairs of the year and the month. No byte exceeds
+    // 99, so nothing carries between bytes.
+    let v = x & 0x0f0f_0f0f_0f0f_0f0f;
+    let t = v.wrapping_mul(10).wrapping_add(v >> 8);
+    let pair = |k: u32| (t >> (8 * k) & 0xff) as i32;
+    let y = pair(0) * 100 + pair(2);
+    let m = pair(5);
+    let d = i32::from(d0 & 0x0f) * 10 + i32::from(d1 & 0x0f);
     if !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
         return None;
     }
@@ -655,14 +672,44 @@ mod tests {
             proptest::prop_assert_eq!(has_at(&text, 1, &a), text.get(1..1 + a.len()) == Some(&a[..]));
         }
 
+        /// A value is found in place exactly when the scanned string is that value, and
+        /// refused when the string is too long, has an escape or is not closed.
+        #[test]
+        fn enum_at_agrees_with_scanning_then_comparing(
+            values in proptest::collection::vec(
+                proptest::sample::select(vec!["a", "ab", "b\"", "a\\", "a\u{1}", "KS", "ministry", "municipal", "", "é"]),
+                0..6,
+            ),
+            head in proptest::sample::select(vec!["a", "ab", "b", "KS", "ministry", "municipal", "é", ""]),
+            tail in proptest::prop_oneof![
+                proptest::strategy::Strategy::prop_map(
+                    proptest::sample::select(vec!["\"", "\"\"", "\\\"", "\u{1}\"", "b\"", "é\""]),
+                    String::from,
+                ),
+                "[abé\"\\\\\\x01KSy]{0,6}",
+            ],
+            max in 0usize..14,
+        ) {
+            let values: Vec<String> = values.into_iter().map(String::from).collect();
+            let text = format!("{head}{tail}");
+            let b = text.as_bytes();
+            let end = crate::json::plain_run(b, 0);
+            let exact = (b.get(end) == Some(&b'"') && end <= max)
+                .then(|| values.iter().find(|v| Some(v.as_bytes()) == b.get(..end)))
+                .flatten();
+            proptest::prop_assert_eq!(enum_at(b, 0, &values, max), exact, "{:?}", text);
+        }
+
         /// The scan ends where `json::plain_run` ends, and never misses a DEL or 0xC2 byte
         /// before that end, wherever it sits in a word.
         #[test]
         fn plain_run_del_agrees_with_plain_run_and_misses_no_del(
             s in proptest::collection::vec(
+                // Mostly ASCII text, so that words with no byte from 0x7F up but a DEL come up.
                 proptest::prop_oneof![
-                    proptest::num::u8::ANY,
-                    proptest::sample::select(vec![b'"', b'\\', 0x1f, 0x7e, 0x7f, 0x80, 0xc2, 0xff, b'a']),
+                    1 => proptest::num::u8::ANY,
+                    1 => proptest::sample::select(vec![b'"', b'\\', 0x1f, 0x7e, 0x7f, 0x80, 0xc2, 0xff, b'a']),
+                    6 => proptest::sample::select(vec![b'a', b' ', b'~', 0x7f]),
                 ],
                 0..40,
             ),
