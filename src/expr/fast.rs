@@ -17,7 +17,7 @@
 use super::ast::{QuantKind, Unit};
 use super::compile::{ArOp, CmpOp, Code, Op, Start, Step};
 use super::eval::{self, Ctx, Extreme, Path, Val};
-use crate::catalog::{Catalog, Row, Table};
+use crate::catalog::{Catalog, Row};
 use crate::value::{Node, Value};
 use jiff::civil::Date;
 use std::cmp::Ordering;
@@ -41,7 +41,6 @@ pub(crate) enum Fast {
     Row {
         table: u32,
         key: Box<Fast>,
-        index: RowIndex,
     },
     Binding(u32),
     Fact(u32),
@@ -67,7 +66,7 @@ pub(crate) enum Fast {
     /// `present(field)`.
     Present(FieldRef),
     /// Tests of fields of one object joined by `and` (`is_or` false) or `or`
-    /// (`i.party == 'KS' and i.date <= today`): the object is looked up once for all of them.
+    /// (`i.kind == 'a' and i.date <= today`): the object is looked up once for all of them.
     Tests {
         is_or: bool,
         base: Base,
@@ -292,16 +291,11 @@ enum At<'a> {
 }
 
 impl Fast {
-    /// The specialised form of `c`, by the shape of its operations only; `catalog` is the one `c`
-    /// was compiled against, for indexes of its tables' keys.
-    pub(crate) fn build(c: &Code, catalog: &Catalog) -> Fast {
-        let b = |c: &Code| Box::new(Fast::build(c, catalog));
-        let all = |cs: &[Code]| {
-            cs.iter()
-                .map(|c| Fast::build(c, catalog))
-                .collect::<Box<[Fast]>>()
-        };
-        let each = |cs: &[Code]| cs.iter().map(|c| Fast::build(c, catalog)).collect();
+    /// The specialised form of `c`, by the shape of its operations only.
+    pub(crate) fn build(c: &Code) -> Fast {
+        let b = |c: &Code| Box::new(Fast::build(c));
+        let all = |cs: &[Code]| cs.iter().map(|c| Fast::build(c)).collect::<Box<[Fast]>>();
+        let each = |cs: &[Code]| cs.iter().map(|c| Fast::build(c)).collect();
         match &c.op {
             Op::Const(v) => Fast::Const(v.clone()),
             Op::RootField(_) | Op::Chain { .. } => match FieldRef::of(&c.op) {
@@ -321,7 +315,6 @@ impl Fast {
             Op::Row { table, key } => Fast::Row {
                 table: *table,
                 key: b(key),
-                index: RowIndex::new(catalog.tables.get(*table as usize)),
             },
             Op::Binding(k) => Fast::Binding(*k),
             Op::Fact(i) => Fast::Fact(*i),
@@ -689,7 +682,7 @@ fn val_rare<'a>(f: &'a Fast, ctx: &mut Ctx<'a>) -> Val<'a> {
             At::Unknown => Val::Unknown,
             At::Null => Val::Null,
         },
-        Fast::Row { table, key, index } => match row(*table, key, index, ctx) {
+        Fast::Row { table, key } => match row(*table, key, ctx) {
             Some(Some(r)) => Val::from_node(&r.node, Path::none()),
             Some(None) => Val::Null,
             None => Val::Unknown,
@@ -925,7 +918,7 @@ fn member<'a>(f: &'a Fast, ctx: &mut Ctx<'a>) -> At<'a> {
 fn obj<'a>(f: &'a Fast, ctx: &mut Ctx<'a>) -> Obj<'a> {
     match f {
         Fast::Binding(k) => obj_of(binding(ctx, *k)),
-        Fast::Row { table, key, index } => match row(*table, key, index, ctx) {
+        Fast::Row { table, key } => match row(*table, key, ctx) {
             Some(Some(r)) if matches!(r.node.value, Value::Object(_)) => {
                 Some(Some((&r.node, false)))
             }
@@ -965,18 +958,13 @@ fn binding<'c, 'a>(ctx: &'c Ctx<'a>, k: u32) -> Option<&'c Val<'a>> {
 }
 
 /// The catalog row keyed by what `key` gives: `None` unknown, `Some(None)` no such row.
-fn row<'a>(
-    table: u32,
-    key: &'a Fast,
-    index: &RowIndex,
-    ctx: &mut Ctx<'a>,
-) -> Option<Option<&'a Row>> {
+fn row<'a>(table: u32, key: &'a Fast, ctx: &mut Ctx<'a>) -> Option<Option<&'a Row>> {
     let catalog: &'a Catalog = ctx.catalog;
     let find = |k: &str| {
         catalog
             .tables
             .get(table as usize)
-            .and_then(|t| index.row(t, k))
+            .and_then(|t| t.row_bytes(k.as_bytes()))
     };
     match key {
         // The usual key, a bound item of a list of keys: looked up without copying it.
@@ -991,103 +979,6 @@ fn row<'a>(
             _ => Some(None),
         },
     }
-}
-
-/// The positions of a catalog table's rows by a hash of their keys, built when compiling: a
-/// lookup hashes the key once and compares it with one row's key, where the table's own lookup
-/// compares it with several. The key of the row found is always compared, and a key not found
-/// is looked up by the table itself, so the answer is the table's whatever the index holds.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct RowIndex {
-    /// Open addressing, a power of two long: (hash of a key, its row's position), or
-    /// [`RowIndex::EMPTY`] as position.
-    slots: Box<[(u64, u32)]>,
-}
-
-impl RowIndex {
-    const EMPTY: u32 = u32::MAX;
-
-    fn new(table: Option<&Table>) -> RowIndex {
-        let Some(table) = table else {
-            return RowIndex::default();
-        };
-        let n = table.rows().len();
-        if n == 0 || n >= (RowIndex::EMPTY / 4) as usize {
-            return RowIndex::default();
-        }
-        let len = (2 * n).next_power_of_two();
-        let mut slots = vec![(0u64, RowIndex::EMPTY); len];
-        let mask = len - 1;
-        for (pos, key) in table.keys().enumerate() {
-            // The first row of a key is the one the table finds.
-            if table.position(key) != Some(pos) {
-                continue;
-            }
-            let h = key_hash(key.as_bytes());
-            let mut i = slot_of(h) & mask;
-            while let Some(slot) = slots.get_mut(i) {
-                if slot.1 == RowIndex::EMPTY {
-                    *slot = (h, pos as u32);
-                    break;
-                }
-                i = (i + 1) & mask;
-            }
-        }
-        RowIndex {
-            slots: slots.into(),
-        }
-    }
-
-    /// The row of `table` with key `k`.
-    #[inline]
-    fn row<'t>(&self, table: &'t Table, k: &str) -> Option<&'t Row> {
-        let rows = table.rows();
-        let h = key_hash(k.as_bytes());
-        let mask = self.slots.len().wrapping_sub(1);
-        let mut i = slot_of(h) & mask;
-        for _ in 0..self.slots.len() {
-            let Some(&(sh, pos)) = self.slots.get(i) else {
-                break;
-            };
-            if pos == RowIndex::EMPTY {
-                break;
-            }
-            if sh == h
-                && let Some(r) = rows.get(pos as usize)
-                && str_eq(r.key.as_bytes(), k.as_bytes())
-            {
-                return Some(r);
-            }
-            i = (i + 1) & mask;
-        }
-        table.row(k)
-    }
-}
-
-/// Where a hash starts probing: its high half, as a multiplication leaves the low bits of a hash
-/// depending on the low bits of the key alone.
-#[inline(always)]
-fn slot_of(h: u64) -> usize {
-    (h >> 32) as usize
-}
-
-/// A hash of a short string, a word at a time (FxHash's mixing).
-#[inline]
-fn key_hash(s: &[u8]) -> u64 {
-    const K: u64 = 0x517c_c1b7_2722_0a95;
-    let mix = |h: u64, w: u64| (h.rotate_left(5) ^ w).wrapping_mul(K);
-    let mut h = mix(0, s.len() as u64);
-    let mut words = s.chunks_exact(8);
-    for w in &mut words {
-        h = mix(h, <[u8; 8]>::try_from(w).map_or(0, u64::from_le_bytes));
-    }
-    // The last bytes: the last word, overlapping the others, when there is one.
-    let rest = match s.last_chunk::<8>() {
-        Some(w) if !words.remainder().is_empty() => u64::from_le_bytes(*w),
-        Some(_) => 0,
-        None => s.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b)),
-    };
-    mix(h, rest)
 }
 
 /// `eval::compare` of what a field read finds with a value, three-valued.
@@ -1110,7 +1001,7 @@ fn cmp(op: CmpOp, l: At<'_>, r: &Val<'_>) -> Option<bool> {
 fn node_cmp(op: CmpOp, n: &Node, r: &Val<'_>) -> bool {
     let ord = match (&n.value, r) {
         (Value::Str(a), Val::Str(b)) if matches!(op, CmpOp::Eq | CmpOp::Ne) => {
-            return str_eq(a.as_bytes(), b.as_bytes()) == (op == CmpOp::Eq);
+            return crate::json::same(a.as_bytes(), b.as_bytes()) == (op == CmpOp::Eq);
         }
         (Value::Date(a), Val::Date(b)) => day_number(*a).cmp(&day_number(*b)),
         (Value::Number(a), Val::Number(b)) => match a.partial_cmp(b) {
@@ -1155,33 +1046,6 @@ fn node_cmp_other(op: CmpOp, n: &Node, r: &Val<'_>) -> bool {
         eval::compare(op, &Val::from_node(n, Path::none()), r),
         Val::Bool(true)
     )
-}
-
-/// `a == b`, without a call to `memcmp` for the short strings codes and enum values are: two
-/// overlapping loads of each side cover every byte.
-#[inline(always)]
-fn str_eq(a: &[u8], b: &[u8]) -> bool {
-    let n = a.len();
-    if n != b.len() {
-        return false;
-    }
-    match n {
-        0 => true,
-        1..=3 => a.first() == b.first() && a.get(n / 2) == b.get(n / 2) && a.last() == b.last(),
-        4..=7 => {
-            a.first_chunk::<4>() == b.first_chunk::<4>()
-                && a.last_chunk::<4>() == b.last_chunk::<4>()
-        }
-        8..=16 => {
-            a.first_chunk::<8>() == b.first_chunk::<8>()
-                && a.last_chunk::<8>() == b.last_chunk::<8>()
-        }
-        17..=32 => {
-            a.first_chunk::<16>() == b.first_chunk::<16>()
-                && a.last_chunk::<16>() == b.last_chunk::<16>()
-        }
-        _ => a == b,
-    }
 }
 
 /// A number ordered as dates are: year, then month, then day (the month and day fit in the low
@@ -1487,28 +1351,7 @@ mod tests {
         assert!(super::USED.with(std::cell::Cell::get) > before);
     }
 
-    /// `str_eq` is `==`: for every length up to past the longest it loads by words, a string
-    /// differing from another in any one byte is told apart from it.
-    #[test]
-    fn short_string_equality_is_equality() {
-        let base: Vec<u8> = (0..40u8).map(|i| b'A' + i).collect();
-        for n in 0..=40 {
-            let a = base.get(..n).unwrap_or_default();
-            assert!(super::str_eq(a, a));
-            for i in 0..n {
-                let mut b = a.to_vec();
-                if let Some(x) = b.get_mut(i) {
-                    *x = b'#';
-                }
-                assert!(!super::str_eq(a, &b), "{n} {i}");
-                assert!(!super::str_eq(&b, a), "{n} {i}");
-            }
-            let longer = base.get(..n + 1).unwrap_or_default();
-            assert!(!super::str_eq(a, longer));
-        }
-    }
-
-    /// A table longer than the tables scanned, with keys of every length `str_eq` tells apart.
+    /// A table longer than the tables scanned, with keys of every length `json::same` tells apart (the catalog finds its rows by a hashed index past 12).
     const SHAPES_CATALOG: &str = r#"
 [catalog.t]
 key = "id"
