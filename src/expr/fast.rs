@@ -294,8 +294,8 @@ impl Fast {
     /// The specialised form of `c`, by the shape of its operations only.
     pub(crate) fn build(c: &Code) -> Fast {
         let b = |c: &Code| Box::new(Fast::build(c));
-        let all = |cs: &[Code]| cs.iter().map(|c| Fast::build(c)).collect::<Box<[Fast]>>();
-        let each = |cs: &[Code]| cs.iter().map(|c| Fast::build(c)).collect();
+        let all = |cs: &[Code]| cs.iter().map(Fast::build).collect::<Box<[Fast]>>();
+        let each = |cs: &[Code]| cs.iter().map(Fast::build).collect();
         match &c.op {
             Op::Const(v) => Fast::Const(v.clone()),
             Op::RootField(_) | Op::Chain { .. } => match FieldRef::of(&c.op) {
