@@ -281,6 +281,11 @@ impl<'s, 'a> Fast<'s, 'a> {
             self.i += 1;
         } else {
             loop {
+                // Per item, not once after the list: a 10 MB line of `0,0,…` would otherwise
+                // stack five million nodes (160 MB) before it is refused.
+                if self.items.len() - base >= self.limits.max_items {
+                    return None;
+                }
                 let item = self.value(items, false)?;
                 self.items.push(item);
                 if !self.more(b']')? {
@@ -290,8 +295,7 @@ impl<'s, 'a> Fast<'s, 'a> {
         }
         self.depth -= 1;
         let len = self.items.len() - base;
-        // The limit on items checked once here rather than per item, as on members.
-        if len > self.limits.max_items || max_items.is_some_and(|m| len > m) {
+        if max_items.is_some_and(|m| len > m) {
             return None;
         }
         Some(Value::List(if len == 0 {
