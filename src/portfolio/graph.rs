@@ -17,7 +17,7 @@ use super::plan::{Plan, byte_tri};
 use crate::finding::Tri;
 use crate::rules::Direction;
 use petgraph::Direction::Incoming;
-use petgraph::algo::tarjan_scc;
+use petgraph::algo::TarjanScc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use rayon::prelude::*;
 use std::collections::hash_map::Entry;
@@ -291,18 +291,19 @@ impl Index {
                 continue;
             }
             let sub = Sub::new(self.len(), edges.iter().copied());
-            for comp in tarjan_scc(&sub.graph) {
-                let mut members: Vec<Node> = comp.iter().map(|&i| sub.node(i)).collect();
-                members.sort_unstable();
-                let self_loop = members.len() == 1
-                    && comp
-                        .first()
-                        .is_some_and(|&i| sub.graph.find_edge(i, i).is_some());
-                if members.len() > 1 || self_loop {
-                    let path = sub.cycle_through(&comp);
-                    out.push((field, path, members));
+            // Components are handed over one at a time, not collected: almost all are single
+            // documents on no cycle, and a vector each cost more than finding them.
+            TarjanScc::new().run(&sub.graph, |comp: &[NodeIndex]| {
+                let cyclic = match comp {
+                    [i] => sub.graph.find_edge(*i, *i).is_some(),
+                    _ => true,
+                };
+                if cyclic {
+                    let mut members: Vec<Node> = comp.iter().map(|&i| sub.node(i)).collect();
+                    members.sort_unstable();
+                    out.push((field, sub.cycle_through(comp), members));
                 }
-            }
+            });
         }
         out
     }
@@ -351,26 +352,41 @@ impl Index {
             let mut received = vec![0u8; n];
             if !flow.is_empty() {
                 let sub = Sub::new(n, flow.iter().copied());
-                let comps = tarjan_scc(&sub.graph);
+                // The components, in one vector: component `c` is `flat[starts[c]..starts[c + 1]]`
+                // (most are single documents, and a vector each cost more than finding them).
+                let mut flat: Vec<NodeIndex> = Vec::with_capacity(sub.graph.node_count());
+                let mut starts: Vec<usize> = vec![0];
                 let mut comp_of = vec![usize::MAX; sub.graph.node_count()];
-                for (c, comp) in comps.iter().enumerate() {
+                TarjanScc::new().run(&sub.graph, |comp: &[NodeIndex]| {
+                    let c = starts.len() - 1;
                     for &i in comp {
                         if let Some(x) = comp_of.get_mut(i.index()) {
                             *x = c;
                         }
                     }
-                }
-                let mut fin = vec![0u8; comps.len()];
-                let mut origin = vec![Node::MAX; comps.len()];
+                    flat.extend_from_slice(comp);
+                    starts.push(flat.len());
+                });
+                let count = starts.len() - 1;
+                let mut fin = vec![0u8; count];
+                let mut origin = vec![Node::MAX; count];
+                let mut members: Vec<Node> = Vec::new();
+                let mut preds: Vec<(Node, usize)> = Vec::new();
                 // Tarjan yields components sinks first: walk them sources first.
-                for c in (0..comps.len()).rev() {
-                    let Some(comp) = comps.get(c) else { continue };
-                    let mut members: Vec<Node> = comp.iter().map(|&i| sub.node(i)).collect();
+                for c in (0..count).rev() {
+                    let (Some(&from), Some(&to)) = (starts.get(c), starts.get(c + 1)) else {
+                        continue;
+                    };
+                    let Some(comp) = flat.get(from..to) else {
+                        continue;
+                    };
+                    members.clear();
+                    members.extend(comp.iter().map(|&i| sub.node(i)));
                     members.sort_unstable();
                     let mut v = members.iter().fold(0u8, |acc, &m| {
                         or(acc, own.get(m as usize).copied().unwrap_or(2))
                     });
-                    let mut preds: Vec<(Node, usize)> = Vec::new();
+                    preds.clear();
                     for &i in comp {
                         for p in sub.graph.neighbors_directed(i, Incoming) {
                             let pc = comp_of.get(p.index()).copied().unwrap_or(usize::MAX);
@@ -399,18 +415,16 @@ impl Index {
                     }
                 }
                 // What each document receives: the `or` of what flows into it.
+                let mut incoming: Vec<(Node, u8)> = Vec::new();
                 for (d, r) in received.iter_mut().enumerate() {
                     let Some(i) = sub.index(d as Node) else {
                         continue;
                     };
-                    let mut incoming: Vec<(Node, u8)> = sub
-                        .graph
-                        .edges_directed(i, Incoming)
-                        .map(|e| {
-                            let p = petgraph::visit::EdgeRef::source(&e);
-                            (sub.node(p), *e.weight())
-                        })
-                        .collect();
+                    incoming.clear();
+                    incoming.extend(sub.graph.edges_directed(i, Incoming).map(|e| {
+                        let p = petgraph::visit::EdgeRef::source(&e);
+                        (sub.node(p), *e.weight())
+                    }));
                     incoming.sort_unstable();
                     let value_of = |p: Node| {
                         sub.index(p)
