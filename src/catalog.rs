@@ -481,22 +481,7 @@ signed = 2019-01-01
         for n in [3usize, 12, 13, 40] {
             let mut keys: Vec<String> = (0..n).map(|i| format!("k{}", (i * 7) % n)).collect();
             keys.push("k1".into());
-            let rows: Vec<Row> = keys
-                .iter()
-                .map(|k| Row {
-                    key: k.clone(),
-                    node: Node::synthetic(crate::value::Value::Null),
-                    span: Span::default(),
-                })
-                .collect();
-            let t = Table::new(
-                "t".into(),
-                "id".into(),
-                Text::default(),
-                Text::default(),
-                vec![],
-                rows,
-            );
+            let t = table_of(&keys);
             for probe in (0..n + 2)
                 .map(|i| format!("k{i}"))
                 .chain(["".into(), "k".into()])

@@ -335,7 +335,28 @@ struct Bounds {
     reads: (usize, usize),
 }
 
-impl Shared<'_> {
+impl<'a> Shared<'a> {
+    /// Keeps the validity bounds an obligation of `group` computed, with the reads that computed
+    /// them, for the other obligations of its group.
+    fn keep_bounds(
+        &mut self,
+        group: Option<usize>,
+        from: Option<Date>,
+        until: Option<Date>,
+        ctx: &Ctx<'a>,
+    ) {
+        if let Some(slot) = group.and_then(|g| self.bounds.get_mut(g)) {
+            let start = self.reads.len();
+            self.reads.extend_from_slice(&ctx.reads);
+            *slot = Some(Bounds {
+                from,
+                until,
+                recorded: ctx.record,
+                reads: (start, self.reads.len()),
+            });
+        }
+    }
+
     pub(crate) fn new(reference: Date, groups: usize) -> Self {
         Shared {
             reference,
@@ -752,16 +773,7 @@ fn derive<'a>(
                 .valid_until
                 .as_ref()
                 .and_then(|c| run.val(c, "valid_until", ctx).as_date());
-            if let Some(slot) = o.validity_group.and_then(|g| shared.bounds.get_mut(g)) {
-                let start = shared.reads.len();
-                shared.reads.extend_from_slice(&ctx.reads);
-                *slot = Some(Bounds {
-                    from,
-                    until,
-                    recorded: ctx.record,
-                    reads: (start, shared.reads.len()),
-                });
-            }
+            shared.keep_bounds(o.validity_group, from, until, ctx);
             (from, until)
         }
     };
@@ -863,16 +875,7 @@ fn derive_counted<'a>(
         _ => {
             let from = o.valid_from.as_ref().and_then(|c| c.eval(ctx).as_date());
             let until = o.valid_until.as_ref().and_then(|c| c.eval(ctx).as_date());
-            if let Some(slot) = o.validity_group.and_then(|g| shared.bounds.get_mut(g)) {
-                let start = shared.reads.len();
-                shared.reads.extend_from_slice(&ctx.reads);
-                *slot = Some(Bounds {
-                    from,
-                    until,
-                    recorded: ctx.record,
-                    reads: (start, shared.reads.len()),
-                });
-            }
+            shared.keep_bounds(o.validity_group, from, until, ctx);
             (from, until)
         }
     };
