@@ -1351,7 +1351,7 @@ mod tests {
         assert!(super::USED.with(std::cell::Cell::get) > before);
     }
 
-    /// A table longer than the tables scanned, with keys of every length `json::same` tells apart (the catalog finds its rows by a hashed index past 12).
+    /// A table longer than the tables scanned, with keys of every length `json::same` tells apart (the catalog finds rows by a hashed index in tables of more than four).
     const SHAPES_CATALOG: &str = r#"
 [catalog.t]
 key = "id"
