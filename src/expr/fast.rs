@@ -1351,7 +1351,8 @@ mod tests {
         assert!(super::USED.with(std::cell::Cell::get) > before);
     }
 
-    /// A table longer than the tables scanned, with keys of every length `json::same` tells apart (the catalog finds rows by a hashed index in tables of more than four).
+    /// A table longer than the tables scanned (the catalog finds rows by a hashed index in
+    /// tables of more than four), with keys of every length `json::same` tells apart.
     const SHAPES_CATALOG: &str = r#"
 [catalog.t]
 key = "id"
