@@ -147,6 +147,7 @@ impl Table {
     }
 
     /// The row with key `key`, given as bytes (which then are UTF-8: they equal a key).
+    #[inline]
     pub(crate) fn row_bytes(&self, key: &[u8]) -> Option<&Row> {
         self.rows.get(self.position_bytes(key)?)
     }

@@ -365,7 +365,7 @@ impl<'s, 'a> Fast<'s, 'a> {
                 // The row's copy of the key when there is a table: slicing the document would
                 // check char boundaries, in a call, for bytes already known equal.
                 let s = match self.table(table) {
-                    Some(t) => row_key(t, key)?,
+                    Some(t) => t.row_bytes(key)?.key.as_str(),
                     None => self.text.get(start..end)?,
                 };
                 Value::Str(s.into())
@@ -484,22 +484,6 @@ fn plain_run_del(b: &[u8], mut i: usize) -> (usize, bool) {
         i += 1;
     }
     (i, del)
-}
-
-/// The key of catalog table `t`'s row of key `key`, given as bytes.
-#[inline]
-fn row_key<'t>(t: &'t Table, key: &[u8]) -> Option<&'t str> {
-    // Most tables are small: scanned inline, without the call `Table::row_bytes` costs.
-    if t.rows().len() <= 12 {
-        for k in t.keys() {
-            if same(k.as_bytes(), key) {
-                return Some(k);
-            }
-        }
-        None
-    } else {
-        t.row_bytes(key).map(|r| r.key.as_str())
-    }
 }
 
 /// The number written at `at` of `text`: its value, whether it is written without fraction or
