@@ -632,12 +632,13 @@ impl Lines {
         self.reader.consume(end + 1);
         self.pos += (end + 1) as u64;
         self.produced = true;
-        let size = bytes.len() as u64;
-        Some(Unit {
-            source: to_source(&self.name, bytes, self.line_no, size),
-            label: self.label(),
-            offset: Some(start),
-        })
+        Some(line_unit(
+            &self.name,
+            self.label(),
+            bytes,
+            self.line_no,
+            start,
+        ))
     }
 
     /// The next line's unit; with `build` false, a [`Unit::skipped`] in its place.
@@ -699,12 +700,13 @@ impl Lines {
             // A copy of exactly the line's size, keeping the buffer's capacity for the next line
             // (taking the buffer would make every line grow a new one by doubling).
             let bytes = self.buf.clone();
-            let size = bytes.len() as u64;
-            return Some(Unit {
-                source: to_source(&self.name, bytes, self.line_no, size),
-                label: self.label(),
-                offset: Some(start),
-            });
+            return Some(line_unit(
+                &self.name,
+                self.label(),
+                bytes,
+                self.line_no,
+                start,
+            ));
         }
         None
     }
@@ -767,6 +769,17 @@ fn trim_line(buf: &mut Vec<u8>, line_no: usize) {
     }
     if line_no == 1 && buf.starts_with(&[0xEF, 0xBB, 0xBF]) {
         buf.drain(..3);
+    }
+}
+
+/// The unit of JSONL line `line_no`, which starts at `offset`, read whole (`bytes`, without its
+/// line end).
+fn line_unit(name: &Arc<str>, label: String, bytes: Vec<u8>, line_no: usize, offset: u64) -> Unit {
+    let size = bytes.len() as u64;
+    Unit {
+        source: to_source(name, bytes, line_no, size),
+        label,
+        offset: Some(offset),
     }
 }
 
@@ -837,15 +850,10 @@ impl Iterator for At {
         };
         if let Some(mut bytes) = within.and_then(|len| read_line_within(r.get_ref(), offset, len)) {
             trim_line(&mut bytes, line_no);
-            let size = bytes.len() as u64;
             // Where the file's own cursor is after that read depends on the platform: the next
             // line read the general way seeks to where it starts.
             self.pos = u64::MAX;
-            return Some(Unit {
-                source: to_source(&self.name, bytes, line_no, size),
-                label,
-                offset: Some(offset),
-            });
+            return Some(line_unit(&self.name, label, bytes, line_no, offset));
         }
         // Forward within the buffer when the line is there already, else one seek.
         let moved = match offset
@@ -869,12 +877,13 @@ impl Iterator for At {
             return Some(line_too_long(&self.name, line_no, offset));
         }
         trim_line(&mut self.buf, line_no);
-        let size = self.buf.len() as u64;
-        Some(Unit {
-            source: to_source(&self.name, self.buf.clone(), line_no, size),
+        Some(line_unit(
+            &self.name,
             label,
-            offset: Some(offset),
-        })
+            self.buf.clone(),
+            line_no,
+            offset,
+        ))
     }
 }
 
