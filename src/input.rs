@@ -2,7 +2,8 @@
 //! into a stream of input units, one per document, each with a label (`path` or `path:LINE`).
 //!
 //! This is one of the two places (with `cli`) that touch the file system. It streams: a JSONL
-//! file is read line by line through a buffer, a directory is expanded into a sorted list of
+//! file is read a block at a time and its lines cut from the block in place (they share it, see
+//! [`Block`]), a directory is expanded into a sorted list of
 //! paths and read one file at a time, so memory does not grow with the batch (apart from the
 //! [`KeyIndex`] of ids seen, needed to find duplicates).
 //!
@@ -13,7 +14,7 @@
 use crate::catalog::Catalog;
 use crate::diag::{Diagnostic, Diagnostics, Problem};
 use crate::schema::{Document, InputProblem, InputSchema, validate};
-use crate::source::{SourceFile, Span};
+use crate::source::{Block, SourceFile, Span};
 use std::collections::{HashMap, VecDeque};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
@@ -342,8 +343,9 @@ impl Sources {
                     if is_jsonl(&path) {
                         match File::open(&path) {
                             Ok(f) => {
-                                let reader = BufReader::with_capacity(64 * 1024, f);
-                                self.lines = Some(Lines::new(label, Box::new(reader)));
+                                // Read in blocks of its own: a buffer in between would only
+                                // copy them once more.
+                                self.lines = Some(Lines::new(label, Box::new(f)));
                                 continue;
                             }
                             Err(e) => return Some(unreadable(&label, &e)),
@@ -553,16 +555,13 @@ fn to_source(
         };
         return Err(Diagnostic::new(&p, None, None).into());
     }
-    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+    if bytes.starts_with(&BOM) {
         bytes.drain(..3);
     }
     match String::from_utf8(bytes) {
         Ok(text) => {
             if text.trim().is_empty() {
-                let p = ReadProblem::Empty {
-                    path: name.to_string(),
-                };
-                return Err(Diagnostic::new(&p, None, None).into());
+                return Err(empty(name));
             }
             Ok(SourceFile::with_first_line(name.clone(), text, first_line))
         }
@@ -580,28 +579,118 @@ fn to_source(
     }
 }
 
+/// Bytes read from a JSONL stream at a time. Lines are cut from such blocks in place (see
+/// [`Block`]): larger blocks mean fewer reads and allocations, smaller ones less text held by
+/// the lines still being evaluated.
+const BLOCK_BYTES: usize = 1024 * 1024;
+
+/// Complete lines of a JSONL stream: text when they are UTF-8 (nearly always), and the lines
+/// then share it; else bytes, and each line is then copied out and checked alone, so that only
+/// the lines that are not UTF-8 are errors, each with its own message.
+enum Chunk {
+    Text(Block),
+    Bytes(Vec<u8>),
+}
+
+impl Chunk {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Chunk::Text(b) => b.text().as_bytes(),
+            Chunk::Bytes(v) => v,
+        }
+    }
+}
+
+/// What [`Lines::refill`] found.
+enum Refill {
+    /// A new chunk of complete lines.
+    Chunk,
+    /// A line longer than [`MAX_LINE_BYTES`] starting at this offset: it is being skipped.
+    TooLong(u64),
+    /// Nothing more.
+    End,
+}
+
+/// A UTF-8 byte order mark.
+const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
+
+fn empty(name: &str) -> Diagnostics {
+    let p = ReadProblem::Empty {
+        path: name.to_string(),
+    };
+    Diagnostic::new(&p, None, None).into()
+}
+
+/// [`to_source`] of the line `range` of a block, known to be UTF-8: the same checks, and the
+/// line shares the block's text.
+fn line_source(
+    block: &Block,
+    range: std::ops::Range<usize>,
+    line_no: usize,
+) -> Result<SourceFile, Diagnostics> {
+    let mut start = range.start;
+    if block
+        .text()
+        .as_bytes()
+        .get(range.clone())
+        .is_some_and(|l| l.starts_with(&BOM))
+    {
+        start += BOM.len();
+    }
+    let line = block.line(start..range.end, line_no);
+    if line.text().trim().is_empty() {
+        return Err(empty(line.name()));
+    }
+    Ok(line)
+}
+
 /// A JSONL stream, one unit per non-blank line.
 struct Lines {
     name: Arc<str>,
-    reader: Box<dyn BufRead>,
+    reader: Box<dyn Read>,
+    /// Bytes read at a time ([`BLOCK_BYTES`]; less in tests, to cut lines across blocks).
+    block: usize,
+    /// The longest line ([`MAX_LINE_BYTES`]; less in tests).
+    max_line: usize,
     line_no: usize,
     produced: bool,
+    /// The reader is at its end (or failed): what is in `chunk` and `carry` is all there is.
+    ended: bool,
+    /// The end has been reported: an error, an empty file, or nothing.
     done: bool,
-    buf: Vec<u8>,
-    /// Bytes consumed so far: where the next line starts.
+    failed: Option<io::Error>,
+    chunk: Chunk,
+    /// Where the next line starts in `chunk`.
+    at: usize,
+    /// Where `chunk[at]` is in the stream.
     pos: u64,
+    /// Bytes read after the chunk's last line end: the start of the next chunk's first line.
+    carry: Vec<u8>,
+    /// The line being read is too long: its bytes are dropped up to its end.
+    skipping: bool,
 }
 
 impl Lines {
-    fn new(name: String, reader: Box<dyn BufRead>) -> Self {
+    fn new(name: String, reader: Box<dyn Read>) -> Self {
+        Self::with_limits(name, reader, BLOCK_BYTES, MAX_LINE_BYTES)
+    }
+
+    fn with_limits(name: String, reader: Box<dyn Read>, block: usize, max_line: usize) -> Self {
         Lines {
             name: name.into(),
             reader,
+            block: block.max(1),
+            max_line,
             line_no: 0,
             produced: false,
+            ended: false,
             done: false,
-            buf: Vec::new(),
+            failed: None,
+            chunk: Chunk::Bytes(Vec::new()),
+            at: 0,
             pos: 0,
+            carry: Vec::new(),
+            skipping: false,
         }
     }
 
@@ -610,105 +699,150 @@ impl Lines {
         line_label(&self.name, self.line_no)
     }
 
-    /// The line at the reader's cursor when the reader holds all of it: copied once, to a
-    /// vector of its size, straight from the reader's buffer (most lines of a large file; the
-    /// general way copies every line twice). `None` when the line is not held whole, is too long
-    /// or blank, or cannot be read: the general way deals with those.
-    fn whole_line(&mut self, start: u64) -> Option<Unit> {
-        let avail = self.reader.fill_buf().ok()?;
-        let end = memchr::memchr(b'\n', avail)?;
-        // As `read_line_limited` judges length (the line end included) and `trim_line` trims.
-        if end + 1 > MAX_LINE_BYTES + 2 {
-            return None;
-        }
-        let mut line = avail.get(..end)?;
-        while let Some(rest) = line.strip_suffix(b"\r") {
-            line = rest;
-        }
-        if line.iter().all(|&b| is_blank(b)) {
-            return None;
-        }
-        let bytes = line.to_vec();
-        self.reader.consume(end + 1);
-        self.pos += (end + 1) as u64;
-        self.produced = true;
-        Some(line_unit(
-            &self.name,
-            self.label(),
-            bytes,
-            self.line_no,
-            start,
-        ))
-    }
-
-    /// The next line's unit; with `build` false, a [`Unit::skipped`] in its place.
+    /// The next line's unit; with `build` false, a [`Unit::skipped`] in its place (the line is
+    /// only looked at: is it blank, is it too long).
     fn next_unit(&mut self, build: bool) -> Option<Unit> {
-        while !self.done {
+        loop {
+            let bytes = self.chunk.bytes();
+            let rest = bytes.get(self.at..).unwrap_or_default();
+            if rest.is_empty() {
+                match self.refill() {
+                    Refill::Chunk => continue,
+                    Refill::TooLong(offset) => {
+                        self.line_no += 1;
+                        self.produced = true;
+                        return Some(line_too_long(&self.name, self.line_no, offset));
+                    }
+                    Refill::End => return self.end(),
+                }
+            }
+            // The line, and the bytes it takes with its line end (the last line may have none).
+            let (len, taken) = match memchr::memchr(b'\n', rest) {
+                Some(i) => (i, i + 1),
+                None => (rest.len(), rest.len()),
+            };
+            let (start, offset) = (self.at, self.pos);
+            self.at += taken;
+            self.pos += taken as u64;
             self.line_no += 1;
-            self.buf.clear();
-            let start = self.pos;
-            // A line not built is only looked at (is it blank, is it too long), not copied. The
-            // first line is always copied: its byte order mark is stripped before that look.
-            if build
-                && self.line_no > 1
-                && let Some(unit) = self.whole_line(start)
-            {
-                return Some(unit);
-            }
-            let read = if build || self.line_no == 1 {
-                read_line_limited(&mut *self.reader, &mut self.buf, MAX_LINE_BYTES)
-                    .map(|(n, long)| (n, long, None))
-            } else {
-                skip_line(&mut *self.reader, MAX_LINE_BYTES)
-                    .map(|(n, long, blank)| (n, long, Some(blank)))
-            };
-            let (n, too_long, blank) = match read {
-                Ok(r) => r,
-                Err(e) => {
-                    self.done = true;
-                    return Some(unreadable(&self.label(), &e));
-                }
-            };
-            self.pos += n as u64;
-            if n == 0 {
-                self.done = true;
-                if !self.produced {
-                    self.produced = true;
-                    let p = ReadProblem::Empty {
-                        path: self.name.to_string(),
-                    };
-                    return Some(Unit {
-                        label: self.name.to_string(),
-                        source: Err(Diagnostic::new(&p, None, None).into()),
-                        offset: None,
-                    });
-                }
-                return None;
-            }
-            if too_long {
+            if taken > self.max_line + 2 {
                 self.produced = true;
-                return Some(line_too_long(&self.name, self.line_no, start));
+                return Some(line_too_long(&self.name, self.line_no, offset));
             }
-            trim_line(&mut self.buf, self.line_no);
-            if blank.unwrap_or_else(|| self.buf.iter().all(|&b| is_blank(b))) {
+            let mut line = rest.get(..len).unwrap_or_default();
+            while let Some(l) = line.strip_suffix(b"\r") {
+                line = l;
+            }
+            let mut from = start;
+            if self.line_no == 1
+                && let Some(l) = line.strip_prefix(&BOM)
+            {
+                line = l;
+                from += BOM.len();
+            }
+            if line.iter().all(|&b| is_blank(b)) {
                 continue;
             }
             self.produced = true;
             if !build {
                 return Some(Unit::skipped(String::new()));
             }
-            // A copy of exactly the line's size, keeping the buffer's capacity for the next line
-            // (taking the buffer would make every line grow a new one by doubling).
-            let bytes = self.buf.clone();
-            return Some(line_unit(
-                &self.name,
-                self.label(),
-                bytes,
-                self.line_no,
-                start,
-            ));
+            let source = match &self.chunk {
+                Chunk::Text(block) => line_source(block, from..from + line.len(), self.line_no),
+                Chunk::Bytes(_) => {
+                    to_source(&self.name, line.to_vec(), self.line_no, line.len() as u64)
+                }
+            };
+            return Some(Unit {
+                label: self.label(),
+                source,
+                offset: Some(offset),
+            });
         }
-        None
+    }
+
+    /// Reads the next chunk: the carried start of a line, then what follows, cut after the last
+    /// line end read (or at the end of the input).
+    fn refill(&mut self) -> Refill {
+        let mut buf = Vec::with_capacity(self.carry.len() + self.block);
+        buf.append(&mut self.carry);
+        loop {
+            if self.ended {
+                if self.failed.is_some() {
+                    // Cut short by the error, which is reported in its place.
+                    buf.clear();
+                }
+                if buf.is_empty() {
+                    return Refill::End;
+                }
+                // The last line, without a line end.
+                break;
+            }
+            // Into the vector's spare room, without zeroing it first.
+            let read = (&mut *self.reader)
+                .take(self.block as u64)
+                .read_to_end(&mut buf);
+            match read {
+                Ok(0) => self.ended = true,
+                Ok(_) => {}
+                Err(e) => {
+                    self.ended = true;
+                    self.failed = Some(e);
+                }
+            }
+            if self.skipping {
+                match memchr::memchr(b'\n', &buf) {
+                    Some(i) => {
+                        self.skipping = false;
+                        self.pos += (i + 1) as u64;
+                        buf.drain(..=i);
+                    }
+                    None => {
+                        self.pos += buf.len() as u64;
+                        buf.clear();
+                        continue;
+                    }
+                }
+            }
+            // The carried part holds no line end, so the last one is in what was just read.
+            if let Some(i) = memchr::memrchr(b'\n', &buf) {
+                self.carry = buf.split_off(i + 1);
+                break;
+            }
+            if buf.len() > self.max_line + 2 {
+                // Too long whatever follows: dropped up to its end, not held.
+                self.skipping = true;
+                let offset = self.pos;
+                self.pos += buf.len() as u64;
+                return Refill::TooLong(offset);
+            }
+        }
+        self.at = 0;
+        self.chunk = match String::from_utf8(buf) {
+            Ok(text) => Chunk::Text(Block::new(Arc::clone(&self.name), text)),
+            Err(e) => Chunk::Bytes(e.into_bytes()),
+        };
+        Refill::Chunk
+    }
+
+    /// The end of the stream: a read error, or an empty file, reported once.
+    fn end(&mut self) -> Option<Unit> {
+        if self.done {
+            return None;
+        }
+        self.done = true;
+        if let Some(e) = self.failed.take() {
+            self.line_no += 1;
+            return Some(unreadable(&self.label(), &e));
+        }
+        if self.produced {
+            return None;
+        }
+        Some(Unit {
+            label: self.name.to_string(),
+            source: Err(empty(&self.name)),
+            offset: None,
+        })
     }
 }
 
@@ -955,17 +1089,6 @@ fn is_blank(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
-/// Consumes one line (with its `\n`) without keeping it, for units that are counted but not
-/// built. Returns the bytes consumed, whether the line is longer than `max` (plus the line end)
-/// as [`read_line_limited`] judges it, and whether it is blank.
-fn skip_line(r: &mut dyn BufRead, max: usize) -> io::Result<(usize, bool, bool)> {
-    let mut blank = true;
-    let n = each_piece_of_line(r, |piece| {
-        blank = blank && piece.iter().all(|&b| is_blank(b));
-    })?;
-    Ok((n, n > max + 2, blank))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -984,38 +1107,100 @@ mod tests {
         out
     }
 
+    /// Gives at most `step` bytes per read, as a pipe may.
+    struct Trickle {
+        data: Vec<u8>,
+        at: usize,
+        step: usize,
+    }
+
+    impl Read for Trickle {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let rest = self.data.get(self.at..).unwrap_or_default();
+            let n = rest.len().min(buf.len()).min(self.step);
+            buf.get_mut(..n)
+                .unwrap_or_default()
+                .copy_from_slice(rest.get(..n).unwrap_or_default());
+            self.at += n;
+            Ok(n)
+        }
+    }
+
+    /// The units of a JSONL text as the format defines them, line by line: what reading in
+    /// blocks must give, however the lines fall across blocks and reads.
+    fn model(text: &[u8], max_line: usize) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut offset = 0;
+        for (i, raw) in text.split_inclusive(|&b| b == b'\n').enumerate() {
+            let line_no = i + 1;
+            let at = offset;
+            offset += raw.len();
+            if raw.len() > max_line + 2 {
+                out.push(format!("c.jsonl:{line_no} Some({at}) input::line-too-long"));
+                continue;
+            }
+            let mut line = raw.strip_suffix(b"\n").unwrap_or(raw);
+            while let Some(l) = line.strip_suffix(b"\r") {
+                line = l;
+            }
+            if line_no == 1 {
+                line = line.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(line);
+            }
+            if line.iter().all(|&b| is_blank(b)) {
+                continue;
+            }
+            // As for a whole file: without a byte order mark, UTF-8, not blank.
+            let line = line.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(line);
+            let text = match std::str::from_utf8(line) {
+                Ok(t) if t.trim().is_empty() => "input::empty".to_string(),
+                Ok(t) => format!("{t}@{line_no}"),
+                Err(_) => "input::not-utf8".to_string(),
+            };
+            out.push(format!("c.jsonl:{line_no} Some({at}) {text}"));
+        }
+        if out.is_empty() {
+            out.push("c.jsonl None input::empty".to_string());
+        }
+        out
+    }
+
     proptest::proptest! {
-        /// A line the reader holds whole is taken straight from its buffer (`whole_line`);
-        /// one that spans two fills goes the general way. Both must give the same units:
-        /// read through a buffer of 1 byte (always the general way) and of 64 KiB (mostly
-        /// the direct one), lines of JSON, blanks, tabs, runs of `\r` and invalid UTF-8 give
-        /// the same labels, texts, line numbers, errors and offsets.
+        /// Lines are cut from blocks of whatever the reader gave: a line may start in one
+        /// block and end in another, or span several, and reads may stop anywhere. Whatever
+        /// the block size and read sizes, lines of JSON, blank lines, tabs, runs of `\r`, a
+        /// byte order mark, invalid UTF-8 and lines too long give the units of the model:
+        /// labels, offsets, texts with line numbers, errors.
         #[test]
-        fn lines_read_whole_are_lines_read_in_pieces(
+        fn lines_read_in_blocks_are_the_lines_of_the_text(
             pieces in proptest::collection::vec(
                 proptest::sample::select(vec![
-                    &b"{\"a\":1}"[..], b"\n", b"\r", b"\r\n", b" ", b"\t", b"\xff", b"\"\xc3\xb8\"",
+                    &b"{\"a\":1}"[..], b"\n", b"\r", b"\r\n", b" ", b"\t", b"\xff",
+                    b"\"\xc3\xb8\"", b"\xEF\xBB\xBF", b"xxxxx", "\u{a0}".as_bytes(),
                 ]),
                 0..40,
             ),
+            block in 1usize..12,
+            step in 1usize..9,
+            max_line in 6usize..40,
         ) {
             let text: Vec<u8> = pieces.concat();
-            let read = |capacity: usize| {
-                let reader = BufReader::with_capacity(capacity, io::Cursor::new(text.clone()));
-                let mut l = Lines::new("c.jsonl".into(), Box::new(reader));
-                let mut out = Vec::new();
-                while let Some(u) = l.next_unit(true) {
-                    out.push(format!("{} {:?} {:?}", u.label, u.offset, u.source));
-                }
-                out
-            };
-            proptest::prop_assert_eq!(read(1), read(64 * 1024));
+            let reader = Trickle { data: text.clone(), at: 0, step };
+            let mut l = Lines::with_limits("c.jsonl".into(), Box::new(reader), block, max_line);
+            let mut got = Vec::new();
+            while let Some(u) = l.next_unit(true) {
+                let what = match u.source {
+                    Ok(s) => format!("{}@{}", s.text(), s.first_line()),
+                    Err(d) => d.0.first().map(|d| d.code.to_string()).unwrap_or_default(),
+                };
+                got.push(format!("{} {:?} {what}", u.label, u.offset));
+            }
+            proptest::prop_assert_eq!(got, model(&text, max_line));
         }
     }
 
     /// A filtered second pass must count units exactly as the first did, whatever the lines
     /// are (blank, with `\r` or tabs, not UTF-8, too long), and build exactly the wanted ones;
-    /// lines not wanted are only looked at (`skip_line`), so the two readings must agree.
+    /// lines not wanted are only looked at, so the two readings must agree.
     #[test]
     fn only_counts_every_unit_and_builds_the_wanted_ones() {
         let dir = std::env::temp_dir().join(format!("samstyr-only-{}", std::process::id()));

@@ -38,10 +38,17 @@ impl Span {
     }
 }
 
-/// A named text, cheap to clone and share between threads.
+/// A named text, or one line of a larger text, cheap to clone and share between threads.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     inner: Arc<Inner>,
+    /// The part of `inner.text` this is: all of it, or one line of a [`Block`]. Offsets into
+    /// [`SourceFile::text`] (spans, positions) count from `start`.
+    start: usize,
+    end: usize,
+    /// Line number of the text's first line in the file it was cut from (1 for a whole file; N
+    /// for line N of a JSONL file), so positions are reported as the user sees them.
+    first_line: usize,
 }
 
 #[derive(Debug)]
@@ -49,12 +56,49 @@ struct Inner {
     /// Shared by all the lines of one JSONL file.
     name: Arc<str>,
     text: String,
-    /// Line number of the text's first line in the file it was cut from (1 for a whole file; N
-    /// for line N of a JSONL file), so positions are reported as the user sees them.
-    first_line: usize,
     /// Byte offset of the start of every line after the first (which starts at 0), computed
-    /// once: empty, with no allocation, for a line of a JSONL file.
+    /// once for a whole text: empty, with no allocation, for a one-line text and for a block.
     line_starts: Vec<u32>,
+}
+
+/// A text read in one piece to be cut into one-line [`SourceFile`]s: the lines of a JSONL file
+/// read a block at a time share the block's allocation, where each would otherwise be copied to
+/// one of its own (and freed, often by another thread).
+#[derive(Debug, Clone)]
+pub struct Block {
+    inner: Arc<Inner>,
+}
+
+impl Block {
+    pub fn new(name: Arc<str>, text: String) -> Self {
+        Block {
+            inner: Arc::new(Inner {
+                name,
+                text,
+                line_starts: Vec::new(),
+            }),
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.inner.text
+    }
+
+    /// Bytes `range` of the block, which hold no line end, as line `line` of its file. A range
+    /// that does not fall on character boundaries is an empty text.
+    pub fn line(&self, range: std::ops::Range<usize>, line: usize) -> SourceFile {
+        let (start, end) = if self.inner.text.get(range.clone()).is_some() {
+            (range.start, range.end)
+        } else {
+            (0, 0)
+        };
+        SourceFile {
+            inner: Arc::clone(&self.inner),
+            start,
+            end,
+            first_line: line.max(1),
+        }
+    }
 }
 
 impl SourceFile {
@@ -72,13 +116,16 @@ impl SourceFile {
         let line_starts: Vec<u32> = memchr::memchr_iter(b'\n', text.as_bytes())
             .map(|i| (i + 1).min(u32::MAX as usize) as u32)
             .collect();
+        let end = text.len();
         SourceFile {
             inner: Arc::new(Inner {
                 name: name.into(),
                 text,
-                first_line: first_line.max(1),
                 line_starts,
             }),
+            start: 0,
+            end,
+            first_line: first_line.max(1),
         }
     }
 
@@ -87,44 +134,64 @@ impl SourceFile {
     }
 
     pub fn text(&self) -> &str {
-        &self.inner.text
+        self.inner.text.get(self.start..self.end).unwrap_or("")
+    }
+
+    /// Whether this is its whole text, whose line table is then its own (else it is one line
+    /// cut from a block, which keeps no line table).
+    fn whole(&self) -> bool {
+        self.start == 0 && self.end == self.inner.text.len()
     }
 
     /// 1-based line and 1-based column (in characters) of a byte offset.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
-        let line = self.inner.line_starts.partition_point(|&s| s <= offset);
-        let start = self.line_start(line).unwrap_or(0) as usize;
-        let end = (offset as usize).min(self.inner.text.len());
-        let col = self
-            .inner
-            .text
+        let text = self.text();
+        let end = (offset as usize).min(text.len());
+        let (line, start) = if self.whole() {
+            let line = self.inner.line_starts.partition_point(|&s| s <= offset);
+            (line, self.line_start(line).unwrap_or(0) as usize)
+        } else {
+            // Lines cut from a block hold no line end; counted anyway, only for messages.
+            let before = text.as_bytes().get(..end).unwrap_or_default();
+            let line = memchr::memchr_iter(b'\n', before).count();
+            (line, memchr::memrchr(b'\n', before).map_or(0, |i| i + 1))
+        };
+        let col = text
             .get(start..end)
             .map(|s| s.chars().count())
             .unwrap_or(end.saturating_sub(start));
-        (line + self.inner.first_line, col + 1)
+        (line + self.first_line, col + 1)
     }
 
     /// The file line of the text's first line.
     pub fn first_line(&self) -> usize {
-        self.inner.first_line
+        self.first_line
     }
 
     /// The text of file line `line` (as numbered by [`SourceFile::line_col`]), without its line end.
     pub fn line_text(&self, line: usize) -> Option<&str> {
-        let idx = line.checked_sub(self.inner.first_line)?;
-        let start = self.line_start(idx)? as usize;
-        let end = self
-            .line_start(idx + 1)
-            .map_or(self.inner.text.len(), |e| e as usize);
-        let s = self.inner.text.get(start..end)?;
+        let idx = line.checked_sub(self.first_line)?;
+        let s = if self.whole() {
+            let start = self.line_start(idx)? as usize;
+            let end = self
+                .line_start(idx + 1)
+                .map_or(self.inner.text.len(), |e| e as usize);
+            self.inner.text.get(start..end)?
+        } else {
+            self.text().split_inclusive('\n').nth(idx)?
+        };
         Some(s.trim_end_matches(['\n', '\r']))
     }
 
     pub fn line_count(&self) -> usize {
-        self.inner.line_starts.len() + 1
+        if self.whole() {
+            self.inner.line_starts.len() + 1
+        } else {
+            memchr::memchr_iter(b'\n', self.text().as_bytes()).count() + 1
+        }
     }
 
-    /// Where the text's line `idx` (0-based) starts.
+    /// Where the whole text's line `idx` (0-based) starts.
     fn line_start(&self, idx: usize) -> Option<u32> {
         match idx.checked_sub(1) {
             None => Some(0),
@@ -132,9 +199,9 @@ impl SourceFile {
         }
     }
 
-    /// Whether two handles share the same underlying file.
+    /// Whether two handles are the same text of the same underlying file.
     pub fn same(&self, other: &SourceFile) -> bool {
-        Arc::ptr_eq(&self.inner, &other.inner)
+        Arc::ptr_eq(&self.inner, &other.inner) && self.start == other.start && self.end == other.end
     }
 }
 
@@ -146,14 +213,13 @@ impl miette::SourceCode for SourceFile {
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
         let inner = self
-            .inner
-            .text
+            .text()
             .read_span(span, context_lines_before, context_lines_after)?;
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.inner.name.to_string(),
             inner.data(),
             *inner.span(),
-            inner.line() + self.inner.first_line - 1,
+            inner.line() + self.first_line - 1,
             inner.column(),
             inner.line_count(),
         )))
@@ -173,5 +239,24 @@ mod tests {
         let one = f.text().find('1').map(|o| o as u32).unwrap_or(0);
         assert_eq!(f.line_col(one), (2, 8));
         assert_eq!(f.line_text(2), Some("  \"å\": 1"));
+    }
+
+    #[test]
+    fn a_line_of_a_block_is_placed_as_its_own_text() {
+        let block = Block::new("b.jsonl".into(), "{\"a\":1}\n{\"å\": 2}\r\n".into());
+        let second = block.line(8..17, 2);
+        assert_eq!(second.text(), "{\"å\": 2}");
+        let two = second.text().find('2').map(|o| o as u32).unwrap_or(0);
+        // Six characters before `2`: the brace, a quoted two-byte letter, a colon and a space.
+        assert_eq!(second.line_col(two), (2, 7));
+        assert_eq!(second.line_text(2), Some("{\"å\": 2}"));
+        assert_eq!(second.line_text(1), None);
+        assert_eq!(second.line_count(), 1);
+        let first = block.line(0..7, 1);
+        assert_eq!(first.text(), "{\"a\":1}");
+        assert!(!first.same(&second));
+        assert!(first.same(&first.clone()));
+        // Not on a character boundary (inside `å`): no text rather than a panic.
+        assert_eq!(block.line(11..12, 2).text(), "");
     }
 }
