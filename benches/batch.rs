@@ -11,7 +11,7 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use samstyr::files::RuleFiles;
 use samstyr::generator::{self, GenOptions};
-use samstyr::input::{Unit, check_unit};
+use samstyr::input::{Label, Unit, check_unit};
 use samstyr::portfolio::{self, Detail, Options, Source};
 use samstyr::rules::{EvalOptions, RuleSet};
 use samstyr::source::SourceFile;
@@ -51,7 +51,7 @@ fn lines(rules: &RuleSet) -> Vec<String> {
 
 fn unit(i: usize, text: &str) -> Unit {
     Unit {
-        label: format!("bench.jsonl:{}", i + 1),
+        label: Label::line(&"bench.jsonl".into(), i + 1),
         source: Ok(SourceFile::with_first_line("bench.jsonl", text, i + 1)),
         offset: None,
     }

@@ -86,11 +86,53 @@ impl Problem for ReadProblem {
     }
 }
 
+/// How a unit is named: `path` for a whole file, `path:LINE` for a line of a JSONL file. Kept in
+/// its parts, the path shared by all the lines of a file, and written out only when shown: most
+/// units of a large batch never are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    path: Arc<str>,
+    line: Option<usize>,
+}
+
+impl Label {
+    pub fn file(path: impl Into<Arc<str>>) -> Label {
+        Label {
+            path: path.into(),
+            line: None,
+        }
+    }
+
+    pub fn line(path: &Arc<str>, line: usize) -> Label {
+        Label {
+            path: Arc::clone(path),
+            line: Some(line),
+        }
+    }
+
+    pub fn path(&self) -> &Arc<str> {
+        &self.path
+    }
+
+    /// The line, for a line of a JSONL file.
+    pub fn line_no(&self) -> Option<usize> {
+        self.line
+    }
+}
+
+impl std::fmt::Display for Label {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}", self.path),
+            None => f.write_str(&self.path),
+        }
+    }
+}
+
 /// One document's text, or why it could not be read.
 #[derive(Debug)]
 pub struct Unit {
-    /// `path` for a whole file, `path:LINE` for a line of a JSONL file.
-    pub label: String,
+    pub label: Label,
     pub source: Result<SourceFile, Diagnostics>,
     /// For a line of a JSONL file: where the line starts, in bytes from the start of the file
     /// (see [`lines_at`]).
@@ -99,7 +141,7 @@ pub struct Unit {
 
 impl Unit {
     /// A unit counted but not read (see [`Sources::only`]): no text, no problems.
-    pub fn skipped(label: String) -> Unit {
+    pub fn skipped(label: Label) -> Unit {
         Unit {
             label,
             source: Err(Diagnostics::new()),
@@ -111,7 +153,7 @@ impl Unit {
 /// One document's text read and validated.
 #[derive(Debug)]
 pub struct Checked {
-    pub label: String,
+    pub label: Label,
     pub result: Result<Document, Diagnostics>,
 }
 
@@ -193,7 +235,7 @@ impl KeyIndex {
     pub fn check(
         &mut self,
         schema: &InputSchema,
-        label: &str,
+        label: &Label,
         doc: Document,
     ) -> Result<Document, Diagnostics> {
         if let Some(first) = self.seen.get(&doc.key) {
@@ -308,21 +350,24 @@ impl Sources {
                         return Some(u);
                     }
                 }
-                Pending::Unreadable(path, e) => return Some(unreadable(&display(&path), &e)),
+                Pending::Unreadable(path, e) => {
+                    return Some(unreadable(Label::file(display(&path)), &e));
+                }
                 Pending::Path(path) => {
-                    let label = display(&path);
+                    let name = display(&path);
+                    let label = Label::file(name.as_str());
                     let meta = match std::fs::metadata(&path) {
                         Ok(m) => m,
-                        Err(e) => return Some(unreadable(&label, &e)),
+                        Err(e) => return Some(unreadable(label, &e)),
                     };
                     if meta.is_dir() {
                         let mut walk = Walk::default();
                         if let Err(e) = walk.dir(&path) {
-                            return Some(unreadable(&label, &e));
+                            return Some(unreadable(label, &e));
                         }
                         if walk.found.len() > MAX_DIR_FILES {
                             let p = ReadProblem::TooManyFiles {
-                                path: label.clone(),
+                                path: name,
                                 max: MAX_DIR_FILES,
                             };
                             return Some(Unit {
@@ -345,16 +390,16 @@ impl Sources {
                             Ok(f) => {
                                 // Read in blocks of its own: a buffer in between would only
                                 // copy them once more.
-                                self.lines = Some(Lines::new(label, Box::new(f)));
+                                self.lines = Some(Lines::new(name, Box::new(f)));
                                 continue;
                             }
-                            Err(e) => return Some(unreadable(&label, &e)),
+                            Err(e) => return Some(unreadable(label, &e)),
                         }
                     }
                     if !build {
                         return Some(Unit::skipped(label));
                     }
-                    return Some(read_file(&path, label, meta.len()));
+                    return Some(read_file(&path, &name, label, meta.len()));
                 }
             }
         }
@@ -374,11 +419,11 @@ impl Sources {
         let jsonl = loop {
             line.clear();
             match read_line_limited(&mut probe, &mut line, MAX_FILE_BYTES) {
-                Err(e) => return Some(unreadable(STDIN_NAME, &e)),
+                Err(e) => return Some(unreadable(Label::file(STDIN_NAME), &e)),
                 Ok((0, _)) => break false,
                 Ok((_, too_long)) => {
                     if too_long {
-                        return Some(too_large_stream(STDIN_NAME));
+                        return Some(too_large_stream(Label::file(STDIN_NAME)));
                     }
                     prefix.extend_from_slice(&line);
                     let text = std::str::from_utf8(&line).unwrap_or("");
@@ -398,14 +443,14 @@ impl Sources {
         let mut bytes = Vec::new();
         let limit = MAX_FILE_BYTES as u64 + 1;
         if let Err(e) = reader.take(limit).read_to_end(&mut bytes) {
-            return Some(unreadable(STDIN_NAME, &e));
+            return Some(unreadable(Label::file(STDIN_NAME), &e));
         }
         if bytes.len() > MAX_FILE_BYTES {
-            return Some(too_large_stream(STDIN_NAME));
+            return Some(too_large_stream(Label::file(STDIN_NAME)));
         }
         let size = bytes.len() as u64;
         Some(Unit {
-            label: STDIN_NAME.into(),
+            label: Label::file(STDIN_NAME),
             source: to_source(&STDIN_NAME.into(), bytes, 1, size),
             offset: None,
         })
@@ -420,13 +465,13 @@ pub(crate) fn is_jsonl(p: &Path) -> bool {
     p.extension().is_some_and(|e| e == "jsonl")
 }
 
-fn unreadable(label: &str, e: &io::Error) -> Unit {
+fn unreadable(label: Label, e: &io::Error) -> Unit {
     let p = ReadProblem::Unreadable {
-        path: label.into(),
+        path: label.to_string(),
         reason: io_reason(e),
     };
     Unit {
-        label: label.into(),
+        label,
         source: Err(Diagnostic::new(&p, None, None).into()),
         offset: None,
     }
@@ -491,7 +536,7 @@ impl Walk {
     }
 }
 
-fn read_file(path: &Path, label: String, size: u64) -> Unit {
+fn read_file(path: &Path, name: &str, label: Label, size: u64) -> Unit {
     if size > MAX_FILE_BYTES as u64 {
         return too_large(label, size);
     }
@@ -501,35 +546,35 @@ fn read_file(path: &Path, label: String, size: u64) -> Unit {
         f.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes)
     });
     if let Err(e) = read {
-        return unreadable(&label, &e);
+        return unreadable(label, &e);
     }
     if bytes.len() > MAX_FILE_BYTES {
         // It grew since it was measured, or is not a regular file (a device, a pipe).
-        return too_large_stream(&label);
+        return too_large_stream(label);
     }
     let size = bytes.len() as u64;
     Unit {
-        source: to_source(&label.as_str().into(), bytes, 1, size),
+        source: to_source(&name.into(), bytes, 1, size),
         label,
         offset: None,
     }
 }
 
-fn too_large_stream(label: &str) -> Unit {
+fn too_large_stream(label: Label) -> Unit {
     let p = ReadProblem::TooLargeStream {
-        path: label.into(),
+        path: label.to_string(),
         max: MAX_FILE_BYTES,
     };
     Unit {
-        label: label.into(),
+        label,
         source: Err(Diagnostic::new(&p, None, None).into()),
         offset: None,
     }
 }
 
-fn too_large(label: String, size: u64) -> Unit {
+fn too_large(label: Label, size: u64) -> Unit {
     let p = ReadProblem::TooLarge {
-        path: label.clone(),
+        path: label.to_string(),
         size,
         max: MAX_FILE_BYTES,
     };
@@ -695,8 +740,8 @@ impl Lines {
     }
 
     /// How the current line is named: `path:LINE`.
-    fn label(&self) -> String {
-        line_label(&self.name, self.line_no)
+    fn label(&self) -> Label {
+        Label::line(&self.name, self.line_no)
     }
 
     /// The next line's unit; with `build` false, a [`Unit::skipped`] in its place (the line is
@@ -745,7 +790,7 @@ impl Lines {
             }
             self.produced = true;
             if !build {
-                return Some(Unit::skipped(String::new()));
+                return Some(Unit::skipped(self.label()));
             }
             let source = match &self.chunk {
                 Chunk::Text(block) => line_source(block, from..from + line.len(), self.line_no),
@@ -833,13 +878,13 @@ impl Lines {
         self.done = true;
         if let Some(e) = self.failed.take() {
             self.line_no += 1;
-            return Some(unreadable(&self.label(), &e));
+            return Some(unreadable(self.label(), &e));
         }
         if self.produced {
             return None;
         }
         Some(Unit {
-            label: self.name.to_string(),
+            label: Label::file(Arc::clone(&self.name)),
             source: Err(empty(&self.name)),
             offset: None,
         })
@@ -908,7 +953,7 @@ fn trim_line(buf: &mut Vec<u8>, line_no: usize) {
 
 /// The unit of JSONL line `line_no`, which starts at `offset`, read whole (`bytes`, without its
 /// line end).
-fn line_unit(name: &Arc<str>, label: String, bytes: Vec<u8>, line_no: usize, offset: u64) -> Unit {
+fn line_unit(name: &Arc<str>, label: Label, bytes: Vec<u8>, line_no: usize, offset: u64) -> Unit {
     let size = bytes.len() as u64;
     Unit {
         source: to_source(name, bytes, line_no, size),
@@ -918,14 +963,14 @@ fn line_unit(name: &Arc<str>, label: String, bytes: Vec<u8>, line_no: usize, off
 }
 
 /// The error unit of a JSONL line longer than [`MAX_LINE_BYTES`].
-fn line_too_long(name: &str, line_no: usize, offset: u64) -> Unit {
+fn line_too_long(name: &Arc<str>, line_no: usize, offset: u64) -> Unit {
     let p = ReadProblem::LineTooLong {
         path: name.to_string(),
         line: line_no,
         max: MAX_LINE_BYTES,
     };
     Unit {
-        label: line_label(name, line_no),
+        label: Label::line(name, line_no),
         source: Err(Diagnostic::new(&p, None, None).into()),
         offset: Some(offset),
     }
@@ -977,10 +1022,10 @@ impl Iterator for At {
             line: line_no,
             within,
         } = self.at.next()?;
-        let label = line_label(&self.name, line_no);
+        let label = Label::line(&self.name, line_no);
         let r = match &mut self.reader {
             Ok(r) => r,
-            Err(e) => return Some(unreadable(&label, e)),
+            Err(e) => return Some(unreadable(label, e)),
         };
         if let Some(mut bytes) = within.and_then(|len| read_line_within(r.get_ref(), offset, len)) {
             trim_line(&mut bytes, line_no);
@@ -1003,7 +1048,7 @@ impl Iterator for At {
             Ok(x) => x,
             Err(e) => {
                 self.pos = u64::MAX;
-                return Some(unreadable(&label, &e));
+                return Some(unreadable(label, &e));
             }
         };
         self.pos = offset + n as u64;
@@ -1064,26 +1109,6 @@ fn read_at(_: &File, _: &mut [u8], _: u64) -> io::Result<usize> {
     Err(io::ErrorKind::Unsupported.into())
 }
 
-/// How line `line_no` of the JSONL file `name` is named: `name:LINE`.
-fn line_label(name: &str, line_no: usize) -> String {
-    // Built by hand: `format!` costs more than the rest of reading a line does.
-    let mut out = String::with_capacity(name.len() + 8);
-    out.push_str(name);
-    out.push(':');
-    let (mut n, mut len) = (line_no, 0);
-    let mut digits = [b'0'; 20];
-    for slot in digits.iter_mut() {
-        *slot = b'0' + (n % 10) as u8;
-        n /= 10;
-        len += 1;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend(digits.iter().take(len).rev().map(|&d| char::from(d)));
-    out
-}
-
 /// Whitespace that leaves a line blank.
 fn is_blank(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
@@ -1098,7 +1123,7 @@ mod tests {
         let mut out = Vec::new();
         while let Some(u) = l.next_unit(true) {
             out.push((
-                u.label,
+                u.label.to_string(),
                 u.source
                     .map(|s| format!("{}@{}", s.text(), s.first_line()))
                     .map_err(|d| d.0[0].code.to_string()),
@@ -1222,8 +1247,9 @@ mod tests {
         assert_eq!(some.len(), all.len());
         let text_of = |u: &Unit| u.source.as_ref().map(|s| s.text().to_string()).ok();
         for (i, (a, b)) in all.iter().zip(&some).enumerate() {
+            // Every unit is named alike, built or not.
+            assert_eq!(a.label, b.label);
             if i == 1 || i == 4 {
-                assert_eq!(a.label, b.label);
                 assert_eq!(format!("{:?}", a.source), format!("{:?}", b.source));
             } else {
                 // Not decoded: no text (a line too long is still the error reading finds).
@@ -1324,7 +1350,7 @@ mod tests {
         let mut l = Lines::new("a.jsonl".into(), Box::new(io::Cursor::new(Vec::new())));
         for n in [0, 9, 10, 99, 100, 1_234_567, usize::MAX] {
             l.line_no = n;
-            assert_eq!(l.label(), format!("a.jsonl:{n}"));
+            assert_eq!(l.label().to_string(), format!("a.jsonl:{n}"));
         }
     }
 

@@ -133,10 +133,10 @@ fn first_line(d: &Diagnostics) -> String {
 
 fn to_input(rules: &RuleSet, c: Checked) -> Input {
     match c.result {
-        Ok(doc) => evaluated(rules, c.label, &doc),
+        Ok(doc) => evaluated(rules, c.label.to_string(), &doc),
         Err(d) => Input {
             source: d.iter().find_map(|x| x.file.clone()),
-            label: c.label,
+            label: c.label.to_string(),
             title: None,
             outcome: Outcome::Invalid(d),
         },
@@ -231,7 +231,7 @@ fn hostile_initiatives_give_results_or_diagnostics() {
             match &u.result {
                 Ok(doc) => out.push_str(&format!("{}: valid (`{}`)\n", u.label, doc.key)),
                 Err(d) => {
-                    check_diagnostics(d, &u.label);
+                    check_diagnostics(d, &u.label.to_string());
                     out.push_str(&format!("{}: {}\n", u.label, first_line(d)));
                 }
             }
@@ -439,7 +439,7 @@ fn unit_codes(paths: &[PathBuf]) -> Vec<Result<String, Vec<&'static str>>> {
         .map(|c| match c.result {
             Ok(doc) => Ok(doc.key),
             Err(d) => {
-                check_diagnostics(&d, &c.label);
+                check_diagnostics(&d, &c.label.to_string());
                 Err(d.iter().map(|x| x.code).collect())
             }
         })
@@ -678,7 +678,10 @@ fn links_back_up_the_tree_are_followed_once_and_dangling_links_are_errors() {
         let rules = rules();
         input::documents(&[dir.path().to_path_buf()], rules.schema(), rules.catalog())
             .map(|c| {
-                let label = c.label.replace(&dir.path().display().to_string(), "DIR");
+                let label = c
+                    .label
+                    .to_string()
+                    .replace(&dir.path().display().to_string(), "DIR");
                 (label, c.result.is_ok())
             })
             .collect()

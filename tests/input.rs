@@ -158,7 +158,7 @@ fn absent_records_and_sections_mean_none_and_classifications_stay_unknown() {
 fn duplicate_ids_in_a_batch_name_both_places() {
     let dir = PathBuf::from("fixtures/initiatives/batch-duplicate-ids");
     let units = read(std::slice::from_ref(&dir));
-    let labels: Vec<_> = units.iter().map(|u| u.label.as_str()).collect();
+    let labels: Vec<_> = units.iter().map(|u| u.label.to_string()).collect();
     assert_eq!(
         labels,
         [
@@ -191,7 +191,7 @@ fn jsonl_units_are_labelled_and_located_by_line() {
     let units = read(&[PathBuf::from(
         "fixtures/initiatives/invalid/batch-one-bad-line.jsonl",
     )]);
-    let labels: Vec<_> = units.iter().map(|u| u.label.as_str()).collect();
+    let labels: Vec<_> = units.iter().map(|u| u.label.to_string()).collect();
     let name = "fixtures/initiatives/invalid/batch-one-bad-line.jsonl";
     assert_eq!(
         labels,

@@ -9,6 +9,7 @@ use super::Exit;
 use super::common::RulesArgs;
 use crate::diag::{Diagnostic, Diagnostics, render};
 use crate::files::RuleFiles;
+use crate::input::Label;
 use crate::report::{self, FailOn, Gate, Input, Outcome, ParamOverride, RunInfo, Verdict};
 use crate::rules::{EvalOptions, RuleSet, parse_overrides};
 use crate::schema::Document;
@@ -193,9 +194,9 @@ fn evaluate(rules: &RuleSet, paths: &[PathBuf], as_of: Date) -> Vec<Input> {
     let opts = EvalOptions::default();
     let checked: Vec<crate::input::Checked> =
         crate::input::documents(paths, rules.schema(), rules.catalog()).collect();
-    let docs: Vec<Option<(&str, &Document)>> = checked
+    let docs: Vec<Option<(&Label, &Document)>> = checked
         .iter()
-        .map(|c| c.result.as_ref().ok().map(|d| (c.label.as_str(), d)))
+        .map(|c| c.result.as_ref().ok().map(|d| (&c.label, d)))
         .collect();
     let mut linked = if docs.iter().flatten().count() > 1 {
         crate::portfolio::linked(rules, &docs, as_of)
@@ -213,14 +214,14 @@ fn evaluate(rules: &RuleSet, paths: &[PathBuf], as_of: Date) -> Vec<Input> {
                     e.links = links;
                     Input {
                         title: title(rules, &doc),
-                        label: c.label,
+                        label: c.label.to_string(),
                         source: Some(doc.source.clone()),
                         outcome: Outcome::Evaluated(Box::new(e)),
                     }
                 }
                 Err(d) => Input {
                     source: d.iter().find_map(|x| x.file.clone()),
-                    label: c.label,
+                    label: c.label.to_string(),
                     title: None,
                     outcome: Outcome::Invalid(d),
                 },

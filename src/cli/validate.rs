@@ -56,13 +56,13 @@ pub fn run(args: &Args) -> Exit {
         total += 1;
         match (&c.result, args.format) {
             (Ok(_), Format::Json) => json_units.push(serde_json::json!({
-                "label": c.label, "valid": true, "diagnostics": [],
+                "label": c.label.to_string(), "valid": true, "diagnostics": [],
             })),
             (Ok(_), Format::Text) => {}
             (Err(d), Format::Json) => {
                 invalid += 1;
                 json_units.push(serde_json::json!({
-                    "label": c.label,
+                    "label": c.label.to_string(),
                     "valid": false,
                     "diagnostics": d.iter().map(diagnostic_json).collect::<Vec<_>>(),
                 }));

@@ -15,6 +15,7 @@
 use super::plan::tri_byte;
 use super::plan::{Plan, byte_tri};
 use crate::finding::Tri;
+use crate::input::Label;
 use crate::rules::Direction;
 use petgraph::Direction::Incoming;
 use petgraph::algo::TarjanScc;
@@ -23,6 +24,7 @@ use rayon::prelude::*;
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::sync::Arc;
 
 /// A node of the index: a valid document, numbered in input order.
 pub type Node = u32;
@@ -60,7 +62,7 @@ pub struct Index {
     ends: Vec<u32>,
     /// Each node's input label (`path:LINE`), for messages that name the first of two: the
     /// path, kept once per file, and the line.
-    paths: Vec<String>,
+    paths: Vec<Arc<str>>,
     labels: Vec<(u32, u32)>,
     by_hash: HashMap<u64, Node, BuildHasherDefault<Identity>>,
     /// Keys whose hash another key already has.
@@ -116,11 +118,7 @@ impl Index {
         let Some(&(path, line)) = self.labels.get(n as usize) else {
             return String::new();
         };
-        let path = self
-            .paths
-            .get(path as usize)
-            .map(String::as_str)
-            .unwrap_or("");
+        let path = self.paths.get(path as usize).map_or("", |p| &**p);
         if line == u32::MAX {
             path.to_string()
         } else {
@@ -129,17 +127,19 @@ impl Index {
     }
 
     /// Keeps a label as a path (shared with the previous node's when the same) and a line.
-    fn push_label(&mut self, label: &str) {
-        let (path, line) = match label.rsplit_once(':') {
-            Some((p, l)) if !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()) => {
-                (p, l.parse::<u32>().unwrap_or(u32::MAX))
-            }
-            _ => (label, u32::MAX),
-        };
-        if self.paths.last().is_none_or(|p| p != path) {
-            self.paths.push(path.to_string());
+    fn push_label(&mut self, label: &Label) {
+        let path = label.path();
+        if self
+            .paths
+            .last()
+            .is_none_or(|p| !Arc::ptr_eq(p, path) && p != path)
+        {
+            self.paths.push(Arc::clone(path));
         }
         let id = u32::try_from(self.paths.len().saturating_sub(1)).unwrap_or(u32::MAX);
+        let line = label
+            .line_no()
+            .map_or(u32::MAX, |l| u32::try_from(l).unwrap_or(u32::MAX));
         self.labels.push((id, line));
     }
 
@@ -178,7 +178,7 @@ impl Index {
     pub fn insert(
         &mut self,
         key: &str,
-        label: &str,
+        label: &Label,
         (unit, offset): (usize, Option<u64>),
         links: Vec<(u8, Box<str>)>,
         truths: &[u8],
@@ -621,7 +621,7 @@ mod tests {
                 .map(|(_, f, to)| (*f, Box::<str>::from(*to)))
                 .collect();
             assert!(
-                ix.insert(k, &format!("b.jsonl:{i}"), (i, None), l, &[])
+                ix.insert(k, &Label::line(&"b.jsonl".into(), i), (i, None), l, &[])
                     .is_ok()
             );
         }
@@ -634,7 +634,10 @@ mod tests {
         assert_eq!(ix.get("B"), Some(1));
         assert_eq!(ix.get("D"), None);
         assert_eq!(ix.key(2), "C");
-        assert_eq!(ix.insert("A", "x", (9, None), Vec::new(), &[]), Err(0));
+        assert_eq!(
+            ix.insert("A", &Label::file("x"), (9, None), Vec::new(), &[]),
+            Err(0)
+        );
         assert_eq!(ix.label(1), "b.jsonl:1");
         assert_eq!(ix.len(), 3);
     }

@@ -5,6 +5,7 @@
 use super::graph::{Index, Node, Propagated};
 use super::plan::Plan;
 use crate::finding::{LinkProblem, Links, ReceivedNote};
+use crate::input::Label;
 use crate::rules::{Received, RuleSet};
 use crate::schema::Document;
 use jiff::civil::Date;
@@ -15,7 +16,7 @@ use jiff::civil::Date;
 /// problem found when the rule set's input format has no links.
 pub fn linked(
     rules: &RuleSet,
-    docs: &[Option<(&str, &Document)>],
+    docs: &[Option<(&Label, &Document)>],
     as_of: Date,
 ) -> Vec<(Vec<Received>, Links)> {
     let mut out: Vec<(Vec<Received>, Links)> = docs.iter().map(|_| Default::default()).collect();

@@ -340,7 +340,7 @@ enum First {
         unit: usize,
         /// Where the unit's line starts in its JSONL file.
         offset: Option<u64>,
-        label: String,
+        label: input::Label,
         doc: Box<Doc>,
         links: Vec<(u8, Box<str>)>,
         truths: Vec<u8>,
@@ -355,7 +355,7 @@ struct Evaluated {
     unit: usize,
     /// Where the unit's line starts in its JSONL file.
     offset: Option<u64>,
-    label: String,
+    label: input::Label,
     doc: Result<(Document, Counts, Vec<FindingRow>), Diagnostics>,
 }
 
@@ -398,6 +398,7 @@ fn first(ctx: &Ctx<'_>, e: Evaluated) -> First {
     let (doc, counts, rows) = match doc {
         Ok(d) => d,
         Err(d) => {
+            let label = label.to_string();
             return First::Invalid {
                 errors: d.iter().map(|x| ErrorLine::of(&label, x)).collect(),
                 label,
@@ -675,6 +676,7 @@ impl<'c> Fold<'c> {
                     let schema = self.ctx.rules.schema();
                     let first = self.index.label(first);
                     let d = input::duplicate_key(schema, &place.0, place.1, &doc.key, first);
+                    let label = label.to_string();
                     let e = ErrorLine::of(&label, &d);
                     self.invalid(label, vec![e]);
                     return;
@@ -691,7 +693,7 @@ impl<'c> Fold<'c> {
                         ..
                     } = *doc;
                     self.rows.push(Row {
-                        label,
+                        label: label.to_string(),
                         key: Some(key),
                         title,
                         groups,
