@@ -47,7 +47,9 @@ impl Hasher for Identity {
     }
 }
 
-fn hash_key(key: &str) -> u64 {
+/// A key's hash in the index: computed where documents are judged, on every core, so that
+/// [`Index::insert_hashed`] (in input order, on one) does not.
+pub(crate) fn hash_key(key: &str) -> u64 {
     // Fixed keys: the index is rebuilt every run and never shared, and a collision only costs a
     // lookup in the fallback map.
     let mut h = std::hash::DefaultHasher::new();
@@ -179,12 +181,27 @@ impl Index {
         &mut self,
         key: &str,
         label: &Label,
+        at: (usize, Option<u64>),
+        links: Vec<(u8, Box<str>)>,
+        truths: &[u8],
+    ) -> Result<Node, Node> {
+        self.insert_hashed(key, hash_key(key), label, at, links, truths)
+    }
+
+    /// [`Index::insert`], with the key's hash computed already: `hash` must be
+    /// [`hash_key`]`(key)`.
+    pub(crate) fn insert_hashed(
+        &mut self,
+        key: &str,
+        hash: u64,
+        label: &Label,
         (unit, offset): (usize, Option<u64>),
         links: Vec<(u8, Box<str>)>,
         truths: &[u8],
     ) -> Result<Node, Node> {
+        debug_assert_eq!(hash, hash_key(key));
         let next = u32::try_from(self.units.len()).unwrap_or(u32::MAX);
-        match self.by_hash.entry(hash_key(key)) {
+        match self.by_hash.entry(hash) {
             Entry::Vacant(v) => {
                 v.insert(next);
             }
@@ -210,9 +227,11 @@ impl Index {
         self.link_start
             .push(u32::try_from(self.links.len()).unwrap_or(u32::MAX));
         self.links.extend(links);
-        let mut t = truths.to_vec();
-        t.resize(self.stride, 0);
-        self.truths.extend(t);
+        // Exactly `stride` bytes per node, however many the table has.
+        let t = truths.get(..self.stride).unwrap_or(truths);
+        self.truths.extend_from_slice(t);
+        self.truths
+            .resize(self.truths.len() + (self.stride - t.len()), 0);
         Ok(next)
     }
 

@@ -342,6 +342,8 @@ enum First {
         offset: Option<u64>,
         label: input::Label,
         doc: Box<Doc>,
+        /// The key's hash in the graph index.
+        hash: u64,
         links: Vec<(u8, Box<str>)>,
         truths: Vec<u8>,
         /// For a duplicate key: the document's text and where its key starts in it.
@@ -417,6 +419,7 @@ fn first(ctx: &Ctx<'_>, e: Evaluated) -> First {
     First::Valid {
         unit,
         offset,
+        hash: super::graph::hash_key(&judged.key),
         place: Box::new((doc.source.clone(), input::key_at(ctx.rules.schema(), &doc))),
         label,
         doc: Box::new(judged),
@@ -667,12 +670,16 @@ impl<'c> Fold<'c> {
                 offset,
                 label,
                 doc,
+                hash,
                 links,
                 truths,
                 place,
             } => {
                 let at = (unit, offset);
-                if let Err(first) = self.index.insert(&doc.key, &label, at, links, &truths) {
+                let inserted = self
+                    .index
+                    .insert_hashed(&doc.key, hash, &label, at, links, &truths);
+                if let Err(first) = inserted {
                     let schema = self.ctx.rules.schema();
                     let first = self.index.label(first);
                     let d = input::duplicate_key(schema, &place.0, place.1, &doc.key, first);
