@@ -17,7 +17,7 @@ use crate::schema::{Document, InputProblem, InputSchema, validate};
 use crate::source::{Block, SourceFile, Span};
 use std::collections::{HashMap, VecDeque};
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
+use std::io::{self, BufRead, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -993,77 +993,88 @@ pub struct LineAt {
 /// it reads each where it starts, nothing in between. A line that cannot be read (the file
 /// changed or went away) is an error unit.
 pub fn lines_at(path: &Path, at: Vec<LineAt>) -> impl Iterator<Item = Unit> {
-    At {
-        name: display(path).into(),
-        // For lines read the general way (their length unknown): lines are about a kilobyte,
-        // so a small buffer reads little beyond the wanted one.
-        reader: File::open(path).map(|f| BufReader::with_capacity(16 * 1024, f)),
-        at: at.into_iter(),
-        pos: 0,
-        buf: Vec::new(),
-    }
+    let reader = LineReader::open(path);
+    at.into_iter().map(move |a| reader.read(a))
 }
 
-struct At {
+/// Reads lines of one JSONL file where a first pass found them, each in positioned reads of its
+/// own: threads can share one reader and read lines of the file at once.
+#[derive(Debug)]
+pub struct LineReader {
     name: Arc<str>,
-    reader: io::Result<BufReader<File>>,
-    at: std::vec::IntoIter<LineAt>,
-    /// Where the reader is in the file.
-    pos: u64,
-    buf: Vec<u8>,
+    file: io::Result<File>,
 }
 
-impl Iterator for At {
-    type Item = Unit;
+impl LineReader {
+    pub fn open(path: &Path) -> LineReader {
+        LineReader {
+            name: display(path).into(),
+            file: File::open(path),
+        }
+    }
 
-    fn next(&mut self) -> Option<Unit> {
+    /// The unit of the line at `at`, named as [`sources`] names it.
+    pub fn read(&self, at: LineAt) -> Unit {
         let LineAt {
             offset,
             line: line_no,
             within,
-        } = self.at.next()?;
+        } = at;
         let label = Label::line(&self.name, line_no);
-        let r = match &mut self.reader {
-            Ok(r) => r,
-            Err(e) => return Some(unreadable(label, e)),
+        let file = match &self.file {
+            Ok(f) => f,
+            Err(e) => return unreadable(label, e),
         };
-        if let Some(mut bytes) = within.and_then(|len| read_line_within(r.get_ref(), offset, len)) {
-            trim_line(&mut bytes, line_no);
-            // Where the file's own cursor is after that read depends on the platform: the next
-            // line read the general way seeks to where it starts.
-            self.pos = u64::MAX;
-            return Some(line_unit(&self.name, label, bytes, line_no, offset));
+        let read = match within.and_then(|len| read_line_within(file, offset, len)) {
+            Some(bytes) => Ok(Some(bytes)),
+            None => read_line_from(file, offset),
+        };
+        match read {
+            Ok(Some(mut bytes)) => {
+                trim_line(&mut bytes, line_no);
+                line_unit(&self.name, label, bytes, line_no, offset)
+            }
+            Ok(None) => line_too_long(&self.name, line_no, offset),
+            Err(e) => unreadable(label, &e),
         }
-        // Forward within the buffer when the line is there already, else one seek.
-        let moved = match offset
-            .checked_sub(self.pos)
-            .and_then(|d| i64::try_from(d).ok())
-        {
-            Some(d) => r.seek_relative(d),
-            None => r.seek(SeekFrom::Start(offset)).map(|_| ()),
-        };
-        self.buf.clear();
-        let read = moved.and_then(|()| read_line_limited(r, &mut self.buf, MAX_LINE_BYTES));
-        let (n, too_long) = match read {
-            Ok(x) => x,
-            Err(e) => {
-                self.pos = u64::MAX;
-                return Some(unreadable(label, &e));
+    }
+}
+
+/// The line at `offset` with its line end, its length unknown: read a piece at a time until its
+/// end. `None` when it is longer than [`MAX_LINE_BYTES`] (plus the line end).
+fn read_line_from(file: &File, offset: u64) -> io::Result<Option<Vec<u8>>> {
+    // Lines are about a kilobyte: a first piece of this size nearly always holds one whole.
+    const PIECE: usize = 16 * 1024;
+    let mut bytes: Vec<u8> = Vec::new();
+    loop {
+        let start = bytes.len();
+        bytes.resize(start + PIECE, 0);
+        let n = loop {
+            match read_at(
+                file,
+                bytes.get_mut(start..).unwrap_or_default(),
+                offset + start as u64,
+            ) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                r => break r?,
             }
         };
-        self.pos = offset + n as u64;
-        if too_long {
-            return Some(line_too_long(&self.name, line_no, offset));
+        bytes.truncate(start + n);
+        if let Some(i) = memchr::memchr(b'\n', bytes.get(start..).unwrap_or_default()) {
+            bytes.truncate(start + i + 1);
+            break;
         }
-        trim_line(&mut self.buf, line_no);
-        Some(line_unit(
-            &self.name,
-            label,
-            self.buf.clone(),
-            line_no,
-            offset,
-        ))
+        if n == 0 {
+            break;
+        }
+        if bytes.len() > MAX_LINE_BYTES + 2 {
+            return Ok(None);
+        }
     }
+    if bytes.len() > MAX_LINE_BYTES + 2 {
+        return Ok(None);
+    }
+    Ok(Some(bytes))
 }
 
 /// The line at `offset` with its line end, read in one positioned read of `len` bytes (no seek,
@@ -1257,6 +1268,48 @@ mod tests {
             }
         }
         assert_eq!(text_of(&all[4]).as_deref(), Some("{\"c\":3}"));
+    }
+
+    /// A line read where it starts, its length unknown, is read a piece at a time: one longer
+    /// than a piece, one too long and one after them come back as the first pass read them.
+    #[test]
+    fn long_lines_read_at_their_offsets_are_read_whole() {
+        let dir = std::env::temp_dir().join(format!("samstyr-at-long-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let path = dir.join("a.jsonl");
+        let long = format!("{{\"a\":\"{}\"}}", "x".repeat(40 * 1024));
+        let too_long = "y".repeat(MAX_LINE_BYTES + 10);
+        let text = format!("{long}\n{too_long}\n{{\"c\":3}}\n");
+        assert!(std::fs::write(&path, &text).is_ok());
+        let first: Vec<Unit> = sources(std::slice::from_ref(&path)).collect();
+        let at: Vec<LineAt> = first
+            .iter()
+            .zip(1..)
+            .map(|(u, line)| LineAt {
+                offset: u.offset.unwrap_or(u64::MAX),
+                line,
+                within: None,
+            })
+            .collect();
+        let again: Vec<Unit> = lines_at(&path, at).collect();
+        let _ = std::fs::remove_dir_all(&dir);
+        let shown = |u: &Unit| {
+            let source = match &u.source {
+                Ok(s) => format!("{}@{}", s.text(), s.first_line()),
+                Err(d) => format!("{d:?}"),
+            };
+            format!("{} {:?} {source}", u.label, u.offset)
+        };
+        assert_eq!(first.len(), 3);
+        assert_eq!(
+            first.iter().map(shown).collect::<Vec<_>>(),
+            again.iter().map(shown).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            again[0].source.as_ref().map(|s| s.text().len()).ok(),
+            Some(long.len())
+        );
+        assert!(again[1].source.is_err());
     }
 
     /// Reading lines where a first pass found them gives the units that pass gave: labels,

@@ -101,30 +101,51 @@ pub fn run(rules: &RuleSet, source: &Source, opts: &Options) -> Portfolio {
         let mut want: Vec<(usize, Node)> =
             changed.iter().map(|&n| (fold.index.unit(n), n)).collect();
         want.sort_unstable();
-        let units: Vec<usize> = want.iter().map(|(u, _)| *u).collect();
-        let from = match (kept, at_offsets(paths, &fold.index, &want)) {
-            (Some(k), _) => Units::Kept(k),
-            // One JSONL file: the wanted lines are read where they start.
-            (None, Some((path, at))) => Units::At(path, at),
-            (None, None) => Units::Paths(paths),
+        // The node of wanted unit `i`.
+        let node_of = |i: usize| {
+            let at = want.binary_search_by_key(&i, |(u, _)| *u).ok()?;
+            want.get(at).map(|&(_, node)| node)
         };
-        // The wanted documents are few and spread over the whole input: in small chunks, the
-        // workers start on the first ones while the reader is still looking for the rest.
-        let small = opts.chunk.min(SECOND_PASS_CHUNK);
-        stream(from, Some(&units), small, false, |chunk| {
-            let index = &fold.index;
-            let outs: Vec<Option<Second>> = chunk
-                .into_par_iter()
-                .map(|(i, u)| {
-                    let at = want.binary_search_by_key(&i, |(u, _)| *u).ok()?;
-                    let &(_, node) = want.get(at)?;
-                    second(&ctx, index, &propagated, node, i, u)
-                })
-                .collect();
-            for out in outs.into_iter().flatten() {
-                fold.replace(out);
+        match (kept, at_offsets(paths, &fold.index, &want)) {
+            // One JSONL file: each wanted line is read where it starts, by the worker that
+            // judges it; no reader thread to wait for.
+            (None, Some((path, at))) => {
+                let reader = input::LineReader::open(path);
+                for part in at.chunks(opts.chunk.max(1)) {
+                    let index = &fold.index;
+                    let outs: Vec<Second> = part
+                        .par_iter()
+                        .filter_map(|&(i, a)| {
+                            second(&ctx, index, &propagated, node_of(i)?, i, reader.read(a))
+                        })
+                        .collect();
+                    for out in outs {
+                        fold.replace(out);
+                    }
+                }
             }
-        });
+            (kept, _) => {
+                let from = match kept {
+                    Some(k) => Units::Kept(k),
+                    None => Units::Paths(paths),
+                };
+                let units: Vec<usize> = want.iter().map(|(u, _)| *u).collect();
+                // The wanted documents are few and spread over the whole input: in small
+                // chunks, the workers start on the first ones while the reader is still looking
+                // for the rest.
+                let small = opts.chunk.min(SECOND_PASS_CHUNK);
+                stream(from, Some(&units), small, false, |chunk| {
+                    let index = &fold.index;
+                    let outs: Vec<Option<Second>> = chunk
+                        .into_par_iter()
+                        .map(|(i, u)| second(&ctx, index, &propagated, node_of(i)?, i, u))
+                        .collect();
+                    for out in outs.into_iter().flatten() {
+                        fold.replace(out);
+                    }
+                });
+            }
+        }
     }
     timings.second_pass = started
         .elapsed()
@@ -181,8 +202,6 @@ enum Units<'p> {
     Paths(&'p [PathBuf]),
     /// Units kept from the first pass (standard input).
     Kept(Vec<Unit>),
-    /// Lines of one JSONL file, read where they start, sorted by ordinal.
-    At(&'p Path, LinesAt),
 }
 
 /// Reads units on a thread of its own, in chunks of `n` with their input ordinals (only the
@@ -207,11 +226,6 @@ fn stream(
                     None => Box::new(input::sources(p).enumerate()),
                 },
                 Units::Kept(v) => Box::new(v.into_iter().enumerate()),
-                Units::At(path, at) => {
-                    let ordinals: Vec<usize> = at.iter().map(|&(i, _)| i).collect();
-                    let lines = input::lines_at(path, at.into_iter().map(|(_, a)| a).collect());
-                    Box::new(ordinals.into_iter().zip(lines))
-                }
             };
             let mut chunk = Vec::with_capacity(n);
             for (i, u) in units {
