@@ -358,11 +358,35 @@ fn a_long_cycle_and_a_chain_resolve_in_one_pass_over_the_graph() {
     assert_eq!(p.graph.cycles[0].1.len(), 1001);
 }
 
-fn tempdir(name: &str) -> PathBuf {
+/// A directory of a test's own, removed with everything in it when the test is done with it.
+struct Scratch {
+    root: PathBuf,
+    /// What the test works with: the root or a directory in it.
+    path: PathBuf,
+}
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
+fn tempdir(name: &str) -> Scratch {
     let dir = std::env::temp_dir().join(format!("samstyr-portfolio-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::create_dir_all(&dir);
-    dir
+    Scratch {
+        root: dir.clone(),
+        path: dir,
+    }
 }
 
 #[test]
@@ -529,7 +553,8 @@ fn report_command_writes_every_format_and_exits_2_on_invalid_input() {
     assert_eq!(w["headline"], v["headline"]);
     assert_eq!(w["findings"], v["findings"]);
     // A clean batch exits 0, and 1 with a gate that a violation reaches.
-    let clean = tempdir("clean").join("ok.jsonl");
+    let clean_dir = tempdir("clean");
+    let clean = clean_dir.join("ok.jsonl");
     let ok_line = std::fs::read_to_string(FIXTURE)
         .unwrap_or_default()
         .lines()
@@ -593,11 +618,12 @@ fn graph_command_draws_every_input() {
 }
 
 /// A copy of the embedded rule set (rules and seeds) in a temporary directory.
-fn copy_rules(name: &str) -> PathBuf {
-    let dir = tempdir(name);
+fn copy_rules(name: &str) -> Scratch {
+    let mut dir = tempdir(name);
     copy_dir(Path::new("rules"), &dir.join("rules"));
     copy_dir(Path::new("seeds"), &dir.join("seeds"));
-    dir.join("rules")
+    dir.path = dir.root.join("rules");
+    dir
 }
 
 fn copy_dir(from: &Path, to: &Path) {
