@@ -361,7 +361,7 @@ enum First {
         links: Vec<(u8, Box<str>)>,
         truths: Vec<u8>,
         /// For a duplicate key: the document's text and where its key starts in it.
-        place: Box<(crate::source::SourceFile, usize)>,
+        place: (crate::source::SourceFile, usize),
     },
 }
 
@@ -429,12 +429,17 @@ fn first(ctx: &Ctx<'_>, e: Evaluated) -> First {
         &links,
         ctx.as_of,
     );
-    let judged = judge(ctx, &doc, &counts, rows, &links);
+    // The document's key and text move on rather than being copied.
+    let mut doc = doc;
+    let key = std::mem::take(&mut doc.key);
+    let judged = judge(ctx, &doc, key, &counts, rows, &links);
+    let key_at = input::key_at(ctx.rules.schema(), &doc);
+    let Document { source, .. } = doc;
     First::Valid {
         unit,
         offset,
         hash: super::graph::hash_key(&judged.key),
-        place: Box::new((doc.source.clone(), input::key_at(ctx.rules.schema(), &doc))),
+        place: (source, key_at),
         label,
         doc: Box::new(judged),
         links,
@@ -477,10 +482,12 @@ fn outcome(
         .collect()
 }
 
-/// A document's evaluation, reduced to a row and tallies.
+/// A document's evaluation, reduced to a row and tallies; `key` is the document's key (its
+/// document's own may have been moved out).
 fn judge(
     ctx: &Ctx<'_>,
     doc: &Document,
+    key: String,
     counted: &Counts,
     findings: Vec<FindingRow>,
     links: &[(u8, Box<str>)],
@@ -555,7 +562,7 @@ fn judge(
         Vec::new()
     };
     Doc {
-        key: doc.key.clone(),
+        key,
         // Only tables of documents show titles.
         title: ctx
             .plan
@@ -613,9 +620,9 @@ fn second(
     let mut counts = Counts::default();
     let mut buffers = CtxBuffers::default();
     let before_rows = outcome(ctx, &doc, &[], &mut counts, &mut buffers);
-    let old = judge(ctx, &doc, &counts, before_rows, &links);
+    let old = judge(ctx, &doc, doc.key.clone(), &counts, before_rows, &links);
     let after_rows = outcome(ctx, &doc, &received, &mut counts, &mut buffers);
-    let mut new = judge(ctx, &doc, &counts, after_rows, &links);
+    let mut new = judge(ctx, &doc, doc.key.clone(), &counts, after_rows, &links);
     for (f, a) in new
         .judged
         .findings
