@@ -319,7 +319,7 @@ pub fn compile(expr: &Expr, names: &Names, file: &SourceFile) -> Result<Compiled
     };
     let t = c.check(&expr.root);
     let compiled = Compiled {
-        fast: Fast::build(&t.code),
+        fast: Fast::build(&t.code, names.catalog),
         code: t.code,
         ty: t.ty,
         text: expr.text.clone(),

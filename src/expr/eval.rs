@@ -507,7 +507,8 @@ pub struct Ctx<'a> {
     /// When `Some`, every sub-expression evaluation is recorded (for `samstyr explain`).
     pub trace: Option<Vec<TraceStep>>,
     facts: Vec<Val<'a>>,
-    /// The reads each fact's value came from, flat, with `fact_ranges[i]` the range of fact `i`.
+    /// The reads each fact's value came from, flat, with `fact_ranges[i]` the range of fact `i`;
+    /// a fact past the end of `fact_ranges` came from none.
     fact_reads: Vec<Read<'a>>,
     fact_ranges: Vec<(usize, usize)>,
 }
@@ -584,11 +585,7 @@ impl<'a> Ctx<'a> {
         ctx.reads = std::mem::take(&mut buffers.reads);
         ctx.fact_reads = std::mem::take(&mut buffers.fact_reads);
         ctx.fact_ranges = std::mem::take(&mut buffers.fact_ranges);
-        ctx.facts.clear();
-        ctx.bindings.clear();
-        ctx.reads.clear();
-        ctx.fact_reads.clear();
-        ctx.fact_ranges.clear();
+        // Already empty: `into_buffers` empties what it hands back.
         ctx
     }
 
@@ -607,9 +604,9 @@ impl<'a> Ctx<'a> {
     /// vector in the common case.
     pub fn reserve(&mut self, facts: usize) {
         self.facts.reserve(facts);
-        self.fact_ranges.reserve(facts);
         self.bindings.reserve(8);
         if self.record {
+            self.fact_ranges.reserve(facts);
             self.reads.reserve(32);
             self.fact_reads.reserve(32);
         }
@@ -619,22 +616,27 @@ impl<'a> Ctx<'a> {
     /// it came from. Reading `@fact` later yields the value and appends those reads.
     pub fn set_fact(&mut self, index: usize, value: Val<'a>) {
         // Facts are set in order, so the first time round each one is appended.
-        if index == self.facts.len() && index == self.fact_ranges.len() {
-            let start = self.fact_reads.len();
-            self.fact_reads.extend_from_slice(&self.reads);
+        if index == self.facts.len() {
             self.facts.push(value);
-            self.fact_ranges.push((start, self.fact_reads.len()));
+        } else {
+            if self.facts.len() <= index {
+                self.facts.resize(index + 1, Val::Unknown);
+            }
+            if let Some(v) = self.facts.get_mut(index) {
+                *v = value;
+            }
+        }
+        // A fact past the end of `fact_ranges` came from no reads, which is all a fact computed
+        // without recording comes from: its range is only written when there is one to keep or an
+        // earlier one to overwrite.
+        if self.reads.is_empty() && self.fact_ranges.len() <= index {
             return;
         }
-        if self.facts.len() <= index {
-            self.facts.resize(index + 1, Val::Unknown);
+        if self.fact_ranges.len() <= index {
             self.fact_ranges.resize(index + 1, (0, 0));
         }
         let start = self.fact_reads.len();
         self.fact_reads.extend_from_slice(&self.reads);
-        if let Some(v) = self.facts.get_mut(index) {
-            *v = value;
-        }
         if let Some(r) = self.fact_ranges.get_mut(index) {
             *r = (start, self.fact_reads.len());
         }

@@ -9,7 +9,9 @@
 //! the root or a bound name ([`FieldRef`]) is fused with what uses it (a comparison, a membership
 //! test, `present`), so the node read is looked at where it is; the operands of `and` and `or`
 //! are regrouped (tests of one object together, equalities of one field as one membership test,
-//! loops last: see `junction_of`), which their truth values allow as nothing is recorded. Shapes it
+//! loops last: see `junction_of`), which their truth values allow as nothing is recorded. A scalar
+//! cell of a catalog row named by a constant key is a constant of the tree, read when it is built
+//! from the catalog the expression is compiled against. Shapes it
 //! does not specialise stay [`Fast::Slow`] and go to the interpreter, which records nothing when
 //! `ctx.record` is off. The differential tests below hold the two to each other: on documents
 //! evaluated by the rule set, and on each specialised shape over fields stated, null and absent.
@@ -291,17 +293,33 @@ enum At<'a> {
 }
 
 impl Fast {
-    /// The specialised form of `c`, by the shape of its operations only.
-    pub(crate) fn build(c: &Code) -> Fast {
-        let b = |c: &Code| Box::new(Fast::build(c));
-        let all = |cs: &[Code]| cs.iter().map(Fast::build).collect::<Box<[Fast]>>();
-        let each = |cs: &[Code]| cs.iter().map(Fast::build).collect();
+    /// The specialised form of `c`, by the shape of its operations, with the cells of catalog
+    /// rows named by a constant key read from `catalog`, the one `c` was compiled against.
+    pub(crate) fn build(c: &Code, catalog: &Catalog) -> Fast {
+        let b = |c: &Code| Box::new(Fast::build(c, catalog));
+        let all = |cs: &[Code]| {
+            cs.iter()
+                .map(|c| Fast::build(c, catalog))
+                .collect::<Box<[Fast]>>()
+        };
+        let each = |cs: &[Code]| cs.iter().map(|c| Fast::build(c, catalog)).collect();
         match &c.op {
             Op::Const(v) => Fast::Const(v.clone()),
             Op::RootField(_) | Op::Chain { .. } => match FieldRef::of(&c.op) {
                 Some(r) => Fast::Field(r),
                 None => Fast::Slow(Box::new(c.clone())),
             },
+            // A scalar cell of a row named by a constant key (`catalog.t['k'].x`) is a constant:
+            // the document cannot change it.
+            Op::Field {
+                base,
+                slot: s,
+                catalog: true,
+            } if let Op::ConstRow { table, row } = base.op
+                && let Some(v) = const_cell(catalog, table, row, *s) =>
+            {
+                Fast::Const(v)
+            }
             Op::Field {
                 base,
                 slot,
@@ -410,6 +428,31 @@ impl Fast {
             },
             _ => Fast::Slow(Box::new(c.clone())),
         }
+    }
+}
+
+/// Cell `s` of row `row` of catalog table `table`, as the interpreter reads it, when it is a
+/// scalar (or null); `None` for a list or an object, whose value carries where it is.
+fn const_cell(catalog: &Catalog, table: u32, row: u32, s: u32) -> Option<Val<'static>> {
+    let node = catalog
+        .tables
+        .get(table as usize)
+        .and_then(|t| t.rows().get(row as usize))
+        .map(|r| &r.node);
+    let at = match node {
+        Some(n) if matches!(n.value, Value::Object(_)) => slot(n, false, s, true),
+        _ => At::Null,
+    };
+    match at {
+        At::Node(n) => match &n.value {
+            Value::Null => Some(Val::Null),
+            Value::Bool(b) => Some(Val::Bool(*b)),
+            Value::Number(x) => Some(Val::Number(*x)),
+            Value::Str(x) => Some(Val::Str(x.to_string().into())),
+            Value::Date(d) => Some(Val::Date(*d)),
+            Value::List(_) | Value::Object(_) => None,
+        },
+        At::Unknown | At::Null => Some(Val::Null),
     }
 }
 
@@ -1204,7 +1247,8 @@ fn quant<'a>(
         return match r.at(ctx) {
             (At::Unknown, _) => Val::Unknown,
             (At::Node(n), _) => match &n.value {
-                Value::List(items) => {
+                // The path is worked out only for items to bind.
+                Value::List(items) if !items.is_empty() => {
                     let path = r.path(ctx);
                     extreme_of_kept(max, items, path, pred, body, ctx)
                 }
@@ -1494,6 +1538,8 @@ tags = { type = "list", items = "string" }
         "catalog.t['abc'].n ?? catalog.t['a'].n ?? n",
         "catalog.t['M11'].flag and catalog.t['abcdefghijklmnopq'].flag",
         "catalog.t['oppvekst-og-utdanning'].n > 1",
+        "catalog.t['abcd'].id == code or catalog.t['abcdX'].n == null",
+        "catalog.t['abcdefgh'].id",
     ];
 
     const SHAPES_DOCS: &[&str] = &[

@@ -781,3 +781,44 @@ fn ctx_buffers_come_back_empty_with_their_capacity() {
     facts.set_fact(0, Val::Null);
     assert!(facts.fact(1).is_unknown());
 }
+
+/// A fact set without reads keeps no range, yet reads as having none; set again with reads (or
+/// after a later fact kept a range) it has exactly its own.
+#[test]
+fn facts_keep_the_reads_they_were_set_with() {
+    let w = world();
+    let doc = w.doc(FULL);
+    let mut ctx = w.ctx(&doc);
+    let age = w.compiled("borrower.age >= 18");
+    let kind = w.compiled("kind == 'book'");
+    let pointers = |ctx: &Ctx<'_>, i: usize| -> Vec<String> {
+        ctx.fact_reads(i)
+            .iter()
+            .map(|r| r.pointer(&w.schema))
+            .collect()
+    };
+    ctx.record = false;
+    let v = age.eval(&mut ctx);
+    ctx.set_fact(0, v);
+    ctx.record = true;
+    ctx.reads.clear();
+    let v = kind.eval(&mut ctx);
+    ctx.set_fact(2, v);
+    assert!(pointers(&ctx, 0).is_empty() && pointers(&ctx, 1).is_empty());
+    assert_eq!(pointers(&ctx, 2), vec!["/kind"]);
+    ctx.reads.clear();
+    let v = age.eval(&mut ctx);
+    ctx.set_fact(0, v);
+    assert_eq!(pointers(&ctx, 0), vec!["/borrower/age"]);
+    assert_eq!(pointers(&ctx, 2), vec!["/kind"]);
+    ctx.reads.clear();
+    ctx.set_fact(0, Val::Bool(true));
+    ctx.set_fact(3, Val::Bool(true));
+    assert!(pointers(&ctx, 0).is_empty() && pointers(&ctx, 3).is_empty());
+    assert_eq!(pointers(&ctx, 2), vec!["/kind"]);
+    assert_eq!(ctx.fact(2).shown(), Shown::Bool(true));
+    ctx.reads.clear();
+    let c = w.compiled("@is-adult");
+    assert_eq!(c.eval(&mut ctx).shown(), Shown::Bool(true));
+    assert!(ctx.reads.is_empty());
+}
