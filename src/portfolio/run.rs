@@ -386,10 +386,10 @@ fn evaluated(
     let doc = checked.result.map(|doc| {
         // A document's counts outlive its evaluation (until it is judged), so they cannot be
         // lent from one document to the next; sized at once, they are allocated once, not
-        // grown four times.
+        // grown four times. An obligation over a list has a finding per item: room for some.
         let mut counts = Counts {
             facts: Vec::with_capacity(ctx.facts),
-            findings: Vec::with_capacity(ctx.obligations.len()),
+            findings: Vec::with_capacity(ctx.obligations.len() * 3 / 2),
             ..Counts::default()
         };
         let rows = outcome(ctx, &doc, &[], &mut counts, buffers);
