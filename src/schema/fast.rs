@@ -12,7 +12,6 @@
 //! one. Checked by differential tests (generated, defective and byte-edited documents; every JSON
 //! text under `fixtures/`) and by the `validate` and `initiative` fuzz targets.
 
-use super::validate::days_in_month;
 use super::{Absent, CharSet, FieldType, InputSchema, TypeId};
 use crate::catalog::{Catalog, Table};
 use crate::json::{Limits, number_value, same, scan_number};
@@ -217,15 +216,17 @@ impl<'s, 'a> Fast<'s, 'a> {
                     }
                 }
                 self.i += 1;
-                let bit = 1u64 << slot;
-                if seen & bit != 0 {
-                    return None;
-                }
-                seen |= bit;
+                seen |= 1u64 << slot;
                 hint = slot + 1;
                 self.ws();
                 let node = self.value(&f.ty, f.nullable || f.absent == Absent::None)?;
-                *slots.get_mut(slot)? = Some(node);
+                // A slot already filled is a duplicate key. Tested here rather than on `seen`
+                // before the value: the test that the slot is empty also spares the store
+                // dropping what it replaces.
+                match slots.get_mut(slot) {
+                    Some(s) if s.is_none() => *s = Some(node),
+                    _ => return None,
+                }
                 if !self.more(b'}')? {
                     break;
                 }
@@ -233,7 +234,9 @@ impl<'s, 'a> Fast<'s, 'a> {
         }
         self.depth -= 1;
         // Counted once here rather than per member: every member read set a bit of its own.
-        if seen.count_ones() as usize > self.limits.max_items {
+        // No more than `n` bits can be set: the count (a call's worth of shifts and masks on
+        // the baseline target) only matters when `n` exceeds the limit.
+        if n > self.limits.max_items && seen.count_ones() as usize > self.limits.max_items {
             return None;
         }
         // The schema field checked once too, where it was read (when it was).
@@ -378,7 +381,12 @@ impl<'s, 'a> Fast<'s, 'a> {
                 }
                 self.i = end + 1;
                 let s = self.text.get(start..end)?;
-                if max_len.is_some_and(|m| s.len() > m && s.chars().count() > m) {
+                // Bytes first: never fewer than characters, they settle most strings without
+                // counting characters.
+                if let Some(m) = *max_len
+                    && s.len() > m
+                    && s.chars().count() > m
+                {
                     return None;
                 }
                 // Raw C0 characters never get here (no escapes, and the reader refuses them
@@ -411,8 +419,11 @@ impl<'s, 'a> Fast<'s, 'a> {
     }
 }
 
+/// `!s.is_empty() && s.chars().all(|c| set.contains(c))`, a byte at a time: the set holds only
+/// ASCII characters, and every byte of a character beyond ASCII is 0x80 or above, so outside
+/// it too. Decoding characters cost a dozen instructions a byte.
 fn id_ok(s: &str, set: CharSet) -> bool {
-    !s.is_empty() && s.chars().all(|c| set.contains(c))
+    !s.is_empty() && s.bytes().all(|c| c < 128 && set.0 & (1u128 << c) != 0)
 }
 
 /// The value of `values` written at `start` of `b` as the whole of a string without escapes
@@ -590,9 +601,8 @@ fn plain_date(s: &[u8]) -> Option<Date> {
     let y = pair(0) * 100 + pair(2);
     let m = pair(5);
     let d = i32::from(d0 & 0x0f) * 10 + i32::from(d1 & 0x0f);
-    if !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
-        return None;
-    }
+    // `Date::new` refuses a month outside 1..=12 and a day outside the month, as
+    // `parse_date` does before calling it; both in the proleptic Gregorian calendar.
     Date::new(y as i16, m as i8, d as i8).ok()
 }
 
@@ -742,6 +752,73 @@ mod tests {
             let fast = plain_date(s.as_bytes());
             let exact = crate::schema::validate::parse_date(&s).ok();
             proptest::prop_assert_eq!(fast, exact, "{}", s);
+        }
+    }
+
+    /// A key given twice, in the root or in a nested object, is left to the reporting
+    /// validator (which refuses it); so is an object with more members than the limit allows,
+    /// whatever the number of fields of its type.
+    #[test]
+    fn declines_duplicate_keys_and_objects_over_the_member_limit() {
+        let (rules, profile) = generator::embedded();
+        let (schema, catalog) = (rules.schema(), rules.catalog());
+        let key_chars = crate::schema::validate::key_chars(schema).map(|k| k.0);
+        let opts = GenOptions {
+            count: 40,
+            seed: 11,
+            invalid_rate: 0.0,
+        };
+        let refused = |text: &str, limits: Limits| {
+            let slow =
+                validate_reporting(schema, catalog, SourceFile::new("gen.json", text), limits);
+            assert!(slow.is_err(), "the reporting validator accepts {text}");
+            assert!(
+                accept(schema, catalog, key_chars, text, limits).is_none(),
+                "{limits:?}: {text}"
+            );
+        };
+        let mut duplicates = 0;
+        for i in 0..opts.count {
+            let text = generator::document(profile, &opts, i);
+            // The first member of each object, when it is a plain value, written twice.
+            for (open, _) in text.match_indices("{\"") {
+                let Some(rest) = text.get(open + 1..) else {
+                    continue;
+                };
+                let Some(member) = rest.split(',').next() else {
+                    continue;
+                };
+                if member.contains(['{', '[', '}']) {
+                    continue;
+                }
+                let mut twice = text.clone();
+                twice.insert_str(open + 1, &format!("{member},"));
+                refused(&twice, Limits::default());
+                duplicates += 1;
+            }
+        }
+        assert!(duplicates > 100, "{duplicates} duplicates tried");
+        // The root has more members than this, the nested objects fewer.
+        let members = Limits {
+            max_items: 8,
+            ..Limits::default()
+        };
+        for i in 0..opts.count {
+            refused(&generator::document(profile, &opts, i), members);
+        }
+    }
+
+    proptest::proptest! {
+        /// The byte test of identifiers agrees with the character test, non-ASCII text
+        /// included.
+        #[test]
+        fn id_ok_agrees_with_testing_characters(
+            s in "[a-c0-9._ßé\u{80}\u{ff}\u{1F600}-]{0,12}",
+            spec in proptest::sample::select(vec!["a-z0-9._-", "A-Za-z", "0-9", "._", "!-~"]),
+        ) {
+            let set = CharSet::parse(spec).unwrap_or_else(|e| panic!("{e}"));
+            let chars = !s.is_empty() && s.chars().all(|c| set.contains(c));
+            proptest::prop_assert_eq!(id_ok(&s, set), chars, "{:?} {}", s, spec);
         }
     }
 

@@ -238,9 +238,13 @@ pub fn validate_with(
     limits: Limits,
 ) -> Result<Document, Diagnostics> {
     let text = source.text();
-    let key_chars = key_chars(schema);
+    // The key field found by name once per document, not once for its characters and again
+    // for its value.
+    let key_field = key_field(schema);
+    let key_chars = key_field.and_then(|(_, f)| id_chars(f));
     if let Some(root) = super::fast::accept(schema, catalog, key_chars.map(|k| k.0), text, limits)
-        && let Some(key) = key_of(schema, &root)
+        && let Some((slot, _)) = key_field
+        && let Some(key) = key_in(&root, slot)
     {
         return Ok(Document { key, root, source });
     }
@@ -262,19 +266,29 @@ pub fn validate_reporting(
 
 /// The character set of the key field, with its text as written, when the key is an id.
 pub(super) fn key_chars(schema: &InputSchema) -> Option<(CharSet, &str)> {
-    schema
-        .types
-        .get(schema.root)
-        .and_then(|t| t.field(&schema.key_field))
-        .and_then(|(_, f)| match &f.ty {
-            FieldType::Id { chars, set } => Some((*set, chars.as_str())),
-            _ => None,
-        })
+    key_field(schema).and_then(|(_, f)| id_chars(f))
+}
+
+/// The slot and definition of the root's key field.
+fn key_field(schema: &InputSchema) -> Option<(usize, &FieldDef)> {
+    schema.types.get(schema.root)?.field(&schema.key_field)
+}
+
+/// The character set of an `id` field, with its text as written.
+fn id_chars(f: &FieldDef) -> Option<(CharSet, &str)> {
+    match &f.ty {
+        FieldType::Id { chars, set } => Some((*set, chars.as_str())),
+        _ => None,
+    }
 }
 
 /// The document's key: the root's key field, a string in every valid document.
 fn key_of(schema: &InputSchema, root: &Node) -> Option<String> {
-    let (slot, _) = schema.types.get(schema.root)?.field(&schema.key_field)?;
+    key_in(root, key_field(schema)?.0)
+}
+
+/// The string in slot `slot` of the object `root`.
+fn key_in(root: &Node, slot: usize) -> Option<String> {
     let node = root.value.as_object()?.get(slot)?.as_ref()?;
     node.value.as_str().map(String::from)
 }
