@@ -650,7 +650,7 @@ impl Chunk {
 enum Refill {
     /// A new chunk of complete lines.
     Chunk,
-    /// A line longer than [`MAX_LINE_BYTES`] starting at this offset: it is being skipped.
+    /// A line longer than the line limit, starting at this offset: it is being skipped.
     TooLong(u64),
     /// Nothing more.
     End,
