@@ -250,9 +250,7 @@ impl KeyIndex {
 /// Where the key's value (a JSON string) starts in a valid document's text.
 pub(crate) fn key_at(schema: &InputSchema, doc: &Document) -> usize {
     schema
-        .types
-        .get(schema.root)
-        .and_then(|t| t.field(&schema.key_field))
+        .key_field()
         .and_then(|(i, _)| doc.root.value.as_object()?.get(i)?.as_ref())
         .map(|n| n.at as usize)
         .unwrap_or(0)

@@ -419,11 +419,10 @@ impl<'s, 'a> Fast<'s, 'a> {
     }
 }
 
-/// `!s.is_empty() && s.chars().all(|c| set.contains(c))`, a byte at a time: the set holds only
-/// ASCII characters, and every byte of a character beyond ASCII is 0x80 or above, so outside
-/// it too. Decoding characters cost a dozen instructions a byte.
+/// `!s.is_empty() && s.chars().all(|c| set.contains(c))`, a byte at a time
+/// ([`CharSet::contains_byte`]): decoding characters cost a dozen instructions a byte.
 fn id_ok(s: &str, set: CharSet) -> bool {
-    !s.is_empty() && s.bytes().all(|c| c < 128 && set.0 & (1u128 << c) != 0)
+    !s.is_empty() && s.bytes().all(|b| set.contains_byte(b))
 }
 
 /// The value of `values` written at `start` of `b` as the whole of a string without escapes

@@ -118,16 +118,10 @@ fn ty(schema: &InputSchema, catalog: &Catalog, t: &FieldType) -> Value {
             m
         }
         FieldType::Id { chars, .. } => id(chars),
-        FieldType::KeyRef => {
-            let key = schema
-                .types
-                .get(schema.root)
-                .and_then(|t| t.field(&schema.key_field));
-            match key.map(|(_, f)| &f.ty) {
-                Some(FieldType::Id { chars, .. }) => id(chars),
-                _ => json!({ "type": "string", "minLength": 1 }),
-            }
-        }
+        FieldType::KeyRef => match schema.key_field().map(|(_, f)| &f.ty) {
+            Some(FieldType::Id { chars, .. }) => id(chars),
+            _ => json!({ "type": "string", "minLength": 1 }),
+        },
         FieldType::Bool => json!({ "type": "boolean" }),
         FieldType::Number { min, max, integer } => {
             let mut o = Map::new();

@@ -129,6 +129,11 @@ impl InputSchema {
         &self.types[self.root]
     }
 
+    /// The slot and definition of the root's key field.
+    pub fn key_field(&self) -> Option<(usize, &FieldDef)> {
+        self.types.get(self.root)?.field(&self.key_field)
+    }
+
     pub fn type_named(&self, name: &str) -> Option<(TypeId, &ObjectType)> {
         self.types.iter().enumerate().find(|(_, t)| t.name == name)
     }
@@ -234,7 +239,14 @@ impl CharSet {
     }
 
     pub fn contains(self, c: char) -> bool {
-        (c as u32) < 128 && self.0 & (1u128 << (c as u32)) != 0
+        u8::try_from(c).is_ok_and(|b| self.contains_byte(b))
+    }
+
+    /// Whether the byte is a character of the set: every byte of a character beyond ASCII is
+    /// 0x80 or above, so outside it too, and text can be tested a byte at a time.
+    #[inline]
+    pub fn contains_byte(self, b: u8) -> bool {
+        b < 128 && self.0 & (1u128 << b) != 0
     }
 
     /// A regular-expression character class (`[A-Za-z0-9._\-]`) matching the same characters.

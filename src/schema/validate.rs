@@ -240,7 +240,7 @@ pub fn validate_with(
     let text = source.text();
     // The key field found by name once per document, not once for its characters and again
     // for its value.
-    let key_field = key_field(schema);
+    let key_field = schema.key_field();
     let key_chars = key_field.and_then(|(_, f)| id_chars(f));
     if let Some(root) = super::fast::accept(schema, catalog, key_chars.map(|k| k.0), text, limits)
         && let Some((slot, _)) = key_field
@@ -266,12 +266,7 @@ pub fn validate_reporting(
 
 /// The character set of the key field, with its text as written, when the key is an id.
 pub(super) fn key_chars(schema: &InputSchema) -> Option<(CharSet, &str)> {
-    key_field(schema).and_then(|(_, f)| id_chars(f))
-}
-
-/// The slot and definition of the root's key field.
-fn key_field(schema: &InputSchema) -> Option<(usize, &FieldDef)> {
-    schema.types.get(schema.root)?.field(&schema.key_field)
+    schema.key_field().and_then(|(_, f)| id_chars(f))
 }
 
 /// The character set of an `id` field, with its text as written.
@@ -284,7 +279,7 @@ fn id_chars(f: &FieldDef) -> Option<(CharSet, &str)> {
 
 /// The document's key: the root's key field, a string in every valid document.
 fn key_of(schema: &InputSchema, root: &Node) -> Option<String> {
-    key_in(root, key_field(schema)?.0)
+    key_in(root, schema.key_field()?.0)
 }
 
 /// The string in slot `slot` of the object `root`.
