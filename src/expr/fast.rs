@@ -1468,7 +1468,7 @@ flag = false
 n = 13
 
 [[catalog.t.rows]]
-id = "oppvekst-og-utdanning"
+id = "abcdefgh-ij-klmnopqrs"
 flag = true
 n = 14
 "#;
@@ -1537,7 +1537,7 @@ tags = { type = "list", items = "string" }
         "count(x in tags: catalog.t[x].flag)",
         "catalog.t['abc'].n ?? catalog.t['a'].n ?? n",
         "catalog.t['M11'].flag and catalog.t['abcdefghijklmnopq'].flag",
-        "catalog.t['oppvekst-og-utdanning'].n > 1",
+        "catalog.t['abcdefgh-ij-klmnopqrs'].n > 1",
         "catalog.t['abcd'].id == code or catalog.t['abcdX'].n == null",
         "catalog.t['abcdefgh'].id",
     ];
@@ -1555,7 +1555,7 @@ tags = { type = "list", items = "string" }
             "part":null}"#,
         r#"{"schema":"fast-test/v1","id":"F-3","code":"abcdefgh","n":null,"tags":null,
             "items":[{"code":"a","n":5}],"part":{"code":"abc","n":1,"tags":[]}}"#,
-        r#"{"schema":"fast-test/v1","id":"F-4","code":"oppvekst-og-utdanning","flag":true,
+        r#"{"schema":"fast-test/v1","id":"F-4","code":"abcdefgh-ij-klmnopqrs","flag":true,
             "on":"2020-01-01","tags":["M01","M02","M03","M10","abcdefghijklmnopq","a"],
             "part":{}}"#,
         r#"{"schema":"fast-test/v1","id":"F-5","code":null,"flag":null,"n":0,"tags":["abc"],
