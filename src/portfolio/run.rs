@@ -106,11 +106,6 @@ pub fn run(rules: &RuleSet, source: &Source, opts: &Options) -> Portfolio {
         let mut want: Vec<(usize, Node)> =
             changed.iter().map(|&n| (fold.index.unit(n), n)).collect();
         want.sort_unstable();
-        // The node of wanted unit `i`.
-        let node_of = |i: usize| {
-            let at = want.binary_search_by_key(&i, |(u, _)| *u).ok()?;
-            want.get(at).map(|&(_, node)| node)
-        };
         match (kept, at_offsets(paths, &fold.index, &want)) {
             // One JSONL file: each wanted line is read where it starts, by the worker that
             // judges it; no reader thread to wait for.
@@ -120,8 +115,8 @@ pub fn run(rules: &RuleSet, source: &Source, opts: &Options) -> Portfolio {
                     let index = &fold.index;
                     let outs: Vec<Second> = part
                         .par_iter()
-                        .filter_map(|&(i, a)| {
-                            second(&ctx, index, &propagated, node_of(i)?, i, reader.read(a))
+                        .filter_map(|&(i, node, a)| {
+                            second(&ctx, index, &propagated, node, i, reader.read(a))
                         })
                         .collect();
                     for out in outs {
@@ -135,6 +130,11 @@ pub fn run(rules: &RuleSet, source: &Source, opts: &Options) -> Portfolio {
                     None => Units::Paths(paths),
                 };
                 let units: Vec<usize> = want.iter().map(|(u, _)| *u).collect();
+                // The node of wanted unit `i`.
+                let node_of = |i: usize| {
+                    let at = want.binary_search_by_key(&i, |(u, _)| *u).ok()?;
+                    want.get(at).map(|&(_, node)| node)
+                };
                 // The wanted documents are few and spread over the whole input: in small
                 // chunks, the workers start on the first ones while the reader is still looking
                 // for the rest.
@@ -158,8 +158,8 @@ pub fn run(rules: &RuleSet, source: &Source, opts: &Options) -> Portfolio {
     fold.finish(problems, &propagated, passes, timings)
 }
 
-/// Per wanted unit of a JSONL file: its input ordinal and where it is.
-type LinesAt = Vec<(usize, input::LineAt)>;
+/// Per wanted unit of a JSONL file: its input ordinal, its node and where it is.
+type LinesAt = Vec<(usize, Node, input::LineAt)>;
 
 /// When the input is one JSONL file and the first pass recorded where each wanted line starts:
 /// the file and where to read each wanted unit.
@@ -184,7 +184,7 @@ fn at_offsets<'p>(
                     .offset(n + 1)
                     .and_then(|next| next.checked_sub(offset)),
             };
-            Some((unit, at))
+            Some((unit, n, at))
         })
         .collect::<Option<Vec<_>>>()?;
     Some((path.as_path(), at))
