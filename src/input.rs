@@ -135,7 +135,7 @@ pub struct Unit {
     pub label: Label,
     pub source: Result<SourceFile, Diagnostics>,
     /// For a line of a JSONL file: where the line starts, in bytes from the start of the file
-    /// (see [`lines_at`]).
+    /// (see [`LineReader`]).
     pub offset: Option<u64>,
 }
 
@@ -974,7 +974,7 @@ fn line_too_long(name: &Arc<str>, line_no: usize, offset: u64) -> Unit {
     }
 }
 
-/// Where a first pass found a line of a JSONL file ([`Unit::offset`]), for [`lines_at`].
+/// Where a first pass found a line of a JSONL file ([`Unit::offset`]), for [`LineReader`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LineAt {
     /// Where the line starts, in bytes from the start of the file.
@@ -986,17 +986,11 @@ pub struct LineAt {
     pub within: Option<u64>,
 }
 
-/// Lines of the JSONL file at `path` read where they start, as units named as [`sources`]
-/// names them, in the order given. For a second pass that wants a few lines of a large file:
-/// it reads each where it starts, nothing in between. A line that cannot be read (the file
-/// changed or went away) is an error unit.
-pub fn lines_at(path: &Path, at: Vec<LineAt>) -> impl Iterator<Item = Unit> {
-    let reader = LineReader::open(path);
-    at.into_iter().map(move |a| reader.read(a))
-}
-
-/// Reads lines of one JSONL file where a first pass found them, each in positioned reads of its
-/// own: threads can share one reader and read lines of the file at once.
+/// Reads lines of one JSONL file where a first pass found them, as units named as [`sources`]
+/// names them, each in positioned reads of its own: for a second pass that wants a few lines
+/// of a large file, nothing in between is read, and threads can share one reader and read lines
+/// of the file at once. A line that cannot be read (the file changed or went away) is an error
+/// unit.
 #[derive(Debug)]
 pub struct LineReader {
     name: Arc<str>,
@@ -1139,6 +1133,12 @@ mod tests {
             ));
         }
         out
+    }
+
+    /// The lines of the JSONL file at `path` at `at`, in that order.
+    fn lines_at(path: &Path, at: Vec<LineAt>) -> Vec<Unit> {
+        let reader = LineReader::open(path);
+        at.into_iter().map(|a| reader.read(a)).collect()
     }
 
     /// Gives at most `step` bytes per read, as a pipe may.
@@ -1289,7 +1289,7 @@ mod tests {
                 within: None,
             })
             .collect();
-        let again: Vec<Unit> = lines_at(&path, at).collect();
+        let again: Vec<Unit> = lines_at(&path, at);
         let _ = std::fs::remove_dir_all(&dir);
         let shown = |u: &Unit| {
             let source = match &u.source {
@@ -1356,23 +1356,22 @@ mod tests {
         let exact = sized(&|_, len| Some(len));
         let over = sized(&|_, len| Some(len + 100));
         let short = sized(&|i, len| Some(if i == 1 { 3 } else { len }));
-        let again: Vec<Unit> = lines_at(&path, at.clone()).collect();
-        let back: Vec<Unit> = lines_at(&path, at.iter().rev().copied().collect()).collect();
+        let again: Vec<Unit> = lines_at(&path, at.clone());
+        let back: Vec<Unit> = lines_at(&path, at.iter().rev().copied().collect());
         let past_end = LineAt {
             offset: 10_000,
             line: 9,
             within: None,
         };
-        let past: Vec<Unit> = lines_at(&path, vec![past_end]).collect();
+        let past: Vec<Unit> = lines_at(&path, vec![past_end]);
         let past_sized: Vec<Unit> = lines_at(
             &path,
             vec![LineAt {
                 within: Some(50),
                 ..past_end
             }],
-        )
-        .collect();
-        let read = |a: Vec<LineAt>| lines_at(&path, a).map(|u| shown(&u)).collect::<Vec<_>>();
+        );
+        let read = |a: Vec<LineAt>| lines_at(&path, a).iter().map(shown).collect::<Vec<_>>();
         let (exact, over, short) = (read(exact), read(over), read(short));
         let _ = std::fs::remove_dir_all(&dir);
         let firsts: Vec<_> = first.iter().map(shown).collect();
