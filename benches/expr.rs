@@ -71,7 +71,7 @@ fn bench(c: &mut Criterion) {
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(2));
     let today = jiff::civil::date(2026, 6, 1);
-    let mut ctx = Ctx::new(&schema, &catalog, &doc.root, &params, today);
+    let mut ctx = Ctx::new(&schema, &catalog, doc.value(), &params, today);
     for (name, c) in &compiled {
         group.bench_function(*name, |b| {
             b.iter(|| {

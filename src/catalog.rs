@@ -7,11 +7,22 @@
 
 use crate::source::Span;
 use crate::text::Text;
-use crate::value::Node;
+use crate::value::{Node, Tree};
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Catalog {
     pub tables: Vec<Table>,
+    /// The items and slots of every table's rows and list cells.
+    tree: Tree,
+}
+
+impl Default for Catalog {
+    fn default() -> Self {
+        Catalog {
+            tables: Vec::new(),
+            tree: Tree::catalog(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -88,6 +99,11 @@ pub struct Row {
 impl Catalog {
     pub fn table(&self, name: &str) -> Option<&Table> {
         self.tables.iter().find(|t| t.name == name)
+    }
+
+    /// Where the rows' slots and the list cells' items are.
+    pub fn tree(&self) -> &Tree {
+        &self.tree
     }
 }
 
@@ -283,7 +299,7 @@ fn load_file(
             let mut vals = Vec::new();
             for (ck, cv) in crate::schema::Toml::entries(row) {
                 let cname: &str = ck.get_ref();
-                let Some((ty, value)) = cell(t, cname, cv) else {
+                let Some((ty, value)) = cell(t, cname, cv, &mut catalog.tree) else {
                     continue;
                 };
                 let ci = match columns.iter().position(|c| c.name == cname) {
@@ -374,12 +390,13 @@ fn load_file(
                 );
                 continue;
             }
+            let Ok(span) = catalog.tree.push_slots(slots) else {
+                t.push(&too_many_cells(), row_span);
+                continue;
+            };
             out_rows.push(Row {
                 key: row_key,
-                node: crate::value::Node::new(
-                    row_span.start,
-                    crate::value::Value::Object(slots.into_boxed_slice()),
-                ),
+                node: crate::value::Node::new(row_span.start, crate::value::Value::Object(span)),
                 span: row_span,
             });
         }
@@ -405,11 +422,21 @@ fn column_type_name(t: ColumnType) -> &'static str {
     }
 }
 
-/// One cell's type and value; unsupported values are reported and give `None`.
+/// What a catalog too large for its [`Tree`] gets (more than 2³¹ cells or list items).
+fn too_many_cells() -> crate::schema::TomlProblem {
+    crate::schema::TomlProblem::InvalidValue {
+        key: "rows".into(),
+        reason: "more cells than a catalog can hold".into(),
+    }
+}
+
+/// One cell's type and value (list items go into `tree`); unsupported values are reported and
+/// give `None`.
 fn cell(
     t: &mut crate::schema::Toml<'_>,
     name: &str,
     v: &toml::Spanned<toml::de::DeValue<'_>>,
+    tree: &mut Tree,
 ) -> Option<(ColumnType, crate::value::Value)> {
     use crate::value::{Node, Value};
     use toml::de::DeValue;
@@ -440,7 +467,11 @@ fn cell(
                 let s = t.str(name, item)?;
                 out.push(Node::new(item.span().start as u32, Value::Str(s.into())));
             }
-            Some((ColumnType::StringList, Value::List(out.into_boxed_slice())))
+            let Ok(span) = tree.push_list(out) else {
+                t.push(&too_many_cells(), crate::schema::toml_span(v.span()));
+                return None;
+            };
+            Some((ColumnType::StringList, Value::List(span)))
         }
         DeValue::Table(_) => {
             t.wrong_type(
@@ -548,7 +579,7 @@ signed = 2019-01-01
             ]
         );
         let b = t.row("b-2019").unwrap();
-        let slots = b.node.value.as_object().unwrap();
+        let slots = c.tree().object(&b.node.value).unwrap();
         assert!(slots[2].is_none());
         assert_eq!(
             slots[1]

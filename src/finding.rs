@@ -127,6 +127,22 @@ pub enum Shown {
     Object,
 }
 
+impl Shown {
+    /// How a stated value of the document shows (a list by its length, which its node holds).
+    pub fn of(v: &crate::value::Value) -> Shown {
+        use crate::value::Value;
+        match v {
+            Value::Null => Shown::Null,
+            Value::Bool(b) => Shown::Bool(*b),
+            Value::Number(n) => Shown::Number(*n),
+            Value::Str(s) => Shown::Str(s.to_string()),
+            Value::Date(d) => Shown::Date(*d),
+            Value::List(s) => Shown::List(s.len()),
+            Value::Object(_) => Shown::Object,
+        }
+    }
+}
+
 /// A value that decided a finding: where it is in the document and what it was.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Evidence {

@@ -13,8 +13,10 @@
 
 use crate::catalog::Catalog;
 use crate::diag::{Diagnostic, Diagnostics, Problem};
-use crate::schema::{Document, InputProblem, InputSchema, validate};
+use crate::json::Limits;
+use crate::schema::{Document, InputProblem, InputSchema, validate_in};
 use crate::source::{Block, SourceFile, Span};
+use crate::value::Tree;
 use std::collections::{HashMap, VecDeque};
 use std::fs::File;
 use std::io::{self, BufRead, Read};
@@ -195,10 +197,16 @@ pub fn documents<'s, P: AsRef<Path>>(
 /// Validates one unit (without the batch-wide duplicate check; see [`KeyIndex`]). Units are
 /// independent, so a caller may run this on many threads.
 pub fn check_unit(schema: &InputSchema, catalog: &Catalog, unit: Unit) -> Checked {
+    check_unit_in(schema, catalog, unit, Tree::new())
+}
+
+/// [`check_unit`], building the document in `tree` (the tree of a document done with, whose
+/// vectors are then not allocated again).
+pub fn check_unit_in(schema: &InputSchema, catalog: &Catalog, unit: Unit, tree: Tree) -> Checked {
     Checked {
         result: unit
             .source
-            .and_then(|source| validate(schema, catalog, source)),
+            .and_then(|source| validate_in(schema, catalog, source, Limits::default(), tree)),
         label: unit.label,
     }
 }
@@ -251,7 +259,7 @@ impl KeyIndex {
 pub(crate) fn key_at(schema: &InputSchema, doc: &Document) -> usize {
     schema
         .key_field()
-        .and_then(|(i, _)| doc.root.value.as_object()?.get(i)?.as_ref())
+        .and_then(|(i, _)| doc.slots().get(i)?.as_ref())
         .map(|n| n.at as usize)
         .unwrap_or(0)
 }

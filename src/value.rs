@@ -4,8 +4,17 @@
 //! by loading catalog tables. Objects are slot vectors in the order of their schema type's fields,
 //! so a compiled field path is a list of slot indices, not a list of names to look up.
 //!
-//! **Invariant:** an absent field is `None` in its slot and is never confused with `Value::Null`
-//! (stated as "none") or with `false`/`0`/`[]`.
+//! The tree is flat: a [`Tree`] holds every list item and object slot of one document (or of the
+//! whole catalog) in two vectors, and a list or object node holds a [`Span`] of one of them.
+//! Building a document's tree then costs no allocation per object or list, dropping it no walk
+//! over boxes, and a worker can reuse one tree's vectors for the next document
+//! ([`Tree::clear`]). A span also says which kind of tree it belongs to (a document's or the
+//! catalog's), so that [`Trees`] can resolve a node reached through either without being told.
+//!
+//! **Invariants:** an absent field is `None` in its slot and is never confused with
+//! `Value::Null` (stated as "none") or with `false`/`0`/`[]`. A span is only meaningful in the
+//! tree that made it; resolving it elsewhere gives an empty slice, never a panic. Every empty
+//! list has the span [`Span::EMPTY`], so that two empty lists compare equal as values.
 
 use jiff::civil::Date;
 
@@ -42,9 +51,309 @@ pub enum Value {
     /// and one allocation per string was a large share of reading a document.
     Str(compact_str::CompactString),
     Date(Date),
-    List(Box<[Node]>),
-    /// Field slots in schema order; `None` = absent.
-    Object(Box<[Option<Node>]>),
+    /// Items, in the tree's item vector.
+    List(Span),
+    /// Field slots in schema order (`None` = absent), in the tree's slot vector.
+    Object(Span),
+}
+
+/// Where a list's items or an object's slots are in their [`Tree`]: a start, a length, and in
+/// the start's top bit whether the tree is the catalog's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    start: u32,
+    len: u32,
+}
+
+/// The bit of [`Span::start`] set in the catalog's tree.
+const CATALOG: u32 = 1 << 31;
+
+impl Span {
+    /// The span of every empty list.
+    pub const EMPTY: Span = Span { start: 0, len: 0 };
+
+    pub fn len(self) -> usize {
+        self.len as usize
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.len == 0
+    }
+
+    pub(crate) fn in_catalog(self) -> bool {
+        self.start & CATALOG != 0
+    }
+
+    /// The range in its tree's vector.
+    #[inline]
+    pub(crate) fn range(self) -> std::ops::Range<usize> {
+        let start = (self.start & !CATALOG) as usize;
+        start..start + self.len as usize
+    }
+}
+
+/// The items and slots of one document's (or the catalog's) lists and objects.
+#[derive(Debug, Clone, Default)]
+pub struct Tree {
+    items: Vec<Node>,
+    slots: Vec<Option<Node>>,
+    /// [`CATALOG`] in the catalog's tree, 0 in a document's.
+    kind: u32,
+    /// Items of the lists being read, innermost last: a list's length is known only at its
+    /// end, and the items of lists inside its items come first. Empty between documents.
+    stack: Vec<Node>,
+}
+
+/// What a tree refuses to hold: more than 2³¹ items or slots (a document is limited to far
+/// fewer by its size).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Full;
+
+impl Tree {
+    /// An empty tree for a document.
+    pub fn new() -> Tree {
+        Tree::default()
+    }
+
+    /// An empty tree for the catalog.
+    pub fn catalog() -> Tree {
+        Tree {
+            kind: CATALOG,
+            ..Tree::default()
+        }
+    }
+
+    /// Every object slot of the tree, for a reader that resolves many spans of it
+    /// ([`Span::range`]).
+    pub(crate) fn all_slots(&self) -> &[Option<Node>] {
+        &self.slots
+    }
+
+    /// Empties the tree, keeping its vectors' capacity for the next document.
+    pub fn clear(&mut self) {
+        self.items.clear();
+        self.slots.clear();
+        self.stack.clear();
+    }
+
+    /// The items of a list node (`None` for any other value or a span of another tree).
+    #[inline]
+    pub fn list(&self, v: &Value) -> Option<&[Node]> {
+        match v {
+            Value::List(s) => Some(self.items(*s)),
+            _ => None,
+        }
+    }
+
+    /// The slots of an object node (`None` for any other value).
+    #[inline]
+    pub fn object(&self, v: &Value) -> Option<&[Option<Node>]> {
+        match v {
+            Value::Object(s) => Some(self.slots(*s)),
+            _ => None,
+        }
+    }
+
+    /// The items of span `s` (empty when `s` is of another tree).
+    #[inline]
+    pub fn items(&self, s: Span) -> &[Node] {
+        if s.start & CATALOG != self.kind {
+            return &[];
+        }
+        self.items.get(s.range()).unwrap_or(&[])
+    }
+
+    /// The slots of span `s` (empty when `s` is of another tree).
+    #[inline]
+    pub fn slots(&self, s: Span) -> &[Option<Node>] {
+        if s.start & CATALOG != self.kind {
+            return &[];
+        }
+        self.slots.get(s.range()).unwrap_or(&[])
+    }
+
+    fn span(&self, start: usize, len: usize) -> Result<Span, Full> {
+        let end = start.checked_add(len).ok_or(Full)?;
+        if end > (CATALOG - 1) as usize {
+            return Err(Full);
+        }
+        Ok(Span {
+            start: start as u32 | self.kind,
+            len: len as u32,
+        })
+    }
+
+    /// Appends `items` as one list.
+    pub fn push_list(&mut self, items: impl IntoIterator<Item = Node>) -> Result<Span, Full> {
+        let start = self.items.len();
+        self.items.extend(items);
+        let len = self.items.len() - start;
+        if len == 0 {
+            return Ok(Span::EMPTY);
+        }
+        self.span(start, len)
+    }
+
+    /// Appends `slots` as one object.
+    pub fn push_slots(
+        &mut self,
+        slots: impl IntoIterator<Item = Option<Node>>,
+    ) -> Result<Span, Full> {
+        let start = self.slots.len();
+        self.slots.extend(slots);
+        self.span(start, self.slots.len() - start)
+    }
+
+    /// Starts reading a list: returns the base to give [`Tree::close_list`].
+    #[inline]
+    pub fn open_list(&self) -> usize {
+        self.stack.len()
+    }
+
+    /// The number of items read so far of the list opened at `base`.
+    #[inline]
+    pub fn read_since(&self, base: usize) -> usize {
+        self.stack.len().saturating_sub(base)
+    }
+
+    /// One item of the innermost list being read.
+    #[inline]
+    pub fn push_item(&mut self, node: Node) {
+        self.stack.push(node);
+    }
+
+    /// Ends the list opened at `base`: its items move into the tree.
+    pub fn close_list(&mut self, base: usize) -> Result<Span, Full> {
+        if base >= self.stack.len() {
+            self.stack.truncate(base);
+            return Ok(Span::EMPTY);
+        }
+        let start = self.items.len();
+        self.items.extend(self.stack.drain(base..));
+        self.span(start, self.items.len() - start)
+    }
+
+    /// Reserves `n` empty slots for one object; fill them with [`Tree::slots_mut`].
+    pub fn push_object(&mut self, n: usize) -> Result<Span, Full> {
+        let start = self.slots.len();
+        let span = self.span(start, n)?;
+        self.slots.resize_with(start + n, || None);
+        Ok(span)
+    }
+
+    /// Puts `node` into slot `i` of object `s` when that slot is empty; `false` (and nothing
+    /// done) when it is filled already or out of the object.
+    #[inline]
+    pub fn fill(&mut self, s: Span, i: usize, node: Node) -> bool {
+        let start = (s.start & !CATALOG) as usize;
+        match self.slots.get_mut(start.wrapping_add(i)) {
+            Some(slot @ None) if i < s.len as usize => {
+                *slot = Some(node);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The slots of span `s`, to fill (empty when `s` is of another tree).
+    #[inline]
+    pub fn slots_mut(&mut self, s: Span) -> &mut [Option<Node>] {
+        if s.start & CATALOG != self.kind {
+            return &mut [];
+        }
+        self.slots.get_mut(s.range()).unwrap_or(&mut [])
+    }
+
+    /// Whether node `a` of this tree and node `b` of tree `other` hold the same value, spans
+    /// followed (two trees of one value may lay it out differently).
+    pub fn same(&self, a: &Node, other: &Tree, b: &Node) -> bool {
+        if a.at != b.at {
+            return false;
+        }
+        match (&a.value, &b.value) {
+            (Value::List(x), Value::List(y)) => {
+                let (x, y) = (self.items(*x), other.items(*y));
+                x.len() == y.len() && x.iter().zip(y).all(|(a, b)| self.same(a, other, b))
+            }
+            (Value::Object(x), Value::Object(y)) => {
+                let (x, y) = (self.slots(*x), other.slots(*y));
+                x.len() == y.len()
+                    && x.iter().zip(y).all(|(a, b)| match (a, b) {
+                        (None, None) => true,
+                        (Some(a), Some(b)) => self.same(a, other, b),
+                        _ => false,
+                    })
+            }
+            (x, y) => x == y,
+        }
+    }
+
+    /// Plain JSON of a node's value for evidence and reports. Objects need their field names,
+    /// which only the schema knows, so they render through
+    /// [`crate::schema::InputSchema::to_json`]; here they become `{}`.
+    pub fn scalar_json(&self, v: &Value) -> serde_json::Value {
+        match v {
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(b) => serde_json::Value::Bool(*b),
+            Value::Number(n) => number_json(*n),
+            Value::Str(s) => serde_json::Value::String(s.to_string()),
+            Value::Date(d) => serde_json::Value::String(d.to_string()),
+            Value::List(s) => serde_json::Value::Array(
+                self.items(*s)
+                    .iter()
+                    .map(|n| self.scalar_json(&n.value))
+                    .collect(),
+            ),
+            Value::Object(_) => serde_json::Value::Object(serde_json::Map::new()),
+        }
+    }
+}
+
+/// A document's tree and the catalog's, side by side: a node reached from a document may be a
+/// catalog row (through a reference), and its span says which tree holds its children.
+#[derive(Debug, Clone, Copy)]
+pub struct Trees<'a> {
+    pub doc: &'a Tree,
+    pub catalog: &'a Tree,
+}
+
+impl<'a> Trees<'a> {
+    #[inline]
+    fn of(self, s: Span) -> &'a Tree {
+        if s.in_catalog() {
+            self.catalog
+        } else {
+            self.doc
+        }
+    }
+
+    /// The tree that holds the items or slots of `v` (the document's for a scalar).
+    #[inline]
+    pub fn holding(self, v: &Value) -> &'a Tree {
+        match v {
+            Value::List(s) | Value::Object(s) => self.of(*s),
+            _ => self.doc,
+        }
+    }
+
+    /// The items of a list node, in whichever tree holds them.
+    #[inline]
+    pub fn list(self, v: &Value) -> Option<&'a [Node]> {
+        match v {
+            // The tree is chosen by the span's kind: no need to check it again.
+            Value::List(s) => Some(self.of(*s).items.get(s.range()).unwrap_or(&[])),
+            _ => None,
+        }
+    }
+
+    /// The slots of an object node, in whichever tree holds them.
+    #[inline]
+    pub fn object(self, v: &Value) -> Option<&'a [Option<Node>]> {
+        match v {
+            Value::Object(s) => Some(self.of(*s).slots.get(s.range()).unwrap_or(&[])),
+            _ => None,
+        }
+    }
 }
 
 impl Value {
@@ -76,33 +385,11 @@ impl Value {
         }
     }
 
-    pub fn as_list(&self) -> Option<&[Node]> {
+    /// The number of items of a list (`None` for any other value); no tree needed.
+    pub fn list_len(&self) -> Option<usize> {
         match self {
-            Value::List(l) => Some(l),
+            Value::List(s) => Some(s.len()),
             _ => None,
-        }
-    }
-
-    pub fn as_object(&self) -> Option<&[Option<Node>]> {
-        match self {
-            Value::Object(o) => Some(o),
-            _ => None,
-        }
-    }
-
-    /// Plain JSON for evidence and reports. Objects need their field names, which only the schema
-    /// knows, so they render through [`crate::schema::InputSchema::to_json`]; here they become `{}`.
-    pub fn scalar_json(&self) -> serde_json::Value {
-        match self {
-            Value::Null => serde_json::Value::Null,
-            Value::Bool(b) => serde_json::Value::Bool(*b),
-            Value::Number(n) => number_json(*n),
-            Value::Str(s) => serde_json::Value::String(s.to_string()),
-            Value::Date(d) => serde_json::Value::String(d.to_string()),
-            Value::List(items) => {
-                serde_json::Value::Array(items.iter().map(|n| n.value.scalar_json()).collect())
-            }
-            Value::Object(_) => serde_json::Value::Object(serde_json::Map::new()),
         }
     }
 }
@@ -115,5 +402,72 @@ pub fn number_json(n: f64) -> serde_json::Value {
         serde_json::Number::from_f64(n)
             .map(serde_json::Value::Number)
             .unwrap_or(serde_json::Value::Null)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn str_node(at: u32, s: &str) -> Node {
+        Node::new(at, Value::Str(s.into()))
+    }
+
+    /// One value laid out in two orders is the same value; a changed item is not; and a span
+    /// resolved in the wrong kind of tree finds nothing rather than another tree's nodes.
+    #[test]
+    fn trees_compare_by_value_and_keep_their_spans_apart() {
+        // `{"a": ["x"], "b": {"c": 1}}` as an object of two slots, children in two orders.
+        let mut one = Tree::new();
+        let outer = one.push_object(2).unwrap();
+        let list = one.push_list([str_node(7, "x")]).unwrap();
+        let inner = one.push_object(1).unwrap();
+        one.slots_mut(inner)[0] = Some(Node::new(20, Value::Number(1.0)));
+        one.slots_mut(outer)[0] = Some(Node::new(6, Value::List(list)));
+        one.slots_mut(outer)[1] = Some(Node::new(17, Value::Object(inner)));
+        let a = Node::new(0, Value::Object(outer));
+        let one_list = list;
+
+        let mut two = Tree::new();
+        let _unrelated = two.push_object(3).unwrap();
+        let inner = two.push_object(1).unwrap();
+        two.slots_mut(inner)[0] = Some(Node::new(20, Value::Number(1.0)));
+        let _other = two.push_list([str_node(1, "y"), str_node(2, "z")]).unwrap();
+        let list = two.push_list([str_node(7, "x")]).unwrap();
+        let outer = two.push_object(2).unwrap();
+        two.slots_mut(outer)[0] = Some(Node::new(6, Value::List(list)));
+        two.slots_mut(outer)[1] = Some(Node::new(17, Value::Object(inner)));
+        let b = Node::new(0, Value::Object(outer));
+        assert!(one.same(&a, &two, &b));
+        assert_ne!(a, b, "the spans differ; only `same` follows them");
+
+        two.slots_mut(inner)[0] = Some(Node::new(20, Value::Number(2.0)));
+        assert!(!one.same(&a, &two, &b));
+
+        let mut cat = Tree::catalog();
+        let row = cat.push_object(1).unwrap();
+        cat.slots_mut(row)[0] = Some(str_node(3, "k"));
+        assert!(one.slots(row).is_empty() && cat.slots(outer).is_empty());
+        let trees = Trees {
+            doc: &one,
+            catalog: &cat,
+        };
+        assert_eq!(trees.object(&Value::Object(row)).map(<[_]>::len), Some(1));
+        assert_eq!(trees.list(&Value::List(one_list)).map(<[_]>::len), Some(1));
+        assert_eq!(one.push_list([]), Ok(Span::EMPTY));
+        let base = one.open_list();
+        assert_eq!(one.close_list(base), Ok(Span::EMPTY));
+        let outer_list = one.open_list();
+        one.push_item(str_node(1, "a"));
+        let inner_list = one.open_list();
+        one.push_item(str_node(2, "b"));
+        one.push_item(str_node(3, "c"));
+        let inner = one.close_list(inner_list).unwrap();
+        one.push_item(Node::new(2, Value::List(inner)));
+        let outer = one.close_list(outer_list).unwrap();
+        let items = one.items(outer);
+        assert_eq!(items.len(), 2);
+        assert_eq!(one.list(&items[1].value).map(<[_]>::len), Some(2));
+        assert_eq!(one.open_list(), 0, "the stack is empty again");
     }
 }

@@ -102,7 +102,7 @@ impl World {
         let mut ctx = Ctx::new(
             &self.schema,
             &self.catalog,
-            &doc.root,
+            doc.value(),
             &self.params,
             jiff::civil::date(2026, 6, 1),
         );

@@ -329,7 +329,13 @@ fn run_expression(text: &str, name: &str) -> Result<Vec<String>, Diagnostics> {
         let doc = c
             .result
             .unwrap_or_else(|d| panic!("{}", render(&d.0, false)));
-        let mut ctx = Ctx::new(rules.schema(), rules.catalog(), &doc.root, &params, as_of());
+        let mut ctx = Ctx::new(
+            rules.schema(),
+            rules.catalog(),
+            doc.value(),
+            &params,
+            as_of(),
+        );
         ctx.ref_date = Some(jiff::civil::date(2026, 3, 1));
         ctx.set_fact(0, Val::Bool(true));
         ctx.set_fact(1, Val::Date(jiff::civil::date(2026, 1, 31)));
@@ -953,15 +959,27 @@ fn validated_by(
         SourceFile,
     ) -> Result<Document, Diagnostics>,
     text: &str,
-) -> Result<(String, samstyr::value::Node), String> {
+) -> Result<Validated, String> {
     let rules = rules();
     how(
         rules.schema(),
         rules.catalog(),
         SourceFile::new("x.json", text),
     )
-    .map(|d| (d.key, d.root))
+    .map(Validated)
     .map_err(|d| render(&d.0, false))
+}
+
+/// A valid document, equal to another with the same key and value tree (followed through each
+/// tree, which two validators may lay out differently).
+#[derive(Debug)]
+struct Validated(Document);
+
+impl PartialEq for Validated {
+    fn eq(&self, other: &Self) -> bool {
+        let (a, b) = (&self.0, &other.0);
+        a.key == b.key && a.tree.same(&a.root, &b.tree, &b.root)
+    }
 }
 
 fn reporting(

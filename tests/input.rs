@@ -116,7 +116,7 @@ fn a_bom_and_crlf_file_keeps_true_positions() {
     };
     assert!(!doc.source.text().starts_with('\u{feff}'));
     // `title` is the third field of the root type, on line 4 after `  "title": `.
-    let title = doc.root.value.as_object().unwrap()[2].as_ref().unwrap();
+    let title = doc.slots()[2].as_ref().unwrap();
     assert_eq!(doc.source.line_col(title.at), (4, 12));
 }
 
@@ -128,7 +128,7 @@ fn absent_records_and_sections_mean_none_and_classifications_stay_unknown() {
     )]);
     let doc = docs[0].result.as_ref().unwrap();
     let root = s.root_type();
-    let slots = doc.root.value.as_object().unwrap();
+    let slots = doc.slots();
     let slot = |name: &str| &slots[root.field(name).unwrap().0];
     for unknown in [
         "kind",
@@ -141,7 +141,7 @@ fn absent_records_and_sections_mean_none_and_classifications_stay_unknown() {
     for empty in ["milestones", "involvement", "bodies", "agreements"] {
         assert_eq!(
             slot(empty).as_ref().unwrap().value,
-            samstyr::value::Value::List(Box::new([])),
+            samstyr::value::Value::List(samstyr::value::Span::EMPTY),
             "{empty}"
         );
     }
@@ -425,7 +425,7 @@ fn the_catalog_has_what_the_rules_rely_on() {
         .rows()
         .iter()
         .filter(|r| {
-            r.node.value.as_object().unwrap()[joint_col]
+            c.tree().object(&r.node.value).unwrap()[joint_col]
                 .as_ref()
                 .unwrap()
                 .value
@@ -446,7 +446,7 @@ fn the_catalog_has_what_the_rules_rely_on() {
     let (text_col, _) = measures.column("text").unwrap();
     let (line_col, _) = measures.column("line").unwrap();
     for r in measures.rows() {
-        let slots = r.node.value.as_object().unwrap();
+        let slots = c.tree().object(&r.node.value).unwrap();
         let text = slots[text_col].as_ref().unwrap().value.as_str().unwrap();
         let line = slots[line_col].as_ref().unwrap().value.as_f64().unwrap() as usize;
         let src = seed_lines[line - 1].replace("[image: ]", "");

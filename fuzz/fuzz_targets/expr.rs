@@ -102,7 +102,7 @@ fuzz_target!(|data: &[u8]| {
             let mut ctx = Ctx::new(
                 rules.schema(),
                 rules.catalog(),
-                &doc.root,
+                doc.value(),
                 &params,
                 common::as_of(),
             );

@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
     match result {
         Ok(doc) => {
             // What the reader accepts must print back as JSON that it accepts again.
-            let json = rules.schema().to_json(rules.schema().root, &doc.root);
+            let json = rules.schema().to_json(&doc.tree, rules.schema().root, &doc.root);
             let again = SourceFile::new("again.json", json.to_string());
             if let Err(d) = schema::validate(rules.schema(), rules.catalog(), again) {
                 panic!(

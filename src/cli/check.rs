@@ -235,7 +235,7 @@ fn evaluate(rules: &RuleSet, paths: &[PathBuf], as_of: Date) -> Vec<Input> {
 fn title(rules: &RuleSet, doc: &Document) -> Option<String> {
     let schema = rules.schema();
     let (slot, _) = schema.root_type().field("title")?;
-    let node = doc.root.value.as_object()?.get(slot)?.as_ref()?;
+    let node = doc.slots().get(slot)?.as_ref()?;
     match &node.value {
         Value::Str(s) => Some(s.to_string()),
         _ => None,

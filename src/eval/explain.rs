@@ -53,7 +53,7 @@ pub(crate) fn explain(
     let mut ctx = Ctx::new(
         &core.schema,
         &core.catalog,
-        &doc.root,
+        doc.value(),
         &set.param_values,
         as_of,
     );

@@ -88,7 +88,7 @@ pub(crate) fn evaluate_received(
     let mut ctx = Ctx::new(
         &core.schema,
         &core.catalog,
-        &doc.root,
+        doc.value(),
         &set.param_values,
         as_of,
     );
@@ -241,7 +241,7 @@ pub(crate) fn count_received(
     let mut ctx = Ctx::with_buffers(
         &core.schema,
         &core.catalog,
-        &doc.root,
+        doc.value(),
         &set.param_values,
         as_of,
         buffers,
@@ -424,7 +424,7 @@ pub(crate) fn fact_truths(
     let mut ctx = Ctx::new(
         &core.schema,
         &core.catalog,
-        &doc.root,
+        doc.value(),
         &set.param_values,
         as_of,
     );

@@ -15,7 +15,7 @@ use crate::catalog::{Catalog, Row};
 use crate::finding::{Evidence, Shown};
 use crate::schema::{FieldType, InputSchema};
 use crate::source::Span;
-use crate::value::{Node, Value};
+use crate::value::{Node, Tree, Trees, Value};
 use jiff::civil::Date;
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -209,15 +209,20 @@ fn escape_into(out: &mut String, name: &str) {
 /// A list value.
 #[derive(Debug, Clone)]
 pub enum ListVal<'a> {
-    /// A list in the document or a catalog cell (the list's node); items are read where they
-    /// are.
-    Nodes { node: &'a Node, path: Path },
+    /// A list in the document or a catalog cell (the list's node, and the tree that holds its
+    /// items); items are read where they are.
+    Nodes {
+        node: &'a Node,
+        tree: &'a Tree,
+        path: Path,
+    },
     /// The rows of a catalog table.
     Rows(&'a [Row]),
     /// Some items of a list in the document (at most 32), as `filter` picks them:
     /// bit `i` of `keep` set = item `i` kept. Saves building a list.
     Picked {
         node: &'a Node,
+        tree: &'a Tree,
         path: Path,
         keep: u32,
     },
@@ -239,7 +244,7 @@ fn nth_bit(mut bits: u32, n: usize) -> Option<usize> {
 impl<'a> ListVal<'a> {
     pub fn len(&self) -> usize {
         match self {
-            ListVal::Nodes { node, .. } => node.value.as_list().map_or(0, <[Node]>::len),
+            ListVal::Nodes { node, .. } => node.value.list_len().unwrap_or(0),
             ListVal::Rows(rows) => rows.len(),
             ListVal::Picked { keep, .. } => keep.count_ones() as usize,
             ListVal::Vals(v) => v.len(),
@@ -253,26 +258,29 @@ impl<'a> ListVal<'a> {
     /// Item `i`, or `None` past the end.
     pub fn get(&self, i: usize) -> Option<Val<'a>> {
         match self {
-            ListVal::Nodes { node, path } => node
-                .value
-                .as_list()
+            ListVal::Nodes { node, tree, path } => tree
+                .list(&node.value)
                 .and_then(|items| items.get(i))
-                .map(|n| Val::from_node(n, path.child(i as u32))),
-            ListVal::Rows(rows) => rows.get(i).map(|r| Val::from_node(&r.node, Path::none())),
-            ListVal::Picked { .. } => self.node(i).map(|(n, p)| Val::from_node(n, p)),
+                .map(|n| Val::from_node(n, path.child(i as u32), tree)),
+            ListVal::Rows(rows) => rows.get(i).map(|r| Val::row(&r.node)),
+            ListVal::Picked { tree, .. } => self.node(i).map(|(n, p)| Val::from_node(n, p, tree)),
             ListVal::Vals(v) => v.get(i).cloned(),
         }
     }
 
     /// The document node of item `i` and its path, for lists of nodes.
     fn node(&self, i: usize) -> Option<(&'a Node, Path)> {
-        let (node, path, j) = match self {
-            ListVal::Nodes { node, path } => (node, path, i),
-            ListVal::Picked { node, path, keep } => (node, path, nth_bit(*keep, i)?),
+        let (node, tree, path, j) = match self {
+            ListVal::Nodes { node, tree, path } => (node, tree, path, i),
+            ListVal::Picked {
+                node,
+                tree,
+                path,
+                keep,
+            } => (node, tree, path, nth_bit(*keep, i)?),
             _ => return None,
         };
-        node.value
-            .as_list()
+        tree.list(&node.value)
             .and_then(|items| items.get(j))
             .map(|n| (n, path.child(j as u32)))
     }
@@ -298,15 +306,31 @@ pub enum Val<'a> {
 }
 
 impl<'a> Val<'a> {
-    /// The value of a node found at `path`.
-    pub fn from_node(node: &'a Node, path: Path) -> Val<'a> {
+    /// The value of a node found at `path`; a list's items are in `tree` (see
+    /// [`Trees::holding`]).
+    pub fn from_node(node: &'a Node, path: Path, tree: &'a Tree) -> Val<'a> {
+        match &node.value {
+            Value::List(_) => Val::List(ListVal::Nodes { node, tree, path }),
+            _ => Val::row_or_scalar(node, path),
+        }
+    }
+
+    /// The value of a catalog row (an object; null for a row without one).
+    pub fn row(node: &'a Node) -> Val<'a> {
+        Val::row_or_scalar(node, Path::none())
+    }
+
+    /// The value of a node that is not a list (an empty list for one: only
+    /// [`Val::from_node`] knows where a list's items are).
+    #[inline]
+    fn row_or_scalar(node: &'a Node, path: Path) -> Val<'a> {
         match &node.value {
             Value::Null => Val::Null,
             Value::Bool(b) => Val::Bool(*b),
             Value::Number(n) => Val::Number(*n),
             Value::Str(s) => Val::Str(Cow::Borrowed(s)),
             Value::Date(d) => Val::Date(*d),
-            Value::List(_) => Val::List(ListVal::Nodes { node, path }),
+            Value::List(_) => Val::List(ListVal::Rows(&[])),
             Value::Object(_) => Val::Obj { node, path },
         }
     }
@@ -457,7 +481,7 @@ impl Read<'_> {
     pub fn value(&self) -> Shown {
         match self.node {
             None => Shown::Absent,
-            Some(n) => Val::from_node(n, Path::none()).shown(),
+            Some(n) => Shown::of(&n.value),
         }
     }
 
@@ -491,6 +515,12 @@ pub struct Ctx<'a> {
     pub catalog: &'a Catalog,
     /// The document root (an object of the schema's root type).
     pub root: &'a Node,
+    /// The document's tree and the catalog's: where lists' items and objects' slots are.
+    pub trees: Trees<'a>,
+    /// Every object slot of the document's tree and of the catalog's: reading a field is the
+    /// evaluation's most frequent step, and these spare it finding the tree's vector.
+    doc_slots: &'a [Option<Node>],
+    catalog_slots: &'a [Option<Node>],
     /// Parameter values, by the indices given to [`super::Names::params`].
     pub params: &'a [Val<'static>],
     /// The as-of date.
@@ -548,7 +578,7 @@ impl<'a> Ctx<'a> {
     pub fn new(
         schema: &'a InputSchema,
         catalog: &'a Catalog,
-        root: &'a Node,
+        (tree, root): (&'a Tree, &'a Node),
         params: &'a [Val<'static>],
         today: Date,
     ) -> Ctx<'a> {
@@ -556,6 +586,12 @@ impl<'a> Ctx<'a> {
             schema,
             catalog,
             root,
+            trees: Trees {
+                doc: tree,
+                catalog: catalog.tree(),
+            },
+            doc_slots: tree.all_slots(),
+            catalog_slots: catalog.tree().all_slots(),
             params,
             today,
             ref_date: None,
@@ -574,12 +610,12 @@ impl<'a> Ctx<'a> {
     pub fn with_buffers(
         schema: &'a InputSchema,
         catalog: &'a Catalog,
-        root: &'a Node,
+        doc: (&'a Tree, &'a Node),
         params: &'a [Val<'static>],
         today: Date,
         buffers: &mut CtxBuffers,
     ) -> Ctx<'a> {
-        let mut ctx = Ctx::new(schema, catalog, root, params, today);
+        let mut ctx = Ctx::new(schema, catalog, doc, params, today);
         ctx.facts = std::mem::take(&mut buffers.facts);
         ctx.bindings = std::mem::take(&mut buffers.bindings);
         ctx.reads = std::mem::take(&mut buffers.reads);
@@ -667,9 +703,29 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The value of node `node` of the document or the catalog, found at `path`.
+    #[inline]
+    pub fn val(&self, node: &'a Node, path: Path) -> Val<'a> {
+        Val::from_node(node, path, self.trees.holding(&node.value))
+    }
+
+    /// The slots of an object of the document or the catalog (none for any other value).
+    #[inline]
+    pub fn slots(&self, obj: &'a Node) -> &'a [Option<Node>] {
+        let Value::Object(s) = &obj.value else {
+            return &[];
+        };
+        let all = if s.in_catalog() {
+            self.catalog_slots
+        } else {
+            self.doc_slots
+        };
+        all.get(s.range()).unwrap_or(&[])
+    }
+
     /// A list taken as a whole is evidence: `len(copies) == 0` is decided by `/copies`.
     fn read_list(&mut self, v: &Val<'a>) {
-        if let Val::List(ListVal::Nodes { node, path }) = v
+        if let Val::List(ListVal::Nodes { node, path, .. }) = v
             && !path.is_none()
         {
             self.read(*path, node.at, Some(node));
@@ -812,7 +868,7 @@ pub(super) fn ev_op<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a>
                     .get(*table as usize)
                     .and_then(|t| t.row(&k));
                 match row {
-                    Some(r) => Val::from_node(&r.node, Path::none()),
+                    Some(r) => Val::row(&r.node),
                     None => Val::Null,
                 }
             }
@@ -959,7 +1015,7 @@ pub(super) fn const_row<'a>(ctx: &Ctx<'a>, table: u32, row: u32) -> Val<'a> {
         .get(table as usize)
         .and_then(|t| t.rows().get(row as usize));
     match row {
-        Some(r) => Val::from_node(&r.node, Path::none()),
+        Some(r) => Val::row(&r.node),
         None => Val::Null,
     }
 }
@@ -998,11 +1054,10 @@ fn chain<'a>(ctx: &mut Ctx<'a>, start: Start, steps: &'a [Step]) -> Val<'a> {
 /// absent catalog cell is null (the user cannot state it).
 #[inline(always)]
 fn field<'a>(ctx: &mut Ctx<'a>, obj: &'a Node, path: Path, slot: u32, catalog: bool) -> Val<'a> {
-    let slots = obj.value.as_object().unwrap_or(&[]);
-    match slots.get(slot as usize) {
+    match ctx.slots(obj).get(slot as usize) {
         Some(Some(node)) => {
             let path = path.child(slot);
-            let v = Val::from_node(node, path);
+            let v = ctx.val(node, path);
             // Objects and lists are not evidence by themselves: what is read from them is, or,
             // for a list taken as a whole (`len`, `in`, quantifiers), the list (see `read_list`).
             if !matches!(v, Val::Obj { .. } | Val::List(_)) {
@@ -1270,8 +1325,7 @@ fn present<'a>(path: &'a Code, ctx: &mut Ctx<'a>, d: usize) -> Val<'a> {
 }
 
 fn stated<'a>(ctx: &mut Ctx<'a>, obj: &'a Node, path: Path, slot: u32) -> bool {
-    let slots = obj.value.as_object().unwrap_or(&[]);
-    match slots.get(slot as usize) {
+    match ctx.slots(obj).get(slot as usize) {
         Some(Some(node)) => {
             ctx.read(path.child(slot), node.at, Some(node));
             true
@@ -1350,8 +1404,8 @@ fn quant<'a>(
     };
     // `filter` over a short list of the document marks the items it keeps instead of copying them.
     let pick = match &l {
-        ListVal::Nodes { node, path } if kind == QuantKind::Filter && l.len() <= 32 => {
-            Some((*node, *path))
+        ListVal::Nodes { node, tree, path } if kind == QuantKind::Filter && l.len() <= 32 => {
+            Some((*node, *tree, *path))
         }
         _ => None,
     };
@@ -1434,7 +1488,12 @@ fn quant<'a>(
         QuantKind::All => Val::Bool(true),
         QuantKind::Count => Val::Number(count as f64),
         QuantKind::Filter => match pick {
-            Some((node, path)) => Val::List(ListVal::Picked { node, path, keep }),
+            Some((node, tree, path)) => Val::List(ListVal::Picked {
+                node,
+                tree,
+                path,
+                keep,
+            }),
             None => Val::List(ListVal::Vals(kept.into())),
         },
         QuantKind::Sum => number(sum),

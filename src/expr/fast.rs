@@ -20,7 +20,7 @@ use super::ast::{QuantKind, Unit};
 use super::compile::{ArOp, CmpOp, Code, Op, Start, Step};
 use super::eval::{self, Ctx, Extreme, Path, Val};
 use crate::catalog::{Catalog, Row};
-use crate::value::{Node, Value};
+use crate::value::{Node, Trees, Value};
 use jiff::civil::Date;
 use std::cmp::Ordering;
 
@@ -203,7 +203,7 @@ fn object<'a>(
         },
     };
     for step in init {
-        match slot(node, doc, step.slot, step.catalog) {
+        match slot(ctx.slots(node), doc, step.slot, step.catalog) {
             At::Node(n) if matches!(n.value, Value::Object(_)) => node = n,
             At::Unknown => return Err((At::Unknown, doc)),
             _ => return Err((At::Null, doc)),
@@ -240,7 +240,10 @@ impl FieldRef {
     #[inline(always)]
     fn at<'a>(&self, ctx: &Ctx<'a>) -> (At<'a>, bool) {
         match object(self.start, &self.init, ctx) {
-            Ok((node, doc)) => (slot(node, doc, self.last.slot, self.last.catalog), doc),
+            Ok((node, doc)) => (
+                slot(ctx.slots(node), doc, self.last.slot, self.last.catalog),
+                doc,
+            ),
             Err(found) => found,
         }
     }
@@ -272,9 +275,9 @@ impl FieldRef {
     fn val<'a>(&self, ctx: &Ctx<'a>) -> Val<'a> {
         match self.at(ctx).0 {
             At::Node(n) => match n.value {
-                Value::Object(_) | Value::List(_) => Val::from_node(n, self.path(ctx)),
+                Value::Object(_) | Value::List(_) => ctx.val(n, self.path(ctx)),
                 // Scalars carry no path.
-                _ => Val::from_node(n, Path::none()),
+                _ => ctx.val(n, Path::none()),
             },
             At::Unknown => Val::Unknown,
             At::Null => Val::Null,
@@ -440,7 +443,10 @@ fn const_cell(catalog: &Catalog, table: u32, row: u32, s: u32) -> Option<Val<'st
         .and_then(|t| t.rows().get(row as usize))
         .map(|r| &r.node);
     let at = match node {
-        Some(n) if matches!(n.value, Value::Object(_)) => slot(n, false, s, true),
+        Some(n) => match catalog.tree().object(&n.value) {
+            Some(slots) => slot(slots, false, s, true),
+            None => At::Null,
+        },
         _ => At::Null,
     };
     match at {
@@ -719,14 +725,14 @@ fn val_rare<'a>(f: &'a Fast, ctx: &mut Ctx<'a>) -> Val<'a> {
         Fast::Slow(c) => eval::ev_op(c, ctx, 0),
         Fast::Member { code, .. } => match member(f, ctx) {
             At::Node(n) if !matches!(n.value, Value::Object(_) | Value::List(_)) => {
-                Val::from_node(n, Path::none())
+                ctx.val(n, Path::none())
             }
             At::Node(_) => eval::ev_op(code, ctx, 0),
             At::Unknown => Val::Unknown,
             At::Null => Val::Null,
         },
         Fast::Row { table, key } => match row(*table, key, ctx) {
-            Some(Some(r)) => Val::from_node(&r.node, Path::none()),
+            Some(Some(r)) => Val::row(&r.node),
             Some(None) => Val::Null,
             None => Val::Unknown,
         },
@@ -785,7 +791,7 @@ pub(crate) fn truth<'a>(f: &'a Fast, ctx: &mut Ctx<'a>) -> Option<bool> {
             let l = lhs.at(ctx).0;
             field_cmp(*op, l, rhs, ctx)
         }
-        Fast::FieldIn { negate, lhs, items } => field_in(*negate, lhs.at(ctx).0, items),
+        Fast::FieldIn { negate, lhs, items } => field_in(*negate, lhs.at(ctx).0, items, ctx.trees),
         Fast::Field(r) => field_truth(r.at(ctx).0),
         Fast::Tests {
             is_or, base, tests, ..
@@ -831,10 +837,13 @@ fn truth_rare<'a>(f: &'a Fast, ctx: &mut Ctx<'a>) -> Option<bool> {
                 return None;
             }
             match list.at(ctx).0 {
-                At::Node(n) => match &n.value {
-                    Value::List(items) => {
-                        Some(items.iter().any(|x| node_cmp(CmpOp::Eq, x, item)) != *negate)
-                    }
+                At::Node(n) => match ctx.trees.list(&n.value) {
+                    Some(items) => Some(
+                        items
+                            .iter()
+                            .any(|x| node_cmp(CmpOp::Eq, x, item, ctx.trees))
+                            != *negate,
+                    ),
                     // Not a list: no item is equal.
                     _ => Some(*negate),
                 },
@@ -850,26 +859,26 @@ fn truth_rare<'a>(f: &'a Fast, ctx: &mut Ctx<'a>) -> Option<bool> {
 #[inline(always)]
 fn field_cmp<'a>(op: CmpOp, l: At<'a>, rhs: &'a Rhs, ctx: &mut Ctx<'a>) -> Option<bool> {
     match rhs {
-        Rhs::Const(v) => cmp(op, l, v),
-        Rhs::Today => cmp(op, l, &Val::Date(ctx.today)),
-        Rhs::Binding(k) => cmp(op, l, binding(ctx, *k).unwrap_or(&Val::Unknown)),
+        Rhs::Const(v) => cmp(op, l, v, ctx.trees),
+        Rhs::Today => cmp(op, l, &Val::Date(ctx.today), ctx.trees),
+        Rhs::Binding(k) => cmp(op, l, binding(ctx, *k).unwrap_or(&Val::Unknown), ctx.trees),
         Rhs::Field(r) => match r.at(ctx).0 {
-            At::Node(n) => cmp(op, l, &Val::from_node(n, Path::none())),
+            At::Node(n) => cmp(op, l, &ctx.val(n, Path::none()), ctx.trees),
             At::Unknown => None,
-            At::Null => cmp(op, l, &Val::Null),
+            At::Null => cmp(op, l, &Val::Null, ctx.trees),
         },
         Rhs::Other(r) => {
             let r = val(r, ctx);
-            cmp(op, l, &r)
+            cmp(op, l, &r, ctx.trees)
         }
     }
 }
 
 /// A field read tested against constants, as [`Fast::FieldIn`] does.
 #[inline(always)]
-fn field_in(negate: bool, l: At<'_>, items: &[Val<'_>]) -> Option<bool> {
+fn field_in(negate: bool, l: At<'_>, items: &[Val<'_>], trees: Trees<'_>) -> Option<bool> {
     match l {
-        At::Node(n) => Some(items.iter().any(|v| node_cmp(CmpOp::Eq, n, v)) != negate),
+        At::Node(n) => Some(items.iter().any(|v| node_cmp(CmpOp::Eq, n, v, trees)) != negate),
         At::Unknown => None,
         At::Null => Some(items.iter().any(|v| eval::equal(&Val::Null, v)) != negate),
     }
@@ -897,12 +906,12 @@ fn object_tests<'a>(
     let mut unknown = false;
     for t in tests {
         let l = match obj {
-            Ok((node, doc)) => slot(node, doc, t.last.slot, t.last.catalog),
+            Ok((node, doc)) => slot(ctx.slots(node), doc, t.last.slot, t.last.catalog),
             Err((at, _)) => at,
         };
         let b = match &t.kind {
             TestKind::Cmp { op, rhs } => field_cmp(*op, l, rhs, ctx),
-            TestKind::In { negate, items } => field_in(*negate, l, items),
+            TestKind::In { negate, items } => field_in(*negate, l, items, ctx.trees),
             TestKind::Present => Some(matches!(l, At::Node(_))),
             TestKind::Truth => field_truth(l),
         };
@@ -928,10 +937,9 @@ fn junction<'a>(items: &'a [Fast], ctx: &mut Ctx<'a>, is_or: bool) -> Option<boo
     (!unknown).then_some(!is_or)
 }
 
-/// Field `s` of an object (`doc`: in the document), as `eval::field` reads it.
+/// Field `s` of an object (its `slots`; `doc`: in the document), as `eval::field` reads it.
 #[inline(always)]
-fn slot(node: &Node, doc: bool, s: u32, catalog: bool) -> At<'_> {
-    let slots = node.value.as_object().unwrap_or(&[]);
+fn slot(slots: &[Option<Node>], doc: bool, s: u32, catalog: bool) -> At<'_> {
     match slots.get(s as usize) {
         Some(Some(n)) => At::Node(n),
         Some(None) if !catalog && doc => At::Unknown,
@@ -951,7 +959,7 @@ fn member<'a>(f: &'a Fast, ctx: &mut Ctx<'a>) -> At<'a> {
         return At::Null;
     };
     match obj(base, ctx) {
-        Some(Some((node, doc))) => slot(node, doc, *s, *catalog),
+        Some(Some((node, doc))) => slot(ctx.slots(node), doc, *s, *catalog),
         Some(None) => At::Null,
         None => At::Unknown,
     }
@@ -1026,12 +1034,12 @@ fn row<'a>(table: u32, key: &'a Fast, ctx: &mut Ctx<'a>) -> Option<Option<&'a Ro
 
 /// `eval::compare` of what a field read finds with a value, three-valued.
 #[inline(always)]
-fn cmp(op: CmpOp, l: At<'_>, r: &Val<'_>) -> Option<bool> {
+fn cmp(op: CmpOp, l: At<'_>, r: &Val<'_>, trees: Trees<'_>) -> Option<bool> {
     if r.is_unknown() {
         return None;
     }
     match l {
-        At::Node(n) => Some(node_cmp(op, n, r)),
+        At::Node(n) => Some(node_cmp(op, n, r, trees)),
         At::Unknown => None,
         At::Null => eval::compare(op, &Val::Null, r).truth(),
     }
@@ -1041,7 +1049,7 @@ fn cmp(op: CmpOp, l: At<'_>, r: &Val<'_>) -> Option<bool> {
 /// conditions are made of (strings for equality, dates, numbers) are done where they are asked
 /// for; the others out of line.
 #[inline(always)]
-fn node_cmp(op: CmpOp, n: &Node, r: &Val<'_>) -> bool {
+fn node_cmp(op: CmpOp, n: &Node, r: &Val<'_>, trees: Trees<'_>) -> bool {
     let ord = match (&n.value, r) {
         (Value::Str(a), Val::Str(b)) if matches!(op, CmpOp::Eq | CmpOp::Ne) => {
             return crate::json::same(a.as_bytes(), b.as_bytes()) == (op == CmpOp::Eq);
@@ -1051,7 +1059,7 @@ fn node_cmp(op: CmpOp, n: &Node, r: &Val<'_>) -> bool {
             Some(o) => o,
             None => return op == CmpOp::Ne,
         },
-        _ => return node_cmp_rare(op, n, r),
+        _ => return node_cmp_rare(op, n, r, trees),
     };
     holds(op, ord)
 }
@@ -1071,7 +1079,7 @@ fn holds(op: CmpOp, ord: Ordering) -> bool {
 
 /// [`node_cmp`] of the less common pairs.
 #[inline(never)]
-fn node_cmp_rare(op: CmpOp, n: &Node, r: &Val<'_>) -> bool {
+fn node_cmp_rare(op: CmpOp, n: &Node, r: &Val<'_>, trees: Trees<'_>) -> bool {
     match (&n.value, r) {
         (Value::Str(a), Val::Str(b)) => holds(op, a.as_str().cmp(b)),
         // Null equals only null and orders with nothing.
@@ -1080,15 +1088,13 @@ fn node_cmp_rare(op: CmpOp, n: &Node, r: &Val<'_>) -> bool {
             CmpOp::Ne => !matches!(v, Value::Null),
             _ => false,
         },
-        _ => node_cmp_other(op, n, r),
+        _ => node_cmp_other(op, n, r, trees),
     }
 }
 
-fn node_cmp_other(op: CmpOp, n: &Node, r: &Val<'_>) -> bool {
-    matches!(
-        eval::compare(op, &Val::from_node(n, Path::none()), r),
-        Val::Bool(true)
-    )
+fn node_cmp_other(op: CmpOp, n: &Node, r: &Val<'_>, trees: Trees<'_>) -> bool {
+    let l = Val::from_node(n, Path::none(), trees.holding(&n.value));
+    matches!(eval::compare(op, &l, r), Val::Bool(true))
 }
 
 /// A number ordered as dates are: year, then month, then day (the month and day fit in the low
@@ -1143,7 +1149,7 @@ fn tally<'a>(
         };
     }
     for n in items {
-        ctx.bindings.push(Val::from_node(n, path));
+        ctx.bindings.push(ctx.val(n, path));
         match kind {
             QuantKind::Sum => {
                 let v = val(body, ctx);
@@ -1189,7 +1195,7 @@ fn extreme_of_kept<'a>(
 ) -> Val<'a> {
     let mut acc = Extreme::new(max);
     for (i, n) in items.iter().enumerate() {
-        ctx.bindings.push(Val::from_node(n, path.child(i as u32)));
+        ctx.bindings.push(ctx.val(n, path.child(i as u32)));
         let v = match truth(pred, ctx) {
             Some(true) => Some(val(body, ctx)),
             Some(false) => None,
@@ -1221,8 +1227,8 @@ fn quant<'a>(
         )
     {
         return match r.at(ctx) {
-            (At::Node(n), doc) => match &n.value {
-                Value::List(items) => tally(kind, items, doc, body, ctx),
+            (At::Node(n), doc) => match ctx.trees.list(&n.value) {
+                Some(items) => tally(kind, items, doc, body, ctx),
                 // A value that is not a list has no items.
                 _ => tally(kind, &[], doc, body, ctx),
             },
@@ -1246,9 +1252,9 @@ fn quant<'a>(
         let max = kind == QuantKind::Max;
         return match r.at(ctx) {
             (At::Unknown, _) => Val::Unknown,
-            (At::Node(n), _) => match &n.value {
+            (At::Node(n), _) => match ctx.trees.list(&n.value) {
                 // The path is worked out only for items to bind.
-                Value::List(items) if !items.is_empty() => {
+                Some(items) if !items.is_empty() => {
                     let path = r.path(ctx);
                     extreme_of_kept(max, items, path, pred, body, ctx)
                 }
@@ -1610,7 +1616,7 @@ tags = { type = "list", items = "string" }
                     let mut ctx = crate::expr::Ctx::new(
                         &schema,
                         &catalog,
-                        &doc.root,
+                        doc.value(),
                         &[],
                         date("2026-06-01"),
                     );

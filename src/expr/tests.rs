@@ -101,7 +101,7 @@ impl World {
         let mut ctx = Ctx::new(
             &self.schema,
             &self.catalog,
-            &doc.root,
+            doc.value(),
             &self.params,
             date(2026, 6, 1),
         );
@@ -446,15 +446,19 @@ fn facts_params_and_bindings() {
         "copy.pages > 200 and any(r in copy.renewals: r.on <= deadline) or copy.barcode == 'A2'";
     let e = parse(&file, 0, text).unwrap_or_else(|d| panic!("{d:?}"));
     let c = compile(&e, &w.names(&bindings), &file).unwrap_or_else(|d| panic!("{d:?}"));
-    let copies = match Val::from_node(&doc.root, Path::root()) {
-        Val::Obj { node, .. } => node
-            .value
-            .as_object()
+    let copies = match Val::from_node(&doc.root, Path::root(), &doc.tree) {
+        Val::Obj { node, .. } => doc
+            .tree
+            .object(&node.value)
             .and_then(|slots| slots.get(9))
             .and_then(|s| s.as_ref()),
         _ => None,
     };
-    let list = Val::from_node(copies.unwrap_or(&doc.root), Path::root().child(9));
+    let list = Val::from_node(
+        copies.unwrap_or(&doc.root),
+        Path::root().child(9),
+        &doc.tree,
+    );
     let items = list
         .as_list()
         .map(|l| (0..l.len()).filter_map(|i| l.get(i)).collect::<Vec<_>>())
@@ -748,7 +752,7 @@ fn ctx_buffers_come_back_empty_with_their_capacity() {
     let mut ctx = Ctx::with_buffers(
         &w.schema,
         &w.catalog,
-        &doc.root,
+        doc.value(),
         &w.params,
         date(2026, 6, 1),
         &mut buffers,
@@ -764,7 +768,7 @@ fn ctx_buffers_come_back_empty_with_their_capacity() {
     let again = Ctx::with_buffers(
         &w.schema,
         &w.catalog,
-        &other.root,
+        other.value(),
         &w.params,
         date(2026, 6, 1),
         &mut buffers,

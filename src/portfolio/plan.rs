@@ -120,9 +120,7 @@ impl Plan {
     /// The document's links: (link field index, key named).
     pub fn links_of(&self, doc: &Document) -> Vec<(u8, Box<str>)> {
         let mut out = Vec::new();
-        let Some(slots) = doc.root.value.as_object() else {
-            return out;
-        };
+        let slots = doc.slots();
         for (i, l) in self.links.iter().enumerate() {
             let Some(node) = slots.get(l.slot).and_then(Option::as_ref) else {
                 continue;
@@ -131,7 +129,7 @@ impl Plan {
             match &node.value {
                 Value::Str(s) => out.push((field, Box::from(s.as_str()))),
                 Value::List(items) => {
-                    for item in items.iter() {
+                    for item in doc.tree.items(*items) {
                         if let Value::Str(s) = &item.value {
                             out.push((field, Box::from(s.as_str())));
                         }

@@ -15,6 +15,7 @@ use crate::finding::{RuleInfo, Severity, Status};
 use crate::input::{self, Unit};
 use crate::rules::{Counts, EvalOptions, Received, RuleSet};
 use crate::schema::Document;
+use crate::value::Tree;
 use jiff::civil::Date;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -41,7 +42,7 @@ pub fn run(rules: &RuleSet, source: &Source, opts: &Options) -> Portfolio {
 
     // Each chunk is folded while the next one is evaluated, so that no core waits for the
     // (sequential) fold.
-    let mut pending: Vec<First> = Vec::new();
+    let mut pending: Vec<Vec<First>> = Vec::new();
     let kept = stream(Units::Paths(paths), None, opts.chunk, keep, |chunk| {
         let previous = std::mem::take(&mut pending);
         let fold = &mut fold;
@@ -51,13 +52,17 @@ pub fn run(rules: &RuleSet, source: &Source, opts: &Options) -> Portfolio {
                 chunk
                     .into_par_iter()
                     .chunks(PHASE)
-                    .flat_map_iter(|batch| {
+                    // The trees of a phase's documents, once judged, are the next phase's:
+                    // their vectors are allocated once per worker, not per document.
+                    .map_init(Vec::<Tree>::new, |trees, batch| {
                         let schema = ctx.rules.schema();
                         let checked: Vec<_> = batch
                             .into_iter()
                             .map(|(i, u)| {
                                 let offset = u.offset;
-                                (i, offset, input::check_unit(schema, ctx.rules.catalog(), u))
+                                let tree = trees.pop().unwrap_or_default();
+                                let c = input::check_unit_in(schema, ctx.rules.catalog(), u, tree);
+                                (i, offset, c)
                             })
                             .collect();
                         let mut buffers = CtxBuffers::default();
@@ -65,19 +70,27 @@ pub fn run(rules: &RuleSet, source: &Source, opts: &Options) -> Portfolio {
                             .into_iter()
                             .map(|(i, offset, c)| evaluated(ctx, i, offset, c, &mut buffers))
                             .collect();
-                        evaluated.into_iter().map(|e| first(ctx, e))
+                        evaluated
+                            .into_iter()
+                            .map(|e| {
+                                let (out, tree) = first(ctx, e);
+                                trees.extend(tree);
+                                out
+                            })
+                            .collect::<Vec<First>>()
                     })
-                    .collect::<Vec<First>>()
+                    // Phase by phase: flattening here would move every result once more.
+                    .collect::<Vec<Vec<First>>>()
             },
             move || {
-                for out in previous {
+                for out in previous.into_iter().flatten() {
                     fold.add(out);
                 }
             },
         );
         pending = outs;
     });
-    for out in pending {
+    for out in pending.into_iter().flatten() {
         fold.add(out);
     }
 
@@ -408,8 +421,9 @@ fn evaluated(
     }
 }
 
-/// Pass 1 on one unit, evaluated: its links, truth table and tallies.
-fn first(ctx: &Ctx<'_>, e: Evaluated) -> First {
+/// Pass 1 on one unit, evaluated: its links, truth table and tallies, and the document's tree
+/// for the next document.
+fn first(ctx: &Ctx<'_>, e: Evaluated) -> (First, Option<Tree>) {
     let Evaluated {
         unit,
         offset,
@@ -420,10 +434,11 @@ fn first(ctx: &Ctx<'_>, e: Evaluated) -> First {
         Ok(d) => d,
         Err(d) => {
             let label = label.to_string();
-            return First::Invalid {
+            let out = First::Invalid {
                 errors: d.iter().map(|x| ErrorLine::of(&label, x)).collect(),
                 label,
             };
+            return (out, None);
         }
     };
     let links = ctx.plan.links_of(&doc);
@@ -439,8 +454,8 @@ fn first(ctx: &Ctx<'_>, e: Evaluated) -> First {
     let key = std::mem::take(&mut doc.key);
     let judged = judge(ctx, &doc, key, &counts, rows, &links);
     let key_at = input::key_at(ctx.rules.schema(), &doc);
-    let Document { source, .. } = doc;
-    First::Valid {
+    let Document { source, tree, .. } = doc;
+    let out = First::Valid {
         unit,
         offset,
         hash: super::graph::hash_key(&judged.key),
@@ -449,7 +464,8 @@ fn first(ctx: &Ctx<'_>, e: Evaluated) -> First {
         doc: Box::new(judged),
         links,
         truths,
-    }
+    };
+    (out, Some(tree))
 }
 
 /// Evaluate one document into `counts`, and, when rows of findings are wanted, build them (from
@@ -549,7 +565,6 @@ fn judge(
         });
     }
     let grade = Grade::of(tallies.iter().map(|t| (t.status, t.severity)));
-    let root = &doc.root;
     let link_names = if ctx.rows {
         links
             .iter()
@@ -574,13 +589,13 @@ fn judge(
             .title
             .as_ref()
             .filter(|_| ctx.rows)
-            .and_then(|t| t.get_str(root))
+            .and_then(|t| t.get_str(doc))
             .map(str::to_string),
         groups: ctx
             .plan
             .groups
             .iter()
-            .map(|g| g.get_str(root).map(str::to_string))
+            .map(|g| g.get_str(doc).map(str::to_string))
             .collect(),
         judged: Judged {
             headline: counted.headline,

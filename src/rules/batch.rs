@@ -13,7 +13,7 @@ use crate::catalog::Catalog;
 use crate::diag::{Diagnostic, Diagnostics, did_you_mean};
 use crate::expr::Type;
 use crate::finding::Tri;
-use crate::schema::{FieldType, InputSchema};
+use crate::schema::{Document, FieldType, InputSchema};
 use crate::source::SourceFile;
 use crate::text::Text;
 use crate::value::Node;
@@ -37,17 +37,17 @@ impl FieldPath {
     }
 
     /// The node at this path in a document, `None` when a field on the way is absent.
-    pub fn get<'a>(&self, root: &'a Node) -> Option<&'a Node> {
-        let mut node = root;
+    pub fn get<'a>(&self, doc: &'a Document) -> Option<&'a Node> {
+        let mut node = &doc.root;
         for &slot in &self.slots {
-            node = node.value.as_object()?.get(slot)?.as_ref()?;
+            node = doc.tree.object(&node.value)?.get(slot)?.as_ref()?;
         }
         Some(node)
     }
 
     /// The string at this path (strings, ids, enum values, catalog and document keys).
-    pub fn get_str<'a>(&self, root: &'a Node) -> Option<&'a str> {
-        self.get(root)?.value.as_str()
+    pub fn get_str<'a>(&self, doc: &'a Document) -> Option<&'a str> {
+        self.get(doc)?.value.as_str()
     }
 }
 

@@ -15,7 +15,7 @@
 use super::{Absent, CharSet, FieldType, InputSchema, TypeId};
 use crate::catalog::{Catalog, Table};
 use crate::json::{Limits, number_value, same, scan_number};
-use crate::value::{Node, Value};
+use crate::value::{Node, Span, Tree, Value};
 use jiff::civil::Date;
 
 /// Reads `text` as one document of `schema`'s root type; `None` when it is not plainly valid.
@@ -25,6 +25,7 @@ pub(crate) fn accept(
     key_chars: Option<CharSet>,
     text: &str,
     limits: Limits,
+    tree: &mut Tree,
 ) -> Option<Node> {
     if text.len() > limits.max_bytes {
         return None;
@@ -38,7 +39,7 @@ pub(crate) fn accept(
         b: text.as_bytes(),
         i: 0,
         depth: 0,
-        items: Vec::new(),
+        tree,
         table: None,
     };
     p.ws();
@@ -50,7 +51,7 @@ pub(crate) fn accept(
     (p.i == p.b.len()).then_some(root)
 }
 
-struct Fast<'s, 'a> {
+struct Fast<'s, 'a, 't> {
     schema: &'s InputSchema,
     catalog: &'s Catalog,
     key_chars: Option<CharSet>,
@@ -59,14 +60,14 @@ struct Fast<'s, 'a> {
     b: &'a [u8],
     i: usize,
     depth: usize,
-    /// Items of the lists being read, innermost last.
-    items: Vec<Node>,
+    /// Where the document's lists and objects go.
+    tree: &'t mut Tree,
     /// The catalog table last looked up, by the address of its name in the schema: the items
     /// of a list of references name one table, and finding it by name cost more than the row.
     table: Option<(&'s String, Option<&'s Table>)>,
 }
 
-impl<'s, 'a> Fast<'s, 'a> {
+impl<'s, 'a> Fast<'s, 'a, '_> {
     #[inline]
     fn ws(&mut self) {
         // Most documents have no whitespace between tokens: one comparison settles that.
@@ -172,8 +173,7 @@ impl<'s, 'a> Fast<'s, 'a> {
         };
         let start = self.i;
         self.enter()?;
-        let mut slots: Vec<Option<Node>> = Vec::with_capacity(n);
-        slots.resize_with(n, || None);
+        let span = self.tree.push_object(n).ok()?;
         let mut seen: u64 = 0;
         let mut hint = 0;
         self.ws();
@@ -223,9 +223,8 @@ impl<'s, 'a> Fast<'s, 'a> {
                 // A slot already filled is a duplicate key. Tested here rather than on `seen`
                 // before the value: the test that the slot is empty also spares the store
                 // dropping what it replaces.
-                match slots.get_mut(slot) {
-                    Some(s) if s.is_none() => *s = Some(node),
-                    _ => return None,
+                if !self.tree.fill(span, slot, node) {
+                    return None;
                 }
                 if !self.more(b'}')? {
                     break;
@@ -242,7 +241,9 @@ impl<'s, 'a> Fast<'s, 'a> {
         // The schema field checked once too, where it was read (when it was).
         if let Some(k) = schema_slot
             && seen >> k & 1 != 0
-            && slots
+            && self
+                .tree
+                .slots(span)
                 .get(k)
                 .and_then(|s| s.as_ref()?.value.as_str())
                 .unwrap_or_default()
@@ -261,24 +262,21 @@ impl<'s, 'a> Fast<'s, 'a> {
             }
             let fill = match f.absent {
                 Absent::Unknown => continue,
-                Absent::Empty => Value::List(Box::new([])),
+                Absent::Empty => Value::List(Span::EMPTY),
                 Absent::None => Value::Null,
             };
-            *slots.get_mut(i)? = Some(Node::new(start as u32, fill));
+            *self.tree.slots_mut(span).get_mut(i)? = Some(Node::new(start as u32, fill));
         }
-        Some(Node::new(
-            start as u32,
-            Value::Object(slots.into_boxed_slice()),
-        ))
+        Some(Node::new(start as u32, Value::Object(span)))
     }
 
     /// A list at the cursor, of items of type `items`.
     #[inline(never)]
     fn list(&mut self, items: &'s FieldType, max_items: Option<usize>) -> Option<Value> {
         self.enter()?;
-        // Items gather on a stack shared by all lists of the document, then move into a list
-        // of exactly their number: one allocation per list, none for `[]`.
-        let base = self.items.len();
+        // Items gather on the tree's stack, shared by all lists of the document, then move
+        // into the tree together.
+        let base = self.tree.open_list();
         self.ws();
         if self.byte() == Some(b']') {
             self.i += 1;
@@ -286,27 +284,22 @@ impl<'s, 'a> Fast<'s, 'a> {
             loop {
                 // Per item, not once after the list: a 10 MB line of `0,0,…` would otherwise
                 // stack five million nodes (160 MB) before it is refused.
-                if self.items.len() - base >= self.limits.max_items {
+                if self.tree.read_since(base) >= self.limits.max_items {
                     return None;
                 }
                 let item = self.value(items, false)?;
-                self.items.push(item);
+                self.tree.push_item(item);
                 if !self.more(b']')? {
                     break;
                 }
             }
         }
         self.depth -= 1;
-        let len = self.items.len() - base;
+        let len = self.tree.read_since(base);
         if max_items.is_some_and(|m| len > m) {
             return None;
         }
-        Some(Value::List(if len == 0 {
-            Box::new([])
-        } else {
-            // Exactly `len` items: the box takes the vector's allocation as it is.
-            self.items.split_off(base).into_boxed_slice()
-        }))
+        Some(Value::List(self.tree.close_list(base).ok()?))
     }
 
     /// A value of type `ty` at the cursor (whitespace skipped), `null` only when `nullable`.
@@ -626,7 +619,15 @@ mod tests {
         };
         for i in 0..opts.count {
             let text = generator::document(profile, &opts, i);
-            let fast = accept(schema, catalog, key_chars, &text, Limits::default());
+            let mut tree = Tree::new();
+            let fast = accept(
+                schema,
+                catalog,
+                key_chars,
+                &text,
+                Limits::default(),
+                &mut tree,
+            );
             let slow = validate_reporting(
                 schema,
                 catalog,
@@ -634,7 +635,9 @@ mod tests {
                 Limits::default(),
             );
             match (fast, slow) {
-                (Some(tree), Ok(doc)) => assert_eq!(tree, doc.root, "{text}"),
+                (Some(root), Ok(doc)) => {
+                    assert!(tree.same(&root, &doc.tree, &doc.root), "{text}");
+                }
                 (fast, slow) => panic!("document {i}: fast {fast:?}, reporting {slow:?}\n{text}"),
             }
         }
@@ -644,7 +647,16 @@ mod tests {
             text.replacen("\":\"", "\":\"\\u0041", 1),
             format!("\u{feff}{text}"),
         ] {
-            assert!(accept(schema, catalog, key_chars, &declined, Limits::default()).is_none());
+            let mut tree = Tree::new();
+            let fast = accept(
+                schema,
+                catalog,
+                key_chars,
+                &declined,
+                Limits::default(),
+                &mut tree,
+            );
+            assert!(fast.is_none());
         }
     }
 
@@ -772,7 +784,7 @@ mod tests {
                 validate_reporting(schema, catalog, SourceFile::new("gen.json", text), limits);
             assert!(slow.is_err(), "the reporting validator accepts {text}");
             assert!(
-                accept(schema, catalog, key_chars, text, limits).is_none(),
+                accept(schema, catalog, key_chars, text, limits, &mut Tree::new()).is_none(),
                 "{limits:?}: {text}"
             );
         };

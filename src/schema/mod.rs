@@ -13,14 +13,16 @@ mod validate;
 pub use jsonschema::json_schema;
 pub(crate) use load::{Toml, span as toml_span, ticked};
 pub use load::{TomlProblem, load, load_against};
-pub use validate::{InputProblem, to_json, validate, validate_reporting, validate_with};
+pub use validate::{
+    InputProblem, to_json, validate, validate_in, validate_reporting, validate_with,
+};
 
 use crate::catalog::Catalog;
 use crate::diag::Diagnostics;
 use crate::files::RuleFiles;
 use crate::source::SourceFile;
 use crate::text::Text;
-use crate::value::Node;
+use crate::value::{Node, Tree};
 
 /// Index of an object type in [`InputSchema::types`].
 pub type TypeId = usize;
@@ -118,8 +120,22 @@ pub struct Document {
     pub key: String,
     /// The root object, slots in the order of the root type's fields.
     pub root: Node,
+    /// The items and slots of the root's lists and objects.
+    pub tree: Tree,
     /// The text it was read from (for a JSONL line, that line, numbered as in the file).
     pub source: SourceFile,
+}
+
+impl Document {
+    /// The root and the tree it is read in, as an evaluation takes them.
+    pub fn value(&self) -> (&Tree, &Node) {
+        (&self.tree, &self.root)
+    }
+
+    /// The root's slots, in the order of the root type's fields.
+    pub fn slots(&self) -> &[Option<Node>] {
+        self.tree.object(&self.root.value).unwrap_or(&[])
+    }
 }
 
 impl InputSchema {
@@ -138,9 +154,10 @@ impl InputSchema {
         self.types.iter().enumerate().find(|(_, t)| t.name == name)
     }
 
-    /// Plain JSON of a validated node of type `ty`, field names put back on the slots.
-    pub fn to_json(&self, ty: TypeId, node: &Node) -> serde_json::Value {
-        validate::to_json(self, ty, node)
+    /// Plain JSON of a validated node of type `ty` (in `tree`), field names put back on the
+    /// slots.
+    pub fn to_json(&self, tree: &Tree, ty: TypeId, node: &Node) -> serde_json::Value {
+        validate::to_json(self, tree, ty, node)
     }
 }
 

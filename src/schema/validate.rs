@@ -15,7 +15,7 @@ use crate::catalog::Catalog;
 use crate::diag::{Diagnostic, Diagnostics, Problem, did_you_mean};
 use crate::json::{JsonError, JsonErrorKind, Kind, Limits, Reader, push_pointer};
 use crate::source::{SourceFile, Span};
-use crate::value::{Node, Value, number_json};
+use crate::value::{self, Node, Tree, Value, number_json};
 use jiff::civil::Date;
 
 /// A document that breaks its input schema.
@@ -237,18 +237,45 @@ pub fn validate_with(
     source: SourceFile,
     limits: Limits,
 ) -> Result<Document, Diagnostics> {
+    validate_in(schema, catalog, source, limits, Tree::new())
+}
+
+/// [`validate_with`], building the document's tree in `tree` (emptied first): a batch hands
+/// each document's tree, once done with, to the next, so that its vectors are allocated once.
+pub fn validate_in(
+    schema: &InputSchema,
+    catalog: &Catalog,
+    source: SourceFile,
+    limits: Limits,
+    mut tree: Tree,
+) -> Result<Document, Diagnostics> {
+    tree.clear();
     let text = source.text();
     // The key field found by name once per document, not once for its characters and again
     // for its value.
     let key_field = schema.key_field();
     let key_chars = key_field.and_then(|(_, f)| id_chars(f));
-    if let Some(root) = super::fast::accept(schema, catalog, key_chars.map(|k| k.0), text, limits)
+    let fast = super::fast::accept(
+        schema,
+        catalog,
+        key_chars.map(|k| k.0),
+        text,
+        limits,
+        &mut tree,
+    );
+    if let Some(root) = fast
         && let Some((slot, _)) = key_field
-        && let Some(key) = key_in(&root, slot)
+        && let Some(key) = key_in(&tree, &root, slot)
     {
-        return Ok(Document { key, root, source });
+        return Ok(Document {
+            key,
+            root,
+            tree,
+            source,
+        });
     }
-    report(schema, catalog, source, limits, key_chars)
+    tree.clear();
+    report(schema, catalog, source, limits, key_chars, tree)
 }
 
 /// The reporting validator alone, without the fast path: every problem, with its place, pointer
@@ -261,7 +288,7 @@ pub fn validate_reporting(
     limits: Limits,
 ) -> Result<Document, Diagnostics> {
     let key_chars = key_chars(schema);
-    report(schema, catalog, source, limits, key_chars)
+    report(schema, catalog, source, limits, key_chars, Tree::new())
 }
 
 /// The character set of the key field, with its text as written, when the key is an id.
@@ -278,13 +305,13 @@ fn id_chars(f: &FieldDef) -> Option<(CharSet, &str)> {
 }
 
 /// The document's key: the root's key field, a string in every valid document.
-fn key_of(schema: &InputSchema, root: &Node) -> Option<String> {
-    key_in(root, schema.key_field()?.0)
+fn key_of(schema: &InputSchema, tree: &Tree, root: &Node) -> Option<String> {
+    key_in(tree, root, schema.key_field()?.0)
 }
 
 /// The string in slot `slot` of the object `root`.
-fn key_in(root: &Node, slot: usize) -> Option<String> {
-    let node = root.value.as_object()?.get(slot)?.as_ref()?;
+fn key_in(tree: &Tree, root: &Node, slot: usize) -> Option<String> {
+    let node = tree.object(&root.value)?.get(slot)?.as_ref()?;
     node.value.as_str().map(String::from)
 }
 
@@ -294,6 +321,7 @@ fn report(
     source: SourceFile,
     limits: Limits,
     key_chars: Option<(CharSet, &str)>,
+    tree: Tree,
 ) -> Result<Document, Diagnostics> {
     let text = source.text();
     let mut v = Validator {
@@ -303,6 +331,7 @@ fn report(
         diags: Vec::new(),
         key_chars,
         dropped: 0,
+        tree,
     };
     let root = match Reader::new(text, limits) {
         Ok(mut r) => match v.document(&mut r) {
@@ -326,13 +355,18 @@ fn report(
     }
     // Reading order: a missing field is reported where its object closes, after the unknown
     // field that was probably meant to be it.
-    let diags = v.diags;
+    let (diags, tree) = (v.diags, v.tree);
     if !diags.is_empty() {
         return Err(Diagnostics(diags));
     }
-    let key = root.as_ref().and_then(|r| key_of(schema, r));
+    let key = root.as_ref().and_then(|r| key_of(schema, &tree, r));
     match (root, key) {
-        (Some(root), Some(key)) => Ok(Document { key, root, source }),
+        (Some(root), Some(key)) => Ok(Document {
+            key,
+            root,
+            tree,
+            source,
+        }),
         // A valid document always has its required key; this only guards the invariant.
         _ => Err(Diagnostics::new()),
     }
@@ -399,6 +433,8 @@ struct Validator<'s> {
     key_chars: Option<(CharSet, &'s str)>,
     /// Problems found past [`MAX_PROBLEMS`], counted but not reported.
     dropped: usize,
+    /// Where the document's lists and objects go.
+    tree: Tree,
 }
 
 /// The result of reading one value: the node, or `None` when it broke the schema (reported).
@@ -558,14 +594,18 @@ impl<'s> Validator<'s> {
             }
             let fill = match f.absent {
                 Absent::Unknown => None,
-                Absent::Empty => Some(Value::List(Box::new([]))),
+                Absent::Empty => Some(Value::List(value::Span::EMPTY)),
                 Absent::None => Some(Value::Null),
             };
             if let (Some(value), Some(slot)) = (fill, slots.get_mut(i)) {
                 *slot = Some(Node::new(start as u32, value));
             }
         }
-        Ok(ok.then(|| Node::new(start as u32, Value::Object(slots.into_boxed_slice()))))
+        if !ok {
+            return Ok(None);
+        }
+        let span = self.tree.push_slots(slots).map_err(|_| full(start))?;
+        Ok(Some(Node::new(start as u32, Value::Object(span))))
     }
 
     fn duplicate(&mut self, key: &str, first: Span, span: Span, path: &Path) {
@@ -807,7 +847,8 @@ impl<'s> Validator<'s> {
                     return Ok(None);
                 }
                 if ok {
-                    node(Value::List(out.into_boxed_slice()))
+                    let span = self.tree.push_list(out).map_err(|_| full(at))?;
+                    node(Value::List(span))
                 } else {
                     Ok(None)
                 }
@@ -1042,27 +1083,41 @@ pub(crate) fn days_in_month(y: i32, m: i32) -> i32 {
     }
 }
 
-/// Plain JSON of a validated node of type `ty`, field names put back on the slots. Absent
-/// fields are left out; fields the schema filled in for absence appear with that value.
-pub fn to_json(schema: &InputSchema, ty: TypeId, node: &Node) -> serde_json::Value {
+/// A document whose lists and objects outnumber what a [`Tree`] holds: only a document far
+/// past any sensible [`Limits::max_bytes`] gets here.
+fn full(at: usize) -> JsonError {
+    JsonError {
+        kind: JsonErrorKind::TooManyItems {
+            max: i32::MAX as usize,
+        },
+        span: Span::new(at, at + 1),
+    }
+}
+
+/// Plain JSON of a validated node of type `ty` (in `tree`), field names put back on the slots.
+/// Absent fields are left out; fields the schema filled in for absence appear with that value.
+pub fn to_json(schema: &InputSchema, tree: &Tree, ty: TypeId, node: &Node) -> serde_json::Value {
     let mut map = serde_json::Map::new();
-    if let (Some(t), Some(slots)) = (schema.types.get(ty), node.value.as_object()) {
+    if let (Some(t), Some(slots)) = (schema.types.get(ty), tree.object(&node.value)) {
         for (f, slot) in t.fields.iter().zip(slots.iter()) {
             if let Some(n) = slot {
-                map.insert(f.name.clone(), value_json(schema, &f.ty, n));
+                map.insert(f.name.clone(), value_json(schema, tree, &f.ty, n));
             }
         }
     }
     serde_json::Value::Object(map)
 }
 
-fn value_json(schema: &InputSchema, ty: &FieldType, node: &Node) -> serde_json::Value {
+fn value_json(schema: &InputSchema, tree: &Tree, ty: &FieldType, node: &Node) -> serde_json::Value {
     match (&node.value, ty) {
-        (Value::Object(_), FieldType::Object(id)) => to_json(schema, *id, node),
-        (Value::List(items), FieldType::List { items: it, .. }) => {
-            serde_json::Value::Array(items.iter().map(|n| value_json(schema, it, n)).collect())
-        }
-        (v, _) => v.scalar_json(),
+        (Value::Object(_), FieldType::Object(id)) => to_json(schema, tree, *id, node),
+        (Value::List(items), FieldType::List { items: it, .. }) => serde_json::Value::Array(
+            tree.items(*items)
+                .iter()
+                .map(|n| value_json(schema, tree, it, n))
+                .collect(),
+        ),
+        (v, _) => tree.scalar_json(v),
     }
 }
 
@@ -1130,7 +1185,7 @@ state = { type = "number" }
         let text = r#"{"title": "T", "id": "A-1", "schema": "x/v1", "cost": 12.5}"#;
         let doc = check(text).unwrap();
         assert_eq!(doc.key, "A-1");
-        let slots = doc.root.value.as_object().unwrap();
+        let slots = doc.slots();
         assert_eq!(slots.len(), 11);
         assert_eq!(slots[0].as_ref().unwrap().value.as_str(), Some("x/v1"));
         let title = slots[2].as_ref().unwrap();
@@ -1138,7 +1193,10 @@ state = { type = "number" }
         assert_eq!(slots[5].as_ref().unwrap().value, Value::Number(12.5));
         // Absent: unknown stays None; `empty` is an empty list, `none` is null, at the object.
         assert!(slots[3].is_none());
-        assert_eq!(slots[8].as_ref().unwrap().value, Value::List(Box::new([])));
+        assert_eq!(
+            slots[8].as_ref().unwrap().value,
+            Value::List(value::Span::EMPTY)
+        );
         assert_eq!(slots[8].as_ref().unwrap().at, 0);
         assert_eq!(slots[9].as_ref().unwrap().value, Value::Null);
     }
@@ -1230,7 +1288,7 @@ state = { type = "number" }
         let text =
             r#"{"schema":"x/v1","id":"a","title":"T","parts":[{"date":"2026-01-02"}],"members":3}"#;
         let doc = check(text).unwrap();
-        let j = to_json(&s, s.root, &doc.root);
+        let j = to_json(&s, &doc.tree, s.root, &doc.root);
         assert_eq!(
             j,
             serde_json::json!({"schema":"x/v1","id":"a","title":"T",
