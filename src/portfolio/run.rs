@@ -124,17 +124,32 @@ pub fn run(rules: &RuleSet, source: &Source, opts: &Options) -> Portfolio {
             // judges it; no reader thread to wait for.
             (None, Some((path, at))) => {
                 let reader = input::LineReader::open(path);
+                // As in pass 1, each part is folded while the next one is judged: the fold is
+                // sequential, and the cores would otherwise wait for it part by part.
+                let mut pending: Vec<Second> = Vec::new();
                 for part in at.chunks(opts.chunk.max(1)) {
-                    let index = &fold.index;
-                    let outs: Vec<Second> = part
-                        .par_iter()
-                        .filter_map(|&(i, node, a)| {
-                            second(&ctx, index, &propagated, node, i, reader.read(a))
-                        })
-                        .collect();
-                    for out in outs {
-                        fold.replace(out);
-                    }
+                    let previous = std::mem::take(&mut pending);
+                    let (index, agg, rows) = (&fold.index, &mut fold.agg, &mut fold.rows);
+                    let (outs, ()) = rayon::join(
+                        || {
+                            part.par_iter()
+                                .map_init(Scratch::default, |scratch, &(i, node, a)| {
+                                    let u = reader.read(a);
+                                    second(&ctx, index, &propagated, node, i, u, scratch)
+                                })
+                                .flatten_iter()
+                                .collect::<Vec<Second>>()
+                        },
+                        move || {
+                            for out in previous {
+                                replace(agg, rows, out);
+                            }
+                        },
+                    );
+                    pending = outs;
+                }
+                for out in pending {
+                    fold.replace(out);
                 }
             }
             (kept, _) => {
@@ -156,7 +171,9 @@ pub fn run(rules: &RuleSet, source: &Source, opts: &Options) -> Portfolio {
                     let index = &fold.index;
                     let outs: Vec<Option<Second>> = chunk
                         .into_par_iter()
-                        .map(|(i, u)| second(&ctx, index, &propagated, node_of(i)?, i, u))
+                        .map_init(Scratch::default, |scratch, (i, u)| {
+                            second(&ctx, index, &propagated, node_of(i)?, i, u, scratch)
+                        })
                         .collect();
                     for out in outs.into_iter().flatten() {
                         fold.replace(out);
@@ -624,6 +641,14 @@ struct Second {
     notes: Vec<ReceivedNote>,
 }
 
+/// What a worker of pass 2 keeps from one document to the next: the last document's tree and
+/// the evaluation's vectors, so that they are not allocated per document.
+#[derive(Default)]
+struct Scratch {
+    tree: Tree,
+    buffers: CtxBuffers,
+}
+
 fn second(
     ctx: &Ctx<'_>,
     index: &Index,
@@ -631,18 +656,21 @@ fn second(
     node: Node,
     unit: usize,
     u: Unit,
+    scratch: &mut Scratch,
 ) -> Option<Second> {
-    let doc = input::check_unit(ctx.rules.schema(), ctx.rules.catalog(), u)
+    let tree = std::mem::take(&mut scratch.tree);
+    let doc = input::check_unit_in(ctx.rules.schema(), ctx.rules.catalog(), u, tree)
         .result
         .ok()?;
     let (received, notes) = super::linked::received_by(ctx.plan, index, propagated, node);
     let links = ctx.plan.links_of(&doc);
     let mut counts = Counts::default();
-    let mut buffers = CtxBuffers::default();
-    let before_rows = outcome(ctx, &doc, &[], &mut counts, &mut buffers);
+    let buffers = &mut scratch.buffers;
+    let before_rows = outcome(ctx, &doc, &[], &mut counts, buffers);
     let old = judge(ctx, &doc, doc.key.clone(), &counts, before_rows, &links);
-    let after_rows = outcome(ctx, &doc, &received, &mut counts, &mut buffers);
+    let after_rows = outcome(ctx, &doc, &received, &mut counts, buffers);
     let mut new = judge(ctx, &doc, doc.key.clone(), &counts, after_rows, &links);
+    scratch.tree = doc.tree;
     for (f, a) in new
         .judged
         .findings
@@ -753,17 +781,7 @@ impl<'c> Fold<'c> {
     }
 
     fn replace(&mut self, s: Second) {
-        tally(&mut self.agg, &s.old, -1);
-        tally(&mut self.agg, &s.new, 1);
-        if s.old.judged.headline != s.new.judged.headline {
-            self.agg.headline_received += 1;
-        }
-        if let Some(row) = self.rows.get_mut(s.unit) {
-            let mut judged = s.new.judged;
-            judged.headline_by_links = s.old.judged.headline != judged.headline;
-            judged.received = s.notes;
-            row.outcome = RowOutcome::Judged(Box::new(judged));
-        }
+        replace(&mut self.agg, &mut self.rows, s);
     }
 
     fn finish(
@@ -818,6 +836,23 @@ impl<'c> Fold<'c> {
             reevaluated,
             timings,
         }
+    }
+}
+
+/// Pass 2's judgement of one document in place of pass 1's: in the aggregates, and in its row
+/// when there are rows. A function of the fold's parts, so that it can run beside workers that
+/// read the fold's index.
+fn replace(agg: &mut Aggregates, rows: &mut [Row], s: Second) {
+    tally(agg, &s.old, -1);
+    tally(agg, &s.new, 1);
+    if s.old.judged.headline != s.new.judged.headline {
+        agg.headline_received += 1;
+    }
+    if let Some(row) = rows.get_mut(s.unit) {
+        let mut judged = s.new.judged;
+        judged.headline_by_links = s.old.judged.headline != judged.headline;
+        judged.received = s.notes;
+        row.outcome = RowOutcome::Judged(Box::new(judged));
     }
 }
 
