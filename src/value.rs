@@ -217,7 +217,7 @@ impl Tree {
     }
 
     /// One item of the innermost list being read.
-    #[inline]
+    #[inline(always)]
     pub fn push_item(&mut self, node: Node) {
         self.stack.push(node);
     }
@@ -243,7 +243,7 @@ impl Tree {
 
     /// Puts `node` into slot `i` of object `s` when that slot is empty; `false` (and nothing
     /// done) when it is filled already or out of the object.
-    #[inline]
+    #[inline(always)]
     pub fn fill(&mut self, s: Span, i: usize, node: Node) -> bool {
         let start = (s.start & !CATALOG) as usize;
         match self.slots.get_mut(start.wrapping_add(i)) {

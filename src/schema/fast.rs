@@ -219,13 +219,11 @@ impl<'s, 'a> Fast<'s, 'a, '_> {
                 seen |= 1u64 << slot;
                 hint = slot + 1;
                 self.ws();
-                let node = self.value(&f.ty, f.nullable || f.absent == Absent::None)?;
-                // A slot already filled is a duplicate key. Tested here rather than on `seen`
-                // before the value: the test that the slot is empty also spares the store
-                // dropping what it replaces.
-                if !self.tree.fill(span, slot, node) {
-                    return None;
-                }
+                // A slot already filled is a duplicate key (`put` refuses it). Tested there
+                // rather than on `seen` before the value: the test that the slot is empty also
+                // spares the store dropping what it replaces.
+                let nullable = f.nullable || f.absent == Absent::None;
+                self.value(&f.ty, nullable, Sink::Slot(span, slot))?;
                 if !self.more(b'}')? {
                     break;
                 }
@@ -287,8 +285,7 @@ impl<'s, 'a> Fast<'s, 'a, '_> {
                 if self.tree.read_since(base) >= self.limits.max_items {
                     return None;
                 }
-                let item = self.value(items, false)?;
-                self.tree.push_item(item);
+                self.value(items, false, Sink::Item)?;
                 if !self.more(b']')? {
                     break;
                 }
@@ -306,29 +303,38 @@ impl<'s, 'a> Fast<'s, 'a, '_> {
     /// Inline in the loops over members and items: a call per value (saving registers,
     /// returning the node through memory) cost more than reading most values. `null` is read
     /// here, not by the caller: one path out for every node saved copying them on the stack.
+    ///
+    /// The node goes to `sink` from each kind's own branch: built in one branch shared by all
+    /// kinds, a node was a blend of their layouts, assembled on the stack from stores of
+    /// different widths and read back across them (store-forwarding stalls).
     #[inline(always)]
-    fn value(&mut self, ty: &'s FieldType, nullable: bool) -> Option<Node> {
+    fn value(&mut self, ty: &'s FieldType, nullable: bool, sink: Sink) -> Option<()> {
         let at = self.i;
         let first = self.byte()?;
-        let value = match ty {
+        let node = |value| Node::new(at as u32, value);
+        match ty {
             _ if first == b'n' => {
                 if !nullable {
                     return None;
                 }
                 self.literal(b"null")?;
-                Value::Null
+                self.put(sink, node(Value::Null))
             }
-            FieldType::Object(id) if first == b'{' => return self.object::<false>(*id),
+            FieldType::Object(id) if first == b'{' => {
+                let n = self.object::<false>(*id)?;
+                self.put(sink, n)
+            }
             FieldType::List { items, max_items } if first == b'[' => {
-                self.list(items, *max_items)?
+                let v = self.list(items, *max_items)?;
+                self.put(sink, node(v))
             }
             FieldType::Bool if first == b't' => {
                 self.literal(b"true")?;
-                Value::Bool(true)
+                self.put(sink, node(Value::Bool(true)))
             }
             FieldType::Bool if first == b'f' => {
                 self.literal(b"false")?;
-                Value::Bool(false)
+                self.put(sink, node(Value::Bool(false)))
             }
             FieldType::Number { min, max, integer } if first == b'-' || first.is_ascii_digit() => {
                 let (n, whole, end) = number_at(self.text, at)?;
@@ -340,15 +346,20 @@ impl<'s, 'a> Fast<'s, 'a, '_> {
                 {
                     return None;
                 }
-                Value::Number(n)
+                self.put(sink, node(Value::Number(n)))
             }
-            FieldType::Date if first == b'"' => Value::Date(self.date()?),
+            FieldType::Date if first == b'"' => {
+                let d = self.date()?;
+                self.put(sink, node(Value::Date(d)))
+            }
             FieldType::Enum(values) if first == b'"' => {
-                let v = enum_at(self.b, at + 1, values, self.limits.max_string)?;
-                self.i = at + v.len() + 2;
-                // The schema's copy of the text: slicing the document would check char
-                // boundaries, in a call, for bytes already known equal.
-                Value::Str(v.as_str().into())
+                let k = enum_at(self.b, at + 1, values, self.limits.max_string)?;
+                self.i = at + values.get(k)?.len() + 2;
+                // The schema's copy, made when it was loaded: slicing the document would check
+                // char boundaries, in a call, for bytes already known equal, and a string made
+                // here would be read back before its bytes were stored.
+                let made = values.made(k)?.clone();
+                self.put(sink, node(Value::Str(made)))
             }
             FieldType::Ref { table } if first == b'"' => {
                 let start = at + 1;
@@ -364,7 +375,7 @@ impl<'s, 'a> Fast<'s, 'a, '_> {
                     Some(t) => t.row_bytes(key)?.key.as_str(),
                     None => self.text.get(start..end)?,
                 };
-                Value::Str(s.into())
+                self.put(sink, node(Value::Str(s.into())))
             }
             FieldType::String { max_len } if first == b'"' => {
                 let start = at + 1;
@@ -390,26 +401,47 @@ impl<'s, 'a> Fast<'s, 'a, '_> {
                 {
                     return None;
                 }
-                Value::Str(s.into())
+                self.put(sink, node(Value::Str(s.into())))
             }
             FieldType::Id { set, .. } if first == b'"' => {
                 let s = self.string()?;
                 if !id_ok(s, *set) {
                     return None;
                 }
-                Value::Str(s.into())
+                self.put(sink, node(Value::Str(s.into())))
             }
             FieldType::KeyRef if first == b'"' => {
                 let s = self.string()?;
                 if !self.key_chars.is_none_or(|set| id_ok(s, set)) {
                     return None;
                 }
-                Value::Str(s.into())
+                self.put(sink, node(Value::Str(s.into())))
             }
-            _ => return None,
-        };
-        Some(Node::new(at as u32, value))
+            _ => None,
+        }
     }
+
+    /// Stores a node read: into its slot (`None` when the slot is filled already: a
+    /// duplicate key), or as an item of the innermost list.
+    #[inline(always)]
+    fn put(&mut self, sink: Sink, node: Node) -> Option<()> {
+        match sink {
+            Sink::Slot(span, i) => self.tree.fill(span, i, node).then_some(()),
+            Sink::Item => {
+                self.tree.push_item(node);
+                Some(())
+            }
+        }
+    }
+}
+
+/// Where [`Fast::value`] puts what it reads.
+#[derive(Clone, Copy)]
+enum Sink {
+    /// Slot `.1` of the object `.0`.
+    Slot(Span, usize),
+    /// The innermost list being read.
+    Item,
 }
 
 /// `!s.is_empty() && s.chars().all(|c| set.contains(c))`, a byte at a time
@@ -426,15 +458,15 @@ fn id_ok(s: &str, set: CharSet) -> bool {
 /// match of one counts for nothing. Out of line: inline, it made the member loop around it
 /// costlier than the call.
 #[inline(never)]
-fn enum_at<'v>(b: &[u8], start: usize, values: &'v [String], max: usize) -> Option<&'v String> {
+fn enum_at(b: &[u8], start: usize, values: &[String], max: usize) -> Option<usize> {
     // A loop, not `find`: the compiler kept closures over values out of line, a call per value.
-    for v in values {
+    for (k, v) in values.iter().enumerate() {
         let n = v.len();
         if b.get(start + n) == Some(&b'"')
             && has_at(b, start, v.as_bytes())
             && crate::json::plain_bytes(v.as_bytes())
         {
-            return (n <= max).then_some(v);
+            return (n <= max).then_some(k);
         }
     }
     None
@@ -706,7 +738,8 @@ mod tests {
             let exact = (b.get(end) == Some(&b'"') && end <= max)
                 .then(|| values.iter().find(|v| Some(v.as_bytes()) == b.get(..end)))
                 .flatten();
-            proptest::prop_assert_eq!(enum_at(b, 0, &values, max), exact, "{:?}", text);
+            let found = enum_at(b, 0, &values, max).and_then(|k| values.get(k));
+            proptest::prop_assert_eq!(found, exact, "{:?}", text);
         }
 
         /// The scan ends where `json::plain_run` ends, and never misses a DEL or 0xC2 byte

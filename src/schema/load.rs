@@ -730,7 +730,7 @@ fn field_type(
                     span(vv.span()),
                 );
             }
-            FieldType::Enum(values)
+            FieldType::Enum(super::EnumValues::new(values))
         }
         "key" => FieldType::KeyRef,
         "list" if top => {
