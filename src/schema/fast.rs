@@ -46,9 +46,10 @@ pub(crate) fn accept(
     if p.b.get(p.i) != Some(&b'{') {
         return None;
     }
+    let at = p.i;
     let root = p.object::<true>(schema.root)?;
     p.ws();
-    (p.i == p.b.len()).then_some(root)
+    (p.i == p.b.len()).then_some(Node::new(at as u32, Value::Object(root)))
 }
 
 struct Fast<'s, 'a, 't> {
@@ -156,9 +157,11 @@ impl<'s, 'a> Fast<'s, 'a, '_> {
         table
     }
 
-    /// An object of type `ty` at the cursor; `ROOT` for the document's root, the only one with
-    /// a schema field to check: a constant, so that nested objects' member loop has no check.
-    fn object<const ROOT: bool>(&mut self, ty: TypeId) -> Option<Node> {
+    /// An object of type `ty` at the cursor, as the span of its slots; `ROOT` for the
+    /// document's root, the only one with a schema field to check: a constant, so that nested
+    /// objects' member loop has no check. A span, not a node: it comes back in registers, where
+    /// a node came back through memory, stored and read back in pieces of different widths.
+    fn object<const ROOT: bool>(&mut self, ty: TypeId) -> Option<Span> {
         let schema = self.schema;
         let t = schema.types.get(ty)?;
         let n = t.fields.len();
@@ -265,12 +268,13 @@ impl<'s, 'a> Fast<'s, 'a, '_> {
             };
             *self.tree.slots_mut(span).get_mut(i)? = Some(Node::new(start as u32, fill));
         }
-        Some(Node::new(start as u32, Value::Object(span)))
+        Some(span)
     }
 
-    /// A list at the cursor, of items of type `items`.
+    /// A list at the cursor, of items of type `items`, as the span of its items (in registers,
+    /// as [`Fast::object`] gives its span).
     #[inline(never)]
-    fn list(&mut self, items: &'s FieldType, max_items: Option<usize>) -> Option<Value> {
+    fn list(&mut self, items: &'s FieldType, max_items: Option<usize>) -> Option<Span> {
         self.enter()?;
         // Items gather on the tree's stack, shared by all lists of the document, then move
         // into the tree together.
@@ -296,7 +300,7 @@ impl<'s, 'a> Fast<'s, 'a, '_> {
         if max_items.is_some_and(|m| len > m) {
             return None;
         }
-        Some(Value::List(self.tree.close_list(base).ok()?))
+        self.tree.close_list(base).ok()
     }
 
     /// A value of type `ty` at the cursor (whitespace skipped), `null` only when `nullable`.
@@ -321,12 +325,12 @@ impl<'s, 'a> Fast<'s, 'a, '_> {
                 self.put(sink, node(Value::Null))
             }
             FieldType::Object(id) if first == b'{' => {
-                let n = self.object::<false>(*id)?;
-                self.put(sink, n)
+                let s = self.object::<false>(*id)?;
+                self.put(sink, node(Value::Object(s)))
             }
             FieldType::List { items, max_items } if first == b'[' => {
-                let v = self.list(items, *max_items)?;
-                self.put(sink, node(v))
+                let s = self.list(items, *max_items)?;
+                self.put(sink, node(Value::List(s)))
             }
             FieldType::Bool if first == b't' => {
                 self.literal(b"true")?;
