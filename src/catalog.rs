@@ -367,7 +367,7 @@ fn load_file(
             let row_key = key_col
                 .and_then(|i| slots.get(i))
                 .and_then(|s| s.as_ref())
-                .and_then(|n| n.value.as_str())
+                .and_then(|n| catalog.tree.str(&n.value))
                 .map(String::from);
             let Some(row_key) = row_key else {
                 t.missing(&key, &format!("a row of {place}"), row_span);
@@ -441,7 +441,13 @@ fn cell(
     use crate::value::{Node, Value};
     use toml::de::DeValue;
     match v.get_ref() {
-        DeValue::String(s) => Some((ColumnType::String, Value::Str(s.as_ref().into()))),
+        DeValue::String(s) => {
+            let Ok(text) = tree.push_str(s) else {
+                t.push(&too_many_cells(), crate::schema::toml_span(v.span()));
+                return None;
+            };
+            Some((ColumnType::String, Value::Str(text)))
+        }
         DeValue::Integer(_) | DeValue::Float(_) => t
             .number(name, v)
             .map(|n| (ColumnType::Number, Value::Number(n))),
@@ -465,7 +471,11 @@ fn cell(
             let mut out = Vec::new();
             for item in items.iter() {
                 let s = t.str(name, item)?;
-                out.push(Node::new(item.span().start as u32, Value::Str(s.into())));
+                let Ok(text) = tree.push_str(s) else {
+                    t.push(&too_many_cells(), crate::schema::toml_span(item.span()));
+                    return None;
+                };
+                out.push(Node::new(item.span().start as u32, Value::Str(text)));
             }
             let Ok(span) = tree.push_list(out) else {
                 t.push(&too_many_cells(), crate::schema::toml_span(v.span()));
@@ -580,6 +590,16 @@ signed = 2019-01-01
         );
         let b = t.row("b-2019").unwrap();
         let slots = c.tree().object(&b.node.value).unwrap();
+        let a = t.row("a-2020").unwrap();
+        let parties = c.tree().object(&a.node.value).unwrap()[4].unwrap();
+        let parties: Vec<&str> = c
+            .tree()
+            .list(&parties.value)
+            .unwrap()
+            .iter()
+            .filter_map(|n| c.tree().str(&n.value))
+            .collect();
+        assert_eq!(parties, ["KMD", "KS"]);
         assert!(slots[2].is_none());
         assert_eq!(
             slots[1]

@@ -128,14 +128,15 @@ pub enum Shown {
 }
 
 impl Shown {
-    /// How a stated value of the document shows (a list by its length, which its node holds).
-    pub fn of(v: &crate::value::Value) -> Shown {
+    /// How a stated value of a document shows (a list by its length, which its node holds;
+    /// a string as `tree` holds it).
+    pub fn of(tree: &crate::value::Tree, v: &crate::value::Value) -> Shown {
         use crate::value::Value;
         match v {
             Value::Null => Shown::Null,
             Value::Bool(b) => Shown::Bool(*b),
             Value::Number(n) => Shown::Number(*n),
-            Value::Str(s) => Shown::Str(s.to_string()),
+            Value::Str(s) => Shown::Str(tree.text(*s).to_string()),
             Value::Date(d) => Shown::Date(*d),
             Value::List(s) => Shown::List(s.len()),
             Value::Object(_) => Shown::Object,

@@ -137,6 +137,16 @@ impl SourceFile {
         self.inner.text.get(self.start..self.end).unwrap_or("")
     }
 
+    /// [`SourceFile::text`] as bytes, without checking that its ends are character boundaries.
+    #[inline]
+    pub fn bytes(&self) -> &[u8] {
+        self.inner
+            .text
+            .as_bytes()
+            .get(self.start..self.end)
+            .unwrap_or(&[])
+    }
+
     /// Whether this is its whole text, whose line table is then its own (else it is one line
     /// cut from a block, which keeps no line table).
     fn whole(&self) -> bool {

@@ -4,11 +4,11 @@
 //! by loading catalog tables. Objects are slot vectors in the order of their schema type's fields,
 //! so a compiled field path is a list of slot indices, not a list of names to look up.
 //!
-//! The tree is flat: a [`Tree`] holds every list item and object slot of one document (or of the
-//! whole catalog) in two vectors, and a list or object node holds a [`Span`] of one of them.
-//! Building a document's tree then costs no allocation per object or list, dropping it no walk
-//! over boxes, and a worker can reuse one tree's vectors for the next document
-//! ([`Tree::clear`]). A span also says which kind of tree it belongs to (a document's or the
+//! The tree is flat: a [`Tree`] holds every list item, object slot and string of one document
+//! (or of the whole catalog) in three vectors, and a list, object or string node holds a
+//! [`Span`] or a [`Text`] of one of them. Building a document's tree then costs no allocation
+//! per object, list or string, a node is a plain copyable value, emptying a tree is free, and a
+//! worker reuses one tree's vectors for the next document ([`Tree::clear`]). A span also says which kind of tree it belongs to (a document's or the
 //! catalog's), so that [`Trees`] can resolve a node reached through either without being told.
 //!
 //! **Invariants:** an absent field is `None` in its slot and is never confused with
@@ -19,7 +19,7 @@
 use jiff::civil::Date;
 
 /// A value with the byte offset in its source file where it starts, for locating findings.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Node {
     /// Byte offset of the first character of the value in its source; `u32::MAX` when synthetic.
     pub at: u32,
@@ -41,15 +41,18 @@ impl Node {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// Equality compares spans, not what they hold: it means "the same node of one tree" (use
+/// [`Tree::same`] across trees).
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Value {
     /// Stated as none (JSON `null`, or a section the schema says means "none" when absent).
     Null,
     Bool(bool),
     Number(f64),
-    /// Inline up to 24 bytes: most strings of a document (codes, names, enum values) are short,
-    /// and one allocation per string was a large share of reading a document.
-    Str(compact_str::CompactString),
+    /// The string's bytes, in the tree's text. Copied there, not made a string of its own:
+    /// making one (allocation, or an inline string built in pieces and read back whole) was a
+    /// large share of reading a document.
+    Str(Text),
     Date(Date),
     /// Items, in the tree's item vector.
     List(Span),
@@ -67,6 +70,31 @@ pub struct Span {
 
 /// The bit of [`Span::start`] set in the catalog's tree.
 const CATALOG: u32 = 1 << 31;
+
+/// The bit of [`Text::start`] set for a string in the tree's own text, clear for one in the
+/// document's source (most strings: those without escapes are used where they are written).
+const OWN: u32 = 1 << 30;
+
+/// Where a string's bytes are: a start and a length in the document's source text or (see
+/// [`OWN`]) in its [`Tree`]'s own text, and in the start's top bit whether the tree is the
+/// catalog's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Text {
+    start: u32,
+    len: u32,
+}
+
+impl Text {
+    fn in_catalog(self) -> bool {
+        self.start & CATALOG != 0
+    }
+
+    #[inline]
+    fn range(self) -> std::ops::Range<usize> {
+        let start = (self.start & !(CATALOG | OWN)) as usize;
+        start..start + self.len as usize
+    }
+}
 
 impl Span {
     /// The span of every empty list.
@@ -97,6 +125,11 @@ impl Span {
 pub struct Tree {
     items: Vec<Node>,
     slots: Vec<Option<Node>>,
+    /// The text of the document the tree is of, where most of its strings are.
+    source: Option<crate::source::SourceFile>,
+    /// The strings that are not in the source as they are (written with escapes, or of the
+    /// catalog), one after the other.
+    text: String,
     /// [`CATALOG`] in the catalog's tree, 0 in a document's.
     kind: u32,
     /// Items of the lists being read, innermost last: a list's length is known only at its
@@ -133,7 +166,85 @@ impl Tree {
     pub fn clear(&mut self) {
         self.items.clear();
         self.slots.clear();
+        self.text.clear();
         self.stack.clear();
+        self.source = None;
+    }
+
+    /// Makes the tree the tree of the document read from `source`: its strings may then be
+    /// given by where they are in it ([`Tree::source_str`]).
+    pub fn set_source(&mut self, source: crate::source::SourceFile) {
+        self.source = Some(source);
+    }
+
+    /// Copies `s` into the tree's own text.
+    #[inline]
+    pub fn push_str(&mut self, s: &str) -> Result<Text, Full> {
+        let start = self.text.len();
+        if start.saturating_add(s.len()) >= OWN as usize {
+            return Err(Full);
+        }
+        self.text.push_str(s);
+        Ok(Text {
+            start: start as u32 | OWN | self.kind,
+            len: s.len() as u32,
+        })
+    }
+
+    /// The string at bytes `start..end` of the source text ([`Tree::set_source`]), which the
+    /// caller has read as a string there: no copy is made.
+    #[inline]
+    pub fn source_str(&self, start: usize, end: usize) -> Result<Text, Full> {
+        if end >= OWN as usize || start > end {
+            return Err(Full);
+        }
+        Ok(Text {
+            start: start as u32 | self.kind,
+            len: (end - start) as u32,
+        })
+    }
+
+    /// The bytes of string `t` (empty when `t` is of another tree).
+    #[inline(always)]
+    fn text_bytes(&self, t: Text) -> &[u8] {
+        if t.start & CATALOG != self.kind {
+            return &[];
+        }
+        let all = if t.start & OWN != 0 {
+            self.text.as_bytes()
+        } else {
+            match &self.source {
+                Some(s) => s.bytes(),
+                None => &[],
+            }
+        };
+        all.get(t.range()).unwrap_or(&[])
+    }
+
+    /// The string `t` (empty when `t` is of another tree).
+    #[inline]
+    pub fn text(&self, t: Text) -> &str {
+        if t.start & CATALOG != self.kind {
+            return "";
+        }
+        let all = if t.start & OWN != 0 {
+            self.text.as_str()
+        } else {
+            match &self.source {
+                Some(s) => s.text(),
+                None => "",
+            }
+        };
+        all.get(t.range()).unwrap_or("")
+    }
+
+    /// The string of a string node (`None` for any other value).
+    #[inline]
+    pub fn str(&self, v: &Value) -> Option<&str> {
+        match v {
+            Value::Str(t) => Some(self.text(*t)),
+            _ => None,
+        }
     }
 
     /// The items of a list node (`None` for any other value or a span of another tree).
@@ -284,6 +395,7 @@ impl Tree {
                         _ => false,
                     })
             }
+            (Value::Str(x), Value::Str(y)) => self.text(*x) == other.text(*y),
             (x, y) => x == y,
         }
     }
@@ -296,7 +408,7 @@ impl Tree {
             Value::Null => serde_json::Value::Null,
             Value::Bool(b) => serde_json::Value::Bool(*b),
             Value::Number(n) => number_json(*n),
-            Value::Str(s) => serde_json::Value::String(s.to_string()),
+            Value::Str(t) => serde_json::Value::String(self.text(*t).to_string()),
             Value::Date(d) => serde_json::Value::String(d.to_string()),
             Value::List(s) => serde_json::Value::Array(
                 self.items(*s)
@@ -327,13 +439,37 @@ impl<'a> Trees<'a> {
         }
     }
 
-    /// The tree that holds the items or slots of `v` (the document's for a scalar).
+    /// The tree that holds the items, slots or text of `v` (the document's for other values).
     #[inline]
     pub fn holding(self, v: &Value) -> &'a Tree {
         match v {
             Value::List(s) | Value::Object(s) => self.of(*s),
+            Value::Str(t) if t.in_catalog() => self.catalog,
             _ => self.doc,
         }
+    }
+
+    /// The bytes of a string node, in whichever tree holds them (`None` for any other value):
+    /// what comparing strings needs, without checking that the ends are character boundaries.
+    #[inline(always)]
+    pub fn bytes(self, v: &Value) -> Option<&'a [u8]> {
+        match v {
+            Value::Str(t) => {
+                let tree = if t.in_catalog() {
+                    self.catalog
+                } else {
+                    self.doc
+                };
+                Some(tree.text_bytes(*t))
+            }
+            _ => None,
+        }
+    }
+
+    /// The string of a string node, in whichever tree holds it (`None` for any other value).
+    #[inline]
+    pub fn str(self, v: &Value) -> Option<&'a str> {
+        self.holding(v).str(v)
     }
 
     /// The items of a list node, in whichever tree holds them.
@@ -371,13 +507,6 @@ impl Value {
         }
     }
 
-    pub fn as_str(&self) -> Option<&str> {
-        match self {
-            Value::Str(s) => Some(s),
-            _ => None,
-        }
-    }
-
     pub fn as_date(&self) -> Option<Date> {
         match self {
             Value::Date(d) => Some(*d),
@@ -409,18 +538,20 @@ pub fn number_json(n: f64) -> serde_json::Value {
 mod tests {
     use super::*;
 
-    fn str_node(at: u32, s: &str) -> Node {
-        Node::new(at, Value::Str(s.into()))
+    fn str_node(tree: &mut Tree, at: u32, s: &str) -> Node {
+        Node::new(at, Value::Str(tree.push_str(s).unwrap()))
     }
 
-    /// One value laid out in two orders is the same value; a changed item is not; and a span
-    /// resolved in the wrong kind of tree finds nothing rather than another tree's nodes.
+    /// One value laid out in two orders is the same value; a changed item or string is not;
+    /// and a span resolved in the wrong kind of tree finds nothing rather than another tree's
+    /// nodes.
     #[test]
     fn trees_compare_by_value_and_keep_their_spans_apart() {
         // `{"a": ["x"], "b": {"c": 1}}` as an object of two slots, children in two orders.
         let mut one = Tree::new();
         let outer = one.push_object(2).unwrap();
-        let list = one.push_list([str_node(7, "x")]).unwrap();
+        let x = str_node(&mut one, 7, "x");
+        let list = one.push_list([x]).unwrap();
         let inner = one.push_object(1).unwrap();
         one.slots_mut(inner)[0] = Some(Node::new(20, Value::Number(1.0)));
         one.slots_mut(outer)[0] = Some(Node::new(6, Value::List(list)));
@@ -432,8 +563,10 @@ mod tests {
         let _unrelated = two.push_object(3).unwrap();
         let inner = two.push_object(1).unwrap();
         two.slots_mut(inner)[0] = Some(Node::new(20, Value::Number(1.0)));
-        let _other = two.push_list([str_node(1, "y"), str_node(2, "z")]).unwrap();
-        let list = two.push_list([str_node(7, "x")]).unwrap();
+        let (y, z) = (str_node(&mut two, 1, "y"), str_node(&mut two, 2, "z"));
+        let _other = two.push_list([y, z]).unwrap();
+        let x = str_node(&mut two, 7, "x");
+        let list = two.push_list([x]).unwrap();
         let outer = two.push_object(2).unwrap();
         two.slots_mut(outer)[0] = Some(Node::new(6, Value::List(list)));
         two.slots_mut(outer)[1] = Some(Node::new(17, Value::Object(inner)));
@@ -443,31 +576,50 @@ mod tests {
 
         two.slots_mut(inner)[0] = Some(Node::new(20, Value::Number(2.0)));
         assert!(!one.same(&a, &two, &b));
+        two.slots_mut(inner)[0] = Some(Node::new(20, Value::Number(1.0)));
+        assert!(one.same(&a, &two, &b));
+        let w = str_node(&mut two, 7, "w");
+        let list = two.push_list([w]).unwrap();
+        two.slots_mut(outer)[0] = Some(Node::new(6, Value::List(list)));
+        assert!(!one.same(&a, &two, &b), "a string differs");
 
         let mut cat = Tree::catalog();
         let row = cat.push_object(1).unwrap();
-        cat.slots_mut(row)[0] = Some(str_node(3, "k"));
+        let k = str_node(&mut cat, 3, "k");
+        cat.slots_mut(row)[0] = Some(k);
         assert!(one.slots(row).is_empty() && cat.slots(outer).is_empty());
+        assert_eq!(
+            one.str(&k.value),
+            Some(""),
+            "a catalog string is not the document's"
+        );
         let trees = Trees {
             doc: &one,
             catalog: &cat,
         };
         assert_eq!(trees.object(&Value::Object(row)).map(<[_]>::len), Some(1));
         assert_eq!(trees.list(&Value::List(one_list)).map(<[_]>::len), Some(1));
+        assert_eq!(trees.str(&k.value), Some("k"));
+        assert_eq!(trees.bytes(&k.value), Some(&b"k"[..]));
         assert_eq!(one.push_list([]), Ok(Span::EMPTY));
         let base = one.open_list();
         assert_eq!(one.close_list(base), Ok(Span::EMPTY));
         let outer_list = one.open_list();
-        one.push_item(str_node(1, "a"));
+        let a = str_node(&mut one, 1, "a");
+        one.push_item(a);
         let inner_list = one.open_list();
-        one.push_item(str_node(2, "b"));
-        one.push_item(str_node(3, "c"));
+        let (b, c) = (str_node(&mut one, 2, "b"), str_node(&mut one, 3, "c"));
+        one.push_item(b);
+        one.push_item(c);
         let inner = one.close_list(inner_list).unwrap();
         one.push_item(Node::new(2, Value::List(inner)));
         let outer = one.close_list(outer_list).unwrap();
         let items = one.items(outer);
         assert_eq!(items.len(), 2);
+        assert_eq!(one.str(&items[0].value), Some("a"));
         assert_eq!(one.list(&items[1].value).map(<[_]>::len), Some(2));
         assert_eq!(one.open_list(), 0, "the stack is empty again");
+        one.clear();
+        assert_eq!(one.str(&a.value), Some(""), "cleared, the text is gone");
     }
 }

@@ -163,7 +163,7 @@ fn the_samstyring_mix_is_realistic() {
     // Every kind occurs, and so does every milestone kind and involvement form.
     let root = s.root_type();
     let values = |ty: &schema::FieldType| match ty {
-        schema::FieldType::Enum(v) => v.to_vec(),
+        schema::FieldType::Enum(v) => v.clone(),
         _ => panic!("not an enum"),
     };
     let kinds = values(&root.field("kind").expect("kind").1.ty);

@@ -447,7 +447,10 @@ fn the_catalog_has_what_the_rules_rely_on() {
     let (line_col, _) = measures.column("line").unwrap();
     for r in measures.rows() {
         let slots = c.tree().object(&r.node.value).unwrap();
-        let text = slots[text_col].as_ref().unwrap().value.as_str().unwrap();
+        let text = c
+            .tree()
+            .str(&slots[text_col].as_ref().unwrap().value)
+            .unwrap();
         let line = slots[line_col].as_ref().unwrap().value.as_f64().unwrap() as usize;
         let src = seed_lines[line - 1].replace("[image: ]", "");
         assert_eq!(text, src.trim(), "{}", r.key);

@@ -237,7 +237,7 @@ fn title(rules: &RuleSet, doc: &Document) -> Option<String> {
     let (slot, _) = schema.root_type().field("title")?;
     let node = doc.slots().get(slot)?.as_ref()?;
     match &node.value {
-        Value::Str(s) => Some(s.to_string()),
+        Value::Str(s) => Some(doc.tree.text(*s).to_string()),
         _ => None,
     }
 }

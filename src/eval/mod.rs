@@ -18,7 +18,7 @@ use crate::finding::{
     Evaluation, Evidence, FactValue, Finding, Headline, Item, Shown, Status, Tri, Validity,
 };
 use crate::rules::{FactIndex, Obligation, Received, RuleSet};
-use crate::schema::{Document, InputSchema};
+use crate::schema::Document;
 use crate::text::{Lang, Text};
 use jiff::civil::Date;
 
@@ -452,7 +452,7 @@ fn fact_value(set: &RuleSet, ctx: &Ctx<'_>, slot: usize) -> FactValue {
     let core = &*set.core;
     let value = ctx.fact(slot);
     let missing = if value.is_unknown() {
-        evidence(ctx.fact_reads(slot), &core.schema, true)
+        evidence(ctx.fact_reads(slot), ctx, true)
     } else {
         Vec::new()
     };
@@ -481,10 +481,10 @@ fn placeholder_info() -> crate::finding::RuleInfo {
 
 /// Reads as evidence, one per pointer (first read wins): only absent ones when `absent`, else
 /// only stated ones.
-fn evidence(reads: &[Read<'_>], schema: &InputSchema, absent: bool) -> Vec<Evidence> {
+fn evidence(reads: &[Read<'_>], ctx: &Ctx<'_>, absent: bool) -> Vec<Evidence> {
     let mut out: Vec<Evidence> = Vec::new();
     for r in reads.iter().filter(|r| r.is_absent() == absent) {
-        let e = r.evidence(schema);
+        let e = r.evidence(ctx.schema, ctx.trees.doc);
         if !out.iter().any(|o| o.pointer == e.pointer) {
             out.push(e);
         }
@@ -542,7 +542,7 @@ fn judge_in<'a>(
     let items = match &list {
         Val::List(l) if !l.is_empty() => l.clone(),
         Val::Unknown => {
-            let missing = evidence(&ctx.reads, ctx.schema, true);
+            let missing = evidence(&ctx.reads, ctx, true);
             let mut f = blank(o, Status::Unknown, None);
             if opts.messages {
                 f.message = generic(Status::Unknown, &missing, None);
@@ -563,7 +563,7 @@ fn judge_in<'a>(
         _ => {
             let mut f = blank(o, Status::NotApplicable, None);
             if opts.evidence {
-                f.evidence = evidence(&ctx.reads, ctx.schema, false);
+                f.evidence = evidence(&ctx.reads, ctx, false);
             }
             if opts.messages {
                 ctx.bindings.push(Val::Null);
@@ -665,10 +665,10 @@ fn judge<'a>(
     f.deadline = d.deadline;
     f.validity = d.validity;
     if let Some(start) = d.missing_from {
-        f.missing = evidence(ctx.reads.get(start..).unwrap_or(&[]), ctx.schema, true);
+        f.missing = evidence(ctx.reads.get(start..).unwrap_or(&[]), ctx, true);
     }
     if opts.evidence {
-        f.evidence = evidence(&ctx.reads, ctx.schema, false);
+        f.evidence = evidence(&ctx.reads, ctx, false);
     }
     if opts.messages {
         f.message = message(o, ctx, f);

@@ -310,28 +310,24 @@ impl<'a> Val<'a> {
     /// [`Trees::holding`]).
     pub fn from_node(node: &'a Node, path: Path, tree: &'a Tree) -> Val<'a> {
         match &node.value {
-            Value::List(_) => Val::List(ListVal::Nodes { node, tree, path }),
-            _ => Val::row_or_scalar(node, path),
-        }
-    }
-
-    /// The value of a catalog row (an object; null for a row without one).
-    pub fn row(node: &'a Node) -> Val<'a> {
-        Val::row_or_scalar(node, Path::none())
-    }
-
-    /// The value of a node that is not a list (an empty list for one: only
-    /// [`Val::from_node`] knows where a list's items are).
-    #[inline]
-    fn row_or_scalar(node: &'a Node, path: Path) -> Val<'a> {
-        match &node.value {
             Value::Null => Val::Null,
             Value::Bool(b) => Val::Bool(*b),
             Value::Number(n) => Val::Number(*n),
-            Value::Str(s) => Val::Str(Cow::Borrowed(s)),
+            Value::Str(s) => Val::Str(Cow::Borrowed(tree.text(*s))),
             Value::Date(d) => Val::Date(*d),
-            Value::List(_) => Val::List(ListVal::Rows(&[])),
+            Value::List(_) => Val::List(ListVal::Nodes { node, tree, path }),
             Value::Object(_) => Val::Obj { node, path },
+        }
+    }
+
+    /// The value of a catalog row: an object (null for a row without one).
+    pub fn row(node: &'a Node) -> Val<'a> {
+        match &node.value {
+            Value::Object(_) => Val::Obj {
+                node,
+                path: Path::none(),
+            },
+            _ => Val::Null,
         }
     }
 
@@ -478,10 +474,12 @@ impl Read<'_> {
         self.node.is_none()
     }
 
-    pub fn value(&self) -> Shown {
+    /// The value read, as evidence shows it; `tree` is the document's (reads are of the
+    /// document).
+    pub fn value(&self, tree: &Tree) -> Shown {
         match self.node {
             None => Shown::Absent,
-            Some(n) => Shown::of(&n.value),
+            Some(n) => Shown::of(tree, &n.value),
         }
     }
 
@@ -489,11 +487,11 @@ impl Read<'_> {
         self.path.pointer(schema).unwrap_or_default()
     }
 
-    pub fn evidence(&self, schema: &InputSchema) -> Evidence {
+    pub fn evidence(&self, schema: &InputSchema, tree: &Tree) -> Evidence {
         Evidence {
             pointer: self.pointer(schema),
             at: self.at,
-            value: self.value(),
+            value: self.value(tree),
         }
     }
 }

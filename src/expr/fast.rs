@@ -454,7 +454,7 @@ fn const_cell(catalog: &Catalog, table: u32, row: u32, s: u32) -> Option<Val<'st
             Value::Null => Some(Val::Null),
             Value::Bool(b) => Some(Val::Bool(*b)),
             Value::Number(x) => Some(Val::Number(*x)),
-            Value::Str(x) => Some(Val::Str(x.to_string().into())),
+            Value::Str(x) => Some(Val::Str(catalog.tree().text(*x).to_string().into())),
             Value::Date(d) => Some(Val::Date(*d)),
             Value::List(_) | Value::Object(_) => None,
         },
@@ -1051,8 +1051,9 @@ fn cmp(op: CmpOp, l: At<'_>, r: &Val<'_>, trees: Trees<'_>) -> Option<bool> {
 #[inline(always)]
 fn node_cmp(op: CmpOp, n: &Node, r: &Val<'_>, trees: Trees<'_>) -> bool {
     let ord = match (&n.value, r) {
-        (Value::Str(a), Val::Str(b)) if matches!(op, CmpOp::Eq | CmpOp::Ne) => {
-            return crate::json::same(a.as_bytes(), b.as_bytes()) == (op == CmpOp::Eq);
+        (Value::Str(_), Val::Str(b)) if matches!(op, CmpOp::Eq | CmpOp::Ne) => {
+            let a = trees.bytes(&n.value).unwrap_or_default();
+            return crate::json::same(a, b.as_bytes()) == (op == CmpOp::Eq);
         }
         (Value::Date(a), Val::Date(b)) => day_number(*a).cmp(&day_number(*b)),
         (Value::Number(a), Val::Number(b)) => match a.partial_cmp(b) {
@@ -1081,7 +1082,11 @@ fn holds(op: CmpOp, ord: Ordering) -> bool {
 #[inline(never)]
 fn node_cmp_rare(op: CmpOp, n: &Node, r: &Val<'_>, trees: Trees<'_>) -> bool {
     match (&n.value, r) {
-        (Value::Str(a), Val::Str(b)) => holds(op, a.as_str().cmp(b)),
+        // Strings order as their bytes do.
+        (Value::Str(_), Val::Str(b)) => {
+            let a = trees.bytes(&n.value).unwrap_or_default();
+            holds(op, a.cmp(b.as_bytes()))
+        }
         // Null equals only null and orders with nothing.
         (v, Val::Null) => match op {
             CmpOp::Eq => matches!(v, Value::Null),

@@ -1572,7 +1572,7 @@ impl<'a> Cx<'a> {
     /// The values an enum or catalog reference can take.
     fn domain(&self, ty: &FieldType) -> Option<Vec<String>> {
         match ty {
-            FieldType::Enum(vals) => Some(vals.to_vec()),
+            FieldType::Enum(vals) => Some(vals.clone()),
             FieldType::Ref { table } => Some(
                 self.catalog
                     .table(table)

@@ -127,11 +127,11 @@ impl Plan {
             };
             let field = u8::try_from(i).unwrap_or(u8::MAX);
             match &node.value {
-                Value::Str(s) => out.push((field, Box::from(s.as_str()))),
+                Value::Str(s) => out.push((field, Box::from(doc.tree.text(*s)))),
                 Value::List(items) => {
                     for item in doc.tree.items(*items) {
                         if let Value::Str(s) = &item.value {
-                            out.push((field, Box::from(s.as_str())));
+                            out.push((field, Box::from(doc.tree.text(*s))));
                         }
                     }
                 }

@@ -47,7 +47,7 @@ impl FieldPath {
 
     /// The string at this path (strings, ids, enum values, catalog and document keys).
     pub fn get_str<'a>(&self, doc: &'a Document) -> Option<&'a str> {
-        self.get(doc)?.value.as_str()
+        doc.tree.str(&self.get(doc)?.value)
     }
 }
 

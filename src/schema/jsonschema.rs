@@ -138,7 +138,7 @@ fn ty(schema: &InputSchema, catalog: &Catalog, t: &FieldType) -> Value {
             Value::Object(o)
         }
         FieldType::Date => json!({ "type": "string", "format": "date", "pattern": DATE_PATTERN }),
-        FieldType::Enum(values) => json!({ "type": "string", "enum": **values }),
+        FieldType::Enum(values) => json!({ "type": "string", "enum": values }),
         FieldType::Ref { table } => match catalog.table(table) {
             Some(t) => json!({ "type": "string", "enum": t.keys().collect::<Vec<_>>() }),
             None => json!({ "type": "string" }),

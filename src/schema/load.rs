@@ -730,7 +730,7 @@ fn field_type(
                     span(vv.span()),
                 );
             }
-            FieldType::Enum(super::EnumValues::new(values))
+            FieldType::Enum(values)
         }
         "key" => FieldType::KeyRef,
         "list" if top => {

@@ -99,7 +99,7 @@ pub enum FieldType {
     },
     /// A calendar date `YYYY-MM-DD` that exists.
     Date,
-    Enum(EnumValues),
+    Enum(Vec<String>),
     /// The key of a row in a catalog table.
     Ref {
         table: String,
@@ -111,35 +111,6 @@ pub enum FieldType {
         max_items: Option<usize>,
     },
     Object(TypeId),
-}
-
-/// The values of an enum field, in declared order (a slice of them by `Deref`), each also made
-/// once as the string a value tree holds: a document's enum value is then a copy of one made
-/// long before, not a string made anew from the document's bytes.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EnumValues {
-    names: Vec<String>,
-    made: Vec<compact_str::CompactString>,
-}
-
-impl EnumValues {
-    pub fn new(names: Vec<String>) -> EnumValues {
-        let made = names.iter().map(|n| n.as_str().into()).collect();
-        EnumValues { names, made }
-    }
-
-    /// Value `i` as a value tree holds it.
-    pub(crate) fn made(&self, i: usize) -> Option<&compact_str::CompactString> {
-        self.made.get(i)
-    }
-}
-
-impl std::ops::Deref for EnumValues {
-    type Target = [String];
-
-    fn deref(&self) -> &[String] {
-        &self.names
-    }
 }
 
 /// One validated document: its key, its value tree, and where it came from.

@@ -250,6 +250,7 @@ pub fn validate_in(
     mut tree: Tree,
 ) -> Result<Document, Diagnostics> {
     tree.clear();
+    tree.set_source(source.clone());
     let text = source.text();
     // The key field found by name once per document, not once for its characters and again
     // for its value.
@@ -275,6 +276,7 @@ pub fn validate_in(
         });
     }
     tree.clear();
+    tree.set_source(source.clone());
     report(schema, catalog, source, limits, key_chars, tree)
 }
 
@@ -312,7 +314,7 @@ fn key_of(schema: &InputSchema, tree: &Tree, root: &Node) -> Option<String> {
 /// The string in slot `slot` of the object `root`.
 fn key_in(tree: &Tree, root: &Node, slot: usize) -> Option<String> {
     let node = tree.object(&root.value)?.get(slot)?.as_ref()?;
-    node.value.as_str().map(String::from)
+    tree.str(&node.value).map(String::from)
 }
 
 fn report(
@@ -545,7 +547,7 @@ impl<'s> Validator<'s> {
             match self.field(r, f, &child)? {
                 Some(node) => {
                     if schema_slot == Some(i) {
-                        let found = node.value.as_str().unwrap_or_default();
+                        let found = self.tree.str(&node.value).unwrap_or_default();
                         if found != schema.id {
                             ok = false;
                             self.push(
@@ -606,6 +608,12 @@ impl<'s> Validator<'s> {
         }
         let span = self.tree.push_slots(slots).map_err(|_| full(start))?;
         Ok(Some(Node::new(start as u32, Value::Object(span))))
+    }
+
+    /// A string node at `at`, its text copied into the document's tree.
+    fn str_node(&mut self, at: usize, s: &str) -> Read {
+        let t = self.tree.push_str(s).map_err(|_| full(at))?;
+        Ok(Some(Node::new(at as u32, Value::Str(t))))
     }
 
     fn duplicate(&mut self, key: &str, first: Span, span: Span, path: &Path) {
@@ -688,13 +696,13 @@ impl<'s> Validator<'s> {
                     );
                     return Ok(None);
                 }
-                node(Value::Str(s.into()))
+                self.str_node(at, &s)
             }
             (FieldType::Id { chars, set }, Kind::String) => {
                 let s = r.read_string()?;
                 let span = Span::new(at, r.pos());
                 if self.check_id(&s, Some(*set), chars, span, path) {
-                    node(Value::Str(s.into()))
+                    self.str_node(at, &s)
                 } else {
                     Ok(None)
                 }
@@ -706,11 +714,7 @@ impl<'s> Validator<'s> {
                     Some((set, chars)) => self.check_id(&s, Some(set), chars, span, path),
                     None => true,
                 };
-                if ok {
-                    node(Value::Str(s.into()))
-                } else {
-                    Ok(None)
-                }
+                if ok { self.str_node(at, &s) } else { Ok(None) }
             }
             (FieldType::Bool, Kind::Bool) => node(Value::Bool(r.read_bool()?)),
             (FieldType::Number { min, max, integer }, Kind::Number) => {
@@ -775,7 +779,7 @@ impl<'s> Validator<'s> {
             (FieldType::Enum(values), Kind::String) => {
                 let s = r.read_string()?;
                 if values.iter().any(|v| *v == *s) {
-                    return node(Value::Str(s.into()));
+                    return self.str_node(at, &s);
                 }
                 if self.full() {
                     return Ok(None);
@@ -799,10 +803,10 @@ impl<'s> Validator<'s> {
                 let Some(t) = self.catalog.table(table) else {
                     // The loader checks tables against the catalog; an unchecked schema
                     // accepts the value rather than blame the document.
-                    return node(Value::Str(s.into()));
+                    return self.str_node(at, &s);
                 };
                 if t.row(&s).is_some() {
-                    return node(Value::Str(s.into()));
+                    return self.str_node(at, &s);
                 }
                 if self.full() {
                     return Ok(None);
@@ -1187,7 +1191,10 @@ state = { type = "number" }
         assert_eq!(doc.key, "A-1");
         let slots = doc.slots();
         assert_eq!(slots.len(), 11);
-        assert_eq!(slots[0].as_ref().unwrap().value.as_str(), Some("x/v1"));
+        assert_eq!(
+            doc.tree.str(&slots[0].as_ref().unwrap().value),
+            Some("x/v1")
+        );
         let title = slots[2].as_ref().unwrap();
         assert_eq!(&text[title.at as usize..title.at as usize + 3], "\"T\"");
         assert_eq!(slots[5].as_ref().unwrap().value, Value::Number(12.5));
