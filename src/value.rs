@@ -60,15 +60,15 @@ pub enum Value {
     Object(Span),
 }
 
-/// Where a list's items or an object's slots are in their [`Tree`]: a start, a length, and in
-/// the start's top bit whether the tree is the catalog's.
+/// Where a list's items or an object's slots are in their [`Tree`]: a start (low half), a
+/// length (high half), and in the start's top bit whether the tree is the catalog's. One word,
+/// not two fields: a function that returns a span (reading an object) then hands it back in
+/// registers, or stores it whole, where two halves stored apart were read back as one word
+/// across both stores (a store-forwarding stall).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Span {
-    start: u32,
-    len: u32,
-}
+pub struct Span(u64);
 
-/// The bit of [`Span::start`] set in the catalog's tree.
+/// The bit of a [`Span`]'s start set in the catalog's tree.
 const CATALOG: u32 = 1 << 31;
 
 /// The bit of [`Text::start`] set for a string in the tree's own text, clear for one in the
@@ -98,25 +98,36 @@ impl Text {
 
 impl Span {
     /// The span of every empty list.
-    pub const EMPTY: Span = Span { start: 0, len: 0 };
+    pub const EMPTY: Span = Span(0);
+
+    #[inline]
+    fn new(start: u32, len: u32) -> Span {
+        Span(u64::from(start) | u64::from(len) << 32)
+    }
+
+    /// The start, with the catalog bit.
+    #[inline]
+    fn start(self) -> u32 {
+        self.0 as u32
+    }
 
     pub fn len(self) -> usize {
-        self.len as usize
+        (self.0 >> 32) as usize
     }
 
     pub fn is_empty(self) -> bool {
-        self.len == 0
+        self.len() == 0
     }
 
     pub(crate) fn in_catalog(self) -> bool {
-        self.start & CATALOG != 0
+        self.start() & CATALOG != 0
     }
 
     /// The range in its tree's vector.
     #[inline]
     pub(crate) fn range(self) -> std::ops::Range<usize> {
-        let start = (self.start & !CATALOG) as usize;
-        start..start + self.len as usize
+        let start = (self.start() & !CATALOG) as usize;
+        start..start + self.len()
     }
 }
 
@@ -268,7 +279,7 @@ impl Tree {
     /// The items of span `s` (empty when `s` is of another tree).
     #[inline]
     pub fn items(&self, s: Span) -> &[Node] {
-        if s.start & CATALOG != self.kind {
+        if s.start() & CATALOG != self.kind {
             return &[];
         }
         self.items.get(s.range()).unwrap_or(&[])
@@ -277,7 +288,7 @@ impl Tree {
     /// The slots of span `s` (empty when `s` is of another tree).
     #[inline]
     pub fn slots(&self, s: Span) -> &[Option<Node>] {
-        if s.start & CATALOG != self.kind {
+        if s.start() & CATALOG != self.kind {
             return &[];
         }
         self.slots.get(s.range()).unwrap_or(&[])
@@ -288,10 +299,7 @@ impl Tree {
         if end > (CATALOG - 1) as usize {
             return Err(Full);
         }
-        Ok(Span {
-            start: start as u32 | self.kind,
-            len: len as u32,
-        })
+        Ok(Span::new(start as u32 | self.kind, len as u32))
     }
 
     /// Appends `items` as one list.
@@ -356,9 +364,9 @@ impl Tree {
     /// done) when it is filled already or out of the object.
     #[inline(always)]
     pub fn fill(&mut self, s: Span, i: usize, node: Node) -> bool {
-        let start = (s.start & !CATALOG) as usize;
+        let start = (s.start() & !CATALOG) as usize;
         match self.slots.get_mut(start.wrapping_add(i)) {
-            Some(slot @ None) if i < s.len as usize => {
+            Some(slot @ None) if i < s.len() => {
                 *slot = Some(node);
                 true
             }
@@ -369,7 +377,7 @@ impl Tree {
     /// The slots of span `s`, to fill (empty when `s` is of another tree).
     #[inline]
     pub fn slots_mut(&mut self, s: Span) -> &mut [Option<Node>] {
-        if s.start & CATALOG != self.kind {
+        if s.start() & CATALOG != self.kind {
             return &mut [];
         }
         self.slots.get_mut(s.range()).unwrap_or(&mut [])
