@@ -197,12 +197,17 @@ pub fn documents<'s, P: AsRef<Path>>(
 /// Validates one unit (without the batch-wide duplicate check; see [`KeyIndex`]). Units are
 /// independent, so a caller may run this on many threads.
 pub fn check_unit(schema: &InputSchema, catalog: &Catalog, unit: Unit) -> Checked {
-    check_unit_in(schema, catalog, unit, Tree::new())
+    check_unit_in(schema, catalog, unit, Box::default())
 }
 
 /// [`check_unit`], building the document in `tree` (the tree of a document done with, whose
 /// vectors are then not allocated again).
-pub fn check_unit_in(schema: &InputSchema, catalog: &Catalog, unit: Unit, tree: Tree) -> Checked {
+pub fn check_unit_in(
+    schema: &InputSchema,
+    catalog: &Catalog,
+    unit: Unit,
+    tree: Box<Tree>,
+) -> Checked {
     Checked {
         result: unit
             .source

@@ -307,7 +307,10 @@ pub enum Val<'a> {
 
 impl<'a> Val<'a> {
     /// The value of a node found at `path`; a list's items are in `tree` (see
-    /// [`Trees::holding`]).
+    /// [`Trees::holding`]). Inline where it is used: a value made out of line came back
+    /// through memory and was read back across the stores that made it (store-forwarding
+    /// stalls, seen binding the items of a quantifier).
+    #[inline(always)]
     pub fn from_node(node: &'a Node, path: Path, tree: &'a Tree) -> Val<'a> {
         match &node.value {
             Value::Null => Val::Null,
@@ -702,7 +705,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The value of node `node` of the document or the catalog, found at `path`.
-    #[inline]
+    #[inline(always)]
     pub fn val(&self, node: &'a Node, path: Path) -> Val<'a> {
         Val::from_node(node, path, self.trees.holding(&node.value))
     }

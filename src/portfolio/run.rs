@@ -54,7 +54,7 @@ pub fn run(rules: &RuleSet, source: &Source, opts: &Options) -> Portfolio {
                     .chunks(PHASE)
                     // The trees of a phase's documents, once judged, are the next phase's:
                     // their vectors are allocated once per worker, not per document.
-                    .map_init(Vec::<Tree>::new, |trees, batch| {
+                    .map_init(Vec::<Box<Tree>>::new, |trees, batch| {
                         let schema = ctx.rules.schema();
                         let checked: Vec<_> = batch
                             .into_iter()
@@ -440,7 +440,7 @@ fn evaluated(
 
 /// Pass 1 on one unit, evaluated: its links, truth table and tallies, and the document's tree
 /// for the next document.
-fn first(ctx: &Ctx<'_>, e: Evaluated) -> (First, Option<Tree>) {
+fn first(ctx: &Ctx<'_>, e: Evaluated) -> (First, Option<Box<Tree>>) {
     let Evaluated {
         unit,
         offset,
@@ -645,7 +645,7 @@ struct Second {
 /// the evaluation's vectors, so that they are not allocated per document.
 #[derive(Default)]
 struct Scratch {
-    tree: Tree,
+    tree: Box<Tree>,
     buffers: CtxBuffers,
 }
 

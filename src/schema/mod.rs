@@ -120,8 +120,9 @@ pub struct Document {
     pub key: String,
     /// The root object, slots in the order of the root type's fields.
     pub root: Node,
-    /// The items and slots of the root's lists and objects.
-    pub tree: Tree,
+    /// The items, slots and strings of the root's lists, objects and strings. Boxed: a
+    /// document moves from stage to stage of a batch, and a box is a word to move.
+    pub tree: Box<Tree>,
     /// The text it was read from (for a JSONL line, that line, numbered as in the file).
     pub source: SourceFile,
 }
@@ -129,7 +130,7 @@ pub struct Document {
 impl Document {
     /// The root and the tree it is read in, as an evaluation takes them.
     pub fn value(&self) -> (&Tree, &Node) {
-        (&self.tree, &self.root)
+        (self.tree.as_ref(), &self.root)
     }
 
     /// The root's slots, in the order of the root type's fields.

@@ -237,7 +237,7 @@ pub fn validate_with(
     source: SourceFile,
     limits: Limits,
 ) -> Result<Document, Diagnostics> {
-    validate_in(schema, catalog, source, limits, Tree::new())
+    validate_in(schema, catalog, source, limits, Box::default())
 }
 
 /// [`validate_with`], building the document's tree in `tree` (emptied first): a batch hands
@@ -247,7 +247,7 @@ pub fn validate_in(
     catalog: &Catalog,
     source: SourceFile,
     limits: Limits,
-    mut tree: Tree,
+    mut tree: Box<Tree>,
 ) -> Result<Document, Diagnostics> {
     tree.clear();
     tree.set_source(source.clone());
@@ -290,7 +290,7 @@ pub fn validate_reporting(
     limits: Limits,
 ) -> Result<Document, Diagnostics> {
     let key_chars = key_chars(schema);
-    report(schema, catalog, source, limits, key_chars, Tree::new())
+    report(schema, catalog, source, limits, key_chars, Box::default())
 }
 
 /// The character set of the key field, with its text as written, when the key is an id.
@@ -323,7 +323,7 @@ fn report(
     source: SourceFile,
     limits: Limits,
     key_chars: Option<(CharSet, &str)>,
-    tree: Tree,
+    tree: Box<Tree>,
 ) -> Result<Document, Diagnostics> {
     let text = source.text();
     let mut v = Validator {
@@ -436,7 +436,7 @@ struct Validator<'s> {
     /// Problems found past [`MAX_PROBLEMS`], counted but not reported.
     dropped: usize,
     /// Where the document's lists and objects go.
-    tree: Tree,
+    tree: Box<Tree>,
 }
 
 /// The result of reading one value: the node, or `None` when it broke the schema (reported).
