@@ -4,17 +4,23 @@
 //! by loading catalog tables. Objects are slot vectors in the order of their schema type's fields,
 //! so a compiled field path is a list of slot indices, not a list of names to look up.
 //!
-//! The tree is flat: a [`Tree`] holds every list item, object slot and string of one document
-//! (or of the whole catalog) in three vectors, and a list, object or string node holds a
-//! [`Span`] or a [`Text`] of one of them. Building a document's tree then costs no allocation
-//! per object, list or string, a node is a plain copyable value, emptying a tree is free, and a
-//! worker reuses one tree's vectors for the next document ([`Tree::clear`]). A span also says which kind of tree it belongs to (a document's or the
-//! catalog's), so that [`Trees`] can resolve a node reached through either without being told.
+//! The tree is flat: a [`Tree`] holds every list item and object slot of one document (or of
+//! the whole catalog) in two vectors, and a list or object node holds a [`Span`] of one of
+//! them. A string node holds a [`Text`]: where its bytes are in the document's source (a string
+//! written without escapes is used where it is written) or in the tree's own text (one written
+//! with escapes, and the catalog's). Building a document's tree then costs no allocation per
+//! object, list or string, a node is a plain copyable value, emptying a tree is free, and a
+//! worker reuses one tree's vectors for the next document ([`Tree::clear`]). A span or text
+//! also says which kind of tree it belongs to (a document's or the catalog's), so that
+//! [`Trees`] can resolve a node reached through either without being told.
 //!
 //! **Invariants:** an absent field is `None` in its slot and is never confused with
-//! `Value::Null` (stated as "none") or with `false`/`0`/`[]`. A span is only meaningful in the
-//! tree that made it; resolving it elsewhere gives an empty slice, never a panic. Every empty
-//! list has the span [`Span::EMPTY`], so that two empty lists compare equal as values.
+//! `Value::Null` (stated as "none") or with `false`/`0`/`[]`. A span or text is only
+//! meaningful in the tree that made it: resolved in a tree of the other kind it gives an empty
+//! slice or string, in another tree of the same kind whatever lies there or nothing, and never
+//! a panic. A document tree's source strings need its source set ([`Tree::set_source`], which
+//! `schema::validate_in` does). Every empty list has the span [`Span::EMPTY`], so that two
+//! empty lists compare equal as values.
 
 use jiff::civil::Date;
 
@@ -49,9 +55,9 @@ pub enum Value {
     Null,
     Bool(bool),
     Number(f64),
-    /// The string's bytes, in the tree's text. Copied there, not made a string of its own:
-    /// making one (allocation, or an inline string built in pieces and read back whole) was a
-    /// large share of reading a document.
+    /// Where the string's bytes are (see [`Text`]). Not a string of its own: making one
+    /// (allocation, or an inline string built in pieces and read back whole) was a large share
+    /// of reading a document.
     Str(Text),
     Date(Date),
     /// Items, in the tree's item vector.
