@@ -878,7 +878,17 @@ fn field_cmp<'a>(op: CmpOp, l: At<'a>, rhs: &'a Rhs, ctx: &mut Ctx<'a>) -> Optio
 #[inline(always)]
 fn field_in(negate: bool, l: At<'_>, items: &[Val<'_>], trees: Trees<'_>) -> Option<bool> {
     match l {
-        At::Node(n) => Some(items.iter().any(|v| node_cmp(CmpOp::Eq, n, v, trees)) != negate),
+        // A string (what most such tests read) is found once, then compared with each item:
+        // `node_cmp` says a string equals only an equal string.
+        At::Node(n) => match trees.bytes(&n.value) {
+            Some(a) => Some(
+                items
+                    .iter()
+                    .any(|v| matches!(v, Val::Str(b) if crate::json::same(a, b.as_bytes())))
+                    != negate,
+            ),
+            None => Some(items.iter().any(|v| node_cmp(CmpOp::Eq, n, v, trees)) != negate),
+        },
         At::Unknown => None,
         At::Null => Some(items.iter().any(|v| eval::equal(&Val::Null, v)) != negate),
     }
