@@ -471,7 +471,11 @@ fn first(ctx: &Ctx<'_>, e: Evaluated) -> (First, Option<Box<Tree>>) {
     let key = std::mem::take(&mut doc.key);
     let judged = judge(ctx, &doc, key, &counts, rows, &links);
     let key_at = input::key_at(ctx.rules.schema(), &doc);
-    let Document { source, tree, .. } = doc;
+    let Document {
+        source, mut tree, ..
+    } = doc;
+    // Emptied now, so that a tree waiting for the next document holds no block of text.
+    tree.clear();
     let out = First::Valid {
         unit,
         offset,
@@ -671,6 +675,7 @@ fn second(
     let after_rows = outcome(ctx, &doc, &received, &mut counts, buffers);
     let mut new = judge(ctx, &doc, doc.key.clone(), &counts, after_rows, &links);
     scratch.tree = doc.tree;
+    scratch.tree.clear();
     for (f, a) in new
         .judged
         .findings
