@@ -135,6 +135,12 @@ impl Span {
         let start = (self.start() & !CATALOG) as usize;
         start..start + self.len()
     }
+
+    /// Where item or slot `i` is in its tree's vector (`None` past the end).
+    #[inline(always)]
+    pub(crate) fn index(self, i: usize) -> Option<usize> {
+        (i < self.len()).then(|| (self.start() & !CATALOG) as usize + i)
+    }
 }
 
 /// The items and slots of one document's (or the catalog's) lists and objects.

@@ -335,9 +335,18 @@ impl<'a> Val<'a> {
     }
 
     /// The same value, borrowing what it owns (so reading a constant or a parameter is free).
+    /// The plain kinds are copied here, not by `clone`: out of line, that was a call per
+    /// parameter read.
+    #[inline]
     pub fn reborrow(&'a self) -> Val<'a> {
         match self {
+            Val::Unknown => Val::Unknown,
+            Val::Null => Val::Null,
+            Val::Bool(b) => Val::Bool(*b),
+            Val::Number(n) => Val::Number(*n),
             Val::Str(s) => Val::Str(Cow::Borrowed(s)),
+            Val::Date(d) => Val::Date(*d),
+            Val::Duration(d) => Val::Duration(*d),
             other => other.clone(),
         }
     }
@@ -710,18 +719,20 @@ impl<'a> Ctx<'a> {
         Val::from_node(node, path, self.trees.holding(&node.value))
     }
 
-    /// The slots of an object of the document or the catalog (none for any other value).
-    #[inline]
-    pub fn slots(&self, obj: &'a Node) -> &'a [Option<Node>] {
+    /// Slot `i` of an object of the document or the catalog (`None` for any other value or
+    /// past its slots): one look into the tree's vector, not a slice of the object's slots
+    /// and a look into that.
+    #[inline(always)]
+    pub fn slot(&self, obj: &'a Node, i: u32) -> Option<&'a Option<Node>> {
         let Value::Object(s) = &obj.value else {
-            return &[];
+            return None;
         };
         let all = if s.in_catalog() {
             self.catalog_slots
         } else {
             self.doc_slots
         };
-        all.get(s.range()).unwrap_or(&[])
+        all.get(s.index(i as usize)?)
     }
 
     /// A list taken as a whole is evidence: `len(copies) == 0` is decided by `/copies`.
@@ -1055,7 +1066,7 @@ fn chain<'a>(ctx: &mut Ctx<'a>, start: Start, steps: &'a [Step]) -> Val<'a> {
 /// absent catalog cell is null (the user cannot state it).
 #[inline(always)]
 fn field<'a>(ctx: &mut Ctx<'a>, obj: &'a Node, path: Path, slot: u32, catalog: bool) -> Val<'a> {
-    match ctx.slots(obj).get(slot as usize) {
+    match ctx.slot(obj, slot) {
         Some(Some(node)) => {
             let path = path.child(slot);
             let v = ctx.val(node, path);
@@ -1326,7 +1337,7 @@ fn present<'a>(path: &'a Code, ctx: &mut Ctx<'a>, d: usize) -> Val<'a> {
 }
 
 fn stated<'a>(ctx: &mut Ctx<'a>, obj: &'a Node, path: Path, slot: u32) -> bool {
-    match ctx.slots(obj).get(slot as usize) {
+    match ctx.slot(obj, slot) {
         Some(Some(node)) => {
             ctx.read(path.child(slot), node.at, Some(node));
             true

@@ -203,7 +203,7 @@ fn object<'a>(
         },
     };
     for step in init {
-        match slot(ctx.slots(node), doc, step.slot, step.catalog) {
+        match slot(ctx.slot(node, step.slot), doc, step.catalog) {
             At::Node(n) if matches!(n.value, Value::Object(_)) => node = n,
             At::Unknown => return Err((At::Unknown, doc)),
             _ => return Err((At::Null, doc)),
@@ -241,7 +241,7 @@ impl FieldRef {
     fn at<'a>(&self, ctx: &Ctx<'a>) -> (At<'a>, bool) {
         match object(self.start, &self.init, ctx) {
             Ok((node, doc)) => (
-                slot(ctx.slots(node), doc, self.last.slot, self.last.catalog),
+                slot(ctx.slot(node, self.last.slot), doc, self.last.catalog),
                 doc,
             ),
             Err(found) => found,
@@ -444,7 +444,7 @@ fn const_cell(catalog: &Catalog, table: u32, row: u32, s: u32) -> Option<Val<'st
         .map(|r| &r.node);
     let at = match node {
         Some(n) => match catalog.tree().object(&n.value) {
-            Some(slots) => slot(slots, false, s, true),
+            Some(slots) => slot(slots.get(s as usize), false, true),
             None => At::Null,
         },
         _ => At::Null,
@@ -916,7 +916,7 @@ fn object_tests<'a>(
     let mut unknown = false;
     for t in tests {
         let l = match obj {
-            Ok((node, doc)) => slot(ctx.slots(node), doc, t.last.slot, t.last.catalog),
+            Ok((node, doc)) => slot(ctx.slot(node, t.last.slot), doc, t.last.catalog),
             Err((at, _)) => at,
         };
         let b = match &t.kind {
@@ -947,10 +947,11 @@ fn junction<'a>(items: &'a [Fast], ctx: &mut Ctx<'a>, is_or: bool) -> Option<boo
     (!unknown).then_some(!is_or)
 }
 
-/// Field `s` of an object (its `slots`; `doc`: in the document), as `eval::field` reads it.
+/// A field of an object (`found`: its slot, `None` past the object's slots; `doc`: the object
+/// is in the document), as `eval::field` reads it.
 #[inline(always)]
-fn slot(slots: &[Option<Node>], doc: bool, s: u32, catalog: bool) -> At<'_> {
-    match slots.get(s as usize) {
+fn slot(found: Option<&Option<Node>>, doc: bool, catalog: bool) -> At<'_> {
+    match found {
         Some(Some(n)) => At::Node(n),
         Some(None) if !catalog && doc => At::Unknown,
         _ => At::Null,
@@ -969,7 +970,7 @@ fn member<'a>(f: &'a Fast, ctx: &mut Ctx<'a>) -> At<'a> {
         return At::Null;
     };
     match obj(base, ctx) {
-        Some(Some((node, doc))) => slot(ctx.slots(node), doc, *s, *catalog),
+        Some(Some((node, doc))) => slot(ctx.slot(node, *s), doc, *catalog),
         Some(None) => At::Null,
         None => At::Unknown,
     }
