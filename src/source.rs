@@ -137,6 +137,18 @@ impl SourceFile {
         self.inner.text.get(self.start..self.end).unwrap_or("")
     }
 
+    /// Bytes `r` of [`SourceFile::text`] as a string, with one look into the text it is cut
+    /// from (`None` past its end or off character boundaries).
+    #[inline]
+    pub fn slice(&self, r: std::ops::Range<usize>) -> Option<&str> {
+        if r.end > self.end.saturating_sub(self.start) {
+            return None;
+        }
+        self.inner
+            .text
+            .get(self.start + r.start..self.start + r.end)
+    }
+
     /// [`SourceFile::text`] as bytes, without checking that its ends are character boundaries.
     #[inline]
     pub fn bytes(&self) -> &[u8] {
@@ -268,5 +280,21 @@ mod tests {
         assert!(first.same(&first.clone()));
         // Not on a character boundary (inside `å`): no text rather than a panic.
         assert_eq!(block.line(11..12, 2).text(), "");
+        // A slice of a line is the slice of its text, bounded by the line, not by the block.
+        for r in [0..9, 2..5, 1..4, 9..9, 2..2] {
+            assert_eq!(
+                second.slice(r.clone()),
+                second.text().get(r.clone()),
+                "{r:?}"
+            );
+        }
+        assert_eq!(second.slice(2..5), Some("å\""));
+        assert_eq!(second.slice(2..3), None, "inside `å`");
+        assert_eq!(
+            second.slice(0..10),
+            None,
+            "past the line, though not past the block"
+        );
+        assert_eq!(first.slice(4..6), Some(":1"));
     }
 }

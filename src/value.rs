@@ -250,15 +250,13 @@ impl Tree {
         if t.start & CATALOG != self.kind {
             return "";
         }
-        let all = if t.start & OWN != 0 {
-            self.text.as_str()
+        let found = if t.start & OWN != 0 {
+            self.text.get(t.range())
         } else {
-            match &self.source {
-                Some(s) => s.text(),
-                None => "",
-            }
+            // One look into the block the source is cut from, not two.
+            self.source.as_ref().and_then(|s| s.slice(t.range()))
         };
-        all.get(t.range()).unwrap_or("")
+        found.unwrap_or("")
     }
 
     /// The string of a string node (`None` for any other value).
