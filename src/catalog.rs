@@ -509,7 +509,7 @@ id = "a-2020"
 signed = 2020-09-14
 notice_months = 3
 extendable = true
-parties = ["KMD", "KS"]
+parties = ["north", "south"]
 
 [[catalog.agreements.rows]]
 id = "b-2019"
@@ -599,7 +599,7 @@ signed = 2019-01-01
             .iter()
             .filter_map(|n| c.tree().str(&n.value))
             .collect();
-        assert_eq!(parties, ["KMD", "KS"]);
+        assert_eq!(parties, ["north", "south"]);
         assert!(slots[2].is_none());
         assert_eq!(
             slots[1]

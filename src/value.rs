@@ -362,7 +362,7 @@ impl Tree {
         self.span(start, self.items.len() - start)
     }
 
-    /// Reserves `n` empty slots for one object; fill them with [`Tree::slots_mut`].
+    /// Reserves `n` empty slots for one object; fill them with [`Tree::fill`].
     pub fn push_object(&mut self, n: usize) -> Result<Span, Full> {
         let start = self.slots.len();
         let span = self.span(start, n)?;
@@ -382,15 +382,6 @@ impl Tree {
             }
             _ => false,
         }
-    }
-
-    /// The slots of span `s`, to fill (empty when `s` is of another tree).
-    #[inline]
-    pub fn slots_mut(&mut self, s: Span) -> &mut [Option<Node>] {
-        if s.start() & CATALOG != self.kind {
-            return &mut [];
-        }
-        self.slots.get_mut(s.range()).unwrap_or(&mut [])
     }
 
     /// Whether node `a` of this tree and node `b` of tree `other` hold the same value, spans
@@ -484,12 +475,6 @@ impl<'a> Trees<'a> {
         }
     }
 
-    /// The string of a string node, in whichever tree holds it (`None` for any other value).
-    #[inline]
-    pub fn str(self, v: &Value) -> Option<&'a str> {
-        self.holding(v).str(v)
-    }
-
     /// The items of a list node, in whichever tree holds them.
     #[inline]
     pub fn list(self, v: &Value) -> Option<&'a [Node]> {
@@ -560,9 +545,26 @@ mod tests {
         Node::new(at, Value::Str(tree.push_str(s).unwrap()))
     }
 
+    /// `{"a": [x], "b": {"c": c}}` laid out with the children after the object and an unrelated
+    /// object and list before them.
+    fn second_layout(x: &str, c: f64) -> (Tree, Node) {
+        let mut two = Tree::new();
+        let _unrelated = two.push_object(3).unwrap();
+        let inner = two.push_object(1).unwrap();
+        assert!(two.fill(inner, 0, Node::new(20, Value::Number(c))));
+        let (y, z) = (str_node(&mut two, 1, "y"), str_node(&mut two, 2, "z"));
+        let _other = two.push_list([y, z]).unwrap();
+        let x = str_node(&mut two, 7, x);
+        let list = two.push_list([x]).unwrap();
+        let outer = two.push_object(2).unwrap();
+        assert!(two.fill(outer, 0, Node::new(6, Value::List(list))));
+        assert!(two.fill(outer, 1, Node::new(17, Value::Object(inner))));
+        (two, Node::new(0, Value::Object(outer)))
+    }
+
     /// One value laid out in two orders is the same value; a changed item or string is not;
-    /// and a span resolved in the wrong kind of tree finds nothing rather than another tree's
-    /// nodes.
+    /// a slot is filled once; and a span resolved in the wrong kind of tree finds nothing rather
+    /// than another tree's nodes.
     #[test]
     fn trees_compare_by_value_and_keep_their_spans_apart() {
         // `{"a": ["x"], "b": {"c": 1}}` as an object of two slots, children in two orders.
@@ -571,40 +573,32 @@ mod tests {
         let x = str_node(&mut one, 7, "x");
         let list = one.push_list([x]).unwrap();
         let inner = one.push_object(1).unwrap();
-        one.slots_mut(inner)[0] = Some(Node::new(20, Value::Number(1.0)));
-        one.slots_mut(outer)[0] = Some(Node::new(6, Value::List(list)));
-        one.slots_mut(outer)[1] = Some(Node::new(17, Value::Object(inner)));
+        assert!(one.fill(inner, 0, Node::new(20, Value::Number(1.0))));
+        assert!(one.fill(outer, 0, Node::new(6, Value::List(list))));
+        assert!(one.fill(outer, 1, Node::new(17, Value::Object(inner))));
+        assert!(
+            !one.fill(outer, 1, Node::new(18, Value::Null)),
+            "filled already"
+        );
+        assert!(
+            !one.fill(inner, 1, Node::new(21, Value::Null)),
+            "past the object"
+        );
         let a = Node::new(0, Value::Object(outer));
         let one_list = list;
 
-        let mut two = Tree::new();
-        let _unrelated = two.push_object(3).unwrap();
-        let inner = two.push_object(1).unwrap();
-        two.slots_mut(inner)[0] = Some(Node::new(20, Value::Number(1.0)));
-        let (y, z) = (str_node(&mut two, 1, "y"), str_node(&mut two, 2, "z"));
-        let _other = two.push_list([y, z]).unwrap();
-        let x = str_node(&mut two, 7, "x");
-        let list = two.push_list([x]).unwrap();
-        let outer = two.push_object(2).unwrap();
-        two.slots_mut(outer)[0] = Some(Node::new(6, Value::List(list)));
-        two.slots_mut(outer)[1] = Some(Node::new(17, Value::Object(inner)));
-        let b = Node::new(0, Value::Object(outer));
+        let (two, b) = second_layout("x", 1.0);
         assert!(one.same(&a, &two, &b));
         assert_ne!(a, b, "the spans differ; only `same` follows them");
-
-        two.slots_mut(inner)[0] = Some(Node::new(20, Value::Number(2.0)));
-        assert!(!one.same(&a, &two, &b));
-        two.slots_mut(inner)[0] = Some(Node::new(20, Value::Number(1.0)));
-        assert!(one.same(&a, &two, &b));
-        let w = str_node(&mut two, 7, "w");
-        let list = two.push_list([w]).unwrap();
-        two.slots_mut(outer)[0] = Some(Node::new(6, Value::List(list)));
+        let (two, b) = second_layout("x", 2.0);
+        assert!(!one.same(&a, &two, &b), "a number differs");
+        let (two, b) = second_layout("w", 1.0);
         assert!(!one.same(&a, &two, &b), "a string differs");
 
         let mut cat = Tree::catalog();
         let row = cat.push_object(1).unwrap();
         let k = str_node(&mut cat, 3, "k");
-        cat.slots_mut(row)[0] = Some(k);
+        assert!(cat.fill(row, 0, k));
         assert!(one.slots(row).is_empty() && cat.slots(outer).is_empty());
         assert_eq!(
             one.str(&k.value),
@@ -617,7 +611,7 @@ mod tests {
         };
         assert_eq!(trees.object(&Value::Object(row)).map(<[_]>::len), Some(1));
         assert_eq!(trees.list(&Value::List(one_list)).map(<[_]>::len), Some(1));
-        assert_eq!(trees.str(&k.value), Some("k"));
+        assert_eq!(trees.holding(&k.value).str(&k.value), Some("k"));
         assert_eq!(trees.bytes(&k.value), Some(&b"k"[..]));
         assert_eq!(one.push_list([]), Ok(Span::EMPTY));
         let base = one.open_list();

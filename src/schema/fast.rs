@@ -266,7 +266,10 @@ impl<'s, 'a> Fast<'s, 'a, '_> {
                 Absent::Empty => Value::List(Span::EMPTY),
                 Absent::None => Value::Null,
             };
-            *self.tree.slots_mut(span).get_mut(i)? = Some(Node::new(start as u32, fill));
+            // The slot of a field not read is empty: the fill cannot be refused.
+            if !self.tree.fill(span, i, Node::new(start as u32, fill)) {
+                return None;
+            }
         }
         Some(span)
     }
