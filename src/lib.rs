@@ -5,6 +5,8 @@
 //! plain data, [`finding`]) → [`report`] (renderers). [`cli`] and [`input`] are the only places that
 //! touch the file system. Nothing under `src/` knows any particular rule set.
 
+#![forbid(unsafe_code)]
+
 pub mod catalog;
 pub mod cli;
 pub mod diag;

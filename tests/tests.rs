@@ -7,5 +7,6 @@ mod formats;
 mod generate;
 mod hostile;
 mod input;
+mod layers;
 mod portfolio;
 mod rules;
