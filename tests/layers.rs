@@ -210,9 +210,18 @@ fn a_cycle_is_found_and_a_chain_is_not() {
         line: 1,
     };
     let mut chain = Edges::new();
-    chain.entry("a".into()).or_default().insert("b".into(), site());
-    chain.entry("b".into()).or_default().insert("c".into(), site());
+    chain
+        .entry("a".into())
+        .or_default()
+        .insert("b".into(), site());
+    chain
+        .entry("b".into())
+        .or_default()
+        .insert("c".into(), site());
     assert!(cycles(&chain).is_empty());
-    chain.entry("c".into()).or_default().insert("a".into(), site());
+    chain
+        .entry("c".into())
+        .or_default()
+        .insert("a".into(), site());
     assert_eq!(cycles(&chain).len(), 1);
 }
