@@ -301,5 +301,7 @@ fn why(f: &Finding, lang: Lang, as_of: Date) -> String {
                 "a condition is unknown for lack of stated fields".into()
             }
         }
+        // Waivers are applied to a check's findings, not to a trace.
+        Status::Waived => Status::Waived.name().into(),
     }
 }

@@ -22,7 +22,7 @@ mod message;
 mod params;
 mod seeds;
 pub mod testing;
-mod toml;
+pub(crate) mod toml;
 
 pub use crate::eval::{Counted, Counts, EvalOptions, Explanation};
 pub use batch::{
@@ -111,6 +111,10 @@ pub(crate) struct Core {
     pub graph: RuleGraph,
     /// Where each parameter is declared, in the order of [`RuleSet::params`].
     pub param_places: Vec<Place>,
+    /// The longest a waiver may run (`[ruleset] waiver_max`), when the rule set limits it.
+    pub waiver_max: Option<ParamValue>,
+    /// Obligations declared `waivable = false`, by id.
+    pub unwaivable: Vec<String>,
 }
 
 /// Where something is declared.
@@ -446,6 +450,21 @@ impl RuleSet {
             facts: o.facts.clone(),
             params: o.params.clone(),
         })
+    }
+
+    /// The longest a waiver may run from its decision, when the rule set limits it.
+    pub fn waiver_max(&self) -> Option<&ParamValue> {
+        self.core.waiver_max.as_ref()
+    }
+
+    /// Whether a waiver may cover the findings of an obligation (`waivable`, default true).
+    pub fn waivable(&self, id: &str) -> bool {
+        !self.core.unwaivable.iter().any(|u| u == id)
+    }
+
+    /// Whether an obligation is judged per item (`for_each`); `None` for no such obligation.
+    pub fn per_item(&self, id: &str) -> Option<bool> {
+        self.obligation(id).map(|o| o.for_each.is_some())
     }
 
     pub(crate) fn obligation(&self, id: &str) -> Option<&Obligation> {
