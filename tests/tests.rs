@@ -8,4 +8,7 @@ mod generate;
 mod hostile;
 mod input;
 mod portfolio;
+mod precommit;
+mod registry;
 mod rules;
+mod waivers;

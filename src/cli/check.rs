@@ -83,7 +83,7 @@ pub struct Args {
     pub rules: RulesArgs,
 }
 
-fn parse_date(s: &str) -> Result<Date, String> {
+pub(crate) fn parse_date(s: &str) -> Result<Date, String> {
     s.parse::<Date>()
         .map_err(|e| format!("invalid date `{s}` ({e}); write it as `YYYY-MM-DD`"))
 }
@@ -276,7 +276,7 @@ pub fn load_waivers(
 /// or more valid documents, links between them count as in a portfolio run (DESIGN.md §6): facts
 /// the rule set propagates travel along them, and dangling links and cycles are reported per
 /// document. A document checked alone has no batch to resolve its links in.
-fn evaluate(rules: &RuleSet, sources: crate::input::Sources, as_of: Date) -> Vec<Input> {
+pub(crate) fn evaluate(rules: &RuleSet, sources: crate::input::Sources, as_of: Date) -> Vec<Input> {
     let opts = EvalOptions::default();
     let checked: Vec<crate::input::Checked> =
         crate::input::documents_from(sources, rules.schema(), rules.catalog()).collect();

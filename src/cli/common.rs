@@ -16,16 +16,23 @@ pub struct RulesArgs {
     pub param_file: Option<PathBuf>,
 }
 
-/// Whether to colour output written to stdout: only on a terminal, never with `NO_COLOR`.
+/// Whether to colour output written to stdout: only on a terminal, never with `NO_COLOR` or
+/// `TERM=dumb`.
 pub fn stdout_color() -> bool {
     use std::io::IsTerminal;
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+    color_wanted() && std::io::stdout().is_terminal()
 }
 
 /// Whether to colour output written to stderr.
 pub fn stderr_color() -> bool {
     use std::io::IsTerminal;
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+    color_wanted() && std::io::stderr().is_terminal()
+}
+
+/// What the environment says: `NO_COLOR` (any non-empty value) and `TERM=dumb` turn colour off.
+fn color_wanted() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
 }
 
 /// Write to stdout. A closed pipe (`samstyr … | head`) ends the output quietly instead of

@@ -209,6 +209,10 @@ fn skip_reason(run: &RunInfo, f: &Finding) -> String {
             tr(lang, "feiler ikke med", "does not fail with"),
             run.gate.fail_on.name()
         );
+        let msg = f.message.get(lang);
+        if !msg.is_empty() {
+            let _ = write!(s, ": {msg}");
+        }
     }
     if let Some(v) = &f.validity {
         let from = v.from.map(|d| d.to_string()).unwrap_or_default();

@@ -144,6 +144,43 @@ pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
         }
     }
 
+    // What the batch's links did, one line each while they fit.
+    let links: Vec<String> = inputs
+        .iter()
+        .filter_map(Input::evaluation)
+        .flat_map(|e| {
+            let received = e.links.received.iter().map(move |n| {
+                format!(
+                    "- **{}** · {}\n",
+                    escape(&e.key),
+                    escape(&super::received_line(lang, n))
+                )
+            });
+            let problems = e.links.problems.iter().map(move |p| {
+                format!(
+                    "- **{}** · ⚠️ {}\n",
+                    escape(&e.key),
+                    escape(&super::problem_text(lang, p))
+                )
+            });
+            received.chain(problems)
+        })
+        .collect();
+    if !links.is_empty() && b.push(&format!("\n### {}\n\n", tr(lang, "Koblinger", "Links"))) {
+        for (n, l) in links.iter().enumerate() {
+            if !b.push(l) {
+                let _ = writeln!(
+                    closing,
+                    "\n… {} {} {}",
+                    tr(lang, "og", "and"),
+                    links.len() - n,
+                    tr(lang, "koblinger til", "more links")
+                );
+                break;
+            }
+        }
+    }
+
     // The rest, in numbers.
     let passing = sum.evaluated - sum.failing;
     let _ = writeln!(

@@ -1042,7 +1042,16 @@ mod tests {
         // Shown but not failing: a note for what is undecided or not yet due.
         assert_eq!(gate(FailOn::Must, false).level(unknown), Some(Level::Note));
         assert_eq!(gate(FailOn::Must, true).level(unknown), Some(Level::Error));
-        assert_eq!(gate(FailOn::Must, false).level(should), None);
+        // A violation is flagged whatever --fail-on says (DESIGN §7): a warning when it does not
+        // fail the gate, an error when it does.
+        assert_eq!(
+            gate(FailOn::Must, false).level(should),
+            Some(Level::Warning)
+        );
+        assert_eq!(
+            gate(FailOn::Should, false).level(should),
+            Some(Level::Error)
+        );
         assert_eq!(
             gate(FailOn::Never, false).level(should),
             Some(Level::Warning)

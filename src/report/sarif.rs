@@ -128,16 +128,20 @@ pub fn to_value(run: &RunInfo, inputs: &[Input]) -> Value {
         .iter()
         .map(|p| json!({ "id": p.id, "value": p.value, "default": p.default }))
         .collect();
+    let mut invocation = json!({
+        "executionSuccessful": true,
+        "exitCode": super::verdict(run.gate, inputs).code(),
+    });
+    let notes = notifications(run);
+    if let (false, Some(obj)) = (notes.is_empty(), invocation.as_object_mut()) {
+        obj.insert("toolExecutionNotifications".into(), Value::Array(notes));
+    }
     json!({
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
         "runs": [{
             "tool": { "driver": driver },
-            "invocations": [{
-                "executionSuccessful": true,
-                "exitCode": super::verdict(run.gate, inputs).code(),
-                "toolExecutionNotifications": notifications(run),
-            }],
+            "invocations": [invocation],
             "columnKind": "unicodeCodePoints",
             "results": results,
             "properties": {
