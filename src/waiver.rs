@@ -586,3 +586,148 @@ pub fn expiring_soon(w: &Waiver, as_of: Date) -> bool {
             .checked_add(jiff::Span::new().days(EXPIRING_DAYS))
             .is_ok_and(|limit| w.expires <= limit)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testdata;
+    use crate::report::{Gate, Outcome};
+    use crate::text::Lang;
+    use jiff::civil::date;
+
+    fn waiver(id: &str, rules: &[&str], initiatives: &[&str], expires: Date) -> Arc<Waiver> {
+        Arc::new(Waiver {
+            id: id.into(),
+            rules: rules.iter().map(|r| r.to_string()).collect(),
+            initiatives: initiatives.iter().map(|r| r.to_string()).collect(),
+            item: None,
+            reason: "r".into(),
+            basis: "b".into(),
+            decided_by: "d".into(),
+            decided_on: date(2026, 1, 1),
+            expires,
+            place: format!("u.toml:{id}"),
+        })
+    }
+
+    fn waivers(list: Vec<Arc<Waiver>>) -> Waivers {
+        let file = SourceFile::new("u.toml", "");
+        Waivers {
+            entries: list
+                .into_iter()
+                .map(|w| {
+                    let places = Places {
+                        file: file.clone(),
+                        initiatives: Vec::new(),
+                        item: None,
+                    };
+                    (w, places)
+                })
+                .collect(),
+        }
+    }
+
+    fn statuses(inputs: &[Input]) -> Vec<(String, &'static str, Option<String>)> {
+        inputs
+            .iter()
+            .filter_map(Input::evaluation)
+            .flat_map(|e| e.findings.iter())
+            .map(|f| {
+                (
+                    crate::report::finding_name(f),
+                    f.status.name(),
+                    f.waiver.as_ref().map(|n| {
+                        format!("{}{}", n.waiver.id, if n.expired { " expired" } else { "" })
+                    }),
+                )
+            })
+            .collect()
+    }
+
+    /// The test batch: document B-2 has R-03 [Styre] violated (must), R-02 violated (should),
+    /// R-01 pending, R-04 unknown; A-1 has R-01 met, R-02 not applicable, R-04 not in force.
+    #[test]
+    fn active_waivers_cover_expired_ones_are_noted_unneeded_ones_warned() {
+        let run = testdata::run(Gate::default(), Lang::En);
+        let mut inputs = testdata::inputs(&run);
+        let on = date(2026, 6, 1);
+        let ws = waivers(vec![
+            waiver("old", &["R-03"], &["B-2"], date(2026, 5, 31)),
+            waiver("new", &["R-03"], &["B-2"], on),
+            waiver("late", &["R-01"], &["B-2"], date(2026, 1, 31)),
+            waiver("met", &["R-01"], &["A-1"], on),
+            waiver("every", &["R-02"], &["*"], on),
+        ]);
+        let uses = ws.apply(on, &mut inputs);
+        let got = statuses(&inputs);
+        let b2: Vec<_> = got
+            .iter()
+            .filter(|g| g.0 != "R-01" || g.1 != "met")
+            .cloned()
+            .collect();
+        assert!(
+            b2.contains(&("R-03 [Styre]".into(), "waived", Some("new".into()))),
+            "{got:?}"
+        );
+        assert!(
+            b2.contains(&("R-02".into(), "waived", Some("every".into()))),
+            "{got:?}"
+        );
+        assert!(
+            b2.contains(&("R-01".into(), "pending", Some("late expired".into()))),
+            "{got:?}"
+        );
+        assert!(b2.contains(&("R-04".into(), "unknown", None)), "{got:?}");
+        // The met finding of A-1 is left alone, and its waiver is not needed.
+        assert!(got.contains(&("R-01".into(), "met", None)), "{got:?}");
+        let states: Vec<(String, WaiverState)> = uses
+            .iter()
+            .map(|u| (u.waiver.id.clone(), u.state))
+            .collect();
+        assert_eq!(
+            states,
+            [
+                ("old".to_string(), WaiverState::Expired),
+                ("new".to_string(), WaiverState::Used(1)),
+                ("late".to_string(), WaiverState::Expired),
+                ("met".to_string(), WaiverState::NotNeeded),
+                ("every".to_string(), WaiverState::Used(1)),
+            ]
+        );
+        // A waived finding no longer fails the gate; the batch still has its invalid input.
+        assert!(matches!(inputs[2].outcome, Outcome::Invalid(_)));
+        assert_eq!(
+            crate::report::verdict(Gate::default(), &inputs[..2]),
+            crate::report::Verdict::Pass
+        );
+    }
+
+    #[test]
+    fn an_item_waiver_covers_that_item_only_and_expiry_is_inclusive() {
+        let run = testdata::run(Gate::default(), Lang::En);
+        let inputs = testdata::inputs(&run);
+        let e = inputs[1].evaluation().expect("evaluated");
+        let styre = e
+            .findings
+            .iter()
+            .find(|f| f.rule.id == "R-03")
+            .expect("R-03");
+        let mut w = (*waiver("i", &["R-03"], &["B-2"], date(2026, 6, 1))).clone();
+        w.item = Some("Styre".into());
+        assert!(covers(&w, "B-2", styre));
+        w.item = Some("Råd".into());
+        assert!(!covers(&w, "B-2", styre));
+        assert!(!covers(&w, "A-1", styre));
+        let on = date(2026, 6, 1);
+        assert!(expiring_soon(&waiver("x", &[], &[], on), on));
+        assert!(expiring_soon(&waiver("x", &[], &[], date(2026, 8, 30)), on));
+        assert!(!expiring_soon(
+            &waiver("x", &[], &[], date(2026, 8, 31)),
+            on
+        ));
+        assert!(!expiring_soon(
+            &waiver("x", &[], &[], date(2026, 5, 31)),
+            on
+        ));
+    }
+}

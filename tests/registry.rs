@@ -277,3 +277,118 @@ fn a_pull_request_comment_of_two_thousand_initiatives_fits() {
     ]);
     assert!(full.stdout.chars().count() > 60_000);
 }
+
+/// The smaller things a CI user hits (issue 19): standard input named in annotations, `explain`
+/// on a batch and as JSON, a rule directory without its input format, completions and the
+/// manual page.
+#[test]
+fn smaller_things_a_ci_user_hits() {
+    let digisos = std::fs::read_to_string(root().join("fixtures/initiatives/valid/digisos.json"))
+        .expect("fixture");
+    let r = crate::check::samstyr_stdin(
+        &[
+            "check",
+            "-",
+            "--stdin-name",
+            "registrations/digisos.json",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "github",
+        ],
+        Some(&digisos),
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .lines()
+            .any(|l| l.starts_with("::error file=registrations/digisos.json,line=")),
+        "{}",
+        r.stdout
+    );
+
+    let batch = "fixtures/initiatives/valid/portefolje-dodsfall.jsonl";
+    let r = samstyr(&["explain", batch, "--rule", "SAM-01", "--as-of", AS_OF]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("holds 3 documents"), "{}", r.stderr);
+    assert!(r.stderr.contains("`DFD-2026-018`"), "{}", r.stderr);
+    let r = samstyr(&[
+        "explain",
+        batch,
+        "--rule",
+        "SAM-01",
+        "--id",
+        "DFD-2026-18",
+        "--as-of",
+        AS_OF,
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("did you mean `DFD-2026-018`?"),
+        "{}",
+        r.stderr
+    );
+    let r = samstyr(&[
+        "explain",
+        batch,
+        "--rule",
+        "SAM-01",
+        "--id",
+        "DFD-2026-018",
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).expect("explain --format json is JSON");
+    assert_eq!(v["document"], "DFD-2026-018");
+    assert_eq!(v["rule"], "SAM-01");
+    let status = v["findings"][0]["finding"]["status"].as_str().unwrap_or("");
+    let text = samstyr(&[
+        "explain",
+        batch,
+        "--rule",
+        "SAM-01",
+        "--id",
+        "DFD-2026-018",
+        "--as-of",
+        AS_OF,
+        "--lang",
+        "en",
+    ]);
+    assert!(
+        text.stdout.contains(&format!("→ status: {status}")),
+        "the JSON trace and the text agree: {}",
+        text.stdout
+    );
+
+    let dir = TempDir::new("no-input");
+    std::fs::copy(
+        root().join("rules/ruleset.toml"),
+        dir.0.join("ruleset.toml"),
+    )
+    .expect("copy");
+    let d = dir.0.to_string_lossy().to_string();
+    let r = samstyr(&["rules", "list", "--rules", &d]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains(&format!("rule directory `{d}` has no `input.toml`")),
+        "{}",
+        r.stderr
+    );
+
+    for shell in ["bash", "zsh", "fish"] {
+        let r = samstyr(&["completions", shell]);
+        assert_eq!(r.code, 0, "{shell}: {}", r.stderr);
+        assert!(
+            r.stdout.contains("samstyr") && r.stdout.contains("waivers"),
+            "{shell}"
+        );
+    }
+    let man = samstyr(&["man"]);
+    assert_eq!(man.code, 0);
+    assert!(man.stdout.starts_with(".ie") || man.stdout.contains(".TH samstyr"));
+    assert!(man.stdout.contains("SAMSTYR CHECK") && man.stdout.contains("\\-\\-waivers"));
+}

@@ -31,8 +31,25 @@ pub fn stderr_color() -> bool {
 
 /// What the environment says: `NO_COLOR` (any non-empty value) and `TERM=dumb` turn colour off.
 fn color_wanted() -> bool {
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+    color_allowed(std::env::var_os("NO_COLOR"), std::env::var_os("TERM"))
+}
+
+fn color_allowed(no_color: Option<std::ffi::OsString>, term: Option<std::ffi::OsString>) -> bool {
+    no_color.is_none_or(|v| v.is_empty()) && term.is_none_or(|t| t != "dumb")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::color_allowed;
+
+    #[test]
+    fn no_color_and_a_dumb_terminal_turn_colour_off() {
+        let some = |s: &str| Some(std::ffi::OsString::from(s));
+        assert!(color_allowed(None, None));
+        assert!(color_allowed(some(""), some("xterm-256color")));
+        assert!(!color_allowed(some("1"), some("xterm")));
+        assert!(!color_allowed(None, some("dumb")));
+    }
 }
 
 /// Write to stdout. A closed pipe (`samstyr … | head`) ends the output quietly instead of
