@@ -128,14 +128,6 @@ impl RuleFiles {
                 files.push(file);
             }
         }
-        // Without the input format nothing else can be checked: say which file is missing, not
-        // which key of the rule set's tables.
-        if !dir.join(INPUT_FILE).is_file() {
-            return Err(FilesError::MissingFile {
-                path: dir.display().to_string(),
-                file: INPUT_FILE,
-            });
-        }
         let mut seeds = Vec::new();
         let seed_dir = [dir.join("seeds"), dir.join("../seeds")]
             .into_iter()

@@ -392,3 +392,70 @@ fn smaller_things_a_ci_user_hits() {
     assert!(man.stdout.starts_with(".ie") || man.stdout.contains(".TH samstyr"));
     assert!(man.stdout.contains("SAMSTYR CHECK") && man.stdout.contains("\\-\\-waivers"));
 }
+
+/// `diff` counts what changes besides statuses: deadlines a parameter moves, and messages a rule
+/// change rewords.
+#[test]
+fn diff_counts_moved_deadlines_and_changed_messages() {
+    let inputs = "fixtures/initiatives/valid";
+    let r = samstyr(&[
+        "diff",
+        inputs,
+        "--new-param",
+        "lead_time_days=30",
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
+    ]);
+    let v: Value = serde_json::from_str(&r.stdout).expect("diff JSON");
+    assert!(
+        v["deadlines_moved"].as_u64().unwrap_or(0) > 10,
+        "{}",
+        r.stdout
+    );
+    assert_eq!(v["messages_changed"], 0);
+    assert_eq!(v["grades_changed"], 0, "no status moved: {}", r.stdout);
+
+    let dir = TempDir::new("reworded");
+    copy_tree(&root().join("rules"), &dir.0.join("rules"));
+    copy_tree(&root().join("seeds"), &dir.0.join("seeds"));
+    let sam09 = dir.0.join("rules/obligations/sam-09.toml");
+    let text = std::fs::read_to_string(&sam09).expect("sam-09");
+    let reworded = text.replacen("violated = { nb = \"", "violated = { nb = \"Merk: ", 1);
+    assert_ne!(text, reworded, "the test rewords a message");
+    std::fs::write(&sam09, reworded).expect("write");
+    let new_rules = dir.0.join("rules").to_string_lossy().to_string();
+    let r = samstyr(&[
+        "diff",
+        inputs,
+        "--new-rules",
+        &new_rules,
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
+    ]);
+    let v: Value = serde_json::from_str(&r.stdout).expect("diff JSON");
+    assert!(
+        v["messages_changed"].as_u64().unwrap_or(0) >= 3,
+        "{}",
+        r.stdout
+    );
+    assert_eq!(v["deadlines_moved"], 0);
+    let text = samstyr(&[
+        "diff",
+        inputs,
+        "--new-rules",
+        &new_rules,
+        "--as-of",
+        AS_OF,
+        "--lang",
+        "en",
+    ]);
+    assert!(
+        text.stdout.contains("SAM-09: message changed"),
+        "{}",
+        text.stdout
+    );
+}

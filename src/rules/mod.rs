@@ -229,10 +229,32 @@ pub(crate) fn param_val(v: &ParamValue) -> Val<'static> {
     }
 }
 
+/// A rule directory without `input.toml` is told so as a missing file, not as a missing key of
+/// the schema's tables (which is how the schema loader, seeing only files, words it).
+fn missing_input_file(files: &RuleFiles, mut diags: Diagnostics) -> Diagnostics {
+    let Some(dir) = &files.dir else {
+        return diags;
+    };
+    let key = format!("`{}`", crate::files::INPUT_FILE);
+    for d in diags.0.iter_mut() {
+        if d.code == "toml::missing-key" && d.file.is_none() && d.message.contains(&key) {
+            *d = crate::diag::Diagnostic::new(
+                &crate::files::FilesError::MissingFile {
+                    path: dir.display().to_string(),
+                    file: crate::files::INPUT_FILE,
+                },
+                None,
+                None,
+            );
+        }
+    }
+    diags
+}
+
 impl RuleSet {
     /// Load, check and compile a rule set, reporting every problem at once.
     pub fn load(files: &RuleFiles, overrides: &[ParamOverride]) -> Result<RuleSet, Diagnostics> {
-        compile::load(files, overrides)
+        compile::load(files, overrides).map_err(|d| missing_input_file(files, d))
     }
 
     /// The same rules with other parameter values (checked like those given to [`RuleSet::load`]).
