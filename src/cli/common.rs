@@ -38,6 +38,19 @@ fn color_allowed(no_color: Option<std::ffi::OsString>, term: Option<std::ffi::Os
     no_color.is_none_or(|v| v.is_empty()) && term.is_none_or(|t| t != "dumb")
 }
 
+/// Write to stdout. A closed pipe (`samstyr … | head`) ends the output quietly instead of
+/// panicking the way `print!` does; other write errors have nowhere better to be reported.
+pub fn out(text: &str) {
+    use std::io::Write;
+    let mut o = std::io::stdout().lock();
+    let _ = o.write_all(text.as_bytes()).and_then(|()| o.flush());
+}
+
+/// [`out`] followed by a line end.
+pub fn outln(text: &str) {
+    out(&format!("{text}\n"));
+}
+
 #[cfg(test)]
 mod tests {
     use super::color_allowed;
@@ -50,17 +63,4 @@ mod tests {
         assert!(!color_allowed(some("1"), some("xterm")));
         assert!(!color_allowed(None, some("dumb")));
     }
-}
-
-/// Write to stdout. A closed pipe (`samstyr … | head`) ends the output quietly instead of
-/// panicking the way `print!` does; other write errors have nowhere better to be reported.
-pub fn out(text: &str) {
-    use std::io::Write;
-    let mut o = std::io::stdout().lock();
-    let _ = o.write_all(text.as_bytes()).and_then(|()| o.flush());
-}
-
-/// [`out`] followed by a line end.
-pub fn outln(text: &str) {
-    out(&format!("{text}\n"));
 }

@@ -177,14 +177,29 @@ fn pick(
 /// (each with its sub-expressions and their values) and the status with why.
 pub fn explanation_json(e: &Explanation, key: &str, lang: Lang) -> serde_json::Value {
     use serde_json::json;
+    // Values as data: an unknown value is `null` with `"known": false`, a list `{"items": N}`.
+    let value = |v: &Shown| -> serde_json::Value {
+        match v {
+            Shown::Absent | Shown::Null => serde_json::Value::Null,
+            Shown::Bool(b) => json!(b),
+            Shown::Number(n) => crate::value::number_json(*n),
+            Shown::Str(s) => json!(s),
+            Shown::Date(d) => json!(d.to_string()),
+            Shown::List(n) => json!({ "items": n }),
+            Shown::Object => json!({}),
+        }
+    };
+    let known = |v: &Shown| *v != Shown::Absent;
     let section = |sec: &Section| {
         json!({
             "key": sec.key,
             "expr": one_line(&sec.text),
             "value": value(&sec.value),
+            "known": known(&sec.value),
             "steps": sec.steps.iter().filter(|st| st.depth > 0).map(|st| json!({
                 "expr": one_line(&st.text),
                 "value": value(&st.value),
+                "known": known(&st.value),
                 "depth": st.depth,
             })).collect::<Vec<_>>(),
         })
@@ -196,7 +211,7 @@ pub fn explanation_json(e: &Explanation, key: &str, lang: Lang) -> serde_json::V
             "message": f.message.get(lang),
             "deadline": f.deadline.map(|d| d.to_string()),
             "evidence": f.evidence.iter().map(|ev| json!({
-                "pointer": ev.pointer, "value": value(&ev.value),
+                "pointer": ev.pointer, "value": value(&ev.value), "known": known(&ev.value),
             })).collect::<Vec<_>>(),
             "missing": f.missing.iter().map(|m| m.pointer.as_str()).collect::<Vec<_>>(),
         })
@@ -230,9 +245,10 @@ pub fn explanation_json(e: &Explanation, key: &str, lang: Lang) -> serde_json::V
         "document": key,
         "as_of": e.as_of.to_string(),
         "reference_date": e.reference_date.to_string(),
-        "facts": e.facts.iter().map(|f| json!({ "id": f.fact.id, "value": value(&f.value) })).collect::<Vec<_>>(),
+        "facts": e.facts.iter().map(|f| json!({ "id": f.fact.id, "value": value(&f.value), "known": known(&f.value) })).collect::<Vec<_>>(),
         "fact": e.fact.as_ref().map(|(fv, sec)| json!({
             "value": value(&fv.value),
+            "known": known(&fv.value),
             "trace": section(sec),
             "missing": fv.missing.iter().map(|m| m.pointer.as_str()).collect::<Vec<_>>(),
         })),

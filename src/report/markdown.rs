@@ -181,6 +181,39 @@ pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
         }
     }
 
+    // Violations below `--fail-on` and deadlines still ahead, one line each while they fit.
+    let open: Vec<(&Evaluation, &Finding)> = inputs
+        .iter()
+        .filter_map(Input::evaluation)
+        .filter(|e| !input_fails(run.gate, e))
+        .flat_map(|e| ordered(e).into_iter().map(move |f| (e, f)))
+        .filter(|(_, f)| matches!(f.status, Status::Violated | Status::Pending))
+        .collect();
+    if !open.is_empty()
+        && b.push(&format!(
+            "\n### {} ({})\n\n",
+            tr(
+                lang,
+                "Brudd og frister som ikke feiler",
+                "Violations and deadlines that do not fail"
+            ),
+            open.len()
+        ))
+    {
+        for (n, (e, f)) in open.iter().enumerate() {
+            if !b.push(&open_line(run, e, f)) {
+                let _ = writeln!(
+                    closing,
+                    "\n… {} {} {}",
+                    tr(lang, "og", "and"),
+                    open.len() - n,
+                    tr(lang, "funn til", "more findings")
+                );
+                break;
+            }
+        }
+    }
+
     // The rest, in numbers.
     let passing = sum.evaluated - sum.failing;
     let _ = writeln!(
@@ -331,6 +364,25 @@ fn invalid_lines(input: &Input) -> String {
         }
     }
     s
+}
+
+fn open_line(run: &RunInfo, e: &Evaluation, f: &Finding) -> String {
+    let lang = run.lang;
+    let sev = f
+        .rule
+        .severity
+        .map(|x| format!(" ({})", severity_word(lang, x)))
+        .unwrap_or_default();
+    let deadline = f
+        .deadline
+        .map(|d| format!(" · {} {d}", tr(lang, "frist", "deadline")))
+        .unwrap_or_default();
+    format!(
+        "- **{}** · {}{sev} {}{deadline}\n",
+        escape(&e.key),
+        code(&finding_name(f)),
+        status_word(lang, f.status),
+    )
 }
 
 fn waived_line(run: &RunInfo, e: &Evaluation, f: &Finding) -> String {
