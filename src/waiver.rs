@@ -730,4 +730,63 @@ mod tests {
             on
         ));
     }
+
+    proptest::proptest! {
+        /// Whatever waivers are given: a waiver never makes a run fail that passed, never
+        /// touches a settled finding, and every waived finding carries a waiver in force that
+        /// names its rule and document.
+        #[test]
+        fn waivers_only_ever_excuse(
+            spec in proptest::collection::vec(
+                (0usize..5, 0usize..3, -40i64..40),
+                0..6,
+            ),
+        ) {
+            let rules = ["R-01", "R-02", "R-03", "R-04", "R-99"];
+            let docs = ["A-1", "B-2", "*"];
+            let on = date(2026, 6, 1);
+            let list: Vec<Arc<Waiver>> = spec
+                .iter()
+                .enumerate()
+                .map(|(i, (r, d, days))| {
+                    let expires = on
+                        .checked_add(jiff::Span::new().days(*days))
+                        .unwrap_or(on);
+                    waiver(&format!("w{i}"), &[rules[*r]], &[docs[*d]], expires)
+                })
+                .collect();
+            let run = testdata::run(Gate::default(), Lang::En);
+            let before = testdata::inputs(&run);
+            let mut after = testdata::inputs(&run);
+            let _ = waivers(list).apply(on, &mut after);
+            for gate in [Gate::default(), Gate { fail_on: crate::report::FailOn::Should, unknown_fails: true }] {
+                let (b, a) = (
+                    crate::report::verdict(gate, &before[..2]),
+                    crate::report::verdict(gate, &after[..2]),
+                );
+                proptest::prop_assert!(a.code() <= b.code(), "{b:?} became {a:?}");
+            }
+            for (x, y) in before.iter().zip(&after) {
+                let (Some(x), Some(y)) = (x.evaluation(), y.evaluation()) else { continue };
+                for (f, g) in x.findings.iter().zip(&y.findings) {
+                    // Written out, not `needs_waiver`: the property must not trust the code it
+                    // checks.
+                    if matches!(f.status, Status::Violated | Status::Pending | Status::Unknown) {
+                        if g.status == Status::Waived {
+                            let n = g.waiver.as_ref();
+                            proptest::prop_assert!(n.is_some_and(|n| !n.expired
+                                && n.was == f.status
+                                && n.waiver.expires >= on
+                                && covers(&n.waiver, &y.key, f)));
+                        } else {
+                            proptest::prop_assert_eq!(g.status, f.status);
+                        }
+                    } else {
+                        proptest::prop_assert_eq!(g.status, f.status);
+                        proptest::prop_assert!(g.waiver.is_none());
+                    }
+                }
+            }
+        }
+    }
 }
