@@ -1,6 +1,8 @@
 //! GitHub Actions workflow annotations (`--format github`): one `::error`, `::warning` or
 //! `::notice` line per finding that [`super::Gate::level`] flags, and one `::error` per problem with
-//! an invalid input, each at the file, line and column it is about.
+//! an invalid input, each at the file, line and column it is about. A waived finding is a
+//! `::notice` with its waiver; a waiver not needed or expired is a `::warning` at its line in the
+//! waiver file.
 //!
 //! Escaping follows the workflow-command rules: in the message `%`, `\r` and `\n` are
 //! percent-encoded; in property values also `:` and `,`.

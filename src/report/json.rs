@@ -3,7 +3,9 @@
 //! Keys appear in a fixed order (the order of the structs below), so the output is byte-stable.
 //! User-facing texts (titles, messages, remedies) are given in the language of the run only, named
 //! by the top-level `lang`: one language keeps the report small, and `--lang` picks the other.
-//! The headline's key (`consultation_required` for samstyring) comes from the rule set.
+//! The headline's key (`consultation_required` for samstyring) comes from the rule set. Waivers
+//! add to v1 without changing what was there: the status `waived`, a finding's optional `waiver`
+//! and the optional top-level `waivers`.
 
 use super::{Input, Outcome, RunInfo, Summary, decisive, ordered, tri_name, verdict};
 use crate::diag::Diagnostic;

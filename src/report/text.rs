@@ -1,5 +1,7 @@
 //! The human report (`--format text`, the default): per document a header, the headline with the
-//! facts behind it, then findings most urgent first, and a batch summary at the end.
+//! facts behind it, then findings most urgent first (a waived one with its waiver), and a batch
+//! summary at the end that names the failing documents and warns of waivers not needed or
+//! expired.
 //!
 //! Colour is a parameter, never a guess: the CLI decides whether the terminal wants it.
 
