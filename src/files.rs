@@ -28,6 +28,8 @@ pub struct RuleFiles {
 pub const MAX_RULE_FILE_BYTES: usize = 1024 * 1024;
 /// Largest seed document read (the five seeds of samstyring are 164 KB together).
 pub const MAX_SEED_BYTES: usize = 10 * 1024 * 1024;
+/// The file of a rule-set directory that holds the input format.
+pub const INPUT_FILE: &str = "input.toml";
 /// Most files read from one rule-set directory.
 pub const MAX_RULE_FILES: usize = 10_000;
 
@@ -43,6 +45,8 @@ pub enum FilesError {
     NotUtf8 { path: String },
     #[error("rule directory `{path}` holds more than {max} files")]
     TooManyFiles { path: String, max: usize },
+    #[error("rule directory `{path}` has no `{file}`")]
+    MissingFile { path: String, file: &'static str },
 }
 
 impl crate::diag::Problem for FilesError {
@@ -53,6 +57,7 @@ impl crate::diag::Problem for FilesError {
             FilesError::TooLarge { .. } => "rules::too-large",
             FilesError::NotUtf8 { .. } => "rules::not-utf8",
             FilesError::TooManyFiles { .. } => "rules::too-many-files",
+            FilesError::MissingFile { .. } => "rules::missing-file",
         }
     }
 
@@ -69,6 +74,9 @@ impl crate::diag::Problem for FilesError {
             FilesError::TooManyFiles { .. } => {
                 "point `--rules` at the rule set's own directory".into()
             }
+            FilesError::MissingFile { file, .. } => format!(
+                "a rule set's directory holds `{file}` (the input format) beside the rule files; point `--rules` at that directory"
+            ),
         })
     }
 }

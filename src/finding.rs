@@ -25,6 +25,9 @@ impl Severity {
 }
 
 /// A finding's status. The order is the order of urgency used when sorting reports.
+///
+/// `Waived` is never derived by the evaluator: a waiver given with the run (see
+/// [`crate::waiver`]) turns a violated, pending or unknown finding into it afterwards.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Status {
     Violated,
@@ -33,9 +36,11 @@ pub enum Status {
     Met,
     NotApplicable,
     NotInForce,
+    Waived,
 }
 
 impl Status {
+    /// The statuses evaluation derives (portfolio tallies count these).
     pub const ALL: [Status; 6] = [
         Status::Violated,
         Status::Pending,
@@ -43,6 +48,17 @@ impl Status {
         Status::Met,
         Status::NotApplicable,
         Status::NotInForce,
+    ];
+
+    /// Every status a report can show: the derived ones, then `waived`.
+    pub const REPORTED: [Status; 7] = [
+        Status::Violated,
+        Status::Pending,
+        Status::Unknown,
+        Status::Met,
+        Status::NotApplicable,
+        Status::NotInForce,
+        Status::Waived,
     ];
 
     pub fn name(self) -> &'static str {
@@ -53,6 +69,7 @@ impl Status {
             Status::Met => "met",
             Status::NotApplicable => "not_applicable",
             Status::NotInForce => "not_in_force",
+            Status::Waived => "waived",
         }
     }
 
@@ -186,6 +203,40 @@ pub struct Finding {
     /// Fields to provide to decide an `unknown` finding: exactly those whose absence mattered.
     pub missing: Vec<Evidence>,
     pub validity: Option<Validity>,
+    /// The waiver that covers this finding (its status is then `waived`), or an expired one that
+    /// no longer does; set after evaluation, never by the evaluator.
+    pub waiver: Option<WaiverNote>,
+}
+
+/// A recorded decision to accept a finding for a time (DESIGN §7 "Waivers"): data of the run,
+/// read from a waiver file, not of the rule set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waiver {
+    pub id: String,
+    pub rules: Vec<String>,
+    /// Document keys; `*` stands for every document (allowed for `should` obligations only).
+    pub initiatives: Vec<String>,
+    /// One item of a per-item obligation, by its label.
+    pub item: Option<String>,
+    pub reason: String,
+    pub basis: String,
+    pub decided_by: String,
+    pub decided_on: Date,
+    /// The last day the waiver is in force.
+    pub expires: Date,
+    /// Where it is written: `file:line`.
+    pub place: String,
+}
+
+/// A waiver as it bears on one finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaiverNote {
+    pub waiver: Arc<Waiver>,
+    /// The status the evaluator gave the finding.
+    pub was: Status,
+    /// The waiver expired before the as-of date: it covers nothing, and the finding keeps its
+    /// status.
+    pub expired: bool,
 }
 
 /// The value of a fact for one document.

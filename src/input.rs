@@ -161,6 +161,11 @@ pub struct Checked {
 
 /// The input units of the named paths, in order; directories in sorted path order.
 pub fn sources<P: AsRef<Path>>(paths: &[P]) -> Sources {
+    sources_with(paths, Scan::default())
+}
+
+/// [`sources`], searching directories as `scan` says.
+pub fn sources_with<P: AsRef<Path>>(paths: &[P], scan: Scan) -> Sources {
     let pending = paths
         .iter()
         .map(|p| {
@@ -177,6 +182,8 @@ pub fn sources<P: AsRef<Path>>(paths: &[P]) -> Sources {
         lines: None,
         ordinal: 0,
         want: None,
+        scan,
+        stdin_name: STDIN_NAME.into(),
     }
 }
 
@@ -186,8 +193,17 @@ pub fn documents<'s, P: AsRef<Path>>(
     schema: &'s InputSchema,
     catalog: &'s Catalog,
 ) -> Documents<'s> {
+    documents_from(sources(paths), schema, catalog)
+}
+
+/// Validated documents of the given units, with duplicate keys across the batch reported.
+pub fn documents_from<'s>(
+    sources: Sources,
+    schema: &'s InputSchema,
+    catalog: &'s Catalog,
+) -> Documents<'s> {
     Documents {
-        sources: sources(paths),
+        sources,
         schema,
         catalog,
         keys: KeyIndex::default(),
@@ -315,6 +331,9 @@ pub struct Sources {
     ordinal: usize,
     /// When set, only these ordinals (sorted) are built; see [`Sources::only`].
     want: Option<Vec<usize>>,
+    scan: Scan,
+    /// The name standard input goes by in labels and reports (`--stdin-name`).
+    stdin_name: Arc<str>,
 }
 
 impl Sources {
@@ -325,6 +344,13 @@ impl Sources {
     /// documents among many.
     pub fn only(mut self, want: Vec<usize>) -> Self {
         self.want = Some(want);
+        self
+    }
+
+    /// Name standard input `name` in labels, diagnostics and reports (for annotations of a file
+    /// piped in).
+    pub fn stdin_name(mut self, name: &str) -> Self {
+        self.stdin_name = name.into();
         self
     }
 
@@ -372,11 +398,11 @@ impl Sources {
                         Err(e) => return Some(unreadable(label, &e)),
                     };
                     if meta.is_dir() {
-                        let mut walk = Walk::default();
-                        if let Err(e) = walk.dir(&path) {
-                            return Some(unreadable(label, &e));
-                        }
-                        if walk.found.len() > MAX_DIR_FILES {
+                        let mut found = match self.scan.walk(&path) {
+                            Ok(f) => f,
+                            Err(e) => return Some(unreadable(label, &e)),
+                        };
+                        if found.len() > MAX_DIR_FILES {
                             let p = ReadProblem::TooManyFiles {
                                 path: name,
                                 max: MAX_DIR_FILES,
@@ -387,8 +413,8 @@ impl Sources {
                                 offset: None,
                             });
                         }
-                        walk.found.sort_by(|a, b| a.0.cmp(&b.0));
-                        for (f, err) in walk.found.into_iter().rev() {
+                        found.sort_by(|a, b| a.0.cmp(&b.0));
+                        for (f, err) in found.into_iter().rev() {
                             self.pending.push_front(match err {
                                 None => Pending::Path(f),
                                 Some(e) => Pending::Unreadable(f, e),
@@ -421,6 +447,7 @@ impl Sources {
     /// Reads stdin as JSONL when its first non-blank line is a whole JSON value by itself,
     /// else as one JSON document.
     fn stdin(&mut self) -> Option<Unit> {
+        let name = Arc::clone(&self.stdin_name);
         let mut stdin = io::stdin().lock();
         let mut prefix = Vec::new();
         let mut line = Vec::new();
@@ -430,11 +457,11 @@ impl Sources {
         let jsonl = loop {
             line.clear();
             match read_line_limited(&mut probe, &mut line, MAX_FILE_BYTES) {
-                Err(e) => return Some(unreadable(Label::file(STDIN_NAME), &e)),
+                Err(e) => return Some(unreadable(Label::file(Arc::clone(&name)), &e)),
                 Ok((0, _)) => break false,
                 Ok((_, too_long)) => {
                     if too_long {
-                        return Some(too_large_stream(Label::file(STDIN_NAME)));
+                        return Some(too_large_stream(Label::file(Arc::clone(&name))));
                     }
                     prefix.extend_from_slice(&line);
                     let text = std::str::from_utf8(&line).unwrap_or("");
@@ -448,21 +475,21 @@ impl Sources {
         };
         let reader = io::Cursor::new(prefix).chain(stdin);
         if jsonl {
-            self.lines = Some(Lines::new(STDIN_NAME.into(), Box::new(reader)));
+            self.lines = Some(Lines::new(name.to_string(), Box::new(reader)));
             return None;
         }
         let mut bytes = Vec::new();
         let limit = MAX_FILE_BYTES as u64 + 1;
         if let Err(e) = reader.take(limit).read_to_end(&mut bytes) {
-            return Some(unreadable(Label::file(STDIN_NAME), &e));
+            return Some(unreadable(Label::file(Arc::clone(&name)), &e));
         }
         if bytes.len() > MAX_FILE_BYTES {
-            return Some(too_large_stream(Label::file(STDIN_NAME)));
+            return Some(too_large_stream(Label::file(Arc::clone(&name))));
         }
         let size = bytes.len() as u64;
         Some(Unit {
-            label: Label::file(STDIN_NAME),
-            source: to_source(&STDIN_NAME.into(), bytes, 1, size),
+            label: Label::file(Arc::clone(&name)),
+            source: to_source(&name, bytes, 1, size),
             offset: None,
         })
     }
@@ -502,48 +529,140 @@ fn io_reason(e: &io::Error) -> String {
     }
 }
 
-/// The `.json` and `.jsonl` files under a directory, and the subdirectories that could not be
-/// listed (each an error unit, so one unreadable folder does not hide the rest of the batch).
-#[derive(Default)]
-struct Walk {
-    found: Vec<(PathBuf, Option<io::Error>)>,
-    /// Directories listed so far, by their real path: a link back up the tree is followed once,
-    /// not forever.
-    seen: std::collections::HashSet<PathBuf>,
+/// How a directory named on the command line is searched (DESIGN §7): `.gitignore` files (and
+/// `.ignore`, and the repository's `.git/info/exclude`) are honoured whether or not the directory
+/// is in a git repository, hidden files and directories (`.git`, `.vscode`) are skipped, and so are
+/// paths matching an `--exclude` glob and the files in `skip` (the run's own `--output`). Files and
+/// JSONL files named directly are always read.
+#[derive(Debug, Clone, Default)]
+pub struct Scan {
+    /// Globs in `.gitignore` syntax, matched against paths relative to the directory searched.
+    pub exclude: Vec<String>,
+    /// Files never read as input.
+    pub skip: Vec<PathBuf>,
 }
 
-impl Walk {
-    /// Fails only when `dir` itself cannot be listed.
-    fn dir(&mut self, dir: &Path) -> io::Result<()> {
-        if let Ok(real) = std::fs::canonicalize(dir)
-            && !self.seen.insert(real)
-        {
-            return Ok(());
+/// A problem with a scan's settings.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("invalid `--exclude` glob `{glob}`: {reason}")]
+pub struct ExcludeProblem {
+    pub glob: String,
+    pub reason: String,
+}
+
+impl Problem for ExcludeProblem {
+    fn code(&self) -> &'static str {
+        "input::exclude"
+    }
+
+    fn help(&self) -> Option<String> {
+        Some("globs use `.gitignore` syntax, e.g. `--exclude 'drafts/**'`".into())
+    }
+}
+
+impl Scan {
+    /// Every `--exclude` glob that does not parse.
+    pub fn check(&self) -> Result<(), ExcludeProblem> {
+        let mut b = ignore::overrides::OverrideBuilder::new(".");
+        for g in &self.exclude {
+            b.add(&format!("!{g}")).map_err(|e| ExcludeProblem {
+                glob: g.clone(),
+                reason: io_reason(&io::Error::other(e.to_string())),
+            })?;
         }
-        for entry in std::fs::read_dir(dir)? {
+        Ok(())
+    }
+
+    /// The `.json` and `.jsonl` files under `dir`, and the entries that could not be read (each
+    /// an error unit, so one unreadable folder does not hide the rest of the batch). Fails only
+    /// when `dir` itself cannot be listed.
+    fn walk(&self, dir: &Path) -> io::Result<Vec<(PathBuf, Option<io::Error>)>> {
+        std::fs::read_dir(dir)?;
+        let mut overrides = ignore::overrides::OverrideBuilder::new(dir);
+        for g in &self.exclude {
+            // Checked before the run (`Scan::check`); a glob that still fails excludes nothing.
+            let _ = overrides.add(&format!("!{g}"));
+        }
+        let overrides = overrides
+            .build()
+            .unwrap_or_else(|_| ignore::overrides::Override::empty());
+        let skip: Vec<PathBuf> = self
+            .skip
+            .iter()
+            .filter_map(|p| std::fs::canonicalize(p).ok())
+            .collect();
+        let walk = ignore::WalkBuilder::new(dir)
+            .hidden(true)
+            .parents(true)
+            .ignore(true)
+            .git_ignore(true)
+            .git_exclude(true)
+            // The CI machine's own global ignore file must not change what a run reads.
+            .git_global(false)
+            .require_git(false)
+            .follow_links(true)
+            .overrides(overrides)
+            .build();
+        let mut found = Vec::new();
+        for entry in walk {
             // Past the limit the whole directory is refused; stop listing.
-            if self.found.len() > MAX_DIR_FILES {
-                return Ok(());
+            if found.len() > MAX_DIR_FILES {
+                break;
             }
-            let path = match entry {
-                Ok(e) => e.path(),
+            let entry = match entry {
+                Ok(e) => e,
                 Err(e) => {
-                    self.found.push((dir.to_path_buf(), Some(e)));
+                    // A link back up the tree was already walked: followed once, not forever.
+                    if is_loop(&e) {
+                        continue;
+                    }
+                    let path = error_path(&e).unwrap_or_else(|| dir.to_path_buf());
+                    let err = e
+                        .into_io_error()
+                        .unwrap_or_else(|| io::Error::other("cannot be listed"));
+                    found.push((path, Some(err)));
                     continue;
                 }
             };
-            if path.is_dir() {
-                if let Err(e) = self.dir(&path) {
-                    self.found.push((path, Some(e)));
-                }
-            } else if path
+            let path = entry.path();
+            if entry.file_type().is_some_and(|t| t.is_dir()) {
+                continue;
+            }
+            if !path
                 .extension()
                 .is_some_and(|e| e == "json" || e == "jsonl")
             {
-                self.found.push((path, None));
+                continue;
             }
+            if !skip.is_empty()
+                && std::fs::canonicalize(path).is_ok_and(|real| skip.contains(&real))
+            {
+                continue;
+            }
+            found.push((path.to_path_buf(), None));
         }
-        Ok(())
+        Ok(found)
+    }
+}
+
+fn is_loop(e: &ignore::Error) -> bool {
+    match e {
+        ignore::Error::Loop { .. } => true,
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => is_loop(err),
+        _ => false,
+    }
+}
+
+fn error_path(e: &ignore::Error) -> Option<PathBuf> {
+    match e {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        _ => None,
     }
 }
 

@@ -26,3 +26,4 @@ pub mod schema;
 pub mod source;
 pub mod text;
 pub mod value;
+pub mod waiver;

@@ -231,7 +231,7 @@ fn elements<'a, 'i>(n: roxmltree::Node<'a, 'i>) -> Vec<roxmltree::Node<'a, 'i>> 
 /// Checks a JUnit document against the Ant JUnit schema (`fixtures/schemas/junit-ant.xsd`), rule
 /// by rule. XSD validation in Rust would mean binding the system's libxml2, so the schema's
 /// constraints (required attributes, element order, counts) are written out here instead.
-fn check_junit(xml: &str, what: &str) -> (usize, usize, usize, usize) {
+pub fn check_junit(xml: &str, what: &str) -> (usize, usize, usize, usize) {
     let doc = roxmltree::Document::parse(xml).unwrap_or_else(|e| panic!("{what}: {e}"));
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "testsuites", "{what}");

@@ -9,4 +9,7 @@ mod hostile;
 mod input;
 mod layers;
 mod portfolio;
+mod precommit;
+mod registry;
 mod rules;
+mod waivers;

@@ -60,14 +60,30 @@ pub struct Args {
     /// Write the report to FILE instead of standard output
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Print nothing; only the exit status tells the result
+    /// Print nothing; only the exit status tells the result (a report asked for with --output
+    /// is still written)
     #[arg(long, short)]
     pub quiet: bool,
+    /// Waiver file (TOML of `[[waiver]]` records) [default: `samstyr-unntak.toml` at the root of
+    /// each directory checked]
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Option<PathBuf>,
+    /// Leave out paths matching GLOB when searching a directory (`.gitignore` syntax;
+    /// repeatable)
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// The name standard input goes by in the report (e.g. its path in the repository)
+    #[arg(long, value_name = "NAME")]
+    pub stdin_name: Option<String>,
+    /// With --format markdown: the whole document, not the pull-request comment bounded to
+    /// 60 000 characters
+    #[arg(long)]
+    pub markdown_full: bool,
     #[command(flatten)]
     pub rules: RulesArgs,
 }
 
-fn parse_date(s: &str) -> Result<Date, String> {
+pub(crate) fn parse_date(s: &str) -> Result<Date, String> {
     s.parse::<Date>()
         .map_err(|e| format!("invalid date `{s}` ({e}); write it as `YYYY-MM-DD`"))
 }
@@ -116,7 +132,23 @@ pub fn run(args: &Args) -> Exit {
         fail_on: args.fail_on,
         unknown_fails: args.fail_on_unknown,
     };
-    let inputs = evaluate(&rules, &args.paths, as_of);
+    let scan = crate::input::Scan {
+        exclude: args.exclude.clone(),
+        skip: args.output.iter().cloned().collect(),
+    };
+    if let Err(p) = scan.check() {
+        return fail(&[Diagnostic::new(&p, None, None)]);
+    }
+    let waivers = match load_waivers(&rules, args.waivers.as_deref(), &args.paths) {
+        Ok(w) => w,
+        Err(d) => return fail(&d.0),
+    };
+    let sources = crate::input::sources_with(&args.paths, scan).stdin_name(
+        args.stdin_name
+            .as_deref()
+            .unwrap_or(crate::input::STDIN_NAME),
+    );
+    let mut inputs = evaluate(&rules, sources, as_of);
     if inputs.is_empty() {
         let paths: Vec<String> = args
             .paths
@@ -128,11 +160,24 @@ pub fn run(args: &Args) -> Exit {
         };
         return fail(&[Diagnostic::new(&p, None, None)]);
     }
-    let run = run_info(&rules, as_of, args.lang, gate);
+    if let Err(d) = waivers.check(&inputs) {
+        return fail(&d.0);
+    }
+    let mut run = run_info(&rules, as_of, args.lang, gate);
+    run.waivers = waivers.apply(as_of, &mut inputs);
     let verdict = report::verdict(gate, &inputs);
 
-    if args.quiet {
+    if args.quiet && args.output.is_none() {
         return exit(verdict);
+    }
+    // The text report shows its own warnings; the others are read by machines, so a person
+    // watching the run is told on stderr too.
+    if !args.quiet && args.format != Format::Text {
+        for u in &run.waivers {
+            if let Some(r) = u.remark(args.lang) {
+                eprintln!("{}: {r}", report::tr(args.lang, "advarsel", "warning"));
+            }
+        }
     }
     let out = match args.format {
         Format::Text => {
@@ -143,6 +188,7 @@ pub fn run(args: &Args) -> Exit {
         Format::Sarif => report::sarif::render(&run, &inputs),
         Format::Junit => report::junit::render(&run, &inputs),
         Format::Github => report::github::render(&run, &inputs),
+        Format::Markdown if args.markdown_full => report::markdown::render_full(&run, &inputs),
         Format::Markdown => report::markdown::render(&run, &inputs),
     };
     match &args.output {
@@ -186,14 +232,54 @@ pub fn load_rules(args: &RulesArgs) -> Result<RuleSet, Diagnostics> {
     }
 }
 
+/// The run's waivers: `--waivers FILE` when given, else `samstyr-unntak.toml` at the root of each
+/// directory named, checked against the rule set.
+pub fn load_waivers(
+    rules: &RuleSet,
+    file: Option<&std::path::Path>,
+    paths: &[PathBuf],
+) -> Result<crate::waiver::Waivers, Diagnostics> {
+    let found: Vec<PathBuf> = match file {
+        Some(f) => vec![f.to_path_buf()],
+        None => paths
+            .iter()
+            .filter(|p| p.is_dir())
+            .map(|p| p.join(crate::waiver::FILE_NAME))
+            .filter(|p| p.is_file())
+            .collect(),
+    };
+    let mut files = Vec::new();
+    let mut diags = Diagnostics::new();
+    for p in found {
+        match crate::files::read_text(&p, crate::files::MAX_RULE_FILE_BYTES) {
+            Ok(text) => files.push(crate::source::SourceFile::new(
+                p.to_string_lossy().replace('\\', "/"),
+                text,
+            )),
+            Err(e) => diags.push(Diagnostic::new(
+                &crate::waiver::WaiverError::Read {
+                    path: p.display().to_string(),
+                    reason: e.to_string(),
+                },
+                None,
+                None,
+            )),
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    crate::waiver::load(&files, rules)
+}
+
 /// Read and validate every document the paths name, then judge each in order. In a batch of two
 /// or more valid documents, links between them count as in a portfolio run (DESIGN.md §6): facts
 /// the rule set propagates travel along them, and dangling links and cycles are reported per
 /// document. A document checked alone has no batch to resolve its links in.
-fn evaluate(rules: &RuleSet, paths: &[PathBuf], as_of: Date) -> Vec<Input> {
+pub(crate) fn evaluate(rules: &RuleSet, sources: crate::input::Sources, as_of: Date) -> Vec<Input> {
     let opts = EvalOptions::default();
     let checked: Vec<crate::input::Checked> =
-        crate::input::documents(paths, rules.schema(), rules.catalog()).collect();
+        crate::input::documents_from(sources, rules.schema(), rules.catalog()).collect();
     let docs: Vec<Option<(&Label, &Document)>> = checked
         .iter()
         .map(|c| c.result.as_ref().ok().map(|d| (&c.label, d)))
@@ -277,5 +363,6 @@ pub fn run_info(rules: &RuleSet, as_of: Date, lang: Lang, gate: Gate) -> RunInfo
         lang,
         gate,
         params,
+        waivers: Vec::new(),
     }
 }

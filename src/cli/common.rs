@@ -16,16 +16,26 @@ pub struct RulesArgs {
     pub param_file: Option<PathBuf>,
 }
 
-/// Whether to colour output written to stdout: only on a terminal, never with `NO_COLOR`.
+/// Whether to colour output written to stdout: only on a terminal, never with `NO_COLOR` or
+/// `TERM=dumb`.
 pub fn stdout_color() -> bool {
     use std::io::IsTerminal;
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+    color_wanted() && std::io::stdout().is_terminal()
 }
 
 /// Whether to colour output written to stderr.
 pub fn stderr_color() -> bool {
     use std::io::IsTerminal;
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+    color_wanted() && std::io::stderr().is_terminal()
+}
+
+/// What the environment says: `NO_COLOR` (any non-empty value) and `TERM=dumb` turn colour off.
+fn color_wanted() -> bool {
+    color_allowed(std::env::var_os("NO_COLOR"), std::env::var_os("TERM"))
+}
+
+fn color_allowed(no_color: Option<std::ffi::OsString>, term: Option<std::ffi::OsString>) -> bool {
+    no_color.is_none_or(|v| v.is_empty()) && term.is_none_or(|t| t != "dumb")
 }
 
 /// Write to stdout. A closed pipe (`samstyr … | head`) ends the output quietly instead of
@@ -39,4 +49,18 @@ pub fn out(text: &str) {
 /// [`out`] followed by a line end.
 pub fn outln(text: &str) {
     out(&format!("{text}\n"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::color_allowed;
+
+    #[test]
+    fn no_color_and_a_dumb_terminal_turn_colour_off() {
+        let some = |s: &str| Some(std::ffi::OsString::from(s));
+        assert!(color_allowed(None, None));
+        assert!(color_allowed(some(""), some("xterm-256color")));
+        assert!(!color_allowed(some("1"), some("xterm")));
+        assert!(!color_allowed(None, some("dumb")));
+    }
 }

@@ -104,7 +104,8 @@ pub fn run(args: &Args) -> Exit {
         as_of,
         Detail::Rows {
             findings: true,
-            messages: false,
+            // Messages are compared too: a rule change can reword one without moving a status.
+            messages: true,
         },
     );
     let source = Source::Paths(args.paths.clone());

@@ -1,6 +1,7 @@
-//! `samstyr explain FILE --rule ID`: the evaluation trace of one rule on one document — each
-//! sub-condition of validity, `applies`, `deadline` and `require` with its value, indented by
-//! nesting, then the status and why.
+//! `samstyr explain FILE --rule ID [--id KEY] [--format text|json]`: the evaluation trace of one
+//! rule on one document — each sub-condition of validity, `applies`, `deadline` and `require` with
+//! its value, indented by nesting, then the status and why. A batch (a JSONL file, a directory)
+//! names its document with `--id`.
 
 use super::Exit;
 use super::common::{RulesArgs, stderr_color};
@@ -11,13 +12,28 @@ use crate::text::Lang;
 use jiff::civil::Date;
 use std::path::PathBuf;
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// The trace for people
+    #[default]
+    Text,
+    /// The trace as JSON (sections, steps, findings)
+    Json,
+}
+
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The document (a `.json` file, or `-` for stdin)
+    /// The document: a `.json` file, a `.jsonl` file or directory with `--id`, or `-` for stdin
     pub file: PathBuf,
     /// The obligation (`SAM-03`) or fact (`@felles-tiltak`) to explain
     #[arg(long, value_name = "ID")]
     pub rule: String,
+    /// The document of a batch to explain, by its id
+    #[arg(long = "id", value_name = "KEY")]
+    pub key: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
     /// The date to judge deadlines against (default: today)
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<Date>,
@@ -37,26 +53,27 @@ pub fn run(args: &Args) -> Exit {
             return Exit::Invalid;
         }
     };
-    let mut docs = crate::input::documents(
-        std::slice::from_ref(&args.file),
-        set.schema(),
-        set.catalog(),
-    );
-    let doc = match docs.next().map(|c| c.result) {
-        Some(Ok(d)) => d,
-        Some(Err(d)) => {
+    let doc = match pick(&set, args) {
+        Ok(d) => d,
+        Err(d) => {
             eprint!("{}", render(&d.0, color));
-            return Exit::Invalid;
-        }
-        None => {
-            eprintln!("samstyr: no document in `{}`", args.file.display());
             return Exit::Invalid;
         }
     };
     let as_of = args.as_of.unwrap_or_else(|| jiff::Zoned::now().date());
     match set.explain(&doc, as_of, &args.rule) {
         Ok(e) => {
-            super::common::out(&render_explanation(&e, &doc.key, args.lang));
+            let out = match args.format {
+                Format::Text => render_explanation(&e, &doc.key, args.lang),
+                Format::Json => {
+                    let mut s =
+                        serde_json::to_string_pretty(&explanation_json(&e, &doc.key, args.lang))
+                            .unwrap_or_default();
+                    s.push('\n');
+                    s
+                }
+            };
+            super::common::out(&out);
             Exit::Ok
         }
         Err(e) => {
@@ -64,6 +81,179 @@ pub fn run(args: &Args) -> Exit {
             Exit::Invalid
         }
     }
+}
+
+#[derive(Debug, thiserror::Error)]
+enum ExplainProblem {
+    #[error("no document in `{path}`")]
+    Empty { path: String },
+    #[error("`{path}` holds {count} documents")]
+    Batch {
+        path: String,
+        count: usize,
+        keys: Vec<String>,
+    },
+    #[error("no document `{key}` in `{path}`")]
+    NoSuchKey {
+        key: String,
+        path: String,
+        suggestion: Option<String>,
+    },
+}
+
+impl crate::diag::Problem for ExplainProblem {
+    fn code(&self) -> &'static str {
+        match self {
+            ExplainProblem::Empty { .. } => "explain::empty",
+            ExplainProblem::Batch { .. } => "explain::batch",
+            ExplainProblem::NoSuchKey { .. } => "explain::no-such-document",
+        }
+    }
+
+    fn help(&self) -> Option<String> {
+        Some(match self {
+            ExplainProblem::Empty { .. } => "name a file that holds a document".into(),
+            ExplainProblem::Batch { keys, .. } => {
+                let shown: Vec<String> = keys.iter().take(5).map(|k| format!("`{k}`")).collect();
+                let more = if keys.len() > 5 { ", …" } else { "" };
+                format!("choose one with `--id`: {}{more}", shown.join(", "))
+            }
+            ExplainProblem::NoSuchKey { suggestion, .. } => match suggestion {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "`--id` takes the `id` of a document in the file".into(),
+            },
+        })
+    }
+}
+
+/// The document to explain: the only one given, or the one `--id` names. A batch is read to its
+/// end only when needed (to list its keys, or to find the one asked for).
+fn pick(
+    set: &crate::rules::RuleSet,
+    args: &Args,
+) -> Result<crate::schema::Document, crate::diag::Diagnostics> {
+    let path = args.file.display().to_string();
+    let mut keys = Vec::new();
+    let mut first = None;
+    for c in crate::input::documents(
+        std::slice::from_ref(&args.file),
+        set.schema(),
+        set.catalog(),
+    ) {
+        match (&args.key, c.result) {
+            (Some(k), Ok(d)) if &d.key == k => return Ok(d),
+            // With `--id`, another document's problems are not this one's.
+            (Some(_), Ok(d)) => keys.push(d.key),
+            (Some(_), Err(_)) => {}
+            (None, Ok(d)) => {
+                keys.push(d.key.clone());
+                first.get_or_insert(Ok(d));
+            }
+            (None, Err(d)) => {
+                first.get_or_insert(Err(d));
+                keys.push(String::new());
+            }
+        }
+    }
+    let problem = match (&args.key, first) {
+        (Some(k), _) => ExplainProblem::NoSuchKey {
+            suggestion: crate::diag::did_you_mean(k, keys.iter().map(String::as_str))
+                .map(str::to_string),
+            key: k.clone(),
+            path,
+        },
+        (None, Some(only)) if keys.len() == 1 => return only,
+        (None, None) => ExplainProblem::Empty { path },
+        (None, Some(_)) => ExplainProblem::Batch {
+            path,
+            count: keys.len(),
+            keys: keys.into_iter().filter(|k| !k.is_empty()).collect(),
+        },
+    };
+    Err(Diagnostic::new(&problem, None, None).into())
+}
+
+/// The trace as JSON: the rule, the dates, the facts it uses, then per finding its sections
+/// (each with its sub-expressions and their values) and the status with why.
+pub fn explanation_json(e: &Explanation, key: &str, lang: Lang) -> serde_json::Value {
+    use serde_json::json;
+    // Values as data: an unknown value is `null` with `"known": false`, a list `{"items": N}`.
+    let value = |v: &Shown| -> serde_json::Value {
+        match v {
+            Shown::Absent | Shown::Null => serde_json::Value::Null,
+            Shown::Bool(b) => json!(b),
+            Shown::Number(n) => crate::value::number_json(*n),
+            Shown::Str(s) => json!(s),
+            Shown::Date(d) => json!(d.to_string()),
+            Shown::List(n) => json!({ "items": n }),
+            Shown::Object => json!({}),
+        }
+    };
+    let known = |v: &Shown| *v != Shown::Absent;
+    let section = |sec: &Section| {
+        json!({
+            "key": sec.key,
+            "expr": one_line(&sec.text),
+            "value": value(&sec.value),
+            "known": known(&sec.value),
+            "steps": sec.steps.iter().filter(|st| st.depth > 0).map(|st| json!({
+                "expr": one_line(&st.text),
+                "value": value(&st.value),
+                "known": known(&st.value),
+                "depth": st.depth,
+            })).collect::<Vec<_>>(),
+        })
+    };
+    let finding = |f: &Finding| {
+        json!({
+            "status": f.status.name(),
+            "why": why(f, lang, e.as_of),
+            "message": f.message.get(lang),
+            "deadline": f.deadline.map(|d| d.to_string()),
+            "evidence": f.evidence.iter().map(|ev| json!({
+                "pointer": ev.pointer, "value": value(&ev.value), "known": known(&ev.value),
+            })).collect::<Vec<_>>(),
+            "missing": f.missing.iter().map(|m| m.pointer.as_str()).collect::<Vec<_>>(),
+        })
+    };
+    let traced: Vec<serde_json::Value> = if e.traced.is_empty() {
+        e.findings
+            .iter()
+            .map(|f| json!({ "item": null, "sections": [], "finding": finding(f) }))
+            .collect()
+    } else {
+        e.traced
+            .iter()
+            .zip(&e.findings)
+            .map(|(t, f)| {
+                json!({
+                    "item": t.item.as_ref().map(|i| json!({
+                        "index": i.index, "pointer": i.pointer, "label": i.label,
+                    })),
+                    "list": t.list.as_ref().map(section),
+                    "sections": t.sections.iter().map(section).collect::<Vec<_>>(),
+                    "finding": finding(f),
+                })
+            })
+            .collect()
+    };
+    json!({
+        "rule": e.rule.id,
+        "kind": if e.rule.severity.is_some() { "obligation" } else { "fact" },
+        "severity": e.rule.severity.map(|s| s.name()),
+        "title": e.rule.title.get(lang),
+        "document": key,
+        "as_of": e.as_of.to_string(),
+        "reference_date": e.reference_date.to_string(),
+        "facts": e.facts.iter().map(|f| json!({ "id": f.fact.id, "value": value(&f.value), "known": known(&f.value) })).collect::<Vec<_>>(),
+        "fact": e.fact.as_ref().map(|(fv, sec)| json!({
+            "value": value(&fv.value),
+            "known": known(&fv.value),
+            "trace": section(sec),
+            "missing": fv.missing.iter().map(|m| m.pointer.as_str()).collect::<Vec<_>>(),
+        })),
+        "findings": traced,
+    })
 }
 
 struct Words {
@@ -301,5 +491,7 @@ fn why(f: &Finding, lang: Lang, as_of: Date) -> String {
                 "a condition is unknown for lack of stated fields".into()
             }
         }
+        // Waivers are applied to a check's findings, not to a trace.
+        Status::Waived => Status::Waived.name().into(),
     }
 }

@@ -8,14 +8,17 @@ use std::process::ExitCode;
 
 pub mod check;
 pub mod common;
+pub mod completions;
 pub mod diff;
 pub mod explain;
 pub mod generate;
 pub mod graph;
+pub mod man;
 pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod validate;
+pub mod waivers;
 
 /// Exit statuses, as documented in the README.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,6 +70,13 @@ pub enum Command {
     Diff(diff::Args),
     /// Generate synthetic initiatives as JSONL
     Gen(generate::Args),
+    /// List and check waiver files (unntak)
+    #[command(subcommand)]
+    Waivers(waivers::Command),
+    /// Print the shell completion script
+    Completions(completions::Args),
+    /// Print the manual page (roff)
+    Man(man::Args),
 }
 
 pub fn main() -> ExitCode {
@@ -93,6 +103,9 @@ pub fn main() -> ExitCode {
         Command::Graph(a) => graph::run(a),
         Command::Diff(a) => diff::run(a),
         Command::Gen(a) => generate::run(a),
+        Command::Waivers(c) => waivers::run(c),
+        Command::Completions(a) => completions::run(a),
+        Command::Man(a) => man::run(a),
     };
     exit.into()
 }

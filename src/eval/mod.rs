@@ -642,6 +642,7 @@ fn blank(o: &Obligation, status: Status, item: Option<Item>) -> Finding {
         evidence: Vec::new(),
         missing: Vec::new(),
         validity: None,
+        waiver: None,
     }
 }
 
@@ -906,6 +907,7 @@ fn message<'a>(o: &'a Obligation, ctx: &mut Ctx<'a>, f: &Finding) -> Text {
         Status::Unknown => m.unknown.as_ref(),
         Status::NotApplicable => m.not_applicable.as_ref(),
         Status::NotInForce => m.not_in_force.as_ref(),
+        Status::Waived => None,
     };
     match template {
         Some(t) => Text {
@@ -956,6 +958,7 @@ pub(crate) fn generic(status: Status, missing: &[Evidence], validity: Option<&Va
         Status::Met => Text::new("Oppfylt.", "Met."),
         Status::Violated => Text::new("Brutt.", "Violated."),
         Status::Pending => Text::new("Ikke oppfylt ennå.", "Not met yet."),
+        Status::Waived => Text::new("Unntatt.", "Waived."),
     }
 }
 

@@ -1,5 +1,6 @@
 //! The impact of a rule change before it ships: the same portfolio judged under two rule sets,
-//! compared document by document (standing, headline, each finding's status) and summed per rule.
+//! compared document by document (standing, headline, each finding's status, deadline and
+//! message) and summed per rule.
 //!
 //! Both runs read the same inputs in the same order, so documents are paired by position; a
 //! finding is paired by its rule id and item. A rule only one side has shows as appearing or
@@ -7,6 +8,8 @@
 
 use super::{Grade, Portfolio, RowOutcome};
 use crate::finding::{Status, Tri};
+use crate::text::Text;
+use jiff::civil::Date;
 use std::collections::BTreeMap;
 
 /// One finding's status on each side (`None`: the rule set has no such finding).
@@ -16,6 +19,10 @@ pub struct RuleChange {
     pub item: Option<String>,
     pub old: Option<Status>,
     pub new: Option<Status>,
+    /// The deadline on each side, when the status is the same and the deadline moved.
+    pub deadline: Option<(Option<Date>, Option<Date>)>,
+    /// Status and deadline the same, the message not (its wording or the values it shows).
+    pub message_changed: bool,
 }
 
 /// A document whose standing, headline or any finding differs.
@@ -50,6 +57,10 @@ pub struct Diff {
     pub grades_changed: u64,
     /// Documents whose headline answer changed.
     pub headlines_changed: u64,
+    /// Findings whose status stayed and whose deadline moved.
+    pub deadlines_moved: u64,
+    /// Findings whose status and deadline stayed and whose message changed.
+    pub messages_changed: u64,
     /// Per rule: (old status, new status) → number of findings, rules in first-seen order.
     pub per_rule: Vec<(String, Moves)>,
     /// (old standing, new standing) → documents.
@@ -62,17 +73,23 @@ pub struct Diff {
 /// (two items may share a label).
 type Key = (String, Option<String>, usize);
 
-fn statuses(o: &RowOutcome) -> Vec<(Key, Status)> {
+/// What is compared of a finding: its status, deadline and message.
+type Judged<'a> = (Status, Option<Date>, &'a Text);
+
+fn statuses(o: &RowOutcome) -> Vec<(Key, Judged<'_>)> {
     let RowOutcome::Judged(j) = o else {
         return Vec::new();
     };
-    let mut out: Vec<(Key, Status)> = Vec::with_capacity(j.findings.len());
+    let mut out: Vec<(Key, Judged<'_>)> = Vec::with_capacity(j.findings.len());
     for f in &j.findings {
         let nth = out
             .iter()
             .filter(|((r, i, _), _)| *r == f.rule.id && *i == f.item)
             .count();
-        out.push(((f.rule.id.clone(), f.item.clone(), nth), f.status));
+        out.push((
+            (f.rule.id.clone(), f.item.clone(), nth),
+            (f.status, f.deadline, &f.message),
+        ));
     }
     out
 }
@@ -89,24 +106,36 @@ pub fn compare(old: &Portfolio, new: &Portfolio) -> Diff {
         let sa = statuses(&a.outcome);
         let sb = statuses(&b.outcome);
         let mut rules = Vec::new();
-        for (k, st) in &sa {
-            let other = sb.iter().find(|(kb, _)| kb == k).map(|(_, s)| *s);
-            if other != Some(*st) {
-                rules.push(RuleChange {
-                    rule: k.0.clone(),
-                    item: k.1.clone(),
-                    old: Some(*st),
-                    new: other,
-                });
+        for (k, (st, deadline, message)) in &sa {
+            let other = sb.iter().find(|(kb, _)| kb == k).map(|(_, j)| *j);
+            let change = |new, deadline, message_changed| RuleChange {
+                rule: k.0.clone(),
+                item: k.1.clone(),
+                old: Some(*st),
+                new,
+                deadline,
+                message_changed,
+            };
+            match other {
+                Some((sb, db, _)) if sb == *st && db != *deadline => {
+                    rules.push(change(Some(sb), Some((*deadline, db)), false));
+                }
+                Some((sb, _, mb)) if sb == *st && mb != *message => {
+                    rules.push(change(Some(sb), None, true));
+                }
+                Some((sb, _, _)) if sb == *st => {}
+                other => rules.push(change(other.map(|j| j.0), None, false)),
             }
         }
-        for (k, st) in &sb {
+        for (k, (st, _, _)) in &sb {
             if !sa.iter().any(|(ka, _)| ka == k) {
                 rules.push(RuleChange {
                     rule: k.0.clone(),
                     item: k.1.clone(),
                     old: None,
                     new: Some(*st),
+                    deadline: None,
+                    message_changed: false,
                 });
             }
         }
@@ -117,6 +146,16 @@ pub fn compare(old: &Portfolio, new: &Portfolio) -> Diff {
             rules.clear();
         }
         for r in &rules {
+            if r.deadline.is_some() {
+                d.deadlines_moved += 1;
+            }
+            if r.message_changed {
+                d.messages_changed += 1;
+            }
+            // Per rule: the status moves; a moved deadline or a new message keeps its status.
+            if r.old == r.new {
+                continue;
+            }
             let at = match d.per_rule.iter().position(|(id, _)| *id == r.rule) {
                 Some(i) => i,
                 None => {

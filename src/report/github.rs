@@ -1,6 +1,8 @@
 //! GitHub Actions workflow annotations (`--format github`): one `::error`, `::warning` or
 //! `::notice` line per finding that [`super::Gate::level`] flags, and one `::error` per problem with
-//! an invalid input, each at the file, line and column it is about.
+//! an invalid input, each at the file, line and column it is about. A waived finding is a
+//! `::notice` with its waiver; a waiver not needed or expired is a `::warning` at its line in the
+//! waiver file.
 //!
 //! Escaping follows the workflow-command rules: in the message `%`, `\r` and `\n` are
 //! percent-encoded; in property values also `:` and `,`.
@@ -51,13 +53,21 @@ pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
                         .severity
                         .map(|x| format!(" ({})", severity_word(lang, x)))
                         .unwrap_or_default();
+                    let waived = if f.status == Status::Waived {
+                        format!("{} ", super::status_word(lang, Status::Waived))
+                    } else {
+                        String::new()
+                    };
                     let title = format!(
-                        "{} · {}{sev} {}",
+                        "{} · {waived}{}{sev} {}",
                         e.key,
                         finding_name(f),
                         f.rule.title.get(lang)
                     );
                     let mut msg = f.message.get(lang).to_string();
+                    if let Some(note) = super::waiver_note(lang, f) {
+                        let _ = write!(msg, "\n{}", super::capitalised(&note));
+                    }
                     if let Some(d) = f.deadline {
                         let _ = write!(msg, "\n{} {d}", tr(lang, "Frist:", "Deadline:"));
                     }
@@ -72,7 +82,7 @@ pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
                         );
                     }
                     let remedy = f.rule.remedy.get(lang);
-                    if !remedy.is_empty() && f.status != Status::Unknown {
+                    if !remedy.is_empty() && !matches!(f.status, Status::Unknown | Status::Waived) {
                         let _ = write!(msg, "\n{} {remedy}", tr(lang, "Tiltak:", "Remedy:"));
                     }
                     if let Some(src) = f.rule.sources.first() {
@@ -106,6 +116,16 @@ pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
                     command(&mut s, Level::Error, path, line, col, &title, &msg);
                 }
             }
+        }
+    }
+    for u in &run.waivers {
+        if let Some(r) = u.remark(lang) {
+            let (file, line) = match u.waiver.place.rsplit_once(':') {
+                Some((f, l)) => (f, l.parse().unwrap_or(1)),
+                None => (u.waiver.place.as_str(), 1),
+            };
+            let title = format!("{} {}", tr(lang, "Unntak", "Waiver"), u.waiver.id);
+            command(&mut s, Level::Warning, file, line, 1, &title, &r);
         }
     }
     s

@@ -3,7 +3,9 @@
 //! Keys appear in a fixed order (the order of the structs below), so the output is byte-stable.
 //! User-facing texts (titles, messages, remedies) are given in the language of the run only, named
 //! by the top-level `lang`: one language keeps the report small, and `--lang` picks the other.
-//! The headline's key (`consultation_required` for samstyring) comes from the rule set.
+//! The headline's key (`consultation_required` for samstyring) comes from the rule set. Waivers
+//! add to v1 without changing what was there: the status `waived`, a finding's optional `waiver`
+//! and the optional top-level `waivers`.
 
 use super::{Input, Outcome, RunInfo, Summary, decisive, ordered, tri_name, verdict};
 use crate::diag::Diagnostic;
@@ -45,6 +47,60 @@ struct Report<'a> {
     summary: SummaryJson<'a>,
     results: Vec<ResultJson<'a>>,
     errors: Vec<ErrorJson>,
+    /// Present only when the run had waivers.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    waivers: Vec<WaiverUseJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct WaiverJson<'a> {
+    id: &'a str,
+    rules: &'a [String],
+    initiatives: &'a [String],
+    item: Option<&'a str>,
+    reason: &'a str,
+    basis: &'a str,
+    decided_by: &'a str,
+    decided_on: String,
+    expires: String,
+    place: &'a str,
+}
+
+impl<'a> WaiverJson<'a> {
+    fn new(w: &'a crate::finding::Waiver) -> Self {
+        WaiverJson {
+            id: &w.id,
+            rules: &w.rules,
+            initiatives: &w.initiatives,
+            item: w.item.as_deref(),
+            reason: &w.reason,
+            basis: &w.basis,
+            decided_by: &w.decided_by,
+            decided_on: w.decided_on.to_string(),
+            expires: w.expires.to_string(),
+            place: &w.place,
+        }
+    }
+}
+
+/// A waiver on a finding: the one that covers it (`expired` false, `status` is `waived`), or
+/// one that expired (the finding keeps its status).
+#[derive(Serialize)]
+struct WaiverNoteJson<'a> {
+    #[serde(flatten)]
+    waiver: WaiverJson<'a>,
+    expired: bool,
+    /// The status the evaluator gave the finding.
+    waived_status: &'static str,
+}
+
+/// What one waiver of the run did: `used` (covering `covers` findings), `not_needed`, `expired`.
+#[derive(Serialize)]
+struct WaiverUseJson<'a> {
+    #[serde(flatten)]
+    waiver: WaiverJson<'a>,
+    state: &'static str,
+    covers: usize,
 }
 
 #[derive(Serialize)]
@@ -108,12 +164,12 @@ struct Violated {
     should: usize,
 }
 
-struct StatusCounts([usize; 6]);
+struct StatusCounts([usize; 7]);
 
 impl Serialize for StatusCounts {
     fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-        let mut m = ser.serialize_map(Some(Status::ALL.len()))?;
-        for (st, n) in Status::ALL.iter().zip(self.0.iter()) {
+        let mut m = ser.serialize_map(Some(Status::REPORTED.len()))?;
+        for (st, n) in Status::REPORTED.iter().zip(self.0.iter()) {
             m.serialize_entry(st.name(), n)?;
         }
         m.end()
@@ -274,6 +330,8 @@ struct FindingJson<'a> {
     missing: Vec<Place<'a>>,
     validity: Option<ValidityJson>,
     sources: Vec<SourceJson<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    waiver: Option<WaiverNoteJson<'a>>,
 }
 
 impl<'a> FindingJson<'a> {
@@ -314,6 +372,11 @@ impl<'a> FindingJson<'a> {
                 .iter()
                 .map(|s| SourceJson::new(s, lang))
                 .collect(),
+            waiver: f.waiver.as_ref().map(|n| WaiverNoteJson {
+                waiver: WaiverJson::new(&n.waiver),
+                expired: n.expired,
+                waived_status: n.was.name(),
+            }),
         }
     }
 }
@@ -515,6 +578,22 @@ impl<'a> Report<'a> {
             },
             results,
             errors,
+            waivers: run
+                .waivers
+                .iter()
+                .map(|u| {
+                    let (state, covers) = match u.state {
+                        super::WaiverState::Used(n) => ("used", n),
+                        super::WaiverState::NotNeeded => ("not_needed", 0),
+                        super::WaiverState::Expired => ("expired", 0),
+                    };
+                    WaiverUseJson {
+                        waiver: WaiverJson::new(&u.waiver),
+                        state,
+                        covers,
+                    }
+                })
+                .collect(),
         }
     }
 }
@@ -527,7 +606,7 @@ pub fn report_schema(headline_key: Option<&str>) -> Value {
     let nullable_date =
         json!({ "type": ["string", "null"], "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" });
     let count = json!({ "type": "integer", "minimum": 0 });
-    let statuses: Vec<&str> = Status::ALL.iter().map(|s| s.name()).collect();
+    let statuses: Vec<&str> = Status::REPORTED.iter().map(|s| s.name()).collect();
 
     let mut summary_props = json!({
         "inputs": count, "evaluated": count, "invalid": count, "failing": count,
@@ -674,6 +753,11 @@ pub fn report_schema(headline_key: Option<&str>) -> Value {
                     "additionalProperties": false
                 }
             },
+            "waivers": {
+                "type": "array",
+                "description": "the waivers of the run and what each did (absent without waivers)",
+                "items": { "$ref": "#/$defs/waiver" }
+            },
             "errors": {
                 "type": "array",
                 "items": {
@@ -697,6 +781,28 @@ pub fn report_schema(headline_key: Option<&str>) -> Value {
         ],
         "additionalProperties": false,
         "$defs": {
+            "waiver": {
+                "type": "object",
+                "description": "a waiver (unntak) as written in the waiver file, see docs/waivers.md",
+                "properties": {
+                    "id": { "type": "string" },
+                    "rules": { "type": "array", "items": { "type": "string" }, "minItems": 1 },
+                    "initiatives": { "type": "array", "items": { "type": "string" }, "minItems": 1 },
+                    "item": { "type": ["string", "null"] },
+                    "reason": { "type": "string" },
+                    "basis": { "type": "string" },
+                    "decided_by": { "type": "string" },
+                    "decided_on": date,
+                    "expires": date,
+                    "place": { "type": "string", "description": "`file:line` of the waiver" },
+                    "expired": { "type": "boolean", "description": "on a finding: the waiver expired and covers nothing" },
+                    "waived_status": { "enum": statuses, "description": "on a finding: the status it had before the waiver" },
+                    "state": { "enum": ["used", "not_needed", "expired"], "description": "in `waivers`: what the waiver did" },
+                    "covers": count
+                },
+                "required": ["id", "rules", "initiatives", "item", "reason", "basis", "decided_by", "decided_on", "expires", "place"],
+                "additionalProperties": false
+            },
             "place": {
                 "type": "object",
                 "description": "a field to provide; line and column of the object that should hold it",
@@ -812,7 +918,8 @@ pub fn report_schema(headline_key: Option<&str>) -> Value {
                             }
                         ]
                     },
-                    "sources": { "type": "array", "items": { "$ref": "#/$defs/source" } }
+                    "sources": { "type": "array", "items": { "$ref": "#/$defs/source" } },
+                    "waiver": { "$ref": "#/$defs/waiver", "description": "the waiver covering the finding (status `waived`), or one that expired" }
                 },
                 "required": [
                     "rule", "item", "severity", "status", "principle", "title", "message",

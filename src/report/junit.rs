@@ -4,9 +4,10 @@
 //! common consumers accept: `<testsuites>` without attributes; per evaluated document one
 //! `<testsuite>` (name = document key) with the required `properties`, `system-out` and
 //! `system-err`; per obligation finding one `<testcase>` (classname = rule set and principle, name =
-//! rule id and item). A violated obligation is a `<failure>` (type = its severity; so is an unknown
-//! one when `--fail-on-unknown` makes it fail the gate); not applicable, not in force and other
-//! unknown findings are `<skipped>`; met and pending ones pass (pending deadlines are listed in the
+//! rule id and item). A `<failure>` (type = its severity) is exactly a finding that fails the gate
+//! (a violation at or above `--fail-on`, an unknown one with `--fail-on-unknown`); violations below
+//! `--fail-on`, waived findings (with the waiver), not applicable, not in force and other unknown
+//! findings are `<skipped>` with the reason; met and pending ones pass (pending deadlines are listed in the
 //! suite's `system-out`). An invalid document is a suite with one `<error>` test case.
 //!
 //! Times are `0` and the timestamp is the as-of date at midnight, so the output is reproducible.
@@ -36,11 +37,18 @@ enum Case {
     Skipped,
 }
 
+/// A failure is exactly what fails the gate; a violation below `--fail-on`, a waived finding
+/// and an undecided one are skipped with the reason, so the report and the exit status agree.
 fn case_of(run: &RunInfo, f: &Finding) -> Case {
+    if run.gate.fails(f) {
+        return Case::Failure;
+    }
     match f.status {
-        Status::Violated => Case::Failure,
-        Status::Unknown if run.gate.fails(f) => Case::Failure,
-        Status::Unknown | Status::NotApplicable | Status::NotInForce => Case::Skipped,
+        Status::Violated
+        | Status::Waived
+        | Status::Unknown
+        | Status::NotApplicable
+        | Status::NotInForce => Case::Skipped,
         Status::Met | Status::Pending => Case::Pass,
     }
 }
@@ -186,6 +194,26 @@ fn headline_of(run: &RunInfo, f: &Finding) -> String {
 fn skip_reason(run: &RunInfo, f: &Finding) -> String {
     let lang = run.lang;
     let mut s = super::status_word(lang, f.status).to_string();
+    if let Some(note) = super::waiver_note(lang, f) {
+        let _ = write!(s, ": {note}");
+    }
+    if f.status == Status::Violated {
+        let sev = f
+            .rule
+            .severity
+            .map(|x| severity_word(lang, x))
+            .unwrap_or("");
+        let _ = write!(
+            s,
+            " ({sev}; {} --fail-on {})",
+            tr(lang, "feiler ikke med", "does not fail with"),
+            run.gate.fail_on.name()
+        );
+        let msg = f.message.get(lang);
+        if !msg.is_empty() {
+            let _ = write!(s, ": {msg}");
+        }
+    }
     if let Some(v) = &f.validity {
         let from = v.from.map(|d| d.to_string()).unwrap_or_default();
         // `until` is exclusive; a dashed range reads as inclusive, so it shows the last day.
@@ -229,6 +257,9 @@ fn details(run: &RunInfo, input: &Input, f: &Finding) -> String {
     let remedy = f.rule.remedy.get(lang);
     if !remedy.is_empty() {
         let _ = writeln!(s, "{} {remedy}", tr(lang, "tiltak:", "remedy:"));
+    }
+    if let Some(note) = super::waiver_note(lang, f) {
+        let _ = writeln!(s, "{note}");
     }
     for ev in f.evidence.iter().chain(&f.missing) {
         let place = input

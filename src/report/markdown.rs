@@ -1,6 +1,11 @@
-//! A compact Markdown summary for a pull-request comment (`--format markdown`): a table of the
-//! documents with their headline and verdict, the violated and pending findings with rule,
-//! message, deadline and source, and the rest folded into `<details>`.
+//! Markdown for a pull-request comment (`--format markdown`) and the whole document
+//! (`--markdown-full`).
+//!
+//! The comment ([`render`]) fits GitHub's limit: at most [`COMMENT_CHARS`] characters, the
+//! failing documents first with their findings and remedies, then invalid files, waivers and the
+//! rest summarised in counts; what does not fit is counted ("and N more"), never cut mid-line.
+//! The whole document ([`render_full`]) has a table of every document, the violated and pending
+//! findings with rule, message, deadline and source, and the rest folded into `<details>`.
 //!
 //! Text that comes from documents or rule files is escaped ([`escape`]) so that it cannot break the
 //! table or inject markup.
@@ -14,7 +19,384 @@ use std::fmt::Write;
 
 const QUOTE_CHARS: usize = 100;
 
+/// The most characters `--format markdown` writes (GitHub rejects comments over 65 536).
+pub const COMMENT_CHARS: usize = 60_000;
+
+/// Room kept at the end of a comment for the lines that close it.
+const CLOSING_CHARS: usize = 4_000;
+
+/// A string that takes whole blocks while they fit in its budget.
+struct Bounded {
+    s: String,
+    chars: usize,
+    limit: usize,
+}
+
+impl Bounded {
+    /// Add `block` if it fits; says whether it did.
+    fn push(&mut self, block: &str) -> bool {
+        let n = block.chars().count();
+        if self.chars + n > self.limit {
+            return false;
+        }
+        self.s.push_str(block);
+        self.chars += n;
+        true
+    }
+}
+
+/// The pull-request comment: at most [`COMMENT_CHARS`] characters.
 pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
+    let lang = run.lang;
+    let sum = Summary::of(run.gate, inputs);
+    let mut b = Bounded {
+        s: String::new(),
+        chars: 0,
+        limit: COMMENT_CHARS - CLOSING_CHARS,
+    };
+    b.push(&head(run, inputs, &sum));
+    remarks(&mut b, run);
+
+    // Failing documents first, each with what fails and how to remedy it.
+    let failing: Vec<(&Input, &Evaluation)> = inputs
+        .iter()
+        .filter_map(|i| i.evaluation().map(|e| (i, e)))
+        .filter(|(_, e)| input_fails(run.gate, e))
+        .collect();
+    let mut left = 0;
+    if !failing.is_empty() {
+        b.push(&format!(
+            "\n### {} ({})\n",
+            tr(lang, "Feiler", "Failing"),
+            failing.len()
+        ));
+        for (n, (input, e)) in failing.iter().enumerate() {
+            if !b.push(&failing_block(run, input, e)) {
+                left = failing.len() - n;
+                break;
+            }
+        }
+    }
+    let mut closing = String::new();
+    if left > 0 {
+        let _ = writeln!(
+            closing,
+            "\n… {} {left} {} {}",
+            tr(lang, "og", "and"),
+            tr(lang, "dokumenter til som feiler", "more failing documents"),
+            tr(
+                lang,
+                "(se `--markdown-full` eller JSON-rapporten)",
+                "(see `--markdown-full` or the JSON report)"
+            ),
+        );
+    }
+
+    // Invalid files, one line each while they fit.
+    let invalid: Vec<&Input> = inputs
+        .iter()
+        .filter(|i| matches!(i.outcome, Outcome::Invalid(_)))
+        .collect();
+    if !invalid.is_empty() && left == 0 {
+        b.push(&format!(
+            "\n### {} ({})\n\n",
+            tr(lang, "Ugyldige filer", "Invalid files"),
+            invalid.len()
+        ));
+        for (n, input) in invalid.iter().enumerate() {
+            if !b.push(&invalid_lines(input)) {
+                let _ = writeln!(
+                    closing,
+                    "\n… {} {} {}",
+                    tr(lang, "og", "and"),
+                    invalid.len() - n,
+                    tr(lang, "ugyldige filer til", "more invalid files")
+                );
+                break;
+            }
+        }
+    }
+
+    // Waived findings, one line each while they fit.
+    let waived: Vec<(&Evaluation, &Finding)> = inputs
+        .iter()
+        .filter_map(Input::evaluation)
+        .flat_map(|e| e.findings.iter().map(move |f| (e, f)))
+        .filter(|(_, f)| f.status == Status::Waived)
+        .collect();
+    if !waived.is_empty() && b.chars < b.limit {
+        b.push(&format!(
+            "\n### {} ({})\n\n",
+            capital(status_word(lang, Status::Waived)),
+            waived.len()
+        ));
+        for (n, (e, f)) in waived.iter().enumerate() {
+            if !b.push(&waived_line(run, e, f)) {
+                let _ = writeln!(
+                    closing,
+                    "\n… {} {} {}",
+                    tr(lang, "og", "and"),
+                    waived.len() - n,
+                    tr(lang, "unntatte funn til", "more waived findings")
+                );
+                break;
+            }
+        }
+    }
+
+    // What the batch's links did, one line each while they fit.
+    let links: Vec<String> = inputs
+        .iter()
+        .filter_map(Input::evaluation)
+        .flat_map(|e| {
+            let received = e.links.received.iter().map(move |n| {
+                format!(
+                    "- **{}** · {}\n",
+                    escape(&e.key),
+                    escape(&super::received_line(lang, n))
+                )
+            });
+            let problems = e.links.problems.iter().map(move |p| {
+                format!(
+                    "- **{}** · ⚠️ {}\n",
+                    escape(&e.key),
+                    escape(&super::problem_text(lang, p))
+                )
+            });
+            received.chain(problems)
+        })
+        .collect();
+    if !links.is_empty() && b.push(&format!("\n### {}\n\n", tr(lang, "Koblinger", "Links"))) {
+        for (n, l) in links.iter().enumerate() {
+            if !b.push(l) {
+                let _ = writeln!(
+                    closing,
+                    "\n… {} {} {}",
+                    tr(lang, "og", "and"),
+                    links.len() - n,
+                    tr(lang, "koblinger til", "more links")
+                );
+                break;
+            }
+        }
+    }
+
+    // Violations below `--fail-on` and deadlines still ahead, one line each while they fit.
+    let open: Vec<(&Evaluation, &Finding)> = inputs
+        .iter()
+        .filter_map(Input::evaluation)
+        .filter(|e| !input_fails(run.gate, e))
+        .flat_map(|e| ordered(e).into_iter().map(move |f| (e, f)))
+        .filter(|(_, f)| matches!(f.status, Status::Violated | Status::Pending))
+        .collect();
+    if !open.is_empty()
+        && b.push(&format!(
+            "\n### {} ({})\n\n",
+            tr(
+                lang,
+                "Brudd og frister som ikke feiler",
+                "Violations and deadlines that do not fail"
+            ),
+            open.len()
+        ))
+    {
+        for (n, (e, f)) in open.iter().enumerate() {
+            if !b.push(&open_line(run, e, f)) {
+                let _ = writeln!(
+                    closing,
+                    "\n… {} {} {}",
+                    tr(lang, "og", "and"),
+                    open.len() - n,
+                    tr(lang, "funn til", "more findings")
+                );
+                break;
+            }
+        }
+    }
+
+    // The rest, in numbers.
+    let passing = sum.evaluated - sum.failing;
+    let _ = writeln!(
+        closing,
+        "\n{}: {passing} {} {}, {} {}, {} {}, {} {}.",
+        tr(lang, "Øvrige", "The rest"),
+        super::documents_word(lang, passing),
+        tr(lang, "består", "pass"),
+        sum.status(Status::Pending),
+        status_word(lang, Status::Pending),
+        sum.status(Status::Unknown),
+        status_word(lang, Status::Unknown),
+        sum.status(Status::Met),
+        status_word(lang, Status::Met),
+    );
+    let mut s = b.s;
+    s.push_str(&closing);
+    s
+}
+
+/// Title, outcome, rule set and counts.
+fn head(run: &RunInfo, inputs: &[Input], sum: &Summary) -> String {
+    let lang = run.lang;
+    let mut s = String::new();
+    let outcome = match verdict(run.gate, inputs) {
+        super::Verdict::Pass => tr(lang, "bestått", "pass"),
+        super::Verdict::Fail => tr(lang, "feilet", "fail"),
+        super::Verdict::Invalid => tr(lang, "ugyldig input", "invalid input"),
+    };
+    let _ = writeln!(
+        s,
+        "## samstyr: {outcome}\n\n{} {} {} · {} {} · `--fail-on {}`",
+        tr(lang, "Regelsett", "Rule set"),
+        escape(&run.rules.id),
+        escape(&run.rules.version),
+        tr(lang, "per", "as of"),
+        run.as_of,
+        run.gate.fail_on.name()
+    );
+    let [must, should] = sum.violated;
+    let _ = writeln!(
+        s,
+        "\n{} {} ({} {}, {} {}, {} {}) · {}: {must} {}, {should} {} · {} {} · {} {} · {} {}",
+        sum.inputs,
+        super::documents_word(lang, sum.inputs),
+        sum.failing,
+        tr(lang, "feiler", "failing"),
+        sum.invalid,
+        super::invalid_word(lang, sum.invalid),
+        sum.evaluated - sum.failing,
+        tr(lang, "består", "passing"),
+        tr(lang, "brudd", "violated"),
+        severity_word(lang, Severity::Must),
+        severity_word(lang, Severity::Should),
+        sum.status(Status::Pending),
+        status_word(lang, Status::Pending),
+        sum.status(Status::Unknown),
+        status_word(lang, Status::Unknown),
+        sum.status(Status::Waived),
+        status_word(lang, Status::Waived),
+    );
+    s
+}
+
+/// Warnings about the run's waivers (not needed, expired).
+fn remarks(b: &mut Bounded, run: &RunInfo) {
+    let lines: Vec<String> = run
+        .waivers
+        .iter()
+        .filter_map(|u| u.remark(run.lang))
+        .map(|r| format!("- ⚠️ {}\n", escape(&r)))
+        .collect();
+    if lines.is_empty() {
+        return;
+    }
+    b.push("\n");
+    for l in lines {
+        if !b.push(&l) {
+            break;
+        }
+    }
+}
+
+/// One failing document: its header, then the findings that fail the gate with their remedies,
+/// then its other violated and pending findings in one line.
+fn failing_block(run: &RunInfo, input: &Input, e: &Evaluation) -> String {
+    let lang = run.lang;
+    let mut s = String::new();
+    let title = input
+        .title
+        .as_ref()
+        .map(|t| format!(" {}", escape(t)))
+        .unwrap_or_default();
+    let _ = writeln!(
+        s,
+        "\n#### ❌ {}{title} · {}\n",
+        escape(&e.key),
+        code(&input.label)
+    );
+    let mut others = Vec::new();
+    for f in ordered(e) {
+        if run.gate.fails(f) {
+            item(&mut s, run, e, f);
+            let remedy = f.rule.remedy.get(lang);
+            if !remedy.is_empty() {
+                let _ = writeln!(
+                    s,
+                    "  {} {}",
+                    tr(lang, "**Tiltak:**", "**Remedy:**"),
+                    escape(remedy)
+                );
+            }
+        } else if matches!(f.status, Status::Violated | Status::Pending) {
+            others.push(format!(
+                "{} ({})",
+                code(&finding_name(f)),
+                status_word(lang, f.status)
+            ));
+        }
+    }
+    if !others.is_empty() {
+        let _ = writeln!(s, "- {} {}", tr(lang, "Også:", "Also:"), others.join(", "));
+    }
+    s
+}
+
+fn invalid_lines(input: &Input) -> String {
+    let mut s = String::new();
+    if let Outcome::Invalid(diags) = &input.outcome {
+        for d in diags.iter() {
+            let place = d
+                .line_col()
+                .map(|(l, c)| format!(":{l}:{c}"))
+                .unwrap_or_default();
+            let file = d.file_name().unwrap_or(&input.label);
+            let help = d
+                .help
+                .as_ref()
+                .map(|h| format!(" — {}", escape(h)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "- {} {}: {}{help}",
+                code(&format!("{file}{place}")),
+                code(d.code),
+                escape(&d.message)
+            );
+        }
+    }
+    s
+}
+
+fn open_line(run: &RunInfo, e: &Evaluation, f: &Finding) -> String {
+    let lang = run.lang;
+    let sev = f
+        .rule
+        .severity
+        .map(|x| format!(" ({})", severity_word(lang, x)))
+        .unwrap_or_default();
+    let deadline = f
+        .deadline
+        .map(|d| format!(" · {} {d}", tr(lang, "frist", "deadline")))
+        .unwrap_or_default();
+    format!(
+        "- **{}** · {}{sev} {}{deadline}\n",
+        escape(&e.key),
+        code(&finding_name(f)),
+        status_word(lang, f.status),
+    )
+}
+
+fn waived_line(run: &RunInfo, e: &Evaluation, f: &Finding) -> String {
+    let note = super::waiver_note(run.lang, f).unwrap_or_default();
+    format!(
+        "- **{}** · {} — {}\n",
+        escape(&e.key),
+        code(&finding_name(f)),
+        escape(&note)
+    )
+}
+
+/// The whole document, unbounded (`--markdown-full`).
+pub fn render_full(run: &RunInfo, inputs: &[Input]) -> String {
     let lang = run.lang;
     let mut s = String::new();
     let sum = Summary::of(run.gate, inputs);
@@ -163,6 +545,14 @@ pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
         tr(lang, "Venter (med frist)", "Pending (with deadline)"),
         &|f| f.status == Status::Pending,
     );
+    section(&mut s, tr(lang, "Unntatt", "Waived"), &|f| {
+        f.status == Status::Waived
+    });
+    for u in &run.waivers {
+        if let Some(r) = u.remark(lang) {
+            let _ = writeln!(s, "\n- ⚠️ {}", escape(&r));
+        }
+    }
 
     // What the batch's links did: values a document was judged with that came from linked
     // documents (they can decide its findings), and links that lead nowhere or in a circle.
@@ -310,6 +700,9 @@ fn item(s: &mut String, run: &RunInfo, e: &Evaluation, f: &Finding) {
     if let Some(d) = f.deadline {
         let _ = write!(s, " **{} {d}**", tr(lang, "Frist", "Deadline"));
     }
+    if let Some(note) = super::waiver_note(lang, f) {
+        let _ = write!(s, " · {}", escape(&note));
+    }
     s.push('\n');
     if let Some(src) = f.rule.sources.first() {
         let _ = writeln!(
@@ -380,7 +773,8 @@ mod tests {
         for lang in [Lang::Nb, Lang::En] {
             let run = testdata::run(Gate::default(), lang);
             let inputs = testdata::inputs(&run);
-            insta::assert_snapshot!(format!("batch_{}", lang.code()), render(&run, &inputs));
+            insta::assert_snapshot!(format!("batch_{}", lang.code()), render_full(&run, &inputs));
+            insta::assert_snapshot!(format!("comment_{}", lang.code()), render(&run, &inputs));
         }
     }
 }

@@ -19,7 +19,7 @@ pub mod text;
 use crate::diag::Diagnostics;
 use crate::finding::{
     Evaluation, Finding, LinkProblem, ReceivedNote, RuleInfo, Severity, Shown, SourceRef, Status,
-    Tri,
+    Tri, Waiver,
 };
 use crate::source::SourceFile;
 use crate::text::{Lang, Text};
@@ -151,16 +151,20 @@ impl Gate {
     /// `--fail-on` (with `never`: every severity, since `never` turns off the gate, not the
     /// report). Violations are errors (`must`) or warnings (`should`); an unknown finding that
     /// fails the gate is flagged like a violation; other unknown and pending findings are notes.
+    ///
+    /// Every format shows the same findings (DESIGN §7 "The CI formats agree with the gate"): a
+    /// violation is flagged whatever `--fail-on` says — an error when it fails the gate or is a
+    /// `must`, a warning otherwise — and a waived finding is a note (SARIF adds its suppression).
     pub fn level(self, f: &Finding) -> Option<Level> {
         let sev = f.rule.severity?;
-        let shown = self.fail_on == FailOn::Never || self.reaches(sev);
-        if !shown {
-            return None;
+        if self.fails(f) {
+            return Some(Level::Error);
         }
+        let shown = self.fail_on == FailOn::Never || self.reaches(sev);
         match f.status {
             Status::Violated => Some(Level::of(sev)),
-            Status::Unknown if self.unknown_fails => Some(Level::of(sev)),
-            Status::Unknown | Status::Pending => Some(Level::Note),
+            Status::Waived => Some(Level::Note),
+            Status::Unknown | Status::Pending if shown => Some(Level::Note),
             _ => None,
         }
     }
@@ -201,6 +205,23 @@ pub fn verdict(gate: Gate, inputs: &[Input]) -> Verdict {
         .filter_map(Input::evaluation)
         .any(|e| e.findings.iter().any(|f| gate.fails(f)));
     if fails { Verdict::Fail } else { Verdict::Pass }
+}
+
+/// How many failing documents a summary names before it says "and N more".
+pub const NAMED_FAILING: usize = 20;
+
+/// The keys of the documents that fail the gate (and the labels of invalid inputs), in input
+/// order: at most `limit` of them, and how many more there are.
+pub fn failing_names(gate: Gate, inputs: &[Input], limit: usize) -> (Vec<String>, usize) {
+    let all: Vec<String> = inputs
+        .iter()
+        .filter_map(|i| match &i.outcome {
+            Outcome::Evaluated(e) => input_fails(gate, e).then(|| e.key.clone()),
+            Outcome::Invalid(_) => Some(i.label.clone()),
+        })
+        .collect();
+    let more = all.len().saturating_sub(limit);
+    (all.into_iter().take(limit).collect(), more)
 }
 
 /// Whether one evaluated input fails the gate.
@@ -248,6 +269,79 @@ pub struct RunInfo {
     pub gate: Gate,
     /// Overridden parameters, sorted by id.
     pub params: Vec<ParamOverride>,
+    /// The waivers given with the run, each with what it did (empty without a waiver file).
+    pub waivers: Vec<WaiverUse>,
+}
+
+/// What one waiver of the run did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaiverUse {
+    pub waiver: Arc<Waiver>,
+    pub state: WaiverState,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaiverState {
+    /// In force, covering this many findings that needed it.
+    Used(usize),
+    /// In force, but every finding it names is met or does not apply: a warning.
+    NotNeeded,
+    /// Past its expiry date: it covers nothing.
+    Expired,
+}
+
+impl WaiverUse {
+    /// The warning or note a run gives about this waiver, if any.
+    pub fn remark(&self, lang: Lang) -> Option<String> {
+        let w = &self.waiver;
+        match self.state {
+            WaiverState::Used(_) => None,
+            WaiverState::NotNeeded => Some(match lang {
+                Lang::Nb => format!(
+                    "unntak {} er ikke nødvendig: ingen funn det gjelder, er brudd, venter eller er ukjent ({})",
+                    w.id, w.place
+                ),
+                Lang::En => format!(
+                    "waiver {} not needed: no finding it names is violated, pending or unknown ({})",
+                    w.id, w.place
+                ),
+            }),
+            WaiverState::Expired => Some(expired_text(lang, w)),
+        }
+    }
+}
+
+/// Said of an expired waiver.
+pub fn expired_text(lang: Lang, w: &Waiver) -> String {
+    match lang {
+        Lang::Nb => format!("unntak {} utløp {}", w.id, w.expires),
+        Lang::En => format!("waiver {} expired on {}", w.id, w.expires),
+    }
+}
+
+/// A waived finding's waiver in one line: id, reason, basis, who, when, expiry.
+pub fn waiver_text(lang: Lang, w: &Waiver) -> String {
+    match lang {
+        Lang::Nb => format!(
+            "unntak {}: {} (grunnlag: {}; besluttet av {} {}; gjelder til og med {})",
+            w.id, w.reason, w.basis, w.decided_by, w.decided_on, w.expires
+        ),
+        Lang::En => format!(
+            "waiver {}: {} (basis: {}; decided by {} on {}; in force until {})",
+            w.id, w.reason, w.basis, w.decided_by, w.decided_on, w.expires
+        ),
+    }
+}
+
+/// The note a finding carries about a waiver, if any: the one covering it, or the one that
+/// expired.
+pub fn waiver_note(lang: Lang, f: &Finding) -> Option<String> {
+    let n = f.waiver.as_ref()?;
+    Some(if n.expired {
+        expired_text(lang, &n.waiver)
+    } else {
+        waiver_text(lang, &n.waiver)
+    })
 }
 
 /// Counts over a whole run, shared by the formats that print a summary.
@@ -260,8 +354,8 @@ pub struct Summary {
     pub failing: usize,
     /// Headline answers: yes, no, unknown.
     pub headline: [usize; 3],
-    /// Findings by status, in the order of [`Status::ALL`].
-    pub by_status: [usize; 6],
+    /// Findings by status, in the order of [`Status::REPORTED`].
+    pub by_status: [usize; 7],
     /// Violated findings by severity: must, should.
     pub violated: [usize; 2],
 }
@@ -319,11 +413,11 @@ impl Summary {
 }
 
 fn status_index(st: Status) -> usize {
-    Status::ALL.iter().position(|s| *s == st).unwrap_or(0)
+    Status::REPORTED.iter().position(|s| *s == st).unwrap_or(0)
 }
 
 /// The urgency group of a finding, most urgent first: violated must, violated should, pending,
-/// unknown, then the settled ones.
+/// unknown, waived, then the settled ones.
 fn urgency(f: &Finding) -> (u8, Option<Date>) {
     match (f.status, f.rule.severity) {
         (Status::Violated, Some(Severity::Must)) => (0, None),
@@ -331,9 +425,10 @@ fn urgency(f: &Finding) -> (u8, Option<Date>) {
         // Nearest deadline first; a pending finding without one goes last in its group.
         (Status::Pending, _) => (2, f.deadline.or(Some(Date::MAX))),
         (Status::Unknown, _) => (3, None),
-        (Status::Met, _) => (4, None),
-        (Status::NotApplicable, _) => (5, None),
-        (Status::NotInForce, _) => (6, None),
+        (Status::Waived, _) => (4, None),
+        (Status::Met, _) => (5, None),
+        (Status::NotApplicable, _) => (6, None),
+        (Status::NotInForce, _) => (7, None),
     }
 }
 
@@ -414,6 +509,7 @@ pub fn status_word(lang: Lang, st: Status) -> &'static str {
         Status::Met => tr(lang, "oppfylt", "met"),
         Status::NotApplicable => tr(lang, "ikke aktuelt", "not applicable"),
         Status::NotInForce => tr(lang, "ikke i kraft", "not in force"),
+        Status::Waived => tr(lang, "unntatt", "waived"),
     }
 }
 
@@ -680,6 +776,7 @@ pub(crate) mod testdata {
             evidence: Vec::new(),
             missing: Vec::new(),
             validity: None,
+            waiver: None,
         }
     }
 
@@ -718,6 +815,7 @@ pub(crate) mod testdata {
                 value: "14".into(),
                 default: "0".into(),
             }],
+            waivers: Vec::new(),
         }
     }
 
@@ -944,7 +1042,16 @@ mod tests {
         // Shown but not failing: a note for what is undecided or not yet due.
         assert_eq!(gate(FailOn::Must, false).level(unknown), Some(Level::Note));
         assert_eq!(gate(FailOn::Must, true).level(unknown), Some(Level::Error));
-        assert_eq!(gate(FailOn::Must, false).level(should), None);
+        // A violation is flagged whatever --fail-on says (DESIGN §7): a warning when it does not
+        // fail the gate, an error when it does.
+        assert_eq!(
+            gate(FailOn::Must, false).level(should),
+            Some(Level::Warning)
+        );
+        assert_eq!(
+            gate(FailOn::Should, false).level(should),
+            Some(Level::Error)
+        );
         assert_eq!(
             gate(FailOn::Never, false).level(should),
             Some(Level::Warning)

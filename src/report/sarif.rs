@@ -3,9 +3,11 @@
 //! One run. The driver lists every obligation of the rule set as a `reportingDescriptor`, plus one
 //! descriptor for invalid input (`samstyr/invalid-input`), so that `ruleIndex` is stable whatever
 //! the inputs. Results are the findings [`super::Gate::level`] flags — violations at or above
-//! `--fail-on` as `error` (must) or `warning` (should), undecided or not-yet-due ones as `note` —
-//! each located at the line and column in the input of the value it is about. Every problem with
-//! an invalid input is an `error` result of `samstyr/invalid-input` at its place.
+//! `--fail-on` as `error`, every other violation as `error` (must) or `warning` (should) whatever
+//! `--fail-on` says, undecided or not-yet-due ones as `note` — each located at the line and column
+//! in the input of the value it is about. Every problem with an invalid input is an `error` result of `samstyr/invalid-input` at its place. A waived finding
+//! is a result with a `suppressions` entry (kind `external`, the waiver's reason as justification);
+//! waivers not needed or expired are tool notifications at their place in the waiver file.
 
 use super::{Input, Level, Outcome, RunInfo, document_start, finding_name, locate, source_text};
 use crate::finding::{Finding, RuleInfo, Severity, Status};
@@ -126,15 +128,20 @@ pub fn to_value(run: &RunInfo, inputs: &[Input]) -> Value {
         .iter()
         .map(|p| json!({ "id": p.id, "value": p.value, "default": p.default }))
         .collect();
+    let mut invocation = json!({
+        "executionSuccessful": true,
+        "exitCode": super::verdict(run.gate, inputs).code(),
+    });
+    let notes = notifications(run);
+    if let (false, Some(obj)) = (notes.is_empty(), invocation.as_object_mut()) {
+        obj.insert("toolExecutionNotifications".into(), Value::Array(notes));
+    }
     json!({
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
         "runs": [{
             "tool": { "driver": driver },
-            "invocations": [{
-                "executionSuccessful": true,
-                "exitCode": super::verdict(run.gate, inputs).code(),
-            }],
+            "invocations": [invocation],
             "columnKind": "unicodeCodePoints",
             "results": results,
             "properties": {
@@ -151,6 +158,31 @@ pub fn to_value(run: &RunInfo, inputs: &[Input]) -> Value {
             },
         }],
     })
+}
+
+/// What the run says about its waivers: unneeded ones as warnings, expired ones as notes, each
+/// at the place in the waiver file it is written.
+fn notifications(run: &RunInfo) -> Vec<Value> {
+    run.waivers
+        .iter()
+        .filter_map(|u| {
+            let text = u.remark(run.lang)?;
+            let level = match u.state {
+                super::WaiverState::NotNeeded => "warning",
+                _ => "note",
+            };
+            let (file, line) = match u.waiver.place.rsplit_once(':') {
+                Some((f, l)) => (f, l.parse().unwrap_or(1)),
+                None => (u.waiver.place.as_str(), 1),
+            };
+            Some(json!({
+                "message": { "text": text },
+                "level": level,
+                "locations": [location(file, line, 1)],
+                "properties": { "waiver": u.waiver.id },
+            }))
+        })
+        .collect()
 }
 
 fn descriptor(r: &RuleInfo, lang: Lang) -> Value {
@@ -255,6 +287,17 @@ fn result(
     for r in received {
         text.push_str(&format!(" ({}: {r})", super::from_linked(lang)));
     }
+    if let Some(note) = super::waiver_note(lang, f) {
+        text.push_str(&format!(" ({note})"));
+    }
+    // A waived finding keeps the level of what it excuses; its suppression says it is accepted.
+    let level = match (&f.waiver, f.rule.severity) {
+        (Some(n), Some(sev)) if !n.expired && n.was == Status::Violated => match sev {
+            Severity::Must => Level::Error,
+            Severity::Should => Level::Warning,
+        },
+        _ => level,
+    };
     let level = match level {
         Level::Error => "error",
         Level::Warning => "warning",
@@ -288,6 +331,34 @@ fn result(
     });
     if let (Some(i), Some(obj)) = (index, r.as_object_mut()) {
         obj.insert("ruleIndex".into(), json!(i));
+    }
+    if let (Some(n), Some(obj)) = (&f.waiver, r.as_object_mut()) {
+        let w = &n.waiver;
+        let waiver = json!({
+            "id": w.id,
+            "reason": w.reason,
+            "basis": w.basis,
+            "decided_by": w.decided_by,
+            "decided_on": w.decided_on.to_string(),
+            "expires": w.expires.to_string(),
+            "expired": n.expired,
+            "place": w.place,
+        });
+        if let Some(props) = obj.get_mut("properties").and_then(Value::as_object_mut) {
+            props.insert("waiver".into(), waiver);
+            props.insert("waived_status".into(), json!(n.was.name()));
+        }
+        if !n.expired {
+            obj.insert(
+                "suppressions".into(),
+                json!([{
+                    "kind": "external",
+                    "status": "accepted",
+                    "justification": format!("{} ({}: {})", w.reason, w.id, w.basis),
+                    "properties": { "waiver": w.id, "expires": w.expires.to_string() },
+                }]),
+            );
+        }
     }
     r
 }

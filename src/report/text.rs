@@ -1,5 +1,7 @@
 //! The human report (`--format text`, the default): per document a header, the headline with the
-//! facts behind it, then findings most urgent first, and a batch summary at the end.
+//! facts behind it, then findings most urgent first (a waived one with its waiver), and a batch
+//! summary at the end that names the failing documents and warns of waivers not needed or
+//! expired.
 //!
 //! Colour is a parameter, never a guess: the CLI decides whether the terminal wants it.
 
@@ -175,7 +177,7 @@ fn evaluation(o: &mut Out, input: &Input, e: &Evaluation) {
     let (shown, settled): (Vec<&Finding>, Vec<&Finding>) = findings.into_iter().partition(|f| {
         matches!(
             f.status,
-            Status::Violated | Status::Pending | Status::Unknown
+            Status::Violated | Status::Pending | Status::Unknown | Status::Waived
         )
     });
     for f in shown {
@@ -213,6 +215,7 @@ fn finding(o: &mut Out, input: &Input, f: &Finding) {
         (Status::Violated, Some(Severity::Must)) => (o.tr("BRUDD", "VIOLATED"), Style::Red),
         (Status::Violated, _) => (o.tr("BRUDD", "VIOLATED"), Style::Yellow),
         (Status::Pending, _) => (o.tr("VENTER", "PENDING"), Style::Yellow),
+        (Status::Waived, _) => (o.tr("UNNTATT", "WAIVED"), Style::Dim),
         _ => (o.tr("UKJENT", "UNKNOWN"), Style::Cyan),
     };
     let sev = f
@@ -230,11 +233,20 @@ fn finding(o: &mut Out, input: &Input, f: &Finding) {
     if !msg.is_empty() {
         o.line(&format!("     {msg}"));
     }
+    if let Some(note) = super::waiver_note(o.lang, f) {
+        let style = if f.status == Status::Waived {
+            Style::Cyan
+        } else {
+            Style::Yellow
+        };
+        let painted = o.paint(style, &note);
+        o.line(&format!("     {painted}"));
+    }
     if let Some(d) = f.deadline {
         o.line(&format!("     {} {d}", o.tr("frist:", "deadline:")));
     }
     let remedy = f.rule.remedy.get(o.lang);
-    if !remedy.is_empty() && f.status != Status::Unknown {
+    if !remedy.is_empty() && !matches!(f.status, Status::Unknown | Status::Waived) {
         o.line(&format!("     {} {remedy}", o.tr("tiltak:", "remedy:")));
     }
     if !f.evidence.is_empty() {
@@ -340,7 +352,35 @@ fn summary(o: &mut Out, run: &RunInfo, inputs: &[Input]) {
         s.status(Status::Unknown),
         status_word(o.lang, Status::Unknown)
     );
+    if s.status(Status::Waived) > 0 {
+        let _ = write!(
+            line,
+            " · {} {}",
+            s.status(Status::Waived),
+            status_word(o.lang, Status::Waived)
+        );
+    }
     o.line(&line);
+    for u in &run.waivers {
+        if let Some(r) = u.remark(o.lang) {
+            let text = format!("{} {r}", o.tr("advarsel:", "warning:"));
+            let painted = o.paint(Style::Yellow, &text);
+            o.line(&painted);
+        }
+    }
+    let (names, more) = super::failing_names(run.gate, inputs, super::NAMED_FAILING);
+    if !names.is_empty() {
+        let mut list = names.join(", ");
+        if more > 0 {
+            let _ = write!(
+                list,
+                " {} {more} {}",
+                o.tr("og", "and"),
+                o.tr("til", "more")
+            );
+        }
+        o.line(&format!("{} {list}", o.tr("Feiler:", "Failing:")));
+    }
     let verdict = super::verdict(run.gate, inputs);
     let text = match verdict {
         super::Verdict::Pass => o.paint(Style::Green, o.tr("Resultat: bestått", "Result: pass")),

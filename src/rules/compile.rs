@@ -202,6 +202,16 @@ pub(crate) fn load(files: &RuleFiles, overrides: &[ParamOverride]) -> Result<Rul
             reference_uses,
             graph,
             param_places,
+            waiver_max: r
+                .waiver_max
+                .as_ref()
+                .and_then(|m| super::ParamValue::parse(super::ParamType::Duration, &m.value)),
+            unwaivable: decls
+                .obligations
+                .iter()
+                .filter(|o| !o.waivable)
+                .map(|o| o.id.value.clone())
+                .collect(),
         }),
         params: params.into(),
         param_values: Arc::new(values),

@@ -21,6 +21,8 @@ pub(crate) struct RulesetDecl {
     pub headline: Option<HeadlineDecl>,
     pub report: Option<super::batch::ReportDecl>,
     pub propagate: Vec<super::batch::PropagateDecl>,
+    /// The longest a waiver may run, from its decision to its expiry (`"1 year"`).
+    pub waiver_max: Option<Str>,
 }
 
 #[derive(Debug, Clone)]
@@ -142,6 +144,8 @@ pub(crate) struct ObligationDecl {
     pub sources: Vec<SourceDecl>,
     /// Whether any `[[obligation.source]]` is written (even one too broken to read).
     pub has_sources: bool,
+    /// `waivable = false`: no waiver may cover its findings.
+    pub waivable: bool,
 }
 
 /// Everything declared in a rule set's rule files, in file order.
@@ -163,6 +167,7 @@ const RULESET: &[&str] = &[
     "headline",
     "report",
     "propagate",
+    "waiver_max",
 ];
 const HEADLINE: &[&str] = &["fact", "key", "title"];
 const PRINCIPLE: &[&str] = &["id", "title"];
@@ -183,6 +188,7 @@ const OBLIGATION: &[&str] = &[
     "remedy",
     "message",
     "source",
+    "waivable",
 ];
 const MESSAGE: &[&str] = &[
     "met",
@@ -285,7 +291,22 @@ fn ruleset(tab: &Table<'_, '_>, diags: &mut Diagnostics) -> Option<RulesetDecl> 
     });
     let report = super::batch::read_report(tab, diags);
     let propagate = super::batch::read_propagate(tab, diags);
+    let waiver_max = tab.str("waiver_max", diags);
+    if let Some(m) = &waiver_max
+        && super::params::ParamValue::parse(super::ParamType::Duration, &m.value).is_none()
+    {
+        diags.push(Diagnostic::at(
+            &RuleError::BadParamValue {
+                id: "waiver_max".into(),
+                value: m.value.clone(),
+                expected: "duration",
+            },
+            tab.file,
+            m.span,
+        ));
+    }
     Some(RulesetDecl {
+        waiver_max,
         report,
         propagate,
         file: tab.file.clone(),
@@ -421,8 +442,28 @@ fn obligation(tab: &Table<'_, '_>, diags: &mut Diagnostics) -> Option<Obligation
         messages,
         sources: sources(&tab, diags),
         has_sources: tab.get("source").is_some(),
+        waivable: bool_of(&tab, "waivable", diags).unwrap_or(true),
         id,
     })
+}
+
+fn bool_of(tab: &Table<'_, '_>, key: &str, diags: &mut Diagnostics) -> Option<bool> {
+    let v = tab.get(key)?;
+    match v.get_ref() {
+        DeValue::Boolean(b) => Some(*b),
+        other => {
+            diags.push(Diagnostic::at(
+                &RuleError::WrongType {
+                    key: key.to_string(),
+                    expected: "a boolean",
+                    found: super::toml::type_name(other),
+                },
+                tab.file,
+                span_of(v.span()),
+            ));
+            None
+        }
+    }
 }
 
 fn sources(tab: &Table<'_, '_>, diags: &mut Diagnostics) -> Vec<SourceDecl> {

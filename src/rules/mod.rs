@@ -22,7 +22,7 @@ mod message;
 mod params;
 mod seeds;
 pub mod testing;
-mod toml;
+pub(crate) mod toml;
 
 pub use crate::eval::{Counted, Counts, EvalOptions, Explanation};
 pub use batch::{
@@ -111,6 +111,10 @@ pub(crate) struct Core {
     pub graph: RuleGraph,
     /// Where each parameter is declared, in the order of [`RuleSet::params`].
     pub param_places: Vec<Place>,
+    /// The longest a waiver may run (`[ruleset] waiver_max`), when the rule set limits it.
+    pub waiver_max: Option<ParamValue>,
+    /// Obligations declared `waivable = false`, by id.
+    pub unwaivable: Vec<String>,
 }
 
 /// Where something is declared.
@@ -225,10 +229,32 @@ pub(crate) fn param_val(v: &ParamValue) -> Val<'static> {
     }
 }
 
+/// A rule directory without `input.toml` is told so as a missing file, not as a missing key of
+/// the schema's tables (which is how the schema loader, seeing only files, words it).
+fn missing_input_file(files: &RuleFiles, mut diags: Diagnostics) -> Diagnostics {
+    let Some(dir) = &files.dir else {
+        return diags;
+    };
+    let key = format!("`{}`", crate::files::INPUT_FILE);
+    for d in diags.0.iter_mut() {
+        if d.code == "toml::missing-key" && d.file.is_none() && d.message.contains(&key) {
+            *d = crate::diag::Diagnostic::new(
+                &crate::files::FilesError::MissingFile {
+                    path: dir.display().to_string(),
+                    file: crate::files::INPUT_FILE,
+                },
+                None,
+                None,
+            );
+        }
+    }
+    diags
+}
+
 impl RuleSet {
     /// Load, check and compile a rule set, reporting every problem at once.
     pub fn load(files: &RuleFiles, overrides: &[ParamOverride]) -> Result<RuleSet, Diagnostics> {
-        compile::load(files, overrides)
+        compile::load(files, overrides).map_err(|d| missing_input_file(files, d))
     }
 
     /// The same rules with other parameter values (checked like those given to [`RuleSet::load`]).
@@ -446,6 +472,21 @@ impl RuleSet {
             facts: o.facts.clone(),
             params: o.params.clone(),
         })
+    }
+
+    /// The longest a waiver may run from its decision, when the rule set limits it.
+    pub fn waiver_max(&self) -> Option<&ParamValue> {
+        self.core.waiver_max.as_ref()
+    }
+
+    /// Whether a waiver may cover the findings of an obligation (`waivable`, default true).
+    pub fn waivable(&self, id: &str) -> bool {
+        !self.core.unwaivable.iter().any(|u| u == id)
+    }
+
+    /// Whether an obligation is judged per item (`for_each`); `None` for no such obligation.
+    pub fn per_item(&self, id: &str) -> Option<bool> {
+        self.obligation(id).map(|o| o.for_each.is_some())
     }
 
     pub(crate) fn obligation(&self, id: &str) -> Option<&Obligation> {

@@ -61,6 +61,16 @@ pub fn text(old: &Meta, new: &Meta, d: &Diff) -> String {
         d.changes.len(),
         tr(lang, "endrer noe", "change anything"),
     );
+    if d.deadlines_moved + d.messages_changed > 0 {
+        let _ = writeln!(
+            s,
+            "{} {}, {} {}.",
+            d.deadlines_moved,
+            tr(lang, "frister flyttet", "deadlines moved"),
+            d.messages_changed,
+            tr(lang, "meldinger endret", "messages changed"),
+        );
+    }
     if !d.grade_moves.is_empty() {
         let _ = writeln!(s, "\n{}:", tr(lang, "Vurdering", "Standing"));
         for ((a, b), n) in &d.grade_moves {
@@ -119,13 +129,17 @@ pub fn text(old: &Meta, new: &Meta, d: &Diff) -> String {
                 .as_ref()
                 .map(|i| format!(" [{i}]"))
                 .unwrap_or_default();
-            let _ = writeln!(
-                s,
-                "    {}{item}: {} → {}",
-                r.rule,
-                status(lang, r.old),
-                status(lang, r.new)
-            );
+            let what = match (&r.deadline, r.message_changed) {
+                (Some((a, b)), _) => format!(
+                    "{} {} → {}",
+                    tr(lang, "frist", "deadline"),
+                    a.map(|d| d.to_string()).unwrap_or_else(|| "–".into()),
+                    b.map(|d| d.to_string()).unwrap_or_else(|| "–".into())
+                ),
+                (None, true) => tr(lang, "ny melding", "message changed").to_string(),
+                (None, false) => format!("{} → {}", status(lang, r.old), status(lang, r.new)),
+            };
+            let _ = writeln!(s, "    {}{item}: {what}", r.rule);
         }
     }
     s
@@ -153,6 +167,8 @@ pub fn json(old: &Meta, new: &Meta, d: &Diff) -> String {
         "inputs": d.inputs,
         "grades_changed": d.grades_changed,
         "headlines_changed": d.headlines_changed,
+        "deadlines_moved": d.deadlines_moved,
+        "messages_changed": d.messages_changed,
         "grade_moves": d.grade_moves.iter().map(|((a, b), n)| json!({"old": a.name(), "new": b.name(), "documents": n})).collect::<Vec<_>>(),
         "per_rule": d.per_rule.iter().map(|(rule, m)| json!({
             "rule": rule,
@@ -164,7 +180,11 @@ pub fn json(old: &Meta, new: &Meta, d: &Diff) -> String {
             "title": c.title,
             "old": {"grade": c.old.0.name(), "headline": c.old.1.map(tri_name)},
             "new": {"grade": c.new.0.name(), "headline": c.new.1.map(tri_name)},
-            "rules": c.rules.iter().map(|r| json!({"rule": r.rule, "item": r.item, "old": status_name(r.old), "new": status_name(r.new)})).collect::<Vec<_>>(),
+            "rules": c.rules.iter().map(|r| json!({
+                "rule": r.rule, "item": r.item, "old": status_name(r.old), "new": status_name(r.new),
+                "deadline": r.deadline.map(|(a, b)| json!({"old": a.map(|d| d.to_string()), "new": b.map(|d| d.to_string())})),
+                "message_changed": r.message_changed,
+            })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
     });
     let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();

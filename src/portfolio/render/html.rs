@@ -91,7 +91,7 @@ fn status_class(st: Status) -> &'static str {
         Status::Pending => "s-p",
         Status::Unknown => "s-u",
         Status::Met => "s-m",
-        Status::NotApplicable | Status::NotInForce => "s-n",
+        Status::NotApplicable | Status::NotInForce | Status::Waived => "s-n",
     }
 }
 
