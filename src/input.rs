@@ -180,14 +180,34 @@ pub fn sources<P: AsRef<Path>>(paths: &[P]) -> Sources {
     }
 }
 
+/// The input units of one stream read as standard input is (one JSON document, or JSONL when its
+/// first non-blank line is a whole JSON value), named `name`: a request body, for the server.
+pub fn reader(name: &str, r: Box<dyn BufRead>) -> Sources {
+    Sources {
+        pending: VecDeque::from([Pending::Reader(name.into(), r)]),
+        lines: None,
+        ordinal: 0,
+        want: None,
+    }
+}
+
 /// Validated documents of the named paths, with duplicate keys across the batch reported.
 pub fn documents<'s, P: AsRef<Path>>(
     paths: &[P],
     schema: &'s InputSchema,
     catalog: &'s Catalog,
 ) -> Documents<'s> {
+    documents_in(sources(paths), schema, catalog)
+}
+
+/// [`documents`] of any [`Sources`] (see [`reader`]).
+pub fn documents_in<'s>(
+    sources: Sources,
+    schema: &'s InputSchema,
+    catalog: &'s Catalog,
+) -> Documents<'s> {
     Documents {
-        sources: sources(paths),
+        sources,
         schema,
         catalog,
         keys: KeyIndex::default(),
@@ -303,6 +323,8 @@ pub(crate) fn duplicate_key(
 enum Pending {
     Path(PathBuf),
     Stdin,
+    /// A stream read as stdin is, by its name.
+    Reader(Arc<str>, Box<dyn BufRead>),
     /// A subdirectory that could not be listed: an error unit of its own.
     Unreadable(PathBuf, io::Error),
 }
@@ -357,7 +379,13 @@ impl Sources {
             }
             match self.pending.pop_front()? {
                 Pending::Stdin => {
-                    if let Some(u) = self.stdin() {
+                    let stdin = Box::new(io::stdin().lock());
+                    if let Some(u) = self.stream(STDIN_NAME.into(), stdin) {
+                        return Some(u);
+                    }
+                }
+                Pending::Reader(name, r) => {
+                    if let Some(u) = self.stream(name, r) {
                         return Some(u);
                     }
                 }
@@ -418,10 +446,9 @@ impl Sources {
 }
 
 impl Sources {
-    /// Reads stdin as JSONL when its first non-blank line is a whole JSON value by itself,
-    /// else as one JSON document.
-    fn stdin(&mut self) -> Option<Unit> {
-        let mut stdin = io::stdin().lock();
+    /// Reads stdin (or another stream, named `name`) as JSONL when its first non-blank line is
+    /// a whole JSON value by itself, else as one JSON document.
+    fn stream(&mut self, name: Arc<str>, mut stdin: Box<dyn BufRead>) -> Option<Unit> {
         let mut prefix = Vec::new();
         let mut line = Vec::new();
         // Never read more than a document may hold before knowing what the stream is: a first
@@ -430,11 +457,11 @@ impl Sources {
         let jsonl = loop {
             line.clear();
             match read_line_limited(&mut probe, &mut line, MAX_FILE_BYTES) {
-                Err(e) => return Some(unreadable(Label::file(STDIN_NAME), &e)),
+                Err(e) => return Some(unreadable(Label::file(name.clone()), &e)),
                 Ok((0, _)) => break false,
                 Ok((_, too_long)) => {
                     if too_long {
-                        return Some(too_large_stream(Label::file(STDIN_NAME)));
+                        return Some(too_large_stream(Label::file(name.clone())));
                     }
                     prefix.extend_from_slice(&line);
                     let text = std::str::from_utf8(&line).unwrap_or("");
@@ -448,21 +475,21 @@ impl Sources {
         };
         let reader = io::Cursor::new(prefix).chain(stdin);
         if jsonl {
-            self.lines = Some(Lines::new(STDIN_NAME.into(), Box::new(reader)));
+            self.lines = Some(Lines::new(name.to_string(), Box::new(reader)));
             return None;
         }
         let mut bytes = Vec::new();
         let limit = MAX_FILE_BYTES as u64 + 1;
         if let Err(e) = reader.take(limit).read_to_end(&mut bytes) {
-            return Some(unreadable(Label::file(STDIN_NAME), &e));
+            return Some(unreadable(Label::file(name.clone()), &e));
         }
         if bytes.len() > MAX_FILE_BYTES {
-            return Some(too_large_stream(Label::file(STDIN_NAME)));
+            return Some(too_large_stream(Label::file(name.clone())));
         }
         let size = bytes.len() as u64;
         Some(Unit {
-            label: Label::file(STDIN_NAME),
-            source: to_source(&STDIN_NAME.into(), bytes, 1, size),
+            label: Label::file(name.clone()),
+            source: to_source(&name, bytes, 1, size),
             offset: None,
         })
     }

@@ -15,6 +15,7 @@ pub mod graph;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod serve;
 pub mod validate;
 
 /// Exit statuses, as documented in the README.
@@ -67,6 +68,8 @@ pub enum Command {
     Diff(diff::Args),
     /// Generate synthetic initiatives as JSONL
     Gen(generate::Args),
+    /// Serve the HTTP API (check, validate, report, rules, schemas) until SIGTERM
+    Serve(serve::Args),
 }
 
 pub fn main() -> ExitCode {
@@ -93,6 +96,7 @@ pub fn main() -> ExitCode {
         Command::Graph(a) => graph::run(a),
         Command::Diff(a) => diff::run(a),
         Command::Gen(a) => generate::run(a),
+        Command::Serve(a) => serve::run(a),
     };
     exit.into()
 }
