@@ -32,14 +32,17 @@ pub enum Source {
 
 /// A named stream, read once: the first [`run`] takes it.
 #[derive(Clone)]
-pub struct Stream(Arc<std::sync::Mutex<Option<(String, Box<dyn std::io::BufRead + Send>)>>>);
+pub struct Stream(Arc<std::sync::Mutex<Option<Named>>>);
+
+/// A stream's name and reader.
+type Named = (String, Box<dyn std::io::BufRead + Send>);
 
 impl Stream {
     pub fn new(name: &str, r: Box<dyn std::io::BufRead + Send>) -> Stream {
         Stream(Arc::new(std::sync::Mutex::new(Some((name.to_string(), r)))))
     }
 
-    fn take(&self) -> Option<(String, Box<dyn std::io::BufRead + Send>)> {
+    fn take(&self) -> Option<Named> {
         self.0.lock().ok()?.take()
     }
 }

@@ -36,6 +36,11 @@ struct Fixed {
 }
 
 pub fn router(state: Arc<State>) -> Router {
+    router_with(state, Router::new())
+}
+
+/// [`router`] with `extra` routes inside the same layers (tests add one that panics).
+fn router_with(state: Arc<State>, extra: Router<Arc<State>>) -> Router {
     let fixed = Arc::new(Fixed {
         schema: pretty(&crate::schema::json_schema(
             state.rules.schema(),
@@ -67,6 +72,7 @@ pub fn router(state: Arc<State>) -> Router {
         )
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics))
+        .merge(extra)
         .fallback(edge::not_found)
         .method_not_allowed_fallback(edge::method_not_allowed)
         .with_state(s)
@@ -78,7 +84,8 @@ pub fn router(state: Arc<State>) -> Router {
         if let Ok(origin) = HeaderValue::from_str(origin) {
             r = r.layer(
                 tower_http::cors::CorsLayer::new()
-                    .allow_origin(origin)
+                    // Only that origin gets the header back; others get no CORS headers at all.
+                    .allow_origin(tower_http::cors::AllowOrigin::list([origin]))
                     .allow_methods([axum::http::Method::GET, axum::http::Method::POST])
                     .allow_headers([header::CONTENT_TYPE, header::ACCEPT_LANGUAGE])
                     .expose_headers([
@@ -506,7 +513,7 @@ async fn report(
             loop {
                 let frame = match tokio::time::timeout(limits.body_timeout, body.frame()).await {
                     Err(_) => Err(body_timeout(lang)),
-                    Ok(None) => return,
+                    Ok(None) => return total,
                     Ok(Some(Err(_))) => Err(Problem::http(
                         StatusCode::BAD_REQUEST,
                         "http::body",
@@ -523,20 +530,20 @@ async fn report(
                     },
                     Err(p) => {
                         stop(&failure, &tx, p);
-                        return;
+                        return total;
                     }
                 };
                 total += data.len();
                 if total > limits.report_bytes {
                     stop(&failure, &tx, too_large(lang, limits.report_bytes));
-                    return;
+                    return total;
                 }
                 // The channel is bounded: when the runner is behind, this waits on the pool
                 // instead of holding the body in memory.
                 let tx2 = tx.clone();
                 let sent = tokio::task::spawn_blocking(move || tx2.send(Ok(data)).is_ok()).await;
                 if !matches!(sent, Ok(true)) {
-                    return;
+                    return total;
                 }
             }
         }
@@ -562,9 +569,17 @@ async fn report(
         let meta = crate::portfolio::render::Meta::new(&s.rules, run);
         Some(crate::portfolio::render::json::render(&meta, &p))
     });
-    let (_, done) = tokio::join!(pump, run);
+    let (received, done) = tokio::join!(pump, run);
     if let Some(p) = failure.lock().ok().and_then(|mut f| f.take()) {
         return p.into_response();
+    }
+    if received == 0 {
+        // As for `check`: an empty body is a bad request, not a portfolio of one bad input.
+        let p = crate::input::ReadProblem::Empty {
+            path: STDIN_NAME.into(),
+        };
+        return Problem::documents(lang, &[crate::diag::Diagnostic::new(&p, None, None)])
+            .into_response();
     }
     match done {
         Ok(Some(text)) => ([(header::CONTENT_TYPE, "application/json")], text).into_response(),
@@ -808,4 +823,66 @@ async fn metrics(axum::extract::State(state): axum::extract::State<Arc<State>>) 
         Body::from(state.metrics.render()),
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::{Config, Limits};
+    use tower::ServiceExt;
+
+    /// A panic in a route is answered 500 (a problem) and counted, and the server goes on.
+    #[test]
+    fn a_panic_is_answered_500_and_the_server_goes_on() {
+        let rules = crate::cli::check::load_rules_and_files(&crate::cli::common::RulesArgs {
+            rules: None,
+            params: Vec::new(),
+            param_file: None,
+        });
+        let Ok((rules, files)) = rules else {
+            panic!("the embedded rules load");
+        };
+        let config = Config {
+            addr: ([127, 0, 0, 1], 0).into(),
+            quiet: true,
+            cors: None,
+            limits: Limits::default(),
+        };
+        let state = Arc::new(State::new(rules, files, config));
+        let boom = Router::new().route(
+            "/boom",
+            get(|| async {
+                // What a bug looks like: an index that input pushed out of bounds.
+                let items: Vec<&str> = Vec::new();
+                items[std::hint::black_box(0)]
+            }),
+        );
+        let app = router_with(state.clone(), boom);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build();
+        let Ok(rt) = rt else {
+            panic!("a runtime");
+        };
+        let get = |path: &str| {
+            let req = axum::http::Request::get(path).body(Body::empty());
+            let Ok(req) = req else {
+                panic!("a request");
+            };
+            rt.block_on(app.clone().oneshot(req))
+        };
+        let r = get("/boom").unwrap_or_else(|e| match e {});
+        assert_eq!(r.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(
+            r.headers().get(header::CONTENT_TYPE).map(|v| v.as_bytes()),
+            Some(&b"application/problem+json"[..])
+        );
+        let r = get("/healthz").unwrap_or_else(|e| match e {});
+        assert_eq!(r.status(), StatusCode::OK);
+        let m = state.metrics.render();
+        assert!(
+            m.contains("route=\"other\",method=\"GET\",status=\"500\"} 1"),
+            "{m}"
+        );
+    }
 }

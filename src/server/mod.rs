@@ -113,6 +113,7 @@ async fn run(state: Arc<State>) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(state.config.addr).await?;
     let addr = listener.local_addr()?;
     let router = api::router(state.clone());
+    let mut signal = std::pin::pin!(shutdown_signal()?);
     state.ready.store(true, Ordering::SeqCst);
     {
         let mut out = std::io::stdout().lock();
@@ -120,7 +121,6 @@ async fn run(state: Arc<State>) -> std::io::Result<()> {
         out.flush()?;
     }
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-    let mut signal = std::pin::pin!(shutdown_signal());
     let limits = state.config.limits;
     loop {
         tokio::select! {
@@ -159,26 +159,27 @@ async fn run(state: Arc<State>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// SIGINT (Ctrl-C) or, on Unix, SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
+/// SIGINT (Ctrl-C) or, on Unix, SIGTERM. The handlers are installed when this is called, not
+/// when the future is first polled: a signal sent as soon as the address is printed must stop
+/// the server gracefully, not kill it.
+#[cfg(unix)]
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    Ok(async move {
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = int.recv() => {}
+        }
+    })
+}
+
+#[cfg(not(unix))]
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    Ok(async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = term => {}
-    }
+    })
 }
