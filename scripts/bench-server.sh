@@ -11,9 +11,12 @@ DUR=${DUR:-20s}
 what=${1:-all}
 
 rss() { awk '/VmRSS/ {print $2 " kB"}' "/proc/$1/status"; }
+# CPU seconds (user + system) the process has used so far.
+cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"; }
 start() {
-  "$BIN" serve --addr "$ADDR" --quiet "$@" > /tmp/samstyr-bench-serve.out &
+  "$BIN" serve --addr "$ADDR" --quiet "$@" > /tmp/samstyr-bench-serve.out 2>&1 &
   SERVER=$!
+  trap 'kill -TERM "$SERVER" 2>/dev/null || true' EXIT
   for _ in $(seq 100); do grep -q listening /tmp/samstyr-bench-serve.out 2>/dev/null && break; sleep 0.05; done
 }
 stop() { kill -TERM "$SERVER"; wait "$SERVER" || true; }
@@ -21,8 +24,14 @@ stop() { kill -TERM "$SERVER"; wait "$SERVER" || true; }
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 if [[ $what == check || $what == all ]]; then
   start
-  echo "== POST /v1/check, one initiative (digihelse.json, 3.3 KB), 64 connections, $DUR"
-  wrk -t2 -c64 -d"$DUR" --latency -s scripts/server-load/check.lua "http://$ADDR/v1/check?as_of=2026-06-01"
+  for format in json text; do
+    echo "== POST /v1/check?format=$format, one initiative (digihelse.json, 3.3 KB), 64 connections, $DUR"
+    before=$(cpu "$SERVER")
+    /usr/bin/time -f "wrk CPU: %U s user, %S s system" \
+      wrk -t2 -c64 -d"$DUR" --latency -s scripts/server-load/check.lua "http://$ADDR/v1/check?as_of=2026-06-01&format=$format"
+    echo "server CPU: $(awk -v a="$before" -v b="$(cpu "$SERVER")" 'BEGIN {printf "%.2f", b - a}') s"
+    echo "load now: $(cut -d' ' -f1-3 /proc/loadavg)"
+  done
   echo "server RSS after: $(rss "$SERVER")"
   stop
 fi
@@ -45,7 +54,7 @@ if [[ $what == million || $what == all ]]; then
   # long enough for a million at the rate measured above.
   wrk -t2 -c64 -d1s -s scripts/server-load/check.lua "http://$ADDR/v1/check?as_of=2026-06-01" | grep -E 'requests in'
   echo "RSS after the first: $(rss "$SERVER")"
-  wrk -t2 -c64 -d"${MILLION_DUR:-120s}" -s scripts/server-load/check.lua "http://$ADDR/v1/check?as_of=2026-06-01" | grep -E 'requests in|Requests/sec'
+  wrk -t2 -c64 -d"${MILLION_DUR:-130s}" -s scripts/server-load/check.lua "http://$ADDR/v1/check?as_of=2026-06-01" | grep -E 'requests in|Requests/sec'
   echo "RSS at the end: $(rss "$SERVER")"
   curl -s "http://$ADDR/metrics" | grep -E '^samstyr_http_requests_total\{route="/v1/check"'
   stop

@@ -10,7 +10,7 @@ local function read(p)
 end
 local valid = read("fixtures/initiatives/valid/digihelse.json")
 local invalid = read("fixtures/initiatives/invalid/several-errors.json")
-local malformed = valid:sub(1, #valid // 2)
+local malformed = valid:sub(1, math.floor(#valid / 2))
 local huge = string.rep(" ", 10 * 1024 * 1024) .. "{}"
 local path = "/v1/check?as_of=2026-06-01"
 local h = { ["Content-Type"] = "application/json" }
@@ -27,7 +27,7 @@ function setup(thread)
 end
 
 local n = 0
-local counts = { ["2xx"] = 0, ["4xx"] = 0, ["413"] = 0, ["5xx"] = 0, other = 0 }
+counts = { ["2xx"] = 0, ["4xx"] = 0, ["413"] = 0, ["5xx"] = 0, other = 0 }
 function init(args)
   n = 0
 end
