@@ -14,6 +14,7 @@ rss() { awk '/VmRSS/ {print $2 " kB"}' "/proc/$1/status"; }
 # CPU seconds (user + system) the process has used so far.
 cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"; }
 start() {
+  rm -f /tmp/samstyr-bench-serve.out
   "$BIN" serve --addr "$ADDR" --quiet "$@" > /tmp/samstyr-bench-serve.out 2>&1 &
   SERVER=$!
   trap 'kill -TERM "$SERVER" 2>/dev/null || true' EXIT
