@@ -165,6 +165,44 @@ impl RuleFiles {
     pub fn seed(&self, name: &str) -> Option<&SourceFile> {
         self.seeds.iter().find(|s| s.name() == name)
     }
+
+    /// SHA-256 (hex) of the rule set's content: every rule file and seed, each by its name
+    /// within the set and its text. Where the set lies does not change it: `--rules rules` in a
+    /// checkout hashes as the embedded set does. Generator profiles are not rules and are left
+    /// out.
+    pub fn sha256(&self) -> String {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        let rules = self.files.iter().map(|f| ("rule", f));
+        for (kind, f) in rules.chain(self.seeds.iter().map(|f| ("seed", f))) {
+            let name = f.name();
+            let within = match &self.dir {
+                Some(dir) => Path::new(name)
+                    .strip_prefix(dir)
+                    .ok()
+                    .map(|p| p.to_string_lossy().replace('\\', "/")),
+                None => name.strip_prefix("rules/").map(str::to_string),
+            };
+            let name = within.as_deref().unwrap_or(name);
+            // Each part with its length first: no two different sets of files give the same
+            // bytes to hash.
+            for part in [kind, name, f.text()] {
+                h.update((part.len() as u64).to_le_bytes());
+                h.update(part.as_bytes());
+            }
+        }
+        hex(&h.finalize())
+    }
+}
+
+/// Bytes as lower-case hexadecimal.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
 }
 
 /// Every file under `dir`. `seen` holds the real paths of the directories listed so far, so a

@@ -187,17 +187,30 @@ pub fn sources_with<P: AsRef<Path>>(paths: &[P], scan: Scan) -> Sources {
     }
 }
 
+/// The input units of one stream read as standard input is (one JSON document, or JSONL when its
+/// first non-blank line is a whole JSON value), named `name`: a request body, for the server.
+pub fn reader(name: &str, r: Box<dyn BufRead>) -> Sources {
+    Sources {
+        pending: VecDeque::from([Pending::Reader(name.into(), r)]),
+        lines: None,
+        ordinal: 0,
+        want: None,
+        scan: Scan::default(),
+        stdin_name: STDIN_NAME.into(),
+    }
+}
+
 /// Validated documents of the named paths, with duplicate keys across the batch reported.
 pub fn documents<'s, P: AsRef<Path>>(
     paths: &[P],
     schema: &'s InputSchema,
     catalog: &'s Catalog,
 ) -> Documents<'s> {
-    documents_from(sources(paths), schema, catalog)
+    documents_in(sources(paths), schema, catalog)
 }
 
-/// Validated documents of the given units, with duplicate keys across the batch reported.
-pub fn documents_from<'s>(
+/// [`documents`] of any [`Sources`] (see [`reader`]).
+pub fn documents_in<'s>(
     sources: Sources,
     schema: &'s InputSchema,
     catalog: &'s Catalog,
@@ -319,6 +332,8 @@ pub(crate) fn duplicate_key(
 enum Pending {
     Path(PathBuf),
     Stdin,
+    /// A stream read as stdin is, by its name.
+    Reader(Arc<str>, Box<dyn BufRead>),
     /// A subdirectory that could not be listed: an error unit of its own.
     Unreadable(PathBuf, io::Error),
 }
@@ -383,7 +398,13 @@ impl Sources {
             }
             match self.pending.pop_front()? {
                 Pending::Stdin => {
-                    if let Some(u) = self.stdin() {
+                    let stdin = Box::new(io::stdin().lock());
+                    if let Some(u) = self.stream(Arc::clone(&self.stdin_name), stdin) {
+                        return Some(u);
+                    }
+                }
+                Pending::Reader(name, r) => {
+                    if let Some(u) = self.stream(name, r) {
                         return Some(u);
                     }
                 }
@@ -444,11 +465,9 @@ impl Sources {
 }
 
 impl Sources {
-    /// Reads stdin as JSONL when its first non-blank line is a whole JSON value by itself,
-    /// else as one JSON document.
-    fn stdin(&mut self) -> Option<Unit> {
-        let name = Arc::clone(&self.stdin_name);
-        let mut stdin = io::stdin().lock();
+    /// Reads stdin (or another stream, named `name`) as JSONL when its first non-blank line is
+    /// a whole JSON value by itself, else as one JSON document.
+    fn stream(&mut self, name: Arc<str>, mut stdin: Box<dyn BufRead>) -> Option<Unit> {
         let mut prefix = Vec::new();
         let mut line = Vec::new();
         // Never read more than a document may hold before knowing what the stream is: a first
@@ -457,11 +476,11 @@ impl Sources {
         let jsonl = loop {
             line.clear();
             match read_line_limited(&mut probe, &mut line, MAX_FILE_BYTES) {
-                Err(e) => return Some(unreadable(Label::file(Arc::clone(&name)), &e)),
+                Err(e) => return Some(unreadable(Label::file(name.clone()), &e)),
                 Ok((0, _)) => break false,
                 Ok((_, too_long)) => {
                     if too_long {
-                        return Some(too_large_stream(Label::file(Arc::clone(&name))));
+                        return Some(too_large_stream(Label::file(name.clone())));
                     }
                     prefix.extend_from_slice(&line);
                     let text = std::str::from_utf8(&line).unwrap_or("");
@@ -481,14 +500,14 @@ impl Sources {
         let mut bytes = Vec::new();
         let limit = MAX_FILE_BYTES as u64 + 1;
         if let Err(e) = reader.take(limit).read_to_end(&mut bytes) {
-            return Some(unreadable(Label::file(Arc::clone(&name)), &e));
+            return Some(unreadable(Label::file(name.clone()), &e));
         }
         if bytes.len() > MAX_FILE_BYTES {
-            return Some(too_large_stream(Label::file(Arc::clone(&name))));
+            return Some(too_large_stream(Label::file(name.clone())));
         }
         let size = bytes.len() as u64;
         Some(Unit {
-            label: Label::file(Arc::clone(&name)),
+            label: Label::file(name.clone()),
             source: to_source(&name, bytes, 1, size),
             offset: None,
         })

@@ -23,6 +23,7 @@ pub mod portfolio;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod server;
 pub mod source;
 pub mod text;
 pub mod value;

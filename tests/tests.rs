@@ -12,4 +12,5 @@ mod portfolio;
 mod precommit;
 mod registry;
 mod rules;
+mod server;
 mod waivers;

@@ -148,7 +148,7 @@ pub fn run(args: &Args) -> Exit {
             .as_deref()
             .unwrap_or(crate::input::STDIN_NAME),
     );
-    let mut inputs = evaluate(&rules, sources, as_of);
+    let mut inputs = evaluate_sources(&rules, sources, as_of);
     if inputs.is_empty() {
         let paths: Vec<String> = args
             .paths
@@ -179,18 +179,8 @@ pub fn run(args: &Args) -> Exit {
             }
         }
     }
-    let out = match args.format {
-        Format::Text => {
-            let color = args.output.is_none() && super::common::stdout_color();
-            report::text::render(&run, &inputs, color)
-        }
-        Format::Json => report::json::render(&run, &inputs),
-        Format::Sarif => report::sarif::render(&run, &inputs),
-        Format::Junit => report::junit::render(&run, &inputs),
-        Format::Github => report::github::render(&run, &inputs),
-        Format::Markdown if args.markdown_full => report::markdown::render_full(&run, &inputs),
-        Format::Markdown => report::markdown::render(&run, &inputs),
-    };
+    let color = args.output.is_none() && super::common::stdout_color();
+    let out = render_as(args.format, args.markdown_full, &run, &inputs, color);
     match &args.output {
         Some(path) => {
             if let Err(e) = std::fs::write(path, out) {
@@ -209,6 +199,26 @@ pub fn run(args: &Args) -> Exit {
     exit(verdict)
 }
 
+/// The report in `format` (`color` for text on a terminal): what `check` prints and the server's
+/// `POST /v1/check` answers, byte for byte.
+pub fn render_as(
+    format: Format,
+    markdown_full: bool,
+    run: &RunInfo,
+    inputs: &[Input],
+    color: bool,
+) -> String {
+    match format {
+        Format::Text => report::text::render(run, inputs, color),
+        Format::Json => report::json::render(run, inputs),
+        Format::Sarif => report::sarif::render(run, inputs),
+        Format::Junit => report::junit::render(run, inputs),
+        Format::Github => report::github::render(run, inputs),
+        Format::Markdown if markdown_full => report::markdown::render_full(run, inputs),
+        Format::Markdown => report::markdown::render(run, inputs),
+    }
+}
+
 fn exit(v: Verdict) -> Exit {
     match v {
         Verdict::Pass => Exit::Ok,
@@ -219,11 +229,16 @@ fn exit(v: Verdict) -> Exit {
 
 /// The rule set with the run's parameter overrides; every problem at once.
 pub fn load_rules(args: &RulesArgs) -> Result<RuleSet, Diagnostics> {
+    load_rules_and_files(args).map(|(rules, _)| rules)
+}
+
+/// [`load_rules`], and the files it was loaded from (the server shows the seeds).
+pub fn load_rules_and_files(args: &RulesArgs) -> Result<(RuleSet, RuleFiles), Diagnostics> {
     let overrides = parse_overrides(&args.params, args.param_file.as_deref());
     let files = RuleFiles::load(args.rules.as_deref())
         .map_err(|e| Diagnostics::from(Diagnostic::new(&e, None, None)));
     match (overrides, files) {
-        (Ok(o), Ok(f)) => RuleSet::load(&f, &o),
+        (Ok(o), Ok(f)) => RuleSet::load(&f, &o).map(|r| (r, f)),
         (Err(mut a), Err(b)) => {
             a.extend(b);
             Err(a)
@@ -272,14 +287,19 @@ pub fn load_waivers(
     crate::waiver::load(&files, rules)
 }
 
-/// Read and validate every document the paths name, then judge each in order. In a batch of two
+/// Read and validate every document the sources name, then judge each in order. In a batch of two
 /// or more valid documents, links between them count as in a portfolio run (DESIGN.md §6): facts
 /// the rule set propagates travel along them, and dangling links and cycles are reported per
-/// document. A document checked alone has no batch to resolve its links in.
-pub(crate) fn evaluate(rules: &RuleSet, sources: crate::input::Sources, as_of: Date) -> Vec<Input> {
+/// document. A document checked alone has no batch to resolve its links in. The server's request
+/// body is one more source ([`crate::input::reader`]).
+pub fn evaluate_sources(
+    rules: &RuleSet,
+    sources: crate::input::Sources,
+    as_of: Date,
+) -> Vec<Input> {
     let opts = EvalOptions::default();
     let checked: Vec<crate::input::Checked> =
-        crate::input::documents_from(sources, rules.schema(), rules.catalog()).collect();
+        crate::input::documents_in(sources, rules.schema(), rules.catalog()).collect();
     let docs: Vec<Option<(&Label, &Document)>> = checked
         .iter()
         .map(|c| c.result.as_ref().ok().map(|d| (&c.label, d)))
@@ -353,6 +373,7 @@ pub fn run_info(rules: &RuleSet, as_of: Date, lang: Lang, gate: Gate) -> RunInfo
             version: rules.version().to_string(),
             title: rules.title().clone(),
             origin: rules.origin().to_string(),
+            sha256: rules.sha256().to_string(),
         },
         obligations: rules.obligations().cloned().collect(),
         headline: rules.headline().map(|h| report::HeadlineInfo {

@@ -17,6 +17,7 @@ pub mod man;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod serve;
 pub mod validate;
 pub mod waivers;
 
@@ -77,6 +78,8 @@ pub enum Command {
     Completions(completions::Args),
     /// Print the manual page (roff)
     Man(man::Args),
+    /// Serve the HTTP API (check, validate, report, rules, schemas) until SIGTERM
+    Serve(serve::Args),
 }
 
 pub fn main() -> ExitCode {
@@ -106,6 +109,7 @@ pub fn main() -> ExitCode {
         Command::Waivers(c) => waivers::run(c),
         Command::Completions(a) => completions::run(a),
         Command::Man(a) => man::run(a),
+        Command::Serve(a) => serve::run(a),
     };
     exit.into()
 }

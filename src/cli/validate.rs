@@ -48,18 +48,64 @@ pub fn run(args: &Args) -> Exit {
             return Exit::Invalid;
         }
     };
+    let docs = crate::input::documents(&args.files, &schema, &catalog);
+    let (total, invalid) = match args.format {
+        Format::Json => {
+            let r = json_report(docs, |_| {});
+            super::common::out(&r.text);
+            (r.total, r.invalid)
+        }
+        Format::Text => {
+            let (mut total, mut invalid) = (0usize, 0usize);
+            let stderr = std::io::stderr();
+            for c in docs {
+                total += 1;
+                if let Err(d) = &c.result {
+                    invalid += 1;
+                    // A closed stderr is no reason to stop validating.
+                    let _ = write!(stderr.lock(), "{}", render(&d.0, color));
+                }
+            }
+            let valid = total - invalid;
+            super::common::outln(&format!(
+                "{total} {}, {valid} valid, {invalid} invalid",
+                if total == 1 { "document" } else { "documents" }
+            ));
+            (total, invalid)
+        }
+    };
+    if invalid > 0 || total == 0 {
+        Exit::Invalid
+    } else {
+        Exit::Ok
+    }
+}
+
+/// What `validate --format json` prints.
+pub struct JsonReport {
+    /// The report, ending in a newline.
+    pub text: String,
+    pub total: usize,
+    pub invalid: usize,
+}
+
+/// The JSON report of `validate` over `docs`, each shown to `each` as it is read: what
+/// `validate --format json` prints and the server's `POST /v1/validate` answers, byte for byte.
+pub fn json_report(
+    docs: impl Iterator<Item = crate::input::Checked>,
+    mut each: impl FnMut(&crate::input::Checked),
+) -> JsonReport {
     let mut total = 0usize;
     let mut invalid = 0usize;
     let mut json_units = Vec::new();
-    let stderr = std::io::stderr();
-    for c in crate::input::documents(&args.files, &schema, &catalog) {
+    for c in docs {
+        each(&c);
         total += 1;
-        match (&c.result, args.format) {
-            (Ok(_), Format::Json) => json_units.push(serde_json::json!({
+        match &c.result {
+            Ok(_) => json_units.push(serde_json::json!({
                 "label": c.label.to_string(), "valid": true, "diagnostics": [],
             })),
-            (Ok(_), Format::Text) => {}
-            (Err(d), Format::Json) => {
+            Err(d) => {
                 invalid += 1;
                 json_units.push(serde_json::json!({
                     "label": c.label.to_string(),
@@ -67,35 +113,20 @@ pub fn run(args: &Args) -> Exit {
                     "diagnostics": d.iter().map(diagnostic_json).collect::<Vec<_>>(),
                 }));
             }
-            (Err(d), Format::Text) => {
-                invalid += 1;
-                // A closed stderr is no reason to stop validating.
-                let _ = write!(stderr.lock(), "{}", render(&d.0, color));
-            }
         }
     }
-    let valid = total - invalid;
-    match args.format {
-        Format::Text => {
-            super::common::outln(&format!(
-                "{total} {}, {valid} valid, {invalid} invalid",
-                if total == 1 { "document" } else { "documents" }
-            ));
-        }
-        Format::Json => {
-            let out = serde_json::json!({
-                "documents": total,
-                "valid": valid,
-                "invalid": invalid,
-                "results": json_units,
-            });
-            super::common::outln(&serde_json::to_string_pretty(&out).unwrap_or_default());
-        }
-    }
-    if invalid > 0 || total == 0 {
-        Exit::Invalid
-    } else {
-        Exit::Ok
+    let out = serde_json::json!({
+        "documents": total,
+        "valid": total - invalid,
+        "invalid": invalid,
+        "results": json_units,
+    });
+    let mut text = serde_json::to_string_pretty(&out).unwrap_or_default();
+    text.push('\n');
+    JsonReport {
+        text,
+        total,
+        invalid,
     }
 }
 

@@ -36,7 +36,7 @@ mod run;
 
 pub use crate::finding::{LinkProblem, ReceivedNote};
 pub use linked::linked;
-pub use run::{Source, parse_only, run};
+pub use run::{Source, Stream, parse_only, run};
 
 use crate::diag::Diagnostic;
 use crate::finding::{RuleInfo, Severity, Status, Tri};

@@ -26,24 +26,56 @@ use std::sync::Arc;
 pub enum Source {
     /// Files, directories and `.jsonl` files, or `-` for standard input, as `check` reads them.
     Paths(Vec<PathBuf>),
+    /// One stream read as standard input is (the server's request body).
+    Stream(Stream),
+}
+
+/// A named stream, read once: the first [`run`] takes it.
+#[derive(Clone)]
+pub struct Stream(Arc<std::sync::Mutex<Option<Named>>>);
+
+/// A stream's name and reader.
+type Named = (String, Box<dyn std::io::BufRead + Send>);
+
+impl Stream {
+    pub fn new(name: &str, r: Box<dyn std::io::BufRead + Send>) -> Stream {
+        Stream(Arc::new(std::sync::Mutex::new(Some((name.to_string(), r)))))
+    }
+
+    fn take(&self) -> Option<Named> {
+        self.0.lock().ok()?.take()
+    }
+}
+
+impl std::fmt::Debug for Stream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Stream")
+    }
 }
 
 /// Judge every document of `source` and fold the results.
 pub fn run(rules: &RuleSet, source: &Source, opts: &Options) -> Portfolio {
-    let Source::Paths(paths) = source;
+    let (paths, stream_in) = match source {
+        Source::Paths(p) => (p.as_slice(), None),
+        Source::Stream(s) => (&[][..], s.take()),
+    };
     let started = std::time::Instant::now();
     let mut timings = Timings::default();
     let plan = Plan::new(rules);
     let ctx = Ctx::new(rules, &plan, opts);
     // Standard input cannot be read twice: keep its units when a second pass may need them.
-    let stdin = paths.iter().any(|p| p.as_path() == Path::new("-"));
+    let stdin = stream_in.is_some() || paths.iter().any(|p| p.as_path() == Path::new("-"));
     let keep = stdin && !plan.strata.is_empty();
     let mut fold = Fold::new(&ctx);
 
     // Each chunk is folded while the next one is evaluated, so that no core waits for the
     // (sequential) fold.
     let mut pending: Vec<Vec<First>> = Vec::new();
-    let kept = stream(Units::Paths(paths), None, opts.chunk, keep, |chunk| {
+    let units = match stream_in {
+        Some((name, r)) => Units::Reader(name, r),
+        None => Units::Paths(paths),
+    };
+    let kept = stream(units, None, opts.chunk, keep, |chunk| {
         let previous = std::mem::take(&mut pending);
         let fold = &mut fold;
         let ctx = &ctx;
@@ -237,6 +269,8 @@ enum Units<'p> {
     Paths(&'p [PathBuf]),
     /// Units kept from the first pass (standard input).
     Kept(Vec<Unit>),
+    /// One stream, read as standard input is.
+    Reader(String, Box<dyn std::io::BufRead + Send>),
 }
 
 /// Reads units on a thread of its own, in chunks of `n` with their input ordinals (only the
@@ -261,6 +295,7 @@ fn stream(
                     None => Box::new(input::sources(p).enumerate()),
                 },
                 Units::Kept(v) => Box::new(v.into_iter().enumerate()),
+                Units::Reader(name, r) => Box::new(input::reader(&name, r).enumerate()),
             };
             let mut chunk = Vec::with_capacity(n);
             for (i, u) in units {

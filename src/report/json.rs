@@ -44,6 +44,7 @@ struct Report<'a> {
     fail_on: &'static str,
     fail_on_unknown: bool,
     params: Vec<Param<'a>>,
+    decision: DecisionJson<'a>,
     summary: SummaryJson<'a>,
     results: Vec<ResultJson<'a>>,
     errors: Vec<ErrorJson>,
@@ -115,6 +116,23 @@ struct Rules<'a> {
     version: &'a str,
     title: &'a str,
     origin: &'a str,
+}
+
+/// The decision record ([`super::Decision`]), whole in itself so that it can be filed alone.
+#[derive(Serialize)]
+struct DecisionJson<'a> {
+    id: String,
+    tool_version: &'a str,
+    rules: DecisionRules<'a>,
+    as_of: String,
+    input_sha256: String,
+}
+
+#[derive(Serialize)]
+struct DecisionRules<'a> {
+    id: &'a str,
+    version: &'a str,
+    sha256: &'a str,
 }
 
 #[derive(Serialize)]
@@ -571,6 +589,20 @@ impl<'a> Report<'a> {
                     default: &p.default,
                 })
                 .collect(),
+            decision: {
+                let d = super::decision(run, inputs);
+                DecisionJson {
+                    id: d.id,
+                    tool_version: &run.tool_version,
+                    rules: DecisionRules {
+                        id: &run.rules.id,
+                        version: &run.rules.version,
+                        sha256: &run.rules.sha256,
+                    },
+                    as_of: run.as_of.to_string(),
+                    input_sha256: d.input_sha256,
+                }
+            },
             summary: SummaryJson {
                 s: Summary::of(run.gate, inputs),
                 exit_code: verdict(run.gate, inputs).code(),
@@ -738,6 +770,27 @@ pub fn report_schema(headline_key: Option<&str>) -> Value {
                     "additionalProperties": false
                 }
             },
+            "decision": {
+                "type": "object",
+                "description": "the decision record: the same question (input, rules, parameters, tool version, as-of date) gives the same id",
+                "properties": {
+                    "id": { "type": "string", "pattern": "^[0-9a-f]{32}$", "description": "derived from the rest of the record and the overridden parameters" },
+                    "tool_version": { "type": "string" },
+                    "rules": {
+                        "type": "object",
+                        "properties": {
+                            "id": { "type": "string" }, "version": { "type": "string" },
+                            "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "of the rule files and seeds" }
+                        },
+                        "required": ["id", "version", "sha256"],
+                        "additionalProperties": false
+                    },
+                    "as_of": date,
+                    "input_sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "of the input's text; for several inputs, of their hashes in order, one per line" }
+                },
+                "required": ["id", "tool_version", "rules", "as_of", "input_sha256"],
+                "additionalProperties": false
+            },
             "summary": {
                 "type": "object",
                 "properties": summary_props,
@@ -777,7 +830,7 @@ pub fn report_schema(headline_key: Option<&str>) -> Value {
         },
         "required": [
             "schema", "tool", "rules", "as_of", "lang", "fail_on", "fail_on_unknown", "params",
-            "summary", "results", "errors"
+            "decision", "summary", "results", "errors"
         ],
         "additionalProperties": false,
         "$defs": {

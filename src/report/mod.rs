@@ -237,6 +237,8 @@ pub struct RuleSetInfo {
     pub title: Text,
     /// `embedded` or the directory given with `--rules`.
     pub origin: String,
+    /// SHA-256 of the rule files and seeds.
+    pub sha256: String,
 }
 
 /// A parameter whose value was overridden for this run.
@@ -342,6 +344,59 @@ pub fn waiver_note(lang: Lang, f: &Finding) -> Option<String> {
     } else {
         waiver_text(lang, &n.waiver)
     })
+}
+
+/// The decision record of a run: what was asked (the input, by its SHA-256), of which rules (id,
+/// version, content hash, parameters overridden), by which tool version, at which date; and an id
+/// derived from these alone, so the same question gets the same id and the output stays
+/// byte-identical.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    /// 32 hex digits: the first half of the SHA-256 of everything above.
+    pub id: String,
+    /// SHA-256 of the one input's text (as read: without a byte order mark); of several, the
+    /// SHA-256 of their hashes in order, one per line (`-` for an input that could not be read).
+    pub input_sha256: String,
+}
+
+/// The decision record of `inputs` judged as `run` says.
+pub fn decision(run: &RunInfo, inputs: &[Input]) -> Decision {
+    use sha2::{Digest, Sha256};
+    let one = |i: &Input| {
+        i.source
+            .as_ref()
+            .map(|s| crate::files::hex(&Sha256::digest(s.text().as_bytes())))
+    };
+    let input_sha256 = match inputs {
+        [i] => one(i).unwrap_or_else(|| crate::files::hex(&Sha256::digest(b""))),
+        _ => {
+            let mut h = Sha256::new();
+            for i in inputs {
+                h.update(one(i).as_deref().unwrap_or("-").as_bytes());
+                h.update(b"\n");
+            }
+            crate::files::hex(&h.finalize())
+        }
+    };
+    let mut h = Sha256::new();
+    let params = run.params.iter().map(|p| format!("{}={}", p.id, p.value));
+    let parts = [
+        "samstyr.decision/v1".to_string(),
+        run.tool_version.clone(),
+        run.rules.id.clone(),
+        run.rules.version.clone(),
+        run.rules.sha256.clone(),
+        run.as_of.to_string(),
+        input_sha256.clone(),
+    ];
+    // Each part with its length first, so that no two questions give the same bytes.
+    for part in parts.into_iter().chain(params) {
+        h.update((part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    let mut id = crate::files::hex(&h.finalize());
+    id.truncate(32);
+    Decision { id, input_sha256 }
 }
 
 /// Counts over a whole run, shared by the formats that print a summary.
@@ -801,6 +856,7 @@ pub(crate) mod testdata {
                 version: "1.0.0".into(),
                 title: Text::new("Demoregler", "Demo rules"),
                 origin: "embedded".into(),
+                sha256: "0".repeat(64),
             },
             obligations: vec![r1, r2, r3, r4],
             headline: Some(HeadlineInfo {

@@ -188,6 +188,7 @@ pub(crate) fn load(files: &RuleFiles, overrides: &[ParamOverride]) -> Result<Rul
             version: r.version.clone(),
             title: r.title.clone(),
             origin: files.origin.clone(),
+            sha256: files.sha256(),
             schema,
             catalog,
             principles,

@@ -88,6 +88,8 @@ pub(crate) struct Core {
     pub version: String,
     pub title: Text,
     pub origin: String,
+    /// SHA-256 of the rule files and seeds ([`RuleFiles::sha256`]).
+    pub sha256: String,
     pub schema: InputSchema,
     pub catalog: Catalog,
     pub principles: Vec<Principle>,
@@ -287,6 +289,11 @@ impl RuleSet {
     /// `embedded` or the directory the rules were read from.
     pub fn origin(&self) -> &str {
         &self.core.origin
+    }
+
+    /// SHA-256 (hex) of the rule files and seeds it was loaded from ([`RuleFiles::sha256`]).
+    pub fn sha256(&self) -> &str {
+        &self.core.sha256
     }
 
     pub fn schema(&self) -> &InputSchema {
