@@ -89,6 +89,76 @@ fn status(p: &Portfolio, key: &str, rule: &str) -> Vec<Status> {
         .unwrap_or_default()
 }
 
+/// The fixture's trend: the first of every second month of 2026.
+fn trend(rules: &RuleSet, path: &Path) -> Vec<render::TrendPoint> {
+    let dates = samstyr::cli::report::trend_dates(
+        jiff::civil::date(2026, 1, 1),
+        jiff::civil::date(2026, 12, 31),
+        samstyr::cli::report::Step::Months(2),
+    )
+    .unwrap_or_default();
+    dates
+        .into_iter()
+        .map(|d| {
+            let p = portfolio::run(
+                rules,
+                &Source::Paths(vec![path.to_path_buf()]),
+                &Options::new(d, Detail::Aggregates),
+            );
+            render::TrendPoint::of(&p)
+        })
+        .collect()
+}
+
+/// A run as `samstyr report` makes it: the aggregates, and the rows streamed past.
+fn streamed(rules: &RuleSet, path: &Path) -> (Portfolio, Vec<Row>) {
+    let mut rows = Vec::new();
+    let p = portfolio::run_rows(
+        rules,
+        &Source::Paths(vec![path.to_path_buf()]),
+        &Options::new(as_of(), Detail::Aggregates),
+        &mut |r| rows.push(r),
+    );
+    (p, rows)
+}
+
+fn listed(p: &Portfolio, rows: &[Row], details: render::Details) -> render::Listed {
+    let mut d = render::Digest::new(details, p.as_of);
+    for r in rows {
+        d.add(r.clone());
+    }
+    d.finish()
+}
+
+fn csv_of(meta: &Meta, p: &Portfolio, rows: &[Row], d: render::csv::Dialect) -> String {
+    let mut s = render::csv::head(meta, d);
+    for r in rows {
+        s.push_str(&render::csv::rows(meta, p.as_of, d, r));
+    }
+    s
+}
+
+/// The XML of each sheet of a workbook, in order.
+fn xlsx_sheets(bytes: &[u8]) -> Vec<String> {
+    let mut zip = match zip::ZipArchive::new(std::io::Cursor::new(bytes)) {
+        Ok(z) => z,
+        Err(e) => panic!("not a zip: {e}"),
+    };
+    let mut out = Vec::new();
+    for n in 1.. {
+        let Ok(mut f) = zip.by_name(&format!("xl/worksheets/sheet{n}.xml")) else {
+            break;
+        };
+        let mut s = String::new();
+        if let Err(e) = std::io::Read::read_to_string(&mut f, &mut s) {
+            panic!("sheet {n}: {e}");
+        }
+        // One row per line, for a readable diff.
+        out.push(s.replace("<row ", "\n<row "));
+    }
+    out
+}
+
 #[test]
 fn reports_of_a_fixed_portfolio() {
     let rules = embedded();
@@ -101,13 +171,35 @@ fn reports_of_a_fixed_portfolio() {
             .map(|s| s.to_string_lossy().to_string())
             .unwrap_or_default();
         let name = |format: &str| format!("{stem}_{format}");
-        let p = run(&rules, path, full());
-        let nb = meta(&rules, Lang::Nb);
-        let en = meta(&rules, Lang::En);
-        insta::assert_snapshot!(name("markdown_nb"), render::markdown::render(&nb, &p));
-        insta::assert_snapshot!(name("markdown_en"), render::markdown::render(&en, &p));
-        insta::assert_snapshot!(name("csv_findings"), render::csv::render(&en, &p, true));
-        let rows = run(
+        let points = trend(&rules, path);
+        let (p, rows) = streamed(&rules, path);
+        let mut nb = meta(&rules, Lang::Nb);
+        let mut en = meta(&rules, Lang::En);
+        nb.trend = points.clone();
+        en.trend = points;
+        let act = listed(&p, &rows, render::Details::Act);
+        insta::assert_snapshot!(name("markdown_nb"), render::markdown::render(&nb, &p, &act));
+        insta::assert_snapshot!(name("markdown_en"), render::markdown::render(&en, &p, &act));
+        insta::assert_snapshot!(name("html_en"), render::html::render(&en, &p, &act));
+        let all = listed(&p, &rows, render::Details::All);
+        insta::assert_snapshot!(
+            name("markdown_all_en"),
+            render::markdown::render(&en, &p, &all)
+        );
+        let plain = |findings| render::csv::Dialect {
+            findings,
+            excel: false,
+        };
+        insta::assert_snapshot!(name("csv_findings"), csv_of(&en, &p, &rows, plain(true)));
+        insta::assert_snapshot!(name("csv_inputs"), csv_of(&en, &p, &rows, plain(false)));
+        let excel = render::csv::Dialect {
+            findings: false,
+            excel: true,
+        };
+        insta::assert_snapshot!(name("csv_inputs_excel_nb"), csv_of(&nb, &p, &rows, excel));
+        let agg = run(&rules, path, Detail::Aggregates);
+        insta::assert_snapshot!(name("json"), render::json::render(&en, &agg));
+        let kept = run(
             &rules,
             path,
             Detail::Rows {
@@ -115,11 +207,19 @@ fn reports_of_a_fixed_portfolio() {
                 messages: false,
             },
         );
-        insta::assert_snapshot!(name("csv_inputs"), render::csv::render(&en, &rows, false));
-        let agg = run(&rules, path, Detail::Aggregates);
-        insta::assert_snapshot!(name("json"), render::json::render(&en, &agg));
-        insta::assert_snapshot!(name("dot"), render::dot::dot(&en, &rows, false));
-        insta::assert_snapshot!(name("mermaid"), render::dot::mermaid(&en, &rows, true));
+        insta::assert_snapshot!(name("dot"), render::dot::dot(&en, &kept, false));
+        insta::assert_snapshot!(name("mermaid"), render::dot::mermaid(&en, &kept, true));
+        let mut bytes = Vec::new();
+        let book = render::xlsx::Xlsx::new(&nb, p.as_of).map(|mut b| {
+            for r in &rows {
+                b.add(&nb, r);
+            }
+            b.finish(&nb, &mut bytes)
+        });
+        assert!(matches!(book, Ok(Ok(()))), "{book:?}");
+        for (i, sheet) in xlsx_sheets(&bytes).iter().enumerate() {
+            insta::assert_snapshot!(name(&format!("xlsx_nb_sheet{}", i + 1)), sheet);
+        }
     });
 }
 
@@ -423,8 +523,9 @@ fn an_unknown_value_travels_as_unknown() {
 fn the_html_report_is_self_contained() {
     let rules = embedded();
     let p = run(&rules, Path::new(FIXTURE), full());
+    let all = render::Listed::of(&p, render::Details::All);
     for lang in [Lang::Nb, Lang::En] {
-        let html = render::html::render(&meta(&rules, lang), &p);
+        let html = render::html::render(&meta(&rules, lang), &p, &all);
         let lower = html.to_lowercase();
         for bad in [
             "<script src",
