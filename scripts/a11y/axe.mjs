@@ -3,7 +3,9 @@
 //
 //   node scripts/a11y/axe.mjs check PAGE.html…           axe-core, WCAG 2.1 A and AA: exit 1 on
 //                                                         any violation, listed on stderr
-//   node scripts/a11y/axe.mjs shot PAGE.html OUT.png WIDTH HEIGHT
+//   node scripts/a11y/axe.mjs shot PAGE.html OUT.png WIDTH HEIGHT [#SECTION]
+//                                                         a screenshot of the viewport (scrolled
+//                                                         to SECTION when given)
 //
 // Chromium is found at $CHROMIUM or /usr/bin/chromium; without it the check fails (exit 2), it
 // never passes silently. The page is opened from the file, with no network.
@@ -62,11 +64,13 @@ async function check(files) {
   process.exit(bad > 0 ? 1 : 0);
 }
 
-async function shot(file, out, width, height) {
+async function shot(file, out, width, height, section) {
   const b = await browser();
   try {
     const page = await b.newPage({ viewport: { width: Number(width), height: Number(height) } });
     await page.goto(pathToFileURL(path.resolve(file)).href);
+    if (section) await page.locator(section).scrollIntoViewIfNeeded();
+    if (section) await page.evaluate((s) => document.querySelector(s).scrollIntoView(), section);
     await page.screenshot({ path: out, fullPage: false });
   } finally {
     await b.close();
@@ -75,8 +79,8 @@ async function shot(file, out, width, height) {
 
 const [cmd, ...rest] = process.argv.slice(2);
 if (cmd === 'check' && rest.length > 0) await check(rest);
-else if (cmd === 'shot' && rest.length === 4) await shot(...rest);
+else if (cmd === 'shot' && (rest.length === 4 || rest.length === 5)) await shot(...rest);
 else {
-  console.error('usage: axe.mjs check PAGE.html… | axe.mjs shot PAGE.html OUT.png WIDTH HEIGHT');
+  console.error('usage: axe.mjs check PAGE.html… | axe.mjs shot PAGE.html OUT.png WIDTH HEIGHT [#SECTION]');
   process.exit(2);
 }

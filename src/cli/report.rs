@@ -315,7 +315,7 @@ pub fn run(args: &Args) -> Exit {
         return fail(&[no_inputs(&args.paths)]);
     }
     if let Err(d) = sink.close() {
-        return fail(&[d]);
+        return fail(&[*d]);
     }
     if args.timings {
         let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
@@ -430,7 +430,7 @@ impl Sink {
     }
 
     /// Flush, and move a file into place.
-    pub(crate) fn close(mut self) -> Result<(), Diagnostic> {
+    pub(crate) fn close(mut self) -> Result<(), Box<Diagnostic>> {
         if self.error.is_none()
             && let Err(e) = self.out.flush()
         {
@@ -445,12 +445,19 @@ impl Sink {
             (None, None) => Ok(()),
             (Some((tmp, _)), Some(_)) => {
                 let _ = std::fs::remove_file(&tmp);
-                Err(problem.unwrap_or_else(|| output_problem_one("", "")))
+                Err(Box::new(
+                    problem.unwrap_or_else(|| output_problem_one("", "")),
+                ))
             }
-            (None, Some(_)) => Err(problem.unwrap_or_else(|| output_problem_one("", ""))),
+            (None, Some(_)) => Err(Box::new(
+                problem.unwrap_or_else(|| output_problem_one("", "")),
+            )),
             (Some((tmp, path)), None) => std::fs::rename(&tmp, &path).map_err(|e| {
                 let _ = std::fs::remove_file(&tmp);
-                output_problem_one(&path.display().to_string(), &e.to_string())
+                Box::new(output_problem_one(
+                    &path.display().to_string(),
+                    &e.to_string(),
+                ))
             }),
         }
     }

@@ -733,7 +733,9 @@ fn trend_chart(s: &mut String, lang: Lang, points: &[TrendPoint], aria: &str) {
     }
     let every = n.div_ceil(12).max(1);
     for (i, t) in points.iter().enumerate() {
-        if i % every == 0 || i + 1 == n {
+        // The last date too, unless it would crowd the one labelled before it.
+        let last = i + 1 == n && (n - 1) % every > every / 2;
+        if i % every == 0 || last {
             let _ = write!(
                 s,
                 "<text x=\"{}\" y=\"{}\" class=\"val\" text-anchor=\"middle\">{}</text>",
@@ -743,7 +745,8 @@ fn trend_chart(s: &mut String, lang: Lang, points: &[TrendPoint], aria: &str) {
             );
         }
     }
-    let lines: [(&str, &str, fn(&TrendPoint) -> u64); 2] = [
+    type Line<'a> = (&'a str, &'a str, fn(&TrendPoint) -> u64);
+    let lines: [Line<'_>; 2] = [
         (tr(lang, "uten brudd", "without violation"), "l-ok", |t| {
             t.compliant_percent()
         }),
@@ -1337,7 +1340,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 10px;padding-bo
 h3{font-size:15px;margin:18px 0 8px}
 .sub{margin:2px 0;color:var(--mut)}
 nav{margin-top:10px;display:flex;flex-wrap:wrap;gap:4px 14px}nav a{color:var(--link);text-decoration:underline}a{color:var(--link)}
-main{padding:0 28px 28px;max-width:1320px}
+main{padding:0 28px 28px;max-width:1680px}
 .overview{display:flex;flex-wrap:wrap;gap:6px 28px}.overview h3{margin:6px 0}
 .cards{display:flex;flex-wrap:wrap;gap:10px}
 .card{min-width:112px;padding:8px 12px;border:1px solid var(--line);border-left:5px solid var(--line);border-radius:6px;background:#fff}
@@ -1349,7 +1352,7 @@ table{border-collapse:collapse;margin:6px 0 12px;font-size:13px}
 th,td{padding:4px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
 tbody th{white-space:nowrap}thead th{font-weight:600}
 thead th{background:var(--soft);position:sticky;top:0}
-table.num td{text-align:right}table.num td.l{text-align:left}td.r{text-align:right}
+table.num td{text-align:right;white-space:nowrap}table.num td.l{text-align:left}td.r{text-align:right}
 .chart{width:100%;max-width:900px;height:auto;display:block;margin:4px 0 10px}
 .chart .lbl{font-size:13px;fill:var(--fg)}.chart .val{font-size:12px;fill:var(--mut)}
 .chart .grid{stroke:var(--line);stroke-width:1}.chart .l-ok{stroke:var(--ok);fill:var(--ok);stroke-width:2.5}

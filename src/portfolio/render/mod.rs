@@ -492,19 +492,18 @@ impl TrendPoint {
 
 /// `n` of `total` in whole percent, rounded.
 pub fn share(n: u64, total: u64) -> u64 {
-    if total == 0 {
-        0
-    } else {
-        (n * 100 + total / 2) / total
-    }
+    (n * 100 + total / 2).checked_div(total).unwrap_or(0)
 }
+
+/// How a column of a shares table reads its count from a group's counts.
+pub type ShareOf = fn(&super::GroupCounts) -> u64;
 
 /// The columns of a shares table: (what it counts, in words; how to read it from a group's
 /// counts). Documents with a violated `must`, with something pending, with something unknown,
 /// and (when the rule set has a headline) answering it yes.
-pub fn share_columns(meta: &Meta) -> Vec<(String, fn(&super::GroupCounts) -> u64)> {
+pub fn share_columns(meta: &Meta) -> Vec<(String, ShareOf)> {
     let lang = meta.lang();
-    let mut v: Vec<(String, fn(&super::GroupCounts) -> u64)> = vec![
+    let mut v: Vec<(String, ShareOf)> = vec![
         (
             tr(lang, "med brudd på skal-krav", "with a violated must").into(),
             |c| c.grades[Grade::ViolatedMust.index()],
