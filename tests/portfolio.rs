@@ -116,7 +116,7 @@ fn streamed(rules: &RuleSet, path: &Path) -> (Portfolio, Vec<Row>) {
     let p = portfolio::run_rows(
         rules,
         &Source::Paths(vec![path.to_path_buf()]),
-        &Options::new(as_of(), Detail::Aggregates),
+        &Options::new(as_of(), full()),
         &mut |r| rows.push(r),
     );
     (p, rows)
@@ -1333,4 +1333,34 @@ fn html_report_has_no_axe_violations() {
         ),
         Err(e) => panic!("node cannot run: {e}"),
     }
+}
+
+/// A report of many documents stays bounded: at most `LIST_DOCUMENTS` sections, and the cut says
+/// how many more there are and where.
+#[test]
+fn the_html_report_lists_a_bounded_number_of_documents_and_says_what_is_cut() {
+    let dir = tempdir("bounded");
+    let batch = dir.join("g.jsonl");
+    let (code, out, err) = samstyr(&["gen", "--count", "1500", "--seed", "3"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(std::fs::write(&batch, out).is_ok());
+    let batch = batch.to_string_lossy().to_string();
+    let (_, html, err) = samstyr(&["report", &batch, "--as-of", "2026-06-01", "--lang", "en"]);
+    assert!(html.ends_with("</html>\n"), "{err}");
+    let sections = html.matches("<article class=\"doc\"").count();
+    assert_eq!(sections, render::LIST_DOCUMENTS);
+    assert!(html.contains("more are not shown here"), "a cut says so");
+    assert!(html.contains("--format xlsx"), "and where the rest is");
+    let (_, all, _) = samstyr(&[
+        "report",
+        &batch,
+        "--as-of",
+        "2026-06-01",
+        "--lang",
+        "en",
+        "--details",
+        "all",
+    ]);
+    assert_eq!(all.matches("<article class=\"doc\"").count(), 1500);
+    assert!(!all.contains("more are not shown here"));
 }

@@ -255,9 +255,22 @@ pub fn run(args: &Args) -> Exit {
             meta.trend.push(out::TrendPoint::of(&p));
         }
     }
+    let full = Detail::Rows {
+        findings: true,
+        messages: true,
+    };
+    // What each row needs: a CSV of inputs only counts; the others show findings and messages.
+    let rows = match (args.format, args.csv_level) {
+        (Format::Json, _) => Detail::Aggregates,
+        (Format::Csv, CsvLevel::Initiative) => Detail::Rows {
+            findings: false,
+            messages: false,
+        },
+        _ => full,
+    };
     let opts = Options {
         chunk,
-        ..Options::new(as_of, Detail::Aggregates)
+        ..Options::new(as_of, rows)
     };
     let details = match args.details {
         DetailsArg::Act => out::Details::Act,
@@ -509,5 +522,52 @@ pub(crate) fn write(path: Option<&PathBuf>, text: &str) -> Result<(), Diagnostic
             let _ = std::io::stdout().lock().write_all(text.as_bytes());
             Ok(())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn a_trend_is_monthly_from_its_first_month_to_its_last() {
+        let (from, to) = parse_trend("2025-01..2026-12").unwrap_or((date(1, 1, 1), date(1, 1, 1)));
+        assert_eq!((from, to), (date(2025, 1, 1), date(2026, 12, 1)));
+        let d = trend_dates(from, to, Step::Months(1)).unwrap_or_default();
+        assert_eq!(d.len(), 24);
+        assert_eq!(d.last(), Some(&date(2026, 12, 1)));
+        // Counted from the start: a month's end stays the end where it can.
+        let d =
+            trend_dates(date(2025, 1, 31), date(2025, 4, 30), Step::Months(1)).unwrap_or_default();
+        assert_eq!(
+            d,
+            vec![
+                date(2025, 1, 31),
+                date(2025, 2, 28),
+                date(2025, 3, 31),
+                date(2025, 4, 30)
+            ]
+        );
+        let d =
+            trend_dates(date(2025, 1, 1), date(2025, 1, 29), Step::Days(14)).unwrap_or_default();
+        assert_eq!(
+            d,
+            vec![date(2025, 1, 1), date(2025, 1, 15), date(2025, 1, 29)]
+        );
+    }
+
+    #[test]
+    fn bad_trends_and_steps_are_refused_with_the_form_to_write() {
+        for bad in ["2025-01", "2026-12..2025-01", "2025-13..2026-01", "x..y"] {
+            assert!(parse_trend(bad).is_err(), "{bad}");
+        }
+        for bad in ["", "m", "0m", "-1m", "1y", "1.5m", "1001d"] {
+            assert!(parse_step(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_step("2w"), Ok(Step::Days(14)));
+        assert_eq!(parse_step("3m"), Ok(Step::Months(3)));
+        let long = trend_dates(date(2000, 1, 1), date(2100, 1, 1), Step::Days(1));
+        assert!(long.is_err_and(|e| e.contains("400")));
     }
 }

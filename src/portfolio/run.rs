@@ -34,9 +34,10 @@ pub fn run(rules: &RuleSet, source: &Source, opts: &Options) -> Portfolio {
 }
 
 /// Judge every document of `source`, fold the aggregates (as with [`Detail::Aggregates`]), and
-/// then hand every input's final [`Row`] (findings and messages included, links resolved and
-/// received values applied) to `sink`, in input order, one at a time: a report written as a
-/// stream holds no more than a chunk of rows, however many documents there are.
+/// then hand every input's final [`Row`] (with what `opts.detail` asks for: findings, messages;
+/// links resolved and received values applied) to `sink`, in input order, one at a time: a
+/// report written as a stream holds no more than a chunk of rows, however many documents there
+/// are.
 ///
 /// The rows come from one more pass over the input after the graph is resolved; a portfolio read
 /// from standard input is kept in memory for it.
@@ -46,18 +47,25 @@ pub fn run_rows(
     opts: &Options,
     sink: &mut dyn FnMut(Row),
 ) -> Portfolio {
+    let rows = match opts.detail {
+        Detail::Aggregates => Detail::Rows {
+            findings: false,
+            messages: false,
+        },
+        rows => rows,
+    };
     let opts = Options {
         detail: Detail::Aggregates,
         ..*opts
     };
-    run_inner(rules, source, &opts, Some(sink))
+    run_inner(rules, source, &opts, Some((rows, sink)))
 }
 
 fn run_inner(
     rules: &RuleSet,
     source: &Source,
     opts: &Options,
-    mut sink: Option<&mut dyn FnMut(Row)>,
+    mut sink: Option<(Detail, &mut dyn FnMut(Row))>,
 ) -> Portfolio {
     let Source::Paths(paths) = source;
     let started = std::time::Instant::now();
@@ -214,11 +222,15 @@ fn run_inner(
     timings.second_pass = started
         .elapsed()
         .saturating_sub(timings.first_pass + timings.graph);
-    if let Some(sink) = sink.as_mut() {
+    if let Some((detail, sink)) = sink.as_mut() {
+        let opts = Options {
+            detail: *detail,
+            ..*opts
+        };
         rows_pass(
             rules,
             &plan,
-            opts,
+            &opts,
             paths,
             kept.as_deref(),
             &fold.index,
@@ -244,14 +256,7 @@ fn rows_pass(
     problems: &[(Vec<Node>, LinkProblem)],
     sink: &mut dyn FnMut(Row),
 ) {
-    let full = Options {
-        detail: Detail::Rows {
-            findings: true,
-            messages: true,
-        },
-        ..*opts
-    };
-    let ctx = Ctx::new(rules, plan, &full);
+    let ctx = Ctx::new(rules, plan, opts);
     // The link problems of each document, from the graph's list (small: one entry per problem
     // member).
     let mut by_node: std::collections::HashMap<Node, Vec<&LinkProblem>> =

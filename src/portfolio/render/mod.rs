@@ -622,3 +622,29 @@ pub fn propagation_words(lang: Lang, fact: &str, along: &str, direction: &str) -
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn least_keeps_the_least_keys_in_any_order_and_counts_all() {
+        let mut l: Least<u32, u32> = Least::new(3);
+        for k in [9, 1, 7, 3, 8, 2, 5] {
+            l.push(k, k * 10);
+        }
+        assert_eq!(l.seen, 7);
+        assert_eq!(l.sorted(), vec![10, 20, 30]);
+        let mut none: Least<u32, ()> = Least::new(0);
+        none.push(1, ());
+        assert_eq!((none.seen, none.sorted().len()), (1, 0));
+    }
+
+    #[test]
+    fn shares_round_to_whole_percent() {
+        assert_eq!(share(1, 3), 33);
+        assert_eq!(share(2, 3), 67);
+        assert_eq!(share(5, 0), 0);
+        assert_eq!(share(7, 7), 100);
+    }
+}
