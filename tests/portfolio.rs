@@ -197,6 +197,7 @@ fn reports_of_a_fixed_portfolio() {
             excel: true,
         };
         insta::assert_snapshot!(name("csv_inputs_excel_nb"), csv_of(&nb, &p, &rows, excel));
+        insta::assert_snapshot!(name("csv_trend"), render::csv::trend(&en, plain(false)));
         let agg = run(&rules, path, Detail::Aggregates);
         insta::assert_snapshot!(name("json"), render::json::render(&en, &agg));
         let kept = run(

@@ -41,6 +41,8 @@ pub enum CsvLevel {
     Initiative,
     /// One row per finding (and one per invalid input)
     Finding,
+    /// One row per date of `--trend`
+    Trend,
 }
 
 #[derive(Debug, clap::Args)]
@@ -261,7 +263,7 @@ pub fn run(args: &Args) -> Exit {
     };
     // What each row needs: a CSV of inputs only counts; the others show findings and messages.
     let rows = match (args.format, args.csv_level) {
-        (Format::Json, _) => Detail::Aggregates,
+        (Format::Json, _) | (Format::Csv, CsvLevel::Trend) => Detail::Aggregates,
         (Format::Csv, CsvLevel::Initiative) => Detail::Rows {
             findings: false,
             messages: false,
@@ -297,6 +299,19 @@ pub fn run(args: &Args) -> Exit {
             };
             sink.put(text.as_bytes());
             p
+        }
+        Format::Csv if args.csv_level == CsvLevel::Trend => {
+            if meta.trend.is_empty() {
+                sink.discard();
+                let e = "`--csv-level trend` needs `--trend FROM..TO`".to_string();
+                return fail(&[Diagnostic::new(&ReportProblem::Trend(e), None, None)]);
+            }
+            let dialect = out::csv::Dialect {
+                findings: false,
+                excel: args.csv_excel,
+            };
+            sink.put(out::csv::trend(&meta, dialect).as_bytes());
+            portfolio::run(&rules, &source, &opts)
         }
         Format::Csv => {
             let dialect = out::csv::Dialect {

@@ -206,6 +206,42 @@ pub fn rows(meta: &Meta, as_of: Date, d: Dialect, row: &Row) -> String {
     out
 }
 
+/// The trend (`--trend`, `--csv-level trend`): one record per date, the header included.
+pub fn trend(meta: &Meta, d: Dialect) -> String {
+    let lang = meta.lang();
+    let mut out = String::new();
+    if d.excel {
+        out.push('\u{feff}');
+    }
+    let mut head: Vec<String> = vec![
+        tr(lang, "per", "as of").into(),
+        tr(lang, "vurdert", "evaluated").into(),
+        tr(lang, "uten brudd (%)", "without violation (%)").into(),
+    ];
+    head.extend(Grade::ALL[..5].iter().map(|g| g.name().to_string()));
+    if let Some(h) = meta.headline_title() {
+        head.push(format!("{h}: {}", tr(lang, "ja", "yes")));
+    }
+    head.push(tr(lang, "forfalt", "overdue").into());
+    head.push(tr(lang, "snart", "upcoming").into());
+    record(&mut out, d, head.iter().map(String::as_str));
+    for t in &meta.trend {
+        let mut v = vec![
+            t.as_of.to_string(),
+            t.evaluated.to_string(),
+            t.compliant_percent().to_string(),
+        ];
+        v.extend(t.grades[..5].iter().map(u64::to_string));
+        if meta.headline_title().is_some() {
+            v.push(t.headline[0].to_string());
+        }
+        v.push(t.overdue.to_string());
+        v.push(t.upcoming.to_string());
+        record(&mut out, d, v.iter().map(String::as_str));
+    }
+    out
+}
+
 fn columns_len(meta: &Meta, findings: bool) -> usize {
     let fixed = 3 + meta.groups.len();
     if findings {

@@ -139,12 +139,18 @@ fn header(s: &mut String, meta: &Meta, p: &Portfolio, title: &str) {
     }
     let _ = write!(
         s,
-        "<nav aria-label=\"{}\"><a href=\"#overview\">{}</a><a href=\"#deadlines\">{}</a><a href=\"#shares\">{}</a>",
+        "<nav aria-label=\"{}\"><a href=\"#overview\">{}</a><a href=\"#deadlines\">{}</a>",
         tr(lang, "Innhold", "Contents"),
         tr(lang, "Oversikt", "Overview"),
         tr(lang, "Frister", "Deadlines"),
-        tr(lang, "Andeler", "Shares"),
     );
+    if !meta.groups.is_empty() {
+        let _ = write!(
+            s,
+            "<a href=\"#shares\">{}</a>",
+            tr(lang, "Andeler", "Shares")
+        );
+    }
     if !meta.trend.is_empty() {
         let _ = write!(
             s,
@@ -567,6 +573,9 @@ fn deadline_table(s: &mut String, meta: &Meta, p: &Portfolio, list: &[DeadlineEn
 /// headline answered yes.
 fn shares(s: &mut String, meta: &Meta, p: &Portfolio) {
     let lang = meta.lang();
+    if meta.groups.is_empty() {
+        return;
+    }
     let cols = share_columns(meta);
     let _ = write!(
         s,
