@@ -1365,3 +1365,35 @@ fn the_html_report_lists_a_bounded_number_of_documents_and_says_what_is_cut() {
     assert_eq!(all.matches("<article class=\"doc\"").count(), 1500);
     assert!(!all.contains("more are not shown here"));
 }
+
+/// A report that cannot be written says so and exits 2, in every format (stdout on a full disk);
+/// a report to a file is written whole or not at all.
+#[test]
+fn a_report_that_cannot_be_written_fails_loudly() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return; // Not Linux: no device that is always full.
+    };
+    for format in ["html", "markdown", "csv", "json", "xlsx"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_samstyr"))
+            .args(["report", "fixtures/initiatives/valid", "--format", format])
+            .args(["--as-of", "2026-06-01"])
+            .stdout(match full.try_clone() {
+                Ok(f) => f,
+                Err(e) => panic!("{e}"),
+            })
+            .env("NO_COLOR", "1")
+            .output();
+        let Ok(out) = out else {
+            panic!("cannot run samstyr")
+        };
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{format}: {err}");
+        assert!(err.contains("cannot write"), "{format}: {err}");
+    }
+    let dir = tempdir("no-dir");
+    let target = dir.join("missing").join("r.html");
+    let (code, _, err) = samstyr(&["report", FIXTURE, "-o", &target.to_string_lossy()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot write"), "{err}");
+    assert!(!target.exists());
+}

@@ -12,8 +12,11 @@
 //!
 //! Memory: the aggregates are counters, so with [`Detail::Aggregates`] memory does not grow with
 //! the number of documents beyond the key index of the link graph (a key and a few bytes per
-//! document; see [`graph::Index`]) and the lists of problems (invalid inputs, dangling links,
-//! cycles). Rows are kept only when the output is a table of documents, and are as large as it.
+//! document; see [`graph::Index`]); the lists of problems (invalid inputs, dangling links,
+//! cycles) keep the first [`MAX_PROBLEMS`] and count the rest. [`run`] with [`Detail::Rows`]
+//! keeps every row (for `graph`, `diff` and tests); [`run_rows`] makes the rows in one more pass
+//! after the graph is resolved and hands them over one by one, which is how `report` writes
+//! every format with memory flat.
 //!
 //! Propagation needs the whole graph before a document's final facts are known. Pass 1 computes,
 //! per document, its own value of every propagated fact (and that fact's value for each

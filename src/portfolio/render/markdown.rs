@@ -1,7 +1,8 @@
-//! The portfolio as Markdown (GitHub flavoured): the same sections as the HTML report — totals,
-//! the headline, findings by status and severity, violations per obligation, principle and group
-//! (with text bars), deadlines, the link graph, a table of every input and a section per
-//! document with its flagged findings and their sources.
+//! The portfolio as Markdown (GitHub flavoured): the same sections as the HTML report — totals
+//! and the headline, deadlines (most urgent first), shares per group value, the trend (a table
+//! with text bars), findings by status, severity, obligation and principle, the link graph, the
+//! documents to act on with a section each (remedies, fields to provide, sources by name), and
+//! the sources' quotes once per rule.
 
 use super::{
     Details, Listed, Meta, cut_note, days_between, finding_name, flagged, grade_word, group_value,

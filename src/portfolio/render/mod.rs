@@ -1,6 +1,8 @@
 //! Renderers of a [`Portfolio`]: one module per format. Each takes the plain data of a run and
-//! the [`Meta`] that describes it and returns a `String`: no evaluation, no I/O, no clocks, so
-//! the same portfolio gives the same bytes.
+//! the [`Meta`] that describes it (with the trend, when asked for): no evaluation, no I/O, no
+//! clocks, so the same portfolio gives the same bytes. HTML and Markdown also take the [`Listed`]
+//! documents and deadlines a [`Digest`] chose from the rows streamed past
+//! ([`crate::portfolio::run_rows`]); CSV and XLSX take the rows one at a time; JSON takes none.
 //!
 //! **Invariant:** nothing here knows a particular rule set: rule ids, group fields, the headline
 //! and every rule text come from the model.
@@ -128,50 +130,6 @@ pub fn principles(meta: &Meta, p: &Portfolio) -> Vec<PrincipleCounts> {
         }
     }
     out
-}
-
-/// A finding with a deadline, for the overdue and upcoming lists.
-#[derive(Debug, Clone)]
-pub struct DeadlineItem<'a> {
-    /// The row's position in the portfolio.
-    pub index: usize,
-    pub row: &'a Row,
-    pub finding: &'a FindingRow,
-    pub deadline: Date,
-}
-
-/// Overdue findings (oldest first) and findings due within the next days (nearest first), from
-/// the rows' findings.
-pub fn deadlines(p: &Portfolio) -> (Vec<DeadlineItem<'_>>, Vec<DeadlineItem<'_>>) {
-    let mut overdue = Vec::new();
-    let mut upcoming = Vec::new();
-    for (index, row) in p.rows.iter().enumerate() {
-        let Some(j) = row.judged() else { continue };
-        for f in &j.findings {
-            let Some(d) = f.deadline else { continue };
-            let item = DeadlineItem {
-                index,
-                row,
-                finding: f,
-                deadline: d,
-            };
-            if f.overdue(p.as_of) {
-                overdue.push(item);
-            } else if f.upcoming(p.as_of) {
-                upcoming.push(item);
-            }
-        }
-    }
-    let key = |i: &DeadlineItem<'_>| {
-        (
-            i.deadline,
-            i.row.name().to_string(),
-            i.finding.rule.id.clone(),
-        )
-    };
-    overdue.sort_by_key(key);
-    upcoming.sort_by_key(key);
-    (overdue, upcoming)
 }
 
 /// Days from `a` to `b`.
