@@ -1397,3 +1397,48 @@ fn a_report_that_cannot_be_written_fails_loudly() {
     assert!(err.contains("cannot write"), "{err}");
     assert!(!target.exists());
 }
+
+/// Messages evaluated only for the listed documents give the same report as messages for every
+/// document, on the fixture and on a generated batch long enough to be cut.
+#[test]
+fn messages_for_the_listed_documents_only_give_the_same_report() {
+    let rules = embedded();
+    let dir = tempdir("refined");
+    let batch = dir.join("g.jsonl");
+    let (code, out, err) = samstyr(&["gen", "--count", "1200", "--seed", "5"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(std::fs::write(&batch, out).is_ok());
+    for path in [Path::new(FIXTURE), batch.as_path()] {
+        let en = meta(&rules, Lang::En);
+        let (p, rows) = streamed(&rules, path);
+        let every = listed(&p, &rows, render::Details::Act);
+        let mut digest = render::Digest::new(render::Details::Act, as_of());
+        let q = portfolio::run_rows_refined(
+            &rules,
+            &Source::Paths(vec![path.to_path_buf()]),
+            &Options::new(as_of(), full()),
+            true,
+            &mut |row, again| digest.add_refined(row, again),
+        );
+        let few = digest.finish();
+        assert_eq!(p.aggregates, q.aggregates);
+        assert_eq!(
+            render::markdown::render(&en, &p, &every),
+            render::markdown::render(&en, &q, &few),
+            "{}",
+            path.display()
+        );
+        assert!(
+            few.documents
+                .iter()
+                .all(
+                    |(_, r)| r.judged().is_none_or(|j| j.findings.iter().all(|f| !f
+                        .message
+                        .get(Lang::En)
+                        .is_empty()
+                        || !matches!(f.status, Status::Violated | Status::Unknown)))
+                ),
+            "listed documents have their messages"
+        );
+    }
+}

@@ -290,7 +290,12 @@ pub fn run(args: &Args) -> Exit {
         }
         Format::Html | Format::Markdown => {
             let mut digest = out::Digest::new(details, as_of);
-            let p = portfolio::run_rows(&rules, &source, &opts, &mut |row| digest.add(row));
+            // Messages only for the documents listed, unless every document is.
+            let refine = details == out::Details::Act;
+            let p =
+                portfolio::run_rows_refined(&rules, &source, &opts, refine, &mut |row, full| {
+                    digest.add_refined(row, full)
+                });
             let listed = digest.finish();
             let text = if args.format == Format::Html {
                 out::html::render(&meta, &p, &listed)

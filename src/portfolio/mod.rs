@@ -39,7 +39,7 @@ mod run;
 
 pub use crate::finding::{LinkProblem, ReceivedNote};
 pub use linked::linked;
-pub use run::{Source, parse_only, run, run_rows};
+pub use run::{Refine, Source, parse_only, run, run_rows, run_rows_refined};
 
 use crate::diag::Diagnostic;
 use crate::finding::{RuleInfo, Severity, Status, Tri};

@@ -47,6 +47,27 @@ pub fn run_rows(
     opts: &Options,
     sink: &mut dyn FnMut(Row),
 ) -> Portfolio {
+    run_rows_refined(rules, source, opts, false, &mut |row, _| sink(row))
+}
+
+/// A row's full form, on demand: see [`run_rows_refined`].
+pub type Refine<'a> = &'a dyn Fn() -> Option<Row>;
+
+/// What the rows pass makes and where it hands the rows: (their detail, whether messages come on
+/// demand, the receiver).
+type RowSink<'s> = (Detail, bool, &'s mut dyn FnMut(Row, Refine<'_>));
+
+/// As [`run_rows`]; with `refine`, each row comes without its messages, with a function that
+/// evaluates the same document again with them. A report that shows messages for a few of many
+/// documents (the most urgent) pays for the messages of those only: they are most of the cost of
+/// evaluating a document in full.
+pub fn run_rows_refined(
+    rules: &RuleSet,
+    source: &Source,
+    opts: &Options,
+    refine: bool,
+    sink: &mut dyn FnMut(Row, Refine<'_>),
+) -> Portfolio {
     let rows = match opts.detail {
         Detail::Aggregates => Detail::Rows {
             findings: false,
@@ -58,14 +79,14 @@ pub fn run_rows(
         detail: Detail::Aggregates,
         ..*opts
     };
-    run_inner(rules, source, &opts, Some((rows, sink)))
+    run_inner(rules, source, &opts, Some((rows, refine, sink)))
 }
 
 fn run_inner(
     rules: &RuleSet,
     source: &Source,
     opts: &Options,
-    mut sink: Option<(Detail, &mut dyn FnMut(Row))>,
+    mut sink: Option<RowSink<'_>>,
 ) -> Portfolio {
     let Source::Paths(paths) = source;
     let started = std::time::Instant::now();
@@ -222,15 +243,17 @@ fn run_inner(
     timings.second_pass = started
         .elapsed()
         .saturating_sub(timings.first_pass + timings.graph);
-    if let Some((detail, sink)) = sink.as_mut() {
+    if let Some((detail, refine, sink)) = sink.as_mut() {
         let opts = Options {
             detail: *detail,
             ..*opts
         };
+        let refine = *refine;
         rows_pass(
             rules,
             &plan,
             &opts,
+            refine,
             paths,
             kept.as_deref(),
             &fold.index,
@@ -249,14 +272,26 @@ fn rows_pass(
     rules: &RuleSet,
     plan: &Plan,
     opts: &Options,
+    refine: bool,
     paths: &[PathBuf],
     kept: Option<&[Unit]>,
     index: &Index,
     propagated: &Propagated,
     problems: &[(Vec<Node>, LinkProblem)],
-    sink: &mut dyn FnMut(Row),
+    sink: &mut dyn FnMut(Row, Refine<'_>),
 ) {
-    let ctx = Ctx::new(rules, plan, opts);
+    let lean = match (refine, opts.detail) {
+        (true, Detail::Rows { findings, .. }) => Options {
+            detail: Detail::Rows {
+                findings,
+                messages: false,
+            },
+            ..*opts
+        },
+        _ => *opts,
+    };
+    let ctx = Ctx::new(rules, plan, &lean);
+    let full = Ctx::new(rules, plan, opts);
     // The link problems of each document, from the graph's list (small: one entry per problem
     // member).
     let mut by_node: std::collections::HashMap<Node, Vec<&LinkProblem>> =
@@ -272,14 +307,32 @@ fn rows_pass(
     };
     let groups = plan.groups.len();
     stream(from, None, opts.chunk, false, |chunk| {
-        let rows: Vec<Row> = chunk
+        let rows: Vec<(Row, usize, Option<Unit>)> = chunk
             .into_par_iter()
             .map_init(Scratch::default, |scratch, (i, u)| {
-                final_row(&ctx, index, propagated, &by_node, groups, i, u, scratch)
+                // The unit's text is shared, not copied: kept for a second look if asked for.
+                let again = refine.then(|| copy_unit(&u));
+                let row = final_row(&ctx, index, propagated, &by_node, groups, i, u, scratch);
+                (row, i, again)
             })
             .collect();
-        for row in rows {
-            sink(row);
+        for (row, i, again) in rows {
+            let full_row = || {
+                let u = again.as_ref()?;
+                let mut scratch = Scratch::default();
+                let u = copy_unit(u);
+                Some(final_row(
+                    &full,
+                    index,
+                    propagated,
+                    &by_node,
+                    groups,
+                    i,
+                    u,
+                    &mut scratch,
+                ))
+            };
+            sink(row, &full_row);
         }
     });
 }

@@ -296,6 +296,12 @@ impl<K: Ord, V> Least<K, V> {
         self.heap.push(Keyed(key, value));
     }
 
+    /// Whether an entry with this key would be kept now.
+    fn would_keep(&self, key: &K) -> bool {
+        self.limit > 0
+            && (self.heap.len() < self.limit || self.heap.peek().is_some_and(|top| *key < top.0))
+    }
+
     /// Least key first.
     fn sorted(self) -> Vec<V> {
         self.heap
@@ -355,8 +361,14 @@ impl Digest {
         }
     }
 
-    /// The next row, in input order.
+    /// The next row, in input order, with its messages.
     pub fn add(&mut self, row: Row) {
+        self.add_refined(row, &|| None);
+    }
+
+    /// The next row, in input order; a row without messages is replaced by `full()` (the same
+    /// row with them) when it is listed as a document to act on.
+    pub fn add_refined(&mut self, row: Row, full: crate::portfolio::Refine<'_>) {
         let index = self.next;
         self.next += 1;
         if let Some(j) = row.judged() {
@@ -392,7 +404,14 @@ impl Digest {
                 j.and_then(|j| j.next_deadline),
                 index,
             );
-            self.act.push(key, (index, row));
+            // Only a row that is kept (for now) is evaluated again: with rows in input order, a
+            // few times the list's length in all.
+            if self.act.would_keep(&key) {
+                let row = full().unwrap_or(row);
+                self.act.push(key, (index, row));
+            } else {
+                self.act.seen += 1;
+            }
         }
     }
 
