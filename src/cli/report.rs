@@ -30,6 +30,8 @@ pub enum Format {
     Csv,
     /// The aggregates as JSON, `samstyr.portfolio/v1`
     Json,
+    /// A spreadsheet (Excel): sheets of documents, findings, deadlines and the trend
+    Xlsx,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -39,6 +41,8 @@ pub enum CsvLevel {
     Initiative,
     /// One row per finding (and one per invalid input)
     Finding,
+    /// One row per date of `--trend`
+    Trend,
 }
 
 #[derive(Debug, clap::Args)]
@@ -59,6 +63,21 @@ pub struct Args {
     /// With `--format csv`: one row per initiative or per finding
     #[arg(long, value_enum, default_value_t = CsvLevel::Initiative)]
     pub csv_level: CsvLevel,
+    /// With `--format csv`: semicolons and a byte order mark, as Excel in a Norwegian locale
+    /// reads them
+    #[arg(long)]
+    pub csv_excel: bool,
+    /// Which documents the HTML and Markdown reports show one by one: those with something to
+    /// act on, the most urgent first and at most a few hundred (`act`), or every one (`all`)
+    #[arg(long, value_enum, default_value_t = DetailsArg::Act)]
+    pub details: DetailsArg,
+    /// Judge the same portfolio at every date from FROM to TO (`YYYY-MM` or `YYYY-MM-DD`, both
+    /// included) and show the compliance over time
+    #[arg(long, value_name = "FROM..TO", value_parser = parse_trend)]
+    pub trend: Option<(Date, Date)>,
+    /// With `--trend`: the time between two dates, `1m` (a month, the default), `3m`, `2w`, `7d`
+    #[arg(long, value_name = "STEP", value_parser = parse_step, requires = "trend")]
+    pub step: Option<Step>,
     /// Exit 1 when a violated obligation of this severity or higher is found
     #[arg(long, value_enum, default_value_t = FailOn::Never)]
     pub fail_on: FailOn,
@@ -80,6 +99,84 @@ pub struct Args {
     pub chunk: usize,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum DetailsArg {
+    /// Documents with something to act on, the most urgent first, at most a few hundred
+    #[default]
+    Act,
+    /// Every document
+    All,
+}
+
+/// The time between two dates of a trend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Months(i32),
+    Days(i32),
+}
+
+/// At most this many dates in a trend: each is a whole run over the portfolio.
+pub const MAX_TREND_DATES: usize = 400;
+
+fn parse_month_or_date(s: &str) -> Result<Date, String> {
+    if s.len() == 7 {
+        return parse_date(&format!("{s}-01"))
+            .map_err(|_| format!("invalid month `{s}`; write it as `YYYY-MM`"));
+    }
+    parse_date(s)
+}
+
+pub(crate) fn parse_trend(s: &str) -> Result<(Date, Date), String> {
+    let Some((from, to)) = s.split_once("..") else {
+        return Err(format!(
+            "invalid trend `{s}`; write it as `FROM..TO`, e.g. `2025-01..2026-12`"
+        ));
+    };
+    let (from, to) = (parse_month_or_date(from)?, parse_month_or_date(to)?);
+    if to < from {
+        return Err(format!("the trend ends ({to}) before it starts ({from})"));
+    }
+    Ok((from, to))
+}
+
+pub(crate) fn parse_step(s: &str) -> Result<Step, String> {
+    let bad = || format!("invalid step `{s}`; write a count and `m`, `w` or `d`, e.g. `1m`, `2w`");
+    let (n, unit) = s.split_at(s.len().saturating_sub(1));
+    let n: i32 = n.parse().map_err(|_| bad())?;
+    if !(1..=1000).contains(&n) {
+        return Err(bad());
+    }
+    match unit {
+        "m" => Ok(Step::Months(n)),
+        "w" => Ok(Step::Days(7 * n)),
+        "d" => Ok(Step::Days(n)),
+        _ => Err(bad()),
+    }
+}
+
+/// The dates of a trend: FROM, then one step after another while not past TO. Each date is
+/// counted from FROM (not from the date before), so that a month's end stays put.
+pub fn trend_dates(from: Date, to: Date, step: Step) -> Result<Vec<Date>, String> {
+    let mut out = Vec::new();
+    for k in 0.. {
+        let span = match step {
+            Step::Months(n) => jiff::Span::new().months(i64::from(n) * k),
+            Step::Days(n) => jiff::Span::new().days(i64::from(n) * k),
+        };
+        let Ok(d) = from.checked_add(span) else { break };
+        if d > to {
+            break;
+        }
+        if out.len() >= MAX_TREND_DATES {
+            return Err(format!(
+                "the trend has more than {MAX_TREND_DATES} dates; take a longer `--step` or a shorter span"
+            ));
+        }
+        out.push(d);
+    }
+    Ok(out)
+}
+
 pub(crate) fn parse_date(s: &str) -> Result<Date, String> {
     s.parse::<Date>()
         .map_err(|e| format!("invalid date `{s}` ({e}); write it as `YYYY-MM-DD`"))
@@ -91,6 +188,8 @@ pub(crate) enum ReportProblem {
     NoInputs { paths: String },
     #[error("cannot write `{path}`: {reason}")]
     Output { path: String, reason: String },
+    #[error("{0}")]
+    Trend(String),
 }
 
 impl crate::diag::Problem for ReportProblem {
@@ -98,6 +197,7 @@ impl crate::diag::Problem for ReportProblem {
         match self {
             ReportProblem::NoInputs { .. } => "report::no-inputs",
             ReportProblem::Output { .. } => "report::output",
+            ReportProblem::Trend(_) => "report::trend",
         }
     }
 
@@ -109,6 +209,7 @@ impl crate::diag::Problem for ReportProblem {
             ReportProblem::Output { .. } => {
                 "check that the directory exists and is writable".into()
             }
+            ReportProblem::Trend(_) => "for example `--trend 2025-01..2026-12 --step 1m`".into(),
         })
     }
 }
@@ -129,24 +230,125 @@ pub fn run(args: &Args) -> Exit {
         Err(d) => return fail(&d.0),
     };
     let as_of = args.as_of.unwrap_or_else(|| jiff::Zoned::now().date());
-    let detail = match (args.format, args.csv_level) {
-        (Format::Json, _) => Detail::Aggregates,
+    let source = Source::Paths(args.paths.clone());
+    let chunk = args.chunk.max(1);
+    let gate = Gate {
+        fail_on: args.fail_on,
+        unknown_fails: false,
+    };
+    let mut meta = Meta::new(
+        &rules,
+        super::check::run_info(&rules, as_of, args.lang, gate),
+    );
+    if let Some((from, to)) = args.trend {
+        let dates = match trend_dates(from, to, args.step.unwrap_or(Step::Months(1))) {
+            Ok(d) => d,
+            Err(e) => {
+                return fail(&[Diagnostic::new(&ReportProblem::Trend(e), None, None)]);
+            }
+        };
+        // Each date is a run of its own over the whole portfolio, counters only.
+        for d in dates {
+            let opts = Options {
+                chunk,
+                ..Options::new(d, Detail::Aggregates)
+            };
+            let p = portfolio::run(&rules, &source, &opts);
+            meta.trend.push(out::TrendPoint::of(&p));
+        }
+    }
+    let full = Detail::Rows {
+        findings: true,
+        messages: true,
+    };
+    // What each row needs: a CSV of inputs only counts; the others show findings and messages.
+    let rows = match (args.format, args.csv_level) {
+        (Format::Json, _) | (Format::Csv, CsvLevel::Trend) => Detail::Aggregates,
         (Format::Csv, CsvLevel::Initiative) => Detail::Rows {
             findings: false,
             messages: false,
         },
-        _ => Detail::Rows {
-            findings: true,
-            messages: true,
-        },
+        _ => full,
     };
     let opts = Options {
-        chunk: args.chunk.max(1),
-        ..Options::new(as_of, detail)
+        chunk,
+        ..Options::new(as_of, rows)
     };
-    let p = portfolio::run(&rules, &Source::Paths(args.paths.clone()), &opts);
+    let details = match args.details {
+        DetailsArg::Act => out::Details::Act,
+        DetailsArg::All => out::Details::All,
+    };
+    let mut sink = match Sink::open(args.output.as_ref()) {
+        Ok(s) => s,
+        Err(d) => return fail(&d.0),
+    };
+    let p = match args.format {
+        Format::Json => {
+            let p = portfolio::run(&rules, &source, &opts);
+            sink.put(out::json::render(&meta, &p).as_bytes());
+            p
+        }
+        Format::Html | Format::Markdown => {
+            let mut digest = out::Digest::new(details, as_of);
+            // Messages only for the documents listed, unless every document is.
+            let refine = details == out::Details::Act;
+            let p =
+                portfolio::run_rows_refined(&rules, &source, &opts, refine, &mut |row, full| {
+                    digest.add_refined(row, full)
+                });
+            let listed = digest.finish();
+            let text = if args.format == Format::Html {
+                out::html::render(&meta, &p, &listed)
+            } else {
+                out::markdown::render(&meta, &p, &listed)
+            };
+            sink.put(text.as_bytes());
+            p
+        }
+        Format::Csv if args.csv_level == CsvLevel::Trend => {
+            if meta.trend.is_empty() {
+                sink.discard();
+                let e = "`--csv-level trend` needs `--trend FROM..TO`".to_string();
+                return fail(&[Diagnostic::new(&ReportProblem::Trend(e), None, None)]);
+            }
+            let dialect = out::csv::Dialect {
+                findings: false,
+                excel: args.csv_excel,
+            };
+            sink.put(out::csv::trend(&meta, dialect).as_bytes());
+            portfolio::run(&rules, &source, &opts)
+        }
+        Format::Csv => {
+            let dialect = out::csv::Dialect {
+                findings: args.csv_level == CsvLevel::Finding,
+                excel: args.csv_excel,
+            };
+            sink.put(out::csv::head(&meta, dialect).as_bytes());
+            let meta = &meta;
+            portfolio::run_rows(&rules, &source, &opts, &mut |row| {
+                sink.put(out::csv::rows(meta, as_of, dialect, &row).as_bytes());
+            })
+        }
+        Format::Xlsx => {
+            let mut book = match out::xlsx::Xlsx::new(&meta, as_of) {
+                Ok(b) => b,
+                Err(e) => return fail(&[sink.problem(&e.to_string())]),
+            };
+            let meta_ref = &meta;
+            let p =
+                portfolio::run_rows(&rules, &source, &opts, &mut |row| book.add(meta_ref, &row));
+            if let Err(e) = book.finish(&meta, &mut sink) {
+                return fail(&[sink.problem(&e.to_string())]);
+            }
+            p
+        }
+    };
     if p.aggregates.inputs == 0 {
+        sink.discard();
         return fail(&[no_inputs(&args.paths)]);
+    }
+    if let Err(d) = sink.close() {
+        return fail(&[*d]);
     }
     if args.timings {
         let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
@@ -158,23 +360,6 @@ pub fn run(args: &Args) -> Exit {
             ms(t.second_pass),
             p.reevaluated
         );
-    }
-    let gate = Gate {
-        fail_on: args.fail_on,
-        unknown_fails: false,
-    };
-    let meta = Meta::new(
-        &rules,
-        super::check::run_info(&rules, as_of, args.lang, gate),
-    );
-    let text = match args.format {
-        Format::Html => out::html::render(&meta, &p),
-        Format::Markdown => out::markdown::render(&meta, &p),
-        Format::Csv => out::csv::render(&meta, &p, args.csv_level == CsvLevel::Finding),
-        Format::Json => out::json::render(&meta, &p),
-    };
-    if let Err(d) = write(args.output.as_ref(), &text) {
-        return fail(&d.0);
     }
     let a = &p.aggregates;
     let violated = |sev: usize| {
@@ -209,6 +394,137 @@ pub(crate) fn no_inputs(paths: &[PathBuf]) -> Diagnostic {
     )
 }
 
+/// Where a report goes while it is written: a file (`--output`, written beside it and renamed
+/// into place when complete, so that a failed run leaves no half report) or standard output.
+/// The first write error is kept and reported once; a closed pipe is the reader's choice, not an
+/// error.
+pub(crate) struct Sink {
+    out: Box<dyn Write + Send>,
+    /// (the temporary file, the file asked for)
+    file: Option<(PathBuf, PathBuf)>,
+    error: Option<std::io::Error>,
+}
+
+impl Sink {
+    pub(crate) fn open(path: Option<&PathBuf>) -> Result<Sink, Diagnostics> {
+        let Some(path) = path else {
+            return Ok(Sink {
+                out: Box::new(std::io::BufWriter::with_capacity(
+                    1 << 16,
+                    std::io::stdout(),
+                )),
+                file: None,
+                error: None,
+            });
+        };
+        let mut name = path.file_name().unwrap_or_default().to_os_string();
+        name.push(format!(".{}.tmp", std::process::id()));
+        let tmp = path.with_file_name(name);
+        let f = std::fs::File::create(&tmp).map_err(|e| output_problem(path, &e.to_string()))?;
+        Ok(Sink {
+            out: Box::new(std::io::BufWriter::with_capacity(1 << 16, f)),
+            file: Some((tmp, path.clone())),
+            error: None,
+        })
+    }
+
+    pub(crate) fn put(&mut self, bytes: &[u8]) {
+        if self.error.is_none()
+            && let Err(e) = self.out.write_all(bytes)
+        {
+            self.error = Some(e);
+        }
+    }
+
+    fn target(&self) -> String {
+        match &self.file {
+            Some((_, p)) => p.display().to_string(),
+            None => "standard output".into(),
+        }
+    }
+
+    pub(crate) fn problem(&self, reason: &str) -> Diagnostic {
+        Diagnostic::new(
+            &ReportProblem::Output {
+                path: self.target(),
+                reason: reason.to_string(),
+            },
+            None,
+            None,
+        )
+    }
+
+    /// Drop what was written (a temporary file is removed).
+    pub(crate) fn discard(self) {
+        if let Some((tmp, _)) = &self.file {
+            drop(self.out);
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
+
+    /// Flush, and move a file into place.
+    pub(crate) fn close(mut self) -> Result<(), Box<Diagnostic>> {
+        if self.error.is_none()
+            && let Err(e) = self.out.flush()
+        {
+            self.error = Some(e);
+        }
+        let error = self.error.take();
+        let problem = error.as_ref().map(|e| self.problem(&e.to_string()));
+        let Sink { out, file, .. } = self;
+        drop(out);
+        match (file, error) {
+            (None, Some(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            (None, None) => Ok(()),
+            (Some((tmp, _)), Some(_)) => {
+                let _ = std::fs::remove_file(&tmp);
+                Err(Box::new(
+                    problem.unwrap_or_else(|| output_problem_one("", "")),
+                ))
+            }
+            (None, Some(_)) => Err(Box::new(
+                problem.unwrap_or_else(|| output_problem_one("", "")),
+            )),
+            (Some((tmp, path)), None) => std::fs::rename(&tmp, &path).map_err(|e| {
+                let _ = std::fs::remove_file(&tmp);
+                Box::new(output_problem_one(
+                    &path.display().to_string(),
+                    &e.to_string(),
+                ))
+            }),
+        }
+    }
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.put(buf);
+        match &self.error {
+            Some(e) => Err(std::io::Error::new(e.kind(), e.to_string())),
+            None => Ok(buf.len()),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn output_problem_one(path: &str, reason: &str) -> Diagnostic {
+    Diagnostic::new(
+        &ReportProblem::Output {
+            path: path.to_string(),
+            reason: reason.to_string(),
+        },
+        None,
+        None,
+    )
+}
+
+fn output_problem(path: &std::path::Path, reason: &str) -> Diagnostics {
+    Diagnostics::from(output_problem_one(&path.display().to_string(), reason))
+}
+
 /// Write to the file, or to stdout (a closed pipe is the reader's choice, not an error).
 pub(crate) fn write(path: Option<&PathBuf>, text: &str) -> Result<(), Diagnostics> {
     match path {
@@ -226,5 +542,52 @@ pub(crate) fn write(path: Option<&PathBuf>, text: &str) -> Result<(), Diagnostic
             let _ = std::io::stdout().lock().write_all(text.as_bytes());
             Ok(())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn a_trend_is_monthly_from_its_first_month_to_its_last() {
+        let (from, to) = parse_trend("2025-01..2026-12").unwrap_or((date(1, 1, 1), date(1, 1, 1)));
+        assert_eq!((from, to), (date(2025, 1, 1), date(2026, 12, 1)));
+        let d = trend_dates(from, to, Step::Months(1)).unwrap_or_default();
+        assert_eq!(d.len(), 24);
+        assert_eq!(d.last(), Some(&date(2026, 12, 1)));
+        // Counted from the start: a month's end stays the end where it can.
+        let d =
+            trend_dates(date(2025, 1, 31), date(2025, 4, 30), Step::Months(1)).unwrap_or_default();
+        assert_eq!(
+            d,
+            vec![
+                date(2025, 1, 31),
+                date(2025, 2, 28),
+                date(2025, 3, 31),
+                date(2025, 4, 30)
+            ]
+        );
+        let d =
+            trend_dates(date(2025, 1, 1), date(2025, 1, 29), Step::Days(14)).unwrap_or_default();
+        assert_eq!(
+            d,
+            vec![date(2025, 1, 1), date(2025, 1, 15), date(2025, 1, 29)]
+        );
+    }
+
+    #[test]
+    fn bad_trends_and_steps_are_refused_with_the_form_to_write() {
+        for bad in ["2025-01", "2026-12..2025-01", "2025-13..2026-01", "x..y"] {
+            assert!(parse_trend(bad).is_err(), "{bad}");
+        }
+        for bad in ["", "m", "0m", "-1m", "1y", "1.5m", "1001d"] {
+            assert!(parse_step(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_step("2w"), Ok(Step::Days(14)));
+        assert_eq!(parse_step("3m"), Ok(Step::Months(3)));
+        let long = trend_dates(date(2000, 1, 1), date(2100, 1, 1), Step::Days(1));
+        assert!(long.is_err_and(|e| e.contains("400")));
     }
 }

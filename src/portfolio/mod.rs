@@ -12,8 +12,11 @@
 //!
 //! Memory: the aggregates are counters, so with [`Detail::Aggregates`] memory does not grow with
 //! the number of documents beyond the key index of the link graph (a key and a few bytes per
-//! document; see [`graph::Index`]) and the lists of problems (invalid inputs, dangling links,
-//! cycles). Rows are kept only when the output is a table of documents, and are as large as it.
+//! document; see [`graph::Index`]); the lists of problems (invalid inputs, dangling links,
+//! cycles) keep the first [`MAX_PROBLEMS`] and count the rest. [`run`] with [`Detail::Rows`]
+//! keeps every row (for `graph`, `diff` and tests); [`run_rows`] makes the rows in one more pass
+//! after the graph is resolved and hands them over one by one, which is how `report` writes
+//! every format with memory flat.
 //!
 //! Propagation needs the whole graph before a document's final facts are known. Pass 1 computes,
 //! per document, its own value of every propagated fact (and that fact's value for each
@@ -36,7 +39,7 @@ mod run;
 
 pub use crate::finding::{LinkProblem, ReceivedNote};
 pub use linked::linked;
-pub use run::{Source, Stream, parse_only, run};
+pub use run::{Refine, Source, Stream, parse_only, run, run_rows, run_rows_refined};
 
 use crate::diag::Diagnostic;
 use crate::finding::{RuleInfo, Severity, Status, Tri};
@@ -47,6 +50,11 @@ use std::sync::Arc;
 
 /// Units read and evaluated together (then folded in order).
 pub const DEFAULT_CHUNK: usize = 4096;
+
+/// Problems kept in a [`Portfolio`]'s lists (invalid inputs' problems, dangling links, cycles):
+/// the first ones in input order; the others are counted, and every one of them is in the CSV and
+/// XLSX rows of its document. Keeps a run's memory flat however many inputs are bad.
+pub const MAX_PROBLEMS: usize = 1000;
 
 /// Days ahead in which a pending deadline counts as upcoming.
 pub const UPCOMING_DAYS: i32 = 90;
@@ -183,6 +191,9 @@ pub struct GroupCounts {
     /// Violated findings by severity: must, should.
     pub violated: [u64; 2],
     pub overdue: u64,
+    /// Documents with at least one finding of each status, in the order of [`Status::ALL`]: the
+    /// shares a portfolio office reads (a status added to [`Status`] is one more column here).
+    pub with_status: [u64; 6],
 }
 
 /// One group field's counts, by value (sorted); documents without a value count under `None`.
@@ -215,6 +226,8 @@ pub struct Aggregates {
     pub upcoming: u64,
     /// One per `[[ruleset.report.group]]`.
     pub groups: Vec<GroupTable>,
+    /// Documents with at least one finding of each status, in the order of [`Status::ALL`].
+    pub with_status: [u64; 6],
 }
 
 /// One finding of one document, as a portfolio report shows it.
@@ -367,10 +380,15 @@ impl ErrorLine {
 pub struct GraphSummary {
     /// Links between documents, resolved or not.
     pub links: u64,
-    /// Links that name no valid document: (document key, field, target).
+    /// Links that name no valid document: (document key, field, target); the first
+    /// [`MAX_PROBLEMS`].
     pub dangling: Vec<(String, String, String)>,
-    /// Cycles: (field, keys on the cycle in order).
+    /// Every dangling link, counted.
+    pub dangling_total: u64,
+    /// Cycles: (field, keys on the cycle in order); the first [`MAX_PROBLEMS`].
     pub cycles: Vec<(String, Vec<String>)>,
+    /// Every cycle, counted.
+    pub cycles_total: u64,
     /// Per propagated fact (in the order of the rule set's declarations, one entry per fact):
     /// (fact id, documents whose value it changed).
     pub received: Vec<(String, u64)>,
@@ -383,8 +401,10 @@ pub struct Portfolio {
     pub aggregates: Aggregates,
     /// With [`Detail::Rows`]: one per input, in input order.
     pub rows: Vec<Row>,
-    /// Every invalid input's problems, in input order.
+    /// Invalid inputs' problems, in input order: the first [`MAX_PROBLEMS`].
     pub errors: Vec<ErrorLine>,
+    /// Every invalid input's problems, counted (listed or not).
+    pub errors_total: u64,
     pub graph: GraphSummary,
     /// Passes over the input: 1, or 2 when propagation changed some document.
     pub passes: u8,

@@ -55,6 +55,64 @@ impl std::fmt::Debug for Stream {
 
 /// Judge every document of `source` and fold the results.
 pub fn run(rules: &RuleSet, source: &Source, opts: &Options) -> Portfolio {
+    run_inner(rules, source, opts, None)
+}
+
+/// Judge every document of `source`, fold the aggregates (as with [`Detail::Aggregates`]), and
+/// then hand every input's final [`Row`] (with what `opts.detail` asks for: findings, messages;
+/// links resolved and received values applied) to `sink`, in input order, one at a time: a
+/// report written as a stream holds no more than a chunk of rows, however many documents there
+/// are.
+///
+/// The rows come from one more pass over the input after the graph is resolved; a portfolio read
+/// from standard input is kept in memory for it.
+pub fn run_rows(
+    rules: &RuleSet,
+    source: &Source,
+    opts: &Options,
+    sink: &mut dyn FnMut(Row),
+) -> Portfolio {
+    run_rows_refined(rules, source, opts, false, &mut |row, _| sink(row))
+}
+
+/// A row's full form, on demand: see [`run_rows_refined`].
+pub type Refine<'a> = &'a dyn Fn() -> Option<Row>;
+
+/// What the rows pass makes and where it hands the rows: (their detail, whether messages come on
+/// demand, the receiver).
+type RowSink<'s> = (Detail, bool, &'s mut dyn FnMut(Row, Refine<'_>));
+
+/// As [`run_rows`]; with `refine`, each row comes without its messages, with a function that
+/// evaluates the same document again with them. A report that shows messages for a few of many
+/// documents (the most urgent) pays for the messages of those only: they are most of the cost of
+/// evaluating a document in full.
+pub fn run_rows_refined(
+    rules: &RuleSet,
+    source: &Source,
+    opts: &Options,
+    refine: bool,
+    sink: &mut dyn FnMut(Row, Refine<'_>),
+) -> Portfolio {
+    let rows = match opts.detail {
+        Detail::Aggregates => Detail::Rows {
+            findings: false,
+            messages: false,
+        },
+        rows => rows,
+    };
+    let opts = Options {
+        detail: Detail::Aggregates,
+        ..*opts
+    };
+    run_inner(rules, source, &opts, Some((rows, refine, sink)))
+}
+
+fn run_inner(
+    rules: &RuleSet,
+    source: &Source,
+    opts: &Options,
+    mut sink: Option<RowSink<'_>>,
+) -> Portfolio {
     let (paths, stream_in) = match source {
         Source::Paths(p) => (p.as_slice(), None),
         Source::Stream(s) => (&[][..], s.take()),
@@ -65,7 +123,7 @@ pub fn run(rules: &RuleSet, source: &Source, opts: &Options) -> Portfolio {
     let ctx = Ctx::new(rules, &plan, opts);
     // Standard input cannot be read twice: keep its units when a second pass may need them.
     let stdin = stream_in.is_some() || paths.iter().any(|p| p.as_path() == Path::new("-"));
-    let keep = stdin && !plan.strata.is_empty();
+    let keep = stdin && (!plan.strata.is_empty() || sink.is_some());
     let mut fold = Fold::new(&ctx);
 
     // Each chunk is folded while the next one is evaluated, so that no core waits for the
@@ -151,7 +209,7 @@ pub fn run(rules: &RuleSet, source: &Source, opts: &Options) -> Portfolio {
         let mut want: Vec<(usize, Node)> =
             changed.iter().map(|&n| (fold.index.unit(n), n)).collect();
         want.sort_unstable();
-        match (kept, at_offsets(paths, &fold.index, &want)) {
+        match (kept.as_deref(), at_offsets(paths, &fold.index, &want)) {
             // One JSONL file: each wanted line is read where it starts, by the worker that
             // judges it; no reader thread to wait for.
             (None, Some((path, at))) => {
@@ -217,7 +275,172 @@ pub fn run(rules: &RuleSet, source: &Source, opts: &Options) -> Portfolio {
     timings.second_pass = started
         .elapsed()
         .saturating_sub(timings.first_pass + timings.graph);
+    if let Some((detail, refine, sink)) = sink.as_mut() {
+        let opts = Options {
+            detail: *detail,
+            ..*opts
+        };
+        let refine = *refine;
+        rows_pass(
+            rules,
+            &plan,
+            &opts,
+            refine,
+            paths,
+            kept.as_deref(),
+            &fold.index,
+            &propagated,
+            &problems,
+            &mut **sink,
+        );
+    }
     fold.finish(problems, &propagated, passes, timings)
+}
+
+/// The pass that makes rows for a streamed report: every unit again, evaluated in full with the
+/// values it receives, in input order.
+#[allow(clippy::too_many_arguments)]
+fn rows_pass(
+    rules: &RuleSet,
+    plan: &Plan,
+    opts: &Options,
+    refine: bool,
+    paths: &[PathBuf],
+    kept: Option<&[Unit]>,
+    index: &Index,
+    propagated: &Propagated,
+    problems: &[(Vec<Node>, LinkProblem)],
+    sink: &mut dyn FnMut(Row, Refine<'_>),
+) {
+    let lean = match (refine, opts.detail) {
+        (true, Detail::Rows { findings, .. }) => Options {
+            detail: Detail::Rows {
+                findings,
+                messages: false,
+            },
+            ..*opts
+        },
+        _ => *opts,
+    };
+    let ctx = Ctx::new(rules, plan, &lean);
+    let full = Ctx::new(rules, plan, opts);
+    // The link problems of each document, from the graph's list (small: one entry per problem
+    // member).
+    let mut by_node: std::collections::HashMap<Node, Vec<&LinkProblem>> =
+        std::collections::HashMap::new();
+    for (members, problem) in problems {
+        for &m in members {
+            by_node.entry(m).or_default().push(problem);
+        }
+    }
+    let from = match kept {
+        Some(k) => Units::Kept(k),
+        None => Units::Paths(paths),
+    };
+    let groups = plan.groups.len();
+    stream(from, None, opts.chunk, false, |chunk| {
+        let rows: Vec<(Row, usize, Option<Unit>)> = chunk
+            .into_par_iter()
+            .map_init(Scratch::default, |scratch, (i, u)| {
+                // The unit's text is shared, not copied: kept for a second look if asked for.
+                let again = refine.then(|| copy_unit(&u));
+                let row = final_row(&ctx, index, propagated, &by_node, groups, i, u, scratch);
+                (row, i, again)
+            })
+            .collect();
+        for (row, i, again) in rows {
+            let full_row = || {
+                let u = again.as_ref()?;
+                let mut scratch = Scratch::default();
+                let u = copy_unit(u);
+                Some(final_row(
+                    &full,
+                    index,
+                    propagated,
+                    &by_node,
+                    groups,
+                    i,
+                    u,
+                    &mut scratch,
+                ))
+            };
+            sink(row, &full_row);
+        }
+    });
+}
+
+/// One unit's final row: evaluated with the values it receives, its findings marked where those
+/// change them, its link problems attached.
+#[allow(clippy::too_many_arguments)]
+fn final_row(
+    ctx: &Ctx<'_>,
+    index: &Index,
+    propagated: &Propagated,
+    problems: &std::collections::HashMap<Node, Vec<&LinkProblem>>,
+    groups: usize,
+    unit: usize,
+    u: Unit,
+    scratch: &mut Scratch,
+) -> Row {
+    let tree = std::mem::take(&mut scratch.tree);
+    let schema = ctx.rules.schema();
+    let checked = input::check_unit_in(schema, ctx.rules.catalog(), u, tree);
+    let label = checked.label.to_string();
+    let invalid = |label: String, errors: Vec<ErrorLine>| Row {
+        label,
+        key: None,
+        title: None,
+        groups: vec![None; groups],
+        outcome: RowOutcome::Invalid(errors),
+    };
+    let doc = match checked.result {
+        Ok(doc) => doc,
+        Err(d) => {
+            let errors = d.iter().map(|x| ErrorLine::of(&label, x)).collect();
+            return invalid(label, errors);
+        }
+    };
+    // The first document with a key is the one in the graph; a later one is a duplicate, as
+    // pass 1 found.
+    let node = index.get(&doc.key);
+    if let Some(first) = node.filter(|&n| index.unit(n) != unit) {
+        let at = input::key_at(schema, &doc);
+        let d = input::duplicate_key(schema, &doc.source, at, &doc.key, index.label(first));
+        let e = ErrorLine::of(&label, &d);
+        return invalid(label, vec![e]);
+    }
+    let (received, notes) = match node {
+        Some(n) => super::linked::received_by(ctx.plan, index, propagated, n),
+        None => (Vec::new(), Vec::new()),
+    };
+    let links = ctx.plan.links_of(&doc);
+    let mut counts = Counts::default();
+    let buffers = &mut scratch.buffers;
+    let alone = outcome(ctx, &doc, &[], &mut counts, buffers);
+    let mut d = judge(ctx, &doc, doc.key.clone(), &counts, alone, &links);
+    if !received.is_empty() {
+        let old = d;
+        counts = Counts::default();
+        let with = outcome(ctx, &doc, &received, &mut counts, buffers);
+        d = judge(ctx, &doc, doc.key.clone(), &counts, with, &links);
+        for (f, a) in d.judged.findings.iter_mut().zip(&old.judged.findings) {
+            f.by_links = a.status != f.status;
+        }
+        d.judged.headline_by_links = old.judged.headline != d.judged.headline;
+        d.judged.received = notes;
+    }
+    if let Some(list) = node.and_then(|n| problems.get(&n)) {
+        d.judged.problems = list.iter().map(|p| (*p).clone()).collect();
+    }
+    scratch.tree = doc.tree;
+    scratch.tree.clear();
+    Row {
+        label,
+        key: Some(d.key),
+        title: d.title,
+        groups: d.groups,
+        outcome: RowOutcome::Judged(Box::new(d.judged)),
+    }
 }
 
 /// Per wanted unit of a JSONL file: its input ordinal, its node and where it is.
@@ -268,7 +491,7 @@ const SECOND_PASS_CHUNK: usize = 256;
 enum Units<'p> {
     Paths(&'p [PathBuf]),
     /// Units kept from the first pass (standard input).
-    Kept(Vec<Unit>),
+    Kept(&'p [Unit]),
     /// One stream, read as standard input is.
     Reader(String, Box<dyn std::io::BufRead + Send>),
 }
@@ -294,17 +517,13 @@ fn stream(
                     Some(w) => Box::new(input::sources(p).only(w.to_vec()).enumerate()),
                     None => Box::new(input::sources(p).enumerate()),
                 },
-                Units::Kept(v) => Box::new(v.into_iter().enumerate()),
+                Units::Kept(v) => Box::new(v.iter().map(copy_unit).enumerate()),
                 Units::Reader(name, r) => Box::new(input::reader(&name, r).enumerate()),
             };
             let mut chunk = Vec::with_capacity(n);
             for (i, u) in units {
                 if let Some(k) = kept.as_mut() {
-                    k.push(Unit {
-                        label: u.label.clone(),
-                        source: u.source.clone(),
-                        offset: u.offset,
-                    });
+                    k.push(copy_unit(&u));
                 }
                 if want.is_some_and(|w| w.binary_search(&i).is_err()) {
                     continue;
@@ -328,6 +547,14 @@ fn stream(
         }
         reader.join().ok().flatten()
     })
+}
+
+fn copy_unit(u: &Unit) -> Unit {
+    Unit {
+        label: u.label.clone(),
+        source: u.source.clone(),
+        offset: u.offset,
+    }
 }
 
 /// Parse every unit as generic JSON and nothing more, with the same reading, chunking and
@@ -735,6 +962,7 @@ struct Fold<'c> {
     index: Index,
     rows: Vec<Row>,
     errors: Vec<ErrorLine>,
+    errors_total: u64,
 }
 
 impl<'c> Fold<'c> {
@@ -751,6 +979,7 @@ impl<'c> Fold<'c> {
             index: Index::new(ctx.plan.stride),
             rows: Vec::new(),
             errors: Vec::new(),
+            errors_total: 0,
         }
     }
 
@@ -758,7 +987,9 @@ impl<'c> Fold<'c> {
         self.agg.inputs += 1;
         self.agg.invalid += 1;
         self.agg.grades[Grade::Invalid.index()] += 1;
-        self.errors.extend(errors.iter().cloned());
+        self.errors_total += errors.len() as u64;
+        let room = super::MAX_PROBLEMS.saturating_sub(self.errors.len());
+        self.errors.extend(errors.iter().take(room).cloned());
         if self.ctx.rows {
             self.rows.push(Row {
                 label,
@@ -840,14 +1071,19 @@ impl<'c> Fold<'c> {
         for (members, problem) in problems {
             match &problem {
                 LinkProblem::Dangling { field, target } => {
-                    for &n in &members {
+                    graph.dangling_total += members.len() as u64;
+                    let room = super::MAX_PROBLEMS.saturating_sub(graph.dangling.len());
+                    for &n in members.iter().take(room) {
                         graph
                             .dangling
                             .push((ix.key(n).to_string(), field.clone(), target.clone()));
                     }
                 }
                 LinkProblem::Cycle { field, path } => {
-                    graph.cycles.push((field.clone(), path.clone()));
+                    graph.cycles_total += 1;
+                    if graph.cycles.len() < super::MAX_PROBLEMS {
+                        graph.cycles.push((field.clone(), path.clone()));
+                    }
                 }
             }
             for &m in &members {
@@ -871,6 +1107,7 @@ impl<'c> Fold<'c> {
             aggregates: self.agg,
             rows: self.rows,
             errors: self.errors,
+            errors_total: self.errors_total,
             graph,
             passes,
             reevaluated,
@@ -931,6 +1168,11 @@ fn tally(agg: &mut Aggregates, d: &Doc, sign: i64) {
     }
     add(&mut agg.overdue, j.overdue);
     add(&mut agg.upcoming, j.upcoming);
+    for (x, &n) in agg.with_status.iter_mut().zip(&j.counts) {
+        if n > 0 {
+            bump(x, sign);
+        }
+    }
     for t in &d.tallies {
         if let Some(o) = agg.obligations.get_mut(t.obligation as usize) {
             if let Some(x) = o.by_status.get_mut(status_index(t.status)) {
@@ -970,5 +1212,10 @@ fn tally(agg: &mut Aggregates, d: &Doc, sign: i64) {
             add(x, n);
         }
         c.overdue = c.overdue.wrapping_add_signed(sign * i64::from(j.overdue));
+        for (x, &n) in c.with_status.iter_mut().zip(&j.counts) {
+            if n > 0 {
+                bump(x, sign);
+            }
+        }
     }
 }

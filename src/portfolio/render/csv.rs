@@ -1,66 +1,113 @@
-//! The portfolio as CSV (RFC 4180: comma-separated, CRLF line ends, fields quoted when they hold
-//! a comma, a quote or a line break, quotes doubled): one row per input, or one per finding (and
-//! one per invalid input). Column names and codes are stable English identifiers; messages are in
-//! the run's language.
+//! The portfolio as CSV (RFC 4180: CRLF line ends, fields quoted when they hold the separator, a
+//! quote or a line break, quotes doubled): one row per input, or one per finding (and one per
+//! invalid input), written row by row as a run hands them over ([`crate::portfolio::run_rows`]).
+//! Column names are in the run's language; values (standings, statuses, severities) are stable
+//! codes, messages in the run's language. Every row has the header's width.
+//!
+//! Two dialects: plain (comma, UTF-8) and `--csv-excel` (semicolon and a byte order mark, which
+//! a Norwegian Excel opens as columns, with «ø» intact). A field that a spreadsheet would read as
+//! a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`,
+//! as OWASP recommends against CSV injection.
 
-use super::{Meta, received_text};
+use super::{Meta, received_words};
 use crate::portfolio::{Grade, Portfolio, Row, RowOutcome};
-use crate::report::tri_name;
+use crate::report::{tr, tri_name};
+use jiff::civil::Date;
 
+/// How the CSV is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dialect {
+    /// One row per finding instead of one per input.
+    pub findings: bool,
+    /// Semicolons and a byte order mark, for Excel in a Norwegian (or any comma-decimal) locale.
+    pub excel: bool,
+}
+
+/// The whole CSV of a portfolio that kept its rows.
 pub fn render(meta: &Meta, p: &Portfolio, findings: bool) -> String {
-    let mut out = String::new();
-    let mut head: Vec<String> = vec!["input".into(), meta.key_field.clone(), "title".into()];
-    head.extend(meta.groups.iter().map(|(field, _)| field.clone()));
-    if findings {
-        head.extend(
-            [
-                "rule",
-                "severity",
-                "principle",
-                "item",
-                "status",
-                "deadline",
-                "overdue",
-                "by_links",
-                "message",
-                "missing",
-            ]
-            .map(String::from),
-        );
-    } else {
-        if let Some(h) = &meta.run.headline {
-            head.push(h.key.clone());
-            head.push(format!("{}_by_links", h.key));
-        }
-        head.extend(
-            [
-                "grade",
-                "violated_must",
-                "violated_should",
-                "violated",
-                "pending",
-                "unknown",
-                "met",
-                "not_applicable",
-                "not_in_force",
-                "overdue",
-                "upcoming",
-                "next_deadline",
-                "received",
-                "link_problems",
-                "errors",
-            ]
-            .map(String::from),
-        );
-    }
-    record(&mut out, head.iter().map(String::as_str));
+    let d = Dialect {
+        findings,
+        excel: false,
+    };
+    render_with(meta, p, d)
+}
+
+/// The whole CSV of a portfolio that kept its rows, in a dialect.
+pub fn render_with(meta: &Meta, p: &Portfolio, d: Dialect) -> String {
+    let mut out = head(meta, d);
     for row in &p.rows {
-        if findings {
-            finding_rows(&mut out, meta, p, row);
-        } else {
-            input_row(&mut out, meta, row);
-        }
+        out.push_str(&rows(meta, p.as_of, d, row));
     }
+    out
+}
+
+/// The header's column names, in the run's language.
+pub fn columns(meta: &Meta, findings: bool) -> Vec<String> {
+    let lang = meta.lang();
+    let mut head: Vec<String> = vec![
+        tr(lang, "fil", "file").into(),
+        meta.key_field.clone(),
+        tr(lang, "tittel", "title").into(),
+    ];
+    head.extend(meta.groups.iter().map(|(_, t)| t.get(lang).to_string()));
+    let names: &[(&str, &str)] = if findings {
+        &[
+            ("krav", "rule"),
+            ("alvor", "severity"),
+            ("prinsipp", "principle"),
+            ("element", "item"),
+            ("status", "status"),
+            ("frist", "deadline"),
+            ("forfalt", "overdue"),
+            ("fra koblet dokument", "from linked document"),
+            ("melding", "message"),
+            ("oppgi", "to provide"),
+            ("feil", "errors"),
+        ]
+    } else {
+        &[]
+    };
+    if !findings && let Some(h) = &meta.run.headline {
+        head.push(h.title.get(lang).to_string());
+        head.push(
+            tr(
+                lang,
+                "svaret fra koblet dokument",
+                "answer from linked document",
+            )
+            .into(),
+        );
+    }
+    let per_input: &[(&str, &str)] = &[
+        ("vurdering", "standing"),
+        ("brudd skal", "violated must"),
+        ("brudd bør", "violated should"),
+        ("brudd", "violated"),
+        ("venter", "pending"),
+        ("ukjent", "unknown"),
+        ("oppfylt", "met"),
+        ("ikke aktuelt", "not applicable"),
+        ("ikke i kraft", "not in force"),
+        ("forfalt", "overdue"),
+        ("snart", "upcoming"),
+        ("neste frist", "next deadline"),
+        ("fra koblede dokumenter", "from linked documents"),
+        ("koblingsproblemer", "link problems"),
+        ("feil", "errors"),
+    ];
+    let list = if findings { names } else { per_input };
+    head.extend(list.iter().map(|(nb, en)| tr(lang, nb, en).to_string()));
+    head
+}
+
+/// The byte order mark (Excel dialect) and the header record.
+pub fn head(meta: &Meta, d: Dialect) -> String {
+    let mut out = String::new();
+    if d.excel {
+        out.push('\u{feff}');
+    }
+    let cols = columns(meta, d.findings);
+    record(&mut out, d, cols.iter().map(String::as_str));
     out
 }
 
@@ -74,8 +121,52 @@ fn lead(row: &Row) -> Vec<String> {
     v
 }
 
-fn input_row(out: &mut String, meta: &Meta, row: &Row) {
+/// The records of one input: one, or (per finding) one per finding.
+pub fn rows(meta: &Meta, as_of: Date, d: Dialect, row: &Row) -> String {
+    let mut out = String::new();
+    let width = columns_len(meta, d.findings);
+    let mut emit = |mut v: Vec<String>| {
+        // Every record has the header's width, whatever a branch below pushed.
+        v.resize(width, String::new());
+        record(&mut out, d, v.iter().map(String::as_str));
+    };
     let lang = meta.lang();
+    if d.findings {
+        match &row.outcome {
+            RowOutcome::Judged(j) => {
+                for f in &j.findings {
+                    let mut v = lead(row);
+                    v.extend([
+                        f.rule.id.clone(),
+                        f.rule.severity.map(|s| s.name()).unwrap_or_default().into(),
+                        f.rule
+                            .principle
+                            .as_ref()
+                            .map(|x| x.id.clone())
+                            .unwrap_or_default(),
+                        f.item.clone().unwrap_or_default(),
+                        f.status.name().into(),
+                        f.deadline.map(|d| d.to_string()).unwrap_or_default(),
+                        yes_no(f.overdue(as_of)).into(),
+                        yes_no(f.by_links).into(),
+                        f.message.get(lang).to_string(),
+                        f.missing.join(" "),
+                        String::new(),
+                    ]);
+                    emit(v);
+                }
+            }
+            RowOutcome::Invalid(errors) => {
+                let mut v = lead(row);
+                v.extend(std::iter::repeat_n(String::new(), 4));
+                v.push(Grade::Invalid.name().into());
+                v.extend(std::iter::repeat_n(String::new(), 5));
+                v.push(error_text(errors));
+                emit(v);
+            }
+        }
+        return out;
+    }
     let mut v = lead(row);
     let has_headline = meta.run.headline.is_some();
     match &row.outcome {
@@ -90,7 +181,8 @@ fn input_row(out: &mut String, meta: &Meta, row: &Row) {
             v.push(j.overdue.to_string());
             v.push(j.upcoming.to_string());
             v.push(j.next_deadline.map(|d| d.to_string()).unwrap_or_default());
-            let received: Vec<String> = j.received.iter().map(|n| received_text(lang, n)).collect();
+            let received: Vec<String> =
+                j.received.iter().map(|n| received_words(meta, n)).collect();
             v.push(received.join("; "));
             let problems: Vec<String> = j
                 .problems
@@ -105,57 +197,63 @@ fn input_row(out: &mut String, meta: &Meta, row: &Row) {
                 v.extend([String::new(), String::new()]);
             }
             v.push(Grade::Invalid.name().into());
-            v.extend(std::iter::repeat_n(String::new(), 14));
-            let e: Vec<String> = errors.iter().map(|e| e.one_line()).collect();
-            v.push(e.join("; "));
+            // Counts, deadlines, received values and link problems: none for an invalid input.
+            v.extend(std::iter::repeat_n(String::new(), 13));
+            v.push(error_text(errors));
         }
     }
-    record(out, v.iter().map(String::as_str));
+    emit(v);
+    out
 }
 
-fn finding_rows(out: &mut String, meta: &Meta, p: &Portfolio, row: &Row) {
+/// The trend (`--trend`, `--csv-level trend`): one record per date, the header included.
+pub fn trend(meta: &Meta, d: Dialect) -> String {
     let lang = meta.lang();
-    match &row.outcome {
-        RowOutcome::Judged(j) => {
-            for f in &j.findings {
-                let mut v = lead(row);
-                v.extend([
-                    f.rule.id.clone(),
-                    f.rule.severity.map(|s| s.name()).unwrap_or_default().into(),
-                    f.rule
-                        .principle
-                        .as_ref()
-                        .map(|x| x.id.clone())
-                        .unwrap_or_default(),
-                    f.item.clone().unwrap_or_default(),
-                    f.status.name().into(),
-                    f.deadline.map(|d| d.to_string()).unwrap_or_default(),
-                    yes_no(f.overdue(p.as_of)).into(),
-                    yes_no(f.by_links).into(),
-                    f.message.get(lang).to_string(),
-                    f.missing.join(" "),
-                ]);
-                record(out, v.iter().map(String::as_str));
-            }
-        }
-        RowOutcome::Invalid(errors) => {
-            let mut v = lead(row);
-            let e: Vec<String> = errors.iter().map(|e| e.one_line()).collect();
-            v.extend([
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                Grade::Invalid.name().into(),
-                String::new(),
-                String::new(),
-                String::new(),
-                e.join("; "),
-                String::new(),
-            ]);
-            record(out, v.iter().map(String::as_str));
-        }
+    let mut out = String::new();
+    if d.excel {
+        out.push('\u{feff}');
     }
+    let mut head: Vec<String> = vec![
+        tr(lang, "per", "as of").into(),
+        tr(lang, "vurdert", "evaluated").into(),
+        tr(lang, "uten brudd (%)", "without violation (%)").into(),
+    ];
+    head.extend(Grade::ALL[..5].iter().map(|g| g.name().to_string()));
+    if let Some(h) = meta.headline_title() {
+        head.push(format!("{h}: {}", tr(lang, "ja", "yes")));
+    }
+    head.push(tr(lang, "forfalt", "overdue").into());
+    head.push(tr(lang, "snart", "upcoming").into());
+    record(&mut out, d, head.iter().map(String::as_str));
+    for t in &meta.trend {
+        let mut v = vec![
+            t.as_of.to_string(),
+            t.evaluated.to_string(),
+            t.compliant_percent().to_string(),
+        ];
+        v.extend(t.grades[..5].iter().map(u64::to_string));
+        if meta.headline_title().is_some() {
+            v.push(t.headline[0].to_string());
+        }
+        v.push(t.overdue.to_string());
+        v.push(t.upcoming.to_string());
+        record(&mut out, d, v.iter().map(String::as_str));
+    }
+    out
+}
+
+fn columns_len(meta: &Meta, findings: bool) -> usize {
+    let fixed = 3 + meta.groups.len();
+    if findings {
+        fixed + 11
+    } else {
+        fixed + 15 + if meta.run.headline.is_some() { 2 } else { 0 }
+    }
+}
+
+fn error_text(errors: &[crate::portfolio::ErrorLine]) -> String {
+    let e: Vec<String> = errors.iter().map(|e| e.one_line()).collect();
+    e.join("; ")
 }
 
 fn yes_no(b: bool) -> &'static str {
@@ -163,18 +261,31 @@ fn yes_no(b: bool) -> &'static str {
 }
 
 /// One record, CRLF-terminated.
-fn record<'a>(out: &mut String, fields: impl Iterator<Item = &'a str>) {
+fn record<'a>(out: &mut String, d: Dialect, fields: impl Iterator<Item = &'a str>) {
+    let sep = if d.excel { ';' } else { ',' };
     for (i, f) in fields.enumerate() {
         if i > 0 {
-            out.push(',');
+            out.push(sep);
         }
-        field(out, f);
+        field(out, sep, f);
     }
     out.push_str("\r\n");
 }
 
-fn field(out: &mut String, f: &str) {
-    if f.contains([',', '"', '\r', '\n']) {
+/// Whether a spreadsheet would read the field as a formula (OWASP, CSV injection).
+fn formula_like(f: &str) -> bool {
+    f.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+fn field(out: &mut String, sep: char, f: &str) {
+    let safe;
+    let f = if formula_like(f) {
+        safe = format!("'{f}");
+        safe.as_str()
+    } else {
+        f
+    };
+    if f.contains([sep, '"', '\r', '\n']) {
         out.push('"');
         out.push_str(&f.replace('"', "\"\""));
         out.push('"');
@@ -187,13 +298,49 @@ fn field(out: &mut String, f: &str) {
 mod tests {
     use super::*;
 
+    const PLAIN: Dialect = Dialect {
+        findings: false,
+        excel: false,
+    };
+
     #[test]
     fn fields_are_quoted_as_rfc_4180_says() {
         let mut s = String::new();
         record(
             &mut s,
+            PLAIN,
             ["a", "b,c", "say \"hi\"", "two\nlines", ""].into_iter(),
         );
         assert_eq!(s, "a,\"b,c\",\"say \"\"hi\"\"\",\"two\nlines\",\r\n");
+    }
+
+    #[test]
+    fn excel_dialect_quotes_semicolons_not_commas() {
+        let mut s = String::new();
+        let d = Dialect {
+            findings: false,
+            excel: true,
+        };
+        record(&mut s, d, ["a;b", "c,d"].into_iter());
+        assert_eq!(s, "\"a;b\";c,d\r\n");
+    }
+
+    #[test]
+    fn formulas_are_neutralised() {
+        for f in [
+            "=1+1",
+            "+47",
+            "-2",
+            "@SUM(A1)",
+            "\tx",
+            "=HYPERLINK(\"x\",\"y\")",
+        ] {
+            let mut s = String::new();
+            record(&mut s, PLAIN, [f].into_iter());
+            assert!(s.starts_with("'") || s.starts_with("\"'"), "{f:?} -> {s:?}");
+        }
+        let mut s = String::new();
+        record(&mut s, PLAIN, ["2026-01-01", "a=b"].into_iter());
+        assert_eq!(s, "2026-01-01,a=b\r\n");
     }
 }

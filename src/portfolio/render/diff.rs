@@ -52,7 +52,7 @@ pub fn text(old: &Meta, new: &Meta, d: &Diff) -> String {
         s,
         "\n{} {}: {} {}, {} {} «{}», {} {}.",
         d.inputs,
-        tr(lang, "innganger", "inputs"),
+        tr(lang, "dokumenter", "documents"),
         d.grades_changed,
         tr(lang, "endrer vurdering", "change standing"),
         d.headlines_changed,
@@ -97,7 +97,11 @@ pub fn text(old: &Meta, new: &Meta, d: &Diff) -> String {
         }
     }
     if !d.changes.is_empty() {
-        let _ = writeln!(s, "\n{}:", tr(lang, "Endrede innganger", "Changed inputs"));
+        let _ = writeln!(
+            s,
+            "\n{}:",
+            tr(lang, "Endrede dokumenter", "Changed documents")
+        );
     }
     for c in &d.changes {
         let name = c.key.as_deref().unwrap_or(&c.label);

@@ -3,10 +3,16 @@
 //! (no external scripts, fonts, images or style sheets; source URLs are shown as text, not links),
 //! so the file can be mailed, archived and opened offline. Printable: `@media print` drops the
 //! controls and keeps findings whole.
+//!
+//! Urgency first: after the overview come the deadlines (overdue most recent first, upcoming
+//! nearest first), then the shares per group value, the trend, the counts, and the documents to
+//! act on with their sections; quotes of sources stand once per rule in an appendix. Colours and
+//! text meet WCAG 2.1 AA (axe-core, `html_report_has_no_axe_violations`).
 
 use super::{
-    Meta, days_between, deadlines, finding_name, flagged, grade_word, group_value, met_names,
-    percent, principles, problem_text, received_text, status_heads, tri,
+    DeadlineEntry, Details, Listed, Meta, TrendPoint, cut_note, days_between, finding_name,
+    flagged, grade_word, group_value, link_words, met_names, percent, principles, problem_text,
+    received_words, share, share_columns, status_heads, tri,
 };
 use crate::finding::{Severity, SourceRef, Status};
 use crate::portfolio::{Grade, Portfolio, Row, RowOutcome, UPCOMING_DAYS};
@@ -14,12 +20,9 @@ use crate::report::{severity_word, status_word, tr};
 use crate::text::Lang;
 use std::fmt::Write;
 
-/// At most this many rows in each deadline list (the rest are counted).
-const MAX_DEADLINES: usize = 500;
-
-pub fn render(meta: &Meta, p: &Portfolio) -> String {
+pub fn render(meta: &Meta, p: &Portfolio, listed: &Listed) -> String {
     let lang = meta.lang();
-    let mut s = String::with_capacity(64 * 1024 + p.rows.len() * 4096);
+    let mut s = String::with_capacity(256 * 1024);
     let title = format!(
         "{}: {}",
         tr(lang, "Porteføljerapport", "Portfolio report"),
@@ -35,19 +38,22 @@ pub fn render(meta: &Meta, p: &Portfolio) -> String {
     );
     header(&mut s, meta, p, &title);
     overview(&mut s, meta, p);
-    charts(&mut s, meta, p);
+    deadline_lists(&mut s, meta, p, listed);
+    shares(&mut s, meta, p);
+    trend(&mut s, meta);
     let _ = write!(s, "<div class=\"two\">");
     findings(&mut s, meta, p);
-    deadline_lists(&mut s, meta, p);
-    s.push_str("</div>\n");
     details(&mut s, meta, p);
+    s.push_str("</div>\n");
+    charts(&mut s, meta, p);
     graph(&mut s, meta, p);
-    table(&mut s, meta, p);
-    documents(&mut s, meta, p);
+    table(&mut s, meta, listed);
+    documents(&mut s, meta, listed);
+    appendix(&mut s, meta, listed);
     errors(&mut s, lang, p);
     let _ = write!(
         s,
-        "<footer>{} {} · {} {} · {} {}</footer>\n<script>{SCRIPT}</script>\n</body>\n</html>\n",
+        "</main>\n<footer>{} {} · {} {} · {} {}</footer>\n<script>{SCRIPT}</script>\n</body>\n</html>\n",
         crate::report::TOOL_NAME,
         esc(&meta.run.tool_version),
         tr(lang, "regelsett", "rule set"),
@@ -113,7 +119,7 @@ fn header(s: &mut String, meta: &Meta, p: &Portfolio, title: &str) {
         tr(lang, "vurdert per", "as of"),
         p.as_of,
         p.aggregates.inputs,
-        tr(lang, "innganger", "inputs"),
+        tr(lang, "dokumenter", "documents"),
     );
     if !run.params.is_empty() {
         let list: Vec<String> = run
@@ -138,12 +144,30 @@ fn header(s: &mut String, meta: &Meta, p: &Portfolio, title: &str) {
     }
     let _ = write!(
         s,
-        "<nav><a href=\"#overview\">{}</a><a href=\"#findings\">{}</a><a href=\"#charts\">{}</a>\
-         <a href=\"#deadlines\">{}</a><a href=\"#links\">{}</a><a href=\"#table\">{}</a>",
+        "<nav aria-label=\"{}\"><a href=\"#overview\">{}</a><a href=\"#deadlines\">{}</a>",
+        tr(lang, "Innhold", "Contents"),
         tr(lang, "Oversikt", "Overview"),
+        tr(lang, "Frister", "Deadlines"),
+    );
+    if !meta.groups.is_empty() {
+        let _ = write!(
+            s,
+            "<a href=\"#shares\">{}</a>",
+            tr(lang, "Andeler", "Shares")
+        );
+    }
+    if !meta.trend.is_empty() {
+        let _ = write!(
+            s,
+            "<a href=\"#trend\">{}</a>",
+            tr(lang, "Utvikling", "Over time")
+        );
+    }
+    let _ = write!(
+        s,
+        "<a href=\"#findings\">{}</a><a href=\"#charts\">{}</a><a href=\"#links\">{}</a><a href=\"#table\">{}</a>",
         tr(lang, "Funn", "Findings"),
         tr(lang, "Diagrammer", "Charts"),
-        tr(lang, "Frister", "Deadlines"),
         tr(lang, "Koblinger", "Links"),
         tr(lang, "Dokumenter", "Documents"),
     );
@@ -177,9 +201,9 @@ fn overview(s: &mut String, meta: &Meta, p: &Portfolio) {
         s,
         "<section id=\"overview\"><h2>{}</h2><div class=\"overview\"><div class=\"cg\"><h3>{}</h3><div class=\"cards\">",
         tr(lang, "Oversikt", "Overview"),
-        tr(lang, "Innganger", "Inputs"),
+        tr(lang, "Dokumenter", "Documents"),
     );
-    card(s, tr(lang, "innganger", "inputs"), a.inputs, "", "");
+    card(s, tr(lang, "dokumenter", "documents"), a.inputs, "", "");
     card(s, tr(lang, "vurdert", "evaluated"), a.evaluated, "", "");
     card(
         s,
@@ -224,7 +248,7 @@ fn overview(s: &mut String, meta: &Meta, p: &Portfolio) {
     let _ = write!(
         s,
         "<div class=\"cg\"><h3>{}</h3><div class=\"cards\">",
-        tr(lang, "Vurdering per inngang", "Standing per input")
+        tr(lang, "Dokumentene etter vurdering", "Documents by standing")
     );
     for (g, n) in Grade::ALL.iter().zip(a.grades) {
         card(s, grade_word(lang, *g), n, "", grade_class(*g));
@@ -439,13 +463,8 @@ fn details(s: &mut String, meta: &Meta, p: &Portfolio) {
     let a = &p.aggregates;
     let _ = write!(
         s,
-        "<section id=\"details\"><h2>{}</h2><div class=\"two\"><div><h3>{}</h3>",
-        tr(
-            lang,
-            "Tall per krav og gruppe",
-            "Counts per obligation and group"
-        ),
-        tr(lang, "Per krav", "Per obligation"),
+        "<section id=\"details\"><h2>{}</h2>",
+        tr(lang, "Funn per krav", "Findings per obligation"),
     );
     let _ = write!(
         s,
@@ -473,135 +492,322 @@ fn details(s: &mut String, meta: &Meta, p: &Portfolio) {
             c.upcoming
         );
     }
-    let _ = write!(s, "</tbody></table></div><div>");
-    for ((_, title), table) in meta.groups.iter().zip(&a.groups) {
-        let headline = meta
-            .headline_title()
-            .map(|h| format!("{h} ({})", tr(lang, "ja", "yes")));
-        let _ = write!(
-            s,
-            "<h3>{} {}</h3><table class=\"num\"><thead><tr><th>{}</th><th>{}</th>{}<th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-            tr(lang, "Per", "Per"),
-            esc(&title.get(lang).to_lowercase()),
-            esc(title.get(lang)),
-            tr(lang, "dokumenter", "documents"),
-            headline
-                .as_ref()
-                .map(|h| format!("<th>{}</th>", esc(h)))
-                .unwrap_or_default(),
-            tr(lang, "med brudd på skal-krav", "with violated must"),
-            tr(lang, "brudd skal", "violated must"),
-            tr(lang, "brudd bør", "violated should"),
-            tr(lang, "forfalt", "overdue"),
-        );
-        for (v, c) in &table.values {
-            let _ = write!(
-                s,
-                "<tr><th>{}</th><td>{}</td>{}<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&group_value(lang, v)),
-                c.documents,
-                if headline.is_some() {
-                    format!("<td>{}</td>", c.headline[0])
-                } else {
-                    String::new()
-                },
-                c.grades[Grade::ViolatedMust.index()],
-                c.violated[0],
-                c.violated[1],
-                c.overdue
-            );
-        }
-        let _ = write!(s, "</tbody></table>");
+    s.push_str("</tbody></table></section>\n");
+}
+
+fn deadline_lists(s: &mut String, meta: &Meta, p: &Portfolio, listed: &Listed) {
+    let lang = meta.lang();
+    let _ = write!(
+        s,
+        "<section id=\"deadlines\"><h2>{}</h2><div class=\"two\"><div><h3>{} <span class=\"count\">{}</span></h3>\
+         <p class=\"small\">{}</p>",
+        tr(lang, "Frister", "Deadlines"),
+        tr(lang, "Forfalt, nyeste først", "Overdue, most recent first"),
+        listed.overdue_total,
+        tr(
+            lang,
+            "Fristen er passert uten at kravet er vist oppfylt. De nyeste kan ofte ennå rettes opp.",
+            "The deadline has passed without the obligation shown to be met. The most recent can often still be mended."
+        ),
+    );
+    deadline_table(s, meta, p, &listed.overdue, true);
+    if let Some(n) = cut_note(lang, listed.overdue.len(), listed.overdue_total) {
+        let _ = write!(s, "<p class=\"cut\">{}</p>", esc(&n));
+    }
+    let _ = write!(
+        s,
+        "</div><div><h3>{} {UPCOMING_DAYS} {} <span class=\"count\">{}</span></h3><p class=\"small\">{}</p>",
+        tr(lang, "Kommende, neste", "Upcoming, next"),
+        tr(lang, "dager", "days"),
+        listed.upcoming_total,
+        tr(lang, "Nærmeste frist først.", "Nearest deadline first."),
+    );
+    deadline_table(s, meta, p, &listed.upcoming, false);
+    if let Some(n) = cut_note(lang, listed.upcoming.len(), listed.upcoming_total) {
+        let _ = write!(s, "<p class=\"cut\">{}</p>", esc(&n));
     }
     s.push_str("</div></div></section>\n");
 }
 
-fn deadline_lists(s: &mut String, meta: &Meta, p: &Portfolio) {
+fn deadline_table(s: &mut String, meta: &Meta, p: &Portfolio, list: &[DeadlineEntry], late: bool) {
     let lang = meta.lang();
-    let (overdue, upcoming) = deadlines(p);
-    let _ = write!(
-        s,
-        "<section id=\"deadlines\"><h2>{}</h2><h3>{} <span class=\"count\">{}</span></h3><div class=\"scroll\">",
-        tr(lang, "Frister", "Deadlines"),
-        tr(
-            lang,
-            "Forfalt (fristen er passert uten at kravet er vist oppfylt)",
-            "Overdue (deadline passed without the obligation shown to be met)"
-        ),
-        overdue.len()
-    );
-    if overdue.is_empty() {
+    if list.is_empty() {
         let _ = write!(s, "<p>{}</p>", tr(lang, "Ingen.", "None."));
-    } else {
-        let _ = write!(
-            s,
-            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-            tr(lang, "frist", "deadline"),
-            tr(lang, "dokument", "document"),
-            tr(lang, "krav", "obligation"),
-            tr(lang, "status", "status"),
-            tr(lang, "dager over", "days late"),
-        );
-        for i in overdue.iter().take(MAX_DEADLINES) {
-            let _ = write!(
-                s,
-                "<tr><td>{}</td><td><a href=\"#{}\">{}</a></td><td>{}</td><td><span class=\"st {}\">{}</span></td><td class=\"r\">{}</td></tr>",
-                i.deadline,
-                anchor(i.index),
-                esc(i.row.name()),
-                esc(&finding_name(i.finding)),
-                status_class(i.finding.status),
-                status_word(lang, i.finding.status),
-                days_between(i.deadline, p.as_of)
-            );
-        }
-        let _ = write!(s, "</tbody></table>");
-        more(s, lang, overdue.len());
+        return;
     }
     let _ = write!(
         s,
-        "</div><h3>{} {UPCOMING_DAYS} {} <span class=\"count\">{}</span></h3><div class=\"scroll\">",
-        tr(lang, "Kommende, neste", "Upcoming, next"),
-        tr(lang, "dager", "days"),
-        upcoming.len()
+        "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"{}\"><table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+        if late {
+            tr(lang, "Forfalte frister", "Overdue deadlines")
+        } else {
+            tr(lang, "Kommende frister", "Upcoming deadlines")
+        },
+        tr(lang, "frist", "deadline"),
+        tr(lang, "dokument", "document"),
+        tr(lang, "krav", "obligation"),
+        tr(lang, "status", "status"),
+        if late {
+            tr(lang, "dager over", "days late")
+        } else {
+            tr(lang, "dager igjen", "days left")
+        },
     );
-    if upcoming.is_empty() {
-        let _ = write!(s, "<p>{}</p>", tr(lang, "Ingen.", "None."));
-    } else {
+    for i in list {
+        let days = if late {
+            days_between(i.deadline, p.as_of)
+        } else {
+            days_between(p.as_of, i.deadline)
+        };
         let _ = write!(
             s,
-            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-            tr(lang, "frist", "deadline"),
-            tr(lang, "dokument", "document"),
-            tr(lang, "krav", "obligation"),
-            tr(lang, "dager igjen", "days left"),
+            "<tr><td>{}</td><td><a href=\"#{}\">{}</a></td><td>{}</td><td><span class=\"st {}\">{}</span></td><td class=\"r\">{days}</td></tr>",
+            i.deadline,
+            anchor(i.index),
+            esc(&i.name),
+            esc(&finding_name(&i.finding)),
+            status_class(i.finding.status),
+            status_word(lang, i.finding.status),
         );
-        for i in upcoming.iter().take(MAX_DEADLINES) {
+    }
+    let _ = write!(s, "</tbody></table></div>");
+}
+
+/// Per value of each group field (for samstyring: per ministry, per agency): how many documents,
+/// and the share of them with a violated `must`, something pending, something unknown, and the
+/// headline answered yes.
+fn shares(s: &mut String, meta: &Meta, p: &Portfolio) {
+    let lang = meta.lang();
+    if meta.groups.is_empty() {
+        return;
+    }
+    let cols = share_columns(meta);
+    let _ = write!(
+        s,
+        "<section id=\"shares\"><h2>{}</h2><p class=\"small\">{}</p>",
+        tr(lang, "Andeler", "Shares"),
+        tr(
+            lang,
+            "Andelen av dokumentene i hver gruppe, med antallet i parentes; store grupper ser ikke verre ut bare fordi de er store.",
+            "The share of each group's documents, with the count in brackets; large groups do not look worse only for being large."
+        )
+    );
+    let _ = write!(s, "<div class=\"two\">");
+    for ((_, title), table) in meta.groups.iter().zip(&p.aggregates.groups) {
+        let _ = write!(
+            s,
+            "<div><h3>{} {}</h3><div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"{}\"><table class=\"num\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th>",
+            tr(lang, "Per", "By"),
+            esc(&title.get(lang).to_lowercase()),
+            esc(title.get(lang)),
+            esc(title.get(lang)),
+            tr(lang, "dokumenter", "documents"),
+        );
+        for (name, _) in &cols {
+            let _ = write!(s, "<th scope=\"col\">{}</th>", esc(name));
+        }
+        let _ = write!(s, "</tr></thead><tbody>");
+        let mut values: Vec<_> = table.values.iter().collect();
+        // The worst share of violated musts first; ties by name.
+        values.sort_by_key(|(v, c)| {
+            (
+                std::cmp::Reverse(share(c.grades[Grade::ViolatedMust.index()], c.documents)),
+                (*v).clone(),
+            )
+        });
+        for (v, c) in values {
             let _ = write!(
                 s,
-                "<tr><td>{}</td><td><a href=\"#{}\">{}</a></td><td>{}</td><td class=\"r\">{}</td></tr>",
-                i.deadline,
-                anchor(i.index),
-                esc(i.row.name()),
-                esc(&finding_name(i.finding)),
-                days_between(p.as_of, i.deadline)
+                "<tr><th scope=\"row\">{}</th><td>{}</td>",
+                esc(&group_value(lang, v)),
+                c.documents
             );
+            for (i, (_, get)) in cols.iter().enumerate() {
+                let n = get(c);
+                let pc = share(n, c.documents);
+                let bar = if i == 0 {
+                    format!("<span class=\"sbar\" style=\"width:{}px\"></span>", pc / 2)
+                } else {
+                    String::new()
+                };
+                let _ = write!(s, "<td>{bar}{pc} % <span class=\"small\">({n})</span></td>");
+            }
+            let _ = write!(s, "</tr>");
         }
-        let _ = write!(s, "</tbody></table>");
-        more(s, lang, upcoming.len());
+        let _ = write!(s, "</tbody></table></div></div>");
     }
     s.push_str("</div></section>\n");
 }
 
-fn more(s: &mut String, lang: Lang, n: usize) {
-    if n > MAX_DEADLINES {
+/// The same portfolio judged at each date of `--trend`: a chart and the table behind it.
+fn trend(s: &mut String, meta: &Meta) {
+    let lang = meta.lang();
+    let points = &meta.trend;
+    if points.is_empty() {
+        return;
+    }
+    let heading = tr(lang, "Utvikling over tid", "Over time");
+    let _ = write!(
+        s,
+        "<section id=\"trend\"><h2>{heading}</h2><p class=\"small\">{}</p>",
+        tr(
+            lang,
+            "Den samme porteføljen vurdert per hver dato: andelen dokumenter uten brudd, og andelen med brudd på skal-krav.",
+            "The same portfolio judged at each date: the share of documents without a violation, and the share with a violated must."
+        )
+    );
+    trend_chart(s, lang, points, heading);
+    let _ = write!(
+        s,
+        "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"{heading}\"><table class=\"num\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th>",
+        tr(lang, "per", "as of"),
+        tr(lang, "uten brudd", "without violation"),
+        tr(lang, "brudd skal", "violated must"),
+    );
+    for g in [
+        Grade::ViolatedShould,
+        Grade::Pending,
+        Grade::Unknown,
+        Grade::Ok,
+    ] {
+        let _ = write!(s, "<th scope=\"col\">{}</th>", grade_word(lang, g));
+    }
+    if let Some(h) = meta.headline_title() {
         let _ = write!(
             s,
-            "<p class=\"small\">… {} {}</p>",
-            n - MAX_DEADLINES,
-            tr(lang, "til", "more")
+            "<th scope=\"col\">{}: {}</th>",
+            esc(h),
+            tr(lang, "ja", "yes")
         );
     }
+    let _ = write!(
+        s,
+        "<th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+        tr(lang, "forfalt", "overdue"),
+        tr(lang, "snart", "upcoming"),
+    );
+    for t in points {
+        let _ = write!(
+            s,
+            "<tr><th scope=\"row\">{}</th><td>{} %</td><td>{} ({} %)</td>",
+            t.as_of,
+            t.compliant_percent(),
+            t.grades[0],
+            share(t.grades[0], t.evaluated)
+        );
+        for g in [
+            Grade::ViolatedShould,
+            Grade::Pending,
+            Grade::Unknown,
+            Grade::Ok,
+        ] {
+            let _ = write!(s, "<td>{}</td>", t.grades[g.index()]);
+        }
+        if meta.headline_title().is_some() {
+            let _ = write!(s, "<td>{}</td>", t.headline[0]);
+        }
+        let _ = write!(s, "<td>{}</td><td>{}</td></tr>", t.overdue, t.upcoming);
+    }
+    s.push_str("</tbody></table></div></section>\n");
+}
+
+/// Two lines over the dates: the share without a violation and the share with a violated must.
+fn trend_chart(s: &mut String, lang: Lang, points: &[TrendPoint], aria: &str) {
+    const W: usize = 900;
+    const H: usize = 260;
+    const L: usize = 44;
+    const R: usize = 16;
+    const T: usize = 12;
+    const B: usize = 48;
+    let n = points.len();
+    let plot_w = W - L - R;
+    let plot_h = H - T - B;
+    let x = |i: usize| {
+        if n <= 1 {
+            L + plot_w / 2
+        } else {
+            L + i * plot_w / (n - 1)
+        }
+    };
+    let y = |pc: u64| T + plot_h - (pc.min(100) as usize) * plot_h / 100;
+    let _ = write!(
+        s,
+        "<svg class=\"chart\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"{}\">",
+        esc(aria)
+    );
+    for pc in [0u64, 25, 50, 75, 100] {
+        let yy = y(pc);
+        let _ = write!(
+            s,
+            "<line x1=\"{L}\" x2=\"{}\" y1=\"{yy}\" y2=\"{yy}\" class=\"grid\"/><text x=\"{}\" y=\"{}\" class=\"val\" text-anchor=\"end\">{pc} %</text>",
+            W - R,
+            L - 6,
+            yy + 4
+        );
+    }
+    let every = n.div_ceil(12).max(1);
+    for (i, t) in points.iter().enumerate() {
+        // The last date too, unless it would crowd the one labelled before it.
+        let last = i + 1 == n && (n - 1) % every > every / 2;
+        if i % every == 0 || last {
+            let _ = write!(
+                s,
+                "<text x=\"{}\" y=\"{}\" class=\"val\" text-anchor=\"middle\">{}</text>",
+                x(i),
+                H - B + 18,
+                &t.as_of.to_string()[..7]
+            );
+        }
+    }
+    type Line<'a> = (&'a str, &'a str, fn(&TrendPoint) -> u64);
+    let lines: [Line<'_>; 2] = [
+        (tr(lang, "uten brudd", "without violation"), "l-ok", |t| {
+            t.compliant_percent()
+        }),
+        (
+            tr(lang, "brudd på skal-krav", "violated must"),
+            "l-vm",
+            |t| share(t.grades[0], t.evaluated),
+        ),
+    ];
+    for (name, class, get) in lines {
+        let pts: Vec<String> = points
+            .iter()
+            .enumerate()
+            .map(|(i, t)| format!("{},{}", x(i), y(get(t))))
+            .collect();
+        let _ = write!(
+            s,
+            "<polyline points=\"{}\" class=\"{class}\" fill=\"none\"/>",
+            pts.join(" ")
+        );
+        for (i, t) in points.iter().enumerate() {
+            let _ = write!(
+                s,
+                "<circle cx=\"{}\" cy=\"{}\" r=\"3\" class=\"{class}\"><title>{} {}: {} %</title></circle>",
+                x(i),
+                y(get(t)),
+                t.as_of,
+                esc(name),
+                get(t)
+            );
+        }
+    }
+    let mut lx = L;
+    for (name, class, _) in lines {
+        let _ = write!(
+            s,
+            "<line x1=\"{lx}\" x2=\"{}\" y1=\"{}\" y2=\"{}\" class=\"{class}\"/><text x=\"{}\" y=\"{}\" class=\"lbl\">{}</text>",
+            lx + 18,
+            H - 10,
+            H - 10,
+            lx + 24,
+            H - 6,
+            esc(name)
+        );
+        lx += 40 + 8 * name.chars().count();
+    }
+    let _ = write!(s, "</svg>");
 }
 
 fn graph(s: &mut String, meta: &Meta, p: &Portfolio) {
@@ -617,10 +823,18 @@ fn graph(s: &mut String, meta: &Meta, p: &Portfolio) {
         ),
         tr(lang, "koblinger", "links"),
         g.links,
-        tr(lang, "brutte koblinger", "dangling links"),
-        g.dangling.len(),
-        tr(lang, "ringer", "cycles"),
-        g.cycles.len()
+        tr(
+            lang,
+            "koblinger til dokumenter som ikke finnes",
+            "links to documents that are not there"
+        ),
+        g.dangling_total,
+        tr(
+            lang,
+            "koblinger som går i ring",
+            "links that go round in a circle"
+        ),
+        g.cycles_total
     );
     if !meta.propagations.is_empty() {
         let _ = write!(s, "<ul>");
@@ -631,15 +845,23 @@ fn graph(s: &mut String, meta: &Meta, p: &Portfolio) {
                 .find(|(f, _)| f == fact)
                 .map(|(_, n)| *n)
                 .unwrap_or(0);
+            let name = meta
+                .fact_titles
+                .iter()
+                .find(|(id, _)| id == fact)
+                .map(|(_, t)| t.get(lang))
+                .unwrap_or(fact);
             let _ = write!(
                 s,
-                "<li><code>{}</code> {} <code>{}</code> ({}): {} <span class=\"small\">({n} {})</span></li>",
-                esc(fact),
-                tr(lang, "langs", "along"),
-                esc(along),
-                esc(dir),
+                "<li>{} {}: {} <span class=\"small\">({n} {})</span></li>",
                 esc(title.get(lang)),
-                tr(lang, "dokumenter endret", "documents changed")
+                tr(lang, "Det vil si", "That is"),
+                esc(&super::propagation_words(lang, name, along, dir)),
+                tr(
+                    lang,
+                    "dokumenter fikk et annet svar av dette",
+                    "documents got another answer from this"
+                )
             );
         }
         let _ = write!(s, "</ul>");
@@ -688,13 +910,32 @@ fn graph(s: &mut String, meta: &Meta, p: &Portfolio) {
     s.push_str("</section>\n");
 }
 
-fn table(s: &mut String, meta: &Meta, p: &Portfolio) {
+fn table(s: &mut String, meta: &Meta, listed: &Listed) {
     let lang = meta.lang();
+    let all = listed.details == Details::All;
     let _ = write!(
         s,
-        "<section id=\"table\"><h2>{}</h2><div class=\"controls\"><input id=\"q\" type=\"search\" placeholder=\"{}\" aria-label=\"{}\">\
+        "<section id=\"table\"><h2>{} <span class=\"count\">{}</span></h2><p class=\"small\">{}</p><div class=\"controls\"><input id=\"q\" type=\"search\" placeholder=\"{}\" aria-label=\"{}\">\
          <select id=\"g\" aria-label=\"{}\"><option value=\"\">{}</option>",
-        tr(lang, "Dokumenter", "Documents"),
+        if all {
+            tr(lang, "Alle dokumenter", "Every document")
+        } else {
+            tr(lang, "Dokumenter å følge opp", "Documents to act on")
+        },
+        listed.documents_total,
+        if all {
+            tr(
+                lang,
+                "Det mest presserende først.",
+                "The most urgent first.",
+            )
+        } else {
+            tr(
+                lang,
+                "Dokumenter med brudd, noe som venter eller noe ukjent; det mest presserende først.",
+                "Documents with a violation, something pending or something unknown; the most urgent first.",
+            )
+        },
         tr(lang, "Filtrer …", "Filter …"),
         tr(lang, "Filtrer", "Filter"),
         tr(lang, "Vurdering", "Standing"),
@@ -710,33 +951,39 @@ fn table(s: &mut String, meta: &Meta, p: &Portfolio) {
     }
     let _ = write!(
         s,
-        "</select> <span id=\"shown\" class=\"small\"></span></div><table id=\"docs\" class=\"sortable\"><thead><tr><th data-t=\"s\">{}</th><th data-t=\"s\">{}</th>",
+        "</select> <span id=\"shown\" class=\"small\" aria-live=\"polite\"></span></div><div class=\"scroll tall\" tabindex=\"0\" role=\"region\" aria-label=\"{}\"><table id=\"docs\" class=\"sortable\"><thead><tr><th scope=\"col\" data-t=\"s\">{}</th><th scope=\"col\" data-t=\"s\">{}</th>",
+        tr(lang, "Dokumenter", "Documents"),
         tr(lang, "dokument", "document"),
         tr(lang, "tittel", "title"),
     );
     for (_, t) in &meta.groups {
-        let _ = write!(s, "<th data-t=\"s\">{}</th>", esc(t.get(lang)));
+        let _ = write!(
+            s,
+            "<th scope=\"col\" data-t=\"s\">{}</th>",
+            esc(t.get(lang))
+        );
     }
     if let Some(h) = meta.headline_title() {
-        let _ = write!(s, "<th data-t=\"s\">{}</th>", esc(h));
+        let _ = write!(s, "<th scope=\"col\" data-t=\"s\">{}</th>", esc(h));
     }
     let _ = write!(
         s,
-        "<th data-t=\"n\">{}</th><th data-t=\"n\">{}</th><th data-t=\"n\">{}</th><th data-t=\"n\">{}</th><th data-t=\"n\">{}</th><th data-t=\"s\">{}</th></tr></thead><tbody>",
+        "<th scope=\"col\" data-t=\"n\">{}</th><th scope=\"col\" data-t=\"n\">{}</th><th scope=\"col\" data-t=\"n\">{}</th><th scope=\"col\" data-t=\"n\">{}</th><th scope=\"col\" data-t=\"n\">{}</th><th scope=\"col\" data-t=\"n\">{}</th><th scope=\"col\" data-t=\"s\">{}</th></tr></thead><tbody>",
         tr(lang, "vurdering", "standing"),
         tr(lang, "brudd skal", "violated must"),
         tr(lang, "brudd bør", "violated should"),
         status_word(lang, Status::Pending),
         status_word(lang, Status::Unknown),
+        tr(lang, "forfalt", "overdue"),
         tr(lang, "neste frist", "next deadline"),
     );
-    for (i, row) in p.rows.iter().enumerate() {
+    for (i, row) in &listed.documents {
         let g = row.grade();
         let _ = write!(
             s,
             "<tr data-g=\"{}\"><td><a href=\"#{}\">{}</a></td><td>{}</td>",
             g.name(),
-            anchor(i),
+            anchor(*i),
             esc(row.name()),
             esc(row.title.as_deref().unwrap_or(""))
         );
@@ -746,9 +993,12 @@ fn table(s: &mut String, meta: &Meta, p: &Portfolio) {
         let j = row.judged();
         if meta.headline_title().is_some() {
             let star = if j.is_some_and(|j| j.headline_by_links) {
-                "<sup title=\"linked\">↗</sup>"
+                format!(
+                    " <span class=\"small\">({})</span>",
+                    tr(lang, "fra koblet dokument", "from a linked document")
+                )
             } else {
-                ""
+                String::new()
             };
             let _ = write!(
                 s,
@@ -767,32 +1017,40 @@ fn table(s: &mut String, meta: &Meta, p: &Portfolio) {
             Some(j) => {
                 let _ = write!(
                     s,
-                    "<td class=\"r\">{}</td><td class=\"r\">{}</td><td class=\"r\">{}</td><td class=\"r\">{}</td><td>{}</td>",
+                    "<td class=\"r\">{}</td><td class=\"r\">{}</td><td class=\"r\">{}</td><td class=\"r\">{}</td><td class=\"r\">{}</td><td>{}</td>",
                     j.violated[0],
                     j.violated[1],
                     j.counts[1],
                     j.counts[2],
+                    j.overdue,
                     j.next_deadline.map(|d| d.to_string()).unwrap_or_default()
                 );
             }
             None => {
-                let _ = write!(s, "<td></td><td></td><td></td><td></td><td></td>");
+                let _ = write!(s, "<td></td><td></td><td></td><td></td><td></td><td></td>");
             }
         }
         let _ = write!(s, "</tr>");
     }
-    s.push_str("</tbody></table></section>\n");
+    s.push_str("</tbody></table></div>");
+    if let Some(n) = cut_note(lang, listed.documents.len(), listed.documents_total) {
+        let _ = write!(s, "<p class=\"cut\">{}</p>", esc(&n));
+    }
+    s.push_str("</section>\n");
 }
 
-fn documents(s: &mut String, meta: &Meta, p: &Portfolio) {
+fn documents(s: &mut String, meta: &Meta, listed: &Listed) {
     let lang = meta.lang();
     let _ = write!(
         s,
         "<section id=\"docs-detail\"><h2>{}</h2>",
         tr(lang, "Per dokument", "Per document")
     );
-    for (i, row) in p.rows.iter().enumerate() {
-        document(s, meta, lang, i, row);
+    for (i, row) in &listed.documents {
+        document(s, meta, lang, *i, row);
+    }
+    if let Some(n) = cut_note(lang, listed.documents.len(), listed.documents_total) {
+        let _ = write!(s, "<p class=\"cut\">{}</p>", esc(&n));
     }
     s.push_str("</section>\n");
 }
@@ -814,7 +1072,7 @@ fn document(s: &mut String, meta: &Meta, lang: Lang, i: usize, row: &Row) {
     let _ = write!(
         s,
         "<dt>{}</dt><dd><code>{}</code></dd>",
-        tr(lang, "Inngang", "Input"),
+        tr(lang, "Fil", "File"),
         esc(&row.label)
     );
     for ((_, title), v) in meta
@@ -866,23 +1124,22 @@ fn document(s: &mut String, meta: &Meta, lang: Lang, i: usize, row: &Row) {
     for n in &j.received {
         let _ = write!(
             s,
-            "<dt>{}</dt><dd>{} <span class=\"small\">— {}</span></dd>",
-            crate::report::capitalised(crate::report::from_linked(lang)),
-            esc(&received_text(lang, n)),
-            esc(n.title.get(lang))
+            "<dt>{}</dt><dd>{}</dd>",
+            tr(lang, "Fra koblet dokument", "From a linked document"),
+            esc(&received_words(meta, n)),
         );
     }
     if !j.links.is_empty() {
         let links: Vec<String> = j
             .links
             .iter()
-            .map(|(f, k)| format!("{} → {}", esc(f), esc(k)))
+            .map(|(f, k)| esc(&link_words(lang, f, k)))
             .collect();
         let _ = write!(
             s,
             "<dt>{}</dt><dd>{}</dd>",
             tr(lang, "Koblinger", "Links"),
-            links.join(", ")
+            links.join("; ")
         );
     }
     let _ = write!(s, "</dl>");
@@ -933,14 +1190,23 @@ fn document(s: &mut String, meta: &Meta, lang: Lang, i: usize, row: &Row) {
                     list.join(", ")
                 );
             }
+            let remedy = f.rule.remedy.get(lang);
+            if !remedy.is_empty() && f.status != Status::Pending {
+                let _ = write!(
+                    s,
+                    "<p class=\"fix\"><strong>{}:</strong> {}</p>",
+                    tr(lang, "Slik rettes det", "How to mend it"),
+                    esc(remedy)
+                );
+            }
             if f.by_links {
                 let _ = write!(
                     s,
-                    "<p class=\"small\">↗ {}</p>",
+                    "<p class=\"small\">{}</p>",
                     crate::report::finding_by_links_note(lang)
                 );
             }
-            sources(s, lang, &f.rule.sources);
+            source_names(s, lang, &f.rule);
             let _ = write!(s, "</li>");
         }
         let _ = write!(s, "</ul>");
@@ -955,6 +1221,57 @@ fn document(s: &mut String, meta: &Meta, lang: Lang, i: usize, row: &Row) {
         );
     }
     s.push_str("</article>\n");
+}
+
+/// A finding's sources by name, pointing to the appendix where each rule's quotes stand once.
+fn source_names(s: &mut String, lang: Lang, rule: &crate::finding::RuleInfo) {
+    if rule.sources.is_empty() {
+        return;
+    }
+    let names: Vec<String> = rule.sources.iter().map(source_name).collect();
+    let _ = write!(
+        s,
+        "<p class=\"small\">{}: <a href=\"#src-{}\">{}</a></p>",
+        tr(lang, "Kilder", "Sources"),
+        esc(&rule.id),
+        esc(&names.join("; "))
+    );
+}
+
+fn source_name(src: &SourceRef) -> String {
+    match src {
+        SourceRef::Seed { file, line, .. } => format!("{file}:{line}"),
+        SourceRef::External { title, section, .. } => match section {
+            Some(x) => format!("{title} {x}"),
+            None => title.clone(),
+        },
+    }
+}
+
+/// The sources of every rule the sections cite, each rule once, with its quotes.
+fn appendix(s: &mut String, meta: &Meta, listed: &Listed) {
+    let lang = meta.lang();
+    let rules = listed.rules();
+    if rules.is_empty() {
+        return;
+    }
+    let _ = write!(
+        s,
+        "<section id=\"sources\"><h2>{}</h2>",
+        tr(lang, "Kilder per krav", "Sources per obligation")
+    );
+    for r in rules {
+        let _ = write!(
+            s,
+            "<div class=\"srcs\" id=\"src-{}\"><h3>{} <span class=\"t\">{}</span></h3>",
+            esc(&r.id),
+            esc(&r.id),
+            esc(r.title.get(lang))
+        );
+        sources(s, lang, &r.sources);
+        let _ = write!(s, "</div>");
+    }
+    s.push_str("</section>\n");
 }
 
 fn sources(s: &mut String, lang: Lang, list: &[SourceRef]) {
@@ -1008,7 +1325,7 @@ fn errors(s: &mut String, lang: Lang, p: &Portfolio) {
     let _ = write!(
         s,
         "<section id=\"errors\"><h2>{} <span class=\"count\">{}</span></h2><ul class=\"errs\">",
-        tr(lang, "Ugyldige innganger", "Invalid inputs"),
+        tr(lang, "Ugyldige dokumenter", "Invalid documents"),
         p.aggregates.invalid
     );
     for e in &p.errors {
@@ -1020,20 +1337,24 @@ fn errors(s: &mut String, lang: Lang, p: &Portfolio) {
             esc(&e.code)
         );
     }
-    s.push_str("</ul></section>\n");
+    s.push_str("</ul>");
+    if let Some(n) = cut_note(lang, p.errors.len(), p.errors_total) {
+        let _ = write!(s, "<p class=\"cut\">{}</p>", esc(&n));
+    }
+    s.push_str("</section>\n");
 }
 
 const CSS: &str = r#"
 :root{--fg:#1d2733;--mut:#5b6775;--line:#d8dee6;--bg:#fff;--soft:#f4f6f9;
---vm:#c0392b;--vs:#e67e22;--p:#d4a500;--u:#8a96a3;--ok:#2e8b57;--inv:#34495e}
+--vm:#b3261e;--vs:#a34a00;--p:#d4a500;--u:#5d6873;--ok:#1e6b41;--inv:#34495e;--link:#1a5597}
 *{box-sizing:border-box}
 body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--fg);background:var(--bg)}
 header{padding:18px 28px 8px;border-bottom:1px solid var(--line);background:var(--soft)}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 10px;padding-bottom:4px;border-bottom:2px solid var(--line)}
 h3{font-size:15px;margin:18px 0 8px}
 .sub{margin:2px 0;color:var(--mut)}
-nav{margin-top:10px;display:flex;flex-wrap:wrap;gap:4px 14px}nav a{color:#1f5fa8;text-decoration:none}
-main{padding:0 28px 28px;max-width:1320px}
+nav{margin-top:10px;display:flex;flex-wrap:wrap;gap:4px 14px}nav a{color:var(--link);text-decoration:underline}a{color:var(--link)}
+main{padding:0 28px 28px;max-width:1680px}
 .overview{display:flex;flex-wrap:wrap;gap:6px 28px}.overview h3{margin:6px 0}
 .cards{display:flex;flex-wrap:wrap;gap:10px}
 .card{min-width:112px;padding:8px 12px;border:1px solid var(--line);border-left:5px solid var(--line);border-radius:6px;background:#fff}
@@ -1045,9 +1366,15 @@ table{border-collapse:collapse;margin:6px 0 12px;font-size:13px}
 th,td{padding:4px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
 tbody th{white-space:nowrap}thead th{font-weight:600}
 thead th{background:var(--soft);position:sticky;top:0}
-table.num td{text-align:right}table.num td.l{text-align:left}td.r{text-align:right}
+table.num td{text-align:right;white-space:nowrap}table.num td.l{text-align:left}td.r{text-align:right}
 .chart{width:100%;max-width:900px;height:auto;display:block;margin:4px 0 10px}
 .chart .lbl{font-size:13px;fill:var(--fg)}.chart .val{font-size:12px;fill:var(--mut)}
+.chart .grid{stroke:var(--line);stroke-width:1}.chart .l-ok{stroke:var(--ok);fill:var(--ok);stroke-width:2.5}
+.chart .l-vm{stroke:var(--vm);fill:var(--vm);stroke-width:2.5;stroke-dasharray:6 3}
+.sbar{display:inline-block;height:10px;background:var(--vm);margin-right:6px;vertical-align:middle}
+.cut{margin:6px 0;padding:6px 10px;border-left:4px solid var(--p);background:var(--soft)}
+.fix{margin:3px 0 3px 2px}.scroll.tall{max-height:560px}
+.srcs h3{font-size:14px;margin:12px 0 4px}
 .b-must{fill:var(--vm)}.b-should{fill:var(--vs)}
 .two{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:0 32px}
 .scroll{max-height:360px;overflow:auto;border-bottom:1px solid var(--line)}.scroll table{width:100%;margin:0}
@@ -1057,7 +1384,7 @@ table.num td{text-align:right}table.num td.l{text-align:left}td.r{text-align:rig
 .g-vm.badge{background:var(--vm)}.g-vs.badge{background:var(--vs)}.g-p.badge{background:var(--p);color:#222}
 .g-u.badge{background:var(--u)}.g-ok.badge{background:var(--ok)}.g-inv.badge{background:var(--inv)}
 .st{display:inline-block;min-width:62px;padding:0 6px;border-radius:3px;font-size:12px;text-align:center}
-.s-v{background:#f6d5d1}.s-p{background:#fbefc2}.s-u{background:#e4e8ec}.s-m{background:#d3ecdc}.s-n{background:#f0f0f0}
+.s-v{background:#f6d5d1;color:#5c0f0a}.s-p{background:#fbefc2}.s-u{background:#e4e8ec}.s-m{background:#d3ecdc}.s-n{background:#f0f0f0}
 .controls{display:flex;gap:8px;align-items:center;margin:6px 0}
 .controls input,.controls select{font:inherit;padding:4px 8px;border:1px solid var(--line);border-radius:4px}
 .controls input{width:320px}

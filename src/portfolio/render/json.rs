@@ -1,7 +1,9 @@
 //! The portfolio's aggregates as JSON, `samstyr.portfolio/v1`.
 //!
-//! Aggregates only: counts by status, severity, obligation, principle and group value, deadlines,
-//! the link graph's problems and every invalid input. No per-document results, so the report (and
+//! Aggregates only: counts by status, severity, obligation, principle and group value (with the
+//! documents having each status, for shares), deadlines, the trend (`--trend`), the link graph's
+//! problems and the invalid inputs' problems (the first [`crate::portfolio::MAX_PROBLEMS`] of
+//! each list, and how many there are). No per-document results, so the report (and
 //! the run that makes it) stays the same size however many documents there are, apart from the
 //! lists of problems. Keys appear in a fixed order; texts in the run's language.
 
@@ -42,8 +44,26 @@ struct Report<'a> {
     obligations: Vec<Obligation<'a>>,
     principles: Vec<PrincipleJson>,
     groups: Vec<Group<'a>>,
+    /// Documents with at least one finding of each status.
+    documents_with: StatusCounts,
+    trend: Vec<TrendJson>,
     graph: Graph<'a>,
     errors: Vec<Error<'a>>,
+    /// Every invalid input's problems, counted; `errors` lists the first ones.
+    errors_total: u64,
+}
+
+#[derive(Serialize)]
+struct TrendJson {
+    as_of: String,
+    evaluated: u64,
+    /// Documents with no violated obligation, in whole percent of those evaluated.
+    without_violation_percent: u64,
+    grades: Counts<6>,
+    headline: Option<Tally>,
+    documents_with: StatusCounts,
+    overdue: u64,
+    upcoming: u64,
 }
 
 #[derive(Serialize)]
@@ -163,6 +183,7 @@ struct GroupValue<'a> {
     violated_must: u64,
     violated_should: u64,
     overdue: u64,
+    documents_with: StatusCounts,
 }
 
 #[derive(Serialize)]
@@ -177,7 +198,9 @@ struct Graph<'a> {
     links: u64,
     propagated: Vec<Propagated<'a>>,
     dangling: Vec<Dangling<'a>>,
+    dangling_total: u64,
     cycles: Vec<Cycle<'a>>,
+    cycles_total: u64,
 }
 
 #[derive(Serialize)]
@@ -315,12 +338,35 @@ impl<'a> Report<'a> {
                             violated_must: c.violated[0],
                             violated_should: c.violated[1],
                             overdue: c.overdue,
+                            documents_with: StatusCounts(c.with_status),
                         })
                         .collect(),
                 })
                 .collect(),
+            documents_with: StatusCounts(a.with_status),
+            trend: meta
+                .trend
+                .iter()
+                .map(|t| TrendJson {
+                    as_of: t.as_of.to_string(),
+                    evaluated: t.evaluated,
+                    without_violation_percent: t.compliant_percent(),
+                    grades: Counts(t.grades),
+                    headline: run.headline.as_ref().map(|_| Tally {
+                        yes: t.headline[0],
+                        no: t.headline[1],
+                        unknown: t.headline[2],
+                    }),
+                    documents_with: StatusCounts(t.with_status),
+                    overdue: t.overdue,
+                    upcoming: t.upcoming,
+                })
+                .collect(),
+            errors_total: p.errors_total,
             graph: Graph {
                 links: p.graph.links,
+                dangling_total: p.graph.dangling_total,
+                cycles_total: p.graph.cycles_total,
                 propagated: p
                     .graph
                     .received
@@ -454,7 +500,8 @@ pub fn schema() -> serde_json::Value {
                             "value": opt_text, "documents": count,
                             "headline": { "oneOf": [{ "type": "null" }, tally] },
                             "grades": grades, "findings": statuses,
-                            "violated_must": count, "violated_should": count, "overdue": count
+                            "violated_must": count, "violated_should": count, "overdue": count,
+                            "documents_with": statuses
                         }))
                     }
                 }))
@@ -473,6 +520,8 @@ pub fn schema() -> serde_json::Value {
                     "type": "array",
                     "items": closed(json!({ "id": text, "field": text, "target": text }))
                 },
+                "dangling_total": count,
+                "cycles_total": count,
                 "cycles": {
                     "type": "array",
                     "items": closed(json!({
@@ -481,6 +530,18 @@ pub fn schema() -> serde_json::Value {
                     }))
                 }
             })),
+            "documents_with": statuses,
+            "trend": {
+                "type": "array",
+                "items": closed(json!({
+                    "as_of": date, "evaluated": count,
+                    "without_violation_percent": { "type": "integer", "minimum": 0, "maximum": 100 },
+                    "grades": grades,
+                    "headline": { "oneOf": [{ "type": "null" }, tally] },
+                    "documents_with": statuses, "overdue": count, "upcoming": count
+                }))
+            },
+            "errors_total": count,
             "errors": {
                 "type": "array",
                 "items": closed(json!({
@@ -494,7 +555,8 @@ pub fn schema() -> serde_json::Value {
         },
         "required": [
             "schema", "tool", "rules", "as_of", "lang", "params", "totals", "grades", "headline",
-            "findings", "deadlines", "obligations", "principles", "groups", "graph", "errors"
+            "findings", "deadlines", "obligations", "principles", "groups", "documents_with",
+            "trend", "graph", "errors", "errors_total"
         ],
         "additionalProperties": false
     })

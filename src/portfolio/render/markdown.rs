@@ -1,12 +1,13 @@
-//! The portfolio as Markdown (GitHub flavoured): the same sections as the HTML report — totals,
-//! the headline, findings by status and severity, violations per obligation, principle and group
-//! (with text bars), deadlines, the link graph, a table of every input and a section per
-//! document with its flagged findings and their sources.
+//! The portfolio as Markdown (GitHub flavoured): the same sections as the HTML report — totals
+//! and the headline, deadlines (most urgent first), shares per group value, the trend (a table
+//! with text bars), findings by status, severity, obligation and principle, the link graph, the
+//! documents to act on with a section each (remedies, fields to provide, sources by name), and
+//! the sources' quotes once per rule.
 
 use super::{
-    Meta, days_between, deadlines, finding_name, flagged, grade_word, group_value,
-    headline_from_links, met_names, percent, principles, problem_text, received_text, status_heads,
-    tri,
+    Details, Listed, Meta, cut_note, days_between, finding_name, flagged, grade_word, group_value,
+    headline_from_links, link_words, met_names, percent, principles, problem_text, received_words,
+    share, share_columns, status_heads, tri,
 };
 use crate::finding::{Severity, Status};
 use crate::portfolio::{Grade, Portfolio, Row, RowOutcome, UPCOMING_DAYS};
@@ -18,19 +19,21 @@ use std::fmt::Write;
 const QUOTE_CHARS: usize = 120;
 const BAR_WIDTH: u64 = 20;
 
-pub fn render(meta: &Meta, p: &Portfolio) -> String {
+pub fn render(meta: &Meta, p: &Portfolio, listed: &Listed) -> String {
     let mut s = String::new();
     let lang = meta.lang();
     header(&mut s, meta, p);
     totals(&mut s, meta, p);
+    deadline_lists(&mut s, meta, p, listed);
+    groups(&mut s, meta, p);
+    trend(&mut s, meta);
     findings(&mut s, meta, p);
     obligations(&mut s, meta, p);
     by_principle(&mut s, meta, p);
-    groups(&mut s, meta, p);
-    deadline_lists(&mut s, meta, p);
     graph(&mut s, meta, p);
-    table(&mut s, meta, p);
-    sections(&mut s, meta, p);
+    table(&mut s, meta, listed);
+    sections(&mut s, meta, listed);
+    appendix(&mut s, meta, listed);
     errors(&mut s, lang, p);
     s
 }
@@ -54,7 +57,7 @@ fn header(s: &mut String, meta: &Meta, p: &Portfolio) {
         tr(lang, "vurdert per", "as of"),
         p.as_of,
         p.aggregates.inputs,
-        tr(lang, "innganger", "inputs"),
+        tr(lang, "dokumenter", "documents"),
     );
     if !run.params.is_empty() {
         let list: Vec<String> = run
@@ -92,7 +95,12 @@ fn totals(s: &mut String, meta: &Meta, p: &Portfolio) {
     let a = &p.aggregates;
     let _ = writeln!(s, "## {}\n", tr(lang, "Oversikt", "Overview"));
     let _ = writeln!(s, "| | {} |\n|---|---:|", tr(lang, "antall", "count"));
-    let _ = writeln!(s, "| {} | {} |", tr(lang, "Innganger", "Inputs"), a.inputs);
+    let _ = writeln!(
+        s,
+        "| {} | {} |",
+        tr(lang, "Dokumenter", "Documents"),
+        a.inputs
+    );
     let _ = writeln!(
         s,
         "| {} | {} |",
@@ -129,7 +137,7 @@ fn totals(s: &mut String, meta: &Meta, p: &Portfolio) {
     let _ = writeln!(
         s,
         "### {}\n",
-        tr(lang, "Vurdering per inngang", "Standing per input")
+        tr(lang, "Dokumentene etter vurdering", "Documents by standing")
     );
     let _ = writeln!(
         s,
@@ -258,61 +266,133 @@ fn by_principle(s: &mut String, meta: &Meta, p: &Portfolio) {
     let _ = writeln!(s);
 }
 
+/// Per value of each group field: the share of its documents with a violated `must`, something
+/// pending, something unknown, and the headline answered yes.
 fn groups(s: &mut String, meta: &Meta, p: &Portfolio) {
     let lang = meta.lang();
+    let cols = share_columns(meta);
     for ((_, title), table) in meta.groups.iter().zip(&p.aggregates.groups) {
         let _ = writeln!(
             s,
             "## {} {}\n",
-            tr(lang, "Per", "By"),
+            tr(lang, "Andeler per", "Shares by"),
             escape(&title.get(lang).to_lowercase())
         );
-        let headline = meta
-            .headline_title()
-            .map(|h| format!("{h} ({})", tr(lang, "ja", "yes")))
-            .unwrap_or_default();
+        let mut head = vec![
+            escape(title.get(lang)),
+            tr(lang, "dokumenter", "documents").to_string(),
+        ];
+        head.extend(cols.iter().map(|(n, _)| escape(n)));
         let _ = writeln!(
             s,
-            "| {} | {} | {} | {} | {} | {} | |\n|---|---:|---:|---:|---:|---:|---|",
-            escape(title.get(lang)),
-            tr(lang, "dokumenter", "documents"),
-            escape(&headline),
-            tr(lang, "brudd skal", "violated must"),
-            tr(lang, "brudd bør", "violated should"),
-            tr(lang, "forfalt", "overdue"),
+            "| {} | |\n|---|{}---|",
+            head.join(" | "),
+            "---:|".repeat(head.len() - 1)
         );
-        let max = table
-            .values
-            .values()
-            .map(|c| c.violated[0] + c.violated[1])
-            .max()
-            .unwrap_or(0);
-        for (v, c) in &table.values {
-            let _ = writeln!(
-                s,
-                "| {} | {} | {} | {} | {} | {} | {} |",
-                escape(&group_value(lang, v)),
-                c.documents,
-                c.headline[0],
-                c.violated[0],
-                c.violated[1],
-                c.overdue,
-                bar(c.violated[0] + c.violated[1], max),
-            );
+        let mut values: Vec<_> = table.values.iter().collect();
+        values.sort_by_key(|(v, c)| {
+            (
+                std::cmp::Reverse(share(c.grades[Grade::ViolatedMust.index()], c.documents)),
+                (*v).clone(),
+            )
+        });
+        for (v, c) in values {
+            let mut cells = vec![escape(&group_value(lang, v)), c.documents.to_string()];
+            for (_, get) in &cols {
+                let n = get(c);
+                cells.push(format!("{} % ({n})", share(n, c.documents)));
+            }
+            let must = share(c.grades[Grade::ViolatedMust.index()], c.documents);
+            cells.push(bar(must, 100));
+            let _ = writeln!(s, "| {} |", cells.join(" | "));
         }
         let _ = writeln!(s);
     }
 }
 
-fn deadline_lists(s: &mut String, meta: &Meta, p: &Portfolio) {
+/// The portfolio judged at each date of `--trend`: a text chart and the table.
+fn trend(s: &mut String, meta: &Meta) {
     let lang = meta.lang();
-    let (overdue, upcoming) = deadlines(p);
+    if meta.trend.is_empty() {
+        return;
+    }
     let _ = writeln!(
         s,
-        "## {}\n",
-        tr(lang, "Forfalte frister", "Overdue deadlines")
+        "## {}\n\n{}\n",
+        tr(lang, "Utvikling over tid", "Over time"),
+        tr(
+            lang,
+            "Den samme porteføljen vurdert per hver dato. Stolpen viser andelen dokumenter uten brudd.",
+            "The same portfolio judged at each date. The bar shows the share of documents without a violation."
+        )
     );
-    if overdue.is_empty() {
+    let mut head = vec![
+        tr(lang, "per", "as of").to_string(),
+        tr(lang, "uten brudd", "without violation").to_string(),
+        tr(lang, "brudd skal", "violated must").to_string(),
+    ];
+    for g in [
+        Grade::ViolatedShould,
+        Grade::Pending,
+        Grade::Unknown,
+        Grade::Ok,
+    ] {
+        head.push(grade_word(lang, g).to_string());
+    }
+    if let Some(h) = meta.headline_title() {
+        head.push(format!("{}: {}", escape(h), tr(lang, "ja", "yes")));
+    }
+    head.push(tr(lang, "forfalt", "overdue").to_string());
+    head.push(tr(lang, "snart", "upcoming").to_string());
+    let _ = writeln!(
+        s,
+        "| {} | |\n|---|{}---|",
+        head.join(" | "),
+        "---:|".repeat(head.len() - 1)
+    );
+    for t in &meta.trend {
+        let mut cells = vec![
+            t.as_of.to_string(),
+            format!("{} %", t.compliant_percent()),
+            format!("{} ({} %)", t.grades[0], share(t.grades[0], t.evaluated)),
+        ];
+        for g in [
+            Grade::ViolatedShould,
+            Grade::Pending,
+            Grade::Unknown,
+            Grade::Ok,
+        ] {
+            cells.push(t.grades[g.index()].to_string());
+        }
+        if meta.headline_title().is_some() {
+            cells.push(t.headline[0].to_string());
+        }
+        cells.push(t.overdue.to_string());
+        cells.push(t.upcoming.to_string());
+        cells.push(bar(t.compliant_percent(), 100));
+        let _ = writeln!(s, "| {} |", cells.join(" | "));
+    }
+    let _ = writeln!(s);
+}
+
+fn deadline_lists(s: &mut String, meta: &Meta, p: &Portfolio, listed: &Listed) {
+    let lang = meta.lang();
+    let _ = writeln!(
+        s,
+        "## {} ({})\n\n{}\n",
+        tr(
+            lang,
+            "Forfalte frister, nyeste først",
+            "Overdue deadlines, most recent first"
+        ),
+        listed.overdue_total,
+        tr(
+            lang,
+            "Fristen er passert uten at kravet er vist oppfylt. De nyeste kan ofte ennå rettes opp.",
+            "The deadline has passed without the obligation shown to be met. The most recent can often still be mended."
+        )
+    );
+    if listed.overdue.is_empty() {
         let _ = writeln!(s, "{}\n", tr(lang, "Ingen.", "None."));
     } else {
         let _ = writeln!(
@@ -324,28 +404,36 @@ fn deadline_lists(s: &mut String, meta: &Meta, p: &Portfolio) {
             tr(lang, "status", "status"),
             tr(lang, "dager over", "days late"),
         );
-        for i in &overdue {
+        for i in &listed.overdue {
             let _ = writeln!(
                 s,
                 "| {} | [{}](#{}) | {} | {} | {} |",
                 i.deadline,
-                escape(i.row.name()),
-                anchor(i.row.name()),
-                escape(&finding_name(i.finding)),
+                escape(&i.name),
+                anchor(&i.name),
+                escape(&finding_name(&i.finding)),
                 status_word(lang, i.finding.status),
                 days_between(i.deadline, p.as_of),
             );
         }
         let _ = writeln!(s);
     }
+    if let Some(n) = cut_note(lang, listed.overdue.len(), listed.overdue_total) {
+        let _ = writeln!(s, "> {}\n", escape(&n));
+    }
     let _ = writeln!(
         s,
-        "## {} ({} {})\n",
-        tr(lang, "Kommende frister", "Upcoming deadlines"),
+        "## {} ({} {}, {})\n",
+        tr(
+            lang,
+            "Kommende frister, nærmeste først",
+            "Upcoming deadlines, nearest first"
+        ),
         UPCOMING_DAYS,
-        tr(lang, "dager", "days")
+        tr(lang, "dager", "days"),
+        listed.upcoming_total
     );
-    if upcoming.is_empty() {
+    if listed.upcoming.is_empty() {
         let _ = writeln!(s, "{}\n", tr(lang, "Ingen.", "None."));
     } else {
         let _ = writeln!(
@@ -356,18 +444,21 @@ fn deadline_lists(s: &mut String, meta: &Meta, p: &Portfolio) {
             tr(lang, "krav", "obligation"),
             tr(lang, "dager igjen", "days left"),
         );
-        for i in &upcoming {
+        for i in &listed.upcoming {
             let _ = writeln!(
                 s,
                 "| {} | [{}](#{}) | {} | {} |",
                 i.deadline,
-                escape(i.row.name()),
-                anchor(i.row.name()),
-                escape(&finding_name(i.finding)),
+                escape(&i.name),
+                anchor(&i.name),
+                escape(&finding_name(&i.finding)),
                 days_between(p.as_of, i.deadline),
             );
         }
         let _ = writeln!(s);
+    }
+    if let Some(n) = cut_note(lang, listed.upcoming.len(), listed.upcoming_total) {
+        let _ = writeln!(s, "> {}\n", escape(&n));
     }
 }
 
@@ -388,10 +479,18 @@ fn graph(s: &mut String, meta: &Meta, p: &Portfolio) {
         "{}: {}. {}: {}. {}: {}.\n",
         tr(lang, "Koblinger", "Links"),
         g.links,
-        tr(lang, "Brutte koblinger", "Dangling links"),
-        g.dangling.len(),
-        tr(lang, "Ringer", "Cycles"),
-        g.cycles.len()
+        tr(
+            lang,
+            "Koblinger til dokumenter som ikke finnes",
+            "Links to documents that are not there"
+        ),
+        g.dangling_total,
+        tr(
+            lang,
+            "Koblinger som går i ring",
+            "Links that go round in a circle"
+        ),
+        g.cycles_total
     );
     for (fact, along, dir, title) in &meta.propagations {
         let n = g
@@ -400,12 +499,23 @@ fn graph(s: &mut String, meta: &Meta, p: &Portfolio) {
             .find(|(f, _)| f == fact)
             .map(|(_, n)| *n)
             .unwrap_or(0);
+        let name = meta
+            .fact_titles
+            .iter()
+            .find(|(id, _)| id == fact)
+            .map(|(_, t)| t.get(lang))
+            .unwrap_or(fact);
         let _ = writeln!(
             s,
-            "- `{fact}` {} `{along}` ({dir}): {} — {n} {}",
-            tr(lang, "langs", "along"),
+            "- {} {}: {} ({n} {})",
             escape(title.get(lang)),
-            tr(lang, "dokumenter endret", "documents changed"),
+            tr(lang, "Det vil si", "That is"),
+            escape(&super::propagation_words(lang, name, along, dir)),
+            tr(
+                lang,
+                "dokumenter fikk et annet svar av dette",
+                "documents got another answer from this"
+            ),
         );
     }
     for (field, path) in &g.cycles {
@@ -449,9 +559,27 @@ fn anchor(name: &str) -> String {
         .collect()
 }
 
-fn table(s: &mut String, meta: &Meta, p: &Portfolio) {
+fn table(s: &mut String, meta: &Meta, listed: &Listed) {
     let lang = meta.lang();
-    let _ = writeln!(s, "## {}\n", tr(lang, "Alle innganger", "All inputs"));
+    let all = listed.details == Details::All;
+    let _ = writeln!(
+        s,
+        "## {} ({})\n",
+        if all {
+            tr(
+                lang,
+                "Alle dokumenter, det mest presserende først",
+                "Every document, the most urgent first",
+            )
+        } else {
+            tr(
+                lang,
+                "Dokumenter å følge opp, det mest presserende først",
+                "Documents to act on, the most urgent first",
+            )
+        },
+        listed.documents_total
+    );
     let mut head = vec![
         tr(lang, "dokument", "document").to_string(),
         tr(lang, "tittel", "title").to_string(),
@@ -465,6 +593,7 @@ fn table(s: &mut String, meta: &Meta, p: &Portfolio) {
         status_word(lang, Status::Violated).to_string(),
         status_word(lang, Status::Pending).to_string(),
         status_word(lang, Status::Unknown).to_string(),
+        tr(lang, "forfalt", "overdue").to_string(),
     ]);
     let _ = writeln!(
         s,
@@ -472,7 +601,7 @@ fn table(s: &mut String, meta: &Meta, p: &Portfolio) {
         head.join(" | "),
         "---|".repeat(head.len())
     );
-    for row in &p.rows {
+    for (_, row) in &listed.documents {
         let mut cells = vec![
             format!("[{}](#{})", escape(row.name()), anchor(row.name())),
             escape(row.title.as_deref().unwrap_or("")),
@@ -493,6 +622,7 @@ fn table(s: &mut String, meta: &Meta, p: &Portfolio) {
                     j.counts[0].to_string(),
                     j.counts[1].to_string(),
                     j.counts[2].to_string(),
+                    j.overdue.to_string(),
                 ]);
             }
             RowOutcome::Invalid(_) => {
@@ -504,29 +634,33 @@ fn table(s: &mut String, meta: &Meta, p: &Portfolio) {
                     String::new(),
                     String::new(),
                     String::new(),
+                    String::new(),
                 ]);
             }
         }
         let _ = writeln!(s, "| {} |", cells.join(" | "));
     }
-    if p.rows.iter().any(headline_from_links) {
+    if listed.documents.iter().any(|(_, r)| headline_from_links(r)) {
         let _ = writeln!(
             s,
             "\n¹ {}",
             tr(
                 lang,
-                "Svaret følger av verdier mottatt fra koblede dokumenter.",
-                "The answer follows from values received from linked documents."
+                "Svaret kommer av et dokument dette dokumentet er koblet til.",
+                "The answer comes from a document this document is linked to."
             )
         );
     }
     let _ = writeln!(s);
+    if let Some(n) = cut_note(lang, listed.documents.len(), listed.documents_total) {
+        let _ = writeln!(s, "> {}\n", escape(&n));
+    }
 }
 
-fn sections(s: &mut String, meta: &Meta, p: &Portfolio) {
+fn sections(s: &mut String, meta: &Meta, listed: &Listed) {
     let lang = meta.lang();
     let _ = writeln!(s, "## {}\n", tr(lang, "Per dokument", "Per document"));
-    for row in &p.rows {
+    for (_, row) in &listed.documents {
         section(s, meta, lang, row);
     }
 }
@@ -539,7 +673,7 @@ fn section(s: &mut String, meta: &Meta, lang: Lang, row: &Row) {
     let _ = writeln!(
         s,
         "- {}: `{}`",
-        tr(lang, "Inngang", "Input"),
+        tr(lang, "Fil", "File"),
         row.label.replace('`', "'")
     );
     for ((_, title), v) in meta
@@ -593,10 +727,22 @@ fn section(s: &mut String, meta: &Meta, lang: Lang, row: &Row) {
     for n in &j.received {
         let _ = writeln!(
             s,
-            "- {}: {} — {}",
-            crate::report::capitalised(crate::report::from_linked(lang)),
-            escape(&received_text(lang, n)),
-            escape(n.title.get(lang))
+            "- {}: {}",
+            tr(lang, "Fra koblet dokument", "From a linked document"),
+            escape(&received_words(meta, n)),
+        );
+    }
+    if !j.links.is_empty() {
+        let links: Vec<String> = j
+            .links
+            .iter()
+            .map(|(f, k)| escape(&link_words(lang, f, k)))
+            .collect();
+        let _ = writeln!(
+            s,
+            "- {}: {}",
+            tr(lang, "Koblinger", "Links"),
+            links.join("; ")
         );
     }
     for x in &j.problems {
@@ -636,21 +782,66 @@ fn section(s: &mut String, meta: &Meta, lang: Lang, row: &Row) {
                 list.join(", ")
             );
         }
-        if f.by_links {
-            let _ = writeln!(s, "  - {}", crate::report::finding_by_links_note(lang));
-        }
-        for src in &f.rule.sources {
+        let remedy = f.rule.remedy.get(lang);
+        if !remedy.is_empty() && f.status != Status::Pending {
             let _ = writeln!(
                 s,
                 "  - {}: {}",
-                tr(lang, "Kilde", "Source"),
-                escape(&source_text(src, QUOTE_CHARS))
+                tr(lang, "Slik rettes det", "How to mend it"),
+                escape(remedy)
+            );
+        }
+        if f.by_links {
+            let _ = writeln!(s, "  - {}", crate::report::finding_by_links_note(lang));
+        }
+        if !f.rule.sources.is_empty() {
+            let names: Vec<String> = f.rule.sources.iter().map(source_name).collect();
+            let _ = writeln!(
+                s,
+                "  - {}: {}",
+                tr(
+                    lang,
+                    "Kilder (sitert under «Kilder per krav»)",
+                    "Sources (quoted under \"Sources per obligation\")"
+                ),
+                escape(&names.join("; "))
             );
         }
     }
     let met: Vec<String> = met_names(j).iter().map(|n| escape(n)).collect();
     if !met.is_empty() {
         let _ = writeln!(s, "- {}: {}", tr(lang, "Oppfylt", "Met"), met.join(", "));
+    }
+    let _ = writeln!(s);
+}
+
+fn source_name(src: &crate::finding::SourceRef) -> String {
+    match src {
+        crate::finding::SourceRef::Seed { file, line, .. } => format!("{file}:{line}"),
+        crate::finding::SourceRef::External { title, section, .. } => match section {
+            Some(x) => format!("{title} {x}"),
+            None => title.clone(),
+        },
+    }
+}
+
+/// Every cited rule's sources with their quotes, once per rule.
+fn appendix(s: &mut String, meta: &Meta, listed: &Listed) {
+    let lang = meta.lang();
+    let rules = listed.rules();
+    if rules.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "## {}\n",
+        tr(lang, "Kilder per krav", "Sources per obligation")
+    );
+    for r in rules {
+        let _ = writeln!(s, "- **{}** {}", escape(&r.id), escape(r.title.get(lang)));
+        for src in &r.sources {
+            let _ = writeln!(s, "  - {}", escape(&source_text(src, QUOTE_CHARS)));
+        }
     }
     let _ = writeln!(s);
 }
@@ -662,7 +853,7 @@ fn errors(s: &mut String, lang: Lang, p: &Portfolio) {
     let _ = writeln!(
         s,
         "## {}\n",
-        tr(lang, "Ugyldige innganger", "Invalid inputs")
+        tr(lang, "Ugyldige dokumenter", "Invalid documents")
     );
     for e in &p.errors {
         let _ = writeln!(
@@ -677,4 +868,7 @@ fn errors(s: &mut String, lang: Lang, p: &Portfolio) {
         }
     }
     let _ = writeln!(s);
+    if let Some(n) = cut_note(lang, p.errors.len(), p.errors_total) {
+        let _ = writeln!(s, "> {}\n", escape(&n));
+    }
 }
