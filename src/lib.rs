@@ -20,6 +20,7 @@ pub mod json;
 pub mod portfolio;
 pub mod report;
 pub mod rules;
+pub mod scc;
 pub mod schema;
 pub mod source;
 pub mod text;

@@ -8,4 +8,5 @@ mod generate;
 mod hostile;
 mod input;
 mod portfolio;
+mod reliability;
 mod rules;

@@ -16,7 +16,6 @@ use crate::schema::Document;
 use crate::text::Lang;
 use crate::value::Value;
 use jiff::civil::Date;
-use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -78,6 +77,8 @@ enum CheckProblem {
     NoInputs { paths: String },
     #[error("cannot write `{path}`: {reason}")]
     Output { path: String, reason: String },
+    #[error("the output `{path}` is also an input")]
+    OutputIsInput { path: String },
 }
 
 impl crate::diag::Problem for CheckProblem {
@@ -85,6 +86,7 @@ impl crate::diag::Problem for CheckProblem {
         match self {
             CheckProblem::NoInputs { .. } => "check::no-inputs",
             CheckProblem::Output { .. } => "check::output",
+            CheckProblem::OutputIsInput { .. } => "check::output-is-input",
         }
     }
 
@@ -94,6 +96,9 @@ impl crate::diag::Problem for CheckProblem {
                 "name `.json` or `.jsonl` files, or a directory that holds some".into()
             }
             CheckProblem::Output { .. } => "check that the directory exists and is writable".into(),
+            CheckProblem::OutputIsInput { .. } => {
+                "writing the report there would overwrite the input; name another file".into()
+            }
         })
     }
 }
@@ -107,6 +112,14 @@ pub fn run(args: &Args) -> Exit {
         Exit::Invalid
     };
 
+    if let Some(o) = &args.output
+        && super::common::output_is_input(o, &args.paths)
+    {
+        let p = CheckProblem::OutputIsInput {
+            path: o.display().to_string(),
+        };
+        return fail(&[Diagnostic::new(&p, None, None)]);
+    }
     let rules = match load_rules(&args.rules) {
         Ok(r) => r,
         Err(d) => return fail(&d.0),
@@ -147,7 +160,7 @@ pub fn run(args: &Args) -> Exit {
     };
     match &args.output {
         Some(path) => {
-            if let Err(e) = std::fs::write(path, out) {
+            if let Err(e) = super::common::write_file(path, out.as_bytes()) {
                 let p = CheckProblem::Output {
                     path: path.display().to_string(),
                     reason: e.to_string(),
@@ -155,10 +168,9 @@ pub fn run(args: &Args) -> Exit {
                 return fail(&[Diagnostic::new(&p, None, None)]);
             }
         }
-        None => {
-            // A closed pipe (`samstyr check … | head`) is the reader's choice, not an error.
-            let _ = std::io::stdout().lock().write_all(out.as_bytes());
-        }
+        // A closed pipe (`samstyr check … | head`) is the reader's choice, not an error; any
+        // other failure is reported when the command ends.
+        None => super::common::out(&out),
     }
     exit(verdict)
 }

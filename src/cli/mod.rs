@@ -78,8 +78,13 @@ pub fn main() -> ExitCode {
             } else {
                 Exit::Ok
             };
-            // Printing help or a usage error to a closed pipe is not worth a panic.
-            let _ = e.print();
+            // Printing help or a usage error to a closed pipe is not worth a panic; help that
+            // cannot be written to a full disk is an error like any other output.
+            if let Err(w) = e.print()
+                && w.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                return Exit::Invalid.into();
+            }
             return code.into();
         }
     };
@@ -94,5 +99,5 @@ pub fn main() -> ExitCode {
         Command::Diff(a) => diff::run(a),
         Command::Gen(a) => generate::run(a),
     };
-    exit.into()
+    common::finish(exit).into()
 }

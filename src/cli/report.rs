@@ -16,7 +16,6 @@ use crate::portfolio::{self, Detail, Options, Source};
 use crate::report::{FailOn, Gate};
 use crate::text::Lang;
 use jiff::civil::Date;
-use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -91,6 +90,8 @@ pub(crate) enum ReportProblem {
     NoInputs { paths: String },
     #[error("cannot write `{path}`: {reason}")]
     Output { path: String, reason: String },
+    #[error("the output `{path}` is also an input")]
+    OutputIsInput { path: String },
 }
 
 impl crate::diag::Problem for ReportProblem {
@@ -98,6 +99,7 @@ impl crate::diag::Problem for ReportProblem {
         match self {
             ReportProblem::NoInputs { .. } => "report::no-inputs",
             ReportProblem::Output { .. } => "report::output",
+            ReportProblem::OutputIsInput { .. } => "report::output-is-input",
         }
     }
 
@@ -108,6 +110,9 @@ impl crate::diag::Problem for ReportProblem {
             }
             ReportProblem::Output { .. } => {
                 "check that the directory exists and is writable".into()
+            }
+            ReportProblem::OutputIsInput { .. } => {
+                "writing the report there would overwrite the input; name another file".into()
             }
         })
     }
@@ -121,8 +126,11 @@ pub fn run(args: &Args) -> Exit {
     };
     if args.parse_only {
         let (ok, bad) = portfolio::parse_only(&args.paths, args.chunk);
-        println!("{ok} parsed, {bad} not JSON objects");
+        super::common::outln(&format!("{ok} parsed, {bad} not JSON objects"));
         return Exit::Ok;
+    }
+    if let Err(d) = refuse_input_as_output(args.output.as_ref(), &args.paths) {
+        return fail(&d.0);
     }
     let rules = match super::check::load_rules(&args.rules) {
         Ok(r) => r,
@@ -209,10 +217,30 @@ pub(crate) fn no_inputs(paths: &[PathBuf]) -> Diagnostic {
     )
 }
 
-/// Write to the file, or to stdout (a closed pipe is the reader's choice, not an error).
+/// `Err` when `--output` names one of the inputs.
+pub(crate) fn refuse_input_as_output(
+    output: Option<&PathBuf>,
+    inputs: &[PathBuf],
+) -> Result<(), Diagnostics> {
+    match output {
+        Some(o) if super::common::output_is_input(o, inputs) => {
+            Err(Diagnostics::from(Diagnostic::new(
+                &ReportProblem::OutputIsInput {
+                    path: o.display().to_string(),
+                },
+                None,
+                None,
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Write to the file (whole or not at all), or to stdout (a closed pipe is the reader's choice,
+/// not an error; another failure is reported when the command ends).
 pub(crate) fn write(path: Option<&PathBuf>, text: &str) -> Result<(), Diagnostics> {
     match path {
-        Some(path) => std::fs::write(path, text).map_err(|e| {
+        Some(path) => super::common::write_file(path, text.as_bytes()).map_err(|e| {
             Diagnostics::from(Diagnostic::new(
                 &ReportProblem::Output {
                     path: path.display().to_string(),
@@ -223,7 +251,7 @@ pub(crate) fn write(path: Option<&PathBuf>, text: &str) -> Result<(), Diagnostic
             ))
         }),
         None => {
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            super::common::out(text);
             Ok(())
         }
     }

@@ -814,6 +814,7 @@ impl<'c> Fold<'c> {
                 LinkProblem::Cycle { field, path } => {
                     graph.cycles.push((field.clone(), path.clone()));
                 }
+                LinkProblem::OnCycle { .. } => {}
             }
             for &m in &members {
                 if let Some(j) = self.rows.get_mut(ix.unit(m)).and_then(row_judged) {

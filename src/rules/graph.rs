@@ -120,7 +120,14 @@ impl RuleGraph {
     pub(crate) fn fact_cycles(&self, order: &dyn Fn(&str) -> usize) -> Vec<Vec<String>> {
         let facts = self.fact_subgraph();
         let mut out: Vec<Vec<String>> = Vec::new();
-        for scc in petgraph::algo::tarjan_scc(&facts) {
+        let mut sccs: Vec<Vec<NodeIndex>> = Vec::new();
+        crate::scc::tarjan(&facts, |c: &[NodeIndex]| {
+            let cyclic = c.len() > 1 || c.first().is_some_and(|&n| facts.find_edge(n, n).is_some());
+            if cyclic {
+                sccs.push(c.to_vec());
+            }
+        });
+        for scc in sccs {
             let cyclic = scc.len() > 1
                 || scc
                     .first()
