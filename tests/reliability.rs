@@ -34,6 +34,10 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
 /// A fresh directory under the system temp dir, removed when dropped.
 struct TempDir(PathBuf);
 
@@ -330,4 +334,194 @@ fn check_is_linear_in_one_documents_size() {
             "{format}: 2 500 bodies {small:?}, 10 000 bodies {large:?} (×{ratio:.1})"
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Defect 4: special files and total size limits
+
+/// `samstyr args…`, killed after `secs` seconds: `None` when it had to be.
+fn run_within(args: &[&str], secs: u64) -> Option<Output> {
+    let mut child = bin()
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let until = Instant::now() + Duration::from_secs(secs);
+    loop {
+        if let Ok(Some(_)) = child.try_wait() {
+            return child.wait_with_output().ok();
+        }
+        if Instant::now() > until {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn mkfifo(path: &Path) -> bool {
+    Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// A FIFO given as an input, found in a checked directory, as a rule file, a seed or a
+/// `--param-file`, and a device behind a `.jsonl` name: each is refused as "not a regular file"
+/// at once, where each blocked forever or read without end.
+#[test]
+fn special_files_are_refused_not_waited_on() {
+    let dir = TempDir::new("special");
+    if !mkfifo(&dir.join("pipe.json")) || !mkfifo(&dir.join("pipe.jsonl")) {
+        return;
+    }
+    std::fs::create_dir_all(dir.join("batch")).expect("mkdir");
+    assert!(mkfifo(&dir.join("batch/a-pipe.json")));
+    std::fs::copy(Path::new(ROOT).join(VALID), dir.join("batch/b.json")).expect("copy");
+    #[cfg(unix)]
+    {
+        let _ = std::os::unix::fs::symlink("/dev/zero", dir.join("zero.jsonl"));
+        let _ = std::os::unix::fs::symlink("/dev/urandom", dir.join("random.jsonl"));
+        let _ = std::os::unix::fs::symlink("/dev/zero", dir.join("zero.json"));
+    }
+    for input in [
+        "pipe.json",
+        "pipe.jsonl",
+        "batch",
+        "zero.jsonl",
+        "random.jsonl",
+        "zero.json",
+    ] {
+        if !dir.join(input).exists() {
+            continue;
+        }
+        for cmd in ["check", "validate", "report"] {
+            let o = run_within(&[cmd, &dir.s(input)], 60)
+                .unwrap_or_else(|| panic!("samstyr {cmd} {input} hangs"));
+            assert_eq!(code(&o), 2, "samstyr {cmd} {input}: {}", stderr(&o));
+            let all = format!("{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
+            assert!(
+                all.contains("not a regular file"),
+                "samstyr {cmd} {input}: {all}"
+            );
+        }
+    }
+    // The valid file beside the FIFO is still judged.
+    let o = run_within(&["validate", &dir.s("batch")], 60).expect("no hang");
+    assert!(
+        stdout(&o).contains("2 documents, 1 valid, 1 invalid"),
+        "{}",
+        stdout(&o)
+    );
+    // A parameter file, a rule file and a seed that are FIFOs.
+    let o = run_within(&["check", "--param-file", &dir.s("pipe.json"), VALID], 60)
+        .expect("--param-file on a FIFO hangs");
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("not a regular"), "{}", stderr(&o));
+    let rules = dir.join("rules");
+    copy_dir(&Path::new(ROOT).join("rules"), &rules);
+    assert!(mkfifo(&rules.join("zz-pipe.toml")));
+    let r = rules.display().to_string();
+    let o = run_within(&["rules", "list", "--rules", &r], 60).expect("a FIFO rule file hangs");
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("not a regular"), "{}", stderr(&o));
+    std::fs::remove_file(rules.join("zz-pipe.toml")).expect("rm");
+    copy_dir(&Path::new(ROOT).join("seeds"), &rules.join("seeds"));
+    if let Some(seed) = first_seed(&rules) {
+        std::fs::remove_file(&seed).expect("rm seed");
+        assert!(mkfifo(&seed));
+        let o = run_within(&["rules", "list", "--rules", &r], 60).expect("a FIFO seed hangs");
+        assert_eq!(code(&o), 2);
+        assert!(stderr(&o).contains("not a regular"), "{}", stderr(&o));
+    }
+}
+
+/// The first seed file of a rule-set directory's `seeds/`.
+fn first_seed(rules: &Path) -> Option<PathBuf> {
+    let dir = rules.join("seeds");
+    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .collect();
+    v.sort();
+    v.into_iter().next()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read_dir").flatten() {
+        let p = e.path();
+        let t = to.join(e.file_name());
+        if p.is_dir() {
+            copy_dir(&p, &t);
+        } else {
+            std::fs::copy(&p, &t).expect("copy");
+        }
+    }
+}
+
+/// A JSONL input past the total limit stops there with an error naming the limit (what keeps a
+/// file that never ends from spinning forever); the lines before it are judged; the flag raises
+/// the limit; standard input is held to it too.
+#[test]
+fn a_jsonl_input_has_a_total_size_limit_and_a_flag_to_raise_it() {
+    let dir = TempDir::new("stream");
+    let path = dir.join("many.jsonl");
+    let mut f = std::io::BufWriter::new(File::create(&path).expect("create"));
+    let mut size = 0;
+    let mut k = 0;
+    while size < 600_000 {
+        let l = small(&format!("S-{k}"), "");
+        size += l.len() + 1;
+        writeln!(f, "{l}").expect("write");
+        k += 1;
+    }
+    f.flush().expect("flush");
+    drop(f);
+    let p = dir.s("many.jsonl");
+    let o = run(&["validate", "--max-input-bytes", "200000", &p]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("larger than the limit of 200000 bytes")
+            && stderr(&o).contains("--max-input-bytes"),
+        "{}",
+        stderr(&o)
+    );
+    let summary = stdout(&o);
+    let valid: usize = summary
+        .split(", ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(valid > 0 && valid < k, "{summary}");
+    let o = run(&["validate", "--max-input-bytes", "1000000", &p]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    // Standard input that never ends: stopped at the limit.
+    let mut child = bin()
+        .args(["validate", "--max-input-bytes", "300000", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || {
+        let l = format!("{}\n", small("X", ""));
+        // Until the reader stops reading.
+        while stdin.write_all(l.as_bytes()).is_ok() {}
+    });
+    let o = child.wait_with_output().expect("wait");
+    let _ = writer.join();
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("limit of 300000 bytes"),
+        "{}",
+        stderr(&o)
+    );
 }

@@ -44,6 +44,10 @@ impl From<Exit> for ExitCode {
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// The most bytes read from one `.jsonl` file or from standard input (a file that never
+    /// ends or keeps growing stops there, with an error)
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = crate::input::DEFAULT_MAX_STREAM_BYTES)]
+    pub max_input_bytes: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -88,6 +92,7 @@ pub fn main() -> ExitCode {
             return code.into();
         }
     };
+    crate::input::set_max_stream_bytes(cli.max_input_bytes);
     let exit = match &cli.command {
         Command::Check(a) => check::run(a),
         Command::Validate(a) => validate::run(a),
