@@ -37,9 +37,11 @@ pub(crate) fn duplicates<'a>(
     ids: impl Iterator<Item = (&'a SourceFile, &'a Str)>,
     diags: &mut Diagnostics,
 ) {
-    let mut seen: Vec<(&str, &SourceFile, &Str)> = Vec::new();
+    // By id: a scan of the ids seen for every id was quadratic in a rule set of 100 000 facts.
+    let mut seen: std::collections::HashMap<&str, (&SourceFile, &Str)> =
+        std::collections::HashMap::new();
     for (file, id) in ids {
-        if let Some((_, ffile, fid)) = seen.iter().find(|(s, _, _)| *s == id.value) {
+        if let Some((ffile, fid)) = seen.get(id.value.as_str()) {
             diags.push(Diagnostic::at(
                 &RuleError::Duplicate {
                     kind,
@@ -50,7 +52,7 @@ pub(crate) fn duplicates<'a>(
                 id.span,
             ));
         } else {
-            seen.push((&id.value, file, id));
+            seen.insert(&id.value, (file, id));
         }
     }
 }
