@@ -601,3 +601,89 @@ fn rule_loading_is_linear_in_facts_and_long_cycles_are_shortened() {
     );
     assert!(message.len() < 2_000, "{} bytes", message.len());
 }
+
+// ---------------------------------------------------------------------------------------------
+// Defect 9: parameters out of range
+
+/// Values outside the range a parameter declares are usage errors (exit 2, naming the range);
+/// values inside are taken. They were all accepted: `-5`, `3000000` (past the last date, then
+/// wrong advice), `0.5`, `-3 months`.
+#[test]
+fn parameters_out_of_their_declared_range_are_usage_errors() {
+    for p in [
+        "lead_time_days=-5",
+        "lead_time_days=3000000",
+        "lead_time_days=0.5",
+        "notice_period=-3 months",
+        "notice_period=11 years",
+        "consultation_cost_threshold_nok=-1",
+    ] {
+        let o = run(&["check", "--param", p, VALID]);
+        assert_eq!(code(&o), 2, "--param {p}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("rules::param-out-of-range") && stderr(&o).contains("out of range"),
+            "--param {p}: {}",
+            stderr(&o)
+        );
+    }
+    for p in [
+        "lead_time_days=30",
+        "notice_period=2 months",
+        "lead_time_days=3650",
+    ] {
+        let o = run(&["check", "--param", p, VALID]);
+        assert!(matches!(code(&o), 0 | 1), "--param {p}: {}", stderr(&o));
+    }
+    // The same from a parameter file, and for the library rule set.
+    let dir = TempDir::new("params");
+    std::fs::write(dir.join("p.toml"), "lead_time_days = -5\n").expect("write");
+    let o = run(&["check", "--param-file", &dir.s("p.toml"), VALID]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("out of range"), "{}", stderr(&o));
+    let o = run(&[
+        "rules",
+        "list",
+        "--rules",
+        "fixtures/library/rules",
+        "--param",
+        "max_loans=2.5",
+    ]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    // A default outside its own range, and a range on a type without order, are load errors.
+    let rules = dir.join("rules");
+    copy_dir(&Path::new(ROOT).join("fixtures/library/rules"), &rules);
+    copy_dir(
+        &Path::new(ROOT).join("fixtures/library/seeds"),
+        &rules.join("seeds"),
+    );
+    let params = std::fs::read_to_string(rules.join("params.toml")).expect("params");
+    let r = rules.display().to_string();
+    std::fs::write(
+        rules.join("params.toml"),
+        params.replacen(
+            "default = 10\nmin = 0\nmax = 1000",
+            "default = 10\nmin = 20\nmax = 1000",
+            1,
+        ),
+    )
+    .expect("write");
+    let o = run(&["rules", "list", "--rules", &r]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("rules::param-out-of-range"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::write(
+        rules.join("params.toml"),
+        format!("{params}\n[[param]]\nid = \"label\"\ntype = \"string\"\ndefault = \"x\"\nmin = \"a\"\ntitle = {{ nb = \"x\", en = \"x\" }}\n"),
+    )
+    .expect("write");
+    let o = run(&["rules", "list", "--rules", &r]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("rules::bad-param-range"),
+        "{}",
+        stderr(&o)
+    );
+}

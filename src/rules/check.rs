@@ -3,9 +3,10 @@
 //! parameter defaults of the declared type, and parameter overrides.
 
 use super::ParamInfo;
+use super::ParamType;
 use super::decl::{Decls, ParamDecl, RulesetDecl, SourceDecl};
 use super::error::RuleError;
-use super::params::{ParamOverride, ParamValue};
+use super::params::{ParamOverride, ParamRange, ParamValue};
 use super::seeds::FoldedSeed;
 use super::toml::{Str, place};
 use crate::diag::{Diagnostic, Diagnostics, did_you_mean};
@@ -192,12 +193,28 @@ pub(crate) fn params(
             ));
             continue;
         };
+        let Some(range) = param_range(p, ty, diags) else {
+            continue;
+        };
+        if let Some(r) = range.refuses(&default) {
+            diags.push(Diagnostic::at(
+                &RuleError::ParamOutOfRange {
+                    id: p.id.value.clone(),
+                    value: text.clone(),
+                    range: r,
+                },
+                &p.file,
+                *span,
+            ));
+            continue;
+        }
         out.push(ParamInfo {
             id: p.id.value.clone(),
             title: p.title.clone(),
             ty,
             value: default.clone(),
             default,
+            range,
             overridden: false,
             sources,
         });
@@ -205,6 +222,55 @@ pub(crate) fn params(
     let declared: Vec<&str> = decls.iter().map(|d| d.id.value.as_str()).collect();
     apply_overrides(&mut out, &declared, overrides, diags);
     out
+}
+
+/// The range a parameter declares, its bounds read as its type; `None` (reported) when a bound
+/// is not of its type or the type has no order.
+fn param_range(p: &ParamDecl, ty: ParamType, diags: &mut Diagnostics) -> Option<ParamRange> {
+    let ordered = matches!(
+        ty,
+        ParamType::Number | ParamType::Date | ParamType::Duration
+    );
+    if (!ordered && (p.min.is_some() || p.max.is_some())) || (p.integer && ty != ParamType::Number)
+    {
+        diags.push(Diagnostic::at(
+            &RuleError::BadParamRange {
+                id: p.id.value.clone(),
+                ty: if p.integer && ty != ParamType::Number {
+                    "number"
+                } else {
+                    "number, date or duration"
+                },
+            },
+            &p.file,
+            p.id.span,
+        ));
+        return None;
+    }
+    let mut ok = true;
+    let mut bound = |b: &Option<(String, crate::source::Span)>| {
+        let (text, span) = b.as_ref()?;
+        let v = ParamValue::parse(ty, text);
+        if v.is_none() {
+            ok = false;
+            diags.push(Diagnostic::at(
+                &RuleError::BadParamValue {
+                    id: p.id.value.clone(),
+                    value: text.clone(),
+                    expected: ty.name(),
+                },
+                &p.file,
+                *span,
+            ));
+        }
+        v
+    };
+    let range = ParamRange {
+        min: bound(&p.min),
+        max: bound(&p.max),
+        integer: p.integer,
+    };
+    ok.then_some(range)
 }
 
 /// Check overrides against the parameters and apply them.
@@ -232,6 +298,13 @@ pub(crate) fn apply_overrides(
             continue;
         };
         match ParamValue::parse(param.ty, &o.value) {
+            Some(v) if param.range.refuses(&v).is_some() => {
+                diags.push(at(&RuleError::ParamOutOfRange {
+                    id: o.id.clone(),
+                    value: o.value.clone(),
+                    range: param.range.describe(),
+                }));
+            }
             Some(v) => {
                 param.overridden = v != param.default;
                 param.value = v;
