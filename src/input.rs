@@ -76,6 +76,8 @@ pub enum ReadProblem {
     },
     #[error("`{path}` is not a regular file")]
     NotRegular { path: String },
+    #[error("directory `{path}` holds no `.json` or `.jsonl` file")]
+    EmptyDir { path: String },
     /// A stream of documents past its total limit: the lines before it were read.
     #[error("`{path}` is larger than the limit of {max} bytes for one input; the rest is not read")]
     StreamTooLarge { path: String, max: u64 },
@@ -91,6 +93,7 @@ impl Problem for ReadProblem {
             ReadProblem::TooManyFiles { .. } => "input::too-many-files",
             ReadProblem::LineTooLong { .. } => "input::line-too-long",
             ReadProblem::NotRegular { .. } => "input::not-a-file",
+            ReadProblem::EmptyDir { .. } => "input::empty-dir",
             ReadProblem::StreamTooLarge { .. } => "input::stream-too-large",
         }
     }
@@ -109,6 +112,9 @@ impl Problem for ReadProblem {
             }
             ReadProblem::LineTooLong { .. } => {
                 "each line of a `.jsonl` file holds one document".into()
+            }
+            ReadProblem::EmptyDir { .. } => {
+                "a directory named on the command line must hold documents; check the path".into()
             }
             ReadProblem::NotRegular { .. } => {
                 "a pipe or a device may never end; name a regular file, or pipe it in as `-`"
@@ -415,6 +421,16 @@ impl Sources {
                                 path: name,
                                 max: MAX_DIR_FILES,
                             };
+                            return Some(Unit {
+                                label,
+                                source: Err(Diagnostic::new(&p, None, None).into()),
+                                offset: None,
+                            });
+                        }
+                        // A directory named on the command line that holds nothing is an error
+                        // unit of its own, not silently nothing (`check emptydir other.json`).
+                        if walk.found.is_empty() {
+                            let p = ReadProblem::EmptyDir { path: name };
                             return Some(Unit {
                                 label,
                                 source: Err(Diagnostic::new(&p, None, None).into()),

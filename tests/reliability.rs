@@ -687,3 +687,119 @@ fn parameters_out_of_their_declared_range_are_usage_errors() {
         stderr(&o)
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Defect 10: output escaping, refused and atomic outputs, empty directories
+
+/// A file name with ESC, a line break and a bidirectional override is printed escaped by the
+/// text, Markdown and GitHub reports (it was printed raw: a name with `ESC [2J` cleared the
+/// screen, a line break forged a CI log line).
+#[test]
+fn file_names_with_terminal_escapes_are_printed_escaped() {
+    let dir = TempDir::new("names");
+    let name = "a\u{1b}[2Jb\u{202e}c\nd\u{7}.json";
+    std::fs::copy(Path::new(ROOT).join(VALID), dir.join(name)).expect("copy");
+    for format in ["text", "markdown", "github"] {
+        let o = run(&["check", "--format", format, &dir.0.display().to_string()]);
+        assert!(matches!(code(&o), 0 | 1), "{format}: {}", stderr(&o));
+        let out = stdout(&o);
+        assert!(
+            !out.contains('\u{1b}') && !out.contains('\u{202e}') && !out.contains('\u{7}'),
+            "{format}: {out}"
+        );
+        assert!(
+            out.contains("\\u{1b}[2J"),
+            "{format}: the name is shown escaped"
+        );
+        // The line break of the name forges no line of its own.
+        assert!(
+            !out.lines()
+                .any(|l| l.starts_with("d\\u{7}.json") || l.starts_with("d.json")),
+            "{format}: {out}"
+        );
+    }
+}
+
+/// `-o` naming one of the inputs is refused before anything is read or written (the input was
+/// overwritten by its own report).
+#[test]
+fn an_output_that_is_an_input_is_refused() {
+    let dir = TempDir::new("same");
+    let input = dir.join("batch.jsonl");
+    std::fs::write(&input, format!("{}\n", small("A-1", ""))).expect("write");
+    let before = std::fs::read(&input).expect("read");
+    let i = dir.s("batch.jsonl");
+    for args in [
+        vec!["check", "-o", i.as_str(), i.as_str()],
+        vec!["report", "-o", i.as_str(), i.as_str()],
+        vec!["graph", "-o", i.as_str(), i.as_str()],
+        vec!["diff", "-o", i.as_str(), i.as_str()],
+    ] {
+        let o = run(&args);
+        assert_eq!(code(&o), 2, "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("also an input"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+        assert_eq!(std::fs::read(&input).expect("read"), before, "{args:?}");
+    }
+    // Named another way, still the same file.
+    let other = format!("{}/./batch.jsonl", dir.0.display());
+    let o = run(&["check", "-o", &other, &i]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+}
+
+/// An output file is written beside its place and renamed over it: the old report is replaced
+/// whole (a new file, not the old one truncated and rewritten), and no temporary file is left.
+#[cfg(unix)]
+#[test]
+fn output_files_are_replaced_atomically() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = TempDir::new("atomic");
+    for (cmd, name) in [
+        ("check", "out.txt"),
+        ("report", "out.html"),
+        ("gen", "out.jsonl"),
+    ] {
+        let out = dir.join(name);
+        std::fs::write(&out, "old report\n").expect("write");
+        let ino = std::fs::metadata(&out).expect("meta").ino();
+        let o = if cmd == "gen" {
+            run(&["gen", "--count", "5", "-o", &dir.s(name)])
+        } else {
+            run(&[cmd, "-o", &dir.s(name), VALID])
+        };
+        assert!(matches!(code(&o), 0 | 1), "{cmd}: {}", stderr(&o));
+        let text = std::fs::read_to_string(&out).expect("read");
+        assert!(!text.starts_with("old report"), "{cmd}");
+        assert_ne!(
+            std::fs::metadata(&out).expect("meta").ino(),
+            ino,
+            "{cmd}: rewritten in place"
+        );
+    }
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("read_dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+/// A directory named on the command line that holds no document is an error of its own, not
+/// silently nothing beside the other inputs.
+#[test]
+fn an_empty_directory_among_inputs_is_an_error() {
+    let dir = TempDir::new("emptydir");
+    std::fs::create_dir_all(dir.join("empty")).expect("mkdir");
+    let o = run(&["check", "--format", "json", &dir.s("empty"), VALID]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("a JSON report");
+    assert_eq!(v["summary"]["inputs"], 2, "{v}");
+    assert!(stdout(&o).contains("input::empty-dir"));
+    let o = run(&["validate", &dir.s("empty"), VALID]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("holds no"), "{}", stderr(&o));
+}
