@@ -49,6 +49,42 @@ pub fn max_stream_bytes() -> u64 {
     MAX_STREAM_BYTES.load(std::sync::atomic::Ordering::Relaxed)
 }
 
+/// What a file looked like when a run began reading it: its size and modification time. A
+/// run that reads a file twice (`report`'s second pass) compares the two.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+/// The stamp of a regular file (`None` for anything else).
+pub fn stamp(path: &Path) -> Option<Stamp> {
+    let m = std::fs::metadata(path).ok()?;
+    m.is_file().then(|| Stamp {
+        len: m.len(),
+        modified: m.modified().ok(),
+    })
+}
+
+/// A file that changed between two reads of one run.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error(
+    "`{path}` changed while it was being read; this document was not judged again with what its links bring"
+)]
+pub struct Changed {
+    pub path: String,
+}
+
+impl Problem for Changed {
+    fn code(&self) -> &'static str {
+        "input::changed"
+    }
+
+    fn help(&self) -> Option<String> {
+        Some("run again once the file is no longer being written".into())
+    }
+}
+
 /// The name stdin goes by in labels and diagnostics.
 pub const STDIN_NAME: &str = "<stdin>";
 

@@ -129,7 +129,7 @@ pub fn run(args: &Args) -> Exit {
         fail_on: args.fail_on,
         unknown_fails: args.fail_on_unknown,
     };
-    let inputs = evaluate(&rules, &args.paths, as_of);
+    let inputs = evaluate(&rules, &args.paths, as_of, args.quiet);
     if inputs.is_empty() {
         let paths: Vec<String> = args
             .paths
@@ -198,14 +198,30 @@ pub fn load_rules(args: &RulesArgs) -> Result<RuleSet, Diagnostics> {
     }
 }
 
-/// Read and validate every document the paths name, then judge each in order. In a batch of two
-/// or more valid documents, links between them count as in a portfolio run (DESIGN.md §6): facts
-/// the rule set propagates travel along them, and dangling links and cycles are reported per
-/// document. A document checked alone has no batch to resolve its links in.
-fn evaluate(rules: &RuleSet, paths: &[PathBuf], as_of: Date) -> Vec<Input> {
-    let opts = EvalOptions::default();
-    let checked: Vec<crate::input::Checked> =
-        crate::input::documents(paths, rules.schema(), rules.catalog()).collect();
+/// Read and validate every document the paths name, then judge each; validation and judging run
+/// on every core, the results in input order. In a batch of two or more valid documents, links
+/// between them count as in a portfolio run (DESIGN.md §6): facts the rule set propagates travel
+/// along them, and dangling links and cycles are reported per document. A document checked alone
+/// has no batch to resolve its links in. With `quiet`, only what the verdict needs is kept:
+/// statuses, no messages, evidence or source text.
+fn evaluate(rules: &RuleSet, paths: &[PathBuf], as_of: Date, quiet: bool) -> Vec<Input> {
+    use rayon::prelude::*;
+    let opts = if quiet {
+        EvalOptions::COUNTS
+    } else {
+        EvalOptions::default()
+    };
+    let units: Vec<crate::input::Unit> = crate::input::sources(paths).collect();
+    let mut checked: Vec<crate::input::Checked> = units
+        .into_par_iter()
+        .map(|u| crate::input::check_unit(rules.schema(), rules.catalog(), u))
+        .collect();
+    // Keys taken by an earlier input, in input order, as the serial reader found them.
+    let mut keys = crate::input::KeyIndex::default();
+    for c in &mut checked {
+        let result = std::mem::replace(&mut c.result, Err(Diagnostics::default()));
+        c.result = result.and_then(|doc| keys.check(rules.schema(), &c.label, doc));
+    }
     let docs: Vec<Option<(&Label, &Document)>> = checked
         .iter()
         .map(|c| c.result.as_ref().ok().map(|d| (&c.label, d)))
@@ -214,12 +230,12 @@ fn evaluate(rules: &RuleSet, paths: &[PathBuf], as_of: Date) -> Vec<Input> {
         crate::portfolio::linked(rules, &docs, as_of)
     } else {
         Vec::new()
-    }
-    .into_iter();
+    };
+    linked.resize_with(checked.len(), Default::default);
     checked
-        .into_iter()
-        .map(|c| {
-            let (received, links) = linked.next().unwrap_or_default();
+        .into_par_iter()
+        .zip(linked)
+        .map(|(c, (received, links))| {
             match c.result {
                 Ok(doc) => {
                     let mut e = rules.evaluate_received(&doc, as_of, &opts, &received);
@@ -227,7 +243,8 @@ fn evaluate(rules: &RuleSet, paths: &[PathBuf], as_of: Date) -> Vec<Input> {
                     Input {
                         title: title(rules, &doc),
                         label: c.label.to_string(),
-                        source: Some(doc.source.clone()),
+                        // Nothing is printed with `--quiet`: the text is not kept.
+                        source: (!quiet).then(|| doc.source.clone()),
                         outcome: Outcome::Evaluated(Box::new(e)),
                     }
                 }

@@ -197,7 +197,8 @@ pub fn run(args: &Args) -> Exit {
         FailOn::Should => violated(0) + violated(1) > 0,
         FailOn::Never => false,
     };
-    if a.invalid > 0 {
+    // Errors beyond invalid inputs: a file changed between the two passes.
+    if a.invalid > 0 || !p.errors.is_empty() {
         Exit::Invalid
     } else if fails {
         Exit::Findings

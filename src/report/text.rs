@@ -61,6 +61,11 @@ impl Out {
     /// printed safe ([`crate::diag::printable_line`]): only the colour codes of [`Out::paint`]
     /// pass as they are.
     fn line(&mut self, text: &str) {
+        if !text.contains('\x1b') {
+            self.s.push_str(&crate::diag::printable_line(text));
+            self.s.push('\n');
+            return;
+        }
         let mut rest = text;
         while !rest.is_empty() {
             if self.color
