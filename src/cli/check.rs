@@ -129,7 +129,7 @@ pub fn run(args: &Args) -> Exit {
         fail_on: args.fail_on,
         unknown_fails: args.fail_on_unknown,
     };
-    let inputs = evaluate(&rules, &args.paths, as_of, args.quiet);
+    let inputs = evaluate(&rules, &args.paths, as_of, args.quiet.then_some(gate));
     if inputs.is_empty() {
         let paths: Vec<String> = args
             .paths
@@ -202,11 +202,12 @@ pub fn load_rules(args: &RulesArgs) -> Result<RuleSet, Diagnostics> {
 /// on every core, the results in input order. In a batch of two or more valid documents, links
 /// between them count as in a portfolio run (DESIGN.md §6): facts the rule set propagates travel
 /// along them, and dangling links and cycles are reported per document. A document checked alone
-/// has no batch to resolve its links in. With `quiet`, only what the verdict needs is kept:
-/// statuses, no messages, evidence or source text.
-fn evaluate(rules: &RuleSet, paths: &[PathBuf], as_of: Date, quiet: bool) -> Vec<Input> {
+/// has no batch to resolve its links in. With `quiet` (the gate), only what the verdict needs is
+/// kept: statuses, and of each document at most one finding, one that fails the gate; no
+/// messages, evidence, facts, links or source text.
+fn evaluate(rules: &RuleSet, paths: &[PathBuf], as_of: Date, quiet: Option<Gate>) -> Vec<Input> {
     use rayon::prelude::*;
-    let opts = if quiet {
+    let opts = if quiet.is_some() {
         EvalOptions::COUNTS
     } else {
         EvalOptions::default()
@@ -240,11 +241,18 @@ fn evaluate(rules: &RuleSet, paths: &[PathBuf], as_of: Date, quiet: bool) -> Vec
                 Ok(doc) => {
                     let mut e = rules.evaluate_received(&doc, as_of, &opts, &received);
                     e.links = links;
+                    if let Some(gate) = quiet {
+                        e.findings.retain(|f| gate.fails(f));
+                        e.findings.truncate(1);
+                        e.findings.shrink_to_fit();
+                        e.facts = Vec::new();
+                        e.links = Default::default();
+                    }
                     Input {
                         title: title(rules, &doc),
                         label: c.label.to_string(),
                         // Nothing is printed with `--quiet`: the text is not kept.
-                        source: (!quiet).then(|| doc.source.clone()),
+                        source: quiet.is_none().then(|| doc.source.clone()),
                         outcome: Outcome::Evaluated(Box::new(e)),
                     }
                 }
