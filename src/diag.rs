@@ -170,6 +170,23 @@ fn printable(s: &str, newlines: bool) -> String {
     out
 }
 
+/// `s` safe to print on a terminal or in a log: every control character (line breaks too) and
+/// every bidirectional override written as an escape (`\u{1b}`). The one helper the text,
+/// Markdown and GitHub reports pass user text (file names, titles, values) through, so a file
+/// named with `ESC [2J` or a title with U+202E cannot rewrite the screen or a CI log.
+pub fn printable_line(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(is_unsafe) {
+        std::borrow::Cow::Owned(printable(s, false))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+/// Whether a character is escaped by [`printable_line`].
+pub fn is_unsafe_char(c: char) -> bool {
+    is_unsafe(c)
+}
+
 fn push_printable(out: &mut String, c: char) {
     if is_unsafe(c) {
         out.push_str(&c.escape_unicode().to_string());

@@ -239,13 +239,34 @@ fn walk(
     Ok(())
 }
 
-/// The UTF-8 text of a file of at most `max` bytes, reading no more than that whatever the
-/// file is (a device, a pipe, a file that grows).
+/// The reason [`open_regular`] gives for a path that is no regular file.
+pub const NOT_REGULAR: &str = "not a regular file";
+
+/// Opens a file to read, refusing what is not a regular file (error kind `InvalidInput`,
+/// [`NOT_REGULAR`]): opening a FIFO blocks until someone writes to it, and a device such as
+/// `/dev/zero` never ends. Every input, rule file, seed, parameter file and JSONL file is
+/// opened here (standard input, `-`, is read as such).
+pub fn open_regular(p: &Path) -> std::io::Result<std::fs::File> {
+    let not_regular = || std::io::Error::new(std::io::ErrorKind::InvalidInput, NOT_REGULAR);
+    // Asked before opening: the open itself is what blocks on a FIFO.
+    if !std::fs::metadata(p)?.is_file() {
+        return Err(not_regular());
+    }
+    let f = std::fs::File::open(p)?;
+    // And of the file opened, in case the path was replaced in between.
+    if !f.metadata()?.is_file() {
+        return Err(not_regular());
+    }
+    Ok(f)
+}
+
+/// The UTF-8 text of a regular file of at most `max` bytes, reading no more than that (a
+/// file that grows).
 pub fn read_text(p: &Path, max: usize) -> Result<String, FilesError> {
     use std::io::Read;
     let path = || p.display().to_string();
     let mut bytes = Vec::new();
-    std::fs::File::open(p)
+    open_regular(p)
         .and_then(|f| f.take(max as u64 + 1).read_to_end(&mut bytes))
         .map_err(|e| FilesError::File {
             path: path(),

@@ -307,6 +307,15 @@ pub struct ReceivedNote {
 pub enum LinkProblem {
     /// A link names no valid document of the batch.
     Dangling { field: String, target: String },
-    /// The document is on a cycle of links of one field: the cycle, in order, back to the start.
+    /// The document is the first (in input order) on a cycle of links of one field: the cycle,
+    /// in order, back to it. Only this document carries the cycle whole.
     Cycle { field: String, path: Vec<String> },
+    /// The document is on a cycle of links of one field that is shown whole at `start` (its
+    /// [`LinkProblem::Cycle`]); `members` documents are on it. A cycle of ten thousand documents
+    /// printed for each member was a gigabyte of output.
+    OnCycle {
+        field: String,
+        start: String,
+        members: usize,
+    },
 }

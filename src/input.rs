@@ -30,6 +30,61 @@ pub const MAX_LINE_BYTES: usize = 1024 * 1024;
 /// Most `.json` and `.jsonl` files read from one directory named on the command line (with its
 /// subdirectories): the list of their paths is held in memory to be sorted.
 pub const MAX_DIR_FILES: usize = 1_000_000;
+/// Default of the most bytes read from one stream of documents (a `.jsonl` file, standard
+/// input): far above any registry, and what stops a file that never ends or keeps growing.
+pub const DEFAULT_MAX_STREAM_BYTES: u64 = 16 * 1024 * 1024 * 1024;
+
+/// The most bytes read from one stream of documents, set once per run by the CLI's
+/// `--max-input-bytes` ([`set_max_stream_bytes`]).
+static MAX_STREAM_BYTES: std::sync::atomic::AtomicU64 =
+    std::sync::atomic::AtomicU64::new(DEFAULT_MAX_STREAM_BYTES);
+
+/// Raise (or lower) the most bytes read from one `.jsonl` file or standard input.
+pub fn set_max_stream_bytes(max: u64) {
+    MAX_STREAM_BYTES.store(max.max(1), std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The most bytes read from one stream of documents.
+pub fn max_stream_bytes() -> u64 {
+    MAX_STREAM_BYTES.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// What a file looked like when a run began reading it: its size and modification time. A
+/// run that reads a file twice (`report`'s second pass) compares the two.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+/// The stamp of a regular file (`None` for anything else).
+pub fn stamp(path: &Path) -> Option<Stamp> {
+    let m = std::fs::metadata(path).ok()?;
+    m.is_file().then(|| Stamp {
+        len: m.len(),
+        modified: m.modified().ok(),
+    })
+}
+
+/// A file that changed between two reads of one run.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error(
+    "`{path}` changed while it was being read; this document was not judged again with what its links bring"
+)]
+pub struct Changed {
+    pub path: String,
+}
+
+impl Problem for Changed {
+    fn code(&self) -> &'static str {
+        "input::changed"
+    }
+
+    fn help(&self) -> Option<String> {
+        Some("run again once the file is no longer being written".into())
+    }
+}
+
 /// The name stdin goes by in labels and diagnostics.
 pub const STDIN_NAME: &str = "<stdin>";
 
@@ -55,6 +110,13 @@ pub enum ReadProblem {
         line: usize,
         max: usize,
     },
+    #[error("`{path}` is not a regular file")]
+    NotRegular { path: String },
+    #[error("directory `{path}` holds no `.json` or `.jsonl` file")]
+    EmptyDir { path: String },
+    /// A stream of documents past its total limit: the lines before it were read.
+    #[error("`{path}` is larger than the limit of {max} bytes for one input; the rest is not read")]
+    StreamTooLarge { path: String, max: u64 },
 }
 
 impl Problem for ReadProblem {
@@ -66,6 +128,9 @@ impl Problem for ReadProblem {
             ReadProblem::TooLarge { .. } | ReadProblem::TooLargeStream { .. } => "input::too-large",
             ReadProblem::TooManyFiles { .. } => "input::too-many-files",
             ReadProblem::LineTooLong { .. } => "input::line-too-long",
+            ReadProblem::NotRegular { .. } => "input::not-a-file",
+            ReadProblem::EmptyDir { .. } => "input::empty-dir",
+            ReadProblem::StreamTooLarge { .. } => "input::stream-too-large",
         }
     }
 
@@ -83,6 +148,17 @@ impl Problem for ReadProblem {
             }
             ReadProblem::LineTooLong { .. } => {
                 "each line of a `.jsonl` file holds one document".into()
+            }
+            ReadProblem::EmptyDir { .. } => {
+                "a directory named on the command line must hold documents; check the path".into()
+            }
+            ReadProblem::NotRegular { .. } => {
+                "a pipe or a device may never end; name a regular file, or pipe it in as `-`"
+                    .into()
+            }
+            ReadProblem::StreamTooLarge { .. } => {
+                "raise the limit with `--max-input-bytes`, or check that the file is the one meant"
+                    .into()
             }
         })
     }
@@ -434,6 +510,16 @@ impl Sources {
                                 offset: None,
                             });
                         }
+                        // A directory named on the command line that holds nothing is an error
+                        // unit of its own, not silently nothing (`check emptydir other.json`).
+                        if found.is_empty() {
+                            let p = ReadProblem::EmptyDir { path: name };
+                            return Some(Unit {
+                                label,
+                                source: Err(Diagnostic::new(&p, None, None).into()),
+                                offset: None,
+                            });
+                        }
                         found.sort_by(|a, b| a.0.cmp(&b.0));
                         for (f, err) in found.into_iter().rev() {
                             self.pending.push_front(match err {
@@ -443,8 +529,12 @@ impl Sources {
                         }
                         continue;
                     }
+                    // Refused before it is opened: opening a FIFO blocks.
+                    if !meta.is_file() {
+                        return Some(not_regular(label));
+                    }
                     if is_jsonl(&path) {
-                        match File::open(&path) {
+                        match crate::files::open_regular(&path) {
                             Ok(f) => {
                                 // Read in blocks of its own: a buffer in between would only
                                 // copy them once more.
@@ -522,7 +612,21 @@ pub(crate) fn is_jsonl(p: &Path) -> bool {
     p.extension().is_some_and(|e| e == "jsonl")
 }
 
+fn not_regular(label: Label) -> Unit {
+    let p = ReadProblem::NotRegular {
+        path: label.to_string(),
+    };
+    Unit {
+        label,
+        source: Err(Diagnostic::new(&p, None, None).into()),
+        offset: None,
+    }
+}
+
 fn unreadable(label: Label, e: &io::Error) -> Unit {
+    if e.kind() == io::ErrorKind::InvalidInput && e.to_string() == crate::files::NOT_REGULAR {
+        return not_regular(label);
+    }
     let p = ReadProblem::Unreadable {
         path: label.to_string(),
         reason: io_reason(e),
@@ -690,7 +794,7 @@ fn read_file(path: &Path, name: &str, label: Label, size: u64) -> Unit {
         return too_large(label, size);
     }
     let mut bytes = Vec::with_capacity(size as usize);
-    let read = File::open(path).and_then(|f| {
+    let read = crate::files::open_regular(path).and_then(|f| {
         // The size may have changed since it was asked; never read past the limit.
         f.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes)
     });
@@ -862,6 +966,11 @@ struct Lines {
     carry: Vec<u8>,
     /// The line being read is too long: its bytes are dropped up to its end.
     skipping: bool,
+    /// Bytes read from the stream, and the most it may give ([`max_stream_bytes`]).
+    read: u64,
+    max_total: u64,
+    /// The stream went past `max_total`: reported at the end, nothing more read.
+    over: bool,
 }
 
 impl Lines {
@@ -885,6 +994,9 @@ impl Lines {
             pos: 0,
             carry: Vec::new(),
             skipping: false,
+            read: 0,
+            max_total: max_stream_bytes(),
+            over: false,
         }
     }
 
@@ -978,7 +1090,24 @@ impl Lines {
                 .read_to_end(&mut buf);
             match read {
                 Ok(0) => self.ended = true,
-                Ok(_) => {}
+                Ok(n) => {
+                    self.read = self.read.saturating_add(n as u64);
+                    if self.read > self.max_total {
+                        // The lines within the limit are judged; the one it cuts and the rest
+                        // are not read.
+                        let excess = usize::try_from(self.read - self.max_total).unwrap_or(0);
+                        buf.truncate(buf.len().saturating_sub(excess));
+                        match memchr::memrchr(b'\n', &buf) {
+                            Some(i) => buf.truncate(i + 1),
+                            None => buf.clear(),
+                        }
+                        self.ended = true;
+                        self.over = true;
+                        if buf.is_empty() {
+                            return Refill::End;
+                        }
+                    }
+                }
                 Err(e) => {
                     self.ended = true;
                     self.failed = Some(e);
@@ -1025,6 +1154,18 @@ impl Lines {
             return None;
         }
         self.done = true;
+        if self.over {
+            self.line_no += 1;
+            let p = ReadProblem::StreamTooLarge {
+                path: self.name.to_string(),
+                max: self.max_total,
+            };
+            return Some(Unit {
+                label: self.label(),
+                source: Err(Diagnostic::new(&p, None, None).into()),
+                offset: None,
+            });
+        }
         if let Some(e) = self.failed.take() {
             self.line_no += 1;
             return Some(unreadable(self.label(), &e));
@@ -1152,7 +1293,7 @@ impl LineReader {
     pub fn open(path: &Path) -> LineReader {
         LineReader {
             name: display(path).into(),
-            file: File::open(path),
+            file: crate::files::open_regular(path),
         }
     }
 

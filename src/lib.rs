@@ -22,6 +22,7 @@ pub mod json;
 pub mod portfolio;
 pub mod report;
 pub mod rules;
+pub mod scc;
 pub mod schema;
 pub mod server;
 pub mod source;

@@ -59,6 +59,39 @@ struct Inner {
     /// Byte offset of the start of every line after the first (which starts at 0), computed
     /// once for a whole text: empty, with no allocation, for a one-line text and for a block.
     line_starts: Vec<u32>,
+    /// Characters before every [`CHAR_STEP`]th byte, made the first time a column is asked for
+    /// on a long line: a column counted from its line's start for every location was quadratic
+    /// in a one-line document of 60 000 items.
+    chars: std::sync::OnceLock<Vec<u32>>,
+}
+
+/// Bytes between two counts of characters kept for long lines ([`Inner::chars`]).
+const CHAR_STEP: usize = 4096;
+
+/// Characters in UTF-8 bytes: the bytes that are not continuation bytes.
+fn count_chars(b: &[u8]) -> usize {
+    b.iter().filter(|&&x| (x as i8) >= -0x40).count()
+}
+
+impl Inner {
+    /// Characters in `text[..at]` (a byte offset), in at most [`CHAR_STEP`] steps.
+    fn chars_before(&self, at: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        let marks = self.chars.get_or_init(|| {
+            let mut n = 0usize;
+            bytes
+                .chunks(CHAR_STEP)
+                .map(|c| {
+                    let here = n;
+                    n += count_chars(c);
+                    u32::try_from(here).unwrap_or(u32::MAX)
+                })
+                .collect()
+        });
+        let k = at / CHAR_STEP;
+        let mark = marks.get(k).copied().unwrap_or(0) as usize;
+        mark + count_chars(bytes.get(k * CHAR_STEP..at).unwrap_or(&[]))
+    }
 }
 
 /// A text read in one piece to be cut into one-line [`SourceFile`]s: the lines of a JSONL file
@@ -76,6 +109,7 @@ impl Block {
                 name,
                 text,
                 line_starts: Vec::new(),
+                chars: std::sync::OnceLock::new(),
             }),
         }
     }
@@ -122,6 +156,7 @@ impl SourceFile {
                 name: name.into(),
                 text,
                 line_starts,
+                chars: std::sync::OnceLock::new(),
             }),
             start: 0,
             end,
@@ -178,10 +213,15 @@ impl SourceFile {
             let line = memchr::memchr_iter(b'\n', before).count();
             (line, memchr::memrchr(b'\n', before).map_or(0, |i| i + 1))
         };
-        let col = text
-            .get(start..end)
-            .map(|s| s.chars().count())
-            .unwrap_or(end.saturating_sub(start));
+        let col = if end.saturating_sub(start) > CHAR_STEP {
+            self.inner
+                .chars_before(self.start + end)
+                .saturating_sub(self.inner.chars_before(self.start + start))
+        } else {
+            text.get(start..end)
+                .map(|s| s.chars().count())
+                .unwrap_or(end.saturating_sub(start))
+        };
         (line + self.first_line, col + 1)
     }
 
@@ -251,6 +291,23 @@ impl miette::SourceCode for SourceFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn columns_on_long_lines_count_characters() {
+        let mut text = String::from("{\n");
+        for i in 0..5_000 {
+            text.push_str(if i % 3 == 0 { "æøå" } else { "abc" });
+        }
+        text.push_str("x\n}");
+        let f = SourceFile::new("a.json", text.clone());
+        for at in [2usize, 3, 4_097, 9_000, 12_002, 15_002] {
+            let at = (at..).find(|&a| text.is_char_boundary(a)).unwrap_or(at);
+            let want = text.get(2..at).map_or(0, |s| s.chars().count()) + 1;
+            assert_eq!(f.line_col(at as u32), (2, want), "at {at}");
+        }
+        let x = text.find('x').unwrap_or(0);
+        assert_eq!(f.line_col(x as u32), (2, 15_001));
+    }
 
     #[test]
     fn line_col_counts_characters_from_one() {

@@ -296,7 +296,13 @@ fn nothing_to_check_is_an_error() {
     std::fs::create_dir_all(&dir).expect("temp dir");
     let r = samstyr(&["check", &dir.to_string_lossy()]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("no documents"), "{}", r.stderr);
+    // The empty directory is an input error of its own (issue 17: it was silently nothing).
+    assert!(
+        r.stdout.contains("input::empty-dir") || r.stderr.contains("no documents"),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -11,6 +11,7 @@ mod layers;
 mod portfolio;
 mod precommit;
 mod registry;
+mod reliability;
 mod rules;
 mod server;
 mod waivers;

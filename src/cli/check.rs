@@ -16,7 +16,6 @@ use crate::schema::Document;
 use crate::text::Lang;
 use crate::value::Value;
 use jiff::civil::Date;
-use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -94,6 +93,8 @@ enum CheckProblem {
     NoInputs { paths: String },
     #[error("cannot write `{path}`: {reason}")]
     Output { path: String, reason: String },
+    #[error("the output `{path}` is also an input")]
+    OutputIsInput { path: String },
 }
 
 impl crate::diag::Problem for CheckProblem {
@@ -101,6 +102,7 @@ impl crate::diag::Problem for CheckProblem {
         match self {
             CheckProblem::NoInputs { .. } => "check::no-inputs",
             CheckProblem::Output { .. } => "check::output",
+            CheckProblem::OutputIsInput { .. } => "check::output-is-input",
         }
     }
 
@@ -110,6 +112,9 @@ impl crate::diag::Problem for CheckProblem {
                 "name `.json` or `.jsonl` files, or a directory that holds some".into()
             }
             CheckProblem::Output { .. } => "check that the directory exists and is writable".into(),
+            CheckProblem::OutputIsInput { .. } => {
+                "writing the report there would overwrite the input; name another file".into()
+            }
         })
     }
 }
@@ -123,6 +128,14 @@ pub fn run(args: &Args) -> Exit {
         Exit::Invalid
     };
 
+    if let Some(o) = &args.output
+        && super::common::output_is_input(o, &args.paths)
+    {
+        let p = CheckProblem::OutputIsInput {
+            path: o.display().to_string(),
+        };
+        return fail(&[Diagnostic::new(&p, None, None)]);
+    }
     let rules = match load_rules(&args.rules) {
         Ok(r) => r,
         Err(d) => return fail(&d.0),
@@ -148,7 +161,10 @@ pub fn run(args: &Args) -> Exit {
             .as_deref()
             .unwrap_or(crate::input::STDIN_NAME),
     );
-    let mut inputs = evaluate_sources(&rules, sources, as_of);
+    // With `--quiet` and nothing to write, only the verdict is wanted, unless waivers may turn
+    // the one failing finding kept per document into a waived one (then all are needed).
+    let quiet = (args.quiet && args.output.is_none() && waivers.is_empty()).then_some(gate);
+    let mut inputs = evaluate_sources(&rules, sources, as_of, quiet);
     if inputs.is_empty() {
         let paths: Vec<String> = args
             .paths
@@ -183,7 +199,7 @@ pub fn run(args: &Args) -> Exit {
     let out = render_as(args.format, args.markdown_full, &run, &inputs, color);
     match &args.output {
         Some(path) => {
-            if let Err(e) = std::fs::write(path, out) {
+            if let Err(e) = super::common::write_file(path, out.as_bytes()) {
                 let p = CheckProblem::Output {
                     path: path.display().to_string(),
                     reason: e.to_string(),
@@ -191,10 +207,9 @@ pub fn run(args: &Args) -> Exit {
                 return fail(&[Diagnostic::new(&p, None, None)]);
             }
         }
-        None => {
-            // A closed pipe (`samstyr check … | head`) is the reader's choice, not an error.
-            let _ = std::io::stdout().lock().write_all(out.as_bytes());
-        }
+        // A closed pipe (`samstyr check … | head`) is the reader's choice, not an error; any
+        // other failure is reported when the command ends.
+        None => super::common::out(&out),
     }
     exit(verdict)
 }
@@ -287,19 +302,37 @@ pub fn load_waivers(
     crate::waiver::load(&files, rules)
 }
 
-/// Read and validate every document the sources name, then judge each in order. In a batch of two
-/// or more valid documents, links between them count as in a portfolio run (DESIGN.md §6): facts
-/// the rule set propagates travel along them, and dangling links and cycles are reported per
-/// document. A document checked alone has no batch to resolve its links in. The server's request
-/// body is one more source ([`crate::input::reader`]).
+/// Read and validate every document of `sources`, then judge each; validation and judging run
+/// on every core, the results in input order. In a batch of two or more valid documents, links
+/// between them count as in a portfolio run (DESIGN.md §6): facts the rule set propagates travel
+/// along them, and dangling links and cycles are reported per document. A document checked alone
+/// has no batch to resolve its links in (the server's request body is one more source,
+/// [`crate::input::reader`]). With `quiet` (the gate), only what the verdict needs is
+/// kept: statuses, and of each document at most one finding, one that fails the gate; no
+/// messages, evidence, facts, links or source text.
 pub fn evaluate_sources(
     rules: &RuleSet,
     sources: crate::input::Sources,
     as_of: Date,
+    quiet: Option<Gate>,
 ) -> Vec<Input> {
-    let opts = EvalOptions::default();
-    let checked: Vec<crate::input::Checked> =
-        crate::input::documents_in(sources, rules.schema(), rules.catalog()).collect();
+    use rayon::prelude::*;
+    let opts = if quiet.is_some() {
+        EvalOptions::COUNTS
+    } else {
+        EvalOptions::default()
+    };
+    let units: Vec<crate::input::Unit> = sources.collect();
+    let mut checked: Vec<crate::input::Checked> = units
+        .into_par_iter()
+        .map(|u| crate::input::check_unit(rules.schema(), rules.catalog(), u))
+        .collect();
+    // Keys taken by an earlier input, in input order, as the serial reader found them.
+    let mut keys = crate::input::KeyIndex::default();
+    for c in &mut checked {
+        let result = std::mem::replace(&mut c.result, Err(Diagnostics::default()));
+        c.result = result.and_then(|doc| keys.check(rules.schema(), &c.label, doc));
+    }
     let docs: Vec<Option<(&Label, &Document)>> = checked
         .iter()
         .map(|c| c.result.as_ref().ok().map(|d| (&c.label, d)))
@@ -308,20 +341,28 @@ pub fn evaluate_sources(
         crate::portfolio::linked(rules, &docs, as_of)
     } else {
         Vec::new()
-    }
-    .into_iter();
+    };
+    linked.resize_with(checked.len(), Default::default);
     checked
-        .into_iter()
-        .map(|c| {
-            let (received, links) = linked.next().unwrap_or_default();
+        .into_par_iter()
+        .zip(linked)
+        .map(|(c, (received, links))| {
             match c.result {
                 Ok(doc) => {
                     let mut e = rules.evaluate_received(&doc, as_of, &opts, &received);
                     e.links = links;
+                    if let Some(gate) = quiet {
+                        e.findings.retain(|f| gate.fails(f));
+                        e.findings.truncate(1);
+                        e.findings.shrink_to_fit();
+                        e.facts = Vec::new();
+                        e.links = Default::default();
+                    }
                     Input {
                         title: title(rules, &doc),
                         label: c.label.to_string(),
-                        source: Some(doc.source.clone()),
+                        // Nothing is printed with `--quiet`: the text is not kept.
+                        source: quiet.is_none().then(|| doc.source.clone()),
                         outcome: Outcome::Evaluated(Box::new(e)),
                     }
                 }

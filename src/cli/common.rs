@@ -1,5 +1,6 @@
 //! Flags shared by several subcommands, and small helpers for writing output.
 
+use std::io::Write as _;
 use std::path::PathBuf;
 
 /// Which rule set to use and how to parameterise it.
@@ -38,17 +39,188 @@ fn color_allowed(no_color: Option<std::ffi::OsString>, term: Option<std::ffi::Os
     no_color.is_none_or(|v| v.is_empty()) && term.is_none_or(|t| t != "dumb")
 }
 
-/// Write to stdout. A closed pipe (`samstyr … | head`) ends the output quietly instead of
-/// panicking the way `print!` does; other write errors have nowhere better to be reported.
+/// The first failed write to standard output of this run (other than a closed pipe), reported
+/// once by [`finish`]: a report that could not be written must not pass a CI gate.
+static WRITE_ERROR: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Remember a failed write, unless it is a closed pipe (`samstyr … | head` is the reader's
+/// choice, not an error).
+fn note_write_error(e: &std::io::Error) {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return;
+    }
+    if let Ok(mut w) = WRITE_ERROR.lock()
+        && w.is_none()
+    {
+        *w = Some(e.to_string());
+    }
+}
+
+/// Write to stdout and flush. A closed pipe ends the output quietly instead of panicking the way
+/// `print!` does; any other failure is remembered and turns the run's exit status into 2 in
+/// [`finish`].
 pub fn out(text: &str) {
-    use std::io::Write;
-    let mut o = std::io::stdout().lock();
-    let _ = o.write_all(text.as_bytes()).and_then(|()| o.flush());
+    if let Err(e) = try_out(text.as_bytes()) {
+        note_write_error(&e);
+    }
 }
 
 /// [`out`] followed by a line end.
 pub fn outln(text: &str) {
     out(&format!("{text}\n"));
+}
+
+/// Write bytes to stdout and flush, with the error.
+pub fn try_out(bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut o = std::io::stdout().lock();
+    o.write_all(bytes).and_then(|()| o.flush())
+}
+
+/// The exit status of a finished command: `exit`, unless a write to stdout failed, which is said
+/// on stderr and exits 2.
+pub fn finish(exit: super::Exit) -> super::Exit {
+    // What is still buffered goes now, so that its failure is seen too.
+    if let Err(e) = std::io::Write::flush(&mut std::io::stdout()) {
+        note_write_error(&e);
+    }
+    let failed = WRITE_ERROR.lock().ok().and_then(|mut w| w.take());
+    match failed {
+        Some(e) => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "samstyr: cannot write to standard output: {e}\n  help: the report is incomplete; check the disk space and where standard output goes"
+            );
+            super::Exit::Invalid
+        }
+        None => exit,
+    }
+}
+
+/// An output file written whole or not at all: the text goes to a temporary file beside it,
+/// renamed over it once complete, so a failed or interrupted run never leaves half a report
+/// where the last good one was. An existing path that is not a regular file (`/dev/null`, a
+/// pipe) is written in place: renaming over it would replace the device.
+pub struct OutputFile {
+    path: PathBuf,
+    /// The temporary file, when writing through one.
+    temp: Option<PathBuf>,
+    file: Option<std::io::BufWriter<std::fs::File>>,
+}
+
+impl OutputFile {
+    pub fn create(path: &std::path::Path) -> std::io::Result<OutputFile> {
+        let special = std::fs::metadata(path).is_ok_and(|m| !m.is_file());
+        if special {
+            let f = std::fs::OpenOptions::new().write(true).open(path)?;
+            return Ok(OutputFile {
+                path: path.to_path_buf(),
+                temp: None,
+                file: Some(std::io::BufWriter::with_capacity(1 << 16, f)),
+            });
+        }
+        let name = path.file_name().map_or_else(
+            || std::ffi::OsString::from("out"),
+            std::ffi::OsStr::to_os_string,
+        );
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| std::path::Path::new("."));
+        let mut last = None;
+        for attempt in 0..100u32 {
+            let mut t = std::ffi::OsString::from(".");
+            t.push(&name);
+            t.push(format!(".{}-{attempt}.tmp", std::process::id()));
+            let temp = dir.join(t);
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&temp)
+            {
+                Ok(f) => {
+                    return Ok(OutputFile {
+                        path: path.to_path_buf(),
+                        temp: Some(temp),
+                        file: Some(std::io::BufWriter::with_capacity(1 << 16, f)),
+                    });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
+                Err(e) => return Err(e),
+            }
+        }
+        Err(last.unwrap_or_else(|| std::io::Error::other("no temporary file name free")))
+    }
+
+    /// Flush, sync and move the file into place.
+    pub fn commit(mut self) -> std::io::Result<()> {
+        let Some(file) = self.file.take() else {
+            return Ok(());
+        };
+        let f = file.into_inner().map_err(|e| e.into_error())?;
+        if let Some(temp) = &self.temp {
+            f.sync_all()?;
+            drop(f);
+            std::fs::rename(temp, &self.path)?;
+            self.temp = None;
+        }
+        Ok(())
+    }
+}
+
+impl std::io::Write for OutputFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match &mut self.file {
+            Some(f) => f.write(buf),
+            None => Err(std::io::Error::other("output file already closed")),
+        }
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        match &mut self.file {
+            Some(f) => f.write_all(buf),
+            None => Err(std::io::Error::other("output file already closed")),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match &mut self.file {
+            Some(f) => f.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for OutputFile {
+    fn drop(&mut self) {
+        // Not committed: the temporary file goes, and the old output stays as it was.
+        self.file = None;
+        if let Some(t) = &self.temp {
+            let _ = std::fs::remove_file(t);
+        }
+    }
+}
+
+/// Write a whole output file through an [`OutputFile`].
+pub fn write_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut f = OutputFile::create(path)?;
+    f.write_all(bytes)?;
+    f.commit()
+}
+
+/// Whether `output` names the same file as one of `inputs` (which `--output` would overwrite
+/// before, or while, it is read).
+pub fn output_is_input(output: &std::path::Path, inputs: &[PathBuf]) -> bool {
+    let Ok(out) = std::fs::canonicalize(output) else {
+        // An output that does not exist yet is no input.
+        return false;
+    };
+    if !std::fs::metadata(&out).is_ok_and(|m| m.is_file()) {
+        return false;
+    }
+    inputs
+        .iter()
+        .any(|i| std::fs::canonicalize(i).is_ok_and(|c| c == out))
 }
 
 #[cfg(test)]

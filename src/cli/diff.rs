@@ -87,6 +87,10 @@ pub fn run(args: &Args) -> Exit {
         eprint!("{}", render(&[d], color));
         return Exit::Invalid;
     }
+    if let Err(d) = super::report::refuse_input_as_output(args.output.as_ref(), &args.paths) {
+        eprint!("{}", render(&d.0, color));
+        return Exit::Invalid;
+    }
     let (old, new) = match (
         load(&args.old_rules, &args.old_params),
         load(&args.new_rules, &args.new_params),

@@ -58,8 +58,8 @@ pub fn run(args: &Args) -> Exit {
         invalid_rate: args.invalid_rate,
     };
     let result = match &args.output {
-        Some(path) => match std::fs::File::create(path) {
-            Ok(f) => write(&profile, &opts, BufWriter::with_capacity(1 << 20, f)),
+        Some(path) => match super::common::OutputFile::create(path) {
+            Ok(mut f) => write(&profile, &opts, &mut f).and_then(|()| f.commit()),
             Err(e) => {
                 eprintln!("samstyr: cannot create `{}`: {e}", path.display());
                 return Exit::Invalid;

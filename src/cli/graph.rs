@@ -48,6 +48,10 @@ pub struct Args {
 
 pub fn run(args: &Args) -> Exit {
     let color = super::common::stderr_color();
+    if let Err(d) = super::report::refuse_input_as_output(args.output.as_ref(), &args.paths) {
+        eprint!("{}", render(&d.0, color));
+        return Exit::Invalid;
+    }
     let rules = match super::check::load_rules(&args.rules) {
         Ok(r) => r,
         Err(d) => {

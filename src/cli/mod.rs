@@ -48,6 +48,10 @@ impl From<Exit> for ExitCode {
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// The most bytes read from one `.jsonl` file or from standard input (a file that never
+    /// ends or keeps growing stops there, with an error)
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = crate::input::DEFAULT_MAX_STREAM_BYTES)]
+    pub max_input_bytes: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -91,11 +95,17 @@ pub fn main() -> ExitCode {
             } else {
                 Exit::Ok
             };
-            // Printing help or a usage error to a closed pipe is not worth a panic.
-            let _ = e.print();
+            // Printing help or a usage error to a closed pipe is not worth a panic; help that
+            // cannot be written to a full disk is an error like any other output.
+            if let Err(w) = e.print()
+                && w.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                return Exit::Invalid.into();
+            }
             return code.into();
         }
     };
+    crate::input::set_max_stream_bytes(cli.max_input_bytes);
     let exit = match &cli.command {
         Command::Check(a) => check::run(a),
         Command::Validate(a) => validate::run(a),
@@ -111,5 +121,5 @@ pub fn main() -> ExitCode {
         Command::Man(a) => man::run(a),
         Command::Serve(a) => serve::run(a),
     };
-    exit.into()
+    common::finish(exit).into()
 }

@@ -190,6 +190,8 @@ pub(crate) enum ReportProblem {
     Output { path: String, reason: String },
     #[error("{0}")]
     Trend(String),
+    #[error("the output `{path}` is also an input")]
+    OutputIsInput { path: String },
 }
 
 impl crate::diag::Problem for ReportProblem {
@@ -198,6 +200,7 @@ impl crate::diag::Problem for ReportProblem {
             ReportProblem::NoInputs { .. } => "report::no-inputs",
             ReportProblem::Output { .. } => "report::output",
             ReportProblem::Trend(_) => "report::trend",
+            ReportProblem::OutputIsInput { .. } => "report::output-is-input",
         }
     }
 
@@ -210,6 +213,9 @@ impl crate::diag::Problem for ReportProblem {
                 "check that the directory exists and is writable".into()
             }
             ReportProblem::Trend(_) => "for example `--trend 2025-01..2026-12 --step 1m`".into(),
+            ReportProblem::OutputIsInput { .. } => {
+                "writing the report there would overwrite the input; name another file".into()
+            }
         })
     }
 }
@@ -222,8 +228,11 @@ pub fn run(args: &Args) -> Exit {
     };
     if args.parse_only {
         let (ok, bad) = portfolio::parse_only(&args.paths, args.chunk);
-        println!("{ok} parsed, {bad} not JSON objects");
+        super::common::outln(&format!("{ok} parsed, {bad} not JSON objects"));
         return Exit::Ok;
+    }
+    if let Err(d) = refuse_input_as_output(args.output.as_ref(), &args.paths) {
+        return fail(&d.0);
     }
     let rules = match super::check::load_rules(&args.rules) {
         Ok(r) => r,
@@ -374,7 +383,8 @@ pub fn run(args: &Args) -> Exit {
         FailOn::Should => violated(0) + violated(1) > 0,
         FailOn::Never => false,
     };
-    if a.invalid > 0 {
+    // Errors beyond invalid inputs: a file changed between the two passes.
+    if a.invalid > 0 || !p.errors.is_empty() {
         Exit::Invalid
     } else if fails {
         Exit::Findings
@@ -394,51 +404,62 @@ pub(crate) fn no_inputs(paths: &[PathBuf]) -> Diagnostic {
     )
 }
 
-/// Where a report goes while it is written: a file (`--output`, written beside it and renamed
-/// into place when complete, so that a failed run leaves no half report) or standard output.
-/// The first write error is kept and reported once; a closed pipe is the reader's choice, not an
-/// error.
+/// Where a report goes while it is written: a file (`--output`, through
+/// [`super::common::OutputFile`]: written beside it and renamed into place when complete, so that
+/// a failed run leaves no half report, and a device such as `/dev/null` written in place) or
+/// standard output. The first write error is kept and reported once; a closed pipe is the
+/// reader's choice, not an error.
 pub(crate) struct Sink {
-    out: Box<dyn Write + Send>,
-    /// (the temporary file, the file asked for)
-    file: Option<(PathBuf, PathBuf)>,
+    out: Out,
+    /// The file asked for, when not standard output.
+    path: Option<PathBuf>,
     error: Option<std::io::Error>,
+}
+
+enum Out {
+    Stdout(std::io::BufWriter<std::io::Stdout>),
+    File(super::common::OutputFile),
+}
+
+impl Out {
+    fn get(&mut self) -> &mut dyn Write {
+        match self {
+            Out::Stdout(w) => w,
+            Out::File(f) => f,
+        }
+    }
 }
 
 impl Sink {
     pub(crate) fn open(path: Option<&PathBuf>) -> Result<Sink, Diagnostics> {
-        let Some(path) = path else {
-            return Ok(Sink {
-                out: Box::new(std::io::BufWriter::with_capacity(
-                    1 << 16,
-                    std::io::stdout(),
-                )),
-                file: None,
-                error: None,
-            });
+        let out = match path {
+            None => Out::Stdout(std::io::BufWriter::with_capacity(
+                1 << 16,
+                std::io::stdout(),
+            )),
+            Some(p) => Out::File(
+                super::common::OutputFile::create(p)
+                    .map_err(|e| output_problem(p, &e.to_string()))?,
+            ),
         };
-        let mut name = path.file_name().unwrap_or_default().to_os_string();
-        name.push(format!(".{}.tmp", std::process::id()));
-        let tmp = path.with_file_name(name);
-        let f = std::fs::File::create(&tmp).map_err(|e| output_problem(path, &e.to_string()))?;
         Ok(Sink {
-            out: Box::new(std::io::BufWriter::with_capacity(1 << 16, f)),
-            file: Some((tmp, path.clone())),
+            out,
+            path: path.cloned(),
             error: None,
         })
     }
 
     pub(crate) fn put(&mut self, bytes: &[u8]) {
         if self.error.is_none()
-            && let Err(e) = self.out.write_all(bytes)
+            && let Err(e) = self.out.get().write_all(bytes)
         {
             self.error = Some(e);
         }
     }
 
     fn target(&self) -> String {
-        match &self.file {
-            Some((_, p)) => p.display().to_string(),
+        match &self.path {
+            Some(p) => p.display().to_string(),
             None => "standard output".into(),
         }
     }
@@ -454,44 +475,30 @@ impl Sink {
         )
     }
 
-    /// Drop what was written (a temporary file is removed).
+    /// Drop what was written (an uncommitted output file removes its temporary file).
     pub(crate) fn discard(self) {
-        if let Some((tmp, _)) = &self.file {
-            drop(self.out);
-            let _ = std::fs::remove_file(tmp);
-        }
+        drop(self.out);
     }
 
     /// Flush, and move a file into place.
     pub(crate) fn close(mut self) -> Result<(), Box<Diagnostic>> {
         if self.error.is_none()
-            && let Err(e) = self.out.flush()
+            && let Err(e) = self.out.get().flush()
         {
             self.error = Some(e);
         }
-        let error = self.error.take();
-        let problem = error.as_ref().map(|e| self.problem(&e.to_string()));
-        let Sink { out, file, .. } = self;
-        drop(out);
-        match (file, error) {
-            (None, Some(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-            (None, None) => Ok(()),
-            (Some((tmp, _)), Some(_)) => {
-                let _ = std::fs::remove_file(&tmp);
-                Err(Box::new(
-                    problem.unwrap_or_else(|| output_problem_one("", "")),
-                ))
+        if let Some(e) = self.error.take() {
+            if self.path.is_none() && e.kind() == std::io::ErrorKind::BrokenPipe {
+                return Ok(());
             }
-            (None, Some(_)) => Err(Box::new(
-                problem.unwrap_or_else(|| output_problem_one("", "")),
-            )),
-            (Some((tmp, path)), None) => std::fs::rename(&tmp, &path).map_err(|e| {
-                let _ = std::fs::remove_file(&tmp);
-                Box::new(output_problem_one(
-                    &path.display().to_string(),
-                    &e.to_string(),
-                ))
-            }),
+            return Err(Box::new(self.problem(&e.to_string())));
+        }
+        let target = self.target();
+        match self.out {
+            Out::Stdout(_) => Ok(()),
+            Out::File(f) => f
+                .commit()
+                .map_err(|e| Box::new(output_problem_one(&target, &e.to_string()))),
         }
     }
 }
@@ -525,10 +532,30 @@ fn output_problem(path: &std::path::Path, reason: &str) -> Diagnostics {
     Diagnostics::from(output_problem_one(&path.display().to_string(), reason))
 }
 
-/// Write to the file, or to stdout (a closed pipe is the reader's choice, not an error).
+/// `Err` when `--output` names one of the inputs.
+pub(crate) fn refuse_input_as_output(
+    output: Option<&PathBuf>,
+    inputs: &[PathBuf],
+) -> Result<(), Diagnostics> {
+    match output {
+        Some(o) if super::common::output_is_input(o, inputs) => {
+            Err(Diagnostics::from(Diagnostic::new(
+                &ReportProblem::OutputIsInput {
+                    path: o.display().to_string(),
+                },
+                None,
+                None,
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Write to the file (whole or not at all), or to stdout (a closed pipe is the reader's choice,
+/// not an error; another failure is reported when the command ends).
 pub(crate) fn write(path: Option<&PathBuf>, text: &str) -> Result<(), Diagnostics> {
     match path {
-        Some(path) => std::fs::write(path, text).map_err(|e| {
+        Some(path) => super::common::write_file(path, text.as_bytes()).map_err(|e| {
             Diagnostics::from(Diagnostic::new(
                 &ReportProblem::Output {
                     path: path.display().to_string(),
@@ -539,7 +566,7 @@ pub(crate) fn write(path: Option<&PathBuf>, text: &str) -> Result<(), Diagnostic
             ))
         }),
         None => {
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            super::common::out(text);
             Ok(())
         }
     }

@@ -64,7 +64,7 @@ pub fn run(c: &Command) -> Exit {
     let mut s = String::new();
     if checking && !args.paths.is_empty() {
         let sources = crate::input::sources(&args.paths);
-        let mut inputs = super::check::evaluate_sources(&rules, sources, as_of);
+        let mut inputs = super::check::evaluate_sources(&rules, sources, as_of, None);
         if let Err(d) = waivers.check(&inputs) {
             eprint!("{}", render(&d.0, color));
             return Exit::Invalid;

@@ -482,10 +482,23 @@ fn placeholder_info() -> crate::finding::RuleInfo {
 /// Reads as evidence, one per pointer (first read wins): only absent ones when `absent`, else
 /// only stated ones.
 fn evidence(reads: &[Read<'_>], ctx: &Ctx<'_>, absent: bool) -> Vec<Evidence> {
+    // Pointers seen: found by a scan while there are few, by a hash set once there are many (a
+    // quantifier over 60 000 items reads 60 000 fields, and a scan per read was quadratic).
+    const SCAN: usize = 32;
     let mut out: Vec<Evidence> = Vec::new();
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     for r in reads.iter().filter(|r| r.is_absent() == absent) {
         let e = r.evidence(ctx.schema, ctx.trees.doc);
-        if !out.iter().any(|o| o.pointer == e.pointer) {
+        if out.len() < SCAN {
+            if !out.iter().any(|o| o.pointer == e.pointer) {
+                out.push(e);
+            }
+            continue;
+        }
+        if seen.is_empty() {
+            seen.extend(out.iter().map(|o| o.pointer.clone()));
+        }
+        if seen.insert(e.pointer.clone()) {
             out.push(e);
         }
     }

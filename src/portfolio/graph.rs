@@ -4,8 +4,8 @@
 //!
 //! Propagation resolves one propagated fact at a time, in the rule set's fact order, so a fact
 //! that uses another sees the other's final values. For one fact, values flow along the link
-//! fields it is declared for; the strongly connected components of that flow (petgraph's Tarjan)
-//! are visited in topological order, each taking the Kleene `or` of its members' own values and of
+//! fields it is declared for; the strongly connected components of that flow (Tarjan's, without
+//! recursion: [`crate::scc`]) are visited in topological order, each taking the Kleene `or` of its members' own values and of
 //! what flows in: linear in documents plus links, whatever the cycles.
 //!
 //! **Invariant:** keys are kept once, in one arena; the index costs a few dozen bytes per
@@ -18,7 +18,6 @@ use crate::finding::Tri;
 use crate::input::Label;
 use crate::rules::Direction;
 use petgraph::Direction::Incoming;
-use petgraph::algo::TarjanScc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use rayon::prelude::*;
 use std::collections::hash_map::Entry;
@@ -312,7 +311,7 @@ impl Index {
             let sub = Sub::new(self.len(), edges.iter().copied());
             // Components are handed over one at a time, not collected: almost all are single
             // documents on no cycle, and a vector each cost more than finding them.
-            TarjanScc::new().run(&sub.graph, |comp: &[NodeIndex]| {
+            crate::scc::tarjan(&sub.graph, |comp: &[NodeIndex]| {
                 let cyclic = match comp {
                     [i] => sub.graph.find_edge(*i, *i).is_some(),
                     _ => true,
@@ -376,7 +375,7 @@ impl Index {
                 let mut flat: Vec<NodeIndex> = Vec::with_capacity(sub.graph.node_count());
                 let mut starts: Vec<usize> = vec![0];
                 let mut comp_of = vec![usize::MAX; sub.graph.node_count()];
-                TarjanScc::new().run(&sub.graph, |comp: &[NodeIndex]| {
+                crate::scc::tarjan(&sub.graph, |comp: &[NodeIndex]| {
                     let c = starts.len() - 1;
                     for &i in comp {
                         if let Some(x) = comp_of.get_mut(i.index()) {
@@ -688,6 +687,56 @@ mod tests {
         );
         let dangling: Vec<_> = ix.dangling(&r).collect();
         assert_eq!(dangling, [(4, 0, "X")]);
+    }
+
+    /// A `part_of` chain and a cycle of a million documents: every walk of the graph (cycles,
+    /// propagation) runs without recursion, where petgraph's Tarjan overflowed the stack at a
+    /// few thousand.
+    #[test]
+    fn a_million_long_chain_and_cycle_are_walked_without_recursion() {
+        let rules = match crate::rules::RuleSet::load(&crate::files::RuleFiles::embedded(), &[]) {
+            Ok(r) => r,
+            Err(_) => panic!("embedded rules load"),
+        };
+        let plan = Plan::new(&rules);
+        let field = plan
+            .links
+            .iter()
+            .position(|l| l.name == "part_of")
+            .and_then(|f| u8::try_from(f).ok())
+            .unwrap_or(0);
+        let n = 1_000_000usize;
+        for cycle in [false, true] {
+            let mut ix = Index::new(plan.stride);
+            let path: std::sync::Arc<str> = "big.jsonl".into();
+            let truths = vec![1u8; plan.stride];
+            for k in 0..n {
+                let to = if cycle { (k + 1) % n } else { k + 1 };
+                let links = if cycle || k + 1 < n {
+                    vec![(field, format!("C-{to}").into_boxed_str())]
+                } else {
+                    Vec::new()
+                };
+                let key = format!("C-{k}");
+                assert!(
+                    ix.insert(&key, &Label::line(&path, k + 1), (k, None), links, &truths)
+                        .is_ok()
+                );
+            }
+            let r = ix.resolve();
+            let cycles = ix.cycles(plan.links.len(), &r);
+            if cycle {
+                assert_eq!(cycles.len(), 1);
+                let (_, path, members) = &cycles[0];
+                assert_eq!(members.len(), n);
+                assert_eq!(path.len(), n + 1);
+                assert_eq!(path.first(), path.last());
+            } else {
+                assert!(cycles.is_empty());
+            }
+            let p = ix.propagate(&plan, &r);
+            assert_eq!(p.received.len(), plan.strata.len());
+        }
     }
 
     #[test]

@@ -132,15 +132,30 @@ pub(crate) fn link_problems(
             )
         })
         .collect();
+    // A cycle is shown whole once, at its first document; the others point to it, so the output
+    // stays linear in the cycle's length.
     for (f, path, members) in index.cycles(plan.links.len(), resolved) {
-        let path = path.iter().map(|&n| index.key(n).to_string()).collect();
+        let Some(&first) = path.first() else { continue };
+        let count = members.len();
+        let rest: Vec<Node> = members.into_iter().filter(|&m| m != first).collect();
+        let keys = path.iter().map(|&n| index.key(n).to_string()).collect();
         out.push((
-            members,
+            vec![first],
             LinkProblem::Cycle {
                 field: field_name(f),
-                path,
+                path: keys,
             },
         ));
+        if !rest.is_empty() {
+            out.push((
+                rest,
+                LinkProblem::OnCycle {
+                    field: field_name(f),
+                    start: index.key(first).to_string(),
+                    members: count,
+                },
+            ));
+        }
     }
     out
 }

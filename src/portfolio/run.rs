@@ -117,6 +117,10 @@ fn run_inner(
         Source::Paths(p) => (p.as_slice(), None),
         Source::Stream(s) => (&[][..], s.take()),
     };
+    // The files as they were before the first read: a second pass reads them again, and a file
+    // changed in between would silently mix two documents' values.
+    let stamps: Vec<(&PathBuf, Option<input::Stamp>)> =
+        paths.iter().map(|p| (p, input::stamp(p))).collect();
     let started = std::time::Instant::now();
     let mut timings = Timings::default();
     let plan = Plan::new(rules);
@@ -204,7 +208,33 @@ fn run_inner(
     let changed = propagated.changed();
     timings.graph = started.elapsed().saturating_sub(timings.first_pass);
     let mut passes = 1;
-    if !changed.is_empty() {
+    // Tests change a file here, between the passes, to see it noticed (debug builds only).
+    #[cfg(debug_assertions)]
+    if let Some(p) = std::env::var_os("SAMSTYR_TEST_CHANGE_BETWEEN_PASSES") {
+        let _ = std::fs::OpenOptions::new()
+            .append(true)
+            .open(p)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, b"\n"));
+    }
+    let rewritten: Vec<&PathBuf> = stamps
+        .iter()
+        .filter(|(p, s)| s.is_some() && input::stamp(p) != *s)
+        .map(|(p, _)| *p)
+        .collect();
+    if !changed.is_empty() && !rewritten.is_empty() {
+        // Not read again: each document that would have been is an error of its own, and keeps
+        // what the first pass found.
+        let path = rewritten
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join("`, `");
+        let d = crate::diag::Diagnostic::new(&input::Changed { path }, None, None);
+        for &n in &changed {
+            let label = fold.index.label(n);
+            fold.errors.push(ErrorLine::of(&label, &d));
+        }
+    } else if !changed.is_empty() {
         passes = 2;
         let mut want: Vec<(usize, Node)> =
             changed.iter().map(|&n| (fold.index.unit(n), n)).collect();
@@ -1085,6 +1115,7 @@ impl<'c> Fold<'c> {
                         graph.cycles.push((field.clone(), path.clone()));
                     }
                 }
+                LinkProblem::OnCycle { .. } => {}
             }
             for &m in &members {
                 if let Some(j) = self.rows.get_mut(ix.unit(m)).and_then(row_judged) {

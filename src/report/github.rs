@@ -154,11 +154,22 @@ fn command(
     );
 }
 
-/// Escape a command's message.
+/// Escape a command's message: line breaks percent-encoded, other control characters and
+/// bidirectional overrides written out ([`crate::diag::printable_line`]).
 pub fn data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c if crate::diag::is_unsafe_char(c) => {
+                out.push_str(&crate::diag::printable_line(c.encode_utf8(&mut [0; 4])));
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Escape a command property value.

@@ -294,6 +294,14 @@ impl<'a> LinksJson<'a> {
                             cycle: Some(path),
                             text,
                         },
+                        // `target`: the document whose entry shows the cycle whole.
+                        LinkProblem::OnCycle { field, start, .. } => ProblemJson {
+                            kind: "on-cycle",
+                            field,
+                            target: Some(start),
+                            cycle: None,
+                            text,
+                        },
                     }
                 })
                 .collect(),
@@ -696,9 +704,9 @@ pub fn report_schema(headline_key: Option<&str>) -> Value {
                     "items": {
                         "type": "object",
                         "properties": {
-                            "kind": { "enum": ["dangling", "cycle"] },
+                            "kind": { "enum": ["dangling", "cycle", "on-cycle"], "description": "`cycle` on the first document of a cycle, which shows it whole; `on-cycle` on every other document of it, with the first as `target`" },
                             "field": { "type": "string" },
-                            "target": { "type": ["string", "null"] },
+                            "target": { "type": ["string", "null"], "description": "the key a dangling link names, or the first document of the cycle" },
                             "cycle": { "type": ["array", "null"], "items": { "type": "string" } },
                             "text": { "type": "string" }
                         },

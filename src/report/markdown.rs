@@ -726,6 +726,7 @@ fn capital(s: &str) -> String {
 /// (which would end a table cell even inside code) is escaped.
 fn code(s: &str) -> String {
     let s = s.replace(['\n', '\r'], " ").replace('|', "\\|");
+    let s = crate::diag::printable_line(&s);
     let mut fence = String::from("`");
     while s.contains(fence.as_str()) {
         fence.push('`');
@@ -748,6 +749,10 @@ pub fn escape(s: &str) -> String {
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~' | '!' | '&' => {
                 out.push('\\');
                 out.push(c);
+            }
+            // Terminal escapes and bidirectional overrides, written out.
+            c if crate::diag::is_unsafe_char(c) => {
+                out.push_str(&crate::diag::printable_line(c.encode_utf8(&mut [0; 4])));
             }
             c => out.push(c),
         }

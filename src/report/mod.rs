@@ -766,6 +766,18 @@ pub fn problem_text(lang: Lang, p: &LinkProblem) -> String {
             Lang::Nb => format!("{field} går i ring: {}", path.join(" → ")),
             Lang::En => format!("{field} forms a cycle: {}", path.join(" → ")),
         },
+        LinkProblem::OnCycle {
+            field,
+            start,
+            members,
+        } => match lang {
+            Lang::Nb => {
+                format!("{field} går i ring med {start} ({members} dokumenter; ringen er vist der)")
+            }
+            Lang::En => format!(
+                "{field} forms a cycle with {start} ({members} documents; the cycle is shown there)"
+            ),
+        },
     }
 }
 

@@ -26,6 +26,17 @@ enum Style {
     Dim,
 }
 
+/// The colour codes [`Out::paint`] writes: the only escape sequences a text report holds.
+const SGR: [&str; 7] = [
+    "\x1b[0m",
+    "\x1b[1m",
+    "\x1b[1;31m",
+    "\x1b[33m",
+    "\x1b[36m",
+    "\x1b[32m",
+    "\x1b[2m",
+];
+
 struct Out {
     s: String,
     color: bool,
@@ -48,8 +59,33 @@ impl Out {
         format!("\x1b[{code}m{text}\x1b[0m")
     }
 
+    /// One line of the report. User text in it (file names, titles, values, messages) is
+    /// printed safe ([`crate::diag::printable_line`]): only the colour codes of [`Out::paint`]
+    /// pass as they are.
     fn line(&mut self, text: &str) {
-        self.s.push_str(text);
+        if !text.contains('\x1b') {
+            self.s.push_str(&crate::diag::printable_line(text));
+            self.s.push('\n');
+            return;
+        }
+        let mut rest = text;
+        while !rest.is_empty() {
+            if self.color
+                && let Some(code) = SGR.iter().find(|c| rest.starts_with(**c))
+            {
+                self.s.push_str(code);
+                rest = rest.get(code.len()..).unwrap_or_default();
+                continue;
+            }
+            let cut = rest
+                .char_indices()
+                .skip(1)
+                .find(|&(_, c)| c == '\x1b')
+                .map_or(rest.len(), |(i, _)| i);
+            let (piece, tail) = rest.split_at(cut);
+            self.s.push_str(&crate::diag::printable_line(piece));
+            rest = tail;
+        }
         self.s.push('\n');
     }
 

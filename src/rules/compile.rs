@@ -382,6 +382,7 @@ impl Compiler<'_> {
     }
 
     /// Parse every fact, build the fact graph, report cycles, and compile in dependency order.
+    /// Linear in the number of facts and their uses, besides sorting.
     fn facts(&mut self, decls: &Decls, seeds: &Seeds<'_>) -> Vec<Fact> {
         let mut parsed: Vec<Option<Expr>> = Vec::new();
         for f in &decls.facts {
@@ -414,23 +415,22 @@ impl Compiler<'_> {
             }
             parsed.push(e);
         }
-        let order_of = |id: &str| {
-            decls
-                .facts
-                .iter()
-                .position(|f| f.id.value == id)
-                .unwrap_or(usize::MAX)
-        };
+        // Each id's first declaration, looked up by id: scans of the declarations for each fact
+        // made loading quadratic in the number of facts.
+        let mut first: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for (i, f) in decls.facts.iter().enumerate() {
+            first.entry(f.id.value.as_str()).or_insert(i);
+        }
+        let first_of = first;
+        let order_of = |id: &str| first_of.get(id).copied().unwrap_or(usize::MAX);
         for cycle in self.graph.fact_cycles(&order_of) {
             let (Some(first), Some(second)) = (cycle.first(), cycle.get(1)) else {
                 continue;
             };
             // Point at the first fact's use of the next one.
-            let at = decls
-                .facts
-                .iter()
-                .zip(&parsed)
-                .find(|(f, _)| &f.id.value == first)
+            let at = first_of
+                .get(first.as_str())
+                .and_then(|&i| Some((decls.facts.get(i)?, parsed.get(i)?)))
                 .and_then(|(f, e)| {
                     let span = e
                         .as_ref()?
@@ -440,11 +440,7 @@ impl Compiler<'_> {
                         .map(|(_, s)| s)?;
                     Some((f.file.clone(), span))
                 });
-            let text = cycle
-                .iter()
-                .map(|id| format!("@{id}"))
-                .collect::<Vec<_>>()
-                .join(" → ");
+            let text = cycle_text(&cycle);
             let e = RuleError::FactCycle { cycle: text };
             self.diags.push(match at {
                 Some((file, span)) => Diagnostic::at(&e, &file, span),
@@ -452,19 +448,18 @@ impl Compiler<'_> {
             });
         }
         let order = self.graph.fact_order(&order_of);
+        let ordered: std::collections::HashSet<&str> = order.iter().map(String::as_str).collect();
         // Facts on or behind a cycle are never compiled; they count as `Any` for their users.
         for f in &decls.facts {
-            if !order.contains(&f.id.value) {
+            if !ordered.contains(f.id.value.as_str()) {
                 self.facts.insert(f.id.value.clone(), (0, Type::Any));
             }
         }
         let mut out = Vec::new();
         for id in &order {
-            let Some((i, f)) = decls
-                .facts
-                .iter()
-                .enumerate()
-                .find(|(_, f)| &f.id.value == id)
+            let Some((i, f)) = first_of
+                .get(id.as_str())
+                .and_then(|&i| Some((i, decls.facts.get(i)?)))
             else {
                 continue;
             };
@@ -806,6 +801,26 @@ impl Compiler<'_> {
         }
         ok.then_some(Template { parts })
     }
+}
+
+/// Facts of a cycle shown in its message: a cycle of 40 000 facts was one 539 KB diagnostic.
+const CYCLE_SHOWN: usize = 12;
+
+/// A fact cycle as `@a → @b → … → @a`; a long one shows its first facts, how many are left
+/// out, and its last two (the one that closes it and the start again).
+fn cycle_text(cycle: &[String]) -> String {
+    let at = |id: &String| format!("@{id}");
+    if cycle.len() <= CYCLE_SHOWN + 2 {
+        return cycle.iter().map(at).collect::<Vec<_>>().join(" → ");
+    }
+    let head: Vec<String> = cycle.iter().take(CYCLE_SHOWN - 2).map(at).collect();
+    let tail: Vec<String> = cycle.iter().skip(cycle.len() - 2).map(at).collect();
+    let left = cycle.len() - head.len() - tail.len();
+    format!(
+        "{} → … {left} more … → {}",
+        head.join(" → "),
+        tail.join(" → ")
+    )
 }
 
 /// Whether a compiled type is acceptable where `want` is required. `Any` has been reported.

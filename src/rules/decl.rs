@@ -80,6 +80,11 @@ pub(crate) struct ParamDecl {
     pub ty: Option<ParamType>,
     /// The default as written (a TOML string's content, or the literal's text) and its span.
     pub default: Option<(String, Span)>,
+    /// The range of values the parameter accepts, written as the default is (`min`, `max`:
+    /// numbers, dates or durations), and whether a number must be whole.
+    pub min: Option<(String, Span)>,
+    pub max: Option<(String, Span)>,
+    pub integer: bool,
     pub title: Text,
     pub sources: Vec<SourceDecl>,
 }
@@ -171,7 +176,9 @@ const RULESET: &[&str] = &[
 ];
 const HEADLINE: &[&str] = &["fact", "key", "title"];
 const PRINCIPLE: &[&str] = &["id", "title"];
-const PARAM: &[&str] = &["id", "type", "default", "title", "source"];
+const PARAM: &[&str] = &[
+    "id", "type", "default", "min", "max", "integer", "title", "source",
+];
 const FACT: &[&str] = &["id", "title", "expr", "source"];
 const OBLIGATION: &[&str] = &[
     "id",
@@ -340,32 +347,25 @@ fn param(tab: &Table<'_, '_>, diags: &mut Diagnostics) -> Option<ParamDecl> {
             tab.missing("default", diags);
             None
         }
-        Some(v) => {
-            let span = span_of(v.span());
-            match v.get_ref() {
-                DeValue::String(s) => Some((s.to_string(), span)),
-                DeValue::Table(_) | DeValue::Array(_) => {
-                    diags.push(Diagnostic::at(
-                        &RuleError::WrongType {
-                            key: "default".into(),
-                            expected: "a number, date, string or bool",
-                            found: super::toml::type_name(v.get_ref()),
-                        },
-                        tab.file,
-                        span,
-                    ));
-                    None
-                }
-                _ => Some((
-                    tab.file
-                        .text()
-                        .get(span.range())
-                        .unwrap_or_default()
-                        .to_string(),
-                    span,
-                )),
+        Some(_) => param_value(&tab, "default", diags),
+    };
+    let integer = match tab.get("integer") {
+        None => false,
+        Some(v) => match v.get_ref() {
+            DeValue::Boolean(b) => *b,
+            other => {
+                diags.push(Diagnostic::at(
+                    &RuleError::WrongType {
+                        key: "integer".into(),
+                        expected: "a bool",
+                        found: super::toml::type_name(other),
+                    },
+                    tab.file,
+                    span_of(v.span()),
+                ));
+                false
             }
-        }
+        },
     };
     Some(ParamDecl {
         file: tab.file.clone(),
@@ -374,7 +374,40 @@ fn param(tab: &Table<'_, '_>, diags: &mut Diagnostics) -> Option<ParamDecl> {
         id,
         ty,
         default,
+        min: param_value(&tab, "min", diags),
+        max: param_value(&tab, "max", diags),
+        integer,
     })
+}
+
+/// A parameter value written under `key` (a default or a bound): a TOML string's content, or a
+/// literal's text, with its span.
+fn param_value(tab: &Table<'_, '_>, key: &str, diags: &mut Diagnostics) -> Option<(String, Span)> {
+    let v = tab.get(key)?;
+    let span = span_of(v.span());
+    match v.get_ref() {
+        DeValue::String(s) => Some((s.to_string(), span)),
+        DeValue::Table(_) | DeValue::Array(_) => {
+            diags.push(Diagnostic::at(
+                &RuleError::WrongType {
+                    key: key.into(),
+                    expected: "a number, date, string or bool",
+                    found: super::toml::type_name(v.get_ref()),
+                },
+                tab.file,
+                span,
+            ));
+            None
+        }
+        _ => Some((
+            tab.file
+                .text()
+                .get(span.range())
+                .unwrap_or_default()
+                .to_string(),
+            span,
+        )),
+    }
 }
 
 fn obligation(tab: &Table<'_, '_>, diags: &mut Diagnostics) -> Option<ObligationDecl> {

@@ -102,6 +102,14 @@ pub enum RuleError {
         value: String,
         expected: &'static str,
     },
+    #[error("`{value}` is out of range for parameter `{id}`: {range}")]
+    ParamOutOfRange {
+        id: String,
+        value: String,
+        range: String,
+    },
+    #[error("parameter `{id}` declares a range that only a {ty} can have")]
+    BadParamRange { id: String, ty: &'static str },
     #[error("parameter override `{text}` is not `NAME=VALUE`")]
     BadOverride { text: String },
     #[error("parameter `{id}` is overridden twice")]
@@ -167,6 +175,8 @@ impl Problem for RuleError {
             RuleError::MissingMessage { .. } => "rules::missing-message",
             RuleError::UnknownParam { .. } => "rules::unknown-param",
             RuleError::BadParamValue { .. } => "rules::bad-param-value",
+            RuleError::ParamOutOfRange { .. } => "rules::param-out-of-range",
+            RuleError::BadParamRange { .. } => "rules::bad-param-range",
             RuleError::BadOverride { .. } => "rules::bad-override",
             RuleError::DuplicateOverride { .. } => "rules::duplicate-override",
             RuleError::UnknownRule { .. } => "rules::unknown-rule",
@@ -254,6 +264,12 @@ impl Problem for RuleError {
                 "bool" => "write `true` or `false`".into(),
                 _ => format!("give a {expected}"),
             }),
+            RuleError::ParamOutOfRange { .. } => {
+                Some("the rule set declares the range (`min`, `max`, `integer` of the parameter)".into())
+            }
+            RuleError::BadParamRange { .. } => Some(
+                "`min` and `max` fit numbers, dates and durations; `integer` fits numbers".into(),
+            ),
             RuleError::BadOverride { .. } => Some("e.g. `--param lead_time_days=30`".into()),
             RuleError::DuplicateOverride { .. } => Some("give each parameter once".into()),
             RuleError::UnknownRule { suggestion, .. } => did_you_mean(suggestion).or_else(|| {

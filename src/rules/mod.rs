@@ -32,7 +32,7 @@ pub use decl::ParamType;
 pub use error::RuleError;
 pub use graph::{GraphNode, NodeKind, RuleGraph};
 pub use lint::Warning;
-pub use params::{DurationUnit, ParamOverride, ParamValue, parse_overrides};
+pub use params::{DurationUnit, ParamOverride, ParamRange, ParamValue, parse_overrides};
 pub use seeds::fold as fold_whitespace;
 
 use crate::catalog::Catalog;
@@ -56,6 +56,8 @@ pub struct ParamInfo {
     /// The value in force (the default unless overridden).
     pub value: ParamValue,
     pub default: ParamValue,
+    /// The values it accepts.
+    pub range: params::ParamRange,
     /// Whether an override changed the value.
     pub overridden: bool,
     /// Why the default is what it is.

@@ -126,6 +126,29 @@ impl ParamValue {
         }
     }
 
+    /// Where the value lies on one line, to compare it with a bound of the same type: a number
+    /// as it is, a date in days since 1970, a duration in days (a month counted as 30.44 days,
+    /// a year as 365.25: close enough for a range). `None` for strings and bools.
+    fn measure(&self) -> Option<f64> {
+        match self {
+            ParamValue::Number(n) => Some(*n),
+            ParamValue::Date(d) => d
+                .since(jiff::civil::date(1970, 1, 1))
+                .ok()
+                .map(|s| f64::from(s.get_days())),
+            ParamValue::Duration { amount, unit } => {
+                let days = match unit {
+                    DurationUnit::Days => 1.0,
+                    DurationUnit::Weeks => 7.0,
+                    DurationUnit::Months => 30.44,
+                    DurationUnit::Years => 365.25,
+                };
+                Some(*amount as f64 * days)
+            }
+            ParamValue::Str(_) | ParamValue::Bool(_) => None,
+        }
+    }
+
     /// The calendar span of a duration.
     pub fn span(&self) -> Option<jiff::Span> {
         let ParamValue::Duration { amount, unit } = self else {
@@ -138,6 +161,51 @@ impl ParamValue {
             DurationUnit::Months => s.try_months(*amount).ok(),
             DurationUnit::Years => s.try_years(*amount).ok(),
         }
+    }
+}
+
+/// The values a parameter accepts, as its declaration in the rule set says (`min`, `max`,
+/// `integer`): a lead time of `-5` days or of three million (past the last date there is) is
+/// refused when given, not turned into wrong advice.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ParamRange {
+    pub min: Option<ParamValue>,
+    pub max: Option<ParamValue>,
+    /// A number must be whole.
+    pub integer: bool,
+}
+
+impl ParamRange {
+    /// `None` when `v` is in range; else the range, in words.
+    pub fn refuses(&self, v: &ParamValue) -> Option<String> {
+        let m = v.measure();
+        let below = match (&self.min, m) {
+            (Some(min), Some(m)) => min.measure().is_some_and(|b| m < b),
+            _ => false,
+        };
+        let above = match (&self.max, m) {
+            (Some(max), Some(m)) => max.measure().is_some_and(|b| m > b),
+            _ => false,
+        };
+        let fraction = self.integer && matches!(v, ParamValue::Number(n) if n.fract() != 0.0);
+        (below || above || fraction).then(|| self.describe())
+    }
+
+    /// The range in words: `from 0 to 3650, a whole number`.
+    pub fn describe(&self) -> String {
+        let mut s = match (&self.min, &self.max) {
+            (Some(a), Some(b)) => format!("from {} to {}", a.shown(), b.shown()),
+            (Some(a), None) => format!("at least {}", a.shown()),
+            (None, Some(b)) => format!("at most {}", b.shown()),
+            (None, None) => String::new(),
+        };
+        if self.integer {
+            if !s.is_empty() {
+                s.push_str(", ");
+            }
+            s.push_str("a whole number");
+        }
+        s
     }
 }
 

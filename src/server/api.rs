@@ -367,7 +367,7 @@ async fn check_inner(state: Arc<State>, req: Request, lang: Lang) -> Result<Resp
     let done = judge(size, move || {
         let rules = &s.rules;
         let sources = crate::input::reader(STDIN_NAME, Box::new(Cursor::new(body)));
-        let mut inputs = crate::cli::check::evaluate_sources(rules, sources, as_of);
+        let mut inputs = crate::cli::check::evaluate_sources(rules, sources, as_of, None);
         s.metrics.add_documents(inputs.len() as u64);
         let diags: Vec<crate::diag::Diagnostic> = inputs
             .iter()
