@@ -22,5 +22,6 @@ pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod source;
+pub(crate) mod spanned;
 pub mod text;
 pub mod value;

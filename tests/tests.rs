@@ -9,3 +9,4 @@ mod hostile;
 mod input;
 mod portfolio;
 mod rules;
+mod schemas;
