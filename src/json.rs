@@ -1198,6 +1198,54 @@ mod tests {
             proptest::prop_assert_eq!(plain_run(&bytes, from), naive);
         }
 
+        /// The in-place comparisons are reading the string (or key) and comparing: the same
+        /// word found, the reader left at the same place, the same error; and they never
+        /// apply to a string written with escapes or longer than the limit.
+        #[test]
+        fn string_among_and_key_is_agree_with_reading_then_comparing(
+            text in "[ ]?\"[ab\\\\\"u0061é]{0,5}\"?[ ]?:?[ ]?",
+            words in proptest::collection::vec(
+                proptest::sample::select(vec!["", "a", "ab", "b", "ba", "aa", "é", "a\"", "a\\", "\u{1}"]),
+                0..5,
+            ),
+            max_string in 0usize..4,
+        ) {
+            let limits = Limits { max_string, ..Limits::default() };
+            let mut r = Reader::new_at(&text, 0, limits).expect("at 0");
+            let found = r.string_among(&words);
+            let at = r.pos();
+            let mut exact = Reader::new_at(&text, 0, limits).expect("at 0");
+            let want = match exact.read_string() {
+                Ok(Cow::Borrowed(s)) => words.iter().position(|w| *w == s),
+                _ => None,
+            };
+            proptest::prop_assert_eq!(found, want, "{:?}", text);
+            if found.is_some() {
+                proptest::prop_assert_eq!(at, exact.pos());
+            }
+            // Keys: a plain name found in place is the key read, with the same `:` after it.
+            for w in words.iter().filter(|w| plain_bytes(w.as_bytes())) {
+                let mut r = Reader::new_at(&text, 0, limits).expect("at 0");
+                r.skip_ws();
+                let mut exact = Reader::new_at(&text, 0, limits).expect("at 0");
+                exact.skip_ws();
+                match (r.key_is(w), exact.read_key()) {
+                    (Ok(true), Ok((key, _))) => {
+                        proptest::prop_assert_eq!(key.as_ref(), *w);
+                        proptest::prop_assert_eq!(r.pos(), exact.pos());
+                    }
+                    (Ok(true), Err(e)) => proptest::prop_assert!(false, "{:?}: {:?}", text, e),
+                    (Ok(false), Ok((key, _))) => proptest::prop_assert!(
+                        key.as_ref() != *w || matches!(key, Cow::Owned(_)),
+                        "{:?} {:?}", text, w
+                    ),
+                    (Ok(false), Err(_)) => {}
+                    (Err(a), Err(b)) => proptest::prop_assert_eq!(a, b),
+                    (Err(a), Ok(_)) => proptest::prop_assert!(false, "{:?}: {:?}", text, a),
+                }
+            }
+        }
+
         /// The word-at-a-time check agrees with a byte loop, for every length around the four-
         /// and eight-byte steps and wherever the stopping byte sits.
         #[test]

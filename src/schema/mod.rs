@@ -7,6 +7,8 @@
 
 mod jsonschema;
 mod load;
+#[cfg(test)]
+mod oracle_tests;
 mod validate;
 
 pub use crate::spanned::TomlProblem;
