@@ -704,6 +704,7 @@ impl<'s, R: Recorder> Validator<'s, '_, R> {
     }
 
     /// The value of field `f`, of JSON kind `kind`, at the reader.
+    #[inline]
     fn field(&mut self, r: &mut Reader<'_>, f: &'s FieldDef, kind: Kind, path: &Path) -> Read {
         if kind == Kind::Null {
             let at = r.pos();
@@ -737,6 +738,9 @@ impl<'s, R: Recorder> Validator<'s, '_, R> {
         table
     }
 
+    /// A value of type `ty` and JSON kind `kind` at the reader. Inline in the member loop: a
+    /// call per value cost more than reading most values.
+    #[inline]
     fn value(&mut self, r: &mut Reader<'_>, ty: &'s FieldType, kind: Kind, path: &Path) -> Read {
         let at = r.pos();
         let node = |v: Value| Ok(Some(Node::new(at as u32, v)));
