@@ -704,7 +704,7 @@ impl<'s, R: Recorder> Validator<'s, '_, R> {
     }
 
     /// The value of field `f`, of JSON kind `kind`, at the reader.
-    #[inline]
+    #[inline(always)]
     fn field(&mut self, r: &mut Reader<'_>, f: &'s FieldDef, kind: Kind, path: &Path) -> Read {
         if kind == Kind::Null {
             let at = r.pos();
@@ -738,9 +738,9 @@ impl<'s, R: Recorder> Validator<'s, '_, R> {
         table
     }
 
-    /// A value of type `ty` and JSON kind `kind` at the reader. Inline in the member loop: a
-    /// call per value cost more than reading most values.
-    #[inline]
+    /// A value of type `ty` and JSON kind `kind` at the reader. Inline in the loops over members
+    /// and items: a call per value cost more than reading most values.
+    #[inline(always)]
     fn value(&mut self, r: &mut Reader<'_>, ty: &'s FieldType, kind: Kind, path: &Path) -> Read {
         let at = r.pos();
         let node = |v: Value| Ok(Some(Node::new(at as u32, v)));
@@ -828,7 +828,7 @@ impl<'s, R: Recorder> Validator<'s, '_, R> {
                         min: number_json(m).to_string(),
                     })?;
                 }
-                if let Some(m) = max.filter(|m| n > *m) {
+                if let Some(m) = max.filter(|m| n > *m + 1.0) {
                     ok = false;
                     self.flag(span, path, || InputProblem::AboveMax {
                         name: path.name(),
@@ -889,34 +889,7 @@ impl<'s, R: Recorder> Validator<'s, '_, R> {
                 Ok(None)
             }
             (FieldType::List { items, max_items }, Kind::Array) => {
-                let mut cur = r.begin_array()?;
-                // Items gather on the tree's stack, shared by all lists of the document, and
-                // move into the tree together when the list ends (its length known).
-                let base = self.tree.open_list();
-                let mut ok = true;
-                let mut i = 0;
-                while r.next_item(&mut cur)? {
-                    let k = r.peek()?;
-                    match self.value(r, items, k, &Path::Index(path, i))? {
-                        Some(n) => self.tree.push_item(n),
-                        None => ok = false,
-                    }
-                    i += 1;
-                }
-                let span = self.tree.close_list(base).map_err(|_| full(at))?;
-                if let Some(max) = max_items.filter(|m| i > *m) {
-                    self.flag(Span::new(at, at + 1), path, || InputProblem::TooManyItems {
-                        name: path.name(),
-                        len: i,
-                        max,
-                    })?;
-                    return Ok(None);
-                }
-                if ok {
-                    node(Value::List(span))
-                } else {
-                    Ok(None)
-                }
+                self.list(r, items, *max_items, path)
             }
             (FieldType::Object(id), Kind::Object) => self.object(r, *id, path),
             _ => {
@@ -924,6 +897,43 @@ impl<'s, R: Recorder> Validator<'s, '_, R> {
                 Ok(None)
             }
         }
+    }
+
+    /// A list of items of type `items` at the reader. Out of line: `value` is inlined into the
+    /// loops over members and items, and this is where it recurses.
+    #[inline(never)]
+    fn list(
+        &mut self,
+        r: &mut Reader<'_>,
+        items: &'s FieldType,
+        max_items: Option<usize>,
+        path: &Path,
+    ) -> Read {
+        let at = r.pos();
+        let mut cur = r.begin_array()?;
+        // Items gather on the tree's stack, shared by all lists of the document, and move into
+        // the tree together when the list ends (its length known).
+        let base = self.tree.open_list();
+        let mut ok = true;
+        let mut i = 0;
+        while r.next_item(&mut cur)? {
+            let k = r.peek()?;
+            match self.value(r, items, k, &Path::Index(path, i))? {
+                Some(n) => self.tree.push_item(n),
+                None => ok = false,
+            }
+            i += 1;
+        }
+        let span = self.tree.close_list(base).map_err(|_| full(at))?;
+        if let Some(max) = max_items.filter(|m| i > *m + 1) {
+            self.flag(Span::new(at, at + 1), path, || InputProblem::TooManyItems {
+                name: path.name(),
+                len: i,
+                max,
+            })?;
+            return Ok(None);
+        }
+        Ok(ok.then_some(Node::new(at as u32, Value::List(span))))
     }
 
     /// Records a value of the wrong JSON type and skips it.
