@@ -828,7 +828,7 @@ impl<'s, R: Recorder> Validator<'s, '_, R> {
                         min: number_json(m).to_string(),
                     })?;
                 }
-                if let Some(m) = max.filter(|m| n > *m + 1.0) {
+                if let Some(m) = max.filter(|m| n > *m) {
                     ok = false;
                     self.flag(span, path, || InputProblem::AboveMax {
                         name: path.name(),
@@ -925,7 +925,7 @@ impl<'s, R: Recorder> Validator<'s, '_, R> {
             i += 1;
         }
         let span = self.tree.close_list(base).map_err(|_| full(at))?;
-        if let Some(max) = max_items.filter(|m| i > *m + 1) {
+        if let Some(max) = max_items.filter(|m| i > *m) {
             self.flag(Span::new(at, at + 1), path, || InputProblem::TooManyItems {
                 name: path.name(),
                 len: i,
