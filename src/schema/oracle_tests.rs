@@ -112,7 +112,10 @@ fn scalar_type(rng: &mut Rng, tables: usize, types_after: &[usize]) -> String {
             true => format!("type = \"string\", max_len = {}", rng.below(6)),
             false => "type = \"string\"".into(),
         },
-        1 => format!("type = \"id\", chars = {}", toml_str(*rng.pick(CHAR_SPECS))),
+        1 => {
+            let spec: &&str = rng.pick(CHAR_SPECS);
+            format!("type = \"id\", chars = {}", toml_str(spec))
+        }
         2 => "type = \"bool\"".into(),
         3 => {
             let mut s = String::from("type = \"number\"");
@@ -176,9 +179,9 @@ fn gen_schema(rng: &mut Rng) -> (String, String) {
     }
     let ntypes = 1 + rng.below(4);
     let key_chars = *rng.pick(CHAR_SPECS);
-    let mut input = format!(
+    let mut input = String::from(
         "[input]\nschema = \"gen/v1\"\nkey = \"id\"\nroot = \"T0\"\n\
-         title = {{ nb = \"G\", en = \"G\" }}\ndescription = {{ nb = \"G\", en = \"G\" }}\n\n"
+         title = { nb = \"G\", en = \"G\" }\ndescription = { nb = \"G\", en = \"G\" }\n\n",
     );
     for ty in 0..ntypes {
         let _ = writeln!(input, "[input.types.T{ty}.fields]");
@@ -448,7 +451,8 @@ fn mutate(rng: &mut Rng, doc: &mut Value) {
 fn write_json(rng: &mut Rng, v: &Value, out: &mut String) {
     let ws = |rng: &mut Rng, out: &mut String| {
         if rng.chance(10) {
-            out.push_str(*rng.pick(&[" ", "\n  ", "\t", "\r\n"]));
+            let space: &&str = rng.pick(&[" ", "\n  ", "\t", "\r\n"]);
+            out.push_str(space);
         }
     };
     ws(rng, out);
@@ -718,7 +722,7 @@ fn case(schema: &InputSchema, catalog: &Catalog, seed: u64) -> bool {
     write_json(&mut rng, &doc, &mut text);
     if rng.chance(5)
         && let Some(Value::Object(m)) = Some(&doc)
-        && let Some((k, v)) = m.iter().last()
+        && let Some((k, v)) = m.iter().next_back()
     {
         // The last member once more: no serde value has it; the oracle says no.
         let member = format!(",{}:{}}}", serde_json::to_string(k).unwrap_or_default(), v);

@@ -694,10 +694,10 @@ impl<'s, R: Recorder> Validator<'s, '_, R> {
     /// A string node for the string read from `at` (its opening quote) to the reader's
     /// position: where the source has it when it has no escape, else copied into the tree.
     #[inline]
-    fn str_node(&mut self, at: usize, end: usize, s: &Cow<'_, str>) -> Read {
+    fn str_node(&mut self, at: usize, end: usize, s: Cow<'_, str>) -> Read {
         let t = match s {
             Cow::Borrowed(_) => self.tree.source_str(at + 1, end - 1),
-            Cow::Owned(s) => self.tree.push_str(s),
+            Cow::Owned(s) => self.tree.push_str(&s),
         };
         let t = t.map_err(|_| full(at))?;
         Ok(Some(Node::new(at as u32, Value::Str(t))))
@@ -782,13 +782,13 @@ impl<'s, R: Recorder> Validator<'s, '_, R> {
                     })?;
                     return Ok(None);
                 }
-                self.str_node(at, end, &s)
+                self.str_node(at, end, s)
             }
             (FieldType::Id { chars, set }, Kind::String) => {
                 let s = r.read_string()?;
                 let end = r.pos();
                 if self.check_id(&s, *set, chars, Span::new(at, end), path)? {
-                    self.str_node(at, end, &s)
+                    self.str_node(at, end, s)
                 } else {
                     Ok(None)
                 }
@@ -803,7 +803,7 @@ impl<'s, R: Recorder> Validator<'s, '_, R> {
                     None => true,
                 };
                 if ok {
-                    self.str_node(at, end, &s)
+                    self.str_node(at, end, s)
                 } else {
                     Ok(None)
                 }
@@ -855,12 +855,12 @@ impl<'s, R: Recorder> Validator<'s, '_, R> {
             (FieldType::Enum(values), Kind::String) => {
                 // Most values are written as they are: each is tried in place first.
                 if r.string_among(values).is_some() {
-                    return self.str_node(at, r.pos(), &Cow::Borrowed(""));
+                    return self.str_node(at, r.pos(), Cow::Borrowed(""));
                 }
                 let s = r.read_string()?;
                 let end = r.pos();
                 if values.iter().any(|v| same(v.as_bytes(), s.as_bytes())) {
-                    return self.str_node(at, end, &s);
+                    return self.str_node(at, end, s);
                 }
                 self.flag(Span::new(at, end), path, || InputProblem::BadEnum {
                     name: path.name(),
@@ -877,7 +877,7 @@ impl<'s, R: Recorder> Validator<'s, '_, R> {
                 // Without the table, the loader did not check the schema against the catalog;
                 // the value is accepted rather than the document blamed.
                 let Some(t) = self.table(table).filter(|t| t.row(&s).is_none()) else {
-                    return self.str_node(at, end, &s);
+                    return self.str_node(at, end, s);
                 };
                 self.flag(Span::new(at, end), path, || InputProblem::UnknownRef {
                     name: path.name(),
