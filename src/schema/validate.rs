@@ -1393,6 +1393,141 @@ state = { type = "number" }
         );
     }
 
+    /// A problem is placed where it is: a key given twice where it is given the second time
+    /// (there found in place, as the field that comes next), a missing field at its object's
+    /// `{`; only a missing format field of the root gets the hint that names the format.
+    #[test]
+    fn problems_are_placed_where_they_are() {
+        let text = r#"{"id":"a","schema":"x/v1","id":"b","parts":[{}]}"#;
+        let d = check(text).unwrap_err();
+        let dup = d.iter().find(|d| d.code == "json::duplicate-key").unwrap();
+        let at = text.rfind("\"id\"").unwrap() as u32;
+        assert_eq!(dup.span.map(|s| (s.start, s.end)), Some((at, at + 4)));
+        let missing: Vec<_> = d
+            .iter()
+            .filter(|d| d.code == "input::missing-field")
+            .collect();
+        let open = text.find("[{").unwrap() as u32 + 1;
+        assert_eq!(
+            missing[0].span.map(|s| (s.start, s.end)),
+            Some((open, open + 1))
+        );
+        assert_eq!(
+            missing[0].help.as_deref(),
+            Some("add `\"date\": …` with a date `YYYY-MM-DD`")
+        );
+        assert_eq!(missing[1].span.map(|s| (s.start, s.end)), Some((0, 1)));
+        assert_eq!(
+            missing[1].help.as_deref(),
+            Some("add `\"title\": …` with a string of at most 20 characters")
+        );
+        let d = check(r#"{"id":"a","title":"T"}"#).unwrap_err();
+        assert_eq!(
+            d.0[0].help.as_deref(),
+            Some("add `\"schema\": \"x/v1\"` at the start of the document")
+        );
+    }
+
+    /// Only the document's own root names the format: an object of the root's type nested in
+    /// it holds its format field as a plain string.
+    #[test]
+    fn the_format_field_is_checked_at_the_root_only() {
+        let text = r#"
+[input]
+schema = "x/v1"
+key = "id"
+root = "node"
+title = { nb = "N", en = "N" }
+description = { nb = "N", en = "N" }
+
+[input.types.node.fields]
+schema = { type = "string", required = true }
+id = { type = "id", chars = "a-z", required = true }
+children = { type = "list", items = "node" }
+"#;
+        let s = super::super::load(&SourceFile::new("input.toml", text)).unwrap();
+        let c = Catalog::default();
+        let nested = r#"{"schema":"x/v1","id":"a","children":[{"schema":"other","id":"b"}]}"#;
+        let ok = validate(&s, &c, SourceFile::new("t.json", nested));
+        assert!(ok.is_ok(), "{ok:?}");
+        let bad = validate(
+            &s,
+            &c,
+            SourceFile::new("t.json", r#"{"schema":"other","id":"a"}"#),
+        );
+        assert_eq!(bad.unwrap_err().0[0].code, "input::schema");
+    }
+
+    /// A list or object in the wrong place, or a list too long, is underlined at its opening
+    /// bracket; a bad identifier names its first bad character.
+    #[test]
+    fn brackets_are_underlined_and_bad_characters_named() {
+        let text = r#"
+[input]
+schema = "x/v1"
+key = "id"
+root = "doc"
+title = { nb = "D", en = "D" }
+description = { nb = "D", en = "D" }
+
+[input.types.doc.fields]
+schema = { type = "string", required = true }
+id = { type = "id", chars = "a-z", required = true }
+tags = { type = "list", items = "string", max_items = 1 }
+flag = { type = "bool" }
+"#;
+        let s = super::super::load(&SourceFile::new("input.toml", text)).unwrap();
+        let doc = r#"{"schema":"x/v1","id":"a/b","tags":["x","y"],"flag":{"x":1}}"#;
+        let d = validate(&s, &Catalog::default(), SourceFile::new("t.json", doc)).unwrap_err();
+        let span = |code: &str| {
+            d.iter()
+                .find(|d| d.code == code)
+                .and_then(|d| d.span)
+                .map(|s| (s.start as usize, s.end as usize))
+        };
+        let list = doc.find('[').unwrap();
+        assert_eq!(span("input::too-many-items"), Some((list, list + 1)));
+        let obj = doc.rfind('{').unwrap();
+        assert_eq!(span("input::wrong-type"), Some((obj, obj + 1)));
+        let id = d.iter().find(|d| d.code == "input::id-chars").unwrap();
+        assert!(id.message.contains("`/`"), "{}", id.message);
+    }
+
+    /// Fields past the 64th of a type are tracked as the first ones are: a missing required
+    /// one is reported, an absent list filled, and nothing else.
+    #[test]
+    fn fields_past_the_64th_are_missed_and_filled() {
+        let mut text = String::from(
+            "[input]\nschema = \"x/v1\"\nkey = \"id\"\nroot = \"wide\"\n\
+             title = { nb = \"W\", en = \"W\" }\ndescription = { nb = \"W\", en = \"W\" }\n\n\
+             [input.types.wide.fields]\nschema = { type = \"string\", required = true }\n\
+             id = { type = \"id\", chars = \"a-z\", required = true }\n",
+        );
+        for i in 0..66 {
+            text.push_str(&format!("f{i:02} = {{ type = \"bool\" }}\n"));
+        }
+        text.push_str("late = { type = \"list\", items = \"string\", absent = \"empty\" }\n");
+        text.push_str("needed = { type = \"bool\", required = true }\n");
+        let s = super::super::load(&SourceFile::new("input.toml", text)).unwrap();
+        let c = Catalog::default();
+        let doc = |t: &str| validate(&s, &c, SourceFile::new("t.json", t));
+        let d = doc(r#"{"schema":"x/v1","id":"a","f65":true}"#).unwrap_err();
+        let codes: Vec<_> = d.iter().map(|d| (d.code, d.message.as_str())).collect();
+        assert_eq!(
+            codes,
+            [(
+                "input::missing-field",
+                "missing required field `needed` in `wide`"
+            )]
+        );
+        let ok = doc(r#"{"schema":"x/v1","id":"a","f65":true,"needed":false}"#).unwrap();
+        let j = to_json(&s, &ok.tree, s.root, &ok.root);
+        assert_eq!(
+            j,
+            serde_json::json!({"schema":"x/v1","id":"a","f65":true,"late":[],"needed":false})
+        );
+    }
+
     #[test]
     fn wrong_root_is_reported() {
         let p = problems("[1, 2]");
