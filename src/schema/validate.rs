@@ -1398,27 +1398,25 @@ state = { type = "number" }
     /// `{`; only a missing format field of the root gets the hint that names the format.
     #[test]
     fn problems_are_placed_where_they_are() {
-        let text = r#"{"id":"a","schema":"x/v1","id":"b","parts":[{}]}"#;
+        let text = r#"{"title":"T","schema":"x/v1","id":"a","title":"U","parts":[{}]}"#;
         let d = check(text).unwrap_err();
         let dup = d.iter().find(|d| d.code == "json::duplicate-key").unwrap();
-        let at = text.rfind("\"id\"").unwrap() as u32;
-        assert_eq!(dup.span.map(|s| (s.start, s.end)), Some((at, at + 4)));
-        let missing: Vec<_> = d
-            .iter()
-            .filter(|d| d.code == "input::missing-field")
-            .collect();
+        let at = text.rfind("\"title\"").unwrap() as u32;
+        assert_eq!(dup.span.map(|s| (s.start, s.end)), Some((at, at + 7)));
+        let missing = d.iter().find(|d| d.code == "input::missing-field").unwrap();
         let open = text.find("[{").unwrap() as u32 + 1;
         assert_eq!(
-            missing[0].span.map(|s| (s.start, s.end)),
+            missing.span.map(|s| (s.start, s.end)),
             Some((open, open + 1))
         );
         assert_eq!(
-            missing[0].help.as_deref(),
+            missing.help.as_deref(),
             Some("add `\"date\": …` with a date `YYYY-MM-DD`")
         );
-        assert_eq!(missing[1].span.map(|s| (s.start, s.end)), Some((0, 1)));
+        let d = check(r#"{"schema":"x/v1","id":"a"}"#).unwrap_err();
+        assert_eq!(d.0[0].span.map(|s| (s.start, s.end)), Some((0, 1)));
         assert_eq!(
-            missing[1].help.as_deref(),
+            d.0[0].help.as_deref(),
             Some("add `\"title\": …` with a string of at most 20 characters")
         );
         let d = check(r#"{"id":"a","title":"T"}"#).unwrap_err();
