@@ -218,7 +218,7 @@ pub fn load(files: &[crate::source::SourceFile]) -> Result<Catalog, crate::diag:
     // Where each table was declared, for duplicate-table messages.
     let mut origins: Vec<String> = Vec::new();
     for file in files {
-        let mut t = crate::schema::Toml::new(file);
+        let mut t = crate::spanned::Toml::new(file);
         if let Some(doc) = t.parse(file.text()) {
             load_file(&mut t, &doc, &mut catalog, &mut origins);
         }
@@ -230,19 +230,19 @@ pub fn load(files: &[crate::source::SourceFile]) -> Result<Catalog, crate::diag:
 const TABLE_KEYS: &[&str] = &["key", "title", "note", "rows"];
 
 fn load_file(
-    t: &mut crate::schema::Toml<'_>,
+    t: &mut crate::spanned::Toml<'_>,
     doc: &toml::de::DeTable<'_>,
     catalog: &mut Catalog,
     origins: &mut Vec<String>,
 ) {
-    use crate::schema::{TomlProblem, toml_span};
+    use crate::spanned::{TomlProblem, span as toml_span};
     let file_name = t.file.name().to_string();
     t.check_keys(doc, &["catalog"], &format!("`{file_name}`"));
     let Some(cv) = doc.get("catalog") else { return };
     let Some(tables) = t.table("catalog", cv) else {
         return;
     };
-    for (k, tv) in crate::schema::Toml::entries(tables) {
+    for (k, tv) in crate::spanned::Toml::entries(tables) {
         let name: &str = k.get_ref();
         let place = format!("`[catalog.{name}]`");
         let Some(tt) = t.table(name, tv) else {
@@ -297,7 +297,7 @@ fn load_file(
             };
             let row_span = toml_span(row_v.span());
             let mut vals = Vec::new();
-            for (ck, cv) in crate::schema::Toml::entries(row) {
+            for (ck, cv) in crate::spanned::Toml::entries(row) {
                 let cname: &str = ck.get_ref();
                 let Some((ty, value)) = cell(t, cname, cv, &mut catalog.tree) else {
                     continue;
@@ -423,8 +423,8 @@ fn column_type_name(t: ColumnType) -> &'static str {
 }
 
 /// What a catalog too large for its [`Tree`] gets (more than 2³¹ cells or list items).
-fn too_many_cells() -> crate::schema::TomlProblem {
-    crate::schema::TomlProblem::InvalidValue {
+fn too_many_cells() -> crate::spanned::TomlProblem {
+    crate::spanned::TomlProblem::InvalidValue {
         key: "rows".into(),
         reason: "more cells than a catalog can hold".into(),
     }
@@ -433,7 +433,7 @@ fn too_many_cells() -> crate::schema::TomlProblem {
 /// One cell's type and value (list items go into `tree`); unsupported values are reported and
 /// give `None`.
 fn cell(
-    t: &mut crate::schema::Toml<'_>,
+    t: &mut crate::spanned::Toml<'_>,
     name: &str,
     v: &toml::Spanned<toml::de::DeValue<'_>>,
     tree: &mut Tree,
@@ -443,7 +443,7 @@ fn cell(
     match v.get_ref() {
         DeValue::String(s) => {
             let Ok(text) = tree.push_str(s) else {
-                t.push(&too_many_cells(), crate::schema::toml_span(v.span()));
+                t.push(&too_many_cells(), crate::spanned::span(v.span()));
                 return None;
             };
             Some((ColumnType::String, Value::Str(text)))
@@ -472,13 +472,13 @@ fn cell(
             for item in items.iter() {
                 let s = t.str(name, item)?;
                 let Ok(text) = tree.push_str(s) else {
-                    t.push(&too_many_cells(), crate::schema::toml_span(item.span()));
+                    t.push(&too_many_cells(), crate::spanned::span(item.span()));
                     return None;
                 };
                 out.push(Node::new(item.span().start as u32, Value::Str(text)));
             }
             let Ok(span) = tree.push_list(out) else {
-                t.push(&too_many_cells(), crate::schema::toml_span(v.span()));
+                t.push(&too_many_cells(), crate::spanned::span(v.span()));
                 return None;
             };
             Some((ColumnType::StringList, Value::List(span)))

@@ -577,12 +577,24 @@ impl<'a> Reader<'a> {
         &mut self,
         cur: &mut Cursor,
     ) -> Result<Option<(Cow<'a, str>, Span)>, JsonError> {
+        if self.next_member(cur)? {
+            self.read_key().map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// Whether another member of the object follows (the reader is then at its key's opening
+    /// quote; read it with [`Reader::read_key`] or [`Reader::key_is`]); `false` once the
+    /// closing `}` is consumed.
+    #[inline(always)]
+    pub fn next_member(&mut self, cur: &mut Cursor) -> Result<bool, JsonError> {
         self.skip_ws();
         if cur.count == 0 {
             if self.bytes.get(self.pos) == Some(&b'}') {
                 self.pos += 1;
                 self.depth -= 1;
-                return Ok(None);
+                return Ok(false);
             }
             if self.bytes.get(self.pos) != Some(&b'"') {
                 return Err(self.unexpected("a key in double quotes or `}`"));
@@ -592,7 +604,7 @@ impl<'a> Reader<'a> {
                 Some(b'}') => {
                     self.pos += 1;
                     self.depth -= 1;
-                    return Ok(None);
+                    return Ok(false);
                 }
                 Some(b',') => {
                     let comma = self.pos;
@@ -617,15 +629,88 @@ impl<'a> Reader<'a> {
         if cur.count > self.limits.max_items {
             return Err(self.too_many());
         }
+        Ok(true)
+    }
+
+    /// The key at the reader (with the span of its quoted text), having consumed the `:` after
+    /// it.
+    pub fn read_key(&mut self) -> Result<(Cow<'a, str>, Span), JsonError> {
         let start = self.pos;
         let key = self.read_string()?;
         let span = Span::new(start, self.pos);
+        self.colon()?;
+        Ok((key, span))
+    }
+
+    /// Whether the key at the reader (at its opening quote) is `name` written as it is; if so
+    /// it is consumed with the `:` after it, as [`Reader::read_key`] would. `name` must be
+    /// plain ([`plain_bytes`]; the caller knows it once, not per key): the bytes compared then
+    /// are the whole string. A specialised form of [`Reader::read_key`] and a comparison, as
+    /// [`Reader::string_among`] is; `false` says only that it does not apply.
+    #[inline(always)]
+    pub fn key_is(&mut self, name: &str) -> Result<bool, JsonError> {
+        debug_assert!(plain_bytes(name.as_bytes()));
+        let (b, w) = (self.bytes, name.as_bytes());
+        let close = self.pos + 1 + w.len();
+        let found = b.get(close) == Some(&b'"')
+            && b.get(self.pos + 1..close).is_some_and(|s| same(s, w))
+            && w.len() <= self.limits.max_string;
+        if !found {
+            return Ok(false);
+        }
+        self.pos = close + 1;
+        self.colon()?;
+        Ok(true)
+    }
+
+    #[inline(always)]
+    fn colon(&mut self) -> Result<(), JsonError> {
         self.skip_ws();
         if self.bytes.get(self.pos) != Some(&b':') {
             return Err(self.unexpected("`:` after the key"));
         }
         self.pos += 1;
-        Ok(Some((key, span)))
+        Ok(())
+    }
+
+    /// Whether the value at the reader (after whitespace) is the string `word` written as it
+    /// is, `"word"`, without escapes; if so it is consumed. See [`Reader::string_among`].
+    #[inline]
+    pub fn string_is(&mut self, word: &str) -> bool {
+        self.string_among(std::slice::from_ref(&word)).is_some()
+    }
+
+    /// Which of `words` the value at the reader (after whitespace) is, when it is one of them
+    /// written as it is (`"word"`, no escapes); that string is then consumed. A specialised
+    /// form of [`Reader::read_string`] followed by comparisons, for names and enum values
+    /// written plainly, as they mostly are: each word is compared in place, most ruled out by
+    /// the byte where its closing quote would be, without scanning the string first. `None`
+    /// says only that it does not apply (the reader has not moved): the string may still be
+    /// one of them, written with escapes, and the caller then reads it.
+    #[inline]
+    pub fn string_among<S: AsRef<str>>(&mut self, words: &[S]) -> Option<usize> {
+        self.skip_ws();
+        let b = self.bytes;
+        let open = self.pos;
+        if b.get(open) != Some(&b'"') {
+            return None;
+        }
+        let start = open + 1;
+        // A loop, not `position`: closures over the words were kept out of line.
+        for (k, w) in words.iter().enumerate() {
+            let w = w.as_ref().as_bytes();
+            let close = start + w.len();
+            if b.get(close) == Some(&b'"') && b.get(start..close).is_some_and(|s| same(s, w)) {
+                // A word with a quote, backslash or control is never a string's text as
+                // written, so its match says nothing: left to the caller's reading.
+                if w.len() > self.limits.max_string || !plain_bytes(w) {
+                    return None;
+                }
+                self.pos = close + 1;
+                return Some(k);
+            }
+        }
+        None
     }
 
     fn too_many(&self) -> JsonError {
@@ -1111,6 +1196,54 @@ mod tests {
                 .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
                 .map_or(bytes.len(), |p| p + from);
             proptest::prop_assert_eq!(plain_run(&bytes, from), naive);
+        }
+
+        /// The in-place comparisons are reading the string (or key) and comparing: the same
+        /// word found, the reader left at the same place, the same error; and they never
+        /// apply to a string written with escapes or longer than the limit.
+        #[test]
+        fn string_among_and_key_is_agree_with_reading_then_comparing(
+            text in "[ ]?\"[ab\\\\\"u0061é]{0,5}\"?[ ]?:?[ ]?",
+            words in proptest::collection::vec(
+                proptest::sample::select(vec!["", "a", "ab", "b", "ba", "aa", "é", "a\"", "a\\", "\u{1}"]),
+                0..5,
+            ),
+            max_string in 0usize..4,
+        ) {
+            let limits = Limits { max_string, ..Limits::default() };
+            let mut r = Reader::new_at(&text, 0, limits).expect("at 0");
+            let found = r.string_among(&words);
+            let at = r.pos();
+            let mut exact = Reader::new_at(&text, 0, limits).expect("at 0");
+            let want = match exact.read_string() {
+                Ok(Cow::Borrowed(s)) => words.iter().position(|w| *w == s),
+                _ => None,
+            };
+            proptest::prop_assert_eq!(found, want, "{:?}", text);
+            if found.is_some() {
+                proptest::prop_assert_eq!(at, exact.pos());
+            }
+            // Keys: a plain name found in place is the key read, with the same `:` after it.
+            for w in words.iter().filter(|w| plain_bytes(w.as_bytes())) {
+                let mut r = Reader::new_at(&text, 0, limits).expect("at 0");
+                r.skip_ws();
+                let mut exact = Reader::new_at(&text, 0, limits).expect("at 0");
+                exact.skip_ws();
+                match (r.key_is(w), exact.read_key()) {
+                    (Ok(true), Ok((key, _))) => {
+                        proptest::prop_assert_eq!(key.as_ref(), *w);
+                        proptest::prop_assert_eq!(r.pos(), exact.pos());
+                    }
+                    (Ok(true), Err(e)) => proptest::prop_assert!(false, "{:?}: {:?}", text, e),
+                    (Ok(false), Ok((key, _))) => proptest::prop_assert!(
+                        key.as_ref() != *w || matches!(key, Cow::Owned(_)),
+                        "{:?} {:?}", text, w
+                    ),
+                    (Ok(false), Err(_)) => {}
+                    (Err(a), Err(b)) => proptest::prop_assert_eq!(a, b),
+                    (Err(a), Ok(_)) => proptest::prop_assert!(false, "{:?}: {:?}", text, a),
+                }
+            }
         }
 
         /// The word-at-a-time check agrees with a byte loop, for every length around the four-

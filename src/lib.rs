@@ -26,6 +26,7 @@ pub mod scc;
 pub mod schema;
 pub mod server;
 pub mod source;
+pub(crate) mod spanned;
 pub mod text;
 pub mod value;
 pub mod waiver;

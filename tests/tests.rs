@@ -13,5 +13,6 @@ mod precommit;
 mod registry;
 mod reliability;
 mod rules;
+mod schemas;
 mod server;
 mod waivers;

@@ -1,5 +1,5 @@
 //! The initiative reader: any bytes → the strict validator with the embedded input schema and
-//! catalog, its fast path held to the reporting validator's answers; a document that passes is
+//! catalog, its quiet pass held to the reporting pass's answers; a document that passes is
 //! evaluated against the embedded rule set (the counting path held to the full evaluation) and
 //! rendered in every format, and the diagnostics of one that fails are rendered as the CLI shows
 //! them.

@@ -1,6 +1,6 @@
-//! The validator's two paths, and nothing downstream: any bytes go through `schema::validate`
-//! (fast path first) and through the reporting validator alone, which must agree exactly: the
-//! same tree, or the same diagnostics. Cheap per input, so it explores far more of the fast path
+//! The validator's two instances, and nothing downstream: any bytes go through `schema::validate`
+//! (the quiet pass first) and through the reporting pass alone, which must agree exactly: the
+//! same tree, or the same diagnostics. Cheap per input, so it explores far more of the validator
 //! than the `initiative` target, which also evaluates and renders.
 
 #![no_main]

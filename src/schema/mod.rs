@@ -5,14 +5,16 @@
 //! **Invariant:** this module knows no field of any particular format. The samstyring initiative
 //! format v1 exists only as data in `rules/input.toml`.
 
-mod fast;
 mod jsonschema;
 mod load;
+#[cfg(test)]
+mod oracle_tests;
 mod validate;
 
+pub use crate::spanned::TomlProblem;
+use crate::spanned::ticked;
 pub use jsonschema::json_schema;
-pub(crate) use load::{Toml, span as toml_span, ticked};
-pub use load::{TomlProblem, load, load_against};
+pub use load::{load, load_against};
 pub use validate::{
     InputProblem, to_json, validate, validate_in, validate_reporting, validate_with,
 };
@@ -66,6 +68,9 @@ pub struct FieldDef {
     /// What an absent field means.
     pub absent: Absent,
     pub doc: Text,
+    /// The name has no quote, backslash or control character, so a document may write it as
+    /// it is: the validator then compares a key with it in place ([`crate::json::Reader::key_is`]).
+    pub(crate) plain: bool,
 }
 
 /// What an absent optional field means.
@@ -330,7 +335,7 @@ pub fn load_input_side(files: &RuleFiles) -> Result<(InputSchema, Catalog), Diag
     }
     let catalog = crate::catalog::load(&catalog_files);
     let Some(input) = input else {
-        let p = load::TomlProblem::MissingKey {
+        let p = TomlProblem::MissingKey {
             key: "input.toml".into(),
             place: format!("the rule set `{}`", files.origin),
         };

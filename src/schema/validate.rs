@@ -10,13 +10,15 @@
 //! source text; an absent field is `None` unless its schema gives it a meaning (`absent = "empty"`
 //! or `"none"`), in which case the node sits at its parent object's offset.
 
-use super::{Absent, CharSet, Document, FieldDef, FieldType, InputSchema, TypeId, ticked};
-use crate::catalog::Catalog;
+use super::{Absent, CharSet, Document, FieldDef, FieldType, InputSchema, TypeId};
+use crate::catalog::{Catalog, Table};
 use crate::diag::{Diagnostic, Diagnostics, Problem, did_you_mean};
-use crate::json::{JsonError, JsonErrorKind, Kind, Limits, Reader, push_pointer};
+use crate::json::{JsonError, JsonErrorKind, Kind, Limits, Reader, push_pointer, same};
 use crate::source::{SourceFile, Span};
+use crate::spanned::ticked;
 use crate::value::{self, Node, Tree, Value, number_json};
 use jiff::civil::Date;
+use std::borrow::Cow;
 
 /// A document that breaks its input schema.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -220,7 +222,6 @@ impl Problem for InputProblem {
 /// Most problems reported for one document; the rest are counted in one last diagnostic. A
 /// document of 100 000 unknown fields would otherwise cost 100 000 rendered diagnostics.
 pub const MAX_PROBLEMS: usize = 100;
-
 /// Reads `source` as one document of `schema`'s root type.
 pub fn validate(
     schema: &InputSchema,
@@ -242,6 +243,10 @@ pub fn validate_with(
 
 /// [`validate_with`], building the document's tree in `tree` (emptied first): a batch hands
 /// each document's tree, once done with, to the next, so that its vectors are allocated once.
+///
+/// The validator runs first with [`Quiet`], which keeps no problem and stops at the first: most
+/// documents of a batch are valid, and pay for no message, pointer or span. Only a document it
+/// stops on is read again, by the same validator with [`Report`], which says what is wrong.
 pub fn validate_in(
     schema: &InputSchema,
     catalog: &Catalog,
@@ -251,22 +256,9 @@ pub fn validate_in(
 ) -> Result<Document, Diagnostics> {
     tree.clear();
     tree.set_source(source.clone());
-    let text = source.text();
-    // The key field found by name once per document, not once for its characters and again
-    // for its value.
-    let key_field = schema.key_field();
-    let key_chars = key_field.and_then(|(_, f)| id_chars(f));
-    let fast = super::fast::accept(
-        schema,
-        catalog,
-        key_chars.map(|k| k.0),
-        text,
-        limits,
-        &mut tree,
-    );
-    if let Some(root) = fast
-        && let Some((slot, _)) = key_field
-        && let Some(key) = key_in(&tree, &root, slot)
+    let (root, Quiet) = pass::<Quiet>(schema, catalog, &source, limits, &mut tree);
+    if let Some(root) = root
+        && let Some(key) = key_of(schema, &tree, &root)
     {
         return Ok(Document {
             key,
@@ -277,42 +269,26 @@ pub fn validate_in(
     }
     tree.clear();
     tree.set_source(source.clone());
-    report(schema, catalog, source, limits, key_chars, tree)
+    report(schema, catalog, source, limits, tree)
 }
 
-/// The reporting validator alone, without the fast path: every problem, with its place, pointer
-/// and hint. [`validate_with`] falls back to it whenever the fast path declines a document;
-/// public so that tests and fuzz targets can hold the two paths to the same answers.
+/// The validator with [`Report`] alone, without the quiet pass first: every problem, with its
+/// place, pointer and hint. Public so that tests and fuzz targets can hold [`validate`] (quiet
+/// pass, then this on failure) to the same answers.
 pub fn validate_reporting(
     schema: &InputSchema,
     catalog: &Catalog,
     source: SourceFile,
     limits: Limits,
 ) -> Result<Document, Diagnostics> {
-    let key_chars = key_chars(schema);
-    report(schema, catalog, source, limits, key_chars, Box::default())
-}
-
-/// The character set of the key field, with its text as written, when the key is an id.
-pub(super) fn key_chars(schema: &InputSchema) -> Option<(CharSet, &str)> {
-    schema.key_field().and_then(|(_, f)| id_chars(f))
-}
-
-/// The character set of an `id` field, with its text as written.
-fn id_chars(f: &FieldDef) -> Option<(CharSet, &str)> {
-    match &f.ty {
-        FieldType::Id { chars, set } => Some((*set, chars.as_str())),
-        _ => None,
-    }
+    let mut tree = Box::<Tree>::default();
+    tree.set_source(source.clone());
+    report(schema, catalog, source, limits, tree)
 }
 
 /// The document's key: the root's key field, a string in every valid document.
 fn key_of(schema: &InputSchema, tree: &Tree, root: &Node) -> Option<String> {
-    key_in(tree, root, schema.key_field()?.0)
-}
-
-/// The string in slot `slot` of the object `root`.
-fn key_in(tree: &Tree, root: &Node, slot: usize) -> Option<String> {
+    let slot = schema.key_field()?.0;
     let node = tree.object(&root.value)?.get(slot)?.as_ref()?;
     tree.str(&node.value).map(String::from)
 }
@@ -322,42 +298,17 @@ fn report(
     catalog: &Catalog,
     source: SourceFile,
     limits: Limits,
-    key_chars: Option<(CharSet, &str)>,
-    tree: Box<Tree>,
+    mut tree: Box<Tree>,
 ) -> Result<Document, Diagnostics> {
-    let text = source.text();
-    let mut v = Validator {
-        schema,
-        catalog,
-        file: &source,
-        diags: Vec::new(),
-        key_chars,
-        dropped: 0,
-        tree,
-    };
-    let root = match Reader::new(text, limits) {
-        Ok(mut r) => match v.document(&mut r) {
-            Ok(root) => root,
-            Err(e) => {
-                v.diags.push(e.diagnostic(&source));
-                None
-            }
-        },
-        Err(e) => {
-            v.diags.push(e.diagnostic(&source));
-            None
-        }
-    };
-    if v.dropped > 0 {
+    let (root, rec) = pass::<Report>(schema, catalog, &source, limits, &mut tree);
+    let mut diags = rec.diags;
+    if rec.dropped > 0 {
         let p = InputProblem::TooManyProblems {
             max: MAX_PROBLEMS,
-            more: v.dropped,
+            more: rec.dropped,
         };
-        v.diags.push(Diagnostic::new(&p, Some(&source), None));
+        diags.push(Diagnostic::new(&p, Some(&source), None));
     }
-    // Reading order: a missing field is reported where its object closes, after the unknown
-    // field that was probably meant to be it.
-    let (diags, tree) = (v.diags, v.tree);
     if !diags.is_empty() {
         return Err(Diagnostics(diags));
     }
@@ -371,6 +322,116 @@ fn report(
         }),
         // A valid document always has its required key; this only guards the invariant.
         _ => Err(Diagnostics::new()),
+    }
+}
+
+/// One pass of the validator over `source` into `tree`, recording with `R`: the root when the
+/// document is valid, and what the recorder kept.
+fn pass<R: Recorder>(
+    schema: &InputSchema,
+    catalog: &Catalog,
+    source: &SourceFile,
+    limits: Limits,
+    tree: &mut Tree,
+) -> (Option<Node>, R) {
+    let mut v = Validator {
+        schema,
+        catalog,
+        file: source,
+        rec: R::default(),
+        // The key field found by name once per document, not once per key reference.
+        key_chars: schema.key_field().and_then(|(_, f)| id_chars(f)),
+        tree,
+        table: None,
+    };
+    let read = Reader::new(source.text(), limits)
+        .map_err(Halt::from)
+        .and_then(|mut r| v.document(&mut r));
+    let root = match read {
+        Ok(root) => root,
+        Err(Halt::Json(e)) => {
+            v.rec.syntax(e.diagnostic(source));
+            None
+        }
+        Err(Halt::Quiet) => None,
+    };
+    (root, v.rec)
+}
+
+/// The character set of an `id` field, with its text as written.
+fn id_chars(f: &FieldDef) -> Option<(CharSet, &str)> {
+    match &f.ty {
+        FieldType::Id { chars, set } => Some((*set, chars.as_str())),
+        _ => None,
+    }
+}
+
+/// What a pass of the validator does with the problems it finds. There is one validator and
+/// two recorders: [`Report`] keeps every problem (up to [`MAX_PROBLEMS`]) with its place,
+/// pointer and hint, and reads on past it; [`Quiet`] keeps none and ends the pass at the first.
+/// The validator is monomorphised for each, so the quiet pass compiles every problem down to
+/// a branch and a return, with no message, pointer or suggestion worked out.
+pub(crate) trait Recorder: Default {
+    /// Whether problems are kept; when not, the first one ends the pass.
+    const KEEPS: bool;
+    /// Whether there is room for one more problem; when not, it is counted as dropped. Asked
+    /// before working out a message.
+    fn room(&mut self) -> bool;
+    fn keep(&mut self, d: Diagnostic);
+    /// The JSON syntax error that ended the pass, kept whether or not there is room.
+    fn syntax(&mut self, d: Diagnostic);
+}
+
+/// Keeps nothing: the pass ends at the first problem (a batch's valid documents).
+#[derive(Default)]
+pub(crate) struct Quiet;
+
+impl Recorder for Quiet {
+    const KEEPS: bool = false;
+    fn room(&mut self) -> bool {
+        false
+    }
+    fn keep(&mut self, _: Diagnostic) {}
+    fn syntax(&mut self, _: Diagnostic) {}
+}
+
+/// Keeps every problem, up to [`MAX_PROBLEMS`]; the rest are counted.
+#[derive(Default)]
+pub(crate) struct Report {
+    diags: Vec<Diagnostic>,
+    /// Problems found past [`MAX_PROBLEMS`], counted but not reported.
+    dropped: usize,
+}
+
+impl Recorder for Report {
+    const KEEPS: bool = true;
+    fn room(&mut self) -> bool {
+        if self.diags.len() >= MAX_PROBLEMS {
+            self.dropped += 1;
+            false
+        } else {
+            true
+        }
+    }
+    fn keep(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+    fn syntax(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+}
+
+/// Why a pass ended before the end of the document: broken JSON syntax (nothing after it can
+/// be read reliably), or, with [`Quiet`], the first problem.
+enum Halt {
+    Json(Box<JsonError>),
+    Quiet,
+}
+
+impl From<JsonError> for Halt {
+    #[cold]
+    fn from(e: JsonError) -> Halt {
+        Halt::Json(Box::new(e))
     }
 }
 
@@ -427,39 +488,65 @@ enum Seg<'p> {
     Index(usize),
 }
 
-struct Validator<'s> {
+struct Validator<'s, 't, R> {
     schema: &'s InputSchema,
     catalog: &'s Catalog,
     file: &'s SourceFile,
-    diags: Vec<Diagnostic>,
+    rec: R,
     key_chars: Option<(CharSet, &'s str)>,
-    /// Problems found past [`MAX_PROBLEMS`], counted but not reported.
-    dropped: usize,
     /// Where the document's lists and objects go.
-    tree: Box<Tree>,
+    tree: &'t mut Tree,
+    /// The catalog table last looked up, by the address of its name in the schema: the items
+    /// of a list of references name one table, and finding it by name cost more than the row.
+    table: Option<(&'s String, Option<&'s Table>)>,
 }
 
-/// The result of reading one value: the node, or `None` when it broke the schema (reported).
-type Read = Result<Option<Node>, JsonError>;
+/// The result of reading one value: the node, or `None` when it broke the schema (recorded).
+type Read = Result<Option<Node>, Halt>;
 
-impl<'s> Validator<'s> {
-    fn push(&mut self, p: InputProblem, span: Span, path: &Path) {
-        if self.full() {
-            return;
+impl<'s, R: Recorder> Validator<'s, '_, R> {
+    /// Records problem `p` at `span` (with `path`'s pointer), made only when it is kept; with
+    /// [`Quiet`], ends the pass.
+    #[inline(always)]
+    fn flag(
+        &mut self,
+        span: Span,
+        path: &Path,
+        p: impl FnOnce() -> InputProblem,
+    ) -> Result<(), Halt> {
+        if !R::KEEPS {
+            return Err(Halt::Quiet);
         }
-        self.diags
-            .push(Diagnostic::at(&p, self.file, span).with_pointer(path.pointer()));
+        if self.rec.room() {
+            let d = Diagnostic::at(&p(), self.file, span).with_pointer(path.pointer());
+            self.rec.keep(d);
+        }
+        Ok(())
     }
 
-    /// Whether the report is full; if so the problem about to be reported is counted instead.
-    /// Ask before working out a costly message.
-    fn full(&mut self) -> bool {
-        if self.diags.len() >= MAX_PROBLEMS {
-            self.dropped += 1;
-            true
-        } else {
-            false
+    /// Records a key given twice, first at `first` (found only when the problem is kept).
+    fn duplicate(
+        &mut self,
+        key: &str,
+        first: impl FnOnce() -> Span,
+        span: Span,
+        path: &Path,
+    ) -> Result<(), Halt> {
+        if !R::KEEPS {
+            return Err(Halt::Quiet);
         }
+        if self.rec.room() {
+            let e = JsonError {
+                kind: JsonErrorKind::DuplicateKey {
+                    key: shorten(key),
+                    first: first(),
+                },
+                span,
+            };
+            let d = e.diagnostic(self.file).with_pointer(path.pointer());
+            self.rec.keep(d);
+        }
+        Ok(())
     }
 
     fn document(&mut self, r: &mut Reader<'_>) -> Read {
@@ -467,15 +554,8 @@ impl<'s> Validator<'s> {
         let root = if kind == Kind::Object {
             self.object(r, self.schema.root, &Path::Root)?
         } else {
-            let name = self
-                .schema
-                .types
-                .get(self.schema.root)
-                .map(|t| t.name.clone())
-                .unwrap_or_default();
-            let expected = format!("an object (`{name}`)");
             let root_ty = FieldType::Object(self.schema.root);
-            self.wrong_type(r, kind, expected, Some(&root_ty), &Path::Root)?;
+            self.wrong_type(r, kind, &root_ty, &Path::Root)?;
             None
         };
         r.finish()?;
@@ -496,37 +576,52 @@ impl<'s> Validator<'s> {
         };
         let start = r.pos();
         let n = t.fields.len();
-        let mut slots: Vec<Option<Node>> = vec![None; n];
+        // The slots are reserved before the members are read, and each filled where it is
+        // read: no vector of slots per object.
+        let slots = self.tree.push_object(n).map_err(|_| full(start))?;
         let mut seen = Seen::new(n);
-        let mut unknown: std::collections::HashMap<String, Span> = Default::default();
+        // Unknown keys given, to tell the second of one from the first (only when reporting).
+        let mut unknown: Option<std::collections::HashMap<String, Span>> = None;
         let mut ok = true;
-        // Documents mostly list fields in schema order: look for the next one first.
+        // Documents mostly list fields in schema order: the next one is tried first, in place.
         let mut hint = 0;
         let mut cur = r.begin_object()?;
-        while let Some((key, kspan)) = r.next_key(&mut cur)? {
+        while r.next_member(&mut cur)? {
+            let kat = r.pos();
+            let (key, kspan, found) = match t.fields.get(hint) {
+                Some(f) if f.plain && r.key_is(&f.name)? => (
+                    Cow::Borrowed(f.name.as_str()),
+                    Span::new(kat, kat + f.name.len() + 2),
+                    Some(hint),
+                ),
+                _ => {
+                    let (key, kspan) = r.read_key()?;
+                    let found = t
+                        .fields
+                        .iter()
+                        .position(|f| same(f.name.as_bytes(), key.as_bytes()));
+                    (key, kspan, found)
+                }
+            };
             let child = Path::Key(path, &key);
-            let found = (0..n)
-                .map(|k| (hint + k) % n)
-                .find(|&i| t.fields.get(i).is_some_and(|f| f.name == *key));
             let Some((i, f)) = found.and_then(|i| Some((i, t.fields.get(i)?))) else {
                 ok = false;
-                if self.full() {
-                    // Counted; no suggestion worked out for a problem not shown.
-                } else if let Some(first) = unknown.get(key.as_ref()) {
-                    self.duplicate(&key, *first, kspan, &child);
-                } else {
+                if !R::KEEPS {
+                    return Err(Halt::Quiet);
+                }
+                let unknown = unknown.get_or_insert_default();
+                if let Some(first) = unknown.get(key.as_ref()).copied() {
+                    self.duplicate(&key, || first, kspan, &child)?;
+                } else if self.rec.room() {
                     let names = t.fields.iter().map(|f| f.name.as_str());
-                    let suggestion = did_you_mean(&key, names.clone()).map(String::from);
-                    self.push(
-                        InputProblem::UnknownField {
-                            name: shorten(&key),
-                            ty: t.name.clone(),
-                            suggestion,
-                            known: ticked(names),
-                        },
-                        kspan,
-                        &child,
-                    );
+                    let p = InputProblem::UnknownField {
+                        name: shorten(&key),
+                        ty: t.name.clone(),
+                        suggestion: did_you_mean(&key, names.clone()).map(String::from),
+                        known: ticked(names),
+                    };
+                    let d = Diagnostic::at(&p, self.file, kspan).with_pointer(child.pointer());
+                    self.rec.keep(d);
                     unknown.insert(key.to_string(), kspan);
                 }
                 r.skip_value()?;
@@ -535,140 +630,133 @@ impl<'s> Validator<'s> {
             hint = i + 1;
             if seen.get(i) {
                 ok = false;
-                if !self.full() {
-                    let first = first_key_span(r.text(), start, &key).unwrap_or(kspan);
-                    self.duplicate(&key, first, kspan, &child);
-                }
+                let text = r.text();
+                self.duplicate(
+                    &key,
+                    || first_key_span(text, start, &key).unwrap_or(kspan),
+                    kspan,
+                    &child,
+                )?;
                 r.skip_value()?;
                 continue;
             }
             seen.set(i);
-            let at = r.peek().map(|_| r.pos())?;
-            match self.field(r, f, &child)? {
-                Some(node) => {
-                    if schema_slot == Some(i) {
-                        let found = self.tree.str(&node.value).unwrap_or_default();
-                        if found != schema.id {
-                            ok = false;
-                            self.push(
-                                InputProblem::WrongSchema {
-                                    field: f.name.clone(),
-                                    found: shorten(found),
-                                    expected: schema.id.clone(),
-                                },
-                                Span::new(at, r.pos()),
-                                &child,
-                            );
+            let kind = r.peek()?;
+            let at = r.pos();
+            let Some(node) = self.field(r, f, kind, &child)? else {
+                ok = false;
+                continue;
+            };
+            if schema_slot == Some(i) {
+                let found = self.tree.str(&node.value).unwrap_or_default();
+                if found != schema.id {
+                    ok = false;
+                    let found = shorten(found);
+                    self.flag(Span::new(at, r.pos()), &child, || {
+                        InputProblem::WrongSchema {
+                            field: f.name.clone(),
+                            found,
+                            expected: schema.id.clone(),
                         }
-                    }
-                    if let Some(slot) = slots.get_mut(i) {
-                        *slot = Some(node);
-                    }
+                    })?;
                 }
-                None => ok = false,
             }
+            self.tree.fill(slots, i, node);
         }
         let obj_span = Span::new(start, start + 1);
-        for (i, f) in t.fields.iter().enumerate() {
-            if seen.get(i) {
-                continue;
-            }
+        for i in seen.unseen() {
+            let Some(f) = t.fields.get(i) else { break };
             if f.required {
                 ok = false;
-                let expected = f.ty.describe(schema);
-                let hint = (is_root && f.name == schema.schema_field).then(|| {
-                    format!(
-                        "add `\"{}\": \"{}\"` at the start of the document",
-                        f.name, schema.id
-                    )
-                });
-                self.push(
-                    InputProblem::MissingField {
-                        name: f.name.clone(),
-                        ty: t.name.clone(),
-                        expected,
-                        hint,
-                    },
-                    obj_span,
-                    path,
-                );
+                self.flag(obj_span, path, || InputProblem::MissingField {
+                    name: f.name.clone(),
+                    ty: t.name.clone(),
+                    expected: f.ty.describe(schema),
+                    hint: (is_root && f.name == schema.schema_field).then(|| {
+                        format!(
+                            "add `\"{}\": \"{}\"` at the start of the document",
+                            f.name, schema.id
+                        )
+                    }),
+                })?;
                 continue;
             }
             let fill = match f.absent {
-                Absent::Unknown => None,
-                Absent::Empty => Some(Value::List(value::Span::EMPTY)),
-                Absent::None => Some(Value::Null),
+                Absent::Unknown => continue,
+                Absent::Empty => Value::List(value::Span::EMPTY),
+                Absent::None => Value::Null,
             };
-            if let (Some(value), Some(slot)) = (fill, slots.get_mut(i)) {
-                *slot = Some(Node::new(start as u32, value));
-            }
+            self.tree.fill(slots, i, Node::new(start as u32, fill));
         }
-        if !ok {
-            return Ok(None);
-        }
-        let span = self.tree.push_slots(slots).map_err(|_| full(start))?;
-        Ok(Some(Node::new(start as u32, Value::Object(span))))
+        Ok(ok.then_some(Node::new(start as u32, Value::Object(slots))))
     }
 
-    /// A string node at `at`, its text copied into the document's tree.
-    fn str_node(&mut self, at: usize, s: &str) -> Read {
-        let t = self.tree.push_str(s).map_err(|_| full(at))?;
+    /// A string node for the string read from `at` (its opening quote) to the reader's
+    /// position: where the source has it when it has no escape, else copied into the tree.
+    #[inline]
+    fn str_node(&mut self, at: usize, end: usize, s: Cow<'_, str>) -> Read {
+        let t = match s {
+            Cow::Borrowed(_) => self.tree.source_str(at + 1, end - 1),
+            Cow::Owned(s) => self.tree.push_str(&s),
+        };
+        let t = t.map_err(|_| full(at))?;
         Ok(Some(Node::new(at as u32, Value::Str(t))))
     }
 
-    fn duplicate(&mut self, key: &str, first: Span, span: Span, path: &Path) {
-        let e = JsonError {
-            kind: JsonErrorKind::DuplicateKey {
-                key: shorten(key),
-                first,
-            },
-            span,
-        };
-        self.diags
-            .push(e.diagnostic(self.file).with_pointer(path.pointer()));
-    }
-
-    fn field(&mut self, r: &mut Reader<'_>, f: &FieldDef, path: &Path) -> Read {
-        let kind = r.peek()?;
+    /// The value of field `f`, of JSON kind `kind`, at the reader.
+    #[inline(always)]
+    fn field(&mut self, r: &mut Reader<'_>, f: &'s FieldDef, kind: Kind, path: &Path) -> Read {
         if kind == Kind::Null {
             let at = r.pos();
             r.read_null()?;
             if f.nullable || f.absent == Absent::None {
                 return Ok(Some(Node::new(at as u32, Value::Null)));
             }
-            self.push(
+            let schema = self.schema;
+            self.flag(Span::new(at, r.pos()), path, || {
                 InputProblem::NullNotAllowed {
                     name: path.name(),
-                    expected: f.ty.describe(self.schema),
+                    expected: f.ty.describe(schema),
                     required: f.required,
-                },
-                Span::new(at, r.pos()),
-                path,
-            );
+                }
+            })?;
             return Ok(None);
         }
         self.value(r, &f.ty, kind, path)
     }
 
-    fn value(&mut self, r: &mut Reader<'_>, ty: &FieldType, kind: Kind, path: &Path) -> Read {
+    /// The catalog table named `name`, remembered by the address of the name.
+    #[inline]
+    fn table(&mut self, name: &'s String) -> Option<&'s Table> {
+        if let Some((last, table)) = self.table
+            && std::ptr::eq(last, name)
+        {
+            return table;
+        }
+        let table = self.catalog.table(name);
+        self.table = Some((name, table));
+        table
+    }
+
+    /// A value of type `ty` and JSON kind `kind` at the reader. Inline in the loops over members
+    /// and items: a call per value cost more than reading most values.
+    #[inline(always)]
+    fn value(&mut self, r: &mut Reader<'_>, ty: &'s FieldType, kind: Kind, path: &Path) -> Read {
         let at = r.pos();
         let node = |v: Value| Ok(Some(Node::new(at as u32, v)));
         match (ty, kind) {
             (FieldType::String { max_len }, Kind::String) => {
                 let s = r.read_string()?;
+                let end = r.pos();
                 // Counting characters is only needed when the bytes could be too many.
                 if let Some(max) = max_len.filter(|m| s.len() > *m) {
                     let len = s.chars().count();
                     if len > max {
-                        self.push(
-                            InputProblem::TooLong {
-                                name: path.name(),
-                                len,
-                                max,
-                            },
-                            Span::new(at, r.pos()),
-                            path,
-                        );
+                        self.flag(Span::new(at, end), path, || InputProblem::TooLong {
+                            name: path.name(),
+                            len,
+                            max,
+                        })?;
                         return Ok(None);
                     }
                 }
@@ -676,8 +764,8 @@ impl<'s> Validator<'s> {
                 // reader refuses raw C0 ones, so only an escaped string (`\u001b`) or a raw DEL or
                 // C1 character (bytes 0x7F, 0xC2 0x80–0x9F) can hold one; others need no scan.
                 let suspect = match &s {
-                    std::borrow::Cow::Owned(_) => true,
-                    std::borrow::Cow::Borrowed(b) => b.bytes().any(|x| x == 0x7f || x == 0xc2),
+                    Cow::Owned(_) => true,
+                    Cow::Borrowed(b) => memchr::memchr2(0x7f, 0xc2, b.as_bytes()).is_some(),
                 };
                 let control = suspect
                     .then(|| {
@@ -685,36 +773,40 @@ impl<'s> Validator<'s> {
                             .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
                     })
                     .flatten();
-                if let Some(c) = control {
-                    self.push(
+                if let Some(found) = control {
+                    self.flag(Span::new(at, end), path, || {
                         InputProblem::ControlCharacter {
                             name: path.name(),
-                            found: c,
-                        },
-                        Span::new(at, r.pos()),
-                        path,
-                    );
+                            found,
+                        }
+                    })?;
                     return Ok(None);
                 }
-                self.str_node(at, &s)
+                self.str_node(at, end, s)
             }
             (FieldType::Id { chars, set }, Kind::String) => {
                 let s = r.read_string()?;
-                let span = Span::new(at, r.pos());
-                if self.check_id(&s, Some(*set), chars, span, path) {
-                    self.str_node(at, &s)
+                let end = r.pos();
+                if self.check_id(&s, *set, chars, Span::new(at, end), path)? {
+                    self.str_node(at, end, s)
                 } else {
                     Ok(None)
                 }
             }
             (FieldType::KeyRef, Kind::String) => {
                 let s = r.read_string()?;
-                let span = Span::new(at, r.pos());
+                let end = r.pos();
                 let ok = match self.key_chars {
-                    Some((set, chars)) => self.check_id(&s, Some(set), chars, span, path),
+                    Some((set, chars)) => {
+                        self.check_id(&s, set, chars, Span::new(at, end), path)?
+                    }
                     None => true,
                 };
-                if ok { self.str_node(at, &s) } else { Ok(None) }
+                if ok {
+                    self.str_node(at, end, s)
+                } else {
+                    Ok(None)
+                }
             }
             (FieldType::Bool, Kind::Bool) => node(Value::Bool(r.read_bool()?)),
             (FieldType::Number { min, max, integer }, Kind::Number) => {
@@ -723,38 +815,26 @@ impl<'s> Validator<'s> {
                 let mut ok = true;
                 if *integer && n.fract() != 0.0 {
                     ok = false;
-                    self.push(
-                        InputProblem::NotInteger {
-                            name: path.name(),
-                            value: shorten(text),
-                        },
-                        span,
-                        path,
-                    );
+                    self.flag(span, path, || InputProblem::NotInteger {
+                        name: path.name(),
+                        value: shorten(text),
+                    })?;
                 }
                 if let Some(m) = min.filter(|m| n < *m) {
                     ok = false;
-                    self.push(
-                        InputProblem::BelowMin {
-                            name: path.name(),
-                            value: shorten(text),
-                            min: number_json(m).to_string(),
-                        },
-                        span,
-                        path,
-                    );
+                    self.flag(span, path, || InputProblem::BelowMin {
+                        name: path.name(),
+                        value: shorten(text),
+                        min: number_json(m).to_string(),
+                    })?;
                 }
                 if let Some(m) = max.filter(|m| n > *m) {
                     ok = false;
-                    self.push(
-                        InputProblem::AboveMax {
-                            name: path.name(),
-                            value: shorten(text),
-                            max: number_json(m).to_string(),
-                        },
-                        span,
-                        path,
-                    );
+                    self.flag(span, path, || InputProblem::AboveMax {
+                        name: path.name(),
+                        value: shorten(text),
+                        max: number_json(m).to_string(),
+                    })?;
                 }
                 if ok { node(Value::Number(n)) } else { Ok(None) }
             }
@@ -763,118 +843,110 @@ impl<'s> Validator<'s> {
                 match parse_date(&s) {
                     Ok(d) => node(Value::Date(d)),
                     Err(reason) => {
-                        self.push(
-                            InputProblem::BadDate {
-                                name: path.name(),
-                                value: shorten(&s),
-                                reason,
-                            },
-                            Span::new(at, r.pos()),
-                            path,
-                        );
+                        self.flag(Span::new(at, r.pos()), path, || InputProblem::BadDate {
+                            name: path.name(),
+                            value: shorten(&s),
+                            reason,
+                        })?;
                         Ok(None)
                     }
                 }
             }
             (FieldType::Enum(values), Kind::String) => {
+                // Most values are written as they are: each is tried in place first.
+                if r.string_among(values).is_some() {
+                    return self.str_node(at, r.pos(), Cow::Borrowed(""));
+                }
                 let s = r.read_string()?;
-                if values.iter().any(|v| *v == *s) {
-                    return self.str_node(at, &s);
+                let end = r.pos();
+                if values.iter().any(|v| same(v.as_bytes(), s.as_bytes())) {
+                    return self.str_node(at, end, s);
                 }
-                if self.full() {
-                    return Ok(None);
-                }
-                let suggestion =
-                    did_you_mean(&s, values.iter().map(String::as_str)).map(String::from);
-                self.push(
-                    InputProblem::BadEnum {
-                        name: path.name(),
-                        value: shorten(&s),
-                        expected: ticked(values.iter().map(String::as_str)),
-                        suggestion,
-                    },
-                    Span::new(at, r.pos()),
-                    path,
-                );
+                self.flag(Span::new(at, end), path, || InputProblem::BadEnum {
+                    name: path.name(),
+                    value: shorten(&s),
+                    expected: ticked(values.iter().map(String::as_str)),
+                    suggestion: did_you_mean(&s, values.iter().map(String::as_str))
+                        .map(String::from),
+                })?;
                 Ok(None)
             }
             (FieldType::Ref { table }, Kind::String) => {
                 let s = r.read_string()?;
-                let Some(t) = self.catalog.table(table) else {
-                    // The loader checks tables against the catalog; an unchecked schema
-                    // accepts the value rather than blame the document.
-                    return self.str_node(at, &s);
+                let end = r.pos();
+                // Without the table, the loader did not check the schema against the catalog;
+                // the value is accepted rather than the document blamed.
+                let Some(t) = self.table(table).filter(|t| t.row(&s).is_none()) else {
+                    return self.str_node(at, end, s);
                 };
-                if t.row(&s).is_some() {
-                    return self.str_node(at, &s);
-                }
-                if self.full() {
-                    return Ok(None);
-                }
-                let suggestion = did_you_mean(&s, t.keys()).map(String::from);
-                self.push(
-                    InputProblem::UnknownRef {
-                        name: path.name(),
-                        table: table.clone(),
-                        value: shorten(&s),
-                        suggestion,
-                        known: known_keys(t.keys()),
-                    },
-                    Span::new(at, r.pos()),
-                    path,
-                );
+                self.flag(Span::new(at, end), path, || InputProblem::UnknownRef {
+                    name: path.name(),
+                    table: table.clone(),
+                    value: shorten(&s),
+                    suggestion: did_you_mean(&s, t.keys()).map(String::from),
+                    known: known_keys(t.keys()),
+                })?;
                 Ok(None)
             }
             (FieldType::List { items, max_items }, Kind::Array) => {
-                let mut cur = r.begin_array()?;
-                let mut out = Vec::new();
-                let mut ok = true;
-                let mut i = 0;
-                while r.next_item(&mut cur)? {
-                    let k = r.peek()?;
-                    match self.value(r, items, k, &Path::Index(path, i))? {
-                        Some(n) => out.push(n),
-                        None => ok = false,
-                    }
-                    i += 1;
-                }
-                if let Some(max) = max_items.filter(|m| i > *m) {
-                    self.push(
-                        InputProblem::TooManyItems {
-                            name: path.name(),
-                            len: i,
-                            max,
-                        },
-                        Span::new(at, at + 1),
-                        path,
-                    );
-                    return Ok(None);
-                }
-                if ok {
-                    let span = self.tree.push_list(out).map_err(|_| full(at))?;
-                    node(Value::List(span))
-                } else {
-                    Ok(None)
-                }
+                self.list(r, items, *max_items, path)
             }
             (FieldType::Object(id), Kind::Object) => self.object(r, *id, path),
             _ => {
-                let expected = ty.describe(self.schema);
-                self.wrong_type(r, kind, expected, Some(ty), path)?;
+                self.wrong_type(r, kind, ty, path)?;
                 Ok(None)
             }
         }
     }
 
-    /// Reports a value of the wrong JSON type and skips it.
+    /// A list of items of type `items` at the reader. Out of line: `value` is inlined into the
+    /// loops over members and items, and this is where it recurses.
+    #[inline(never)]
+    fn list(
+        &mut self,
+        r: &mut Reader<'_>,
+        items: &'s FieldType,
+        max_items: Option<usize>,
+        path: &Path,
+    ) -> Read {
+        let at = r.pos();
+        let mut cur = r.begin_array()?;
+        // Items gather on the tree's stack, shared by all lists of the document, and move into
+        // the tree together when the list ends (its length known).
+        let base = self.tree.open_list();
+        let mut ok = true;
+        let mut i = 0;
+        while r.next_item(&mut cur)? {
+            let k = r.peek()?;
+            match self.value(r, items, k, &Path::Index(path, i))? {
+                Some(n) => self.tree.push_item(n),
+                None => ok = false,
+            }
+            i += 1;
+        }
+        let span = self.tree.close_list(base).map_err(|_| full(at))?;
+        if let Some(max) = max_items.filter(|m| i > *m) {
+            self.flag(Span::new(at, at + 1), path, || InputProblem::TooManyItems {
+                name: path.name(),
+                len: i,
+                max,
+            })?;
+            return Ok(None);
+        }
+        Ok(ok.then_some(Node::new(at as u32, Value::List(span))))
+    }
+
+    /// Records a value of the wrong JSON type and skips it.
     fn wrong_type(
         &mut self,
         r: &mut Reader<'_>,
         kind: Kind,
-        expected: String,
-        ty: Option<&FieldType>,
+        ty: &FieldType,
         path: &Path,
-    ) -> Result<(), JsonError> {
+    ) -> Result<(), Halt> {
+        if !R::KEEPS {
+            return Err(Halt::Quiet);
+        }
         let at = r.pos();
         r.skip_value()?;
         let end = r.pos();
@@ -883,68 +955,65 @@ impl<'s> Validator<'s> {
             Kind::Array | Kind::Object => Span::new(at, at + 1),
             _ => Span::new(at, end),
         };
-        let found = match kind {
-            Kind::Null => "`null`".to_string(),
-            Kind::Bool => format!("`{raw}`"),
-            Kind::Number => format!("the number `{raw}`"),
-            Kind::String => format!("the string `{}`", shorten(raw)),
-            Kind::Array => "a list".into(),
-            Kind::Object => "an object".into(),
-        };
-        let hint = ty.and_then(|ty| type_hint(ty, kind, raw));
-        self.push(
+        let schema = self.schema;
+        self.flag(span, path, || {
+            let found = match kind {
+                Kind::Null => "`null`".to_string(),
+                Kind::Bool => format!("`{raw}`"),
+                Kind::Number => format!("the number `{raw}`"),
+                Kind::String => format!("the string `{}`", shorten(raw)),
+                Kind::Array => "a list".into(),
+                Kind::Object => "an object".into(),
+            };
             InputProblem::WrongType {
                 name: path.name(),
-                expected,
+                expected: ty.describe(schema),
                 found,
-                hint,
-            },
-            span,
-            path,
-        );
-        Ok(())
+                hint: type_hint(ty, kind, raw),
+            }
+        })
     }
 
+    /// Whether `s` is an identifier of the characters `set` (`chars` as written); if not,
+    /// records why.
     fn check_id(
         &mut self,
         s: &str,
-        set: Option<CharSet>,
+        set: CharSet,
         chars: &str,
         span: Span,
         path: &Path,
-    ) -> bool {
-        if s.is_empty() {
-            self.push(
-                InputProblem::EmptyId {
-                    name: path.name(),
-                    chars: chars.into(),
-                },
-                span,
-                path,
-            );
-            return false;
+    ) -> Result<bool, Halt> {
+        if id_ok(s, set) {
+            return Ok(true);
         }
-        let Some(set) = set else { return true };
-        if let Some(bad) = s.chars().find(|c| !set.contains(*c)) {
-            self.push(
-                InputProblem::BadIdChars {
-                    name: path.name(),
-                    value: shorten(s),
-                    bad,
-                    chars: chars.into(),
-                },
-                span,
-                path,
-            );
-            return false;
-        }
-        true
+        self.flag(span, path, || match s.chars().find(|c| !set.contains(*c)) {
+            Some(bad) => InputProblem::BadIdChars {
+                name: path.name(),
+                value: shorten(s),
+                bad,
+                chars: chars.into(),
+            },
+            None => InputProblem::EmptyId {
+                name: path.name(),
+                chars: chars.into(),
+            },
+        })?;
+        Ok(false)
     }
+}
+
+/// `!s.is_empty() && s.chars().all(|c| set.contains(c))`, a byte at a time
+/// ([`CharSet::contains_byte`]: every byte of a character beyond ASCII is outside the set too).
+fn id_ok(s: &str, set: CharSet) -> bool {
+    !s.is_empty() && s.bytes().all(|b| set.contains_byte(b))
 }
 
 /// Which fields of an object have been given: a bit set, spilling over for very wide types.
 struct Seen {
     bits: u64,
+    /// The bits of the fields of the type (the first 64).
+    mask: u64,
     more: Vec<bool>,
 }
 
@@ -952,6 +1021,7 @@ impl Seen {
     fn new(n: usize) -> Self {
         Seen {
             bits: 0,
+            mask: if n >= 64 { u64::MAX } else { (1 << n) - 1 },
             more: if n > 64 {
                 vec![false; n - 64]
             } else {
@@ -965,6 +1035,26 @@ impl Seen {
             None => self.bits & (1 << i) != 0,
             Some(j) => self.more.get(j).copied().unwrap_or(false),
         }
+    }
+
+    /// The fields not given, in order, of a type of `self`'s width: the bits clear below the
+    /// width, then the spill-over.
+    fn unseen(&self) -> impl Iterator<Item = usize> + '_ {
+        let mut missing = !self.bits & self.mask;
+        let low = std::iter::from_fn(move || {
+            (missing != 0).then(|| {
+                let i = missing.trailing_zeros() as usize;
+                missing &= missing - 1;
+                i
+            })
+        });
+        let high = self
+            .more
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| !**b)
+            .map(|(j, _)| 64 + j);
+        low.chain(high)
     }
 
     fn set(&mut self, i: usize) {
@@ -1300,6 +1390,139 @@ state = { type = "number" }
             j,
             serde_json::json!({"schema":"x/v1","id":"a","title":"T",
                 "parts":[{"date":"2026-01-02"}],"members":3,"funding":null})
+        );
+    }
+
+    /// A problem is placed where it is: a key given twice where it is given the second time
+    /// (there found in place, as the field that comes next), a missing field at its object's
+    /// `{`; only a missing format field of the root gets the hint that names the format.
+    #[test]
+    fn problems_are_placed_where_they_are() {
+        let text = r#"{"title":"T","schema":"x/v1","id":"a","title":"U","parts":[{}]}"#;
+        let d = check(text).unwrap_err();
+        let dup = d.iter().find(|d| d.code == "json::duplicate-key").unwrap();
+        let at = text.rfind("\"title\"").unwrap() as u32;
+        assert_eq!(dup.span.map(|s| (s.start, s.end)), Some((at, at + 7)));
+        let missing = d.iter().find(|d| d.code == "input::missing-field").unwrap();
+        let open = text.find("[{").unwrap() as u32 + 1;
+        assert_eq!(
+            missing.span.map(|s| (s.start, s.end)),
+            Some((open, open + 1))
+        );
+        assert_eq!(
+            missing.help.as_deref(),
+            Some("add `\"date\": …` with a date `YYYY-MM-DD`")
+        );
+        let d = check(r#"{"schema":"x/v1","id":"a"}"#).unwrap_err();
+        assert_eq!(d.0[0].span.map(|s| (s.start, s.end)), Some((0, 1)));
+        assert_eq!(
+            d.0[0].help.as_deref(),
+            Some("add `\"title\": …` with a string of at most 20 characters")
+        );
+        let d = check(r#"{"id":"a","title":"T"}"#).unwrap_err();
+        assert_eq!(
+            d.0[0].help.as_deref(),
+            Some("add `\"schema\": \"x/v1\"` at the start of the document")
+        );
+    }
+
+    /// Only the document's own root names the format: an object of the root's type nested in
+    /// it holds its format field as a plain string.
+    #[test]
+    fn the_format_field_is_checked_at_the_root_only() {
+        let text = r#"
+[input]
+schema = "x/v1"
+key = "id"
+root = "node"
+title = { nb = "N", en = "N" }
+description = { nb = "N", en = "N" }
+
+[input.types.node.fields]
+schema = { type = "string", required = true }
+id = { type = "id", chars = "a-z", required = true }
+children = { type = "list", items = "node" }
+"#;
+        let s = super::super::load(&SourceFile::new("input.toml", text)).unwrap();
+        let c = Catalog::default();
+        let nested = r#"{"schema":"x/v1","id":"a","children":[{"schema":"other","id":"b"}]}"#;
+        let ok = validate(&s, &c, SourceFile::new("t.json", nested));
+        assert!(ok.is_ok(), "{ok:?}");
+        let bad = validate(
+            &s,
+            &c,
+            SourceFile::new("t.json", r#"{"schema":"other","id":"a"}"#),
+        );
+        assert_eq!(bad.unwrap_err().0[0].code, "input::schema");
+    }
+
+    /// A list or object in the wrong place, or a list too long, is underlined at its opening
+    /// bracket; a bad identifier names its first bad character.
+    #[test]
+    fn brackets_are_underlined_and_bad_characters_named() {
+        let text = r#"
+[input]
+schema = "x/v1"
+key = "id"
+root = "doc"
+title = { nb = "D", en = "D" }
+description = { nb = "D", en = "D" }
+
+[input.types.doc.fields]
+schema = { type = "string", required = true }
+id = { type = "id", chars = "a-z", required = true }
+tags = { type = "list", items = "string", max_items = 1 }
+flag = { type = "bool" }
+"#;
+        let s = super::super::load(&SourceFile::new("input.toml", text)).unwrap();
+        let doc = r#"{"schema":"x/v1","id":"a/b","tags":["x","y"],"flag":{"x":1}}"#;
+        let d = validate(&s, &Catalog::default(), SourceFile::new("t.json", doc)).unwrap_err();
+        let span = |code: &str| {
+            d.iter()
+                .find(|d| d.code == code)
+                .and_then(|d| d.span)
+                .map(|s| (s.start as usize, s.end as usize))
+        };
+        let list = doc.find('[').unwrap();
+        assert_eq!(span("input::too-many-items"), Some((list, list + 1)));
+        let obj = doc.rfind('{').unwrap();
+        assert_eq!(span("input::wrong-type"), Some((obj, obj + 1)));
+        let id = d.iter().find(|d| d.code == "input::id-chars").unwrap();
+        assert!(id.message.contains("`/`"), "{}", id.message);
+    }
+
+    /// Fields past the 64th of a type are tracked as the first ones are: a missing required
+    /// one is reported, an absent list filled, and nothing else.
+    #[test]
+    fn fields_past_the_64th_are_missed_and_filled() {
+        let mut text = String::from(
+            "[input]\nschema = \"x/v1\"\nkey = \"id\"\nroot = \"wide\"\n\
+             title = { nb = \"W\", en = \"W\" }\ndescription = { nb = \"W\", en = \"W\" }\n\n\
+             [input.types.wide.fields]\nschema = { type = \"string\", required = true }\n\
+             id = { type = \"id\", chars = \"a-z\", required = true }\n",
+        );
+        for i in 0..66 {
+            text.push_str(&format!("f{i:02} = {{ type = \"bool\" }}\n"));
+        }
+        text.push_str("late = { type = \"list\", items = \"string\", absent = \"empty\" }\n");
+        text.push_str("needed = { type = \"bool\", required = true }\n");
+        let s = super::super::load(&SourceFile::new("input.toml", text)).unwrap();
+        let c = Catalog::default();
+        let doc = |t: &str| validate(&s, &c, SourceFile::new("t.json", t));
+        let d = doc(r#"{"schema":"x/v1","id":"a","f65":true}"#).unwrap_err();
+        let codes: Vec<_> = d.iter().map(|d| (d.code, d.message.as_str())).collect();
+        assert_eq!(
+            codes,
+            [(
+                "input::missing-field",
+                "missing required field `needed` in `wide`"
+            )]
+        );
+        let ok = doc(r#"{"schema":"x/v1","id":"a","f65":true,"needed":false}"#).unwrap();
+        let j = to_json(&s, &ok.tree, s.root, &ok.root);
+        assert_eq!(
+            j,
+            serde_json::json!({"schema":"x/v1","id":"a","f65":true,"late":[],"needed":false})
         );
     }
 

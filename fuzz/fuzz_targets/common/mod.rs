@@ -74,7 +74,7 @@ fn render_all(rules: &RuleSet, inputs: &[Input]) {
     }
 }
 
-/// Validates `source` both ways, fast path first (`schema::validate`) and the reporting validator
+/// Validates `source` both ways, quiet pass first (`schema::validate`) and the reporting pass
 /// alone, and fails unless both give the same tree or the same diagnostics. Returns the answer.
 pub fn validate_both_ways(
     rules: &RuleSet,
@@ -87,10 +87,10 @@ pub fn validate_both_ways(
     match (&result, &reporting) {
         (Ok(a), Ok(b)) => assert!(
             a.key == b.key && a.tree.same(&a.root, &b.tree, &b.root),
-            "the fast path and the reporting validator build different trees"
+            "the quiet and the reporting pass build different trees"
         ),
         (Err(a), Err(b)) => assert_eq!(render(&a.0, false), render(&b.0, false)),
-        _ => panic!("the fast path and the reporting validator disagree"),
+        _ => panic!("the quiet and the reporting pass disagree"),
     }
     result
 }
