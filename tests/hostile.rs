@@ -340,8 +340,8 @@ fn run_expression(text: &str, name: &str) -> Result<Vec<String>, Diagnostics> {
         ctx.set_fact(0, Val::Bool(true));
         ctx.set_fact(1, Val::Date(jiff::civil::date(2026, 1, 31)));
         ctx.set_fact(2, Val::Number(1e9));
-        ctx.trace = Some(Vec::new());
-        values.push(compiled.eval(&mut ctx).to_string());
+        let (v, _) = compiled.traced(&mut ctx);
+        values.push(v.to_string());
     }
     Ok(values)
 }

@@ -7,5 +7,6 @@ mod formats;
 mod generate;
 mod hostile;
 mod input;
+mod oracle;
 mod portfolio;
 mod rules;
