@@ -7,6 +7,5 @@ mod formats;
 mod generate;
 mod hostile;
 mod input;
-mod oracle;
 mod portfolio;
 mod rules;

@@ -949,3 +949,6 @@ pub fn shown_text(v: &Shown) -> String {
         Shown::Object => "{…}".into(),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -119,4 +119,6 @@ fn run<T>(
 }
 
 #[cfg(test)]
+mod oracle;
+#[cfg(test)]
 mod tests;

@@ -11,15 +11,15 @@
 //! `null` and absent. A document field is absent, null or stated at random, so unknown operands
 //! reach every operator.
 
+use crate::catalog::{Catalog, ColumnType};
+use crate::diag::render;
+use crate::expr::{self, Compiled, Ctx, Names, Nothing, Reads, Val};
+use crate::files::RuleFiles;
+use crate::rules::RuleSet;
+use crate::schema::{self, Absent, FieldType, InputSchema};
+use crate::source::SourceFile;
 use jiff::civil::Date;
 use proptest::prelude::*;
-use samstyr::catalog::{Catalog, ColumnType};
-use samstyr::diag::render;
-use samstyr::expr::{self, Compiled, Ctx, Names, Nothing, Reads, Val};
-use samstyr::files::RuleFiles;
-use samstyr::rules::RuleSet;
-use samstyr::schema::{self, Absent, FieldType, InputSchema};
-use samstyr::source::SourceFile;
 use serde_json::{Map, Value as Json};
 use std::collections::BTreeMap;
 use std::path::Path;
