@@ -949,7 +949,19 @@ fn ev_op<'a, R: Record>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a>
             let (l, r) = pair::<R>(lhs, rhs, ctx, d);
             compare(*op, &l, &r)
         }
-        Op::CmpConst { op, lhs, rhs } => compare(*op, &ev::<R>(lhs, ctx, d), rhs),
+        // A field compared with a constant, the most common condition, is fused unless traced
+        // (a trace shows the field read as a step of its own).
+        Op::CmpConst { op, lhs, rhs } => match &lhs.op {
+            Op::RootField(slot) if !R::TRACE => {
+                let last = Step {
+                    slot: *slot,
+                    catalog: false,
+                };
+                fused_field_cmp::<R>(ctx, ctx.root, Path::root(), last, *op, rhs)
+            }
+            Op::Chain { start, steps } if !R::TRACE => chain_cmp::<R>(ctx, *start, steps, *op, rhs),
+            _ => compare(*op, &ev::<R>(lhs, ctx, d), rhs),
+        },
         Op::InConsts { negate, lhs, items } => {
             let l = ev::<R>(lhs, ctx, d);
             if l.is_unknown() {
@@ -1062,9 +1074,104 @@ pub(super) fn const_row<'a>(ctx: &Ctx<'a>, table: u32, row: u32) -> Val<'a> {
     }
 }
 
+/// `compare(op, &chain(ctx, start, steps), rhs)`: the objects on the way read as [`chain`]
+/// reads them, the last field compared where it is ([`fused_field_cmp`]).
+#[inline]
+pub(super) fn chain_cmp<'a, R: Record>(
+    ctx: &mut Ctx<'a>,
+    start: Start,
+    steps: &'a [Step],
+    op: CmpOp,
+    rhs: &Val<'_>,
+) -> Val<'a> {
+    let (mut node, mut path) = match start {
+        Start::Root => (ctx.root, Path::root()),
+        Start::Binding(k) => {
+            let i = ctx.bindings.len().checked_sub(1 + k as usize);
+            match i.and_then(|i| ctx.bindings.get(i)) {
+                Some(Val::Obj { node, path }) => (*node, *path),
+                Some(Val::Unknown) | None => return Val::Unknown,
+                Some(_) => return compare(op, &Val::Null, rhs),
+            }
+        }
+    };
+    let Some((last, init)) = steps.split_last() else {
+        return compare(op, &Val::Obj { node, path }, rhs);
+    };
+    for step in init {
+        match field::<R>(ctx, node, path, step.slot, step.catalog) {
+            Val::Obj { node: n, path: p } => {
+                node = n;
+                path = p;
+            }
+            Val::Unknown => return Val::Unknown,
+            _ => return compare(op, &Val::Null, rhs),
+        }
+    }
+    fused_field_cmp::<R>(ctx, node, path, *last, op, rhs)
+}
+
+/// The specialised operation kept for speed, the fused field comparison:
+/// `compare(op, &field(ctx, obj, path, last.slot, last.catalog), rhs)`, with the same read
+/// recorded, but a scalar field compared where it is in the tree ([`node_cmp`]) instead of
+/// being made a value first. Held to the general form by `fused_comparison_is_the_general_one`
+/// (src/expr/oracle.rs) on generated documents.
+#[inline(always)]
+fn fused_field_cmp<'a, R: Record>(
+    ctx: &mut Ctx<'a>,
+    obj: &'a Node,
+    path: Path,
+    last: Step,
+    op: CmpOp,
+    rhs: &Val<'_>,
+) -> Val<'a> {
+    match ctx.slot(obj, last.slot) {
+        Some(Some(node)) if !matches!(node.value, Value::Object(_) | Value::List(_)) => {
+            ctx.read::<R>(path.child(last.slot), node.at, Some(node));
+            if rhs.is_unknown() {
+                Val::Unknown
+            } else {
+                Val::Bool(node_cmp(op, node, rhs, ctx.trees))
+            }
+        }
+        _ => compare(
+            op,
+            &field::<R>(ctx, obj, path, last.slot, last.catalog),
+            rhs,
+        ),
+    }
+}
+
+/// `compare(op, value of node, r)` for a scalar node and a known `r`, on the node itself.
+#[inline(always)]
+fn node_cmp(op: CmpOp, node: &Node, r: &Val<'_>, trees: Trees<'_>) -> bool {
+    let eq = matches!(op, CmpOp::Eq | CmpOp::Ne);
+    let ord = match (&node.value, r) {
+        (Value::Str(_), Val::Str(b)) => Some(
+            trees
+                .bytes(&node.value)
+                .unwrap_or_default()
+                .cmp(b.as_bytes()),
+        ),
+        (Value::Date(a), Val::Date(b)) => Some(a.cmp(b)),
+        (Value::Number(a), Val::Number(b)) => a.partial_cmp(b),
+        (Value::Bool(a), Val::Bool(b)) if eq => Some(a.cmp(b)),
+        (Value::Null, Val::Null) if eq => Some(Ordering::Equal),
+        _ => None,
+    };
+    match op {
+        CmpOp::Eq => ord == Some(Ordering::Equal),
+        CmpOp::Ne => ord != Some(Ordering::Equal),
+        CmpOp::Lt => ord == Some(Ordering::Less),
+        CmpOp::Le => matches!(ord, Some(Ordering::Less | Ordering::Equal)),
+        CmpOp::Gt => ord == Some(Ordering::Greater),
+        CmpOp::Ge => matches!(ord, Some(Ordering::Greater | Ordering::Equal)),
+    }
+}
+
 /// Read the fields of `steps` one after the other from `start`.
 #[inline]
-fn chain<'a, R: Record>(ctx: &mut Ctx<'a>, start: Start, steps: &'a [Step]) -> Val<'a> {
+pub(super) fn chain<'a, R: Record>(ctx: &mut Ctx<'a>, start: Start, steps: &'a [Step]) -> Val<'a> {
     let (mut node, mut path) = match start {
         Start::Root => (ctx.root, Path::root()),
         Start::Binding(k) => {

@@ -1499,3 +1499,188 @@ fn an_absent_duration_amount_leaves_a_date_comparison_unknown() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The one specialised operation, held to the general one.
+
+/// The fused field comparison ([`super::eval::chain_cmp`]) gives the value and records the reads
+/// that comparing the field read by the general chain gives, for every field path of generated
+/// documents of both formats (from the root, from list items and catalog rows bound as names),
+/// every operator, and right sides of every kind, unknown and null among them, and the field's
+/// own value.
+fn fused_matches_general(world: &World, seed: u64) -> Result<usize, TestCaseError> {
+    use super::compile::{Start, Step};
+    use super::eval::chain;
+    let mut rng = Rng(seed);
+    let schema = world.set.schema();
+    let catalog = world.set.catalog();
+    let json = gen_object(&mut rng, world, schema.root, 3);
+    let text = Json::Object(json).to_string();
+    let doc = schema::validate(schema, catalog, SourceFile::new("doc.json", text.clone()))
+        .map_err(|d| TestCaseError::fail(format!("{text}\n{}", render(&d.0, false))))?;
+    let obj_fields = |t: usize| -> Vec<(u32, FieldType)> {
+        schema
+            .types
+            .get(t)
+            .map(|o| {
+                o.fields
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| (i as u32, f.ty.clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    // Chains of one or two steps from the root.
+    let mut chains: Vec<(Start, Vec<Step>)> = Vec::new();
+    let step = |slot: u32| Step {
+        slot,
+        catalog: false,
+    };
+    for (i, ty) in obj_fields(schema.root) {
+        chains.push((Start::Root, vec![step(i)]));
+        if let FieldType::Object(t) = ty {
+            for (j, _) in obj_fields(t) {
+                chains.push((Start::Root, vec![step(i), step(j)]));
+            }
+        }
+    }
+    // Bound names: the items of root lists of objects (their fields), and catalog rows (their
+    // columns).
+    let item_lists: Vec<([Step; 1], Vec<Step>)> = obj_fields(schema.root)
+        .into_iter()
+        .filter_map(|(i, ty)| match ty {
+            FieldType::List { items, .. } => match *items {
+                FieldType::Object(t) => Some((
+                    [step(i)],
+                    obj_fields(t).iter().map(|(j, _)| step(*j)).collect(),
+                )),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    let columns: Vec<Vec<Step>> = catalog
+        .tables
+        .iter()
+        .map(|t| {
+            (0..t.columns.len() as u32)
+                .map(|slot| Step {
+                    slot,
+                    catalog: true,
+                })
+                .collect()
+        })
+        .collect();
+    let mut ctx = Ctx::new(schema, catalog, doc.value(), &[], date(AS_OF));
+    let mut bound: Vec<(Val<'_>, &[Step])> = Vec::new();
+    for (list, fields) in &item_lists {
+        if let Val::List(l) = chain::<Nothing>(&mut ctx, Start::Root, list) {
+            for k in 0..l.len() {
+                if let Some(v) = l.get(k) {
+                    bound.push((v, fields));
+                }
+            }
+        }
+    }
+    for (t, cols) in catalog.tables.iter().zip(&columns) {
+        for r in t.rows() {
+            bound.push((Val::row(&r.node), cols));
+        }
+    }
+    let mut rhs: Vec<Val<'static>> = vec![
+        Val::Unknown,
+        Val::Null,
+        Val::Bool(true),
+        Val::Bool(false),
+        Val::Number(0.0),
+        Val::Number(2.5),
+        Val::Number(14.0),
+        Val::Date(date(AS_OF)),
+        Val::Date(date("2019-09-01")),
+    ];
+    rhs.extend(STRINGS.iter().map(|s| Val::Str((*s).to_string().into())));
+    let mut checked = 0;
+    for (start, steps) in &chains {
+        checked += compare_both(&mut ctx, *start, steps, &rhs, schema)?;
+    }
+    for (v, cols) in bound {
+        ctx.bindings.push(v);
+        for c in cols {
+            checked += compare_both(
+                &mut ctx,
+                Start::Binding(0),
+                std::slice::from_ref(c),
+                &rhs,
+                schema,
+            )?;
+        }
+        ctx.bindings.pop();
+    }
+    Ok(checked)
+}
+
+/// [`fused_matches_general`] for one chain: every operator with every right side and the
+/// field's own value, recording nothing and recording reads.
+fn compare_both<'a>(
+    ctx: &mut Ctx<'a>,
+    start: super::compile::Start,
+    steps: &'a [super::compile::Step],
+    rhs: &[Val<'static>],
+    schema: &InputSchema,
+) -> Result<usize, TestCaseError> {
+    use super::compile::CmpOp;
+    use super::eval::{chain, chain_cmp, compare};
+    let ops = [
+        CmpOp::Eq,
+        CmpOp::Ne,
+        CmpOp::Lt,
+        CmpOp::Le,
+        CmpOp::Gt,
+        CmpOp::Ge,
+    ];
+    let own = match chain::<Nothing>(ctx, start, steps) {
+        Val::Str(s) => Val::Str(s.into_owned().into()),
+        Val::List(_) | Val::Obj { .. } => Val::Null,
+        Val::Bool(b) => Val::Bool(b),
+        Val::Number(n) => Val::Number(n),
+        Val::Date(d) => Val::Date(d),
+        _ => Val::Null,
+    };
+    let reads = |ctx: &Ctx<'_>| -> Vec<(String, bool)> {
+        ctx.reads
+            .iter()
+            .map(|x| (x.pointer(schema), x.is_absent()))
+            .collect()
+    };
+    let mut checked = 0;
+    for r in rhs.iter().chain([&own]) {
+        for op in ops {
+            ctx.reads.clear();
+            let general = format!("{:?}", compare(op, &chain::<Reads>(ctx, start, steps), r));
+            let general_reads = reads(ctx);
+            ctx.reads.clear();
+            let fused = format!("{:?}", chain_cmp::<Reads>(ctx, start, steps, op, r));
+            prop_assert_eq!(&fused, &general, "{:?} {:?} {:?} {:?}", start, steps, op, r);
+            prop_assert_eq!(reads(ctx), general_reads);
+            ctx.reads.clear();
+            let quiet = format!("{:?}", chain_cmp::<Nothing>(ctx, start, steps, op, r));
+            prop_assert_eq!(&quiet, &general);
+            prop_assert!(ctx.reads.is_empty());
+            checked += 1;
+        }
+    }
+    Ok(checked)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    #[test]
+    fn fused_comparison_is_the_general_one(seed in any::<u64>()) {
+        for world in worlds() {
+            let n = fused_matches_general(world, seed)?;
+            prop_assert!(n > 100, "only {} comparisons", n);
+        }
+    }
+}
