@@ -11,13 +11,14 @@
 use proptest::prelude::*;
 use samstyr::cli::check::run_info;
 use samstyr::diag::{Diagnostic, Diagnostics, render};
+use samstyr::eval::{Counts, EvalOptions};
 use samstyr::expr::{self, Ctx, Dur, Names, Type, Val};
 use samstyr::files::RuleFiles;
 use samstyr::finding::Tri;
 use samstyr::generator::{self, GenOptions, Profile};
 use samstyr::input::{self, Checked};
 use samstyr::report::{self, Gate, Input, Outcome, Summary};
-use samstyr::rules::{Counts, EvalOptions, Received, RuleSet};
+use samstyr::rules::{Received, RuleSet};
 use samstyr::schema::{self, Document};
 use samstyr::source::SourceFile;
 use samstyr::text::Lang;
@@ -762,7 +763,7 @@ fn a_rule_test_input_that_never_ends_is_refused_at_the_size_limit() {
     )
     .unwrap();
     let start = Instant::now();
-    let report = samstyr::rules::testing::run(rules(), dir.path(), None, Lang::En);
+    let report = samstyr::eval::testing::run(rules(), dir.path(), None, Lang::En);
     assert!(!report.ok());
     let message = report
         .failures

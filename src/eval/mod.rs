@@ -10,6 +10,7 @@
 //! yields findings. It knows no rule set: texts it adds itself are generic.
 
 pub(crate) mod explain;
+pub mod testing;
 
 pub use explain::{Explanation, Section, Traced};
 
@@ -17,7 +18,7 @@ use crate::expr::{Compiled, Ctx, CtxBuffers, Nothing, Read, Reads, Record, Trace
 use crate::finding::{
     Evaluation, Evidence, FactValue, Finding, Headline, Item, Shown, Status, Tri, Validity,
 };
-use crate::rules::{FactIndex, Obligation, Received, RuleSet};
+use crate::rules::{FactIndex, Obligation, Received, RuleError, RuleSet};
 use crate::schema::Document;
 use crate::text::{Lang, Text};
 use jiff::civil::Date;
@@ -65,6 +66,65 @@ impl EvalOptions {
 impl Default for EvalOptions {
     fn default() -> Self {
         EvalOptions::FULL
+    }
+}
+
+/// Evaluation of a loaded rule set: the engine's entry points, here rather than in
+/// [`crate::rules`], which loads and never evaluates.
+impl RuleSet {
+    /// Evaluate one document whose bool facts also receive values from linked documents (see
+    /// [`Received`]); otherwise the same as [`RuleSet::evaluate`].
+    pub fn evaluate_received(
+        &self,
+        doc: &Document,
+        as_of: Date,
+        opts: &EvalOptions,
+        received: &[Received],
+    ) -> Evaluation {
+        evaluate_received(self, doc, as_of, opts, received)
+    }
+
+    /// [`RuleSet::evaluate_received`] with [`EvalOptions::COUNTS`], reduced to statuses,
+    /// deadlines and truths and written into `out` (whose vectors are reused): what a portfolio
+    /// needs to count, at a fraction of the cost of a full [`Evaluation`]. `buffers` lends the
+    /// evaluation its vectors, so that a batch does not allocate them per document.
+    pub fn count_received(
+        &self,
+        doc: &Document,
+        as_of: Date,
+        received: &[Received],
+        out: &mut Counts,
+        buffers: &mut crate::expr::CtxBuffers,
+    ) {
+        count_received(self, doc, as_of, received, out, buffers)
+    }
+
+    /// The values of some facts only (no obligations), as true, false or unknown; facts that are
+    /// not bool are `Unknown`. Cheap: for deciding what linked documents receive.
+    pub fn fact_truths(
+        &self,
+        doc: &Document,
+        as_of: Date,
+        received: &[Received],
+        wanted: &[FactIndex],
+        out: &mut Vec<crate::finding::Tri>,
+    ) {
+        fact_truths(self, doc, as_of, received, wanted, out)
+    }
+
+    /// Evaluate every fact and obligation on one document.
+    pub fn evaluate(&self, doc: &Document, as_of: Date, opts: &EvalOptions) -> Evaluation {
+        evaluate(self, doc, as_of, opts)
+    }
+
+    /// The evaluation trace of one obligation (or fact, as `@id`) on one document.
+    pub fn explain(
+        &self,
+        doc: &Document,
+        as_of: Date,
+        rule: &str,
+    ) -> Result<Explanation, RuleError> {
+        explain::explain(self, doc, as_of, rule)
     }
 }
 
@@ -493,7 +553,11 @@ fn placeholder_info() -> crate::finding::RuleInfo {
 fn evidence(reads: &[Read<'_>], ctx: &Ctx<'_>, absent: bool) -> Vec<Evidence> {
     let mut out: Vec<Evidence> = Vec::new();
     for r in reads.iter().filter(|r| r.is_absent() == absent) {
-        let e = r.evidence(ctx.schema, ctx.trees.doc);
+        let e = Evidence {
+            pointer: r.pointer(ctx.schema),
+            at: r.at,
+            value: r.value(ctx.trees.doc),
+        };
         if !out.iter().any(|o| o.pointer == e.pointer) {
             out.push(e);
         }

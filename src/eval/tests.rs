@@ -3,11 +3,12 @@
 //! ([`Reads`](crate::expr::Reads)) and traces ([`Trace`](crate::expr::Trace)) give the same
 //! statuses and deadlines, on the fixtures of both rule sets with fields taken out.
 
+use super::testing;
 use super::{Counts, EvalOptions};
 use crate::expr::CtxBuffers;
 use crate::files::RuleFiles;
 use crate::finding::Status;
-use crate::rules::{RuleSet, testing};
+use crate::rules::RuleSet;
 use crate::schema::{Document, validate};
 use crate::source::SourceFile;
 use crate::text::Lang;

@@ -18,10 +18,9 @@
 use super::ast::{QuantKind, Unit};
 use super::compile::{ArOp, CmpOp, Code, Compiled, Op, Start, Step};
 use crate::catalog::{Catalog, Row};
-use crate::finding::{Evidence, Shown};
 use crate::schema::{FieldType, InputSchema};
 use crate::source::Span;
-use crate::value::{Node, Tree, Trees, Value};
+use crate::value::{Node, Shown, Tree, Trees, Value};
 use jiff::civil::Date;
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -503,14 +502,6 @@ impl Read<'_> {
 
     pub fn pointer(&self, schema: &InputSchema) -> String {
         self.path.pointer(schema).unwrap_or_default()
-    }
-
-    pub fn evidence(&self, schema: &InputSchema, tree: &Tree) -> Evidence {
-        Evidence {
-            pointer: self.pointer(schema),
-            at: self.at,
-            value: self.value(tree),
-        }
     }
 }
 

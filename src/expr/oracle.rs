@@ -14,8 +14,6 @@
 use crate::catalog::{Catalog, ColumnType};
 use crate::diag::render;
 use crate::expr::{self, Compiled, Ctx, Names, Nothing, Reads, Val};
-use crate::files::RuleFiles;
-use crate::rules::RuleSet;
 use crate::schema::{self, Absent, FieldType, InputSchema};
 use crate::source::SourceFile;
 use jiff::civil::Date;
@@ -80,15 +78,22 @@ const STRINGS: &[&str] = &["a", "b", "KS", "", "abc"];
 // reads them (the catalog from its TOML).
 
 struct World {
-    set: RuleSet,
+    schema: InputSchema,
+    catalog: Catalog,
     /// Catalog rows by table, as oracle objects, in declared order.
     rows: BTreeMap<String, Vec<Rc<Obj>>>,
 }
 
 fn load(dir: &str) -> World {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
-    let files = RuleFiles::from_dir(&root).unwrap_or_else(|e| panic!("{dir}: {e}"));
-    let set = RuleSet::load(&files, &[]).unwrap_or_else(|d| panic!("{}", render(&d.0, false)));
+    let read = |name: &str| {
+        let text = std::fs::read_to_string(root.join(name)).unwrap_or_default();
+        SourceFile::new(format!("{dir}/{name}"), text)
+    };
+    let catalog = crate::catalog::load(&[read("catalog.toml")])
+        .unwrap_or_else(|d| panic!("{}", render(&d.0, false)));
+    let schema = schema::load_against(&read("input.toml"), &catalog)
+        .unwrap_or_else(|d| panic!("{}", render(&d.0, false)));
     let text = std::fs::read_to_string(root.join("catalog.toml")).unwrap_or_default();
     let toml: toml::Table = text.parse().unwrap_or_else(|e| panic!("{dir}: {e}"));
     let mut rows = BTreeMap::new();
@@ -111,7 +116,11 @@ fn load(dir: &str) -> World {
             rows.insert(name.clone(), out);
         }
     }
-    World { set, rows }
+    World {
+        schema,
+        catalog,
+        rows,
+    }
 }
 
 fn from_toml(v: &toml::Value) -> O {
@@ -524,7 +533,7 @@ impl E {
 }
 
 fn find_row(w: &World, table: &str, key: &str) -> O {
-    let Some(t) = w.set.catalog().table(table) else {
+    let Some(t) = &w.catalog.table(table) else {
         return O::Null;
     };
     w.rows
@@ -686,8 +695,7 @@ fn field_type(w: &World, ty: &FieldType) -> T {
         FieldType::Date => T::Date,
         FieldType::Enum(vs) => T::Str(Some(vs.clone())),
         FieldType::Ref { table } => T::Str(Some(
-            w.set
-                .catalog()
+            w.catalog
                 .table(table)
                 .map(|t| t.keys().map(str::to_string).collect())
                 .unwrap_or_default(),
@@ -707,11 +715,11 @@ fn ref_table(ty: &FieldType) -> Option<&str> {
 
 impl Gen<'_> {
     fn schema(&self) -> &InputSchema {
-        self.world.set.schema()
+        &self.world.schema
     }
 
     fn catalog(&self) -> &Catalog {
-        self.world.set.catalog()
+        &self.world.catalog
     }
 
     /// The fields of an object type as (name, type, ref table).
@@ -1197,8 +1205,7 @@ fn gen_value(rng: &mut Rng, w: &World, ty: &FieldType, depth: u32) -> Json {
         FieldType::Enum(vs) => Json::String(rng.pick(vs).cloned().unwrap_or_default()),
         FieldType::Ref { table } => {
             let keys: Vec<String> = w
-                .set
-                .catalog()
+                .catalog
                 .table(table)
                 .map(|t| t.keys().map(str::to_string).collect())
                 .unwrap_or_default();
@@ -1227,7 +1234,7 @@ fn gen_value(rng: &mut Rng, w: &World, ty: &FieldType, depth: u32) -> Json {
 }
 
 fn gen_object(rng: &mut Rng, w: &World, ty: usize, depth: u32) -> Map<String, Json> {
-    let schema = w.set.schema();
+    let schema = &w.schema;
     let mut m = Map::new();
     let Some(t) = schema.types.get(ty) else {
         return m;
@@ -1293,12 +1300,12 @@ fn show(o: &O) -> String {
 /// One generated document and `n` generated expressions on it, checked three ways.
 fn check_one(world: &World, seed: u64, n: usize) -> Result<usize, TestCaseError> {
     let mut rng = Rng(seed);
-    let schema = world.set.schema();
+    let schema = &world.schema;
     let json = gen_object(&mut rng, world, schema.root, 3);
     let text = Json::Object(json.clone()).to_string();
     let doc = match schema::validate(
         schema,
-        world.set.catalog(),
+        &world.catalog,
         SourceFile::new("doc.json", text.clone()),
     ) {
         Ok(d) => d,
@@ -1313,7 +1320,7 @@ fn check_one(world: &World, seed: u64, n: usize) -> Result<usize, TestCaseError>
     let none = |_: &str| None;
     let names = Names {
         schema,
-        catalog: world.set.catalog(),
+        catalog: &world.catalog,
         facts: &none,
         params: &none,
         bindings: &[],
@@ -1363,7 +1370,7 @@ fn check_one(world: &World, seed: u64, n: usize) -> Result<usize, TestCaseError>
             ref_date: date(REF_DATE),
         };
         let want = e.oracle(&mut env);
-        let mut ctx = Ctx::new(schema, world.set.catalog(), doc.value(), &[], date(AS_OF));
+        let mut ctx = Ctx::new(schema, &world.catalog, doc.value(), &[], date(AS_OF));
         ctx.ref_date = Some(date(REF_DATE));
         let quiet = c.eval::<Nothing>(&mut ctx);
         prop_assert!(ctx.reads.is_empty());
@@ -1418,9 +1425,8 @@ fn check_one(world: &World, seed: u64, n: usize) -> Result<usize, TestCaseError>
     Ok(checked)
 }
 
+// Cases: proptest's default (256), or `PROPTEST_CASES`.
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
-
     /// On the initiative format of `rules/`.
     #[test]
     fn evaluator_agrees_with_the_oracle_on_the_initiative_format(seed in any::<u64>()) {
@@ -1439,7 +1445,7 @@ proptest! {
 #[test]
 fn an_absent_duration_amount_leaves_a_date_comparison_unknown() {
     for world in worlds() {
-        let schema = world.set.schema();
+        let schema = &world.schema;
         let root = schema
             .types
             .get(schema.root)
@@ -1468,14 +1474,14 @@ fn an_absent_duration_amount_leaves_a_date_comparison_unknown() {
         let text = Json::Object(json).to_string();
         let doc = schema::validate(
             schema,
-            world.set.catalog(),
+            &world.catalog,
             SourceFile::new("doc.json", text.clone()),
         )
         .unwrap_or_else(|e| panic!("{text}\n{}", render(&e.0, false)));
         let none = |_: &str| None;
         let names = Names {
             schema,
-            catalog: world.set.catalog(),
+            catalog: &world.catalog,
             facts: &none,
             params: &none,
             bindings: &[],
@@ -1492,7 +1498,7 @@ fn an_absent_duration_amount_leaves_a_date_comparison_unknown() {
             let c = expr::parse(&file, 0, &e)
                 .and_then(|p| expr::compile(&p, &names, &file))
                 .unwrap_or_else(|d| panic!("{}", render(&d.0, false)));
-            let mut ctx = Ctx::new(schema, world.set.catalog(), doc.value(), &[], date(AS_OF));
+            let mut ctx = Ctx::new(schema, &world.catalog, doc.value(), &[], date(AS_OF));
             assert!(c.eval::<Nothing>(&mut ctx).is_unknown(), "{e}");
             assert!(c.eval::<Reads>(&mut ctx).is_unknown(), "{e}");
             assert!(c.traced(&mut ctx).0.is_unknown(), "{e}");
@@ -1512,8 +1518,8 @@ fn fused_matches_general(world: &World, seed: u64) -> Result<usize, TestCaseErro
     use super::compile::{Start, Step};
     use super::eval::chain;
     let mut rng = Rng(seed);
-    let schema = world.set.schema();
-    let catalog = world.set.catalog();
+    let schema = &world.schema;
+    let catalog = &world.catalog;
     let json = gen_object(&mut rng, world, schema.root, 3);
     let text = Json::Object(json).to_string();
     let doc = schema::validate(schema, catalog, SourceFile::new("doc.json", text.clone()))

@@ -3,8 +3,8 @@
 
 use super::*;
 use crate::catalog::Catalog;
-use crate::finding::Shown;
 use crate::schema::{Document, InputSchema};
+use crate::value::Shown;
 use jiff::civil::{Date, date};
 
 const INPUT: &str = include_str!("../../fixtures/expr/input.toml");
