@@ -189,3 +189,61 @@ fn every_recorder_derives_the_same_statuses() {
     // Every status but `not_in_force`'s rarer cousins was derived somewhere.
     assert!(seen.iter().filter(|n| **n > 0).count() >= 5, "{seen:?}");
 }
+
+/// A finding left unknown by an unknown deadline names the deadline's missing fields, also when
+/// its requirement is unknown too (not only those the requirement read).
+#[test]
+fn an_unknown_deadline_names_its_missing_fields() {
+    use crate::expr::{Ctx, Nothing, Reads};
+    let mut hits = 0;
+    for (set, _, dir) in sets() {
+        let core = &*set.core;
+        for doc in documents(set, dir) {
+            let as_of = date("2026-06-01");
+            let full = set.evaluate(&doc, as_of, &EvalOptions::FULL);
+            let mut ctx = Ctx::new(
+                &core.schema,
+                &core.catalog,
+                doc.value(),
+                &set.param_values,
+                as_of,
+            );
+            super::prepare(set, &mut ctx);
+            for o in core.obligations.iter().filter(|o| o.for_each.is_none()) {
+                let Some(deadline) = &o.deadline else {
+                    continue;
+                };
+                let Some(f) = full
+                    .findings
+                    .iter()
+                    .find(|f| std::sync::Arc::ptr_eq(&f.rule, &o.info))
+                else {
+                    continue;
+                };
+                let applies = o
+                    .applies
+                    .as_ref()
+                    .map_or(Some(true), |c| c.truth::<Nothing>(&mut ctx));
+                if f.status != Status::Unknown || applies != Some(true) {
+                    continue;
+                }
+                ctx.reads.clear();
+                if !deadline.eval::<Reads>(&mut ctx).is_unknown() {
+                    continue;
+                }
+                for r in ctx.reads.iter().filter(|r| r.is_absent()) {
+                    let p = r.pointer(&core.schema);
+                    assert!(
+                        f.missing.iter().any(|m| m.pointer == p),
+                        "{} {}: {p} not among {:?}",
+                        doc.key,
+                        o.info.id,
+                        f.missing
+                    );
+                }
+                hits += 1;
+            }
+        }
+    }
+    assert!(hits > 0, "no finding was left unknown by its deadline");
+}

@@ -433,7 +433,7 @@ impl E {
                     ('+', O::N(x), O::N(y)) => num(x + y),
                     ('-', O::N(x), O::N(y)) => num(x - y),
                     ('*', O::N(x), O::N(y)) => num(x * y),
-                    ('/', O::N(_), O::N(y)) if y == 0.0 => O::Null,
+                    ('/', O::N(_), O::N(0.0)) => O::Null,
                     ('/', O::N(x), O::N(y)) => num(x / y),
                     ('+', O::D(d), O::Du(m, n)) | ('+', O::Du(m, n), O::D(d)) => add_dur(d, m, n),
                     ('-', O::D(d), O::Du(m, n)) => match (m.checked_neg(), n.checked_neg()) {
