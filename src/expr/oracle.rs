@@ -1079,7 +1079,12 @@ impl Gen<'_> {
             },
             T::Date => match r {
                 0..=39 => {
-                    let (dur, _) = self.duration(depth);
+                    // Sometimes a computed duration (`d ± d`, `-d`), not only `(n) unit`.
+                    let (dur, _) = if self.rng.chance(30) {
+                        self.make(&T::Dur, depth)
+                    } else {
+                        self.duration(depth)
+                    };
                     (
                         E::Arith(
                             if self.rng.chance(60) { '+' } else { '-' },
