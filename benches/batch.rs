@@ -9,11 +9,12 @@
 //! documents come from `scripts/bench-batch.sh`; see BENCHMARKS.md.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use samstyr::eval::EvalOptions;
 use samstyr::files::RuleFiles;
 use samstyr::generator::{self, GenOptions};
 use samstyr::input::{Label, Unit, check_unit};
 use samstyr::portfolio::{self, Detail, Options, Source};
-use samstyr::rules::{EvalOptions, RuleSet};
+use samstyr::rules::RuleSet;
 use samstyr::source::SourceFile;
 use std::hint::black_box;
 use std::path::PathBuf;

@@ -7,9 +7,10 @@
 //! a portfolio report runs on every document (`RuleSet::count_received`).
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use samstyr::eval::{Counts, EvalOptions};
 use samstyr::expr::CtxBuffers;
 use samstyr::files::RuleFiles;
-use samstyr::rules::{Counts, EvalOptions, RuleSet};
+use samstyr::rules::RuleSet;
 use samstyr::schema::{Document, validate};
 use samstyr::source::SourceFile;
 use std::hint::black_box;

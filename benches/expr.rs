@@ -3,7 +3,7 @@
 //! rule evaluator records them. Run with `cargo bench --bench expr`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use samstyr::expr::{self, Compiled, Ctx, Dur, Names, Type, Val};
+use samstyr::expr::{self, Compiled, Ctx, Dur, Names, Reads, Type, Val};
 use samstyr::source::SourceFile;
 use std::hint::black_box;
 use std::time::Duration;
@@ -76,7 +76,7 @@ fn bench(c: &mut Criterion) {
         group.bench_function(*name, |b| {
             b.iter(|| {
                 ctx.reads.clear();
-                black_box(c.eval(&mut ctx).truth())
+                black_box(c.eval::<Reads>(&mut ctx).truth())
             })
         });
     }
@@ -84,7 +84,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             for (_, c) in &compiled {
                 ctx.reads.clear();
-                black_box(c.eval(&mut ctx).truth());
+                black_box(c.eval::<Reads>(&mut ctx).truth());
             }
         })
     });

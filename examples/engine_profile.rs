@@ -12,8 +12,9 @@
 //! (`EvalOptions::COUNTS`: a full `Evaluation` with statuses and deadlines only), `status` (no
 //! messages, no evidence, missing fields located), `evidence`, `full` (evidence and messages).
 
+use samstyr::eval::EvalOptions;
 use samstyr::files::RuleFiles;
-use samstyr::rules::{EvalOptions, RuleSet};
+use samstyr::rules::RuleSet;
 use samstyr::schema::validate;
 use samstyr::source::SourceFile;
 use std::hint::black_box;
@@ -57,7 +58,7 @@ fn main() {
     let mut findings = 0;
     let started = std::time::Instant::now();
     if mode == "tally" {
-        let mut counts = samstyr::rules::Counts::default();
+        let mut counts = samstyr::eval::Counts::default();
         let mut buffers = samstyr::expr::CtxBuffers::default();
         for _ in 0..n {
             set.count_received(black_box(&doc), as_of, &[], &mut counts, &mut buffers);

@@ -162,12 +162,6 @@ impl Table {
         self.rows.get(self.position(key)?)
     }
 
-    /// The row with key `key`, given as bytes (which then are UTF-8: they equal a key).
-    #[inline]
-    pub(crate) fn row_bytes(&self, key: &[u8]) -> Option<&Row> {
-        self.rows.get(self.position_bytes(key)?)
-    }
-
     /// The position of the row with `key`.
     pub fn position(&self, key: &str) -> Option<usize> {
         self.position_bytes(key.as_bytes())
@@ -566,7 +560,7 @@ signed = 2019-01-01
                 let scan = keys.iter().position(|k| k == probe);
                 proptest::prop_assert_eq!(t.position(probe), scan, "{:?}", probe);
                 proptest::prop_assert_eq!(
-                    t.row_bytes(probe.as_bytes()).map(|r| r.key.as_str()),
+                    t.row(probe).map(|r| r.key.as_str()),
                     scan.map(|_| probe.as_str())
                 );
             }

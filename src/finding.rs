@@ -129,37 +129,8 @@ pub struct RuleInfo {
     pub sources: Vec<SourceRef>,
 }
 
-/// A value read from the document (or derived), as shown in evidence.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Shown {
-    /// The field is not stated.
-    Absent,
-    Null,
-    Bool(bool),
-    Number(f64),
-    Str(String),
-    Date(Date),
-    /// A list, by its length.
-    List(usize),
-    Object,
-}
-
-impl Shown {
-    /// How a stated value of a document shows (a list by its length, which its node holds;
-    /// a string as `tree` holds it).
-    pub fn of(tree: &crate::value::Tree, v: &crate::value::Value) -> Shown {
-        use crate::value::Value;
-        match v {
-            Value::Null => Shown::Null,
-            Value::Bool(b) => Shown::Bool(*b),
-            Value::Number(n) => Shown::Number(*n),
-            Value::Str(s) => Shown::Str(tree.text(*s).to_string()),
-            Value::Date(d) => Shown::Date(*d),
-            Value::List(s) => Shown::List(s.len()),
-            Value::Object(_) => Shown::Object,
-        }
-    }
-}
+/// How evidence shows a value: owned by the value layer, below the evaluator that reads it.
+pub use crate::value::Shown;
 
 /// A value that decided a finding: where it is in the document and what it was.
 #[derive(Debug, Clone, PartialEq)]

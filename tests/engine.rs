@@ -5,9 +5,10 @@
 
 use proptest::prelude::*;
 use samstyr::diag::render;
+use samstyr::eval::{EvalOptions, testing};
 use samstyr::files::RuleFiles;
 use samstyr::finding::{Evaluation, Status};
-use samstyr::rules::{EvalOptions, ParamOverride, RuleSet, testing};
+use samstyr::rules::{ParamOverride, RuleSet};
 use samstyr::schema::{Document, validate};
 use samstyr::source::SourceFile;
 use samstyr::text::Lang;

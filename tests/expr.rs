@@ -5,7 +5,7 @@
 use proptest::prelude::*;
 use samstyr::catalog::Catalog;
 use samstyr::diag::{Diagnostics, render};
-use samstyr::expr::{self, Binding, Compiled, Ctx, Dur, Names, Type, Val};
+use samstyr::expr::{self, Binding, Compiled, Ctx, Dur, Names, Reads, Type, Val};
 use samstyr::finding::Shown;
 use samstyr::schema::{self, Document, InputSchema};
 use samstyr::source::SourceFile;
@@ -108,7 +108,7 @@ impl World {
         );
         ctx.ref_date = Some(jiff::civil::date(2026, 3, 1));
         if let Some(c) = &self.is_adult {
-            let v = c.eval(&mut ctx);
+            let v = c.eval::<Reads>(&mut ctx);
             ctx.set_fact(0, v);
             ctx.reads.clear();
         }
@@ -119,7 +119,7 @@ impl World {
 /// The value shown, every read pointer in order, and the set of absent ones.
 fn run(c: &Compiled, w: &World, doc: &Document) -> (Shown, Vec<String>, BTreeSet<String>) {
     let mut ctx = w.ctx(doc);
-    let v = c.eval(&mut ctx);
+    let v = c.eval::<Reads>(&mut ctx);
     let reads = ctx.reads.iter().map(|r| r.pointer(&w.schema)).collect();
     let absent = ctx
         .reads
@@ -184,7 +184,7 @@ fn evaluation_cases() {
             }
         };
         let mut ctx = w.ctx(&doc);
-        let v = c.eval(&mut ctx);
+        let v = c.eval::<Reads>(&mut ctx);
         let absent: Vec<String> = ctx
             .reads
             .iter()
@@ -210,10 +210,9 @@ fn trace_of_a_quantifier() {
     let json = load("docs/full.json");
     let doc = w.doc(json.text());
     let mut ctx = w.ctx(&doc);
-    ctx.trace = Some(Vec::new());
-    c.eval(&mut ctx);
+    let (_, trace) = c.traced(&mut ctx);
     let mut out = String::new();
-    for step in ctx.trace.unwrap_or_default() {
+    for step in trace {
         out.push_str(&format!(
             "{}{} = {:?}\n",
             "  ".repeat(step.depth),
@@ -455,10 +454,9 @@ proptest! {
         let second = run(&c, w, &doc);
         prop_assert_eq!(&first, &second);
         let mut ctx = w.ctx(&doc);
-        ctx.trace = Some(Vec::new());
-        let traced = c.eval(&mut ctx).shown();
+        let (traced, steps) = c.traced(&mut ctx);
+        let traced = traced.shown();
         prop_assert_eq!(&traced, &first.0);
-        let steps = ctx.trace.unwrap_or_default();
         prop_assert_eq!(steps.first().map(|s| s.value.clone()), Some(first.0.clone()));
     }
 

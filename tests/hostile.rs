@@ -11,13 +11,14 @@
 use proptest::prelude::*;
 use samstyr::cli::check::run_info;
 use samstyr::diag::{Diagnostic, Diagnostics, render};
+use samstyr::eval::{Counts, EvalOptions};
 use samstyr::expr::{self, Ctx, Dur, Names, Type, Val};
 use samstyr::files::RuleFiles;
 use samstyr::finding::Tri;
 use samstyr::generator::{self, GenOptions, Profile};
 use samstyr::input::{self, Checked};
 use samstyr::report::{self, Gate, Input, Outcome, Summary};
-use samstyr::rules::{Counts, EvalOptions, Received, RuleSet};
+use samstyr::rules::{Received, RuleSet};
 use samstyr::schema::{self, Document};
 use samstyr::source::SourceFile;
 use samstyr::text::Lang;
@@ -340,8 +341,8 @@ fn run_expression(text: &str, name: &str) -> Result<Vec<String>, Diagnostics> {
         ctx.set_fact(0, Val::Bool(true));
         ctx.set_fact(1, Val::Date(jiff::civil::date(2026, 1, 31)));
         ctx.set_fact(2, Val::Number(1e9));
-        ctx.trace = Some(Vec::new());
-        values.push(compiled.eval(&mut ctx).to_string());
+        let (v, _) = compiled.traced(&mut ctx);
+        values.push(v.to_string());
     }
     Ok(values)
 }
@@ -762,7 +763,7 @@ fn a_rule_test_input_that_never_ends_is_refused_at_the_size_limit() {
     )
     .unwrap();
     let start = Instant::now();
-    let report = samstyr::rules::testing::run(rules(), dir.path(), None, Lang::En);
+    let report = samstyr::eval::testing::run(rules(), dir.path(), None, Lang::En);
     assert!(!report.ok());
     let message = report
         .failures

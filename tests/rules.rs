@@ -3,10 +3,10 @@
 //! seed at the line reports show.
 
 use samstyr::diag::render;
+use samstyr::eval::testing::{self, Want};
 use samstyr::files::RuleFiles;
 use samstyr::finding::{RuleInfo, SourceRef, Status};
 use samstyr::rules::RuleSet;
-use samstyr::rules::testing::{self, Want};
 use samstyr::text::Lang;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! The expression language: any bytes → parse (plain and `NAME in LIST` forms) → name resolution
 //! and type checking against the embedded input schema and catalog → evaluation on a few valid
-//! initiatives, so every expression that compiles is also run: by the interpreter (recording
-//! reads, and tracing) and by the specialised form, which must give the interpreter's value.
+//! initiatives, so every expression that compiles is also run, by the one evaluator with each
+//! recorder (reads, a trace, nothing), which must give one value.
 
 #![no_main]
 
@@ -9,7 +9,7 @@
 mod common;
 
 use libfuzzer_sys::fuzz_target;
-use samstyr::expr::{self, Ctx, Dur, Names, Type, Val};
+use samstyr::expr::{self, Ctx, Dur, Names, Nothing, Reads, Type, Val};
 use samstyr::schema::{self, Document};
 use samstyr::source::SourceFile;
 use std::sync::OnceLock;
@@ -95,9 +95,9 @@ fuzz_target!(|data: &[u8]| {
         Val::Date(jiff::civil::date(2020, 9, 14)),
     ];
     for doc in docs() {
-        // Recording reads (the interpreter), tracing, and neither (the specialised form, which
-        // must give the interpreter's value).
-        let mut interpreted = None;
+        // Recording reads, tracing, and recording nothing: one evaluator, three recorders,
+        // which must give one value.
+        let mut recorded = None;
         for mode in 0..3 {
             let mut ctx = Ctx::new(
                 rules.schema(),
@@ -111,12 +111,11 @@ fuzz_target!(|data: &[u8]| {
             ctx.set_fact(1, Val::Date(jiff::civil::date(2026, 1, 31)));
             ctx.set_fact(2, Val::Number(1e9));
             ctx.set_fact(3, Val::Unknown);
-            match mode {
-                1 => ctx.trace = Some(Vec::new()),
-                2 => ctx.record = false,
-                _ => {}
-            }
-            let v = compiled.eval(&mut ctx);
+            let v = match mode {
+                0 => compiled.eval::<Reads>(&mut ctx),
+                1 => compiled.traced(&mut ctx).0,
+                _ => compiled.eval::<Nothing>(&mut ctx),
+            };
             let _ = v.to_string();
             let _ = v.shown();
             for r in &ctx.reads {
@@ -124,13 +123,13 @@ fuzz_target!(|data: &[u8]| {
             }
             let seen = format!("{v:?}");
             match mode {
-                0 => interpreted = Some((seen, v.truth())),
-                2 => {
-                    let truth = compiled.truth(&mut ctx);
+                0 => recorded = Some((seen, v.truth())),
+                _ => {
+                    let truth = compiled.truth::<Nothing>(&mut ctx);
                     assert_eq!(
-                        interpreted.as_ref(),
+                        recorded.as_ref(),
                         Some(&(seen, truth)),
-                        "the specialised form differs from the interpreter on `{text}`"
+                        "recorders give different values on `{text}`"
                     );
                 }
                 _ => {}

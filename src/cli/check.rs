@@ -8,10 +8,11 @@
 use super::Exit;
 use super::common::RulesArgs;
 use crate::diag::{Diagnostic, Diagnostics, render};
+use crate::eval::EvalOptions;
 use crate::files::RuleFiles;
 use crate::input::Label;
 use crate::report::{self, FailOn, Gate, Input, Outcome, ParamOverride, RunInfo, Verdict};
-use crate::rules::{EvalOptions, RuleSet, parse_overrides};
+use crate::rules::{RuleSet, parse_overrides};
 use crate::schema::Document;
 use crate::text::Lang;
 use crate::value::Value;

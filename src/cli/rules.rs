@@ -3,9 +3,10 @@
 use super::Exit;
 use super::common::{RulesArgs, stderr_color};
 use crate::diag::{Diagnostic, Diagnostics, render};
+use crate::eval::testing;
 use crate::files::RuleFiles;
 use crate::finding::SourceRef;
-use crate::rules::{RuleSet, lint, parse_overrides, testing};
+use crate::rules::{RuleSet, lint, parse_overrides};
 use crate::text::Lang;
 use std::path::PathBuf;
 

@@ -68,9 +68,7 @@ pub(crate) fn explain(
             return Err(set.unknown_rule(rule));
         };
         ctx.reads.clear();
-        ctx.trace = Some(Vec::new());
-        let v = f.expr.eval(&mut ctx);
-        let steps = ctx.trace.take().unwrap_or_default();
+        let (v, steps) = f.expr.traced(&mut ctx);
         let section = Section {
             key: "expr",
             text: f.expr.text().to_string(),
@@ -99,7 +97,7 @@ pub(crate) fn explain(
         reference_date,
         &EvalOptions::default(),
         &mut findings,
-        Some(&mut traced),
+        &mut traced,
     );
     Ok(Explanation {
         rule: o.info.clone(),

@@ -10,14 +10,15 @@
 //! yields findings. It knows no rule set: texts it adds itself are generic.
 
 pub(crate) mod explain;
+pub mod testing;
 
 pub use explain::{Explanation, Section, Traced};
 
-use crate::expr::{Compiled, Ctx, CtxBuffers, Read, Val};
+use crate::expr::{Compiled, Ctx, CtxBuffers, Nothing, Read, Reads, Record, Trace, Val};
 use crate::finding::{
     Evaluation, Evidence, FactValue, Finding, Headline, Item, Shown, Status, Tri, Validity,
 };
-use crate::rules::{FactIndex, Obligation, Received, RuleSet};
+use crate::rules::{FactIndex, Obligation, Received, RuleError, RuleSet};
 use crate::schema::Document;
 use crate::text::{Lang, Text};
 use jiff::civil::Date;
@@ -68,6 +69,65 @@ impl Default for EvalOptions {
     }
 }
 
+/// Evaluation of a loaded rule set: the engine's entry points, here rather than in
+/// [`crate::rules`], which loads and never evaluates.
+impl RuleSet {
+    /// Evaluate one document whose bool facts also receive values from linked documents (see
+    /// [`Received`]); otherwise the same as [`RuleSet::evaluate`].
+    pub fn evaluate_received(
+        &self,
+        doc: &Document,
+        as_of: Date,
+        opts: &EvalOptions,
+        received: &[Received],
+    ) -> Evaluation {
+        evaluate_received(self, doc, as_of, opts, received)
+    }
+
+    /// [`RuleSet::evaluate_received`] with [`EvalOptions::COUNTS`], reduced to statuses,
+    /// deadlines and truths and written into `out` (whose vectors are reused): what a portfolio
+    /// needs to count, at a fraction of the cost of a full [`Evaluation`]. `buffers` lends the
+    /// evaluation its vectors, so that a batch does not allocate them per document.
+    pub fn count_received(
+        &self,
+        doc: &Document,
+        as_of: Date,
+        received: &[Received],
+        out: &mut Counts,
+        buffers: &mut crate::expr::CtxBuffers,
+    ) {
+        count_received(self, doc, as_of, received, out, buffers)
+    }
+
+    /// The values of some facts only (no obligations), as true, false or unknown; facts that are
+    /// not bool are `Unknown`. Cheap: for deciding what linked documents receive.
+    pub fn fact_truths(
+        &self,
+        doc: &Document,
+        as_of: Date,
+        received: &[Received],
+        wanted: &[FactIndex],
+        out: &mut Vec<crate::finding::Tri>,
+    ) {
+        fact_truths(self, doc, as_of, received, wanted, out)
+    }
+
+    /// Evaluate every fact and obligation on one document.
+    pub fn evaluate(&self, doc: &Document, as_of: Date, opts: &EvalOptions) -> Evaluation {
+        evaluate(self, doc, as_of, opts)
+    }
+
+    /// The evaluation trace of one obligation (or fact, as `@id`) on one document.
+    pub fn explain(
+        &self,
+        doc: &Document,
+        as_of: Date,
+        rule: &str,
+    ) -> Result<Explanation, RuleError> {
+        explain::explain(self, doc, as_of, rule)
+    }
+}
+
 pub(crate) fn evaluate(
     set: &RuleSet,
     doc: &Document,
@@ -97,9 +157,12 @@ pub(crate) fn evaluate_received(
     // facts when one is unknown and each obligation with an unknown finding. Values do not
     // depend on recording, so the second evaluation only adds the reads.
     let lean = !opts.evidence;
-    ctx.record = !lean;
     ctx.reserve(core.facts.len());
-    let mut reference_date = prepare_received(set, &mut ctx, received);
+    let mut reference_date = if lean {
+        prepare_received::<Nothing>(set, &mut ctx, received)
+    } else {
+        prepare_received::<Reads>(set, &mut ctx, received)
+    };
     let mut recorded = !lean;
     let locate = opts.locates();
     if lean && locate && (0..core.facts.len()).any(|slot| ctx.fact(slot).is_unknown()) {
@@ -126,7 +189,11 @@ pub(crate) fn evaluate_received(
     let mut shared = Shared::new(reference_date, core.validity_groups.len());
     for o in &core.obligations {
         let start = findings.len();
-        judge_in(o, &mut ctx, opts, &mut findings, None, &mut shared);
+        if lean {
+            judge_in::<Nothing>(o, &mut ctx, opts, &mut findings, None, &mut shared);
+        } else {
+            judge_in::<Reads>(o, &mut ctx, opts, &mut findings, None, &mut shared);
+        }
         if lean
             && locate
             && findings
@@ -138,9 +205,7 @@ pub(crate) fn evaluate_received(
                 record_facts(set, &mut ctx, received);
                 recorded = true;
             }
-            ctx.record = true;
-            judge_in(o, &mut ctx, opts, &mut findings, None, &mut shared);
-            ctx.record = false;
+            judge_in::<Reads>(o, &mut ctx, opts, &mut findings, None, &mut shared);
         }
     }
     Evaluation {
@@ -246,9 +311,8 @@ pub(crate) fn count_received(
         as_of,
         buffers,
     );
-    ctx.record = false;
     ctx.reserve(core.facts.len());
-    let reference = prepare_received(set, &mut ctx, received);
+    let reference = prepare_received::<Nothing>(set, &mut ctx, received);
     out.reference_date = Some(reference);
     out.facts.clear();
     out.facts
@@ -275,18 +339,21 @@ fn count_in<'a>(
     out: &mut Vec<Counted>,
 ) {
     let mut one = |ctx: &mut Ctx<'a>, shared: &mut Shared<'a>| {
-        let (status, deadline) = derive_counted(o, ctx, shared);
+        let d = derive::<Nothing>(o, ctx, None, shared);
+        if d.pushed {
+            ctx.bindings.pop();
+        }
         out.push(Counted {
             obligation,
-            status,
-            deadline,
+            status: d.status,
+            deadline: d.deadline,
         });
     };
     let Some(fe) = &o.for_each else {
         one(ctx, shared);
         return;
     };
-    match fe.list.eval(ctx) {
+    match fe.list.eval::<Nothing>(ctx) {
         Val::List(l) if !l.is_empty() => {
             for i in 0..l.len() {
                 let Some(v) = l.get(i) else { continue };
@@ -310,11 +377,8 @@ fn count_in<'a>(
 
 /// Compute the facts again, recording their reads (see [`evaluate_received`]).
 fn record_facts<'a>(set: &'a RuleSet, ctx: &mut Ctx<'a>, received: &[Received]) -> Date {
-    ctx.record = true;
     ctx.ref_date = None;
-    let reference = prepare_received(set, ctx, received);
-    ctx.record = false;
-    reference
+    prepare_received::<Reads>(set, ctx, received)
 }
 
 /// What obligations of one document share: the reference date, and validity bounds computed
@@ -338,7 +402,7 @@ struct Bounds {
 impl<'a> Shared<'a> {
     /// Keeps the validity bounds an obligation of `group` computed, with the reads that computed
     /// them, for the other obligations of its group.
-    fn keep_bounds(
+    fn keep_bounds<R: Record>(
         &mut self,
         group: Option<usize>,
         from: Option<Date>,
@@ -347,11 +411,13 @@ impl<'a> Shared<'a> {
     ) {
         if let Some(slot) = group.and_then(|g| self.bounds.get_mut(g)) {
             let start = self.reads.len();
-            self.reads.extend_from_slice(&ctx.reads);
+            if R::READS {
+                self.reads.extend_from_slice(&ctx.reads);
+            }
             *slot = Some(Bounds {
                 from,
                 until,
-                recorded: ctx.record,
+                recorded: R::READS,
                 reads: (start, self.reads.len()),
             });
         }
@@ -368,16 +434,20 @@ impl<'a> Shared<'a> {
 
 /// Compute every fact into `ctx` and the reference date; leaves `ctx` ready for obligations.
 pub(crate) fn prepare<'a>(set: &'a RuleSet, ctx: &mut Ctx<'a>) -> Date {
-    prepare_received(set, ctx, &[])
+    prepare_received::<Reads>(set, ctx, &[])
 }
 
 /// [`prepare`], with values received from linked documents joined to the facts they name, each
 /// before any fact that uses it is computed.
-fn prepare_received<'a>(set: &'a RuleSet, ctx: &mut Ctx<'a>, received: &[Received]) -> Date {
+fn prepare_received<'a, R: Record>(
+    set: &'a RuleSet,
+    ctx: &mut Ctx<'a>,
+    received: &[Received],
+) -> Date {
     let core = &*set.core;
     for (slot, f) in core.facts.iter().enumerate() {
         ctx.reads.clear();
-        let mut v = f.expr.eval(ctx);
+        let mut v = f.expr.eval::<R>(ctx);
         for r in received.iter().filter(|r| r.fact.0 == slot) {
             v = join(v, r.value, ctx);
         }
@@ -387,7 +457,7 @@ fn prepare_received<'a>(set: &'a RuleSet, ctx: &mut Ctx<'a>, received: &[Receive
     let reference = core
         .reference_date
         .as_ref()
-        .and_then(|c| c.eval(ctx).as_date())
+        .and_then(|c| c.eval::<R>(ctx).as_date())
         .unwrap_or(ctx.today);
     ctx.reads.clear();
     ctx.ref_date = Some(reference);
@@ -429,13 +499,12 @@ pub(crate) fn fact_truths(
         as_of,
     );
     // Only values are needed, not where they came from.
-    ctx.record = false;
     let last = wanted.iter().map(|f| f.0).max();
     for (slot, f) in core.facts.iter().enumerate() {
         if last.is_none_or(|l| slot > l) {
             break;
         }
-        let mut v = f.expr.eval(&mut ctx);
+        let mut v = f.expr.eval::<Nothing>(&mut ctx);
         for r in received.iter().filter(|r| r.fact.0 == slot) {
             v = join(v, r.value, &mut ctx);
         }
@@ -488,7 +557,11 @@ fn evidence(reads: &[Read<'_>], ctx: &Ctx<'_>, absent: bool) -> Vec<Evidence> {
     let mut out: Vec<Evidence> = Vec::new();
     let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     for r in reads.iter().filter(|r| r.is_absent() == absent) {
-        let e = r.evidence(ctx.schema, ctx.trees.doc);
+        let e = Evidence {
+            pointer: r.pointer(ctx.schema),
+            at: r.at,
+            value: r.value(ctx.trees.doc),
+        };
         if out.len() < SCAN {
             if !out.iter().any(|o| o.pointer == e.pointer) {
                 out.push(e);
@@ -505,21 +578,29 @@ fn evidence(reads: &[Read<'_>], ctx: &Ctx<'_>, absent: bool) -> Vec<Evidence> {
     out
 }
 
-/// Findings of one obligation: one, or one per item of its `for_each` list. With `trace`, the
-/// trace of each is recorded as well.
+/// Findings of one obligation: one, or one per item of its `for_each` list, with the trace of
+/// each (for `explain`).
 pub(crate) fn judge_all<'a>(
     o: &'a Obligation,
     ctx: &mut Ctx<'a>,
     reference: Date,
     opts: &EvalOptions,
     out: &mut Vec<Finding>,
-    trace: Option<&mut Vec<Traced>>,
+    trace: &mut Vec<Traced>,
 ) {
-    judge_in(o, ctx, opts, out, trace, &mut Shared::new(reference, 0));
+    judge_in::<Trace>(
+        o,
+        ctx,
+        opts,
+        out,
+        Some(trace),
+        &mut Shared::new(reference, 0),
+    );
 }
 
-/// [`judge_all`], with what obligations of the document share.
-fn judge_in<'a>(
+/// [`judge_all`], with what obligations of the document share, recording what `R` says (the
+/// trace only with [`Trace`]).
+fn judge_in<'a, R: Record>(
     o: &'a Obligation,
     ctx: &mut Ctx<'a>,
     opts: &EvalOptions,
@@ -529,7 +610,7 @@ fn judge_in<'a>(
 ) {
     let Some(fe) = &o.for_each else {
         let mut sections = trace.as_ref().map(|_| Vec::new());
-        judge(o, ctx, opts, None, sections.as_mut(), shared, out);
+        judge::<R>(o, ctx, opts, None, sections.as_mut(), shared, out);
         if let (Some(t), Some(sections)) = (trace, sections) {
             t.push(Traced {
                 item: None,
@@ -540,18 +621,12 @@ fn judge_in<'a>(
         return;
     };
     ctx.reads.clear();
-    let tracing = trace.is_some();
-    if tracing {
-        ctx.trace = Some(Vec::new());
-    }
-    let list = fe.list.eval(ctx);
-    let list_steps = ctx.trace.take();
-    let list_section = list_steps.map(|steps| Section {
-        key: "for_each",
-        text: fe.list.text().to_string(),
-        value: list.shown(),
-        steps,
-    });
+    let mut run = Runner::<R> {
+        trace: trace.as_ref().map(|_| Vec::new()),
+        record: std::marker::PhantomData,
+    };
+    let list = run.val(&fe.list, "for_each", ctx);
+    let list_section = run.trace.and_then(|mut s| s.pop());
     let items = match &list {
         Val::List(l) if !l.is_empty() => l.clone(),
         Val::Unknown => {
@@ -617,15 +692,13 @@ fn judge_in<'a>(
         ctx.bindings.push(v);
         // Labels name items in messages and located findings; counting needs neither.
         if let Some(label) = fe.label.as_ref().filter(|_| locate) {
-            let mark = ctx.reads.len();
-            let l = label.eval(ctx);
-            ctx.reads.truncate(mark);
+            let l = label.eval::<Nothing>(ctx);
             if !l.is_unknown() && !l.is_null() {
                 item.label = Some(l.to_string());
             }
         }
         let mut sections = trace.as_ref().map(|_| Vec::new());
-        judge(
+        judge::<R>(
             o,
             ctx,
             opts,
@@ -661,7 +734,7 @@ fn blank(o: &Obligation, status: Status, item: Option<Item>) -> Finding {
 
 /// One finding: the status derivation of docs/rule-language.md "Status" ([`derive`]), with the
 /// texts and evidence `opts` asks for. `ctx.bindings` holds the `for_each` item, if any.
-fn judge<'a>(
+fn judge<'a, R: Record>(
     o: &'a Obligation,
     ctx: &mut Ctx<'a>,
     opts: &EvalOptions,
@@ -674,7 +747,7 @@ fn judge<'a>(
     // Built in place: a finding is large.
     out.push(blank(o, Status::Unknown, item));
     let Some(f) = out.last_mut() else { return };
-    let d = derive(o, ctx, trace, shared);
+    let d = derive::<R>(o, ctx, trace, shared);
     f.status = d.status;
     f.deadline = d.deadline;
     f.validity = d.validity;
@@ -692,27 +765,28 @@ fn judge<'a>(
     }
 }
 
-/// Evaluates the expressions of one finding, recording each one's trace as a section when
-/// tracing.
-struct Runner<'t> {
-    trace: Option<&'t mut Vec<Section>>,
+/// Evaluates the expressions of one finding with the recorder `R`, and with [`Trace`] keeps
+/// each one's trace as a section.
+struct Runner<R> {
+    trace: Option<Vec<Section>>,
+    record: std::marker::PhantomData<R>,
 }
 
-impl Runner<'_> {
-    #[inline]
+impl<R: Record> Runner<R> {
+    #[inline(always)]
     fn val<'a>(&mut self, c: &'a Compiled, key: &'static str, ctx: &mut Ctx<'a>) -> Val<'a> {
-        match self.trace.as_deref_mut() {
-            None => c.eval(ctx),
-            Some(t) => traced(c, key, ctx, t),
+        match self.trace.as_mut() {
+            Some(sections) if R::TRACE => traced(c, key, ctx, sections),
+            _ => c.eval::<R>(ctx),
         }
     }
 
-    /// Whether `c` holds; without a trace, its value is not built where that can be helped.
-    #[inline]
+    /// Whether `c` holds (unknown as `None`).
+    #[inline(always)]
     fn truth<'a>(&mut self, c: &'a Compiled, key: &'static str, ctx: &mut Ctx<'a>) -> Option<bool> {
-        match self.trace.as_deref_mut() {
-            None => c.truth(ctx),
-            Some(t) => traced(c, key, ctx, t).truth(),
+        match self.trace.as_mut() {
+            Some(sections) if R::TRACE => traced(c, key, ctx, sections).truth(),
+            _ => c.truth::<R>(ctx),
         }
     }
 }
@@ -724,16 +798,13 @@ fn traced<'a>(
     ctx: &mut Ctx<'a>,
     sections: &mut Vec<Section>,
 ) -> Val<'a> {
-    ctx.trace = Some(Vec::new());
-    let v = c.eval(ctx);
-    if let Some(steps) = ctx.trace.take() {
-        sections.push(Section {
-            key,
-            text: c.text().to_string(),
-            value: v.shown(),
-            steps,
-        });
-    }
+    let (v, steps) = c.traced(ctx);
+    sections.push(Section {
+        key,
+        text: c.text().to_string(),
+        value: v.shown(),
+        steps,
+    });
     v
 }
 
@@ -751,18 +822,22 @@ struct Derived {
 }
 
 /// The status derivation of docs/rule-language.md "Status" for one finding: validity on the
-/// reference date, then `applies`, then `require` against the `deadline`. With `trace`, each
-/// expression's trace is recorded as a section. Leaves the deadline bound (see
-/// [`Derived::pushed`]) so that messages can name it.
-fn derive<'a>(
+/// reference date, then `applies`, then `require` against the `deadline`; the one derivation
+/// for findings, counts and traces, recording what `R` says (with [`Trace`] and `sections`,
+/// each expression's trace as a section). Leaves the deadline bound (see [`Derived::pushed`])
+/// so that messages can name it.
+fn derive<'a, R: Record>(
     o: &'a Obligation,
     ctx: &mut Ctx<'a>,
-    trace: Option<&mut Vec<Section>>,
+    sections: Option<&mut Vec<Section>>,
     shared: &mut Shared<'a>,
 ) -> Derived {
     let reference = shared.reference;
-    let tracing = trace.is_some();
-    let mut run = Runner { trace };
+    let tracing = R::TRACE && sections.is_some();
+    let mut run = Runner::<R> {
+        trace: sections.as_ref().map(|_| Vec::new()),
+        record: std::marker::PhantomData,
+    };
 
     // 1. Validity on the reference date. A bound that is null or unknown excludes nothing.
     // Bounds shared with other obligations are computed once (not when tracing).
@@ -771,8 +846,8 @@ fn derive<'a>(
         _ => None,
     };
     let (from, until) = match cached {
-        Some(b) if b.recorded || !ctx.record => {
-            if ctx.record {
+        Some(b) if b.recorded || !R::READS => {
+            if R::READS {
                 let r = shared.reads.get(b.reads.0..b.reads.1).unwrap_or(&[]);
                 ctx.reads.extend_from_slice(r);
             }
@@ -787,7 +862,7 @@ fn derive<'a>(
                 .valid_until
                 .as_ref()
                 .and_then(|c| run.val(c, "valid_until", ctx).as_date());
-            shared.keep_bounds(o.validity_group, from, until, ctx);
+            shared.keep_bounds::<R>(o.validity_group, from, until, ctx);
             (from, until)
         }
     };
@@ -824,19 +899,20 @@ fn derive<'a>(
                 let decided = ctx.reads.len();
                 let deadline = o.deadline.as_ref().map(|c| run.val(c, "deadline", ctx));
                 let deadline_reads = ctx.reads.len();
-                if let Some(v) = &deadline {
+                let date = deadline.as_ref().map(Val::as_date);
+                let v_unknown = deadline.as_ref().is_some_and(Val::is_unknown);
+                if let Some(v) = deadline {
                     d.deadline = v.as_date();
-                    ctx.bindings.push(v.clone());
+                    ctx.bindings.push(v);
                     d.pushed = true;
                 }
                 // 3.–5. The requirement, judged against the deadline.
                 let require = run.truth(&o.require, "require", ctx);
-                d.status = judged(require, deadline.as_ref().map(Val::as_date), ctx.today);
+                d.status = judged(require, date, ctx.today);
                 if d.status == Status::Unknown {
                     // Undecided for a deadline that is no date: its reads say why. Undecided
                     // requirement: the deadline's missing fields matter only if it is unknown
                     // itself.
-                    let v_unknown = deadline.as_ref().is_some_and(Val::is_unknown);
                     d.missing_from = Some(if require.is_some() || v_unknown {
                         decided
                     } else {
@@ -849,6 +925,9 @@ fn derive<'a>(
     if o.deadline.is_some() && !d.pushed {
         ctx.bindings.push(Val::Unknown);
         d.pushed = true;
+    }
+    if let (Some(out), Some(mut kept)) = (sections, run.trace) {
+        out.append(&mut kept);
     }
     d
 }
@@ -871,44 +950,6 @@ fn judged(require: Option<bool>, deadline: Option<Option<Date>>, today: Date) ->
         (Some(false), Some(Some(_))) => Status::Violated,
         (Some(false), Some(None)) | (None, _) => Status::Unknown,
     }
-}
-
-/// [`derive`] for counting (nothing recorded, no trace): the same status and deadline, without
-/// what only findings carry (validity, where missing fields start), and with the deadline bound
-/// only while the requirement is evaluated, as nothing else reads it here.
-fn derive_counted<'a>(
-    o: &'a Obligation,
-    ctx: &mut Ctx<'a>,
-    shared: &mut Shared<'a>,
-) -> (Status, Option<Date>) {
-    let cached = o
-        .validity_group
-        .and_then(|g| shared.bounds.get(g).copied().flatten());
-    let (from, until) = match cached {
-        Some(b) if b.recorded || !ctx.record => (b.from, b.until),
-        _ => {
-            let from = o.valid_from.as_ref().and_then(|c| c.eval(ctx).as_date());
-            let until = o.valid_until.as_ref().and_then(|c| c.eval(ctx).as_date());
-            shared.keep_bounds(o.validity_group, from, until, ctx);
-            (from, until)
-        }
-    };
-    if !in_force(shared.reference, from, until) {
-        return (Status::NotInForce, None);
-    }
-    match o.applies.as_ref().map_or(Some(true), |c| c.truth(ctx)) {
-        None => return (Status::Unknown, None),
-        Some(false) => return (Status::NotApplicable, None),
-        Some(true) => {}
-    }
-    let Some(deadline) = o.deadline.as_ref().map(|c| c.eval(ctx)) else {
-        return (judged(o.require.truth(ctx), None, ctx.today), None);
-    };
-    let date = deadline.as_date();
-    ctx.bindings.push(deadline);
-    let require = o.require.truth(ctx);
-    ctx.bindings.pop();
-    (judged(require, Some(date), ctx.today), date)
 }
 
 fn message<'a>(o: &'a Obligation, ctx: &mut Ctx<'a>, f: &Finding) -> Text {
@@ -988,3 +1029,6 @@ pub fn shown_text(v: &Shown) -> String {
         Shown::Object => "{…}".into(),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -10,7 +10,6 @@
 use super::ast::{self, BinOp, Expr, Kind, QuantKind, Unit};
 use super::error::TypeError;
 use super::eval::{ListVal, Val};
-use super::fast::Fast;
 use super::types::{ObjType, Type};
 use crate::catalog::Catalog;
 use crate::diag::{Diagnostic, Diagnostics};
@@ -48,8 +47,6 @@ pub struct Binding {
 #[derive(Debug, Clone)]
 pub struct Compiled {
     pub(crate) code: Code,
-    /// The same expression for evaluation without reads or trace.
-    pub(crate) fast: Fast,
     ty: Type,
     text: Arc<str>,
     offset: usize,
@@ -319,7 +316,6 @@ pub fn compile(expr: &Expr, names: &Names, file: &SourceFile) -> Result<Compiled
     };
     let t = c.check(&expr.root);
     let compiled = Compiled {
-        fast: Fast::build(&t.code, names.catalog),
         code: t.code,
         ty: t.ty,
         text: expr.text.clone(),

@@ -1,9 +1,15 @@
-//! Run-time values and the three-valued evaluator of compiled expressions.
+//! Run-time values and the one evaluator of compiled expressions, three-valued.
 //!
 //! [`Val::Unknown`] means "not decidable for lack of a stated field"; the fields whose absence
 //! made it so are in [`Ctx::reads`] as reads of nothing. `and`, `or`, `not` and the quantifiers
 //! follow Kleene logic, and whenever a result is decided by one operand the reads of the operands
 //! that did not matter are dropped, so that the reads left are exactly the evidence.
+//!
+//! The evaluator is generic over what it records besides the value ([`Record`]): nothing
+//! ([`Nothing`], what batch counting asks for), the fields read ([`Reads`]), or the reads and
+//! every sub-expression's value ([`Trace`], for `explain`). Each is a separate instance of the
+//! same code, with the recording that is off compiled away, so that a value never depends on
+//! what is recorded and counting pays nothing for evidence.
 //!
 //! Values read from the document carry their [`Path`] (slot indices and list indices), not a JSON
 //! pointer string: pointers are spelled out only when a caller asks ([`Ctx::pointer`]), so the
@@ -12,10 +18,9 @@
 use super::ast::{QuantKind, Unit};
 use super::compile::{ArOp, CmpOp, Code, Compiled, Op, Start, Step};
 use crate::catalog::{Catalog, Row};
-use crate::finding::{Evidence, Shown};
 use crate::schema::{FieldType, InputSchema};
 use crate::source::Span;
-use crate::value::{Node, Tree, Trees, Value};
+use crate::value::{Node, Shown, Tree, Trees, Value};
 use jiff::civil::Date;
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -498,14 +503,6 @@ impl Read<'_> {
     pub fn pointer(&self, schema: &InputSchema) -> String {
         self.path.pointer(schema).unwrap_or_default()
     }
-
-    pub fn evidence(&self, schema: &InputSchema, tree: &Tree) -> Evidence {
-        Evidence {
-            pointer: self.pointer(schema),
-            at: self.at,
-            value: self.value(tree),
-        }
-    }
 }
 
 /// One step of a trace: a sub-expression, its value, and how deep it is in the expression.
@@ -516,6 +513,43 @@ pub struct TraceStep {
     pub text: String,
     pub value: Shown,
     pub depth: usize,
+}
+
+/// What an evaluation records besides the value: a type parameter of the evaluator, so that
+/// each choice is its own compiled instance and what is not recorded costs nothing.
+pub trait Record {
+    /// Record the fields read ([`Ctx::reads`]): the evidence, and the missing fields of an
+    /// unknown value.
+    const READS: bool;
+    /// Record every sub-expression's value ([`Ctx::trace`]).
+    const TRACE: bool;
+}
+
+/// Record nothing: the value only (batch counting, statuses).
+#[derive(Debug, Clone, Copy)]
+pub enum Nothing {}
+
+/// Record the fields read.
+#[derive(Debug, Clone, Copy)]
+pub enum Reads {}
+
+/// Record the fields read and a trace of every sub-expression (`samstyr explain`).
+#[derive(Debug, Clone, Copy)]
+pub enum Trace {}
+
+impl Record for Nothing {
+    const READS: bool = false;
+    const TRACE: bool = false;
+}
+
+impl Record for Reads {
+    const READS: bool = true;
+    const TRACE: bool = false;
+}
+
+impl Record for Trace {
+    const READS: bool = true;
+    const TRACE: bool = true;
 }
 
 /// Everything an evaluation on one document needs, and what it leaves behind (reads, trace).
@@ -539,13 +573,12 @@ pub struct Ctx<'a> {
     /// Bound names: `for_each` items, `deadline`, … innermost last, in the order of
     /// [`super::Names::bindings`]. Quantifiers push and pop their items here too.
     pub bindings: Vec<Val<'a>>,
-    /// Fields read that decided the results so far, and absent fields read (see [`Read`]).
-    /// Callers clear it between expressions as they see fit.
+    /// Fields read that decided the results so far, and absent fields read (see [`Read`]),
+    /// when evaluating with [`Reads`] or [`Trace`]. Callers clear it between expressions as
+    /// they see fit.
     pub reads: Vec<Read<'a>>,
-    /// Whether to record reads at all (off: faster, for values only).
-    pub record: bool,
-    /// When `Some`, every sub-expression evaluation is recorded (for `samstyr explain`).
-    pub trace: Option<Vec<TraceStep>>,
+    /// The steps of the evaluation with [`Trace`] (see [`Compiled::traced`]).
+    trace: Vec<TraceStep>,
     facts: Vec<Val<'a>>,
     /// The reads each fact's value came from, flat, with `fact_ranges[i]` the range of fact `i`;
     /// a fact past the end of `fact_ranges` came from none.
@@ -607,8 +640,7 @@ impl<'a> Ctx<'a> {
             ref_date: None,
             bindings: Vec::new(),
             reads: Vec::new(),
-            record: true,
-            trace: None,
+            trace: Vec::new(),
             facts: Vec::new(),
             fact_reads: Vec::new(),
             fact_ranges: Vec::new(),
@@ -646,16 +678,11 @@ impl<'a> Ctx<'a> {
         buffers.fact_ranges = ranges;
     }
 
-    /// Make room for `facts` facts and some reads up front, so evaluating a document grows no
-    /// vector in the common case.
+    /// Make room for `facts` facts up front, so evaluating a document grows no vector in the
+    /// common case.
     pub fn reserve(&mut self, facts: usize) {
         self.facts.reserve(facts);
         self.bindings.reserve(8);
-        if self.record {
-            self.fact_ranges.reserve(facts);
-            self.reads.reserve(32);
-            self.fact_reads.reserve(32);
-        }
     }
 
     /// Store the value of fact `index`, with the reads currently in [`Ctx::reads`] as the reads
@@ -706,9 +733,9 @@ impl<'a> Ctx<'a> {
         val.path()?.pointer(self.schema)
     }
 
-    #[inline]
-    fn read(&mut self, path: Path, at: u32, node: Option<&'a Node>) {
-        if self.record && !path.is_none() {
+    #[inline(always)]
+    fn read<R: Record>(&mut self, path: Path, at: u32, node: Option<&'a Node>) {
+        if R::READS && !path.is_none() {
             self.reads.push(Read { path, at, node });
         }
     }
@@ -736,111 +763,105 @@ impl<'a> Ctx<'a> {
     }
 
     /// A list taken as a whole is evidence: `len(copies) == 0` is decided by `/copies`.
-    fn read_list(&mut self, v: &Val<'a>) {
+    #[inline(always)]
+    fn read_list<R: Record>(&mut self, v: &Val<'a>) {
         if let Val::List(ListVal::Nodes { node, path, .. }) = v
+            && R::READS
             && !path.is_none()
         {
-            self.read(*path, node.at, Some(node));
+            self.read::<R>(*path, node.at, Some(node));
         }
     }
 
-    fn drop_reads(&mut self, from: usize, to: usize) {
-        if from < to && to <= self.reads.len() {
+    #[inline(always)]
+    fn drop_reads<R: Record>(&mut self, from: usize, to: usize) {
+        if R::READS && from < to && to <= self.reads.len() {
             self.reads.drain(from..to);
         }
     }
 }
 
 impl Compiled {
-    /// Evaluate on the document of `ctx`. Reads are appended to `ctx.reads`, trace steps to
-    /// `ctx.trace`.
+    /// Evaluate on the document of `ctx`, recording what `R` says: with [`Reads`], the fields
+    /// read are appended to `ctx.reads`.
     #[inline]
-    pub fn eval<'a>(&'a self, ctx: &mut Ctx<'a>) -> Val<'a> {
-        if ctx.trace.is_none() {
-            // Without reads or a trace, only the value is wanted: the specialised form gives
-            // the same one for less.
-            if !ctx.record && super::fast::enabled() {
-                return super::fast::val(&self.fast, ctx);
-            }
-            ev_op(&self.code, ctx, 0)
-        } else {
-            self.eval_traced(ctx)
-        }
+    pub fn eval<'a, R: Record>(&'a self, ctx: &mut Ctx<'a>) -> Val<'a> {
+        ev::<R>(&self.code, ctx, 0)
     }
 
-    /// `self.eval(ctx).truth()`: whether the expression holds (unknown as `None`), without
-    /// building the value where the specialised form can help it.
+    /// `self.eval::<R>(ctx).truth()`: whether the expression holds (unknown as `None`).
     #[inline]
-    pub fn truth<'a>(&'a self, ctx: &mut Ctx<'a>) -> Option<bool> {
-        if ctx.trace.is_none() && !ctx.record && super::fast::enabled() {
-            return super::fast::truth(&self.fast, ctx);
-        }
-        self.eval(ctx).truth()
+    pub fn truth<'a, R: Record>(&'a self, ctx: &mut Ctx<'a>) -> Option<bool> {
+        truth::<R>(&self.code, ctx)
     }
 
+    /// Evaluate with [`Trace`]: the value, and each sub-expression in evaluation order with
+    /// its value, its text and its depth. Reads are appended to `ctx.reads`.
     #[cold]
-    fn eval_traced<'a>(&'a self, ctx: &mut Ctx<'a>) -> Val<'a> {
-        let first_step = ctx.trace.as_ref().map(Vec::len);
-        let v = ev(&self.code, ctx, 0);
-        if let (Some(first), Some(steps)) = (first_step, ctx.trace.as_mut()) {
-            for step in steps.iter_mut().skip(first) {
-                step.text = self.source_text(step.span).to_string();
-            }
+    pub fn traced<'a>(&'a self, ctx: &mut Ctx<'a>) -> (Val<'a>, Vec<TraceStep>) {
+        let outer = std::mem::take(&mut ctx.trace);
+        let v = ev::<Trace>(&self.code, ctx, 0);
+        let mut steps = std::mem::replace(&mut ctx.trace, outer);
+        for step in &mut steps {
+            step.text = self.source_text(step.span).to_string();
         }
-        v
+        (v, steps)
     }
 }
 
-#[inline]
-fn ev<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a> {
-    if ctx.trace.is_none() {
-        ev_op(c, ctx, depth)
+#[inline(always)]
+fn ev<'a, R: Record>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a> {
+    if R::TRACE {
+        traced::<R>(c, ctx, depth)
     } else {
-        traced(c, ctx, depth)
+        ev_op::<R>(c, ctx, depth)
     }
 }
 
 #[cold]
-fn traced<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a> {
-    let idx = match ctx.trace.as_mut() {
-        Some(t) => {
-            t.push(TraceStep {
-                span: c.span,
-                text: String::new(),
-                value: Shown::Absent,
-                depth,
-            });
-            t.len() - 1
-        }
-        None => 0,
-    };
-    let v = ev_op(c, ctx, depth);
-    if let Some(step) = ctx.trace.as_mut().and_then(|t| t.get_mut(idx)) {
+#[inline(never)]
+fn traced<'a, R: Record>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a> {
+    let idx = ctx.trace.len();
+    ctx.trace.push(TraceStep {
+        span: c.span,
+        text: String::new(),
+        value: Shown::Absent,
+        depth,
+    });
+    let v = ev_op::<R>(c, ctx, depth);
+    if let Some(step) = ctx.trace.get_mut(idx) {
         step.value = v.shown();
     }
     v
 }
 
-pub(super) fn ev_op<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a> {
+/// `ev(c).truth()`. The operations whose value is a truth value are evaluated for it directly,
+/// so that conditions (most of what rules evaluate) do not go through a value.
+#[inline]
+fn truth<'a, R: Record>(c: &'a Code, ctx: &mut Ctx<'a>) -> Option<bool> {
+    ev::<R>(c, ctx, 0).truth()
+}
+
+fn ev_op<'a, R: Record>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a> {
     let d = depth + 1;
     match &c.op {
         Op::Const(v) => v.reborrow(),
-        Op::RootField(slot) => field(ctx, ctx.root, Path::root(), *slot, false),
-        Op::Chain { start, steps } => chain(ctx, *start, steps),
+        Op::RootField(slot) => field::<R>(ctx, ctx.root, Path::root(), *slot, false),
+        Op::Chain { start, steps } => chain::<R>(ctx, *start, steps),
         Op::Field {
             base,
             slot,
             catalog,
-        } => match ev(base, ctx, d) {
-            Val::Obj { node, path } => field(ctx, node, path, *slot, *catalog),
+        } => match ev::<R>(base, ctx, d) {
+            Val::Obj { node, path } => field::<R>(ctx, node, path, *slot, *catalog),
             Val::Unknown => Val::Unknown,
             _ => Val::Null,
         },
         Op::Index { base, index } => {
-            let (b, i) = pair(base, index, ctx, d);
+            let (b, i) = pair::<R>(base, index, ctx, d);
             match (b, i) {
                 (Val::Unknown, _) | (_, Val::Unknown) => Val::Unknown,
-                (Val::List(l), Val::Number(n)) => item_at(ctx, &l, n),
+                (Val::List(l), Val::Number(n)) => item_at::<R>(ctx, &l, n),
                 _ => Val::Null,
             }
         }
@@ -853,7 +874,7 @@ pub(super) fn ev_op<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a>
         }
         Op::Fact(i) => {
             let i = *i as usize;
-            if ctx.record
+            if R::READS
                 && let Some(&(s, e)) = ctx.fact_ranges.get(i)
                 && let Some(r) = ctx.fact_reads.get(s..e)
             {
@@ -871,7 +892,7 @@ pub(super) fn ev_op<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a>
             Some(table) => Val::List(ListVal::Rows(table.rows())),
             None => Val::Null,
         },
-        Op::Row { table, key } => match ev(key, ctx, d) {
+        Op::Row { table, key } => match ev::<R>(key, ctx, d) {
             Val::Unknown => Val::Unknown,
             Val::Str(k) => {
                 let row = ctx
@@ -887,49 +908,61 @@ pub(super) fn ev_op<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a>
             _ => Val::Null,
         },
         Op::ConstRow { table, row } => const_row(ctx, *table, *row),
-        Op::Not(a) => match ev(a, ctx, d).truth() {
+        Op::Not(a) => match ev::<R>(a, ctx, d).truth() {
             Some(b) => Val::Bool(!b),
             None => Val::Unknown,
         },
-        Op::Neg(a) => match ev(a, ctx, d) {
+        Op::Neg(a) => match ev::<R>(a, ctx, d) {
             Val::Number(n) => Val::Number(-n),
             Val::Duration(x) => x.checked_neg().map(Val::Duration).unwrap_or(Val::Null),
             Val::Unknown => Val::Unknown,
             _ => Val::Null,
         },
-        Op::And(items) => junction(items, ctx, d, false),
-        Op::Or(items) => junction(items, ctx, d, true),
+        Op::And(items) => junction::<R>(items, ctx, d, false),
+        Op::Or(items) => junction::<R>(items, ctx, d, true),
         Op::Coalesce(items) => {
             let mut last = Val::Null;
             let mut known = Known::default();
             for item in items {
                 let start = ctx.reads.len();
-                last = ev(item, ctx, d);
+                last = ev::<R>(item, ctx, d);
                 if !matches!(last, Val::Unknown | Val::Null) {
                     return last;
                 }
-                known.note(ctx, start, &last);
+                known.note::<R>(ctx, start, &last);
             }
             if last.is_unknown() {
-                known.forget(ctx);
+                known.forget::<R>(ctx);
             }
             last
         }
         Op::Cmp { op, lhs, rhs } => {
-            let (l, r) = pair(lhs, rhs, ctx, d);
+            let (l, r) = pair::<R>(lhs, rhs, ctx, d);
             compare(*op, &l, &r)
         }
-        Op::CmpConst { op, lhs, rhs } => compare(*op, &ev(lhs, ctx, d), rhs),
+        // A field compared with a constant, the most common condition, is fused unless traced
+        // (a trace shows the field read as a step of its own).
+        Op::CmpConst { op, lhs, rhs } => match &lhs.op {
+            Op::RootField(slot) if !R::TRACE => {
+                let last = Step {
+                    slot: *slot,
+                    catalog: false,
+                };
+                fused_field_cmp::<R>(ctx, ctx.root, Path::root(), last, *op, rhs)
+            }
+            Op::Chain { start, steps } if !R::TRACE => chain_cmp::<R>(ctx, *start, steps, *op, rhs),
+            _ => compare(*op, &ev::<R>(lhs, ctx, d), rhs),
+        },
         Op::InConsts { negate, lhs, items } => {
-            let l = ev(lhs, ctx, d);
+            let l = ev::<R>(lhs, ctx, d);
             if l.is_unknown() {
                 return Val::Unknown;
             }
             Val::Bool(items.iter().any(|v| equal(&l, v)) != *negate)
         }
         Op::In { negate, lhs, rhs } => {
-            let (l, r) = pair(lhs, rhs, ctx, d);
-            ctx.read_list(&r);
+            let (l, r) = pair::<R>(lhs, rhs, ctx, d);
+            ctx.read_list::<R>(&r);
             let found = match (&l, &r) {
                 (Val::Unknown, _) | (_, Val::Unknown) => return Val::Unknown,
                 (_, Val::List(list)) => {
@@ -941,15 +974,15 @@ pub(super) fn ev_op<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a>
         }
         Op::InList { negate, lhs, items } => {
             let start = ctx.reads.len();
-            let l = ev(lhs, ctx, d);
+            let l = ev::<R>(lhs, ctx, d);
             let mut known = Known::default();
-            known.note(ctx, start, &l);
+            known.note::<R>(ctx, start, &l);
             let mut found = false;
             let mut unknown = l.is_unknown();
             for item in items {
                 let start = ctx.reads.len();
-                let v = ev(item, ctx, d);
-                known.note(ctx, start, &v);
+                let v = ev::<R>(item, ctx, d);
+                known.note::<R>(ctx, start, &v);
                 if v.is_unknown() {
                     unknown = true;
                 } else if !found && equal(&l, &v) {
@@ -958,42 +991,42 @@ pub(super) fn ev_op<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a>
             }
             // An item equal to a known value decides; otherwise any unknown leaves it open.
             if l.is_unknown() || (unknown && !found) {
-                known.forget(ctx);
+                known.forget::<R>(ctx);
                 Val::Unknown
             } else {
                 Val::Bool(found != *negate)
             }
         }
         Op::Arith { op, lhs, rhs } => {
-            let (l, r) = pair(lhs, rhs, ctx, d);
+            let (l, r) = pair::<R>(lhs, rhs, ctx, d);
             arith(*op, &l, &r)
         }
-        Op::Present(path) => present(path, ctx, d),
-        Op::Len(a) => match ev(a, ctx, d) {
+        Op::Present(path) => present::<R>(path, ctx, d),
+        Op::Len(a) => match ev::<R>(a, ctx, d) {
             v @ Val::List(_) => {
-                ctx.read_list(&v);
+                ctx.read_list::<R>(&v);
                 Val::Number(v.as_list().map_or(0, ListVal::len) as f64)
             }
             Val::Unknown => Val::Unknown,
             _ => Val::Null,
         },
-        Op::Quant { kind, list, body } => quant(*kind, list, body, ctx, d),
+        Op::Quant { kind, list, body } => quant::<R>(*kind, list, body, ctx, d),
         Op::Extreme { max, args } => {
             let mut acc = Extreme::new(*max);
             let mut known = Known::default();
             for a in args {
                 let start = ctx.reads.len();
-                let v = ev(a, ctx, d);
-                known.note(ctx, start, &v);
+                let v = ev::<R>(a, ctx, d);
+                known.note::<R>(ctx, start, &v);
                 acc.add(v);
             }
             let v = acc.finish();
             if v.is_unknown() {
-                known.forget(ctx);
+                known.forget::<R>(ctx);
             }
             v
         }
-        Op::Duration { amount, unit } => match ev(amount, ctx, d) {
+        Op::Duration { amount, unit } => match ev::<R>(amount, ctx, d) {
             Val::Number(n) => duration(n, *unit).map(Val::Duration).unwrap_or(Val::Null),
             Val::Unknown => Val::Unknown,
             _ => Val::Null,
@@ -1004,13 +1037,13 @@ pub(super) fn ev_op<'a>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a>
             let mut known = Known::default();
             for item in items {
                 let start = ctx.reads.len();
-                let v = ev(item, ctx, d);
-                known.note(ctx, start, &v);
+                let v = ev::<R>(item, ctx, d);
+                known.note::<R>(ctx, start, &v);
                 unknown |= v.is_unknown();
                 out.push(v);
             }
             if unknown {
-                known.forget(ctx);
+                known.forget::<R>(ctx);
                 Val::Unknown
             } else {
                 Val::List(ListVal::Vals(out.into()))
@@ -1032,9 +1065,104 @@ pub(super) fn const_row<'a>(ctx: &Ctx<'a>, table: u32, row: u32) -> Val<'a> {
     }
 }
 
+/// `compare(op, &chain(ctx, start, steps), rhs)`: the objects on the way read as [`chain`]
+/// reads them, the last field compared where it is ([`fused_field_cmp`]).
+#[inline]
+pub(super) fn chain_cmp<'a, R: Record>(
+    ctx: &mut Ctx<'a>,
+    start: Start,
+    steps: &'a [Step],
+    op: CmpOp,
+    rhs: &Val<'_>,
+) -> Val<'a> {
+    let (mut node, mut path) = match start {
+        Start::Root => (ctx.root, Path::root()),
+        Start::Binding(k) => {
+            let i = ctx.bindings.len().checked_sub(1 + k as usize);
+            match i.and_then(|i| ctx.bindings.get(i)) {
+                Some(Val::Obj { node, path }) => (*node, *path),
+                Some(Val::Unknown) | None => return Val::Unknown,
+                Some(_) => return compare(op, &Val::Null, rhs),
+            }
+        }
+    };
+    let Some((last, init)) = steps.split_last() else {
+        return compare(op, &Val::Obj { node, path }, rhs);
+    };
+    for step in init {
+        match field::<R>(ctx, node, path, step.slot, step.catalog) {
+            Val::Obj { node: n, path: p } => {
+                node = n;
+                path = p;
+            }
+            Val::Unknown => return Val::Unknown,
+            _ => return compare(op, &Val::Null, rhs),
+        }
+    }
+    fused_field_cmp::<R>(ctx, node, path, *last, op, rhs)
+}
+
+/// The specialised operation kept for speed, the fused field comparison:
+/// `compare(op, &field(ctx, obj, path, last.slot, last.catalog), rhs)`, with the same read
+/// recorded, but a scalar field compared where it is in the tree ([`node_cmp`]) instead of
+/// being made a value first. Held to the general form by `fused_comparison_is_the_general_one`
+/// (src/expr/oracle.rs) on generated documents.
+#[inline(always)]
+fn fused_field_cmp<'a, R: Record>(
+    ctx: &mut Ctx<'a>,
+    obj: &'a Node,
+    path: Path,
+    last: Step,
+    op: CmpOp,
+    rhs: &Val<'_>,
+) -> Val<'a> {
+    match ctx.slot(obj, last.slot) {
+        Some(Some(node)) if !matches!(node.value, Value::Object(_) | Value::List(_)) => {
+            ctx.read::<R>(path.child(last.slot), node.at, Some(node));
+            if rhs.is_unknown() {
+                Val::Unknown
+            } else {
+                Val::Bool(node_cmp(op, node, rhs, ctx.trees))
+            }
+        }
+        _ => compare(
+            op,
+            &field::<R>(ctx, obj, path, last.slot, last.catalog),
+            rhs,
+        ),
+    }
+}
+
+/// `compare(op, value of node, r)` for a scalar node and a known `r`, on the node itself.
+#[inline(always)]
+fn node_cmp(op: CmpOp, node: &Node, r: &Val<'_>, trees: Trees<'_>) -> bool {
+    let eq = matches!(op, CmpOp::Eq | CmpOp::Ne);
+    let ord = match (&node.value, r) {
+        (Value::Str(_), Val::Str(b)) => Some(
+            trees
+                .bytes(&node.value)
+                .unwrap_or_default()
+                .cmp(b.as_bytes()),
+        ),
+        (Value::Date(a), Val::Date(b)) => Some(a.cmp(b)),
+        (Value::Number(a), Val::Number(b)) => a.partial_cmp(b),
+        (Value::Bool(a), Val::Bool(b)) if eq => Some(a.cmp(b)),
+        (Value::Null, Val::Null) if eq => Some(Ordering::Equal),
+        _ => None,
+    };
+    match op {
+        CmpOp::Eq => ord == Some(Ordering::Equal),
+        CmpOp::Ne => ord != Some(Ordering::Equal),
+        CmpOp::Lt => ord == Some(Ordering::Less),
+        CmpOp::Le => matches!(ord, Some(Ordering::Less | Ordering::Equal)),
+        CmpOp::Gt => ord == Some(Ordering::Greater),
+        CmpOp::Ge => matches!(ord, Some(Ordering::Greater | Ordering::Equal)),
+    }
+}
+
 /// Read the fields of `steps` one after the other from `start`.
 #[inline]
-fn chain<'a>(ctx: &mut Ctx<'a>, start: Start, steps: &'a [Step]) -> Val<'a> {
+pub(super) fn chain<'a, R: Record>(ctx: &mut Ctx<'a>, start: Start, steps: &'a [Step]) -> Val<'a> {
     let (mut node, mut path) = match start {
         Start::Root => (ctx.root, Path::root()),
         Start::Binding(k) => {
@@ -1050,7 +1178,7 @@ fn chain<'a>(ctx: &mut Ctx<'a>, start: Start, steps: &'a [Step]) -> Val<'a> {
         return Val::Obj { node, path };
     };
     for step in init {
-        match field(ctx, node, path, step.slot, step.catalog) {
+        match field::<R>(ctx, node, path, step.slot, step.catalog) {
             Val::Obj { node: n, path: p } => {
                 node = n;
                 path = p;
@@ -1059,13 +1187,19 @@ fn chain<'a>(ctx: &mut Ctx<'a>, start: Start, steps: &'a [Step]) -> Val<'a> {
             _ => return Val::Null,
         }
     }
-    field(ctx, node, path, last.slot, last.catalog)
+    field::<R>(ctx, node, path, last.slot, last.catalog)
 }
 
 /// Read slot `slot` of an object. An absent input field is unknown and is recorded as missing; an
 /// absent catalog cell is null (the user cannot state it).
 #[inline(always)]
-fn field<'a>(ctx: &mut Ctx<'a>, obj: &'a Node, path: Path, slot: u32, catalog: bool) -> Val<'a> {
+fn field<'a, R: Record>(
+    ctx: &mut Ctx<'a>,
+    obj: &'a Node,
+    path: Path,
+    slot: u32,
+    catalog: bool,
+) -> Val<'a> {
     match ctx.slot(obj, slot) {
         Some(Some(node)) => {
             let path = path.child(slot);
@@ -1073,19 +1207,19 @@ fn field<'a>(ctx: &mut Ctx<'a>, obj: &'a Node, path: Path, slot: u32, catalog: b
             // Objects and lists are not evidence by themselves: what is read from them is, or,
             // for a list taken as a whole (`len`, `in`, quantifiers), the list (see `read_list`).
             if !matches!(v, Val::Obj { .. } | Val::List(_)) {
-                ctx.read(path, node.at, Some(node));
+                ctx.read::<R>(path, node.at, Some(node));
             }
             v
         }
         Some(None) if !catalog && !path.is_none() => {
-            ctx.read(path.child(slot), obj.at, None);
+            ctx.read::<R>(path.child(slot), obj.at, None);
             Val::Unknown
         }
         _ => Val::Null,
     }
 }
 
-fn item_at<'a>(ctx: &mut Ctx<'a>, l: &ListVal<'a>, n: f64) -> Val<'a> {
+fn item_at<'a, R: Record>(ctx: &mut Ctx<'a>, l: &ListVal<'a>, n: f64) -> Val<'a> {
     if n.fract() != 0.0 || n < 0.0 || n >= l.len() as f64 {
         return Val::Null;
     }
@@ -1094,7 +1228,7 @@ fn item_at<'a>(ctx: &mut Ctx<'a>, l: &ListVal<'a>, n: f64) -> Val<'a> {
     if !matches!(v, Val::Obj { .. } | Val::List(_))
         && let Some((node, path)) = l.node(i)
     {
-        ctx.read(path, node.at, Some(node));
+        ctx.read::<R>(path, node.at, Some(node));
     }
     v
 }
@@ -1102,24 +1236,24 @@ fn item_at<'a>(ctx: &mut Ctx<'a>, l: &ListVal<'a>, n: f64) -> Val<'a> {
 /// `and` (`is_or` false) or `or` over operands, Kleene, left to right with short-circuit. A
 /// deciding operand (false for `and`, true for `or`) makes the reads of the operands before it
 /// irrelevant, so they are dropped.
-fn junction<'a>(items: &'a [Code], ctx: &mut Ctx<'a>, d: usize, is_or: bool) -> Val<'a> {
+fn junction<'a, R: Record>(items: &'a [Code], ctx: &mut Ctx<'a>, d: usize, is_or: bool) -> Val<'a> {
     let mark = ctx.reads.len();
     let mut unknown = false;
     let mut known = Known::default();
     for item in items {
         let start = ctx.reads.len();
-        let v = ev(item, ctx, d);
+        let v = ev::<R>(item, ctx, d);
         match v.truth() {
             Some(b) if b == is_or => {
-                ctx.drop_reads(mark, start);
+                ctx.drop_reads::<R>(mark, start);
                 return Val::Bool(is_or);
             }
-            Some(_) => known.note(ctx, start, &v),
+            Some(_) => known.note::<R>(ctx, start, &v),
             None => unknown = true,
         }
     }
     if unknown {
-        known.forget(ctx);
+        known.forget::<R>(ctx);
         Val::Unknown
     } else {
         Val::Bool(!is_or)
@@ -1137,9 +1271,9 @@ struct Known {
 }
 
 impl Known {
-    #[inline]
-    fn note(&mut self, ctx: &Ctx<'_>, start: usize, v: &Val<'_>) {
-        if v.is_unknown() {
+    #[inline(always)]
+    fn note<R: Record>(&mut self, ctx: &Ctx<'_>, start: usize, v: &Val<'_>) {
+        if !R::READS || v.is_unknown() {
             return;
         }
         let has_absent = ctx
@@ -1156,7 +1290,11 @@ impl Known {
         }
     }
 
-    fn forget(self, ctx: &mut Ctx<'_>) {
+    #[inline(always)]
+    fn forget<R: Record>(self, ctx: &mut Ctx<'_>) {
+        if !R::READS {
+            return;
+        }
         let inline = self.inline.get(..self.n).unwrap_or(&self.inline);
         for &(s, e) in self.spill.iter().rev().chain(inline.iter().rev()) {
             forget_absent(ctx, s, e);
@@ -1180,12 +1318,17 @@ fn forget_absent(ctx: &mut Ctx<'_>, s: usize, e: usize) {
 }
 
 /// Evaluate two operands; when exactly one is unknown, the other's absent reads are forgotten.
-fn pair<'a>(lhs: &'a Code, rhs: &'a Code, ctx: &mut Ctx<'a>, d: usize) -> (Val<'a>, Val<'a>) {
+fn pair<'a, R: Record>(
+    lhs: &'a Code,
+    rhs: &'a Code,
+    ctx: &mut Ctx<'a>,
+    d: usize,
+) -> (Val<'a>, Val<'a>) {
     let s0 = ctx.reads.len();
-    let l = ev(lhs, ctx, d);
+    let l = ev::<R>(lhs, ctx, d);
     let s1 = ctx.reads.len();
-    let r = ev(rhs, ctx, d);
-    if ctx.record {
+    let r = ev::<R>(rhs, ctx, d);
+    if R::READS {
         match (l.is_unknown(), r.is_unknown()) {
             (true, false) => forget_absent(ctx, s1, ctx.reads.len()),
             (false, true) => forget_absent(ctx, s0, s1),
@@ -1303,47 +1446,47 @@ pub(super) fn duration(n: f64, unit: Unit) -> Option<Dur> {
     })
 }
 
-/// `present(path)`: whether the last field of the path is stated. Never unknown; the field is
+/// `present::<R>(path)`: whether the last field of the path is stated. Never unknown; the field is
 /// recorded as read either way.
-fn present<'a>(path: &'a Code, ctx: &mut Ctx<'a>, d: usize) -> Val<'a> {
+fn present<'a, R: Record>(path: &'a Code, ctx: &mut Ctx<'a>, d: usize) -> Val<'a> {
     let (base, slot) = match &path.op {
         Op::RootField(slot) => {
-            return Val::Bool(stated(ctx, ctx.root, Path::root(), *slot));
+            return Val::Bool(stated::<R>(ctx, ctx.root, Path::root(), *slot));
         }
         Op::Chain { start, steps } => {
             let Some((last, init)) = steps.split_last() else {
                 return Val::Bool(false);
             };
-            return match chain(ctx, *start, init) {
-                Val::Obj { node, path } => Val::Bool(stated(ctx, node, path, last.slot)),
+            return match chain::<R>(ctx, *start, init) {
+                Val::Obj { node, path } => Val::Bool(stated::<R>(ctx, node, path, last.slot)),
                 _ => Val::Bool(false),
             };
         }
         Op::Field { base, slot, .. } => (base, *slot),
         Op::Index { base, index } => {
-            let b = ev(base, ctx, d);
-            let i = ev(index, ctx, d);
+            let b = ev::<R>(base, ctx, d);
+            let i = ev::<R>(index, ctx, d);
             return match (b, i) {
-                (Val::List(l), Val::Number(n)) => Val::Bool(!item_at(ctx, &l, n).is_null()),
+                (Val::List(l), Val::Number(n)) => Val::Bool(!item_at::<R>(ctx, &l, n).is_null()),
                 _ => Val::Bool(false),
             };
         }
-        _ => return Val::Bool(!ev(path, ctx, d).is_unknown()),
+        _ => return Val::Bool(!ev::<R>(path, ctx, d).is_unknown()),
     };
-    match ev(base, ctx, d) {
-        Val::Obj { node, path } => Val::Bool(stated(ctx, node, path, slot)),
+    match ev::<R>(base, ctx, d) {
+        Val::Obj { node, path } => Val::Bool(stated::<R>(ctx, node, path, slot)),
         _ => Val::Bool(false),
     }
 }
 
-fn stated<'a>(ctx: &mut Ctx<'a>, obj: &'a Node, path: Path, slot: u32) -> bool {
+fn stated<'a, R: Record>(ctx: &mut Ctx<'a>, obj: &'a Node, path: Path, slot: u32) -> bool {
     match ctx.slot(obj, slot) {
         Some(Some(node)) => {
-            ctx.read(path.child(slot), node.at, Some(node));
+            ctx.read::<R>(path.child(slot), node.at, Some(node));
             true
         }
         Some(None) => {
-            ctx.read(path.child(slot), obj.at, None);
+            ctx.read::<R>(path.child(slot), obj.at, None);
             false
         }
         None => false,
@@ -1395,16 +1538,16 @@ impl<'a> Extreme<'a> {
     }
 }
 
-fn quant<'a>(
+fn quant<'a, R: Record>(
     kind: QuantKind,
     list: &'a Code,
     body: &'a Code,
     ctx: &mut Ctx<'a>,
     d: usize,
 ) -> Val<'a> {
-    let l = match ev(list, ctx, d) {
+    let l = match ev::<R>(list, ctx, d) {
         v @ Val::List(_) => {
-            ctx.read_list(&v);
+            ctx.read_list::<R>(&v);
             match v {
                 Val::List(l) => l,
                 _ => return Val::Null,
@@ -1437,16 +1580,16 @@ fn quant<'a>(
             && let Some((node, path)) = l.node(i)
             && !path.is_none()
         {
-            ctx.read(path, node.at, Some(node));
+            ctx.read::<R>(path, node.at, Some(node));
         }
         ctx.bindings.push(item);
-        let v = ev(body, ctx, d);
+        let v = ev::<R>(body, ctx, d);
         let item = ctx.bindings.pop().unwrap_or(Val::Null);
-        known.note(ctx, start, &v);
+        known.note::<R>(ctx, start, &v);
         match kind {
             QuantKind::Any | QuantKind::All => match v.truth() {
                 Some(b) if b == (kind == QuantKind::Any) => {
-                    ctx.drop_reads(after_list, start);
+                    ctx.drop_reads::<R>(after_list, start);
                     return Val::Bool(b);
                 }
                 Some(_) => {}
@@ -1466,7 +1609,7 @@ fn quant<'a>(
             },
             QuantKind::First => match v.truth() {
                 Some(true) if unknown => {
-                    known.forget(ctx);
+                    known.forget::<R>(ctx);
                     return Val::Unknown;
                 }
                 Some(true) => return item,
@@ -1485,12 +1628,12 @@ fn quant<'a>(
         QuantKind::Min | QuantKind::Max => {
             let v = acc.finish();
             if v.is_unknown() {
-                known.forget(ctx);
+                known.forget::<R>(ctx);
             }
             return v;
         }
         _ if unknown => {
-            known.forget(ctx);
+            known.forget::<R>(ctx);
             return Val::Unknown;
         }
         _ => {}

@@ -4,9 +4,9 @@
 //! The pipeline, one way: text → [`parse`] → [`Expr`] (syntax tree with spans into the rule file)
 //! → [`compile`] (names resolved against the input schema, the catalog, facts, parameters and
 //! bindings; types checked) → [`Compiled`] (immutable, `Send + Sync`) → [`Compiled::eval`] on a
-//! [`Ctx`] per document → [`Val`], with the fields read in [`Ctx::reads`].
-//! When nothing is recorded (`!ctx.record`, no trace), [`Compiled::eval`] takes a second form
-//! of the same expression, specialised by shape (`fast`), which gives the same values for less.
+//! [`Ctx`] per document → [`Val`]. One evaluator, generic over what it records ([`Record`]):
+//! nothing ([`Nothing`]), the fields read, in [`Ctx::reads`] ([`Reads`]), or those and a trace
+//! ([`Trace`]).
 //!
 //! **Invariant:** this module knows no rule set. Field names, tables, facts and parameters come
 //! from the [`Names`] it is given; nothing here mentions any of them.
@@ -32,7 +32,6 @@ pub mod ast;
 mod compile;
 pub mod error;
 mod eval;
-mod fast;
 mod lexer;
 mod parser;
 pub mod types;
@@ -40,7 +39,9 @@ pub mod types;
 pub use ast::Expr;
 pub use compile::{Binding, Compiled, Names, compile};
 pub use error::{SyntaxError, TypeError};
-pub use eval::{Ctx, CtxBuffers, Dur, ListVal, Path, Read, TraceStep, Val, equal};
+pub use eval::{
+    Ctx, CtxBuffers, Dur, ListVal, Nothing, Path, Read, Reads, Record, Trace, TraceStep, Val, equal,
+};
 pub use types::{ObjType, Type};
 
 use crate::diag::{Diagnostic, Diagnostics};
@@ -117,5 +118,7 @@ fn run<T>(
     }
 }
 
+#[cfg(test)]
+mod oracle;
 #[cfg(test)]
 mod tests;

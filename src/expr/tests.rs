@@ -3,8 +3,8 @@
 
 use super::*;
 use crate::catalog::Catalog;
-use crate::finding::Shown;
 use crate::schema::{Document, InputSchema};
+use crate::value::Shown;
 use jiff::civil::{Date, date};
 
 const INPUT: &str = include_str!("../../fixtures/expr/input.toml");
@@ -114,7 +114,7 @@ impl World {
         let c = self.compiled(text);
         let doc = self.doc(json);
         let mut ctx = self.ctx(&doc);
-        let v = c.eval(&mut ctx);
+        let v = c.eval::<Reads>(&mut ctx);
         let missing = ctx
             .reads
             .iter()
@@ -128,7 +128,7 @@ impl World {
         let c = self.compiled(text);
         let doc = self.doc(json);
         let mut ctx = self.ctx(&doc);
-        c.eval(&mut ctx);
+        c.eval::<Reads>(&mut ctx);
         ctx.reads.iter().map(|r| r.pointer(&self.schema)).collect()
     }
 }
@@ -416,11 +416,11 @@ fn facts_params_and_bindings() {
     let doc = w.doc(FULL);
     let mut ctx = w.ctx(&doc);
     let adult = w.compiled("borrower.age >= 18");
-    let v = adult.eval(&mut ctx);
+    let v = adult.eval::<Reads>(&mut ctx);
     ctx.set_fact(0, v);
     ctx.reads.clear();
     let c = w.compiled("@is-adult and kind == $default_kind");
-    assert_eq!(c.eval(&mut ctx).shown(), Shown::Bool(true));
+    assert_eq!(c.eval::<Reads>(&mut ctx).shown(), Shown::Bool(true));
     let reads: Vec<String> = ctx.reads.iter().map(|r| r.pointer(&w.schema)).collect();
     assert_eq!(reads, vec!["/borrower/age", "/kind"]);
 
@@ -472,7 +472,7 @@ fn facts_params_and_bindings() {
         );
         ctx.bindings.push(item);
         ctx.bindings.push(Val::Date(date(2026, 2, 25)));
-        results.push(c.eval(&mut ctx).shown());
+        results.push(c.eval::<Reads>(&mut ctx).shown());
         ctx.bindings.clear();
     }
     assert_eq!(results, vec![Shown::Bool(false), Shown::Bool(true)]);
@@ -484,11 +484,8 @@ fn trace_records_every_step() {
     let c = w.compiled("member and (fee > 3 or kind == 'film')");
     let doc = w.doc(FULL);
     let mut ctx = w.ctx(&doc);
-    ctx.trace = Some(Vec::new());
-    c.eval(&mut ctx);
-    let steps: Vec<(String, usize, Shown)> = ctx
-        .trace
-        .unwrap_or_default()
+    let (_, trace) = c.traced(&mut ctx);
+    let steps: Vec<(String, usize, Shown)> = trace
         .into_iter()
         .map(|s| (s.text, s.depth, s.value))
         .collect();
@@ -646,7 +643,7 @@ fn display_for_messages() {
         let c = w.compiled(t);
         let doc = w.doc(FULL);
         let mut ctx = w.ctx(&doc);
-        c.eval(&mut ctx).to_string()
+        c.eval::<Nothing>(&mut ctx).to_string()
     };
     assert_eq!(show("fee * 2"), "40");
     assert_eq!(show("fee / 3 > 6"), "true");
@@ -698,9 +695,10 @@ fn recording_can_be_switched_off() {
     let c = w.compiled("any(c in copies: c.due > 2026-01-01) and fee > 3");
     let doc = w.doc(FULL);
     let mut ctx = w.ctx(&doc);
-    ctx.record = false;
-    assert_eq!(c.eval(&mut ctx).shown(), Shown::Bool(true));
+    assert_eq!(c.eval::<Nothing>(&mut ctx).shown(), Shown::Bool(true));
     assert!(ctx.reads.is_empty());
+    assert_eq!(c.eval::<Reads>(&mut ctx).shown(), Shown::Bool(true));
+    assert!(!ctx.reads.is_empty());
 }
 
 #[test]
@@ -723,8 +721,9 @@ fn the_deepest_expressions_evaluate_on_a_small_stack() {
             for text in &deepest {
                 let c = w.compiled(text);
                 let mut ctx = w.ctx(&doc);
-                ctx.trace = Some(Vec::new());
-                out.push(c.eval(&mut ctx).shown());
+                let (v, _) = c.traced(&mut ctx);
+                assert_eq!(v.shown(), c.eval::<Nothing>(&mut ctx).shown());
+                out.push(v.shown());
             }
             out
         });
@@ -761,7 +760,7 @@ fn ctx_buffers_come_back_empty_with_their_capacity() {
         ctx.set_fact(i, Val::Bool(true));
         ctx.bindings.push(Val::Null);
     }
-    assert_eq!(c.eval(&mut ctx).shown(), Shown::Bool(true));
+    assert_eq!(c.eval::<Reads>(&mut ctx).shown(), Shown::Bool(true));
     assert!(!ctx.reads.is_empty());
     ctx.into_buffers(&mut buffers);
     let other = w.doc(BARE);
@@ -801,17 +800,15 @@ fn facts_keep_the_reads_they_were_set_with() {
             .map(|r| r.pointer(&w.schema))
             .collect()
     };
-    ctx.record = false;
-    let v = age.eval(&mut ctx);
+    let v = age.eval::<Nothing>(&mut ctx);
     ctx.set_fact(0, v);
-    ctx.record = true;
     ctx.reads.clear();
-    let v = kind.eval(&mut ctx);
+    let v = kind.eval::<Reads>(&mut ctx);
     ctx.set_fact(2, v);
     assert!(pointers(&ctx, 0).is_empty() && pointers(&ctx, 1).is_empty());
     assert_eq!(pointers(&ctx, 2), vec!["/kind"]);
     ctx.reads.clear();
-    let v = age.eval(&mut ctx);
+    let v = age.eval::<Reads>(&mut ctx);
     ctx.set_fact(0, v);
     assert_eq!(pointers(&ctx, 0), vec!["/borrower/age"]);
     assert_eq!(pointers(&ctx, 2), vec!["/kind"]);
@@ -823,6 +820,6 @@ fn facts_keep_the_reads_they_were_set_with() {
     assert_eq!(ctx.fact(2).shown(), Shown::Bool(true));
     ctx.reads.clear();
     let c = w.compiled("@is-adult");
-    assert_eq!(c.eval(&mut ctx).shown(), Shown::Bool(true));
+    assert_eq!(c.eval::<Reads>(&mut ctx).shown(), Shown::Bool(true));
     assert!(ctx.reads.is_empty());
 }

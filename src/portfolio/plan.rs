@@ -154,7 +154,7 @@ impl Plan {
     }
 
     /// A document's own value of each stratum's fact, from the truths of its facts in declared
-    /// order ([`crate::rules::Counts::facts`]).
+    /// order ([`crate::eval::Counts::facts`]).
     pub fn own(&self, facts: &[Tri]) -> Vec<Tri> {
         self.strata
             .iter()

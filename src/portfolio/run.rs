@@ -10,10 +10,11 @@ use super::{
     add_days, status_index, tri_index,
 };
 use crate::diag::Diagnostics;
+use crate::eval::{Counts, EvalOptions};
 use crate::expr::CtxBuffers;
 use crate::finding::{RuleInfo, Severity, Status};
 use crate::input::{self, Unit};
-use crate::rules::{Counts, EvalOptions, Received, RuleSet};
+use crate::rules::{Received, RuleSet};
 use crate::schema::Document;
 use crate::value::Tree;
 use jiff::civil::Date;

@@ -9,7 +9,7 @@
 
 use super::error::RuleError;
 use super::toml::Str;
-use crate::expr::{Compiled, Ctx, Dur, Val};
+use crate::expr::{Compiled, Ctx, Dur, Nothing, Val};
 use crate::source::Span;
 use crate::text::Lang;
 use std::fmt::Write;
@@ -86,21 +86,19 @@ pub(crate) struct Template {
 
 impl Template {
     /// The text with every placeholder filled in, values written for readers of `lang` (see
-    /// [`write_value`]; unknown values as `?`). Placeholder reads are not evidence: the caller's
-    /// reads are left as they were.
+    /// [`write_value`]; unknown values as `?`). Placeholder reads are not evidence: they are
+    /// not recorded.
     pub fn render<'a>(&'a self, ctx: &mut Ctx<'a>, lang: Lang) -> String {
         let mut out = String::new();
-        let mark = ctx.reads.len();
         for p in &self.parts {
             match p {
                 Part::Lit(s) => out.push_str(s),
                 Part::Expr(c) => {
-                    let v = c.eval(ctx);
+                    let v = c.eval::<Nothing>(ctx);
                     write_value(&mut out, &v, lang);
                 }
             }
         }
-        ctx.reads.truncate(mark);
         out
     }
 

@@ -3,8 +3,9 @@
 //! Loading runs in stages, each reporting every problem it finds: `toml` + `decl` read the files
 //! into declarations with spans; `check` resolves ids, principles, sources (seed quotes) and
 //! parameters; `compile` parses and type-checks every expression through [`crate::expr`], builds
-//! the dependency graph ([`RuleGraph`]) and orders the facts. Evaluation lives in [`crate::eval`];
-//! rule tests (`rules test`) in [`testing`], lint warnings in [`lint`].
+//! the dependency graph ([`RuleGraph`]) and orders the facts. It loads and never evaluates:
+//! evaluation, and the rule tests (`rules test`) that need it, live in `crate::eval`, the layer
+//! above; lint warnings are in [`lint`].
 //!
 //! **Invariant:** this module knows no rule, fact or field of any particular rule set.
 //!
@@ -19,12 +20,10 @@ mod error;
 mod graph;
 pub mod lint;
 mod message;
-mod params;
+pub(crate) mod params;
 mod seeds;
-pub mod testing;
 pub(crate) mod toml;
 
-pub use crate::eval::{Counted, Counts, EvalOptions, Explanation};
 pub use batch::{
     Direction, FactIndex, FieldPath, Propagation, Received, ReportGroup, ReportSpec, is_link,
 };
@@ -39,11 +38,10 @@ use crate::catalog::Catalog;
 use crate::diag::Diagnostics;
 use crate::expr::{Compiled, Dur, Val};
 use crate::files::RuleFiles;
-use crate::finding::{Evaluation, Principle, RuleInfo, SourceRef};
-use crate::schema::{Document, InputSchema};
+use crate::finding::{Principle, RuleInfo, SourceRef};
+use crate::schema::InputSchema;
 use crate::source::{SourceFile, Span};
 use crate::text::Text;
-use jiff::civil::Date;
 use std::borrow::Cow;
 use std::sync::Arc;
 
@@ -97,7 +95,7 @@ pub(crate) struct Core {
     pub principles: Vec<Principle>,
     /// In evaluation order: every fact after the facts it uses. A fact's index here is its slot.
     pub facts: Vec<Fact>,
-    /// Fact slots in declared order (the order of [`Evaluation::facts`]).
+    /// Fact slots in declared order (the order of [`crate::finding::Evaluation::facts`]).
     pub facts_declared: Vec<usize>,
     /// Groups of obligations whose validity bounds are the same expressions and read no item, so
     /// are computed once per document: for each group, the index of one of its obligations.
@@ -361,64 +359,9 @@ impl RuleSet {
         batch::uses(&self.core.facts, a.0, b.0)
     }
 
-    /// Evaluate one document whose bool facts also receive values from linked documents (see
-    /// [`Received`]); otherwise the same as [`RuleSet::evaluate`].
-    pub fn evaluate_received(
-        &self,
-        doc: &Document,
-        as_of: Date,
-        opts: &EvalOptions,
-        received: &[Received],
-    ) -> Evaluation {
-        crate::eval::evaluate_received(self, doc, as_of, opts, received)
-    }
-
-    /// [`RuleSet::evaluate_received`] with [`EvalOptions::COUNTS`], reduced to statuses,
-    /// deadlines and truths and written into `out` (whose vectors are reused): what a portfolio
-    /// needs to count, at a fraction of the cost of a full [`Evaluation`]. `buffers` lends the
-    /// evaluation its vectors, so that a batch does not allocate them per document.
-    pub fn count_received(
-        &self,
-        doc: &Document,
-        as_of: Date,
-        received: &[Received],
-        out: &mut crate::eval::Counts,
-        buffers: &mut crate::expr::CtxBuffers,
-    ) {
-        crate::eval::count_received(self, doc, as_of, received, out, buffers)
-    }
-
-    /// The values of some facts only (no obligations), as true, false or unknown; facts that are
-    /// not bool are `Unknown`. Cheap: for deciding what linked documents receive.
-    pub fn fact_truths(
-        &self,
-        doc: &Document,
-        as_of: Date,
-        received: &[Received],
-        wanted: &[FactIndex],
-        out: &mut Vec<crate::finding::Tri>,
-    ) {
-        crate::eval::fact_truths(self, doc, as_of, received, wanted, out)
-    }
-
     /// The dependency graph of facts, parameters and obligations.
     pub fn graph(&self) -> &RuleGraph {
         &self.core.graph
-    }
-
-    /// Evaluate every fact and obligation on one document.
-    pub fn evaluate(&self, doc: &Document, as_of: Date, opts: &EvalOptions) -> Evaluation {
-        crate::eval::evaluate(self, doc, as_of, opts)
-    }
-
-    /// The evaluation trace of one obligation (or fact, as `@id`) on one document.
-    pub fn explain(
-        &self,
-        doc: &Document,
-        as_of: Date,
-        rule: &str,
-    ) -> Result<Explanation, RuleError> {
-        crate::eval::explain::explain(self, doc, as_of, rule)
     }
 
     /// Everything declared about one obligation or fact (`@id`), for `rules show`.

@@ -7,7 +7,8 @@
 use samstyr::cli::check::run_info;
 use samstyr::diag::{Diagnostics, render};
 use samstyr::report::{self, Gate, Input, Outcome};
-use samstyr::rules::{EvalOptions, RuleSet};
+use samstyr::eval::EvalOptions;
+use samstyr::rules::RuleSet;
 use samstyr::schema::Document;
 use samstyr::text::Lang;
 use std::sync::OnceLock;
@@ -32,10 +33,10 @@ pub fn as_of() -> jiff::civil::Date {
 pub fn evaluate_and_render(rules: &RuleSet, doc: &Document) {
     let e = rules.evaluate(doc, as_of(), &EvalOptions::default());
     // The counting path `report` takes must give the full evaluation's statuses and deadlines.
-    let mut counted = samstyr::rules::Counts::default();
+    let mut counted = samstyr::eval::Counts::default();
     let mut buffers = samstyr::expr::CtxBuffers::default();
     rules.count_received(doc, as_of(), &[], &mut counted, &mut buffers);
-    let mut reduced = samstyr::rules::Counts::default();
+    let mut reduced = samstyr::eval::Counts::default();
     reduced.reduce(rules, &e);
     assert_eq!(counted, reduced, "counting differs from the full evaluation");
     let input = Input {

@@ -4,13 +4,12 @@
 //!
 //! The case format is in docs/rule-language.md, "Rule tests".
 
-use super::RuleSet;
-use super::error::RuleError;
-use super::params::{ParamOverride, table_overrides};
-use super::toml::{Table, parse, span_of, type_name};
+use super::EvalOptions;
 use crate::diag::{Diagnostic, Diagnostics, did_you_mean};
-use crate::eval::EvalOptions;
 use crate::finding::{Evaluation, Shown, Status};
+use crate::rules::params::{ParamOverride, table_overrides};
+use crate::rules::toml::{Table, parse, span_of, type_name};
+use crate::rules::{RuleError, RuleSet};
 use crate::source::{SourceFile, Span};
 use crate::text::Lang;
 use jiff::civil::Date;
@@ -461,6 +460,6 @@ fn check(eval: &Evaluation, e: &Expect, lang: Lang) -> Option<(String, String, S
 fn shown(v: &Shown) -> String {
     match v {
         Shown::Absent => "unknown".into(),
-        other => crate::eval::shown_text(other),
+        other => super::shown_text(other),
     }
 }
