@@ -38,26 +38,3 @@ pub fn document(profile: &Profile, opts: &GenOptions, index: u64) -> String {
     line.pop();
     line
 }
-
-/// The embedded rule set and its generator profile, loaded once: for tests inside the crate that
-/// need generated documents of the shipped format.
-#[cfg(test)]
-pub(crate) fn embedded() -> &'static (crate::rules::RuleSet, Profile) {
-    static SETUP: std::sync::LazyLock<(crate::rules::RuleSet, Profile)> =
-        std::sync::LazyLock::new(|| {
-            let files = crate::files::RuleFiles::embedded();
-            let rules = match crate::rules::RuleSet::load(&files, &[]) {
-                Ok(r) => r,
-                Err(d) => panic!("{}", crate::diag::render(&d.0, false)),
-            };
-            let Some(file) = files.generator.first() else {
-                panic!("the embedded rule set has no generator profile")
-            };
-            let profile = match load(file, rules.schema(), rules.catalog()) {
-                Ok(p) => p,
-                Err(d) => panic!("{}", crate::diag::render(&d.0, false)),
-            };
-            (rules, profile)
-        });
-    &SETUP
-}
