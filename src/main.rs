@@ -1,7 +1,7 @@
 //! The `samstyr` binary: parse flags, run the command, map its outcome to an exit code.
 
 fn main() -> std::process::ExitCode {
-    samstyr::cli::main()
+    samstyr::app::main()
 }
 
 // Batches allocate per document on worker threads and free elsewhere; mimalloc keeps that

@@ -2,7 +2,6 @@
 //! clap definition the binary parses with, so it never falls behind the flags.
 
 use super::Exit;
-use clap::CommandFactory;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -11,8 +10,8 @@ pub struct Args {
     pub shell: clap_complete::Shell,
 }
 
-pub fn run(args: &Args) -> Exit {
-    let mut cmd = super::Cli::command();
+pub fn run(args: &Args, cmd: clap::Command) -> Exit {
+    let mut cmd = cmd;
     let mut out = Vec::new();
     clap_complete::generate(args.shell, &mut cmd, "samstyr", &mut out);
     super::common::out(&String::from_utf8_lossy(&out));

@@ -2,13 +2,11 @@
 //! every subcommand and its flags, so that `samstyr man > samstyr.1` is the page a package ships.
 
 use super::Exit;
-use clap::CommandFactory;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {}
 
-pub fn run(_: &Args) -> Exit {
-    let cmd = super::Cli::command();
+pub fn run(_: &Args, cmd: clap::Command) -> Exit {
     let mut out = Vec::new();
     let man = clap_mangen::Man::new(cmd.clone());
     if man.render(&mut out).is_err() {

@@ -15,6 +15,7 @@
 //! before the socket is bound.
 
 mod api;
+pub mod cli;
 mod edge;
 mod metrics;
 pub mod openapi;
