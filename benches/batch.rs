@@ -1,6 +1,6 @@
 //! Batches: a generated portfolio (the embedded rules' generator profile, seed 1) judged the way
 //! `samstyr report --format json` judges it, beside the stages it is made of and the parse-only
-//! floor DESIGN.md §8 measures it against. Run with `cargo bench --bench batch`.
+//! floor the batch budget (BENCHMARKS.md, "The budget") measures it against. Run with `cargo bench --bench batch`.
 //!
 //! Single-threaded stages (per document): generic JSON parsing (`serde_json::Value`, the floor),
 //! reading + validation into the value tree, validation + evaluation of every rule with statuses

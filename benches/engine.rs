@@ -1,5 +1,5 @@
 //! The rule engine alone: a compiled rule set evaluated on one document that is already parsed
-//! and validated — every fact, the headline and every obligation (DESIGN.md §8: ≤ 2 µs median
+//! and validated — every fact, the headline and every obligation (BENCHMARKS.md, "The budget": ≤ 3 µs median
 //! for the samstyring rules). Run with `cargo bench --bench engine`.
 //!
 //! Four variants per rule set: statuses only (what a CI gate needs), with evidence, and with

@@ -1,5 +1,5 @@
 //! Reading one initiative: samstyr's parse + validate against plain `serde_json::Value` parsing
-//! of the same text, the floor DESIGN.md §8 measures the batch against.
+//! of the same text, the floor the batch budget (BENCHMARKS.md) is measured against.
 //!
 //! `cargo bench --bench parse` (add `-- --quick` for a short run).
 

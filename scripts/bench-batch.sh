@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Whole-process batch benchmarks (DESIGN.md §8, BENCHMARKS.md): `samstyr report --format json`
+# Whole-process batch benchmarks (BENCHMARKS.md, "The budget"): `samstyr report --format json`
 # on 10 000, 100 000 and 1 000 000 generated initiatives, each beside the parse-only baseline of
 # the same file (`samstyr report --parse-only`: the same reading, chunking and threads, with each
 # line parsed by serde_json into a generic value and nothing else).

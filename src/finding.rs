@@ -179,7 +179,7 @@ pub struct Finding {
     pub waiver: Option<WaiverNote>,
 }
 
-/// A recorded decision to accept a finding for a time (DESIGN §7 "Waivers"): data of the run,
+/// A recorded decision to accept a finding for a time (docs/waivers.md): data of the run,
 /// read from a waiver file, not of the rule set.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Waiver {

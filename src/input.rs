@@ -652,7 +652,7 @@ fn io_reason(e: &io::Error) -> String {
     }
 }
 
-/// How a directory named on the command line is searched (DESIGN §7): `.gitignore` files (and
+/// How a directory named on the command line is searched (README, "What a directory check reads"): `.gitignore` files (and
 /// `.ignore`, and the repository's `.git/info/exclude`) are honoured whether or not the directory
 /// is in a git repository, hidden files and directories (`.git`, `.vscode`) are skipped, and so are
 /// paths matching an `--exclude` glob and the files in `skip` (the run's own `--output`). Files and

@@ -1,5 +1,5 @@
 //! Waivers (unntak): recorded decisions to accept a finding for a time, read from a TOML file of
-//! `[[waiver]]` records (DESIGN §7, docs/waivers.md), checked against the rule set and the
+//! `[[waiver]]` records (docs/waivers.md), checked against the rule set and the
 //! documents of a run, and applied to the run's findings after evaluation.
 //!
 //! Three steps, in the order a run takes them: [`load`] reads the files with spans and checks

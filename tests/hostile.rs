@@ -1061,7 +1061,7 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
-    /// DESIGN §9: involving KS earlier never turns a met obligation into a violated one. (This
+    /// Involving KS earlier never turns a met obligation into a violated one. (This
     /// test knows the samstyring format; the engine does not.)
     #[test]
     fn an_earlier_ks_involvement_never_turns_met_into_violated(

@@ -183,7 +183,7 @@ fn the_scan_skips_git_and_its_own_output() {
     );
 }
 
-/// DESIGN §7: should-level violations are flagged whatever `--fail-on` says, and JUnit failures
+/// README, "What fails the gate": should-level violations are flagged whatever `--fail-on` says, and JUnit failures
 /// are exactly what fails the gate.
 #[test]
 fn the_formats_agree_with_the_gate() {

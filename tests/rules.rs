@@ -146,7 +146,7 @@ fn seed_quotes_are_found_at_their_lines() {
     }
     assert!(seeds_cited >= 40, "only {seeds_cited} seed quotes");
 
-    // Lines a reviewer can check by hand against DESIGN.md §5.
+    // Lines a reviewer can check by hand against docs/rules.md.
     for (rule, seed, line) in [
         ("SAM-01", "001_4cac7f86f6f593bc.txt", 308),
         ("SAM-01", "000_260ed27bb36f3e9d.txt", 55),

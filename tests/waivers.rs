@@ -1,4 +1,4 @@
-//! Waivers (DESIGN §7 "Waivers (unntak)"): a waiver turns a failing gate green and shows in every
+//! Waivers (docs/waivers.md): a waiver turns a failing gate green and shows in every
 //! format, the same waiver expired turns it red again, every kind of invalid waiver is invalid
 //! input (exit 2) at its place, and waivers of another rule set work the same way.
 

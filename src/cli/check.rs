@@ -305,7 +305,7 @@ pub fn load_waivers(
 
 /// Read and validate every document of `sources`, then judge each; validation and judging run
 /// on every core, the results in input order. In a batch of two or more valid documents, links
-/// between them count as in a portfolio run (DESIGN.md §6): facts the rule set propagates travel
+/// between them count as in a portfolio run (docs/portfolio.md): facts the rule set propagates travel
 /// along them, and dangling links and cycles are reported per document. A document checked alone
 /// has no batch to resolve its links in (the server's request body is one more source,
 /// [`crate::input::reader`]). With `quiet` (the gate), only what the verdict needs is

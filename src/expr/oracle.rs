@@ -1,8 +1,8 @@
 //! The evaluator held to an oracle: typed expressions generated over the input formats of both
 //! rule sets (`rules/` and `fixtures/library/rules`), on documents generated for those formats,
 //! evaluated by the engine with each recorder (nothing, reads, trace) and by a small evaluator
-//! written here from docs/rule-language.md "Evaluation" alone (Kleene three-valued logic, DESIGN
-//! §6), over the document's JSON and the catalog's TOML, not the engine's value tree.
+//! written here from docs/rule-language.md "Evaluation" alone (Kleene three-valued logic),
+//! over the document's JSON and the catalog's TOML, not the engine's value tree.
 //!
 //! The generators cover every operator of the rule language: comparisons, `and`/`or`/`not`,
 //! arithmetic on numbers, dates and durations (`(n) days` with `n` absent among them), `??`,
@@ -1457,7 +1457,8 @@ proptest! {
 }
 
 /// The unknown operand of duration arithmetic: `on + (n) days > today` with `n` absent is
-/// unknown, never false (DESIGN §6: unknown never silently becomes decided).
+/// unknown, never false (docs/rule-language.md, "Evaluation": unknown never silently becomes
+/// decided).
 #[test]
 fn an_absent_duration_amount_leaves_a_date_comparison_unknown() {
     for world in worlds() {

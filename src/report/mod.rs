@@ -152,7 +152,7 @@ impl Gate {
     /// report). Violations are errors (`must`) or warnings (`should`); an unknown finding that
     /// fails the gate is flagged like a violation; other unknown and pending findings are notes.
     ///
-    /// Every format shows the same findings (DESIGN §7 "The CI formats agree with the gate"): a
+    /// Every format shows the same findings (README, "What fails the gate"): a
     /// violation is flagged whatever `--fail-on` says — an error when it fails the gate or is a
     /// `must`, a warning otherwise — and a waived finding is a note (SARIF adds its suppression).
     pub fn level(self, f: &Finding) -> Option<Level> {
@@ -170,7 +170,7 @@ impl Gate {
     }
 }
 
-/// The outcome of a run as an exit status: DESIGN §7.
+/// The outcome of a run as an exit status (README, "Exit codes").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
     /// Nothing at or above `--fail-on`.
@@ -1110,7 +1110,8 @@ mod tests {
         // Shown but not failing: a note for what is undecided or not yet due.
         assert_eq!(gate(FailOn::Must, false).level(unknown), Some(Level::Note));
         assert_eq!(gate(FailOn::Must, true).level(unknown), Some(Level::Error));
-        // A violation is flagged whatever --fail-on says (DESIGN §7): a warning when it does not
+        // A violation is flagged whatever --fail-on says (README, "What fails the gate"): a
+        // warning when it does not
         // fail the gate, an error when it does.
         assert_eq!(
             gate(FailOn::Must, false).level(should),
