@@ -116,6 +116,20 @@ pub enum SourceRef {
     },
 }
 
+impl SourceRef {
+    /// The source named in a line of text: `file:line` for a seed, the title and section for
+    /// another document.
+    pub fn citation(&self) -> String {
+        match self {
+            SourceRef::Seed { file, line, .. } => format!("{file}:{line}"),
+            SourceRef::External { title, section, .. } => match section {
+                Some(x) => format!("{title} {x}"),
+                None => title.clone(),
+            },
+        }
+    }
+}
+
 /// Everything about a fact or an obligation that does not depend on the document judged.
 #[derive(Debug, Clone)]
 pub struct RuleInfo {

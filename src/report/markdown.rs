@@ -652,27 +652,7 @@ pub fn render_full(run: &RunInfo, inputs: &[Input]) -> String {
             invalid.len()
         );
         for input in invalid {
-            if let Outcome::Invalid(diags) = &input.outcome {
-                for d in diags.iter() {
-                    let place = d
-                        .line_col()
-                        .map(|(l, c)| format!(":{l}:{c}"))
-                        .unwrap_or_default();
-                    let file = d.file_name().unwrap_or(&input.label);
-                    let help = d
-                        .help
-                        .as_ref()
-                        .map(|h| format!(" — {}", escape(h)))
-                        .unwrap_or_default();
-                    let _ = writeln!(
-                        s,
-                        "- {} {}: {}{help}",
-                        code(&format!("{file}{place}")),
-                        code(d.code),
-                        escape(&d.message)
-                    );
-                }
-            }
+            s.push_str(&invalid_lines(input));
         }
         s.push_str("\n</details>\n");
     }

@@ -1228,7 +1228,11 @@ fn source_names(s: &mut String, lang: Lang, rule: &crate::finding::RuleInfo) {
     if rule.sources.is_empty() {
         return;
     }
-    let names: Vec<String> = rule.sources.iter().map(source_name).collect();
+    let names: Vec<String> = rule
+        .sources
+        .iter()
+        .map(crate::finding::SourceRef::citation)
+        .collect();
     let _ = write!(
         s,
         "<p class=\"small\">{}: <a href=\"#src-{}\">{}</a></p>",
@@ -1236,16 +1240,6 @@ fn source_names(s: &mut String, lang: Lang, rule: &crate::finding::RuleInfo) {
         esc(&rule.id),
         esc(&names.join("; "))
     );
-}
-
-fn source_name(src: &SourceRef) -> String {
-    match src {
-        SourceRef::Seed { file, line, .. } => format!("{file}:{line}"),
-        SourceRef::External { title, section, .. } => match section {
-            Some(x) => format!("{title} {x}"),
-            None => title.clone(),
-        },
-    }
 }
 
 /// The sources of every rule the sections cite, each rule once, with its quotes.

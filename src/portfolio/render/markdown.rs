@@ -795,7 +795,12 @@ fn section(s: &mut String, meta: &Meta, lang: Lang, row: &Row) {
             let _ = writeln!(s, "  - {}", crate::report::finding_by_links_note(lang));
         }
         if !f.rule.sources.is_empty() {
-            let names: Vec<String> = f.rule.sources.iter().map(source_name).collect();
+            let names: Vec<String> = f
+                .rule
+                .sources
+                .iter()
+                .map(crate::finding::SourceRef::citation)
+                .collect();
             let _ = writeln!(
                 s,
                 "  - {}: {}",
@@ -813,16 +818,6 @@ fn section(s: &mut String, meta: &Meta, lang: Lang, row: &Row) {
         let _ = writeln!(s, "- {}: {}", tr(lang, "Oppfylt", "Met"), met.join(", "));
     }
     let _ = writeln!(s);
-}
-
-fn source_name(src: &crate::finding::SourceRef) -> String {
-    match src {
-        crate::finding::SourceRef::Seed { file, line, .. } => format!("{file}:{line}"),
-        crate::finding::SourceRef::External { title, section, .. } => match section {
-            Some(x) => format!("{title} {x}"),
-            None => title.clone(),
-        },
-    }
 }
 
 /// Every cited rule's sources with their quotes, once per rule.
