@@ -287,7 +287,7 @@ impl<'f> Toml<'f> {
                 return None;
             }
         };
-        self.check_keys(t, &["nb", "en"], &format!("`{key}`"));
+        self.check_keys(t, &["nb", "nn", "en"], &format!("`{key}`"));
         let get = |lang: &'static str, this: &mut Self| -> Option<String> {
             match t.get(lang) {
                 Some(s) => this.str(&format!("{key}.{lang}"), s).map(String::from),
@@ -304,8 +304,14 @@ impl<'f> Toml<'f> {
             }
         };
         let nb = get("nb", self);
+        // Nynorsk is optional here; the rule set's declared languages decide whether it must be
+        // there.
+        let nn = match t.get("nn") {
+            Some(s) => self.str(&format!("{key}.nn"), s).map(String::from),
+            None => Some(String::new()),
+        };
         let en = get("en", self);
-        Some(Text::new(nb?, en?))
+        Some(Text::all(nb?, nn?, en?))
     }
 }
 

@@ -271,7 +271,7 @@ struct Words {
 
 fn words(lang: Lang) -> Words {
     match lang {
-        Lang::Nb => Words {
+        Lang::Nb | Lang::Nn => Words {
             document: "dokument",
             as_of: "per",
             reference: "referansedato",

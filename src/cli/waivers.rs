@@ -91,7 +91,7 @@ pub fn run(c: &Command) -> Exit {
 
 fn soon(lang: Lang, w: &crate::finding::Waiver) -> String {
     match lang {
-        Lang::Nb => format!("unntak {} utløper {} (innen 90 dager)", w.id, w.expires),
+        Lang::Nb | Lang::Nn => format!("unntak {} utløper {} (innen 90 dager)", w.id, w.expires),
         Lang::En => format!("waiver {} expires on {} (within 90 days)", w.id, w.expires),
     }
 }

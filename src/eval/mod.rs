@@ -966,6 +966,12 @@ fn message<'a>(o: &'a Obligation, ctx: &mut Ctx<'a>, f: &Finding) -> Text {
     match template {
         Some(t) => Text {
             nb: t.nb.render(ctx, Lang::Nb),
+            // Empty without a nynorsk template: the text then reads as bokmål.
+            nn: t
+                .nn
+                .as_ref()
+                .map(|nn| nn.render(ctx, Lang::Nn))
+                .unwrap_or_default(),
             en: t.en.render(ctx, Lang::En),
         },
         None => generic(f.status, &f.missing, f.validity.as_ref()),

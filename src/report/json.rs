@@ -762,7 +762,7 @@ pub fn report_schema(headline_key: Option<&str>) -> Value {
                 "additionalProperties": false
             },
             "as_of": date,
-            "lang": { "enum": ["nb", "en"] },
+            "lang": { "enum": ["nb", "nn", "en"] },
             "fail_on": { "enum": ["must", "should", "never"] },
             "fail_on_unknown": { "type": "boolean" },
             "params": {

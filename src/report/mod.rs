@@ -299,7 +299,7 @@ impl WaiverUse {
         match self.state {
             WaiverState::Used(_) => None,
             WaiverState::NotNeeded => Some(match lang {
-                Lang::Nb => format!(
+                Lang::Nb | Lang::Nn => format!(
                     "unntak {} er ikke nødvendig: ingen funn det gjelder, er brudd, venter eller er ukjent ({})",
                     w.id, w.place
                 ),
@@ -316,7 +316,7 @@ impl WaiverUse {
 /// Said of an expired waiver.
 pub fn expired_text(lang: Lang, w: &Waiver) -> String {
     match lang {
-        Lang::Nb => format!("unntak {} utløp {}", w.id, w.expires),
+        Lang::Nb | Lang::Nn => format!("unntak {} utløp {}", w.id, w.expires),
         Lang::En => format!("waiver {} expired on {}", w.id, w.expires),
     }
 }
@@ -324,7 +324,7 @@ pub fn expired_text(lang: Lang, w: &Waiver) -> String {
 /// A waived finding's waiver in one line: id, reason, basis, who, when, expiry.
 pub fn waiver_text(lang: Lang, w: &Waiver) -> String {
     match lang {
-        Lang::Nb => format!(
+        Lang::Nb | Lang::Nn => format!(
             "unntak {}: {} (grunnlag: {}; besluttet av {} {}; gjelder til og med {})",
             w.id, w.reason, w.basis, w.decided_by, w.decided_on, w.expires
         ),
@@ -551,7 +551,7 @@ pub fn document_start(input: &Input) -> (usize, usize) {
 /// Pick the words for the report language.
 pub fn tr(lang: Lang, nb: &'static str, en: &'static str) -> &'static str {
     match lang {
-        Lang::Nb => nb,
+        Lang::Nb | Lang::Nn => nb,
         Lang::En => en,
     }
 }
@@ -586,8 +586,8 @@ pub fn tri_word(lang: Lang, t: Tri) -> &'static str {
 /// "documents" after a count.
 pub fn documents_word(lang: Lang, n: usize) -> &'static str {
     match (lang, n) {
-        (Lang::Nb, 1) => "dokument",
-        (Lang::Nb, _) => "dokumenter",
+        (Lang::Nb | Lang::Nn, 1) => "dokument",
+        (Lang::Nb | Lang::Nn, _) => "dokumenter",
         (Lang::En, 1) => "document",
         (Lang::En, _) => "documents",
     }
@@ -596,8 +596,8 @@ pub fn documents_word(lang: Lang, n: usize) -> &'static str {
 /// "invalid" after a count.
 pub fn invalid_word(lang: Lang, n: usize) -> &'static str {
     match (lang, n) {
-        (Lang::Nb, 1) => "ugyldig",
-        (Lang::Nb, _) => "ugyldige",
+        (Lang::Nb | Lang::Nn, 1) => "ugyldig",
+        (Lang::Nb | Lang::Nn, _) => "ugyldige",
         (Lang::En, _) => "invalid",
     }
 }
@@ -620,8 +620,8 @@ pub fn shown_text(lang: Lang, v: &Shown) -> String {
         Shown::Str(s) => format!("`{s}`"),
         Shown::Date(d) => d.to_string(),
         Shown::List(n) => match (lang, n) {
-            (Lang::Nb, 1) => "1 element".to_string(),
-            (Lang::Nb, n) => format!("{n} elementer"),
+            (Lang::Nb | Lang::Nn, 1) => "1 element".to_string(),
+            (Lang::Nb | Lang::Nn, n) => format!("{n} elementer"),
             (Lang::En, 1) => "1 item".to_string(),
             (Lang::En, n) => format!("{n} items"),
         },
@@ -733,7 +733,7 @@ pub fn finding_by_links_note(lang: Lang) -> &'static str {
 pub fn received_text(lang: Lang, n: &ReceivedNote) -> String {
     let value = tri_word(lang, n.value);
     let mut s = match lang {
-        Lang::Nb => format!(
+        Lang::Nb | Lang::Nn => format!(
             "{} = {value}, mottatt fra {} via {}",
             n.fact, n.via, n.along
         ),
@@ -744,7 +744,7 @@ pub fn received_text(lang: Lang, n: &ReceivedNote) -> String {
     };
     if let Some(o) = &n.origin {
         s.push_str(&match lang {
-            Lang::Nb => format!(", opprinnelig fra {o}"),
+            Lang::Nb | Lang::Nn => format!(", opprinnelig fra {o}"),
             Lang::En => format!(", originally from {o}"),
         });
     }
@@ -755,7 +755,7 @@ pub fn received_text(lang: Lang, n: &ReceivedNote) -> String {
 pub fn problem_text(lang: Lang, p: &LinkProblem) -> String {
     match p {
         LinkProblem::Dangling { field, target } => match lang {
-            Lang::Nb => {
+            Lang::Nb | Lang::Nn => {
                 format!("{field} viser til {target}, som ikke er et gyldig dokument i samlingen")
             }
             Lang::En => {
@@ -763,7 +763,7 @@ pub fn problem_text(lang: Lang, p: &LinkProblem) -> String {
             }
         },
         LinkProblem::Cycle { field, path } => match lang {
-            Lang::Nb => format!("{field} går i ring: {}", path.join(" → ")),
+            Lang::Nb | Lang::Nn => format!("{field} går i ring: {}", path.join(" → ")),
             Lang::En => format!("{field} forms a cycle: {}", path.join(" → ")),
         },
         LinkProblem::OnCycle {
@@ -771,7 +771,7 @@ pub fn problem_text(lang: Lang, p: &LinkProblem) -> String {
             start,
             members,
         } => match lang {
-            Lang::Nb => {
+            Lang::Nb | Lang::Nn => {
                 format!("{field} går i ring med {start} ({members} dokumenter; ringen er vist der)")
             }
             Lang::En => format!(

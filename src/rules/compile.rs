@@ -741,9 +741,13 @@ impl Compiler<'_> {
         let mut one = |this: &mut Self, d: &Option<MessageDecl>| -> Option<Message> {
             let d = d.as_ref()?;
             let nb = this.template(o, me, d.nb.as_ref(), bindings);
+            let nn = match &d.nn {
+                Some(s) => this.template(o, me, Some(s), bindings).map(Some),
+                None => Some(None),
+            };
             let en = this.template(o, me, d.en.as_ref(), bindings);
-            match (nb, en) {
-                (Some(nb), Some(en)) => Some(Message { nb, en }),
+            match (nb, nn, en) {
+                (Some(nb), Some(nn), Some(en)) => Some(Message { nb, nn, en }),
                 _ => {
                     ok = false;
                     None

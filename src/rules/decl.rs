@@ -116,6 +116,7 @@ pub(crate) struct FactDecl {
 #[derive(Debug, Clone)]
 pub(crate) struct MessageDecl {
     pub nb: Option<Str>,
+    pub nn: Option<Str>,
     pub en: Option<Str>,
 }
 
@@ -444,7 +445,7 @@ fn obligation(tab: &Table<'_, '_>, diags: &mut Diagnostics) -> Option<Obligation
             messages.span = Some(span);
             let get = |key: &str, diags: &mut Diagnostics| {
                 m.text(key, diags)
-                    .map(|(_, [nb, en])| MessageDecl { nb, en })
+                    .map(|(_, [nb, nn, en])| MessageDecl { nb, nn, en })
             };
             messages.met = get("met", diags);
             messages.violated = get("violated", diags);

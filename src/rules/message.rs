@@ -119,10 +119,11 @@ impl Template {
     }
 }
 
-/// A message in both languages.
+/// A message in the user-facing languages; without a nynorsk template the bokmål one is used.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Message {
     pub nb: Template,
+    pub nn: Option<Template>,
     pub en: Template,
 }
 
@@ -175,7 +176,7 @@ pub(crate) fn number(n: f64, lang: Lang) -> String {
         None => (digits, None),
     };
     let (group, mark) = match lang {
-        Lang::Nb => (NB_GROUP, ','),
+        Lang::Nb | Lang::Nn => (NB_GROUP, ','),
         Lang::En => (',', '.'),
     };
     let mut out = String::with_capacity(plain.len() + plain.len() / 3 + 1);
@@ -198,6 +199,7 @@ pub(crate) fn number(n: f64, lang: Lang) -> String {
 fn duration(d: Dur, lang: Lang) -> String {
     let (day, days, month, months) = match lang {
         Lang::Nb => ("dag", "dager", "måned", "måneder"),
+        Lang::Nn => ("dag", "dagar", "månad", "månader"),
         Lang::En => ("day", "days", "month", "months"),
     };
     let part = |n: i32, one: &str, many: &str| {

@@ -265,7 +265,7 @@ impl<'a, 'i> Table<'a, 'i> {
     }
 
     /// A text in both languages, `{ nb = "…", en = "…" }`.
-    pub fn text(&self, key: &str, diags: &mut Diagnostics) -> Option<(Text, [Option<Str>; 2])> {
+    pub fn text(&self, key: &str, diags: &mut Diagnostics) -> Option<(Text, [Option<Str>; 3])> {
         let v = self.get(key)?;
         let DeValue::Table(t) = v.get_ref() else {
             diags.push(
@@ -289,10 +289,15 @@ impl<'a, 'i> Table<'a, 'i> {
             format!("`{key}`"),
             self.path,
         );
-        inner.check_keys(&["nb", "en"], diags);
-        let mut parts: [Option<Str>; 2] = [None, None];
-        for (i, lang) in ["nb", "en"].into_iter().enumerate() {
+        inner.check_keys(&["nb", "nn", "en"], diags);
+        let mut parts: [Option<Str>; 3] = [None, None, None];
+        for (i, lang) in ["nb", "nn", "en"].into_iter().enumerate() {
+            // Nynorsk is optional here; the rule set's declared languages decide whether it must
+            // be there.
             if inner.get(lang).is_none() {
+                if lang == "nn" {
+                    continue;
+                }
                 let span = self.key_span(key).unwrap_or(span_of(v.span()));
                 diags.push(Diagnostic::at(
                     &RuleError::MissingLanguage {
@@ -308,11 +313,9 @@ impl<'a, 'i> Table<'a, 'i> {
                 *slot = Some(s);
             }
         }
-        let [nb, en] = &parts;
-        let text = Text::new(
-            nb.as_ref().map(|s| s.value.clone()).unwrap_or_default(),
-            en.as_ref().map(|s| s.value.clone()).unwrap_or_default(),
-        );
+        let [nb, nn, en] = &parts;
+        let value = |s: &Option<Str>| s.as_ref().map(|s| s.value.clone()).unwrap_or_default();
+        let text = Text::all(value(nb), value(nn), value(en));
         Some((text, parts))
     }
 

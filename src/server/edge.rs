@@ -55,6 +55,7 @@ pub fn lang_of(query: Option<&str>, headers: &HeaderMap) -> Lang {
                 match &*v {
                     "en" => return Lang::En,
                     "nb" => return Lang::Nb,
+                    "nn" => return Lang::Nn,
                     _ => {}
                 }
             }
@@ -73,7 +74,8 @@ pub fn lang_of(query: Option<&str>, headers: &HeaderMap) -> Lang {
             .to_ascii_lowercase();
         let primary = tag.split('-').next().unwrap_or("");
         match primary {
-            "nb" | "nn" | "no" => return Lang::Nb,
+            "nb" | "no" => return Lang::Nb,
+            "nn" => return Lang::Nn,
             "en" => return Lang::En,
             _ => {}
         }
@@ -279,7 +281,10 @@ mod tests {
         );
         assert_eq!(lang_of(None, &h), Lang::En);
         assert_eq!(lang_of(Some("format=json&lang=nb"), &h), Lang::Nb);
+        assert_eq!(lang_of(Some("lang=nn"), &h), Lang::Nn);
         h.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static("nn-NO"));
-        assert_eq!(lang_of(Some("lang=xx"), &h), Lang::Nb);
+        assert_eq!(lang_of(Some("lang=xx"), &h), Lang::Nn);
+        h.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static("no, en"));
+        assert_eq!(lang_of(None, &h), Lang::Nb);
     }
 }

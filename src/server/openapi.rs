@@ -51,7 +51,7 @@ pub fn document(rules: &RuleSet) -> Value {
     let lang = json!({
         "name": "lang", "in": "query", "required": false,
         "description": "language of the texts (default: from `Accept-Language`, else `nb`); problems are worded in it too",
-        "schema": { "enum": ["nb", "en"] }
+        "schema": { "enum": ["nb", "nn", "en"] }
     });
     let as_of = json!({
         "name": "as_of", "in": "query", "required": false,
@@ -423,7 +423,7 @@ fn rules_schema() -> Value {
     json!({
         "type": "object",
         "properties": {
-            "lang": { "enum": ["nb", "en"] },
+            "lang": { "enum": ["nb", "nn", "en"] },
             "rules": {
                 "type": "object",
                 "properties": {
@@ -461,7 +461,7 @@ fn rule_schema() -> Value {
     json!({
         "type": "object",
         "properties": {
-            "lang": { "enum": ["nb", "en"] },
+            "lang": { "enum": ["nb", "nn", "en"] },
             "id": { "type": "string" },
             "kind": { "enum": ["obligation", "fact"] },
             "title": { "type": "string" },

@@ -30,7 +30,7 @@ impl Problem {
         help: Option<(&str, &str)>,
     ) -> Problem {
         let pick = |(nb, en): (&str, &str)| match lang {
-            Lang::Nb => nb.to_string(),
+            Lang::Nb | Lang::Nn => nb.to_string(),
             Lang::En => en.to_string(),
         };
         Problem {
@@ -54,7 +54,7 @@ impl Problem {
         Problem {
             status,
             title: match lang {
-                Lang::Nb => nb,
+                Lang::Nb | Lang::Nn => nb,
                 Lang::En => en,
             }
             .to_string(),

@@ -452,7 +452,7 @@ pub fn schema() -> serde_json::Value {
             "tool": closed(json!({ "name": text, "version": text })),
             "rules": closed(json!({ "id": text, "version": text, "title": text, "origin": text })),
             "as_of": date,
-            "lang": { "enum": ["nb", "en"] },
+            "lang": { "enum": ["nb", "nn", "en"] },
             "params": {
                 "type": "array",
                 "items": closed(json!({ "id": text, "value": text, "default": text }))

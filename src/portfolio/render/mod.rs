@@ -513,7 +513,7 @@ pub fn received_words(meta: &Meta, n: &ReceivedNote) -> String {
         .unwrap_or_else(|| n.fact.clone());
     let value = crate::report::tri_word(lang, n.value);
     let mut s = match lang {
-        Lang::Nb => format!(
+        Lang::Nb | Lang::Nn => format!(
             "«{fact}: {value}» kommer fra {}, som dette dokumentet viser til i feltet «{}»",
             n.via, n.along
         ),
@@ -524,7 +524,7 @@ pub fn received_words(meta: &Meta, n: &ReceivedNote) -> String {
     };
     if let Some(o) = &n.origin {
         s.push_str(&match lang {
-            Lang::Nb => format!(" (og dit fra {o})"),
+            Lang::Nb | Lang::Nn => format!(" (og dit fra {o})"),
             Lang::En => format!(" (and there from {o})"),
         });
     }
@@ -561,7 +561,7 @@ impl Listed {
 pub fn cut_note(lang: Lang, shown: usize, total: u64) -> Option<String> {
     let rest = total.saturating_sub(shown as u64);
     (rest > 0).then(|| match lang {
-        Lang::Nb => format!(
+        Lang::Nb | Lang::Nn => format!(
             "{rest} til vises ikke her. Alle står i regnearket (--format xlsx) og i CSV \
              (--format csv --csv-level finding); --details all viser alle i denne rapporten."
         ),
@@ -576,7 +576,7 @@ pub fn cut_note(lang: Lang, shown: usize, total: u64) -> Option<String> {
 /// A link field named in plain words: "part_of → X" as "names X in its field part_of".
 pub fn link_words(lang: Lang, field: &str, key: &str) -> String {
     match lang {
-        Lang::Nb => format!("viser til {key} i feltet «{field}»"),
+        Lang::Nb | Lang::Nn => format!("viser til {key} i feltet «{field}»"),
         Lang::En => format!("names {key} in its field \"{field}\""),
     }
 }
@@ -585,10 +585,10 @@ pub fn link_words(lang: Lang, field: &str, key: &str) -> String {
 pub fn propagation_words(lang: Lang, fact: &str, along: &str, direction: &str) -> String {
     let to = direction == "to_target";
     match (lang, to) {
-        (Lang::Nb, true) => format!(
+        (Lang::Nb | Lang::Nn, true) => format!(
             "«{fact}» går videre til dokumentet som et dokument viser til i feltet «{along}»"
         ),
-        (Lang::Nb, false) => {
+        (Lang::Nb | Lang::Nn, false) => {
             format!("«{fact}» hentes fra dokumentet som et dokument viser til i feltet «{along}»")
         }
         (Lang::En, true) => format!(

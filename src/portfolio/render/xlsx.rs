@@ -258,7 +258,7 @@ impl Xlsx {
             let ws = self.book.worksheet_from_index(sheet.index)?;
             if sheet.dropped > 0 {
                 let note = match lang {
-                    crate::text::Lang::Nb => format!(
+                    crate::text::Lang::Nb | crate::text::Lang::Nn => format!(
                         "{} rader til fikk ikke plass (Excel tar {MAX_ROWS} rader); alle står i CSV (--format csv)",
                         sheet.dropped
                     ),
