@@ -56,3 +56,12 @@ impl Text {
         }
     }
 }
+
+/// Pick the words for `lang` among fixed texts written in each language.
+pub fn pick(lang: Lang, nb: &'static str, nn: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Nb => nb,
+        Lang::Nn => nn,
+        Lang::En => en,
+    }
+}

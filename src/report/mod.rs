@@ -548,7 +548,8 @@ pub fn document_start(input: &Input) -> (usize, usize) {
         .unwrap_or((1, 1))
 }
 
-/// Pick the words for the report language.
+/// Pick the words for the report language. Two-language form, being replaced by
+/// [`crate::text::pick`] (which has nynorsk).
 pub fn tr(lang: Lang, nb: &'static str, en: &'static str) -> &'static str {
     match lang {
         Lang::Nb | Lang::Nn => nb,
