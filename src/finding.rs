@@ -5,7 +5,7 @@
 //! shared by `Arc` so a finding costs no copy of titles or sources. There is deliberately no serde
 //! here: each renderer owns the shape of its format.
 
-use crate::text::Text;
+use crate::text::{Lang, Text, pick};
 use jiff::civil::Date;
 use std::sync::Arc;
 
@@ -98,6 +98,82 @@ pub struct Principle {
     pub title: Text,
 }
 
+/// What a rule set says about one source document (`[[document]]`, docs/rules.md): shared by
+/// every quote from it, so that people read a title and a section, never a file name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceDoc {
+    /// The seed file's name, or, for a document outside `seeds/`, the title rules cite it by.
+    pub key: String,
+    pub title: String,
+    /// The name a citation uses: «Samarbeidsavtalen KMD–KS (2020)».
+    pub short: Text,
+    pub date: Option<Date>,
+    pub kind: DocKind,
+    /// The seed is an OCR scan: its quotes carry corrected readings for people.
+    pub ocr: bool,
+    /// How a numbered section is cited (`§`, `kap.`).
+    pub mark: Text,
+    /// In the order written; they may nest (`2` holds `2.1`).
+    pub sections: Vec<Section>,
+}
+
+impl SourceDoc {
+    /// The innermost section that holds `line`.
+    pub fn section_at(&self, line: usize) -> Option<&Section> {
+        self.sections
+            .iter()
+            .filter(|s| s.first <= line && line <= s.last)
+            .min_by_key(|s| s.last - s.first)
+    }
+}
+
+/// What kind of document a source is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocKind {
+    Agreement,
+    Strategy,
+    Case,
+    Circular,
+    Instruction,
+    Other,
+}
+
+impl DocKind {
+    pub const ALL: [DocKind; 6] = [
+        DocKind::Agreement,
+        DocKind::Strategy,
+        DocKind::Case,
+        DocKind::Circular,
+        DocKind::Instruction,
+        DocKind::Other,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            DocKind::Agreement => "agreement",
+            DocKind::Strategy => "strategy",
+            DocKind::Case => "case",
+            DocKind::Circular => "circular",
+            DocKind::Instruction => "instruction",
+            DocKind::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DocKind> {
+        DocKind::ALL.into_iter().find(|k| k.name() == s)
+    }
+}
+
+/// A section of a source document: its number (`2.1`) when it has one, its heading, and the
+/// lines of the seed it spans (1-based, both included).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    pub number: Option<String>,
+    pub title: String,
+    pub first: usize,
+    pub last: usize,
+}
+
 /// Where a rule comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SourceRef {
@@ -106,6 +182,11 @@ pub enum SourceRef {
         file: String,
         line: usize,
         quote: String,
+        /// The document, when the rule set describes it.
+        doc: Option<Arc<SourceDoc>>,
+        /// The corrected reading of a quote from an OCR scan (the quote itself stays verbatim, as
+        /// the seed is checked against it).
+        reading: Option<String>,
     },
     /// A document outside `seeds/`, cited and paraphrased.
     External {
@@ -113,20 +194,108 @@ pub enum SourceRef {
         section: Option<String>,
         url: Option<String>,
         paraphrase: Option<Text>,
+        /// The document, when the rule set describes it (a short name for citations).
+        doc: Option<Arc<SourceDoc>>,
     },
 }
 
 impl SourceRef {
-    /// The source named in a line of text: `file:line` for a seed, the title and section for
-    /// another document.
-    pub fn citation(&self) -> String {
+    /// The source as people cite it: «Samarbeidsavtalen KMD–KS (2020) § 6» for a described
+    /// seed, `file:line` for one the rule set does not describe, the short name (or title) and
+    /// section for another document.
+    pub fn citation(&self, lang: Lang) -> String {
         match self {
-            SourceRef::Seed { file, line, .. } => format!("{file}:{line}"),
-            SourceRef::External { title, section, .. } => match section {
-                Some(x) => format!("{title} {x}"),
-                None => title.clone(),
+            SourceRef::Seed {
+                file,
+                line,
+                doc: None,
+                ..
+            } => format!("{file}:{line}"),
+            SourceRef::Seed {
+                doc: Some(doc),
+                line,
+                ..
+            } => match doc.section_at(*line) {
+                Some(sec) => format!("{} {}", doc.short.get(lang), section_label(doc, sec, lang)),
+                None => doc.short.get(lang).to_string(),
             },
+            SourceRef::External {
+                title,
+                section,
+                doc,
+                ..
+            } => {
+                let name = doc.as_ref().map_or(title.as_str(), |d| d.short.get(lang));
+                match section {
+                    Some(x) => format!("{name}, {x}"),
+                    None => name.to_string(),
+                }
+            }
         }
+    }
+
+    /// [`SourceRef::citation`] with the seed's line where the rule set describes the seed
+    /// («Samarbeidsavtalen KMD–KS (2020) § 6, linje 56»); the same otherwise.
+    pub fn citation_at_line(&self, lang: Lang) -> String {
+        match self {
+            SourceRef::Seed {
+                line, doc: Some(_), ..
+            } => format!(
+                "{}, {} {line}",
+                self.citation(lang),
+                pick(lang, "linje", "linje", "line")
+            ),
+            _ => self.citation(lang),
+        }
+    }
+
+    /// The section the quote stands in, as cited (`§ 6`, `kap. 6`, «Varighet»), or the section
+    /// an external source names.
+    pub fn section(&self, lang: Lang) -> Option<String> {
+        match self {
+            SourceRef::Seed {
+                doc: Some(doc),
+                line,
+                ..
+            } => doc.section_at(*line).map(|s| section_label(doc, s, lang)),
+            SourceRef::Seed { doc: None, .. } => None,
+            SourceRef::External { section, .. } => section.clone(),
+        }
+    }
+
+    /// The document's full title, when it is known.
+    pub fn title(&self) -> Option<&str> {
+        match self {
+            SourceRef::Seed { doc, .. } => doc.as_ref().map(|d| d.title.as_str()),
+            SourceRef::External { title, doc, .. } => {
+                Some(doc.as_ref().map_or(title.as_str(), |d| d.title.as_str()))
+            }
+        }
+    }
+
+    /// What people read of a quote: the corrected reading of an OCR quote, else the quote.
+    pub fn reading(&self) -> Option<&str> {
+        match self {
+            SourceRef::Seed { quote, reading, .. } => Some(reading.as_deref().unwrap_or(quote)),
+            SourceRef::External { .. } => None,
+        }
+    }
+
+    /// Where to read the source: the server's page of a seed at the quote's line
+    /// (`/v1/sources/{file}#L{line}`), or an external document's address.
+    pub fn href(&self) -> Option<String> {
+        match self {
+            SourceRef::Seed { file, line, .. } => Some(format!("/v1/sources/{file}#L{line}")),
+            SourceRef::External { url, .. } => url.clone(),
+        }
+    }
+}
+
+/// A section as cited: `§ 2.1` for a numbered one, its heading in «» otherwise.
+fn section_label(doc: &SourceDoc, sec: &Section, lang: Lang) -> String {
+    match &sec.number {
+        Some(n) => format!("{} {n}", doc.mark.get(lang)),
+        None => format!("«{}»", sec.title),
     }
 }
 

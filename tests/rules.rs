@@ -130,7 +130,10 @@ fn seed_quotes_are_found_at_their_lines() {
     );
     let mut seeds_cited = 0;
     for (rule, src) in &sources {
-        let SourceRef::Seed { file, line, quote } = src else {
+        let SourceRef::Seed {
+            file, line, quote, ..
+        } = src
+        else {
             continue;
         };
         seeds_cited += 1;

@@ -239,22 +239,37 @@ pub fn show_text(set: &RuleSet, id: &str, lang: Lang) -> Result<String, crate::r
     Ok(s)
 }
 
-/// A source on one line: `seed:line «quote»` or `title section <url> — paraphrase`.
+/// A source on one line: `citation, line N «reading»` (with the verbatim quote after a corrected
+/// reading, so that the seed can be searched for it), or `citation <url> — paraphrase`.
 pub fn source_line(src: &SourceRef, lang: Lang) -> String {
     match src {
-        SourceRef::Seed { file, line, quote } => {
-            format!("{file}:{line} «{}»", crate::rules::fold_whitespace(quote))
+        SourceRef::Seed { quote, reading, .. } => {
+            let mut s = format!(
+                "{} «{}»",
+                src.citation_at_line(lang),
+                crate::rules::fold_whitespace(reading.as_deref().unwrap_or(quote))
+            );
+            if reading.is_some() {
+                s.push_str(&format!(
+                    " ({} «{}»)",
+                    crate::text::pick(
+                        lang,
+                        "ordrett i skanningen:",
+                        "ordrett i skanninga:",
+                        "verbatim in the scan:"
+                    ),
+                    crate::rules::fold_whitespace(quote)
+                ));
+            }
+            s
         }
         SourceRef::External {
-            title,
-            section,
+            section: _,
             url,
             paraphrase,
+            ..
         } => {
-            let mut s = title.clone();
-            if let Some(sec) = section {
-                s.push_str(&format!(" {sec}"));
-            }
+            let mut s = src.citation(lang);
             if let Some(u) = url {
                 s.push_str(&format!(" <{u}>"));
             }

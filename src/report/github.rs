@@ -90,7 +90,7 @@ pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
                             msg,
                             "\n{} {}",
                             tr(lang, "Kilde:", "Source:"),
-                            source_text(src, 120)
+                            source_text(src, lang, 120)
                         );
                     }
                     msg.push_str(&received);

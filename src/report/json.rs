@@ -495,9 +495,14 @@ enum SourceJson<'a> {
         file: &'a str,
         line: usize,
         quote: &'a str,
+        title: Option<&'a str>,
+        citation: String,
+        section: Option<String>,
+        reading: Option<&'a str>,
     },
     External {
         title: &'a str,
+        citation: String,
         section: Option<&'a str>,
         url: Option<&'a str>,
         paraphrase: Option<&'a str>,
@@ -507,18 +512,30 @@ enum SourceJson<'a> {
 impl<'a> SourceJson<'a> {
     fn new(s: &'a SourceRef, lang: Lang) -> Self {
         match s {
-            SourceRef::Seed { file, line, quote } => SourceJson::Seed {
+            SourceRef::Seed {
+                file,
+                line,
+                quote,
+                reading,
+                ..
+            } => SourceJson::Seed {
                 file,
                 line: *line,
                 quote,
+                title: s.title(),
+                citation: s.citation(lang),
+                section: s.section(lang),
+                reading: reading.as_deref(),
             },
             SourceRef::External {
                 title,
                 section,
                 url,
                 paraphrase,
+                ..
             } => SourceJson::External {
                 title,
+                citation: s.citation(lang),
                 section: section.as_deref(),
                 url: url.as_deref(),
                 paraphrase: paraphrase.as_ref().map(|p| p.get(lang)),
@@ -882,9 +899,13 @@ pub fn report_schema(headline_key: Option<&str>) -> Value {
                             "kind": { "const": "seed" },
                             "file": { "type": "string" },
                             "line": { "type": "integer", "minimum": 1 },
-                            "quote": { "type": "string" }
+                            "quote": { "type": "string", "description": "verbatim, as the seed holds it (OCR errors included)" },
+                            "title": { "type": ["string", "null"], "description": "the document's title, when the rule set describes it" },
+                            "citation": { "type": "string", "description": "how people cite it: short name and section, or `file:line` for a document the rule set does not describe" },
+                            "section": { "type": ["string", "null"], "description": "the section the quote stands in, as cited (`§ 6`)" },
+                            "reading": { "type": ["string", "null"], "description": "the corrected reading of a quote from an OCR scan; null when the quote reads as it stands" }
                         },
-                        "required": ["kind", "file", "line", "quote"],
+                        "required": ["kind", "file", "line", "quote", "title", "citation", "section", "reading"],
                         "additionalProperties": false
                     },
                     {
@@ -892,11 +913,12 @@ pub fn report_schema(headline_key: Option<&str>) -> Value {
                         "properties": {
                             "kind": { "const": "external" },
                             "title": { "type": "string" },
+                            "citation": { "type": "string" },
                             "section": { "type": ["string", "null"] },
                             "url": { "type": ["string", "null"] },
                             "paraphrase": { "type": ["string", "null"] }
                         },
-                        "required": ["kind", "title", "section", "url", "paraphrase"],
+                        "required": ["kind", "title", "citation", "section", "url", "paraphrase"],
                         "additionalProperties": false
                     }
                 ]

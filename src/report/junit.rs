@@ -273,7 +273,7 @@ fn details(run: &RunInfo, input: &Input, f: &Finding) -> String {
             s,
             "{} {}",
             tr(lang, "kilde:", "source:"),
-            source_text(src, usize::MAX)
+            source_text(src, lang, usize::MAX)
         );
     }
     s

@@ -689,7 +689,7 @@ fn item(s: &mut String, run: &RunInfo, e: &Evaluation, f: &Finding) {
             s,
             "  <sub>{} {}</sub>",
             tr(lang, "Kilde:", "Source:"),
-            escape(&source_text(src, QUOTE_CHARS))
+            escape(&source_text(src, lang, QUOTE_CHARS))
         );
     }
 }

@@ -638,29 +638,18 @@ pub fn number_text(n: f64) -> String {
     }
 }
 
-/// A source in one line: `file:line «quote»` for a seed, `title section` for an external one.
-pub fn source_text(src: &SourceRef, max_quote: usize) -> String {
-    match src {
-        SourceRef::Seed { file, line, quote } => {
-            format!("{file}:{line} «{}»", shorten(quote, max_quote))
-        }
-        SourceRef::External {
-            title,
-            section,
-            url,
-            ..
-        } => {
-            let mut s = title.clone();
-            if let Some(sec) = section {
-                s.push(' ');
-                s.push_str(sec);
-            }
-            if let Some(u) = url {
-                s.push_str(&format!(" <{u}>"));
-            }
-            s
-        }
+/// A source in one line: the citation with its line and what the quote reads
+/// («Samarbeidsavtalen KMD–KS (2020) § 2, linje 55 «Gjennomføring av …»») for a seed, the
+/// citation and URL for an external one.
+pub fn source_text(src: &SourceRef, lang: Lang, max_quote: usize) -> String {
+    let mut s = src.citation_at_line(lang);
+    if let Some(reading) = src.reading() {
+        s.push_str(&format!(" «{}»", shorten(reading, max_quote)));
     }
+    if let SourceRef::External { url: Some(u), .. } = src {
+        s.push_str(&format!(" <{u}>"));
+    }
+    s
 }
 
 /// At most `max` characters of `s`, whitespace folded, with `…` when cut.
@@ -818,14 +807,31 @@ pub(crate) mod testdata {
                 SourceRef::Seed {
                     file: "seed.txt".into(),
                     line: 12,
-                    quote: "En lang setning som sier hva som skal gjøres, og som er lengre enn det som vises i en kort rapport om funnet."
+                    quote: "En lang setning som sier hva som skal gjeres, og som er lengre enn det som vises i en kort rapport om funnet."
                         .into(),
+                    doc: Some(Arc::new(crate::finding::SourceDoc {
+                        key: "seed.txt".into(),
+                        title: "Avtale om samarbeid".into(),
+                        short: Text::all("Avtalen (2020)", "Avtalen (2020)", "Avtalen (2020)"),
+                        date: None,
+                        kind: crate::finding::DocKind::Agreement,
+                        ocr: true,
+                        mark: Text::all("§", "§", "§"),
+                        sections: vec![crate::finding::Section {
+                            number: Some("2".into()),
+                            title: "Oppgaver".into(),
+                            first: 10,
+                            last: 20,
+                        }],
+                    })),
+                    reading: Some("En lang setning som sier hva som skal gjøres, og som er lengre enn det som vises i en kort rapport om funnet.".into()),
                 },
                 SourceRef::External {
                     title: "Instruks".into(),
                     section: Some("§ 3-3".into()),
                     url: Some("https://example.org/instruks".into()),
                     paraphrase: Some(Text::new("Omskrevet.", "Paraphrased.")),
+                    doc: None,
                 },
             ],
         })
@@ -906,6 +912,8 @@ pub(crate) mod testdata {
                 file: "seed.txt".into(),
                 line: 3,
                 quote: "kort sitat".into(),
+                doc: None,
+                reading: None,
             }],
         });
         let fact2 = Arc::new(RuleInfo {

@@ -198,7 +198,7 @@ fn descriptor(r: &RuleInfo, lang: Lang) -> Value {
     let sources: Vec<String> = r
         .sources
         .iter()
-        .map(|s| source_text(s, usize::MAX))
+        .map(|s| source_text(s, lang, usize::MAX))
         .collect();
     let remedy = r.remedy.get(lang);
     let heading = super::tr(lang, "Kilder", "Sources");

@@ -193,7 +193,7 @@ fn evaluation(o: &mut Out, input: &Input, e: &Evaluation) {
                 o.line(&format!(
                     "       {} {}",
                     o.tr("kilde:", "source:"),
-                    source_text(src, QUOTE_CHARS)
+                    source_text(src, o.lang, QUOTE_CHARS)
                 ));
             }
             missing(o, input, &fv.missing, 7);
@@ -296,7 +296,7 @@ fn finding(o: &mut Out, input: &Input, f: &Finding) {
         o.line(&format!(
             "     {} {}",
             o.tr("kilde:", "source:"),
-            source_text(src, QUOTE_CHARS)
+            source_text(src, o.lang, QUOTE_CHARS)
         ));
     }
 }

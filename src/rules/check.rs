@@ -4,10 +4,12 @@
 
 use super::ParamInfo;
 use super::ParamType;
+use super::Place;
 use super::decl::{Decls, ParamDecl, RulesetDecl, SourceDecl};
 use super::error::RuleError;
 use super::params::{ParamOverride, ParamRange, ParamValue};
-use super::seeds::FoldedSeed;
+use super::seeds::{FoldedSeed, fold};
+use super::sources::Library;
 use super::toml::{Str, place};
 use crate::diag::{Diagnostic, Diagnostics, did_you_mean};
 use crate::finding::{Principle, SourceRef};
@@ -94,16 +96,27 @@ pub(crate) fn principle(
     found
 }
 
-/// Seed documents with their whitespace folded once, shared by every quote.
+/// Seed documents with their whitespace folded once, shared by every quote, and what the rule
+/// set says about the documents.
 pub(crate) struct Seeds<'a> {
     seeds: Vec<FoldedSeed<'a>>,
+    library: &'a Library,
+    /// Every seed quote resolved, for lint.
+    quotes: std::cell::RefCell<Vec<QuoteUse>>,
 }
 
 impl<'a> Seeds<'a> {
-    pub fn new(files: &'a [SourceFile]) -> Self {
+    pub fn new(files: &'a [SourceFile], library: &'a Library) -> Self {
         Seeds {
             seeds: files.iter().map(FoldedSeed::new).collect(),
+            library,
+            quotes: Default::default(),
         }
+    }
+
+    /// The seed quotes resolved so far.
+    pub fn into_quotes(self) -> Vec<QuoteUse> {
+        self.quotes.into_inner()
     }
 
     /// Resolve declared sources: check that each seed exists and holds the quote.
@@ -133,11 +146,26 @@ impl<'a> Seeds<'a> {
                         continue;
                     };
                     match folded.find(&quote.value) {
-                        Some(line) => out.push(SourceRef::Seed {
-                            file: seed.value.clone(),
-                            line,
-                            quote: quote.value.clone(),
-                        }),
+                        Some(line) => {
+                            let doc = self.library.doc(&seed.value).cloned();
+                            let reading = self.library.reading(&seed.value, &fold(&quote.value));
+                            self.quotes.borrow_mut().push(QuoteUse {
+                                ocr: doc.as_ref().is_some_and(|d| d.ocr),
+                                has_reading: reading.is_some(),
+                                seed: seed.value.clone(),
+                                place: Place {
+                                    file: file.clone(),
+                                    span: quote.span,
+                                },
+                            });
+                            out.push(SourceRef::Seed {
+                                file: seed.value.clone(),
+                                line,
+                                quote: quote.value.clone(),
+                                doc,
+                                reading,
+                            })
+                        }
                         None => diags.push(Diagnostic::at(
                             &RuleError::QuoteNotFound {
                                 seed: seed.value.clone(),
@@ -157,11 +185,22 @@ impl<'a> Seeds<'a> {
                     section: section.clone(),
                     url: url.clone(),
                     paraphrase: paraphrase.clone(),
+                    doc: self.library.doc(title).cloned(),
                 }),
             }
         }
         out
     }
+}
+
+/// A seed quote some rule cites: for lint, which asks that every quote from an OCR scan carry
+/// a reading.
+#[derive(Debug, Clone)]
+pub(crate) struct QuoteUse {
+    pub seed: String,
+    pub ocr: bool,
+    pub has_reading: bool,
+    pub place: Place,
 }
 
 /// Parameters with their defaults checked and the overrides applied. Returns one entry per

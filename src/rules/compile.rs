@@ -75,7 +75,9 @@ pub(crate) fn load(files: &RuleFiles, overrides: &[ParamOverride]) -> Result<Rul
         &mut diags,
     );
     let principles = check::principles(&decls);
-    let seeds = Seeds::new(&files.seeds);
+    let library =
+        super::sources::Library::new(&decls.documents, &decls.readings, &files.seeds, &mut diags);
+    let seeds = Seeds::new(&files.seeds, &library);
     let params = check::params(&decls.params, &seeds, overrides, &mut diags);
 
     // Without the input schema nothing can be type-checked; report what was found so far, and
@@ -174,6 +176,8 @@ pub(crate) fn load(files: &RuleFiles, overrides: &[ParamOverride]) -> Result<Rul
         ),
         None => Default::default(),
     };
+    let quotes = seeds.into_quotes();
+    let (unused_readings, unused_documents) = library.unused();
     let Compiler { graph, diags, .. } = c;
     if !diags.is_empty() {
         return Err(sorted(diags));
@@ -203,6 +207,10 @@ pub(crate) fn load(files: &RuleFiles, overrides: &[ParamOverride]) -> Result<Rul
             reference_uses,
             graph,
             param_places,
+            documents: library.docs.clone(),
+            quotes,
+            unused_readings,
+            unused_documents,
             waiver_max: r
                 .waiver_max
                 .as_ref()

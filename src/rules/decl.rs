@@ -162,9 +162,19 @@ pub(crate) struct Decls {
     pub params: Vec<ParamDecl>,
     pub facts: Vec<FactDecl>,
     pub obligations: Vec<ObligationDecl>,
+    pub documents: Vec<super::sources::DocumentDecl>,
+    pub readings: Vec<super::sources::ReadingDecl>,
 }
 
-const TOP: &[&str] = &["ruleset", "principle", "param", "fact", "obligation"];
+const TOP: &[&str] = &[
+    "ruleset",
+    "principle",
+    "param",
+    "fact",
+    "obligation",
+    "document",
+    "reading",
+];
 const RULESET: &[&str] = &[
     "id",
     "version",
@@ -223,6 +233,7 @@ fn read_file(file: &SourceFile, decls: &mut Decls, diags: &mut Diagnostics) {
     let whole = span_of(doc.span());
     let top = Table::new(file, doc.get_ref(), whole, "a rule file", "");
     top.check_keys(TOP, diags);
+    super::sources::read(&top, &mut decls.documents, &mut decls.readings, diags);
     for (t, span) in top.tables("ruleset", diags) {
         let tab = Table::new(file, t, span, "`[ruleset]`", "ruleset");
         if let Some(d) = ruleset(&tab, diags) {

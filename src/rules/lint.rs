@@ -1,5 +1,6 @@
 //! Lint warnings for `samstyr rules lint`: things that load fine but are probably mistakes — a
-//! parameter or fact nothing uses, a fact without a source, an obligation no test case checks.
+//! parameter or fact nothing uses, a fact without a source, an obligation no test case checks, a
+//! quote from an OCR scan without a corrected reading, a reading or document nothing cites.
 
 use super::{NodeKind, Place, RuleSet};
 use crate::source::{SourceFile, Span};
@@ -77,6 +78,33 @@ pub fn lint(set: &RuleSet, tested: Option<&[String]>) -> Vec<Warning> {
                 &f.place,
             ));
         }
+    }
+    for q in core.quotes.iter().filter(|q| q.ocr && !q.has_reading) {
+        out.push(Warning::at(
+            "lint::quote-without-reading",
+            format!(
+                "this quote from the OCR scan `{}` has no corrected reading",
+                q.seed
+            ),
+            "add `[[reading]]` with `seed`, this `quote` and the `reading` people are shown, its misread letters corrected",
+            &q.place,
+        ));
+    }
+    for place in &core.unused_readings {
+        out.push(Warning::at(
+            "lint::unused-reading",
+            "no rule cites the quote this reading corrects".into(),
+            "remove it, or correct its `quote` to the one the rule cites",
+            place,
+        ));
+    }
+    for place in &core.unused_documents {
+        out.push(Warning::at(
+            "lint::unused-document",
+            "no rule cites this document".into(),
+            "remove it, or make `external` the `title` the rules cite the document by",
+            place,
+        ));
     }
     if let Some(tested) = tested {
         for o in &core.obligations {

@@ -22,6 +22,7 @@ pub mod lint;
 mod message;
 pub(crate) mod params;
 mod seeds;
+mod sources;
 pub(crate) mod toml;
 
 pub use batch::{
@@ -117,6 +118,13 @@ pub(crate) struct Core {
     pub waiver_max: Option<ParamValue>,
     /// Obligations declared `waivable = false`, by id.
     pub unwaivable: Vec<String>,
+    /// The source documents the rule set describes (`[[document]]`).
+    pub documents: Vec<Arc<crate::finding::SourceDoc>>,
+    /// Every seed quote a rule cites, for lint.
+    pub quotes: Vec<check::QuoteUse>,
+    /// Readings of quotes no rule cites, and descriptions of documents no rule cites.
+    pub unused_readings: Vec<Place>,
+    pub unused_documents: Vec<Place>,
 }
 
 /// Where something is declared.
@@ -302,6 +310,11 @@ impl RuleSet {
 
     pub fn catalog(&self) -> &Catalog {
         &self.core.catalog
+    }
+
+    /// What the rule set says about a source document, by seed file name or external title.
+    pub fn document(&self, key: &str) -> Option<&Arc<crate::finding::SourceDoc>> {
+        self.core.documents.iter().find(|d| d.key == key)
     }
 
     /// Obligations in declared order.

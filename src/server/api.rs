@@ -709,17 +709,27 @@ fn param_json(p: &crate::rules::ParamInfo, lang: Lang) -> Value {
 
 fn source_json(s: &SourceRef, lang: Lang) -> Value {
     match s {
-        SourceRef::Seed { file, line, quote } => json!({
+        SourceRef::Seed {
+            file,
+            line,
+            quote,
+            reading,
+            ..
+        } => json!({
             "kind": "seed", "file": file, "line": line, "quote": quote,
-            "href": format!("/v1/sources/{file}#L{line}"),
+            "title": s.title(), "citation": s.citation(lang), "section": s.section(lang),
+            "reading": reading,
+            "href": s.href(),
         }),
         SourceRef::External {
             title,
             section,
             url,
             paraphrase,
+            ..
         } => json!({
-            "kind": "external", "title": title, "section": section, "url": url,
+            "kind": "external", "title": title, "citation": s.citation(lang),
+            "section": section, "url": url,
             "paraphrase": paraphrase.as_ref().map(|p| p.get(lang)),
         }),
     }
@@ -776,7 +786,8 @@ async fn rule(
 }
 
 /// `GET /v1/sources/{name}`: a seed document with line numbers (`   56  text`), so that a
-/// citation `name:56` can be read in context.
+/// citation («… § 6, linje 56») can be read in context, under the document's title when the rule
+/// set describes it.
 async fn source(
     axum::extract::State(state): axum::extract::State<Arc<State>>,
     req: Request,
@@ -807,10 +818,43 @@ async fn source(
     let lines: Vec<&str> = seed.text().lines().collect();
     let width = lines.len().to_string().len();
     let mut out = String::with_capacity(seed.text().len() + lines.len() * (width + 2));
+    if let Some(doc) = state.rules.document(&name) {
+        out.push_str(&document_head(doc, lang));
+    }
     for (n, l) in lines.iter().enumerate() {
         out.push_str(&format!("{:>width$}  {l}\n", n + 1));
     }
     ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], out).into_response()
+}
+
+/// The lines above a described seed's text: its title; its short name, kind and date; what an
+/// OCR scan means for its quotes.
+fn document_head(doc: &crate::finding::SourceDoc, lang: Lang) -> String {
+    use crate::finding::DocKind;
+    use crate::text::pick;
+    let kind = match doc.kind {
+        DocKind::Agreement => pick(lang, "avtale", "avtale", "agreement"),
+        DocKind::Strategy => pick(lang, "strategi", "strategi", "strategy"),
+        DocKind::Case => pick(lang, "saksframlegg", "saksframlegg", "case"),
+        DocKind::Circular => pick(lang, "rundskriv", "rundskriv", "circular"),
+        DocKind::Instruction => pick(lang, "instruks", "instruks", "instruction"),
+        DocKind::Other => pick(lang, "dokument", "dokument", "document"),
+    };
+    let mut s = format!("{}\n{} · {kind}", doc.title, doc.short.get(lang));
+    if let Some(d) = doc.date {
+        s.push_str(&format!(" · {d}"));
+    }
+    s.push('\n');
+    if doc.ocr {
+        s.push_str(pick(
+            lang,
+            "Skannet med tekstgjenkjenning (OCR): teksten står her slik skanningen leste den, med feillesninger som «oppfelging» for «oppfølging». Sitatene i reglene er kontrollert mot denne teksten; rapportene viser dem rettet.\n",
+            "Skanna med tekstattkjenning (OCR): teksten står her slik skanninga las han, med feillesingar som «oppfelging» for «oppfølging». Sitata i reglane er kontrollerte mot denne teksten; rapportane viser dei retta.\n",
+            "Scanned with text recognition (OCR): the text stands here as the scan read it, with misreadings such as «oppfelging» for «oppfølging». The rules' quotes are checked against this text; the reports show them corrected.\n",
+        ));
+    }
+    s.push('\n');
+    s
 }
 
 async fn ready(axum::extract::State(state): axum::extract::State<Arc<State>>) -> Response {

@@ -235,11 +235,11 @@ pub fn document(rules: &RuleSet) -> Value {
         "/v1/sources/{name}": get_op(
             "a source document the rules quote, with line numbers",
             json!([
-                { "name": "name", "in": "path", "required": true, "schema": { "type": "string" }, "description": "the file name a citation gives (`name:LINE`)" },
+                { "name": "name", "in": "path", "required": true, "schema": { "type": "string" }, "description": "the seed's file name (a source's `file`)" },
                 lang
             ]),
             json!({
-                "description": "the text, each line as `NUMBER  TEXT` (numbers right-aligned)",
+                "description": "the document's title, short name, kind and date when the rule set describes it, then the text, each line as `NUMBER  TEXT` (numbers right-aligned)",
                 "content": { "text/plain; charset=utf-8": { "schema": { "type": "string" } } }
             }),
             &[("404", "no source of the rule set has this name")]
@@ -359,10 +359,14 @@ fn source_schema() -> Value {
                     "kind": { "const": "seed" },
                     "file": { "type": "string" },
                     "line": { "type": "integer", "minimum": 1 },
-                    "quote": { "type": "string" },
+                    "quote": { "type": "string", "description": "verbatim, as the seed holds it (OCR errors included)" },
+                    "title": { "type": ["string", "null"], "description": "the document's title, when the rule set describes it" },
+                    "citation": { "type": "string", "description": "how people cite it: short name and section (`Samarbeidsavtalen KMD–KS (2020) § 6`), or `file:line` for a document the rule set does not describe" },
+                    "section": { "type": ["string", "null"], "description": "the section the quote stands in, as cited (`§ 6`)" },
+                    "reading": { "type": ["string", "null"], "description": "the corrected reading of a quote from an OCR scan; null when the quote reads as it stands" },
                     "href": { "type": "string", "description": "the passage in context: `/v1/sources/{file}#L{line}`" }
                 },
-                "required": ["kind", "file", "line", "quote", "href"],
+                "required": ["kind", "file", "line", "quote", "title", "citation", "section", "reading", "href"],
                 "additionalProperties": false
             },
             {
@@ -370,11 +374,12 @@ fn source_schema() -> Value {
                 "properties": {
                     "kind": { "const": "external" },
                     "title": { "type": "string" },
+                    "citation": { "type": "string" },
                     "section": { "type": ["string", "null"] },
                     "url": { "type": ["string", "null"] },
                     "paraphrase": { "type": ["string", "null"] }
                 },
-                "required": ["kind", "title", "section", "url", "paraphrase"],
+                "required": ["kind", "title", "citation", "section", "url", "paraphrase"],
                 "additionalProperties": false
             }
         ]

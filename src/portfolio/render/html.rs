@@ -1228,11 +1228,7 @@ fn source_names(s: &mut String, lang: Lang, rule: &crate::finding::RuleInfo) {
     if rule.sources.is_empty() {
         return;
     }
-    let names: Vec<String> = rule
-        .sources
-        .iter()
-        .map(crate::finding::SourceRef::citation)
-        .collect();
+    let names: Vec<String> = rule.sources.iter().map(|src| src.citation(lang)).collect();
     let _ = write!(
         s,
         "<p class=\"small\">{}: <a href=\"#src-{}\">{}</a></p>",
@@ -1275,28 +1271,22 @@ fn sources(s: &mut String, lang: Lang, list: &[SourceRef]) {
     let _ = write!(s, "<ul class=\"src\">");
     for src in list {
         match src {
-            SourceRef::Seed { file, line, quote } => {
+            SourceRef::Seed { quote, .. } => {
+                // A readable citation, not a link: the report is read away from any server.
                 let _ = write!(
                     s,
-                    "<li><code>{}:{line}</code> «{}»</li>",
-                    esc(file),
-                    esc(&crate::report::shorten(quote, 240))
+                    "<li><cite>{}</cite> «{}»</li>",
+                    esc(&src.citation_at_line(lang)),
+                    esc(&crate::report::shorten(src.reading().unwrap_or(quote), 240))
                 );
             }
             SourceRef::External {
-                title,
-                section,
-                url,
-                paraphrase,
+                url, paraphrase, ..
             } => {
                 let _ = write!(
                     s,
-                    "<li>{}{}{}{}</li>",
-                    esc(title),
-                    section
-                        .as_deref()
-                        .map(|x| format!(" {}", esc(x)))
-                        .unwrap_or_default(),
+                    "<li><cite>{}</cite>{}{}</li>",
+                    esc(&src.citation(lang)),
                     paraphrase
                         .as_ref()
                         .map(|x| format!(": {}", esc(x.get(lang))))

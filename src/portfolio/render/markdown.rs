@@ -799,7 +799,7 @@ fn section(s: &mut String, meta: &Meta, lang: Lang, row: &Row) {
                 .rule
                 .sources
                 .iter()
-                .map(crate::finding::SourceRef::citation)
+                .map(|src| src.citation(lang))
                 .collect();
             let _ = writeln!(
                 s,
@@ -835,7 +835,7 @@ fn appendix(s: &mut String, meta: &Meta, listed: &Listed) {
     for r in rules {
         let _ = writeln!(s, "- **{}** {}", escape(&r.id), escape(r.title.get(lang)));
         for src in &r.sources {
-            let _ = writeln!(s, "  - {}", escape(&source_text(src, QUOTE_CHARS)));
+            let _ = writeln!(s, "  - {}", escape(&source_text(src, lang, QUOTE_CHARS)));
         }
     }
     let _ = writeln!(s);
