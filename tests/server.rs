@@ -414,6 +414,18 @@ fn every_route_and_every_error_status() {
         .lines()
         .find(|l| l.trim_start().starts_with(&format!("{line}  ")))
         .expect("the line is there");
+    // A browser following the link gets the line as an anchor, under the title.
+    let page = api
+        .call(
+            &s,
+            "GET",
+            &format!("/v1/sources/{file}"),
+            &[("accept", "text/html,application/xhtml+xml")],
+            b"",
+        )
+        .text();
+    assert!(page.contains(&format!("<span id=\"L{line}\">")), "{page}");
+    assert!(page.contains(&format!("<h1>{title}</h1>")), "{page}");
     let quote_start: String = seed_ref["quote"]
         .as_str()
         .unwrap_or("")

@@ -239,8 +239,11 @@ pub fn document(rules: &RuleSet) -> Value {
                 lang
             ]),
             json!({
-                "description": "the document's title, short name, kind and date when the rule set describes it, then the text, each line as `NUMBER  TEXT` (numbers right-aligned)",
-                "content": { "text/plain; charset=utf-8": { "schema": { "type": "string" } } }
+                "description": "the document's title, short name, kind and date when the rule set describes it, then the text, each line as `NUMBER  TEXT` (numbers right-aligned); asked for `text/html` (a browser following a citation's link), a page whose lines are anchors `#L56`",
+                "content": {
+                    "text/plain; charset=utf-8": { "schema": { "type": "string" } },
+                    "text/html; charset=utf-8": { "schema": { "type": "string" } }
+                }
             }),
             &[("404", "no source of the rule set has this name")]
         ),
