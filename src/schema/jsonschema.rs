@@ -140,6 +140,13 @@ fn ty(schema: &InputSchema, catalog: &Catalog, t: &FieldType) -> Value {
         FieldType::Date => json!({ "type": "string", "format": "date", "pattern": DATE_PATTERN }),
         FieldType::Enum(values) => json!({ "type": "string", "enum": values }),
         FieldType::Ref { table } => match catalog.table(table) {
+            // The table's note travels with its keys: what a key stands for may rest on a
+            // reading of the sources (which measures are joint with KS, and why).
+            Some(t) if !t.note.nb.is_empty() || !t.note.en.is_empty() => json!({
+                "type": "string",
+                "enum": t.keys().collect::<Vec<_>>(),
+                "description": both(&t.note),
+            }),
             Some(t) => json!({ "type": "string", "enum": t.keys().collect::<Vec<_>>() }),
             None => json!({ "type": "string" }),
         },
@@ -204,5 +211,50 @@ x = { type = "bool" }
         assert_eq!(j["required"], json!(["schema", "id"]));
         assert_eq!(j["additionalProperties"], false);
         assert_eq!(j["$defs"]["sub"]["additionalProperties"], false);
+    }
+
+    /// A catalog table's note (what its keys rest on) goes with the keys a field may take.
+    #[test]
+    fn a_catalog_refs_keys_carry_the_tables_note() {
+        let cat = crate::catalog::load(&[SourceFile::new(
+            "catalog.toml",
+            r#"
+[catalog.measures]
+key = "id"
+title = { nb = "Tiltak", en = "Measures" }
+note = { nb = "Kilden sier 13, katalogen merker 11.", en = "The source says 13; the catalog marks 11." }
+[[catalog.measures.rows]]
+id = "M01"
+[catalog.plain]
+key = "id"
+title = { nb = "Enkel", en = "Plain" }
+[[catalog.plain.rows]]
+id = "p"
+"#,
+        )])
+        .unwrap();
+        let text = r#"
+[input]
+schema = "x/v1"
+key = "id"
+root = "doc"
+title = { nb = "Dokument", en = "Document" }
+[input.types.doc.fields]
+schema = { type = "string", required = true }
+id = { type = "id", chars = "a-z", required = true }
+measures = { type = "list", items = "ref:measures" }
+plain = { type = "ref:plain" }
+"#;
+        let s = super::super::load_against(&SourceFile::new("input.toml", text), &cat).unwrap();
+        let j = json_schema(&s, &cat);
+        assert_eq!(
+            j["properties"]["measures"]["items"]["description"],
+            "Kilden sier 13, katalogen merker 11.\n\n(en) The source says 13; the catalog marks 11."
+        );
+        assert_eq!(j["properties"]["measures"]["items"]["enum"], json!(["M01"]));
+        assert_eq!(
+            j["properties"]["plain"],
+            json!({ "type": "string", "enum": ["p"] })
+        );
     }
 }
