@@ -15,4 +15,5 @@ mod reliability;
 mod rules;
 mod schemas;
 mod server;
+mod sources;
 mod waivers;
