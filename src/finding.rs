@@ -216,6 +216,10 @@ impl SourceRef {
                 line,
                 ..
             } => match doc.section_at(*line) {
+                // A heading reads after a colon: «Kompetanseavtalen (2019): Varighet».
+                Some(sec) if sec.number.is_none() => {
+                    format!("{}: {}", doc.short.get(lang), sec.title)
+                }
                 Some(sec) => format!("{} {}", doc.short.get(lang), section_label(doc, sec, lang)),
                 None => doc.short.get(lang).to_string(),
             },
@@ -249,8 +253,8 @@ impl SourceRef {
         }
     }
 
-    /// The section the quote stands in, as cited (`§ 6`, `kap. 6`, «Varighet»), or the section
-    /// an external source names.
+    /// The section the quote stands in, as cited (`§ 6`, `kap. 6`, or a heading: `Varighet`), or
+    /// the section an external source names.
     pub fn section(&self, lang: Lang) -> Option<String> {
         match self {
             SourceRef::Seed {
@@ -291,11 +295,11 @@ impl SourceRef {
     }
 }
 
-/// A section as cited: `§ 2.1` for a numbered one, its heading in «» otherwise.
+/// A section as cited: `§ 2.1` for a numbered one, its heading otherwise.
 fn section_label(doc: &SourceDoc, sec: &Section, lang: Lang) -> String {
     match &sec.number {
         Some(n) => format!("{} {n}", doc.mark.get(lang)),
-        None => format!("«{}»", sec.title),
+        None => sec.title.clone(),
     }
 }
 
