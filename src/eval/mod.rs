@@ -369,7 +369,11 @@ fn count_in<'a>(
         }),
         _ => out.push(Counted {
             obligation,
-            status: Status::NotApplicable,
+            status: if empty_validity(o, ctx, shared.reference).is_some() {
+                Status::NotInForce
+            } else {
+                Status::NotApplicable
+            },
             deadline: None,
         }),
     }
@@ -662,10 +666,20 @@ fn judge_in<'a, R: Record>(
             out.push(f);
             return;
         }
-        // No items (or none stated): nothing to judge. The rule's own `not_applicable` text, if it
-        // has one, says so; it sees no item (the item reads as null) and no deadline.
+        // No items (or none stated): nothing to judge. Validity comes first (a rule not in force
+        // on the reference date is `not_in_force` whether or not it would apply), when it is
+        // judged on the reference date: an item's own date (`valid_on`) does not exist here.
+        // Otherwise the rule's own `not_applicable` text, if it has one, says so; it sees no
+        // item (the item reads as null) and no deadline.
         _ => {
-            let mut f = blank(o, Status::NotApplicable, None);
+            let validity = empty_validity(o, ctx, shared.reference);
+            let status = if validity.is_some() {
+                Status::NotInForce
+            } else {
+                Status::NotApplicable
+            };
+            let mut f = blank(o, status, None);
+            f.validity = validity;
             if opts.evidence {
                 f.evidence = evidence(&ctx.reads, ctx, false);
             }
@@ -732,6 +746,31 @@ fn judge_in<'a, R: Record>(
         }
         ctx.bindings.pop();
     }
+}
+
+/// For a `for_each` obligation with no items: the period it is not in force in on the reference
+/// date, when its bounds (read with no item) exclude a known reference date and it judges validity
+/// on that date.
+fn empty_validity<'a>(o: &'a Obligation, ctx: &mut Ctx<'a>, reference: Date) -> Option<Validity> {
+    if o.valid_on.is_some() || (o.valid_from.is_none() && o.valid_until.is_none()) {
+        return None;
+    }
+    ctx.ref_date?;
+    ctx.bindings.push(Val::Null);
+    let from = o
+        .valid_from
+        .as_ref()
+        .and_then(|c| c.eval::<Nothing>(ctx).as_date());
+    let until = o
+        .valid_until
+        .as_ref()
+        .and_then(|c| c.eval::<Nothing>(ctx).as_date());
+    ctx.bindings.pop();
+    (!in_force(reference, from, until)).then_some(Validity {
+        on: reference,
+        from,
+        until,
+    })
 }
 
 fn blank(o: &Obligation, status: Status, item: Option<Item>) -> Finding {
