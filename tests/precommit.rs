@@ -66,7 +66,7 @@ fn the_pre_commit_hook_runs_samstyr_on_the_repository() {
     assert_eq!(code, 0, "a clean registration passes: {out}");
     assert!(out.contains("samstyr check"), "{out}");
 
-    // Digisos did not report a delay to KS (SAM-07, must): the hook fails the commit.
+    // Digisos did not report a delay to KS (SAM-07a, must): the hook fails the commit.
     copy(
         "fixtures/initiatives/valid/digisos.json",
         "initiativer/digisos.json",
@@ -75,6 +75,6 @@ fn the_pre_commit_hook_runs_samstyr_on_the_repository() {
     let (code, out) = hook(&dir);
     assert_eq!(code, 1, "a violated must-obligation fails: {out}");
     assert!(out.contains("AID-2025-004"), "{out}");
-    assert!(out.contains("SAM-07"), "{out}");
+    assert!(out.contains("SAM-07a"), "{out}");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -24,10 +24,10 @@ fn tests_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/tests")
 }
 
-const OBLIGATIONS: [&str; 19] = [
-    "SAM-01", "SAM-02", "SAM-03", "SAM-04", "SAM-05", "SAM-06", "SAM-07", "SAM-08", "SAM-09",
-    "SAM-10", "SAM-11", "SAM-12", "SAM-13", "SAM-14", "SAM-15", "SAM-16", "SAM-17a", "SAM-17b",
-    "SAM-17c",
+const OBLIGATIONS: [&str; 22] = [
+    "SAM-01", "SAM-02", "SAM-03", "SAM-04", "SAM-05", "SAM-06", "SAM-07a", "SAM-07b", "SAM-08",
+    "SAM-09", "SAM-10", "SAM-11", "SAM-12a", "SAM-12b", "SAM-13", "SAM-14", "SAM-15", "SAM-16",
+    "SAM-17a", "SAM-17b", "SAM-17c", "SAM-18",
 ];
 
 #[test]
@@ -89,12 +89,14 @@ fn every_obligation_is_covered_by_cases() {
         }
     }
     use Status::*;
-    // What each rule cannot give: only SAM-01 has a deadline (so only it can be pending), and
-    // SAM-12, 13, 14, 16 and 17 have no validity period of their own (never not_in_force).
+    // What each rule cannot give: only SAM-01, SAM-08 and SAM-18 have a deadline (so only they
+    // can be pending); SAM-12a/b, 13, 14 and 17 have no validity period of their own (never
+    // not_in_force); SAM-12b reads only fields that mean none when absent (never unknown).
     let cannot = |id: &str| -> Vec<Status> {
         match id {
-            "SAM-01" => vec![],
-            "SAM-12" | "SAM-13" | "SAM-14" | "SAM-16" | "SAM-17a" | "SAM-17b" | "SAM-17c" => {
+            "SAM-01" | "SAM-08" | "SAM-18" => vec![],
+            "SAM-12b" => vec![Pending, NotInForce, Unknown],
+            "SAM-12a" | "SAM-13" | "SAM-14" | "SAM-17a" | "SAM-17b" | "SAM-17c" => {
                 vec![Pending, NotInForce]
             }
             _ => vec![Pending],
@@ -157,11 +159,11 @@ fn seed_quotes_are_found_at_their_lines() {
         ("SAM-04", "004_ef764fed7eedbb2d.txt", 137),
         ("SAM-05", "000_260ed27bb36f3e9d.txt", 72),
         ("SAM-06", "000_260ed27bb36f3e9d.txt", 80),
-        ("SAM-07", "000_260ed27bb36f3e9d.txt", 84),
+        ("SAM-07a", "000_260ed27bb36f3e9d.txt", 84),
         ("SAM-10", "001_4cac7f86f6f593bc.txt", 321),
         ("SAM-10", "004_ef764fed7eedbb2d.txt", 181),
-        ("SAM-12", "000_260ed27bb36f3e9d.txt", 292),
-        ("SAM-12", "002_dd45d611541c13b2.txt", 143),
+        ("SAM-12a", "000_260ed27bb36f3e9d.txt", 292),
+        ("SAM-12a", "002_dd45d611541c13b2.txt", 143),
         ("SAM-14", "001_4cac7f86f6f593bc.txt", 296),
         ("SAM-16", "001_4cac7f86f6f593bc.txt", 298),
     ] {
@@ -269,4 +271,53 @@ fn amounts_in_messages_are_grouped_and_json_data_is_not() {
         assert!(json.contains("\"value\": 150000000"), "{json}");
         assert!(!json.contains("\"value\": \"150"), "{json}");
     }
+}
+
+/// A verdict that turns on an assumption says so (rule set v2): a joint measure by inference only
+/// (M24, M25) and the competence agreement's assumed signing date. And a stopped initiative says
+/// why a would-be `pending` is not asked.
+#[test]
+fn assumptions_and_stopped_initiatives_are_said_in_the_message() {
+    let message = |file: &str, rule: &str, lang: &str| -> String {
+        let input = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("rules/tests/inputs")
+            .join(file);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_samstyr"))
+            .args([
+                "check",
+                "--as-of",
+                "2026-06-01",
+                "--format",
+                "json",
+                "--lang",
+                lang,
+            ])
+            .arg(&input)
+            .output()
+            .expect("samstyr runs");
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+        let findings = json["results"][0]["findings"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let found = findings
+            .iter()
+            .find(|f| f["rule"] == rule || f["rule"]["id"] == rule)
+            .unwrap_or_else(|| panic!("{file}: no {rule} finding"));
+        found["message"].as_str().unwrap_or_default().to_string()
+    };
+    let m = message("v2-joint-by-inference.json", "SAM-05", "en");
+    assert!(
+        m.contains("M24 or M25") && m.contains("by inference"),
+        "{m}"
+    );
+    let m = message("v2-joint-by-inference.json", "SAM-05", "nn");
+    assert!(m.contains("ut frå ei antaking"), "{m}");
+    let m = message("v2-competence-assumed-signing.json", "SAM-15", "nb");
+    assert!(m.contains("er en antakelse"), "{m}");
+    let m = message("v2-stopped-decision-ahead.json", "SAM-01", "en");
+    assert!(m.contains("stopped or completed"), "{m}");
+    // Not where the verdict does not turn on it: decided by a named joint measure.
+    let m = message("v2-terminated-joint-before-end.json", "SAM-05", "en");
+    assert!(!m.contains("inference"), "{m}");
 }

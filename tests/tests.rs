@@ -12,6 +12,7 @@ mod portfolio;
 mod precommit;
 mod registry;
 mod reliability;
+mod rule_language;
 mod rules;
 mod schemas;
 mod server;

@@ -92,6 +92,7 @@ pub(crate) fn explain(
     let mut traced = Vec::new();
     let mut findings = Vec::new();
     judge_all(
+        set,
         o,
         &mut ctx,
         reference_date,

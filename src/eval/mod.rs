@@ -186,7 +186,7 @@ pub(crate) fn evaluate_received(
             .collect(),
     });
     let mut findings = Vec::with_capacity(core.obligations.len());
-    let mut shared = Shared::new(reference_date, core.validity_groups.len());
+    let mut shared = Shared::of(set, reference_date);
     for o in &core.obligations {
         let start = findings.len();
         if lean {
@@ -321,7 +321,7 @@ pub(crate) fn count_received(
     out.findings.clear();
     out.findings.reserve(core.obligations.len());
     out.headline = core.headline.as_ref().map(|h| tri(ctx.fact(h.slot)));
-    let mut shared = Shared::new(reference, core.validity_groups.len());
+    let mut shared = Shared::of(set, reference);
     for (i, o) in core.obligations.iter().enumerate() {
         let obligation = u16::try_from(i).unwrap_or(u16::MAX);
         count_in(o, obligation, &mut ctx, &mut shared, &mut out.findings);
@@ -369,7 +369,11 @@ fn count_in<'a>(
         }),
         _ => out.push(Counted {
             obligation,
-            status: Status::NotApplicable,
+            status: if empty_validity(o, ctx, shared.reference).is_some() {
+                Status::NotInForce
+            } else {
+                Status::NotApplicable
+            },
             deadline: None,
         }),
     }
@@ -385,6 +389,11 @@ fn record_facts<'a>(set: &'a RuleSet, ctx: &mut Ctx<'a>, received: &[Received]) 
 /// once per group of obligations that write them the same way (see `Core::validity_groups`).
 pub(crate) struct Shared<'a> {
     reference: Date,
+    /// `[ruleset].reference_date`, evaluated again (recording its reads) for a rule whose
+    /// validity turns on a reference date that is unknown for the document.
+    reference_expr: Option<&'a Compiled>,
+    /// `[ruleset.closed]`, tested for a finding that would be `pending`.
+    closed: Option<&'a crate::rules::Closed>,
     bounds: Vec<Option<Bounds>>,
     /// The reads of each group's bounds, flat; `Bounds::reads` is the range of one group.
     reads: Vec<Read<'a>>,
@@ -423,9 +432,20 @@ impl<'a> Shared<'a> {
         }
     }
 
+    /// With what the rule set says of every document: its reference date and `closed`.
+    pub(crate) fn of(set: &'a RuleSet, reference: Date) -> Self {
+        let core = &*set.core;
+        let mut s = Shared::new(reference, core.validity_groups.len());
+        s.reference_expr = core.reference_date.as_ref();
+        s.closed = core.closed.as_ref();
+        s
+    }
+
     pub(crate) fn new(reference: Date, groups: usize) -> Self {
         Shared {
             reference,
+            reference_expr: None,
+            closed: None,
             bounds: vec![None; groups],
             reads: Vec::new(),
         }
@@ -454,13 +474,16 @@ fn prepare_received<'a, R: Record>(
         ctx.set_fact(slot, v);
     }
     ctx.reads.clear();
-    let reference = core
-        .reference_date
-        .as_ref()
-        .and_then(|c| c.eval::<R>(ctx).as_date())
-        .unwrap_or(ctx.today);
+    // Null (no date for this document) lets the as-of date stand in; unknown stays unknown:
+    // `ref_date` reads as unknown and rules whose validity turns on it are unknown (the date
+    // returned is then only what reports show).
+    let (reference, known) = match core.reference_date.as_ref().map(|c| c.eval::<R>(ctx)) {
+        Some(v) if v.is_unknown() => (ctx.today, false),
+        Some(v) => (v.as_date().unwrap_or(ctx.today), true),
+        None => (ctx.today, true),
+    };
     ctx.reads.clear();
-    ctx.ref_date = Some(reference);
+    ctx.ref_date = known.then_some(reference);
     reference
 }
 
@@ -581,6 +604,7 @@ fn evidence(reads: &[Read<'_>], ctx: &Ctx<'_>, absent: bool) -> Vec<Evidence> {
 /// Findings of one obligation: one, or one per item of its `for_each` list, with the trace of
 /// each (for `explain`).
 pub(crate) fn judge_all<'a>(
+    set: &'a RuleSet,
     o: &'a Obligation,
     ctx: &mut Ctx<'a>,
     reference: Date,
@@ -588,14 +612,10 @@ pub(crate) fn judge_all<'a>(
     out: &mut Vec<Finding>,
     trace: &mut Vec<Traced>,
 ) {
-    judge_in::<Trace>(
-        o,
-        ctx,
-        opts,
-        out,
-        Some(trace),
-        &mut Shared::new(reference, 0),
-    );
+    let mut shared = Shared::of(set, reference);
+    // Traced findings compute their own bounds.
+    shared.bounds.clear();
+    judge_in::<Trace>(o, ctx, opts, out, Some(trace), &mut shared);
 }
 
 /// [`judge_all`], with what obligations of the document share, recording what `R` says (the
@@ -646,10 +666,20 @@ fn judge_in<'a, R: Record>(
             out.push(f);
             return;
         }
-        // No items (or none stated): nothing to judge. The rule's own `not_applicable` text, if it
-        // has one, says so; it sees no item (the item reads as null) and no deadline.
+        // No items (or none stated): nothing to judge. Validity comes first (a rule not in force
+        // on the reference date is `not_in_force` whether or not it would apply), when it is
+        // judged on the reference date: an item's own date (`valid_on`) does not exist here.
+        // Otherwise the rule's own `not_applicable` text, if it has one, says so; it sees no
+        // item (the item reads as null) and no deadline.
         _ => {
-            let mut f = blank(o, Status::NotApplicable, None);
+            let validity = empty_validity(o, ctx, shared.reference);
+            let status = if validity.is_some() {
+                Status::NotInForce
+            } else {
+                Status::NotApplicable
+            };
+            let mut f = blank(o, status, None);
+            f.validity = validity;
             if opts.evidence {
                 f.evidence = evidence(&ctx.reads, ctx, false);
             }
@@ -718,6 +748,31 @@ fn judge_in<'a, R: Record>(
     }
 }
 
+/// For a `for_each` obligation with no items: the period it is not in force in on the reference
+/// date, when its bounds (read with no item) exclude a known reference date and it judges validity
+/// on that date.
+fn empty_validity<'a>(o: &'a Obligation, ctx: &mut Ctx<'a>, reference: Date) -> Option<Validity> {
+    if o.valid_on.is_some() || (o.valid_from.is_none() && o.valid_until.is_none()) {
+        return None;
+    }
+    ctx.ref_date?;
+    ctx.bindings.push(Val::Null);
+    let from = o
+        .valid_from
+        .as_ref()
+        .and_then(|c| c.eval::<Nothing>(ctx).as_date());
+    let until = o
+        .valid_until
+        .as_ref()
+        .and_then(|c| c.eval::<Nothing>(ctx).as_date());
+    ctx.bindings.pop();
+    (!in_force(reference, from, until)).then_some(Validity {
+        on: reference,
+        from,
+        until,
+    })
+}
+
 fn blank(o: &Obligation, status: Status, item: Option<Item>) -> Finding {
     Finding {
         rule: o.info.clone(),
@@ -758,7 +813,10 @@ fn judge<'a, R: Record>(
         f.evidence = evidence(&ctx.reads, ctx, false);
     }
     if opts.messages {
-        f.message = message(o, ctx, f);
+        f.message = match shared.closed {
+            Some(c) if d.closed => c.message.clone(),
+            _ => message(o, ctx, f),
+        };
     }
     if d.pushed {
         ctx.bindings.pop();
@@ -819,6 +877,8 @@ struct Derived {
     /// Whether the deadline was pushed as the innermost binding (the caller pops it once done
     /// with messages).
     pushed: bool,
+    /// Whether a would-be `pending` was made `not_applicable` by `[ruleset.closed]`.
+    closed: bool,
 }
 
 /// The status derivation of docs/rule-language.md "Status" for one finding: validity on the
@@ -875,14 +935,30 @@ fn derive<'a, R: Record>(
         validity: None,
         missing_from: None,
         pushed: false,
+        closed: false,
     };
-    if !in_force(reference, from, until) {
+    // The date validity is judged on: the item's own (`valid_on`) or the reference date. Unknown
+    // decides nothing only when no bound could exclude it.
+    let before_on = ctx.reads.len();
+    let on = if from.is_none() && until.is_none() {
+        Some(reference)
+    } else if let Some(c) = &o.valid_on {
+        run.val(c, "valid_on", ctx).as_date()
+    } else if ctx.ref_date.is_none() {
+        if let Some(c) = shared.reference_expr {
+            run.val(c, "reference_date", ctx);
+        }
+        None
+    } else {
+        Some(reference)
+    };
+    let in_force_on = on.map(|on| (on, in_force(on, from, until)));
+    if on.is_none() {
+        d.status = Status::Unknown;
+        d.missing_from = Some(before_on);
+    } else if let Some((on, false)) = in_force_on {
         d.status = Status::NotInForce;
-        d.validity = Some(Validity {
-            on: reference,
-            from,
-            until,
-        });
+        d.validity = Some(Validity { on, from, until });
     } else {
         // 2. Applicability.
         let applies = o
@@ -909,6 +985,15 @@ fn derive<'a, R: Record>(
                 // 3.–5. The requirement, judged against the deadline.
                 let require = run.truth(&o.require, "require", ctx);
                 d.status = judged(require, date, ctx.today);
+                // Nothing is still to be done in a closed document.
+                if d.status == Status::Pending
+                    && let Some(c) = shared.closed
+                    && run.truth(&c.when, "closed", ctx) == Some(true)
+                {
+                    d.status = Status::NotApplicable;
+                    d.deadline = None;
+                    d.closed = true;
+                }
                 if d.status == Status::Unknown {
                     // Undecided for a deadline that is no date: its reads say why. Undecided
                     // requirement: the deadline's missing fields matter only if it is unknown

@@ -107,6 +107,14 @@ pub(crate) fn load(files: &RuleFiles, overrides: &[ParamOverride]) -> Result<Rul
             Some(("reference_date", &Type::Date)),
         )
     });
+    let closed = ruleset.and_then(|r| {
+        let cl = r.closed.as_ref()?;
+        let when = c.expr(&r.file, &cl.when, &[], true, Some(("when", &Type::Bool)))?;
+        Some(super::Closed {
+            when,
+            message: cl.message.clone(),
+        })
+    });
     let reference_uses = ruleset
         .and_then(|r| r.reference_date.as_ref().map(|s| (r, s)))
         .and_then(|(r, s)| expr::parse(&r.file, s.offset, &s.value).ok())
@@ -204,6 +212,7 @@ pub(crate) fn load(files: &RuleFiles, overrides: &[ParamOverride]) -> Result<Rul
             report,
             propagations,
             reference_date,
+            closed,
             reference_uses,
             graph,
             param_places,
@@ -237,7 +246,10 @@ fn validity_groups(obligations: &mut [Obligation]) -> Vec<usize> {
     let mut groups: Vec<usize> = Vec::new();
     for i in 0..obligations.len() {
         let Some(o) = obligations.get(i) else { break };
-        if o.for_each.is_some() || (o.valid_from.is_none() && o.valid_until.is_none()) {
+        if o.for_each.is_some()
+            || o.valid_on.is_some()
+            || (o.valid_from.is_none() && o.valid_until.is_none())
+        {
             continue;
         }
         let key = (text(&o.valid_from), text(&o.valid_until));
@@ -295,6 +307,7 @@ fn syntax_only(decls: &Decls, diags: &mut Diagnostics) {
             &o.deadline,
             &o.valid_from,
             &o.valid_until,
+            &o.valid_on,
         ] {
             parse(&o.file, s);
         }
@@ -618,6 +631,13 @@ impl Compiler<'_> {
             &item_bindings,
             Some(&Type::Date),
         );
+        let (v_ok, valid_on) = one(
+            self,
+            &o.valid_on,
+            "valid_on",
+            &item_bindings,
+            Some(&Type::Date),
+        );
         let (a_ok, applies) = one(
             self,
             &o.applies,
@@ -632,7 +652,7 @@ impl Compiler<'_> {
             &item_bindings,
             Some(&Type::Date),
         );
-        ok &= l_ok && f_ok && u_ok && a_ok && d_ok;
+        ok &= l_ok && f_ok && u_ok && v_ok && a_ok && d_ok;
         let mut inner = item_bindings.clone();
         if o.deadline.is_some() {
             if inner.iter().any(|b| b.name == "deadline") {
@@ -671,6 +691,7 @@ impl Compiler<'_> {
             deadline,
             valid_from,
             valid_until,
+            valid_on,
             validity_group: None,
             messages,
             facts: fact_ids,

@@ -23,6 +23,16 @@ pub(crate) struct RulesetDecl {
     pub propagate: Vec<super::batch::PropagateDecl>,
     /// The longest a waiver may run, from its decision to its expiry (`"1 year"`).
     pub waiver_max: Option<Str>,
+    /// `[ruleset.closed]`: when a document is closed, nothing it is still due to do is asked.
+    pub closed: Option<ClosedDecl>,
+}
+
+/// `[ruleset.closed]`: a condition on a document under which a finding that would be `pending`
+/// is `not_applicable`, with the text that says why.
+#[derive(Debug, Clone)]
+pub(crate) struct ClosedDecl {
+    pub when: Str,
+    pub message: Text,
 }
 
 #[derive(Debug, Clone)]
@@ -145,6 +155,8 @@ pub(crate) struct ObligationDecl {
     pub deadline: Option<Str>,
     pub valid_from: Option<Str>,
     pub valid_until: Option<Str>,
+    /// The date validity is judged on, when not the reference date (may read the item).
+    pub valid_on: Option<Str>,
     pub remedy: Text,
     pub messages: MessagesDecl,
     pub sources: Vec<SourceDecl>,
@@ -184,7 +196,9 @@ const RULESET: &[&str] = &[
     "report",
     "propagate",
     "waiver_max",
+    "closed",
 ];
+const CLOSED: &[&str] = &["when", "message"];
 const HEADLINE: &[&str] = &["fact", "key", "title"];
 const PRINCIPLE: &[&str] = &["id", "title"];
 const PARAM: &[&str] = &[
@@ -203,6 +217,7 @@ const OBLIGATION: &[&str] = &[
     "deadline",
     "valid_from",
     "valid_until",
+    "valid_on",
     "remedy",
     "message",
     "source",
@@ -310,6 +325,16 @@ fn ruleset(tab: &Table<'_, '_>, diags: &mut Diagnostics) -> Option<RulesetDecl> 
     });
     let report = super::batch::read_report(tab, diags);
     let propagate = super::batch::read_propagate(tab, diags);
+    let closed = tab.table("closed", diags).and_then(|(t, span)| {
+        let c = Table::new(tab.file, t, span, "`[ruleset.closed]`", "ruleset.closed");
+        c.check_keys(CLOSED, diags);
+        let when = c.req_expr("when", diags);
+        let message = c.req_text("message", diags);
+        Some(ClosedDecl {
+            when: when?,
+            message: message?,
+        })
+    });
     let waiver_max = tab.str("waiver_max", diags);
     if let Some(m) = &waiver_max
         && super::params::ParamValue::parse(super::ParamType::Duration, &m.value).is_none()
@@ -326,6 +351,7 @@ fn ruleset(tab: &Table<'_, '_>, diags: &mut Diagnostics) -> Option<RulesetDecl> 
     }
     Some(RulesetDecl {
         waiver_max,
+        closed,
         report,
         propagate,
         file: tab.file.clone(),
@@ -483,6 +509,7 @@ fn obligation(tab: &Table<'_, '_>, diags: &mut Diagnostics) -> Option<Obligation
         deadline: tab.expr("deadline", diags),
         valid_from: tab.expr("valid_from", diags),
         valid_until: tab.expr("valid_until", diags),
+        valid_on: tab.expr("valid_on", diags),
         remedy: tab.req_text("remedy", diags).unwrap_or_default(),
         messages,
         sources: sources(&tab, diags),

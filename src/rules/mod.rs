@@ -109,6 +109,9 @@ pub(crate) struct Core {
     /// Bool facts that travel along links between documents of a batch.
     pub propagations: Vec<Propagation>,
     pub reference_date: Option<Compiled>,
+    /// `[ruleset.closed]`: when it holds for a document, a finding that would be `pending` is
+    /// `not_applicable`, saying why.
+    pub closed: Option<Closed>,
     /// Facts and parameters `reference_date` uses, by id.
     pub reference_uses: Vec<String>,
     pub graph: RuleGraph,
@@ -187,6 +190,13 @@ pub(crate) struct Messages {
     pub not_in_force: Option<message::Message>,
 }
 
+/// `[ruleset.closed]`, compiled.
+#[derive(Debug)]
+pub(crate) struct Closed {
+    pub when: Compiled,
+    pub message: Text,
+}
+
 #[derive(Debug)]
 pub(crate) struct Obligation {
     pub info: Arc<RuleInfo>,
@@ -197,6 +207,8 @@ pub(crate) struct Obligation {
     pub deadline: Option<Compiled>,
     pub valid_from: Option<Compiled>,
     pub valid_until: Option<Compiled>,
+    /// `valid_on`: the date validity is judged on, when not the reference date.
+    pub valid_on: Option<Compiled>,
     /// Its group in [`Core::validity_groups`], if its bounds are shared.
     pub validity_group: Option<usize>,
     pub messages: Messages,
@@ -406,6 +418,7 @@ impl RuleSet {
         for (key, c) in [
             ("valid_from", &o.valid_from),
             ("valid_until", &o.valid_until),
+            ("valid_on", &o.valid_on),
             ("applies", &o.applies),
             ("deadline", &o.deadline),
         ] {
