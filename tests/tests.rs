@@ -16,3 +16,4 @@ mod rules;
 mod schemas;
 mod server;
 mod waivers;
+mod web;

@@ -72,6 +72,7 @@ fn router_with(state: Arc<State>, extra: Router<Arc<State>>) -> Router {
         )
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics))
+        .merge(crate::web::routes())
         .merge(extra)
         .fallback(edge::not_found)
         .method_not_allowed_fallback(edge::method_not_allowed)
@@ -804,6 +805,9 @@ async fn source(
         )
         .into_response();
     };
+    if crate::web::wants_html(req.headers()) {
+        return crate::web::source_page(req.uri().query(), req.headers(), &name, seed.text());
+    }
     let lines: Vec<&str> = seed.text().lines().collect();
     let width = lines.len().to_string().len();
     let mut out = String::with_capacity(seed.text().len() + lines.len() * (width + 2));

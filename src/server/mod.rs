@@ -17,6 +17,7 @@
 mod api;
 pub mod cli;
 mod edge;
+pub(crate) use edge::lang_of;
 mod metrics;
 pub mod openapi;
 mod problem;
