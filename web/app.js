@@ -38,6 +38,7 @@
     items(list).forEach((li, n) => {
       retag(li, li.dataset.prefix, base + '.' + n);
       li.dataset.prefix = base + '.' + n;
+      li.id = base + '.' + n;
       const no = li.querySelector(':scope > .item-head .item-no');
       if (no) no.textContent = texts.item + ' ' + (n + 1);
     });
@@ -241,7 +242,7 @@
     const details = el.closest('details');
     if (details) details.open = true;
     let focus = el;
-    if (el.tagName === 'FIELDSET') {
+    if (el.tagName === 'FIELDSET' || el.tagName === 'LI') {
       focus = el.querySelector('input:checked') || el.querySelector('input, select, button') || el;
     }
     focus.scrollIntoView({ block: 'center' });
