@@ -246,6 +246,11 @@ fn pages_come_in_three_languages() {
         assert_eq!(status, 200);
         assert!(page.contains(word), "{lang}: {word}");
     }
+    let (_, page) = get(&s, "/rules/SAM-02?lang=en", &[]);
+    assert!(
+        page.contains("<table class=\"cases\">") && page.contains("sam02-ks-and-municipality.json"),
+        "a rule page lists the rule's test cases"
+    );
     let (status, _) = get(&s, "/rules/NO-SUCH?lang=en", &[]);
     assert_eq!(status, 404);
 }
@@ -724,6 +729,10 @@ fn web_pages_have_no_axe_violations() {
         figures.check(&b, &axe, &format!("rule page ({lang})"));
         b.go(&server.url(&format!("/rules?lang={lang}")));
         figures.check(&b, &axe, &format!("rulebook ({lang})"));
+        b.go(&server.url(&format!(
+            "/v1/sources/000_260ed27bb36f3e9d.txt?lang={lang}#L56"
+        )));
+        figures.check(&b, &axe, &format!("source in context ({lang})"));
     }
     println!(
         "axe-core: {} pages checked, {} rule runs, {} violations",
@@ -962,8 +971,27 @@ fn a_keyboard_walk_fills_the_form_and_downloads_the_fixture() {
     let got: Value = serde_json::from_str(&std::fs::read_to_string(&file).expect("the download"))
         .expect("the download is JSON");
     assert_eq!(got, want, "the downloaded document is the fixture");
+
+    // The work is kept across a reload.
+    b.go(&server.url("/?lang=en"));
+    let kept = b.js(
+        "return JSON.parse(localStorage.getItem('samstyr:samstyr.initiative/v1'));",
+        json!([]),
+    );
+    assert_eq!(kept, want, "local storage holds the document");
+    let shown = b.js(
+        "return document.getElementById('f.municipal_impact.costs_nok').value;",
+        json!([]),
+    );
+    assert_eq!(
+        shown,
+        json!("35000000"),
+        "the form is filled again after a reload"
+    );
     println!(
-        "keyboard walk: filled, checked, followed {held}, downloaded {} equal to the fixture",
+        "keyboard walk: {} keys, no pointer: filled, checked, followed the unknown's link to {held}, \
+         downloaded {} equal to the fixture, kept across a reload",
+        b.pressed.get(),
         file.display()
     );
 }
@@ -983,6 +1011,18 @@ fn screenshots_for_the_readme() {
     let server = Server::start(&[]);
     let driver = Driver::start(&driver);
     let doc = String::from_utf8(fixture("digifin-innbyggerdialog.json")).expect("UTF-8");
+    // At 320 px (WCAG 1.4.10, reflow) no page scrolls sideways.
+    {
+        let b = Browser::open(&driver, &chromium, &dir, (320, 640), "nb-NO");
+        for path in ["/?lang=nb", "/rules?lang=nn", "/rules/SAM-01?lang=en"] {
+            b.go(&server.url(path));
+            let wide = b.js(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+                json!([]),
+            );
+            assert_eq!(wide, json!(0), "{path} scrolls sideways at 320 px");
+        }
+    }
     for (w, h, name) in [(1280, 900, "desktop"), (360, 780, "360")] {
         let b = Browser::open(&driver, &chromium, &dir, (w, h), "nb-NO");
         b.go(&server.url("/?lang=nb"));

@@ -36,13 +36,29 @@ const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self';
 /// The cookie that keeps a language chosen with the switch.
 const LANG_COOKIE: &str = "samstyr-lang";
 
-/// The routes of the web pages, merged into the server's router inside its layers.
-pub fn routes() -> Router<Arc<State>> {
+/// The routes of the web pages, merged into the server's router inside its layers. The rule
+/// set's test cases, shown on the rule pages, are read here, once, when the server starts: the
+/// `tests/` beside `--rules DIR`, or `rules/tests` of a checkout for the embedded rules (as
+/// `samstyr rules test` finds them); none when there are none.
+pub fn routes(state: &State) -> Router<Arc<State>> {
+    let dir = match &state.files.dir {
+        Some(d) => d.join("tests"),
+        None => std::path::PathBuf::from("rules").join("tests"),
+    };
+    let cases = if dir.is_dir() {
+        crate::eval::testing::load_cases(&state.rules, &dir).0
+    } else {
+        Vec::new()
+    };
+    let cases = Arc::new(cases);
     Router::new()
         .route("/", get(form::handler))
         .route("/web/result", post(result::fragment))
         .route("/rules", get(rulebook::index))
-        .route("/rules/{id}", get(rulebook::rule))
+        .route(
+            "/rules/{id}",
+            get(move |st, req| rulebook::rule(st, req, cases.clone())),
+        )
         .route("/assets/app.js", get(|| asset(APP_JS, "text/javascript")))
         .route("/assets/app.css", get(|| asset(APP_CSS, "text/css")))
 }

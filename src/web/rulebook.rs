@@ -5,6 +5,7 @@
 
 use super::result::sources;
 use super::{error_page, page, page_lang, text_in};
+use crate::eval::testing::{Case, Want};
 use crate::finding::{RuleInfo, RuleKind};
 use crate::report;
 use crate::server::State;
@@ -86,6 +87,7 @@ fn rule_list(lang: Lang, list: &[&Arc<RuleInfo>]) -> Markup {
 pub async fn rule(
     axum::extract::State(state): axum::extract::State<Arc<State>>,
     req: Request,
+    cases: Arc<Vec<Case>>,
 ) -> Response {
     let (lang, remember) = page_lang(req.uri().query(), req.headers());
     let seg = req.uri().path().rsplit('/').next().unwrap_or("");
@@ -125,6 +127,15 @@ pub async fn rule(
     } else {
         i.id.clone()
     };
+    let tests: Vec<(&Case, &Want)> = cases
+        .iter()
+        .flat_map(|c| {
+            c.expect
+                .iter()
+                .filter(|e| e.key == name)
+                .map(move |e| (c, &e.want))
+        })
+        .collect();
     let body = html! {
         p.crumbs { a href={ "/rules?lang=" (lang.code()) } { (pick(lang, "Regelboka", "Regelboka", "The rulebook")) } }
         h1 { code { (name) } " – " span lang=[tl] { (title) } }
@@ -195,6 +206,38 @@ pub async fn rule(
                 }
             }
         }
+        h2 { (pick(lang, "Testtilfeller", "Testtilfelle", "Test cases")) }
+        @if tests.is_empty() {
+            p { (pick(lang,
+                "Ingen testtilfeller er lastet for denne regelen. De ligger i regelsettets kildekode (tests/) og lastes når serveren startes fra den.",
+                "Ingen testtilfelle er lasta for denne regelen. Dei ligg i kjeldekoden til regelsettet (tests/) og blir lasta når serveren blir starta frå han.",
+                "No test cases are loaded for this rule. They are kept with the rule set's source (tests/) and loaded when the server is started from it.")) }
+        } @else {
+            p { (pick(lang,
+                "Tilfellene regelsettet testes med: et dokument, en dato og det svaret regelen skal gi.",
+                "Tilfella regelsettet blir testa med: eit dokument, ein dato og det svaret regelen skal gi.",
+                "The cases the rule set is tested with: a document, a date and the answer the rule must give.")) }
+            div.table-wrap {
+                table.cases {
+                    thead { tr {
+                        th scope="col" { (pick(lang, "Tilfelle", "Tilfelle", "Case")) }
+                        th scope="col" { (pick(lang, "Dokument", "Dokument", "Document")) }
+                        th scope="col" { (pick(lang, "Per dato", "Per dato", "As of")) }
+                        th scope="col" { (pick(lang, "Forventet", "Forventa", "Expected")) }
+                    } }
+                    tbody {
+                        @for (c, want) in &tests {
+                            tr {
+                                td lang="en" { (c.name) }
+                                td { code { (c.input.display().to_string()) } }
+                                td { (c.as_of.to_string()) }
+                                td { (want_text(lang, want)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
         h2 { (pick(lang, "Regelen slik den er skrevet", "Regelen slik han er skriven", "The rule as written")) }
         p { (pick(lang, "Deklarert i", "Deklarert i", "Declared in")) " " code { (d.place) } }
         dl.expr {
@@ -214,6 +257,16 @@ pub async fn rule(
     };
     let here = format!("/rules/{}", seg);
     page(lang, remember, &name, &here, body)
+}
+
+/// What a test case expects, in words.
+fn want_text(lang: Lang, want: &Want) -> String {
+    let word = |s: crate::finding::Status| report::status_word(lang, s).to_string();
+    match want {
+        Want::Status(s) => word(*s),
+        Want::Statuses(v) => v.iter().map(|s| word(*s)).collect::<Vec<_>>().join(", "),
+        Want::Value(v) => report::shown_text(lang, v),
+    }
 }
 
 fn status_word(lang: Lang, status: &str) -> String {
