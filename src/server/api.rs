@@ -72,7 +72,7 @@ fn router_with(state: Arc<State>, extra: Router<Arc<State>>) -> Router {
         )
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics))
-        .merge(crate::web::routes(&state))
+        .merge(crate::web::routes(state.as_ref()))
         .merge(extra)
         .fallback(edge::not_found)
         .method_not_allowed_fallback(edge::method_not_allowed)

@@ -17,7 +17,6 @@
 mod api;
 pub mod cli;
 mod edge;
-pub(crate) use edge::lang_of;
 mod metrics;
 pub mod openapi;
 mod problem;
@@ -183,6 +182,22 @@ fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
             _ = int.recv() => {}
         }
     })
+}
+
+/// What the web pages (`crate::web`, mounted in the API's router) need of the server.
+impl crate::web::Host for State {
+    fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+    fn files(&self) -> &RuleFiles {
+        &self.files
+    }
+    fn waivers(&self) -> &crate::waiver::Waivers {
+        &self.waivers
+    }
+    fn body_limit(&self) -> usize {
+        self.config.limits.body_bytes
+    }
 }
 
 #[cfg(not(unix))]

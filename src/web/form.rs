@@ -6,9 +6,9 @@
 //! made from its JSON pointer ([`field_id`]), which is how a finding or a validation error links
 //! to it. Lists are repeating groups: a `<template>` of one item, cloned by the script.
 
+use super::Host;
 use super::{page, page_lang, text_in};
 use crate::schema::{FieldDef, FieldType, InputSchema, TypeId};
-use crate::server::State;
 use crate::text::{Lang, Text, pick};
 use axum::extract::Request;
 use axum::response::Response;
@@ -71,15 +71,15 @@ fn capitalised(s: &str) -> String {
     }
 }
 
-async fn page_handler(state: Arc<State>, req: Request) -> Response {
+async fn page_handler<S: Host>(state: Arc<S>, req: Request) -> Response {
     let (lang, remember) = page_lang(req.uri().query(), req.headers());
-    let schema = state.rules.schema();
+    let schema = state.rules().schema();
     let (title, title_lang) = text_in(&schema.title, lang);
     let (desc, desc_lang) = text_in(&schema.description, lang);
     let today = jiff::Zoned::now().date();
     let form = Form {
         schema,
-        catalog: state.rules.catalog(),
+        catalog: state.rules().catalog(),
         lang,
     };
     let body = html! {
@@ -143,8 +143,8 @@ async fn page_handler(state: Arc<State>, req: Request) -> Response {
     page(lang, remember, title, "/", body)
 }
 
-pub async fn handler(
-    axum::extract::State(state): axum::extract::State<Arc<State>>,
+pub async fn handler<S: Host>(
+    axum::extract::State(state): axum::extract::State<Arc<S>>,
     req: Request,
 ) -> Response {
     page_handler(state, req).await

@@ -16,7 +16,6 @@ mod form;
 mod result;
 mod rulebook;
 
-use crate::server::State;
 use crate::text::{Lang, Text, pick};
 use axum::Router;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -36,28 +35,39 @@ const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self';
 /// The cookie that keeps a language chosen with the switch.
 const LANG_COOKIE: &str = "samstyr-lang";
 
+/// What the pages need of the server that mounts them: the rule set it loaded, its files, the
+/// run's waivers and the body limit. A trait, so that this module depends on no server (the
+/// server depends on it, to mount its routes).
+pub trait Host: Send + Sync + 'static {
+    fn rules(&self) -> &crate::rules::RuleSet;
+    fn files(&self) -> &crate::files::RuleFiles;
+    fn waivers(&self) -> &crate::waiver::Waivers;
+    /// Largest body the server accepts for one document.
+    fn body_limit(&self) -> usize;
+}
+
 /// The routes of the web pages, merged into the server's router inside its layers. The rule
 /// set's test cases, shown on the rule pages, are read here, once, when the server starts: the
 /// `tests/` beside `--rules DIR`, or `rules/tests` of a checkout for the embedded rules (as
 /// `samstyr rules test` finds them); none when there are none.
-pub fn routes(state: &State) -> Router<Arc<State>> {
-    let dir = match &state.files.dir {
+pub fn routes<S: Host>(state: &S) -> Router<Arc<S>> {
+    let dir = match &state.files().dir {
         Some(d) => d.join("tests"),
         None => std::path::PathBuf::from("rules").join("tests"),
     };
     let cases = if dir.is_dir() {
-        crate::eval::testing::load_cases(&state.rules, &dir).0
+        crate::eval::testing::load_cases(state.rules(), &dir).0
     } else {
         Vec::new()
     };
     let cases = Arc::new(cases);
     Router::new()
-        .route("/", get(form::handler))
-        .route("/web/result", post(result::fragment))
-        .route("/rules", get(rulebook::index))
+        .route("/", get(form::handler::<S>))
+        .route("/web/result", post(result::fragment::<S>))
+        .route("/rules", get(rulebook::index::<S>))
         .route(
             "/rules/{id}",
-            get(move |st, req| rulebook::rule(st, req, cases.clone())),
+            get(move |st, req| rulebook::rule::<S>(st, req, cases.clone())),
         )
         .route("/assets/app.js", get(|| asset(APP_JS, "text/javascript")))
         .route("/assets/app.css", get(|| asset(APP_CSS, "text/css")))
@@ -100,7 +110,26 @@ pub(crate) fn page_lang(query: Option<&str>, headers: &HeaderMap) -> (Lang, bool
             }
         }
     }
-    (crate::server::lang_of(None, headers), false)
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    for part in accept.split(',') {
+        let tag = part.split(';').next().unwrap_or("").trim();
+        match tag
+            .split('-')
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase()
+            .as_str()
+        {
+            "nb" | "no" => return (Lang::Nb, false),
+            "nn" => return (Lang::Nn, false),
+            "en" => return (Lang::En, false),
+            _ => {}
+        }
+    }
+    (Lang::Nb, false)
 }
 
 /// A text of the rule set in `lang`, and the language it is really in when that differs (a

@@ -5,14 +5,15 @@
 //! ([`crate::report::ordered`]) with deadline, remedy and sources, the fields an unknown needs,
 //! and the decision record. An invalid document gets its diagnostics, each linked to its field.
 
+use super::Host;
 use super::form::{field_id, label_and_help};
 use super::{page_lang, text_in};
 use crate::diag::Diagnostic;
 use crate::finding::{Finding, SourceRef, Status, Tri};
 use crate::input::STDIN_NAME;
 use crate::report::{self, FailOn, Gate, Input, Outcome};
+use crate::rules::RuleSet;
 use crate::schema::{FieldType, InputSchema};
-use crate::server::State;
 use crate::text::{Lang, pick};
 use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -22,8 +23,8 @@ use maud::{Markup, html};
 use std::io::Cursor;
 use std::sync::Arc;
 
-pub async fn fragment(
-    axum::extract::State(state): axum::extract::State<Arc<State>>,
+pub async fn fragment<S: Host>(
+    axum::extract::State(state): axum::extract::State<Arc<S>>,
     req: Request,
 ) -> Response {
     let (lang, _) = page_lang(req.uri().query(), req.headers());
@@ -31,7 +32,7 @@ pub async fn fragment(
         .find(|(k, _)| k == "as_of")
         .and_then(|(_, v)| v.parse::<Date>().ok())
         .unwrap_or_else(|| jiff::Zoned::now().date());
-    let limit = state.config.limits.body_bytes;
+    let limit = state.body_limit();
     let body = match axum::body::to_bytes(req.into_body(), limit).await {
         Ok(b) => b,
         Err(_) => {
@@ -45,10 +46,10 @@ pub async fn fragment(
     // holding up this worker's other connections.
     let done = tokio::task::spawn_blocking(move || {
         let sources = crate::input::reader(STDIN_NAME, Box::new(Cursor::new(body)));
-        let mut inputs = crate::cli::check::evaluate_sources(&s.rules, sources, as_of, None);
+        let mut inputs = crate::cli::check::evaluate_sources(s.rules(), sources, as_of, None);
         // The run's waivers (`serve --waivers`), applied as `check` and `/v1/check` apply them.
-        let _ = s.waivers.apply(as_of, &mut inputs);
-        render(&s, lang, as_of, &inputs)
+        let _ = s.waivers().apply(as_of, &mut inputs);
+        render(s.rules(), lang, as_of, &inputs)
     })
     .await;
     match done {
@@ -75,8 +76,8 @@ fn answer(m: Markup, status: StatusCode) -> Response {
 }
 
 /// The fragment for the documents of one request (the form sends one).
-pub(crate) fn render(state: &State, lang: Lang, as_of: Date, inputs: &[Input]) -> Markup {
-    let schema = state.rules.schema();
+pub(crate) fn render(rules: &RuleSet, lang: Lang, as_of: Date, inputs: &[Input]) -> Markup {
+    let schema = rules.schema();
     let diags: Vec<&Diagnostic> = inputs
         .iter()
         .filter_map(|i| match &i.outcome {
@@ -96,7 +97,7 @@ pub(crate) fn render(state: &State, lang: Lang, as_of: Date, inputs: &[Input]) -
         fail_on: FailOn::Must,
         unknown_fails: false,
     };
-    let run = crate::cli::check::run_info(&state.rules, as_of, lang, gate);
+    let run = crate::cli::check::run_info(rules, as_of, lang, gate);
     let decision = report::decision(&run, inputs);
     let Some(e) = inputs.first().and_then(|i| i.evaluation()) else {
         return html! {};
@@ -121,6 +122,11 @@ pub(crate) fn render(state: &State, lang: Lang, as_of: Date, inputs: &[Input]) -
     );
     html! {
         div.result data-summary=(summary) data-errors="0" {
+            p.doc-name {
+                (pick(lang, "Vurdering av", "Vurdering av", "Assessment of")) " " code { (e.key) }
+                @if let Some(t) = inputs.first().and_then(|i| i.title.as_deref()) { " – " (t) }
+                ", " (pick(lang, "per", "per", "as of")) " " (as_of.to_string())
+            }
             @if let Some(h) = &e.headline {
                 @let (title, tl) = text_in(&h.title, lang);
                 div class={ "headline tri-" (report::tri_name(h.value)) } {

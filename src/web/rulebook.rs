@@ -3,12 +3,12 @@
 //! in each case, when it is in force — with its sources in context and its parameters, and the
 //! rule as written, for the reader who wants the exact text.
 
+use super::Host;
 use super::result::sources;
 use super::{error_page, page, page_lang, text_in};
 use crate::eval::testing::{Case, Want};
 use crate::finding::{RuleInfo, RuleKind};
 use crate::report;
-use crate::server::State;
 use crate::text::{Lang, pick};
 use axum::extract::Request;
 use axum::http::StatusCode;
@@ -16,12 +16,12 @@ use axum::response::Response;
 use maud::{Markup, html};
 use std::sync::Arc;
 
-pub async fn index(
-    axum::extract::State(state): axum::extract::State<Arc<State>>,
+pub async fn index<S: Host>(
+    axum::extract::State(state): axum::extract::State<Arc<S>>,
     req: Request,
 ) -> Response {
     let (lang, remember) = page_lang(req.uri().query(), req.headers());
-    let r = &state.rules;
+    let r = state.rules();
     let title = pick(lang, "Regelboka", "Regelboka", "The rulebook");
     let (rt, rl) = text_in(r.title(), lang);
     let obligations: Vec<&Arc<RuleInfo>> = r.obligations().collect();
@@ -84,8 +84,8 @@ fn rule_list(lang: Lang, list: &[&Arc<RuleInfo>]) -> Markup {
     }
 }
 
-pub async fn rule(
-    axum::extract::State(state): axum::extract::State<Arc<State>>,
+pub async fn rule<S: Host>(
+    axum::extract::State(state): axum::extract::State<Arc<S>>,
     req: Request,
     cases: Arc<Vec<Case>>,
 ) -> Response {
@@ -94,7 +94,7 @@ pub async fn rule(
     let id = percent_encoding::percent_decode_str(seg)
         .decode_utf8_lossy()
         .into_owned();
-    let set = &state.rules;
+    let set = state.rules();
     let Ok(d) = set.detail(&id) else {
         let shown = crate::diag::shown(&id);
         return error_page(
