@@ -209,6 +209,20 @@ fn the_form_is_generated_from_the_rule_sets_input_format() {
             "the library form names `{field}` of the initiative format"
         );
     }
+    // Its result: the library's findings, an unknown linked to the library's own field.
+    let doc = std::fs::read(
+        root().join("fixtures/library/rules/tests/inputs/child-consent-unstated.json"),
+    )
+    .expect("fixture");
+    let html = result(&lib, "lang=en&as_of=2026-06-01", &doc);
+    assert!(html.contains("data-errors=\"0\""), "{html}");
+    assert!(
+        html.contains("href=\"#f.guardian_consent\""),
+        "the unknown links to the library form's field: {html}"
+    );
+    let (status, page) = get(&lib, "/rules?lang=en", &[]);
+    assert_eq!(status, 200);
+    assert!(!page.contains("SAM-"), "the rulebook is the library's");
     let ini = Server::start(&[]);
     let (_, html) = get(&ini, "/?lang=en", &[]);
     assert!(html.contains("data-schema=\"samstyr.initiative/v1\""));

@@ -166,7 +166,7 @@ pub async fn rule<S: Host>(
                 @for (status, text) in &d.messages {
                     @let (mt, ml) = text_in(text, lang);
                     dt { (status_word(lang, status)) }
-                    dd lang=[ml] { (mt) }
+                    dd lang=[ml] { (template(mt)) }
                 }
             }
         }
@@ -259,6 +259,27 @@ pub async fn rule<S: Host>(
     page(lang, remember, &name, &here, body)
 }
 
+/// A message template with its placeholders (`{deadline}`, `{@fact}`) marked as variables, so
+/// that a reader sees where the assessment puts the document's own values.
+fn template(text: &str) -> Markup {
+    let mut parts: Vec<(bool, &str)> = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        parts.push((false, &rest[..open]));
+        parts.push((true, &rest[open + 1..open + close]));
+        rest = &rest[open + close + 1..];
+    }
+    parts.push((false, rest));
+    html! {
+        @for (var, t) in parts {
+            @if var { var { "‹" (t) "›" } } @else { (t) }
+        }
+    }
+}
+
 /// What a test case expects, in words.
 fn want_text(lang: Lang, want: &Want) -> String {
     let word = |s: crate::finding::Status| report::status_word(lang, s).to_string();
@@ -273,4 +294,18 @@ fn status_word(lang: Lang, status: &str) -> String {
     crate::finding::Status::parse(status)
         .map(|s| report::capitalised(report::status_word(lang, s)))
         .unwrap_or_else(|| status.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_marked_as_variables() {
+        assert_eq!(
+            template("by {deadline} ({@first}).").into_string(),
+            "by <var>‹deadline›</var> (<var>‹@first›</var>)."
+        );
+        assert_eq!(template("no { end").into_string(), "no { end");
+    }
 }
