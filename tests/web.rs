@@ -717,6 +717,14 @@ fn web_pages_have_no_axe_violations() {
             json!([]),
         );
         assert!(errors.as_u64().unwrap_or(0) >= 2, "{errors}");
+        // …and at the field: marked invalid, with the message beside it.
+        let at_field = b.js(
+            "const i = document.getElementById('f.cost_estimate_nok');\
+             const p = document.getElementById('f.cost_estimate_nok-err');\
+             return i.getAttribute('aria-invalid') === 'true' && !p.hidden && p.textContent.length > 0;",
+            json!([]),
+        );
+        assert_eq!(at_field, json!(true), "the error is shown at its field");
         figures.check(&b, &axe, &format!("form with errors ({lang})"));
 
         // A result with every status.
@@ -1025,16 +1033,17 @@ fn screenshots_for_the_readme() {
     let server = Server::start(&[]);
     let driver = Driver::start(&driver);
     let doc = String::from_utf8(fixture("digifin-innbyggerdialog.json")).expect("UTF-8");
-    // At 320 px (WCAG 1.4.10, reflow) no page scrolls sideways.
-    {
-        let b = Browser::open(&driver, &chromium, &dir, (320, 640), "nb-NO");
+    // At 320 px (WCAG 1.4.10, reflow) and at 640 px (a 1280 px window zoomed to 200 %) no
+    // page scrolls sideways.
+    for width in [320, 640] {
+        let b = Browser::open(&driver, &chromium, &dir, (width, 640), "nb-NO");
         for path in ["/?lang=nb", "/rules?lang=nn", "/rules/SAM-01?lang=en"] {
             b.go(&server.url(path));
             let wide = b.js(
                 "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
                 json!([]),
             );
-            assert_eq!(wide, json!(0), "{path} scrolls sideways at 320 px");
+            assert_eq!(wide, json!(0), "{path} scrolls sideways at {width} px");
         }
     }
     for (w, h, name) in [(1280, 900, "desktop"), (360, 780, "360")] {

@@ -204,6 +204,15 @@
     if (!errs) { summary.hidden = true; summary.innerHTML = ''; return; }
     summary.innerHTML = errs.outerHTML;
     summary.hidden = false;
+    for (const li of errs.querySelectorAll('li[data-pointer]')) {
+      const el = target(li.dataset.pointer);
+      if (!el) continue;
+      const fld = el.closest('.fld');
+      const p = fld && fld.querySelector(':scope > p.err');
+      if (p) { p.hidden = false; p.textContent = (p.textContent ? p.textContent + ' ' : '') + li.dataset.message; p.lang = 'en'; }
+      const ctl = fld && fld.querySelector(':scope > input, :scope > select');
+      (ctl || fld).setAttribute('aria-invalid', 'true');
+    }
     // The list stands once, at the top of the form; the panel points to it.
     const list = errs.querySelector('ul');
     if (list) {
@@ -214,15 +223,6 @@
       const p = document.createElement('p');
       p.appendChild(a);
       list.replaceWith(p);
-    }
-    for (const li of errs.querySelectorAll('li[data-pointer]')) {
-      const el = target(li.dataset.pointer);
-      if (!el) continue;
-      const fld = el.closest('.fld');
-      const p = fld && fld.querySelector(':scope > p.err');
-      if (p) { p.hidden = false; p.textContent = (p.textContent ? p.textContent + ' ' : '') + li.dataset.message; p.lang = 'en'; }
-      const ctl = fld && fld.querySelector(':scope > input, :scope > select');
-      (ctl || fld).setAttribute('aria-invalid', 'true');
     }
     if (focus) summary.focus();
   }
