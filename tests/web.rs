@@ -232,6 +232,9 @@ fn the_form_is_generated_from_the_rule_sets_input_format() {
         html.contains("<strong>M02</strong> <span lang=\"nb\">I samarbeid med KS utvikle metoder")
     );
     assert!(!html.contains("loans"));
+    // A list whose absence means "not stated" can be stated empty; a log of what exists cannot.
+    assert!(html.contains("id=\"f.strategy_measures-none\""));
+    assert!(!html.contains("id=\"f.milestones-none\""));
 }
 
 /// The language: the switch (`?lang=`, remembered in a cookie), else `Accept-Language`, else
@@ -725,6 +728,13 @@ fn web_pages_have_no_axe_violations() {
             json!([]),
         );
         assert_eq!(at_field, json!(true), "the error is shown at its field");
+        // "None of these" states a list as empty, which is not the same as leaving it out.
+        let stated = b.js(
+            "document.getElementById('f.strategy_measures-none').click();\
+             return JSON.parse(localStorage.getItem('samstyr:samstyr.initiative/v1')).strategy_measures;",
+            json!([]),
+        );
+        assert_eq!(stated, json!([]), "the list is stated empty");
         figures.check(&b, &axe, &format!("form with errors ({lang})"));
 
         // A result with every status.

@@ -76,9 +76,12 @@
     const kind = fld.dataset.kind;
     if (kind === 'const') return fld.value;
     if (kind === 'object') return objectOf(fld);
+    // A list left empty is not stated, unless its "none" box says it is stated empty.
+    const none = fld.querySelector(':scope > .null input[data-none]');
+    const empty = none && none.checked ? [] : undefined;
     if (kind === 'refs') {
       const keys = Array.from(fld.querySelectorAll('ul.checks input:checked')).map((c) => c.value);
-      return keys.length ? keys : undefined;
+      return keys.length ? keys : empty;
     }
     if (kind === 'list') {
       const out = [];
@@ -90,7 +93,7 @@
           out.push(v === undefined ? '' : v);
         }
       }
-      return out.length ? out : undefined;
+      return out.length ? out : empty;
     }
     return scalarOf(fld);
   }
@@ -118,6 +121,8 @@
       fillObject(fld, v && typeof v === 'object' && !Array.isArray(v) ? v : {}, pointer, dropped);
       return;
     }
+    const none = fld.querySelector(':scope > .null input[data-none]');
+    if (none) none.checked = Array.isArray(v) && v.length === 0;
     if (kind === 'refs') {
       const want = Array.isArray(v) ? v.map(String) : [];
       for (const c of fld.querySelectorAll('ul.checks input')) c.checked = want.includes(c.value);

@@ -181,8 +181,12 @@ impl Form<'_> {
 
     fn field(&self, f: &FieldDef, pointer: &str) -> Markup {
         let (label, help, doc_lang) = self.doc(&f.doc);
+        // A list whose absence means "not stated" can also be stated empty: that is its "none".
+        let none = f.nullable
+            || (matches!(f.ty, FieldType::List { .. })
+                && f.absent == crate::schema::Absent::Unknown);
         self.control(
-            &f.name, &f.ty, f.required, f.nullable, pointer, &label, &help, doc_lang,
+            &f.name, &f.ty, f.required, none, pointer, &label, &help, doc_lang,
         )
     }
 
@@ -221,6 +225,16 @@ impl Form<'_> {
                     span.null {
                         input type="checkbox" id={ (id) "-null" } data-null="1" data-for=(kind);
                         label for={ (id) "-null" } { (pick(lang, "Oppgitt som ingen (null)", "Oppgitt som ingen (null)", "Stated as none (null)")) }
+                    }
+                }
+            }
+        };
+        let none_list = |on: bool| {
+            html! {
+                @if on {
+                    span.null {
+                        input type="checkbox" id={ (id) "-none" } data-none="1";
+                        label for={ (id) "-none" } { (pick(lang, "Ingen (oppgitt som tom liste)", "Ingen (oppgitt som tom liste)", "None (stated as an empty list)")) }
                     }
                 }
             }
@@ -324,15 +338,16 @@ impl Form<'_> {
                 )
             }
             FieldType::List { items, .. } => match items.as_ref() {
-                FieldType::Ref { table } => {
-                    self.ref_list(name, table, pointer, label, help, doc_lang, required)
-                }
+                FieldType::Ref { table } => self.ref_list(
+                    name, table, pointer, label, help, doc_lang, required, nullable,
+                ),
                 item => html! {
                     fieldset.fld.group id=(id) tabindex="-1" data-field=(name) data-kind="list" data-template={ "tpl-" (self.template_key(item)) } aria-describedby=(described) {
                         legend { span lang=[doc_lang] { (label) } (name_code) (req_mark) }
                         (help_p)
                         ol.items {}
                         button.add type="button" data-add="1" { (pick(lang, "Legg til", "Legg til", "Add")) span.vh { ": " (label) } }
+                        (none_list(nullable))
                         (err_p)
                     }
                 },
@@ -368,6 +383,7 @@ impl Form<'_> {
         help: &str,
         doc_lang: Option<&'static str>,
         required: bool,
+        stated_none: bool,
     ) -> Markup {
         let id = field_id(pointer);
         let lang = self.lang;
@@ -391,6 +407,12 @@ impl Form<'_> {
                             input type="checkbox" id={ (id) "-" (i) } value=(k);
                             label for={ (id) "-" (i) } { strong { (k) } @if !text.is_empty() { " " span lang="nb" { (text) } } }
                         }
+                    }
+                }
+                @if stated_none {
+                    span.null {
+                        input type="checkbox" id={ (id) "-none" } data-none="1";
+                        label for={ (id) "-none" } { (pick(lang, "Ingen av disse (oppgitt som tom liste)", "Ingen av desse (oppgitt som tom liste)", "None of these (stated as an empty list)")) }
                     }
                 }
                 p.err id=(err_id) hidden {}
