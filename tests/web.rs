@@ -677,7 +677,8 @@ fn wait_result(b: &Browser) {
 }
 
 /// axe-core (WCAG 2.1 A and AA) in Chromium finds no violation on the empty form, a filled form
-/// with errors, a result with every status, a rule page and the rulebook, in nb, nn and en.
+/// with errors, a result with every status, a rule page, the rulebook and a source in context, in
+/// nb, nn and en; and the result printed is the assessment alone with its decision record.
 #[test]
 #[ignore = "needs chromium, chromedriver and scripts/a11y/node_modules; run by .ci/run"]
 fn web_pages_have_no_axe_violations() {
@@ -755,6 +756,23 @@ fn web_pages_have_no_axe_violations() {
             json!([]),
         );
         assert_eq!(statuses, json!([]), "statuses missing from the result");
+        // Printed, the assessment stands alone with its decision record; the form is left out.
+        b.cmd(
+            "POST",
+            "/goog/cdp/execute",
+            &json!({ "cmd": "Emulation.setEmulatedMedia", "params": { "media": "print" } }),
+        );
+        let printed = b.js(
+            "const shown = (s) => getComputedStyle(document.querySelector(s)).display !== 'none';\
+             return [shown('.form-col'), shown('#result .record'), shown('#result .findings')];",
+            json!([]),
+        );
+        assert_eq!(printed, json!([false, true, true]), "the print stylesheet");
+        b.cmd(
+            "POST",
+            "/goog/cdp/execute",
+            &json!({ "cmd": "Emulation.setEmulatedMedia", "params": { "media": "" } }),
+        );
         figures.check(&b, &axe, &format!("result with every status ({lang})"));
 
         b.go(&server.url(&format!("/rules/SAM-01?lang={lang}")));
