@@ -31,3 +31,4 @@ pub(crate) mod spanned;
 pub mod text;
 pub mod value;
 pub mod waiver;
+pub mod web;

@@ -18,3 +18,4 @@ mod schemas;
 mod server;
 mod sources;
 mod waivers;
+mod web;

@@ -72,6 +72,7 @@ fn router_with(state: Arc<State>, extra: Router<Arc<State>>) -> Router {
         )
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics))
+        .merge(crate::web::routes(state.as_ref()))
         .merge(extra)
         .fallback(edge::not_found)
         .method_not_allowed_fallback(edge::method_not_allowed)
@@ -817,18 +818,17 @@ async fn source(
     };
     let lines: Vec<&str> = seed.text().lines().collect();
     let doc = state.rules.document(&name);
-    // A browser following a citation's link (`…#L56`) gets a page whose lines are anchors.
-    let html = req
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|a| a.to_str().ok())
-        .is_some_and(|a| a.contains("text/html"));
-    if html {
-        return (
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            source_page(&name, doc.map(|d| &**d), &lines, lang),
-        )
-            .into_response();
+    // A browser following a citation's link (`…#L56`) gets a page whose lines are anchors, under
+    // the document's title.
+    if crate::web::wants_html(req.headers()) {
+        let head = |lang| doc.map(|d| document_head(d, lang)).unwrap_or_default();
+        return crate::web::source_page(
+            req.uri().query(),
+            req.headers(),
+            &name,
+            &head,
+            seed.text(),
+        );
     }
     let width = lines.len().to_string().len();
     let mut out = String::with_capacity(seed.text().len() + lines.len() * (width + 2));
@@ -839,43 +839,6 @@ async fn source(
         out.push_str(&format!("{:>width$}  {l}\n", n + 1));
     }
     ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], out).into_response()
-}
-
-/// A seed as an HTML page: the document's head, then each line numbered and anchored as `L56`.
-fn source_page(
-    name: &str,
-    doc: Option<&crate::finding::SourceDoc>,
-    lines: &[&str],
-    lang: Lang,
-) -> String {
-    use crate::portfolio::render::html::esc;
-    let title = doc.map_or(name, |d| d.title.as_str());
-    let mut s = format!(
-        "<!doctype html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title></head><body>\n<h1>{}</h1>\n",
-        lang.code(),
-        esc(title),
-        esc(title)
-    );
-    if let Some(d) = doc {
-        for (i, l) in document_head(d, lang).lines().enumerate().skip(1) {
-            if !l.is_empty() {
-                let tag = if i == 1 { "p><strong" } else { "p" };
-                let end = if i == 1 { "strong></p" } else { "p" };
-                s.push_str(&format!("<{tag}>{}</{end}>\n", esc(l)));
-            }
-        }
-    }
-    s.push_str("<pre>\n");
-    let width = lines.len().to_string().len();
-    for (n, l) in lines.iter().enumerate() {
-        let n = n + 1;
-        s.push_str(&format!(
-            "<span id=\"L{n}\"><a href=\"#L{n}\">{n:>width$}</a>  {}</span>\n",
-            esc(l)
-        ));
-    }
-    s.push_str("</pre>\n</body></html>\n");
-    s
 }
 
 /// The lines above a described seed's text: its title; its short name, kind and date; what an

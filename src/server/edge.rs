@@ -29,6 +29,12 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("/healthz", "GET, HEAD"),
     ("/readyz", "GET, HEAD"),
     ("/metrics", "GET, HEAD"),
+    // The web form (`crate::web`).
+    ("/", "GET, HEAD"),
+    ("/web/result", "POST"),
+    ("/rules", "GET, HEAD"),
+    ("/rules/{id}", "GET, HEAD"),
+    ("/assets/{name}", "GET, HEAD"),
 ];
 
 /// The route a path is on, as `(pattern, allowed methods)`.
@@ -138,11 +144,14 @@ pub async fn around(
     };
 
     let h = response.headers_mut();
-    // No page of this API loads anything, runs a script or is framed.
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; base-uri 'none'"),
-    );
+    // No page of this API loads anything, runs a script or is framed; the web pages set their
+    // own, which allows their assets from this server and nothing else.
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; base-uri 'none'"),
+        );
+    }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

@@ -184,6 +184,22 @@ fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
     })
 }
 
+/// What the web pages (`crate::web`, mounted in the API's router) need of the server.
+impl crate::web::Host for State {
+    fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+    fn files(&self) -> &RuleFiles {
+        &self.files
+    }
+    fn waivers(&self) -> &crate::waiver::Waivers {
+        &self.waivers
+    }
+    fn body_limit(&self) -> usize {
+        self.config.limits.body_bytes
+    }
+}
+
 #[cfg(not(unix))]
 fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
     Ok(async {
