@@ -128,6 +128,25 @@ pub fn evaluate_sources(
     as_of: Date,
     quiet: Option<Gate>,
 ) -> Vec<Input> {
+    let mut all = Vec::new();
+    evaluate_sources_each(rules, sources, as_of, quiet, usize::MAX, |chunk| {
+        all.extend(chunk)
+    });
+    all
+}
+
+/// [`evaluate_sources`], handing the judged inputs to `each` in input order, at most `chunk` at
+/// a time, as they are judged: a report written as a stream holds one chunk of findings, not the
+/// batch's. The documents themselves are all read first (links between them are resolved over
+/// the whole batch); each is dropped once judged.
+pub fn evaluate_sources_each(
+    rules: &RuleSet,
+    sources: crate::input::Sources,
+    as_of: Date,
+    quiet: Option<Gate>,
+    chunk: usize,
+    mut each: impl FnMut(Vec<Input>),
+) {
     use rayon::prelude::*;
     let opts = if quiet.is_some() {
         EvalOptions::COUNTS
@@ -154,39 +173,61 @@ pub fn evaluate_sources(
     } else {
         Vec::new()
     };
+    drop(docs);
     linked.resize_with(checked.len(), Default::default);
-    checked
-        .into_par_iter()
-        .zip(linked)
-        .map(|(c, (received, links))| {
-            match c.result {
-                Ok(doc) => {
-                    let mut e = rules.evaluate_received(&doc, as_of, &opts, &received);
-                    e.links = links;
-                    if let Some(gate) = quiet {
-                        e.findings.retain(|f| gate.fails(f));
-                        e.findings.truncate(1);
-                        e.findings.shrink_to_fit();
-                        e.facts = Vec::new();
-                        e.links = Default::default();
-                    }
-                    Input {
-                        title: title(rules, &doc),
-                        label: c.label.to_string(),
-                        // Nothing is printed with `--quiet`: the text is not kept.
-                        source: quiet.is_none().then(|| doc.source.clone()),
-                        outcome: Outcome::Evaluated(Box::new(e)),
-                    }
-                }
-                Err(d) => Input {
-                    source: d.iter().find_map(|x| x.file.clone()),
-                    label: c.label.to_string(),
-                    title: None,
-                    outcome: Outcome::Invalid(d),
-                },
+    let chunk = chunk.max(1);
+    let mut checked = checked.into_iter();
+    let mut linked = linked.into_iter();
+    loop {
+        let part: Vec<_> = checked.by_ref().take(chunk).zip(linked.by_ref()).collect();
+        if part.is_empty() {
+            break;
+        }
+        each(
+            part.into_par_iter()
+                .map(|(c, (received, links))| judge(rules, as_of, &opts, quiet, c, received, links))
+                .collect(),
+        );
+    }
+}
+
+/// One read document judged (with what it receives from and the problems of its links), or its
+/// diagnostics.
+fn judge(
+    rules: &RuleSet,
+    as_of: Date,
+    opts: &EvalOptions,
+    quiet: Option<Gate>,
+    c: crate::input::Checked,
+    received: Vec<crate::rules::Received>,
+    links: crate::finding::Links,
+) -> Input {
+    match c.result {
+        Ok(doc) => {
+            let mut e = rules.evaluate_received(&doc, as_of, opts, &received);
+            e.links = links;
+            if let Some(gate) = quiet {
+                e.findings.retain(|f| gate.fails(f));
+                e.findings.truncate(1);
+                e.findings.shrink_to_fit();
+                e.facts = Vec::new();
+                e.links = Default::default();
             }
-        })
-        .collect()
+            Input {
+                title: title(rules, &doc),
+                label: c.label.to_string(),
+                // Nothing is printed with `--quiet`: the text is not kept.
+                source: quiet.is_none().then(|| doc.source.clone()),
+                outcome: Outcome::Evaluated(Box::new(e)),
+            }
+        }
+        Err(d) => Input {
+            source: d.iter().find_map(|x| x.file.clone()),
+            label: c.label.to_string(),
+            title: None,
+            outcome: Outcome::Invalid(d),
+        },
+    }
 }
 
 /// A document's title, for report headers: the string field `title` at its root, when the input

@@ -146,17 +146,12 @@ pub fn run(args: &Args) -> Exit {
     // With `--quiet` and nothing to write, only the verdict is wanted, unless waivers may turn
     // the one failing finding kept per document into a waived one (then all are needed).
     let quiet = (args.quiet && args.output.is_none() && waivers.is_empty()).then_some(gate);
+    if args.format == Format::Github && quiet.is_none() && waivers.is_empty() {
+        return stream_github(args, &rules, sources, as_of, gate);
+    }
     let mut inputs = evaluate_sources(&rules, sources, as_of, quiet);
     if inputs.is_empty() {
-        let paths: Vec<String> = args
-            .paths
-            .iter()
-            .map(|p| format!("`{}`", p.display()))
-            .collect();
-        let p = CheckProblem::NoInputs {
-            paths: paths.join(", "),
-        };
-        return fail(&[Diagnostic::new(&p, None, None)]);
+        return no_inputs(args, color);
     }
     if let Err(d) = waivers.check(&inputs) {
         return fail(&d.0);
@@ -202,4 +197,91 @@ fn exit(v: Verdict) -> Exit {
         Verdict::Fail => Exit::Findings,
         Verdict::Invalid => Exit::Invalid,
     }
+}
+
+/// How many judged documents a streamed report holds at a time.
+const STREAM_CHUNK: usize = 1024;
+
+/// `check --format github` written as the documents are judged, a chunk at a time: the
+/// annotations of one document depend on it alone, so the batch's findings are never all held
+/// (issue 17, defect 11). The bytes are those of [`render_as`] over the whole batch: without
+/// waivers the renderer's closing remarks are empty, and everything else is per document.
+fn stream_github(
+    args: &Args,
+    rules: &crate::rules::RuleSet,
+    sources: crate::input::Sources,
+    as_of: jiff::civil::Date,
+    gate: Gate,
+) -> Exit {
+    let color = super::common::stderr_color();
+    let run = run_info(rules, as_of, args.lang, gate);
+    let mut file = match &args.output {
+        Some(path) => match super::common::OutputFile::create(path) {
+            Ok(f) => Some(f),
+            Err(e) => return output_failed(args, path, &e, color),
+        },
+        None => None,
+    };
+    let mut error: Option<std::io::Error> = None;
+    let mut verdict = Verdict::Pass;
+    let mut any = false;
+    crate::service::evaluate_sources_each(rules, sources, as_of, None, STREAM_CHUNK, |chunk| {
+        any |= !chunk.is_empty();
+        verdict = worse(verdict, report::verdict(gate, &chunk));
+        let text = report::github::render(&run, &chunk);
+        match &mut file {
+            Some(f) if error.is_none() => {
+                if let Err(e) = std::io::Write::write_all(f, text.as_bytes()) {
+                    error = Some(e);
+                }
+            }
+            Some(_) => {}
+            None => super::common::out(&text),
+        }
+    });
+    if !any {
+        return no_inputs(args, color);
+    }
+    if let (Some(f), Some(path)) = (file, &args.output)
+        && let Err(e) = error.map_or_else(|| f.commit(), Err)
+    {
+        return output_failed(args, path, &e, color);
+    }
+    exit(verdict)
+}
+
+/// The worse of two verdicts: an invalid input wins over a failing one, which wins over a pass.
+fn worse(a: Verdict, b: Verdict) -> Verdict {
+    match (a, b) {
+        (Verdict::Invalid, _) | (_, Verdict::Invalid) => Verdict::Invalid,
+        (Verdict::Fail, _) | (_, Verdict::Fail) => Verdict::Fail,
+        _ => Verdict::Pass,
+    }
+}
+
+/// The error of a run whose paths held no document.
+fn no_inputs(args: &Args, color: bool) -> Exit {
+    let paths: Vec<String> = args
+        .paths
+        .iter()
+        .map(|p| format!("`{}`", p.display()))
+        .collect();
+    let p = CheckProblem::NoInputs {
+        paths: paths.join(", "),
+    };
+    if !args.quiet {
+        eprint!("{}", render(&[Diagnostic::new(&p, None, None)], color));
+    }
+    Exit::Invalid
+}
+
+fn output_failed(args: &Args, path: &std::path::Path, e: &std::io::Error, color: bool) -> Exit {
+    let p = CheckProblem::Output {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    };
+    if !args.quiet {
+        eprint!("{}", render(&[Diagnostic::new(&p, None, None)], color));
+    }
+    Exit::Invalid
 }
