@@ -1,7 +1,7 @@
 //! The binary's entry point: the whole command line parsed (clap) and each subcommand dispatched
 //! to its edge — `serve` to [`crate::server`], every other one to [`crate::cli`]. It sits above
-//! both edges so that neither needs the other's way in: the server calls the CLI's library
-//! functions, and the CLI knows nothing of the server.
+//! both edges so that neither needs the other's way in: what both need (loading the rules,
+//! judging documents, rendering a report) is in [`crate::service`], below both.
 
 use crate::cli::{
     Exit, check, common, completions, diff, explain, generate, graph, man, report, rules, schema,

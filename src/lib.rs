@@ -26,6 +26,7 @@ pub mod rules;
 pub mod scc;
 pub mod schema;
 pub mod server;
+pub mod service;
 pub mod source;
 pub(crate) mod spanned;
 pub mod text;

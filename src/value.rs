@@ -5,8 +5,8 @@
 //! so a compiled field path is a list of slot indices, not a list of names to look up.
 //!
 //! The tree is flat: a [`Tree`] holds every list item and object slot of one document (or of
-//! the whole catalog) in two vectors, and a list or object node holds a [`Span`] of one of
-//! them. A string node holds a [`Text`]: where its bytes are in the document's source (a string
+//! the whole catalog) in two vectors, and a list or object node holds an [`Extent`] of one of
+//! them. A string node holds a [`StrRef`]: where its bytes are in the document's source (a string
 //! written without escapes is used where it is written) or in the tree's own text (one written
 //! with escapes, and the catalog's). Building a document's tree then costs no allocation per
 //! object, list or string, a node is a plain copyable value, emptying a tree is free, and a
@@ -19,7 +19,7 @@
 //! meaningful in the tree that made it: resolved in a tree of the other kind it gives an empty
 //! slice or string, in another tree of the same kind whatever lies there or nothing, and never
 //! a panic. A document tree's source strings need its source set ([`Tree::set_source`], which
-//! `schema::validate_in` does). Every empty list has the span [`Span::EMPTY`], so that two
+//! `schema::validate_in` does). Every empty list has the span [`Extent::EMPTY`], so that two
 //! empty lists compare equal as values.
 
 use jiff::civil::Date;
@@ -55,15 +55,15 @@ pub enum Value {
     Null,
     Bool(bool),
     Number(f64),
-    /// Where the string's bytes are (see [`Text`]). Not a string of its own: making one
+    /// Where the string's bytes are (see [`StrRef`]). Not a string of its own: making one
     /// (allocation, or an inline string built in pieces and read back whole) was a large share
     /// of reading a document.
-    Str(Text),
+    Str(StrRef),
     Date(Date),
     /// Items, in the tree's item vector.
-    List(Span),
+    List(Extent),
     /// Field slots in schema order (`None` = absent), in the tree's slot vector.
-    Object(Span),
+    Object(Extent),
 }
 
 /// Where a list's items or an object's slots are in their [`Tree`]: a start (low half), a
@@ -72,12 +72,12 @@ pub enum Value {
 /// registers, or stores it whole, where two halves stored apart were read back as one word
 /// across both stores (a store-forwarding stall).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Span(u64);
+pub struct Extent(u64);
 
-/// The bit of a [`Span`]'s start set in the catalog's tree.
+/// The bit of an [`Extent`]'s start set in the catalog's tree.
 const CATALOG: u32 = 1 << 31;
 
-/// The bit of [`Text::start`] set for a string in the tree's own text, clear for one in the
+/// The bit of [`StrRef::start`] set for a string in the tree's own text, clear for one in the
 /// document's source (most strings: those without escapes are used where they are written).
 const OWN: u32 = 1 << 30;
 
@@ -85,12 +85,12 @@ const OWN: u32 = 1 << 30;
 /// [`OWN`]) in its [`Tree`]'s own text, and in the start's top bit whether the tree is the
 /// catalog's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Text {
+pub struct StrRef {
     start: u32,
     len: u32,
 }
 
-impl Text {
+impl StrRef {
     fn in_catalog(self) -> bool {
         self.start & CATALOG != 0
     }
@@ -102,13 +102,13 @@ impl Text {
     }
 }
 
-impl Span {
+impl Extent {
     /// The span of every empty list.
-    pub const EMPTY: Span = Span(0);
+    pub const EMPTY: Extent = Extent(0);
 
     #[inline]
-    fn new(start: u32, len: u32) -> Span {
-        Span(u64::from(start) | u64::from(len) << 32)
+    fn new(start: u32, len: u32) -> Extent {
+        Extent(u64::from(start) | u64::from(len) << 32)
     }
 
     /// The start, with the catalog bit.
@@ -180,7 +180,7 @@ impl Tree {
     }
 
     /// Every object slot of the tree, for a reader that resolves many spans of it
-    /// ([`Span::range`]).
+    /// ([`Extent::range`]).
     pub(crate) fn all_slots(&self) -> &[Option<Node>] {
         &self.slots
     }
@@ -202,13 +202,13 @@ impl Tree {
 
     /// Copies `s` into the tree's own text.
     #[inline]
-    pub fn push_str(&mut self, s: &str) -> Result<Text, Full> {
+    pub fn push_str(&mut self, s: &str) -> Result<StrRef, Full> {
         let start = self.text.len();
         if start.saturating_add(s.len()) >= OWN as usize {
             return Err(Full);
         }
         self.text.push_str(s);
-        Ok(Text {
+        Ok(StrRef {
             start: start as u32 | OWN | self.kind,
             len: s.len() as u32,
         })
@@ -217,11 +217,11 @@ impl Tree {
     /// The string at bytes `start..end` of the source text ([`Tree::set_source`]), which the
     /// caller has read as a string there: no copy is made.
     #[inline]
-    pub fn source_str(&self, start: usize, end: usize) -> Result<Text, Full> {
+    pub fn source_str(&self, start: usize, end: usize) -> Result<StrRef, Full> {
         if end >= OWN as usize || start > end {
             return Err(Full);
         }
-        Ok(Text {
+        Ok(StrRef {
             start: start as u32 | self.kind,
             len: (end - start) as u32,
         })
@@ -229,7 +229,7 @@ impl Tree {
 
     /// The bytes of string `t` (empty when `t` is of another tree).
     #[inline(always)]
-    fn text_bytes(&self, t: Text) -> &[u8] {
+    fn text_bytes(&self, t: StrRef) -> &[u8] {
         if t.start & CATALOG != self.kind {
             return &[];
         }
@@ -246,7 +246,7 @@ impl Tree {
 
     /// The string `t` (empty when `t` is of another tree).
     #[inline]
-    pub fn text(&self, t: Text) -> &str {
+    pub fn text(&self, t: StrRef) -> &str {
         if t.start & CATALOG != self.kind {
             return "";
         }
@@ -288,7 +288,7 @@ impl Tree {
 
     /// The items of span `s` (empty when `s` is of another tree).
     #[inline]
-    pub fn items(&self, s: Span) -> &[Node] {
+    pub fn items(&self, s: Extent) -> &[Node] {
         if s.start() & CATALOG != self.kind {
             return &[];
         }
@@ -297,28 +297,28 @@ impl Tree {
 
     /// The slots of span `s` (empty when `s` is of another tree).
     #[inline]
-    pub fn slots(&self, s: Span) -> &[Option<Node>] {
+    pub fn slots(&self, s: Extent) -> &[Option<Node>] {
         if s.start() & CATALOG != self.kind {
             return &[];
         }
         self.slots.get(s.range()).unwrap_or(&[])
     }
 
-    fn span(&self, start: usize, len: usize) -> Result<Span, Full> {
+    fn span(&self, start: usize, len: usize) -> Result<Extent, Full> {
         let end = start.checked_add(len).ok_or(Full)?;
         if end > (CATALOG - 1) as usize {
             return Err(Full);
         }
-        Ok(Span::new(start as u32 | self.kind, len as u32))
+        Ok(Extent::new(start as u32 | self.kind, len as u32))
     }
 
     /// Appends `items` as one list.
-    pub fn push_list(&mut self, items: impl IntoIterator<Item = Node>) -> Result<Span, Full> {
+    pub fn push_list(&mut self, items: impl IntoIterator<Item = Node>) -> Result<Extent, Full> {
         let start = self.items.len();
         self.items.extend(items);
         let len = self.items.len() - start;
         if len == 0 {
-            return Ok(Span::EMPTY);
+            return Ok(Extent::EMPTY);
         }
         self.span(start, len)
     }
@@ -327,7 +327,7 @@ impl Tree {
     pub fn push_slots(
         &mut self,
         slots: impl IntoIterator<Item = Option<Node>>,
-    ) -> Result<Span, Full> {
+    ) -> Result<Extent, Full> {
         let start = self.slots.len();
         self.slots.extend(slots);
         self.span(start, self.slots.len() - start)
@@ -352,10 +352,10 @@ impl Tree {
     }
 
     /// Ends the list opened at `base`: its items move into the tree.
-    pub fn close_list(&mut self, base: usize) -> Result<Span, Full> {
+    pub fn close_list(&mut self, base: usize) -> Result<Extent, Full> {
         if base >= self.stack.len() {
             self.stack.truncate(base);
-            return Ok(Span::EMPTY);
+            return Ok(Extent::EMPTY);
         }
         let start = self.items.len();
         self.items.extend(self.stack.drain(base..));
@@ -363,7 +363,7 @@ impl Tree {
     }
 
     /// Reserves `n` empty slots for one object; fill them with [`Tree::fill`].
-    pub fn push_object(&mut self, n: usize) -> Result<Span, Full> {
+    pub fn push_object(&mut self, n: usize) -> Result<Extent, Full> {
         let start = self.slots.len();
         let span = self.span(start, n)?;
         self.slots.resize_with(start + n, || None);
@@ -373,7 +373,7 @@ impl Tree {
     /// Puts `node` into slot `i` of object `s` when that slot is empty; `false` (and nothing
     /// done) when it is filled already or out of the object.
     #[inline(always)]
-    pub fn fill(&mut self, s: Span, i: usize, node: Node) -> bool {
+    pub fn fill(&mut self, s: Extent, i: usize, node: Node) -> bool {
         let start = (s.start() & !CATALOG) as usize;
         match self.slots.get_mut(start.wrapping_add(i)) {
             Some(slot @ None) if i < s.len() => {
@@ -440,7 +440,7 @@ pub struct Trees<'a> {
 
 impl<'a> Trees<'a> {
     #[inline]
-    fn of(self, s: Span) -> &'a Tree {
+    fn of(self, s: Extent) -> &'a Tree {
         if s.in_catalog() {
             self.catalog
         } else {
@@ -613,9 +613,9 @@ mod tests {
         assert_eq!(trees.list(&Value::List(one_list)).map(<[_]>::len), Some(1));
         assert_eq!(trees.holding(&k.value).str(&k.value), Some("k"));
         assert_eq!(trees.bytes(&k.value), Some(&b"k"[..]));
-        assert_eq!(one.push_list([]), Ok(Span::EMPTY));
+        assert_eq!(one.push_list([]), Ok(Extent::EMPTY));
         let base = one.open_list();
-        assert_eq!(one.close_list(base), Ok(Span::EMPTY));
+        assert_eq!(one.close_list(base), Ok(Extent::EMPTY));
         let outer_list = one.open_list();
         let a = str_node(&mut one, 1, "a");
         one.push_item(a);

@@ -141,7 +141,7 @@ fn absent_records_and_sections_mean_none_and_classifications_stay_unknown() {
     for empty in ["milestones", "involvement", "bodies", "agreements"] {
         assert_eq!(
             slot(empty).as_ref().unwrap().value,
-            samstyr::value::Value::List(samstyr::value::Span::EMPTY),
+            samstyr::value::Value::List(samstyr::value::Extent::EMPTY),
             "{empty}"
         );
     }

@@ -192,6 +192,81 @@ fn the_modules_of_src_have_no_cycles() {
     assert!(found.is_empty(), "{msg}");
 }
 
+/// The path of uses by which `from` reaches `to` (`from`, …, `to`), if it does at all.
+fn path_between(edges: &Edges, from: &str, to: &str) -> Option<Vec<String>> {
+    let mut came: BTreeMap<String, String> = BTreeMap::new();
+    let mut todo = vec![from.to_string()];
+    while let Some(n) = todo.pop() {
+        for m in edges.get(&n).into_iter().flat_map(|t| t.keys()) {
+            if m != from && !came.contains_key(m) {
+                came.insert(m.clone(), n.clone());
+                todo.push(m.clone());
+            }
+        }
+    }
+    came.get(to)?;
+    let mut path = vec![to.to_string()];
+    while let Some(prev) = came.get(path.last()?) {
+        path.push(prev.clone());
+        if prev == from {
+            break;
+        }
+    }
+    path.reverse();
+    Some(path)
+}
+
+/// The command line (`cli`) and the HTTP server (`server`) are two edges over the same library:
+/// what both need sits below them (`service`), and neither uses the other, directly or through
+/// a module between (only `app`, which dispatches the command line, sits above both).
+#[test]
+fn the_two_edges_do_not_use_each_other() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let edges = edges(&src);
+    let mut msg = String::new();
+    for (a, b) in [("server", "cli"), ("cli", "server")] {
+        if let Some(path) = path_between(&edges, a, b) {
+            msg.push_str(&format!("{a} uses {b}:"));
+            for w in path.windows(2) {
+                if let [x, y] = w
+                    && let Some(site) = edges.get(x).and_then(|t| t.get(y))
+                {
+                    msg.push_str(&format!(
+                        " {x} -> {y} (src/{}:{})",
+                        site.file.display(),
+                        site.line
+                    ));
+                }
+            }
+            msg.push('\n');
+        }
+    }
+    assert!(msg.is_empty(), "{msg}");
+}
+
+#[test]
+fn a_use_through_a_module_between_is_found() {
+    let site = || Site {
+        file: PathBuf::from("x.rs"),
+        line: 1,
+    };
+    let mut e = Edges::new();
+    e.entry("server".into())
+        .or_default()
+        .insert("service".into(), site());
+    e.entry("cli".into())
+        .or_default()
+        .insert("service".into(), site());
+    assert_eq!(path_between(&e, "server", "cli"), None);
+    e.entry("service".into())
+        .or_default()
+        .insert("cli".into(), site());
+    assert_eq!(
+        path_between(&e, "server", "cli"),
+        Some(vec!["server".into(), "service".into(), "cli".into()])
+    );
+}
+
 #[test]
 fn the_reader_of_paths_finds_every_form() {
     assert_eq!(targets("use crate::diag::Diagnostic;"), ["diag"]);

@@ -720,6 +720,97 @@ fn file_names_with_terminal_escapes_are_printed_escaped() {
     }
 }
 
+const HOSTILE_TITLE: &str = "fixtures/hostile/initiatives/title-line-break-and-bidi-valid.json";
+const HOSTILE_FORMULAS: &str = "fixtures/hostile/initiatives/titles-formula-valid.jsonl";
+
+/// The hostile corpus's titles (a line break that forges a CI annotation, bidirectional
+/// overrides and isolates) are printed escaped by every report people or CI logs read: no raw
+/// override, and no line of the output begins where the title's line break would begin one.
+#[test]
+fn hostile_titles_are_printed_escaped() {
+    let overrides = ['\u{202e}', '\u{2066}', '\u{2069}'];
+    for format in ["text", "markdown", "github"] {
+        let o = run(&[
+            "check",
+            "--as-of",
+            "2026-06-01",
+            "--format",
+            format,
+            HOSTILE_TITLE,
+        ]);
+        assert!(matches!(code(&o), 0 | 1), "{format}: {}", stderr(&o));
+        let out = stdout(&o);
+        assert!(
+            out.contains("H-TITLE-1"),
+            "{format}: the document is reported"
+        );
+        assert!(
+            !out.contains(overrides),
+            "{format}: a raw override in\n{out}"
+        );
+        assert!(
+            !out.lines()
+                .any(|l| l.trim_start().starts_with("::error file=forged")),
+            "{format}: the title forged a line of its own:\n{out}"
+        );
+    }
+    let o = run(&[
+        "report",
+        "--as-of",
+        "2026-06-01",
+        "--format",
+        "markdown",
+        HOSTILE_TITLE,
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(!out.contains(overrides), "report markdown:\n{out}");
+    assert!(
+        !out.lines()
+            .any(|l| l.trim_start().starts_with("::error file=forged")),
+        "report markdown:\n{out}"
+    );
+}
+
+/// Titles that a spreadsheet would run as formulas (`=`, `+`, `-`, `@`, and a tab or carriage
+/// return before one, as OWASP lists) reach no CSV cell as written: every cell of both CSV
+/// levels, read back by a CSV parser, starts with none of them.
+#[test]
+fn hostile_formula_titles_are_neutralised_in_csv() {
+    for level in ["initiative", "finding"] {
+        let o = run(&[
+            "report",
+            "--as-of",
+            "2026-06-01",
+            "--format",
+            "csv",
+            "--csv-level",
+            level,
+            HOSTILE_FORMULAS,
+        ]);
+        assert_eq!(code(&o), 0, "{level}: {}", stderr(&o));
+        let out = stdout(&o);
+        let mut rd = csv::ReaderBuilder::new().from_reader(out.as_bytes());
+        let mut titles = 0;
+        for rec in rd.records() {
+            let rec = rec.expect("a CSV record");
+            for v in rec.iter() {
+                assert!(
+                    !v.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "{level}: formula-like cell `{v}`"
+                );
+                if v.contains("cmd|") || v.contains("HYPERLINK") || v.contains("=1+1") {
+                    titles += 1;
+                }
+            }
+        }
+        assert!(
+            titles >= 6,
+            "{level}: every hostile title is in the CSV ({titles})"
+        );
+    }
+}
+
 /// `-o` naming one of the inputs is refused before anything is read or written (the input was
 /// overwritten by its own report).
 #[test]
@@ -919,4 +1010,69 @@ fn check_in_parallel_keeps_order_and_quiet_keeps_counts_only() {
             .unwrap_or(0)
     });
     assert_eq!(labels, sorted, "results in input order");
+}
+
+/// `check --format github` is written a chunk of documents at a time (defect 11): on a generated
+/// batch of more than one chunk, with links between documents across the chunks, the bytes are
+/// those of the renderer over the whole batch judged at once, to standard output and to
+/// `--output`.
+#[test]
+fn check_github_written_as_a_stream_is_the_whole_batch_rendered_at_once() {
+    let dir = TempDir::new("stream");
+    let batch = dir.join("g.jsonl");
+    let o = run(&[
+        "gen",
+        "--count",
+        "1500",
+        "--seed",
+        "3",
+        "--output",
+        &dir.s("g.jsonl"),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = run(&[
+        "check",
+        "--as-of",
+        "2026-06-01",
+        "--format",
+        "github",
+        &dir.s("g.jsonl"),
+    ]);
+    assert!(matches!(code(&o), 0 | 1), "{}", stderr(&o));
+    let rules = samstyr::rules::RuleSet::load(&samstyr::files::RuleFiles::embedded(), &[])
+        .expect("the embedded rules");
+    let as_of = jiff::civil::date(2026, 6, 1);
+    let sources = samstyr::input::sources_with(&[&batch], samstyr::input::Scan::default());
+    let inputs = samstyr::service::evaluate_sources(&rules, sources, as_of, None);
+    assert_eq!(inputs.len(), 1500);
+    let gate = samstyr::report::Gate::default();
+    let run_info = samstyr::service::run_info(&rules, as_of, samstyr::text::Lang::Nb, gate);
+    let whole = samstyr::service::render_as(
+        samstyr::service::Format::Github,
+        false,
+        &run_info,
+        &inputs,
+        false,
+    );
+    assert!(whole.contains("::"), "the batch has findings");
+    assert!(
+        stdout(&o) == whole,
+        "standard output differs from the whole batch rendered"
+    );
+    let o = run(&[
+        "check",
+        "--as-of",
+        "2026-06-01",
+        "--format",
+        "github",
+        "-o",
+        &dir.s("out.txt"),
+        &dir.s("g.jsonl"),
+    ]);
+    assert!(matches!(code(&o), 0 | 1), "{}", stderr(&o));
+    let written = std::fs::read_to_string(dir.join("out.txt")).expect("the report");
+    assert!(
+        written == whole,
+        "--output differs from the whole batch rendered"
+    );
 }

@@ -7,34 +7,15 @@
 
 use super::Exit;
 use super::common::RulesArgs;
-use crate::diag::{Diagnostic, Diagnostics, render};
-use crate::eval::EvalOptions;
-use crate::files::RuleFiles;
-use crate::input::Label;
-use crate::report::{self, FailOn, Gate, Input, Outcome, ParamOverride, RunInfo, Verdict};
-use crate::rules::{RuleSet, parse_overrides};
-use crate::schema::Document;
+use crate::diag::{Diagnostic, render};
+use crate::report::{self, FailOn, Gate, Verdict};
 use crate::text::Lang;
-use crate::value::Value;
 use jiff::civil::Date;
 use std::path::PathBuf;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum Format {
-    /// A report for people (colour on a terminal)
-    #[default]
-    Text,
-    /// The versioned JSON report `samstyr.report/v1`
-    Json,
-    /// SARIF 2.1.0, for code scanning
-    Sarif,
-    /// JUnit XML, for CI test reports
-    Junit,
-    /// GitHub Actions workflow annotations
-    Github,
-    /// A Markdown summary for a pull-request comment
-    Markdown,
-}
+pub use crate::service::{
+    Format, evaluate_sources, load_rules, load_rules_and_files, load_waivers, render_as, run_info,
+};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -165,17 +146,12 @@ pub fn run(args: &Args) -> Exit {
     // With `--quiet` and nothing to write, only the verdict is wanted, unless waivers may turn
     // the one failing finding kept per document into a waived one (then all are needed).
     let quiet = (args.quiet && args.output.is_none() && waivers.is_empty()).then_some(gate);
+    if args.format == Format::Github && quiet.is_none() && waivers.is_empty() {
+        return stream_github(args, &rules, sources, as_of, gate);
+    }
     let mut inputs = evaluate_sources(&rules, sources, as_of, quiet);
     if inputs.is_empty() {
-        let paths: Vec<String> = args
-            .paths
-            .iter()
-            .map(|p| format!("`{}`", p.display()))
-            .collect();
-        let p = CheckProblem::NoInputs {
-            paths: paths.join(", "),
-        };
-        return fail(&[Diagnostic::new(&p, None, None)]);
+        return no_inputs(args, color);
     }
     if let Err(d) = waivers.check(&inputs) {
         return fail(&d.0);
@@ -215,26 +191,6 @@ pub fn run(args: &Args) -> Exit {
     exit(verdict)
 }
 
-/// The report in `format` (`color` for text on a terminal): what `check` prints and the server's
-/// `POST /v1/check` answers, byte for byte.
-pub fn render_as(
-    format: Format,
-    markdown_full: bool,
-    run: &RunInfo,
-    inputs: &[Input],
-    color: bool,
-) -> String {
-    match format {
-        Format::Text => report::text::render(run, inputs, color),
-        Format::Json => report::json::render(run, inputs),
-        Format::Sarif => report::sarif::render(run, inputs),
-        Format::Junit => report::junit::render(run, inputs),
-        Format::Github => report::github::render(run, inputs),
-        Format::Markdown if markdown_full => report::markdown::render_full(run, inputs),
-        Format::Markdown => report::markdown::render(run, inputs),
-    }
-}
-
 fn exit(v: Verdict) -> Exit {
     match v {
         Verdict::Pass => Exit::Ok,
@@ -243,189 +199,89 @@ fn exit(v: Verdict) -> Exit {
     }
 }
 
-/// The rule set with the run's parameter overrides; every problem at once.
-pub fn load_rules(args: &RulesArgs) -> Result<RuleSet, Diagnostics> {
-    load_rules_and_files(args).map(|(rules, _)| rules)
-}
+/// How many judged documents a streamed report holds at a time.
+const STREAM_CHUNK: usize = 1024;
 
-/// [`load_rules`], and the files it was loaded from (the server shows the seeds).
-pub fn load_rules_and_files(args: &RulesArgs) -> Result<(RuleSet, RuleFiles), Diagnostics> {
-    let overrides = parse_overrides(&args.params, args.param_file.as_deref());
-    let files = RuleFiles::load(args.rules.as_deref())
-        .map_err(|e| Diagnostics::from(Diagnostic::new(&e, None, None)));
-    match (overrides, files) {
-        (Ok(o), Ok(f)) => RuleSet::load(&f, &o).map(|r| (r, f)),
-        (Err(mut a), Err(b)) => {
-            a.extend(b);
-            Err(a)
-        }
-        (Err(d), _) | (_, Err(d)) => Err(d),
-    }
-}
-
-/// The run's waivers: `--waivers FILE` when given, else `samstyr-unntak.toml` at the root of each
-/// directory named, checked against the rule set.
-pub fn load_waivers(
-    rules: &RuleSet,
-    file: Option<&std::path::Path>,
-    paths: &[PathBuf],
-) -> Result<crate::waiver::Waivers, Diagnostics> {
-    let found: Vec<PathBuf> = match file {
-        Some(f) => vec![f.to_path_buf()],
-        None => paths
-            .iter()
-            .filter(|p| p.is_dir())
-            .map(|p| p.join(crate::waiver::FILE_NAME))
-            .filter(|p| p.is_file())
-            .collect(),
-    };
-    let mut files = Vec::new();
-    let mut diags = Diagnostics::new();
-    for p in found {
-        match crate::files::read_text(&p, crate::files::MAX_RULE_FILE_BYTES) {
-            Ok(text) => files.push(crate::source::SourceFile::new(
-                p.to_string_lossy().replace('\\', "/"),
-                text,
-            )),
-            Err(e) => diags.push(Diagnostic::new(
-                &crate::waiver::WaiverError::Read {
-                    path: p.display().to_string(),
-                    reason: e.to_string(),
-                },
-                None,
-                None,
-            )),
-        }
-    }
-    if !diags.is_empty() {
-        return Err(diags);
-    }
-    crate::waiver::load(&files, rules)
-}
-
-/// Read and validate every document of `sources`, then judge each; validation and judging run
-/// on every core, the results in input order. In a batch of two or more valid documents, links
-/// between them count as in a portfolio run (docs/portfolio.md): facts the rule set propagates travel
-/// along them, and dangling links and cycles are reported per document. A document checked alone
-/// has no batch to resolve its links in (the server's request body is one more source,
-/// [`crate::input::reader`]). With `quiet` (the gate), only what the verdict needs is
-/// kept: statuses, and of each document at most one finding, one that fails the gate; no
-/// messages, evidence, facts, links or source text.
-pub fn evaluate_sources(
-    rules: &RuleSet,
+/// `check --format github` written as the documents are judged, a chunk at a time: the
+/// annotations of one document depend on it alone, so the batch's findings are never all held
+/// (issue 17, defect 11). The bytes are those of [`render_as`] over the whole batch: without
+/// waivers the renderer's closing remarks are empty, and everything else is per document.
+fn stream_github(
+    args: &Args,
+    rules: &crate::rules::RuleSet,
     sources: crate::input::Sources,
-    as_of: Date,
-    quiet: Option<Gate>,
-) -> Vec<Input> {
-    use rayon::prelude::*;
-    let opts = if quiet.is_some() {
-        EvalOptions::COUNTS
-    } else {
-        EvalOptions::default()
-    };
-    let units: Vec<crate::input::Unit> = sources.collect();
-    let mut checked: Vec<crate::input::Checked> = units
-        .into_par_iter()
-        .map(|u| crate::input::check_unit(rules.schema(), rules.catalog(), u))
-        .collect();
-    // Keys taken by an earlier input, in input order, as the serial reader found them.
-    let mut keys = crate::input::KeyIndex::default();
-    for c in &mut checked {
-        let result = std::mem::replace(&mut c.result, Err(Diagnostics::default()));
-        c.result = result.and_then(|doc| keys.check(rules.schema(), &c.label, doc));
-    }
-    let docs: Vec<Option<(&Label, &Document)>> = checked
-        .iter()
-        .map(|c| c.result.as_ref().ok().map(|d| (&c.label, d)))
-        .collect();
-    let mut linked = if docs.iter().flatten().count() > 1 {
-        crate::portfolio::linked(rules, &docs, as_of)
-    } else {
-        Vec::new()
-    };
-    linked.resize_with(checked.len(), Default::default);
-    checked
-        .into_par_iter()
-        .zip(linked)
-        .map(|(c, (received, links))| {
-            match c.result {
-                Ok(doc) => {
-                    let mut e = rules.evaluate_received(&doc, as_of, &opts, &received);
-                    e.links = links;
-                    if let Some(gate) = quiet {
-                        e.findings.retain(|f| gate.fails(f));
-                        e.findings.truncate(1);
-                        e.findings.shrink_to_fit();
-                        e.facts = Vec::new();
-                        e.links = Default::default();
-                    }
-                    Input {
-                        title: title(rules, &doc),
-                        label: c.label.to_string(),
-                        // Nothing is printed with `--quiet`: the text is not kept.
-                        source: quiet.is_none().then(|| doc.source.clone()),
-                        outcome: Outcome::Evaluated(Box::new(e)),
-                    }
-                }
-                Err(d) => Input {
-                    source: d.iter().find_map(|x| x.file.clone()),
-                    label: c.label.to_string(),
-                    title: None,
-                    outcome: Outcome::Invalid(d),
-                },
-            }
-        })
-        .collect()
-}
-
-/// A document's title, for report headers: the string field `title` at its root, when the input
-/// format has one. (A convention of document formats in general, not of any one rule set.)
-fn title(rules: &RuleSet, doc: &Document) -> Option<String> {
-    let schema = rules.schema();
-    let (slot, _) = schema.root_type().field("title")?;
-    let node = doc.slots().get(slot)?.as_ref()?;
-    match &node.value {
-        Value::Str(s) => Some(doc.tree.text(*s).to_string()),
-        _ => None,
-    }
-}
-
-/// What the report says about the run itself.
-pub fn run_info(rules: &RuleSet, as_of: Date, lang: Lang, gate: Gate) -> RunInfo {
-    let params = rules
-        .params()
-        .iter()
-        .filter(|p| p.overridden)
-        .map(|p| ParamOverride {
-            id: p.id.clone(),
-            value: p.value.shown(),
-            default: p.default.shown(),
-        })
-        .collect::<Vec<_>>();
-    let mut params = params;
-    params.sort_by(|a, b| a.id.cmp(&b.id));
-    RunInfo {
-        tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        information_uri: option_env!("CARGO_PKG_HOMEPAGE")
-            .or(option_env!("CARGO_PKG_REPOSITORY"))
-            .filter(|s| !s.is_empty())
-            .map(str::to_string),
-        rules: report::RuleSetInfo {
-            id: rules.id().to_string(),
-            version: rules.version().to_string(),
-            title: rules.title().clone(),
-            origin: rules.origin().to_string(),
-            sha256: rules.sha256().to_string(),
+    as_of: jiff::civil::Date,
+    gate: Gate,
+) -> Exit {
+    let color = super::common::stderr_color();
+    let run = run_info(rules, as_of, args.lang, gate);
+    let mut file = match &args.output {
+        Some(path) => match super::common::OutputFile::create(path) {
+            Ok(f) => Some(f),
+            Err(e) => return output_failed(args, path, &e, color),
         },
-        obligations: rules.obligations().cloned().collect(),
-        headline: rules.headline().map(|h| report::HeadlineInfo {
-            key: h.key.clone(),
-            title: h.title.clone(),
-        }),
-        as_of,
-        lang,
-        gate,
-        params,
-        waivers: Vec::new(),
+        None => None,
+    };
+    let mut error: Option<std::io::Error> = None;
+    let mut verdict = Verdict::Pass;
+    let mut any = false;
+    crate::service::evaluate_sources_each(rules, sources, as_of, None, STREAM_CHUNK, |chunk| {
+        any |= !chunk.is_empty();
+        verdict = worse(verdict, report::verdict(gate, &chunk));
+        let text = report::github::render(&run, &chunk);
+        match &mut file {
+            Some(f) if error.is_none() => {
+                if let Err(e) = std::io::Write::write_all(f, text.as_bytes()) {
+                    error = Some(e);
+                }
+            }
+            Some(_) => {}
+            None => super::common::out(&text),
+        }
+    });
+    if !any {
+        return no_inputs(args, color);
     }
+    if let (Some(f), Some(path)) = (file, &args.output)
+        && let Err(e) = error.map_or_else(|| f.commit(), Err)
+    {
+        return output_failed(args, path, &e, color);
+    }
+    exit(verdict)
+}
+
+/// The worse of two verdicts: an invalid input wins over a failing one, which wins over a pass.
+fn worse(a: Verdict, b: Verdict) -> Verdict {
+    match (a, b) {
+        (Verdict::Invalid, _) | (_, Verdict::Invalid) => Verdict::Invalid,
+        (Verdict::Fail, _) | (_, Verdict::Fail) => Verdict::Fail,
+        _ => Verdict::Pass,
+    }
+}
+
+/// The error of a run whose paths held no document.
+fn no_inputs(args: &Args, color: bool) -> Exit {
+    let paths: Vec<String> = args
+        .paths
+        .iter()
+        .map(|p| format!("`{}`", p.display()))
+        .collect();
+    let p = CheckProblem::NoInputs {
+        paths: paths.join(", "),
+    };
+    if !args.quiet {
+        eprint!("{}", render(&[Diagnostic::new(&p, None, None)], color));
+    }
+    Exit::Invalid
+}
+
+fn output_failed(args: &Args, path: &std::path::Path, e: &std::io::Error, color: bool) -> Exit {
+    let p = CheckProblem::Output {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    };
+    if !args.quiet {
+        eprint!("{}", render(&[Diagnostic::new(&p, None, None)], color));
+    }
+    Exit::Invalid
 }

@@ -4,8 +4,6 @@
 //! calls the library and hands the results to a renderer. The command line as a whole (every
 //! subcommand, `serve` among them) is parsed and dispatched by [`crate::app`].
 
-use std::process::ExitCode;
-
 pub mod check;
 pub mod common;
 pub mod completions;
@@ -20,19 +18,4 @@ pub mod schema;
 pub mod validate;
 pub mod waivers;
 
-/// Exit statuses, as documented in the README.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Exit {
-    /// Nothing at or above `--fail-on`.
-    Ok = 0,
-    /// Findings at or above `--fail-on` (or failing rule tests).
-    Findings = 1,
-    /// Invalid input, invalid rules or a usage error.
-    Invalid = 2,
-}
-
-impl From<Exit> for ExitCode {
-    fn from(e: Exit) -> Self {
-        ExitCode::from(e as u8)
-    }
-}
+pub use crate::service::Exit;

@@ -184,8 +184,6 @@ pub(crate) fn parse_date(s: &str) -> Result<Date, String> {
 
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum ReportProblem {
-    #[error("no documents found in {paths}")]
-    NoInputs { paths: String },
     #[error("cannot write `{path}`: {reason}")]
     Output { path: String, reason: String },
     #[error("{0}")]
@@ -197,7 +195,6 @@ pub(crate) enum ReportProblem {
 impl crate::diag::Problem for ReportProblem {
     fn code(&self) -> &'static str {
         match self {
-            ReportProblem::NoInputs { .. } => "report::no-inputs",
             ReportProblem::Output { .. } => "report::output",
             ReportProblem::Trend(_) => "report::trend",
             ReportProblem::OutputIsInput { .. } => "report::output-is-input",
@@ -206,9 +203,6 @@ impl crate::diag::Problem for ReportProblem {
 
     fn help(&self) -> Option<String> {
         Some(match self {
-            ReportProblem::NoInputs { .. } => {
-                "name `.json` or `.jsonl` files, or a directory that holds some".into()
-            }
             ReportProblem::Output { .. } => {
                 "check that the directory exists and is writable".into()
             }
@@ -393,16 +387,7 @@ pub fn run(args: &Args) -> Exit {
     }
 }
 
-pub(crate) fn no_inputs(paths: &[PathBuf]) -> Diagnostic {
-    let paths: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
-    Diagnostic::new(
-        &ReportProblem::NoInputs {
-            paths: paths.join(", "),
-        },
-        None,
-        None,
-    )
-}
+pub(crate) use crate::service::no_inputs;
 
 /// Where a report goes while it is written: a file (`--output`, through
 /// [`super::common::OutputFile`]: written beside it and renamed into place when complete, so that

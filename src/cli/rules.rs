@@ -5,10 +5,11 @@ use super::common::{RulesArgs, stderr_color};
 use crate::diag::{Diagnostic, Diagnostics, render};
 use crate::eval::testing;
 use crate::files::RuleFiles;
-use crate::finding::SourceRef;
 use crate::rules::{RuleSet, lint, parse_overrides};
 use crate::text::Lang;
 use std::path::PathBuf;
+
+pub use crate::service::{show_text, source_line};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -174,109 +175,6 @@ fn show(a: &ShowArgs) -> Exit {
         Err(e) => {
             print_diags(&[Diagnostic::new(&e, None, None)]);
             Exit::Invalid
-        }
-    }
-}
-
-/// The text of `rules show`.
-pub fn show_text(set: &RuleSet, id: &str, lang: Lang) -> Result<String, crate::rules::RuleError> {
-    let d = set.detail(id)?;
-    let info = &d.info;
-    let mut s = String::new();
-    let name = if id.starts_with('@') {
-        format!("@{}", info.id)
-    } else {
-        info.id.clone()
-    };
-    s.push_str(&format!("{name} — {}\n", info.title.get(lang)));
-    let field = |s: &mut String, key: &str, value: &str| {
-        let mut lines = value.trim().lines();
-        s.push_str(&format!("  {key:<12} {}\n", lines.next().unwrap_or("")));
-        for l in lines {
-            s.push_str(&format!("  {:<12} {}\n", "", l.trim_end()));
-        }
-    };
-    field(&mut s, "declared", &d.place);
-    if let Some(p) = &info.principle {
-        field(
-            &mut s,
-            "principle",
-            &format!("{} — {}", p.id, p.title.get(lang)),
-        );
-    }
-    if let Some(sev) = info.severity {
-        field(&mut s, "severity", sev.name());
-    }
-    for (key, text) in &d.expr {
-        field(&mut s, key, text);
-    }
-    if !info.remedy.get(lang).is_empty() {
-        field(&mut s, "remedy", info.remedy.get(lang));
-    }
-    if !d.messages.is_empty() {
-        s.push_str("  messages\n");
-        for (status, text) in &d.messages {
-            s.push_str(&format!("    {status:<15} {}\n", text.get(lang)));
-        }
-    }
-    if !d.facts.is_empty() {
-        let facts: Vec<String> = d.facts.iter().map(|f| format!("@{f}")).collect();
-        field(&mut s, "facts", &facts.join(", "));
-    }
-    for p in set.params().iter().filter(|p| d.params.contains(&p.id)) {
-        let mut v = format!("${} = {}", p.id, p.value.shown());
-        if p.overridden {
-            v.push_str(&format!(" (overridden; default {})", p.default.shown()));
-        }
-        field(&mut s, "param", &v);
-    }
-    if !info.sources.is_empty() {
-        s.push_str("  sources\n");
-        for src in &info.sources {
-            s.push_str(&format!("    {}\n", source_line(src, lang)));
-        }
-    }
-    Ok(s)
-}
-
-/// A source on one line: `citation, line N «reading»` (with the verbatim quote after a corrected
-/// reading, so that the seed can be searched for it), or `citation <url> — paraphrase`.
-pub fn source_line(src: &SourceRef, lang: Lang) -> String {
-    match src {
-        SourceRef::Seed { quote, reading, .. } => {
-            let mut s = format!(
-                "{} «{}»",
-                src.citation_at_line(lang),
-                crate::rules::fold_whitespace(reading.as_deref().unwrap_or(quote))
-            );
-            if reading.is_some() {
-                s.push_str(&format!(
-                    " ({} «{}»)",
-                    crate::text::pick(
-                        lang,
-                        "ordrett i skanningen:",
-                        "ordrett i skanninga:",
-                        "verbatim in the scan:"
-                    ),
-                    crate::rules::fold_whitespace(quote)
-                ));
-            }
-            s
-        }
-        SourceRef::External {
-            section: _,
-            url,
-            paraphrase,
-            ..
-        } => {
-            let mut s = src.citation(lang);
-            if let Some(u) = url {
-                s.push_str(&format!(" <{u}>"));
-            }
-            if let Some(p) = paraphrase {
-                s.push_str(&format!(" — {}", p.get(lang)));
-            }
-            s
         }
     }
 }

@@ -9,6 +9,8 @@ use crate::schema::load_input_side;
 use std::io::Write;
 use std::path::PathBuf;
 
+pub use crate::service::{JsonReport, diagnostic_json, json_report};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
     /// Diagnostics with snippets on stderr, a summary on stdout
@@ -79,70 +81,4 @@ pub fn run(args: &Args) -> Exit {
     } else {
         Exit::Ok
     }
-}
-
-/// What `validate --format json` prints.
-pub struct JsonReport {
-    /// The report, ending in a newline.
-    pub text: String,
-    pub total: usize,
-    pub invalid: usize,
-}
-
-/// The JSON report of `validate` over `docs`, each shown to `each` as it is read: what
-/// `validate --format json` prints and the server's `POST /v1/validate` answers, byte for byte.
-pub fn json_report(
-    docs: impl Iterator<Item = crate::input::Checked>,
-    mut each: impl FnMut(&crate::input::Checked),
-) -> JsonReport {
-    let mut total = 0usize;
-    let mut invalid = 0usize;
-    let mut json_units = Vec::new();
-    for c in docs {
-        each(&c);
-        total += 1;
-        match &c.result {
-            Ok(_) => json_units.push(serde_json::json!({
-                "label": c.label.to_string(), "valid": true, "diagnostics": [],
-            })),
-            Err(d) => {
-                invalid += 1;
-                json_units.push(serde_json::json!({
-                    "label": c.label.to_string(),
-                    "valid": false,
-                    "diagnostics": d.iter().map(diagnostic_json).collect::<Vec<_>>(),
-                }));
-            }
-        }
-    }
-    let out = serde_json::json!({
-        "documents": total,
-        "valid": total - invalid,
-        "invalid": invalid,
-        "results": json_units,
-    });
-    let mut text = serde_json::to_string_pretty(&out).unwrap_or_default();
-    text.push('\n');
-    JsonReport {
-        text,
-        total,
-        invalid,
-    }
-}
-
-/// A diagnostic as JSON: where (file, line, column, pointer), what (code, message) and help.
-pub fn diagnostic_json(d: &Diagnostic) -> serde_json::Value {
-    let (line, column) = match d.line_col() {
-        Some((l, c)) => (serde_json::json!(l), serde_json::json!(c)),
-        None => (serde_json::Value::Null, serde_json::Value::Null),
-    };
-    serde_json::json!({
-        "file": d.file_name(),
-        "line": line,
-        "column": column,
-        "pointer": d.pointer,
-        "code": d.code,
-        "message": d.message,
-        "help": d.help,
-    })
 }

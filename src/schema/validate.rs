@@ -683,7 +683,7 @@ impl<'s, R: Recorder> Validator<'s, '_, R> {
             }
             let fill = match f.absent {
                 Absent::Unknown => continue,
-                Absent::Empty => Value::List(value::Span::EMPTY),
+                Absent::Empty => Value::List(value::Extent::EMPTY),
                 Absent::None => Value::Null,
             };
             self.tree.fill(slots, i, Node::new(start as u32, fill));
@@ -1292,7 +1292,7 @@ state = { type = "number" }
         assert!(slots[3].is_none());
         assert_eq!(
             slots[8].as_ref().unwrap().value,
-            Value::List(value::Span::EMPTY)
+            Value::List(value::Extent::EMPTY)
         );
         assert_eq!(slots[8].as_ref().unwrap().at, 0);
         assert_eq!(slots[9].as_ref().unwrap().value, Value::Null);

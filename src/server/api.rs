@@ -4,10 +4,10 @@
 use super::State;
 use super::edge::{self, DecisionId};
 use super::problem::Problem;
-use crate::cli::check::Format;
 use crate::finding::SourceRef;
 use crate::input::{Checked, STDIN_NAME};
 use crate::report::{FailOn, Gate, Outcome};
+use crate::service::Format;
 use crate::text::Lang;
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -368,7 +368,7 @@ async fn check_inner(state: Arc<State>, req: Request, lang: Lang) -> Result<Resp
     let done = judge(size, move || {
         let rules = &s.rules;
         let sources = crate::input::reader(STDIN_NAME, Box::new(Cursor::new(body)));
-        let mut inputs = crate::cli::check::evaluate_sources(rules, sources, as_of, None);
+        let mut inputs = crate::service::evaluate_sources(rules, sources, as_of, None);
         s.metrics.add_documents(inputs.len() as u64);
         let diags: Vec<crate::diag::Diagnostic> = inputs
             .iter()
@@ -385,7 +385,7 @@ async fn check_inner(state: Arc<State>, req: Request, lang: Lang) -> Result<Resp
             fail_on,
             unknown_fails,
         };
-        let mut run = crate::cli::check::run_info(rules, as_of, report_lang, gate);
+        let mut run = crate::service::run_info(rules, as_of, report_lang, gate);
         run.waivers = s.waivers.apply(as_of, &mut inputs);
         // The file covers a whole registry; a request holds one or a few documents, so only the
         // waivers that name one of them are reported (the others are not "not needed" here).
@@ -400,7 +400,7 @@ async fn check_inner(state: Arc<State>, req: Request, lang: Lang) -> Result<Resp
         });
         let decision = crate::report::decision(&run, &inputs);
         let verdict = crate::report::verdict(gate, &inputs);
-        let text = crate::cli::check::render_as(format, false, &run, &inputs, false);
+        let text = crate::service::render_as(format, false, &run, &inputs, false);
         Ok((text, decision, verdict))
     })
     .await
@@ -410,7 +410,7 @@ async fn check_inner(state: Arc<State>, req: Request, lang: Lang) -> Result<Resp
         Err(diags) if diags.is_empty() => {
             return Err(fail(Problem::documents(
                 lang,
-                &[crate::cli::report::no_inputs(&[std::path::PathBuf::from(
+                &[crate::service::no_inputs(&[std::path::PathBuf::from(
                     STDIN_NAME,
                 )])],
             )));
@@ -474,7 +474,7 @@ async fn validate(
         let sources = crate::input::reader(STDIN_NAME, Box::new(Cursor::new(body)));
         let docs = crate::input::documents_in(sources, s.rules.schema(), s.rules.catalog());
         let mut diags = Vec::new();
-        let r = crate::cli::validate::json_report(docs, |c: &Checked| {
+        let r = crate::service::json_report(docs, |c: &Checked| {
             if let Err(d) = &c.result {
                 diags.extend(d.iter().cloned());
             }
@@ -578,7 +578,7 @@ async fn report(
             fail_on: FailOn::Never,
             unknown_fails: false,
         };
-        let run = crate::cli::check::run_info(&s.rules, as_of, report_lang, gate);
+        let run = crate::service::run_info(&s.rules, as_of, report_lang, gate);
         let meta = crate::portfolio::render::Meta::new(&s.rules, run);
         Some(crate::portfolio::render::json::render(&meta, &p))
     });
@@ -598,7 +598,7 @@ async fn report(
         Ok(Some(text)) => ([(header::CONTENT_TYPE, "application/json")], text).into_response(),
         Ok(None) => Problem::documents(
             lang,
-            &[crate::cli::report::no_inputs(&[std::path::PathBuf::from(
+            &[crate::service::no_inputs(&[std::path::PathBuf::from(
                 STDIN_NAME,
             )])],
         )
@@ -782,7 +782,7 @@ async fn rule(
         "facts": d.facts,
         "params": set.params().iter().filter(|p| d.params.contains(&p.id)).map(|p| param_json(p, lang)).collect::<Vec<_>>(),
         "sources": i.sources.iter().map(|s| source_json(s, lang)).collect::<Vec<_>>(),
-        "text": crate::cli::rules::show_text(set, &id, lang).unwrap_or_default(),
+        "text": crate::service::show_text(set, &id, lang).unwrap_or_default(),
     }))
 }
 
@@ -904,7 +904,7 @@ mod tests {
     /// A panic in a route is answered 500 (a problem) and counted, and the server goes on.
     #[test]
     fn a_panic_is_answered_500_and_the_server_goes_on() {
-        let rules = crate::cli::check::load_rules_and_files(&crate::cli::common::RulesArgs {
+        let rules = crate::service::load_rules_and_files(&crate::service::RulesArgs {
             rules: None,
             params: Vec::new(),
             param_file: None,

@@ -1,10 +1,10 @@
 //! `samstyr serve`: load the rule set once (an invalid one exits 2 before anything is bound) and
 //! answer HTTP requests with it until SIGTERM or SIGINT ([`crate::server`]).
 
-use crate::cli::Exit;
-use crate::cli::common::RulesArgs;
 use crate::diag::render;
 use crate::server::{Config, Limits, State};
+use crate::service::Exit;
+use crate::service::RulesArgs;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -58,8 +58,8 @@ fn parse_origin(s: &str) -> Result<String, String> {
 }
 
 pub fn run(args: &Args) -> Exit {
-    let color = crate::cli::common::stderr_color();
-    let (rules, files) = match crate::cli::check::load_rules_and_files(&args.rules) {
+    let color = crate::service::stderr_color();
+    let (rules, files) = match crate::service::load_rules_and_files(&args.rules) {
         Ok(x) => x,
         Err(d) => {
             eprint!("{}", render(&d.0, color));
@@ -67,7 +67,7 @@ pub fn run(args: &Args) -> Exit {
         }
     };
     // An invalid waiver file, like an invalid rule set, stops the server before it binds.
-    let waivers = match crate::cli::check::load_waivers(&rules, args.waivers.as_deref(), &[]) {
+    let waivers = match crate::service::load_waivers(&rules, args.waivers.as_deref(), &[]) {
         Ok(w) => w,
         Err(d) => {
             eprint!("{}", render(&d.0, color));

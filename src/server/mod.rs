@@ -3,8 +3,8 @@
 //! This module owns the network: the accept loop (hyper on tokio, one task per connection), the
 //! limits and timeouts a client cannot get around, the security headers, the request log and
 //! the metrics, and the routes, each a thin wrapper around the library function the CLI calls
-//! for the same question ([`crate::cli::check::evaluate_sources`] and
-//! [`crate::cli::check::render_as`], [`crate::cli::validate::json_report`],
+//! for the same question ([`crate::service::evaluate_sources`] and
+//! [`crate::service::render_as`], [`crate::service::json_report`],
 //! [`crate::portfolio::run`]). It never evaluates anything itself, and knows no rule set.
 //!
 //! **Invariant:** nothing a client sends gives a 500 or stops the process: bodies are read with

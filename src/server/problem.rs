@@ -58,10 +58,7 @@ impl Problem {
                 Lang::En => en,
             }
             .to_string(),
-            diagnostics: diags
-                .iter()
-                .map(crate::cli::validate::diagnostic_json)
-                .collect(),
+            diagnostics: diags.iter().map(crate::service::diagnostic_json).collect(),
             headers: Vec::new(),
         }
     }

@@ -244,19 +244,21 @@ fn finding(schema: &InputSchema, lang: Lang, f: &Finding) -> Markup {
     }
 }
 
-/// Sources cited by [`SourceRef::citation`], a seed's linked to its line in context.
+/// Sources cited by document and section ([`SourceRef::citation_at_line`]), a seed's linked to
+/// its line in context.
 pub(crate) fn sources(lang: Lang, list: &[SourceRef]) -> Markup {
     html! {
         ul.source-list {
             @for s in list {
                 li {
                     @match s {
-                        SourceRef::Seed { file, line, quote } => {
-                            a href={ "/v1/sources/" (file) "?lang=" (lang.code()) "#L" (line) } { (s.citation()) }
-                            " " q lang="nb" { (crate::rules::fold_whitespace(quote)) }
+                        SourceRef::Seed { file, line, quote, reading, .. } => {
+                            a href={ "/v1/sources/" (file) "?lang=" (lang.code()) "#L" (line) } { (s.citation_at_line(lang)) }
+                            // People read the corrected reading of a quote from an OCR scan.
+                            " " q lang="nb" { (crate::rules::fold_whitespace(reading.as_deref().unwrap_or(quote))) }
                         }
                         SourceRef::External { url, paraphrase, .. } => {
-                            @if let Some(u) = url { a href=(u) rel="noreferrer" { (s.citation()) } } @else { (s.citation()) }
+                            @if let Some(u) = url { a href=(u) rel="noreferrer" { (s.citation(lang)) } } @else { (s.citation(lang)) }
                             @if let Some(p) = paraphrase {
                                 @let (pt, pl) = text_in(p, lang);
                                 @if !pt.is_empty() { " – " span lang=[pl] { (pt) } }
