@@ -424,8 +424,11 @@ fn every_route_and_every_error_status() {
             b"",
         )
         .text();
-    assert!(page.contains(&format!("<span id=\"L{line}\">")), "{page}");
-    assert!(page.contains(&format!("<h1>{title}</h1>")), "{page}");
+    assert!(page.contains(&format!("<li id=\"L{line}\">")), "{page}");
+    assert!(
+        page.contains(&format!("<h1 lang=\"nb\">{title}</h1>")),
+        "{page}"
+    );
     let quote_start: String = seed_ref["quote"]
         .as_str()
         .unwrap_or("")

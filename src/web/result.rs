@@ -1,6 +1,6 @@
 //! `POST /web/result`: the assessment beside the form, as an HTML fragment. The body is the
 //! document the form holds (JSON); it is read, validated and judged by
-//! [`crate::cli::check::evaluate_sources`], as `samstyr check` and `POST /v1/check` judge it,
+//! [`crate::service::evaluate_sources`], as `samstyr check` and `POST /v1/check` judge it,
 //! and the findings are rendered here: the headline and why, the findings most urgent first
 //! ([`crate::report::ordered`]) with deadline, remedy and sources, the fields an unknown needs,
 //! and the decision record. An invalid document gets its diagnostics, each linked to its field.
@@ -46,7 +46,7 @@ pub async fn fragment<S: Host>(
     // holding up this worker's other connections.
     let done = tokio::task::spawn_blocking(move || {
         let sources = crate::input::reader(STDIN_NAME, Box::new(Cursor::new(body)));
-        let mut inputs = crate::cli::check::evaluate_sources(s.rules(), sources, as_of, None);
+        let mut inputs = crate::service::evaluate_sources(s.rules(), sources, as_of, None);
         // The run's waivers (`serve --waivers`), applied as `check` and `/v1/check` apply them.
         let _ = s.waivers().apply(as_of, &mut inputs);
         render(s.rules(), lang, as_of, &inputs)
@@ -97,7 +97,7 @@ pub(crate) fn render(rules: &RuleSet, lang: Lang, as_of: Date, inputs: &[Input])
         fail_on: FailOn::Must,
         unknown_fails: false,
     };
-    let run = crate::cli::check::run_info(rules, as_of, lang, gate);
+    let run = crate::service::run_info(rules, as_of, lang, gate);
     let decision = report::decision(&run, inputs);
     let Some(e) = inputs.first().and_then(|i| i.evaluation()) else {
         return html! {};
