@@ -192,7 +192,10 @@ pub fn run(args: &Args) -> Exit {
     if !args.quiet && args.format != Format::Text {
         for u in &run.waivers {
             if let Some(r) = u.remark(args.lang) {
-                eprintln!("{}: {r}", report::tr(args.lang, "advarsel", "warning"));
+                eprintln!(
+                    "{}: {r}",
+                    crate::text::pick(args.lang, "advarsel", "åtvaring", "warning")
+                );
             }
         }
     }

@@ -271,7 +271,7 @@ struct Words {
 
 fn words(lang: Lang) -> Words {
     match lang {
-        Lang::Nb | Lang::Nn => Words {
+        Lang::Nb => Words {
             document: "dokument",
             as_of: "per",
             reference: "referansedato",
@@ -282,6 +282,18 @@ fn words(lang: Lang) -> Words {
             evidence: "lest",
             missing: "mangler",
             no_condition: "ingen betingelse: true",
+        },
+        Lang::Nn => Words {
+            document: "dokument",
+            as_of: "per",
+            reference: "referansedato",
+            facts: "fakta",
+            item: "element",
+            status: "status",
+            why: "fordi",
+            evidence: "lese",
+            missing: "manglar",
+            no_condition: "utan vilkår: true",
         },
         Lang::En => Words {
             document: "document",

@@ -22,7 +22,7 @@ use crate::finding::{
     Tri, Waiver,
 };
 use crate::source::SourceFile;
-use crate::text::{Lang, Text};
+use crate::text::{Lang, Text, pick};
 use jiff::civil::Date;
 use std::sync::Arc;
 
@@ -299,8 +299,12 @@ impl WaiverUse {
         match self.state {
             WaiverState::Used(_) => None,
             WaiverState::NotNeeded => Some(match lang {
-                Lang::Nb | Lang::Nn => format!(
+                Lang::Nb => format!(
                     "unntak {} er ikke nødvendig: ingen funn det gjelder, er brudd, venter eller er ukjent ({})",
+                    w.id, w.place
+                ),
+                Lang::Nn => format!(
+                    "unntaket {} trengst ikkje: ingen funn det gjeld, er brot, ventar eller er ukjent ({})",
                     w.id, w.place
                 ),
                 Lang::En => format!(
@@ -316,7 +320,8 @@ impl WaiverUse {
 /// Said of an expired waiver.
 pub fn expired_text(lang: Lang, w: &Waiver) -> String {
     match lang {
-        Lang::Nb | Lang::Nn => format!("unntak {} utløp {}", w.id, w.expires),
+        Lang::Nb => format!("unntak {} utløp {}", w.id, w.expires),
+        Lang::Nn => format!("unntaket {} gjekk ut {}", w.id, w.expires),
         Lang::En => format!("waiver {} expired on {}", w.id, w.expires),
     }
 }
@@ -324,8 +329,12 @@ pub fn expired_text(lang: Lang, w: &Waiver) -> String {
 /// A waived finding's waiver in one line: id, reason, basis, who, when, expiry.
 pub fn waiver_text(lang: Lang, w: &Waiver) -> String {
     match lang {
-        Lang::Nb | Lang::Nn => format!(
+        Lang::Nb => format!(
             "unntak {}: {} (grunnlag: {}; besluttet av {} {}; gjelder til og med {})",
+            w.id, w.reason, w.basis, w.decided_by, w.decided_on, w.expires
+        ),
+        Lang::Nn => format!(
+            "unntak {}: {} (grunnlag: {}; vedteke av {} {}; gjeld til og med {})",
             w.id, w.reason, w.basis, w.decided_by, w.decided_on, w.expires
         ),
         Lang::En => format!(
@@ -548,39 +557,30 @@ pub fn document_start(input: &Input) -> (usize, usize) {
         .unwrap_or((1, 1))
 }
 
-/// Pick the words for the report language. Two-language form, being replaced by
-/// [`crate::text::pick`] (which has nynorsk).
-pub fn tr(lang: Lang, nb: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Nb | Lang::Nn => nb,
-        Lang::En => en,
-    }
-}
-
 pub fn status_word(lang: Lang, st: Status) -> &'static str {
     match st {
-        Status::Violated => tr(lang, "brudd", "violated"),
-        Status::Pending => tr(lang, "venter", "pending"),
-        Status::Unknown => tr(lang, "ukjent", "unknown"),
-        Status::Met => tr(lang, "oppfylt", "met"),
-        Status::NotApplicable => tr(lang, "ikke aktuelt", "not applicable"),
-        Status::NotInForce => tr(lang, "ikke i kraft", "not in force"),
-        Status::Waived => tr(lang, "unntatt", "waived"),
+        Status::Violated => pick(lang, "brudd", "brot", "violated"),
+        Status::Pending => pick(lang, "venter", "ventar", "pending"),
+        Status::Unknown => pick(lang, "ukjent", "ukjend", "unknown"),
+        Status::Met => pick(lang, "oppfylt", "oppfylt", "met"),
+        Status::NotApplicable => pick(lang, "ikke aktuelt", "ikkje aktuelt", "not applicable"),
+        Status::NotInForce => pick(lang, "ikke i kraft", "ikkje i kraft", "not in force"),
+        Status::Waived => pick(lang, "unntatt", "unnateke", "waived"),
     }
 }
 
 pub fn severity_word(lang: Lang, sev: Severity) -> &'static str {
     match sev {
-        Severity::Must => tr(lang, "skal", "must"),
-        Severity::Should => tr(lang, "bør", "should"),
+        Severity::Must => pick(lang, "skal", "skal", "must"),
+        Severity::Should => pick(lang, "bør", "bør", "should"),
     }
 }
 
 pub fn tri_word(lang: Lang, t: Tri) -> &'static str {
     match t {
-        Tri::Yes => tr(lang, "ja", "yes"),
-        Tri::No => tr(lang, "nei", "no"),
-        Tri::Unknown => tr(lang, "ukjent", "unknown"),
+        Tri::Yes => pick(lang, "ja", "ja", "yes"),
+        Tri::No => pick(lang, "nei", "nei", "no"),
+        Tri::Unknown => pick(lang, "ukjent", "ukjend", "unknown"),
     }
 }
 
@@ -588,7 +588,8 @@ pub fn tri_word(lang: Lang, t: Tri) -> &'static str {
 pub fn documents_word(lang: Lang, n: usize) -> &'static str {
     match (lang, n) {
         (Lang::Nb | Lang::Nn, 1) => "dokument",
-        (Lang::Nb | Lang::Nn, _) => "dokumenter",
+        (Lang::Nb, _) => "dokumenter",
+        (Lang::Nn, _) => "dokument",
         (Lang::En, 1) => "document",
         (Lang::En, _) => "documents",
     }
@@ -614,19 +615,20 @@ pub fn tri_name(t: Tri) -> &'static str {
 /// A value as shown to a reader.
 pub fn shown_text(lang: Lang, v: &Shown) -> String {
     match v {
-        Shown::Absent => tr(lang, "ikke oppgitt", "not stated").to_string(),
-        Shown::Null => tr(lang, "ingen", "none").to_string(),
+        Shown::Absent => pick(lang, "ikke oppgitt", "ikkje oppgitt", "not stated").to_string(),
+        Shown::Null => pick(lang, "ingen", "ingen", "none").to_string(),
         Shown::Bool(b) => tri_word(lang, if *b { Tri::Yes } else { Tri::No }).to_string(),
         Shown::Number(n) => number_text(*n),
         Shown::Str(s) => format!("`{s}`"),
         Shown::Date(d) => d.to_string(),
         Shown::List(n) => match (lang, n) {
             (Lang::Nb | Lang::Nn, 1) => "1 element".to_string(),
-            (Lang::Nb | Lang::Nn, n) => format!("{n} elementer"),
+            (Lang::Nb, n) => format!("{n} elementer"),
+            (Lang::Nn, n) => format!("{n} element"),
             (Lang::En, 1) => "1 item".to_string(),
             (Lang::En, n) => format!("{n} items"),
         },
-        Shown::Object => tr(lang, "oppgitt", "stated").to_string(),
+        Shown::Object => pick(lang, "oppgitt", "oppgitt", "stated").to_string(),
     }
 }
 
@@ -699,7 +701,12 @@ pub fn capitalised(s: &str) -> String {
 
 /// What a value received from a linked document is labelled with (lower case).
 pub fn from_linked(lang: Lang) -> &'static str {
-    tr(lang, "fra koblet dokument", "from a linked document")
+    pick(
+        lang,
+        "fra koblet dokument",
+        "frå kopla dokument",
+        "from a linked document",
+    )
 }
 
 /// A received value as one labelled line (lower case): `fra koblet dokument: x = ja, mottatt …`.
@@ -709,23 +716,25 @@ pub fn received_line(lang: Lang, n: &ReceivedNote) -> String {
 
 /// What a problem with a document's links is labelled with (lower case).
 pub fn link_word(lang: Lang) -> &'static str {
-    tr(lang, "kobling", "link")
+    pick(lang, "kobling", "kopling", "link")
 }
 
 /// Added to a headline answer that values from linked documents decided.
 pub fn headline_by_links_note(lang: Lang) -> &'static str {
-    tr(
+    pick(
         lang,
         " (følger av koblede dokumenter)",
+        " (følgjer av kopla dokument)",
         " (follows from linked documents)",
     )
 }
 
 /// Said of a finding whose status follows from values received from linked documents.
 pub fn finding_by_links_note(lang: Lang) -> &'static str {
-    tr(
+    pick(
         lang,
         "Følger av verdier mottatt fra koblede dokumenter.",
+        "Følgjer av verdiar som er mottekne frå kopla dokument.",
         "Follows from values received from linked documents.",
     )
 }
@@ -734,8 +743,12 @@ pub fn finding_by_links_note(lang: Lang) -> &'static str {
 pub fn received_text(lang: Lang, n: &ReceivedNote) -> String {
     let value = tri_word(lang, n.value);
     let mut s = match lang {
-        Lang::Nb | Lang::Nn => format!(
+        Lang::Nb => format!(
             "{} = {value}, mottatt fra {} via {}",
+            n.fact, n.via, n.along
+        ),
+        Lang::Nn => format!(
+            "{} = {value}, motteke frå {} via {}",
             n.fact, n.via, n.along
         ),
         Lang::En => format!(
@@ -745,7 +758,8 @@ pub fn received_text(lang: Lang, n: &ReceivedNote) -> String {
     };
     if let Some(o) = &n.origin {
         s.push_str(&match lang {
-            Lang::Nb | Lang::Nn => format!(", opprinnelig fra {o}"),
+            Lang::Nb => format!(", opprinnelig fra {o}"),
+            Lang::Nn => format!(", opphavleg frå {o}"),
             Lang::En => format!(", originally from {o}"),
         });
     }
@@ -756,8 +770,11 @@ pub fn received_text(lang: Lang, n: &ReceivedNote) -> String {
 pub fn problem_text(lang: Lang, p: &LinkProblem) -> String {
     match p {
         LinkProblem::Dangling { field, target } => match lang {
-            Lang::Nb | Lang::Nn => {
+            Lang::Nb => {
                 format!("{field} viser til {target}, som ikke er et gyldig dokument i samlingen")
+            }
+            Lang::Nn => {
+                format!("{field} viser til {target}, som ikkje er eit gyldig dokument i samlinga")
             }
             Lang::En => {
                 format!("{field} names {target}, which is no valid document of the batch")
@@ -772,8 +789,11 @@ pub fn problem_text(lang: Lang, p: &LinkProblem) -> String {
             start,
             members,
         } => match lang {
-            Lang::Nb | Lang::Nn => {
+            Lang::Nb => {
                 format!("{field} går i ring med {start} ({members} dokumenter; ringen er vist der)")
+            }
+            Lang::Nn => {
+                format!("{field} går i ring med {start} ({members} dokument; ringen er vist der)")
             }
             Lang::En => format!(
                 "{field} forms a cycle with {start} ({members} documents; the cycle is shown there)"
