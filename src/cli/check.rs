@@ -7,7 +7,7 @@
 
 use super::Exit;
 use super::common::RulesArgs;
-use crate::diag::{Diagnostic, Diagnostics, render};
+use crate::diag::{Diagnostic, Diagnostics, render_in};
 use crate::eval::EvalOptions;
 use crate::files::RuleFiles;
 use crate::input::Label;
@@ -124,7 +124,7 @@ pub fn run(args: &Args) -> Exit {
     let color = super::common::stderr_color();
     let fail = |diags: &[Diagnostic]| {
         if !args.quiet {
-            eprint!("{}", render(diags, color));
+            eprint!("{}", render_in(diags, color, args.lang));
         }
         Exit::Invalid
     };

@@ -10,7 +10,7 @@
 
 use super::Exit;
 use super::common::RulesArgs;
-use crate::diag::{Diagnostic, Diagnostics, render};
+use crate::diag::{Diagnostic, Diagnostics, render_in};
 use crate::portfolio::render::{self as out, Meta};
 use crate::portfolio::{self, Detail, Options, Source};
 use crate::report::{FailOn, Gate};
@@ -223,7 +223,7 @@ impl crate::diag::Problem for ReportProblem {
 pub fn run(args: &Args) -> Exit {
     let color = super::common::stderr_color();
     let fail = |diags: &[Diagnostic]| {
-        eprint!("{}", render(diags, color));
+        eprint!("{}", render_in(diags, color, args.lang));
         Exit::Invalid
     };
     if args.parse_only {

@@ -3,9 +3,10 @@
 //! any is not.
 
 use super::Exit;
-use crate::diag::{Diagnostic, render};
+use crate::diag::{Diagnostic, render_in};
 use crate::files::RuleFiles;
 use crate::schema::load_input_side;
+use crate::text::{Lang, pick};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -29,6 +30,9 @@ pub struct Args {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Language of the messages
+    #[arg(long, value_enum, default_value_t = Lang::Nb)]
+    pub lang: Lang,
 }
 
 pub fn run(args: &Args) -> Exit {
@@ -37,21 +41,21 @@ pub fn run(args: &Args) -> Exit {
         Ok(f) => f,
         Err(e) => {
             let d = Diagnostic::new(&e, None, None);
-            eprint!("{}", render(&[d], color));
+            eprint!("{}", render_in(&[d], color, args.lang));
             return Exit::Invalid;
         }
     };
     let (schema, catalog) = match load_input_side(&files) {
         Ok(x) => x,
         Err(d) => {
-            eprint!("{}", render(&d.0, color));
+            eprint!("{}", render_in(&d.0, color, args.lang));
             return Exit::Invalid;
         }
     };
     let docs = crate::input::documents(&args.files, &schema, &catalog);
     let (total, invalid) = match args.format {
         Format::Json => {
-            let r = json_report(docs, |_| {});
+            let r = json_report(docs, args.lang, |_| {});
             super::common::out(&r.text);
             (r.total, r.invalid)
         }
@@ -63,13 +67,16 @@ pub fn run(args: &Args) -> Exit {
                 if let Err(d) = &c.result {
                     invalid += 1;
                     // A closed stderr is no reason to stop validating.
-                    let _ = write!(stderr.lock(), "{}", render(&d.0, color));
+                    let _ = write!(stderr.lock(), "{}", render_in(&d.0, color, args.lang));
                 }
             }
             let valid = total - invalid;
+            let lang = args.lang;
             super::common::outln(&format!(
-                "{total} {}, {valid} valid, {invalid} invalid",
-                if total == 1 { "document" } else { "documents" }
+                "{total} {}, {valid} {}, {invalid} {}",
+                crate::report::documents_word(lang, total),
+                pick(lang, "gyldige", "gyldige", "valid"),
+                crate::report::invalid_word(lang, invalid),
             ));
             (total, invalid)
         }
@@ -93,6 +100,7 @@ pub struct JsonReport {
 /// `validate --format json` prints and the server's `POST /v1/validate` answers, byte for byte.
 pub fn json_report(
     docs: impl Iterator<Item = crate::input::Checked>,
+    lang: Lang,
     mut each: impl FnMut(&crate::input::Checked),
 ) -> JsonReport {
     let mut total = 0usize;
@@ -110,7 +118,7 @@ pub fn json_report(
                 json_units.push(serde_json::json!({
                     "label": c.label.to_string(),
                     "valid": false,
-                    "diagnostics": d.iter().map(diagnostic_json).collect::<Vec<_>>(),
+                    "diagnostics": d.iter().map(|d| diagnostic_json(d, lang)).collect::<Vec<_>>(),
                 }));
             }
         }
@@ -130,8 +138,9 @@ pub fn json_report(
     }
 }
 
-/// A diagnostic as JSON: where (file, line, column, pointer), what (code, message) and help.
-pub fn diagnostic_json(d: &Diagnostic) -> serde_json::Value {
+/// A diagnostic as JSON: where (file, line, column, pointer), what (code, message) and help, in
+/// `lang`.
+pub fn diagnostic_json(d: &Diagnostic, lang: Lang) -> serde_json::Value {
     let (line, column) = match d.line_col() {
         Some((l, c)) => (serde_json::json!(l), serde_json::json!(c)),
         None => (serde_json::Value::Null, serde_json::Value::Null),
@@ -142,7 +151,7 @@ pub fn diagnostic_json(d: &Diagnostic) -> serde_json::Value {
         "column": column,
         "pointer": d.pointer,
         "code": d.code,
-        "message": d.message,
-        "help": d.help,
+        "message": d.message_in(lang),
+        "help": d.help_in(lang),
     })
 }

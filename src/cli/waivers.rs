@@ -5,7 +5,7 @@
 
 use super::Exit;
 use super::common::{RulesArgs, out};
-use crate::diag::render;
+use crate::diag::render_in;
 use crate::report::WaiverState;
 use crate::text::{Lang, pick};
 use crate::waiver::{Waivers, expiring_soon};
@@ -48,7 +48,7 @@ pub fn run(c: &Command) -> Exit {
     let rules = match super::check::load_rules(&args.rules) {
         Ok(r) => r,
         Err(d) => {
-            eprint!("{}", render(&d.0, color));
+            eprint!("{}", render_in(&d.0, color, args.lang));
             return Exit::Invalid;
         }
     };
@@ -56,7 +56,7 @@ pub fn run(c: &Command) -> Exit {
     let waivers = match super::check::load_waivers(&rules, args.waivers.as_deref(), &args.paths) {
         Ok(w) => w,
         Err(d) => {
-            eprint!("{}", render(&d.0, color));
+            eprint!("{}", render_in(&d.0, color, args.lang));
             return Exit::Invalid;
         }
     };
@@ -66,7 +66,7 @@ pub fn run(c: &Command) -> Exit {
         let sources = crate::input::sources(&args.paths);
         let mut inputs = super::check::evaluate_sources(&rules, sources, as_of, None);
         if let Err(d) = waivers.check(&inputs) {
-            eprint!("{}", render(&d.0, color));
+            eprint!("{}", render_in(&d.0, color, args.lang));
             return Exit::Invalid;
         }
         for u in waivers.apply(as_of, &mut inputs) {

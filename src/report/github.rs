@@ -122,12 +122,12 @@ pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
                         ),
                         d.code
                     );
-                    let mut msg = d.message.clone();
+                    let mut msg = d.message_in(lang).to_string();
                     if let Some(p) = d.shown_pointer() {
-                        let _ = write!(msg, " (at `{p}`)");
+                        let _ = write!(msg, " (`{p}`)");
                     }
-                    if let Some(h) = &d.help {
-                        let _ = write!(msg, "\nhelp: {h}");
+                    if let Some(h) = d.help_in(lang) {
+                        let _ = write!(msg, "\n{}: {h}", pick(lang, "hjelp", "hjelp", "help"));
                     }
                     command(&mut s, Level::Error, path, line, col, &title, &msg);
                 }

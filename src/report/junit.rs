@@ -301,7 +301,7 @@ fn invalid(s: &mut String, run: &RunInfo, id: usize, input: &Input, diags: &Diag
     let message = match first {
         Some(d) if diags.len() > 1 => format!(
             "{} ({} {})",
-            d.message,
+            d.message_in(run.lang),
             diags.len() - 1,
             pick(
                 run.lang,
@@ -310,7 +310,7 @@ fn invalid(s: &mut String, run: &RunInfo, id: usize, input: &Input, diags: &Diag
                 "more problems"
             )
         ),
-        Some(d) => d.message.clone(),
+        Some(d) => d.message_in(run.lang).to_string(),
         None => pick(
             run.lang,
             "ugyldig input",

@@ -15,7 +15,7 @@ use super::{
     source_text, status_word, tri_word, verdict,
 };
 use crate::finding::{Evaluation, Finding, Severity, Status};
-use crate::text::pick;
+use crate::text::{Lang, pick};
 use std::fmt::Write;
 
 const QUOTE_CHARS: usize = 100;
@@ -111,7 +111,7 @@ pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
             invalid.len()
         ));
         for (n, input) in invalid.iter().enumerate() {
-            if !b.push(&invalid_lines(input)) {
+            if !b.push(&invalid_lines(input, lang)) {
                 let _ = writeln!(
                     closing,
                     "\n… {} {} {}",
@@ -373,7 +373,7 @@ fn failing_block(run: &RunInfo, input: &Input, e: &Evaluation) -> String {
     s
 }
 
-fn invalid_lines(input: &Input) -> String {
+fn invalid_lines(input: &Input, lang: Lang) -> String {
     let mut s = String::new();
     if let Outcome::Invalid(diags) = &input.outcome {
         for d in diags.iter() {
@@ -383,8 +383,7 @@ fn invalid_lines(input: &Input) -> String {
                 .unwrap_or_default();
             let file = d.file_name().unwrap_or(&input.label);
             let help = d
-                .help
-                .as_ref()
+                .help_in(lang)
                 .map(|h| format!(" — {}", escape(h)))
                 .unwrap_or_default();
             let _ = writeln!(
@@ -392,7 +391,7 @@ fn invalid_lines(input: &Input) -> String {
                 "- {} {}: {}{help}",
                 code(&format!("{file}{place}")),
                 code(d.code),
-                escape(&d.message)
+                escape(d.message_in(lang))
             );
         }
     }
@@ -709,7 +708,7 @@ pub fn render_full(run: &RunInfo, inputs: &[Input]) -> String {
             invalid.len()
         );
         for input in invalid {
-            s.push_str(&invalid_lines(input));
+            s.push_str(&invalid_lines(input, lang));
         }
         s.push_str("\n</details>\n");
     }

@@ -89,9 +89,12 @@ pub fn to_value(run: &RunInfo, inputs: &[Input]) -> Value {
                 for d in diags.iter() {
                     let (line, col) = d.line_col().unwrap_or((1, 1));
                     let path = d.file_name().unwrap_or(input.path());
-                    let mut text = d.message.clone();
-                    if let Some(h) = &d.help {
-                        text.push_str(&format!(" (help: {h})"));
+                    let mut text = d.message_in(lang).to_string();
+                    if let Some(h) = d.help_in(lang) {
+                        text.push_str(&format!(
+                            " ({}: {h})",
+                            crate::text::pick(lang, "hjelp", "hjelp", "help")
+                        ));
                     }
                     let mut props = serde_json::Map::new();
                     props.insert("code".into(), json!(d.code));

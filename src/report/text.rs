@@ -114,7 +114,7 @@ pub fn render(run: &RunInfo, inputs: &[Input], color: bool) -> String {
                 );
                 let painted = o.paint(Style::Red, &title);
                 o.line(&format!("━━ {painted}"));
-                let text = crate::diag::render(&diags.0, o.color);
+                let text = crate::diag::render_in(&diags.0, o.color, o.lang);
                 o.s.push_str(&text);
             }
         }

@@ -473,7 +473,7 @@ async fn validate(
         let sources = crate::input::reader(STDIN_NAME, Box::new(Cursor::new(body)));
         let docs = crate::input::documents_in(sources, s.rules.schema(), s.rules.catalog());
         let mut diags = Vec::new();
-        let r = crate::cli::validate::json_report(docs, |c: &Checked| {
+        let r = crate::cli::validate::json_report(docs, lang, |c: &Checked| {
             if let Err(d) = &c.result {
                 diags.extend(d.iter().cloned());
             }

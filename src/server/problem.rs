@@ -60,7 +60,7 @@ impl Problem {
             .to_string(),
             diagnostics: diags
                 .iter()
-                .map(crate::cli::validate::diagnostic_json)
+                .map(|d| crate::cli::validate::diagnostic_json(d, lang))
                 .collect(),
             headers: Vec::new(),
         }

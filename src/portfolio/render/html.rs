@@ -1199,6 +1199,7 @@ fn document(s: &mut String, meta: &Meta, lang: Lang, i: usize, row: &Row) {
         RowOutcome::Invalid(errors) => {
             let _ = write!(s, "</dl><ul class=\"errs\">");
             for e in errors {
+                let e = e.in_lang(lang);
                 let _ = write!(
                     s,
                     "<li>{} <span class=\"small\">({})</span>{}</li>",
@@ -1450,6 +1451,7 @@ fn errors(s: &mut String, lang: Lang, p: &Portfolio) {
         p.aggregates.invalid
     );
     for e in &p.errors {
+        let e = e.in_lang(lang);
         let _ = write!(
             s,
             "<li><code>{}</code>: {} <span class=\"small\">({})</span></li>",

@@ -763,6 +763,7 @@ fn section(s: &mut String, meta: &Meta, lang: Lang, row: &Row) {
                 grade_word(lang, Grade::Invalid)
             );
             for e in errors {
+                let e = e.in_lang(lang);
                 let _ = writeln!(s, "  - {} ({})", escape(&e.one_line()), e.code);
             }
             let _ = writeln!(s);
@@ -942,6 +943,7 @@ fn errors(s: &mut String, lang: Lang, p: &Portfolio) {
         )
     );
     for e in &p.errors {
+        let e = e.in_lang(lang);
         let _ = writeln!(
             s,
             "- `{}`: {} ({})",
