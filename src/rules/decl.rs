@@ -167,6 +167,7 @@ pub(crate) struct Decls {
 const TOP: &[&str] = &["ruleset", "principle", "param", "fact", "obligation"];
 const RULESET: &[&str] = &[
     "id",
+    "languages",
     "version",
     "title",
     "reference_date",
