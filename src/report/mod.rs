@@ -557,6 +557,56 @@ pub fn document_start(input: &Input) -> (usize, usize) {
         .unwrap_or((1, 1))
 }
 
+/// A not-in-force finding's period in words: `i kraft fra 2020-02-26 til 2024-02-26`, said of
+/// the reference date. What would extend it is in the rule's validity fields (shown by
+/// `samstyr explain`).
+pub fn period_words(lang: Lang, v: &crate::finding::Validity) -> String {
+    match (lang, v.from, v.until) {
+        (Lang::Nb, Some(a), Some(b)) => format!("i kraft fra {a} til {b}"),
+        (Lang::Nn, Some(a), Some(b)) => format!("i kraft frå {a} til {b}"),
+        (Lang::En, Some(a), Some(b)) => format!("in force from {a} until {b}"),
+        (Lang::Nb, Some(a), None) => format!("i kraft fra {a}"),
+        (Lang::Nn, Some(a), None) => format!("i kraft frå {a}"),
+        (Lang::En, Some(a), None) => format!("in force from {a}"),
+        (Lang::Nb | Lang::Nn, None, Some(b)) => format!("i kraft til {b}"),
+        (Lang::En, None, Some(b)) => format!("in force until {b}"),
+        (_, None, None) => pick(lang, "uten periode", "utan periode", "no period").into(),
+    }
+}
+
+/// What `--fail-on` means, in words.
+pub fn fail_on_words(lang: Lang, f: FailOn) -> &'static str {
+    match f {
+        FailOn::Must => pick(
+            lang,
+            "brudd på skal-krav feiler",
+            "brot på skal-krav feilar",
+            "a violated must fails",
+        ),
+        FailOn::Should => pick(
+            lang,
+            "brudd på skal- og bør-krav feiler",
+            "brot på skal- og bør-krav feilar",
+            "a violated must or should fails",
+        ),
+        FailOn::Never => pick(
+            lang,
+            "funn feiler aldri",
+            "funn feilar aldri",
+            "findings never fail",
+        ),
+    }
+}
+
+/// Where the rule set came from: `embedded` in words, else the directory as given.
+pub fn origin_word(lang: Lang, origin: &str) -> &str {
+    if origin == "embedded" {
+        pick(lang, "innebygd", "innebygd", "embedded")
+    } else {
+        origin
+    }
+}
+
 pub fn status_word(lang: Lang, st: Status) -> &'static str {
     match st {
         Status::Violated => pick(lang, "brudd", "brot", "violated"),

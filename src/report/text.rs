@@ -131,7 +131,7 @@ fn header(o: &mut Out, run: &RunInfo) {
         o.pick("regelsett", "regelsett", "rule set"),
         run.rules.id,
         run.rules.version,
-        run.rules.origin,
+        super::origin_word(o.lang, &run.rules.origin),
         o.pick("per", "per", "as of"),
         run.as_of,
     );
@@ -180,9 +180,15 @@ fn evaluation(o: &mut Out, input: &Input, e: &Evaluation) {
     ));
     if e.reference_date != e.as_of {
         o.line(&format!(
-            "   {} {}",
-            o.pick("vurderingsdato:", "vurderingsdato:", "judged at:"),
-            e.reference_date
+            "   {} {} ({} {})",
+            o.pick("referansedato:", "referansedato:", "reference date:"),
+            e.reference_date,
+            o.pick(
+                "kravene vurderes slik de gjaldt denne datoen; frister og det som er gjort, måles per",
+                "krava blir vurderte slik dei galdt denne datoen; fristar og det som er gjort, blir målte per",
+                "obligations are judged as they stood on this date; deadlines and what was done are measured as of",
+            ),
+            e.as_of
         ));
     }
 
@@ -239,7 +245,13 @@ fn evaluation(o: &mut Out, input: &Input, e: &Evaluation) {
         let names: Vec<String> = settled
             .iter()
             .filter(|f| f.status == st)
-            .map(|f| finding_name(f))
+            .map(|f| match (st, &f.validity) {
+                // Why it is not in force: the period, from the rule's validity bounds.
+                (Status::NotInForce, Some(v)) => {
+                    format!("{} ({})", finding_name(f), super::period_words(o.lang, v))
+                }
+                _ => finding_name(f),
+            })
             .collect();
         if names.is_empty() {
             continue;
@@ -478,7 +490,11 @@ fn summary(o: &mut Out, run: &RunInfo, inputs: &[Input]) {
             ),
         ),
     };
-    let fail_on = format!(" (--fail-on {})", run.gate.fail_on.name());
+    let fail_on = format!(
+        " (--fail-on {}: {})",
+        run.gate.fail_on.name(),
+        super::fail_on_words(o.lang, run.gate.fail_on)
+    );
     o.line(&format!("{text}{fail_on}"));
 }
 

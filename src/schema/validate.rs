@@ -135,7 +135,7 @@ impl InputProblem {
         match self {
             InputProblem::UnknownField { name, ty, .. } => match l {
                 Lang::Nb => format!("ukjent felt `{name}` i `{ty}`"),
-                Lang::Nn => format!("ukjent felt `{name}` i `{ty}`"),
+                Lang::Nn => format!("ukjend felt `{name}` i `{ty}`"),
                 Lang::En => format!("unknown field `{name}` in `{ty}`"),
             },
             InputProblem::WrongType {

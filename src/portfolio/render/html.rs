@@ -1029,7 +1029,7 @@ fn table(s: &mut String, meta: &Meta, listed: &Listed) {
             pick(
                 lang,
                 "Dokumenter med brudd, noe som venter eller noe ukjent; det mest presserende først.",
-                "Dokument med brot, noko som ventar eller noko ukjent; det mest pressande først.",
+                "Dokument med brot, noko som ventar eller noko ukjend; det mest pressande først.",
                 "Documents with a violation, something pending or something unknown; the most urgent first.",
             )
         },

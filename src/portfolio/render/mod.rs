@@ -515,7 +515,7 @@ pub fn share_columns(meta: &Meta) -> Vec<(String, ShareOf)> {
             pick(
                 lang,
                 "med noe ukjent",
-                "med noko ukjent",
+                "med noko ukjend",
                 "with something unknown",
             )
             .into(),
