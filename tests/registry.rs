@@ -260,7 +260,7 @@ fn a_pull_request_comment_of_two_thousand_initiatives_fits() {
     assert_eq!(failing_at, first_heading, "failing initiatives come first");
     let blocks = md.matches("\n#### ❌ ").count();
     assert!(blocks > 20, "{blocks} failing initiatives shown");
-    assert!(md.contains("**Tiltak:**"));
+    assert!(md.contains("**Slik retter du det:**"));
     assert!(
         md.contains("dokumenter til som feiler"),
         "the rest are counted"

@@ -414,7 +414,7 @@ fn special_files_are_refused_not_waited_on() {
         }
     }
     // The valid file beside the FIFO is still judged.
-    let o = run_within(&["validate", &dir.s("batch")], 60).expect("no hang");
+    let o = run_within(&["validate", "--lang", "en", &dir.s("batch")], 60).expect("no hang");
     assert!(
         stdout(&o).contains("2 documents, 1 valid, 1 invalid"),
         "{}",
