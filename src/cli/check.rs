@@ -429,6 +429,7 @@ pub fn run_info(rules: &RuleSet, as_of: Date, lang: Lang, gate: Gate) -> RunInfo
         lang,
         gate,
         params,
+        input: Some(std::sync::Arc::new(rules.schema().clone())),
         waivers: Vec::new(),
     }
 }

@@ -257,6 +257,46 @@ pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
     s
 }
 
+/// The two dates in words, when some document is judged at a reference date other than the
+/// as-of date: deadlines and what was done are measured as of the one, obligations judged as
+/// they stood on the other (the first few such documents named).
+fn dates_line(run: &RunInfo, inputs: &[Input]) -> Option<String> {
+    const NAMED: usize = 5;
+    let lang = run.lang;
+    let other: Vec<String> = inputs
+        .iter()
+        .filter_map(Input::evaluation)
+        .filter(|e| e.reference_date != run.as_of)
+        .map(|e| format!("{} {}", escape(&e.key), e.reference_date))
+        .collect();
+    if other.is_empty() {
+        return None;
+    }
+    let more = other.len().saturating_sub(NAMED);
+    let mut list = other.into_iter().take(NAMED).collect::<Vec<_>>().join(", ");
+    if more > 0 {
+        list.push_str(&format!(
+            " {} {more} {}",
+            pick(lang, "og", "og", "and"),
+            pick(lang, "til", "til", "more")
+        ));
+    }
+    Some(match lang {
+        Lang::Nb => format!(
+            "Frister og det som er gjort, måles per {}; kravene vurderes slik de gjaldt på dokumentets referansedato ({list}).",
+            run.as_of
+        ),
+        Lang::Nn => format!(
+            "Fristar og det som er gjort, blir målte per {}; krava blir vurderte slik dei galdt på referansedatoen til dokumentet ({list}).",
+            run.as_of
+        ),
+        Lang::En => format!(
+            "Deadlines and what was done are measured as of {}; obligations are judged as they stood on each document's reference date ({list}).",
+            run.as_of
+        ),
+    })
+}
+
 /// Title, outcome, rule set and counts.
 fn head(run: &RunInfo, inputs: &[Input], sum: &Summary) -> String {
     let lang = run.lang;
@@ -268,14 +308,18 @@ fn head(run: &RunInfo, inputs: &[Input], sum: &Summary) -> String {
     };
     let _ = writeln!(
         s,
-        "## samstyr: {outcome}\n\n{} {} {} · {} {} · `--fail-on {}`",
+        "## samstyr: {outcome}\n\n{} {} {} · {} {} · `--fail-on {}` ({})",
         pick(lang, "Regelsett", "Regelsett", "Rule set"),
         escape(&run.rules.id),
         escape(&run.rules.version),
         pick(lang, "per", "per", "as of"),
         run.as_of,
-        run.gate.fail_on.name()
+        run.gate.fail_on.name(),
+        super::fail_on_words(lang, run.gate.fail_on)
     );
+    if let Some(dates) = dates_line(run, inputs) {
+        let _ = writeln!(s, "\n{dates}");
+    }
     let [must, should] = sum.violated;
     let _ = writeln!(
         s,
@@ -439,14 +483,18 @@ pub fn render_full(run: &RunInfo, inputs: &[Input]) -> String {
     };
     let _ = writeln!(
         s,
-        "## samstyr: {outcome}\n\n{} {} {} · {} {} · `--fail-on {}`",
+        "## samstyr: {outcome}\n\n{} {} {} · {} {} · `--fail-on {}` ({})",
         pick(lang, "Regelsett", "Regelsett", "Rule set"),
         escape(&run.rules.id),
         escape(&run.rules.version),
         pick(lang, "per", "per", "as of"),
         run.as_of,
-        run.gate.fail_on.name()
+        run.gate.fail_on.name(),
+        super::fail_on_words(lang, run.gate.fail_on)
     );
+    if let Some(dates) = dates_line(run, inputs) {
+        let _ = writeln!(s, "\n{dates}");
+    }
     if !run.params.is_empty() {
         let list: Vec<String> = run
             .params
@@ -692,6 +740,33 @@ pub fn render_full(run: &RunInfo, inputs: &[Input]) -> String {
                 })
                 .collect();
             let _ = writeln!(s, "| {} | {} |", escape(&e.key), cells.join(" | "));
+        }
+        // Why each obligation is not in force: the period, and what would extend it.
+        let mut why_lines = String::new();
+        for (_, e) in &evaluated {
+            for (why, names) in super::not_in_force_reasons(lang, &e.findings) {
+                let names: Vec<String> = names.iter().map(|n| code(n)).collect();
+                let _ = writeln!(
+                    why_lines,
+                    "- **{}** · {}: {}",
+                    escape(&e.key),
+                    names.join(", "),
+                    escape(&why)
+                );
+            }
+        }
+        if !why_lines.is_empty() {
+            let _ = writeln!(
+                s,
+                "\n**{}**\n",
+                pick(
+                    lang,
+                    "Ikke i kraft, og hvorfor",
+                    "Ikkje i kraft, og kvifor",
+                    "Not in force, and why"
+                )
+            );
+            s.push_str(&why_lines);
         }
         s.push_str("\n</details>\n");
     }

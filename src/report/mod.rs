@@ -273,6 +273,63 @@ pub struct RunInfo {
     pub params: Vec<ParamOverride>,
     /// The waivers given with the run, each with what it did (empty without a waiver file).
     pub waivers: Vec<WaiverUse>,
+    /// The input format, for the labels of the fields evidence names (`None`: pointers only).
+    pub input: Option<Arc<crate::schema::InputSchema>>,
+}
+
+impl RunInfo {
+    /// A short label for the field a pointer names, from the input format's doc: its first
+    /// sentence, at most [`LABEL_CHARS`] characters.
+    pub fn field_label(&self, pointer: &str) -> Option<String> {
+        field_label(self.input.as_deref(), self.lang, pointer)
+    }
+}
+
+/// [`RunInfo::field_label`] from the input format itself.
+pub fn field_label(
+    input: Option<&crate::schema::InputSchema>,
+    lang: Lang,
+    pointer: &str,
+) -> Option<String> {
+    {
+        let doc = input?.field_at(pointer)?.doc.get(lang).trim();
+        if doc.is_empty() {
+            return None;
+        }
+        // The first sentence, before any list of values after a colon or semicolon.
+        let first = first_sentence(doc);
+        let first = first.split([':', ';']).next().unwrap_or(first);
+        let first = first.trim().trim_end_matches('.');
+        Some(clip_chars(first, LABEL_CHARS))
+    }
+}
+
+/// The first sentence of `s`: up to the first `. ` that does not end an abbreviation.
+fn first_sentence(s: &str) -> &str {
+    const ABBREVIATIONS: &[&str] = &["f.eks", "t.d", "bl.a", "e.g", "i.e", "jf", "nr", "ca"];
+    let mut from = 0;
+    while let Some(i) = s.get(from..).and_then(|r| r.find(". ")) {
+        let end = from + i;
+        let before = s.get(..end).unwrap_or("");
+        let word = before.rsplit(' ').next().unwrap_or("");
+        if !ABBREVIATIONS.contains(&word.to_lowercase().as_str()) {
+            return before;
+        }
+        from = end + 2;
+    }
+    s
+}
+
+/// Longest field label shown beside a pointer, in characters.
+pub const LABEL_CHARS: usize = 70;
+
+fn clip_chars(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max).collect();
+    out.push('…');
+    out
 }
 
 /// What one waiver of the run did.
@@ -572,6 +629,34 @@ pub fn period_words(lang: Lang, v: &crate::finding::Validity) -> String {
         (Lang::En, None, Some(b)) => format!("in force until {b}"),
         (_, None, None) => pick(lang, "uten periode", "utan periode", "no period").into(),
     }
+}
+
+/// The not-in-force findings among `findings`, grouped by why (their message, which says the
+/// period and what would extend it; else the period): each reason once, with the findings' names.
+pub fn not_in_force_reasons<'a>(
+    lang: Lang,
+    findings: impl IntoIterator<Item = &'a Finding>,
+) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for f in findings {
+        if f.status != Status::NotInForce {
+            continue;
+        }
+        let message = f.message.get(lang).trim();
+        let why = if !message.is_empty() {
+            message.to_string()
+        } else if let Some(v) = &f.validity {
+            period_words(lang, v)
+        } else {
+            status_word(lang, Status::NotInForce).to_string()
+        };
+        let name = finding_name(f);
+        match out.iter_mut().find(|(w, _)| *w == why) {
+            Some((_, names)) => names.push(name),
+            None => out.push((why, vec![name])),
+        }
+    }
+    out
 }
 
 /// What `--fail-on` means, in words.
@@ -955,6 +1040,7 @@ pub(crate) mod testdata {
                 default: "0".into(),
             }],
             waivers: Vec::new(),
+            input: None,
         }
     }
 
@@ -1120,6 +1206,40 @@ pub(crate) mod testdata {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_pointer_is_labelled_from_the_input_format() {
+        let files =
+            crate::files::RuleFiles::from_dir(std::path::Path::new("fixtures/library/rules"))
+                .expect("library rules");
+        let set = crate::rules::RuleSet::load(&files, &[]).expect("loads");
+        let schema = set.schema();
+        // A field of the root, a field of a list's item (the index skipped), none for unknowns.
+        assert_eq!(
+            schema.field_at("/age").map(|f| f.name.as_str()),
+            Some("age")
+        );
+        assert_eq!(
+            schema
+                .field_at("/loans/0/returned")
+                .map(|f| f.name.as_str()),
+            Some("returned")
+        );
+        assert!(schema.field_at("/loans/0/nope").is_none());
+        assert!(schema.field_at("/nope").is_none());
+        // The label is the doc's first sentence, before a list after `;`, in the language asked.
+        let label = |lang, p| field_label(Some(schema), lang, p);
+        assert_eq!(
+            label(Lang::Nb, "/loans/0/returned").as_deref(),
+            Some("Innleveringsdato")
+        );
+        assert_eq!(label(Lang::Nn, "/age").as_deref(), Some("Alder i år"));
+        assert_eq!(label(Lang::En, "/loans").as_deref(), Some("Loans"));
+        assert_eq!(
+            first_sentence("Avtalens id, f.eks. «x». Mer her."),
+            "Avtalens id, f.eks. «x»"
+        );
+    }
+
     use super::*;
 
     fn gate(fail_on: FailOn, unknown_fails: bool) -> Gate {

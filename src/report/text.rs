@@ -41,7 +41,12 @@ struct Out {
     s: String,
     color: bool,
     lang: Lang,
+    /// The input format, for the labels of fields (see [`RunInfo::field_label`]).
+    run: RunInfoLabels,
 }
+
+/// What the text report needs of the run to label fields.
+struct RunInfoLabels(Option<std::sync::Arc<crate::schema::InputSchema>>);
 
 impl Out {
     fn paint(&self, style: Style, text: &str) -> String {
@@ -100,6 +105,7 @@ pub fn render(run: &RunInfo, inputs: &[Input], color: bool) -> String {
         s: String::new(),
         color,
         lang: run.lang,
+        run: RunInfoLabels(run.input.clone()),
     };
     header(&mut o, run);
     for input in inputs {
@@ -245,18 +251,23 @@ fn evaluation(o: &mut Out, input: &Input, e: &Evaluation) {
         let names: Vec<String> = settled
             .iter()
             .filter(|f| f.status == st)
-            .map(|f| match (st, &f.validity) {
-                // Why it is not in force: the period, from the rule's validity bounds.
-                (Status::NotInForce, Some(v)) => {
-                    format!("{} ({})", finding_name(f), super::period_words(o.lang, v))
-                }
-                _ => finding_name(f),
-            })
+            .map(|f| finding_name(f))
             .collect();
         if names.is_empty() {
             continue;
         }
         let label = super::capitalised(status_word(o.lang, st));
+        if st == Status::NotInForce {
+            // Why each is not in force (the period, and what would extend it), once per reason.
+            let line = o.paint(Style::Dim, &format!("   {label}:"));
+            o.line(&line);
+            for (why, names) in super::not_in_force_reasons(o.lang, settled.iter().copied()) {
+                let line = format!("     {}: {why}", names.join(", "));
+                let line = o.paint(Style::Dim, &line);
+                o.line(&line);
+            }
+            continue;
+        }
         let line = format!("   {label}: {}", names.join(", "));
         let painted = o.paint(
             if st == Status::Met {
@@ -342,8 +353,11 @@ fn finding(o: &mut Out, input: &Input, f: &Finding) {
 
 fn evidence(o: &mut Out, input: &Input, ev: &Evidence) {
     let place = place(input, ev.at);
+    let label = super::field_label(o.run.0.as_deref(), o.lang, &ev.pointer)
+        .map(|l| format!(" «{}»", crate::diag::printable_line(&l)))
+        .unwrap_or_default();
     o.line(&format!(
-        "       {} = {}{place}",
+        "       {}{label} = {}{place}",
         pointer(&ev.pointer),
         shown_text(o.lang, &ev.value)
     ));
@@ -361,7 +375,10 @@ fn missing(o: &mut Out, input: &Input, missing: &[Evidence], indent: usize) {
     ));
     for m in missing {
         let place = place(input, m.at);
-        o.line(&format!("{pad}  {}{place}", pointer(&m.pointer)));
+        let label = super::field_label(o.run.0.as_deref(), o.lang, &m.pointer)
+            .map(|l| format!(" «{}»", crate::diag::printable_line(&l)))
+            .unwrap_or_default();
+        o.line(&format!("{pad}  {}{label}{place}", pointer(&m.pointer)));
     }
 }
 

@@ -156,6 +156,35 @@ impl InputSchema {
         self.types.get(self.root)?.field(&self.key_field)
     }
 
+    /// The field a JSON pointer into a document names (list indices skipped), if the format
+    /// declares it: what reports show beside the pointer.
+    pub fn field_at(&self, pointer: &str) -> Option<&FieldDef> {
+        let mut ty = self.types.get(self.root)?;
+        let mut field: Option<&FieldDef> = None;
+        for seg in pointer.split('/').skip(1) {
+            let seg = seg.replace("~1", "/").replace("~0", "~");
+            if let Some(f) = field {
+                // An index into a list: the item type stands for it.
+                let mut inner = &f.ty;
+                while let FieldType::List { items, .. } = inner {
+                    inner = items;
+                }
+                if let FieldType::Object(id) = inner {
+                    if matches!(f.ty, FieldType::List { .. }) && seg.parse::<usize>().is_ok() {
+                        ty = self.types.get(*id)?;
+                        field = None;
+                        continue;
+                    }
+                    ty = self.types.get(*id)?;
+                } else if seg.parse::<usize>().is_ok() {
+                    continue;
+                }
+            }
+            field = Some(ty.field(&seg)?.1);
+        }
+        field
+    }
+
     pub fn type_named(&self, name: &str) -> Option<(TypeId, &ObjectType)> {
         self.types.iter().enumerate().find(|(_, t)| t.name == name)
     }
