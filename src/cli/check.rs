@@ -118,6 +118,24 @@ impl crate::diag::Problem for CheckProblem {
             }
         })
     }
+
+    fn message_in(&self, lang: Lang) -> Option<String> {
+        use super::common::words;
+        Some(match self {
+            CheckProblem::NoInputs { paths } => words::no_inputs(lang, paths),
+            CheckProblem::Output { path, reason } => words::output(lang, path, reason),
+            CheckProblem::OutputIsInput { path } => words::output_is_input(lang, path),
+        })
+    }
+
+    fn help_in(&self, lang: Lang) -> Option<String> {
+        use super::common::words;
+        Some(match self {
+            CheckProblem::NoInputs { .. } => words::no_inputs_help(lang),
+            CheckProblem::Output { .. } => words::output_help(lang),
+            CheckProblem::OutputIsInput { .. } => words::output_is_input_help(lang),
+        })
+    }
 }
 
 pub fn run(args: &Args) -> Exit {

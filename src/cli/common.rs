@@ -236,3 +236,63 @@ mod tests {
         assert!(!color_allowed(None, some("dumb")));
     }
 }
+
+/// The words of the problems `check` and `report` share, in bokmål and nynorsk (English is the
+/// problem's `Display`): no inputs, an output that cannot be written, an output that is an input.
+pub(crate) mod words {
+    use crate::text::{Lang, pick};
+
+    pub fn no_inputs(lang: Lang, paths: &str) -> String {
+        match lang {
+            Lang::Nb => format!("fant ingen dokumenter i {paths}"),
+            Lang::Nn => format!("fann ingen dokument i {paths}"),
+            Lang::En => format!("no documents found in {paths}"),
+        }
+    }
+
+    pub fn no_inputs_help(lang: Lang) -> String {
+        pick(
+            lang,
+            "nevn `.json`- eller `.jsonl`-filer, eller en mappe som har noen",
+            "nemn `.json`- eller `.jsonl`-filer, eller ei mappe som har nokre",
+            "name `.json` or `.jsonl` files, or a directory that holds some",
+        )
+        .into()
+    }
+
+    pub fn output(lang: Lang, path: &str, reason: &str) -> String {
+        match lang {
+            Lang::Nb => format!("kan ikke skrive `{path}`: {reason}"),
+            Lang::Nn => format!("kan ikkje skrive `{path}`: {reason}"),
+            Lang::En => format!("cannot write `{path}`: {reason}"),
+        }
+    }
+
+    pub fn output_help(lang: Lang) -> String {
+        pick(
+            lang,
+            "sjekk at mappen finnes og kan skrives til",
+            "sjekk at mappa finst og kan skrivast til",
+            "check that the directory exists and is writable",
+        )
+        .into()
+    }
+
+    pub fn output_is_input(lang: Lang, path: &str) -> String {
+        match lang {
+            Lang::Nb => format!("utdataene `{path}` er også inndata"),
+            Lang::Nn => format!("utdataa `{path}` er òg inndata"),
+            Lang::En => format!("the output `{path}` is also an input"),
+        }
+    }
+
+    pub fn output_is_input_help(lang: Lang) -> String {
+        pick(
+            lang,
+            "å skrive rapporten dit ville skrive over inndataene; velg en annen fil",
+            "å skrive rapporten dit ville skrive over inndataa; vel ei anna fil",
+            "writing the report there would overwrite the input; name another file",
+        )
+        .into()
+    }
+}

@@ -78,6 +78,30 @@ impl crate::diag::Problem for DiffProblem {
     fn help(&self) -> Option<String> {
         Some("each rule set reads the inputs once; save them to a file and name it".into())
     }
+
+    fn message_in(&self, lang: Lang) -> Option<String> {
+        Some(
+            crate::text::pick(
+                lang,
+                "`diff` kan ikke lese standard inndata",
+                "`diff` kan ikkje lese standard inndata",
+                "`diff` cannot read standard input",
+            )
+            .into(),
+        )
+    }
+
+    fn help_in(&self, lang: Lang) -> Option<String> {
+        Some(
+            crate::text::pick(
+                lang,
+                "hvert regelsett leser inndataene én gang; lagre dem i en fil og nevn den",
+                "kvart regelsett les inndataa éin gong; lagre dei i ei fil og nemn henne",
+                "each rule set reads the inputs once; save them to a file and name it",
+            )
+            .into(),
+        )
+    }
 }
 
 pub fn run(args: &Args) -> Exit {

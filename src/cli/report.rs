@@ -218,6 +218,33 @@ impl crate::diag::Problem for ReportProblem {
             }
         })
     }
+
+    fn message_in(&self, lang: Lang) -> Option<String> {
+        use super::common::words;
+        Some(match self {
+            ReportProblem::NoInputs { paths } => words::no_inputs(lang, paths),
+            ReportProblem::Output { path, reason } => words::output(lang, path, reason),
+            ReportProblem::OutputIsInput { path } => words::output_is_input(lang, path),
+            // The trend's own checks speak English (rare, and about a command-line option).
+            ReportProblem::Trend(s) => s.clone(),
+        })
+    }
+
+    fn help_in(&self, lang: Lang) -> Option<String> {
+        use super::common::words;
+        Some(match self {
+            ReportProblem::NoInputs { .. } => words::no_inputs_help(lang),
+            ReportProblem::Output { .. } => words::output_help(lang),
+            ReportProblem::OutputIsInput { .. } => words::output_is_input_help(lang),
+            ReportProblem::Trend(_) => crate::text::pick(
+                lang,
+                "for eksempel `--trend 2025-01..2026-12 --step 1m`",
+                "til dømes `--trend 2025-01..2026-12 --step 1m`",
+                "for example `--trend 2025-01..2026-12 --step 1m`",
+            )
+            .into(),
+        })
+    }
 }
 
 pub fn run(args: &Args) -> Exit {
