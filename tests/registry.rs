@@ -177,7 +177,7 @@ fn the_scan_skips_git_and_its_own_output() {
     let bad = samstyr(&["check", &d, "--exclude", "[", "--as-of", AS_OF]);
     assert_eq!(bad.code, 2);
     assert!(
-        bad.stderr.contains("invalid `--exclude` glob `[`"),
+        bad.stderr.contains("ugyldig `--exclude`-mønster `[`"),
         "{}",
         bad.stderr
     );
