@@ -280,3 +280,212 @@ fn nynorsk_output() {
     assert_eq!(v.code, 2);
     insta::assert_snapshot!("nn_validate_json", v.stdout);
 }
+
+/// The JSON reader's messages: English in `Display` (what logs and rule authors read) and the
+/// same English from the translated messages, so the two never drift; bokmål and nynorsk differ
+/// from it and from each other where the words do.
+#[test]
+fn the_json_readers_words_agree_across_languages() {
+    use samstyr::json::JsonErrorKind as K;
+    use samstyr::text::Lang;
+    let all = [
+        K::Empty,
+        K::UnexpectedEnd {
+            expected: "a string",
+        },
+        K::Unexpected {
+            found: "`x`".into(),
+            expected: "`,` or `}`",
+        },
+        K::TrailingComma { close: ']' },
+        K::TrailingContent {
+            found: "`x`".into(),
+        },
+        K::InvalidNumber { text: "01".into() },
+        K::NumberOutOfRange {
+            text: "1e999".into(),
+        },
+        K::InvalidEscape { text: "\\q".into() },
+        K::LoneSurrogate {
+            text: "\\ud800".into(),
+        },
+        K::ControlCharacter {
+            found: "character U+0001".into(),
+        },
+        K::UnterminatedString,
+        K::TooDeep { max: 64 },
+        K::TooLarge { size: 9, max: 8 },
+        K::StringTooLong { max: 8 },
+        K::TooManyItems { max: 8 },
+    ];
+    for k in &all {
+        assert_eq!(k.message(Lang::En), k.to_string());
+        let (nb, nn) = (k.message(Lang::Nb), k.message(Lang::Nn));
+        assert_ne!(nb, k.to_string(), "{k:?} has no bokmål");
+        assert!(judge(&nb, &nn).is_none(), "{k:?}: {nb} / {nn}");
+        assert!(judge(k.help_text(Lang::Nb), k.help_text(Lang::Nn)).is_none());
+    }
+    // A fragment the reader says in English is said in the user's language.
+    let k = K::Unexpected {
+        found: "end of input".into(),
+        expected: "a key in double quotes",
+    };
+    assert_eq!(
+        k.message(Lang::Nn),
+        "uventa slutten av teksten, venta ein nøkkel i doble hermeteikn"
+    );
+}
+
+/// Every message and help of the input validator is nynorsk in nynorsk.
+#[test]
+fn the_validators_words_are_nynorsk() {
+    use samstyr::schema::InputProblem as P;
+    use samstyr::text::{Lang, Text};
+    let name = || Text::all("`kind`", "`kind`", "`kind`");
+    let t = |nb: &str, nn: &str, en: &str| Text::all(nb, nn, en);
+    let all = [
+        P::UnknownField {
+            name: "titel".into(),
+            ty: "initiative".into(),
+            suggestion: None,
+            known: "`title`".into(),
+        },
+        P::WrongType {
+            name: name(),
+            expected: t("en tekst", "ein tekst", "a string"),
+            found: t("tallet `1`", "talet `1`", "the number `1`"),
+            hint: None,
+        },
+        P::NullNotAllowed {
+            name: name(),
+            expected: t("en tekst", "ein tekst", "a string"),
+            required: false,
+        },
+        P::BadEnum {
+            name: name(),
+            value: "x".into(),
+            expected: "`a`, `b`".into(),
+            suggestion: None,
+        },
+        P::BadDate {
+            name: name(),
+            value: "x".into(),
+            reason: t("ventet formen", "venta forma", "expected the form"),
+        },
+        P::BelowMin {
+            name: name(),
+            value: "-1".into(),
+            min: "0".into(),
+        },
+        P::AboveMax {
+            name: name(),
+            value: "9".into(),
+            max: "8".into(),
+        },
+        P::NotInteger {
+            name: name(),
+            value: "1.5".into(),
+        },
+        P::EmptyId {
+            name: name(),
+            chars: "a-z".into(),
+        },
+        P::BadIdChars {
+            name: name(),
+            value: "a b".into(),
+            bad: ' ',
+            chars: "a-z".into(),
+        },
+        P::ControlCharacter {
+            name: name(),
+            found: '\u{1}',
+        },
+        P::TooLong {
+            name: name(),
+            len: 9,
+            max: 8,
+        },
+        P::TooManyItems {
+            name: name(),
+            len: 9,
+            max: 8,
+        },
+        P::WrongSchema {
+            field: "schema".into(),
+            found: "x".into(),
+            expected: "y".into(),
+        },
+        P::MissingField {
+            name: "id".into(),
+            ty: "initiative".into(),
+            expected: t("en tekst", "ein tekst", "a string"),
+            hint: None,
+        },
+        P::UnknownRef {
+            name: name(),
+            table: "sectors".into(),
+            value: "x".into(),
+            suggestion: None,
+            known: "`a`".into(),
+        },
+        P::TooManyProblems { max: 100, more: 3 },
+        P::DuplicateDocument {
+            key_field: "id".into(),
+            key: "A".into(),
+            first: "a.json".into(),
+        },
+    ];
+    for p in &all {
+        let (nb, nn) = (p.message(Lang::Nb), p.message(Lang::Nn));
+        assert!(judge(&nb, &nn).is_none(), "{p:?}: {nb} / {nn}");
+        let (nb, nn) = (p.help_text(Lang::Nb), p.help_text(Lang::Nn));
+        assert!(judge(&nb, &nn).is_none(), "{p:?}: {nb} / {nn}");
+        assert_eq!(p.to_string(), p.message(Lang::En));
+    }
+}
+
+/// `rules lint` fails on a text missing in a declared language, naming file, line, key and
+/// language; the library rule set, which declares nb, nn and en, lints clean.
+#[test]
+fn lint_fails_on_a_text_missing_in_a_declared_language() {
+    use crate::check::samstyr;
+    let clean = samstyr(&["rules", "lint", "--rules", "fixtures/library/rules"]);
+    assert_eq!(clean.code, 0, "{}", clean.stderr);
+    let dir = std::env::temp_dir().join(format!("samstyr-nn-lint-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("rules")).unwrap();
+    std::fs::create_dir_all(dir.join("seeds")).unwrap();
+    for (from, to) in [("rules", "rules"), ("seeds", "seeds")] {
+        for e in std::fs::read_dir(format!("fixtures/library/{from}"))
+            .unwrap()
+            .flatten()
+        {
+            if e.path().is_file() {
+                std::fs::copy(e.path(), dir.join(to).join(e.file_name())).unwrap();
+            }
+        }
+    }
+    // Take the nynorsk out of one principle's title (line 16 of ruleset.toml).
+    let path = dir.join("rules").join("ruleset.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let cut = text.replace(r#"nn = "Lånekort", "#, "");
+    assert_ne!(cut, text);
+    std::fs::write(&path, cut).unwrap();
+    let rules = dir.join("rules");
+    let r = samstyr(&["rules", "lint", "--rules", &rules.to_string_lossy()]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("ruleset.toml:")
+            && r.stderr.contains("error[lint::missing-language]")
+            && r.stderr.contains("text `principle[0].title` has no `nn`"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        r.stderr.matches("missing-language").count(),
+        1,
+        "{}",
+        r.stderr
+    );
+}
