@@ -325,13 +325,18 @@ fn lint_cmd(a: &LintArgs) -> Exit {
         }
     };
     super::common::outln(&format!(
-        "rule set `{}` {} ({}): {}, {}, {}; no problems, {}",
+        "rule set `{}` {} ({}): {}, {}, {}; {}, {}",
         set.id(),
         set.version(),
         set.origin(),
         n(set.obligations().count(), "obligation", "obligations"),
         n(set.facts().count(), "fact", "facts"),
         n(set.params().len(), "parameter", "parameters"),
+        if missing.is_empty() {
+            "no problems".to_string()
+        } else {
+            n(missing.len(), "problem", "problems")
+        },
         n(warnings.len(), "warning", "warnings"),
     ));
     if missing.is_empty() {
