@@ -4,9 +4,17 @@
 //! each implements [`Problem`] and is wrapped with its location into a [`Diagnostic`]. Stages never
 //! stop at the first problem: they return [`Diagnostics`], a non-empty list. Rendering to text lives
 //! here too because miette owns the snippet-with-underline layout.
+//!
+//! Problems a user of the tool meets (the input validator, the JSON reader, batches, files,
+//! waivers, the CLI's own) speak the user's language: their stage writes the message and help in
+//! each language ([`Problem::message_in`]) and the diagnostic keeps all three; renderers pick
+//! with [`Diagnostic::message_in`]. Problems of rule-set loading (for rule authors) are English.
 
 use crate::source::{SourceFile, Span};
+use crate::text::{Lang, Text, pick};
+use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 
 /// A typed error of one stage: its message comes from `Display`, the rest from here.
 pub trait Problem: std::error::Error {
@@ -16,6 +24,22 @@ pub trait Problem: std::error::Error {
     fn help(&self) -> Option<String> {
         None
     }
+    /// The message in `lang`, for problems the tool's users read; `None` (the default) keeps the
+    /// English `Display` in every language. `Display` is the message in English.
+    fn message_in(&self, _lang: Lang) -> Option<String> {
+        None
+    }
+    /// The help in `lang`; by default the English [`Problem::help`].
+    fn help_in(&self, _lang: Lang) -> Option<String> {
+        self.help()
+    }
+}
+
+/// A diagnostic's message and help in each language (`en` as in `message` and `help`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Local {
+    pub message: Text,
+    pub help: Option<Text>,
 }
 
 /// One problem at one place.
@@ -31,21 +55,100 @@ pub struct Diagnostic {
     pub pointer: Option<String>,
     pub file: Option<SourceFile>,
     pub span: Option<Span>,
+    /// The message and help in the user's languages; `None` when the stage writes English only.
+    pub local: Option<Arc<Local>>,
 }
 
 impl Diagnostic {
     pub fn new(problem: &dyn Problem, file: Option<&SourceFile>, span: Option<Span>) -> Self {
+        // Messages quote user input: whatever a stage let through, no control character
+        // reaches a terminal or breaks a one-line format.
+        let message = clip_quotes(&printable(&problem.to_string(), false));
+        let help = problem.help().map(|h| clip_quotes(&printable(&h, true)));
+        let local = problem.message_in(Lang::Nb).map(|nb| {
+            let clean = |s: &str| clip_quotes(&printable(s, false));
+            let clean_help = |s: &str| clip_quotes(&printable(s, true));
+            let nn = problem.message_in(Lang::Nn).unwrap_or_else(|| nb.clone());
+            let help = help.as_ref().map(|en| {
+                let nb = problem.help_in(Lang::Nb).unwrap_or_else(|| en.clone());
+                let nn = problem.help_in(Lang::Nn).unwrap_or_else(|| nb.clone());
+                Text::all(clean_help(&nb), clean_help(&nn), en.clone())
+            });
+            Arc::new(Local {
+                message: Text::all(clean(&nb), clean(&nn), message.clone()),
+                help,
+            })
+        });
         Diagnostic {
             code: problem.code(),
-            // Messages quote user input: whatever a stage let through, no control character
-            // reaches a terminal or breaks a one-line format.
-            message: clip_quotes(&printable(&problem.to_string(), false)),
-            help: problem.help().map(|h| clip_quotes(&printable(&h, true))),
+            message,
+            help,
             label: None,
             pointer: None,
             file: file.cloned(),
             span,
+            local,
         }
+    }
+
+    /// A diagnostic of the tool's own whose words are given in each language.
+    pub fn words(code: &'static str, message: Text, help: Option<Text>) -> Self {
+        let clean = |s: &str| clip_quotes(&printable(s, false));
+        let message = Text::all(clean(&message.nb), clean(&message.nn), clean(&message.en));
+        Diagnostic {
+            code,
+            message: message.en.clone(),
+            help: help.as_ref().map(|h| h.en.clone()),
+            label: None,
+            pointer: None,
+            file: None,
+            span: None,
+            local: Some(Arc::new(Local { message, help })),
+        }
+    }
+
+    /// The message in `lang` (English where the stage writes English only).
+    pub fn message_in(&self, lang: Lang) -> &str {
+        match &self.local {
+            Some(l) => l.message.get(lang),
+            None => &self.message,
+        }
+    }
+
+    /// The help in `lang`.
+    pub fn help_in(&self, lang: Lang) -> Option<&str> {
+        match &self.local {
+            Some(l) => l
+                .help
+                .as_ref()
+                .map(|h| h.get(lang))
+                .or(self.help.as_deref()),
+            None => self.help.as_deref(),
+        }
+    }
+
+    /// Sets the help in every language (the English one is `help`).
+    pub fn set_help(&mut self, help: Text) {
+        self.help = Some(help.en.clone());
+        if let Some(l) = &mut self.local {
+            Arc::make_mut(l).help = Some(help);
+        } else {
+            self.local = Some(Arc::new(Local {
+                message: Text::all(&self.message, &self.message, &self.message),
+                help: Some(help),
+            }));
+        }
+    }
+
+    /// This diagnostic with its message and help in `lang`, for renderers that read the fields.
+    pub fn in_lang(&self, lang: Lang) -> Cow<'_, Diagnostic> {
+        if self.local.is_none() || lang == Lang::En {
+            return Cow::Borrowed(self);
+        }
+        let mut d = self.clone();
+        d.message = self.message_in(lang).to_string();
+        d.help = self.help_in(lang).map(str::to_string);
+        Cow::Owned(d)
     }
 
     pub fn at(problem: &dyn Problem, file: &SourceFile, span: Span) -> Self {
@@ -290,8 +393,14 @@ impl From<Diagnostic> for Diagnostics {
     }
 }
 
-/// Render diagnostics with snippets and underlines. `color` only for terminals.
+/// Render diagnostics with snippets and underlines, in English. `color` only for terminals.
 pub fn render(diags: &[Diagnostic], color: bool) -> String {
+    render_in(diags, color, Lang::En)
+}
+
+/// [`render`] in the user's language: each diagnostic's message and help in `lang` (where its
+/// stage writes them).
+pub fn render_in(diags: &[Diagnostic], color: bool, lang: Lang) -> String {
     let theme = if color {
         miette::GraphicalTheme::unicode()
     } else {
@@ -302,8 +411,11 @@ pub fn render(diags: &[Diagnostic], color: bool) -> String {
         .with_context_lines(1);
     let mut out = String::new();
     for d in diags {
+        let d = d.in_lang(lang);
+        let mut snippet = Snippet::of(&d);
+        snippet.lang = lang;
         // Writing into a String cannot fail; a failure here would only lose formatting.
-        if handler.render_report(&mut out, &Snippet::of(d)).is_err() {
+        if handler.render_report(&mut out, &snippet).is_err() {
             out.push_str(&d.one_line());
         }
         out.push('\n');
@@ -323,6 +435,7 @@ struct Snippet<'a> {
     d: &'a Diagnostic,
     /// The text shown and the span in it.
     view: Option<(View, Span)>,
+    lang: Lang,
 }
 
 /// A piece of a source file, with control and reordering characters replaced by visible ones of
@@ -342,7 +455,11 @@ impl<'a> Snippet<'a> {
             (Some(f), Some(span)) => View::around(f, span),
             _ => None,
         };
-        Snippet { d, view }
+        Snippet {
+            d,
+            view,
+            lang: Lang::En,
+        }
     }
 }
 
@@ -482,7 +599,18 @@ impl miette::Diagnostic for Snippet<'_> {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        miette::Diagnostic::help(self.d)
+        let at = pick(
+            self.lang,
+            "verdien ved JSON-peker",
+            "verdien ved JSON-peikar",
+            "value at JSON pointer",
+        );
+        match (&self.d.help, &self.d.pointer) {
+            (Some(h), Some(p)) => Some(Box::new(format!("{h}\n{at} `{}`", display_pointer(p)))),
+            (Some(h), None) => Some(Box::new(h.clone())),
+            (None, Some(p)) => Some(Box::new(format!("{at} `{}`", display_pointer(p)))),
+            (None, None) => None,
+        }
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {

@@ -79,6 +79,83 @@ impl crate::diag::Problem for FilesError {
             ),
         })
     }
+
+    fn message_in(&self, lang: crate::text::Lang) -> Option<String> {
+        use crate::text::Lang;
+        if lang == Lang::En {
+            return Some(self.to_string());
+        }
+        let t = |nb: String, nn: String| if lang == Lang::Nb { nb } else { nn };
+        Some(match self {
+            FilesError::Dir { path, reason } => t(
+                format!("kan ikke lese regelmappen `{path}`: {reason}"),
+                format!("kan ikkje lese regelmappa `{path}`: {reason}"),
+            ),
+            FilesError::File { path, reason } => t(
+                format!("kan ikke lese `{path}`: {reason}"),
+                format!("kan ikkje lese `{path}`: {reason}"),
+            ),
+            FilesError::TooLarge { path, max } => t(
+                format!("`{path}` er større enn grensen på {max} byte"),
+                format!("`{path}` er større enn grensa på {max} byte"),
+            ),
+            FilesError::NotUtf8 { path } => t(
+                format!("`{path}` er ikke gyldig UTF-8-tekst"),
+                format!("`{path}` er ikkje gyldig UTF-8-tekst"),
+            ),
+            FilesError::TooManyFiles { path, max } => t(
+                format!("regelmappen `{path}` har mer enn {max} filer"),
+                format!("regelmappa `{path}` har meir enn {max} filer"),
+            ),
+            FilesError::MissingFile { path, file } => t(
+                format!("regelmappen `{path}` har ingen `{file}`"),
+                format!("regelmappa `{path}` har inga `{file}`"),
+            ),
+        })
+    }
+
+    fn help_in(&self, lang: crate::text::Lang) -> Option<String> {
+        use crate::text::pick;
+        Some(match self {
+            FilesError::Dir { .. } | FilesError::File { .. } => pick(
+                lang,
+                "sjekk stien som er gitt til `--rules`; den må være en mappe med `.toml`-filer",
+                "sjekk stien som er gitt til `--rules`; han må vere ei mappe med `.toml`-filer",
+                "check the path given to `--rules`; it must be a directory of `.toml` files",
+            )
+            .into(),
+            FilesError::TooLarge { .. } => pick(
+                lang,
+                "ingen regelfil trenger å være så stor; del den opp, eller sjekk at stien er riktig",
+                "inga regelfil treng å vere så stor; del henne opp, eller sjekk at stien er rett",
+                "no rule file needs to be this large; split it, or check that the path is right",
+            )
+            .into(),
+            FilesError::NotUtf8 { .. } => pick(
+                lang,
+                "lagre filen som UTF-8",
+                "lagre fila som UTF-8",
+                "save the file as UTF-8",
+            )
+            .into(),
+            FilesError::TooManyFiles { .. } => pick(
+                lang,
+                "pek `--rules` på regelsettets egen mappe",
+                "peik `--rules` på den eigne mappa til regelsettet",
+                "point `--rules` at the rule set's own directory",
+            )
+            .into(),
+            FilesError::MissingFile { file, .. } => match lang {
+                crate::text::Lang::Nb => format!(
+                    "mappen til et regelsett har `{file}` (inndataformatet) ved siden av regelfilene; pek `--rules` på den mappen"
+                ),
+                crate::text::Lang::Nn => format!(
+                    "mappa til eit regelsett har `{file}` (inndataformatet) ved sida av regelfilene; peik `--rules` på den mappa"
+                ),
+                crate::text::Lang::En => self.help().unwrap_or_default(),
+            },
+        })
+    }
 }
 
 impl RuleFiles {

@@ -11,6 +11,7 @@
 
 use crate::diag::{Diagnostic, Problem};
 use crate::source::{SourceFile, Span};
+use crate::text::{Lang, Text, pick};
 use std::borrow::Cow;
 
 /// Bounds on what the reader accepts, so that hostile input costs bounded time and memory.
@@ -147,6 +148,239 @@ impl Problem for JsonErrorKind {
             }
         })
     }
+
+    fn message_in(&self, lang: Lang) -> Option<String> {
+        Some(self.message(lang))
+    }
+
+    fn help_in(&self, lang: Lang) -> Option<String> {
+        Some(self.help_text(lang).to_string())
+    }
+}
+
+impl JsonErrorKind {
+    /// The message in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        let l = lang;
+        let w = |nb: &'static str, nn: &'static str, en: &'static str| pick(l, nb, nn, en);
+        match self {
+            JsonErrorKind::Empty => w("tomt dokument", "tomt dokument", "empty document").into(),
+            JsonErrorKind::UnexpectedEnd { expected } => format!(
+                "{}, {} {}",
+                w(
+                    "uventet slutt på teksten",
+                    "uventa slutt på teksten",
+                    "unexpected end of input"
+                ),
+                w("ventet", "venta", "expected"),
+                fragment(expected, l)
+            ),
+            JsonErrorKind::Unexpected { found, expected } => format!(
+                "{} {}, {} {}",
+                w("uventet", "uventa", "unexpected"),
+                fragment(found, l),
+                w("ventet", "venta", "expected"),
+                fragment(expected, l)
+            ),
+            JsonErrorKind::TrailingComma { close } => match l {
+                Lang::Nb => format!("overflødig komma før `{close}`"),
+                Lang::Nn => format!("overflødig komma før `{close}`"),
+                Lang::En => format!("trailing comma before `{close}`"),
+            },
+            JsonErrorKind::TrailingContent { found } => {
+                let found = fragment(found, l);
+                match l {
+                    Lang::Nb => format!("uventet {found} etter slutten av dokumentet"),
+                    Lang::Nn => format!("uventa {found} etter slutten av dokumentet"),
+                    Lang::En => format!("unexpected {found} after the end of the document"),
+                }
+            }
+            JsonErrorKind::InvalidNumber { text } => match l {
+                Lang::Nb => format!("ugyldig tall `{text}`"),
+                Lang::Nn => format!("ugyldig tal `{text}`"),
+                Lang::En => format!("invalid number `{text}`"),
+            },
+            JsonErrorKind::NumberOutOfRange { text } => match l {
+                Lang::Nb => format!("tallet `{text}` er utenfor det som kan leses"),
+                Lang::Nn => format!("talet `{text}` er utanfor det som kan lesast"),
+                Lang::En => format!("number `{text}` is out of range"),
+            },
+            JsonErrorKind::InvalidEscape { text } => match l {
+                Lang::Nb => format!("ugyldig escape-sekvens `{text}` i tekst"),
+                Lang::Nn => format!("ugyldig escape-sekvens `{text}` i tekst"),
+                Lang::En => format!("invalid escape `{text}` in string"),
+            },
+            JsonErrorKind::LoneSurrogate { text } => match l {
+                Lang::Nb => format!("surrogat uten par `{text}` i tekst"),
+                Lang::Nn => format!("surrogat utan par `{text}` i tekst"),
+                Lang::En => format!("unpaired surrogate `{text}` in string"),
+            },
+            JsonErrorKind::ControlCharacter { found } => {
+                let found = fragment(found, l);
+                match l {
+                    Lang::Nb => format!("kontrolltegn {found} uten escape i tekst"),
+                    Lang::Nn => format!("kontrollteikn {found} utan escape i tekst"),
+                    Lang::En => format!("unescaped control {found} in string"),
+                }
+            }
+            JsonErrorKind::UnterminatedString => w(
+                "teksten mangler avsluttende `\"`",
+                "teksten manglar avsluttande `\"`",
+                "unterminated string",
+            )
+            .into(),
+            JsonErrorKind::TooDeep { max } => match l {
+                Lang::Nb => format!("nestet dypere enn {max} nivåer"),
+                Lang::Nn => format!("nøsta djupare enn {max} nivå"),
+                Lang::En => format!("nesting deeper than {max} levels"),
+            },
+            JsonErrorKind::TooLarge { size, max } => match l {
+                Lang::Nb => {
+                    format!("dokumentet på {size} byte er større enn grensen på {max} byte")
+                }
+                Lang::Nn => format!("dokumentet på {size} byte er større enn grensa på {max} byte"),
+                Lang::En => {
+                    format!("document of {size} bytes is larger than the limit of {max} bytes")
+                }
+            },
+            JsonErrorKind::StringTooLong { max } => match l {
+                Lang::Nb => format!("tekst lengre enn grensen på {max} byte"),
+                Lang::Nn => format!("tekst lengre enn grensa på {max} byte"),
+                Lang::En => format!("string longer than the limit of {max} bytes"),
+            },
+            JsonErrorKind::TooManyItems { max } => match l {
+                Lang::Nb => format!("mer enn {max} elementer i ett objekt eller én liste"),
+                Lang::Nn => format!("meir enn {max} element i eitt objekt eller ei liste"),
+                Lang::En => format!("more than {max} items in one object or list"),
+            },
+            JsonErrorKind::DuplicateKey { key, .. } => match l {
+                Lang::Nb => format!("nøkkelen `{key}` står to ganger"),
+                Lang::Nn => format!("nøkkelen `{key}` står to gonger"),
+                Lang::En => format!("duplicate key `{key}`"),
+            },
+        }
+    }
+
+    /// The help in `lang`.
+    pub fn help_text(&self, lang: Lang) -> &'static str {
+        let w = |nb: &'static str, nn: &'static str, en: &'static str| pick(lang, nb, nn, en);
+        match self {
+            JsonErrorKind::Empty => w(
+                "et dokument er ett JSON-objekt: `{ … }`",
+                "eit dokument er eitt JSON-objekt: `{ … }`",
+                "a document is one JSON object: `{ … }`",
+            ),
+            JsonErrorKind::UnexpectedEnd { .. } => w(
+                "teksten er avkortet: sjekk at hver tekst, `{` og `[` er lukket",
+                "teksten er avkorta: sjekk at kvar tekst, `{` og `[` er lukka",
+                "the text is cut short: check that every string, `{` and `[` is closed",
+            ),
+            JsonErrorKind::Unexpected { .. } => w(
+                "JSON krever nøkler og tekster i doble anførselstegn, `,` mellom medlemmer og `:` etter nøkler",
+                "JSON krev nøklar og tekstar i doble hermeteikn, `,` mellom medlemmer og `:` etter nøklar",
+                "JSON needs double-quoted keys and strings, `,` between members and `:` after keys",
+            ),
+            JsonErrorKind::TrailingComma { .. } => w(
+                "JSON tillater ikke komma etter siste element; fjern det",
+                "JSON tillèt ikkje komma etter siste element; fjern det",
+                "JSON allows no comma after the last item; remove it",
+            ),
+            JsonErrorKind::TrailingContent { .. } => w(
+                "en `.json`-fil har ett dokument; bruk `.jsonl` for ett dokument per linje",
+                "ei `.json`-fil har eitt dokument; bruk `.jsonl` for eitt dokument per linje",
+                "a `.json` file holds one document; for one document per line use `.jsonl`",
+            ),
+            JsonErrorKind::InvalidNumber { .. } => w(
+                "JSON-tall har ingen innledende nuller, ikke `+` foran og sifre på begge sider av `.`",
+                "JSON-tal har ingen innleiande nullar, ikkje `+` framfor og siffer på begge sider av `.`",
+                "JSON numbers have no leading zeros, no `+` sign and digits on both sides of `.`",
+            ),
+            JsonErrorKind::NumberOutOfRange { .. } => w(
+                "tallet får ikke plass i et 64-biters flyttall",
+                "talet får ikkje plass i eit 64-bits flyttal",
+                "the number does not fit a 64-bit float",
+            ),
+            JsonErrorKind::InvalidEscape { .. } => w(
+                "gyldige escape-sekvenser er `\\\"`, `\\\\`, `\\/`, `\\b`, `\\f`, `\\n`, `\\r`, `\\t` og `\\uXXXX`",
+                "gyldige escape-sekvensar er `\\\"`, `\\\\`, `\\/`, `\\b`, `\\f`, `\\n`, `\\r`, `\\t` og `\\uXXXX`",
+                "valid escapes are `\\\"`, `\\\\`, `\\/`, `\\b`, `\\f`, `\\n`, `\\r`, `\\t` and `\\uXXXX`",
+            ),
+            JsonErrorKind::LoneSurrogate { .. } => w(
+                "en `\\uD800`–`\\uDBFF`-sekvens må følges av en `\\uDC00`–`\\uDFFF`-sekvens",
+                "ein `\\uD800`–`\\uDBFF`-sekvens må følgjast av ein `\\uDC00`–`\\uDFFF`-sekvens",
+                "a `\\uD800`–`\\uDBFF` escape must be followed by a `\\uDC00`–`\\uDFFF` escape",
+            ),
+            JsonErrorKind::ControlCharacter { .. } => w(
+                "skriv linjeskift og tabulatorer i tekster som `\\n` og `\\t`",
+                "skriv linjeskift og tabulatorar i tekstar som `\\n` og `\\t`",
+                "write line breaks and tabs inside strings as `\\n` and `\\t`",
+            ),
+            JsonErrorKind::UnterminatedString => w(
+                "avslutt teksten med `\"`",
+                "avslutt teksten med `\"`",
+                "close the string with `\"`",
+            ),
+            JsonErrorKind::TooDeep { .. } => w(
+                "ingen gyldige dokumenter er nestet så dypt; se etter klammer som løper løpsk",
+                "ingen gyldige dokument er nøsta så djupt; sjå etter klammer som har kome på avvegar",
+                "no valid document nests this deep; check for runaway brackets",
+            ),
+            JsonErrorKind::TooLarge { .. } => w(
+                "del inndataene i flere filer, eller ett dokument per linje i en `.jsonl`-fil",
+                "del inndataa i fleire filer, eller eitt dokument per linje i ei `.jsonl`-fil",
+                "split the input into several files, or one document per line in a `.jsonl` file",
+            ),
+            JsonErrorKind::StringTooLong { .. } => {
+                w("kort ned teksten", "kort ned teksten", "shorten the text")
+            }
+            JsonErrorKind::TooManyItems { .. } => w(
+                "del opp dokumentet",
+                "del opp dokumentet",
+                "split the document",
+            ),
+            JsonErrorKind::DuplicateKey { .. } => w(
+                "en nøkkel kan bare stå én gang i et objekt; fjern den ene",
+                "ein nøkkel kan berre stå éin gong i eit objekt; fjern den eine",
+                "a key may appear only once in an object; remove one of them",
+            ),
+        }
+    }
+}
+
+/// A fixed English fragment of the reader's messages (what it expected or found) in `lang`;
+/// anything else (a quoted character) as it is.
+fn fragment(s: &str, lang: Lang) -> String {
+    if lang == Lang::En {
+        return s.to_string();
+    }
+    let w = |nb: &'static str, nn: &'static str| pick(lang, nb, nn, "").to_string();
+    match s {
+        EXPECT_VALUE => w(
+            "en verdi (objekt, liste, tekst, tall, `true`, `false` eller `null`)",
+            "ein verdi (objekt, liste, tekst, tal, `true`, `false` eller `null`)",
+        ),
+        "`,` or `]`" => w("`,` eller `]`", "`,` eller `]`"),
+        "`,` or `}`" => w("`,` eller `}`", "`,` eller `}`"),
+        "`:` after the key" => w("`:` etter nøkkelen", "`:` etter nøkkelen"),
+        "a key in double quotes or `}`" => w(
+            "en nøkkel i doble anførselstegn eller `}`",
+            "ein nøkkel i doble hermeteikn eller `}`",
+        ),
+        "a key in double quotes" => w(
+            "en nøkkel i doble anførselstegn",
+            "ein nøkkel i doble hermeteikn",
+        ),
+        "a string" => w("en tekst", "ein tekst"),
+        "a number" => w("et tall", "eit tal"),
+        "a list" => w("en liste", "ei liste"),
+        "an object" => w("et objekt", "eit objekt"),
+        "`true` or `false`" => w("`true` eller `false`", "`true` eller `false`"),
+        "end of input" => w("slutten av teksten", "slutten av teksten"),
+        s => match s.strip_prefix("character ") {
+            Some(rest) => format!("{} {rest}", pick(lang, "tegnet", "teiknet", "character")),
+            None => s.to_string(),
+        },
+    }
 }
 
 /// A rejection with the byte span it concerns.
@@ -169,8 +403,16 @@ impl JsonError {
         let mut d = Diagnostic::at(&self.kind, file, self.span);
         if let JsonErrorKind::DuplicateKey { first, .. } = &self.kind {
             let (line, col) = file.line_col(first.start);
-            d.help = Some(format!(
-                "first given at line {line}, column {col}; a key may appear only once in an object"
+            d.set_help(Text::all(
+                format!(
+                    "først gitt på linje {line}, kolonne {col}; en nøkkel kan bare stå én gang i et objekt"
+                ),
+                format!(
+                    "først gitt på linje {line}, kolonne {col}; ein nøkkel kan berre stå éin gong i eit objekt"
+                ),
+                format!(
+                    "first given at line {line}, column {col}; a key may appear only once in an object"
+                ),
             ));
         }
         d

@@ -278,6 +278,7 @@ pub fn run_info(rules: &RuleSet, as_of: Date, lang: Lang, gate: Gate) -> RunInfo
         lang,
         gate,
         params,
+        input: Some(std::sync::Arc::new(rules.schema().clone())),
         waivers: Vec::new(),
     }
 }
@@ -294,6 +295,7 @@ pub struct JsonReport {
 /// `validate --format json` prints and the server's `POST /v1/validate` answers, byte for byte.
 pub fn json_report(
     docs: impl Iterator<Item = crate::input::Checked>,
+    lang: Lang,
     mut each: impl FnMut(&crate::input::Checked),
 ) -> JsonReport {
     let mut total = 0usize;
@@ -311,7 +313,7 @@ pub fn json_report(
                 json_units.push(serde_json::json!({
                     "label": c.label.to_string(),
                     "valid": false,
-                    "diagnostics": d.iter().map(diagnostic_json).collect::<Vec<_>>(),
+                    "diagnostics": d.iter().map(|d| diagnostic_json(d, lang)).collect::<Vec<_>>(),
                 }));
             }
         }
@@ -331,8 +333,9 @@ pub fn json_report(
     }
 }
 
-/// A diagnostic as JSON: where (file, line, column, pointer), what (code, message) and help.
-pub fn diagnostic_json(d: &Diagnostic) -> serde_json::Value {
+/// A diagnostic as JSON: where (file, line, column, pointer), what (code, message) and help, in
+/// `lang`.
+pub fn diagnostic_json(d: &Diagnostic, lang: Lang) -> serde_json::Value {
     let (line, column) = match d.line_col() {
         Some((l, c)) => (serde_json::json!(l), serde_json::json!(c)),
         None => (serde_json::Value::Null, serde_json::Value::Null),
@@ -343,8 +346,8 @@ pub fn diagnostic_json(d: &Diagnostic) -> serde_json::Value {
         "column": column,
         "pointer": d.pointer,
         "code": d.code,
-        "message": d.message,
-        "help": d.help,
+        "message": d.message_in(lang),
+        "help": d.help_in(lang),
     })
 }
 
@@ -521,6 +524,18 @@ impl crate::diag::Problem for ServiceProblem {
             }
         })
     }
+
+    fn message_in(&self, lang: Lang) -> Option<String> {
+        Some(match self {
+            ServiceProblem::NoInputs { paths } => words::no_inputs(lang, paths),
+        })
+    }
+
+    fn help_in(&self, lang: Lang) -> Option<String> {
+        Some(match self {
+            ServiceProblem::NoInputs { .. } => words::no_inputs_help(lang),
+        })
+    }
 }
 
 /// The error of a batch command (`report`, `graph`, `diff`, the server's `/v1/report`) given
@@ -534,6 +549,66 @@ pub fn no_inputs(paths: &[PathBuf]) -> Diagnostic {
         None,
         None,
     )
+}
+
+/// The words of the problems the commands share, in bokmål and nynorsk (English is the problem's
+/// `Display`): no inputs, an output that cannot be written, an output that is an input.
+pub mod words {
+    use crate::text::{Lang, pick};
+
+    pub fn no_inputs(lang: Lang, paths: &str) -> String {
+        match lang {
+            Lang::Nb => format!("fant ingen dokumenter i {paths}"),
+            Lang::Nn => format!("fann ingen dokument i {paths}"),
+            Lang::En => format!("no documents found in {paths}"),
+        }
+    }
+
+    pub fn no_inputs_help(lang: Lang) -> String {
+        pick(
+            lang,
+            "nevn `.json`- eller `.jsonl`-filer, eller en mappe som har noen",
+            "nemn `.json`- eller `.jsonl`-filer, eller ei mappe som har nokre",
+            "name `.json` or `.jsonl` files, or a directory that holds some",
+        )
+        .into()
+    }
+
+    pub fn output(lang: Lang, path: &str, reason: &str) -> String {
+        match lang {
+            Lang::Nb => format!("kan ikke skrive `{path}`: {reason}"),
+            Lang::Nn => format!("kan ikkje skrive `{path}`: {reason}"),
+            Lang::En => format!("cannot write `{path}`: {reason}"),
+        }
+    }
+
+    pub fn output_help(lang: Lang) -> String {
+        pick(
+            lang,
+            "sjekk at mappen finnes og kan skrives til",
+            "sjekk at mappa finst og kan skrivast til",
+            "check that the directory exists and is writable",
+        )
+        .into()
+    }
+
+    pub fn output_is_input(lang: Lang, path: &str) -> String {
+        match lang {
+            Lang::Nb => format!("utdataene `{path}` er også inndata"),
+            Lang::Nn => format!("utdataa `{path}` er òg inndata"),
+            Lang::En => format!("the output `{path}` is also an input"),
+        }
+    }
+
+    pub fn output_is_input_help(lang: Lang) -> String {
+        pick(
+            lang,
+            "å skrive rapporten dit ville skrive over inndataene; velg en annen fil",
+            "å skrive rapporten dit ville skrive over inndataa; vel ei anna fil",
+            "writing the report there would overwrite the input; name another file",
+        )
+        .into()
+    }
 }
 
 #[cfg(test)]

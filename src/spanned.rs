@@ -8,7 +8,7 @@
 
 use crate::diag::{Diagnostic, Diagnostics, Problem, did_you_mean};
 use crate::source::{SourceFile, Span};
-use crate::text::Text;
+use crate::text::{Lang, Text, pick};
 use std::borrow::Cow;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
@@ -117,6 +117,96 @@ impl Problem for TomlProblem {
                 Some("every row of a table must give a column the same type".into())
             }
         }
+    }
+
+    /// The problems a waiver file can have are in the user's languages; those only a rule
+    /// author meets (schema, catalog, texts) stay English.
+    fn message_in(&self, lang: Lang) -> Option<String> {
+        if lang == Lang::En {
+            return Some(self.to_string());
+        }
+        let t = |nb: String, nn: String| if lang == Lang::Nb { nb } else { nn };
+        match self {
+            TomlProblem::Syntax { message } => Some(t(
+                format!("ugyldig TOML: {message}"),
+                format!("ugyldig TOML: {message}"),
+            )),
+            TomlProblem::MissingKey { key, place } => Some(t(
+                format!("nøkkelen `{key}` mangler i {place}"),
+                format!("nøkkelen `{key}` manglar i {place}"),
+            )),
+            TomlProblem::UnknownKey { key, place, .. } => Some(t(
+                format!("ukjent nøkkel `{key}` i {place}"),
+                format!("ukjend nøkkel `{key}` i {place}"),
+            )),
+            TomlProblem::WrongType {
+                key,
+                expected,
+                found,
+            } => {
+                let (expected, found) = (toml_words(expected, lang), toml_words(found, lang));
+                Some(t(
+                    format!("`{key}` må være {expected}, fant {found}"),
+                    format!("`{key}` må vere {expected}, fann {found}"),
+                ))
+            }
+            _ => None,
+        }
+    }
+
+    fn help_in(&self, lang: Lang) -> Option<String> {
+        if lang == Lang::En {
+            return self.help();
+        }
+        let t = |nb: String, nn: String| if lang == Lang::Nb { nb } else { nn };
+        match self {
+            TomlProblem::Syntax { .. } => Some(t(
+                "se https://toml.io for syntaksen".into(),
+                "sjå https://toml.io for syntaksen".into(),
+            )),
+            TomlProblem::MissingKey { key, .. } => Some(t(
+                format!("legg til `{key} = …`"),
+                format!("legg til `{key} = …`"),
+            )),
+            TomlProblem::UnknownKey {
+                suggestion, known, ..
+            } => Some(match suggestion {
+                Some(s) => t(format!("mente du `{s}`?"), format!("meinte du `{s}`?")),
+                None => {
+                    let known = ticked(known.iter().copied());
+                    t(
+                        format!("kjente nøkler: {known}"),
+                        format!("kjende nøklar: {known}"),
+                    )
+                }
+            }),
+            _ => self.help(),
+        }
+    }
+}
+
+/// A fixed English description of a TOML value (what a key must be, what it was) in `lang`;
+/// anything not known here as it is.
+pub(crate) fn toml_words(s: &str, lang: Lang) -> String {
+    let w = |nb: &'static str, nn: &'static str| pick(lang, nb, nn, "").to_string();
+    match s {
+        "a string" => w("en tekst", "ein tekst"),
+        "an integer" => w("et heltall", "eit heiltal"),
+        "a float" => w("et desimaltall", "eit desimaltal"),
+        "a boolean" => w("en sannhetsverdi", "ein sanningsverdi"),
+        "a date-time" => w("et tidspunkt", "eit tidspunkt"),
+        "an array" => w("en liste", "ei liste"),
+        "a table" => w("en tabell", "ein tabell"),
+        "a number" => w("et tall", "eit tal"),
+        "`true` or `false`" => w("`true` eller `false`", "`true` eller `false`"),
+        "a date `YYYY-MM-DD`" => w("en dato `YYYY-MM-DD`", "ein dato `YYYY-MM-DD`"),
+        "a date `YYYY-MM-DD` without a time" => w(
+            "en dato `YYYY-MM-DD` uten klokkeslett",
+            "ein dato `YYYY-MM-DD` utan klokkeslett",
+        ),
+        "an array of strings" => w("en liste med tekster", "ei liste med tekstar"),
+        "a whole number ≥ 0" => w("et heltall ≥ 0", "eit heiltal ≥ 0"),
+        s => s.to_string(),
     }
 }
 

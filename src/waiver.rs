@@ -18,6 +18,7 @@ use crate::report::{Input, Outcome, WaiverState, WaiverUse};
 use crate::rules::RuleSet;
 use crate::rules::toml::{Str, Table, parse, span_of};
 use crate::source::{SourceFile, Span};
+use crate::text::{Lang, pick};
 use jiff::civil::Date;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -136,6 +137,157 @@ impl Problem for WaiverError {
             }
             WaiverError::TooLong { latest, .. } => Some(format!(
                 "set `expires` to {latest} at the latest, and renew the decision when it runs out"
+            )),
+        }
+    }
+
+    fn message_in(&self, lang: Lang) -> Option<String> {
+        if lang == Lang::En {
+            return Some(self.to_string());
+        }
+        let t = |nb: String, nn: String| if lang == Lang::Nb { nb } else { nn };
+        Some(match self {
+            WaiverError::Read { path, reason } => t(
+                format!("kan ikke lese unntaksfilen `{path}`: {reason}"),
+                format!("kan ikkje lese unntaksfila `{path}`: {reason}"),
+            ),
+            WaiverError::UnknownRule { id, waiver, .. } => t(
+                format!("ukjent krav `{id}` i unntaket `{waiver}`"),
+                format!("ukjend krav `{id}` i unntaket `{waiver}`"),
+            ),
+            WaiverError::NotWaivable { id } => t(
+                format!("kravet `{id}` kan ikke unntas"),
+                format!("kravet `{id}` kan ikkje unntakast"),
+            ),
+            WaiverError::UnknownInitiative { id, waiver, .. } => t(
+                format!("ukjent tiltak `{id}` i unntaket `{waiver}`"),
+                format!("ukjend tiltak `{id}` i unntaket `{waiver}`"),
+            ),
+            WaiverError::UnknownItem {
+                item, rule, waiver, ..
+            } => t(
+                format!("ukjent element `{item}` i kravet `{rule}` i unntaket `{waiver}`"),
+                format!("ukjend element `{item}` i kravet `{rule}` i unntaket `{waiver}`"),
+            ),
+            WaiverError::NotPerItem { rule, waiver } => t(
+                format!(
+                    "kravet `{rule}` vurderes ikke per element, så unntaket `{waiver}` kan ikke nevne et element"
+                ),
+                format!(
+                    "kravet `{rule}` blir ikkje vurdert per element, så unntaket `{waiver}` kan ikkje nemne eit element"
+                ),
+            ),
+            WaiverError::Duplicate { id, .. } => t(
+                format!("unntaks-id-en `{id}` står to ganger"),
+                format!("unntaks-id-en `{id}` står to gonger"),
+            ),
+            WaiverError::EveryForMust { rule, waiver } => t(
+                format!("unntaket `{waiver}` nevner alle tiltak (`*`) for skal-kravet `{rule}`"),
+                format!("unntaket `{waiver}` nemner alle tiltak (`*`) for skal-kravet `{rule}`"),
+            ),
+            WaiverError::BadDate { key, value } => t(
+                format!("`{key}` må være en dato, fant `{value}`"),
+                format!("`{key}` må vere ein dato, fann `{value}`"),
+            ),
+            WaiverError::Empty { key, waiver } => t(
+                format!("`{key}` i unntaket `{waiver}` er tom"),
+                format!("`{key}` i unntaket `{waiver}` er tom"),
+            ),
+            WaiverError::ExpiresBeforeDecision {
+                waiver,
+                expires,
+                decided_on,
+            } => t(
+                format!(
+                    "unntaket `{waiver}` utløper {expires}, før det ble besluttet {decided_on}"
+                ),
+                format!("unntaket `{waiver}` går ut {expires}, før det vart vedteke {decided_on}"),
+            ),
+            WaiverError::TooLong {
+                waiver,
+                expires,
+                max,
+                ..
+            } => t(
+                format!(
+                    "unntaket `{waiver}` gjelder til {expires}, lenger enn regelsettet tillater ({max})"
+                ),
+                format!(
+                    "unntaket `{waiver}` gjeld til {expires}, lenger enn regelsettet tillèt ({max})"
+                ),
+            ),
+        })
+    }
+
+    fn help_in(&self, lang: Lang) -> Option<String> {
+        if lang == Lang::En {
+            return self.help();
+        }
+        let w = |nb: &'static str, nn: &'static str| pick(lang, nb, nn, "").to_string();
+        let t = |nb: String, nn: String| if lang == Lang::Nb { nb } else { nn };
+        let mean = |s: &Option<String>| {
+            s.as_ref()
+                .map(|s| t(format!("mente du `{s}`?"), format!("meinte du `{s}`?")))
+        };
+        match self {
+            WaiverError::Read { .. } => Some(w(
+                "sjekk stien som er gitt til `--waivers`",
+                "sjekk stien som er gitt til `--waivers`",
+            )),
+            WaiverError::UnknownRule { suggestion, .. } => mean(suggestion).or_else(|| {
+                Some(w(
+                    "`samstyr rules list` lister kravene",
+                    "`samstyr rules list` listar opp krava",
+                ))
+            }),
+            WaiverError::NotWaivable { .. } => Some(w(
+                "regelsettet merker dette kravet `waivable = false`: oppfyll det, eller endre tiltaket",
+                "regelsettet merkjer dette kravet `waivable = false`: oppfyll det, eller endre tiltaket",
+            )),
+            WaiverError::UnknownInitiative { suggestion, .. } => mean(suggestion).or_else(|| {
+                Some(w(
+                    "oppgi `id` til et av tiltakene som sjekkes i denne kjøringen",
+                    "oppgje `id` til eitt av tiltaka som blir sjekka i denne køyringa",
+                ))
+            }),
+            WaiverError::UnknownItem { known, .. } => Some(if known.is_empty() {
+                w(
+                    "kravet har ingen elementer for dette tiltaket; utelat `item`",
+                    "kravet har ingen element for dette tiltaket; la `item` vere ute",
+                )
+            } else {
+                let list: Vec<String> = known.iter().map(|k| format!("`{k}`")).collect();
+                t(
+                    format!("elementer i dette kravet: {}", list.join(", ")),
+                    format!("element i dette kravet: {}", list.join(", ")),
+                )
+            }),
+            WaiverError::NotPerItem { .. } => Some(w("utelat `item`", "la `item` vere ute")),
+            WaiverError::Duplicate { first, .. } => Some(t(
+                format!("først oppgitt ved {first}; unntaks-id-er må være unike"),
+                format!("først oppgitt ved {first}; unntaks-id-ar må vere eintydige"),
+            )),
+            WaiverError::EveryForMust { .. } => Some(w(
+                "et unntak fra et skal-krav nevner hvert tiltak det gjelder; list opp id-ene",
+                "eit unntak frå eit skal-krav nemner kvart tiltak det gjeld; list opp id-ane",
+            )),
+            WaiverError::BadDate { .. } => Some(w(
+                "skriv en dato som `YYYY-MM-DD`",
+                "skriv ein dato som `YYYY-MM-DD`",
+            )),
+            WaiverError::Empty { key, .. } => Some(t(
+                format!("et unntak dokumenterer en beslutning: gi `{key}` sin tekst"),
+                format!("eit unntak dokumenterer eit vedtak: gje `{key}` teksten sin"),
+            )),
+            WaiverError::ExpiresBeforeDecision { .. } => Some(w(
+                "`expires` er den siste dagen unntaket gjelder, etter `decided_on`",
+                "`expires` er den siste dagen unntaket gjeld, etter `decided_on`",
+            )),
+            WaiverError::TooLong { latest, .. } => Some(t(
+                format!(
+                    "sett `expires` til senest {latest}, og forny beslutningen når den løper ut"
+                ),
+                format!("set `expires` til seinast {latest}, og forny vedtaket når det går ut"),
             )),
         }
     }

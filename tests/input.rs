@@ -305,7 +305,10 @@ fn samstyr(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
 
 #[test]
 fn validate_exits_0_when_all_are_valid() {
-    let (code, out, err) = samstyr(&["validate", "fixtures/initiatives/valid"], None);
+    let (code, out, err) = samstyr(
+        &["validate", "--lang", "en", "fixtures/initiatives/valid"],
+        None,
+    );
     assert_eq!(code, 0, "{err}");
     assert_eq!(out, "17 documents, 17 valid, 0 invalid\n");
     assert_eq!(err, "");
@@ -316,6 +319,8 @@ fn validate_exits_2_when_any_is_invalid_and_reports_all() {
     let (code, out, err) = samstyr(
         &[
             "validate",
+            "--lang",
+            "en",
             "fixtures/initiatives/valid/digisos.json",
             "fixtures/initiatives/invalid/several-errors.json",
             "fixtures/initiatives/invalid/empty.json",
@@ -337,6 +342,8 @@ fn validate_json_output_has_positions_and_pointers() {
     let (code, out, _) = samstyr(
         &[
             "validate",
+            "--lang",
+            "en",
             "--format",
             "json",
             "fixtures/initiatives/invalid/bad-enum-typo.json",
@@ -358,7 +365,7 @@ fn validate_json_output_has_positions_and_pointers() {
 #[test]
 fn validate_reads_json_and_jsonl_from_stdin() {
     let doc = std::fs::read_to_string("fixtures/initiatives/valid/digisos.json").unwrap();
-    let (code, out, err) = samstyr(&["validate", "-"], Some(&doc));
+    let (code, out, err) = samstyr(&["validate", "--lang", "en", "-"], Some(&doc));
     assert_eq!(
         (code, out.as_str()),
         (0, "1 document, 1 valid, 0 invalid\n"),
@@ -367,7 +374,7 @@ fn validate_reads_json_and_jsonl_from_stdin() {
 
     let jsonl =
         std::fs::read_to_string("fixtures/initiatives/invalid/batch-one-bad-line.jsonl").unwrap();
-    let (code, out, err) = samstyr(&["validate", "-"], Some(&jsonl));
+    let (code, out, err) = samstyr(&["validate", "--lang", "en", "-"], Some(&jsonl));
     assert_eq!(code, 2);
     assert_eq!(out, "3 documents, 2 valid, 1 invalid\n");
     assert!(err.contains("<stdin>:2:"), "{err}");

@@ -1391,13 +1391,13 @@ fn a_report_that_cannot_be_written_fails_loudly() {
         };
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{format}: {err}");
-        assert!(err.contains("cannot write"), "{format}: {err}");
+        assert!(err.contains("kan ikke skrive"), "{format}: {err}");
     }
     let dir = tempdir("no-dir");
     let target = dir.join("missing").join("r.html");
     let (code, _, err) = samstyr(&["report", FIXTURE, "-o", &target.to_string_lossy()]);
     assert_eq!(code, 2);
-    assert!(err.contains("cannot write"), "{err}");
+    assert!(err.contains("kan ikke skrive"), "{err}");
     assert!(!target.exists());
 }
 

@@ -178,7 +178,7 @@ fn the_scan_skips_git_and_its_own_output() {
     let bad = samstyr(&["check", &d, "--exclude", "[", "--as-of", AS_OF]);
     assert_eq!(bad.code, 2);
     assert!(
-        bad.stderr.contains("invalid `--exclude` glob `[`"),
+        bad.stderr.contains("ugyldig `--exclude`-mønster `[`"),
         "{}",
         bad.stderr
     );
@@ -261,7 +261,7 @@ fn a_pull_request_comment_of_two_thousand_initiatives_fits() {
     assert_eq!(failing_at, first_heading, "failing initiatives come first");
     let blocks = md.matches("\n#### ❌ ").count();
     assert!(blocks > 20, "{blocks} failing initiatives shown");
-    assert!(md.contains("**Tiltak:**"));
+    assert!(md.contains("**Slik retter du det:**"));
     assert!(
         md.contains("dokumenter til som feiler"),
         "the rest are counted"

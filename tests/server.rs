@@ -512,7 +512,7 @@ fn every_route_and_every_error_status() {
     assert_eq!(r.status, 422);
     assert_eq!(r.json()["title"], "invalid document");
     let cli = samstyr_stdin(
-        &["validate", "--format", "json", "-"],
+        &["validate", "--lang", "en", "--format", "json", "-"],
         Some(std::str::from_utf8(&invalid).expect("UTF-8")),
     );
     let cli: Value = serde_json::from_str(&cli.stdout).expect("validate JSON");

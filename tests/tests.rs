@@ -8,6 +8,7 @@ mod generate;
 mod hostile;
 mod input;
 mod layers;
+mod nynorsk;
 mod portfolio;
 mod precommit;
 mod registry;

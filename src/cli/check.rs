@@ -7,7 +7,7 @@
 
 use super::Exit;
 use super::common::RulesArgs;
-use crate::diag::{Diagnostic, render};
+use crate::diag::{Diagnostic, render_in};
 use crate::report::{self, FailOn, Gate, Verdict};
 use crate::text::Lang;
 use jiff::civil::Date;
@@ -99,13 +99,31 @@ impl crate::diag::Problem for CheckProblem {
             }
         })
     }
+
+    fn message_in(&self, lang: Lang) -> Option<String> {
+        use crate::service::words;
+        Some(match self {
+            CheckProblem::NoInputs { paths } => words::no_inputs(lang, paths),
+            CheckProblem::Output { path, reason } => words::output(lang, path, reason),
+            CheckProblem::OutputIsInput { path } => words::output_is_input(lang, path),
+        })
+    }
+
+    fn help_in(&self, lang: Lang) -> Option<String> {
+        use crate::service::words;
+        Some(match self {
+            CheckProblem::NoInputs { .. } => words::no_inputs_help(lang),
+            CheckProblem::Output { .. } => words::output_help(lang),
+            CheckProblem::OutputIsInput { .. } => words::output_is_input_help(lang),
+        })
+    }
 }
 
 pub fn run(args: &Args) -> Exit {
     let color = super::common::stderr_color();
     let fail = |diags: &[Diagnostic]| {
         if !args.quiet {
-            eprint!("{}", render(diags, color));
+            eprint!("{}", render_in(diags, color, args.lang));
         }
         Exit::Invalid
     };
@@ -168,7 +186,10 @@ pub fn run(args: &Args) -> Exit {
     if !args.quiet && args.format != Format::Text {
         for u in &run.waivers {
             if let Some(r) = u.remark(args.lang) {
-                eprintln!("{}: {r}", report::tr(args.lang, "advarsel", "warning"));
+                eprintln!(
+                    "{}: {r}",
+                    crate::text::pick(args.lang, "advarsel", "åtvaring", "warning")
+                );
             }
         }
     }
@@ -270,7 +291,10 @@ fn no_inputs(args: &Args, color: bool) -> Exit {
         paths: paths.join(", "),
     };
     if !args.quiet {
-        eprint!("{}", render(&[Diagnostic::new(&p, None, None)], color));
+        eprint!(
+            "{}",
+            render_in(&[Diagnostic::new(&p, None, None)], color, args.lang)
+        );
     }
     Exit::Invalid
 }
@@ -281,7 +305,10 @@ fn output_failed(args: &Args, path: &std::path::Path, e: &std::io::Error, color:
         reason: e.to_string(),
     };
     if !args.quiet {
-        eprint!("{}", render(&[Diagnostic::new(&p, None, None)], color));
+        eprint!(
+            "{}",
+            render_in(&[Diagnostic::new(&p, None, None)], color, args.lang)
+        );
     }
     Exit::Invalid
 }

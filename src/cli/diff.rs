@@ -7,7 +7,7 @@
 //! no inputs or a usage error.
 
 use super::Exit;
-use crate::diag::render;
+use crate::diag::render_in;
 use crate::portfolio::render::{Meta, diff as out};
 use crate::portfolio::{self, Detail, Options, Source, diff};
 use crate::report::Gate;
@@ -78,17 +78,41 @@ impl crate::diag::Problem for DiffProblem {
     fn help(&self) -> Option<String> {
         Some("each rule set reads the inputs once; save them to a file and name it".into())
     }
+
+    fn message_in(&self, lang: Lang) -> Option<String> {
+        Some(
+            crate::text::pick(
+                lang,
+                "`diff` kan ikke lese standard inndata",
+                "`diff` kan ikkje lese standard inndata",
+                "`diff` cannot read standard input",
+            )
+            .into(),
+        )
+    }
+
+    fn help_in(&self, lang: Lang) -> Option<String> {
+        Some(
+            crate::text::pick(
+                lang,
+                "hvert regelsett leser inndataene én gang; lagre dem i en fil og nevn den",
+                "kvart regelsett les inndataa éin gong; lagre dei i ei fil og nemn henne",
+                "each rule set reads the inputs once; save them to a file and name it",
+            )
+            .into(),
+        )
+    }
 }
 
 pub fn run(args: &Args) -> Exit {
     let color = super::common::stderr_color();
     if args.paths.iter().any(|p| p.as_os_str() == "-") {
         let d = crate::diag::Diagnostic::new(&DiffProblem::Stdin, None, None);
-        eprint!("{}", render(&[d], color));
+        eprint!("{}", render_in(&[d], color, args.lang));
         return Exit::Invalid;
     }
     if let Err(d) = super::report::refuse_input_as_output(args.output.as_ref(), &args.paths) {
-        eprint!("{}", render(&d.0, color));
+        eprint!("{}", render_in(&d.0, color, args.lang));
         return Exit::Invalid;
     }
     let (old, new) = match (
@@ -98,7 +122,7 @@ pub fn run(args: &Args) -> Exit {
         (Ok(a), Ok(b)) => (a, b),
         (a, b) => {
             for d in [a.err(), b.err()].into_iter().flatten() {
-                eprint!("{}", render(&d.0, color));
+                eprint!("{}", render_in(&d.0, color, args.lang));
             }
             return Exit::Invalid;
         }
@@ -118,7 +142,7 @@ pub fn run(args: &Args) -> Exit {
     if a.aggregates.inputs == 0 {
         eprint!(
             "{}",
-            render(&[super::report::no_inputs(&args.paths)], color)
+            render_in(&[super::report::no_inputs(&args.paths)], color, args.lang)
         );
         return Exit::Invalid;
     }
@@ -135,7 +159,7 @@ pub fn run(args: &Args) -> Exit {
         Format::Json => out::json(&ma, &mb, &d),
     };
     if let Err(e) = super::report::write(args.output.as_ref(), &text) {
-        eprint!("{}", render(&e.0, color));
+        eprint!("{}", render_in(&e.0, color, args.lang));
         return Exit::Invalid;
     }
     if d.changes.is_empty() {

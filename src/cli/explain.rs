@@ -5,7 +5,7 @@
 
 use super::Exit;
 use super::common::{RulesArgs, stderr_color};
-use crate::diag::{Diagnostic, render};
+use crate::diag::{Diagnostic, render_in};
 use crate::eval::{Explanation, Section, shown_text};
 use crate::finding::{Evidence, Finding, Shown, Status};
 use crate::text::Lang;
@@ -49,14 +49,14 @@ pub fn run(args: &Args) -> Exit {
     let set = match super::rules::load(&args.rules) {
         Ok(s) => s,
         Err(d) => {
-            eprint!("{}", render(&d.0, color));
+            eprint!("{}", render_in(&d.0, color, args.lang));
             return Exit::Invalid;
         }
     };
     let doc = match pick(&set, args) {
         Ok(d) => d,
         Err(d) => {
-            eprint!("{}", render(&d.0, color));
+            eprint!("{}", render_in(&d.0, color, args.lang));
             return Exit::Invalid;
         }
     };
@@ -77,7 +77,10 @@ pub fn run(args: &Args) -> Exit {
             Exit::Ok
         }
         Err(e) => {
-            eprint!("{}", render(&[Diagnostic::new(&e, None, None)], color));
+            eprint!(
+                "{}",
+                render_in(&[Diagnostic::new(&e, None, None)], color, args.lang)
+            );
             Exit::Invalid
         }
     }
@@ -271,7 +274,7 @@ struct Words {
 
 fn words(lang: Lang) -> Words {
     match lang {
-        Lang::Nb | Lang::Nn => Words {
+        Lang::Nb => Words {
             document: "dokument",
             as_of: "per",
             reference: "referansedato",
@@ -282,6 +285,18 @@ fn words(lang: Lang) -> Words {
             evidence: "lest",
             missing: "mangler",
             no_condition: "ingen betingelse: true",
+        },
+        Lang::Nn => Words {
+            document: "dokument",
+            as_of: "per",
+            reference: "referansedato",
+            facts: "fakta",
+            item: "element",
+            status: "status",
+            why: "fordi",
+            evidence: "lese",
+            missing: "manglar",
+            no_condition: "utan vilkår: true",
         },
         Lang::En => Words {
             document: "document",

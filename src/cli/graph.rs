@@ -5,7 +5,7 @@
 
 use super::Exit;
 use super::common::RulesArgs;
-use crate::diag::render;
+use crate::diag::render_in;
 use crate::portfolio::render::{Meta, dot};
 use crate::portfolio::{self, Detail, Options, Source};
 use crate::report::Gate;
@@ -49,13 +49,13 @@ pub struct Args {
 pub fn run(args: &Args) -> Exit {
     let color = super::common::stderr_color();
     if let Err(d) = super::report::refuse_input_as_output(args.output.as_ref(), &args.paths) {
-        eprint!("{}", render(&d.0, color));
+        eprint!("{}", render_in(&d.0, color, args.lang));
         return Exit::Invalid;
     }
     let rules = match super::check::load_rules(&args.rules) {
         Ok(r) => r,
         Err(d) => {
-            eprint!("{}", render(&d.0, color));
+            eprint!("{}", render_in(&d.0, color, args.lang));
             return Exit::Invalid;
         }
     };
@@ -72,7 +72,7 @@ pub fn run(args: &Args) -> Exit {
     if p.aggregates.inputs == 0 {
         eprint!(
             "{}",
-            render(&[super::report::no_inputs(&args.paths)], color)
+            render_in(&[super::report::no_inputs(&args.paths)], color, args.lang)
         );
         return Exit::Invalid;
     }
@@ -85,7 +85,7 @@ pub fn run(args: &Args) -> Exit {
         Format::Mermaid => dot::mermaid(&meta, &p, args.linked_only),
     };
     if let Err(d) = super::report::write(args.output.as_ref(), &text) {
-        eprint!("{}", render(&d.0, color));
+        eprint!("{}", render_in(&d.0, color, args.lang));
         return Exit::Invalid;
     }
     if p.aggregates.invalid > 0 {

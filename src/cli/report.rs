@@ -10,7 +10,7 @@
 
 use super::Exit;
 use super::common::RulesArgs;
-use crate::diag::{Diagnostic, Diagnostics, render};
+use crate::diag::{Diagnostic, Diagnostics, render_in};
 use crate::portfolio::render::{self as out, Meta};
 use crate::portfolio::{self, Detail, Options, Source};
 use crate::report::{FailOn, Gate};
@@ -212,12 +212,37 @@ impl crate::diag::Problem for ReportProblem {
             }
         })
     }
+
+    fn message_in(&self, lang: Lang) -> Option<String> {
+        use crate::service::words;
+        Some(match self {
+            ReportProblem::Output { path, reason } => words::output(lang, path, reason),
+            ReportProblem::OutputIsInput { path } => words::output_is_input(lang, path),
+            // The trend's own checks speak English (rare, and about a command-line option).
+            ReportProblem::Trend(s) => s.clone(),
+        })
+    }
+
+    fn help_in(&self, lang: Lang) -> Option<String> {
+        use crate::service::words;
+        Some(match self {
+            ReportProblem::Output { .. } => words::output_help(lang),
+            ReportProblem::OutputIsInput { .. } => words::output_is_input_help(lang),
+            ReportProblem::Trend(_) => crate::text::pick(
+                lang,
+                "for eksempel `--trend 2025-01..2026-12 --step 1m`",
+                "til dømes `--trend 2025-01..2026-12 --step 1m`",
+                "for example `--trend 2025-01..2026-12 --step 1m`",
+            )
+            .into(),
+        })
+    }
 }
 
 pub fn run(args: &Args) -> Exit {
     let color = super::common::stderr_color();
     let fail = |diags: &[Diagnostic]| {
-        eprint!("{}", render(diags, color));
+        eprint!("{}", render_in(diags, color, args.lang));
         Exit::Invalid
     };
     if args.parse_only {

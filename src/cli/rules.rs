@@ -206,6 +206,15 @@ fn lint_cmd(a: &LintArgs) -> Exit {
     let Some(set) = load_or_print(&a.rules) else {
         return Exit::Invalid;
     };
+    // A text missing in a declared language fails the lint (the rule set loads: a missing
+    // nynorsk text reads as bokmål), so that a release cannot promise a language it lacks.
+    let missing = match RuleFiles::load(a.rules.rules.as_deref()) {
+        Ok(files) => lint::missing_languages(&files),
+        Err(_) => Vec::new(),
+    };
+    for m in &missing {
+        eprintln!("{}", m.render().replacen("warning[", "error[", 1));
+    }
     let dir = tests_dir(a.tests.as_ref(), &a.rules);
     let tested: Option<Vec<String>> = dir.is_dir().then(|| {
         let (cases, _) = testing::load_cases(&set, &dir);
@@ -229,16 +238,29 @@ fn lint_cmd(a: &LintArgs) -> Exit {
         }
     };
     super::common::outln(&format!(
-        "rule set `{}` {} ({}): {}, {}, {}; no problems, {}",
+        "rule set `{}` {} ({}): {}, {}, {}; {}, {}",
         set.id(),
         set.version(),
         set.origin(),
         n(set.obligations().count(), "obligation", "obligations"),
         n(set.facts().count(), "fact", "facts"),
         n(set.params().len(), "parameter", "parameters"),
+        if missing.is_empty() {
+            "no problems".to_string()
+        } else {
+            n(missing.len(), "problem", "problems")
+        },
         n(warnings.len(), "warning", "warnings"),
     ));
-    Exit::Ok
+    if missing.is_empty() {
+        Exit::Ok
+    } else {
+        eprintln!(
+            "{}: a text lacks a declared language",
+            problems_line(missing.len())
+        );
+        Exit::Findings
+    }
 }
 
 fn test(a: &TestArgs) -> Exit {

@@ -3,9 +3,10 @@
 //! any is not.
 
 use super::Exit;
-use crate::diag::{Diagnostic, render};
+use crate::diag::{Diagnostic, render_in};
 use crate::files::RuleFiles;
 use crate::schema::load_input_side;
+use crate::text::{Lang, pick};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -31,6 +32,9 @@ pub struct Args {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Language of the messages
+    #[arg(long, value_enum, default_value_t = Lang::Nb)]
+    pub lang: Lang,
 }
 
 pub fn run(args: &Args) -> Exit {
@@ -39,21 +43,21 @@ pub fn run(args: &Args) -> Exit {
         Ok(f) => f,
         Err(e) => {
             let d = Diagnostic::new(&e, None, None);
-            eprint!("{}", render(&[d], color));
+            eprint!("{}", render_in(&[d], color, args.lang));
             return Exit::Invalid;
         }
     };
     let (schema, catalog) = match load_input_side(&files) {
         Ok(x) => x,
         Err(d) => {
-            eprint!("{}", render(&d.0, color));
+            eprint!("{}", render_in(&d.0, color, args.lang));
             return Exit::Invalid;
         }
     };
     let docs = crate::input::documents(&args.files, &schema, &catalog);
     let (total, invalid) = match args.format {
         Format::Json => {
-            let r = json_report(docs, |_| {});
+            let r = json_report(docs, args.lang, |_| {});
             super::common::out(&r.text);
             (r.total, r.invalid)
         }
@@ -65,13 +69,16 @@ pub fn run(args: &Args) -> Exit {
                 if let Err(d) = &c.result {
                     invalid += 1;
                     // A closed stderr is no reason to stop validating.
-                    let _ = write!(stderr.lock(), "{}", render(&d.0, color));
+                    let _ = write!(stderr.lock(), "{}", render_in(&d.0, color, args.lang));
                 }
             }
             let valid = total - invalid;
+            let lang = args.lang;
             super::common::outln(&format!(
-                "{total} {}, {valid} valid, {invalid} invalid",
-                if total == 1 { "document" } else { "documents" }
+                "{total} {}, {valid} {}, {invalid} {}",
+                crate::report::documents_word(lang, total),
+                pick(lang, "gyldige", "gyldige", "valid"),
+                crate::report::invalid_word(lang, invalid),
             ));
             (total, invalid)
         }

@@ -5,9 +5,9 @@
 
 use super::Exit;
 use super::common::{RulesArgs, out};
-use crate::diag::render;
-use crate::report::{WaiverState, tr};
-use crate::text::Lang;
+use crate::diag::render_in;
+use crate::report::WaiverState;
+use crate::text::{Lang, pick};
 use crate::waiver::{Waivers, expiring_soon};
 use jiff::civil::Date;
 use std::fmt::Write;
@@ -48,7 +48,7 @@ pub fn run(c: &Command) -> Exit {
     let rules = match super::check::load_rules(&args.rules) {
         Ok(r) => r,
         Err(d) => {
-            eprint!("{}", render(&d.0, color));
+            eprint!("{}", render_in(&d.0, color, args.lang));
             return Exit::Invalid;
         }
     };
@@ -56,7 +56,7 @@ pub fn run(c: &Command) -> Exit {
     let waivers = match super::check::load_waivers(&rules, args.waivers.as_deref(), &args.paths) {
         Ok(w) => w,
         Err(d) => {
-            eprint!("{}", render(&d.0, color));
+            eprint!("{}", render_in(&d.0, color, args.lang));
             return Exit::Invalid;
         }
     };
@@ -66,18 +66,22 @@ pub fn run(c: &Command) -> Exit {
         let sources = crate::input::sources(&args.paths);
         let mut inputs = super::check::evaluate_sources(&rules, sources, as_of, None);
         if let Err(d) = waivers.check(&inputs) {
-            eprint!("{}", render(&d.0, color));
+            eprint!("{}", render_in(&d.0, color, args.lang));
             return Exit::Invalid;
         }
         for u in waivers.apply(as_of, &mut inputs) {
             if let Some(r) = u.remark(lang) {
-                let _ = writeln!(s, "{} {r}", tr(lang, "advarsel:", "warning:"));
+                let _ = writeln!(
+                    s,
+                    "{} {r}",
+                    pick(lang, "advarsel:", "åtvaring:", "warning:")
+                );
             }
             if u.state != WaiverState::Expired && expiring_soon(&u.waiver, as_of) {
                 let _ = writeln!(
                     s,
                     "{} {}",
-                    tr(lang, "merk:", "note:"),
+                    pick(lang, "merk:", "merk:", "note:"),
                     soon(lang, &u.waiver)
                 );
             }
@@ -91,7 +95,8 @@ pub fn run(c: &Command) -> Exit {
 
 fn soon(lang: Lang, w: &crate::finding::Waiver) -> String {
     match lang {
-        Lang::Nb | Lang::Nn => format!("unntak {} utløper {} (innen 90 dager)", w.id, w.expires),
+        Lang::Nb => format!("unntak {} utløper {} (innen 90 dager)", w.id, w.expires),
+        Lang::Nn => format!("unntaket {} går ut {} (innan 90 dagar)", w.id, w.expires),
         Lang::En => format!("waiver {} expires on {} (within 90 days)", w.id, w.expires),
     }
 }
@@ -99,22 +104,27 @@ fn soon(lang: Lang, w: &crate::finding::Waiver) -> String {
 fn list(s: &mut String, waivers: &Waivers, as_of: Date, lang: Lang, checking: bool) {
     for w in waivers.iter() {
         let state = if w.expires < as_of {
-            tr(lang, "utløpt", "expired")
+            pick(lang, "utløpt", "gått ut", "expired")
         } else if expiring_soon(w, as_of) {
-            tr(lang, "utløper snart", "expires soon")
+            pick(lang, "utløper snart", "går snart ut", "expires soon")
         } else {
-            tr(lang, "i kraft", "in force")
+            pick(lang, "i kraft", "i kraft", "in force")
         };
         if checking {
             if w.expires < as_of {
                 let _ = writeln!(
                     s,
                     "{} {}",
-                    tr(lang, "merk:", "note:"),
+                    pick(lang, "merk:", "merk:", "note:"),
                     crate::report::expired_text(lang, w)
                 );
             } else if expiring_soon(w, as_of) {
-                let _ = writeln!(s, "{} {}", tr(lang, "merk:", "note:"), soon(lang, w));
+                let _ = writeln!(
+                    s,
+                    "{} {}",
+                    pick(lang, "merk:", "merk:", "note:"),
+                    soon(lang, w)
+                );
             }
             continue;
         }
@@ -129,7 +139,7 @@ fn list(s: &mut String, waivers: &Waivers, as_of: Date, lang: Lang, checking: bo
             w.id,
             w.rules.join(","),
             w.initiatives.join(","),
-            tr(lang, "til og med", "until"),
+            pick(lang, "til og med", "til og med", "until"),
             w.expires,
             w.place
         );

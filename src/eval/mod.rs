@@ -1066,8 +1066,9 @@ fn message<'a>(o: &'a Obligation, ctx: &mut Ctx<'a>, f: &Finding) -> Text {
 /// The engine's own texts, for statuses a rule gives no message for.
 pub(crate) fn generic(status: Status, missing: &[Evidence], validity: Option<&Validity>) -> Text {
     match status {
-        Status::Unknown if missing.is_empty() => Text::new(
+        Status::Unknown if missing.is_empty() => Text::all(
             "Kan ikke avgjøres ut fra opplysningene som er gitt.",
+            "Kan ikkje avgjerast ut frå opplysningane som er gitt.",
             "Cannot be decided from what is stated.",
         ),
         Status::Unknown => {
@@ -1076,34 +1077,49 @@ pub(crate) fn generic(status: Status, missing: &[Evidence], validity: Option<&Va
                 .map(|e| e.pointer.as_str())
                 .collect::<Vec<_>>()
                 .join(", ");
-            Text::new(
+            Text::all(
                 format!("Kan ikke avgjøres: oppgi {list}."),
+                format!("Kan ikkje avgjerast: oppgje {list}."),
                 format!("Cannot be decided: provide {list}."),
             )
         }
-        Status::NotApplicable => Text::new("Gjelder ikke her.", "Does not apply here."),
+        Status::NotApplicable => Text::all(
+            "Gjelder ikke her.",
+            "Gjeld ikkje her.",
+            "Does not apply here.",
+        ),
         Status::NotInForce => {
             let Some(v) = validity else {
-                return Text::new("Ikke i kraft.", "Not in force.");
+                return Text::all("Ikke i kraft.", "Ikkje i kraft.", "Not in force.");
             };
-            let (nb, en) = match (v.from, v.until) {
+            let (nb, nn, en) = match (v.from, v.until) {
                 (Some(a), Some(b)) => (
                     format!("i kraft fra {a} til {b}"),
+                    format!("i kraft frå {a} til {b}"),
                     format!("in force from {a} until {b}"),
                 ),
-                (Some(a), None) => (format!("i kraft fra {a}"), format!("in force from {a}")),
-                (None, Some(b)) => (format!("i kraft til {b}"), format!("in force until {b}")),
-                (None, None) => (String::new(), String::new()),
+                (Some(a), None) => (
+                    format!("i kraft fra {a}"),
+                    format!("i kraft frå {a}"),
+                    format!("in force from {a}"),
+                ),
+                (None, Some(b)) => (
+                    format!("i kraft til {b}"),
+                    format!("i kraft til {b}"),
+                    format!("in force until {b}"),
+                ),
+                (None, None) => (String::new(), String::new(), String::new()),
             };
-            Text::new(
+            Text::all(
                 format!("Ikke i kraft {}: {nb}.", v.on),
+                format!("Ikkje i kraft {}: {nn}.", v.on),
                 format!("Not in force on {}: {en}.", v.on),
             )
         }
-        Status::Met => Text::new("Oppfylt.", "Met."),
-        Status::Violated => Text::new("Brutt.", "Violated."),
-        Status::Pending => Text::new("Ikke oppfylt ennå.", "Not met yet."),
-        Status::Waived => Text::new("Unntatt.", "Waived."),
+        Status::Met => Text::all("Oppfylt.", "Oppfylt.", "Met."),
+        Status::Violated => Text::all("Brutt.", "Brote.", "Violated."),
+        Status::Pending => Text::all("Ikke oppfylt ennå.", "Ikkje oppfylt enno.", "Not met yet."),
+        Status::Waived => Text::all("Unntatt.", "Unnateke.", "Waived."),
     }
 }
 

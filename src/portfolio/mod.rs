@@ -340,9 +340,42 @@ pub struct ErrorLine {
     pub line: Option<usize>,
     pub column: Option<usize>,
     pub pointer: Option<String>,
+    /// The message and help in the user's languages (`message` and `help` are English).
+    pub local: Option<std::sync::Arc<crate::diag::Local>>,
 }
 
 impl ErrorLine {
+    /// The message in `lang`.
+    pub fn message_in(&self, lang: crate::text::Lang) -> &str {
+        match &self.local {
+            Some(l) => l.message.get(lang),
+            None => &self.message,
+        }
+    }
+
+    /// The help in `lang`.
+    pub fn help_in(&self, lang: crate::text::Lang) -> Option<&str> {
+        match &self.local {
+            Some(l) => l
+                .help
+                .as_ref()
+                .map(|h| h.get(lang))
+                .or(self.help.as_deref()),
+            None => self.help.as_deref(),
+        }
+    }
+
+    /// This line with its message and help in `lang`.
+    pub fn in_lang(&self, lang: crate::text::Lang) -> std::borrow::Cow<'_, ErrorLine> {
+        if self.local.is_none() || lang == crate::text::Lang::En {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let mut e = self.clone();
+        e.message = self.message_in(lang).to_string();
+        e.help = self.help_in(lang).map(str::to_string);
+        std::borrow::Cow::Owned(e)
+    }
+
     pub fn of(label: &str, d: &Diagnostic) -> Self {
         let lc = d.line_col();
         ErrorLine {
@@ -354,6 +387,7 @@ impl ErrorLine {
             line: lc.map(|(l, _)| l),
             column: lc.map(|(_, c)| c),
             pointer: d.pointer.clone(),
+            local: d.local.clone(),
         }
     }
 
@@ -369,7 +403,7 @@ impl ErrorLine {
         }
         s.push_str(&self.message);
         if let Some(p) = &self.pointer {
-            s.push_str(&format!(" (at `{}`)", crate::diag::pointer_text(p)));
+            s.push_str(&format!(" (`{}`)", crate::diag::pointer_text(p)));
         }
         s
     }

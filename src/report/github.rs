@@ -9,9 +9,10 @@
 
 use super::{
     Input, Level, Outcome, RunInfo, document_start, finding_name, locate, severity_word,
-    source_text, tr,
+    source_text,
 };
 use crate::finding::Status;
+use crate::text::pick;
 use std::fmt::Write;
 
 pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
@@ -69,7 +70,8 @@ pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
                         let _ = write!(msg, "\n{}", super::capitalised(&note));
                     }
                     if let Some(d) = f.deadline {
-                        let _ = write!(msg, "\n{} {d}", tr(lang, "Frist:", "Deadline:"));
+                        let _ =
+                            write!(msg, "\n{} {d}", pick(lang, "Frist:", "Frist:", "Deadline:"));
                     }
                     if f.status == Status::Unknown && !f.missing.is_empty() {
                         let fields: Vec<&str> =
@@ -77,19 +79,28 @@ pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
                         let _ = write!(
                             msg,
                             "\n{} {}",
-                            tr(lang, "Må oppgis:", "Provide:"),
+                            pick(lang, "Må oppgis:", "Må oppgjevast:", "Provide:"),
                             fields.join(", ")
                         );
                     }
                     let remedy = f.rule.remedy.get(lang);
                     if !remedy.is_empty() && !matches!(f.status, Status::Unknown | Status::Waived) {
-                        let _ = write!(msg, "\n{} {remedy}", tr(lang, "Tiltak:", "Remedy:"));
+                        let _ = write!(
+                            msg,
+                            "\n{} {remedy}",
+                            pick(
+                                lang,
+                                "Slik retter du det:",
+                                "Slik rettar du det:",
+                                "How to fix it:"
+                            )
+                        );
                     }
                     if let Some(src) = f.rule.sources.first() {
                         let _ = write!(
                             msg,
                             "\n{} {}",
-                            tr(lang, "Kilde:", "Source:"),
+                            pick(lang, "Kilde:", "Kjelde:", "Source:"),
                             source_text(src, lang, 120)
                         );
                     }
@@ -103,15 +114,20 @@ pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
                     let path = d.file_name().unwrap_or(input.path());
                     let title = format!(
                         "{} {}",
-                        tr(lang, "Ugyldig input:", "Invalid input:"),
+                        pick(
+                            lang,
+                            "Ugyldig input:",
+                            "Ugyldige inndata:",
+                            "Invalid input:"
+                        ),
                         d.code
                     );
-                    let mut msg = d.message.clone();
+                    let mut msg = d.message_in(lang).to_string();
                     if let Some(p) = d.shown_pointer() {
-                        let _ = write!(msg, " (at `{p}`)");
+                        let _ = write!(msg, " (`{p}`)");
                     }
-                    if let Some(h) = &d.help {
-                        let _ = write!(msg, "\nhelp: {h}");
+                    if let Some(h) = d.help_in(lang) {
+                        let _ = write!(msg, "\n{}: {h}", pick(lang, "hjelp", "hjelp", "help"));
                     }
                     command(&mut s, Level::Error, path, line, col, &title, &msg);
                 }
@@ -124,7 +140,11 @@ pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
                 Some((f, l)) => (f, l.parse().unwrap_or(1)),
                 None => (u.waiver.place.as_str(), 1),
             };
-            let title = format!("{} {}", tr(lang, "Unntak", "Waiver"), u.waiver.id);
+            let title = format!(
+                "{} {}",
+                pick(lang, "Unntak", "Unntak", "Waiver"),
+                u.waiver.id
+            );
             command(&mut s, Level::Warning, file, line, 1, &title, &r);
         }
     }

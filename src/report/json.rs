@@ -556,7 +556,7 @@ struct ErrorJson {
 }
 
 impl ErrorJson {
-    fn new(input: &Input, d: &Diagnostic) -> Self {
+    fn new(input: &Input, d: &Diagnostic, lang: Lang) -> Self {
         let (line, column) = split(d.line_col());
         ErrorJson {
             file: d
@@ -567,8 +567,8 @@ impl ErrorJson {
             column,
             pointer: d.pointer.clone(),
             code: d.code,
-            message: d.message.clone(),
-            help: d.help.clone(),
+            message: d.message_in(lang).to_string(),
+            help: d.help_in(lang).map(str::to_string),
         }
     }
 }
@@ -585,7 +585,7 @@ impl<'a> Report<'a> {
                     lang: run.lang,
                 }),
                 Outcome::Invalid(diags) => {
-                    errors.extend(diags.iter().map(|d| ErrorJson::new(input, d)));
+                    errors.extend(diags.iter().map(|d| ErrorJson::new(input, d, run.lang)));
                 }
             }
         }

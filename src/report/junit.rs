@@ -13,9 +13,10 @@
 //! Times are `0` and the timestamp is the as-of date at midnight, so the output is reproducible.
 //! XML is written by hand: escaping is the only subtle part, and it is done in [`escape`].
 
-use super::{Input, Outcome, RunInfo, finding_name, severity_word, shown_text, source_text, tr};
+use super::{Input, Outcome, RunInfo, finding_name, severity_word, shown_text, source_text};
 use crate::diag::Diagnostics;
 use crate::finding::{Evaluation, Finding, Status};
+use crate::text::pick;
 use std::fmt::Write;
 
 pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
@@ -174,7 +175,7 @@ fn suite(s: &mut String, run: &RunInfo, id: usize, input: &Input, e: &Evaluation
             super::status_word(lang, Status::Pending),
             finding_name(f),
             f.message.get(lang),
-            tr(lang, "frist", "deadline"),
+            pick(lang, "frist", "frist", "deadline"),
         );
     }
     let _ = writeln!(s, "    <system-out>{}</system-out>", escape(&out, false));
@@ -206,7 +207,12 @@ fn skip_reason(run: &RunInfo, f: &Finding) -> String {
         let _ = write!(
             s,
             " ({sev}; {} --fail-on {})",
-            tr(lang, "feiler ikke med", "does not fail with"),
+            pick(
+                lang,
+                "feiler ikke med",
+                "feilar ikkje med",
+                "does not fail with"
+            ),
             run.gate.fail_on.name()
         );
         let msg = f.message.get(lang);
@@ -224,8 +230,8 @@ fn skip_reason(run: &RunInfo, f: &Finding) -> String {
         let _ = write!(
             s,
             " ({} {from}–{until}, {} {})",
-            tr(lang, "gjelder", "in force"),
-            tr(lang, "vurdert", "judged at"),
+            pick(lang, "gjelder", "gjeld", "in force"),
+            pick(lang, "vurdert", "vurdert", "judged at"),
             v.on
         );
     }
@@ -234,7 +240,7 @@ fn skip_reason(run: &RunInfo, f: &Finding) -> String {
         let _ = write!(
             s,
             ": {} {}",
-            tr(lang, "må oppgis", "provide"),
+            pick(lang, "må oppgis", "må oppgjevast", "provide"),
             fields.join(", ")
         );
     }
@@ -252,11 +258,20 @@ fn details(run: &RunInfo, input: &Input, f: &Finding) -> String {
     let _ = writeln!(s, "{} ({sev}): {}", finding_name(f), f.rule.title.get(lang));
     let _ = writeln!(s, "{}", f.message.get(lang));
     if let Some(d) = f.deadline {
-        let _ = writeln!(s, "{} {d}", tr(lang, "frist:", "deadline:"));
+        let _ = writeln!(s, "{} {d}", pick(lang, "frist:", "frist:", "deadline:"));
     }
     let remedy = f.rule.remedy.get(lang);
     if !remedy.is_empty() {
-        let _ = writeln!(s, "{} {remedy}", tr(lang, "tiltak:", "remedy:"));
+        let _ = writeln!(
+            s,
+            "{} {remedy}",
+            pick(
+                lang,
+                "slik retter du det:",
+                "slik rettar du det:",
+                "how to fix it:"
+            )
+        );
     }
     if let Some(note) = super::waiver_note(lang, f) {
         let _ = writeln!(s, "{note}");
@@ -272,7 +287,7 @@ fn details(run: &RunInfo, input: &Input, f: &Finding) -> String {
         let _ = writeln!(
             s,
             "{} {}",
-            tr(lang, "kilde:", "source:"),
+            pick(lang, "kilde:", "kjelde:", "source:"),
             source_text(src, lang, usize::MAX)
         );
     }
@@ -286,12 +301,23 @@ fn invalid(s: &mut String, run: &RunInfo, id: usize, input: &Input, diags: &Diag
     let message = match first {
         Some(d) if diags.len() > 1 => format!(
             "{} ({} {})",
-            d.message,
+            d.message_in(run.lang),
             diags.len() - 1,
-            tr(run.lang, "flere problemer", "more problems")
+            pick(
+                run.lang,
+                "flere problemer",
+                "fleire problem",
+                "more problems"
+            )
         ),
-        Some(d) => d.message.clone(),
-        None => tr(run.lang, "ugyldig input", "invalid input").to_string(),
+        Some(d) => d.message_in(run.lang).to_string(),
+        None => pick(
+            run.lang,
+            "ugyldig input",
+            "ugyldige inndata",
+            "invalid input",
+        )
+        .to_string(),
     };
     let kind = first.map(|d| d.code).unwrap_or("input");
     let body: String = diags.iter().map(|d| d.one_line() + "\n").collect();

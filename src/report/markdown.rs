@@ -12,9 +12,10 @@
 
 use super::{
     Input, Outcome, RunInfo, Summary, finding_name, input_fails, ordered, severity_word,
-    source_text, status_word, tr, tri_word, verdict,
+    source_text, status_word, tri_word, verdict,
 };
 use crate::finding::{Evaluation, Finding, Severity, Status};
+use crate::text::{Lang, pick};
 use std::fmt::Write;
 
 const QUOTE_CHARS: usize = 100;
@@ -67,7 +68,7 @@ pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
     if !failing.is_empty() {
         b.push(&format!(
             "\n### {} ({})\n",
-            tr(lang, "Feiler", "Failing"),
+            pick(lang, "Feiler", "Feilar", "Failing"),
             failing.len()
         ));
         for (n, (input, e)) in failing.iter().enumerate() {
@@ -82,11 +83,17 @@ pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
         let _ = writeln!(
             closing,
             "\n… {} {left} {} {}",
-            tr(lang, "og", "and"),
-            tr(lang, "dokumenter til som feiler", "more failing documents"),
-            tr(
+            pick(lang, "og", "og", "and"),
+            pick(
+                lang,
+                "dokumenter til som feiler",
+                "dokument til som feilar",
+                "more failing documents"
+            ),
+            pick(
                 lang,
                 "(se `--markdown-full` eller JSON-rapporten)",
+                "(sjå `--markdown-full` eller JSON-rapporten)",
                 "(see `--markdown-full` or the JSON report)"
             ),
         );
@@ -100,17 +107,22 @@ pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
     if !invalid.is_empty() && left == 0 {
         b.push(&format!(
             "\n### {} ({})\n\n",
-            tr(lang, "Ugyldige filer", "Invalid files"),
+            pick(lang, "Ugyldige filer", "Ugyldige filer", "Invalid files"),
             invalid.len()
         ));
         for (n, input) in invalid.iter().enumerate() {
-            if !b.push(&invalid_lines(input)) {
+            if !b.push(&invalid_lines(input, lang)) {
                 let _ = writeln!(
                     closing,
                     "\n… {} {} {}",
-                    tr(lang, "og", "and"),
+                    pick(lang, "og", "og", "and"),
                     invalid.len() - n,
-                    tr(lang, "ugyldige filer til", "more invalid files")
+                    pick(
+                        lang,
+                        "ugyldige filer til",
+                        "ugyldige filer til",
+                        "more invalid files"
+                    )
                 );
                 break;
             }
@@ -135,9 +147,14 @@ pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
                 let _ = writeln!(
                     closing,
                     "\n… {} {} {}",
-                    tr(lang, "og", "and"),
+                    pick(lang, "og", "og", "and"),
                     waived.len() - n,
-                    tr(lang, "unntatte funn til", "more waived findings")
+                    pick(
+                        lang,
+                        "unntatte funn til",
+                        "unnatekne funn til",
+                        "more waived findings"
+                    )
                 );
                 break;
             }
@@ -166,15 +183,20 @@ pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
             received.chain(problems)
         })
         .collect();
-    if !links.is_empty() && b.push(&format!("\n### {}\n\n", tr(lang, "Koblinger", "Links"))) {
+    if !links.is_empty()
+        && b.push(&format!(
+            "\n### {}\n\n",
+            pick(lang, "Koblinger", "Koplingar", "Links")
+        ))
+    {
         for (n, l) in links.iter().enumerate() {
             if !b.push(l) {
                 let _ = writeln!(
                     closing,
                     "\n… {} {} {}",
-                    tr(lang, "og", "and"),
+                    pick(lang, "og", "og", "and"),
                     links.len() - n,
-                    tr(lang, "koblinger til", "more links")
+                    pick(lang, "koblinger til", "koplingar til", "more links")
                 );
                 break;
             }
@@ -192,9 +214,10 @@ pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
     if !open.is_empty()
         && b.push(&format!(
             "\n### {} ({})\n\n",
-            tr(
+            pick(
                 lang,
                 "Brudd og frister som ikke feiler",
+                "Brot og fristar som ikkje feilar",
                 "Violations and deadlines that do not fail"
             ),
             open.len()
@@ -205,9 +228,9 @@ pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
                 let _ = writeln!(
                     closing,
                     "\n… {} {} {}",
-                    tr(lang, "og", "and"),
+                    pick(lang, "og", "og", "and"),
                     open.len() - n,
-                    tr(lang, "funn til", "more findings")
+                    pick(lang, "funn til", "funn til", "more findings")
                 );
                 break;
             }
@@ -219,9 +242,9 @@ pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
     let _ = writeln!(
         closing,
         "\n{}: {passing} {} {}, {} {}, {} {}, {} {}.",
-        tr(lang, "Øvrige", "The rest"),
+        pick(lang, "Øvrige", "Andre", "The rest"),
         super::documents_word(lang, passing),
-        tr(lang, "består", "pass"),
+        pick(lang, "består", "består", "pass"),
         sum.status(Status::Pending),
         status_word(lang, Status::Pending),
         sum.status(Status::Unknown),
@@ -234,25 +257,69 @@ pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
     s
 }
 
+/// The two dates in words, when some document is judged at a reference date other than the
+/// as-of date: deadlines and what was done are measured as of the one, obligations judged as
+/// they stood on the other (the first few such documents named).
+fn dates_line(run: &RunInfo, inputs: &[Input]) -> Option<String> {
+    const NAMED: usize = 5;
+    let lang = run.lang;
+    let other: Vec<String> = inputs
+        .iter()
+        .filter_map(Input::evaluation)
+        .filter(|e| e.reference_date != run.as_of)
+        .map(|e| format!("{} {}", escape(&e.key), e.reference_date))
+        .collect();
+    if other.is_empty() {
+        return None;
+    }
+    let more = other.len().saturating_sub(NAMED);
+    let mut list = other.into_iter().take(NAMED).collect::<Vec<_>>().join(", ");
+    if more > 0 {
+        list.push_str(&format!(
+            " {} {more} {}",
+            pick(lang, "og", "og", "and"),
+            pick(lang, "til", "til", "more")
+        ));
+    }
+    Some(match lang {
+        Lang::Nb => format!(
+            "Frister og det som er gjort, måles per {}; kravene vurderes slik de gjaldt på dokumentets referansedato ({list}).",
+            run.as_of
+        ),
+        Lang::Nn => format!(
+            "Fristar og det som er gjort, blir målte per {}; krava blir vurderte slik dei galdt på referansedatoen til dokumentet ({list}).",
+            run.as_of
+        ),
+        Lang::En => format!(
+            "Deadlines and what was done are measured as of {}; obligations are judged as they stood on each document's reference date ({list}).",
+            run.as_of
+        ),
+    })
+}
+
 /// Title, outcome, rule set and counts.
 fn head(run: &RunInfo, inputs: &[Input], sum: &Summary) -> String {
     let lang = run.lang;
     let mut s = String::new();
     let outcome = match verdict(run.gate, inputs) {
-        super::Verdict::Pass => tr(lang, "bestått", "pass"),
-        super::Verdict::Fail => tr(lang, "feilet", "fail"),
-        super::Verdict::Invalid => tr(lang, "ugyldig input", "invalid input"),
+        super::Verdict::Pass => pick(lang, "bestått", "bestått", "pass"),
+        super::Verdict::Fail => pick(lang, "feilet", "feila", "fail"),
+        super::Verdict::Invalid => pick(lang, "ugyldig input", "ugyldige inndata", "invalid input"),
     };
     let _ = writeln!(
         s,
-        "## samstyr: {outcome}\n\n{} {} {} · {} {} · `--fail-on {}`",
-        tr(lang, "Regelsett", "Rule set"),
+        "## samstyr: {outcome}\n\n{} {} {} · {} {} · `--fail-on {}` ({})",
+        pick(lang, "Regelsett", "Regelsett", "Rule set"),
         escape(&run.rules.id),
         escape(&run.rules.version),
-        tr(lang, "per", "as of"),
+        pick(lang, "per", "per", "as of"),
         run.as_of,
-        run.gate.fail_on.name()
+        run.gate.fail_on.name(),
+        super::fail_on_words(lang, run.gate.fail_on)
     );
+    if let Some(dates) = dates_line(run, inputs) {
+        let _ = writeln!(s, "\n{dates}");
+    }
     let [must, should] = sum.violated;
     let _ = writeln!(
         s,
@@ -260,12 +327,12 @@ fn head(run: &RunInfo, inputs: &[Input], sum: &Summary) -> String {
         sum.inputs,
         super::documents_word(lang, sum.inputs),
         sum.failing,
-        tr(lang, "feiler", "failing"),
+        pick(lang, "feiler", "feilar", "failing"),
         sum.invalid,
         super::invalid_word(lang, sum.invalid),
         sum.evaluated - sum.failing,
-        tr(lang, "består", "passing"),
-        tr(lang, "brudd", "violated"),
+        pick(lang, "består", "består", "passing"),
+        pick(lang, "brudd", "brot", "violated"),
         severity_word(lang, Severity::Must),
         severity_word(lang, Severity::Should),
         sum.status(Status::Pending),
@@ -322,7 +389,12 @@ fn failing_block(run: &RunInfo, input: &Input, e: &Evaluation) -> String {
                 let _ = writeln!(
                     s,
                     "  {} {}",
-                    tr(lang, "**Tiltak:**", "**Remedy:**"),
+                    pick(
+                        lang,
+                        "**Slik retter du det:**",
+                        "**Slik rettar du det:**",
+                        "**How to fix it:**"
+                    ),
                     escape(remedy)
                 );
             }
@@ -335,12 +407,17 @@ fn failing_block(run: &RunInfo, input: &Input, e: &Evaluation) -> String {
         }
     }
     if !others.is_empty() {
-        let _ = writeln!(s, "- {} {}", tr(lang, "Også:", "Also:"), others.join(", "));
+        let _ = writeln!(
+            s,
+            "- {} {}",
+            pick(lang, "Også:", "Òg:", "Also:"),
+            others.join(", ")
+        );
     }
     s
 }
 
-fn invalid_lines(input: &Input) -> String {
+fn invalid_lines(input: &Input, lang: Lang) -> String {
     let mut s = String::new();
     if let Outcome::Invalid(diags) = &input.outcome {
         for d in diags.iter() {
@@ -350,8 +427,7 @@ fn invalid_lines(input: &Input) -> String {
                 .unwrap_or_default();
             let file = d.file_name().unwrap_or(&input.label);
             let help = d
-                .help
-                .as_ref()
+                .help_in(lang)
                 .map(|h| format!(" — {}", escape(h)))
                 .unwrap_or_default();
             let _ = writeln!(
@@ -359,7 +435,7 @@ fn invalid_lines(input: &Input) -> String {
                 "- {} {}: {}{help}",
                 code(&format!("{file}{place}")),
                 code(d.code),
-                escape(&d.message)
+                escape(d.message_in(lang))
             );
         }
     }
@@ -375,7 +451,7 @@ fn open_line(run: &RunInfo, e: &Evaluation, f: &Finding) -> String {
         .unwrap_or_default();
     let deadline = f
         .deadline
-        .map(|d| format!(" · {} {d}", tr(lang, "frist", "deadline")))
+        .map(|d| format!(" · {} {d}", pick(lang, "frist", "frist", "deadline")))
         .unwrap_or_default();
     format!(
         "- **{}** · {}{sev} {}{deadline}\n",
@@ -401,20 +477,24 @@ pub fn render_full(run: &RunInfo, inputs: &[Input]) -> String {
     let mut s = String::new();
     let sum = Summary::of(run.gate, inputs);
     let outcome = match verdict(run.gate, inputs) {
-        super::Verdict::Pass => tr(lang, "bestått", "pass"),
-        super::Verdict::Fail => tr(lang, "feilet", "fail"),
-        super::Verdict::Invalid => tr(lang, "ugyldig input", "invalid input"),
+        super::Verdict::Pass => pick(lang, "bestått", "bestått", "pass"),
+        super::Verdict::Fail => pick(lang, "feilet", "feila", "fail"),
+        super::Verdict::Invalid => pick(lang, "ugyldig input", "ugyldige inndata", "invalid input"),
     };
     let _ = writeln!(
         s,
-        "## samstyr: {outcome}\n\n{} {} {} · {} {} · `--fail-on {}`",
-        tr(lang, "Regelsett", "Rule set"),
+        "## samstyr: {outcome}\n\n{} {} {} · {} {} · `--fail-on {}` ({})",
+        pick(lang, "Regelsett", "Regelsett", "Rule set"),
         escape(&run.rules.id),
         escape(&run.rules.version),
-        tr(lang, "per", "as of"),
+        pick(lang, "per", "per", "as of"),
         run.as_of,
-        run.gate.fail_on.name()
+        run.gate.fail_on.name(),
+        super::fail_on_words(lang, run.gate.fail_on)
     );
+    if let Some(dates) = dates_line(run, inputs) {
+        let _ = writeln!(s, "\n{dates}");
+    }
     if !run.params.is_empty() {
         let list: Vec<String> = run
             .params
@@ -424,7 +504,7 @@ pub fn render_full(run: &RunInfo, inputs: &[Input]) -> String {
                     "`{}` = {} ({} {})",
                     p.id,
                     escape(&p.value),
-                    tr(lang, "standard", "default"),
+                    pick(lang, "standard", "standard", "default"),
                     escape(&p.default)
                 )
             })
@@ -432,7 +512,12 @@ pub fn render_full(run: &RunInfo, inputs: &[Input]) -> String {
         let _ = writeln!(
             s,
             "\n{} {}",
-            tr(lang, "Overstyrte parametere:", "Overridden parameters:"),
+            pick(
+                lang,
+                "Overstyrte parametere:",
+                "Overstyrte parametrar:",
+                "Overridden parameters:"
+            ),
             list.join(", ")
         );
     }
@@ -443,10 +528,10 @@ pub fn render_full(run: &RunInfo, inputs: &[Input]) -> String {
         sum.inputs,
         super::documents_word(lang, sum.inputs),
         sum.evaluated,
-        tr(lang, "vurdert", "evaluated"),
+        pick(lang, "vurdert", "vurdert", "evaluated"),
         sum.invalid,
         super::invalid_word(lang, sum.invalid),
-        tr(lang, "brudd", "violated"),
+        pick(lang, "brudd", "brot", "violated"),
         severity_word(lang, Severity::Must),
         severity_word(lang, Severity::Should),
         sum.status(Status::Pending),
@@ -464,12 +549,17 @@ pub fn render_full(run: &RunInfo, inputs: &[Input]) -> String {
     let _ = writeln!(
         s,
         "| {} | {} | {headline_title} | {} | {} | {} | {} |",
-        tr(lang, "Dokument", "Document"),
-        tr(lang, "Fil", "File"),
-        tr(lang, "Brudd skal/bør", "Violated must/should"),
+        pick(lang, "Dokument", "Dokument", "Document"),
+        pick(lang, "Fil", "Fil", "File"),
+        pick(
+            lang,
+            "Brudd skal/bør",
+            "Brot skal/bør",
+            "Violated must/should"
+        ),
         capital(status_word(lang, Status::Pending)),
         capital(status_word(lang, Status::Unknown)),
-        tr(lang, "Resultat", "Result"),
+        pick(lang, "Resultat", "Resultat", "Result"),
     );
     s.push_str("|---|---|---|---|---|---|---|\n");
     for input in inputs {
@@ -493,9 +583,9 @@ pub fn render_full(run: &RunInfo, inputs: &[Input]) -> String {
                     .map(|h| tri_word(lang, h.value))
                     .unwrap_or("");
                 let result = if input_fails(run.gate, e) {
-                    tr(lang, "❌ feiler", "❌ fails")
+                    pick(lang, "❌ feiler", "❌ feilar", "❌ fails")
                 } else {
-                    tr(lang, "✅ bestått", "✅ passes")
+                    pick(lang, "✅ bestått", "✅ bestått", "✅ passes")
                 };
                 let _ = writeln!(
                     s,
@@ -512,7 +602,7 @@ pub fn render_full(run: &RunInfo, inputs: &[Input]) -> String {
                     s,
                     "| — | {} | — | — | — | — | ⛔ {} ({}) |",
                     code(&input.label),
-                    tr(lang, "ugyldig", "invalid"),
+                    pick(lang, "ugyldig", "ugyldig", "invalid"),
                     d.len()
                 );
             }
@@ -537,15 +627,20 @@ pub fn render_full(run: &RunInfo, inputs: &[Input]) -> String {
             item(s, run, e, f);
         }
     };
-    section(&mut s, tr(lang, "Brudd", "Violated"), &|f| {
+    section(&mut s, pick(lang, "Brudd", "Brot", "Violated"), &|f| {
         f.status == Status::Violated
     });
     section(
         &mut s,
-        tr(lang, "Venter (med frist)", "Pending (with deadline)"),
+        pick(
+            lang,
+            "Venter (med frist)",
+            "Ventar (med frist)",
+            "Pending (with deadline)",
+        ),
         &|f| f.status == Status::Pending,
     );
-    section(&mut s, tr(lang, "Unntatt", "Waived"), &|f| {
+    section(&mut s, pick(lang, "Unntatt", "Unnateke", "Waived"), &|f| {
         f.status == Status::Waived
     });
     for u in &run.waivers {
@@ -562,7 +657,11 @@ pub fn render_full(run: &RunInfo, inputs: &[Input]) -> String {
         .filter(|e| !e.links.received.is_empty() || !e.links.problems.is_empty())
         .collect();
     if !linked.is_empty() {
-        let _ = writeln!(s, "\n### {}\n", tr(lang, "Koblinger", "Links"));
+        let _ = writeln!(
+            s,
+            "\n### {}\n",
+            pick(lang, "Koblinger", "Koplingar", "Links")
+        );
         for e in linked {
             for n in &e.links.received {
                 let _ = writeln!(
@@ -595,13 +694,18 @@ pub fn render_full(run: &RunInfo, inputs: &[Input]) -> String {
         let _ = writeln!(
             s,
             "\n<details><summary>{}</summary>\n",
-            tr(lang, "Øvrige funn", "Other findings"),
+            pick(lang, "Øvrige funn", "Andre funn", "Other findings"),
         );
         if !unknown.is_empty() {
             let _ = writeln!(
                 s,
                 "**{}**\n",
-                tr(lang, "Ukjent — må oppgis", "Unknown — fields to provide")
+                pick(
+                    lang,
+                    "Ukjent — må oppgis",
+                    "Ukjend — må oppgjevast",
+                    "Unknown — fields to provide"
+                )
             );
             for (e, f) in unknown {
                 let fields: Vec<String> = f.missing.iter().map(|m| code(&m.pointer)).collect();
@@ -618,7 +722,7 @@ pub fn render_full(run: &RunInfo, inputs: &[Input]) -> String {
         let _ = writeln!(
             s,
             "| {} | {} | {} | {} |\n|---|---|---|---|",
-            tr(lang, "Dokument", "Document"),
+            pick(lang, "Dokument", "Dokument", "Document"),
             capital(status_word(lang, Status::Met)),
             capital(status_word(lang, Status::NotApplicable)),
             capital(status_word(lang, Status::NotInForce)),
@@ -637,6 +741,33 @@ pub fn render_full(run: &RunInfo, inputs: &[Input]) -> String {
                 .collect();
             let _ = writeln!(s, "| {} | {} |", escape(&e.key), cells.join(" | "));
         }
+        // Why each obligation is not in force: the period, and what would extend it.
+        let mut why_lines = String::new();
+        for (_, e) in &evaluated {
+            for (why, names) in super::not_in_force_reasons(lang, &e.findings) {
+                let names: Vec<String> = names.iter().map(|n| code(n)).collect();
+                let _ = writeln!(
+                    why_lines,
+                    "- **{}** · {}: {}",
+                    escape(&e.key),
+                    names.join(", "),
+                    escape(&why)
+                );
+            }
+        }
+        if !why_lines.is_empty() {
+            let _ = writeln!(
+                s,
+                "\n**{}**\n",
+                pick(
+                    lang,
+                    "Ikke i kraft, og hvorfor",
+                    "Ikkje i kraft, og kvifor",
+                    "Not in force, and why"
+                )
+            );
+            s.push_str(&why_lines);
+        }
         s.push_str("\n</details>\n");
     }
 
@@ -648,11 +779,11 @@ pub fn render_full(run: &RunInfo, inputs: &[Input]) -> String {
         let _ = writeln!(
             s,
             "\n<details><summary>{} ({})</summary>\n",
-            tr(lang, "Ugyldige filer", "Invalid files"),
+            pick(lang, "Ugyldige filer", "Ugyldige filer", "Invalid files"),
             invalid.len()
         );
         for input in invalid {
-            s.push_str(&invalid_lines(input));
+            s.push_str(&invalid_lines(input, lang));
         }
         s.push_str("\n</details>\n");
     }
@@ -678,7 +809,7 @@ fn item(s: &mut String, run: &RunInfo, e: &Evaluation, f: &Finding) {
         let _ = write!(s, " — {}", escape(msg));
     }
     if let Some(d) = f.deadline {
-        let _ = write!(s, " **{} {d}**", tr(lang, "Frist", "Deadline"));
+        let _ = write!(s, " **{} {d}**", pick(lang, "Frist", "Frist", "Deadline"));
     }
     if let Some(note) = super::waiver_note(lang, f) {
         let _ = write!(s, " · {}", escape(&note));
@@ -688,7 +819,7 @@ fn item(s: &mut String, run: &RunInfo, e: &Evaluation, f: &Finding) {
         let _ = writeln!(
             s,
             "  <sub>{} {}</sub>",
-            tr(lang, "Kilde:", "Source:"),
+            pick(lang, "Kilde:", "Kjelde:", "Source:"),
             escape(&source_text(src, lang, QUOTE_CHARS))
         );
     }

@@ -22,7 +22,7 @@ use crate::finding::{
     Tri, Waiver,
 };
 use crate::source::SourceFile;
-use crate::text::{Lang, Text};
+use crate::text::{Lang, Text, pick};
 use jiff::civil::Date;
 use std::sync::Arc;
 
@@ -273,6 +273,63 @@ pub struct RunInfo {
     pub params: Vec<ParamOverride>,
     /// The waivers given with the run, each with what it did (empty without a waiver file).
     pub waivers: Vec<WaiverUse>,
+    /// The input format, for the labels of the fields evidence names (`None`: pointers only).
+    pub input: Option<Arc<crate::schema::InputSchema>>,
+}
+
+impl RunInfo {
+    /// A short label for the field a pointer names, from the input format's doc: its first
+    /// sentence, at most [`LABEL_CHARS`] characters.
+    pub fn field_label(&self, pointer: &str) -> Option<String> {
+        field_label(self.input.as_deref(), self.lang, pointer)
+    }
+}
+
+/// [`RunInfo::field_label`] from the input format itself.
+pub fn field_label(
+    input: Option<&crate::schema::InputSchema>,
+    lang: Lang,
+    pointer: &str,
+) -> Option<String> {
+    {
+        let doc = input?.field_at(pointer)?.doc.get(lang).trim();
+        if doc.is_empty() {
+            return None;
+        }
+        // The first sentence, before any list of values after a colon or semicolon.
+        let first = first_sentence(doc);
+        let first = first.split([':', ';']).next().unwrap_or(first);
+        let first = first.trim().trim_end_matches('.');
+        Some(clip_chars(first, LABEL_CHARS))
+    }
+}
+
+/// The first sentence of `s`: up to the first `. ` that does not end an abbreviation.
+fn first_sentence(s: &str) -> &str {
+    const ABBREVIATIONS: &[&str] = &["f.eks", "t.d", "bl.a", "e.g", "i.e", "jf", "nr", "ca"];
+    let mut from = 0;
+    while let Some(i) = s.get(from..).and_then(|r| r.find(". ")) {
+        let end = from + i;
+        let before = s.get(..end).unwrap_or("");
+        let word = before.rsplit(' ').next().unwrap_or("");
+        if !ABBREVIATIONS.contains(&word.to_lowercase().as_str()) {
+            return before;
+        }
+        from = end + 2;
+    }
+    s
+}
+
+/// Longest field label shown beside a pointer, in characters.
+pub const LABEL_CHARS: usize = 70;
+
+fn clip_chars(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max).collect();
+    out.push('…');
+    out
 }
 
 /// What one waiver of the run did.
@@ -299,8 +356,12 @@ impl WaiverUse {
         match self.state {
             WaiverState::Used(_) => None,
             WaiverState::NotNeeded => Some(match lang {
-                Lang::Nb | Lang::Nn => format!(
+                Lang::Nb => format!(
                     "unntak {} er ikke nødvendig: ingen funn det gjelder, er brudd, venter eller er ukjent ({})",
+                    w.id, w.place
+                ),
+                Lang::Nn => format!(
+                    "unntaket {} trengst ikkje: ingen funn det gjeld, er brot, ventar eller er ukjent ({})",
                     w.id, w.place
                 ),
                 Lang::En => format!(
@@ -316,7 +377,8 @@ impl WaiverUse {
 /// Said of an expired waiver.
 pub fn expired_text(lang: Lang, w: &Waiver) -> String {
     match lang {
-        Lang::Nb | Lang::Nn => format!("unntak {} utløp {}", w.id, w.expires),
+        Lang::Nb => format!("unntak {} utløp {}", w.id, w.expires),
+        Lang::Nn => format!("unntaket {} gjekk ut {}", w.id, w.expires),
         Lang::En => format!("waiver {} expired on {}", w.id, w.expires),
     }
 }
@@ -324,8 +386,12 @@ pub fn expired_text(lang: Lang, w: &Waiver) -> String {
 /// A waived finding's waiver in one line: id, reason, basis, who, when, expiry.
 pub fn waiver_text(lang: Lang, w: &Waiver) -> String {
     match lang {
-        Lang::Nb | Lang::Nn => format!(
+        Lang::Nb => format!(
             "unntak {}: {} (grunnlag: {}; besluttet av {} {}; gjelder til og med {})",
+            w.id, w.reason, w.basis, w.decided_by, w.decided_on, w.expires
+        ),
+        Lang::Nn => format!(
+            "unntak {}: {} (grunnlag: {}; vedteke av {} {}; gjeld til og med {})",
             w.id, w.reason, w.basis, w.decided_by, w.decided_on, w.expires
         ),
         Lang::En => format!(
@@ -548,39 +614,108 @@ pub fn document_start(input: &Input) -> (usize, usize) {
         .unwrap_or((1, 1))
 }
 
-/// Pick the words for the report language. Two-language form, being replaced by
-/// [`crate::text::pick`] (which has nynorsk).
-pub fn tr(lang: Lang, nb: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Nb | Lang::Nn => nb,
-        Lang::En => en,
+/// A not-in-force finding's period in words: `i kraft fra 2020-02-26 til 2024-02-26`, said of
+/// the reference date. What would extend it is in the rule's validity fields (shown by
+/// `samstyr explain`).
+pub fn period_words(lang: Lang, v: &crate::finding::Validity) -> String {
+    match (lang, v.from, v.until) {
+        (Lang::Nb, Some(a), Some(b)) => format!("i kraft fra {a} til {b}"),
+        (Lang::Nn, Some(a), Some(b)) => format!("i kraft frå {a} til {b}"),
+        (Lang::En, Some(a), Some(b)) => format!("in force from {a} until {b}"),
+        (Lang::Nb, Some(a), None) => format!("i kraft fra {a}"),
+        (Lang::Nn, Some(a), None) => format!("i kraft frå {a}"),
+        (Lang::En, Some(a), None) => format!("in force from {a}"),
+        (Lang::Nb | Lang::Nn, None, Some(b)) => format!("i kraft til {b}"),
+        (Lang::En, None, Some(b)) => format!("in force until {b}"),
+        (_, None, None) => pick(lang, "uten periode", "utan periode", "no period").into(),
+    }
+}
+
+/// The not-in-force findings among `findings`, grouped by why (their message, which says the
+/// period and what would extend it; else the period): each reason once, with the findings' names.
+pub fn not_in_force_reasons<'a>(
+    lang: Lang,
+    findings: impl IntoIterator<Item = &'a Finding>,
+) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for f in findings {
+        if f.status != Status::NotInForce {
+            continue;
+        }
+        let message = f.message.get(lang).trim();
+        let why = if !message.is_empty() {
+            message.to_string()
+        } else if let Some(v) = &f.validity {
+            period_words(lang, v)
+        } else {
+            status_word(lang, Status::NotInForce).to_string()
+        };
+        let name = finding_name(f);
+        match out.iter_mut().find(|(w, _)| *w == why) {
+            Some((_, names)) => names.push(name),
+            None => out.push((why, vec![name])),
+        }
+    }
+    out
+}
+
+/// What `--fail-on` means, in words.
+pub fn fail_on_words(lang: Lang, f: FailOn) -> &'static str {
+    match f {
+        FailOn::Must => pick(
+            lang,
+            "brudd på skal-krav feiler",
+            "brot på skal-krav feilar",
+            "a violated must fails",
+        ),
+        FailOn::Should => pick(
+            lang,
+            "brudd på skal- og bør-krav feiler",
+            "brot på skal- og bør-krav feilar",
+            "a violated must or should fails",
+        ),
+        FailOn::Never => pick(
+            lang,
+            "funn feiler aldri",
+            "funn feilar aldri",
+            "findings never fail",
+        ),
+    }
+}
+
+/// Where the rule set came from: `embedded` in words, else the directory as given.
+pub fn origin_word(lang: Lang, origin: &str) -> &str {
+    if origin == "embedded" {
+        pick(lang, "innebygd", "innebygd", "embedded")
+    } else {
+        origin
     }
 }
 
 pub fn status_word(lang: Lang, st: Status) -> &'static str {
     match st {
-        Status::Violated => tr(lang, "brudd", "violated"),
-        Status::Pending => tr(lang, "venter", "pending"),
-        Status::Unknown => tr(lang, "ukjent", "unknown"),
-        Status::Met => tr(lang, "oppfylt", "met"),
-        Status::NotApplicable => tr(lang, "ikke aktuelt", "not applicable"),
-        Status::NotInForce => tr(lang, "ikke i kraft", "not in force"),
-        Status::Waived => tr(lang, "unntatt", "waived"),
+        Status::Violated => pick(lang, "brudd", "brot", "violated"),
+        Status::Pending => pick(lang, "venter", "ventar", "pending"),
+        Status::Unknown => pick(lang, "ukjent", "ukjend", "unknown"),
+        Status::Met => pick(lang, "oppfylt", "oppfylt", "met"),
+        Status::NotApplicable => pick(lang, "ikke aktuelt", "ikkje aktuelt", "not applicable"),
+        Status::NotInForce => pick(lang, "ikke i kraft", "ikkje i kraft", "not in force"),
+        Status::Waived => pick(lang, "unntatt", "unnateke", "waived"),
     }
 }
 
 pub fn severity_word(lang: Lang, sev: Severity) -> &'static str {
     match sev {
-        Severity::Must => tr(lang, "skal", "must"),
-        Severity::Should => tr(lang, "bør", "should"),
+        Severity::Must => pick(lang, "skal", "skal", "must"),
+        Severity::Should => pick(lang, "bør", "bør", "should"),
     }
 }
 
 pub fn tri_word(lang: Lang, t: Tri) -> &'static str {
     match t {
-        Tri::Yes => tr(lang, "ja", "yes"),
-        Tri::No => tr(lang, "nei", "no"),
-        Tri::Unknown => tr(lang, "ukjent", "unknown"),
+        Tri::Yes => pick(lang, "ja", "ja", "yes"),
+        Tri::No => pick(lang, "nei", "nei", "no"),
+        Tri::Unknown => pick(lang, "ukjent", "ukjend", "unknown"),
     }
 }
 
@@ -588,7 +723,8 @@ pub fn tri_word(lang: Lang, t: Tri) -> &'static str {
 pub fn documents_word(lang: Lang, n: usize) -> &'static str {
     match (lang, n) {
         (Lang::Nb | Lang::Nn, 1) => "dokument",
-        (Lang::Nb | Lang::Nn, _) => "dokumenter",
+        (Lang::Nb, _) => "dokumenter",
+        (Lang::Nn, _) => "dokument",
         (Lang::En, 1) => "document",
         (Lang::En, _) => "documents",
     }
@@ -614,19 +750,20 @@ pub fn tri_name(t: Tri) -> &'static str {
 /// A value as shown to a reader.
 pub fn shown_text(lang: Lang, v: &Shown) -> String {
     match v {
-        Shown::Absent => tr(lang, "ikke oppgitt", "not stated").to_string(),
-        Shown::Null => tr(lang, "ingen", "none").to_string(),
+        Shown::Absent => pick(lang, "ikke oppgitt", "ikkje oppgitt", "not stated").to_string(),
+        Shown::Null => pick(lang, "ingen", "ingen", "none").to_string(),
         Shown::Bool(b) => tri_word(lang, if *b { Tri::Yes } else { Tri::No }).to_string(),
         Shown::Number(n) => number_text(*n),
         Shown::Str(s) => format!("`{s}`"),
         Shown::Date(d) => d.to_string(),
         Shown::List(n) => match (lang, n) {
             (Lang::Nb | Lang::Nn, 1) => "1 element".to_string(),
-            (Lang::Nb | Lang::Nn, n) => format!("{n} elementer"),
+            (Lang::Nb, n) => format!("{n} elementer"),
+            (Lang::Nn, n) => format!("{n} element"),
             (Lang::En, 1) => "1 item".to_string(),
             (Lang::En, n) => format!("{n} items"),
         },
-        Shown::Object => tr(lang, "oppgitt", "stated").to_string(),
+        Shown::Object => pick(lang, "oppgitt", "oppgitt", "stated").to_string(),
     }
 }
 
@@ -688,7 +825,12 @@ pub fn capitalised(s: &str) -> String {
 
 /// What a value received from a linked document is labelled with (lower case).
 pub fn from_linked(lang: Lang) -> &'static str {
-    tr(lang, "fra koblet dokument", "from a linked document")
+    pick(
+        lang,
+        "fra koblet dokument",
+        "frå kopla dokument",
+        "from a linked document",
+    )
 }
 
 /// A received value as one labelled line (lower case): `fra koblet dokument: x = ja, mottatt …`.
@@ -698,23 +840,25 @@ pub fn received_line(lang: Lang, n: &ReceivedNote) -> String {
 
 /// What a problem with a document's links is labelled with (lower case).
 pub fn link_word(lang: Lang) -> &'static str {
-    tr(lang, "kobling", "link")
+    pick(lang, "kobling", "kopling", "link")
 }
 
 /// Added to a headline answer that values from linked documents decided.
 pub fn headline_by_links_note(lang: Lang) -> &'static str {
-    tr(
+    pick(
         lang,
         " (følger av koblede dokumenter)",
+        " (følgjer av kopla dokument)",
         " (follows from linked documents)",
     )
 }
 
 /// Said of a finding whose status follows from values received from linked documents.
 pub fn finding_by_links_note(lang: Lang) -> &'static str {
-    tr(
+    pick(
         lang,
         "Følger av verdier mottatt fra koblede dokumenter.",
+        "Følgjer av verdiar som er mottekne frå kopla dokument.",
         "Follows from values received from linked documents.",
     )
 }
@@ -723,8 +867,12 @@ pub fn finding_by_links_note(lang: Lang) -> &'static str {
 pub fn received_text(lang: Lang, n: &ReceivedNote) -> String {
     let value = tri_word(lang, n.value);
     let mut s = match lang {
-        Lang::Nb | Lang::Nn => format!(
+        Lang::Nb => format!(
             "{} = {value}, mottatt fra {} via {}",
+            n.fact, n.via, n.along
+        ),
+        Lang::Nn => format!(
+            "{} = {value}, motteke frå {} via {}",
             n.fact, n.via, n.along
         ),
         Lang::En => format!(
@@ -734,7 +882,8 @@ pub fn received_text(lang: Lang, n: &ReceivedNote) -> String {
     };
     if let Some(o) = &n.origin {
         s.push_str(&match lang {
-            Lang::Nb | Lang::Nn => format!(", opprinnelig fra {o}"),
+            Lang::Nb => format!(", opprinnelig fra {o}"),
+            Lang::Nn => format!(", opphavleg frå {o}"),
             Lang::En => format!(", originally from {o}"),
         });
     }
@@ -745,8 +894,11 @@ pub fn received_text(lang: Lang, n: &ReceivedNote) -> String {
 pub fn problem_text(lang: Lang, p: &LinkProblem) -> String {
     match p {
         LinkProblem::Dangling { field, target } => match lang {
-            Lang::Nb | Lang::Nn => {
+            Lang::Nb => {
                 format!("{field} viser til {target}, som ikke er et gyldig dokument i samlingen")
+            }
+            Lang::Nn => {
+                format!("{field} viser til {target}, som ikkje er eit gyldig dokument i samlinga")
             }
             Lang::En => {
                 format!("{field} names {target}, which is no valid document of the batch")
@@ -761,8 +913,11 @@ pub fn problem_text(lang: Lang, p: &LinkProblem) -> String {
             start,
             members,
         } => match lang {
-            Lang::Nb | Lang::Nn => {
+            Lang::Nb => {
                 format!("{field} går i ring med {start} ({members} dokumenter; ringen er vist der)")
+            }
+            Lang::Nn => {
+                format!("{field} går i ring med {start} ({members} dokument; ringen er vist der)")
             }
             Lang::En => format!(
                 "{field} forms a cycle with {start} ({members} documents; the cycle is shown there)"
@@ -891,6 +1046,7 @@ pub(crate) mod testdata {
                 default: "0".into(),
             }],
             waivers: Vec::new(),
+            input: None,
         }
     }
 
@@ -1058,6 +1214,40 @@ pub(crate) mod testdata {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_pointer_is_labelled_from_the_input_format() {
+        let files =
+            crate::files::RuleFiles::from_dir(std::path::Path::new("fixtures/library/rules"))
+                .expect("library rules");
+        let set = crate::rules::RuleSet::load(&files, &[]).expect("loads");
+        let schema = set.schema();
+        // A field of the root, a field of a list's item (the index skipped), none for unknowns.
+        assert_eq!(
+            schema.field_at("/age").map(|f| f.name.as_str()),
+            Some("age")
+        );
+        assert_eq!(
+            schema
+                .field_at("/loans/0/returned")
+                .map(|f| f.name.as_str()),
+            Some("returned")
+        );
+        assert!(schema.field_at("/loans/0/nope").is_none());
+        assert!(schema.field_at("/nope").is_none());
+        // The label is the doc's first sentence, before a list after `;`, in the language asked.
+        let label = |lang, p| field_label(Some(schema), lang, p);
+        assert_eq!(
+            label(Lang::Nb, "/loans/0/returned").as_deref(),
+            Some("Innleveringsdato")
+        );
+        assert_eq!(label(Lang::Nn, "/age").as_deref(), Some("Alder i år"));
+        assert_eq!(label(Lang::En, "/loans").as_deref(), Some("Loans"));
+        assert_eq!(
+            first_sentence("Avtalens id, f.eks. «x». Mer her."),
+            "Avtalens id, f.eks. «x»"
+        );
+    }
+
     use super::*;
 
     fn gate(fail_on: FailOn, unknown_fails: bool) -> Gate {

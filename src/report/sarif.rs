@@ -37,10 +37,11 @@ pub fn to_value(run: &RunInfo, inputs: &[Input]) -> Value {
     descriptors.push(own_rule(
         INVALID_INPUT_RULE,
         "InvalidInput",
-        super::tr(lang, "Ugyldig input", "Invalid input"),
-        super::tr(
+        crate::text::pick(lang, "Ugyldig input", "Ugyldige inndata", "Invalid input"),
+        crate::text::pick(
             lang,
             "Dokumentet kunne ikke leses eller valideres mot inputformatet.",
+            "Dokumentet kunne ikkje lesast eller validerast mot inndataformatet.",
             "The document could not be read or validated against the input format.",
         ),
         "error",
@@ -49,12 +50,8 @@ pub fn to_value(run: &RunInfo, inputs: &[Input]) -> Value {
     descriptors.push(own_rule(
         LINK_RULE,
         "Link",
-        super::tr(lang, "Kobling", "Link"),
-        super::tr(
-            lang,
-            "En kobling til et annet dokument viser til et som ikke er i samlingen, eller koblingene går i ring.",
-            "A link to another document names one that is not in the batch, or the links run in a circle.",
-        ),
+        crate::text::pick(lang, "Kobling", "Kopling", "Link"),
+        crate::text::pick(lang, "En kobling til et annet dokument viser til et som ikke er i samlingen, eller koblingene går i ring.", "Ei kopling til eit anna dokument viser til eit som ikkje er i samlinga, eller koplingane går i ring.", "A link to another document names one that is not in the batch, or the links run in a circle."),
         "warning",
     ));
 
@@ -92,9 +89,12 @@ pub fn to_value(run: &RunInfo, inputs: &[Input]) -> Value {
                 for d in diags.iter() {
                     let (line, col) = d.line_col().unwrap_or((1, 1));
                     let path = d.file_name().unwrap_or(input.path());
-                    let mut text = d.message.clone();
-                    if let Some(h) = &d.help {
-                        text.push_str(&format!(" (help: {h})"));
+                    let mut text = d.message_in(lang).to_string();
+                    if let Some(h) = d.help_in(lang) {
+                        text.push_str(&format!(
+                            " ({}: {h})",
+                            crate::text::pick(lang, "hjelp", "hjelp", "help")
+                        ));
                     }
                     let mut props = serde_json::Map::new();
                     props.insert("code".into(), json!(d.code));
@@ -201,7 +201,7 @@ fn descriptor(r: &RuleInfo, lang: Lang) -> Value {
         .map(|s| source_text(s, lang, usize::MAX))
         .collect();
     let remedy = r.remedy.get(lang);
-    let heading = super::tr(lang, "Kilder", "Sources");
+    let heading = crate::text::pick(lang, "Kilder", "Kjelder", "Sources");
     let text = format!(
         "{remedy}\n\n{heading}:\n{}",
         sources
@@ -274,13 +274,16 @@ fn result(
         msg
     });
     if let Some(d) = f.deadline {
-        text.push_str(&format!(" ({} {d})", super::tr(lang, "frist", "deadline")));
+        text.push_str(&format!(
+            " ({} {d})",
+            crate::text::pick(lang, "frist", "frist", "deadline")
+        ));
     }
     if f.status == Status::Unknown && !f.missing.is_empty() {
         let fields: Vec<&str> = f.missing.iter().map(|m| m.pointer.as_str()).collect();
         text.push_str(&format!(
             " {} {}",
-            super::tr(lang, "Må oppgis:", "Provide:"),
+            crate::text::pick(lang, "Må oppgis:", "Må oppgjevast:", "Provide:"),
             fields.join(", ")
         ));
     }

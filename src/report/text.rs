@@ -7,10 +7,10 @@
 
 use super::{
     Input, Outcome, RunInfo, Summary, decisive, finding_name, ordered, severity_word, shown_text,
-    source_text, status_word, tr, tri_word,
+    source_text, status_word, tri_word,
 };
 use crate::finding::{Evaluation, Evidence, Finding, Severity, Shown, Status, Tri};
-use crate::text::Lang;
+use crate::text::{Lang, pick};
 use std::fmt::Write;
 
 /// Longest quote shown in a source line before it is cut.
@@ -41,7 +41,12 @@ struct Out {
     s: String,
     color: bool,
     lang: Lang,
+    /// The input format, for the labels of fields (see [`RunInfo::field_label`]).
+    run: RunInfoLabels,
 }
+
+/// What the text report needs of the run to label fields.
+struct RunInfoLabels(Option<std::sync::Arc<crate::schema::InputSchema>>);
 
 impl Out {
     fn paint(&self, style: Style, text: &str) -> String {
@@ -89,8 +94,8 @@ impl Out {
         self.s.push('\n');
     }
 
-    fn tr(&self, nb: &'static str, en: &'static str) -> &'static str {
-        tr(self.lang, nb, en)
+    fn pick(&self, nb: &'static str, nn: &'static str, en: &'static str) -> &'static str {
+        pick(self.lang, nb, nn, en)
     }
 }
 
@@ -100,6 +105,7 @@ pub fn render(run: &RunInfo, inputs: &[Input], color: bool) -> String {
         s: String::new(),
         color,
         lang: run.lang,
+        run: RunInfoLabels(run.input.clone()),
     };
     header(&mut o, run);
     for input in inputs {
@@ -107,10 +113,14 @@ pub fn render(run: &RunInfo, inputs: &[Input], color: bool) -> String {
         match &input.outcome {
             Outcome::Evaluated(e) => evaluation(&mut o, input, e),
             Outcome::Invalid(diags) => {
-                let title = format!("{} {}", o.tr("Ugyldig:", "Invalid:"), input.label);
+                let title = format!(
+                    "{} {}",
+                    o.pick("Ugyldig:", "Ugyldig:", "Invalid:"),
+                    input.label
+                );
                 let painted = o.paint(Style::Red, &title);
                 o.line(&format!("━━ {painted}"));
-                let text = crate::diag::render(&diags.0, o.color);
+                let text = crate::diag::render_in(&diags.0, o.color, o.lang);
                 o.s.push_str(&text);
             }
         }
@@ -124,11 +134,11 @@ fn header(o: &mut Out, run: &RunInfo) {
     let line = format!(
         "samstyr {} · {} {} {} ({}) · {} {}",
         run.tool_version,
-        o.tr("regelsett", "rule set"),
+        o.pick("regelsett", "regelsett", "rule set"),
         run.rules.id,
         run.rules.version,
-        run.rules.origin,
-        o.tr("per", "as of"),
+        super::origin_word(o.lang, &run.rules.origin),
+        o.pick("per", "per", "as of"),
         run.as_of,
     );
     let painted = o.paint(Style::Dim, &line);
@@ -142,14 +152,18 @@ fn header(o: &mut Out, run: &RunInfo) {
                     "{} = {} ({} {})",
                     p.id,
                     p.value,
-                    o.tr("standard", "default"),
+                    o.pick("standard", "standard", "default"),
                     p.default
                 )
             })
             .collect();
         let line = format!(
             "{} {}",
-            o.tr("Overstyrte parametere:", "Overridden parameters:"),
+            o.pick(
+                "Overstyrte parametere:",
+                "Overstyrte parametrar:",
+                "Overridden parameters:"
+            ),
             list.join(", ")
         );
         let painted = o.paint(Style::Yellow, &line);
@@ -165,12 +179,22 @@ fn evaluation(o: &mut Out, input: &Input, e: &Evaluation) {
     }
     let painted = o.paint(Style::Bold, &head);
     o.line(&format!("━━ {painted}"));
-    o.line(&format!("   {} {}", o.tr("fil:", "file:"), input.label));
+    o.line(&format!(
+        "   {} {}",
+        o.pick("fil:", "fil:", "file:"),
+        input.label
+    ));
     if e.reference_date != e.as_of {
         o.line(&format!(
-            "   {} {}",
-            o.tr("vurderingsdato:", "judged at:"),
-            e.reference_date
+            "   {} {} ({} {})",
+            o.pick("referansedato:", "referansedato:", "reference date:"),
+            e.reference_date,
+            o.pick(
+                "kravene vurderes slik de gjaldt denne datoen; frister og det som er gjort, måles per",
+                "krava blir vurderte slik dei galdt denne datoen; fristar og det som er gjort, blir målte per",
+                "obligations are judged as they stood on this date; deadlines and what was done are measured as of",
+            ),
+            e.as_of
         ));
     }
 
@@ -192,7 +216,7 @@ fn evaluation(o: &mut Out, input: &Input, e: &Evaluation) {
             if let Some(src) = fv.fact.sources.first() {
                 o.line(&format!(
                     "       {} {}",
-                    o.tr("kilde:", "source:"),
+                    o.pick("kilde:", "kjelde:", "source:"),
                     source_text(src, o.lang, QUOTE_CHARS)
                 ));
             }
@@ -233,6 +257,17 @@ fn evaluation(o: &mut Out, input: &Input, e: &Evaluation) {
             continue;
         }
         let label = super::capitalised(status_word(o.lang, st));
+        if st == Status::NotInForce {
+            // Why each is not in force (the period, and what would extend it), once per reason.
+            let line = o.paint(Style::Dim, &format!("   {label}:"));
+            o.line(&line);
+            for (why, names) in super::not_in_force_reasons(o.lang, settled.iter().copied()) {
+                let line = format!("     {}: {why}", names.join(", "));
+                let line = o.paint(Style::Dim, &line);
+                o.line(&line);
+            }
+            continue;
+        }
         let line = format!("   {label}: {}", names.join(", "));
         let painted = o.paint(
             if st == Status::Met {
@@ -248,11 +283,13 @@ fn evaluation(o: &mut Out, input: &Input, e: &Evaluation) {
 
 fn finding(o: &mut Out, input: &Input, f: &Finding) {
     let (word, style) = match (f.status, f.rule.severity) {
-        (Status::Violated, Some(Severity::Must)) => (o.tr("BRUDD", "VIOLATED"), Style::Red),
-        (Status::Violated, _) => (o.tr("BRUDD", "VIOLATED"), Style::Yellow),
-        (Status::Pending, _) => (o.tr("VENTER", "PENDING"), Style::Yellow),
-        (Status::Waived, _) => (o.tr("UNNTATT", "WAIVED"), Style::Dim),
-        _ => (o.tr("UKJENT", "UNKNOWN"), Style::Cyan),
+        (Status::Violated, Some(Severity::Must)) => {
+            (o.pick("BRUDD", "BROT", "VIOLATED"), Style::Red)
+        }
+        (Status::Violated, _) => (o.pick("BRUDD", "BROT", "VIOLATED"), Style::Yellow),
+        (Status::Pending, _) => (o.pick("VENTER", "VENTAR", "PENDING"), Style::Yellow),
+        (Status::Waived, _) => (o.pick("UNNTATT", "UNNATEKE", "WAIVED"), Style::Dim),
+        _ => (o.pick("UKJENT", "UKJEND", "UNKNOWN"), Style::Cyan),
     };
     let sev = f
         .rule
@@ -279,14 +316,27 @@ fn finding(o: &mut Out, input: &Input, f: &Finding) {
         o.line(&format!("     {painted}"));
     }
     if let Some(d) = f.deadline {
-        o.line(&format!("     {} {d}", o.tr("frist:", "deadline:")));
+        o.line(&format!(
+            "     {} {d}",
+            o.pick("frist:", "frist:", "deadline:")
+        ));
     }
     let remedy = f.rule.remedy.get(o.lang);
     if !remedy.is_empty() && !matches!(f.status, Status::Unknown | Status::Waived) {
-        o.line(&format!("     {} {remedy}", o.tr("tiltak:", "remedy:")));
+        o.line(&format!(
+            "     {} {remedy}",
+            o.pick(
+                "slik retter du det:",
+                "slik rettar du det:",
+                "how to fix it:"
+            )
+        ));
     }
     if !f.evidence.is_empty() {
-        o.line(&format!("     {}", o.tr("grunnlag:", "evidence:")));
+        o.line(&format!(
+            "     {}",
+            o.pick("grunnlag:", "grunnlag:", "evidence:")
+        ));
         for ev in &f.evidence {
             evidence(o, input, ev);
         }
@@ -295,7 +345,7 @@ fn finding(o: &mut Out, input: &Input, f: &Finding) {
     for src in &f.rule.sources {
         o.line(&format!(
             "     {} {}",
-            o.tr("kilde:", "source:"),
+            o.pick("kilde:", "kjelde:", "source:"),
             source_text(src, o.lang, QUOTE_CHARS)
         ));
     }
@@ -303,8 +353,11 @@ fn finding(o: &mut Out, input: &Input, f: &Finding) {
 
 fn evidence(o: &mut Out, input: &Input, ev: &Evidence) {
     let place = place(input, ev.at);
+    let label = super::field_label(o.run.0.as_deref(), o.lang, &ev.pointer)
+        .map(|l| format!(" «{}»", crate::diag::printable_line(&l)))
+        .unwrap_or_default();
     o.line(&format!(
-        "       {} = {}{place}",
+        "       {}{label} = {}{place}",
         pointer(&ev.pointer),
         shown_text(o.lang, &ev.value)
     ));
@@ -316,10 +369,16 @@ fn missing(o: &mut Out, input: &Input, missing: &[Evidence], indent: usize) {
         return;
     }
     let pad = " ".repeat(indent);
-    o.line(&format!("{pad}{}", o.tr("må oppgis:", "to provide:")));
+    o.line(&format!(
+        "{pad}{}",
+        o.pick("må oppgis:", "må oppgjevast:", "to provide:")
+    ));
     for m in missing {
         let place = place(input, m.at);
-        o.line(&format!("{pad}  {}{place}", pointer(&m.pointer)));
+        let label = super::field_label(o.run.0.as_deref(), o.lang, &m.pointer)
+            .map(|l| format!(" «{}»", crate::diag::printable_line(&l)))
+            .unwrap_or_default();
+        o.line(&format!("{pad}  {}{label}{place}", pointer(&m.pointer)));
     }
 }
 
@@ -349,7 +408,7 @@ fn summary(o: &mut Out, run: &RunInfo, inputs: &[Input]) {
     let _ = write!(
         line,
         "{}: {} {documents}",
-        o.tr("Sammendrag", "Summary"),
+        o.pick("Sammendrag", "Samandrag", "Summary"),
         s.inputs,
     );
     let invalid = super::invalid_word(o.lang, s.invalid);
@@ -357,7 +416,7 @@ fn summary(o: &mut Out, run: &RunInfo, inputs: &[Input]) {
         line,
         " ({} {}, {} {invalid})",
         s.evaluated,
-        o.tr("vurdert", "evaluated"),
+        o.pick("vurdert", "vurdert", "evaluated"),
         s.invalid,
     );
     if let Some(h) = &run.headline {
@@ -376,7 +435,7 @@ fn summary(o: &mut Out, run: &RunInfo, inputs: &[Input]) {
     let _ = write!(
         line,
         " · {}: {must} {}, {should} {}",
-        o.tr("brudd", "violated"),
+        o.pick("brudd", "brot", "violated"),
         severity_word(o.lang, Severity::Must),
         severity_word(o.lang, Severity::Should)
     );
@@ -399,7 +458,7 @@ fn summary(o: &mut Out, run: &RunInfo, inputs: &[Input]) {
     o.line(&line);
     for u in &run.waivers {
         if let Some(r) = u.remark(o.lang) {
-            let text = format!("{} {r}", o.tr("advarsel:", "warning:"));
+            let text = format!("{} {r}", o.pick("advarsel:", "åtvaring:", "warning:"));
             let painted = o.paint(Style::Yellow, &text);
             o.line(&painted);
         }
@@ -411,33 +470,48 @@ fn summary(o: &mut Out, run: &RunInfo, inputs: &[Input]) {
             let _ = write!(
                 list,
                 " {} {more} {}",
-                o.tr("og", "and"),
-                o.tr("til", "more")
+                o.pick("og", "og", "and"),
+                o.pick("til", "til", "more")
             );
         }
-        o.line(&format!("{} {list}", o.tr("Feiler:", "Failing:")));
+        o.line(&format!(
+            "{} {list}",
+            o.pick("Feiler:", "Feilar:", "Failing:")
+        ));
     }
     let verdict = super::verdict(run.gate, inputs);
     let text = match verdict {
-        super::Verdict::Pass => o.paint(Style::Green, o.tr("Resultat: bestått", "Result: pass")),
+        super::Verdict::Pass => o.paint(
+            Style::Green,
+            o.pick("Resultat: bestått", "Resultat: bestått", "Result: pass"),
+        ),
         super::Verdict::Fail => o.paint(
             Style::Red,
             &format!(
                 "{} {} {}",
-                o.tr("Resultat: feilet —", "Result: fail —"),
+                o.pick("Resultat: feilet —", "Resultat: feila —", "Result: fail —"),
                 s.failing,
-                o.tr(
+                o.pick(
                     "dokument(er) med funn på eller over --fail-on",
+                    "dokument med funn på eller over --fail-on",
                     "document(s) with findings at or above --fail-on"
                 )
             ),
         ),
         super::Verdict::Invalid => o.paint(
             Style::Red,
-            o.tr("Resultat: ugyldig input", "Result: invalid input"),
+            o.pick(
+                "Resultat: ugyldig input",
+                "Resultat: ugyldige inndata",
+                "Result: invalid input",
+            ),
         ),
     };
-    let fail_on = format!(" (--fail-on {})", run.gate.fail_on.name());
+    let fail_on = format!(
+        " (--fail-on {}: {})",
+        run.gate.fail_on.name(),
+        super::fail_on_words(o.lang, run.gate.fail_on)
+    );
     o.line(&format!("{text}{fail_on}"));
 }
 

@@ -189,6 +189,7 @@ const TOP: &[&str] = &[
 ];
 const RULESET: &[&str] = &[
     "id",
+    "languages",
     "version",
     "title",
     "reference_date",

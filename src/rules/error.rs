@@ -300,4 +300,64 @@ impl Problem for RuleError {
             ),
         }
     }
+
+    /// The generic TOML problems (unknown, missing or mistyped keys) are also what a waiver file
+    /// meets, so they are in the user's languages; the rest are for rule authors, in English.
+    fn message_in(&self, lang: crate::text::Lang) -> Option<String> {
+        use crate::text::Lang;
+        if lang == Lang::En {
+            return Some(self.to_string());
+        }
+        let t = |nb: String, nn: String| if lang == Lang::Nb { nb } else { nn };
+        match self {
+            RuleError::UnknownKey { key, table, .. } => Some(t(
+                format!("ukjent nøkkel `{key}` i {table}"),
+                format!("ukjend nøkkel `{key}` i {table}"),
+            )),
+            RuleError::MissingKey { key, table } => Some(t(
+                format!("nøkkelen `{key}` mangler i {table}"),
+                format!("nøkkelen `{key}` manglar i {table}"),
+            )),
+            RuleError::WrongType {
+                key,
+                expected,
+                found,
+            } => {
+                let expected = crate::spanned::toml_words(expected, lang);
+                let found = crate::spanned::toml_words(found, lang);
+                Some(t(
+                    format!("`{key}` må være {expected}, fant {found}"),
+                    format!("`{key}` må vere {expected}, fann {found}"),
+                ))
+            }
+            _ => None,
+        }
+    }
+
+    fn help_in(&self, lang: crate::text::Lang) -> Option<String> {
+        use crate::text::Lang;
+        if lang == Lang::En {
+            return self.help();
+        }
+        let t = |nb: String, nn: String| if lang == Lang::Nb { nb } else { nn };
+        match self {
+            RuleError::UnknownKey {
+                suggestion,
+                allowed,
+                ..
+            } => Some(match suggestion {
+                Some(s) => t(format!("mente du `{s}`?"), format!("meinte du `{s}`?")),
+                None => {
+                    let list: Vec<String> = allowed.iter().map(|k| format!("`{k}`")).collect();
+                    let list = list.join(", ");
+                    t(
+                        format!("tillatte nøkler: {list}"),
+                        format!("tillatne nøklar: {list}"),
+                    )
+                }
+            }),
+            RuleError::MissingKey { key, .. } => Some(format!("legg til `{key} = …`")),
+            _ => self.help(),
+        }
+    }
 }

@@ -1,9 +1,12 @@
 //! Lint warnings for `samstyr rules lint`: things that load fine but are probably mistakes — a
 //! parameter or fact nothing uses, a fact without a source, an obligation no test case checks, a
-//! quote from an OCR scan without a corrected reading, a reading or document nothing cites.
+//! quote from an OCR scan without a corrected reading, a reading or document nothing cites — and
+//! the errors of a text missing in a language the rule set declares.
 
 use super::{NodeKind, Place, RuleSet};
+use crate::files::RuleFiles;
 use crate::source::{SourceFile, Span};
+use toml::de::{DeTable, DeValue};
 
 /// A warning about a rule set that loads.
 #[derive(Debug, Clone)]
@@ -119,4 +122,95 @@ pub fn lint(set: &RuleSet, tested: Option<&[String]>) -> Vec<Warning> {
         }
     }
     out
+}
+
+/// The languages a rule set declares (`[ruleset] languages = ["nb", "nn", "en"]`), or `None` when it declares none.
+pub fn declared_languages(files: &RuleFiles) -> Option<Vec<String>> {
+    files.files.iter().find_map(|file| {
+        let (table, _) = DeTable::parse_recoverable(file.text());
+        let table = table.into_inner();
+        let DeValue::Table(rs) = table.get("ruleset")?.get_ref() else {
+            return None;
+        };
+        let DeValue::Array(list) = rs.get("languages")?.get_ref() else {
+            return None;
+        };
+        Some(
+            list.iter()
+                .filter_map(|v| match v.get_ref() {
+                    DeValue::String(s) => Some(s.to_string()),
+                    _ => None,
+                })
+                .collect(),
+        )
+    })
+}
+
+/// Every text of the rule set's files (a table with `nb` and `en`) that lacks one of the
+/// declared languages, named by file, line, key and language. Empty when the rule set declares
+/// no languages. These are errors: a declared language is a promise to every user of it.
+pub fn missing_languages(files: &RuleFiles) -> Vec<Warning> {
+    let Some(langs) = declared_languages(files) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for file in &files.files {
+        let (table, _) = DeTable::parse_recoverable(file.text());
+        let table = table.into_inner();
+        walk(file, &table, "", &langs, &mut out);
+    }
+    out
+}
+
+fn walk(file: &SourceFile, t: &DeTable<'_>, path: &str, langs: &[String], out: &mut Vec<Warning>) {
+    for (k, v) in t.iter() {
+        let key = if path.is_empty() {
+            k.get_ref().to_string()
+        } else {
+            format!("{path}.{}", k.get_ref())
+        };
+        match v.get_ref() {
+            DeValue::Table(inner) => text_or_walk(file, inner, v.span(), &key, langs, out),
+            DeValue::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if let DeValue::Table(inner) = item.get_ref() {
+                        let key = format!("{key}[{i}]");
+                        text_or_walk(file, inner, item.span(), &key, langs, out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn text_or_walk(
+    file: &SourceFile,
+    t: &DeTable<'_>,
+    span: std::ops::Range<usize>,
+    key: &str,
+    langs: &[String],
+    out: &mut Vec<Warning>,
+) {
+    let is_text = t.contains_key("nb") && t.contains_key("en");
+    if !is_text {
+        walk(file, t, key, langs, out);
+        return;
+    }
+    for lang in langs {
+        let present = t
+            .get(lang.as_str())
+            .is_some_and(|v| matches!(v.get_ref(), DeValue::String(s) if !s.trim().is_empty()));
+        if !present {
+            out.push(Warning {
+                code: "lint::missing-language",
+                message: format!("text `{key}` has no `{lang}`, a language the rule set declares"),
+                help: Some(format!(
+                    "add `{lang} = \"…\"` to the text, or take `{lang}` out of `[ruleset] languages`"
+                )),
+                file: Some(file.clone()),
+                span: Some(Span::new(span.start, span.end.max(span.start + 1))),
+            });
+        }
+    }
 }

@@ -176,6 +176,7 @@ pub(crate) fn number(n: f64, lang: Lang) -> String {
         None => (digits, None),
     };
     let (group, mark) = match lang {
+        // Nynorsk writes numbers as bokmål does (Språkrådet: space groups, decimal comma).
         Lang::Nb | Lang::Nn => (NB_GROUP, ','),
         Lang::En => (',', '.'),
     };

@@ -23,7 +23,7 @@ use crate::catalog::Catalog;
 use crate::diag::Diagnostics;
 use crate::files::RuleFiles;
 use crate::source::SourceFile;
-use crate::text::Text;
+use crate::text::{Lang, Text, pick};
 use crate::value::{Node, Tree};
 
 /// Index of an object type in [`InputSchema::types`].
@@ -156,6 +156,35 @@ impl InputSchema {
         self.types.get(self.root)?.field(&self.key_field)
     }
 
+    /// The field a JSON pointer into a document names (list indices skipped), if the format
+    /// declares it: what reports show beside the pointer.
+    pub fn field_at(&self, pointer: &str) -> Option<&FieldDef> {
+        let mut ty = self.types.get(self.root)?;
+        let mut field: Option<&FieldDef> = None;
+        for seg in pointer.split('/').skip(1) {
+            let seg = seg.replace("~1", "/").replace("~0", "~");
+            if let Some(f) = field {
+                // An index into a list: the item type stands for it.
+                let mut inner = &f.ty;
+                while let FieldType::List { items, .. } = inner {
+                    inner = items;
+                }
+                if let FieldType::Object(id) = inner {
+                    if matches!(f.ty, FieldType::List { .. }) && seg.parse::<usize>().is_ok() {
+                        ty = self.types.get(*id)?;
+                        field = None;
+                        continue;
+                    }
+                    ty = self.types.get(*id)?;
+                } else if seg.parse::<usize>().is_ok() {
+                    continue;
+                }
+            }
+            field = Some(ty.field(&seg)?.1);
+        }
+        field
+    }
+
     pub fn type_named(&self, name: &str) -> Option<(TypeId, &ObjectType)> {
         self.types.iter().enumerate().find(|(_, t)| t.name == name)
     }
@@ -170,13 +199,48 @@ impl InputSchema {
 impl FieldType {
     /// What a value of this type looks like, for messages: `a date `YYYY-MM-DD``, ….
     pub fn describe(&self, schema: &InputSchema) -> String {
+        self.describe_in(schema, Lang::En)
+    }
+
+    /// [`FieldType::describe`] in every language, for the validator's messages.
+    pub fn describe_text(&self, schema: &InputSchema) -> Text {
+        Text::all(
+            self.describe_in(schema, Lang::Nb),
+            self.describe_in(schema, Lang::Nn),
+            self.describe_in(schema, Lang::En),
+        )
+    }
+
+    /// What a value of this type is, in words of `lang`: `a date `YYYY-MM-DD``.
+    pub fn describe_in(&self, schema: &InputSchema, lang: Lang) -> String {
+        let w = |nb: &'static str, nn: &'static str, en: &'static str| pick(lang, nb, nn, en);
         match self {
-            FieldType::String { max_len: Some(n) } => format!("a string of at most {n} characters"),
-            FieldType::String { max_len: None } => "a string".into(),
-            FieldType::Id { chars, .. } => format!("an identifier of the characters `{chars}`"),
-            FieldType::Bool => "`true` or `false`".into(),
+            FieldType::String { max_len: Some(n) } => format!(
+                "{} {n} {}",
+                w(
+                    "en tekst på høyst",
+                    "ein tekst på høgst",
+                    "a string of at most"
+                ),
+                w("tegn", "teikn", "characters")
+            ),
+            FieldType::String { max_len: None } => w("en tekst", "ein tekst", "a string").into(),
+            FieldType::Id { chars, .. } => format!(
+                "{} `{chars}`",
+                w(
+                    "en identifikator av tegnene",
+                    "ein identifikator av teikna",
+                    "an identifier of the characters"
+                )
+            ),
+            FieldType::Bool => format!("`true` {} `false`", w("eller", "eller", "or")),
             FieldType::Number { min, max, integer } => {
-                let mut s = if *integer { "an integer" } else { "a number" }.to_string();
+                let mut s = if *integer {
+                    w("et heltall", "eit heiltal", "an integer")
+                } else {
+                    w("et tall", "eit tal", "a number")
+                }
+                .to_string();
                 if let Some(m) = min {
                     s.push_str(&format!(" ≥ {}", crate::value::number_json(*m)));
                 }
@@ -185,37 +249,79 @@ impl FieldType {
                 }
                 s
             }
-            FieldType::Date => "a date `YYYY-MM-DD`".into(),
-            FieldType::Enum(values) => {
-                format!("one of {}", ticked(values.iter().map(String::as_str)))
-            }
-            FieldType::Ref { table } => format!("an id from the catalog table `{table}`"),
-            FieldType::KeyRef => format!("the `{}` of another document", schema.key_field),
-            FieldType::List { items, .. } => format!("a list of {}", items.describe_plural(schema)),
+            FieldType::Date => format!("{} `YYYY-MM-DD`", w("en dato", "ein dato", "a date")),
+            FieldType::Enum(values) => format!(
+                "{} {}",
+                w("én av", "ein av", "one of"),
+                ticked(values.iter().map(String::as_str))
+            ),
+            FieldType::Ref { table } => format!(
+                "{} `{table}`",
+                w(
+                    "en id fra katalogtabellen",
+                    "ein id frå katalogtabellen",
+                    "an id from the catalog table"
+                )
+            ),
+            FieldType::KeyRef => match lang {
+                Lang::Nb => format!("`{}` til et annet dokument", schema.key_field),
+                Lang::Nn => format!("`{}` til eit anna dokument", schema.key_field),
+                Lang::En => format!("the `{}` of another document", schema.key_field),
+            },
+            FieldType::List { items, .. } => format!(
+                "{} {}",
+                w("en liste med", "ei liste med", "a list of"),
+                items.describe_plural(schema, lang)
+            ),
             FieldType::Object(id) => match schema.types.get(*id) {
-                Some(t) => format!("an object (`{}`)", t.name),
-                None => "an object".into(),
+                Some(t) => format!(
+                    "{} (`{}`)",
+                    w("et objekt", "eit objekt", "an object"),
+                    t.name
+                ),
+                None => w("et objekt", "eit objekt", "an object").into(),
             },
         }
     }
 
-    fn describe_plural(&self, schema: &InputSchema) -> String {
+    fn describe_plural(&self, schema: &InputSchema, lang: Lang) -> String {
+        let w = |nb: &'static str, nn: &'static str, en: &'static str| pick(lang, nb, nn, en);
         match self {
-            FieldType::String { .. } => "strings".into(),
-            FieldType::Id { chars, .. } => format!("identifiers of the characters `{chars}`"),
-            FieldType::Bool => "booleans".into(),
-            FieldType::Number { integer: true, .. } => "integers".into(),
-            FieldType::Number { .. } => "numbers".into(),
-            FieldType::Date => "dates `YYYY-MM-DD`".into(),
-            FieldType::Enum(values) => {
-                format!("values from {}", ticked(values.iter().map(String::as_str)))
-            }
-            FieldType::Ref { table } => format!("ids from the catalog table `{table}`"),
-            FieldType::KeyRef => format!("`{}`s of other documents", schema.key_field),
-            FieldType::List { .. } => "lists".into(),
+            FieldType::String { .. } => w("tekster", "tekstar", "strings").into(),
+            FieldType::Id { chars, .. } => format!(
+                "{} `{chars}`",
+                w(
+                    "identifikatorer av tegnene",
+                    "identifikatorar av teikna",
+                    "identifiers of the characters"
+                )
+            ),
+            FieldType::Bool => w("sannhetsverdier", "sanningsverdiar", "booleans").into(),
+            FieldType::Number { integer: true, .. } => w("heltall", "heiltal", "integers").into(),
+            FieldType::Number { .. } => w("tall", "tal", "numbers").into(),
+            FieldType::Date => format!("{} `YYYY-MM-DD`", w("datoer", "datoar", "dates")),
+            FieldType::Enum(values) => format!(
+                "{} {}",
+                w("verdier fra", "verdiar frå", "values from"),
+                ticked(values.iter().map(String::as_str))
+            ),
+            FieldType::Ref { table } => format!(
+                "{} `{table}`",
+                w(
+                    "id-er fra katalogtabellen",
+                    "id-ar frå katalogtabellen",
+                    "ids from the catalog table"
+                )
+            ),
+            FieldType::KeyRef => match lang {
+                Lang::Nb => format!("`{}` til andre dokumenter", schema.key_field),
+                Lang::Nn => format!("`{}` til andre dokument", schema.key_field),
+                Lang::En => format!("`{}`s of other documents", schema.key_field),
+            },
+            FieldType::List { .. } => w("lister", "lister", "lists").into(),
             FieldType::Object(id) => match schema.types.get(*id) {
-                Some(t) => format!("`{}` objects", t.name),
-                None => "objects".into(),
+                Some(t) => format!("`{}`{}", t.name, w("-objekter", "-objekt", " objects")),
+                None => w("objekter", "objekt", "objects").into(),
             },
         }
     }

@@ -16,112 +16,445 @@ use crate::diag::{Diagnostic, Diagnostics, Problem, did_you_mean};
 use crate::json::{JsonError, JsonErrorKind, Kind, Limits, Reader, push_pointer, same};
 use crate::source::{SourceFile, Span};
 use crate::spanned::ticked;
+use crate::text::{Lang, Text, pick};
 use crate::value::{self, Node, Tree, Value, number_json};
 use jiff::civil::Date;
 use std::borrow::Cow;
 
-/// A document that breaks its input schema.
-#[derive(Debug, Clone, thiserror::Error)]
+/// A document that breaks its input schema. Its words are in the user's languages: names, types
+/// and hints are [`Text`]s, and `Display` is the English message.
+#[derive(Debug, Clone)]
 pub enum InputProblem {
-    #[error("unknown field `{name}` in `{ty}`")]
     UnknownField {
         name: String,
         ty: String,
         suggestion: Option<String>,
         known: String,
     },
-    #[error("expected {expected} for {name}, found {found}")]
     WrongType {
-        name: String,
-        expected: String,
-        found: String,
-        hint: Option<String>,
+        name: Text,
+        expected: Text,
+        found: Text,
+        hint: Option<Text>,
     },
-    #[error("`null` is not allowed for {name}; expected {expected}")]
     NullNotAllowed {
-        name: String,
-        expected: String,
+        name: Text,
+        expected: Text,
         required: bool,
     },
-    #[error("invalid value `{value}` for {name}; expected one of {expected}")]
     BadEnum {
-        name: String,
+        name: Text,
         value: String,
         expected: String,
         suggestion: Option<String>,
     },
-    #[error("invalid date `{value}` for {name}: {reason}")]
     BadDate {
-        name: String,
+        name: Text,
         value: String,
-        reason: String,
+        reason: Text,
     },
-    #[error("`{value}` for {name} is below the minimum {min}")]
     BelowMin {
-        name: String,
+        name: Text,
         value: String,
         min: String,
     },
-    #[error("`{value}` for {name} is above the maximum {max}")]
     AboveMax {
-        name: String,
+        name: Text,
         value: String,
         max: String,
     },
-    #[error("expected a whole number for {name}, found `{value}`")]
-    NotInteger { name: String, value: String },
-    #[error("empty identifier for {name}")]
-    EmptyId { name: String, chars: String },
-    #[error("invalid character {} in `{value}` for {name}", show_char(*.bad))]
+    NotInteger {
+        name: Text,
+        value: String,
+    },
+    EmptyId {
+        name: Text,
+        chars: String,
+    },
     BadIdChars {
-        name: String,
+        name: Text,
         value: String,
         bad: char,
         chars: String,
     },
-    #[error("control character {} in the text for {name}", show_char(*.found))]
-    ControlCharacter { name: String, found: char },
-    #[error("text for {name} has {len} characters, more than the limit of {max}")]
+    ControlCharacter {
+        name: Text,
+        found: char,
+    },
     TooLong {
-        name: String,
+        name: Text,
         len: usize,
         max: usize,
     },
-    #[error("{name} has {len} items, more than the limit of {max}")]
     TooManyItems {
-        name: String,
+        name: Text,
         len: usize,
         max: usize,
     },
-    #[error("unsupported format `{found}` in `{field}`; expected `{expected}`")]
     WrongSchema {
         field: String,
         found: String,
         expected: String,
     },
-    #[error("missing required field `{name}` in `{ty}`")]
     MissingField {
         name: String,
         ty: String,
-        expected: String,
-        hint: Option<String>,
+        expected: Text,
+        hint: Option<Text>,
     },
-    #[error("unknown `{table}` id `{value}` for {name}")]
     UnknownRef {
-        name: String,
+        name: Text,
         table: String,
         value: String,
         suggestion: Option<String>,
         known: String,
     },
-    #[error("{more} more problem(s) not shown; at most {max} are reported per document")]
-    TooManyProblems { max: usize, more: usize },
-    #[error("duplicate `{key_field}` `{key}` in the batch")]
+    TooManyProblems {
+        max: usize,
+        more: usize,
+    },
     DuplicateDocument {
         key_field: String,
         key: String,
         first: String,
     },
+}
+
+impl std::fmt::Display for InputProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
+}
+
+impl std::error::Error for InputProblem {}
+
+impl InputProblem {
+    /// The message in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        let l = lang;
+        match self {
+            InputProblem::UnknownField { name, ty, .. } => match l {
+                Lang::Nb => format!("ukjent felt `{name}` i `{ty}`"),
+                Lang::Nn => format!("ukjend felt `{name}` i `{ty}`"),
+                Lang::En => format!("unknown field `{name}` in `{ty}`"),
+            },
+            InputProblem::WrongType {
+                name,
+                expected,
+                found,
+                ..
+            } => {
+                let (name, expected, found) = (name.get(l), expected.get(l), found.get(l));
+                match l {
+                    Lang::Nb => format!("ventet {expected} for {name}, fant {found}"),
+                    Lang::Nn => format!("venta {expected} for {name}, fann {found}"),
+                    Lang::En => format!("expected {expected} for {name}, found {found}"),
+                }
+            }
+            InputProblem::NullNotAllowed { name, expected, .. } => {
+                let (name, expected) = (name.get(l), expected.get(l));
+                match l {
+                    Lang::Nb => format!("`null` er ikke tillatt for {name}; ventet {expected}"),
+                    Lang::Nn => format!("`null` er ikkje tillate for {name}; venta {expected}"),
+                    Lang::En => format!("`null` is not allowed for {name}; expected {expected}"),
+                }
+            }
+            InputProblem::BadEnum {
+                name,
+                value,
+                expected,
+                ..
+            } => {
+                let name = name.get(l);
+                match l {
+                    Lang::Nb => {
+                        format!("ugyldig verdi `{value}` for {name}; ventet én av {expected}")
+                    }
+                    Lang::Nn => {
+                        format!("ugyldig verdi `{value}` for {name}; venta ein av {expected}")
+                    }
+                    Lang::En => {
+                        format!("invalid value `{value}` for {name}; expected one of {expected}")
+                    }
+                }
+            }
+            InputProblem::BadDate {
+                name,
+                value,
+                reason,
+            } => {
+                let (name, reason) = (name.get(l), reason.get(l));
+                match l {
+                    Lang::Nb | Lang::Nn => format!("ugyldig dato `{value}` for {name}: {reason}"),
+                    Lang::En => format!("invalid date `{value}` for {name}: {reason}"),
+                }
+            }
+            InputProblem::BelowMin { name, value, min } => {
+                let name = name.get(l);
+                match l {
+                    Lang::Nb => format!("`{value}` for {name} er under minimum {min}"),
+                    Lang::Nn => format!("`{value}` for {name} er under minimum {min}"),
+                    Lang::En => format!("`{value}` for {name} is below the minimum {min}"),
+                }
+            }
+            InputProblem::AboveMax { name, value, max } => {
+                let name = name.get(l);
+                match l {
+                    Lang::Nb => format!("`{value}` for {name} er over maksimum {max}"),
+                    Lang::Nn => format!("`{value}` for {name} er over maksimum {max}"),
+                    Lang::En => format!("`{value}` for {name} is above the maximum {max}"),
+                }
+            }
+            InputProblem::NotInteger { name, value } => {
+                let name = name.get(l);
+                match l {
+                    Lang::Nb => format!("ventet et heltall for {name}, fant `{value}`"),
+                    Lang::Nn => format!("venta eit heiltal for {name}, fann `{value}`"),
+                    Lang::En => format!("expected a whole number for {name}, found `{value}`"),
+                }
+            }
+            InputProblem::EmptyId { name, .. } => {
+                let name = name.get(l);
+                match l {
+                    Lang::Nb => format!("tom identifikator for {name}"),
+                    Lang::Nn => format!("tom identifikator for {name}"),
+                    Lang::En => format!("empty identifier for {name}"),
+                }
+            }
+            InputProblem::BadIdChars {
+                name, value, bad, ..
+            } => {
+                let (name, bad) = (name.get(l), show_char(*bad, l));
+                match l {
+                    Lang::Nb => format!("ugyldig tegn {bad} i `{value}` for {name}"),
+                    Lang::Nn => format!("ugyldig teikn {bad} i `{value}` for {name}"),
+                    Lang::En => format!("invalid character {bad} in `{value}` for {name}"),
+                }
+            }
+            InputProblem::ControlCharacter { name, found } => {
+                let (name, found) = (name.get(l), show_char(*found, l));
+                match l {
+                    Lang::Nb => format!("kontrolltegn {found} i teksten for {name}"),
+                    Lang::Nn => format!("kontrollteikn {found} i teksten for {name}"),
+                    Lang::En => format!("control character {found} in the text for {name}"),
+                }
+            }
+            InputProblem::TooLong { name, len, max } => {
+                let name = name.get(l);
+                match l {
+                    Lang::Nb => {
+                        format!("teksten for {name} har {len} tegn, mer enn grensen på {max}")
+                    }
+                    Lang::Nn => {
+                        format!("teksten for {name} har {len} teikn, meir enn grensa på {max}")
+                    }
+                    Lang::En => {
+                        format!(
+                            "text for {name} has {len} characters, more than the limit of {max}"
+                        )
+                    }
+                }
+            }
+            InputProblem::TooManyItems { name, len, max } => {
+                let name = name.get(l);
+                match l {
+                    Lang::Nb => format!("{name} har {len} elementer, mer enn grensen på {max}"),
+                    Lang::Nn => format!("{name} har {len} element, meir enn grensa på {max}"),
+                    Lang::En => format!("{name} has {len} items, more than the limit of {max}"),
+                }
+            }
+            InputProblem::WrongSchema {
+                field,
+                found,
+                expected,
+            } => match l {
+                Lang::Nb => {
+                    format!("formatet `{found}` i `{field}` støttes ikke; ventet `{expected}`")
+                }
+                Lang::Nn => {
+                    format!("formatet `{found}` i `{field}` er ikkje støtta; venta `{expected}`")
+                }
+                Lang::En => {
+                    format!("unsupported format `{found}` in `{field}`; expected `{expected}`")
+                }
+            },
+            InputProblem::MissingField { name, ty, .. } => match l {
+                Lang::Nb => format!("det påkrevde feltet `{name}` mangler i `{ty}`"),
+                Lang::Nn => format!("det obligatoriske feltet `{name}` manglar i `{ty}`"),
+                Lang::En => format!("missing required field `{name}` in `{ty}`"),
+            },
+            InputProblem::UnknownRef {
+                name, table, value, ..
+            } => {
+                let name = name.get(l);
+                match l {
+                    Lang::Nb => format!("ukjent `{table}`-id `{value}` for {name}"),
+                    Lang::Nn => format!("ukjend `{table}`-id `{value}` for {name}"),
+                    Lang::En => format!("unknown `{table}` id `{value}` for {name}"),
+                }
+            }
+            InputProblem::TooManyProblems { max, more } => match l {
+                Lang::Nb => {
+                    format!("{more} problem(er) til er ikke vist; høyst {max} meldes per dokument")
+                }
+                Lang::Nn => format!(
+                    "{more} problem til er ikkje viste; høgst {max} blir melde per dokument"
+                ),
+                Lang::En => format!(
+                    "{more} more problem(s) not shown; at most {max} are reported per document"
+                ),
+            },
+            InputProblem::DuplicateDocument { key_field, key, .. } => match l {
+                Lang::Nb => format!("`{key_field}` `{key}` finnes to ganger i samlingen"),
+                Lang::Nn => format!("`{key_field}` `{key}` finst to gonger i samlinga"),
+                Lang::En => format!("duplicate `{key_field}` `{key}` in the batch"),
+            },
+        }
+    }
+
+    /// The help in `lang`.
+    pub fn help_text(&self, lang: Lang) -> String {
+        let l = lang;
+        let w = |nb: &'static str, nn: &'static str, en: &'static str| pick(l, nb, nn, en);
+        let mean = |s: &str| match l {
+            Lang::Nb => format!("mente du `{s}`?"),
+            Lang::Nn => format!("meinte du `{s}`?"),
+            Lang::En => format!("did you mean `{s}`?"),
+        };
+        match self {
+            InputProblem::UnknownField {
+                suggestion, known, ..
+            } => match suggestion {
+                Some(s) => mean(s),
+                None => format!("{}: {known}", w("kjente felt", "kjende felt", "known fields")),
+            },
+            InputProblem::WrongType { hint, .. } => match hint {
+                Some(h) => h.get(l).to_string(),
+                None => w(
+                    "`samstyr schema` skriver ut hele formatet",
+                    "`samstyr schema` skriv ut heile formatet",
+                    "`samstyr schema` prints the whole format",
+                )
+                .into(),
+            },
+            InputProblem::NullNotAllowed { required, .. } => {
+                if *required {
+                    w("oppgi en verdi", "oppgje ein verdi", "give a value").into()
+                } else {
+                    w(
+                        "utelat feltet når det ikke er kjent",
+                        "la feltet vere ute når det ikkje er kjent",
+                        "leave the field out when it is not known",
+                    )
+                    .into()
+                }
+            }
+            InputProblem::BadEnum { suggestion, .. } => match suggestion {
+                Some(s) => mean(s),
+                None => w(
+                    "verdiene skrives nøyaktig som listet, med små bokstaver",
+                    "verdiane blir skrivne nøyaktig som lista, med små bokstavar",
+                    "values are written exactly as listed, in lower case",
+                )
+                .into(),
+            },
+            InputProblem::BadDate { .. } => w(
+                "datoer skrives `YYYY-MM-DD` og må finnes i kalenderen",
+                "datoar blir skrivne `YYYY-MM-DD` og må finnast i kalenderen",
+                "dates are written `YYYY-MM-DD` and must exist in the calendar",
+            )
+            .into(),
+            InputProblem::BelowMin { min, .. } => match l {
+                Lang::Nb => format!("verdien må være minst {min}"),
+                Lang::Nn => format!("verdien må vere minst {min}"),
+                Lang::En => format!("the value must be at least {min}"),
+            },
+            InputProblem::AboveMax { max, .. } => match l {
+                Lang::Nb => format!("verdien må være høyst {max}"),
+                Lang::Nn => format!("verdien må vere høgst {max}"),
+                Lang::En => format!("the value must be at most {max}"),
+            },
+            InputProblem::NotInteger { .. } => {
+                w("fjern desimalene", "fjern desimalane", "remove the decimals").into()
+            }
+            InputProblem::EmptyId { chars, .. } => match l {
+                Lang::Nb => format!("en identifikator er ett eller flere av tegnene `{chars}`"),
+                Lang::Nn => format!("ein identifikator er eitt eller fleire av teikna `{chars}`"),
+                Lang::En => format!("an identifier is one or more of the characters `{chars}`"),
+            },
+            InputProblem::BadIdChars { chars, .. } => match l {
+                Lang::Nb => format!("en identifikator kan bare bruke tegnene `{chars}`"),
+                Lang::Nn => format!("ein identifikator kan berre bruke teikna `{chars}`"),
+                Lang::En => format!("an identifier may use only the characters `{chars}`"),
+            },
+            InputProblem::TooLong { .. } => {
+                w("kort ned teksten", "kort ned teksten", "shorten the text").into()
+            }
+            InputProblem::ControlCharacter { .. } => w(
+                "tekst kan ha tabulatorer og linjeskift, men ingen andre kontrolltegn (escape-sekvenser som `\\u001b`)",
+                "tekst kan ha tabulatorar og linjeskift, men ingen andre kontrollteikn (escape-sekvensar som `\\u001b`)",
+                "text may hold tabs and line breaks, but no other control characters (escapes such as `\\u001b`)",
+            )
+            .into(),
+            InputProblem::TooManyItems { .. } => {
+                w("del opp listen", "del opp lista", "split the list").into()
+            }
+            InputProblem::WrongSchema {
+                field, expected, ..
+            } => match l {
+                Lang::Nb => format!(
+                    "skriv `\"{field}\": \"{expected}\"`; denne versjonen av samstyr leser bare det formatet"
+                ),
+                Lang::Nn => format!(
+                    "skriv `\"{field}\": \"{expected}\"`; denne versjonen av samstyr les berre det formatet"
+                ),
+                Lang::En => format!(
+                    "set `\"{field}\": \"{expected}\"`; this version of samstyr reads only that format"
+                ),
+            },
+            InputProblem::MissingField {
+                name,
+                expected,
+                hint,
+                ..
+            } => match hint {
+                Some(h) => h.get(l).to_string(),
+                None => {
+                    let expected = expected.get(l);
+                    match l {
+                        Lang::Nb => format!("legg til `\"{name}\": …` med {expected}"),
+                        Lang::Nn => format!("legg til `\"{name}\": …` med {expected}"),
+                        Lang::En => format!("add `\"{name}\": …` with {expected}"),
+                    }
+                }
+            },
+            InputProblem::UnknownRef {
+                suggestion, known, ..
+            } => match suggestion {
+                Some(s) => mean(s),
+                None => format!("{}: {known}", w("kjente id-er", "kjende id-ar", "known ids")),
+            },
+            InputProblem::TooManyProblems { .. } => w(
+                "rett problemene som er vist, og sjekk dokumentet på nytt",
+                "rett problema som er viste, og sjekk dokumentet på nytt",
+                "fix the problems shown and check the document again",
+            )
+            .into(),
+            InputProblem::DuplicateDocument {
+                key_field, first, ..
+            } => match l {
+                Lang::Nb => format!(
+                    "`{first}` har allerede denne `{key_field}`; hvert dokument i en samling trenger sin egen"
+                ),
+                Lang::Nn => format!(
+                    "`{first}` har alt denne `{key_field}`; kvart dokument i ei samling treng sin eigen"
+                ),
+                Lang::En => format!(
+                    "`{first}` already has this `{key_field}`; every document in a batch needs its own"
+                ),
+            },
+        }
+    }
 }
 
 impl Problem for InputProblem {
@@ -149,73 +482,15 @@ impl Problem for InputProblem {
     }
 
     fn help(&self) -> Option<String> {
-        Some(match self {
-            InputProblem::UnknownField {
-                suggestion, known, ..
-            } => match suggestion {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!("known fields: {known}"),
-            },
-            InputProblem::WrongType { hint, .. } => hint
-                .clone()
-                .unwrap_or_else(|| "`samstyr schema` prints the whole format".into()),
-            InputProblem::NullNotAllowed { required, .. } => {
-                if *required {
-                    "give a value".into()
-                } else {
-                    "leave the field out when it is not known".into()
-                }
-            }
-            InputProblem::BadEnum { suggestion, .. } => match suggestion {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => "values are written exactly as listed, in lower case".into(),
-            },
-            InputProblem::BadDate { .. } => {
-                "dates are written `YYYY-MM-DD` and must exist in the calendar".into()
-            }
-            InputProblem::BelowMin { min, .. } => format!("the value must be at least {min}"),
-            InputProblem::AboveMax { max, .. } => format!("the value must be at most {max}"),
-            InputProblem::NotInteger { .. } => "remove the decimals".into(),
-            InputProblem::EmptyId { chars, .. } => {
-                format!("an identifier is one or more of the characters `{chars}`")
-            }
-            InputProblem::BadIdChars { chars, .. } => {
-                format!("an identifier may use only the characters `{chars}`")
-            }
-            InputProblem::TooLong { .. } => "shorten the text".into(),
-            InputProblem::ControlCharacter { .. } => {
-                "text may hold tabs and line breaks, but no other control characters (escapes such as `\\u001b`)"
-                    .into()
-            }
-            InputProblem::TooManyItems { .. } => "split the list".into(),
-            InputProblem::WrongSchema {
-                field, expected, ..
-            } => format!(
-                "set `\"{field}\": \"{expected}\"`; this version of samstyr reads only that format"
-            ),
-            InputProblem::MissingField {
-                name,
-                expected,
-                hint,
-                ..
-            } => hint
-                .clone()
-                .unwrap_or_else(|| format!("add `\"{name}\": …` with {expected}")),
-            InputProblem::UnknownRef {
-                suggestion, known, ..
-            } => match suggestion {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!("known ids: {known}"),
-            },
-            InputProblem::TooManyProblems { .. } => {
-                "fix the problems shown and check the document again".into()
-            }
-            InputProblem::DuplicateDocument {
-                key_field, first, ..
-            } => format!(
-                "`{first}` already has this `{key_field}`; every document in a batch needs its own"
-            ),
-        })
+        Some(self.help_text(Lang::En))
+    }
+
+    fn message_in(&self, lang: Lang) -> Option<String> {
+        Some(self.message(lang))
+    }
+
+    fn help_in(&self, lang: Lang) -> Option<String> {
+        Some(self.help_text(lang))
     }
 }
 
@@ -474,11 +749,21 @@ impl Path<'_> {
     }
 
     /// The field a value belongs to, for messages: `` `kind` ``, `` an item of `sectors` ``.
-    fn name(&self) -> String {
+    fn name(&self) -> Text {
         match self {
-            Path::Root => "the document".into(),
-            Path::Key(_, k) => format!("`{k}`"),
-            Path::Index(parent, _) => format!("an item of {}", parent.name()),
+            Path::Root => Text::all("dokumentet", "dokumentet", "the document"),
+            Path::Key(_, k) => {
+                let k = format!("`{k}`");
+                Text::all(k.clone(), k.clone(), k)
+            }
+            Path::Index(parent, _) => {
+                let p = parent.name();
+                Text::all(
+                    format!("et element i {}", p.nb),
+                    format!("eit element i {}", p.nn),
+                    format!("an item of {}", p.en),
+                )
+            }
         }
     }
 }
@@ -671,11 +956,13 @@ impl<'s, R: Recorder> Validator<'s, '_, R> {
                 self.flag(obj_span, path, || InputProblem::MissingField {
                     name: f.name.clone(),
                     ty: t.name.clone(),
-                    expected: f.ty.describe(schema),
+                    expected: f.ty.describe_text(schema),
                     hint: (is_root && f.name == schema.schema_field).then(|| {
-                        format!(
-                            "add `\"{}\": \"{}\"` at the start of the document",
-                            f.name, schema.id
+                        let field = format!("`\"{}\": \"{}\"`", f.name, schema.id);
+                        Text::all(
+                            format!("legg til {field} først i dokumentet"),
+                            format!("legg til {field} først i dokumentet"),
+                            format!("add {field} at the start of the document"),
                         )
                     }),
                 })?;
@@ -716,7 +1003,7 @@ impl<'s, R: Recorder> Validator<'s, '_, R> {
             self.flag(Span::new(at, r.pos()), path, || {
                 InputProblem::NullNotAllowed {
                     name: path.name(),
-                    expected: f.ty.describe(schema),
+                    expected: f.ty.describe_text(schema),
                     required: f.required,
                 }
             })?;
@@ -958,16 +1245,30 @@ impl<'s, R: Recorder> Validator<'s, '_, R> {
         let schema = self.schema;
         self.flag(span, path, || {
             let found = match kind {
-                Kind::Null => "`null`".to_string(),
-                Kind::Bool => format!("`{raw}`"),
-                Kind::Number => format!("the number `{raw}`"),
-                Kind::String => format!("the string `{}`", shorten(raw)),
-                Kind::Array => "a list".into(),
-                Kind::Object => "an object".into(),
+                Kind::Null => Text::all("`null`", "`null`", "`null`"),
+                Kind::Bool => {
+                    let b = format!("`{raw}`");
+                    Text::all(b.clone(), b.clone(), b)
+                }
+                Kind::Number => Text::all(
+                    format!("tallet `{raw}`"),
+                    format!("talet `{raw}`"),
+                    format!("the number `{raw}`"),
+                ),
+                Kind::String => {
+                    let s = shorten(raw);
+                    Text::all(
+                        format!("teksten `{s}`"),
+                        format!("teksten `{s}`"),
+                        format!("the string `{s}`"),
+                    )
+                }
+                Kind::Array => Text::all("en liste", "ei liste", "a list"),
+                Kind::Object => Text::all("et objekt", "eit objekt", "an object"),
             };
             InputProblem::WrongType {
                 name: path.name(),
-                expected: ty.describe(schema),
+                expected: ty.describe_text(schema),
                 found,
                 hint: type_hint(ty, kind, raw),
             }
@@ -1084,40 +1385,56 @@ fn first_key_span(text: &str, start: usize, key: &str) -> Option<Span> {
 }
 
 /// Advice for the common slips: a quoted number or boolean, a single value where a list is due.
-fn type_hint(ty: &FieldType, kind: Kind, raw: &str) -> Option<String> {
+fn type_hint(ty: &FieldType, kind: Kind, raw: &str) -> Option<Text> {
     let unquoted = raw.trim_matches('"');
     match (ty, kind) {
         (FieldType::Number { .. }, Kind::String) if unquoted.parse::<f64>().is_ok() => {
-            Some(format!("write the number without quotes: `{unquoted}`"))
+            Some(Text::all(
+                format!("skriv tallet uten anførselstegn: `{unquoted}`"),
+                format!("skriv talet utan hermeteikn: `{unquoted}`"),
+                format!("write the number without quotes: `{unquoted}`"),
+            ))
         }
         (FieldType::Bool, Kind::String) if unquoted == "true" || unquoted == "false" => {
-            Some(format!("write `{unquoted}` without quotes"))
+            Some(Text::all(
+                format!("skriv `{unquoted}` uten anførselstegn"),
+                format!("skriv `{unquoted}` utan hermeteikn"),
+                format!("write `{unquoted}` without quotes"),
+            ))
         }
-        (FieldType::Bool, Kind::String | Kind::Number) => {
-            Some("write `true` or `false`, without quotes".into())
-        }
+        (FieldType::Bool, Kind::String | Kind::Number) => Some(Text::all(
+            "skriv `true` eller `false`, uten anførselstegn",
+            "skriv `true` eller `false`, utan hermeteikn",
+            "write `true` or `false`, without quotes",
+        )),
         (FieldType::Object(_), Kind::Array)
             if raw
                 .trim_start()
                 .strip_prefix('[')
                 .is_some_and(|r| r.trim_start().starts_with('{')) =>
         {
-            Some(
-                "give one object, not a list of them; for many documents use a `.jsonl` file"
-                    .into(),
-            )
+            Some(Text::all(
+                "gi ett objekt, ikke en liste av dem; bruk en `.jsonl`-fil for mange dokumenter",
+                "gje eitt objekt, ikkje ei liste av dei; bruk ei `.jsonl`-fil for mange dokument",
+                "give one object, not a list of them; for many documents use a `.jsonl` file",
+            ))
         }
         (FieldType::List { .. }, Kind::String | Kind::Number | Kind::Bool | Kind::Object) => {
-            Some(format!("put the value in a list: `[{}]`", shorten(raw)))
+            let v = shorten(raw);
+            Some(Text::all(
+                format!("legg verdien i en liste: `[{v}]`"),
+                format!("legg verdien i ei liste: `[{v}]`"),
+                format!("put the value in a list: `[{v}]`"),
+            ))
         }
         _ => None,
     }
 }
 
 /// A character for a message: `` `/` ``, or its name when backticks would hide it.
-fn show_char(c: char) -> String {
+fn show_char(c: char, lang: Lang) -> String {
     match c {
-        ' ' => "` ` (space)".into(),
+        ' ' => format!("` ` ({})", pick(lang, "mellomrom", "mellomrom", "space")),
         c if c.is_whitespace() || c.is_control() => format!("U+{:04X}", c as u32),
         c => format!("`{c}`"),
     }
@@ -1140,7 +1457,7 @@ fn known_keys<'a>(keys: impl Iterator<Item = &'a str>) -> String {
 }
 
 /// A calendar date written `YYYY-MM-DD` that exists.
-pub(crate) fn parse_date(s: &str) -> Result<Date, String> {
+pub(crate) fn parse_date(s: &str) -> Result<Date, Text> {
     let b = s.as_bytes();
     let shape = b.len() == 10
         && b.get(4) == Some(&b'-')
@@ -1149,7 +1466,11 @@ pub(crate) fn parse_date(s: &str) -> Result<Date, String> {
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if !shape {
-        return Err("expected the form `YYYY-MM-DD`".into());
+        return Err(Text::all(
+            "ventet formen `YYYY-MM-DD`",
+            "venta forma `YYYY-MM-DD`",
+            "expected the form `YYYY-MM-DD`",
+        ));
     }
     let num = |r: std::ops::Range<usize>| -> i32 {
         b.get(r)
@@ -1159,13 +1480,24 @@ pub(crate) fn parse_date(s: &str) -> Result<Date, String> {
     };
     let (y, m, d) = (num(0..4), num(5..7), num(8..10));
     if !(1..=12).contains(&m) {
-        return Err(format!("there is no month {m:02}"));
+        return Err(Text::all(
+            format!("det finnes ingen måned {m:02}"),
+            format!("det finst ingen månad {m:02}"),
+            format!("there is no month {m:02}"),
+        ));
     }
     let days = days_in_month(y, m);
     if d < 1 || d > days {
-        return Err(format!("{y:04}-{m:02} has {days} days"));
+        return Err(Text::all(
+            format!("{y:04}-{m:02} har {days} dager"),
+            format!("{y:04}-{m:02} har {days} dagar"),
+            format!("{y:04}-{m:02} has {days} days"),
+        ));
     }
-    Date::new(y as i16, m as i8, d as i8).map_err(|e| e.to_string())
+    Date::new(y as i16, m as i8, d as i8).map_err(|e| {
+        let e = e.to_string();
+        Text::all(e.clone(), e.clone(), e)
+    })
 }
 
 pub(crate) fn days_in_month(y: i32, m: i32) -> i32 {
@@ -1364,11 +1696,20 @@ state = { type = "number" }
     fn dates_must_exist() {
         assert!(parse_date("2024-02-29").is_ok());
         assert!(parse_date("2000-02-29").is_ok());
-        assert_eq!(parse_date("2026-02-29").unwrap_err(), "2026-02 has 28 days");
-        assert_eq!(parse_date("1900-02-29").unwrap_err(), "1900-02 has 28 days");
-        assert_eq!(parse_date("2026-04-31").unwrap_err(), "2026-04 has 30 days");
         assert_eq!(
-            parse_date("2026-13-01").unwrap_err(),
+            parse_date("2026-02-29").unwrap_err().en,
+            "2026-02 has 28 days"
+        );
+        assert_eq!(
+            parse_date("1900-02-29").unwrap_err().en,
+            "1900-02 has 28 days"
+        );
+        assert_eq!(
+            parse_date("2026-04-31").unwrap_err().en,
+            "2026-04 has 30 days"
+        );
+        assert_eq!(
+            parse_date("2026-13-01").unwrap_err().en,
             "there is no month 13"
         );
         assert!(parse_date("2026-00-10").is_err());

@@ -121,10 +121,12 @@ fn query(req: &Request, allowed: &[&str], lang: Lang) -> Result<Vec<(String, Str
                 lang,
                 (
                     &format!("ukjent parameter `{shown}`"),
+                    &format!("ukjend parameter `{shown}`"),
                     &format!("unknown query parameter `{shown}`"),
                 ),
                 Some((
                     &format!("denne adressen tar {}", allowed.join(", ")),
+                    &format!("denne adressa tek {}", allowed.join(", ")),
                     &format!("this path takes {}", allowed.join(", ")),
                 )),
             ));
@@ -137,6 +139,7 @@ fn query(req: &Request, allowed: &[&str], lang: Lang) -> Result<Vec<(String, Str
                 lang,
                 (
                     &format!("parameteren `{shown}` er gitt mer enn én gang"),
+                    &format!("parameteren `{shown}` er gitt meir enn éin gong"),
                     &format!("query parameter `{shown}` is given more than once"),
                 ),
                 None,
@@ -173,10 +176,12 @@ fn choice<T: ValueEnum>(
             lang,
             (
                 &format!("ugyldig verdi `{shown}` for `{name}`"),
+                &format!("ugyldig verdi `{shown}` for `{name}`"),
                 &format!("invalid value `{shown}` for `{name}`"),
             ),
             Some((
                 &format!("gyldige verdier: {}", names.join(", ")),
+                &format!("gyldige verdiar: {}", names.join(", ")),
                 &format!("valid values: {}", names.join(", ")),
             )),
         )
@@ -195,9 +200,14 @@ fn as_of(q: &[(String, String)], lang: Lang) -> Result<Date, Problem> {
                 lang,
                 (
                     &format!("ugyldig dato `{shown}` for `as_of`"),
+                    &format!("ugyldig dato `{shown}` for `as_of`"),
                     &format!("invalid date `{shown}` for `as_of`"),
                 ),
-                Some(("skriv den som `ÅÅÅÅ-MM-DD`", "write it as `YYYY-MM-DD`")),
+                Some((
+                    "skriv den som `ÅÅÅÅ-MM-DD`",
+                    "skriv han som `ÅÅÅÅ-MM-DD`",
+                    "write it as `YYYY-MM-DD`",
+                )),
             )
         }),
     }
@@ -215,9 +225,14 @@ fn bool_param(q: &[(String, String)], name: &str, lang: Lang) -> Result<bool, Pr
                 lang,
                 (
                     &format!("ugyldig verdi `{shown}` for `{name}`"),
+                    &format!("ugyldig verdi `{shown}` for `{name}`"),
                     &format!("invalid value `{shown}` for `{name}`"),
                 ),
-                Some(("gyldige verdier: true, false", "valid values: true, false")),
+                Some((
+                    "gyldige verdier: true, false",
+                    "gyldige verdiar: true, false",
+                    "valid values: true, false",
+                )),
             ))
         }
     }
@@ -252,9 +267,11 @@ fn content_type(headers: &HeaderMap, lang: Lang) -> Result<(), Problem> {
         lang,
         (
             &format!("innholdstypen `{shown}` støttes ikke"),
+            &format!("innhaldstypen `{shown}` er ikkje støtta"),
             &format!("content type `{shown}` is not supported"),
         ),
         Some((
+            "send `Content-Type: application/json` (eller `application/x-ndjson` for JSON-linjer)",
             "send `Content-Type: application/json` (eller `application/x-ndjson` for JSON-linjer)",
             "send `Content-Type: application/json` (or `application/x-ndjson` for JSON lines)",
         )),
@@ -277,6 +294,7 @@ fn body_timeout(lang: Lang) -> Problem {
         lang,
         (
             "innholdet kom ikke fram i tide",
+            "innhaldet kom ikkje fram i tide",
             "the body did not arrive in time",
         ),
         None,
@@ -311,7 +329,11 @@ async fn read_body(
             StatusCode::BAD_REQUEST,
             "http::body",
             lang,
-            ("innholdet kunne ikke leses", "the body could not be read"),
+            (
+                "innholdet kunne ikke leses",
+                "innhaldet kunne ikkje lesast",
+                "the body could not be read",
+            ),
             None,
         )),
     }
@@ -330,7 +352,11 @@ async fn judge<T: Send + 'static>(
             StatusCode::INTERNAL_SERVER_ERROR,
             "http::internal",
             Lang::En,
-            ("intern feil i samstyr", "internal error in samstyr"),
+            (
+                "intern feil i samstyr",
+                "intern feil i samstyr",
+                "internal error in samstyr",
+            ),
             None,
         )
     })
@@ -474,7 +500,7 @@ async fn validate(
         let sources = crate::input::reader(STDIN_NAME, Box::new(Cursor::new(body)));
         let docs = crate::input::documents_in(sources, s.rules.schema(), s.rules.catalog());
         let mut diags = Vec::new();
-        let r = crate::service::json_report(docs, |c: &Checked| {
+        let r = crate::service::json_report(docs, lang, |c: &Checked| {
             if let Err(d) = &c.result {
                 diags.extend(d.iter().cloned());
             }
@@ -531,7 +557,11 @@ async fn report(
                         StatusCode::BAD_REQUEST,
                         "http::body",
                         lang,
-                        ("innholdet kunne ikke leses", "the body could not be read"),
+                        (
+                            "innholdet kunne ikke leses",
+                            "innhaldet kunne ikkje lesast",
+                            "the body could not be read",
+                        ),
                         None,
                     )),
                     Ok(Some(Ok(f))) => Ok(f),
@@ -807,10 +837,12 @@ async fn source(
             lang,
             (
                 &format!("ingen kilde heter `{shown}`"),
+                &format!("inga kjelde heiter `{shown}`"),
                 &format!("no source is named `{shown}`"),
             ),
             Some((
                 &format!("kildene er {}", names.join(", ")),
+                &format!("kjeldene er {}", names.join(", ")),
                 &format!("the sources are {}", names.join(", ")),
             )),
         )

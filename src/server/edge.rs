@@ -112,9 +112,14 @@ pub async fn around(
             lang,
             (
                 "serveren har for mange forespørsler nå",
+                "tenaren har for mange førespurnader no",
                 "the server has too many requests in hand",
             ),
-            Some(("prøv igjen om litt", "try again in a moment")),
+            Some((
+                "prøv igjen om litt",
+                "prøv igjen om litt",
+                "try again in a moment",
+            )),
         )
         .with_header(header::RETRY_AFTER, HeaderValue::from_static("1"))
         .into_response(),
@@ -130,10 +135,12 @@ pub async fn around(
                     lang,
                     (
                         "svaret tok for lang tid",
+                        "svaret tok for lang tid",
                         "the answer took longer than the server allows",
                     ),
                     Some((
                         "send færre dokumenter i én forespørsel",
+                        "send færre dokument i éin førespurnad",
                         "send fewer documents in one request",
                     )),
                 )
@@ -211,9 +218,10 @@ pub async fn not_found(req: Request) -> Response {
         StatusCode::NOT_FOUND,
         "http::not-found",
         lang,
-        ("ingen slik adresse", "no such path"),
+        ("ingen slik adresse", "inga slik adresse", "no such path"),
         Some((
             "se /v1/openapi.json for adressene",
+            "sjå /v1/openapi.json for adressene",
             "see /v1/openapi.json for the paths",
         )),
     )
@@ -230,10 +238,12 @@ pub async fn method_not_allowed(req: Request) -> Response {
         lang,
         (
             "adressen svarer ikke på denne metoden",
+            "adressa svarar ikkje på denne metoden",
             "this path does not answer this method",
         ),
         Some((
             "se Allow-overskriften for metodene",
+            "sjå Allow-overskrifta for metodane",
             "the Allow header lists the methods",
         )),
     )
@@ -249,10 +259,12 @@ pub fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
         Lang::En,
         (
             "intern feil i samstyr; forespørselen ble ikke behandlet",
+            "intern feil i samstyr; førespurnaden vart ikkje handsama",
             "internal error in samstyr; the request was not handled",
         ),
         Some((
             "meld feilen med forespørselen som ga den",
+            "meld feilen med førespurnaden som gav han",
             "report the bug with the request that caused it",
         )),
     )

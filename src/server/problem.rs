@@ -26,11 +26,12 @@ impl Problem {
         status: StatusCode,
         code: &'static str,
         lang: Lang,
-        message: (&str, &str),
-        help: Option<(&str, &str)>,
+        message: (&str, &str, &str),
+        help: Option<(&str, &str, &str)>,
     ) -> Problem {
-        let pick = |(nb, en): (&str, &str)| match lang {
-            Lang::Nb | Lang::Nn => nb.to_string(),
+        let pick = |(nb, nn, en): (&str, &str, &str)| match lang {
+            Lang::Nb => nb.to_string(),
+            Lang::Nn => nn.to_string(),
             Lang::En => en.to_string(),
         };
         Problem {
@@ -50,15 +51,19 @@ impl Problem {
     /// codes call for (413 over a size limit, 400 for what is not JSON text, else 422).
     pub fn documents(lang: Lang, diags: &[Diagnostic]) -> Problem {
         let status = status_of(diags.iter().map(|d| d.code));
-        let (nb, en) = title(status);
+        let (nb, nn, en) = title(status);
         Problem {
             status,
             title: match lang {
-                Lang::Nb | Lang::Nn => nb,
+                Lang::Nb => nb,
+                Lang::Nn => nn,
                 Lang::En => en,
             }
             .to_string(),
-            diagnostics: diags.iter().map(crate::service::diagnostic_json).collect(),
+            diagnostics: diags
+                .iter()
+                .map(|d| crate::service::diagnostic_json(d, lang))
+                .collect(),
             headers: Vec::new(),
         }
     }
@@ -97,17 +102,41 @@ pub fn status_of<'a>(codes: impl Iterator<Item = &'a str>) -> StatusCode {
     status
 }
 
-fn title(status: StatusCode) -> (&'static str, &'static str) {
+fn title(status: StatusCode) -> (&'static str, &'static str, &'static str) {
     match status.as_u16() {
-        400 => ("ugyldig forespørsel", "bad request"),
-        404 => ("finnes ikke", "not found"),
-        405 => ("metoden er ikke tillatt", "method not allowed"),
-        408 => ("forespørselen tok for lang tid", "request timeout"),
-        413 => ("innholdet er for stort", "content too large"),
-        415 => ("innholdstypen støttes ikke", "unsupported media type"),
-        422 => ("dokumentet er ugyldig", "invalid document"),
-        503 => ("tjenesten er ikke tilgjengelig", "service unavailable"),
-        _ => ("intern feil", "internal error"),
+        400 => ("ugyldig forespørsel", "ugyldig førespurnad", "bad request"),
+        404 => ("finnes ikke", "finst ikkje", "not found"),
+        405 => (
+            "metoden er ikke tillatt",
+            "metoden er ikkje tillaten",
+            "method not allowed",
+        ),
+        408 => (
+            "forespørselen tok for lang tid",
+            "førespurnaden tok for lang tid",
+            "request timeout",
+        ),
+        413 => (
+            "innholdet er for stort",
+            "innhaldet er for stort",
+            "content too large",
+        ),
+        415 => (
+            "innholdstypen støttes ikke",
+            "innhaldstypen er ikkje støtta",
+            "unsupported media type",
+        ),
+        422 => (
+            "dokumentet er ugyldig",
+            "dokumentet er ugyldig",
+            "invalid document",
+        ),
+        503 => (
+            "tjenesten er ikke tilgjengelig",
+            "tenesta er ikkje tilgjengeleg",
+            "service unavailable",
+        ),
+        _ => ("intern feil", "intern feil", "internal error"),
     }
 }
 

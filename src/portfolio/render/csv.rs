@@ -11,7 +11,8 @@
 
 use super::{Meta, received_words};
 use crate::portfolio::{Grade, Portfolio, Row, RowOutcome};
-use crate::report::{tr, tri_name};
+use crate::report::tri_name;
+use crate::text::pick;
 use jiff::civil::Date;
 
 /// How the CSV is written.
@@ -45,24 +46,28 @@ pub fn render_with(meta: &Meta, p: &Portfolio, d: Dialect) -> String {
 pub fn columns(meta: &Meta, findings: bool) -> Vec<String> {
     let lang = meta.lang();
     let mut head: Vec<String> = vec![
-        tr(lang, "fil", "file").into(),
+        pick(lang, "fil", "fil", "file").into(),
         meta.key_field.clone(),
-        tr(lang, "tittel", "title").into(),
+        pick(lang, "tittel", "tittel", "title").into(),
     ];
     head.extend(meta.groups.iter().map(|(_, t)| t.get(lang).to_string()));
-    let names: &[(&str, &str)] = if findings {
+    let names: &[(&str, &str, &str)] = if findings {
         &[
-            ("krav", "rule"),
-            ("alvor", "severity"),
-            ("prinsipp", "principle"),
-            ("element", "item"),
-            ("status", "status"),
-            ("frist", "deadline"),
-            ("forfalt", "overdue"),
-            ("fra koblet dokument", "from linked document"),
-            ("melding", "message"),
-            ("oppgi", "to provide"),
-            ("feil", "errors"),
+            ("krav", "krav", "rule"),
+            ("alvor", "alvor", "severity"),
+            ("prinsipp", "prinsipp", "principle"),
+            ("element", "element", "item"),
+            ("status", "status", "status"),
+            ("frist", "frist", "deadline"),
+            ("forfalt", "forfalle", "overdue"),
+            (
+                "fra koblet dokument",
+                "frå kopla dokument",
+                "from linked document",
+            ),
+            ("melding", "melding", "message"),
+            ("oppgi", "oppgje", "to provide"),
+            ("feil", "feil", "errors"),
         ]
     } else {
         &[]
@@ -70,33 +75,41 @@ pub fn columns(meta: &Meta, findings: bool) -> Vec<String> {
     if !findings && let Some(h) = &meta.run.headline {
         head.push(h.title.get(lang).to_string());
         head.push(
-            tr(
+            pick(
                 lang,
                 "svaret fra koblet dokument",
+                "svaret frå kopla dokument",
                 "answer from linked document",
             )
             .into(),
         );
     }
-    let per_input: &[(&str, &str)] = &[
-        ("vurdering", "standing"),
-        ("brudd skal", "violated must"),
-        ("brudd bør", "violated should"),
-        ("brudd", "violated"),
-        ("venter", "pending"),
-        ("ukjent", "unknown"),
-        ("oppfylt", "met"),
-        ("ikke aktuelt", "not applicable"),
-        ("ikke i kraft", "not in force"),
-        ("forfalt", "overdue"),
-        ("snart", "upcoming"),
-        ("neste frist", "next deadline"),
-        ("fra koblede dokumenter", "from linked documents"),
-        ("koblingsproblemer", "link problems"),
-        ("feil", "errors"),
+    let per_input: &[(&str, &str, &str)] = &[
+        ("vurdering", "vurdering", "standing"),
+        ("brudd skal", "brot skal", "violated must"),
+        ("brudd bør", "brot bør", "violated should"),
+        ("brudd", "brot", "violated"),
+        ("venter", "ventar", "pending"),
+        ("ukjent", "ukjend", "unknown"),
+        ("oppfylt", "oppfylt", "met"),
+        ("ikke aktuelt", "ikkje aktuelt", "not applicable"),
+        ("ikke i kraft", "ikkje i kraft", "not in force"),
+        ("forfalt", "forfalle", "overdue"),
+        ("snart", "snart", "upcoming"),
+        ("neste frist", "neste frist", "next deadline"),
+        (
+            "fra koblede dokumenter",
+            "frå kopla dokument",
+            "from linked documents",
+        ),
+        ("koblingsproblemer", "koplingsproblem", "link problems"),
+        ("feil", "feil", "errors"),
     ];
     let list = if findings { names } else { per_input };
-    head.extend(list.iter().map(|(nb, en)| tr(lang, nb, en).to_string()));
+    head.extend(
+        list.iter()
+            .map(|(nb, nn, en)| pick(lang, nb, nn, en).to_string()),
+    );
     head
 }
 
@@ -214,16 +227,22 @@ pub fn trend(meta: &Meta, d: Dialect) -> String {
         out.push('\u{feff}');
     }
     let mut head: Vec<String> = vec![
-        tr(lang, "per", "as of").into(),
-        tr(lang, "vurdert", "evaluated").into(),
-        tr(lang, "uten brudd (%)", "without violation (%)").into(),
+        pick(lang, "per", "per", "as of").into(),
+        pick(lang, "vurdert", "vurdert", "evaluated").into(),
+        pick(
+            lang,
+            "uten brudd (%)",
+            "utan brot (%)",
+            "without violation (%)",
+        )
+        .into(),
     ];
     head.extend(Grade::ALL[..5].iter().map(|g| g.name().to_string()));
     if let Some(h) = meta.headline_title() {
-        head.push(format!("{h}: {}", tr(lang, "ja", "yes")));
+        head.push(format!("{h}: {}", pick(lang, "ja", "ja", "yes")));
     }
-    head.push(tr(lang, "forfalt", "overdue").into());
-    head.push(tr(lang, "snart", "upcoming").into());
+    head.push(pick(lang, "forfalt", "forfalle", "overdue").into());
+    head.push(pick(lang, "snart", "snart", "upcoming").into());
     record(&mut out, d, head.iter().map(String::as_str));
     for t in &meta.trend {
         let mut v = vec![

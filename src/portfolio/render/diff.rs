@@ -4,8 +4,8 @@
 use super::{Meta, grade_word};
 use crate::finding::{Status, Tri};
 use crate::portfolio::diff::Diff;
-use crate::report::{status_word, tr, tri_name, tri_word};
-use crate::text::Lang;
+use crate::report::{status_word, tri_name, tri_word};
+use crate::text::{Lang, pick};
 use serde_json::{Value, json};
 use std::fmt::Write;
 
@@ -15,7 +15,7 @@ pub const SCHEMA_ID: &str = "samstyr.diff/v1";
 fn status(lang: Lang, s: Option<Status>) -> &'static str {
     match s {
         Some(s) => status_word(lang, s),
-        None => tr(lang, "(ingen)", "(none)"),
+        None => pick(lang, "(ingen)", "(ingen)", "(none)"),
     }
 }
 
@@ -33,7 +33,7 @@ fn rules_line(lang: Lang, side: &str, m: &Meta) -> String {
             .iter()
             .map(|p| format!("{}={}", p.id, p.value))
             .collect();
-        let _ = write!(s, " {} {}", tr(lang, "med", "with"), p.join(", "));
+        let _ = write!(s, " {} {}", pick(lang, "med", "med", "with"), p.join(", "));
     }
     s
 }
@@ -42,37 +42,55 @@ fn rules_line(lang: Lang, side: &str, m: &Meta) -> String {
 pub fn text(old: &Meta, new: &Meta, d: &Diff) -> String {
     let lang = new.lang();
     let mut s = String::new();
-    let _ = writeln!(s, "{}", rules_line(lang, tr(lang, "Gammelt", "Old"), old));
-    let _ = writeln!(s, "{}", rules_line(lang, tr(lang, "Nytt", "New"), new));
+    let _ = writeln!(
+        s,
+        "{}",
+        rules_line(lang, pick(lang, "Gammelt", "Gammalt", "Old"), old)
+    );
+    let _ = writeln!(
+        s,
+        "{}",
+        rules_line(lang, pick(lang, "Nytt", "Nytt", "New"), new)
+    );
     let head = new
         .headline_title()
         .map(|h| h.to_string())
-        .unwrap_or_else(|| tr(lang, "overskrift", "headline").to_string());
+        .unwrap_or_else(|| pick(lang, "overskrift", "overskrift", "headline").to_string());
     let _ = writeln!(
         s,
         "\n{} {}: {} {}, {} {} «{}», {} {}.",
         d.inputs,
-        tr(lang, "dokumenter", "documents"),
+        pick(lang, "dokumenter", "dokument", "documents"),
         d.grades_changed,
-        tr(lang, "endrer vurdering", "change standing"),
+        pick(
+            lang,
+            "endrer vurdering",
+            "endrar vurdering",
+            "change standing"
+        ),
         d.headlines_changed,
-        tr(lang, "endrer", "change"),
+        pick(lang, "endrer", "endrar", "change"),
         head,
         d.changes.len(),
-        tr(lang, "endrer noe", "change anything"),
+        pick(lang, "endrer noe", "endrar noko", "change anything"),
     );
     if d.deadlines_moved + d.messages_changed > 0 {
         let _ = writeln!(
             s,
             "{} {}, {} {}.",
             d.deadlines_moved,
-            tr(lang, "frister flyttet", "deadlines moved"),
+            pick(lang, "frister flyttet", "fristar flytta", "deadlines moved"),
             d.messages_changed,
-            tr(lang, "meldinger endret", "messages changed"),
+            pick(
+                lang,
+                "meldinger endret",
+                "meldingar endra",
+                "messages changed"
+            ),
         );
     }
     if !d.grade_moves.is_empty() {
-        let _ = writeln!(s, "\n{}:", tr(lang, "Vurdering", "Standing"));
+        let _ = writeln!(s, "\n{}:", pick(lang, "Vurdering", "Vurdering", "Standing"));
         for ((a, b), n) in &d.grade_moves {
             let _ = writeln!(
                 s,
@@ -83,7 +101,7 @@ pub fn text(old: &Meta, new: &Meta, d: &Diff) -> String {
         }
     }
     if !d.per_rule.is_empty() {
-        let _ = writeln!(s, "\n{}:", tr(lang, "Per regel", "Per rule"));
+        let _ = writeln!(s, "\n{}:", pick(lang, "Per regel", "Per regel", "Per rule"));
         for (rule, moves) in &d.per_rule {
             for (i, ((a, b), n)) in moves.iter().enumerate() {
                 let name = if i == 0 { rule.as_str() } else { "" };
@@ -100,7 +118,12 @@ pub fn text(old: &Meta, new: &Meta, d: &Diff) -> String {
         let _ = writeln!(
             s,
             "\n{}:",
-            tr(lang, "Endrede dokumenter", "Changed documents")
+            pick(
+                lang,
+                "Endrede dokumenter",
+                "Endra dokument",
+                "Changed documents"
+            )
         );
     }
     for c in &d.changes {
@@ -114,7 +137,7 @@ pub fn text(old: &Meta, new: &Meta, d: &Diff) -> String {
             let _ = writeln!(
                 s,
                 "    {}: {} → {}",
-                tr(lang, "vurdering", "standing"),
+                pick(lang, "vurdering", "vurdering", "standing"),
                 grade_word(lang, c.old.0),
                 grade_word(lang, c.new.0)
             );
@@ -136,11 +159,13 @@ pub fn text(old: &Meta, new: &Meta, d: &Diff) -> String {
             let what = match (&r.deadline, r.message_changed) {
                 (Some((a, b)), _) => format!(
                     "{} {} → {}",
-                    tr(lang, "frist", "deadline"),
+                    pick(lang, "frist", "frist", "deadline"),
                     a.map(|d| d.to_string()).unwrap_or_else(|| "–".into()),
                     b.map(|d| d.to_string()).unwrap_or_else(|| "–".into())
                 ),
-                (None, true) => tr(lang, "ny melding", "message changed").to_string(),
+                (None, true) => {
+                    pick(lang, "ny melding", "ny melding", "message changed").to_string()
+                }
                 (None, false) => format!("{} → {}", status(lang, r.old), status(lang, r.new)),
             };
             let _ = writeln!(s, "    {}{item}: {what}", r.rule);

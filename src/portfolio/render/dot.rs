@@ -139,7 +139,7 @@ pub fn dot(meta: &Meta, p: &Portfolio, linked_only: bool) -> String {
             "  m{k} [label={}, style=\"dashed\", fillcolor=\"#ffffff\", fontcolor=\"#555555\"];",
             dot_str(&format!(
                 "{key}\\n({})",
-                crate::report::tr(lang, "finnes ikke", "missing")
+                crate::text::pick(lang, "finnes ikke", "finst ikkje", "missing")
             ))
             .replace("\\\\n", "\\n")
         );
@@ -219,7 +219,7 @@ pub fn mermaid(meta: &Meta, p: &Portfolio, linked_only: bool) -> String {
             s,
             "  m{k}[\"{} ({})\"]:::missing",
             mermaid_str(key),
-            crate::report::tr(lang, "finnes ikke", "missing")
+            crate::text::pick(lang, "finnes ikke", "finst ikkje", "missing")
         );
     }
     for (from, field, to) in &d.edges {

@@ -16,8 +16,8 @@ use super::{
 };
 use crate::finding::{Severity, SourceRef, Status};
 use crate::portfolio::{Grade, Portfolio, Row, RowOutcome, UPCOMING_DAYS};
-use crate::report::{severity_word, status_word, tr};
-use crate::text::Lang;
+use crate::report::{severity_word, status_word};
+use crate::text::{Lang, pick};
 use std::fmt::Write;
 
 pub fn render(meta: &Meta, p: &Portfolio, listed: &Listed) -> String {
@@ -25,7 +25,12 @@ pub fn render(meta: &Meta, p: &Portfolio, listed: &Listed) -> String {
     let mut s = String::with_capacity(256 * 1024);
     let title = format!(
         "{}: {}",
-        tr(lang, "Porteføljerapport", "Portfolio report"),
+        pick(
+            lang,
+            "Porteføljerapport",
+            "Porteføljerapport",
+            "Portfolio report"
+        ),
         meta.run.rules.title.get(lang)
     );
     let _ = write!(
@@ -56,9 +61,9 @@ pub fn render(meta: &Meta, p: &Portfolio, listed: &Listed) -> String {
         "</main>\n<footer>{} {} · {} {} · {} {}</footer>\n<script>{SCRIPT}</script>\n</body>\n</html>\n",
         crate::report::TOOL_NAME,
         esc(&meta.run.tool_version),
-        tr(lang, "regelsett", "rule set"),
+        pick(lang, "regelsett", "regelsett", "rule set"),
         esc(&meta.run.rules.id),
-        tr(lang, "vurdert per", "as of"),
+        pick(lang, "vurdert per", "vurdert per", "as of"),
         p.as_of
     );
     s
@@ -112,14 +117,14 @@ fn header(s: &mut String, meta: &Meta, p: &Portfolio, title: &str) {
         s,
         "<header><h1>{}</h1><p class=\"sub\">{} <code>{}</code> {} ({}) · {} <strong>{}</strong> · {} {}</p>",
         esc(title),
-        tr(lang, "Regelsett", "Rule set"),
+        pick(lang, "Regelsett", "Regelsett", "Rule set"),
         esc(&run.rules.id),
         esc(&run.rules.version),
         esc(&run.rules.origin),
-        tr(lang, "vurdert per", "as of"),
+        pick(lang, "vurdert per", "vurdert per", "as of"),
         p.as_of,
         p.aggregates.inputs,
-        tr(lang, "dokumenter", "documents"),
+        pick(lang, "dokumenter", "dokument", "documents"),
     );
     if !run.params.is_empty() {
         let list: Vec<String> = run
@@ -130,7 +135,7 @@ fn header(s: &mut String, meta: &Meta, p: &Portfolio, title: &str) {
                     "<code>{}</code> = {} ({} {})",
                     esc(&x.id),
                     esc(&x.value),
-                    tr(lang, "standard", "default"),
+                    pick(lang, "standard", "standard", "default"),
                     esc(&x.default)
                 )
             })
@@ -138,44 +143,49 @@ fn header(s: &mut String, meta: &Meta, p: &Portfolio, title: &str) {
         let _ = write!(
             s,
             "<p class=\"sub\">{}: {}</p>",
-            tr(lang, "Overstyrte parametere", "Overridden parameters"),
+            pick(
+                lang,
+                "Overstyrte parametere",
+                "Overstyrte parametrar",
+                "Overridden parameters"
+            ),
             list.join(", ")
         );
     }
     let _ = write!(
         s,
         "<nav aria-label=\"{}\"><a href=\"#overview\">{}</a><a href=\"#deadlines\">{}</a>",
-        tr(lang, "Innhold", "Contents"),
-        tr(lang, "Oversikt", "Overview"),
-        tr(lang, "Frister", "Deadlines"),
+        pick(lang, "Innhold", "Innhald", "Contents"),
+        pick(lang, "Oversikt", "Oversyn", "Overview"),
+        pick(lang, "Frister", "Fristar", "Deadlines"),
     );
     if !meta.groups.is_empty() {
         let _ = write!(
             s,
             "<a href=\"#shares\">{}</a>",
-            tr(lang, "Andeler", "Shares")
+            pick(lang, "Andeler", "Delar", "Shares")
         );
     }
     if !meta.trend.is_empty() {
         let _ = write!(
             s,
             "<a href=\"#trend\">{}</a>",
-            tr(lang, "Utvikling", "Over time")
+            pick(lang, "Utvikling", "Utvikling", "Over time")
         );
     }
     let _ = write!(
         s,
         "<a href=\"#findings\">{}</a><a href=\"#charts\">{}</a><a href=\"#links\">{}</a><a href=\"#table\">{}</a>",
-        tr(lang, "Funn", "Findings"),
-        tr(lang, "Diagrammer", "Charts"),
-        tr(lang, "Koblinger", "Links"),
-        tr(lang, "Dokumenter", "Documents"),
+        pick(lang, "Funn", "Funn", "Findings"),
+        pick(lang, "Diagrammer", "Diagram", "Charts"),
+        pick(lang, "Koblinger", "Koplingar", "Links"),
+        pick(lang, "Dokumenter", "Dokument", "Documents"),
     );
     if !p.errors.is_empty() {
         let _ = write!(
             s,
             "<a href=\"#errors\">{}</a>",
-            tr(lang, "Ugyldige", "Invalid")
+            pick(lang, "Ugyldige", "Ugyldige", "Invalid")
         );
     }
     s.push_str("</nav></header>\n<main>\n");
@@ -200,14 +210,26 @@ fn overview(s: &mut String, meta: &Meta, p: &Portfolio) {
     let _ = write!(
         s,
         "<section id=\"overview\"><h2>{}</h2><div class=\"overview\"><div class=\"cg\"><h3>{}</h3><div class=\"cards\">",
-        tr(lang, "Oversikt", "Overview"),
-        tr(lang, "Dokumenter", "Documents"),
+        pick(lang, "Oversikt", "Oversyn", "Overview"),
+        pick(lang, "Dokumenter", "Dokument", "Documents"),
     );
-    card(s, tr(lang, "dokumenter", "documents"), a.inputs, "", "");
-    card(s, tr(lang, "vurdert", "evaluated"), a.evaluated, "", "");
     card(
         s,
-        tr(lang, "ugyldige", "invalid"),
+        pick(lang, "dokumenter", "dokument", "documents"),
+        a.inputs,
+        "",
+        "",
+    );
+    card(
+        s,
+        pick(lang, "vurdert", "vurdert", "evaluated"),
+        a.evaluated,
+        "",
+        "",
+    );
+    card(
+        s,
+        pick(lang, "ugyldige", "ugyldige", "invalid"),
         a.invalid,
         "",
         if a.invalid > 0 { "g-inv" } else { "" },
@@ -221,11 +243,23 @@ fn overview(s: &mut String, meta: &Meta, p: &Portfolio) {
             "<div class=\"cg\"><h3>{}</h3><div class=\"cards\">",
             esc(title)
         );
-        card(s, tr(lang, "ja", "yes"), yes, &percent(yes, total), "h-yes");
-        card(s, tr(lang, "nei", "no"), no, &percent(no, total), "h-no");
         card(
             s,
-            tr(lang, "ukjent", "unknown"),
+            pick(lang, "ja", "ja", "yes"),
+            yes,
+            &percent(yes, total),
+            "h-yes",
+        );
+        card(
+            s,
+            pick(lang, "nei", "nei", "no"),
+            no,
+            &percent(no, total),
+            "h-no",
+        );
+        card(
+            s,
+            pick(lang, "ukjent", "ukjend", "unknown"),
             unknown,
             &percent(unknown, total),
             "h-unk",
@@ -236,9 +270,10 @@ fn overview(s: &mut String, meta: &Meta, p: &Portfolio) {
                 s,
                 "<p class=\"small\">{} {}</p>",
                 a.headline_received,
-                tr(
+                pick(
                     lang,
                     "svar endret av koblede dokumenter",
+                    "svar endra av kopla dokument",
                     "answers changed by linked documents"
                 )
             );
@@ -248,7 +283,12 @@ fn overview(s: &mut String, meta: &Meta, p: &Portfolio) {
     let _ = write!(
         s,
         "<div class=\"cg\"><h3>{}</h3><div class=\"cards\">",
-        tr(lang, "Dokumentene etter vurdering", "Documents by standing")
+        pick(
+            lang,
+            "Dokumentene etter vurdering",
+            "Dokumenta etter vurdering",
+            "Documents by standing"
+        )
     );
     for (g, n) in Grade::ALL.iter().zip(a.grades) {
         card(s, grade_word(lang, *g), n, "", grade_class(*g));
@@ -262,9 +302,10 @@ fn findings(s: &mut String, meta: &Meta, p: &Portfolio) {
     let _ = write!(
         s,
         "<section id=\"findings\"><h2>{}</h2><table class=\"num\"><thead><tr><th></th>",
-        tr(
+        pick(
             lang,
             "Funn etter status og alvorlighet",
+            "Funn etter status og kor alvorleg",
             "Findings by status and severity"
         )
     );
@@ -274,12 +315,12 @@ fn findings(s: &mut String, meta: &Meta, p: &Portfolio) {
     let _ = write!(
         s,
         "<th>{}</th></tr></thead><tbody>",
-        tr(lang, "sum", "total")
+        pick(lang, "sum", "sum", "total")
     );
     let rows = [
         (severity_word(lang, Severity::Must), &a.by_severity[0]),
         (severity_word(lang, Severity::Should), &a.by_severity[1]),
-        (tr(lang, "sum", "total"), &a.by_status),
+        (pick(lang, "sum", "sum", "total"), &a.by_status),
     ];
     for (name, counts) in rows {
         let _ = write!(s, "<tr><th>{}</th>", esc(name));
@@ -294,10 +335,10 @@ fn findings(s: &mut String, meta: &Meta, p: &Portfolio) {
         let _ = write!(
             s,
             "<h3>{}</h3><table class=\"num\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-            tr(lang, "Per prinsipp", "By principle"),
-            tr(lang, "prinsipp", "principle"),
-            tr(lang, "brudd skal", "violated must"),
-            tr(lang, "brudd bør", "violated should"),
+            pick(lang, "Per prinsipp", "Per prinsipp", "By principle"),
+            pick(lang, "prinsipp", "prinsipp", "principle"),
+            pick(lang, "brudd skal", "brot skal", "violated must"),
+            pick(lang, "brudd bør", "brot bør", "violated should"),
             status_word(lang, Status::Pending),
             status_word(lang, Status::Unknown),
         );
@@ -400,7 +441,12 @@ fn legend(lang: Lang) -> [(&'static str, &'static str); 2] {
 fn charts(s: &mut String, meta: &Meta, p: &Portfolio) {
     let lang = meta.lang();
     let a = &p.aggregates;
-    let heading = tr(lang, "Brudd per krav", "Violations per obligation");
+    let heading = pick(
+        lang,
+        "Brudd per krav",
+        "Brot per krav",
+        "Violations per obligation",
+    );
     let _ = write!(
         s,
         "<div class=\"two\" id=\"charts\"><section><h2>{}</h2>",
@@ -429,7 +475,7 @@ fn charts(s: &mut String, meta: &Meta, p: &Portfolio) {
     for ((_, title), table) in meta.groups.iter().zip(&a.groups) {
         let heading = format!(
             "{} {}",
-            tr(lang, "Brudd per", "Violations per"),
+            pick(lang, "Brudd per", "Brot per", "Violations per"),
             title.get(lang).to_lowercase()
         );
         let _ = write!(s, "<section><h2>{}</h2>", esc(&heading));
@@ -464,19 +510,24 @@ fn details(s: &mut String, meta: &Meta, p: &Portfolio) {
     let _ = write!(
         s,
         "<section id=\"details\"><h2>{}</h2>",
-        tr(lang, "Funn per krav", "Findings per obligation"),
+        pick(
+            lang,
+            "Funn per krav",
+            "Funn per krav",
+            "Findings per obligation"
+        ),
     );
     let _ = write!(
         s,
         "<table class=\"num\"><thead><tr><th>{}</th><th class=\"l\">{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-        tr(lang, "krav", "obligation"),
-        tr(lang, "tittel", "title"),
-        tr(lang, "alvor", "severity"),
+        pick(lang, "krav", "krav", "obligation"),
+        pick(lang, "tittel", "tittel", "title"),
+        pick(lang, "alvor", "alvor", "severity"),
         status_word(lang, Status::Violated),
         status_word(lang, Status::Pending),
         status_word(lang, Status::Unknown),
-        tr(lang, "forfalt", "overdue"),
-        tr(lang, "snart", "upcoming"),
+        pick(lang, "forfalt", "forfalle", "overdue"),
+        pick(lang, "snart", "snart", "upcoming"),
     );
     for (o, c) in meta.run.obligations.iter().zip(&a.obligations) {
         let _ = write!(
@@ -501,12 +552,18 @@ fn deadline_lists(s: &mut String, meta: &Meta, p: &Portfolio, listed: &Listed) {
         s,
         "<section id=\"deadlines\"><h2>{}</h2><div class=\"two\"><div><h3>{} <span class=\"count\">{}</span></h3>\
          <p class=\"small\">{}</p>",
-        tr(lang, "Frister", "Deadlines"),
-        tr(lang, "Forfalt, nyeste først", "Overdue, most recent first"),
+        pick(lang, "Frister", "Fristar", "Deadlines"),
+        pick(
+            lang,
+            "Forfalt, nyeste først",
+            "Forfalle, nyaste først",
+            "Overdue, most recent first"
+        ),
         listed.overdue_total,
-        tr(
+        pick(
             lang,
             "Fristen er passert uten at kravet er vist oppfylt. De nyeste kan ofte ennå rettes opp.",
+            "Fristen er passert utan at kravet er vist oppfylt. Dei nyaste kan ofte framleis rettast opp.",
             "The deadline has passed without the obligation shown to be met. The most recent can often still be mended."
         ),
     );
@@ -517,10 +574,15 @@ fn deadline_lists(s: &mut String, meta: &Meta, p: &Portfolio, listed: &Listed) {
     let _ = write!(
         s,
         "</div><div><h3>{} {UPCOMING_DAYS} {} <span class=\"count\">{}</span></h3><p class=\"small\">{}</p>",
-        tr(lang, "Kommende, neste", "Upcoming, next"),
-        tr(lang, "dager", "days"),
+        pick(lang, "Kommende, neste", "Komande, neste", "Upcoming, next"),
+        pick(lang, "dager", "dagar", "days"),
         listed.upcoming_total,
-        tr(lang, "Nærmeste frist først.", "Nearest deadline first."),
+        pick(
+            lang,
+            "Nærmeste frist først.",
+            "Nærmaste frist først.",
+            "Nearest deadline first."
+        ),
     );
     deadline_table(s, meta, p, &listed.upcoming, false);
     if let Some(n) = cut_note(lang, listed.upcoming.len(), listed.upcoming_total) {
@@ -532,25 +594,35 @@ fn deadline_lists(s: &mut String, meta: &Meta, p: &Portfolio, listed: &Listed) {
 fn deadline_table(s: &mut String, meta: &Meta, p: &Portfolio, list: &[DeadlineEntry], late: bool) {
     let lang = meta.lang();
     if list.is_empty() {
-        let _ = write!(s, "<p>{}</p>", tr(lang, "Ingen.", "None."));
+        let _ = write!(s, "<p>{}</p>", pick(lang, "Ingen.", "Ingen.", "None."));
         return;
     }
     let _ = write!(
         s,
         "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"{}\"><table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
         if late {
-            tr(lang, "Forfalte frister", "Overdue deadlines")
+            pick(
+                lang,
+                "Forfalte frister",
+                "Forfalne fristar",
+                "Overdue deadlines",
+            )
         } else {
-            tr(lang, "Kommende frister", "Upcoming deadlines")
+            pick(
+                lang,
+                "Kommende frister",
+                "Komande fristar",
+                "Upcoming deadlines",
+            )
         },
-        tr(lang, "frist", "deadline"),
-        tr(lang, "dokument", "document"),
-        tr(lang, "krav", "obligation"),
-        tr(lang, "status", "status"),
+        pick(lang, "frist", "frist", "deadline"),
+        pick(lang, "dokument", "dokument", "document"),
+        pick(lang, "krav", "krav", "obligation"),
+        pick(lang, "status", "status", "status"),
         if late {
-            tr(lang, "dager over", "days late")
+            pick(lang, "dager over", "dagar over", "days late")
         } else {
-            tr(lang, "dager igjen", "days left")
+            pick(lang, "dager igjen", "dagar att", "days left")
         },
     );
     for i in list {
@@ -585,10 +657,11 @@ fn shares(s: &mut String, meta: &Meta, p: &Portfolio) {
     let _ = write!(
         s,
         "<section id=\"shares\"><h2>{}</h2><p class=\"small\">{}</p>",
-        tr(lang, "Andeler", "Shares"),
-        tr(
+        pick(lang, "Andeler", "Delar", "Shares"),
+        pick(
             lang,
             "Andelen av dokumentene i hver gruppe, med antallet i parentes; store grupper ser ikke verre ut bare fordi de er store.",
+            "Delen av dokumenta i kvar gruppe, med talet i parentes; store grupper ser ikkje verre ut berre fordi dei er store.",
             "The share of each group's documents, with the count in brackets; large groups do not look worse only for being large."
         )
     );
@@ -597,11 +670,11 @@ fn shares(s: &mut String, meta: &Meta, p: &Portfolio) {
         let _ = write!(
             s,
             "<div><h3>{} {}</h3><div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"{}\"><table class=\"num\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th>",
-            tr(lang, "Per", "By"),
+            pick(lang, "Per", "Per", "By"),
             esc(&title.get(lang).to_lowercase()),
             esc(title.get(lang)),
             esc(title.get(lang)),
-            tr(lang, "dokumenter", "documents"),
+            pick(lang, "dokumenter", "dokument", "documents"),
         );
         for (name, _) in &cols {
             let _ = write!(s, "<th scope=\"col\">{}</th>", esc(name));
@@ -646,13 +719,19 @@ fn trend(s: &mut String, meta: &Meta) {
     if points.is_empty() {
         return;
     }
-    let heading = tr(lang, "Utvikling over tid", "Over time");
+    let heading = pick(
+        lang,
+        "Utvikling over tid",
+        "Utvikling over tid",
+        "Over time",
+    );
     let _ = write!(
         s,
         "<section id=\"trend\"><h2>{heading}</h2><p class=\"small\">{}</p>",
-        tr(
+        pick(
             lang,
             "Den samme porteføljen vurdert per hver dato: andelen dokumenter uten brudd, og andelen med brudd på skal-krav.",
+            "Den same porteføljen vurdert per kvar dato: delen av dokumenta utan brot, og delen med brot på skal-krav.",
             "The same portfolio judged at each date: the share of documents without a violation, and the share with a violated must."
         )
     );
@@ -660,9 +739,9 @@ fn trend(s: &mut String, meta: &Meta) {
     let _ = write!(
         s,
         "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"{heading}\"><table class=\"num\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th>",
-        tr(lang, "per", "as of"),
-        tr(lang, "uten brudd", "without violation"),
-        tr(lang, "brudd skal", "violated must"),
+        pick(lang, "per", "per", "as of"),
+        pick(lang, "uten brudd", "utan brot", "without violation"),
+        pick(lang, "brudd skal", "brot skal", "violated must"),
     );
     for g in [
         Grade::ViolatedShould,
@@ -677,14 +756,14 @@ fn trend(s: &mut String, meta: &Meta) {
             s,
             "<th scope=\"col\">{}: {}</th>",
             esc(h),
-            tr(lang, "ja", "yes")
+            pick(lang, "ja", "ja", "yes")
         );
     }
     let _ = write!(
         s,
         "<th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-        tr(lang, "forfalt", "overdue"),
-        tr(lang, "snart", "upcoming"),
+        pick(lang, "forfalt", "forfalle", "overdue"),
+        pick(lang, "snart", "snart", "upcoming"),
     );
     for t in points {
         let _ = write!(
@@ -761,11 +840,18 @@ fn trend_chart(s: &mut String, lang: Lang, points: &[TrendPoint], aria: &str) {
     }
     type Line<'a> = (&'a str, &'a str, fn(&TrendPoint) -> u64);
     let lines: [Line<'_>; 2] = [
-        (tr(lang, "uten brudd", "without violation"), "l-ok", |t| {
-            t.compliant_percent()
-        }),
         (
-            tr(lang, "brudd på skal-krav", "violated must"),
+            pick(lang, "uten brudd", "utan brot", "without violation"),
+            "l-ok",
+            |t| t.compliant_percent(),
+        ),
+        (
+            pick(
+                lang,
+                "brudd på skal-krav",
+                "brot på skal-krav",
+                "violated must",
+            ),
             "l-vm",
             |t| share(t.grades[0], t.evaluated),
         ),
@@ -816,22 +902,25 @@ fn graph(s: &mut String, meta: &Meta, p: &Portfolio) {
     let _ = write!(
         s,
         "<section id=\"links\"><h2>{}</h2><p>{}: {} · {}: {} · {}: {}</p>",
-        tr(
+        pick(
             lang,
             "Koblinger mellom dokumenter",
+            "Koplingar mellom dokument",
             "Links between documents"
         ),
-        tr(lang, "koblinger", "links"),
+        pick(lang, "koblinger", "koplingar", "links"),
         g.links,
-        tr(
+        pick(
             lang,
             "koblinger til dokumenter som ikke finnes",
+            "koplingar til dokument som ikkje finst",
             "links to documents that are not there"
         ),
         g.dangling_total,
-        tr(
+        pick(
             lang,
             "koblinger som går i ring",
+            "koplingar som går i ring",
             "links that go round in a circle"
         ),
         g.cycles_total
@@ -855,11 +944,12 @@ fn graph(s: &mut String, meta: &Meta, p: &Portfolio) {
                 s,
                 "<li>{} {}: {} <span class=\"small\">({n} {})</span></li>",
                 esc(title.get(lang)),
-                tr(lang, "Det vil si", "That is"),
+                pick(lang, "Det vil si", "Det vil seie", "That is"),
                 esc(&super::propagation_words(lang, name, along, dir)),
-                tr(
+                pick(
                     lang,
                     "dokumenter fikk et annet svar av dette",
+                    "dokument fekk eit anna svar av dette",
                     "documents got another answer from this"
                 )
             );
@@ -918,28 +1008,40 @@ fn table(s: &mut String, meta: &Meta, listed: &Listed) {
         "<section id=\"table\"><h2>{} <span class=\"count\">{}</span></h2><p class=\"small\">{}</p><div class=\"controls\"><input id=\"q\" type=\"search\" placeholder=\"{}\" aria-label=\"{}\">\
          <select id=\"g\" aria-label=\"{}\"><option value=\"\">{}</option>",
         if all {
-            tr(lang, "Alle dokumenter", "Every document")
+            pick(lang, "Alle dokumenter", "Alle dokument", "Every document")
         } else {
-            tr(lang, "Dokumenter å følge opp", "Documents to act on")
+            pick(
+                lang,
+                "Dokumenter å følge opp",
+                "Dokument å følgje opp",
+                "Documents to act on",
+            )
         },
         listed.documents_total,
         if all {
-            tr(
+            pick(
                 lang,
                 "Det mest presserende først.",
+                "Det mest pressande først.",
                 "The most urgent first.",
             )
         } else {
-            tr(
+            pick(
                 lang,
                 "Dokumenter med brudd, noe som venter eller noe ukjent; det mest presserende først.",
+                "Dokument med brot, noko som ventar eller noko ukjend; det mest pressande først.",
                 "Documents with a violation, something pending or something unknown; the most urgent first.",
             )
         },
-        tr(lang, "Filtrer …", "Filter …"),
-        tr(lang, "Filtrer", "Filter"),
-        tr(lang, "Vurdering", "Standing"),
-        tr(lang, "alle vurderinger", "all standings"),
+        pick(lang, "Filtrer …", "Filtrer …", "Filter …"),
+        pick(lang, "Filtrer", "Filtrer", "Filter"),
+        pick(lang, "Vurdering", "Vurdering", "Standing"),
+        pick(
+            lang,
+            "alle vurderinger",
+            "alle vurderingar",
+            "all standings"
+        ),
     );
     for g in Grade::ALL {
         let _ = write!(
@@ -952,9 +1054,9 @@ fn table(s: &mut String, meta: &Meta, listed: &Listed) {
     let _ = write!(
         s,
         "</select> <span id=\"shown\" class=\"small\" aria-live=\"polite\"></span></div><div class=\"scroll tall\" tabindex=\"0\" role=\"region\" aria-label=\"{}\"><table id=\"docs\" class=\"sortable\"><thead><tr><th scope=\"col\" data-t=\"s\">{}</th><th scope=\"col\" data-t=\"s\">{}</th>",
-        tr(lang, "Dokumenter", "Documents"),
-        tr(lang, "dokument", "document"),
-        tr(lang, "tittel", "title"),
+        pick(lang, "Dokumenter", "Dokument", "Documents"),
+        pick(lang, "dokument", "dokument", "document"),
+        pick(lang, "tittel", "tittel", "title"),
     );
     for (_, t) in &meta.groups {
         let _ = write!(
@@ -969,13 +1071,13 @@ fn table(s: &mut String, meta: &Meta, listed: &Listed) {
     let _ = write!(
         s,
         "<th scope=\"col\" data-t=\"n\">{}</th><th scope=\"col\" data-t=\"n\">{}</th><th scope=\"col\" data-t=\"n\">{}</th><th scope=\"col\" data-t=\"n\">{}</th><th scope=\"col\" data-t=\"n\">{}</th><th scope=\"col\" data-t=\"n\">{}</th><th scope=\"col\" data-t=\"s\">{}</th></tr></thead><tbody>",
-        tr(lang, "vurdering", "standing"),
-        tr(lang, "brudd skal", "violated must"),
-        tr(lang, "brudd bør", "violated should"),
+        pick(lang, "vurdering", "vurdering", "standing"),
+        pick(lang, "brudd skal", "brot skal", "violated must"),
+        pick(lang, "brudd bør", "brot bør", "violated should"),
         status_word(lang, Status::Pending),
         status_word(lang, Status::Unknown),
-        tr(lang, "forfalt", "overdue"),
-        tr(lang, "neste frist", "next deadline"),
+        pick(lang, "forfalt", "forfalle", "overdue"),
+        pick(lang, "neste frist", "neste frist", "next deadline"),
     );
     for (i, row) in &listed.documents {
         let g = row.grade();
@@ -995,7 +1097,12 @@ fn table(s: &mut String, meta: &Meta, listed: &Listed) {
             let star = if j.is_some_and(|j| j.headline_by_links) {
                 format!(
                     " <span class=\"small\">({})</span>",
-                    tr(lang, "fra koblet dokument", "from a linked document")
+                    pick(
+                        lang,
+                        "fra koblet dokument",
+                        "frå kopla dokument",
+                        "from a linked document"
+                    )
                 )
             } else {
                 String::new()
@@ -1044,7 +1151,7 @@ fn documents(s: &mut String, meta: &Meta, listed: &Listed) {
     let _ = write!(
         s,
         "<section id=\"docs-detail\"><h2>{}</h2>",
-        tr(lang, "Per dokument", "Per document")
+        pick(lang, "Per dokument", "Per dokument", "Per document")
     );
     for (i, row) in &listed.documents {
         document(s, meta, lang, *i, row);
@@ -1072,7 +1179,7 @@ fn document(s: &mut String, meta: &Meta, lang: Lang, i: usize, row: &Row) {
     let _ = write!(
         s,
         "<dt>{}</dt><dd><code>{}</code></dd>",
-        tr(lang, "Fil", "File"),
+        pick(lang, "Fil", "Fil", "File"),
         esc(&row.label)
     );
     for ((_, title), v) in meta
@@ -1092,6 +1199,7 @@ fn document(s: &mut String, meta: &Meta, lang: Lang, i: usize, row: &Row) {
         RowOutcome::Invalid(errors) => {
             let _ = write!(s, "</dl><ul class=\"errs\">");
             for e in errors {
+                let e = e.in_lang(lang);
                 let _ = write!(
                     s,
                     "<li>{} <span class=\"small\">({})</span>{}</li>",
@@ -1125,7 +1233,12 @@ fn document(s: &mut String, meta: &Meta, lang: Lang, i: usize, row: &Row) {
         let _ = write!(
             s,
             "<dt>{}</dt><dd>{}</dd>",
-            tr(lang, "Fra koblet dokument", "From a linked document"),
+            pick(
+                lang,
+                "Fra koblet dokument",
+                "Frå kopla dokument",
+                "From a linked document"
+            ),
             esc(&received_words(meta, n)),
         );
     }
@@ -1138,7 +1251,7 @@ fn document(s: &mut String, meta: &Meta, lang: Lang, i: usize, row: &Row) {
         let _ = write!(
             s,
             "<dt>{}</dt><dd>{}</dd>",
-            tr(lang, "Koblinger", "Links"),
+            pick(lang, "Koblinger", "Koplingar", "Links"),
             links.join("; ")
         );
     }
@@ -1170,7 +1283,7 @@ fn document(s: &mut String, meta: &Meta, lang: Lang, i: usize, row: &Row) {
                 let _ = write!(
                     s,
                     " <span class=\"dl\">{} {d}</span>",
-                    tr(lang, "frist", "deadline")
+                    pick(lang, "frist", "frist", "deadline")
                 );
             }
             let msg = f.message.get(lang);
@@ -1186,7 +1299,7 @@ fn document(s: &mut String, meta: &Meta, lang: Lang, i: usize, row: &Row) {
                 let _ = write!(
                     s,
                     "<p class=\"small\">{}: {}</p>",
-                    tr(lang, "Oppgi", "Provide"),
+                    pick(lang, "Oppgi", "Oppgje", "Provide"),
                     list.join(", ")
                 );
             }
@@ -1195,7 +1308,12 @@ fn document(s: &mut String, meta: &Meta, lang: Lang, i: usize, row: &Row) {
                 let _ = write!(
                     s,
                     "<p class=\"fix\"><strong>{}:</strong> {}</p>",
-                    tr(lang, "Slik rettes det", "How to mend it"),
+                    pick(
+                        lang,
+                        "Slik retter du det",
+                        "Slik rettar du det",
+                        "How to fix it"
+                    ),
                     esc(remedy)
                 );
             }
@@ -1216,7 +1334,7 @@ fn document(s: &mut String, meta: &Meta, lang: Lang, i: usize, row: &Row) {
         let _ = write!(
             s,
             "<p class=\"small\">{}: {}</p>",
-            tr(lang, "Oppfylt", "Met"),
+            pick(lang, "Oppfylt", "Oppfylt", "Met"),
             met.join(", ")
         );
     }
@@ -1232,7 +1350,7 @@ fn source_names(s: &mut String, lang: Lang, rule: &crate::finding::RuleInfo) {
     let _ = write!(
         s,
         "<p class=\"small\">{}: <a href=\"#src-{}\">{}</a></p>",
-        tr(lang, "Kilder", "Sources"),
+        pick(lang, "Kilder", "Kjelder", "Sources"),
         esc(&rule.id),
         esc(&names.join("; "))
     );
@@ -1248,7 +1366,12 @@ fn appendix(s: &mut String, meta: &Meta, listed: &Listed) {
     let _ = write!(
         s,
         "<section id=\"sources\"><h2>{}</h2>",
-        tr(lang, "Kilder per krav", "Sources per obligation")
+        pick(
+            lang,
+            "Kilder per krav",
+            "Kjelder per krav",
+            "Sources per obligation"
+        )
     );
     for r in rules {
         let _ = write!(
@@ -1309,10 +1432,16 @@ fn errors(s: &mut String, lang: Lang, p: &Portfolio) {
     let _ = write!(
         s,
         "<section id=\"errors\"><h2>{} <span class=\"count\">{}</span></h2><ul class=\"errs\">",
-        tr(lang, "Ugyldige dokumenter", "Invalid documents"),
+        pick(
+            lang,
+            "Ugyldige dokumenter",
+            "Ugyldige dokument",
+            "Invalid documents"
+        ),
         p.aggregates.invalid
     );
     for e in &p.errors {
+        let e = e.in_lang(lang);
         let _ = write!(
             s,
             "<li><code>{}</code>: {} <span class=\"small\">({})</span></li>",

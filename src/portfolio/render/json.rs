@@ -401,8 +401,8 @@ impl<'a> Report<'a> {
                 .map(|e| Error {
                     input: &e.label,
                     code: &e.code,
-                    message: &e.message,
-                    help: e.help.as_deref(),
+                    message: e.message_in(lang),
+                    help: e.help_in(lang),
                     file: e.file.as_deref(),
                     line: e.line,
                     column: e.column,

@@ -12,8 +12,8 @@ use super::{
 use crate::finding::{Severity, Status};
 use crate::portfolio::{Grade, Portfolio, Row, RowOutcome, UPCOMING_DAYS};
 use crate::report::markdown::escape;
-use crate::report::{severity_word, source_text, status_word, tr};
-use crate::text::Lang;
+use crate::report::{severity_word, source_text, status_word};
+use crate::text::{Lang, pick};
 use std::fmt::Write;
 
 const QUOTE_CHARS: usize = 120;
@@ -44,20 +44,25 @@ fn header(s: &mut String, meta: &Meta, p: &Portfolio) {
     let _ = writeln!(
         s,
         "# {}: {}\n",
-        tr(lang, "Porteføljerapport", "Portfolio report"),
+        pick(
+            lang,
+            "Porteføljerapport",
+            "Porteføljerapport",
+            "Portfolio report"
+        ),
         escape(run.rules.title.get(lang))
     );
     let _ = writeln!(
         s,
         "{} `{}` {} ({}) · {} {} · {} {}\n",
-        tr(lang, "Regelsett", "Rule set"),
+        pick(lang, "Regelsett", "Regelsett", "Rule set"),
         run.rules.id,
         run.rules.version,
         escape(&run.rules.origin),
-        tr(lang, "vurdert per", "as of"),
+        pick(lang, "vurdert per", "vurdert per", "as of"),
         p.as_of,
         p.aggregates.inputs,
-        tr(lang, "dokumenter", "documents"),
+        pick(lang, "dokumenter", "dokument", "documents"),
     );
     if !run.params.is_empty() {
         let list: Vec<String> = run
@@ -68,7 +73,7 @@ fn header(s: &mut String, meta: &Meta, p: &Portfolio) {
                     "`{}` = {} ({} {})",
                     x.id,
                     escape(&x.value),
-                    tr(lang, "standard", "default"),
+                    pick(lang, "standard", "standard", "default"),
                     escape(&x.default)
                 )
             })
@@ -76,7 +81,12 @@ fn header(s: &mut String, meta: &Meta, p: &Portfolio) {
         let _ = writeln!(
             s,
             "{}: {}\n",
-            tr(lang, "Overstyrte parametere", "Overridden parameters"),
+            pick(
+                lang,
+                "Overstyrte parametere",
+                "Overstyrte parametrar",
+                "Overridden parameters"
+            ),
             list.join(", ")
         );
     }
@@ -93,21 +103,30 @@ fn bar(n: u64, max: u64) -> String {
 fn totals(s: &mut String, meta: &Meta, p: &Portfolio) {
     let lang = meta.lang();
     let a = &p.aggregates;
-    let _ = writeln!(s, "## {}\n", tr(lang, "Oversikt", "Overview"));
-    let _ = writeln!(s, "| | {} |\n|---|---:|", tr(lang, "antall", "count"));
+    let _ = writeln!(s, "## {}\n", pick(lang, "Oversikt", "Oversyn", "Overview"));
+    let _ = writeln!(
+        s,
+        "| | {} |\n|---|---:|",
+        pick(lang, "antall", "tal", "count")
+    );
     let _ = writeln!(
         s,
         "| {} | {} |",
-        tr(lang, "Dokumenter", "Documents"),
+        pick(lang, "Dokumenter", "Dokument", "Documents"),
         a.inputs
     );
     let _ = writeln!(
         s,
         "| {} | {} |",
-        tr(lang, "Vurdert", "Evaluated"),
+        pick(lang, "Vurdert", "Vurdert", "Evaluated"),
         a.evaluated
     );
-    let _ = writeln!(s, "| {} | {} |", tr(lang, "Ugyldige", "Invalid"), a.invalid);
+    let _ = writeln!(
+        s,
+        "| {} | {} |",
+        pick(lang, "Ugyldige", "Ugyldige", "Invalid"),
+        a.invalid
+    );
     let _ = writeln!(s);
     if let Some(title) = meta.headline_title() {
         let [yes, no, unknown] = a.headline;
@@ -116,12 +135,13 @@ fn totals(s: &mut String, meta: &Meta, p: &Portfolio) {
         let _ = writeln!(
             s,
             "| {} | {} | {} | {} |\n|---:|---:|---:|---:|",
-            tr(lang, "ja", "yes"),
-            tr(lang, "nei", "no"),
-            tr(lang, "ukjent", "unknown"),
-            tr(
+            pick(lang, "ja", "ja", "yes"),
+            pick(lang, "nei", "nei", "no"),
+            pick(lang, "ukjent", "ukjend", "unknown"),
+            pick(
                 lang,
                 "endret av koblede dokumenter",
+                "endra av kopla dokument",
                 "changed by linked documents"
             ),
         );
@@ -137,13 +157,18 @@ fn totals(s: &mut String, meta: &Meta, p: &Portfolio) {
     let _ = writeln!(
         s,
         "### {}\n",
-        tr(lang, "Dokumentene etter vurdering", "Documents by standing")
+        pick(
+            lang,
+            "Dokumentene etter vurdering",
+            "Dokumenta etter vurdering",
+            "Documents by standing"
+        )
     );
     let _ = writeln!(
         s,
         "| {} | {} | |\n|---|---:|---|",
-        tr(lang, "vurdering", "standing"),
-        tr(lang, "antall", "count")
+        pick(lang, "vurdering", "vurdering", "standing"),
+        pick(lang, "antall", "tal", "count")
     );
     let max = a.grades.iter().copied().max().unwrap_or(0);
     for (g, n) in Grade::ALL.iter().zip(a.grades) {
@@ -168,9 +193,10 @@ fn findings(s: &mut String, meta: &Meta, p: &Portfolio) {
     let _ = writeln!(
         s,
         "## {}\n",
-        tr(
+        pick(
             lang,
             "Funn etter status og alvorlighet",
+            "Funn etter status og kor alvorleg",
             "Findings by status and severity"
         )
     );
@@ -179,12 +205,16 @@ fn findings(s: &mut String, meta: &Meta, p: &Portfolio) {
         s,
         "| | {} | {} |",
         heads.join(" | "),
-        tr(lang, "sum", "total")
+        pick(lang, "sum", "sum", "total")
     );
     let _ = writeln!(s, "|---|{}---:|", "---:|".repeat(6));
     status_row(s, severity_word(lang, Severity::Must), &a.by_severity[0]);
     status_row(s, severity_word(lang, Severity::Should), &a.by_severity[1]);
-    status_row(s, tr(lang, "**sum**", "**total**"), &a.by_status);
+    status_row(
+        s,
+        pick(lang, "**sum**", "**sum**", "**total**"),
+        &a.by_status,
+    );
     let _ = writeln!(s);
 }
 
@@ -194,19 +224,24 @@ fn obligations(s: &mut String, meta: &Meta, p: &Portfolio) {
     let _ = writeln!(
         s,
         "## {}\n",
-        tr(lang, "Brudd per krav", "Violations per obligation")
+        pick(
+            lang,
+            "Brudd per krav",
+            "Brot per krav",
+            "Violations per obligation"
+        )
     );
     let _ = writeln!(
         s,
         "| {} | {} | {} | {} | {} | {} | {} | {} | |\n|---|---|---|---:|---:|---:|---:|---:|---|",
-        tr(lang, "krav", "obligation"),
-        tr(lang, "tittel", "title"),
-        tr(lang, "alvor", "severity"),
+        pick(lang, "krav", "krav", "obligation"),
+        pick(lang, "tittel", "tittel", "title"),
+        pick(lang, "alvor", "alvor", "severity"),
         status_word(lang, Status::Violated),
         status_word(lang, Status::Pending),
         status_word(lang, Status::Unknown),
-        tr(lang, "forfalt", "overdue"),
-        tr(lang, "snart", "upcoming"),
+        pick(lang, "forfalt", "forfalle", "overdue"),
+        pick(lang, "snart", "snart", "upcoming"),
     );
     let max = a
         .obligations
@@ -241,14 +276,19 @@ fn by_principle(s: &mut String, meta: &Meta, p: &Portfolio) {
     let _ = writeln!(
         s,
         "## {}\n",
-        tr(lang, "Brudd per prinsipp", "Violations per principle")
+        pick(
+            lang,
+            "Brudd per prinsipp",
+            "Brot per prinsipp",
+            "Violations per principle"
+        )
     );
     let _ = writeln!(
         s,
         "| {} | {} | {} | {} | {} |\n|---|---:|---:|---:|---:|",
-        tr(lang, "prinsipp", "principle"),
-        tr(lang, "brudd skal", "violated must"),
-        tr(lang, "brudd bør", "violated should"),
+        pick(lang, "prinsipp", "prinsipp", "principle"),
+        pick(lang, "brudd skal", "brot skal", "violated must"),
+        pick(lang, "brudd bør", "brot bør", "violated should"),
         status_word(lang, Status::Pending),
         status_word(lang, Status::Unknown),
     );
@@ -275,12 +315,12 @@ fn groups(s: &mut String, meta: &Meta, p: &Portfolio) {
         let _ = writeln!(
             s,
             "## {} {}\n",
-            tr(lang, "Andeler per", "Shares by"),
+            pick(lang, "Andeler per", "Delar per", "Shares by"),
             escape(&title.get(lang).to_lowercase())
         );
         let mut head = vec![
             escape(title.get(lang)),
-            tr(lang, "dokumenter", "documents").to_string(),
+            pick(lang, "dokumenter", "dokument", "documents").to_string(),
         ];
         head.extend(cols.iter().map(|(n, _)| escape(n)));
         let _ = writeln!(
@@ -319,17 +359,23 @@ fn trend(s: &mut String, meta: &Meta) {
     let _ = writeln!(
         s,
         "## {}\n\n{}\n",
-        tr(lang, "Utvikling over tid", "Over time"),
-        tr(
+        pick(
+            lang,
+            "Utvikling over tid",
+            "Utvikling over tid",
+            "Over time"
+        ),
+        pick(
             lang,
             "Den samme porteføljen vurdert per hver dato. Stolpen viser andelen dokumenter uten brudd.",
+            "Den same porteføljen vurdert per kvar dato. Stolpen viser delen av dokumenta utan brot.",
             "The same portfolio judged at each date. The bar shows the share of documents without a violation."
         )
     );
     let mut head = vec![
-        tr(lang, "per", "as of").to_string(),
-        tr(lang, "uten brudd", "without violation").to_string(),
-        tr(lang, "brudd skal", "violated must").to_string(),
+        pick(lang, "per", "per", "as of").to_string(),
+        pick(lang, "uten brudd", "utan brot", "without violation").to_string(),
+        pick(lang, "brudd skal", "brot skal", "violated must").to_string(),
     ];
     for g in [
         Grade::ViolatedShould,
@@ -340,10 +386,10 @@ fn trend(s: &mut String, meta: &Meta) {
         head.push(grade_word(lang, g).to_string());
     }
     if let Some(h) = meta.headline_title() {
-        head.push(format!("{}: {}", escape(h), tr(lang, "ja", "yes")));
+        head.push(format!("{}: {}", escape(h), pick(lang, "ja", "ja", "yes")));
     }
-    head.push(tr(lang, "forfalt", "overdue").to_string());
-    head.push(tr(lang, "snart", "upcoming").to_string());
+    head.push(pick(lang, "forfalt", "forfalle", "overdue").to_string());
+    head.push(pick(lang, "snart", "snart", "upcoming").to_string());
     let _ = writeln!(
         s,
         "| {} | |\n|---|{}---|",
@@ -380,29 +426,31 @@ fn deadline_lists(s: &mut String, meta: &Meta, p: &Portfolio, listed: &Listed) {
     let _ = writeln!(
         s,
         "## {} ({})\n\n{}\n",
-        tr(
+        pick(
             lang,
             "Forfalte frister, nyeste først",
+            "Forfalne fristar, nyaste først",
             "Overdue deadlines, most recent first"
         ),
         listed.overdue_total,
-        tr(
+        pick(
             lang,
             "Fristen er passert uten at kravet er vist oppfylt. De nyeste kan ofte ennå rettes opp.",
+            "Fristen er passert utan at kravet er vist oppfylt. Dei nyaste kan ofte framleis rettast opp.",
             "The deadline has passed without the obligation shown to be met. The most recent can often still be mended."
         )
     );
     if listed.overdue.is_empty() {
-        let _ = writeln!(s, "{}\n", tr(lang, "Ingen.", "None."));
+        let _ = writeln!(s, "{}\n", pick(lang, "Ingen.", "Ingen.", "None."));
     } else {
         let _ = writeln!(
             s,
             "| {} | {} | {} | {} | {} |\n|---|---|---|---|---:|",
-            tr(lang, "frist", "deadline"),
-            tr(lang, "dokument", "document"),
-            tr(lang, "krav", "obligation"),
-            tr(lang, "status", "status"),
-            tr(lang, "dager over", "days late"),
+            pick(lang, "frist", "frist", "deadline"),
+            pick(lang, "dokument", "dokument", "document"),
+            pick(lang, "krav", "krav", "obligation"),
+            pick(lang, "status", "status", "status"),
+            pick(lang, "dager over", "dagar over", "days late"),
         );
         for i in &listed.overdue {
             let _ = writeln!(
@@ -424,25 +472,26 @@ fn deadline_lists(s: &mut String, meta: &Meta, p: &Portfolio, listed: &Listed) {
     let _ = writeln!(
         s,
         "## {} ({} {}, {})\n",
-        tr(
+        pick(
             lang,
             "Kommende frister, nærmeste først",
+            "Komande fristar, nærmaste først",
             "Upcoming deadlines, nearest first"
         ),
         UPCOMING_DAYS,
-        tr(lang, "dager", "days"),
+        pick(lang, "dager", "dagar", "days"),
         listed.upcoming_total
     );
     if listed.upcoming.is_empty() {
-        let _ = writeln!(s, "{}\n", tr(lang, "Ingen.", "None."));
+        let _ = writeln!(s, "{}\n", pick(lang, "Ingen.", "Ingen.", "None."));
     } else {
         let _ = writeln!(
             s,
             "| {} | {} | {} | {} |\n|---|---|---|---:|",
-            tr(lang, "frist", "deadline"),
-            tr(lang, "dokument", "document"),
-            tr(lang, "krav", "obligation"),
-            tr(lang, "dager igjen", "days left"),
+            pick(lang, "frist", "frist", "deadline"),
+            pick(lang, "dokument", "dokument", "document"),
+            pick(lang, "krav", "krav", "obligation"),
+            pick(lang, "dager igjen", "dagar att", "days left"),
         );
         for i in &listed.upcoming {
             let _ = writeln!(
@@ -468,26 +517,29 @@ fn graph(s: &mut String, meta: &Meta, p: &Portfolio) {
     let _ = writeln!(
         s,
         "## {}\n",
-        tr(
+        pick(
             lang,
             "Koblinger mellom dokumenter",
+            "Koplingar mellom dokument",
             "Links between documents"
         )
     );
     let _ = writeln!(
         s,
         "{}: {}. {}: {}. {}: {}.\n",
-        tr(lang, "Koblinger", "Links"),
+        pick(lang, "Koblinger", "Koplingar", "Links"),
         g.links,
-        tr(
+        pick(
             lang,
             "Koblinger til dokumenter som ikke finnes",
+            "Koplingar til dokument som ikkje finst",
             "Links to documents that are not there"
         ),
         g.dangling_total,
-        tr(
+        pick(
             lang,
             "Koblinger som går i ring",
+            "Koplingar som går i ring",
             "Links that go round in a circle"
         ),
         g.cycles_total
@@ -509,11 +561,12 @@ fn graph(s: &mut String, meta: &Meta, p: &Portfolio) {
             s,
             "- {} {}: {} ({n} {})",
             escape(title.get(lang)),
-            tr(lang, "Det vil si", "That is"),
+            pick(lang, "Det vil si", "Det vil seie", "That is"),
             escape(&super::propagation_words(lang, name, along, dir)),
-            tr(
+            pick(
                 lang,
                 "dokumenter fikk et annet svar av dette",
+                "dokument fekk eit anna svar av dette",
                 "documents got another answer from this"
             ),
         );
@@ -522,7 +575,7 @@ fn graph(s: &mut String, meta: &Meta, p: &Portfolio) {
         let _ = writeln!(
             s,
             "- {}: {}",
-            tr(lang, "Ring", "Cycle"),
+            pick(lang, "Ring", "Ring", "Cycle"),
             escape(&problem_text(
                 lang,
                 &crate::portfolio::LinkProblem::Cycle {
@@ -536,7 +589,12 @@ fn graph(s: &mut String, meta: &Meta, p: &Portfolio) {
         let _ = writeln!(
             s,
             "- {} {}: {}",
-            tr(lang, "Brutt kobling fra", "Dangling link from"),
+            pick(
+                lang,
+                "Brutt kobling fra",
+                "Broten kopling frå",
+                "Dangling link from"
+            ),
             escape(from),
             escape(&problem_text(
                 lang,
@@ -566,34 +624,36 @@ fn table(s: &mut String, meta: &Meta, listed: &Listed) {
         s,
         "## {} ({})\n",
         if all {
-            tr(
+            pick(
                 lang,
                 "Alle dokumenter, det mest presserende først",
+                "Alle dokument, det mest pressande først",
                 "Every document, the most urgent first",
             )
         } else {
-            tr(
+            pick(
                 lang,
                 "Dokumenter å følge opp, det mest presserende først",
+                "Dokument å følgje opp, det mest pressande først",
                 "Documents to act on, the most urgent first",
             )
         },
         listed.documents_total
     );
     let mut head = vec![
-        tr(lang, "dokument", "document").to_string(),
-        tr(lang, "tittel", "title").to_string(),
+        pick(lang, "dokument", "dokument", "document").to_string(),
+        pick(lang, "tittel", "tittel", "title").to_string(),
     ];
     head.extend(meta.groups.iter().map(|(_, t)| escape(t.get(lang))));
     if let Some(h) = meta.headline_title() {
         head.push(escape(h));
     }
     head.extend([
-        tr(lang, "vurdering", "standing").to_string(),
+        pick(lang, "vurdering", "vurdering", "standing").to_string(),
         status_word(lang, Status::Violated).to_string(),
         status_word(lang, Status::Pending).to_string(),
         status_word(lang, Status::Unknown).to_string(),
-        tr(lang, "forfalt", "overdue").to_string(),
+        pick(lang, "forfalt", "forfalle", "overdue").to_string(),
     ]);
     let _ = writeln!(
         s,
@@ -644,9 +704,10 @@ fn table(s: &mut String, meta: &Meta, listed: &Listed) {
         let _ = writeln!(
             s,
             "\n¹ {}",
-            tr(
+            pick(
                 lang,
                 "Svaret kommer av et dokument dette dokumentet er koblet til.",
+                "Svaret kjem frå eit dokument som dette dokumentet er kopla til.",
                 "The answer comes from a document this document is linked to."
             )
         );
@@ -659,7 +720,11 @@ fn table(s: &mut String, meta: &Meta, listed: &Listed) {
 
 fn sections(s: &mut String, meta: &Meta, listed: &Listed) {
     let lang = meta.lang();
-    let _ = writeln!(s, "## {}\n", tr(lang, "Per dokument", "Per document"));
+    let _ = writeln!(
+        s,
+        "## {}\n",
+        pick(lang, "Per dokument", "Per dokument", "Per document")
+    );
     for (_, row) in &listed.documents {
         section(s, meta, lang, row);
     }
@@ -673,7 +738,7 @@ fn section(s: &mut String, meta: &Meta, lang: Lang, row: &Row) {
     let _ = writeln!(
         s,
         "- {}: `{}`",
-        tr(lang, "Fil", "File"),
+        pick(lang, "Fil", "Fil", "File"),
         row.label.replace('`', "'")
     );
     for ((_, title), v) in meta
@@ -694,10 +759,11 @@ fn section(s: &mut String, meta: &Meta, lang: Lang, row: &Row) {
             let _ = writeln!(
                 s,
                 "- {}: {}",
-                tr(lang, "Vurdering", "Standing"),
+                pick(lang, "Vurdering", "Vurdering", "Standing"),
                 grade_word(lang, Grade::Invalid)
             );
             for e in errors {
+                let e = e.in_lang(lang);
                 let _ = writeln!(s, "  - {} ({})", escape(&e.one_line()), e.code);
             }
             let _ = writeln!(s);
@@ -721,14 +787,19 @@ fn section(s: &mut String, meta: &Meta, lang: Lang, row: &Row) {
     let _ = writeln!(
         s,
         "- {}: {}",
-        tr(lang, "Vurdering", "Standing"),
+        pick(lang, "Vurdering", "Vurdering", "Standing"),
         grade_word(lang, j.grade)
     );
     for n in &j.received {
         let _ = writeln!(
             s,
             "- {}: {}",
-            tr(lang, "Fra koblet dokument", "From a linked document"),
+            pick(
+                lang,
+                "Fra koblet dokument",
+                "Frå kopla dokument",
+                "From a linked document"
+            ),
             escape(&received_words(meta, n)),
         );
     }
@@ -741,7 +812,7 @@ fn section(s: &mut String, meta: &Meta, lang: Lang, row: &Row) {
         let _ = writeln!(
             s,
             "- {}: {}",
-            tr(lang, "Koblinger", "Links"),
+            pick(lang, "Koblinger", "Koplingar", "Links"),
             links.join("; ")
         );
     }
@@ -762,7 +833,7 @@ fn section(s: &mut String, meta: &Meta, lang: Lang, row: &Row) {
             escape(f.rule.title.get(lang)),
         );
         if let Some(d) = f.deadline {
-            let _ = write!(line, " — {} {d}", tr(lang, "frist", "deadline"));
+            let _ = write!(line, " — {} {d}", pick(lang, "frist", "frist", "deadline"));
         }
         let _ = writeln!(s, "{line}");
         let msg = f.message.get(lang);
@@ -778,7 +849,7 @@ fn section(s: &mut String, meta: &Meta, lang: Lang, row: &Row) {
             let _ = writeln!(
                 s,
                 "  - {}: {}",
-                tr(lang, "Oppgi", "Provide"),
+                pick(lang, "Oppgi", "Oppgje", "Provide"),
                 list.join(", ")
             );
         }
@@ -787,7 +858,12 @@ fn section(s: &mut String, meta: &Meta, lang: Lang, row: &Row) {
             let _ = writeln!(
                 s,
                 "  - {}: {}",
-                tr(lang, "Slik rettes det", "How to mend it"),
+                pick(
+                    lang,
+                    "Slik retter du det",
+                    "Slik rettar du det",
+                    "How to fix it"
+                ),
                 escape(remedy)
             );
         }
@@ -804,9 +880,10 @@ fn section(s: &mut String, meta: &Meta, lang: Lang, row: &Row) {
             let _ = writeln!(
                 s,
                 "  - {}: {}",
-                tr(
+                pick(
                     lang,
                     "Kilder (sitert under «Kilder per krav»)",
+                    "Kjelder (siterte under «Kjelder per krav»)",
                     "Sources (quoted under \"Sources per obligation\")"
                 ),
                 escape(&names.join("; "))
@@ -815,7 +892,12 @@ fn section(s: &mut String, meta: &Meta, lang: Lang, row: &Row) {
     }
     let met: Vec<String> = met_names(j).iter().map(|n| escape(n)).collect();
     if !met.is_empty() {
-        let _ = writeln!(s, "- {}: {}", tr(lang, "Oppfylt", "Met"), met.join(", "));
+        let _ = writeln!(
+            s,
+            "- {}: {}",
+            pick(lang, "Oppfylt", "Oppfylt", "Met"),
+            met.join(", ")
+        );
     }
     let _ = writeln!(s);
 }
@@ -830,7 +912,12 @@ fn appendix(s: &mut String, meta: &Meta, listed: &Listed) {
     let _ = writeln!(
         s,
         "## {}\n",
-        tr(lang, "Kilder per krav", "Sources per obligation")
+        pick(
+            lang,
+            "Kilder per krav",
+            "Kjelder per krav",
+            "Sources per obligation"
+        )
     );
     for r in rules {
         let _ = writeln!(s, "- **{}** {}", escape(&r.id), escape(r.title.get(lang)));
@@ -848,9 +935,15 @@ fn errors(s: &mut String, lang: Lang, p: &Portfolio) {
     let _ = writeln!(
         s,
         "## {}\n",
-        tr(lang, "Ugyldige dokumenter", "Invalid documents")
+        pick(
+            lang,
+            "Ugyldige dokumenter",
+            "Ugyldige dokument",
+            "Invalid documents"
+        )
     );
     for e in &p.errors {
+        let e = e.in_lang(lang);
         let _ = writeln!(
             s,
             "- `{}`: {} ({})",

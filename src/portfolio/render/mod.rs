@@ -17,10 +17,10 @@ pub mod xlsx;
 
 use super::{FindingRow, Grade, Portfolio, ReceivedNote, Row};
 use crate::finding::{Principle, Severity, Status, Tri};
-use crate::report::{RunInfo, tr};
+use crate::report::RunInfo;
 pub use crate::report::{problem_text, received_text};
 use crate::rules::RuleSet;
-use crate::text::{Lang, Text};
+use crate::text::{Lang, Text, pick};
 use jiff::civil::Date;
 
 /// What a portfolio report says about the run besides the portfolio.
@@ -82,12 +82,22 @@ impl Meta {
 
 pub fn grade_word(lang: Lang, g: Grade) -> &'static str {
     match g {
-        Grade::ViolatedMust => tr(lang, "brudd på skal-krav", "violated must"),
-        Grade::ViolatedShould => tr(lang, "brudd på bør-krav", "violated should"),
-        Grade::Pending => tr(lang, "venter", "pending"),
-        Grade::Unknown => tr(lang, "ukjent", "unknown"),
-        Grade::Ok => tr(lang, "i orden", "ok"),
-        Grade::Invalid => tr(lang, "ugyldig", "invalid"),
+        Grade::ViolatedMust => pick(
+            lang,
+            "brudd på skal-krav",
+            "brot på skal-krav",
+            "violated must",
+        ),
+        Grade::ViolatedShould => pick(
+            lang,
+            "brudd på bør-krav",
+            "brot på bør-krav",
+            "violated should",
+        ),
+        Grade::Pending => pick(lang, "venter", "ventar", "pending"),
+        Grade::Unknown => pick(lang, "ukjent", "ukjend", "unknown"),
+        Grade::Ok => pick(lang, "i orden", "i orden", "ok"),
+        Grade::Invalid => pick(lang, "ugyldig", "ugyldig", "invalid"),
     }
 }
 
@@ -210,7 +220,7 @@ pub fn tri(lang: Lang, t: Option<Tri>) -> &'static str {
 pub fn group_value(lang: Lang, v: &Option<String>) -> String {
     match v {
         Some(s) => s.clone(),
-        None => tr(lang, "(ikke oppgitt)", "(not stated)").to_string(),
+        None => pick(lang, "(ikke oppgitt)", "(ikkje oppgitt)", "(not stated)").to_string(),
     }
 }
 
@@ -482,21 +492,41 @@ pub fn share_columns(meta: &Meta) -> Vec<(String, ShareOf)> {
     let lang = meta.lang();
     let mut v: Vec<(String, ShareOf)> = vec![
         (
-            tr(lang, "med brudd på skal-krav", "with a violated must").into(),
+            pick(
+                lang,
+                "med brudd på skal-krav",
+                "med brot på skal-krav",
+                "with a violated must",
+            )
+            .into(),
             |c| c.grades[Grade::ViolatedMust.index()],
         ),
         (
-            tr(lang, "med noe som venter", "with something pending").into(),
+            pick(
+                lang,
+                "med noe som venter",
+                "med noko som ventar",
+                "with something pending",
+            )
+            .into(),
             |c| c.with_status[super::status_index(Status::Pending)],
         ),
         (
-            tr(lang, "med noe ukjent", "with something unknown").into(),
+            pick(
+                lang,
+                "med noe ukjent",
+                "med noko ukjend",
+                "with something unknown",
+            )
+            .into(),
             |c| c.with_status[super::status_index(Status::Unknown)],
         ),
         // Issue 19 (waivers) adds "with a waived finding" here, from its status's column.
     ];
     if let Some(h) = meta.headline_title() {
-        v.push((format!("{h}: {}", tr(lang, "ja", "yes")), |c| c.headline[0]));
+        v.push((format!("{h}: {}", pick(lang, "ja", "ja", "yes")), |c| {
+            c.headline[0]
+        }));
     }
     v
 }
@@ -513,8 +543,12 @@ pub fn received_words(meta: &Meta, n: &ReceivedNote) -> String {
         .unwrap_or_else(|| n.fact.clone());
     let value = crate::report::tri_word(lang, n.value);
     let mut s = match lang {
-        Lang::Nb | Lang::Nn => format!(
+        Lang::Nb => format!(
             "«{fact}: {value}» kommer fra {}, som dette dokumentet viser til i feltet «{}»",
+            n.via, n.along
+        ),
+        Lang::Nn => format!(
+            "«{fact}: {value}» kjem frå {}, som dette dokumentet viser til i feltet «{}»",
             n.via, n.along
         ),
         Lang::En => format!(
@@ -524,7 +558,8 @@ pub fn received_words(meta: &Meta, n: &ReceivedNote) -> String {
     };
     if let Some(o) = &n.origin {
         s.push_str(&match lang {
-            Lang::Nb | Lang::Nn => format!(" (og dit fra {o})"),
+            Lang::Nb => format!(" (og dit fra {o})"),
+            Lang::Nn => format!(" (og dit frå {o})"),
             Lang::En => format!(" (and there from {o})"),
         });
     }
@@ -561,8 +596,12 @@ impl Listed {
 pub fn cut_note(lang: Lang, shown: usize, total: u64) -> Option<String> {
     let rest = total.saturating_sub(shown as u64);
     (rest > 0).then(|| match lang {
-        Lang::Nb | Lang::Nn => format!(
+        Lang::Nb => format!(
             "{rest} til vises ikke her. Alle står i regnearket (--format xlsx) og i CSV \
+             (--format csv --csv-level finding); --details all viser alle i denne rapporten."
+        ),
+        Lang::Nn => format!(
+            "{rest} til er ikkje viste her. Alle står i reknearket (--format xlsx) og i CSV \
              (--format csv --csv-level finding); --details all viser alle i denne rapporten."
         ),
         Lang::En => format!(
@@ -585,11 +624,19 @@ pub fn link_words(lang: Lang, field: &str, key: &str) -> String {
 pub fn propagation_words(lang: Lang, fact: &str, along: &str, direction: &str) -> String {
     let to = direction == "to_target";
     match (lang, to) {
-        (Lang::Nb | Lang::Nn, true) => format!(
+        (Lang::Nb, true) => format!(
             "«{fact}» går videre til dokumentet som et dokument viser til i feltet «{along}»"
         ),
-        (Lang::Nb | Lang::Nn, false) => {
+        (Lang::Nb, false) => {
             format!("«{fact}» hentes fra dokumentet som et dokument viser til i feltet «{along}»")
+        }
+        (Lang::Nn, true) => format!(
+            "«{fact}» går vidare til dokumentet som eit dokument viser til i feltet «{along}»"
+        ),
+        (Lang::Nn, false) => {
+            format!(
+                "«{fact}» blir henta frå dokumentet som eit dokument viser til i feltet «{along}»"
+            )
         }
         (Lang::En, true) => format!(
             "\"{fact}\" passes on to the document a document names in its field \"{along}\""

@@ -11,7 +11,8 @@
 
 use super::{Meta, TrendPoint, csv, received_words, share};
 use crate::portfolio::{Grade, Row, RowOutcome};
-use crate::report::{status_word, tr, tri_name};
+use crate::report::{status_word, tri_name};
+use crate::text::pick;
 use jiff::civil::Date;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
@@ -72,15 +73,24 @@ impl Xlsx {
             })
         };
         let documents = sheet(
-            tr(lang, "Dokumenter", "Documents"),
+            pick(lang, "Dokumenter", "Dokument", "Documents"),
             csv::columns(meta, false),
         )?;
-        let findings = sheet(tr(lang, "Funn", "Findings"), csv::columns(meta, true))?;
-        let deadlines = sheet(tr(lang, "Frister", "Deadlines"), deadline_columns(meta))?;
+        let findings = sheet(
+            pick(lang, "Funn", "Funn", "Findings"),
+            csv::columns(meta, true),
+        )?;
+        let deadlines = sheet(
+            pick(lang, "Frister", "Fristar", "Deadlines"),
+            deadline_columns(meta),
+        )?;
         let trend = if meta.trend.is_empty() {
             None
         } else {
-            Some(sheet(tr(lang, "Utvikling", "Trend"), trend_columns(meta))?)
+            Some(sheet(
+                pick(lang, "Utvikling", "Utvikling", "Trend"),
+                trend_columns(meta),
+            )?)
         };
         Ok(Xlsx {
             book,
@@ -182,9 +192,9 @@ impl Xlsx {
                     let mut v = vec![
                         Cell::Text(
                             if overdue {
-                                tr(lang, "forfalt", "overdue")
+                                pick(lang, "forfalt", "forfalle", "overdue")
                             } else {
-                                tr(lang, "kommende", "upcoming")
+                                pick(lang, "kommende", "komande", "upcoming")
                             }
                             .into(),
                         ),
@@ -258,8 +268,12 @@ impl Xlsx {
             let ws = self.book.worksheet_from_index(sheet.index)?;
             if sheet.dropped > 0 {
                 let note = match lang {
-                    crate::text::Lang::Nb | crate::text::Lang::Nn => format!(
+                    crate::text::Lang::Nb => format!(
                         "{} rader til fikk ikke plass (Excel tar {MAX_ROWS} rader); alle står i CSV (--format csv)",
+                        sheet.dropped
+                    ),
+                    crate::text::Lang::Nn => format!(
+                        "{} rader til fekk ikkje plass (Excel tek {MAX_ROWS} rader); alle står i CSV (--format csv)",
                         sheet.dropped
                     ),
                     crate::text::Lang::En => format!(
@@ -329,18 +343,24 @@ fn excel_date(d: Date) -> Result<ExcelDateTime, XlsxError> {
 fn deadline_columns(meta: &Meta) -> Vec<String> {
     let lang = meta.lang();
     let mut v: Vec<String> = vec![
-        tr(lang, "liste", "list").into(),
-        tr(lang, "frist", "deadline").into(),
-        tr(lang, "dager over eller igjen", "days late or left").into(),
-        tr(lang, "fil", "file").into(),
+        pick(lang, "liste", "liste", "list").into(),
+        pick(lang, "frist", "frist", "deadline").into(),
+        pick(
+            lang,
+            "dager over eller igjen",
+            "dagar over eller att",
+            "days late or left",
+        )
+        .into(),
+        pick(lang, "fil", "fil", "file").into(),
         meta.key_field.clone(),
-        tr(lang, "tittel", "title").into(),
+        pick(lang, "tittel", "tittel", "title").into(),
     ];
     v.extend(meta.groups.iter().map(|(_, t)| t.get(lang).to_string()));
     v.extend([
-        tr(lang, "krav", "rule").to_string(),
-        tr(lang, "element", "item").to_string(),
-        tr(lang, "status", "status").to_string(),
+        pick(lang, "krav", "krav", "rule").to_string(),
+        pick(lang, "element", "element", "item").to_string(),
+        pick(lang, "status", "status", "status").to_string(),
     ]);
     v
 }
@@ -348,9 +368,15 @@ fn deadline_columns(meta: &Meta) -> Vec<String> {
 fn trend_columns(meta: &Meta) -> Vec<String> {
     let lang = meta.lang();
     let mut v: Vec<String> = vec![
-        tr(lang, "per", "as of").into(),
-        tr(lang, "vurdert", "evaluated").into(),
-        tr(lang, "uten brudd (%)", "without violation (%)").into(),
+        pick(lang, "per", "per", "as of").into(),
+        pick(lang, "vurdert", "vurdert", "evaluated").into(),
+        pick(
+            lang,
+            "uten brudd (%)",
+            "utan brot (%)",
+            "without violation (%)",
+        )
+        .into(),
     ];
     v.extend(
         Grade::ALL[..5]
@@ -358,10 +384,10 @@ fn trend_columns(meta: &Meta) -> Vec<String> {
             .map(|g| super::grade_word(lang, *g).to_string()),
     );
     if let Some(h) = meta.headline_title() {
-        v.push(format!("{h}: {}", tr(lang, "ja", "yes")));
+        v.push(format!("{h}: {}", pick(lang, "ja", "ja", "yes")));
     }
-    v.push(tr(lang, "forfalt", "overdue").into());
-    v.push(tr(lang, "snart", "upcoming").into());
+    v.push(pick(lang, "forfalt", "forfalle", "overdue").into());
+    v.push(pick(lang, "snart", "snart", "upcoming").into());
     v
 }
 
