@@ -9,6 +9,7 @@ mod hostile;
 mod input;
 mod layers;
 mod portfolio;
+mod portfolio_record;
 mod precommit;
 mod registry;
 mod reliability;

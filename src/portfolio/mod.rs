@@ -406,6 +406,9 @@ pub struct Portfolio {
     /// Every invalid input's problems, counted (listed or not).
     pub errors_total: u64,
     pub graph: GraphSummary,
+    /// SHA-256 of the input as the decision record defines it ([`crate::report::input_sha256`]):
+    /// of the one unit's text, or of every unit's hash in input order, one per line.
+    pub input_sha256: String,
     /// Passes over the input: 1, or 2 when propagation changed some document.
     pub passes: u8,
     /// Documents evaluated again in pass 2.

@@ -133,7 +133,7 @@ fn run_inner(
 
     // Each chunk is folded while the next one is evaluated, so that no core waits for the
     // (sequential) fold.
-    let mut pending: Vec<Vec<First>> = Vec::new();
+    let mut pending: Vec<Vec<(Option<Digest>, First)>> = Vec::new();
     let units = match stream_in {
         Some((name, r)) => Units::Reader(name, r),
         None => Units::Paths(paths),
@@ -155,37 +155,42 @@ fn run_inner(
                             .into_iter()
                             .map(|(i, u)| {
                                 let offset = u.offset;
+                                let digest = digest(&u);
                                 let tree = trees.pop().unwrap_or_default();
                                 let c = input::check_unit_in(schema, ctx.rules.catalog(), u, tree);
-                                (i, offset, c)
+                                (i, offset, digest, c)
                             })
                             .collect();
                         let mut buffers = CtxBuffers::default();
                         let evaluated: Vec<_> = checked
                             .into_iter()
-                            .map(|(i, offset, c)| evaluated(ctx, i, offset, c, &mut buffers))
+                            .map(|(i, offset, digest, c)| {
+                                (digest, evaluated(ctx, i, offset, c, &mut buffers))
+                            })
                             .collect();
                         evaluated
                             .into_iter()
-                            .map(|e| {
+                            .map(|(digest, e)| {
                                 let (out, tree) = first(ctx, e);
                                 trees.extend(tree);
-                                out
+                                (digest, out)
                             })
-                            .collect::<Vec<First>>()
+                            .collect::<Vec<(Option<Digest>, First)>>()
                     })
                     // Phase by phase: flattening here would move every result once more.
-                    .collect::<Vec<Vec<First>>>()
+                    .collect::<Vec<Vec<(Option<Digest>, First)>>>()
             },
             move || {
-                for out in previous.into_iter().flatten() {
+                for (digest, out) in previous.into_iter().flatten() {
+                    fold.read.push(digest);
                     fold.add(out);
                 }
             },
         );
         pending = outs;
     });
-    for out in pending.into_iter().flatten() {
+    for (digest, out) in pending.into_iter().flatten() {
+        fold.read.push(digest);
         fold.add(out);
     }
 
@@ -237,6 +242,7 @@ fn run_inner(
         }
     } else if !changed.is_empty() {
         passes = 2;
+        let mut moved: Vec<Node> = Vec::new();
         let mut want: Vec<(usize, Node)> =
             changed.iter().map(|&n| (fold.index.unit(n), n)).collect();
         want.sort_unstable();
@@ -247,30 +253,37 @@ fn run_inner(
                 let reader = input::LineReader::open(path);
                 // As in pass 1, each part is folded while the next one is judged: the fold is
                 // sequential, and the cores would otherwise wait for it part by part.
-                let mut pending: Vec<Second> = Vec::new();
+                let mut pending: Vec<Again> = Vec::new();
                 for part in at.chunks(opts.chunk.max(1)) {
                     let previous = std::mem::take(&mut pending);
                     let (index, agg, rows) = (&fold.index, &mut fold.agg, &mut fold.rows);
+                    let (read, moved) = (&fold.read, &mut moved);
                     let (outs, ()) = rayon::join(
                         || {
                             part.par_iter()
                                 .map_init(Scratch::default, |scratch, &(i, node, a)| {
                                     let u = reader.read(a);
-                                    second(&ctx, index, &propagated, node, i, u, scratch)
+                                    second(&ctx, index, &propagated, read, node, i, u, scratch)
                                 })
                                 .flatten_iter()
-                                .collect::<Vec<Second>>()
+                                .collect::<Vec<Again>>()
                         },
                         move || {
                             for out in previous {
-                                replace(agg, rows, out);
+                                match out {
+                                    Again::Judged(s) => replace(agg, rows, *s),
+                                    Again::Changed(n) => moved.push(n),
+                                }
                             }
                         },
                     );
                     pending = outs;
                 }
                 for out in pending {
-                    fold.replace(out);
+                    match out {
+                        Again::Judged(s) => fold.replace(*s),
+                        Again::Changed(n) => moved.push(n),
+                    }
                 }
             }
             (kept, _) => {
@@ -289,18 +302,26 @@ fn run_inner(
                 // for the rest.
                 let small = opts.chunk.min(SECOND_PASS_CHUNK);
                 stream(from, Some(&units), small, false, |chunk| {
-                    let index = &fold.index;
-                    let outs: Vec<Option<Second>> = chunk
+                    let (index, read) = (&fold.index, &fold.read);
+                    let outs: Vec<Option<Again>> = chunk
                         .into_par_iter()
                         .map_init(Scratch::default, |scratch, (i, u)| {
-                            second(&ctx, index, &propagated, node_of(i)?, i, u, scratch)
+                            let node = node_of(i)?;
+                            second(&ctx, index, &propagated, read, node, i, u, scratch)
                         })
                         .collect();
                     for out in outs.into_iter().flatten() {
-                        fold.replace(out);
+                        match out {
+                            Again::Judged(s) => fold.replace(*s),
+                            Again::Changed(n) => moved.push(n),
+                        }
                     }
                 });
             }
+        }
+        for n in moved {
+            let label = fold.index.label(n);
+            fold.changed(label);
         }
     }
     timings.second_pass = started
@@ -312,24 +333,47 @@ fn run_inner(
             ..*opts
         };
         let refine = *refine;
-        rows_pass(
+        // Tests change a file's first document here, between the counting passes and the rows
+        // (debug builds only): its text, not its meaning.
+        #[cfg(debug_assertions)]
+        if let Some(p) = std::env::var_os("SAMSTYR_TEST_CHANGE_BEFORE_ROWS")
+            && let Ok(text) = std::fs::read_to_string(&p)
+        {
+            let _ = std::fs::write(&p, format!(" {text}"));
+        }
+        let moved = rows_pass(
             rules,
             &plan,
             &opts,
             refine,
             paths,
             kept.as_deref(),
-            &fold.index,
+            (&fold.index, &fold.read.each),
             &propagated,
             &problems,
             &mut **sink,
         );
+        for label in moved {
+            fold.changed(label);
+        }
+        // A file that changed where no pass read it again still changed during the run.
+        let reported: Vec<String> = fold.errors.iter().map(|e| e.label.clone()).collect();
+        for (p, s) in &stamps {
+            let label = p.display().to_string();
+            let of_file = |l: &String| l == &label || l.starts_with(&format!("{label}:"));
+            if s.is_some() && input::stamp(p) != *s && !reported.iter().any(of_file) {
+                fold.changed(label);
+            }
+        }
     }
     fold.finish(problems, &propagated, passes, timings)
 }
 
 /// The pass that makes rows for a streamed report: every unit again, evaluated in full with the
-/// values it receives, in input order.
+/// values it receives, in input order. Each unit is compared with what pass 1 read (`each`, its
+/// digests): one that reads differently is handed over as an invalid row that says so, not as
+/// its new version beside counts of its old one. Returns the labels of those, and of the end of
+/// an input that now has more or fewer units.
 #[allow(clippy::too_many_arguments)]
 fn rows_pass(
     rules: &RuleSet,
@@ -338,11 +382,11 @@ fn rows_pass(
     refine: bool,
     paths: &[PathBuf],
     kept: Option<&[Unit]>,
-    index: &Index,
+    (index, each): (&Index, &[u64]),
     propagated: &Propagated,
     problems: &[(Vec<Node>, LinkProblem)],
     sink: &mut dyn FnMut(Row, Refine<'_>),
-) {
+) -> Vec<String> {
     let lean = match (refine, opts.detail) {
         (true, Detail::Rows { findings, .. }) => Options {
             detail: Detail::Rows {
@@ -369,17 +413,43 @@ fn rows_pass(
         None => Units::Paths(paths),
     };
     let groups = plan.groups.len();
+    let mut moved: Vec<String> = Vec::new();
+    let mut seen = 0usize;
+    let mut last = String::new();
     stream(from, None, opts.chunk, false, |chunk| {
-        let rows: Vec<(Row, usize, Option<Unit>)> = chunk
+        let rows: Vec<(Row, usize, Option<Unit>, bool)> = chunk
             .into_par_iter()
             .map_init(Scratch::default, |scratch, (i, u)| {
+                if !same_as(each, i, &u) {
+                    let label = u.label.to_string();
+                    let d = crate::diag::Diagnostic::new(
+                        &ChangedDuringRun {
+                            label: label.clone(),
+                        },
+                        None,
+                        None,
+                    );
+                    let row = Row {
+                        key: None,
+                        title: None,
+                        groups: vec![None; groups],
+                        outcome: RowOutcome::Invalid(vec![ErrorLine::of(&label, &d)]),
+                        label,
+                    };
+                    return (row, i, None, true);
+                }
                 // The unit's text is shared, not copied: kept for a second look if asked for.
                 let again = refine.then(|| copy_unit(&u));
                 let row = final_row(&ctx, index, propagated, &by_node, groups, i, u, scratch);
-                (row, i, again)
+                (row, i, again, false)
             })
             .collect();
-        for (row, i, again) in rows {
+        for (row, i, again, changed) in rows {
+            seen = seen.max(i + 1);
+            last.clone_from(&row.label);
+            if changed {
+                moved.push(row.label.clone());
+            }
             let full_row = || {
                 let u = again.as_ref()?;
                 let mut scratch = Scratch::default();
@@ -398,6 +468,16 @@ fn rows_pass(
             sink(row, &full_row);
         }
     });
+    // Units beyond pass 1's were already reported one by one (they have no digest); fewer units
+    // than pass 1 read means the input lost its end.
+    if seen < each.len() {
+        let path = match last.rsplit_once(':') {
+            Some((p, l)) if l.bytes().all(|b| b.is_ascii_digit()) => p.to_string(),
+            _ => last,
+        };
+        moved.push(path);
+    }
+    moved
 }
 
 /// One unit's final row: evaluated with the values it receives, its findings marked where those
@@ -946,15 +1026,27 @@ struct Scratch {
     buffers: CtxBuffers,
 }
 
+/// What pass 2 makes of one document: its judgement, or the finding that it reads differently
+/// than in pass 1.
+enum Again {
+    Judged(Box<Second>),
+    Changed(Node),
+}
+
+#[allow(clippy::too_many_arguments)]
 fn second(
     ctx: &Ctx<'_>,
     index: &Index,
     propagated: &Propagated,
+    read: &Read,
     node: Node,
     unit: usize,
     u: Unit,
     scratch: &mut Scratch,
-) -> Option<Second> {
+) -> Option<Again> {
+    if !read.same(unit, &u) {
+        return Some(Again::Changed(node));
+    }
     let tree = std::mem::take(&mut scratch.tree);
     let doc = input::check_unit_in(ctx.rules.schema(), ctx.rules.catalog(), u, tree)
         .result
@@ -977,12 +1069,12 @@ fn second(
     {
         f.by_links = a.status != f.status;
     }
-    Some(Second {
+    Some(Again::Judged(Box::new(Second {
         unit,
         old,
         new,
         notes,
-    })
+    })))
 }
 
 /// The fold, in input order.
@@ -994,6 +1086,8 @@ struct Fold<'c> {
     rows: Vec<Row>,
     errors: Vec<ErrorLine>,
     errors_total: u64,
+    /// What pass 1 read, unit by unit.
+    read: Read,
 }
 
 impl<'c> Fold<'c> {
@@ -1011,6 +1105,23 @@ impl<'c> Fold<'c> {
             rows: Vec::new(),
             errors: Vec::new(),
             errors_total: 0,
+            read: Read::default(),
+        }
+    }
+
+    /// An input that a later pass read differently than pass 1: an error of its own, so that a
+    /// report never mixes two versions of it silently.
+    fn changed(&mut self, label: String) {
+        let d = crate::diag::Diagnostic::new(
+            &ChangedDuringRun {
+                label: label.clone(),
+            },
+            None,
+            None,
+        );
+        self.errors_total += 1;
+        if self.errors.len() < super::MAX_PROBLEMS {
+            self.errors.push(ErrorLine::of(&label, &d));
         }
     }
 
@@ -1134,7 +1245,9 @@ impl<'c> Fold<'c> {
             })
             .collect();
         let reevaluated = propagated.changed().len() as u64;
+        let input_sha256 = self.read.input_sha256();
         Portfolio {
+            input_sha256,
             as_of: self.ctx.as_of,
             aggregates: self.agg,
             rows: self.rows,
@@ -1249,5 +1362,83 @@ fn tally(agg: &mut Aggregates, d: &Doc, sign: i64) {
                 bump(x, sign);
             }
         }
+    }
+}
+
+/// A unit's text by its SHA-256, as the decision record hashes it (`None`: it could not be read).
+type Digest = [u8; 32];
+
+fn digest(u: &Unit) -> Option<Digest> {
+    use sha2::Digest as _;
+    let s = u.source.as_ref().ok()?;
+    let mut out = [0u8; 32];
+    out.copy_from_slice(&sha2::Sha256::digest(s.text().as_bytes()));
+    Some(out)
+}
+
+/// What pass 1 read: each unit's digest, cut to 8 bytes (enough to tell a changed text from the
+/// same one; a portfolio of a million keeps 8 MB), and the input's SHA-256 as `check`'s decision
+/// record defines it ([`crate::report::input_sha256`]), built in input order as the units are
+/// folded.
+#[derive(Default)]
+struct Read {
+    each: Vec<u64>,
+    first: Option<Digest>,
+    all: sha2::Sha256,
+}
+
+impl Read {
+    fn push(&mut self, d: Option<Digest>) {
+        use sha2::Digest as _;
+        if self.each.is_empty() {
+            self.first = d;
+        }
+        let hex = d.map(|d| crate::files::hex(&d));
+        self.all.update(hex.as_deref().unwrap_or("-").as_bytes());
+        self.all.update(b"\n");
+        self.each.push(d.map_or(0, short));
+    }
+
+    /// Whether `u` reads as unit `i` did in pass 1.
+    fn same(&self, i: usize, u: &Unit) -> bool {
+        same_as(&self.each, i, u)
+    }
+
+    fn input_sha256(&self) -> String {
+        use sha2::Digest as _;
+        match self.each.len() {
+            1 => crate::report::input_sha256(&[self.first]),
+            _ => crate::files::hex(&self.all.clone().finalize()),
+        }
+    }
+}
+
+/// The first 8 bytes of a digest (never 0, which stands for a unit that could not be read).
+fn short(d: Digest) -> u64 {
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&d[..8]);
+    u64::from_le_bytes(b).max(1)
+}
+
+fn same_as(each: &[u64], i: usize, u: &Unit) -> bool {
+    each.get(i).copied() == Some(digest(u).map_or(0, short))
+}
+
+/// An input that read differently in a later pass of one run than in the first.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error(
+    "`{label}` changed while the report was being made: a later pass read it differently than the first; it is counted as first read and not listed"
+)]
+pub struct ChangedDuringRun {
+    pub label: String,
+}
+
+impl crate::diag::Problem for ChangedDuringRun {
+    fn code(&self) -> &'static str {
+        "input::changed"
+    }
+
+    fn help(&self) -> Option<String> {
+        Some("run again once the file is no longer being written".into())
     }
 }

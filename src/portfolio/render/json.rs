@@ -36,6 +36,7 @@ struct Report<'a> {
     as_of: String,
     lang: &'static str,
     params: Vec<Param<'a>>,
+    decision: DecisionJson<'a>,
     totals: Totals,
     grades: Counts<6>,
     headline: Option<Headline<'a>>,
@@ -85,6 +86,24 @@ struct Param<'a> {
     id: &'a str,
     value: &'a str,
     default: &'a str,
+}
+
+/// The decision record, as `check --format json` gives it ([`crate::report::Decision`]): the
+/// same input, rules, parameters, tool version and as-of date give the same id.
+#[derive(Serialize)]
+struct DecisionJson<'a> {
+    id: String,
+    tool_version: &'a str,
+    rules: DecisionRules<'a>,
+    as_of: String,
+    input_sha256: String,
+}
+
+#[derive(Serialize)]
+struct DecisionRules<'a> {
+    id: &'a str,
+    version: &'a str,
+    sha256: &'a str,
 }
 
 #[derive(Serialize)]
@@ -265,6 +284,20 @@ impl<'a> Report<'a> {
                     default: &x.default,
                 })
                 .collect(),
+            decision: {
+                let d = crate::report::decision_of(run, p.input_sha256.clone());
+                DecisionJson {
+                    id: d.id,
+                    tool_version: &run.tool_version,
+                    rules: DecisionRules {
+                        id: &run.rules.id,
+                        version: &run.rules.version,
+                        sha256: &run.rules.sha256,
+                    },
+                    as_of: p.as_of.to_string(),
+                    input_sha256: d.input_sha256,
+                }
+            },
             totals: Totals {
                 inputs: a.inputs,
                 evaluated: a.evaluated,
@@ -457,6 +490,16 @@ pub fn schema() -> serde_json::Value {
                 "type": "array",
                 "items": closed(json!({ "id": text, "value": text, "default": text }))
             },
+            "decision": closed(json!({
+                "id": { "type": "string", "pattern": "^[0-9a-f]{32}$", "description": "derived from the rest of the record and the overridden parameters: the same question gives the same id" },
+                "tool_version": text,
+                "rules": closed(json!({
+                    "id": text, "version": text,
+                    "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "of the rule files and seeds" }
+                })),
+                "as_of": date,
+                "input_sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "of the one input's text; of several (a directory, a JSONL file's lines), of their hashes in input order, one per line" }
+            })),
             "totals": closed(json!({
                 "inputs": count, "evaluated": count, "invalid": count,
                 "passes": { "type": "integer", "minimum": 1, "maximum": 2 },
@@ -554,7 +597,7 @@ pub fn schema() -> serde_json::Value {
             }
         },
         "required": [
-            "schema", "tool", "rules", "as_of", "lang", "params", "totals", "grades", "headline",
+            "schema", "tool", "rules", "as_of", "lang", "params", "decision", "totals", "grades", "headline",
             "findings", "deadlines", "obligations", "principles", "groups", "documents_with",
             "trend", "graph", "errors", "errors_total"
         ],
