@@ -103,7 +103,7 @@ pub fn run_rows_refined(
     };
     let opts = Options {
         detail: Detail::Aggregates,
-        ..*opts
+        ..opts.clone()
     };
     run_inner(rules, source, &opts, Some((rows, refine, sink)))
 }
@@ -195,6 +195,17 @@ fn run_inner(
     }
 
     timings.first_pass = started.elapsed();
+    // A waiver naming a document the portfolio does not hold is an error, as in `check`.
+    if let Some(w) = ctx.waivers {
+        let index = &fold.index;
+        for d in w.check_keys(&|k| index.get(k).is_some()) {
+            let label = d.file_name().unwrap_or_default().to_string();
+            fold.errors_total += 1;
+            if fold.errors.len() < super::MAX_PROBLEMS {
+                fold.errors.push(ErrorLine::of(&label, &d));
+            }
+        }
+    }
 
     // The graph: resolve links, propagate, and find what must be evaluated again.
     let resolved = fold.index.resolve();
@@ -330,7 +341,7 @@ fn run_inner(
     if let Some((detail, refine, sink)) = sink.as_mut() {
         let opts = Options {
             detail: *detail,
-            ..*opts
+            ..opts.clone()
         };
         let refine = *refine;
         // Tests change a file's first document here, between the counting passes and the rows
@@ -393,9 +404,9 @@ fn rows_pass(
                 findings,
                 messages: false,
             },
-            ..*opts
+            ..opts.clone()
         },
-        _ => *opts,
+        _ => opts.clone(),
     };
     let ctx = Ctx::new(rules, plan, &lean);
     let full = Ctx::new(rules, plan, opts);
@@ -527,13 +538,15 @@ fn final_row(
     let links = ctx.plan.links_of(&doc);
     let mut counts = Counts::default();
     let buffers = &mut scratch.buffers;
-    let alone = outcome(ctx, &doc, &[], &mut counts, buffers);
-    let mut d = judge(ctx, &doc, doc.key.clone(), &counts, alone, &links);
+    let mut used = Vec::new();
+    let alone = outcome(ctx, &doc, &[], &mut counts, buffers, &mut used);
+    let mut d = judge(ctx, &doc, doc.key.clone(), &counts, alone, &links, used);
     if !received.is_empty() {
         let old = d;
         counts = Counts::default();
-        let with = outcome(ctx, &doc, &received, &mut counts, buffers);
-        d = judge(ctx, &doc, doc.key.clone(), &counts, with, &links);
+        let mut used = Vec::new();
+        let with = outcome(ctx, &doc, &received, &mut counts, buffers, &mut used);
+        d = judge(ctx, &doc, doc.key.clone(), &counts, with, &links, used);
         for (f, a) in d.judged.findings.iter_mut().zip(&old.judged.findings) {
             f.by_links = a.status != f.status;
         }
@@ -702,10 +715,11 @@ struct Ctx<'a> {
     obligations: Vec<Arc<RuleInfo>>,
     /// Facts of the rule set: with the obligations, what a document's [`Counts`] hold at least.
     facts: usize,
+    waivers: Option<&'a crate::waiver::Waivers>,
 }
 
 impl<'a> Ctx<'a> {
-    fn new(rules: &'a RuleSet, plan: &'a Plan, opts: &Options) -> Self {
+    fn new(rules: &'a RuleSet, plan: &'a Plan, opts: &'a Options) -> Self {
         let (rows, findings, messages) = match opts.detail {
             Detail::Aggregates => (false, false, false),
             Detail::Rows { findings, messages } => (true, findings, messages),
@@ -726,6 +740,7 @@ impl<'a> Ctx<'a> {
             findings,
             obligations: rules.obligations().cloned().collect(),
             facts: rules.facts().count(),
+            waivers: opts.waivers.as_deref().filter(|w| !w.is_empty()),
         }
     }
 }
@@ -751,6 +766,8 @@ struct Doc {
     /// Findings by severity (must, should), then status; findings without a severity are not
     /// counted here.
     by_severity: [[u32; 6]; 2],
+    /// Per finding a waiver covers, that waiver's position in file order.
+    waivers_used: Vec<u16>,
 }
 
 enum First {
@@ -780,7 +797,7 @@ struct Evaluated {
     /// Where the unit's line starts in its JSONL file.
     offset: Option<u64>,
     label: input::Label,
-    doc: Result<(Document, Counts, Vec<FindingRow>), Diagnostics>,
+    doc: Result<(Document, Counts, Vec<FindingRow>, Vec<u16>), Diagnostics>,
 }
 
 /// Pass 1 on one unit, validated: its evaluation.
@@ -800,8 +817,9 @@ fn evaluated(
             findings: Vec::with_capacity(ctx.obligations.len() * 3 / 2),
             ..Counts::default()
         };
-        let rows = outcome(ctx, &doc, &[], &mut counts, buffers);
-        (doc, counts, rows)
+        let mut used = Vec::new();
+        let rows = outcome(ctx, &doc, &[], &mut counts, buffers, &mut used);
+        (doc, counts, rows, used)
     });
     Evaluated {
         unit,
@@ -820,7 +838,7 @@ fn first(ctx: &Ctx<'_>, e: Evaluated) -> (First, Option<Box<Tree>>) {
         label,
         doc,
     } = e;
-    let (doc, counts, rows) = match doc {
+    let (doc, counts, rows, used) = match doc {
         Ok(d) => d,
         Err(d) => {
             let label = label.to_string();
@@ -842,7 +860,7 @@ fn first(ctx: &Ctx<'_>, e: Evaluated) -> (First, Option<Box<Tree>>) {
     // The document's key and text move on rather than being copied.
     let mut doc = doc;
     let key = std::mem::take(&mut doc.key);
-    let judged = judge(ctx, &doc, key, &counts, rows, &links);
+    let judged = judge(ctx, &doc, key, &counts, rows, &links, used);
     let key_at = input::key_at(ctx.rules.schema(), &doc);
     let Document {
         source, mut tree, ..
@@ -864,22 +882,34 @@ fn first(ctx: &Ctx<'_>, e: Evaluated) -> (First, Option<Box<Tree>>) {
 
 /// Evaluate one document into `counts`, and, when rows of findings are wanted, build them (from
 /// a full evaluation; counting alone takes the lean [`RuleSet::count_received`]).
+///
+/// A document some waiver names is evaluated in full whatever is asked for: the waivers are
+/// applied to its findings (items and all) before they are counted, as `check` applies them.
+/// `used` gets, per finding a waiver covers, that waiver's position.
 fn outcome(
     ctx: &Ctx<'_>,
     doc: &Document,
     received: &[Received],
     counts: &mut Counts,
     buffers: &mut CtxBuffers,
+    used: &mut Vec<u16>,
 ) -> Vec<FindingRow> {
-    if !ctx.findings {
+    let waivers = ctx.waivers.filter(|w| w.names(&doc.key));
+    if !ctx.findings && waivers.is_none() {
         ctx.rules
             .count_received(doc, ctx.as_of, received, counts, buffers);
         return Vec::new();
     }
-    let e = ctx
+    let mut e = ctx
         .rules
         .evaluate_received(doc, ctx.as_of, &ctx.eval, received);
+    if let Some(w) = waivers {
+        *used = w.apply_to(ctx.as_of, &doc.key, &mut e.findings);
+    }
     counts.reduce(ctx.rules, &e);
+    if !ctx.findings {
+        return Vec::new();
+    }
     e.findings
         .iter()
         .map(|f| FindingRow {
@@ -893,6 +923,7 @@ fn outcome(
             message: f.message.clone(),
             missing: f.missing.iter().map(|m| m.pointer.clone()).collect(),
             by_links: false,
+            waiver: f.waiver.clone(),
         })
         .collect()
 }
@@ -906,12 +937,13 @@ fn judge(
     counted: &Counts,
     findings: Vec<FindingRow>,
     links: &[(u8, Box<str>)],
+    waivers_used: Vec<u16>,
 ) -> Doc {
     let mut tallies = Vec::with_capacity(counted.findings.len());
     let mut counts = [0u32; 6];
     let mut by_severity = [[0u32; 6]; 2];
     let mut violated = [0u32; 2];
-    let (mut overdue, mut upcoming) = (0u32, 0u32);
+    let (mut overdue, mut upcoming, mut waived) = (0u32, 0u32, 0u32);
     let mut next_deadline: Option<Date> = None;
     for f in &counted.findings {
         let severity = ctx
@@ -945,6 +977,7 @@ fn judge(
         }
         overdue += u32::from(is_overdue);
         upcoming += u32::from(is_upcoming);
+        waived += u32::from(f.status == Status::Waived);
         if f.status == Status::Pending
             && let Some(d) = f.deadline
         {
@@ -999,6 +1032,7 @@ fn judge(
             violated,
             overdue,
             upcoming,
+            waived,
             next_deadline,
             findings,
             received: Vec::new(),
@@ -1007,6 +1041,7 @@ fn judge(
         },
         tallies,
         by_severity,
+        waivers_used,
     }
 }
 
@@ -1055,10 +1090,28 @@ fn second(
     let links = ctx.plan.links_of(&doc);
     let mut counts = Counts::default();
     let buffers = &mut scratch.buffers;
-    let before_rows = outcome(ctx, &doc, &[], &mut counts, buffers);
-    let old = judge(ctx, &doc, doc.key.clone(), &counts, before_rows, &links);
-    let after_rows = outcome(ctx, &doc, &received, &mut counts, buffers);
-    let mut new = judge(ctx, &doc, doc.key.clone(), &counts, after_rows, &links);
+    let mut used = Vec::new();
+    let before_rows = outcome(ctx, &doc, &[], &mut counts, buffers, &mut used);
+    let old = judge(
+        ctx,
+        &doc,
+        doc.key.clone(),
+        &counts,
+        before_rows,
+        &links,
+        used,
+    );
+    let mut used = Vec::new();
+    let after_rows = outcome(ctx, &doc, &received, &mut counts, buffers, &mut used);
+    let mut new = judge(
+        ctx,
+        &doc,
+        doc.key.clone(),
+        &counts,
+        after_rows,
+        &links,
+        used,
+    );
     scratch.tree = doc.tree;
     scratch.tree.clear();
     for (f, a) in new
@@ -1095,6 +1148,7 @@ impl<'c> Fold<'c> {
         let agg = Aggregates {
             obligations: vec![ObligationCounts::default(); ctx.obligations.len()],
             groups: vec![GroupTable::default(); ctx.plan.groups.len()],
+            waiver_uses: vec![0; ctx.waivers.map_or(0, |w| w.iter().count())],
             ..Aggregates::default()
         };
         Fold {
@@ -1246,8 +1300,14 @@ impl<'c> Fold<'c> {
             .collect();
         let reevaluated = propagated.changed().len() as u64;
         let input_sha256 = self.read.input_sha256();
+        let waivers = self
+            .ctx
+            .waivers
+            .map(|w| w.uses(self.ctx.as_of, &self.agg.waiver_uses))
+            .unwrap_or_default();
         Portfolio {
             input_sha256,
+            waivers,
             as_of: self.ctx.as_of,
             aggregates: self.agg,
             rows: self.rows,
@@ -1313,6 +1373,15 @@ fn tally(agg: &mut Aggregates, d: &Doc, sign: i64) {
     }
     add(&mut agg.overdue, j.overdue);
     add(&mut agg.upcoming, j.upcoming);
+    add(&mut agg.waived, j.waived);
+    if j.waived > 0 {
+        bump(&mut agg.with_waived, sign);
+    }
+    for &w in &d.waivers_used {
+        if let Some(x) = agg.waiver_uses.get_mut(usize::from(w)) {
+            bump(x, sign);
+        }
+    }
     for (x, &n) in agg.with_status.iter_mut().zip(&j.counts) {
         if n > 0 {
             bump(x, sign);
@@ -1328,6 +1397,9 @@ fn tally(agg: &mut Aggregates, d: &Doc, sign: i64) {
             }
             if t.upcoming {
                 bump(&mut o.upcoming, sign);
+            }
+            if t.status == Status::Waived {
+                bump(&mut o.waived, sign);
             }
         }
     }
@@ -1357,6 +1429,10 @@ fn tally(agg: &mut Aggregates, d: &Doc, sign: i64) {
             add(x, n);
         }
         c.overdue = c.overdue.wrapping_add_signed(sign * i64::from(j.overdue));
+        add(&mut c.waived, j.waived);
+        if j.waived > 0 {
+            bump(&mut c.with_waived, sign);
+        }
         for (x, &n) in c.with_status.iter_mut().zip(&j.counts) {
             if n > 0 {
                 bump(x, sign);

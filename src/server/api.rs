@@ -567,7 +567,10 @@ async fn report(
             current: Bytes::new(),
         };
         let stream = crate::portfolio::Stream::new(STDIN_NAME, Box::new(reader));
-        let opts = crate::portfolio::Options::new(as_of, crate::portfolio::Detail::Aggregates);
+        let opts = crate::portfolio::Options {
+            waivers: (!s.waivers.is_empty()).then(|| Arc::new(s.waivers.clone())),
+            ..crate::portfolio::Options::new(as_of, crate::portfolio::Detail::Aggregates)
+        };
         let p = crate::portfolio::run(&s.rules, &crate::portfolio::Source::Stream(stream), &opts);
         s.metrics.add_documents(p.aggregates.inputs);
         if p.aggregates.inputs == 0 {
