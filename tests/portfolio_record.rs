@@ -535,3 +535,105 @@ fn a_waiver_naming_a_document_the_portfolio_lacks_is_an_error() {
     );
     assert!(o.stdout.contains("DFD-2099-999"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Issue 22: a workbook sheet beyond Excel's row limit goes on in others, nothing cut
+
+/// The sheets of a workbook in order, by name, with their XML.
+fn sheets_of(bytes: &[u8]) -> Vec<(String, String)> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let read = |zip: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>, name: &str| {
+        let mut s = String::new();
+        let mut f = zip.by_name(name).expect(name);
+        std::io::Read::read_to_string(&mut f, &mut s).expect(name);
+        s
+    };
+    let book = read(&mut zip, "xl/workbook.xml");
+    let names: Vec<String> = book
+        .split("<sheet name=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next().map(str::to_string))
+        .collect();
+    names
+        .into_iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let xml = read(&mut zip, &format!("xl/worksheets/sheet{}.xml", i + 1));
+            (n, xml)
+        })
+        .collect()
+}
+
+#[test]
+fn a_sheet_over_the_row_limit_goes_on_in_numbered_sheets_with_nothing_cut() {
+    let rules = embedded();
+    let as_of = jiff::civil::date(2026, 6, 1);
+    let detail = Detail::Rows {
+        findings: true,
+        messages: true,
+    };
+    let mut rows = Vec::new();
+    let p = portfolio::run_rows(
+        &rules,
+        &Source::Paths(vec![root().join(FIXTURE)]),
+        &Options::new(as_of, detail),
+        &mut |r| rows.push(r),
+    );
+    let meta = samstyr::portfolio::render::Meta::new(
+        &rules,
+        samstyr::cli::check::run_info(
+            &rules,
+            as_of,
+            samstyr::text::Lang::Nn,
+            samstyr::report::Gate::default(),
+        ),
+    );
+    // Six rows a sheet: the header, four rows, and the note that says where they go on.
+    let mut book = samstyr::portfolio::render::xlsx::Xlsx::new(&meta, as_of)
+        .expect("a workbook")
+        .with_sheet_rows(6);
+    for r in &rows {
+        book.add(&meta, r);
+    }
+    let mut bytes = Vec::new();
+    let continued = book.finish(&meta, &p, &mut bytes).expect("written");
+    let sheets = sheets_of(&bytes);
+    let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
+    let a = &p.aggregates;
+    let findings = a.by_status.iter().sum::<u64>() + a.waived + a.invalid;
+    let parts = |rows: u64| rows.div_ceil(4) as usize;
+    assert_eq!(
+        names.iter().filter(|n| n.starts_with("Funn")).count(),
+        parts(findings)
+    );
+    // The parts follow their sheet: Dokumenter, Dokumenter 2 …, Funn, Funn 2 …
+    assert_eq!(names[0], "Dokumenter");
+    assert_eq!(names[1], "Dokumenter 2");
+    let funn = names.iter().position(|n| *n == "Funn").expect("Funn");
+    assert_eq!(names[funn + 1], "Funn 2");
+    assert_eq!(continued[1].0, "Funn");
+    assert_eq!(continued[1].1.len(), parts(findings) - 1);
+    // Every finding is on a sheet: data rows of all parts, less the notes.
+    let data = |prefix: &str| -> u64 {
+        sheets
+            .iter()
+            .filter(|(n, _)| n == prefix || n.starts_with(&format!("{prefix} ")))
+            .map(|(_, xml)| {
+                let notes = xml.matches("held fram i arket").count();
+                (xml.matches("<row ").count() - 1 - notes) as u64
+            })
+            .sum()
+    };
+    assert_eq!(data("Funn"), findings);
+    assert_eq!(data("Dokumenter"), a.inputs);
+    let first = &sheets[funn].1;
+    assert!(
+        first.contains("radene held fram i arket «Funn 2»"),
+        "{first}"
+    );
+    // Each part has the header row, frozen, and a filter.
+    for (n, xml) in &sheets {
+        assert!(xml.contains("<autoFilter"), "{n}");
+        assert!(xml.contains("state=\"frozen\""), "{n}");
+    }
+}

@@ -62,6 +62,8 @@ pub struct Xlsx {
     lang: crate::text::Lang,
     /// Rows of waiver columns (the run applies waivers).
     waivers: bool,
+    /// Rows in one sheet, the header included: [`MAX_ROWS`] but in tests.
+    limit: u32,
     error: Option<XlsxError>,
 }
 
@@ -105,8 +107,16 @@ impl Xlsx {
             as_of,
             lang,
             waivers: meta.waivers,
+            limit: MAX_ROWS,
             error: None,
         })
+    }
+
+    /// The same workbook with at most `rows` rows in a sheet (at least 3, at most
+    /// [`MAX_ROWS`]): for tests of what happens at Excel's limit without a million rows.
+    pub fn with_sheet_rows(mut self, rows: u32) -> Xlsx {
+        self.limit = rows.clamp(3, MAX_ROWS);
+        self
     }
 
     /// The next input's rows, in input order.
@@ -254,7 +264,7 @@ impl Xlsx {
         };
         // The last row of a full sheet says where the rows go on; the next part starts with
         // the same header.
-        if sheet.next >= MAX_ROWS - 1 {
+        if sheet.next >= self.limit - 1 {
             let name = format!("{} {}", sheet.name, sheet.parts.len() + 1);
             let last = sheet.parts.last().copied().unwrap_or(0);
             let ws = self.book.worksheet_from_index(last)?;
@@ -340,6 +350,7 @@ impl Xlsx {
                 next: r,
             });
         }
+        let limit = self.limit;
         let sheets = [
             Some(&self.documents),
             Some(&self.findings),
@@ -355,7 +366,7 @@ impl Xlsx {
                 let ws = self.book.worksheet_from_index(index)?;
                 // Every part but the last is full, its last row the note.
                 let last = if k + 1 < n {
-                    MAX_ROWS - 2
+                    limit - 2
                 } else {
                     sheet.next.saturating_sub(1).max(1)
                 };
