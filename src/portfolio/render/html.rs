@@ -1178,6 +1178,9 @@ fn document(s: &mut String, meta: &Meta, lang: Lang, i: usize, row: &Row) {
             if !msg.is_empty() {
                 let _ = write!(s, "<p>{}</p>", esc(msg));
             }
+            if let Some(n) = &f.waiver {
+                let _ = write!(s, "<p class=\"small\">{}</p>", esc(&waiver_words(lang, n)));
+            }
             if !f.missing.is_empty() {
                 let list: Vec<String> = f
                     .missing
@@ -1337,6 +1340,15 @@ fn errors(s: &mut String, lang: Lang, p: &Portfolio) {
         let _ = write!(s, "<p class=\"cut\">{}</p>", esc(&n));
     }
     s.push_str("</section>\n");
+}
+
+/// A finding's waiver in one line: the one that covers it, or the one that expired.
+fn waiver_words(lang: Lang, n: &crate::finding::WaiverNote) -> String {
+    if n.expired {
+        crate::report::expired_text(lang, &n.waiver)
+    } else {
+        crate::report::waiver_text(lang, &n.waiver)
+    }
 }
 
 /// The run's waivers, the most pressing first (expired, expiring soon), with what they cover.

@@ -770,6 +770,14 @@ fn section(s: &mut String, meta: &Meta, lang: Lang, row: &Row) {
         if !msg.is_empty() {
             let _ = writeln!(s, "  - {}", escape(msg));
         }
+        if let Some(n) = &f.waiver {
+            let w = if n.expired {
+                crate::report::expired_text(lang, &n.waiver)
+            } else {
+                crate::report::waiver_text(lang, &n.waiver)
+            };
+            let _ = writeln!(s, "  - {}", escape(&w));
+        }
         if !f.missing.is_empty() {
             let list: Vec<String> = f
                 .missing
