@@ -350,6 +350,14 @@ fn waivers_are_applied_as_check_applies_them_and_listed_the_most_pressing_first(
         .map(|l| l.iter().filter_map(|x| x["state"].as_str()).collect())
         .unwrap_or_default();
     assert_eq!(states, ["expired", "expiring_soon", "in_force", "in_force"]);
+    // The report with waivers follows its schema, every object closed.
+    let schema = samstyr::portfolio::render::json::schema();
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the portfolio schema compiles");
+    let problems: Vec<String> = validator.iter_errors(&v).map(|e| e.to_string()).collect();
+    assert!(problems.is_empty(), "{problems:?}");
     assert_eq!(w["list"][0]["covers"], 0);
     assert_eq!(w["list"][1]["covers"], 1);
     // Waived findings are not violations: the counts by status lose them.
@@ -402,6 +410,13 @@ fn waivers_are_in_every_format() {
             assert!(at("U-C") < at("U-B") && at("U-B") < at("U-D") && at("U-D") < at("U-A"));
         }
     }
+    // The document's section shows its waived finding with the waiver, beside the list.
+    let o = report(&[VALID, "--format", "markdown", "--waivers", &file]);
+    assert!(
+        o.stdout.matches("andelen er avtalt økt").count() >= 2,
+        "{}",
+        o.stdout
+    );
     let o = report(&[
         VALID,
         "--format",
