@@ -410,6 +410,22 @@ fn waivers_are_in_every_format() {
             assert!(at("U-C") < at("U-B") && at("U-B") < at("U-D") && at("U-D") < at("U-A"));
         }
     }
+    // The list itself, in nynorsk, for review.
+    let o = report(&[
+        VALID,
+        "--format",
+        "markdown",
+        "--waivers",
+        &file,
+        "--lang",
+        "nn",
+    ]);
+    let list = o
+        .stdout
+        .split("\n## ")
+        .find(|part| part.starts_with("Unntak"))
+        .unwrap_or_default();
+    insta::assert_snapshot!("portfolio_waivers_markdown_nn", list);
     // The document's section shows its waived finding with the waiver, beside the list.
     let o = report(&[VALID, "--format", "markdown", "--waivers", &file]);
     assert!(

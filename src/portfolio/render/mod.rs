@@ -632,17 +632,17 @@ pub fn waiver_summary(lang: Lang, p: &Portfolio) -> String {
     let pc = share(docs, a.evaluated);
     match lang {
         Lang::Nb => format!(
-            "{n} funn er unntatt, i {docs} av {} dokumenter ({pc} %). Utløpte unntak dekker ingenting; unntak som utløper innen {} dager, står først etter dem.",
+            "Unntatte funn: {n}, i {docs} av {} dokumenter ({pc} %). Utløpte unntak dekker ingenting; unntak som utløper innen {} dager, står først etter dem.",
             a.evaluated,
             crate::waiver::EXPIRING_DAYS
         ),
         Lang::Nn => format!(
-            "{n} funn er unnatekne, i {docs} av {} dokument ({pc} %). Unntak som har gått ut, dekkjer ingenting; unntak som går ut innan {} dagar, står først etter dei.",
+            "Unnatekne funn: {n}, i {docs} av {} dokument ({pc} %). Unntak som har gått ut, dekkjer ingenting; unntak som går ut innan {} dagar, står først etter dei.",
             a.evaluated,
             crate::waiver::EXPIRING_DAYS
         ),
         Lang::En => format!(
-            "{n} findings are waived, in {docs} of {} documents ({pc} %). Expired waivers cover nothing; waivers expiring within {} days come next.",
+            "Waived findings: {n}, in {docs} of {} documents ({pc} %). Expired waivers cover nothing; waivers expiring within {} days come next.",
             a.evaluated,
             crate::waiver::EXPIRING_DAYS
         ),
