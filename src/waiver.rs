@@ -661,59 +661,110 @@ impl Waivers {
     /// attached); one only expired waivers cover keeps its status, with the expired waiver noted.
     /// Returns what each waiver did, in file order.
     pub fn apply(&self, as_of: Date, inputs: &mut [Input]) -> Vec<WaiverUse> {
-        let mut used = vec![0usize; self.entries.len()];
+        let mut used = vec![0u64; self.entries.len()];
         for input in inputs.iter_mut() {
             let Outcome::Evaluated(e) = &mut input.outcome else {
                 continue;
             };
-            for f in &mut e.findings {
-                if !needs_waiver(f.status) {
-                    continue;
-                }
-                let mut expired = None;
-                for (i, (w, _)) in self.entries.iter().enumerate() {
-                    if !covers(w, &e.key, f) {
-                        continue;
-                    }
-                    if w.expires < as_of {
-                        expired.get_or_insert(w);
-                        continue;
-                    }
-                    if let Some(n) = used.get_mut(i) {
-                        *n += 1;
-                    }
-                    f.waiver = Some(WaiverNote {
-                        waiver: Arc::clone(w),
-                        was: f.status,
-                        expired: false,
-                    });
-                    f.status = Status::Waived;
-                    expired = None;
-                    break;
-                }
-                if let Some(w) = expired {
-                    f.waiver = Some(WaiverNote {
-                        waiver: Arc::clone(w),
-                        was: f.status,
-                        expired: true,
-                    });
+            for i in self.apply_to(as_of, &e.key, &mut e.findings) {
+                if let Some(n) = used.get_mut(usize::from(i)) {
+                    *n += 1;
                 }
             }
         }
+        self.uses(as_of, &used)
+    }
+
+    /// [`Waivers::apply`] on the findings of one document `key`: returns, per finding an active
+    /// waiver now covers, that waiver's position in file order.
+    pub fn apply_to(&self, as_of: Date, key: &str, findings: &mut [Finding]) -> Vec<u16> {
+        let mut used = Vec::new();
+        for f in findings {
+            if !needs_waiver(f.status) {
+                continue;
+            }
+            let mut expired = None;
+            for (i, (w, _)) in self.entries.iter().enumerate() {
+                if !covers(w, key, f) {
+                    continue;
+                }
+                if w.expires < as_of {
+                    expired.get_or_insert(w);
+                    continue;
+                }
+                used.push(u16::try_from(i).unwrap_or(u16::MAX));
+                f.waiver = Some(WaiverNote {
+                    waiver: Arc::clone(w),
+                    was: f.status,
+                    expired: false,
+                });
+                f.status = Status::Waived;
+                expired = None;
+                break;
+            }
+            if let Some(w) = expired {
+                f.waiver = Some(WaiverNote {
+                    waiver: Arc::clone(w),
+                    was: f.status,
+                    expired: true,
+                });
+            }
+        }
+        used
+    }
+
+    /// Whether some waiver names the document `key` (or every document): only then can applying
+    /// the waivers change one of its findings.
+    pub fn names(&self, key: &str) -> bool {
         self.entries
             .iter()
-            .zip(used)
-            .map(|((w, _), n)| WaiverUse {
-                waiver: Arc::clone(w),
-                state: if w.expires < as_of {
-                    WaiverState::Expired
-                } else if n == 0 {
-                    WaiverState::NotNeeded
-                } else {
-                    WaiverState::Used(n)
-                },
+            .any(|(w, _)| w.initiatives.iter().any(|i| i == key || i == EVERY))
+    }
+
+    /// What each waiver did on `as_of`, in file order, from the findings each covered (`used`,
+    /// by position in file order).
+    pub fn uses(&self, as_of: Date, used: &[u64]) -> Vec<WaiverUse> {
+        self.entries
+            .iter()
+            .enumerate()
+            .map(|(i, (w, _))| {
+                let n = used.get(i).copied().unwrap_or(0);
+                WaiverUse {
+                    waiver: Arc::clone(w),
+                    state: if w.expires < as_of {
+                        WaiverState::Expired
+                    } else if n == 0 {
+                        WaiverState::NotNeeded
+                    } else {
+                        WaiverState::Used(usize::try_from(n).unwrap_or(usize::MAX))
+                    },
+                }
             })
             .collect()
+    }
+
+    /// [`Waivers::check`] for a run that keeps no documents (a portfolio): every initiative a
+    /// waiver names is a key `known` knows. Items are not checked: a waiver of an item no
+    /// document has covers nothing and is reported as not needed.
+    pub fn check_keys(&self, known: &dyn Fn(&str) -> bool) -> Diagnostics {
+        let mut diags = Diagnostics::new();
+        for (w, places) in &self.entries {
+            for (id, span) in &places.initiatives {
+                if id == EVERY || known(id) {
+                    continue;
+                }
+                diags.push(Diagnostic::at(
+                    &WaiverError::UnknownInitiative {
+                        id: id.clone(),
+                        waiver: w.id.clone(),
+                        suggestion: None,
+                    },
+                    &places.file,
+                    *span,
+                ));
+            }
+        }
+        diags
     }
 }
 

@@ -1089,3 +1089,61 @@ fn waivers_apply_to_every_check_as_in_the_cli() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(bad.stdout.is_empty(), "it must not bind");
 }
+
+/// `POST /v1/report` answers with the decision record `samstyr report --format json` gives for
+/// the same lines (and in its headers), the same on every request, and applies the server's
+/// waivers as the command applies `--waivers`.
+#[test]
+fn the_portfolio_report_carries_the_cli_s_decision_record_and_waivers() {
+    let waivers = "fixtures/waivers/digihelse.toml";
+    let s = Server::start(&["--waivers", waivers]);
+    let api = Api::of(&s);
+    let batch = read("fixtures/portfolio/portfolio.jsonl");
+    let ask = || {
+        let r = api.call(
+            &s,
+            "POST",
+            &format!("/v1/report?as_of={AS_OF}"),
+            &[("Content-Type", "application/x-ndjson")],
+            &batch,
+        );
+        assert_eq!(r.status, 200, "{}", r.text());
+        r
+    };
+    let (a, b) = (ask(), ask());
+    assert_eq!(a.text(), b.text(), "byte-identical on every request");
+    let v = a.json();
+    let cli = samstyr_stdin(
+        &["report", "-", "--format", "json", "--as-of", AS_OF],
+        Some(&String::from_utf8_lossy(&batch)),
+    );
+    let cli: Value = serde_json::from_str(&cli.stdout).expect("the CLI's JSON");
+    assert_eq!(v["decision"], cli["decision"]);
+    assert_eq!(
+        a.header("samstyr-decision-id"),
+        v["decision"]["id"].as_str()
+    );
+    assert_eq!(
+        a.header("samstyr-input-sha256"),
+        v["decision"]["input_sha256"].as_str()
+    );
+    // The waivers name a document this batch lacks: an error in the report, as the command
+    // gives with the same file.
+    let with = samstyr_stdin(
+        &[
+            "report",
+            "-",
+            "--format",
+            "json",
+            "--as-of",
+            AS_OF,
+            "--waivers",
+            waivers,
+        ],
+        Some(&String::from_utf8_lossy(&batch)),
+    );
+    let with: Value = serde_json::from_str(&with.stdout).expect("the CLI's JSON");
+    assert_eq!(v["waivers"], with["waivers"]);
+    assert_eq!(v["errors"], with["errors"]);
+    assert!(v.to_string().contains("waiver::unknown-initiative"), "{v}");
+}

@@ -10,6 +10,7 @@ mod input;
 mod layers;
 mod nynorsk;
 mod portfolio;
+mod portfolio_record;
 mod precommit;
 mod registry;
 mod reliability;

@@ -43,6 +43,8 @@ pub enum CsvLevel {
     Finding,
     /// One row per date of `--trend`
     Trend,
+    /// One row per waiver, the most pressing first
+    Waiver,
 }
 
 #[derive(Debug, clap::Args)]
@@ -84,6 +86,10 @@ pub struct Args {
     /// Write the report to FILE instead of standard output
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Waiver file (TOML of `[[waiver]]` records) [default: `samstyr-unntak.toml` at the root of
+    /// each directory given]
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Option<PathBuf>,
     #[command(flatten)]
     pub rules: RulesArgs,
     /// Only parse every input as generic JSON (serde_json), with the same reading, chunking and
@@ -257,6 +263,10 @@ pub fn run(args: &Args) -> Exit {
         Ok(r) => r,
         Err(d) => return fail(&d.0),
     };
+    let waivers = match super::check::load_waivers(&rules, args.waivers.as_deref(), &args.paths) {
+        Ok(w) => (!w.is_empty()).then(|| std::sync::Arc::new(w)),
+        Err(d) => return fail(&d.0),
+    };
     let as_of = args.as_of.unwrap_or_else(|| jiff::Zoned::now().date());
     let source = Source::Paths(args.paths.clone());
     let chunk = args.chunk.max(1);
@@ -268,6 +278,7 @@ pub fn run(args: &Args) -> Exit {
         &rules,
         super::check::run_info(&rules, as_of, args.lang, gate),
     );
+    meta.waivers = waivers.is_some();
     if let Some((from, to)) = args.trend {
         let dates = match trend_dates(from, to, args.step.unwrap_or(Step::Months(1))) {
             Ok(d) => d,
@@ -279,6 +290,7 @@ pub fn run(args: &Args) -> Exit {
         for d in dates {
             let opts = Options {
                 chunk,
+                waivers: waivers.clone(),
                 ..Options::new(d, Detail::Aggregates)
             };
             let p = portfolio::run(&rules, &source, &opts);
@@ -291,7 +303,7 @@ pub fn run(args: &Args) -> Exit {
     };
     // What each row needs: a CSV of inputs only counts; the others show findings and messages.
     let rows = match (args.format, args.csv_level) {
-        (Format::Json, _) | (Format::Csv, CsvLevel::Trend) => Detail::Aggregates,
+        (Format::Json, _) | (Format::Csv, CsvLevel::Trend | CsvLevel::Waiver) => Detail::Aggregates,
         (Format::Csv, CsvLevel::Initiative) => Detail::Rows {
             findings: false,
             messages: false,
@@ -300,6 +312,7 @@ pub fn run(args: &Args) -> Exit {
     };
     let opts = Options {
         chunk,
+        waivers,
         ..Options::new(as_of, rows)
     };
     let details = match args.details {
@@ -346,6 +359,15 @@ pub fn run(args: &Args) -> Exit {
             sink.put(out::csv::trend(&meta, dialect).as_bytes());
             portfolio::run(&rules, &source, &opts)
         }
+        Format::Csv if args.csv_level == CsvLevel::Waiver => {
+            let dialect = out::csv::Dialect {
+                findings: false,
+                excel: args.csv_excel,
+            };
+            let p = portfolio::run(&rules, &source, &opts);
+            sink.put(out::csv::waivers(&meta, &p, dialect).as_bytes());
+            p
+        }
         Format::Csv => {
             let dialect = out::csv::Dialect {
                 findings: args.csv_level == CsvLevel::Finding,
@@ -365,8 +387,13 @@ pub fn run(args: &Args) -> Exit {
             let meta_ref = &meta;
             let p =
                 portfolio::run_rows(&rules, &source, &opts, &mut |row| book.add(meta_ref, &row));
-            if let Err(e) = book.finish(&meta, &mut sink) {
-                return fail(&[sink.problem(&e.to_string())]);
+            match book.finish(&meta, &p, &mut sink) {
+                Ok(continued) => {
+                    for (first, rest) in continued {
+                        eprintln!("{}", continued_note(args.lang, &first, &rest));
+                    }
+                }
+                Err(e) => return fail(&[sink.problem(&e.to_string())]),
             }
             p
         }
@@ -388,6 +415,15 @@ pub fn run(args: &Args) -> Exit {
             ms(t.second_pass),
             p.reevaluated
         );
+    }
+    // As `check` says it of machine-read formats: waivers not needed, and expired ones.
+    for u in &p.waivers {
+        if let Some(r) = u.remark(args.lang) {
+            eprintln!(
+                "{}: {r}",
+                crate::text::pick(args.lang, "advarsel", "åtvaring", "warning")
+            );
+        }
     }
     let a = &p.aggregates;
     let violated = |sev: usize| {
@@ -413,6 +449,24 @@ pub fn run(args: &Args) -> Exit {
 }
 
 pub(crate) use crate::service::no_inputs;
+
+/// Said on standard error of a workbook sheet that went on in others (Excel's row limit).
+fn continued_note(lang: Lang, first: &str, rest: &[String]) -> String {
+    let rest: Vec<String> = rest.iter().map(|r| format!("«{r}»")).collect();
+    let rest = rest.join(", ");
+    let max = out::xlsx::MAX_ROWS;
+    match lang {
+        Lang::Nb => format!(
+            "merk: arket «{first}» fikk flere rader enn Excel tar i ett ark ({max}); de fortsetter i {rest}"
+        ),
+        Lang::Nn => format!(
+            "merk: arket «{first}» fekk fleire rader enn Excel tek i eitt ark ({max}); dei held fram i {rest}"
+        ),
+        Lang::En => format!(
+            "note: the sheet \"{first}\" has more rows than Excel holds in one sheet ({max}); they go on in {rest}"
+        ),
+    }
+}
 
 /// Where a report goes while it is written: a file (`--output`, through
 /// [`super::common::OutputFile`]: written beside it and renamed into place when complete, so that

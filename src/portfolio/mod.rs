@@ -68,12 +68,15 @@ pub enum Detail {
     Rows { findings: bool, messages: bool },
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Options {
     pub as_of: Date,
     pub detail: Detail,
     /// Units per chunk.
     pub chunk: usize,
+    /// Waivers applied to every document's findings after evaluation, as `check` applies them
+    /// (docs/waivers.md).
+    pub waivers: Option<Arc<crate::waiver::Waivers>>,
 }
 
 impl Options {
@@ -82,6 +85,7 @@ impl Options {
             as_of,
             detail,
             chunk: DEFAULT_CHUNK,
+            waivers: None,
         }
     }
 }
@@ -153,9 +157,8 @@ pub(crate) fn status_index(s: Status) -> usize {
         Status::Met => 3,
         Status::NotApplicable => 4,
         Status::NotInForce => 5,
-        // Portfolio runs apply no waivers; were one applied, the duty it excuses is still
-        // broken, and counts as such.
-        Status::Waived => 0,
+        // Counted apart (`waived`): out of range of the status arrays, which skip it.
+        Status::Waived => 6,
     }
 }
 
@@ -176,6 +179,8 @@ pub struct ObligationCounts {
     pub overdue: u64,
     /// Pending findings due within [`UPCOMING_DAYS`].
     pub upcoming: u64,
+    /// Findings an active waiver covers (not counted in `by_status`).
+    pub waived: u64,
 }
 
 /// Counts for the documents sharing one value of a group field (one ministry).
@@ -194,6 +199,10 @@ pub struct GroupCounts {
     /// Documents with at least one finding of each status, in the order of [`Status::ALL`]: the
     /// shares a portfolio office reads (a status added to [`Status`] is one more column here).
     pub with_status: [u64; 6],
+    /// Findings an active waiver covers.
+    pub waived: u64,
+    /// Documents with at least one waived finding.
+    pub with_waived: u64,
 }
 
 /// One group field's counts, by value (sorted); documents without a value count under `None`.
@@ -228,6 +237,13 @@ pub struct Aggregates {
     pub groups: Vec<GroupTable>,
     /// Documents with at least one finding of each status, in the order of [`Status::ALL`].
     pub with_status: [u64; 6],
+    /// Findings an active waiver covers: `waived`, not counted in `by_status` (nor in the
+    /// grades: a waived finding fails nothing).
+    pub waived: u64,
+    /// Documents with at least one waived finding.
+    pub with_waived: u64,
+    /// Findings each waiver covers, in the order of the waiver files.
+    pub waiver_uses: Vec<u64>,
 }
 
 /// One finding of one document, as a portfolio report shows it.
@@ -245,6 +261,9 @@ pub struct FindingRow {
     /// Whether the status differs from what the document alone gives: it follows from values
     /// received from linked documents.
     pub by_links: bool,
+    /// The waiver that covers the finding (status `waived`), or one that expired and no longer
+    /// does.
+    pub waiver: Option<crate::finding::WaiverNote>,
 }
 
 impl FindingRow {
@@ -280,6 +299,8 @@ pub struct Judged {
     pub violated: [u32; 2],
     pub overdue: u32,
     pub upcoming: u32,
+    /// Findings an active waiver covers.
+    pub waived: u32,
     /// The nearest deadline still ahead among pending findings.
     pub next_deadline: Option<Date>,
     /// With [`Detail::Rows`] `findings`: every finding, in evaluation order.
@@ -440,10 +461,15 @@ pub struct Portfolio {
     /// Every invalid input's problems, counted (listed or not).
     pub errors_total: u64,
     pub graph: GraphSummary,
+    /// SHA-256 of the input as the decision record defines it ([`crate::report::input_sha256`]):
+    /// of the one unit's text, or of every unit's hash in input order, one per line.
+    pub input_sha256: String,
     /// Passes over the input: 1, or 2 when propagation changed some document.
     pub passes: u8,
     /// Documents evaluated again in pass 2.
     pub reevaluated: u64,
+    /// What each waiver of the run did, in file order (empty without waivers).
+    pub waivers: Vec<crate::report::WaiverUse>,
     /// How long each stage took. For benchmarks (`report --timings`); no report shows it, so
     /// reports stay a function of their inputs.
     pub timings: Timings,

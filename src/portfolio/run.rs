@@ -103,7 +103,7 @@ pub fn run_rows_refined(
     };
     let opts = Options {
         detail: Detail::Aggregates,
-        ..*opts
+        ..opts.clone()
     };
     run_inner(rules, source, &opts, Some((rows, refine, sink)))
 }
@@ -133,7 +133,7 @@ fn run_inner(
 
     // Each chunk is folded while the next one is evaluated, so that no core waits for the
     // (sequential) fold.
-    let mut pending: Vec<Vec<First>> = Vec::new();
+    let mut pending: Vec<Vec<(Option<Digest>, First)>> = Vec::new();
     let units = match stream_in {
         Some((name, r)) => Units::Reader(name, r),
         None => Units::Paths(paths),
@@ -155,41 +155,57 @@ fn run_inner(
                             .into_iter()
                             .map(|(i, u)| {
                                 let offset = u.offset;
+                                let digest = digest(&u);
                                 let tree = trees.pop().unwrap_or_default();
                                 let c = input::check_unit_in(schema, ctx.rules.catalog(), u, tree);
-                                (i, offset, c)
+                                (i, offset, digest, c)
                             })
                             .collect();
                         let mut buffers = CtxBuffers::default();
                         let evaluated: Vec<_> = checked
                             .into_iter()
-                            .map(|(i, offset, c)| evaluated(ctx, i, offset, c, &mut buffers))
+                            .map(|(i, offset, digest, c)| {
+                                (digest, evaluated(ctx, i, offset, c, &mut buffers))
+                            })
                             .collect();
                         evaluated
                             .into_iter()
-                            .map(|e| {
+                            .map(|(digest, e)| {
                                 let (out, tree) = first(ctx, e);
                                 trees.extend(tree);
-                                out
+                                (digest, out)
                             })
-                            .collect::<Vec<First>>()
+                            .collect::<Vec<(Option<Digest>, First)>>()
                     })
                     // Phase by phase: flattening here would move every result once more.
-                    .collect::<Vec<Vec<First>>>()
+                    .collect::<Vec<Vec<(Option<Digest>, First)>>>()
             },
             move || {
-                for out in previous.into_iter().flatten() {
+                for (digest, out) in previous.into_iter().flatten() {
+                    fold.read.push(digest);
                     fold.add(out);
                 }
             },
         );
         pending = outs;
     });
-    for out in pending.into_iter().flatten() {
+    for (digest, out) in pending.into_iter().flatten() {
+        fold.read.push(digest);
         fold.add(out);
     }
 
     timings.first_pass = started.elapsed();
+    // A waiver naming a document the portfolio does not hold is an error, as in `check`.
+    if let Some(w) = ctx.waivers {
+        let index = &fold.index;
+        for d in w.check_keys(&|k| index.get(k).is_some()) {
+            let label = d.file_name().unwrap_or_default().to_string();
+            fold.errors_total += 1;
+            if fold.errors.len() < super::MAX_PROBLEMS {
+                fold.errors.push(ErrorLine::of(&label, &d));
+            }
+        }
+    }
 
     // The graph: resolve links, propagate, and find what must be evaluated again.
     let resolved = fold.index.resolve();
@@ -237,6 +253,7 @@ fn run_inner(
         }
     } else if !changed.is_empty() {
         passes = 2;
+        let mut moved: Vec<Node> = Vec::new();
         let mut want: Vec<(usize, Node)> =
             changed.iter().map(|&n| (fold.index.unit(n), n)).collect();
         want.sort_unstable();
@@ -247,30 +264,37 @@ fn run_inner(
                 let reader = input::LineReader::open(path);
                 // As in pass 1, each part is folded while the next one is judged: the fold is
                 // sequential, and the cores would otherwise wait for it part by part.
-                let mut pending: Vec<Second> = Vec::new();
+                let mut pending: Vec<Again> = Vec::new();
                 for part in at.chunks(opts.chunk.max(1)) {
                     let previous = std::mem::take(&mut pending);
                     let (index, agg, rows) = (&fold.index, &mut fold.agg, &mut fold.rows);
+                    let (read, moved) = (&fold.read, &mut moved);
                     let (outs, ()) = rayon::join(
                         || {
                             part.par_iter()
                                 .map_init(Scratch::default, |scratch, &(i, node, a)| {
                                     let u = reader.read(a);
-                                    second(&ctx, index, &propagated, node, i, u, scratch)
+                                    second(&ctx, index, &propagated, read, node, i, u, scratch)
                                 })
                                 .flatten_iter()
-                                .collect::<Vec<Second>>()
+                                .collect::<Vec<Again>>()
                         },
                         move || {
                             for out in previous {
-                                replace(agg, rows, out);
+                                match out {
+                                    Again::Judged(s) => replace(agg, rows, *s),
+                                    Again::Changed(n) => moved.push(n),
+                                }
                             }
                         },
                     );
                     pending = outs;
                 }
                 for out in pending {
-                    fold.replace(out);
+                    match out {
+                        Again::Judged(s) => fold.replace(*s),
+                        Again::Changed(n) => moved.push(n),
+                    }
                 }
             }
             (kept, _) => {
@@ -289,18 +313,26 @@ fn run_inner(
                 // for the rest.
                 let small = opts.chunk.min(SECOND_PASS_CHUNK);
                 stream(from, Some(&units), small, false, |chunk| {
-                    let index = &fold.index;
-                    let outs: Vec<Option<Second>> = chunk
+                    let (index, read) = (&fold.index, &fold.read);
+                    let outs: Vec<Option<Again>> = chunk
                         .into_par_iter()
                         .map_init(Scratch::default, |scratch, (i, u)| {
-                            second(&ctx, index, &propagated, node_of(i)?, i, u, scratch)
+                            let node = node_of(i)?;
+                            second(&ctx, index, &propagated, read, node, i, u, scratch)
                         })
                         .collect();
                     for out in outs.into_iter().flatten() {
-                        fold.replace(out);
+                        match out {
+                            Again::Judged(s) => fold.replace(*s),
+                            Again::Changed(n) => moved.push(n),
+                        }
                     }
                 });
             }
+        }
+        for n in moved {
+            let label = fold.index.label(n);
+            fold.changed(label);
         }
     }
     timings.second_pass = started
@@ -309,27 +341,50 @@ fn run_inner(
     if let Some((detail, refine, sink)) = sink.as_mut() {
         let opts = Options {
             detail: *detail,
-            ..*opts
+            ..opts.clone()
         };
         let refine = *refine;
-        rows_pass(
+        // Tests change a file's first document here, between the counting passes and the rows
+        // (debug builds only): its text, not its meaning.
+        #[cfg(debug_assertions)]
+        if let Some(p) = std::env::var_os("SAMSTYR_TEST_CHANGE_BEFORE_ROWS")
+            && let Ok(text) = std::fs::read_to_string(&p)
+        {
+            let _ = std::fs::write(&p, format!(" {text}"));
+        }
+        let moved = rows_pass(
             rules,
             &plan,
             &opts,
             refine,
             paths,
             kept.as_deref(),
-            &fold.index,
+            (&fold.index, &fold.read.each),
             &propagated,
             &problems,
             &mut **sink,
         );
+        for label in moved {
+            fold.changed(label);
+        }
+        // A file that changed where no pass read it again still changed during the run.
+        let reported: Vec<String> = fold.errors.iter().map(|e| e.label.clone()).collect();
+        for (p, s) in &stamps {
+            let label = p.display().to_string();
+            let of_file = |l: &String| l == &label || l.starts_with(&format!("{label}:"));
+            if s.is_some() && input::stamp(p) != *s && !reported.iter().any(of_file) {
+                fold.changed(label);
+            }
+        }
     }
     fold.finish(problems, &propagated, passes, timings)
 }
 
 /// The pass that makes rows for a streamed report: every unit again, evaluated in full with the
-/// values it receives, in input order.
+/// values it receives, in input order. Each unit is compared with what pass 1 read (`each`, its
+/// digests): one that reads differently is handed over as an invalid row that says so, not as
+/// its new version beside counts of its old one. Returns the labels of those, and of the end of
+/// an input that now has more or fewer units.
 #[allow(clippy::too_many_arguments)]
 fn rows_pass(
     rules: &RuleSet,
@@ -338,20 +393,20 @@ fn rows_pass(
     refine: bool,
     paths: &[PathBuf],
     kept: Option<&[Unit]>,
-    index: &Index,
+    (index, each): (&Index, &[u64]),
     propagated: &Propagated,
     problems: &[(Vec<Node>, LinkProblem)],
     sink: &mut dyn FnMut(Row, Refine<'_>),
-) {
+) -> Vec<String> {
     let lean = match (refine, opts.detail) {
         (true, Detail::Rows { findings, .. }) => Options {
             detail: Detail::Rows {
                 findings,
                 messages: false,
             },
-            ..*opts
+            ..opts.clone()
         },
-        _ => *opts,
+        _ => opts.clone(),
     };
     let ctx = Ctx::new(rules, plan, &lean);
     let full = Ctx::new(rules, plan, opts);
@@ -369,17 +424,43 @@ fn rows_pass(
         None => Units::Paths(paths),
     };
     let groups = plan.groups.len();
+    let mut moved: Vec<String> = Vec::new();
+    let mut seen = 0usize;
+    let mut last = String::new();
     stream(from, None, opts.chunk, false, |chunk| {
-        let rows: Vec<(Row, usize, Option<Unit>)> = chunk
+        let rows: Vec<(Row, usize, Option<Unit>, bool)> = chunk
             .into_par_iter()
             .map_init(Scratch::default, |scratch, (i, u)| {
+                if !same_as(each, i, &u) {
+                    let label = u.label.to_string();
+                    let d = crate::diag::Diagnostic::new(
+                        &ChangedDuringRun {
+                            label: label.clone(),
+                        },
+                        None,
+                        None,
+                    );
+                    let row = Row {
+                        key: None,
+                        title: None,
+                        groups: vec![None; groups],
+                        outcome: RowOutcome::Invalid(vec![ErrorLine::of(&label, &d)]),
+                        label,
+                    };
+                    return (row, i, None, true);
+                }
                 // The unit's text is shared, not copied: kept for a second look if asked for.
                 let again = refine.then(|| copy_unit(&u));
                 let row = final_row(&ctx, index, propagated, &by_node, groups, i, u, scratch);
-                (row, i, again)
+                (row, i, again, false)
             })
             .collect();
-        for (row, i, again) in rows {
+        for (row, i, again, changed) in rows {
+            seen = seen.max(i + 1);
+            last.clone_from(&row.label);
+            if changed {
+                moved.push(row.label.clone());
+            }
             let full_row = || {
                 let u = again.as_ref()?;
                 let mut scratch = Scratch::default();
@@ -398,6 +479,16 @@ fn rows_pass(
             sink(row, &full_row);
         }
     });
+    // Units beyond pass 1's were already reported one by one (they have no digest); fewer units
+    // than pass 1 read means the input lost its end.
+    if seen < each.len() {
+        let path = match last.rsplit_once(':') {
+            Some((p, l)) if l.bytes().all(|b| b.is_ascii_digit()) => p.to_string(),
+            _ => last,
+        };
+        moved.push(path);
+    }
+    moved
 }
 
 /// One unit's final row: evaluated with the values it receives, its findings marked where those
@@ -447,13 +538,15 @@ fn final_row(
     let links = ctx.plan.links_of(&doc);
     let mut counts = Counts::default();
     let buffers = &mut scratch.buffers;
-    let alone = outcome(ctx, &doc, &[], &mut counts, buffers);
-    let mut d = judge(ctx, &doc, doc.key.clone(), &counts, alone, &links);
+    let mut used = Vec::new();
+    let alone = outcome(ctx, &doc, &[], &mut counts, buffers, &mut used);
+    let mut d = judge(ctx, &doc, doc.key.clone(), &counts, alone, &links, used);
     if !received.is_empty() {
         let old = d;
         counts = Counts::default();
-        let with = outcome(ctx, &doc, &received, &mut counts, buffers);
-        d = judge(ctx, &doc, doc.key.clone(), &counts, with, &links);
+        let mut used = Vec::new();
+        let with = outcome(ctx, &doc, &received, &mut counts, buffers, &mut used);
+        d = judge(ctx, &doc, doc.key.clone(), &counts, with, &links, used);
         for (f, a) in d.judged.findings.iter_mut().zip(&old.judged.findings) {
             f.by_links = a.status != f.status;
         }
@@ -622,10 +715,11 @@ struct Ctx<'a> {
     obligations: Vec<Arc<RuleInfo>>,
     /// Facts of the rule set: with the obligations, what a document's [`Counts`] hold at least.
     facts: usize,
+    waivers: Option<&'a crate::waiver::Waivers>,
 }
 
 impl<'a> Ctx<'a> {
-    fn new(rules: &'a RuleSet, plan: &'a Plan, opts: &Options) -> Self {
+    fn new(rules: &'a RuleSet, plan: &'a Plan, opts: &'a Options) -> Self {
         let (rows, findings, messages) = match opts.detail {
             Detail::Aggregates => (false, false, false),
             Detail::Rows { findings, messages } => (true, findings, messages),
@@ -646,6 +740,7 @@ impl<'a> Ctx<'a> {
             findings,
             obligations: rules.obligations().cloned().collect(),
             facts: rules.facts().count(),
+            waivers: opts.waivers.as_deref().filter(|w| !w.is_empty()),
         }
     }
 }
@@ -671,6 +766,8 @@ struct Doc {
     /// Findings by severity (must, should), then status; findings without a severity are not
     /// counted here.
     by_severity: [[u32; 6]; 2],
+    /// Per finding a waiver covers, that waiver's position in file order.
+    waivers_used: Vec<u16>,
 }
 
 enum First {
@@ -700,7 +797,7 @@ struct Evaluated {
     /// Where the unit's line starts in its JSONL file.
     offset: Option<u64>,
     label: input::Label,
-    doc: Result<(Document, Counts, Vec<FindingRow>), Diagnostics>,
+    doc: Result<(Document, Counts, Vec<FindingRow>, Vec<u16>), Diagnostics>,
 }
 
 /// Pass 1 on one unit, validated: its evaluation.
@@ -720,8 +817,9 @@ fn evaluated(
             findings: Vec::with_capacity(ctx.obligations.len() * 3 / 2),
             ..Counts::default()
         };
-        let rows = outcome(ctx, &doc, &[], &mut counts, buffers);
-        (doc, counts, rows)
+        let mut used = Vec::new();
+        let rows = outcome(ctx, &doc, &[], &mut counts, buffers, &mut used);
+        (doc, counts, rows, used)
     });
     Evaluated {
         unit,
@@ -740,7 +838,7 @@ fn first(ctx: &Ctx<'_>, e: Evaluated) -> (First, Option<Box<Tree>>) {
         label,
         doc,
     } = e;
-    let (doc, counts, rows) = match doc {
+    let (doc, counts, rows, used) = match doc {
         Ok(d) => d,
         Err(d) => {
             let label = label.to_string();
@@ -762,7 +860,7 @@ fn first(ctx: &Ctx<'_>, e: Evaluated) -> (First, Option<Box<Tree>>) {
     // The document's key and text move on rather than being copied.
     let mut doc = doc;
     let key = std::mem::take(&mut doc.key);
-    let judged = judge(ctx, &doc, key, &counts, rows, &links);
+    let judged = judge(ctx, &doc, key, &counts, rows, &links, used);
     let key_at = input::key_at(ctx.rules.schema(), &doc);
     let Document {
         source, mut tree, ..
@@ -784,22 +882,34 @@ fn first(ctx: &Ctx<'_>, e: Evaluated) -> (First, Option<Box<Tree>>) {
 
 /// Evaluate one document into `counts`, and, when rows of findings are wanted, build them (from
 /// a full evaluation; counting alone takes the lean [`RuleSet::count_received`]).
+///
+/// A document some waiver names is evaluated in full whatever is asked for: the waivers are
+/// applied to its findings (items and all) before they are counted, as `check` applies them.
+/// `used` gets, per finding a waiver covers, that waiver's position.
 fn outcome(
     ctx: &Ctx<'_>,
     doc: &Document,
     received: &[Received],
     counts: &mut Counts,
     buffers: &mut CtxBuffers,
+    used: &mut Vec<u16>,
 ) -> Vec<FindingRow> {
-    if !ctx.findings {
+    let waivers = ctx.waivers.filter(|w| w.names(&doc.key));
+    if !ctx.findings && waivers.is_none() {
         ctx.rules
             .count_received(doc, ctx.as_of, received, counts, buffers);
         return Vec::new();
     }
-    let e = ctx
+    let mut e = ctx
         .rules
         .evaluate_received(doc, ctx.as_of, &ctx.eval, received);
+    if let Some(w) = waivers {
+        *used = w.apply_to(ctx.as_of, &doc.key, &mut e.findings);
+    }
     counts.reduce(ctx.rules, &e);
+    if !ctx.findings {
+        return Vec::new();
+    }
     e.findings
         .iter()
         .map(|f| FindingRow {
@@ -813,6 +923,7 @@ fn outcome(
             message: f.message.clone(),
             missing: f.missing.iter().map(|m| m.pointer.clone()).collect(),
             by_links: false,
+            waiver: f.waiver.clone(),
         })
         .collect()
 }
@@ -826,12 +937,13 @@ fn judge(
     counted: &Counts,
     findings: Vec<FindingRow>,
     links: &[(u8, Box<str>)],
+    waivers_used: Vec<u16>,
 ) -> Doc {
     let mut tallies = Vec::with_capacity(counted.findings.len());
     let mut counts = [0u32; 6];
     let mut by_severity = [[0u32; 6]; 2];
     let mut violated = [0u32; 2];
-    let (mut overdue, mut upcoming) = (0u32, 0u32);
+    let (mut overdue, mut upcoming, mut waived) = (0u32, 0u32, 0u32);
     let mut next_deadline: Option<Date> = None;
     for f in &counted.findings {
         let severity = ctx
@@ -865,6 +977,7 @@ fn judge(
         }
         overdue += u32::from(is_overdue);
         upcoming += u32::from(is_upcoming);
+        waived += u32::from(f.status == Status::Waived);
         if f.status == Status::Pending
             && let Some(d) = f.deadline
         {
@@ -919,6 +1032,7 @@ fn judge(
             violated,
             overdue,
             upcoming,
+            waived,
             next_deadline,
             findings,
             received: Vec::new(),
@@ -927,6 +1041,7 @@ fn judge(
         },
         tallies,
         by_severity,
+        waivers_used,
     }
 }
 
@@ -946,15 +1061,27 @@ struct Scratch {
     buffers: CtxBuffers,
 }
 
+/// What pass 2 makes of one document: its judgement, or the finding that it reads differently
+/// than in pass 1.
+enum Again {
+    Judged(Box<Second>),
+    Changed(Node),
+}
+
+#[allow(clippy::too_many_arguments)]
 fn second(
     ctx: &Ctx<'_>,
     index: &Index,
     propagated: &Propagated,
+    read: &Read,
     node: Node,
     unit: usize,
     u: Unit,
     scratch: &mut Scratch,
-) -> Option<Second> {
+) -> Option<Again> {
+    if !read.same(unit, &u) {
+        return Some(Again::Changed(node));
+    }
     let tree = std::mem::take(&mut scratch.tree);
     let doc = input::check_unit_in(ctx.rules.schema(), ctx.rules.catalog(), u, tree)
         .result
@@ -963,10 +1090,28 @@ fn second(
     let links = ctx.plan.links_of(&doc);
     let mut counts = Counts::default();
     let buffers = &mut scratch.buffers;
-    let before_rows = outcome(ctx, &doc, &[], &mut counts, buffers);
-    let old = judge(ctx, &doc, doc.key.clone(), &counts, before_rows, &links);
-    let after_rows = outcome(ctx, &doc, &received, &mut counts, buffers);
-    let mut new = judge(ctx, &doc, doc.key.clone(), &counts, after_rows, &links);
+    let mut used = Vec::new();
+    let before_rows = outcome(ctx, &doc, &[], &mut counts, buffers, &mut used);
+    let old = judge(
+        ctx,
+        &doc,
+        doc.key.clone(),
+        &counts,
+        before_rows,
+        &links,
+        used,
+    );
+    let mut used = Vec::new();
+    let after_rows = outcome(ctx, &doc, &received, &mut counts, buffers, &mut used);
+    let mut new = judge(
+        ctx,
+        &doc,
+        doc.key.clone(),
+        &counts,
+        after_rows,
+        &links,
+        used,
+    );
     scratch.tree = doc.tree;
     scratch.tree.clear();
     for (f, a) in new
@@ -977,12 +1122,12 @@ fn second(
     {
         f.by_links = a.status != f.status;
     }
-    Some(Second {
+    Some(Again::Judged(Box::new(Second {
         unit,
         old,
         new,
         notes,
-    })
+    })))
 }
 
 /// The fold, in input order.
@@ -994,6 +1139,8 @@ struct Fold<'c> {
     rows: Vec<Row>,
     errors: Vec<ErrorLine>,
     errors_total: u64,
+    /// What pass 1 read, unit by unit.
+    read: Read,
 }
 
 impl<'c> Fold<'c> {
@@ -1001,6 +1148,7 @@ impl<'c> Fold<'c> {
         let agg = Aggregates {
             obligations: vec![ObligationCounts::default(); ctx.obligations.len()],
             groups: vec![GroupTable::default(); ctx.plan.groups.len()],
+            waiver_uses: vec![0; ctx.waivers.map_or(0, |w| w.iter().count())],
             ..Aggregates::default()
         };
         Fold {
@@ -1011,6 +1159,23 @@ impl<'c> Fold<'c> {
             rows: Vec::new(),
             errors: Vec::new(),
             errors_total: 0,
+            read: Read::default(),
+        }
+    }
+
+    /// An input that a later pass read differently than pass 1: an error of its own, so that a
+    /// report never mixes two versions of it silently.
+    fn changed(&mut self, label: String) {
+        let d = crate::diag::Diagnostic::new(
+            &ChangedDuringRun {
+                label: label.clone(),
+            },
+            None,
+            None,
+        );
+        self.errors_total += 1;
+        if self.errors.len() < super::MAX_PROBLEMS {
+            self.errors.push(ErrorLine::of(&label, &d));
         }
     }
 
@@ -1134,7 +1299,15 @@ impl<'c> Fold<'c> {
             })
             .collect();
         let reevaluated = propagated.changed().len() as u64;
+        let input_sha256 = self.read.input_sha256();
+        let waivers = self
+            .ctx
+            .waivers
+            .map(|w| w.uses(self.ctx.as_of, &self.agg.waiver_uses))
+            .unwrap_or_default();
         Portfolio {
+            input_sha256,
+            waivers,
             as_of: self.ctx.as_of,
             aggregates: self.agg,
             rows: self.rows,
@@ -1200,6 +1373,15 @@ fn tally(agg: &mut Aggregates, d: &Doc, sign: i64) {
     }
     add(&mut agg.overdue, j.overdue);
     add(&mut agg.upcoming, j.upcoming);
+    add(&mut agg.waived, j.waived);
+    if j.waived > 0 {
+        bump(&mut agg.with_waived, sign);
+    }
+    for &w in &d.waivers_used {
+        if let Some(x) = agg.waiver_uses.get_mut(usize::from(w)) {
+            bump(x, sign);
+        }
+    }
     for (x, &n) in agg.with_status.iter_mut().zip(&j.counts) {
         if n > 0 {
             bump(x, sign);
@@ -1215,6 +1397,9 @@ fn tally(agg: &mut Aggregates, d: &Doc, sign: i64) {
             }
             if t.upcoming {
                 bump(&mut o.upcoming, sign);
+            }
+            if t.status == Status::Waived {
+                bump(&mut o.waived, sign);
             }
         }
     }
@@ -1244,10 +1429,92 @@ fn tally(agg: &mut Aggregates, d: &Doc, sign: i64) {
             add(x, n);
         }
         c.overdue = c.overdue.wrapping_add_signed(sign * i64::from(j.overdue));
+        add(&mut c.waived, j.waived);
+        if j.waived > 0 {
+            bump(&mut c.with_waived, sign);
+        }
         for (x, &n) in c.with_status.iter_mut().zip(&j.counts) {
             if n > 0 {
                 bump(x, sign);
             }
         }
+    }
+}
+
+/// A unit's text by its SHA-256, as the decision record hashes it (`None`: it could not be read).
+type Digest = [u8; 32];
+
+fn digest(u: &Unit) -> Option<Digest> {
+    use sha2::Digest as _;
+    let s = u.source.as_ref().ok()?;
+    let mut out = [0u8; 32];
+    out.copy_from_slice(&sha2::Sha256::digest(s.text().as_bytes()));
+    Some(out)
+}
+
+/// What pass 1 read: each unit's digest, cut to 8 bytes (enough to tell a changed text from the
+/// same one; a portfolio of a million keeps 8 MB), and the input's SHA-256 as `check`'s decision
+/// record defines it ([`crate::report::input_sha256`]), built in input order as the units are
+/// folded.
+#[derive(Default)]
+struct Read {
+    each: Vec<u64>,
+    first: Option<Digest>,
+    all: sha2::Sha256,
+}
+
+impl Read {
+    fn push(&mut self, d: Option<Digest>) {
+        use sha2::Digest as _;
+        if self.each.is_empty() {
+            self.first = d;
+        }
+        let hex = d.map(|d| crate::files::hex(&d));
+        self.all.update(hex.as_deref().unwrap_or("-").as_bytes());
+        self.all.update(b"\n");
+        self.each.push(d.map_or(0, short));
+    }
+
+    /// Whether `u` reads as unit `i` did in pass 1.
+    fn same(&self, i: usize, u: &Unit) -> bool {
+        same_as(&self.each, i, u)
+    }
+
+    fn input_sha256(&self) -> String {
+        use sha2::Digest as _;
+        match self.each.len() {
+            1 => crate::report::input_sha256(&[self.first]),
+            _ => crate::files::hex(&self.all.clone().finalize()),
+        }
+    }
+}
+
+/// The first 8 bytes of a digest (never 0, which stands for a unit that could not be read).
+fn short(d: Digest) -> u64 {
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&d[..8]);
+    u64::from_le_bytes(b).max(1)
+}
+
+fn same_as(each: &[u64], i: usize, u: &Unit) -> bool {
+    each.get(i).copied() == Some(digest(u).map_or(0, short))
+}
+
+/// An input that read differently in a later pass of one run than in the first.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error(
+    "`{label}` changed while the report was being made: a later pass read it differently than the first; it is counted as first read and not listed"
+)]
+pub struct ChangedDuringRun {
+    pub label: String,
+}
+
+impl crate::diag::Problem for ChangedDuringRun {
+    fn code(&self) -> &'static str {
+        "input::changed"
+    }
+
+    fn help(&self) -> Option<String> {
+        Some("run again once the file is no longer being written".into())
     }
 }

@@ -428,22 +428,45 @@ pub struct Decision {
 /// The decision record of `inputs` judged as `run` says.
 pub fn decision(run: &RunInfo, inputs: &[Input]) -> Decision {
     use sha2::{Digest, Sha256};
-    let one = |i: &Input| {
-        i.source
-            .as_ref()
-            .map(|s| crate::files::hex(&Sha256::digest(s.text().as_bytes())))
-    };
-    let input_sha256 = match inputs {
-        [i] => one(i).unwrap_or_else(|| crate::files::hex(&Sha256::digest(b""))),
+    let digests: Vec<Option<[u8; 32]>> = inputs
+        .iter()
+        .map(|i| {
+            let s = i.source.as_ref()?;
+            let mut out = [0u8; 32];
+            out.copy_from_slice(&Sha256::digest(s.text().as_bytes()));
+            Some(out)
+        })
+        .collect();
+    decision_of(run, input_sha256(&digests))
+}
+
+/// The input's SHA-256 in a decision record, from each input's SHA-256 in input order (`None`
+/// for one that could not be read): one input's own; of several (a directory, a JSONL file, one
+/// line each), the SHA-256 of their hashes in lowercase hex, each followed by a line end (`-` in
+/// place of an unreadable one's). A portfolio run builds the same as it reads.
+pub fn input_sha256(digests: &[Option<[u8; 32]>]) -> String {
+    use sha2::{Digest, Sha256};
+    match digests {
+        [one] => crate::files::hex(&one.unwrap_or_else(|| Sha256::digest(b"").into())),
         _ => {
             let mut h = Sha256::new();
-            for i in inputs {
-                h.update(one(i).as_deref().unwrap_or("-").as_bytes());
+            for d in digests {
+                h.update(
+                    d.map(|d| crate::files::hex(&d))
+                        .as_deref()
+                        .unwrap_or("-")
+                        .as_bytes(),
+                );
                 h.update(b"\n");
             }
             crate::files::hex(&h.finalize())
         }
-    };
+    }
+}
+
+/// The decision record of an input known by its SHA-256 ([`input_sha256`]), judged as `run` says.
+pub fn decision_of(run: &RunInfo, input_sha256: String) -> Decision {
+    use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     let params = run.params.iter().map(|p| format!("{}={}", p.id, p.value));
     let parts = [

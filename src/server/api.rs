@@ -598,7 +598,10 @@ async fn report(
             current: Bytes::new(),
         };
         let stream = crate::portfolio::Stream::new(STDIN_NAME, Box::new(reader));
-        let opts = crate::portfolio::Options::new(as_of, crate::portfolio::Detail::Aggregates);
+        let opts = crate::portfolio::Options {
+            waivers: (!s.waivers.is_empty()).then(|| Arc::new(s.waivers.clone())),
+            ..crate::portfolio::Options::new(as_of, crate::portfolio::Detail::Aggregates)
+        };
         let p = crate::portfolio::run(&s.rules, &crate::portfolio::Source::Stream(stream), &opts);
         s.metrics.add_documents(p.aggregates.inputs);
         if p.aggregates.inputs == 0 {
@@ -609,8 +612,9 @@ async fn report(
             unknown_fails: false,
         };
         let run = crate::service::run_info(&s.rules, as_of, report_lang, gate);
+        let decision = crate::report::decision_of(&run, p.input_sha256.clone());
         let meta = crate::portfolio::render::Meta::new(&s.rules, run);
-        Some(crate::portfolio::render::json::render(&meta, &p))
+        Some((crate::portfolio::render::json::render(&meta, &p), decision))
     });
     let (received, done) = tokio::join!(pump, run);
     if let Some(p) = failure.lock().ok().and_then(|mut f| f.take()) {
@@ -625,7 +629,21 @@ async fn report(
             .into_response();
     }
     match done {
-        Ok(Some(text)) => ([(header::CONTENT_TYPE, "application/json")], text).into_response(),
+        Ok(Some((text, decision))) => {
+            let mut r = ([(header::CONTENT_TYPE, "application/json")], text).into_response();
+            let h = r.headers_mut();
+            for (name, value) in [
+                ("samstyr-decision-id", decision.id.as_str()),
+                ("samstyr-input-sha256", decision.input_sha256.as_str()),
+                ("samstyr-rules-sha256", state.rules.sha256()),
+            ] {
+                if let Ok(v) = HeaderValue::from_str(value) {
+                    h.insert(header::HeaderName::from_static(name), v);
+                }
+            }
+            r.extensions_mut().insert(DecisionId(decision.id));
+            r
+        }
         Ok(None) => Problem::documents(
             lang,
             &[crate::service::no_inputs(&[std::path::PathBuf::from(

@@ -81,7 +81,8 @@ pub struct State {
     permits: Arc<tokio::sync::Semaphore>,
     /// False once shutdown has begun: `/readyz` then says 503 so a balancer stops sending.
     ready: AtomicBool,
-    /// The run's waivers (`serve --waivers`), applied to every `/v1/check` as `check` applies them.
+    /// The run's waivers (`serve --waivers`), applied to every `/v1/check` as `check` applies them
+    /// and to every `/v1/report` as `report --waivers` does.
     pub waivers: crate::waiver::Waivers,
 }
 

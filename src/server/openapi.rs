@@ -150,6 +150,15 @@ pub fn document(rules: &RuleSet) -> Value {
         "Samstyr-Rules-Sha256": { "description": "SHA-256 of the rule files and seeds", "schema": { "type": "string", "pattern": "^[0-9a-f]{64}$" } },
         "Samstyr-Verdict": { "description": "the gate: `pass` (check would exit 0) or `fail` (exit 1)", "schema": { "enum": ["pass", "fail"] } }
     });
+    // The portfolio has no gate: the same headers without the verdict.
+    let mut report_headers = decision_headers.clone();
+    if let Some(h) = report_headers.as_object_mut() {
+        h.remove("Samstyr-Verdict");
+        h.insert(
+            "Samstyr-Input-Sha256".into(),
+            json!({ "description": "SHA-256 of the body's lines' SHA-256s in hex, each followed by a line end (of the one line's text, for a body of one line)", "schema": { "type": "string", "pattern": "^[0-9a-f]{64}$" } }),
+        );
+    }
     let json_of = |schema: &str, description: &str| {
         json!({
             "description": description,
@@ -207,7 +216,11 @@ pub fn document(rules: &RuleSet) -> Value {
                     "application/json": { "schema": { "type": "string" } }
                 }
             },
-            "responses": with_errors(json!({ "200": json_of("PortfolioReport", "the portfolio report `samstyr.portfolio/v1`") }), &[
+            "responses": with_errors(json!({ "200": {
+                "description": "the portfolio report `samstyr.portfolio/v1`, with its decision record",
+                "headers": report_headers,
+                "content": { "application/json": { "schema": { "$ref": "#/components/schemas/PortfolioReport" } } }
+            }}), &[
                 ("400", "an empty body, one not read whole, or a wrong query parameter"),
                 ("408", "the body stopped arriving"),
                 ("413", "the body is over the size limit"),

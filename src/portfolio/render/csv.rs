@@ -110,7 +110,74 @@ pub fn columns(meta: &Meta, findings: bool) -> Vec<String> {
         list.iter()
             .map(|(nb, nn, en)| pick(lang, nb, nn, en).to_string()),
     );
+    head.extend(waiver_columns(meta, findings));
     head
+}
+
+/// The columns a run with waivers adds: per finding, the waiver that covers it (or that expired)
+/// and its expiry and reason; per input, its waived findings.
+fn waiver_columns(meta: &Meta, findings: bool) -> Vec<String> {
+    use crate::text::pick;
+    let lang = meta.lang();
+    match (meta.waivers, findings) {
+        (false, _) => Vec::new(),
+        (true, true) => vec![
+            pick(lang, "unntak", "unntak", "waiver").into(),
+            pick(
+                lang,
+                "unntaket gjelder til og med",
+                "unntaket gjeld til og med",
+                "waiver in force until",
+            )
+            .into(),
+            pick(
+                lang,
+                "unntakets begrunnelse",
+                "grunngjevinga for unntaket",
+                "waiver reason",
+            )
+            .into(),
+        ],
+        (true, false) => vec![pick(lang, "unntatt", "unnateke", "waived").into()],
+    }
+}
+
+/// The waivers (`--csv-level waiver`): one record per waiver, the most pressing first, the
+/// header included.
+pub fn waivers(meta: &Meta, p: &Portfolio, d: Dialect) -> String {
+    use crate::text::pick;
+    let lang = meta.lang();
+    let mut out = String::new();
+    if d.excel {
+        out.push('\u{feff}');
+    }
+    let mut head: Vec<String> = super::waiver_heads(lang).map(str::to_string).to_vec();
+    head.extend([
+        meta.key_field.clone(),
+        pick(lang, "element", "element", "item").into(),
+        pick(lang, "grunnlag", "grunnlag", "basis").into(),
+        pick(lang, "besluttet av", "vedteke av", "decided by").into(),
+        pick(lang, "besluttet", "vedteke", "decided on").into(),
+    ]);
+    record(&mut out, d, head.iter().map(String::as_str));
+    for l in super::waiver_lines(p) {
+        let w = l.waiver;
+        let v = [
+            w.id.clone(),
+            w.rules.join(" "),
+            w.expires.to_string(),
+            l.urgency.name().to_string(),
+            l.covers.to_string(),
+            w.reason.clone(),
+            w.initiatives.join(" "),
+            w.item.clone().unwrap_or_default(),
+            w.basis.clone(),
+            w.decided_by.clone(),
+            w.decided_on.to_string(),
+        ];
+        record(&mut out, d, v.iter().map(String::as_str));
+    }
+    out
 }
 
 /// The byte order mark (Excel dialect) and the header record.
@@ -166,6 +233,15 @@ pub fn rows(meta: &Meta, as_of: Date, d: Dialect, row: &Row) -> String {
                         f.missing.join(" "),
                         String::new(),
                     ]);
+                    if meta.waivers
+                        && let Some(n) = &f.waiver
+                    {
+                        v.extend([
+                            n.waiver.id.clone(),
+                            n.waiver.expires.to_string(),
+                            n.waiver.reason.clone(),
+                        ]);
+                    }
                     emit(v);
                 }
             }
@@ -204,6 +280,9 @@ pub fn rows(meta: &Meta, as_of: Date, d: Dialect, row: &Row) -> String {
                 .collect();
             v.push(problems.join("; "));
             v.push(String::new());
+            if meta.waivers {
+                v.push(j.waived.to_string());
+            }
         }
         RowOutcome::Invalid(errors) => {
             if has_headline {
@@ -262,7 +341,7 @@ pub fn trend(meta: &Meta, d: Dialect) -> String {
 }
 
 fn columns_len(meta: &Meta, findings: bool) -> usize {
-    let fixed = 3 + meta.groups.len();
+    let fixed = 3 + meta.groups.len() + waiver_columns(meta, findings).len();
     if findings {
         fixed + 11
     } else {

@@ -45,6 +45,7 @@ pub fn render(meta: &Meta, p: &Portfolio, listed: &Listed) -> String {
     overview(&mut s, meta, p);
     deadline_lists(&mut s, meta, p, listed);
     shares(&mut s, meta, p);
+    waivers(&mut s, meta, p);
     trend(&mut s, meta);
     let _ = write!(s, "<div class=\"two\">");
     findings(&mut s, meta, p);
@@ -653,7 +654,7 @@ fn shares(s: &mut String, meta: &Meta, p: &Portfolio) {
     if meta.groups.is_empty() {
         return;
     }
-    let cols = share_columns(meta);
+    let cols = share_columns(meta, p);
     let _ = write!(
         s,
         "<section id=\"shares\"><h2>{}</h2><p class=\"small\">{}</p>",
@@ -1290,6 +1291,9 @@ fn document(s: &mut String, meta: &Meta, lang: Lang, i: usize, row: &Row) {
             if !msg.is_empty() {
                 let _ = write!(s, "<p>{}</p>", esc(msg));
             }
+            if let Some(n) = &f.waiver {
+                let _ = write!(s, "<p class=\"small\">{}</p>", esc(&waiver_words(lang, n)));
+            }
             if !f.missing.is_empty() {
                 let list: Vec<String> = f
                     .missing
@@ -1455,6 +1459,49 @@ fn errors(s: &mut String, lang: Lang, p: &Portfolio) {
         let _ = write!(s, "<p class=\"cut\">{}</p>", esc(&n));
     }
     s.push_str("</section>\n");
+}
+
+/// A finding's waiver in one line: the one that covers it, or the one that expired.
+fn waiver_words(lang: Lang, n: &crate::finding::WaiverNote) -> String {
+    if n.expired {
+        crate::report::expired_text(lang, &n.waiver)
+    } else {
+        crate::report::waiver_text(lang, &n.waiver)
+    }
+}
+
+/// The run's waivers, the most pressing first (expired, expiring soon), with what they cover.
+fn waivers(s: &mut String, meta: &Meta, p: &Portfolio) {
+    let lang = meta.lang();
+    let lines = super::waiver_lines(p);
+    if lines.is_empty() {
+        return;
+    }
+    let _ = write!(
+        s,
+        "<section id=\"waivers\"><h2>{} <span class=\"count\">{}</span></h2><p class=\"small\">{}</p><div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"{}\"><table><thead><tr>",
+        super::waiver_title(lang),
+        lines.len(),
+        esc(&super::waiver_summary(lang, p)),
+        super::waiver_title(lang),
+    );
+    for h in super::waiver_heads(lang) {
+        let _ = write!(s, "<th scope=\"col\">{}</th>", esc(h));
+    }
+    s.push_str("</tr></thead><tbody>");
+    for l in &lines {
+        let _ = write!(
+            s,
+            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+            esc(&l.waiver.id),
+            esc(&l.waiver.rules.join(", ")),
+            l.waiver.expires,
+            l.urgency.word(lang),
+            l.covers,
+            esc(&l.waiver.reason)
+        );
+    }
+    s.push_str("</tbody></table></div></section>\n");
 }
 
 const CSS: &str = r#"

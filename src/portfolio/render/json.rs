@@ -36,6 +36,7 @@ struct Report<'a> {
     as_of: String,
     lang: &'static str,
     params: Vec<Param<'a>>,
+    decision: DecisionJson<'a>,
     totals: Totals,
     grades: Counts<6>,
     headline: Option<Headline<'a>>,
@@ -47,6 +48,7 @@ struct Report<'a> {
     /// Documents with at least one finding of each status.
     documents_with: StatusCounts,
     trend: Vec<TrendJson>,
+    waivers: WaiversJson<'a>,
     graph: Graph<'a>,
     errors: Vec<Error<'a>>,
     /// Every invalid input's problems, counted; `errors` lists the first ones.
@@ -85,6 +87,49 @@ struct Param<'a> {
     id: &'a str,
     value: &'a str,
     default: &'a str,
+}
+
+/// The decision record, as `check --format json` gives it ([`crate::report::Decision`]): the
+/// same input, rules, parameters, tool version and as-of date give the same id.
+#[derive(Serialize)]
+struct DecisionJson<'a> {
+    id: String,
+    tool_version: &'a str,
+    rules: DecisionRules<'a>,
+    as_of: String,
+    input_sha256: String,
+}
+
+#[derive(Serialize)]
+struct DecisionRules<'a> {
+    id: &'a str,
+    version: &'a str,
+    sha256: &'a str,
+}
+
+/// The run's waivers: what they cover, and each, the most pressing first.
+#[derive(Serialize)]
+struct WaiversJson<'a> {
+    /// Findings an active waiver covers (status `waived`; not in the counts by status).
+    findings_waived: u64,
+    /// Documents with at least one waived finding.
+    documents_with_waived: u64,
+    list: Vec<WaiverJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct WaiverJson<'a> {
+    id: &'a str,
+    rules: &'a [String],
+    initiatives: &'a [String],
+    item: Option<&'a str>,
+    reason: &'a str,
+    basis: &'a str,
+    decided_by: &'a str,
+    decided_on: String,
+    expires: String,
+    state: &'static str,
+    covers: u64,
 }
 
 #[derive(Serialize)]
@@ -155,6 +200,7 @@ struct Obligation<'a> {
     findings: StatusCounts,
     overdue: u64,
     upcoming: u64,
+    waived: u64,
 }
 
 #[derive(Serialize)]
@@ -184,6 +230,8 @@ struct GroupValue<'a> {
     violated_should: u64,
     overdue: u64,
     documents_with: StatusCounts,
+    waived: u64,
+    documents_with_waived: u64,
 }
 
 #[derive(Serialize)]
@@ -265,6 +313,20 @@ impl<'a> Report<'a> {
                     default: &x.default,
                 })
                 .collect(),
+            decision: {
+                let d = crate::report::decision_of(run, p.input_sha256.clone());
+                DecisionJson {
+                    id: d.id,
+                    tool_version: &run.tool_version,
+                    rules: DecisionRules {
+                        id: &run.rules.id,
+                        version: &run.rules.version,
+                        sha256: &run.rules.sha256,
+                    },
+                    as_of: p.as_of.to_string(),
+                    input_sha256: d.input_sha256,
+                }
+            },
             totals: Totals {
                 inputs: a.inputs,
                 evaluated: a.evaluated,
@@ -303,6 +365,7 @@ impl<'a> Report<'a> {
                     findings: StatusCounts(c.by_status),
                     overdue: c.overdue,
                     upcoming: c.upcoming,
+                    waived: c.waived,
                 })
                 .collect(),
             principles: principles(meta, p)
@@ -339,6 +402,8 @@ impl<'a> Report<'a> {
                             violated_should: c.violated[1],
                             overdue: c.overdue,
                             documents_with: StatusCounts(c.with_status),
+                            waived: c.waived,
+                            documents_with_waived: c.with_waived,
                         })
                         .collect(),
                 })
@@ -362,6 +427,26 @@ impl<'a> Report<'a> {
                     upcoming: t.upcoming,
                 })
                 .collect(),
+            waivers: WaiversJson {
+                findings_waived: a.waived,
+                documents_with_waived: a.with_waived,
+                list: super::waiver_lines(p)
+                    .into_iter()
+                    .map(|l| WaiverJson {
+                        id: &l.waiver.id,
+                        rules: &l.waiver.rules,
+                        initiatives: &l.waiver.initiatives,
+                        item: l.waiver.item.as_deref(),
+                        reason: &l.waiver.reason,
+                        basis: &l.waiver.basis,
+                        decided_by: &l.waiver.decided_by,
+                        decided_on: l.waiver.decided_on.to_string(),
+                        expires: l.waiver.expires.to_string(),
+                        state: l.urgency.name(),
+                        covers: l.covers,
+                    })
+                    .collect(),
+            },
             errors_total: p.errors_total,
             graph: Graph {
                 links: p.graph.links,
@@ -442,6 +527,22 @@ pub fn schema() -> serde_json::Value {
         "pending": count, "ok": count
     }));
     let tally = closed(json!({ "yes": count, "no": count, "unknown": count }));
+    let strings = json!({ "type": "array", "items": text });
+    let waiver = closed(json!({
+        "id": text, "rules": strings, "initiatives": strings, "item": opt_text,
+        "reason": text, "basis": text, "decided_by": text, "decided_on": date, "expires": date,
+        "state": { "enum": ["expired", "expiring_soon", "in_force", "not_needed"] },
+        "covers": count
+    }));
+    let waivers = closed(json!({
+        "findings_waived": count,
+        "documents_with_waived": count,
+        "list": {
+            "type": "array",
+            "description": "the run's waivers, the most pressing first: expired (latest expiry first), expiring within 90 days (nearest first), in force, not needed",
+            "items": waiver
+        }
+    }));
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "samstyr portfolio report v1",
@@ -457,6 +558,16 @@ pub fn schema() -> serde_json::Value {
                 "type": "array",
                 "items": closed(json!({ "id": text, "value": text, "default": text }))
             },
+            "decision": closed(json!({
+                "id": { "type": "string", "pattern": "^[0-9a-f]{32}$", "description": "derived from the rest of the record and the overridden parameters: the same question gives the same id" },
+                "tool_version": text,
+                "rules": closed(json!({
+                    "id": text, "version": text,
+                    "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "of the rule files and seeds" }
+                })),
+                "as_of": date,
+                "input_sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "of the one input's text; of several (a directory, a JSONL file's lines), of their hashes in input order, one per line" }
+            })),
             "totals": closed(json!({
                 "inputs": count, "evaluated": count, "invalid": count,
                 "passes": { "type": "integer", "minimum": 1, "maximum": 2 },
@@ -480,7 +591,8 @@ pub fn schema() -> serde_json::Value {
                     "id": text, "title": text,
                     "severity": { "enum": ["must", "should", null] },
                     "principle": opt_text,
-                    "findings": statuses, "overdue": count, "upcoming": count
+                    "findings": statuses, "overdue": count, "upcoming": count,
+                    "waived": count
                 }))
             },
             "principles": {
@@ -501,7 +613,8 @@ pub fn schema() -> serde_json::Value {
                             "headline": { "oneOf": [{ "type": "null" }, tally] },
                             "grades": grades, "findings": statuses,
                             "violated_must": count, "violated_should": count, "overdue": count,
-                            "documents_with": statuses
+                            "documents_with": statuses, "waived": count,
+                            "documents_with_waived": count
                         }))
                     }
                 }))
@@ -541,6 +654,7 @@ pub fn schema() -> serde_json::Value {
                     "documents_with": statuses, "overdue": count, "upcoming": count
                 }))
             },
+            "waivers": waivers,
             "errors_total": count,
             "errors": {
                 "type": "array",
@@ -554,9 +668,9 @@ pub fn schema() -> serde_json::Value {
             }
         },
         "required": [
-            "schema", "tool", "rules", "as_of", "lang", "params", "totals", "grades", "headline",
+            "schema", "tool", "rules", "as_of", "lang", "params", "decision", "totals", "grades", "headline",
             "findings", "deadlines", "obligations", "principles", "groups", "documents_with",
-            "trend", "graph", "errors", "errors_total"
+            "trend", "waivers", "graph", "errors", "errors_total"
         ],
         "additionalProperties": false
     })

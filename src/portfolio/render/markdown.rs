@@ -26,6 +26,7 @@ pub fn render(meta: &Meta, p: &Portfolio, listed: &Listed) -> String {
     totals(&mut s, meta, p);
     deadline_lists(&mut s, meta, p, listed);
     groups(&mut s, meta, p);
+    waivers(&mut s, meta, p);
     trend(&mut s, meta);
     findings(&mut s, meta, p);
     obligations(&mut s, meta, p);
@@ -310,7 +311,7 @@ fn by_principle(s: &mut String, meta: &Meta, p: &Portfolio) {
 /// pending, something unknown, and the headline answered yes.
 fn groups(s: &mut String, meta: &Meta, p: &Portfolio) {
     let lang = meta.lang();
-    let cols = share_columns(meta);
+    let cols = share_columns(meta, p);
     for ((_, title), table) in meta.groups.iter().zip(&p.aggregates.groups) {
         let _ = writeln!(
             s,
@@ -840,6 +841,14 @@ fn section(s: &mut String, meta: &Meta, lang: Lang, row: &Row) {
         if !msg.is_empty() {
             let _ = writeln!(s, "  - {}", escape(msg));
         }
+        if let Some(n) = &f.waiver {
+            let w = if n.expired {
+                crate::report::expired_text(lang, &n.waiver)
+            } else {
+                crate::report::waiver_text(lang, &n.waiver)
+            };
+            let _ = writeln!(s, "  - {}", escape(&w));
+        }
         if !f.missing.is_empty() {
             let list: Vec<String> = f
                 .missing
@@ -959,4 +968,35 @@ fn errors(s: &mut String, lang: Lang, p: &Portfolio) {
     if let Some(n) = cut_note(lang, p.errors.len(), p.errors_total) {
         let _ = writeln!(s, "> {}\n", escape(&n));
     }
+}
+
+/// The run's waivers, the most pressing first (expired, expiring soon), with what they cover.
+fn waivers(s: &mut String, meta: &Meta, p: &Portfolio) {
+    let lang = meta.lang();
+    let lines = super::waiver_lines(p);
+    if lines.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "## {}\n\n{}\n",
+        super::waiver_title(lang),
+        escape(&super::waiver_summary(lang, p))
+    );
+    let heads = super::waiver_heads(lang);
+    let _ = writeln!(s, "| {} |", heads.join(" | "));
+    let _ = writeln!(s, "|---|---|---|---|--:|---|");
+    for l in &lines {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} |",
+            escape(&l.waiver.id),
+            escape(&l.waiver.rules.join(", ")),
+            l.waiver.expires,
+            l.urgency.word(lang),
+            l.covers,
+            escape(&l.waiver.reason)
+        );
+    }
+    s.push('\n');
 }

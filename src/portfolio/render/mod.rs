@@ -37,6 +37,8 @@ pub struct Meta {
     pub fact_titles: Vec<(String, Text)>,
     /// The same portfolio judged at each date of `--trend` (empty without it).
     pub trend: Vec<TrendPoint>,
+    /// Whether the run applies waivers: the CSV and the workbook then have columns for them.
+    pub waivers: bool,
 }
 
 impl Meta {
@@ -66,6 +68,7 @@ impl Meta {
                 .map(|f| (f.id.clone(), f.title.clone()))
                 .collect(),
             trend: Vec::new(),
+            waivers: false,
             run,
         }
     }
@@ -147,7 +150,8 @@ pub fn days_between(a: Date, b: Date) -> i64 {
     a.until(b).map(|s| i64::from(s.get_days())).unwrap_or(0)
 }
 
-/// Findings worth listing for a document: violated, pending and unknown, most urgent first.
+/// Findings worth listing for a document: violated, pending, unknown and waived, most urgent
+/// first.
 pub fn flagged(j: &super::Judged) -> Vec<&FindingRow> {
     let mut v: Vec<&FindingRow> = j
         .findings
@@ -155,7 +159,7 @@ pub fn flagged(j: &super::Judged) -> Vec<&FindingRow> {
         .filter(|f| {
             matches!(
                 f.status,
-                Status::Violated | Status::Pending | Status::Unknown
+                Status::Violated | Status::Pending | Status::Unknown | Status::Waived
             )
         })
         .collect();
@@ -402,10 +406,11 @@ impl Digest {
             }
         }
         let g = row.grade();
+        // A waived finding is something to act on too: a decision that runs out.
         let acts = matches!(
             g,
             Grade::ViolatedMust | Grade::ViolatedShould | Grade::Pending | Grade::Unknown
-        );
+        ) || row.judged().is_some_and(|j| j.waived > 0);
         if acts || self.details == Details::All {
             let j = row.judged();
             let key = (
@@ -488,7 +493,9 @@ pub type ShareOf = fn(&super::GroupCounts) -> u64;
 /// The columns of a shares table: (what it counts, in words; how to read it from a group's
 /// counts). Documents with a violated `must`, with something pending, with something unknown,
 /// and (when the rule set has a headline) answering it yes.
-pub fn share_columns(meta: &Meta) -> Vec<(String, ShareOf)> {
+///
+/// With waivers (`p.waivers`), also the documents with something waived.
+pub fn share_columns(meta: &Meta, p: &Portfolio) -> Vec<(String, ShareOf)> {
     let lang = meta.lang();
     let mut v: Vec<(String, ShareOf)> = vec![
         (
@@ -521,14 +528,155 @@ pub fn share_columns(meta: &Meta) -> Vec<(String, ShareOf)> {
             .into(),
             |c| c.with_status[super::status_index(Status::Unknown)],
         ),
-        // Issue 19 (waivers) adds "with a waived finding" here, from its status's column.
     ];
+    if !p.waivers.is_empty() {
+        v.push((
+            crate::text::pick(
+                lang,
+                "med noe unntatt",
+                "med noko unnateke",
+                "with something waived",
+            )
+            .into(),
+            |c| c.with_waived,
+        ));
+    }
     if let Some(h) = meta.headline_title() {
         v.push((format!("{h}: {}", pick(lang, "ja", "ja", "yes")), |c| {
             c.headline[0]
         }));
     }
     v
+}
+
+/// How pressing a waiver of the run is, the most pressing first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum WaiverUrgency {
+    /// Past its expiry: it covers nothing, and the findings it covered count again.
+    Expired,
+    /// In force, running out within [`crate::waiver::EXPIRING_DAYS`].
+    ExpiringSoon,
+    /// In force.
+    InForce,
+    /// In force, but no finding needs it.
+    NotNeeded,
+}
+
+impl WaiverUrgency {
+    pub fn name(self) -> &'static str {
+        match self {
+            WaiverUrgency::Expired => "expired",
+            WaiverUrgency::ExpiringSoon => "expiring_soon",
+            WaiverUrgency::InForce => "in_force",
+            WaiverUrgency::NotNeeded => "not_needed",
+        }
+    }
+
+    pub fn word(self, lang: Lang) -> &'static str {
+        use crate::text::pick;
+        match self {
+            WaiverUrgency::Expired => pick(lang, "utløpt", "gått ut", "expired"),
+            WaiverUrgency::ExpiringSoon => {
+                pick(lang, "utløper snart", "går snart ut", "expiring soon")
+            }
+            WaiverUrgency::InForce => pick(lang, "gjelder", "gjeld", "in force"),
+            WaiverUrgency::NotNeeded => {
+                pick(lang, "ikke nødvendig", "ikkje naudsynt", "not needed")
+            }
+        }
+    }
+}
+
+/// One waiver as the reports list it.
+#[derive(Debug, Clone)]
+pub struct WaiverLine<'a> {
+    pub waiver: &'a crate::finding::Waiver,
+    pub urgency: WaiverUrgency,
+    /// Findings it covers on the as-of date.
+    pub covers: u64,
+}
+
+/// The run's waivers, the most pressing first: expired ones (the latest expiry first: the
+/// freshest lapse), those expiring within [`crate::waiver::EXPIRING_DAYS`] (the nearest expiry
+/// first), those in force, those no finding needs; ties in file order.
+pub fn waiver_lines(p: &Portfolio) -> Vec<WaiverLine<'_>> {
+    use crate::report::WaiverState;
+    let mut v: Vec<(usize, WaiverLine<'_>)> = p
+        .waivers
+        .iter()
+        .enumerate()
+        .map(|(i, u)| {
+            let (urgency, covers) = match u.state {
+                WaiverState::Expired => (WaiverUrgency::Expired, 0),
+                WaiverState::NotNeeded => (WaiverUrgency::NotNeeded, 0),
+                WaiverState::Used(n) if crate::waiver::expiring_soon(&u.waiver, p.as_of) => {
+                    (WaiverUrgency::ExpiringSoon, n as u64)
+                }
+                WaiverState::Used(n) => (WaiverUrgency::InForce, n as u64),
+            };
+            let line = WaiverLine {
+                waiver: &u.waiver,
+                urgency,
+                covers,
+            };
+            (i, line)
+        })
+        .collect();
+    v.sort_by_key(|(i, l)| {
+        let expiry = match l.urgency {
+            WaiverUrgency::Expired => -days_between(l.waiver.expires, p.as_of),
+            _ => days_between(p.as_of, l.waiver.expires),
+        };
+        (l.urgency, expiry, *i)
+    });
+    v.into_iter().map(|(_, l)| l).collect()
+}
+
+/// The heads of a waiver list's columns.
+pub fn waiver_heads(lang: Lang) -> [&'static str; 6] {
+    use crate::text::pick;
+    [
+        pick(lang, "unntak", "unntak", "waiver"),
+        pick(lang, "krav", "krav", "rules"),
+        pick(
+            lang,
+            "gjelder til og med",
+            "gjeld til og med",
+            "in force until",
+        ),
+        pick(lang, "status", "status", "state"),
+        pick(lang, "dekker funn", "dekkjer funn", "findings covered"),
+        pick(lang, "begrunnelse", "grunngjeving", "reason"),
+    ]
+}
+
+/// The waiver list's heading.
+pub fn waiver_title(lang: Lang) -> &'static str {
+    crate::text::pick(lang, "Unntak", "Unntak", "Waivers")
+}
+
+/// The line under the waiver list's heading: what is counted.
+pub fn waiver_summary(lang: Lang, p: &Portfolio) -> String {
+    let a = &p.aggregates;
+    let (n, docs) = (a.waived, a.with_waived);
+    let pc = share(docs, a.evaluated);
+    match lang {
+        Lang::Nb => format!(
+            "Unntatte funn: {n}, i {docs} av {} dokumenter ({pc} %). Utløpte unntak dekker ingenting; unntak som utløper innen {} dager, står først etter dem.",
+            a.evaluated,
+            crate::waiver::EXPIRING_DAYS
+        ),
+        Lang::Nn => format!(
+            "Unnatekne funn: {n}, i {docs} av {} dokument ({pc} %). Unntak som har gått ut, dekkjer ingenting; unntak som går ut innan {} dagar, står først etter dei.",
+            a.evaluated,
+            crate::waiver::EXPIRING_DAYS
+        ),
+        Lang::En => format!(
+            "Waived findings: {n}, in {docs} of {} documents ({pc} %). Expired waivers cover nothing; waivers expiring within {} days come next.",
+            a.evaluated,
+            crate::waiver::EXPIRING_DAYS
+        ),
+    }
 }
 
 /// A received value in plain words: what the document received, from which document, through

@@ -7,10 +7,17 @@
 //! Rows are written as a run hands them over ([`crate::portfolio::run_rows`]), each sheet in
 //! constant-memory mode (spilled to a temporary file), so the memory does not grow with the
 //! portfolio. A sheet holds at most Excel's 1 048 576 rows: a longer one ends with a row that
-//! says how many more there were and where they are (the CSV).
+//! says where it continues, and goes on in a sheet of the same name and a number («Funn 2»),
+//! placed after it, with the same header; [`Xlsx::finish`] names the sheets that were continued,
+//! for the command to say on standard error. With waivers, a sheet lists them, the most
+//! pressing first.
+//!
+//! The container is compressed at zip level 1, not rust_xlsxwriter's default 6: on 100 000
+//! generated documents the deflate of the sheets took about half of the run (perf), and level 1
+//! makes the file somewhat larger for much less time (BENCHMARKS.md, portfolio).
 
 use super::{Meta, TrendPoint, csv, received_words, share};
-use crate::portfolio::{Grade, Row, RowOutcome};
+use crate::portfolio::{Grade, Portfolio, Row, RowOutcome};
 use crate::report::{status_word, tri_name};
 use crate::text::pick;
 use jiff::civil::Date;
@@ -27,13 +34,21 @@ enum Cell {
     Empty,
 }
 
-/// One sheet being written: its next row, its width, how many rows did not fit.
+/// Zip compression of the workbook (1 fastest … 9 smallest).
+const ZIP_LEVEL: u8 = 1;
+
+/// One sheet being written, and the sheets that continue it: its name and header, the index of
+/// each part in the workbook, the next row of the last part.
 struct Sheet {
-    index: usize,
+    name: String,
+    head: Vec<String>,
+    parts: Vec<usize>,
     next: u32,
     width: u16,
-    dropped: u64,
 }
+
+/// A sheet that went on in others because Excel's row limit cut it: (its name, theirs).
+pub type Continued = (String, Vec<String>);
 
 /// A workbook being written row by row.
 pub struct Xlsx {
@@ -45,6 +60,11 @@ pub struct Xlsx {
     deadlines: Sheet,
     trend: Option<Sheet>,
     as_of: Date,
+    lang: crate::text::Lang,
+    /// Rows of waiver columns (the run applies waivers).
+    waivers: bool,
+    /// Rows in one sheet, the header included: [`MAX_ROWS`] but in tests.
+    limit: u32,
     error: Option<XlsxError>,
 }
 
@@ -53,23 +73,17 @@ impl Xlsx {
     pub fn new(meta: &Meta, as_of: Date) -> Result<Xlsx, XlsxError> {
         let lang = meta.lang();
         let mut book = Workbook::new();
+        book.set_zip_compression_level(ZIP_LEVEL);
         let bold = Format::new().set_bold();
         let date = Format::new().set_num_format("yyyy-mm-dd");
         let mut sheet = |name: &str, head: Vec<String>| -> Result<Sheet, XlsxError> {
-            let ws = book.add_worksheet_with_constant_memory()?;
-            ws.set_name(name)?;
-            let index = book.worksheets_mut().len() - 1;
-            let ws = book.worksheet_from_index(index)?;
-            for (c, h) in head.iter().enumerate() {
-                ws.write_string_with_format(0, col(c), h, &bold)?;
-                ws.set_column_width(col(c), (h.chars().count() as f64 + 2.0).clamp(10.0, 40.0))?;
-            }
-            ws.set_freeze_panes(1, 0)?;
+            let index = add_sheet(&mut book, name, &head, &bold)?;
             Ok(Sheet {
-                index,
-                next: 1,
+                name: name.to_string(),
                 width: col(head.len()),
-                dropped: 0,
+                head,
+                parts: vec![index],
+                next: 1,
             })
         };
         let documents = sheet(
@@ -101,8 +115,18 @@ impl Xlsx {
             deadlines,
             trend,
             as_of,
+            lang,
+            waivers: meta.waivers,
+            limit: MAX_ROWS,
             error: None,
         })
+    }
+
+    /// The same workbook with at most `rows` rows in a sheet (at least 3, at most
+    /// [`MAX_ROWS`]): for tests of what happens at Excel's limit without a million rows.
+    pub fn with_sheet_rows(mut self, rows: u32) -> Xlsx {
+        self.limit = rows.clamp(3, MAX_ROWS);
+        self
     }
 
     /// The next input's rows, in input order.
@@ -150,6 +174,10 @@ impl Xlsx {
                     .map(|x| super::problem_text(lang, x))
                     .collect();
                 v.push(Cell::Text(p.join("; ")));
+                if self.waivers {
+                    v.push(Cell::Empty);
+                    v.push(Cell::Number(f64::from(j.waived)));
+                }
             }
             RowOutcome::Invalid(errors) => {
                 if meta.run.headline.is_some() {
@@ -178,6 +206,17 @@ impl Xlsx {
                         Cell::Text(f.message.get(lang).to_string()),
                         Cell::Text(f.missing.join(" ")),
                     ]);
+                    if self.waivers
+                        && let Some(n) = &f.waiver
+                    {
+                        // After the (empty) errors column, as in the CSV.
+                        v.extend([
+                            Cell::Empty,
+                            Cell::Text(n.waiver.id.clone()),
+                            Cell::Date(n.waiver.expires),
+                            Cell::Text(n.waiver.reason.clone()),
+                        ]);
+                    }
                     self.put(Which::Findings, v)?;
                     let Some(d) = f.deadline else { continue };
                     let overdue = f.overdue(self.as_of);
@@ -223,6 +262,7 @@ impl Xlsx {
     }
 
     fn put(&mut self, which: Which, cells: Vec<Cell>) -> Result<(), XlsxError> {
+        let lang = self.lang;
         let (sheet, date) = match which {
             Which::Documents => (&mut self.documents, &self.date),
             Which::Findings => (&mut self.findings, &self.date),
@@ -232,24 +272,44 @@ impl Xlsx {
                 None => return Ok(()),
             },
         };
-        // The last row of a full sheet is kept for the note that says what did not fit.
-        if sheet.next >= MAX_ROWS - 1 {
-            sheet.dropped += 1;
-            return Ok(());
+        // The last row of a full sheet says where the rows go on; the next part starts with
+        // the same header.
+        if sheet.next >= self.limit - 1 {
+            let name = format!("{} {}", sheet.name, sheet.parts.len() + 1);
+            let last = sheet.parts.last().copied().unwrap_or(0);
+            let ws = self.book.worksheet_from_index(last)?;
+            let note = match lang {
+                crate::text::Lang::Nb => format!(
+                    "Excel tar {MAX_ROWS} rader i et ark: radene fortsetter i arket «{name}»"
+                ),
+                crate::text::Lang::Nn => format!(
+                    "Excel tek {MAX_ROWS} rader i eit ark: radene held fram i arket «{name}»"
+                ),
+                crate::text::Lang::En => format!(
+                    "Excel holds {MAX_ROWS} rows in a sheet: the rows go on in the sheet \"{name}\""
+                ),
+            };
+            ws.write_string_with_format(sheet.next, 0, &note, &self.bold)?;
+            let index = add_sheet(&mut self.book, &name, &sheet.head, &self.bold)?;
+            sheet.parts.push(index);
+            sheet.next = 1;
         }
-        let ws = self.book.worksheet_from_index(sheet.index)?;
+        let at = sheet.parts.last().copied().unwrap_or(0);
+        let ws = self.book.worksheet_from_index(at)?;
         write_row(ws, sheet.next, &cells, date)?;
         sheet.next += 1;
         Ok(())
     }
 
-    /// The trend sheet's rows (after the documents), the filters, and the workbook, written to
-    /// `out`.
+    /// The trend sheet's rows (after the documents), the waivers of `p` (a sheet of their own
+    /// when there are any), the filters, and the workbook, written to `out`. Returns the sheets
+    /// that went on in others.
     pub fn finish<W: std::io::Write + Send>(
         mut self,
         meta: &Meta,
+        p: &Portfolio,
         out: W,
-    ) -> Result<(), XlsxError> {
+    ) -> Result<Vec<Continued>, XlsxError> {
         if let Some(e) = self.error.take() {
             return Err(e);
         }
@@ -257,37 +317,107 @@ impl Xlsx {
             let v = trend_row(meta, t);
             self.put(Which::Trend, v)?;
         }
-        let lang = meta.lang();
+        let lines = super::waiver_lines(p);
+        let mut waivers = None;
+        if !lines.is_empty() {
+            let lang = meta.lang();
+            let head: Vec<String> = super::waiver_heads(lang)
+                .iter()
+                .map(|h| h.to_string())
+                .chain([
+                    meta.key_field.clone(),
+                    crate::text::pick(lang, "grunnlag", "grunnlag", "basis").into(),
+                    crate::text::pick(lang, "besluttet av", "vedteke av", "decided by").into(),
+                    crate::text::pick(lang, "besluttet", "vedteke", "decided on").into(),
+                ])
+                .collect();
+            let name = super::waiver_title(lang);
+            let index = add_sheet(&mut self.book, name, &head, &self.bold)?;
+            let ws = self.book.worksheet_from_index(index)?;
+            let mut r = 1u32;
+            for l in &lines {
+                let w = l.waiver;
+                let cells = [
+                    Cell::Text(w.id.clone()),
+                    Cell::Text(w.rules.join(" ")),
+                    Cell::Date(w.expires),
+                    Cell::Text(l.urgency.word(lang).into()),
+                    Cell::Number(l.covers as f64),
+                    Cell::Text(w.reason.clone()),
+                    Cell::Text(w.initiatives.join(" ")),
+                    Cell::Text(w.basis.clone()),
+                    Cell::Text(w.decided_by.clone()),
+                    Cell::Date(w.decided_on),
+                ];
+                write_row(ws, r, &cells, &self.date)?;
+                r += 1;
+            }
+            waivers = Some(Sheet {
+                name: name.to_string(),
+                width: col(head.len()),
+                head,
+                parts: vec![index],
+                next: r,
+            });
+        }
+        let limit = self.limit;
         let sheets = [
             Some(&self.documents),
             Some(&self.findings),
             Some(&self.deadlines),
             self.trend.as_ref(),
+            waivers.as_ref(),
         ];
+        let mut continued = Vec::new();
+        let mut order = Vec::new();
         for sheet in sheets.into_iter().flatten() {
-            let ws = self.book.worksheet_from_index(sheet.index)?;
-            if sheet.dropped > 0 {
-                let note = match lang {
-                    crate::text::Lang::Nb => format!(
-                        "{} rader til fikk ikke plass (Excel tar {MAX_ROWS} rader); alle står i CSV (--format csv)",
-                        sheet.dropped
-                    ),
-                    crate::text::Lang::Nn => format!(
-                        "{} rader til fekk ikkje plass (Excel tek {MAX_ROWS} rader); alle står i CSV (--format csv)",
-                        sheet.dropped
-                    ),
-                    crate::text::Lang::En => format!(
-                        "{} more rows did not fit (Excel holds {MAX_ROWS} rows); all of them are in the CSV (--format csv)",
-                        sheet.dropped
-                    ),
+            let n = sheet.parts.len();
+            for (k, &index) in sheet.parts.iter().enumerate() {
+                let ws = self.book.worksheet_from_index(index)?;
+                // Every part but the last is full, its last row the note.
+                let last = if k + 1 < n {
+                    limit - 2
+                } else {
+                    sheet.next.saturating_sub(1).max(1)
                 };
-                ws.write_string_with_format(sheet.next, 0, &note, &self.bold)?;
+                ws.autofilter(0, 0, last, sheet.width.saturating_sub(1))?;
+                order.push(index);
             }
-            let last = sheet.next.saturating_sub(1).max(1);
-            ws.autofilter(0, 0, last, sheet.width.saturating_sub(1))?;
+            if n > 1 {
+                let names = (2..=n).map(|k| format!("{} {k}", sheet.name)).collect();
+                continued.push((sheet.name.clone(), names));
+            }
         }
-        self.book.save_to_writer(out)
+        // Each sheet's continuations right after it, not after the sheets made before them.
+        let sheets = self.book.worksheets_mut();
+        let mut all: Vec<Option<Worksheet>> = sheets.drain(..).map(Some).collect();
+        for i in order {
+            if let Some(ws) = all.get_mut(i).and_then(Option::take) {
+                sheets.push(ws);
+            }
+        }
+        self.book.save_to_writer(out)?;
+        Ok(continued)
     }
+}
+
+/// A sheet in constant-memory mode with its header row, frozen; its index in the workbook.
+fn add_sheet(
+    book: &mut Workbook,
+    name: &str,
+    head: &[String],
+    bold: &Format,
+) -> Result<usize, XlsxError> {
+    let ws = book.add_worksheet_with_constant_memory()?;
+    ws.set_name(name)?;
+    let index = book.worksheets_mut().len() - 1;
+    let ws = book.worksheet_from_index(index)?;
+    for (c, h) in head.iter().enumerate() {
+        ws.write_string_with_format(0, col(c), h, bold)?;
+        ws.set_column_width(col(c), (h.chars().count() as f64 + 2.0).clamp(10.0, 40.0))?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    Ok(index)
 }
 
 enum Which {
