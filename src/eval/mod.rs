@@ -14,7 +14,9 @@ pub mod testing;
 
 pub use explain::{Explanation, Section, Traced};
 
-use crate::expr::{Compiled, Ctx, CtxBuffers, Nothing, Read, Reads, Record, Trace, Val};
+use crate::expr::{
+    Compiled, Ctx, CtxBuffers, Nothing, Read, Reads, Record, Scalar, Trace, Val, Within,
+};
 use crate::finding::{
     Evaluation, Evidence, FactValue, Finding, Headline, Item, Shown, Status, Tri, Validity,
 };
@@ -110,6 +112,30 @@ impl RuleSet {
         out: &mut Vec<crate::finding::Tri>,
     ) {
         fact_truths(self, doc, as_of, received, wanted, out)
+    }
+
+    /// The constants of every expression of the rule set, and the fields it defaults with `??`
+    /// (see [`Constants`](crate::expr::Constants)).
+    pub fn constants(&self, out: &mut crate::expr::Constants) {
+        let core = &*self.core;
+        let exprs = core
+            .facts
+            .iter()
+            .map(|f| &f.expr)
+            .chain(core.reference_date.iter())
+            .chain(core.obligations.iter().flat_map(|o| {
+                o.for_each
+                    .iter()
+                    .map(|f| &f.list)
+                    .chain(o.applies.iter())
+                    .chain(std::iter::once(&o.require))
+                    .chain(o.deadline.iter())
+                    .chain(o.valid_from.iter())
+                    .chain(o.valid_until.iter())
+            }));
+        for c in exprs {
+            c.constants(out);
+        }
     }
 
     /// Evaluate every fact and obligation on one document.
@@ -454,11 +480,35 @@ fn prepare_received<'a, R: Record>(
         ctx.set_fact(slot, v);
     }
     ctx.reads.clear();
-    let reference = core
+    ctx.ref_open = None;
+    ctx.ref_reads.clear();
+    // The reference date is never silently replaced: in `a ?? b`, `b` stands in for `a` null
+    // (stated as none), not for `a` unknown.
+    let head = core
         .reference_date
         .as_ref()
-        .and_then(|c| c.eval::<R>(ctx).as_date())
-        .unwrap_or(ctx.today);
+        .and_then(|c| c.head_of_default::<R>(ctx))
+        .filter(Val::is_unknown);
+    let v = match head {
+        Some(h) => Some(h),
+        None => {
+            ctx.reads.clear();
+            core.reference_date.as_ref().map(|c| c.eval::<R>(ctx))
+        }
+    };
+    // Null (or no reference date in the rule set): the as-of date. Unknown: not replaced; each
+    // rule whose validity turns on it is unknown (`derive`), and the as-of date is only what
+    // reports show.
+    let reference = match v {
+        Some(Val::Date(d)) => d,
+        Some(v) if v.is_unknown() => {
+            ctx.ref_open = Within::of(&v);
+            ctx.ref_reads = std::mem::take(&mut ctx.reads);
+            ctx.ref_date = None;
+            return ctx.today;
+        }
+        _ => ctx.today,
+    };
     ctx.reads.clear();
     ctx.ref_date = Some(reference);
     reference
@@ -876,7 +926,19 @@ fn derive<'a, R: Record>(
         missing_from: None,
         pushed: false,
     };
-    if !in_force(reference, from, until) {
+    let forced = match (ctx.ref_date, ctx.ref_open) {
+        (None, Some(w)) => in_force_open(w, from, until),
+        _ => Some(in_force(reference, from, until)),
+    };
+    if forced.is_none() {
+        // The reference date is unknown and the period holds some of the dates it may be.
+        d.status = Status::Unknown;
+        let start = ctx.reads.len();
+        if R::READS {
+            ctx.reads.extend_from_slice(&ctx.ref_reads);
+        }
+        d.missing_from = Some(start);
+    } else if forced == Some(false) {
         d.status = Status::NotInForce;
         d.validity = Some(Validity {
             on: reference,
@@ -901,6 +963,10 @@ fn derive<'a, R: Record>(
                 let deadline_reads = ctx.reads.len();
                 let date = deadline.as_ref().map(Val::as_date);
                 let v_unknown = deadline.as_ref().is_some_and(Val::is_unknown);
+                let open = match &deadline {
+                    Some(Val::Within(w)) => Some(*w),
+                    _ => None,
+                };
                 if let Some(v) = deadline {
                     d.deadline = v.as_date();
                     ctx.bindings.push(v);
@@ -909,6 +975,9 @@ fn derive<'a, R: Record>(
                 // 3.–5. The requirement, judged against the deadline.
                 let require = run.truth(&o.require, "require", ctx);
                 d.status = judged(require, date, ctx.today);
+                if let (Status::Unknown, Some(false), Some(w)) = (d.status, require, open) {
+                    d.status = judged_open(w, ctx.today);
+                }
                 if d.status == Status::Unknown {
                     // Undecided for a deadline that is no date: its reads say why. Undecided
                     // requirement: the deadline's missing fields matter only if it is unknown
@@ -937,6 +1006,37 @@ fn derive<'a, R: Record>(
 #[inline]
 fn in_force(reference: Date, from: Option<Date>, until: Option<Date>) -> bool {
     !(from.is_some_and(|d| reference < d) || until.is_some_and(|d| reference >= d))
+}
+
+/// Whether an obligation valid from `from` until `until` is in force on every date within `w`
+/// (`Some(true)`), on none (`Some(false)`), or it depends (`None`).
+fn in_force_open(w: Within, from: Option<Date>, until: Option<Date>) -> Option<bool> {
+    let date = |s: Option<Scalar>| match s {
+        Some(Scalar::Date(d)) => Some(d),
+        _ => None,
+    };
+    let (lo, hi) = (date(w.lo), date(w.hi));
+    let after_from = from.is_none_or(|f| lo.is_some_and(|l| l >= f));
+    let before_until = until.is_none_or(|u| hi.is_some_and(|h| h < u));
+    if after_from && before_until {
+        Some(true)
+    } else if from.is_some_and(|f| hi.is_some_and(|h| h < f))
+        || until.is_some_and(|u| lo.is_some_and(|l| l >= u))
+    {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// A requirement not met against a deadline known only within bounds: pending if every date
+/// it may be is today or later, violated if every one has passed.
+fn judged_open(w: Within, today: Date) -> Status {
+    match (w.lo, w.hi) {
+        (Some(Scalar::Date(lo)), _) if lo >= today => Status::Pending,
+        (_, Some(Scalar::Date(hi))) if hi < today => Status::Violated,
+        _ => Status::Unknown,
+    }
 }
 
 /// The status of an obligation that applies, from its requirement and, when it has one, its
@@ -1036,5 +1136,7 @@ pub fn shown_text(v: &Shown) -> String {
     }
 }
 
+#[cfg(test)]
+mod exact_tests;
 #[cfg(test)]
 mod tests;

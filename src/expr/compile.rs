@@ -1203,3 +1203,138 @@ fn arith_type(op: BinOp, l: &Type, r: &Type) -> Option<Type> {
         _ => None,
     }
 }
+
+/// What the code of an expression holds, gathered for the oracle of exact answers and for
+/// remedies, which take their candidate values from the rule's own constants.
+#[derive(Debug, Default, Clone)]
+pub struct Constants {
+    /// Numbers, dates and durations written in the expression (or compared with a field).
+    pub values: Vec<Val<'static>>,
+    /// The name of each field whose absence the rule gives a meaning of its own: read in an
+    /// operand but the last of a `??` (a default, `d.actual ?? d.planned`) or tested by
+    /// `present`.
+    pub defaulted: Vec<String>,
+}
+
+impl Compiled {
+    /// The constants of the expression, and the fields it defaults with `??` (see
+    /// [`Constants`]), added to `out`.
+    pub fn constants(&self, out: &mut Constants) {
+        walk(self, &self.code, out);
+    }
+}
+
+fn walk(c: &Compiled, code: &Code, out: &mut Constants) {
+    let mut val = |v: &Val<'static>| {
+        if matches!(v, Val::Number(_) | Val::Date(_) | Val::Duration(_)) {
+            out.values.push(v.clone());
+        }
+    };
+    match &code.op {
+        Op::Const(v) => val(v),
+        Op::CmpConst { lhs, rhs, .. } => {
+            val(rhs);
+            walk(c, lhs, out);
+        }
+        Op::InConsts { lhs, items, .. } => {
+            items.iter().for_each(&mut val);
+            walk(c, lhs, out);
+        }
+        Op::RootField(_)
+        | Op::Chain { .. }
+        | Op::Binding(_)
+        | Op::Fact(_)
+        | Op::Param(_)
+        | Op::Today
+        | Op::RefDate
+        | Op::Table(_)
+        | Op::ConstRow { .. } => {}
+        Op::Present(base) => {
+            fields_read(c, base, &mut out.defaulted);
+            walk(c, base, out)
+        }
+        Op::Field { base, .. } | Op::Not(base) | Op::Neg(base) | Op::Len(base) => {
+            walk(c, base, out)
+        }
+        Op::Row { key, .. } => walk(c, key, out),
+        Op::Index { base, index } => {
+            walk(c, base, out);
+            walk(c, index, out);
+        }
+        Op::And(items) | Op::Or(items) | Op::List(items) | Op::Extreme { args: items, .. } => {
+            items.iter().for_each(|i| walk(c, i, out))
+        }
+        Op::Coalesce(items) => {
+            if let Some((_, init)) = items.split_last() {
+                for i in init {
+                    fields_read(c, i, &mut out.defaulted);
+                }
+            }
+            items.iter().for_each(|i| walk(c, i, out))
+        }
+        Op::Cmp { lhs, rhs, .. } | Op::In { lhs, rhs, .. } | Op::Arith { lhs, rhs, .. } => {
+            walk(c, lhs, out);
+            walk(c, rhs, out);
+        }
+        Op::InList { lhs, items, .. } => {
+            walk(c, lhs, out);
+            items.iter().for_each(|i| walk(c, i, out))
+        }
+        Op::Quant { list, body, .. } => {
+            walk(c, list, out);
+            walk(c, body, out);
+        }
+        Op::Duration { amount, unit } => {
+            if let Op::Const(Val::Number(n)) = amount.op
+                && let Some(d) = super::eval::duration(n, *unit)
+            {
+                out.values.push(Val::Duration(d));
+            }
+            walk(c, amount, out)
+        }
+    }
+}
+
+/// The names of the fields `code` reads (by their source text's last segment).
+fn fields_read(c: &Compiled, code: &Code, out: &mut Vec<String>) {
+    if matches!(
+        code.op,
+        Op::RootField(_) | Op::Chain { .. } | Op::Field { .. }
+    ) {
+        let text = c.source_text(code.span);
+        let name = text.rsplit('.').next().unwrap_or(text).trim();
+        out.push(name.to_string());
+    }
+    match &code.op {
+        Op::Field { base, .. }
+        | Op::Not(base)
+        | Op::Neg(base)
+        | Op::Present(base)
+        | Op::Len(base) => fields_read(c, base, out),
+        Op::Index { base, index } => {
+            fields_read(c, base, out);
+            fields_read(c, index, out);
+        }
+        Op::And(items)
+        | Op::Or(items)
+        | Op::List(items)
+        | Op::Extreme { args: items, .. }
+        | Op::Coalesce(items) => items.iter().for_each(|i| fields_read(c, i, out)),
+        Op::Cmp { lhs, rhs, .. } | Op::In { lhs, rhs, .. } | Op::Arith { lhs, rhs, .. } => {
+            fields_read(c, lhs, out);
+            fields_read(c, rhs, out);
+        }
+        Op::CmpConst { lhs, .. } | Op::InConsts { lhs, .. } => fields_read(c, lhs, out),
+        Op::InList { lhs, items, .. } => {
+            fields_read(c, lhs, out);
+            items.iter().for_each(|i| fields_read(c, i, out))
+        }
+        Op::Quant { list, body, .. } => {
+            fields_read(c, list, out);
+            fields_read(c, body, out);
+        }
+        Op::Duration { amount, .. } => fields_read(c, amount, out),
+        Op::Row { key, .. } => fields_read(c, key, out),
+        _ => {}
+    }
+}

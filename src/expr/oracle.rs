@@ -1286,7 +1286,11 @@ fn gen_object(rng: &mut Rng, w: &World, ty: usize, depth: u32) -> Map<String, Js
 /// The engine's value in the oracle's terms (objects by their pointer, rows by their key).
 fn same(v: &Val<'_>, o: &O, ctx: &Ctx<'_>) -> bool {
     match (v, o) {
-        (Val::Unknown, O::U) | (Val::Null, O::Null) => true,
+        (Val::Unknown | Val::Within(_), O::U) | (Val::Null, O::Null) => true,
+        // Kleene logic is the floor: bounds on unknown values may decide more than it does.
+        // That such an answer holds whatever the missing fields are is held by the completions
+        // of `eval::exact_tests`.
+        (v, O::U) if !v.is_unknown() => true,
         (Val::Bool(a), O::B(b)) => a == b,
         (Val::Number(a), O::N(b)) => a == b,
         (Val::Str(a), O::S(b)) => a == b,
@@ -1397,7 +1401,11 @@ fn check_one(world: &World, seed: u64, n: usize) -> Result<usize, TestCaseError>
             show(&want)
         );
         let truth = c.truth::<Nothing>(&mut ctx);
-        prop_assert_eq!(truth, want.truth(), "truth of `{}`", text);
+        prop_assert!(
+            want.truth().is_none() || truth == want.truth(),
+            "truth of `{}`",
+            text
+        );
         let recorded = c.eval::<Reads>(&mut ctx);
         prop_assert!(
             same(&recorded, &want, &ctx),
