@@ -383,6 +383,13 @@ pub(crate) fn run(which: usize, seed: u64, count: u64) -> (Tally, Vec<String>) {
                     t.exact += 1;
                 } else if *st == Status::Unknown {
                     t.open_but_decided += 1;
+                    if std::env::var("EXACT_DEBUG").is_ok() && t.open_but_decided < 6 {
+                        let fields: Vec<String> =
+                            chosen.iter().map(|h| format!("{:?}", h.path)).collect();
+                        println!(
+                            "OPEN doc {i} finding {f}: completions {set:?} fields {fields:?}\n{json}"
+                        );
+                    }
                 }
             }
             if *st != Status::Unknown && (set.len() > 1 || !set.contains(&(*st as u8))) {

@@ -10,6 +10,7 @@
 //! yields findings. It knows no rule set: texts it adds itself are generic.
 
 pub(crate) mod explain;
+pub(crate) mod remedy;
 pub mod testing;
 
 pub use explain::{Explanation, Section, Traced};
@@ -234,7 +235,7 @@ pub(crate) fn evaluate_received(
             judge_in::<Reads>(o, &mut ctx, opts, &mut findings, None, &mut shared);
         }
     }
-    Evaluation {
+    let mut e = Evaluation {
         key: doc.key.clone(),
         as_of,
         reference_date,
@@ -242,7 +243,11 @@ pub(crate) fn evaluate_received(
         facts,
         findings,
         links: Default::default(),
+    };
+    if remedy::wanted(opts) {
+        remedy::compute(set, doc, as_of, received, &mut e);
     }
+    e
 }
 
 /// One finding reduced to what counting needs.
@@ -779,6 +784,7 @@ fn blank(o: &Obligation, status: Status, item: Option<Item>) -> Finding {
         missing: Vec::new(),
         validity: None,
         waiver: None,
+        to_meet: None,
     }
 }
 

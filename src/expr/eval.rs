@@ -1682,6 +1682,25 @@ impl<'a> Extreme<'a> {
         Within { lo, hi }.val()
     }
 
+    /// A value of an item that may or may not be among those the extreme is taken of (its
+    /// `filter` condition is unknown): it may move the result past the others, never decide it.
+    #[cold]
+    fn add_maybe(&mut self, v: &Val<'_>) {
+        if v.is_null() {
+            return;
+        }
+        self.unknown = true;
+        let far = match v {
+            Val::Within(w) if self.max => w.hi,
+            Val::Within(w) => w.lo,
+            v => Scalar::of(v),
+        };
+        match far {
+            Some(f) => self.far = self.pick(self.far, f),
+            None => self.far_open = true,
+        }
+    }
+
     pub(super) fn add(&mut self, v: Val<'a>) {
         match v {
             v if v.is_unknown() => self.add_open(&v),
@@ -1711,6 +1730,65 @@ impl<'a> Extreme<'a> {
     }
 }
 
+/// `min(x in filter(y in L: cond): body)` (or `max`), taken item by item: an item whose
+/// condition is unknown may or may not count, so it widens the bounds of the result instead of
+/// leaving it wholly unknown (the earliest of the dates stated is an upper bound on the earliest
+/// decision, whatever the kind of a milestone that does not say). Where every condition is
+/// known this is the filter and then the extreme.
+fn extreme_of_filter<'a, R: Record>(
+    max: bool,
+    inner: &'a Code,
+    cond: &'a Code,
+    body: &'a Code,
+    ctx: &mut Ctx<'a>,
+    d: usize,
+) -> Val<'a> {
+    let l = match ev::<R>(inner, ctx, d) {
+        v @ Val::List(_) => {
+            ctx.read_list::<R>(&v);
+            match v {
+                Val::List(l) => l,
+                _ => return Val::Null,
+            }
+        }
+        v if v.is_unknown() => return Val::Unknown,
+        _ => ListVal::Rows(&[]),
+    };
+    let mut acc = Extreme::new(max);
+    let mut known = Known::default();
+    for i in 0..l.len() {
+        let Some(item) = l.get(i) else { break };
+        let start = ctx.reads.len();
+        if !matches!(item, Val::Obj { .. } | Val::List(_))
+            && let Some((node, path)) = l.node(i)
+            && !path.is_none()
+        {
+            ctx.read::<R>(path, node.at, Some(node));
+        }
+        ctx.bindings.push(item);
+        let c = ev::<R>(cond, ctx, d);
+        let t = c.truth();
+        if t == Some(false) {
+            ctx.bindings.pop();
+            known.note::<R>(ctx, start, &c);
+            continue;
+        }
+        let v = ev::<R>(body, ctx, d);
+        ctx.bindings.pop();
+        known.note::<R>(ctx, start, &v);
+        if t == Some(true) {
+            acc.add(v);
+        } else {
+            acc.add_maybe(&v);
+        }
+    }
+    let v = acc.finish();
+    if v.is_unknown() {
+        known.forget::<R>(ctx);
+    }
+    v
+}
+
 fn quant<'a, R: Record>(
     kind: QuantKind,
     list: &'a Code,
@@ -1718,6 +1796,17 @@ fn quant<'a, R: Record>(
     ctx: &mut Ctx<'a>,
     d: usize,
 ) -> Val<'a> {
+    if let (
+        QuantKind::Min | QuantKind::Max,
+        Op::Quant {
+            kind: QuantKind::Filter,
+            list: inner,
+            body: cond,
+        },
+    ) = (kind, &list.op)
+    {
+        return extreme_of_filter::<R>(kind == QuantKind::Max, inner, cond, body, ctx, d);
+    }
     let l = match ev::<R>(list, ctx, d) {
         v @ Val::List(_) => {
             ctx.read_list::<R>(&v);

@@ -37,7 +37,7 @@ mod parser;
 pub mod types;
 
 pub use ast::Expr;
-pub use compile::{Binding, Compiled, Constants, Names, compile};
+pub use compile::{Binding, Compiled, Constants, ListStart, Names, Quantified, compile};
 pub use error::{SyntaxError, TypeError};
 pub use eval::{
     Ctx, CtxBuffers, Dur, ListVal, Nothing, Path, Read, Reads, Record, Scalar, Trace, TraceStep,
