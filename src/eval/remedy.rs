@@ -89,6 +89,7 @@ pub(crate) fn compute(
 }
 
 /// The finding searched for: its obligation and item, and what its evaluation recorded.
+#[derive(Clone)]
 struct Target {
     ob: u16,
     item: usize,
@@ -171,66 +172,157 @@ impl Search<'_> {
         self.spent >= BUDGET
     }
 
-    /// A patch that makes the finding met, found as the module's documentation says.
+    /// A patch that makes the finding met, found as the module's documentation says: the
+    /// fields to state first, then one change; and once more from what stating them left.
     fn find(&mut self, o: &Obligation, t: &Target, base: &Json) -> Option<Vec<PatchOp>> {
         let schema = self.set.schema();
         let pool = Pool::new(self.set, o, t, base, self.as_of);
-        // 1. The fields whose absence left it unknown, one after the other.
-        if !t.missing.is_empty() {
-            let mut doc = base.clone();
-            let mut ops = Vec::new();
-            for p in &t.missing {
+        let mut ops = Vec::new();
+        let mut doc = base.clone();
+        let mut t = t.clone();
+        for round in 0..2 {
+            // 1. The fields whose absence left it unknown (or that a presence test read).
+            let mut stated = false;
+            let mut absent: Vec<String> = Vec::new();
+            for p in t
+                .missing
+                .iter()
+                .chain(t.evidence.iter().filter(|p| doc.pointer(p).is_none()))
+            {
+                // An object not stated: its fields, each to state.
+                match field_at(schema, p).map(|d| &d.ty) {
+                    Some(FieldType::Object(ty)) => {
+                        for f in schema.types.get(*ty).map_or(&[][..], |o| &o.fields) {
+                            absent.push(format!("{p}/{}", f.name));
+                        }
+                    }
+                    _ => absent.push(p.clone()),
+                }
+            }
+            for p in &absent {
                 let Some(def) = field_at(schema, p) else {
                     continue;
                 };
-                let cands = pool.values(def, false);
-                if let Some((v, _)) = self.best(&doc, t, &cands, |d, v| set_at(d, p, v)) {
-                    set_at(&mut doc, p, v.clone());
-                    ops.push(PatchOp {
-                        op: "add",
-                        path: p.clone(),
-                        value: v,
-                    });
+                if doc.pointer(p).is_some() {
+                    continue;
+                }
+                let cands = match &def.ty {
+                    ty if is_scalar(ty) => pool.values(def, false),
+                    // A list of values: none, or one of them.
+                    FieldType::List { items, .. } if is_scalar(items) => {
+                        let one = FieldDef {
+                            ty: (**items).clone(),
+                            ..def.clone()
+                        };
+                        std::iter::once(Json::Array(Vec::new()))
+                            .chain(
+                                pool.values(&one, false)
+                                    .into_iter()
+                                    .map(|v| Json::Array(vec![v])),
+                            )
+                            .collect()
+                    }
+                    _ => continue,
+                };
+                if let Some((v, _)) = self.best(&doc, &t, &cands, |d, v| set_deep(d, p, v)) {
+                    set_deep(&mut doc, p, v.clone());
+                    stated = true;
+                    // An object that was not stated is added whole, with what is stated in it.
+                    let top = highest_absent(base, p);
+                    ops.retain(|o: &PatchOp| o.path != top);
+                    if let Some(v) = doc.pointer(&top) {
+                        ops.push(PatchOp {
+                            op: "add",
+                            path: top.clone(),
+                            value: v.clone(),
+                        });
+                    }
                 }
             }
-            if !ops.is_empty() && self.status(&doc, t) == Some(Status::Met) {
+            match self.status(&doc, &t) {
+                Some(Status::Met) if !ops.is_empty() => return Some(ops),
+                Some(Status::Met) | None => return None,
+                _ => {}
+            }
+            // 2. One change: a stated field of the document or of the item, a new item in a
+            //    list the conditions quantify over, a field of another record still to come.
+            if let Some(more) = self.change(o, &t, &doc, &pool) {
+                ops.extend(more);
                 return Some(ops);
             }
+            if round > 0 || !stated || self.exhausted() {
+                break;
+            }
+            t = self.refresh(&doc, &t)?;
         }
-        // 2. One stated field that decided it, changed.
-        for p in &t.evidence {
+        None
+    }
+
+    /// The finding's missing fields and evidence on `doc`, as a full evaluation records them.
+    fn refresh(&mut self, doc: &Json, t: &Target) -> Option<Target> {
+        let set = self.set;
+        let d = validate(
+            set.schema(),
+            set.catalog(),
+            SourceFile::new(self.name.clone(), doc.to_string()),
+        )
+        .ok()?;
+        let opts = EvalOptions {
+            messages: false,
+            evidence: true,
+            locate: true,
+        };
+        let e = super::evaluate_received(set, &d, self.as_of, &opts, self.received);
+        self.spent += 1;
+        let rule = &set.core.obligations.get(usize::from(t.ob))?.info;
+        let f = e
+            .findings
+            .iter()
+            .filter(|f| std::sync::Arc::ptr_eq(&f.rule, rule))
+            .nth(t.item)?;
+        Some(Target {
+            missing: f.missing.iter().map(|m| m.pointer.clone()).collect(),
+            evidence: f.evidence.iter().map(|m| m.pointer.clone()).collect(),
+            deadline: f.deadline.or(t.deadline),
+            ..t.clone()
+        })
+    }
+
+    /// One change to `doc` that makes the finding met.
+    fn change(
+        &mut self,
+        o: &Obligation,
+        t: &Target,
+        doc: &Json,
+        pool: &Pool,
+    ) -> Option<Vec<PatchOp>> {
+        let schema = self.set.schema();
+        let own = |p: &str| {
+            !p.split('/').any(|seg| seg.parse::<usize>().is_ok())
+                || t.pointer
+                    .as_deref()
+                    .is_some_and(|i| p.starts_with(&format!("{i}/")))
+        };
+        let stated: Vec<String> = t
+            .evidence
+            .iter()
+            .filter(|p| doc.pointer(p).is_some())
+            .cloned()
+            .collect();
+        let (mine, others): (Vec<String>, Vec<String>) = stated.into_iter().partition(|p| own(p));
+        if let Some(op) = self.edit(t, doc, pool, &mine) {
+            return Some(vec![op]);
+        }
+        // A new item in a list the conditions quantify over.
+        // `require` sees the deadline bound inside the item; `applies` does not.
+        let exprs = std::iter::once((&o.require, u32::from(o.deadline.is_some())))
+            .chain(o.applies.iter().map(|c| (c, 0)));
+        for (q, has_deadline) in
+            exprs.flat_map(|(c, k)| c.quantified().into_iter().map(move |q| (q, k)))
+        {
             if self.exhausted() {
                 return None;
             }
-            let Some(def) = field_at(schema, p) else {
-                continue;
-            };
-            if !is_scalar(&def.ty) || !editable(base, p, def, self.as_of) {
-                continue;
-            }
-            let cands = pool.values(def, true);
-            for v in cands {
-                if Some(&v) == base.pointer(p) {
-                    continue;
-                }
-                let mut doc = base.clone();
-                set_at(&mut doc, p, v.clone());
-                if self.status(&doc, t) == Some(Status::Met) {
-                    return Some(vec![PatchOp {
-                        op: "replace",
-                        path: p.clone(),
-                        value: v,
-                    }]);
-                }
-                if self.exhausted() {
-                    return None;
-                }
-            }
-        }
-        // 3. A new item in a list the conditions quantify over.
-        let exprs = std::iter::once(&o.require).chain(o.applies.iter());
-        for q in exprs.flat_map(|c| c.quantified()) {
-            let has_deadline = u32::from(o.deadline.is_some());
             let base_ptr = match q.start {
                 ListStart::Root => String::new(),
                 // The bindings outside `require`: the item, then the deadline (innermost).
@@ -243,11 +335,44 @@ impl Search<'_> {
             let Some((list_ptr, item_ty)) = list_at(schema, &base_ptr, &q.steps) else {
                 continue;
             };
-            if let Some(op) = self.new_item(t, base, &pool, &list_ptr, item_ty, &q.item_fields) {
+            if let Some(op) = self.new_item(t, doc, pool, &list_ptr, item_ty, &q.item_fields) {
                 return Some(vec![op]);
             }
-            if self.exhausted() {
-                return None;
+        }
+        // A field of another record, unless the record tells of something that has happened.
+        let others: Vec<String> = others
+            .into_iter()
+            .filter(|p| !past_record(doc, p, self.as_of))
+            .collect();
+        self.edit(t, doc, pool, &others).map(|op| vec![op])
+    }
+
+    /// The first stated field among `fields` whose change makes the finding met.
+    fn edit(&mut self, t: &Target, doc: &Json, pool: &Pool, fields: &[String]) -> Option<PatchOp> {
+        let schema = self.set.schema();
+        for p in fields {
+            let Some(def) = field_at(schema, p) else {
+                continue;
+            };
+            if !is_scalar(&def.ty) || !editable(doc, p, def, self.as_of) {
+                continue;
+            }
+            for v in pool.values(def, true) {
+                if self.exhausted() {
+                    return None;
+                }
+                if Some(&v) == doc.pointer(p) {
+                    continue;
+                }
+                let mut d = doc.clone();
+                set_at(&mut d, p, v.clone());
+                if self.status(&d, t) == Some(Status::Met) {
+                    return Some(PatchOp {
+                        op: "replace",
+                        path: p.clone(),
+                        value: v,
+                    });
+                }
             }
         }
         None
@@ -548,6 +673,7 @@ struct Pool {
     numbers: Vec<f64>,
     dates: Vec<Date>,
     as_of: Date,
+    deadline: Option<Date>,
     catalog_keys: Vec<(String, Vec<String>)>,
 }
 
@@ -613,6 +739,20 @@ impl Pool {
             }
         }
         dates.extend(moved);
+        // Within a few years of the as-of date: further off is no advice.
+        let (lo, hi) = (
+            Dur {
+                months: -60,
+                days: 0,
+            }
+            .add_to(as_of),
+            Dur {
+                months: 60,
+                days: 0,
+            }
+            .add_to(as_of),
+        );
+        dates.retain(|d| lo.is_none_or(|l| *d >= l) && hi.is_none_or(|h| *d <= h));
         dates.sort_unstable_by(|a, b| b.cmp(a));
         dates.dedup();
         let mut ns = Vec::new();
@@ -632,6 +772,7 @@ impl Pool {
             numbers: ns,
             dates,
             as_of,
+            deadline: t.deadline,
             catalog_keys,
         }
     }
@@ -659,14 +800,21 @@ impl Pool {
                         && max.is_none_or(|m| **n <= m)
                         && (!integer || n.fract() == 0.0)
                 })
-                .filter_map(|n| serde_json::Number::from_f64(*n).map(Json::Number))
+                .filter_map(|n| number(*n))
                 .collect(),
-            FieldType::Date => self
-                .dates
-                .iter()
-                .filter(|d| !fresh || **d >= self.as_of)
-                .map(|d| Json::String(d.to_string()))
-                .collect(),
+            FieldType::Date => {
+                // Latest first; with a deadline still ahead, those no later than it first.
+                let (mut near, far): (Vec<Date>, Vec<Date>) = self
+                    .dates
+                    .iter()
+                    .copied()
+                    .filter(|d| !fresh || *d >= self.as_of)
+                    .partition(|d| self.deadline.is_none_or(|dl| dl < self.as_of || *d <= dl));
+                near.extend(far);
+                near.into_iter()
+                    .map(|d| Json::String(d.to_string()))
+                    .collect()
+            }
             _ => Vec::new(),
         };
         out.truncate(64);
@@ -687,6 +835,15 @@ impl Pool {
             }
         }
         out
+    }
+}
+
+/// A number as JSON: whole numbers without a fraction.
+fn number(n: f64) -> Option<Json> {
+    if n.fract() == 0.0 && n.abs() < 9.0e15 {
+        Some(Json::Number((n as i64).into()))
+    } else {
+        serde_json::Number::from_f64(n).map(Json::Number)
     }
 }
 
@@ -725,6 +882,26 @@ fn is_scalar(ty: &FieldType) -> bool {
             | FieldType::Enum(_)
             | FieldType::Ref { .. }
     )
+}
+
+/// Whether the list item holding the field at `p` records something that has happened: it
+/// has a date before the as-of date.
+fn past_record(doc: &Json, p: &str, as_of: Date) -> bool {
+    let segs: Vec<&str> = p.split('/').collect();
+    (1..segs.len()).rev().any(|n| {
+        let (prefix, last) = (segs[..n].join("/"), segs[n - 1]);
+        last.parse::<usize>().is_ok()
+            && doc
+                .pointer(&prefix)
+                .and_then(Json::as_object)
+                .is_some_and(|m| {
+                    m.values().any(|v| {
+                        v.as_str()
+                            .and_then(|s| s.parse::<Date>().ok())
+                            .is_some_and(|d| d < as_of)
+                    })
+                })
+    })
 }
 
 /// Whether a remedy may change a stated field: not a date that has passed (what happened
@@ -817,6 +994,30 @@ fn set_at(doc: &mut Json, pointer: &str, v: Json) {
         }
         _ => {}
     }
+}
+
+/// The highest pointer on the way to `p` (itself included) that `base` does not hold.
+fn highest_absent(base: &Json, p: &str) -> String {
+    let segs: Vec<&str> = p.split('/').collect();
+    for n in 2..=segs.len() {
+        let prefix = segs[..n].join("/");
+        if base.pointer(&prefix).is_none() {
+            return prefix;
+        }
+    }
+    p.to_string()
+}
+
+/// [`set_at`], creating the objects on the way that are not there.
+fn set_deep(doc: &mut Json, pointer: &str, v: Json) {
+    let segs: Vec<&str> = pointer.split('/').collect();
+    for n in 2..segs.len() {
+        let prefix = segs[..n].join("/");
+        if doc.pointer(&prefix).is_none() {
+            set_at(doc, &prefix, Json::Object(Map::new()));
+        }
+    }
+    set_at(doc, pointer, v);
 }
 
 /// Apply one operation of a patch this module made.
