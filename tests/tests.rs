@@ -11,6 +11,7 @@ mod layers;
 mod portfolio;
 mod precommit;
 mod registry;
+mod remedies;
 mod reliability;
 mod rules;
 mod schemas;

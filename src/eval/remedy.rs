@@ -47,7 +47,7 @@ pub(crate) fn compute(
     }) {
         return;
     }
-    let Ok(base) = serde_json::from_str::<Json>(doc.source.text()) else {
+    let Ok(base) = serde_json::from_str::<Json>(doc.source.text().trim_start_matches('\u{feff}')) else {
         return;
     };
     let mut s = Search {
