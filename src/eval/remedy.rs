@@ -889,7 +889,10 @@ fn is_scalar(ty: &FieldType) -> bool {
 fn past_record(doc: &Json, p: &str, as_of: Date) -> bool {
     let segs: Vec<&str> = p.split('/').collect();
     (1..segs.len()).rev().any(|n| {
-        let (prefix, last) = (segs[..n].join("/"), segs[n - 1]);
+        let (prefix, last) = (
+            segs.get(..n).unwrap_or(&[]).join("/"),
+            segs.get(n - 1).copied().unwrap_or(""),
+        );
         last.parse::<usize>().is_ok()
             && doc
                 .pointer(&prefix)
@@ -1000,7 +1003,7 @@ fn set_at(doc: &mut Json, pointer: &str, v: Json) {
 fn highest_absent(base: &Json, p: &str) -> String {
     let segs: Vec<&str> = p.split('/').collect();
     for n in 2..=segs.len() {
-        let prefix = segs[..n].join("/");
+        let prefix = segs.get(..n).unwrap_or(&[]).join("/");
         if base.pointer(&prefix).is_none() {
             return prefix;
         }
@@ -1012,7 +1015,7 @@ fn highest_absent(base: &Json, p: &str) -> String {
 fn set_deep(doc: &mut Json, pointer: &str, v: Json) {
     let segs: Vec<&str> = pointer.split('/').collect();
     for n in 2..segs.len() {
-        let prefix = segs[..n].join("/");
+        let prefix = segs.get(..n).unwrap_or(&[]).join("/");
         if doc.pointer(&prefix).is_none() {
             set_at(doc, &prefix, Json::Object(Map::new()));
         }
