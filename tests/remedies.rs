@@ -57,12 +57,15 @@ fn to_patch(ops: &[PatchOp]) -> json_patch::Patch {
 }
 
 fn round_trip(set: &RuleSet, text: &str, t: &mut Tally) {
-    let Some(e) = evaluate(set, text.to_string(), &EvalOptions::FULL) else {
+    let Some(e) = evaluate(set, text.to_string(), &EvalOptions::REMEDIES) else {
         return;
     };
     let before = keyed(&e);
     for (f, (key, _)) in e.findings.iter().zip(&before) {
-        if !matches!(f.status, Status::Violated | Status::Pending | Status::Unknown) {
+        if !matches!(
+            f.status,
+            Status::Violated | Status::Pending | Status::Unknown
+        ) {
             continue;
         }
         t.open += 1;
@@ -77,11 +80,13 @@ fn round_trip(set: &RuleSet, text: &str, t: &mut Tally) {
         let mut doc: Json =
             serde_json::from_str(text.trim_start_matches('\u{feff}')).unwrap_or_default();
         if let Err(err) = json_patch::patch(&mut doc, &to_patch(&tm.patch)) {
-            t.failures.push(format!("{key:?}: the patch does not apply: {err}"));
+            t.failures
+                .push(format!("{key:?}: the patch does not apply: {err}"));
             continue;
         }
         let Some(after) = evaluate(set, doc.to_string(), &EvalOptions::COUNTS) else {
-            t.failures.push(format!("{key:?}: the patched input is invalid"));
+            t.failures
+                .push(format!("{key:?}: the patched input is invalid"));
             continue;
         };
         let after = keyed(&after);
@@ -91,9 +96,10 @@ fn round_trip(set: &RuleSet, text: &str, t: &mut Tally) {
             .filter(|(k, s)| {
                 k != key
                     && before.iter().find(|(b, _)| b == k).map(|(_, s0)| s0) != Some(s)
-                    && !tm.changes.iter().any(|c| {
-                        c.rule == k.0 && c.to == *s && c.item.is_none_or(|i| i == k.1)
-                    })
+                    && !tm
+                        .changes
+                        .iter()
+                        .any(|c| c.rule == k.0 && c.to == *s && c.item.is_none_or(|i| i == k.1))
             })
             .map(|(k, s)| format!("{} [{}] → {}", k.0, k.1, s.name()))
             .collect();

@@ -100,7 +100,7 @@ pub(crate) fn explain(
         &mut traced,
     );
     // The remedies, as a full evaluation computes them (they take the whole document).
-    let full = super::evaluate(set, doc, as_of, &EvalOptions::FULL);
+    let full = super::evaluate(set, doc, as_of, &EvalOptions::REMEDIES);
     let mut theirs = full
         .findings
         .into_iter()

@@ -39,6 +39,10 @@ pub struct EvalOptions {
     /// items then carry their index and an empty pointer, and `missing` stays empty. Messages
     /// and evidence imply it.
     pub locate: bool,
+    /// Compute what would make each violated, pending or unknown finding met
+    /// ([`remedy`]): a search of many evaluations per finding, so only where asked (one
+    /// document checked, `explain`), never for a batch.
+    pub remedies: bool,
 }
 
 impl EvalOptions {
@@ -47,18 +51,26 @@ impl EvalOptions {
         messages: true,
         evidence: true,
         locate: true,
+        remedies: false,
+    };
+    /// [`EvalOptions::FULL`] with remedies.
+    pub const REMEDIES: EvalOptions = EvalOptions {
+        remedies: true,
+        ..EvalOptions::FULL
     };
     /// Statuses and deadlines with the missing fields of unknown findings located.
     pub const STATUSES: EvalOptions = EvalOptions {
         messages: false,
         evidence: false,
         locate: true,
+        remedies: false,
     };
     /// Statuses and deadlines only, for counting.
     pub const COUNTS: EvalOptions = EvalOptions {
         messages: false,
         evidence: false,
         locate: false,
+        remedies: false,
     };
 
     fn locates(&self) -> bool {

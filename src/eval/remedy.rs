@@ -14,8 +14,8 @@
 //! latest date. A new record describes something still to do, so its dates are no earlier than
 //! the as-of date: when only an earlier date would meet a deadline, no change can meet it now.
 //!
-//! Costly (one evaluation per candidate), so computed only for full evaluations, never when a
-//! batch is counted.
+//! Costly (one evaluation per candidate), so computed only when asked
+//! ([`EvalOptions::remedies`]: one document checked, `explain`), never for a batch.
 
 use super::{Counts, EvalOptions};
 use crate::expr::{Constants, CtxBuffers, Dur, ListStart, Val};
@@ -47,7 +47,8 @@ pub(crate) fn compute(
     }) {
         return;
     }
-    let Ok(base) = serde_json::from_str::<Json>(doc.source.text().trim_start_matches('\u{feff}')) else {
+    let Ok(base) = serde_json::from_str::<Json>(doc.source.text().trim_start_matches('\u{feff}'))
+    else {
         return;
     };
     let mut s = Search {
@@ -241,7 +242,11 @@ impl Search<'_> {
             }
             match self.status(&doc, &t) {
                 Some(Status::Met) if !ops.is_empty() => return Some(ops),
-                Some(Status::Met) | None => return None,
+                // Stated as they best can be, the rule does not apply (or is not in force):
+                // making it apply is no remedy.
+                Some(Status::Met | Status::NotApplicable | Status::NotInForce) | None => {
+                    return None;
+                }
                 _ => {}
             }
             // 2. One change: a stated field of the document or of the item, a new item in a
@@ -271,6 +276,7 @@ impl Search<'_> {
             messages: false,
             evidence: true,
             locate: true,
+            remedies: false,
         };
         let e = super::evaluate_received(set, &d, self.as_of, &opts, self.received);
         self.spent += 1;
@@ -493,7 +499,13 @@ impl Search<'_> {
         let tried = self.spent;
         let Some(patch) = found else {
             let waivable = self.set.waivable(&o.info.id);
-            let (nb, nn, en) = if waivable {
+            let (nb, nn, en) = if !t.missing.is_empty() {
+                (
+                    "Ingen endring funnet som gir «oppfylt»; oppgi feltene som mangler, så avgjøres det.",
+                    "Inga endring funnen som gjev «oppfylt»; oppgi felta som manglar, så vert det avgjort.",
+                    "No change found that meets it; state the missing fields to decide it.",
+                )
+            } else if waivable {
                 (
                     "Ingen endring i opplysningene kan oppfylle dette nå. Regelsettet åpner for et unntak (se unntak i dokumentasjonen).",
                     "Inga endring i opplysningane kan oppfylle dette no. Regelsettet opnar for eit unntak (sjå unntak i dokumentasjonen).",
@@ -1035,7 +1047,7 @@ fn apply(doc: &mut Json, op: &PatchOp) {
     }
 }
 
-/// The evaluation options under which remedies are computed: a full evaluation.
+/// Whether `opts` asks for remedies.
 pub(crate) fn wanted(opts: &EvalOptions) -> bool {
-    opts.messages && opts.evidence && opts.locate
+    opts.remedies
 }
