@@ -30,6 +30,9 @@ use serde_json::{Map, Value as Json};
 /// At most this many evaluations per finding: the search stops there and says so.
 const BUDGET: usize = 400;
 
+/// The largest document (bytes of its source) remedies are searched for.
+const MAX_SOURCE: usize = 64 * 1024;
+
 /// Fill in `to_meet` of every violated, pending or unknown finding of `e`, the evaluation of
 /// `doc`.
 pub(crate) fn compute(
@@ -45,6 +48,11 @@ pub(crate) fn compute(
             Status::Violated | Status::Pending | Status::Unknown
         )
     }) {
+        return;
+    }
+    // Each candidate validates and evaluates the whole document again: past this size the
+    // search would cost more than the check; such a document gets none.
+    if doc.source.text().len() > MAX_SOURCE {
         return;
     }
     let Ok(base) = serde_json::from_str::<Json>(doc.source.text().trim_start_matches('\u{feff}'))
