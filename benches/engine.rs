@@ -41,6 +41,7 @@ fn bench_set(c: &mut Criterion, name: &str, set: &RuleSet, doc: &Document) {
                 messages: false,
                 evidence: false,
                 locate: true,
+                remedies: false,
             },
         ),
         (
@@ -49,6 +50,7 @@ fn bench_set(c: &mut Criterion, name: &str, set: &RuleSet, doc: &Document) {
                 messages: false,
                 evidence: true,
                 locate: true,
+                remedies: false,
             },
         ),
         (
@@ -57,6 +59,7 @@ fn bench_set(c: &mut Criterion, name: &str, set: &RuleSet, doc: &Document) {
                 messages: true,
                 evidence: true,
                 locate: true,
+                remedies: false,
             },
         ),
     ];

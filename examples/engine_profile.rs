@@ -33,16 +33,19 @@ fn main() {
             messages: false,
             evidence: false,
             locate: true,
+            remedies: false,
         },
         "evidence" => EvalOptions {
             messages: false,
             evidence: true,
             locate: true,
+            remedies: false,
         },
         _ => EvalOptions {
             messages: true,
             evidence: true,
             locate: true,
+            remedies: false,
         },
     };
     let set = match RuleSet::load(&RuleFiles::embedded(), &[]) {

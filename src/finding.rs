@@ -364,6 +364,41 @@ pub struct Finding {
     /// The waiver that covers this finding (its status is then `waived`), or an expired one that
     /// no longer does; set after evaluation, never by the evaluator.
     pub waiver: Option<WaiverNote>,
+    /// For a violated, pending or unknown finding, what would make it met for this input
+    /// (computed only when a full evaluation asks for it: see `crate::eval::remedy`).
+    pub to_meet: Option<Box<ToMeet>>,
+}
+
+/// What would make a finding met: a change to the input found from the rule, checked by
+/// evaluating the changed input again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToMeet {
+    /// RFC 6902 JSON Patch operations against the input; empty when no change can meet it.
+    pub patch: Vec<PatchOp>,
+    /// Other findings of the document whose status the patch changes.
+    pub changes: Vec<Changed>,
+    /// The change in words (or, when there is none, why and what the rule set offers instead).
+    pub text: Text,
+    /// How it was found: the condition that decided the finding, and each step of the search.
+    pub derivation: Vec<Text>,
+}
+
+/// One JSON Patch operation: `add` or `replace`, at a JSON pointer, with a value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatchOp {
+    pub op: &'static str,
+    pub path: String,
+    pub value: serde_json::Value,
+}
+
+/// Another finding whose status a remedy changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Changed {
+    pub rule: String,
+    /// The item, for a per-item obligation.
+    pub item: Option<usize>,
+    pub from: Status,
+    pub to: Status,
 }
 
 /// A recorded decision to accept a finding for a time (docs/waivers.md): data of the run,

@@ -148,12 +148,13 @@ pub fn evaluate_sources_each(
     mut each: impl FnMut(Vec<Input>),
 ) {
     use rayon::prelude::*;
-    let opts = if quiet.is_some() {
-        EvalOptions::COUNTS
-    } else {
-        EvalOptions::default()
-    };
     let units: Vec<crate::input::Unit> = sources.collect();
+    // Remedies (`to_meet`) for one document checked, not for a batch: each costs a search.
+    let opts = match quiet {
+        Some(_) => EvalOptions::COUNTS,
+        None if units.len() == 1 => EvalOptions::REMEDIES,
+        None => EvalOptions::default(),
+    };
     let mut checked: Vec<crate::input::Checked> = units
         .into_par_iter()
         .map(|u| crate::input::check_unit(rules.schema(), rules.catalog(), u))

@@ -14,6 +14,7 @@ mod portfolio_record;
 mod precommit;
 mod registry;
 mod reliability;
+mod remedies;
 mod rule_language;
 mod rules;
 mod schemas;

@@ -455,6 +455,14 @@ fn finding(s: &mut String, f: &Finding, indent: usize, w: &Words, lang: Lang, as
     if !f.missing.is_empty() {
         s.push_str(&format!("{p}  {}: {}\n", w.missing, pointers(&f.missing)));
     }
+    if let Some(tm) = &f.to_meet {
+        let label = crate::text::pick(lang, "for å oppfylle", "for å oppfylle", "to meet");
+        s.push_str(&format!("{p}  {label}: {}\n", tm.text.get(lang)));
+        let how = crate::text::pick(lang, "utledet", "utleidd", "derived");
+        for step in &tm.derivation {
+            s.push_str(&format!("{p}    {how}: {}\n", step.get(lang)));
+        }
+    }
 }
 
 /// Why the status is what it is, in the terms of the status derivation.

@@ -100,6 +100,17 @@ pub(crate) fn explain(
         &mut findings,
         &mut traced,
     );
+    // The remedies, as a full evaluation computes them (they take the whole document).
+    let full = super::evaluate(set, doc, as_of, &EvalOptions::REMEDIES);
+    let mut theirs = full
+        .findings
+        .into_iter()
+        .filter(|f| Arc::ptr_eq(&f.rule, &o.info));
+    for f in &mut findings {
+        if let Some(t) = theirs.next() {
+            f.to_meet = t.to_meet;
+        }
+    }
     Ok(Explanation {
         rule: o.info.clone(),
         as_of,

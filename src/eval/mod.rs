@@ -10,11 +10,14 @@
 //! yields findings. It knows no rule set: texts it adds itself are generic.
 
 pub(crate) mod explain;
+pub(crate) mod remedy;
 pub mod testing;
 
 pub use explain::{Explanation, Section, Traced};
 
-use crate::expr::{Compiled, Ctx, CtxBuffers, Nothing, Read, Reads, Record, Trace, Val};
+use crate::expr::{
+    Compiled, Ctx, CtxBuffers, Nothing, Read, Reads, Record, Scalar, Trace, Val, Within,
+};
 use crate::finding::{
     Evaluation, Evidence, FactValue, Finding, Headline, Item, Shown, Status, Tri, Validity,
 };
@@ -36,6 +39,10 @@ pub struct EvalOptions {
     /// items then carry their index and an empty pointer, and `missing` stays empty. Messages
     /// and evidence imply it.
     pub locate: bool,
+    /// Compute what would make each violated, pending or unknown finding met
+    /// ([`remedy`]): a search of many evaluations per finding, so only where asked (one
+    /// document checked, `explain`), never for a batch.
+    pub remedies: bool,
 }
 
 impl EvalOptions {
@@ -44,18 +51,26 @@ impl EvalOptions {
         messages: true,
         evidence: true,
         locate: true,
+        remedies: false,
+    };
+    /// [`EvalOptions::FULL`] with remedies.
+    pub const REMEDIES: EvalOptions = EvalOptions {
+        remedies: true,
+        ..EvalOptions::FULL
     };
     /// Statuses and deadlines with the missing fields of unknown findings located.
     pub const STATUSES: EvalOptions = EvalOptions {
         messages: false,
         evidence: false,
         locate: true,
+        remedies: false,
     };
     /// Statuses and deadlines only, for counting.
     pub const COUNTS: EvalOptions = EvalOptions {
         messages: false,
         evidence: false,
         locate: false,
+        remedies: false,
     };
 
     fn locates(&self) -> bool {
@@ -110,6 +125,30 @@ impl RuleSet {
         out: &mut Vec<crate::finding::Tri>,
     ) {
         fact_truths(self, doc, as_of, received, wanted, out)
+    }
+
+    /// The constants of every expression of the rule set, and the fields it defaults with `??`
+    /// (see [`Constants`](crate::expr::Constants)).
+    pub fn constants(&self, out: &mut crate::expr::Constants) {
+        let core = &*self.core;
+        let exprs = core
+            .facts
+            .iter()
+            .map(|f| &f.expr)
+            .chain(core.reference_date.iter())
+            .chain(core.obligations.iter().flat_map(|o| {
+                o.for_each
+                    .iter()
+                    .map(|f| &f.list)
+                    .chain(o.applies.iter())
+                    .chain(std::iter::once(&o.require))
+                    .chain(o.deadline.iter())
+                    .chain(o.valid_from.iter())
+                    .chain(o.valid_until.iter())
+            }));
+        for c in exprs {
+            c.constants(out);
+        }
     }
 
     /// Evaluate every fact and obligation on one document.
@@ -208,7 +247,7 @@ pub(crate) fn evaluate_received(
             judge_in::<Reads>(o, &mut ctx, opts, &mut findings, None, &mut shared);
         }
     }
-    Evaluation {
+    let mut e = Evaluation {
         key: doc.key.clone(),
         as_of,
         reference_date,
@@ -216,7 +255,11 @@ pub(crate) fn evaluate_received(
         facts,
         findings,
         links: Default::default(),
+    };
+    if remedy::wanted(opts) {
+        remedy::compute(set, doc, as_of, received, &mut e);
     }
+    e
 }
 
 /// One finding reduced to what counting needs.
@@ -369,11 +412,7 @@ fn count_in<'a>(
         }),
         _ => out.push(Counted {
             obligation,
-            status: if empty_validity(o, ctx, shared.reference).is_some() {
-                Status::NotInForce
-            } else {
-                Status::NotApplicable
-            },
+            status: empty_validity(o, ctx, shared.reference).0,
             deadline: None,
         }),
     }
@@ -474,16 +513,37 @@ fn prepare_received<'a, R: Record>(
         ctx.set_fact(slot, v);
     }
     ctx.reads.clear();
-    // Null (no date for this document) lets the as-of date stand in; unknown stays unknown:
-    // `ref_date` reads as unknown and rules whose validity turns on it are unknown (the date
-    // returned is then only what reports show).
-    let (reference, known) = match core.reference_date.as_ref().map(|c| c.eval::<R>(ctx)) {
-        Some(v) if v.is_unknown() => (ctx.today, false),
-        Some(v) => (v.as_date().unwrap_or(ctx.today), true),
-        None => (ctx.today, true),
+    ctx.ref_open = None;
+    ctx.ref_reads.clear();
+    // The reference date is never silently replaced: in `a ?? b`, `b` stands in for `a` null
+    // (stated as none), not for `a` unknown.
+    let head = core
+        .reference_date
+        .as_ref()
+        .and_then(|c| c.head_of_default::<R>(ctx))
+        .filter(Val::is_unknown);
+    let v = match head {
+        Some(h) => Some(h),
+        None => {
+            ctx.reads.clear();
+            core.reference_date.as_ref().map(|c| c.eval::<R>(ctx))
+        }
+    };
+    // Null (or no reference date in the rule set): the as-of date. Unknown: not replaced; each
+    // rule whose validity turns on it is unknown (`derive`), and the as-of date is only what
+    // reports show.
+    let reference = match v {
+        Some(Val::Date(d)) => d,
+        Some(v) if v.is_unknown() => {
+            ctx.ref_open = Within::of(&v);
+            ctx.ref_reads = std::mem::take(&mut ctx.reads);
+            ctx.ref_date = None;
+            return ctx.today;
+        }
+        _ => ctx.today,
     };
     ctx.reads.clear();
-    ctx.ref_date = known.then_some(reference);
+    ctx.ref_date = Some(reference);
     reference
 }
 
@@ -672,14 +732,15 @@ fn judge_in<'a, R: Record>(
         // Otherwise the rule's own `not_applicable` text, if it has one, says so; it sees no
         // item (the item reads as null) and no deadline.
         _ => {
-            let validity = empty_validity(o, ctx, shared.reference);
-            let status = if validity.is_some() {
-                Status::NotInForce
-            } else {
-                Status::NotApplicable
-            };
+            let (status, validity) = empty_validity(o, ctx, shared.reference);
             let mut f = blank(o, status, None);
             f.validity = validity;
+            if status == Status::Unknown {
+                // Undecided for the reference date alone: its fields are the ones to provide.
+                let reads = std::mem::take(&mut ctx.ref_reads);
+                f.missing = evidence(&reads, ctx, true);
+                ctx.ref_reads = reads;
+            }
             if opts.evidence {
                 f.evidence = evidence(&ctx.reads, ctx, false);
             }
@@ -748,14 +809,17 @@ fn judge_in<'a, R: Record>(
     }
 }
 
-/// For a `for_each` obligation with no items: the period it is not in force in on the reference
-/// date, when its bounds (read with no item) exclude a known reference date and it judges validity
-/// on that date.
-fn empty_validity<'a>(o: &'a Obligation, ctx: &mut Ctx<'a>, reference: Date) -> Option<Validity> {
+/// For a `for_each` obligation with no items: `not_in_force` with the period, when its bounds (read
+/// with no item) exclude the reference date and it judges validity on that date; `unknown` when the
+/// reference date is known only within bounds that the period splits; else `not_applicable`.
+fn empty_validity<'a>(
+    o: &'a Obligation,
+    ctx: &mut Ctx<'a>,
+    reference: Date,
+) -> (Status, Option<Validity>) {
     if o.valid_on.is_some() || (o.valid_from.is_none() && o.valid_until.is_none()) {
-        return None;
+        return (Status::NotApplicable, None);
     }
-    ctx.ref_date?;
     ctx.bindings.push(Val::Null);
     let from = o
         .valid_from
@@ -766,11 +830,23 @@ fn empty_validity<'a>(o: &'a Obligation, ctx: &mut Ctx<'a>, reference: Date) -> 
         .as_ref()
         .and_then(|c| c.eval::<Nothing>(ctx).as_date());
     ctx.bindings.pop();
-    (!in_force(reference, from, until)).then_some(Validity {
-        on: reference,
-        from,
-        until,
-    })
+    let forced = match (ctx.ref_date, ctx.ref_open) {
+        (None, Some(w)) => in_force_open(w, from, until),
+        (None, None) => Some(true),
+        (Some(r), _) => Some(in_force(r, from, until)),
+    };
+    match forced {
+        Some(true) => (Status::NotApplicable, None),
+        Some(false) => (
+            Status::NotInForce,
+            Some(Validity {
+                on: reference,
+                from,
+                until,
+            }),
+        ),
+        None => (Status::Unknown, None),
+    }
 }
 
 fn blank(o: &Obligation, status: Status, item: Option<Item>) -> Finding {
@@ -784,6 +860,7 @@ fn blank(o: &Obligation, status: Status, item: Option<Item>) -> Finding {
         missing: Vec::new(),
         validity: None,
         waiver: None,
+        to_meet: None,
     }
 }
 
@@ -937,26 +1014,38 @@ fn derive<'a, R: Record>(
         pushed: false,
         closed: false,
     };
-    // The date validity is judged on: the item's own (`valid_on`) or the reference date. Unknown
-    // decides nothing only when no bound could exclude it.
-    let before_on = ctx.reads.len();
-    let on = if from.is_none() && until.is_none() {
-        Some(reference)
+    // The date validity is judged on: the item's own (`valid_on`) or the reference date. A date
+    // known only within bounds decides when every date it may be gives the same answer; otherwise
+    // the finding is unknown, naming the fields the date needs.
+    let start = ctx.reads.len();
+    let (on, forced) = if from.is_none() && until.is_none() {
+        (reference, Some(true))
     } else if let Some(c) = &o.valid_on {
-        run.val(c, "valid_on", ctx).as_date()
-    } else if ctx.ref_date.is_none() {
-        if let Some(c) = shared.reference_expr {
-            run.val(c, "reference_date", ctx);
+        match run.val(c, "valid_on", ctx) {
+            Val::Date(on) => (on, Some(in_force(on, from, until))),
+            v => (
+                reference,
+                Within::of(&v).and_then(|w| in_force_open(w, from, until)),
+            ),
         }
-        None
     } else {
-        Some(reference)
+        match (ctx.ref_date, ctx.ref_open) {
+            (None, Some(w)) => {
+                let forced = in_force_open(w, from, until);
+                if forced.is_none() && R::READS {
+                    ctx.reads.extend_from_slice(&ctx.ref_reads);
+                }
+                (reference, forced)
+            }
+            _ => (reference, Some(in_force(reference, from, until))),
+        }
     };
-    let in_force_on = on.map(|on| (on, in_force(on, from, until)));
-    if on.is_none() {
+    if forced.is_none() {
         d.status = Status::Unknown;
-        d.missing_from = Some(before_on);
-    } else if let Some((on, false)) = in_force_on {
+        d.missing_from = Some(start);
+    } else if forced == Some(false) {
+        d.status = Status::NotInForce;
+        d.validity = Some(Validity { on, from, until });
         d.status = Status::NotInForce;
         d.validity = Some(Validity { on, from, until });
     } else {
@@ -977,6 +1066,10 @@ fn derive<'a, R: Record>(
                 let deadline_reads = ctx.reads.len();
                 let date = deadline.as_ref().map(Val::as_date);
                 let v_unknown = deadline.as_ref().is_some_and(Val::is_unknown);
+                let open = match &deadline {
+                    Some(Val::Within(w)) => Some(*w),
+                    _ => None,
+                };
                 if let Some(v) = deadline {
                     d.deadline = v.as_date();
                     ctx.bindings.push(v);
@@ -985,6 +1078,9 @@ fn derive<'a, R: Record>(
                 // 3.–5. The requirement, judged against the deadline.
                 let require = run.truth(&o.require, "require", ctx);
                 d.status = judged(require, date, ctx.today);
+                if let (Status::Unknown, Some(false), Some(w)) = (d.status, require, open) {
+                    d.status = judged_open(w, ctx.today);
+                }
                 // Nothing is still to be done in a closed document.
                 if d.status == Status::Pending
                     && let Some(c) = shared.closed
@@ -1022,6 +1118,37 @@ fn derive<'a, R: Record>(
 #[inline]
 fn in_force(reference: Date, from: Option<Date>, until: Option<Date>) -> bool {
     !(from.is_some_and(|d| reference < d) || until.is_some_and(|d| reference >= d))
+}
+
+/// Whether an obligation valid from `from` until `until` is in force on every date within `w`
+/// (`Some(true)`), on none (`Some(false)`), or it depends (`None`).
+fn in_force_open(w: Within, from: Option<Date>, until: Option<Date>) -> Option<bool> {
+    let date = |s: Option<Scalar>| match s {
+        Some(Scalar::Date(d)) => Some(d),
+        _ => None,
+    };
+    let (lo, hi) = (date(w.lo), date(w.hi));
+    let after_from = from.is_none_or(|f| lo.is_some_and(|l| l >= f));
+    let before_until = until.is_none_or(|u| hi.is_some_and(|h| h < u));
+    if after_from && before_until {
+        Some(true)
+    } else if from.is_some_and(|f| hi.is_some_and(|h| h < f))
+        || until.is_some_and(|u| lo.is_some_and(|l| l >= u))
+    {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// A requirement not met against a deadline known only within bounds: pending if every date
+/// it may be is today or later, violated if every one has passed.
+fn judged_open(w: Within, today: Date) -> Status {
+    match (w.lo, w.hi) {
+        (Some(Scalar::Date(lo)), _) if lo >= today => Status::Pending,
+        (_, Some(Scalar::Date(hi))) if hi < today => Status::Violated,
+        _ => Status::Unknown,
+    }
 }
 
 /// The status of an obligation that applies, from its requirement and, when it has one, its
@@ -1137,5 +1264,7 @@ pub fn shown_text(v: &Shown) -> String {
     }
 }
 
+#[cfg(test)]
+mod exact_tests;
 #[cfg(test)]
 mod tests;

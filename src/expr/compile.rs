@@ -1203,3 +1203,273 @@ fn arith_type(op: BinOp, l: &Type, r: &Type) -> Option<Type> {
         _ => None,
     }
 }
+
+/// What the code of an expression holds, gathered for the oracle of exact answers and for
+/// remedies, which take their candidate values from the rule's own constants.
+#[derive(Debug, Default, Clone)]
+pub struct Constants {
+    /// Numbers, dates, durations and strings written in the expression (or compared with a
+    /// field).
+    pub values: Vec<Val<'static>>,
+    /// The name of each field whose absence the rule gives a meaning of its own: read in an
+    /// operand but the last of a `??` (a default, `d.actual ?? d.planned`) or tested by
+    /// `present`.
+    pub defaulted: Vec<String>,
+}
+
+impl Compiled {
+    /// The constants of the expression, and the fields it defaults with `??` (see
+    /// [`Constants`]), added to `out`.
+    pub fn constants(&self, out: &mut Constants) {
+        walk(self, &self.code, out);
+    }
+}
+
+fn walk(c: &Compiled, code: &Code, out: &mut Constants) {
+    let mut val = |v: &Val<'static>| {
+        if matches!(
+            v,
+            Val::Number(_) | Val::Date(_) | Val::Duration(_) | Val::Str(_)
+        ) {
+            out.values.push(v.clone());
+        }
+    };
+    match &code.op {
+        Op::Const(v) => val(v),
+        Op::CmpConst { lhs, rhs, .. } => {
+            val(rhs);
+            walk(c, lhs, out);
+        }
+        Op::InConsts { lhs, items, .. } => {
+            items.iter().for_each(&mut val);
+            walk(c, lhs, out);
+        }
+        Op::RootField(_)
+        | Op::Chain { .. }
+        | Op::Binding(_)
+        | Op::Fact(_)
+        | Op::Param(_)
+        | Op::Today
+        | Op::RefDate
+        | Op::Table(_)
+        | Op::ConstRow { .. } => {}
+        Op::Present(base) => {
+            fields_read(c, base, &mut out.defaulted);
+            walk(c, base, out)
+        }
+        Op::Field { base, .. } | Op::Not(base) | Op::Neg(base) | Op::Len(base) => {
+            walk(c, base, out)
+        }
+        Op::Row { key, .. } => walk(c, key, out),
+        Op::Index { base, index } => {
+            walk(c, base, out);
+            walk(c, index, out);
+        }
+        Op::And(items) | Op::Or(items) | Op::List(items) | Op::Extreme { args: items, .. } => {
+            items.iter().for_each(|i| walk(c, i, out))
+        }
+        Op::Coalesce(items) => {
+            if let Some((_, init)) = items.split_last() {
+                for i in init {
+                    fields_read(c, i, &mut out.defaulted);
+                }
+            }
+            items.iter().for_each(|i| walk(c, i, out))
+        }
+        Op::Cmp { lhs, rhs, .. } | Op::In { lhs, rhs, .. } | Op::Arith { lhs, rhs, .. } => {
+            walk(c, lhs, out);
+            walk(c, rhs, out);
+        }
+        Op::InList { lhs, items, .. } => {
+            walk(c, lhs, out);
+            items.iter().for_each(|i| walk(c, i, out))
+        }
+        Op::Quant { list, body, .. } => {
+            walk(c, list, out);
+            walk(c, body, out);
+        }
+        Op::Duration { amount, unit } => {
+            if let Op::Const(Val::Number(n)) = amount.op
+                && let Some(d) = super::eval::duration(n, *unit)
+            {
+                out.values.push(Val::Duration(d));
+            }
+            walk(c, amount, out)
+        }
+    }
+}
+
+/// The names of the fields `code` reads (by their source text's last segment).
+fn fields_read(c: &Compiled, code: &Code, out: &mut Vec<String>) {
+    if matches!(
+        code.op,
+        Op::RootField(_) | Op::Chain { .. } | Op::Field { .. }
+    ) {
+        let text = c.source_text(code.span);
+        let name = text.rsplit('.').next().unwrap_or(text).trim();
+        out.push(name.to_string());
+    }
+    match &code.op {
+        Op::Field { base, .. }
+        | Op::Not(base)
+        | Op::Neg(base)
+        | Op::Present(base)
+        | Op::Len(base) => fields_read(c, base, out),
+        Op::Index { base, index } => {
+            fields_read(c, base, out);
+            fields_read(c, index, out);
+        }
+        Op::And(items)
+        | Op::Or(items)
+        | Op::List(items)
+        | Op::Extreme { args: items, .. }
+        | Op::Coalesce(items) => items.iter().for_each(|i| fields_read(c, i, out)),
+        Op::Cmp { lhs, rhs, .. } | Op::In { lhs, rhs, .. } | Op::Arith { lhs, rhs, .. } => {
+            fields_read(c, lhs, out);
+            fields_read(c, rhs, out);
+        }
+        Op::CmpConst { lhs, .. } | Op::InConsts { lhs, .. } => fields_read(c, lhs, out),
+        Op::InList { lhs, items, .. } => {
+            fields_read(c, lhs, out);
+            items.iter().for_each(|i| fields_read(c, i, out))
+        }
+        Op::Quant { list, body, .. } => {
+            fields_read(c, list, out);
+            fields_read(c, body, out);
+        }
+        Op::Duration { amount, .. } => fields_read(c, amount, out),
+        Op::Row { key, .. } => fields_read(c, key, out),
+        _ => {}
+    }
+}
+
+/// Where a list quantified over starts: the document root, or a name bound outside the
+/// expression (by its distance from the top of the bindings the expression is evaluated with).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListStart {
+    Root,
+    Bound(u32),
+}
+
+/// A document list an expression quantifies over (`any(x in involvement: …)`, also through
+/// `filter`): what a remedy may add an item to.
+#[derive(Debug, Clone)]
+pub struct Quantified {
+    pub start: ListStart,
+    /// The slots of the fields from `start` to the list.
+    pub steps: Vec<u32>,
+    /// The slots of the item's fields the conditions over the items read, first read first.
+    pub item_fields: Vec<u32>,
+}
+
+impl Compiled {
+    /// The document lists the expression quantifies over (see [`Quantified`]).
+    pub fn quantified(&self) -> Vec<Quantified> {
+        let mut out = Vec::new();
+        quants(&self.code, 0, &mut out);
+        out
+    }
+}
+
+/// The list a quantifier's `list` operand reads, at quantifier depth `depth`, and the
+/// conditions that pick its items on the way (`filter`).
+fn list_of(code: &Code, depth: u32) -> Option<(ListStart, Vec<u32>, Vec<&Code>)> {
+    match &code.op {
+        Op::RootField(slot) => Some((ListStart::Root, vec![*slot], Vec::new())),
+        Op::Chain { start, steps } if steps.iter().all(|s| !s.catalog) => {
+            let start = match start {
+                Start::Root => ListStart::Root,
+                Start::Binding(k) => ListStart::Bound(k.checked_sub(depth)?),
+            };
+            Some((start, steps.iter().map(|s| s.slot).collect(), Vec::new()))
+        }
+        Op::Quant {
+            kind: QuantKind::Filter,
+            list,
+            body,
+        } => {
+            let (s, steps, mut conds) = list_of(list, depth)?;
+            conds.push(body);
+            Some((s, steps, conds))
+        }
+        _ => None,
+    }
+}
+
+/// The slots of the fields of the item bound at `level` (0: innermost) that `code` reads.
+fn item_reads(code: &Code, level: u32, out: &mut Vec<u32>) {
+    match &code.op {
+        Op::Chain {
+            start: Start::Binding(k),
+            steps,
+        } if *k == level => {
+            if let Some(s) = steps.first()
+                && !out.contains(&s.slot)
+            {
+                out.push(s.slot);
+            }
+        }
+        Op::Quant { list, body, .. } => {
+            item_reads(list, level, out);
+            item_reads(body, level + 1, out);
+        }
+        _ => children(code, &mut |c| item_reads(c, level, out)),
+    }
+}
+
+fn quants(code: &Code, depth: u32, out: &mut Vec<Quantified>) {
+    if let Op::Quant { list, body, .. } = &code.op {
+        if let Some((start, steps, conds)) = list_of(list, depth) {
+            let mut item_fields = Vec::new();
+            for c in conds.iter().copied().chain(std::iter::once(&**body)) {
+                item_reads(c, 0, &mut item_fields);
+            }
+            out.push(Quantified {
+                start,
+                steps,
+                item_fields,
+            });
+        }
+        quants(list, depth, out);
+        quants(body, depth + 1, out);
+        return;
+    }
+    children(code, &mut |c| quants(c, depth, out));
+}
+
+/// Calls `f` on each operand of `code` (not into quantifiers' bodies' scopes: callers that
+/// track bindings handle `Op::Quant` themselves).
+fn children<'c>(code: &'c Code, f: &mut dyn FnMut(&'c Code)) {
+    match &code.op {
+        Op::Field { base, .. }
+        | Op::Not(base)
+        | Op::Neg(base)
+        | Op::Present(base)
+        | Op::Len(base) => f(base),
+        Op::Row { key, .. } => f(key),
+        Op::Index { base, index } => {
+            f(base);
+            f(index);
+        }
+        Op::And(items)
+        | Op::Or(items)
+        | Op::List(items)
+        | Op::Coalesce(items)
+        | Op::Extreme { args: items, .. } => items.iter().for_each(f),
+        Op::Cmp { lhs, rhs, .. } | Op::In { lhs, rhs, .. } | Op::Arith { lhs, rhs, .. } => {
+            f(lhs);
+            f(rhs);
+        }
+        Op::CmpConst { lhs, .. } | Op::InConsts { lhs, .. } => f(lhs),
+        Op::InList { lhs, items, .. } => {
+            f(lhs);
+            items.iter().for_each(f);
+        }
+        Op::Quant { list, body, .. } => {
+            f(list);
+            f(body);
+        }
+        Op::Duration { amount, .. } => f(amount),
+        _ => {}
+    }
+}

@@ -291,11 +291,77 @@ impl<'a> ListVal<'a> {
     }
 }
 
+/// A number or a date: what bounds are made of.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Scalar {
+    Num(f64),
+    Date(Date),
+}
+
+impl Scalar {
+    fn of(v: &Val<'_>) -> Option<Scalar> {
+        match v {
+            Val::Number(n) => Some(Scalar::Num(*n)),
+            Val::Date(d) => Some(Scalar::Date(*d)),
+            _ => None,
+        }
+    }
+
+    fn val<'a>(self) -> Val<'a> {
+        match self {
+            Scalar::Num(n) => Val::Number(n),
+            Scalar::Date(d) => Val::Date(d),
+        }
+    }
+
+    fn cmp(self, o: Scalar) -> Option<Ordering> {
+        match (self, o) {
+            (Scalar::Num(a), Scalar::Num(b)) => a.partial_cmp(&b),
+            (Scalar::Date(a), Scalar::Date(b)) => Some(a.cmp(&b)),
+            _ => None,
+        }
+    }
+}
+
+/// What is known of an unknown number or date: whatever the missing fields turn out to be, it
+/// is a number or a date (never null) within `lo..=hi` (`None`: unbounded on that side).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Within {
+    pub lo: Option<Scalar>,
+    pub hi: Option<Scalar>,
+}
+
+impl Within {
+    /// The bounds of a value: a known number or date is its own bounds, `Unknown` has none.
+    pub fn of(v: &Val<'_>) -> Option<Within> {
+        match v {
+            Val::Within(w) => Some(*w),
+            Val::Unknown => Some(Within { lo: None, hi: None }),
+            v => Scalar::of(v).map(|s| Within {
+                lo: Some(s),
+                hi: Some(s),
+            }),
+        }
+    }
+
+    /// The value these bounds describe: exact when they meet.
+    fn val<'a>(self) -> Val<'a> {
+        match (self.lo, self.hi) {
+            (Some(a), Some(b)) if a == b => a.val(),
+            (None, None) => Val::Unknown,
+            _ => Val::Within(self),
+        }
+    }
+}
+
 /// A run-time value.
 #[derive(Debug, Clone)]
 pub enum Val<'a> {
     /// Not decidable for lack of a stated field; the missing fields are in [`Ctx::reads`].
     Unknown,
+    /// Unknown too, but known to be a number or a date within bounds (see [`Within`]): enough
+    /// to decide a comparison, a `min` or a deadline that the bounds decide.
+    Within(Within),
     Null,
     Bool(bool),
     Number(f64),
@@ -352,6 +418,7 @@ impl<'a> Val<'a> {
             Val::Str(s) => Val::Str(Cow::Borrowed(s)),
             Val::Date(d) => Val::Date(*d),
             Val::Duration(d) => Val::Duration(*d),
+            Val::Within(w) => Val::Within(*w),
             other => other.clone(),
         }
     }
@@ -359,7 +426,7 @@ impl<'a> Val<'a> {
     /// The value as evidence shows it (`Shown::Absent` for unknown).
     pub fn shown(&self) -> Shown {
         match self {
-            Val::Unknown => Shown::Absent,
+            Val::Unknown | Val::Within(_) => Shown::Absent,
             Val::Null => Shown::Null,
             Val::Bool(b) => Shown::Bool(*b),
             Val::Number(n) => Shown::Number(*n),
@@ -407,7 +474,7 @@ impl<'a> Val<'a> {
     }
 
     pub fn is_unknown(&self) -> bool {
-        matches!(self, Val::Unknown)
+        matches!(self, Val::Unknown | Val::Within(_))
     }
 
     pub fn is_null(&self) -> bool {
@@ -435,7 +502,7 @@ impl<'a> Val<'a> {
     /// Truth in a condition: `null` counts as false (stated as none), unknown is `None`.
     pub fn truth(&self) -> Option<bool> {
         match self {
-            Val::Unknown => None,
+            Val::Unknown | Val::Within(_) => None,
             Val::Bool(b) => Some(*b),
             _ => Some(false),
         }
@@ -447,7 +514,7 @@ impl<'a> Val<'a> {
 impl fmt::Display for Val<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Val::Unknown => f.write_str("?"),
+            Val::Unknown | Val::Within(_) => f.write_str("?"),
             Val::Null => f.write_str("–"),
             Val::Bool(b) => write!(f, "{b}"),
             Val::Number(n) => {
@@ -570,6 +637,10 @@ pub struct Ctx<'a> {
     /// The as-of date.
     pub today: Date,
     pub ref_date: Option<Date>,
+    /// When the reference date is unknown for the document (`ref_date` is then `None`): what
+    /// is known of it, and the reads it came from (its missing fields).
+    pub ref_open: Option<Within>,
+    pub ref_reads: Vec<Read<'a>>,
     /// Bound names: `for_each` items, `deadline`, … innermost last, in the order of
     /// [`super::Names::bindings`]. Quantifiers push and pop their items here too.
     pub bindings: Vec<Val<'a>>,
@@ -638,6 +709,8 @@ impl<'a> Ctx<'a> {
             params,
             today,
             ref_date: None,
+            ref_open: None,
+            ref_reads: Vec::new(),
             bindings: Vec::new(),
             reads: Vec::new(),
             trace: Vec::new(),
@@ -789,6 +862,15 @@ impl Compiled {
         ev::<R>(&self.code, ctx, 0)
     }
 
+    /// For an expression `a ?? b ?? …`, the value of `a` alone (`None` for any other
+    /// expression): where the rule set's reference date must not be replaced when unknown.
+    pub fn head_of_default<'a, R: Record>(&'a self, ctx: &mut Ctx<'a>) -> Option<Val<'a>> {
+        match &self.code.op {
+            Op::Coalesce(items) => items.first().map(|c| ev::<R>(c, ctx, 0)),
+            _ => None,
+        }
+    }
+
     /// `self.eval::<R>(ctx).truth()`: whether the expression holds (unknown as `None`).
     #[inline]
     pub fn truth<'a, R: Record>(&'a self, ctx: &mut Ctx<'a>) -> Option<bool> {
@@ -860,7 +942,7 @@ fn ev_op<'a, R: Record>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a>
         Op::Index { base, index } => {
             let (b, i) = pair::<R>(base, index, ctx, d);
             match (b, i) {
-                (Val::Unknown, _) | (_, Val::Unknown) => Val::Unknown,
+                (b, i) if b.is_unknown() || i.is_unknown() => Val::Unknown,
                 (Val::List(l), Val::Number(n)) => item_at::<R>(ctx, &l, n),
                 _ => Val::Null,
             }
@@ -887,7 +969,15 @@ fn ev_op<'a, R: Record>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a>
             None => Val::Unknown,
         },
         Op::Today => Val::Date(ctx.today),
-        Op::RefDate => ctx.ref_date.map(Val::Date).unwrap_or(Val::Unknown),
+        Op::RefDate => match ctx.ref_date {
+            Some(d) => Val::Date(d),
+            None => {
+                if R::READS {
+                    ctx.reads.extend_from_slice(&ctx.ref_reads);
+                }
+                ctx.ref_open.map_or(Val::Unknown, Within::val)
+            }
+        },
         Op::Table(t) => match ctx.catalog.tables.get(*t as usize) {
             Some(table) => Val::List(ListVal::Rows(table.rows())),
             None => Val::Null,
@@ -915,6 +1005,11 @@ fn ev_op<'a, R: Record>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a>
         Op::Neg(a) => match ev::<R>(a, ctx, d) {
             Val::Number(n) => Val::Number(-n),
             Val::Duration(x) => x.checked_neg().map(Val::Duration).unwrap_or(Val::Null),
+            Val::Within(w) => Within {
+                lo: w.hi.map(neg),
+                hi: w.lo.map(neg),
+            }
+            .val(),
             Val::Unknown => Val::Unknown,
             _ => Val::Null,
         },
@@ -926,7 +1021,7 @@ fn ev_op<'a, R: Record>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a>
             for item in items {
                 let start = ctx.reads.len();
                 last = ev::<R>(item, ctx, d);
-                if !matches!(last, Val::Unknown | Val::Null) {
+                if !last.is_unknown() && !last.is_null() {
                     return last;
                 }
                 known.note::<R>(ctx, start, &last);
@@ -956,7 +1051,18 @@ fn ev_op<'a, R: Record>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a>
         Op::InConsts { negate, lhs, items } => {
             let l = ev::<R>(lhs, ctx, d);
             if l.is_unknown() {
-                return Val::Unknown;
+                // Bounds that hold none of the items decide it.
+                return match l {
+                    Val::Within(w)
+                        if !items.iter().any(|v| {
+                            Within::of(v)
+                                .is_none_or(|p| compare_within(CmpOp::Eq, w, p) != Some(false))
+                        }) =>
+                    {
+                        Val::Bool(*negate)
+                    }
+                    _ => Val::Unknown,
+                };
             }
             Val::Bool(items.iter().any(|v| equal(&l, v)) != *negate)
         }
@@ -1028,7 +1134,7 @@ fn ev_op<'a, R: Record>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a>
         }
         Op::Duration { amount, unit } => match ev::<R>(amount, ctx, d) {
             Val::Number(n) => duration(n, *unit).map(Val::Duration).unwrap_or(Val::Null),
-            Val::Unknown => Val::Unknown,
+            v if v.is_unknown() => Val::Unknown,
             _ => Val::Null,
         },
         Op::List(items) => {
@@ -1213,7 +1319,7 @@ fn field<'a, R: Record>(
         }
         Some(None) if !catalog && !path.is_none() => {
             ctx.read::<R>(path.child(slot), obj.at, None);
-            Val::Unknown
+            absent(ctx.schema, path.child(slot))
         }
         _ => Val::Null,
     }
@@ -1371,7 +1477,7 @@ fn order(a: &Val<'_>, b: &Val<'_>) -> Option<Ordering> {
 
 pub(super) fn compare<'a>(op: CmpOp, l: &Val<'_>, r: &Val<'_>) -> Val<'a> {
     if l.is_unknown() || r.is_unknown() {
-        return Val::Unknown;
+        return compare_open(op, l, r);
     }
     let b = match op {
         CmpOp::Eq => equal(l, r),
@@ -1397,7 +1503,7 @@ pub(super) fn number<'a>(n: f64) -> Val<'a> {
 /// a finite number, and calendar overflow give null.
 pub(super) fn arith<'a>(op: ArOp, l: &Val<'_>, r: &Val<'_>) -> Val<'a> {
     if l.is_unknown() || r.is_unknown() {
-        return Val::Unknown;
+        return arith_open(op, l, r);
     }
     let date = |d: Option<Date>| d.map(Val::Date).unwrap_or(Val::Null);
     match (op, l, r) {
@@ -1493,11 +1599,19 @@ fn stated<'a, R: Record>(ctx: &mut Ctx<'a>, obj: &'a Node, path: Path, slot: u32
     }
 }
 
-/// Running least or greatest value; nulls are skipped, unknown poisons.
+/// Running least or greatest value; nulls are skipped. An unknown value leaves the result
+/// unknown, but within bounds where the known values and the bounds of the unknown ones set
+/// them: `min(2023-12-31, x)` is no later than 2023-12-31 whatever `x` is.
 pub(super) struct Extreme<'a> {
     max: bool,
     best: Option<Val<'a>>,
     unknown: bool,
+    /// Over the unknown values: whether one is never null (bounds), the far bound (`None`
+    /// when one is unbounded there) and the near bound of those never null.
+    within: bool,
+    far: Option<Scalar>,
+    far_open: bool,
+    near: Option<Scalar>,
 }
 
 impl<'a> Extreme<'a> {
@@ -1506,12 +1620,90 @@ impl<'a> Extreme<'a> {
             max,
             best: None,
             unknown: false,
+            within: false,
+            far: None,
+            far_open: false,
+            near: None,
+        }
+    }
+
+    /// The better of two bounds for this extreme (the lesser for `min`).
+    fn pick(&self, a: Option<Scalar>, b: Scalar) -> Option<Scalar> {
+        match a {
+            None => Some(b),
+            Some(a) => match a.cmp(b) {
+                Some(Ordering::Greater) if !self.max => Some(b),
+                Some(Ordering::Less) if self.max => Some(b),
+                _ => Some(a),
+            },
+        }
+    }
+
+    #[cold]
+    fn add_open(&mut self, v: &Val<'_>) {
+        self.unknown = true;
+        // For `min` the far bound is the low one, the near the high one; for `max` the reverse.
+        let (far, near) = match v {
+            Val::Within(w) if self.max => (w.hi, w.lo),
+            Val::Within(w) => (w.lo, w.hi),
+            _ => {
+                self.far_open = true;
+                return;
+            }
+        };
+        self.within = true;
+        match far {
+            Some(f) => self.far = self.pick(self.far, f),
+            None => self.far_open = true,
+        }
+        if let Some(n) = near {
+            self.near = self.pick(self.near, n);
+        }
+    }
+
+    #[cold]
+    fn finish_open(self) -> Val<'a> {
+        let best = self.best.as_ref().and_then(Scalar::of);
+        // Null is possible unless a known value or bounds were seen.
+        let never_null = self.best.is_some() || self.within;
+        if !never_null || (self.best.is_some() && best.is_none()) {
+            return Val::Unknown;
+        }
+        let far = match (self.far_open, self.far, best) {
+            (true, _, _) => None,
+            (false, Some(f), Some(b)) => self.pick(Some(f), b),
+            (false, f, b) => f.or(b),
+        };
+        let near = match (self.near, best) {
+            (Some(n), Some(b)) => self.pick(Some(n), b),
+            (n, b) => n.or(b),
+        };
+        let (lo, hi) = if self.max { (near, far) } else { (far, near) };
+        Within { lo, hi }.val()
+    }
+
+    /// A value of an item that may or may not be among those the extreme is taken of (its
+    /// `filter` condition is unknown): it may move the result past the others, never decide it.
+    #[cold]
+    fn add_maybe(&mut self, v: &Val<'_>) {
+        if v.is_null() {
+            return;
+        }
+        self.unknown = true;
+        let far = match v {
+            Val::Within(w) if self.max => w.hi,
+            Val::Within(w) => w.lo,
+            v => Scalar::of(v),
+        };
+        match far {
+            Some(f) => self.far = self.pick(self.far, f),
+            None => self.far_open = true,
         }
     }
 
     pub(super) fn add(&mut self, v: Val<'a>) {
         match v {
-            Val::Unknown => self.unknown = true,
+            v if v.is_unknown() => self.add_open(&v),
             Val::Null => {}
             v => {
                 let better = match &self.best {
@@ -1531,11 +1723,70 @@ impl<'a> Extreme<'a> {
 
     pub(super) fn finish(self) -> Val<'a> {
         if self.unknown {
-            Val::Unknown
+            self.finish_open()
         } else {
             self.best.unwrap_or(Val::Null)
         }
     }
+}
+
+/// `min(x in filter(y in L: cond): body)` (or `max`), taken item by item: an item whose
+/// condition is unknown may or may not count, so it widens the bounds of the result instead of
+/// leaving it wholly unknown (the earliest of the dates stated is an upper bound on the earliest
+/// decision, whatever the kind of a milestone that does not say). Where every condition is
+/// known this is the filter and then the extreme.
+fn extreme_of_filter<'a, R: Record>(
+    max: bool,
+    inner: &'a Code,
+    cond: &'a Code,
+    body: &'a Code,
+    ctx: &mut Ctx<'a>,
+    d: usize,
+) -> Val<'a> {
+    let l = match ev::<R>(inner, ctx, d) {
+        v @ Val::List(_) => {
+            ctx.read_list::<R>(&v);
+            match v {
+                Val::List(l) => l,
+                _ => return Val::Null,
+            }
+        }
+        v if v.is_unknown() => return Val::Unknown,
+        _ => ListVal::Rows(&[]),
+    };
+    let mut acc = Extreme::new(max);
+    let mut known = Known::default();
+    for i in 0..l.len() {
+        let Some(item) = l.get(i) else { break };
+        let start = ctx.reads.len();
+        if !matches!(item, Val::Obj { .. } | Val::List(_))
+            && let Some((node, path)) = l.node(i)
+            && !path.is_none()
+        {
+            ctx.read::<R>(path, node.at, Some(node));
+        }
+        ctx.bindings.push(item);
+        let c = ev::<R>(cond, ctx, d);
+        let t = c.truth();
+        if t == Some(false) {
+            ctx.bindings.pop();
+            known.note::<R>(ctx, start, &c);
+            continue;
+        }
+        let v = ev::<R>(body, ctx, d);
+        ctx.bindings.pop();
+        known.note::<R>(ctx, start, &v);
+        if t == Some(true) {
+            acc.add(v);
+        } else {
+            acc.add_maybe(&v);
+        }
+    }
+    let v = acc.finish();
+    if v.is_unknown() {
+        known.forget::<R>(ctx);
+    }
+    v
 }
 
 fn quant<'a, R: Record>(
@@ -1545,6 +1796,17 @@ fn quant<'a, R: Record>(
     ctx: &mut Ctx<'a>,
     d: usize,
 ) -> Val<'a> {
+    if let (
+        QuantKind::Min | QuantKind::Max,
+        Op::Quant {
+            kind: QuantKind::Filter,
+            list: inner,
+            body: cond,
+        },
+    ) = (kind, &list.op)
+    {
+        return extreme_of_filter::<R>(kind == QuantKind::Max, inner, cond, body, ctx, d);
+    }
     let l = match ev::<R>(list, ctx, d) {
         v @ Val::List(_) => {
             ctx.read_list::<R>(&v);
@@ -1619,7 +1881,7 @@ fn quant<'a, R: Record>(
             QuantKind::Min | QuantKind::Max => acc.add(v),
             QuantKind::Sum => match v {
                 Val::Number(n) => sum += n,
-                Val::Unknown => unknown = true,
+                v if v.is_unknown() => unknown = true,
                 _ => {}
             },
         }
@@ -1653,5 +1915,166 @@ fn quant<'a, R: Record>(
         },
         QuantKind::Sum => number(sum),
         _ => Val::Null,
+    }
+}
+
+fn neg(s: Scalar) -> Scalar {
+    match s {
+        Scalar::Num(n) => Scalar::Num(-n),
+        d => d,
+    }
+}
+
+/// The value of an absent field: unknown, within the bounds its schema sets (a number's `min`
+/// and `max`) when it cannot be null.
+#[cold]
+#[inline(never)]
+fn absent<'a>(schema: &InputSchema, path: Path) -> Val<'a> {
+    if path.is_truncated() {
+        return Val::Unknown;
+    }
+    let mut ty = FieldType::Object(schema.root);
+    let mut def = None;
+    for &seg in path.segments() {
+        let next = match &ty {
+            FieldType::Object(t) => {
+                let f = schema
+                    .types
+                    .get(*t)
+                    .and_then(|o| o.fields.get(usize::from(seg)));
+                def = f;
+                f.map(|f| f.ty.clone())
+            }
+            FieldType::List { items, .. } => {
+                def = None;
+                Some((**items).clone())
+            }
+            _ => None,
+        };
+        let Some(n) = next else {
+            return Val::Unknown;
+        };
+        ty = n;
+    }
+    match def {
+        Some(f) if !f.nullable => match f.ty {
+            FieldType::Number { min, max, .. } => Within {
+                lo: min.map(Scalar::Num),
+                hi: max.map(Scalar::Num),
+            }
+            .val(),
+            _ => Val::Unknown,
+        },
+        _ => Val::Unknown,
+    }
+}
+
+/// Whether `op` holds between every value within `l` and every value within `r` (`Some(true)`),
+/// none (`Some(false)`), or it depends (`None`).
+fn compare_within(op: CmpOp, l: Within, r: Within) -> Option<bool> {
+    let lt = |a: Option<Scalar>, b: Option<Scalar>| match (a, b) {
+        (Some(a), Some(b)) => a.cmp(b) == Some(Ordering::Less),
+        _ => false,
+    };
+    let le = |a: Option<Scalar>, b: Option<Scalar>| match (a, b) {
+        (Some(a), Some(b)) => matches!(a.cmp(b), Some(Ordering::Less | Ordering::Equal)),
+        _ => false,
+    };
+    let less = |l: Within, r: Within| {
+        if lt(l.hi, r.lo) {
+            Some(true)
+        } else if le(r.hi, l.lo) {
+            Some(false)
+        } else {
+            None
+        }
+    };
+    let less_eq = |l: Within, r: Within| {
+        if le(l.hi, r.lo) {
+            Some(true)
+        } else if lt(r.hi, l.lo) {
+            Some(false)
+        } else {
+            None
+        }
+    };
+    let disjoint = lt(l.hi, r.lo) || lt(r.hi, l.lo);
+    match op {
+        CmpOp::Lt => less(l, r),
+        CmpOp::Le => less_eq(l, r),
+        CmpOp::Gt => less(r, l),
+        CmpOp::Ge => less_eq(r, l),
+        CmpOp::Eq => disjoint.then_some(false),
+        CmpOp::Ne => disjoint.then_some(true),
+    }
+}
+
+/// A comparison with an unknown operand: decided where the bounds decide it. A plain unknown
+/// (which may be anything, null too) decides nothing.
+#[cold]
+#[inline(never)]
+fn compare_open<'a>(op: CmpOp, l: &Val<'_>, r: &Val<'_>) -> Val<'a> {
+    if matches!(l, Val::Unknown) || matches!(r, Val::Unknown) {
+        return Val::Unknown;
+    }
+    // Bounds are never null: against null, only `!=` holds.
+    if l.is_null() || r.is_null() {
+        return Val::Bool(op == CmpOp::Ne);
+    }
+    match (Within::of(l), Within::of(r)) {
+        (Some(a), Some(b)) => compare_within(op, a, b).map_or(Val::Unknown, Val::Bool),
+        _ => Val::Unknown,
+    }
+}
+
+/// Arithmetic with an unknown operand: bounds moved by what is added or taken away.
+#[cold]
+#[inline(never)]
+fn arith_open<'a>(op: ArOp, l: &Val<'_>, r: &Val<'_>) -> Val<'a> {
+    if matches!(l, Val::Unknown) || matches!(r, Val::Unknown) || l.is_null() || r.is_null() {
+        return Val::Unknown;
+    }
+    let num = |x: Option<Scalar>, y: Option<Scalar>, f: fn(f64, f64) -> f64| match (x, y) {
+        (Some(Scalar::Num(a)), Some(Scalar::Num(b))) => {
+            let n = f(a, b);
+            n.is_finite().then_some(Scalar::Num(n))
+        }
+        _ => None,
+    };
+    let shift = |x: Option<Scalar>, by: Dur| -> Result<Option<Scalar>, ()> {
+        match x {
+            Some(Scalar::Date(d)) => by.add_to(d).map(|d| Some(Scalar::Date(d))).ok_or(()),
+            None => Ok(None),
+            Some(_) => Err(()),
+        }
+    };
+    let dated = |w: Within, by: Dur| match (shift(w.lo, by), shift(w.hi, by)) {
+        (Ok(lo), Ok(hi)) => Within { lo, hi }.val(),
+        _ => Val::Unknown,
+    };
+    match (op, l, r) {
+        (ArOp::Add | ArOp::Sub, Val::Within(w), Val::Duration(x))
+        | (ArOp::Add, Val::Duration(x), Val::Within(w)) => {
+            let by = if op == ArOp::Sub {
+                x.checked_neg()
+            } else {
+                Some(*x)
+            };
+            by.map_or(Val::Unknown, |by| dated(*w, by))
+        }
+        (ArOp::Add | ArOp::Sub, a, b) => match (Within::of(a), Within::of(b)) {
+            (Some(a), Some(b)) if op == ArOp::Add => Within {
+                lo: num(a.lo, b.lo, |x, y| x + y),
+                hi: num(a.hi, b.hi, |x, y| x + y),
+            }
+            .val(),
+            (Some(a), Some(b)) => Within {
+                lo: num(a.lo, b.hi, |x, y| x - y),
+                hi: num(a.hi, b.lo, |x, y| x - y),
+            }
+            .val(),
+            _ => Val::Unknown,
+        },
+        _ => Val::Unknown,
     }
 }

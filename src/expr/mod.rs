@@ -37,10 +37,11 @@ mod parser;
 pub mod types;
 
 pub use ast::Expr;
-pub use compile::{Binding, Compiled, Names, compile};
+pub use compile::{Binding, Compiled, Constants, ListStart, Names, Quantified, compile};
 pub use error::{SyntaxError, TypeError};
 pub use eval::{
-    Ctx, CtxBuffers, Dur, ListVal, Nothing, Path, Read, Reads, Record, Trace, TraceStep, Val, equal,
+    Ctx, CtxBuffers, Dur, ListVal, Nothing, Path, Read, Reads, Record, Scalar, Trace, TraceStep,
+    Val, Within, equal,
 };
 pub use types::{ObjType, Type};
 

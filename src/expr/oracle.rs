@@ -381,12 +381,18 @@ impl E {
                 if unknown { O::U } else { O::B(!is_or) }
             }
             E::Coalesce(xs) => {
+                // An operand unknown in Kleene terms may be decided by bounds in the engine (a
+                // comparison of `min(absent, 2.5)` with 5), which then stops at it: past such an
+                // operand the oracle knows no more than unknown. That a decided operand holds
+                // for every completion is held by `eval::exact_tests`.
                 let mut last = O::Null;
+                let mut skipped_unknown = false;
                 for x in xs {
                     last = x.oracle(env);
                     if !matches!(last, O::U | O::Null) {
-                        return last;
+                        return if skipped_unknown { O::U } else { last };
                     }
+                    skipped_unknown |= matches!(last, O::U);
                 }
                 last
             }
@@ -1286,7 +1292,11 @@ fn gen_object(rng: &mut Rng, w: &World, ty: usize, depth: u32) -> Map<String, Js
 /// The engine's value in the oracle's terms (objects by their pointer, rows by their key).
 fn same(v: &Val<'_>, o: &O, ctx: &Ctx<'_>) -> bool {
     match (v, o) {
-        (Val::Unknown, O::U) | (Val::Null, O::Null) => true,
+        (Val::Unknown | Val::Within(_), O::U) | (Val::Null, O::Null) => true,
+        // Kleene logic is the floor: bounds on unknown values may decide more than it does.
+        // That such an answer holds whatever the missing fields are is held by the completions
+        // of `eval::exact_tests`.
+        (v, O::U) if !v.is_unknown() => true,
         (Val::Bool(a), O::B(b)) => a == b,
         (Val::Number(a), O::N(b)) => a == b,
         (Val::Str(a), O::S(b)) => a == b,
@@ -1397,7 +1407,11 @@ fn check_one(world: &World, seed: u64, n: usize) -> Result<usize, TestCaseError>
             show(&want)
         );
         let truth = c.truth::<Nothing>(&mut ctx);
-        prop_assert_eq!(truth, want.truth(), "truth of `{}`", text);
+        prop_assert!(
+            want.truth().is_none() || truth == want.truth(),
+            "truth of `{}`",
+            text
+        );
         let recorded = c.eval::<Reads>(&mut ctx);
         prop_assert!(
             same(&recorded, &want, &ctx),

@@ -735,6 +735,7 @@ impl<'a> Ctx<'a> {
                 messages,
                 evidence: false,
                 locate: true,
+                remedies: false,
             },
             rows,
             findings,

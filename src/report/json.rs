@@ -358,6 +358,29 @@ struct FindingJson<'a> {
     sources: Vec<SourceJson<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     waiver: Option<WaiverNoteJson<'a>>,
+    /// What would make it met: an RFC 6902 JSON Patch against the input (empty: no change can).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    to_meet: Option<Vec<PatchOpJson<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    to_meet_text: Option<&'a str>,
+    /// Other findings whose status the patch changes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    to_meet_effects: Option<Vec<EffectJson<'a>>>,
+}
+
+#[derive(Serialize)]
+struct PatchOpJson<'a> {
+    op: &'a str,
+    path: &'a str,
+    value: &'a serde_json::Value,
+}
+
+#[derive(Serialize)]
+struct EffectJson<'a> {
+    rule: &'a str,
+    item: Option<usize>,
+    from: &'static str,
+    to: &'static str,
 }
 
 impl<'a> FindingJson<'a> {
@@ -402,6 +425,28 @@ impl<'a> FindingJson<'a> {
                 waiver: WaiverJson::new(&n.waiver),
                 expired: n.expired,
                 waived_status: n.was.name(),
+            }),
+            to_meet: f.to_meet.as_ref().map(|t| {
+                t.patch
+                    .iter()
+                    .map(|p| PatchOpJson {
+                        op: p.op,
+                        path: &p.path,
+                        value: &p.value,
+                    })
+                    .collect()
+            }),
+            to_meet_text: f.to_meet.as_ref().map(|t| t.text.get(lang)),
+            to_meet_effects: f.to_meet.as_ref().map(|t| {
+                t.changes
+                    .iter()
+                    .map(|c| EffectJson {
+                        rule: &c.rule,
+                        item: c.item,
+                        from: c.from.name(),
+                        to: c.to.name(),
+                    })
+                    .collect()
             }),
         }
     }
@@ -756,7 +801,36 @@ pub fn report_schema(headline_key: Option<&str>) -> Value {
         result_required.push(key);
     }
 
-    json!({
+    let to_meet = json!({
+        "type": "array",
+        "description": "for a violated, pending or unknown finding: an RFC 6902 JSON Patch against the input that makes it met (checked by evaluating the patched input); empty when no change can",
+        "items": {
+            "type": "object",
+            "properties": {
+                "op": { "enum": ["add", "replace"] },
+                "path": { "type": "string" },
+                "value": {}
+            },
+            "required": ["op", "path", "value"],
+            "additionalProperties": false
+        }
+    });
+    let to_meet_effects = json!({
+        "type": "array",
+        "description": "other findings whose status applying `to_meet` changes",
+        "items": {
+            "type": "object",
+            "properties": {
+                "rule": { "type": "string" },
+                "item": { "type": ["integer", "null"] },
+                "from": { "enum": statuses },
+                "to": { "enum": statuses }
+            },
+            "required": ["rule", "item", "from", "to"],
+            "additionalProperties": false
+        }
+    });
+    let mut schema = json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "samstyr report v1",
         "description": "The output of `samstyr check --format json`. Texts are in the language named by `lang`.",
@@ -1011,7 +1085,20 @@ pub fn report_schema(headline_key: Option<&str>) -> Value {
                 "additionalProperties": false
             }
         }
-    })
+    });
+    // Added here: one macro call that deep exceeds the recursion limit.
+    if let Some(p) = schema
+        .pointer_mut("/$defs/finding/properties")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        p.insert("to_meet".into(), to_meet);
+        p.insert(
+            "to_meet_text".into(),
+            json!({ "type": "string", "description": "`to_meet` in words, or why no change can meet it and what the rule set offers instead" }),
+        );
+        p.insert("to_meet_effects".into(), to_meet_effects);
+    }
+    schema
 }
 
 #[cfg(test)]

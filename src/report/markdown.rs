@@ -398,6 +398,15 @@ fn failing_block(run: &RunInfo, input: &Input, e: &Evaluation) -> String {
                     escape(remedy)
                 );
             }
+            if let Some(tm) = &f.to_meet {
+                let label = crate::text::pick(
+                    lang,
+                    "**For å oppfylle:**",
+                    "**For å oppfylle:**",
+                    "**To meet it:**",
+                );
+                let _ = writeln!(s, "  {label} {}", escape(tm.text.get(lang)));
+            }
         } else if matches!(f.status, Status::Violated | Status::Pending) {
             others.push(format!(
                 "{} ({})",

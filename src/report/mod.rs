@@ -1029,6 +1029,7 @@ pub(crate) mod testdata {
             missing: Vec::new(),
             validity: None,
             waiver: None,
+            to_meet: None,
         }
     }
 
