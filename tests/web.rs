@@ -302,7 +302,9 @@ fn the_result_is_rendered_from_the_findings() {
         order.windows(2).all(|w| w[0] < w[1]),
         "most urgent first: {order:?}"
     );
-    assert!(html.contains("<strong>Remedy:</strong>"));
+    assert!(html.contains("<strong>How to fix it:</strong>"));
+    // The change computed for this document, beside the rule's written remedy.
+    assert!(html.contains("<strong>To meet it:</strong>"), "{html}");
     assert!(
         html.contains("href=\"/v1/sources/"),
         "sources link to their line"

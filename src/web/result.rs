@@ -228,7 +228,11 @@ fn finding(schema: &InputSchema, lang: Lang, f: &Finding) -> Markup {
                 p { strong { (pick(lang, "Frist:", "Frist:", "Deadline:")) } " " (d.to_string()) }
             }
             @if act && !remedy.is_empty() {
-                p { strong { (pick(lang, "Tiltak:", "Tiltak:", "Remedy:")) } " " span lang=[rl] { (remedy) } }
+                p { strong { (pick(lang, "Slik retter du det:", "Slik rettar du det:", "How to fix it:")) } " " span lang=[rl] { (remedy) } }
+            }
+            // The change the engine computed for this document (`to_meet`), in words.
+            @if let Some(t) = f.to_meet.as_ref().filter(|_| act) {
+                p.to-meet { strong { (pick(lang, "For å oppfylle:", "For å oppfylle:", "To meet it:")) } " " (t.text.get(lang)) }
             }
             @if f.status == Status::Unknown && !f.missing.is_empty() {
                 p.provide { strong { (pick(lang, "Oppgi:", "Oppgi:", "Provide:")) } " " (provide_links(schema, lang, &f.missing)) }
@@ -324,18 +328,18 @@ fn errors(schema: &InputSchema, lang: Lang, diags: &[&Diagnostic]) -> Markup {
             div.errors {
                 h3 { span aria-hidden="true" { "⚠ " } (heading) }
                 p { (pick(lang,
-                    "Rett feilene for å få en vurdering. Meldingene er fra kontrollen av dokumentet og står på engelsk.",
-                    "Rett feila for å få ei vurdering. Meldingane er frå kontrollen av dokumentet og står på engelsk.",
+                    "Rett feilene for å få en vurdering.",
+                    "Rett feila for å få ei vurdering.",
                     "Correct them to get an assessment.")) }
                 ul {
                     @for d in diags {
                         @let pointer = field_pointer(d);
-                        li data-pointer=[pointer.as_deref()] data-message=(message(d)) {
+                        li data-pointer=[pointer.as_deref()] data-message=(message(d, lang)) {
                             @match &pointer {
                                 Some(p) => { a.goto href={ "#" (field_id(p)) } data-pointer=(p) { (field_label(schema, p, lang)) } ": " }
                                 None => {}
                             }
-                            span lang="en" { (message(d)) }
+                            span { (message(d, lang)) }
                         }
                     }
                 }
@@ -357,9 +361,9 @@ fn field_pointer(d: &Diagnostic) -> Option<String> {
     Some(p)
 }
 
-fn message(d: &Diagnostic) -> String {
-    match &d.help {
-        Some(h) => format!("{} ({h})", d.message),
-        None => d.message.clone(),
+fn message(d: &Diagnostic, lang: Lang) -> String {
+    match d.help_in(lang) {
+        Some(h) => format!("{} ({h})", d.message_in(lang)),
+        None => d.message_in(lang).to_string(),
     }
 }
