@@ -394,7 +394,7 @@ impl E {
                     }
                     skipped_unknown |= matches!(last, O::U);
                 }
-                last
+                if skipped_unknown { O::U } else { last }
             }
             E::Cmp(op, a, b) => {
                 let (a, b) = (a.oracle(env), b.oracle(env));
