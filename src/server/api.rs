@@ -169,23 +169,47 @@ fn choice<T: ValueEnum>(
             .iter()
             .filter_map(|x| x.to_possible_value().map(|p| p.get_name().to_string()))
             .collect();
-        let shown = crate::diag::shown(v);
-        Problem::http(
-            StatusCode::BAD_REQUEST,
-            "http::query",
+        let names = names.join(", ");
+        bad_query(
             lang,
+            Bad::Value,
+            name,
+            v,
             (
-                &format!("ugyldig verdi `{shown}` for `{name}`"),
-                &format!("ugyldig verdi `{shown}` for `{name}`"),
-                &format!("invalid value `{shown}` for `{name}`"),
+                &format!("gyldige verdier: {names}"),
+                &format!("gyldige verdiar: {names}"),
+                &format!("valid values: {names}"),
             ),
-            Some((
-                &format!("gyldige verdier: {}", names.join(", ")),
-                &format!("gyldige verdiar: {}", names.join(", ")),
-                &format!("valid values: {}", names.join(", ")),
-            )),
         )
     })
+}
+
+/// What a refused query value was meant to be, for the message's noun.
+#[derive(Clone, Copy)]
+enum Bad {
+    Value,
+    Date,
+}
+
+/// The 400 for a query parameter whose value is not one it takes: one wording for every
+/// parameter, with the hint saying what it does take.
+fn bad_query(lang: Lang, bad: Bad, name: &str, raw: &str, hint: (&str, &str, &str)) -> Problem {
+    let shown = crate::diag::shown(raw);
+    let (nb, en) = match bad {
+        Bad::Value => ("verdi", "value"),
+        Bad::Date => ("dato", "date"),
+    };
+    Problem::http(
+        StatusCode::BAD_REQUEST,
+        "http::query",
+        lang,
+        (
+            &format!("ugyldig {nb} `{shown}` for `{name}`"),
+            &format!("ugyldig {nb} `{shown}` for `{name}`"),
+            &format!("invalid {en} `{shown}` for `{name}`"),
+        ),
+        Some(hint),
+    )
 }
 
 /// `as_of`, or today as the CLI takes it.
@@ -193,21 +217,16 @@ fn as_of(q: &[(String, String)], lang: Lang) -> Result<Date, Problem> {
     match param(q, "as_of") {
         None => Ok(jiff::Zoned::now().date()),
         Some(v) => v.parse::<Date>().map_err(|_| {
-            let shown = crate::diag::shown(v);
-            Problem::http(
-                StatusCode::BAD_REQUEST,
-                "http::query",
+            bad_query(
                 lang,
+                Bad::Date,
+                "as_of",
+                v,
                 (
-                    &format!("ugyldig dato `{shown}` for `as_of`"),
-                    &format!("ugyldig dato `{shown}` for `as_of`"),
-                    &format!("invalid date `{shown}` for `as_of`"),
-                ),
-                Some((
                     "skriv den som `ÅÅÅÅ-MM-DD`",
                     "skriv han som `ÅÅÅÅ-MM-DD`",
                     "write it as `YYYY-MM-DD`",
-                )),
+                ),
             )
         }),
     }
@@ -217,24 +236,17 @@ fn bool_param(q: &[(String, String)], name: &str, lang: Lang) -> Result<bool, Pr
     match param(q, name) {
         None | Some("false") => Ok(false),
         Some("true") => Ok(true),
-        Some(v) => {
-            let shown = crate::diag::shown(v);
-            Err(Problem::http(
-                StatusCode::BAD_REQUEST,
-                "http::query",
-                lang,
-                (
-                    &format!("ugyldig verdi `{shown}` for `{name}`"),
-                    &format!("ugyldig verdi `{shown}` for `{name}`"),
-                    &format!("invalid value `{shown}` for `{name}`"),
-                ),
-                Some((
-                    "gyldige verdier: true, false",
-                    "gyldige verdiar: true, false",
-                    "valid values: true, false",
-                )),
-            ))
-        }
+        Some(v) => Err(bad_query(
+            lang,
+            Bad::Value,
+            name,
+            v,
+            (
+                "gyldige verdier: true, false",
+                "gyldige verdiar: true, false",
+                "valid values: true, false",
+            ),
+        )),
     }
 }
 
@@ -301,6 +313,20 @@ fn body_timeout(lang: Lang) -> Problem {
     )
 }
 
+fn unreadable_body(lang: Lang) -> Problem {
+    Problem::http(
+        StatusCode::BAD_REQUEST,
+        "http::body",
+        lang,
+        (
+            "innholdet kunne ikke leses",
+            "innhaldet kunne ikkje lesast",
+            "the body could not be read",
+        ),
+        None,
+    )
+}
+
 fn declared_length(headers: &HeaderMap) -> Option<u64> {
     headers
         .get(header::CONTENT_LENGTH)?
@@ -325,17 +351,7 @@ async fn read_body(
         Err(_) => Err(body_timeout(lang)),
         Ok(Ok(c)) => Ok(c.to_bytes()),
         Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Err(too_large(lang, limit)),
-        Ok(Err(_)) => Err(Problem::http(
-            StatusCode::BAD_REQUEST,
-            "http::body",
-            lang,
-            (
-                "innholdet kunne ikke leses",
-                "innhaldet kunne ikkje lesast",
-                "the body could not be read",
-            ),
-            None,
-        )),
+        Ok(Err(_)) => Err(unreadable_body(lang)),
     }
 }
 
@@ -553,17 +569,7 @@ async fn report(
                 let frame = match tokio::time::timeout(limits.body_timeout, body.frame()).await {
                     Err(_) => Err(body_timeout(lang)),
                     Ok(None) => return total,
-                    Ok(Some(Err(_))) => Err(Problem::http(
-                        StatusCode::BAD_REQUEST,
-                        "http::body",
-                        lang,
-                        (
-                            "innholdet kunne ikke leses",
-                            "innhaldet kunne ikkje lesast",
-                            "the body could not be read",
-                        ),
-                        None,
-                    )),
+                    Ok(Some(Err(_))) => Err(unreadable_body(lang)),
                     Ok(Some(Ok(f))) => Ok(f),
                 };
                 let data = match frame {
