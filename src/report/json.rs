@@ -104,14 +104,17 @@ struct WaiverUseJson<'a> {
     covers: usize,
 }
 
+// The head of a run's JSON (tool, rules, parameters, decision record) is the same in `check`'s
+// report and the portfolio's: these types and their constructors are the one place it is built.
+
 #[derive(Serialize)]
-struct Tool<'a> {
+pub(crate) struct Tool<'a> {
     name: &'static str,
     version: &'a str,
 }
 
 #[derive(Serialize)]
-struct Rules<'a> {
+pub(crate) struct Rules<'a> {
     id: &'a str,
     version: &'a str,
     title: &'a str,
@@ -120,7 +123,7 @@ struct Rules<'a> {
 
 /// The decision record ([`super::Decision`]), whole in itself so that it can be filed alone.
 #[derive(Serialize)]
-struct DecisionJson<'a> {
+pub(crate) struct DecisionJson<'a> {
     id: String,
     tool_version: &'a str,
     rules: DecisionRules<'a>,
@@ -136,10 +139,52 @@ struct DecisionRules<'a> {
 }
 
 #[derive(Serialize)]
-struct Param<'a> {
+pub(crate) struct Param<'a> {
     id: &'a str,
     value: &'a str,
     default: &'a str,
+}
+
+pub(crate) fn tool(run: &RunInfo) -> Tool<'_> {
+    Tool {
+        name: super::TOOL_NAME,
+        version: &run.tool_version,
+    }
+}
+
+pub(crate) fn rules(run: &RunInfo) -> Rules<'_> {
+    Rules {
+        id: &run.rules.id,
+        version: &run.rules.version,
+        title: run.rules.title.get(run.lang),
+        origin: &run.rules.origin,
+    }
+}
+
+/// The parameters the run overrode.
+pub(crate) fn params(run: &RunInfo) -> Vec<Param<'_>> {
+    run.params
+        .iter()
+        .map(|p| Param {
+            id: &p.id,
+            value: &p.value,
+            default: &p.default,
+        })
+        .collect()
+}
+
+pub(crate) fn decision(run: &RunInfo, d: super::Decision) -> DecisionJson<'_> {
+    DecisionJson {
+        id: d.id,
+        tool_version: &run.tool_version,
+        rules: DecisionRules {
+            id: &run.rules.id,
+            version: &run.rules.version,
+            sha256: &run.rules.sha256,
+        },
+        as_of: run.as_of.to_string(),
+        input_sha256: d.input_sha256,
+    }
 }
 
 struct SummaryJson<'a> {
@@ -636,43 +681,14 @@ impl<'a> Report<'a> {
         }
         Report {
             schema: REPORT_SCHEMA_ID,
-            tool: Tool {
-                name: super::TOOL_NAME,
-                version: &run.tool_version,
-            },
-            rules: Rules {
-                id: &run.rules.id,
-                version: &run.rules.version,
-                title: run.rules.title.get(run.lang),
-                origin: &run.rules.origin,
-            },
+            tool: tool(run),
+            rules: rules(run),
             as_of: run.as_of.to_string(),
             lang: run.lang.code(),
             fail_on: run.gate.fail_on.name(),
             fail_on_unknown: run.gate.unknown_fails,
-            params: run
-                .params
-                .iter()
-                .map(|p| Param {
-                    id: &p.id,
-                    value: &p.value,
-                    default: &p.default,
-                })
-                .collect(),
-            decision: {
-                let d = super::decision(run, inputs);
-                DecisionJson {
-                    id: d.id,
-                    tool_version: &run.tool_version,
-                    rules: DecisionRules {
-                        id: &run.rules.id,
-                        version: &run.rules.version,
-                        sha256: &run.rules.sha256,
-                    },
-                    as_of: run.as_of.to_string(),
-                    input_sha256: d.input_sha256,
-                }
-            },
+            params: params(run),
+            decision: decision(run, super::decision(run, inputs)),
             summary: SummaryJson {
                 s: Summary::of(run.gate, inputs),
                 exit_code: verdict(run.gate, inputs).code(),
@@ -698,6 +714,88 @@ impl<'a> Report<'a> {
                 .collect(),
         }
     }
+}
+
+/// The schema of a finding's or fact's source: a passage of a seed document (with its citation
+/// and, from an OCR scan, its corrected reading) or a document outside the rule set. `href`, if
+/// given, describes the member the server adds: where the passage is shown in context.
+pub fn source_schema(href: Option<&str>) -> Value {
+    let mut seed = json!({
+        "type": "object",
+        "properties": {
+            "kind": { "const": "seed" },
+            "file": { "type": "string" },
+            "line": { "type": "integer", "minimum": 1 },
+            "quote": { "type": "string", "description": "verbatim, as the seed holds it (OCR errors included)" },
+            "title": { "type": ["string", "null"], "description": "the document's title, when the rule set describes it" },
+            "citation": { "type": "string", "description": "how people cite it: short name and section (`Samarbeidsavtalen KMD–KS (2020) § 6`), or `file:line` for a document the rule set does not describe" },
+            "section": { "type": ["string", "null"], "description": "the section the quote stands in, as cited (`§ 6`)" },
+            "reading": { "type": ["string", "null"], "description": "the corrected reading of a quote from an OCR scan; null when the quote reads as it stands" }
+        },
+        "required": ["kind", "file", "line", "quote", "title", "citation", "section", "reading"],
+        "additionalProperties": false
+    });
+    if let Some(description) = href {
+        seed["properties"]["href"] = json!({ "type": "string", "description": description });
+        if let Some(required) = seed["required"].as_array_mut() {
+            required.push(json!("href"));
+        }
+    }
+    json!({
+        "oneOf": [
+            seed,
+            {
+                "type": "object",
+                "properties": {
+                    "kind": { "const": "external" },
+                    "title": { "type": "string" },
+                    "citation": { "type": "string" },
+                    "section": { "type": ["string", "null"] },
+                    "url": { "type": ["string", "null"] },
+                    "paraphrase": { "type": ["string", "null"] }
+                },
+                "required": ["kind", "title", "citation", "section", "url", "paraphrase"],
+                "additionalProperties": false
+            }
+        ]
+    })
+}
+
+/// The schema of a `lang` member: the codes of the user-facing languages. Every output
+/// schema (check, portfolio, the server's documents) uses this one.
+pub fn lang_schema() -> Value {
+    let codes: Vec<&str> = <Lang as clap::ValueEnum>::value_variants()
+        .iter()
+        .map(|l| l.code())
+        .collect();
+    json!({ "enum": codes })
+}
+
+/// The schema of the decision record (`decision`), which `check` and `report` write alike: the
+/// same question (input, rules, parameters, tool version, as-of date) gives the same id.
+pub fn decision_schema() -> Value {
+    let hex = |n: usize, description: &str| json!({ "type": "string", "pattern": format!("^[0-9a-f]{{{n}}}$"), "description": description });
+    json!({
+        "type": "object",
+        "description": "the decision record: the same question (input, rules, parameters, tool version, as-of date) gives the same id",
+        "properties": {
+            "id": hex(32, "derived from the rest of the record and the overridden parameters"),
+            "tool_version": { "type": "string" },
+            "rules": {
+                "type": "object",
+                "properties": {
+                    "id": { "type": "string" }, "version": { "type": "string" },
+                    "sha256": hex(64, "of the rule files and seeds")
+                },
+                "required": ["id", "version", "sha256"],
+                "additionalProperties": false
+            },
+            "as_of": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" },
+            "input_sha256": hex(64, "of the input's text; of several inputs (a directory, a JSONL file's lines), of their hashes in input order, one per line")
+        },
+        "required": ["id", "tool_version", "rules", "as_of", "input_sha256"],
+        "additionalProperties": false
+    })
 }
 
 /// The JSON Schema (draft 2020-12) of `samstyr.report/v1`. The headline's key depends on the rule
@@ -853,7 +951,7 @@ pub fn report_schema(headline_key: Option<&str>) -> Value {
                 "additionalProperties": false
             },
             "as_of": date,
-            "lang": { "enum": ["nb", "nn", "en"] },
+            "lang": lang_schema(),
             "fail_on": { "enum": ["must", "should", "never"] },
             "fail_on_unknown": { "type": "boolean" },
             "params": {
@@ -869,27 +967,7 @@ pub fn report_schema(headline_key: Option<&str>) -> Value {
                     "additionalProperties": false
                 }
             },
-            "decision": {
-                "type": "object",
-                "description": "the decision record: the same question (input, rules, parameters, tool version, as-of date) gives the same id",
-                "properties": {
-                    "id": { "type": "string", "pattern": "^[0-9a-f]{32}$", "description": "derived from the rest of the record and the overridden parameters" },
-                    "tool_version": { "type": "string" },
-                    "rules": {
-                        "type": "object",
-                        "properties": {
-                            "id": { "type": "string" }, "version": { "type": "string" },
-                            "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "of the rule files and seeds" }
-                        },
-                        "required": ["id", "version", "sha256"],
-                        "additionalProperties": false
-                    },
-                    "as_of": date,
-                    "input_sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "of the input's text; for several inputs, of their hashes in order, one per line" }
-                },
-                "required": ["id", "tool_version", "rules", "as_of", "input_sha256"],
-                "additionalProperties": false
-            },
+            "decision": decision_schema(),
             "summary": {
                 "type": "object",
                 "properties": summary_props,
@@ -965,38 +1043,7 @@ pub fn report_schema(headline_key: Option<&str>) -> Value {
                 "required": ["pointer", "line", "column"],
                 "additionalProperties": false
             },
-            "source": {
-                "oneOf": [
-                    {
-                        "type": "object",
-                        "properties": {
-                            "kind": { "const": "seed" },
-                            "file": { "type": "string" },
-                            "line": { "type": "integer", "minimum": 1 },
-                            "quote": { "type": "string", "description": "verbatim, as the seed holds it (OCR errors included)" },
-                            "title": { "type": ["string", "null"], "description": "the document's title, when the rule set describes it" },
-                            "citation": { "type": "string", "description": "how people cite it: short name and section, or `file:line` for a document the rule set does not describe" },
-                            "section": { "type": ["string", "null"], "description": "the section the quote stands in, as cited (`§ 6`)" },
-                            "reading": { "type": ["string", "null"], "description": "the corrected reading of a quote from an OCR scan; null when the quote reads as it stands" }
-                        },
-                        "required": ["kind", "file", "line", "quote", "title", "citation", "section", "reading"],
-                        "additionalProperties": false
-                    },
-                    {
-                        "type": "object",
-                        "properties": {
-                            "kind": { "const": "external" },
-                            "title": { "type": "string" },
-                            "citation": { "type": "string" },
-                            "section": { "type": ["string", "null"] },
-                            "url": { "type": ["string", "null"] },
-                            "paraphrase": { "type": ["string", "null"] }
-                        },
-                        "required": ["kind", "title", "citation", "section", "url", "paraphrase"],
-                        "additionalProperties": false
-                    }
-                ]
-            },
+            "source": source_schema(None),
             "headline": {
                 "type": "object",
                 "properties": {

@@ -367,39 +367,7 @@ fn validate_schema() -> Value {
 }
 
 fn source_schema() -> Value {
-    json!({
-        "oneOf": [
-            {
-                "type": "object",
-                "properties": {
-                    "kind": { "const": "seed" },
-                    "file": { "type": "string" },
-                    "line": { "type": "integer", "minimum": 1 },
-                    "quote": { "type": "string", "description": "verbatim, as the seed holds it (OCR errors included)" },
-                    "title": { "type": ["string", "null"], "description": "the document's title, when the rule set describes it" },
-                    "citation": { "type": "string", "description": "how people cite it: short name and section (`Samarbeidsavtalen KMD–KS (2020) § 6`), or `file:line` for a document the rule set does not describe" },
-                    "section": { "type": ["string", "null"], "description": "the section the quote stands in, as cited (`§ 6`)" },
-                    "reading": { "type": ["string", "null"], "description": "the corrected reading of a quote from an OCR scan; null when the quote reads as it stands" },
-                    "href": { "type": "string", "description": "the passage in context: `/v1/sources/{file}#L{line}`" }
-                },
-                "required": ["kind", "file", "line", "quote", "title", "citation", "section", "reading", "href"],
-                "additionalProperties": false
-            },
-            {
-                "type": "object",
-                "properties": {
-                    "kind": { "const": "external" },
-                    "title": { "type": "string" },
-                    "citation": { "type": "string" },
-                    "section": { "type": ["string", "null"] },
-                    "url": { "type": ["string", "null"] },
-                    "paraphrase": { "type": ["string", "null"] }
-                },
-                "required": ["kind", "title", "citation", "section", "url", "paraphrase"],
-                "additionalProperties": false
-            }
-        ]
-    })
+    crate::report::json::source_schema(Some("the passage in context: `/v1/sources/{file}#L{line}`"))
 }
 
 fn param_schema() -> Value {
@@ -444,7 +412,7 @@ fn rules_schema() -> Value {
     json!({
         "type": "object",
         "properties": {
-            "lang": { "enum": ["nb", "nn", "en"] },
+            "lang": crate::report::json::lang_schema(),
             "rules": {
                 "type": "object",
                 "properties": {
@@ -482,7 +450,7 @@ fn rule_schema() -> Value {
     json!({
         "type": "object",
         "properties": {
-            "lang": { "enum": ["nb", "nn", "en"] },
+            "lang": crate::report::json::lang_schema(),
             "id": { "type": "string" },
             "kind": { "enum": ["obligation", "fact"] },
             "title": { "type": "string" },

@@ -10,6 +10,7 @@
 use super::{Meta, principles};
 use crate::finding::Status;
 use crate::portfolio::{Grade, Portfolio};
+use crate::report::json;
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
@@ -31,12 +32,12 @@ pub fn render(meta: &Meta, p: &Portfolio) -> String {
 #[derive(Serialize)]
 struct Report<'a> {
     schema: &'static str,
-    tool: Tool<'a>,
-    rules: Rules<'a>,
+    tool: json::Tool<'a>,
+    rules: json::Rules<'a>,
     as_of: String,
     lang: &'static str,
-    params: Vec<Param<'a>>,
-    decision: DecisionJson<'a>,
+    params: Vec<json::Param<'a>>,
+    decision: json::DecisionJson<'a>,
     totals: Totals,
     grades: Counts<6>,
     headline: Option<Headline<'a>>,
@@ -66,45 +67,6 @@ struct TrendJson {
     documents_with: StatusCounts,
     overdue: u64,
     upcoming: u64,
-}
-
-#[derive(Serialize)]
-struct Tool<'a> {
-    name: &'static str,
-    version: &'a str,
-}
-
-#[derive(Serialize)]
-struct Rules<'a> {
-    id: &'a str,
-    version: &'a str,
-    title: &'a str,
-    origin: &'a str,
-}
-
-#[derive(Serialize)]
-struct Param<'a> {
-    id: &'a str,
-    value: &'a str,
-    default: &'a str,
-}
-
-/// The decision record, as `check --format json` gives it ([`crate::report::Decision`]): the
-/// same input, rules, parameters, tool version and as-of date give the same id.
-#[derive(Serialize)]
-struct DecisionJson<'a> {
-    id: String,
-    tool_version: &'a str,
-    rules: DecisionRules<'a>,
-    as_of: String,
-    input_sha256: String,
-}
-
-#[derive(Serialize)]
-struct DecisionRules<'a> {
-    id: &'a str,
-    version: &'a str,
-    sha256: &'a str,
 }
 
 /// The run's waivers: what they cover, and each, the most pressing first.
@@ -292,41 +254,12 @@ impl<'a> Report<'a> {
         let [yes, no, unknown] = a.headline;
         Report {
             schema: SCHEMA_ID,
-            tool: Tool {
-                name: crate::report::TOOL_NAME,
-                version: &run.tool_version,
-            },
-            rules: Rules {
-                id: &run.rules.id,
-                version: &run.rules.version,
-                title: run.rules.title.get(lang),
-                origin: &run.rules.origin,
-            },
+            tool: json::tool(run),
+            rules: json::rules(run),
             as_of: p.as_of.to_string(),
             lang: lang.code(),
-            params: run
-                .params
-                .iter()
-                .map(|x| Param {
-                    id: &x.id,
-                    value: &x.value,
-                    default: &x.default,
-                })
-                .collect(),
-            decision: {
-                let d = crate::report::decision_of(run, p.input_sha256.clone());
-                DecisionJson {
-                    id: d.id,
-                    tool_version: &run.tool_version,
-                    rules: DecisionRules {
-                        id: &run.rules.id,
-                        version: &run.rules.version,
-                        sha256: &run.rules.sha256,
-                    },
-                    as_of: p.as_of.to_string(),
-                    input_sha256: d.input_sha256,
-                }
-            },
+            params: json::params(run),
+            decision: json::decision(run, crate::report::decision_of(run, p.input_sha256.clone())),
             totals: Totals {
                 inputs: a.inputs,
                 evaluated: a.evaluated,
@@ -553,21 +486,12 @@ pub fn schema() -> serde_json::Value {
             "tool": closed(json!({ "name": text, "version": text })),
             "rules": closed(json!({ "id": text, "version": text, "title": text, "origin": text })),
             "as_of": date,
-            "lang": { "enum": ["nb", "nn", "en"] },
+            "lang": crate::report::json::lang_schema(),
             "params": {
                 "type": "array",
                 "items": closed(json!({ "id": text, "value": text, "default": text }))
             },
-            "decision": closed(json!({
-                "id": { "type": "string", "pattern": "^[0-9a-f]{32}$", "description": "derived from the rest of the record and the overridden parameters: the same question gives the same id" },
-                "tool_version": text,
-                "rules": closed(json!({
-                    "id": text, "version": text,
-                    "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "of the rule files and seeds" }
-                })),
-                "as_of": date,
-                "input_sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "of the one input's text; of several (a directory, a JSONL file's lines), of their hashes in input order, one per line" }
-            })),
+            "decision": crate::report::json::decision_schema(),
             "totals": closed(json!({
                 "inputs": count, "evaluated": count, "invalid": count,
                 "passes": { "type": "integer", "minimum": 1, "maximum": 2 },
