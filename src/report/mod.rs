@@ -404,12 +404,16 @@ pub fn waiver_text(lang: Lang, w: &Waiver) -> String {
 /// The note a finding carries about a waiver, if any: the one covering it, or the one that
 /// expired.
 pub fn waiver_note(lang: Lang, f: &Finding) -> Option<String> {
-    let n = f.waiver.as_ref()?;
-    Some(if n.expired {
+    f.waiver.as_ref().map(|n| waiver_note_text(lang, n))
+}
+
+/// A waiver note in one line, wherever a finding is shown (a check's report, a portfolio's list).
+pub fn waiver_note_text(lang: Lang, n: &crate::finding::WaiverNote) -> String {
+    if n.expired {
         expired_text(lang, &n.waiver)
     } else {
         waiver_text(lang, &n.waiver)
-    })
+    }
 }
 
 /// The decision record of a run: what was asked (the input, by its SHA-256), of which rules (id,

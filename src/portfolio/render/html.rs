@@ -1292,7 +1292,8 @@ fn document(s: &mut String, meta: &Meta, lang: Lang, i: usize, row: &Row) {
                 let _ = write!(s, "<p>{}</p>", esc(msg));
             }
             if let Some(n) = &f.waiver {
-                let _ = write!(s, "<p class=\"small\">{}</p>", esc(&waiver_words(lang, n)));
+                let w = crate::report::waiver_note_text(lang, n);
+                let _ = write!(s, "<p class=\"small\">{}</p>", esc(&w));
             }
             if !f.missing.is_empty() {
                 let list: Vec<String> = f
@@ -1459,15 +1460,6 @@ fn errors(s: &mut String, lang: Lang, p: &Portfolio) {
         let _ = write!(s, "<p class=\"cut\">{}</p>", esc(&n));
     }
     s.push_str("</section>\n");
-}
-
-/// A finding's waiver in one line: the one that covers it, or the one that expired.
-fn waiver_words(lang: Lang, n: &crate::finding::WaiverNote) -> String {
-    if n.expired {
-        crate::report::expired_text(lang, &n.waiver)
-    } else {
-        crate::report::waiver_text(lang, &n.waiver)
-    }
 }
 
 /// The run's waivers, the most pressing first (expired, expiring soon), with what they cover.

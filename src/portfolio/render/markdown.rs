@@ -842,11 +842,7 @@ fn section(s: &mut String, meta: &Meta, lang: Lang, row: &Row) {
             let _ = writeln!(s, "  - {}", escape(msg));
         }
         if let Some(n) = &f.waiver {
-            let w = if n.expired {
-                crate::report::expired_text(lang, &n.waiver)
-            } else {
-                crate::report::waiver_text(lang, &n.waiver)
-            };
+            let w = crate::report::waiver_note_text(lang, n);
             let _ = writeln!(s, "  - {}", escape(&w));
         }
         if !f.missing.is_empty() {
