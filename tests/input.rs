@@ -310,7 +310,23 @@ fn validate_exits_0_when_all_are_valid() {
         None,
     );
     assert_eq!(code, 0, "{err}");
-    assert_eq!(out, "17 documents, 17 valid, 0 invalid\n");
+    // Counted from the folder, so that a new fixture does not need this test changed: a `.json`
+    // file is one document, a `.jsonl` file one per line that is not blank.
+    let mut n = 0;
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/initiatives/valid");
+    for e in std::fs::read_dir(dir).expect("the fixtures") {
+        let path = e.expect("an entry").path();
+        match path.extension().and_then(|x| x.to_str()) {
+            Some("json") => n += 1,
+            Some("jsonl") => {
+                let text = std::fs::read_to_string(&path).expect("a JSONL fixture");
+                n += text.lines().filter(|l| !l.trim().is_empty()).count();
+            }
+            _ => {}
+        }
+    }
+    assert!(n >= 17, "the fixtures were not found: {n}");
+    assert_eq!(out, format!("{n} documents, {n} valid, 0 invalid\n"));
     assert_eq!(err, "");
 }
 
