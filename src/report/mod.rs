@@ -1030,6 +1030,7 @@ pub(crate) mod testdata {
             validity: None,
             waiver: None,
             to_meet: None,
+            assumptions: Vec::new(),
         }
     }
 
