@@ -4,9 +4,14 @@
 //! A table is a keyed list of rows. Row fields are typed by inference from the data (every row of a
 //! table must agree), and rows are stored as [`crate::value::Node`] objects so that expressions read
 //! them exactly as they read input.
+//!
+//! A cell people read (a sector's name, a measure's text) is a text in the user-facing languages,
+//! written as the rule set writes every text: `{ nb = "…", nn = "…", en = "…" }`. Its column is a
+//! string column to expressions, which read the bokmål text (rules compare keys and codes, not
+//! texts); renderers read the user's language with [`Table::text`].
 
 use crate::source::Span;
-use crate::text::Text;
+use crate::text::{Lang, Text};
 use crate::value::{Node, Tree};
 
 #[derive(Debug, Clone)]
@@ -76,6 +81,9 @@ fn key_hash(key: &[u8]) -> u64 {
 pub struct Column {
     pub name: String,
     pub ty: ColumnType,
+    /// The column holds texts in the user-facing languages (its type is then `String`, the
+    /// bokmål text); every row must write it so.
+    pub text: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +102,8 @@ pub struct Row {
     pub node: Node,
     /// Where the row is declared, for diagnostics.
     pub span: Span,
+    /// The row's cells in text columns, by column index, in the user-facing languages.
+    pub texts: Vec<(usize, Text)>,
 }
 
 impl Catalog {
@@ -202,6 +212,27 @@ impl Table {
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.rows.iter().map(|r| r.key.as_str())
     }
+
+    /// The text of `row` in column `name` in `lang`: a text cell in that language, or a string
+    /// cell as written (a column of names or codes).
+    pub fn text<'a>(
+        &self,
+        tree: &'a Tree,
+        row: &'a Row,
+        name: &str,
+        lang: Lang,
+    ) -> Option<&'a str> {
+        let (i, col) = self.column(name)?;
+        if col.text {
+            return row
+                .texts
+                .iter()
+                .find(|(c, _)| *c == i)
+                .map(|(_, t)| t.get(lang));
+        }
+        let node = tree.object(&row.node.value)?.get(i)?.as_ref()?;
+        tree.str(&node.value)
+    }
 }
 
 /// Reads the `[catalog.NAME]` tables of the given files (`catalog.toml`, `catalog/*.toml`).
@@ -283,28 +314,32 @@ fn load_file(
         };
         let Some(key) = key else { continue };
         let mut columns: Vec<Column> = Vec::new();
-        // (column index, value) per row, in written order.
-        let mut cells: Vec<(Span, Vec<(usize, crate::value::Node)>)> = Vec::new();
+        // Per row: where it is, (column index, value) in written order, and the row's texts.
+        type RowCells = (Span, Vec<(usize, crate::value::Node)>, Vec<(usize, Text)>);
+        let mut cells: Vec<RowCells> = Vec::new();
         for row_v in rows.iter() {
             let Some(row) = t.table("rows", row_v) else {
                 continue;
             };
             let row_span = toml_span(row_v.span());
             let mut vals = Vec::new();
+            let mut texts = Vec::new();
             for (ck, cv) in crate::spanned::Toml::entries(row) {
                 let cname: &str = ck.get_ref();
-                let Some((ty, value)) = cell(t, cname, cv, &mut catalog.tree) else {
+                let Some((ty, value, text)) = cell(t, cname, cv, &mut catalog.tree) else {
                     continue;
                 };
+                let is_text = text.is_some();
                 let ci = match columns.iter().position(|c| c.name == cname) {
                     Some(ci) => {
-                        let want = columns.get(ci).map(|c| c.ty).unwrap_or(ty);
-                        if want != ty {
+                        let (want, want_text) =
+                            columns.get(ci).map_or((ty, is_text), |c| (c.ty, c.text));
+                        if want != ty || want_text != is_text {
                             t.push(
                                 &TomlProblem::ColumnType {
                                     column: cname.into(),
-                                    expected: column_type_name(want),
-                                    found: column_type_name(ty),
+                                    expected: column_type_name(want, want_text),
+                                    found: column_type_name(ty, is_text),
                                 },
                                 toml_span(cv.span()),
                             );
@@ -316,14 +351,18 @@ fn load_file(
                         columns.push(Column {
                             name: cname.into(),
                             ty,
+                            text: is_text,
                         });
                         columns.len() - 1
                     }
                 };
                 let at = cv.span().start as u32;
                 vals.push((ci, crate::value::Node::new(at, value)));
+                if let Some(text) = text {
+                    texts.push((ci, text));
+                }
             }
-            cells.push((row_span, vals));
+            cells.push((row_span, vals, texts));
         }
         let key_col = columns.iter().position(|c| c.name == key);
         match key_col.map(|i| columns.get(i).map(|c| c.ty)) {
@@ -351,7 +390,7 @@ fn load_file(
             }
         }
         let mut out_rows: Vec<Row> = Vec::new();
-        for (row_span, vals) in cells {
+        for (row_span, vals, texts) in cells {
             let mut slots: Vec<Option<crate::value::Node>> = vec![None; columns.len()];
             for (ci, node) in vals {
                 if let Some(s) = slots.get_mut(ci) {
@@ -392,6 +431,7 @@ fn load_file(
                 key: row_key,
                 node: crate::value::Node::new(row_span.start, crate::value::Value::Object(span)),
                 span: row_span,
+                texts,
             });
         }
         catalog.tables.push(Table::new(
@@ -406,8 +446,9 @@ fn load_file(
     }
 }
 
-fn column_type_name(t: ColumnType) -> &'static str {
+fn column_type_name(t: ColumnType, text: bool) -> &'static str {
     match t {
+        ColumnType::String if text => "texts `{ nb = \"…\", nn = \"…\", en = \"…\" }`",
         ColumnType::String => "strings",
         ColumnType::Number => "numbers",
         ColumnType::Bool => "booleans",
@@ -424,14 +465,14 @@ fn too_many_cells() -> crate::spanned::TomlProblem {
     }
 }
 
-/// One cell's type and value (list items go into `tree`); unsupported values are reported and
-/// give `None`.
+/// One cell's type and value (list items go into `tree`), and its texts when it is a text;
+/// unsupported values are reported and give `None`.
 fn cell(
     t: &mut crate::spanned::Toml<'_>,
     name: &str,
     v: &toml::Spanned<toml::de::DeValue<'_>>,
     tree: &mut Tree,
-) -> Option<(ColumnType, crate::value::Value)> {
+) -> Option<(ColumnType, crate::value::Value, Option<Text>)> {
     use crate::value::{Node, Value};
     use toml::de::DeValue;
     match v.get_ref() {
@@ -440,16 +481,16 @@ fn cell(
                 t.push(&too_many_cells(), crate::spanned::span(v.span()));
                 return None;
             };
-            Some((ColumnType::String, Value::Str(text)))
+            Some((ColumnType::String, Value::Str(text), None))
         }
         DeValue::Integer(_) | DeValue::Float(_) => t
             .number(name, v)
-            .map(|n| (ColumnType::Number, Value::Number(n))),
-        DeValue::Boolean(b) => Some((ColumnType::Bool, Value::Bool(*b))),
+            .map(|n| (ColumnType::Number, Value::Number(n), None)),
+        DeValue::Boolean(b) => Some((ColumnType::Bool, Value::Bool(*b), None)),
         DeValue::Datetime(dt) => match (dt.date, dt.time, dt.offset) {
             (Some(d), None, None) => {
                 match jiff::civil::Date::new(d.year as i16, d.month as i8, d.day as i8) {
-                    Ok(date) => Some((ColumnType::Date, Value::Date(date))),
+                    Ok(date) => Some((ColumnType::Date, Value::Date(date), None)),
                     Err(_) => {
                         t.wrong_type(name, "a date `YYYY-MM-DD`", v);
                         None
@@ -475,15 +516,16 @@ fn cell(
                 t.push(&too_many_cells(), crate::spanned::span(v.span()));
                 return None;
             };
-            Some((ColumnType::StringList, Value::List(span)))
+            Some((ColumnType::StringList, Value::List(span), None))
         }
+        // A text people read, in the user-facing languages: expressions see its bokmål.
         DeValue::Table(_) => {
-            t.wrong_type(
-                name,
-                "a string, number, boolean, date or list of strings",
-                v,
-            );
-            None
+            let text = t.text(name, v)?;
+            let Ok(nb) = tree.push_str(&text.nb) else {
+                t.push(&too_many_cells(), crate::spanned::span(v.span()));
+                return None;
+            };
+            Some((ColumnType::String, Value::Str(nb), Some(text)))
         }
     }
 }
@@ -535,6 +577,7 @@ signed = 2019-01-01
                 key: k.clone(),
                 node: Node::synthetic(crate::value::Value::Null),
                 span: Span::default(),
+                texts: Vec::new(),
             })
             .collect();
         Table::new(
@@ -605,6 +648,42 @@ signed = 2019-01-01
                 .to_string(),
             "2019-01-01"
         );
+    }
+
+    /// A text cell is read in the user's language by renderers and as its bokmål by expressions;
+    /// a column is texts in every row or in none, and a text names each language.
+    #[test]
+    fn text_cells_carry_every_language() {
+        let cat = r#"
+[catalog.sectors]
+key = "id"
+title = { nb = "Sektorer", nn = "Sektorar", en = "Sectors" }
+[[catalog.sectors.rows]]
+id = "annet"
+title = { nb = "Annet", nn = "Anna", en = "Other" }
+code = "X"
+"#;
+        let c = load(&[SourceFile::new("catalog.toml", cat)]).unwrap();
+        let t = c.table("sectors").unwrap();
+        let row = t.row("annet").unwrap();
+        let (_, col) = t.column("title").unwrap();
+        assert!(col.text && col.ty == ColumnType::String);
+        let read = |lang| t.text(c.tree(), row, "title", lang);
+        assert_eq!(read(Lang::Nb), Some("Annet"));
+        assert_eq!(read(Lang::Nn), Some("Anna"));
+        assert_eq!(read(Lang::En), Some("Other"));
+        // A string column reads as written in every language.
+        assert_eq!(t.text(c.tree(), row, "code", Lang::En), Some("X"));
+        let slots = c.tree().object(&row.node.value).unwrap();
+        let nb = slots[1].as_ref().unwrap();
+        assert_eq!(c.tree().str(&nb.value), Some("Annet"));
+
+        let mixed = format!("{cat}[[catalog.sectors.rows]]\nid = \"kultur\"\ntitle = \"Kultur\"\n");
+        let d = load(&[SourceFile::new("catalog.toml", &mixed)]).unwrap_err();
+        assert_eq!(d.0[0].code, "catalog::column-type", "{d:?}");
+        let no_en = cat.replace(r#", en = "Other""#, "");
+        let d = load(&[SourceFile::new("catalog.toml", &no_en)]).unwrap_err();
+        assert_eq!(d.0[0].code, "toml::missing-language", "{d:?}");
     }
 
     #[test]

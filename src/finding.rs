@@ -367,6 +367,16 @@ pub struct Finding {
     /// For a violated, pending or unknown finding, what would make it met for this input
     /// (computed only when a full evaluation asks for it: see `crate::eval::remedy`).
     pub to_meet: Option<Box<ToMeet>>,
+    /// What the rule set takes as given that this finding rests on (an assumed date, a reading
+    /// by inference), as the rule set declares it; given with messages.
+    pub assumptions: Vec<Arc<Assumption>>,
+}
+
+/// Something a rule set takes as given without a source that says it (`[[assumption]]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assumption {
+    pub id: String,
+    pub text: Text,
 }
 
 /// What would make a finding met: a change to the input found from the rule, checked by

@@ -245,6 +245,8 @@ fn without_evidence(e: &Evaluation) -> String {
         f.message = Default::default();
         // Remedies come with the full evaluation only.
         f.to_meet = None;
+        // Assumptions are texts: they come with messages.
+        f.assumptions.clear();
     }
     format!("{e:?}")
 }

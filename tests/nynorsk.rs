@@ -410,6 +410,21 @@ fn the_validators_words_are_nynorsk() {
             len: 9,
             max: 8,
         },
+        P::Blank {
+            name: name(),
+            optional: false,
+            nullable: false,
+        },
+        P::Blank {
+            name: name(),
+            optional: true,
+            nullable: false,
+        },
+        P::Blank {
+            name: name(),
+            optional: true,
+            nullable: true,
+        },
         P::WrongSchema {
             field: "schema".into(),
             found: "x".into(),
@@ -485,6 +500,60 @@ fn lint_fails_on_a_text_missing_in_a_declared_language() {
     assert_eq!(
         r.stderr.matches("missing-language").count(),
         1,
+        "{}",
+        r.stderr
+    );
+}
+
+/// The catalog's texts people read (sector names, life events, measures, agreements) are written
+/// in every declared language, nynorsk as nynorsk: they are among the texts judged above, and
+/// lint fails on a catalog row's text missing one.
+#[test]
+fn the_catalogs_row_texts_are_in_every_language() {
+    use crate::check::samstyr;
+    let rows: Vec<_> = texts(Path::new("rules"))
+        .into_iter()
+        .filter(|(f, _, _)| f.ends_with("catalog.toml"))
+        .collect();
+    // 28 measures (area and text), 7 life events, 11 sectors, 2 agreements, and 4 tables'
+    // titles and notes.
+    assert_eq!(rows.len(), 28 * 2 + 7 + 11 + 2 + 4 * 2, "{rows:?}");
+    for (_, nb, nn) in &rows {
+        assert!(!nn.is_empty(), "no nynorsk for «{nb}»");
+        assert!(judge(nb, nn).is_none(), "{nb} / {nn}");
+    }
+    // Where the two languages differ in common words, the nynorsk is not the bokmål.
+    let differ = rows.iter().filter(|(_, nb, nn)| nb != nn).count();
+    assert!(differ >= 28 + 4, "{differ} of {} differ", rows.len());
+
+    let dir = std::env::temp_dir().join(format!("samstyr-nn-cat-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("rules")).unwrap();
+    std::fs::create_dir_all(dir.join("seeds")).unwrap();
+    for from in ["rules", "seeds"] {
+        for e in std::fs::read_dir(format!("fixtures/library/{from}"))
+            .unwrap()
+            .flatten()
+        {
+            if e.path().is_file() {
+                std::fs::copy(e.path(), dir.join(from).join(e.file_name())).unwrap();
+            }
+        }
+    }
+    let path = dir.join("rules").join("catalog.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let cut = text.replace(r#"nn = "Tidsskrift", "#, "");
+    assert_ne!(cut, text);
+    std::fs::write(&path, cut).unwrap();
+    let rules = dir.join("rules");
+    let r = samstyr(&["rules", "lint", "--rules", &rules.to_string_lossy()]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("catalog.toml:")
+            && r.stderr.contains("error[lint::missing-language]")
+            && r.stderr
+                .contains("text `catalog.item_types.rows[2].title` has no `nn`"),
         "{}",
         r.stderr
     );

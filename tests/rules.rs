@@ -274,50 +274,129 @@ fn amounts_in_messages_are_grouped_and_json_data_is_not() {
 }
 
 /// A verdict that turns on an assumption says so (rule set v2): a joint measure by inference only
-/// (M24, M25) and the competence agreement's assumed signing date. And a stopped initiative says
-/// why a would-be `pending` is not asked.
+/// (M24, M25) and the competence agreement's assumed signing date are carried on the finding as
+/// the rule set declares them (`[[assumption]]`), in JSON and in the text report; not where the
+/// verdict does not turn on one. And a stopped initiative says why a would-be `pending` is not
+/// asked.
 #[test]
-fn assumptions_and_stopped_initiatives_are_said_in_the_message() {
-    let message = |file: &str, rule: &str, lang: &str| -> String {
+fn assumptions_and_stopped_initiatives_are_said_in_the_finding() {
+    let run = |file: &str, lang: &str, format: &str| -> Vec<u8> {
         let input = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("rules/tests/inputs")
             .join(file);
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_samstyr"))
+        std::process::Command::new(env!("CARGO_BIN_EXE_samstyr"))
             .args([
                 "check",
                 "--as-of",
                 "2026-06-01",
                 "--format",
-                "json",
+                format,
                 "--lang",
                 lang,
             ])
             .arg(&input)
             .output()
-            .expect("samstyr runs");
-        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+            .expect("samstyr runs")
+            .stdout
+    };
+    let finding = |file: &str, rule: &str, lang: &str| -> serde_json::Value {
+        let json: serde_json::Value =
+            serde_json::from_slice(&run(file, lang, "json")).expect("JSON report");
         let findings = json["results"][0]["findings"]
             .as_array()
             .cloned()
             .unwrap_or_default();
-        let found = findings
-            .iter()
-            .find(|f| f["rule"] == rule || f["rule"]["id"] == rule)
-            .unwrap_or_else(|| panic!("{file}: no {rule} finding"));
-        found["message"].as_str().unwrap_or_default().to_string()
+        findings
+            .into_iter()
+            .find(|f| f["rule"] == rule)
+            .unwrap_or_else(|| panic!("{file}: no {rule} finding"))
     };
-    let m = message("v2-joint-by-inference.json", "SAM-05", "en");
+    let ids = |f: &serde_json::Value| -> Vec<String> {
+        f["assumptions"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|x| x["id"].as_str().unwrap_or("").to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let f = finding("v2-joint-by-inference.json", "SAM-05", "en");
+    assert_eq!(ids(&f), ["felles-tiltak-antatt"], "{f}");
+    let text = f["assumptions"][0]["text"].as_str().unwrap_or_default();
     assert!(
-        m.contains("M24 or M25") && m.contains("by inference"),
-        "{m}"
+        text.contains("M24 or M25") && text.contains("by inference"),
+        "{f}"
     );
-    let m = message("v2-joint-by-inference.json", "SAM-05", "nn");
-    assert!(m.contains("ut frå ei antaking"), "{m}");
-    let m = message("v2-competence-assumed-signing.json", "SAM-15", "nb");
-    assert!(m.contains("er en antakelse"), "{m}");
-    let m = message("v2-stopped-decision-ahead.json", "SAM-01", "en");
-    assert!(m.contains("stopped or completed"), "{m}");
+    // The message no longer carries it: the finding does, once.
+    assert!(
+        !f["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("inference"),
+        "{f}"
+    );
+    let f = finding("v2-joint-by-inference.json", "SAM-05", "nn");
+    assert!(
+        f["assumptions"][0]["text"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("ut frå ei antaking"),
+        "{f}"
+    );
+    // A rule that does not rest on it (SAM-01) lists none.
+    assert!(ids(&finding("v2-joint-by-inference.json", "SAM-01", "en")).is_empty());
+    let f = finding("v2-competence-assumed-signing.json", "SAM-15", "nb");
+    assert_eq!(ids(&f), ["kompetanseavtalens-signeringsdato"], "{f}");
+    assert!(
+        f["assumptions"][0]["text"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("er en antakelse"),
+        "{f}"
+    );
+    let f = finding("v2-stopped-decision-ahead.json", "SAM-01", "en");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("stopped or completed"),
+        "{f}"
+    );
     // Not where the verdict does not turn on it: decided by a named joint measure.
-    let m = message("v2-terminated-joint-before-end.json", "SAM-05", "en");
-    assert!(!m.contains("inference"), "{m}");
+    let f = finding("v2-terminated-joint-before-end.json", "SAM-05", "en");
+    assert!(ids(&f).is_empty(), "{f}");
+    // The text report shows it under the finding's message, labelled.
+    let text = String::from_utf8(run("v2-joint-by-inference.json", "nb", "text")).unwrap();
+    assert!(
+        text.contains("     antakelse: Tiltaket regnes som felles tiltak fordi det bidrar til M24"),
+        "{text}"
+    );
+}
+
+/// An obligation naming an assumption the rule set does not declare fails to load, with a
+/// suggestion.
+#[test]
+fn an_unknown_assumption_is_a_load_error() {
+    let mut files = RuleFiles::embedded();
+    let f = files
+        .files
+        .iter_mut()
+        .find(|f| f.name().ends_with("sam-05.toml"))
+        .expect("sam-05.toml");
+    let text = f
+        .text()
+        .replace("\"felles-tiltak-antatt\"]", "\"felles-tiltak-antat\"]");
+    *f = samstyr::source::SourceFile::new(f.name(), &text);
+    let Err(d) = RuleSet::load(&files, &[]) else {
+        panic!("a rule set naming an undeclared assumption loads");
+    };
+    let e =
+        d.0.iter()
+            .find(|d| d.code == "rules::unknown-assumption")
+            .expect("unknown assumption");
+    assert_eq!(
+        e.help.as_deref(),
+        Some("did you mean `felles-tiltak-antatt`?")
+    );
 }

@@ -192,8 +192,8 @@ fn the_form_is_generated_from_the_rule_sets_input_format() {
         "id=\"f.name\"",
         "data-field=\"loans\" data-kind=\"list\"",
         "data-field=\"fees\" data-kind=\"list\"",
-        // a catalog reference shows its row's text
-        ">book – Bok</option>",
+        // a catalog reference shows its row's text, in the page's language
+        ">book – Book</option>",
         // a yes/no question has three answers
         "id=\"f.guardian_consent-2\" name=\"f.guardian_consent\" value=\"\"",
         "type=\"date\"",
@@ -227,9 +227,13 @@ fn the_form_is_generated_from_the_rule_sets_input_format() {
     let (_, html) = get(&ini, "/?lang=en", &[]);
     assert!(html.contains("data-schema=\"samstyr.initiative/v1\""));
     assert!(html.contains("id=\"f.municipal_impact.uses_municipal_data\""));
-    // M02 with its text, as a searchable choice
+    // M02 with its text in the page's language, as a searchable choice
+    assert!(html.contains(
+        "<strong>M02</strong> <span lang=\"en\">In cooperation with KS, develop methods"
+    ));
+    let (_, nn) = get(&ini, "/?lang=nn", &[]);
     assert!(
-        html.contains("<strong>M02</strong> <span lang=\"nb\">I samarbeid med KS utvikle metoder")
+        nn.contains("<strong>M02</strong> <span lang=\"nn\">I samarbeid med KS utvikle metodar")
     );
     assert!(!html.contains("loans"));
     // A list whose absence means "not stated" can be stated empty; a log of what exists cannot.

@@ -1,12 +1,13 @@
 //! `samstyr schema [--rules DIR]`: print the JSON Schema (draft 2020-12) of the rule set's input
 //! format, pretty and in a stable order; with `--report`, the schema of the JSON report
 //! (`samstyr.report/v1`), whose headline key comes from the rule set; with `--portfolio`, the
-//! schema of the portfolio report's JSON (`samstyr.portfolio/v1`).
+//! schema of the portfolio report's JSON (`samstyr.portfolio/v1`). `--lang` writes the input
+//! schema's texts in one language.
 
 use super::Exit;
 use crate::diag::{Diagnostic, render};
 use crate::files::RuleFiles;
-use crate::schema::{json_schema, load_input_side};
+use crate::schema::{json_schema_in, load_input_side};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -20,6 +21,10 @@ pub struct Args {
     /// Print the schema of the portfolio report's JSON (`samstyr.portfolio/v1`) instead
     #[arg(long)]
     pub portfolio: bool,
+    /// The language of the input schema's texts (field descriptions, catalog rows' names);
+    /// without it, bokmål with the English after
+    #[arg(long, value_enum)]
+    pub lang: Option<crate::text::Lang>,
 }
 
 pub fn run(args: &Args) -> Exit {
@@ -57,7 +62,7 @@ pub fn run(args: &Args) -> Exit {
     };
     match load_input_side(&files) {
         Ok((schema, catalog)) => {
-            let s = json_schema(&schema, &catalog);
+            let s = json_schema_in(&schema, &catalog, args.lang);
             super::common::outln(&serde_json::to_string_pretty(&s).unwrap_or_default());
             Exit::Ok
         }

@@ -750,6 +750,7 @@ fn judge_in<'a, R: Record>(
                     ctx.bindings.push(Val::Unknown);
                 }
                 f.message = message(o, ctx, &f);
+                f.assumptions = assumptions(o, ctx);
                 if o.deadline.is_some() {
                     ctx.bindings.pop();
                 }
@@ -861,7 +862,22 @@ fn blank(o: &Obligation, status: Status, item: Option<Item>) -> Finding {
         validity: None,
         waiver: None,
         to_meet: None,
+        assumptions: Vec::new(),
     }
+}
+
+/// The assumptions of `o` that the finding rests on: those whose `when` holds in the finding's
+/// scope (its item and deadline bound), in declared order. Given with messages: counting needs
+/// none.
+fn assumptions<'a>(
+    o: &'a Obligation,
+    ctx: &mut Ctx<'a>,
+) -> Vec<std::sync::Arc<crate::finding::Assumption>> {
+    o.assumptions
+        .iter()
+        .filter(|(_, when)| when.truth::<Nothing>(ctx) == Some(true))
+        .map(|(a, _)| a.clone())
+        .collect()
 }
 
 /// One finding: the status derivation of docs/rule-language.md "Status" ([`derive`]), with the
@@ -894,6 +910,7 @@ fn judge<'a, R: Record>(
             Some(c) if d.closed => c.message.clone(),
             _ => message(o, ctx, f),
         };
+        f.assumptions = assumptions(o, ctx);
     }
     if d.pushed {
         ctx.bindings.pop();

@@ -14,7 +14,7 @@
 use crate::catalog::{Catalog, ColumnType};
 use crate::diag::render;
 use crate::expr::{self, Compiled, Ctx, Names, Nothing, Reads, Val};
-use crate::schema::{self, Absent, FieldType, InputSchema};
+use crate::schema::{self, Absent, FieldDef, FieldType, InputSchema};
 use crate::source::SourceFile;
 use jiff::civil::Date;
 use proptest::prelude::*;
@@ -131,7 +131,11 @@ fn from_toml(v: &toml::Value) -> O {
         toml::Value::Boolean(b) => O::B(*b),
         toml::Value::Datetime(d) => O::D(date(&d.to_string())),
         toml::Value::Array(items) => O::L(items.iter().map(from_toml).collect()),
-        toml::Value::Table(_) => O::Null,
+        // A text in the user-facing languages: expressions read its bokmål (src/catalog.rs).
+        toml::Value::Table(t) => match t.get("nb") {
+            Some(toml::Value::String(s)) => O::S(s.clone()),
+            _ => O::Null,
+        },
     }
 }
 
@@ -1281,9 +1285,17 @@ fn gen_object(rng: &mut Rng, w: &World, ty: usize, depth: u32) -> Map<String, Js
         if depth == 0 && matches!(f.ty, FieldType::Object(_)) && !f.required {
             continue;
         }
-        m.insert(f.name.clone(), gen_value(rng, w, &f.ty, depth));
+        m.insert(f.name.clone(), gen_field(rng, w, f, depth));
     }
     m
+}
+
+/// A value for field `f`: a text the format refuses blank (`blank = false`) is never blank.
+fn gen_field(rng: &mut Rng, w: &World, f: &FieldDef, depth: u32) -> Json {
+    match gen_value(rng, w, &f.ty, depth) {
+        Json::String(s) if f.nonblank && s.trim().is_empty() => Json::String("KS".into()),
+        v => v,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1498,7 +1510,7 @@ fn an_absent_duration_amount_leaves_a_date_comparison_unknown() {
             .filter(|f| f.required && !json.contains_key(&f.name))
             .collect();
         for f in to_fill {
-            json.insert(f.name.clone(), gen_value(&mut rng, world, &f.ty, 1));
+            json.insert(f.name.clone(), gen_field(&mut rng, world, f, 1));
         }
         json.insert(d.name.clone(), Json::String("2026-05-01".into()));
         json.remove(&n.name);

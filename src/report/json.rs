@@ -411,6 +411,15 @@ struct FindingJson<'a> {
     /// Other findings whose status the patch changes.
     #[serde(skip_serializing_if = "Option::is_none")]
     to_meet_effects: Option<Vec<EffectJson<'a>>>,
+    /// What the rule set takes as given that the finding rests on; left out when nothing.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    assumptions: Vec<AssumptionJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct AssumptionJson<'a> {
+    id: &'a str,
+    text: &'a str,
 }
 
 #[derive(Serialize)]
@@ -493,6 +502,14 @@ impl<'a> FindingJson<'a> {
                     })
                     .collect()
             }),
+            assumptions: f
+                .assumptions
+                .iter()
+                .map(|a| AssumptionJson {
+                    id: &a.id,
+                    text: a.text.get(lang),
+                })
+                .collect(),
         }
     }
 }
@@ -1144,6 +1161,19 @@ pub fn report_schema(headline_key: Option<&str>) -> Value {
             json!({ "type": "string", "description": "`to_meet` in words, or why no change can meet it and what the rule set offers instead" }),
         );
         p.insert("to_meet_effects".into(), to_meet_effects);
+        p.insert(
+            "assumptions".into(),
+            json!({
+                "type": "array",
+                "description": "what the rule set takes as given that the finding rests on (an assumed date, a reading by inference), as its `[[assumption]]`s declare it; left out when nothing",
+                "items": {
+                    "type": "object",
+                    "properties": { "id": { "type": "string" }, "text": { "type": "string" } },
+                    "required": ["id", "text"],
+                    "additionalProperties": false
+                }
+            }),
+        );
     }
     schema
 }

@@ -824,6 +824,14 @@ fn item(s: &mut String, run: &RunInfo, e: &Evaluation, f: &Finding) {
         let _ = write!(s, " · {}", escape(&note));
     }
     s.push('\n');
+    for a in &f.assumptions {
+        let _ = writeln!(
+            s,
+            "  {} {}",
+            pick(lang, "**Antakelse:**", "**Antaking:**", "**Assumption:**"),
+            escape(a.text.get(lang))
+        );
+    }
     if let Some(src) = f.rule.sources.first() {
         let _ = writeln!(
             s,

@@ -1034,6 +1034,7 @@ pub(crate) mod testdata {
             validity: None,
             waiver: None,
             to_meet: None,
+            assumptions: Vec::new(),
         }
     }
 

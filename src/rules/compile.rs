@@ -162,7 +162,7 @@ pub(crate) fn load(files: &RuleFiles, overrides: &[ParamOverride]) -> Result<Rul
             remedy: o.remedy.clone(),
             sources,
         });
-        if let Some(ob) = c.obligation(o, info) {
+        if let Some(ob) = c.obligation(o, info, &decls.assumptions) {
             obligations.push(ob);
         }
     }
@@ -556,7 +556,12 @@ impl Compiler<'_> {
         })
     }
 
-    fn obligation(&mut self, o: &ObligationDecl, info: Arc<RuleInfo>) -> Option<Obligation> {
+    fn obligation(
+        &mut self,
+        o: &ObligationDecl,
+        info: Arc<RuleInfo>,
+        declared: &[decl::AssumptionDecl],
+    ) -> Option<Obligation> {
         let me = self.graph.node(NodeKind::Obligation, &o.id.value);
         let mut ok = true;
         let mut bindings: Vec<Binding> = Vec::new();
@@ -675,6 +680,49 @@ impl Compiler<'_> {
         let (r_ok, require) = one(self, &o.require, "require", &inner, Some(&Type::Bool));
         ok &= r_ok;
         let messages = self.messages(o, me, &inner);
+        let mut assumptions = Vec::new();
+        for r in &o.assumptions {
+            let Some(a) = declared.iter().find(|a| a.id.value == r.value) else {
+                let suggestion = crate::diag::did_you_mean(
+                    &r.value,
+                    declared.iter().map(|a| a.id.value.as_str()),
+                )
+                .map(String::from);
+                self.diags.push(Diagnostic::at(
+                    &RuleError::UnknownAssumption {
+                        id: r.value.clone(),
+                        suggestion,
+                    },
+                    &o.file,
+                    r.span,
+                ));
+                ok = false;
+                continue;
+            };
+            let Some(w) = &a.when else {
+                ok = false;
+                continue;
+            };
+            let parsed = match expr::parse(&a.file, w.offset, &w.value) {
+                Ok(e) => e,
+                Err(d) => {
+                    self.diags.extend(d);
+                    ok = false;
+                    continue;
+                }
+            };
+            self.uses(&parsed, me, "assumption");
+            match self.compile(&a.file, &parsed, &inner, true, Some(("when", &Type::Bool))) {
+                Some(c) => assumptions.push((
+                    Arc::new(crate::finding::Assumption {
+                        id: a.id.value.clone(),
+                        text: a.text.clone(),
+                    }),
+                    c,
+                )),
+                None => ok = false,
+            }
+        }
         let (Some(messages), true, Some(require)) = (messages, ok, require) else {
             return None;
         };
@@ -694,6 +742,7 @@ impl Compiler<'_> {
             valid_on,
             validity_group: None,
             messages,
+            assumptions,
             facts: fact_ids,
             params: param_ids,
         })

@@ -164,6 +164,18 @@ pub(crate) struct ObligationDecl {
     pub has_sources: bool,
     /// `waivable = false`: no waiver may cover its findings.
     pub waivable: bool,
+    /// `assumptions = ["id", …]`: the `[[assumption]]`s its findings may rest on.
+    pub assumptions: Vec<Str>,
+}
+
+/// `[[assumption]]`: something the rule set takes as given without a source that says it (a date
+/// the source leaves out, a reading by inference), and when a finding rests on it.
+#[derive(Debug)]
+pub(crate) struct AssumptionDecl {
+    pub file: SourceFile,
+    pub id: Str,
+    pub when: Option<Str>,
+    pub text: Text,
 }
 
 /// Everything declared in a rule set's rule files, in file order.
@@ -174,6 +186,7 @@ pub(crate) struct Decls {
     pub params: Vec<ParamDecl>,
     pub facts: Vec<FactDecl>,
     pub obligations: Vec<ObligationDecl>,
+    pub assumptions: Vec<AssumptionDecl>,
     pub documents: Vec<super::sources::DocumentDecl>,
     pub readings: Vec<super::sources::ReadingDecl>,
 }
@@ -184,6 +197,7 @@ const TOP: &[&str] = &[
     "param",
     "fact",
     "obligation",
+    "assumption",
     "document",
     "reading",
 ];
@@ -223,7 +237,9 @@ const OBLIGATION: &[&str] = &[
     "message",
     "source",
     "waivable",
+    "assumptions",
 ];
+const ASSUMPTION: &[&str] = &["id", "when", "text"];
 const MESSAGE: &[&str] = &[
     "met",
     "violated",
@@ -289,6 +305,21 @@ fn read_file(file: &SourceFile, decls: &mut Decls, diags: &mut Diagnostics) {
             title: tab.req_text("title", diags).unwrap_or_default(),
             expr: tab.req_expr("expr", diags),
             sources: sources(&tab, diags),
+            id,
+        });
+    }
+    for (t, span) in top.tables("assumption", diags) {
+        let tab = Table::new(file, t, span, "`[[assumption]]`", "assumption");
+        tab.check_keys(ASSUMPTION, diags);
+        let Some(id) = tab.req_str("id", diags) else {
+            continue;
+        };
+        check_id(file, &id, "fact", diags);
+        let tab = tab.renamed(format!("assumption `{}`", id.value));
+        decls.assumptions.push(AssumptionDecl {
+            file: file.clone(),
+            when: tab.req_expr("when", diags),
+            text: tab.req_text("text", diags).unwrap_or_default(),
             id,
         });
     }
@@ -516,6 +547,7 @@ fn obligation(tab: &Table<'_, '_>, diags: &mut Diagnostics) -> Option<Obligation
         sources: sources(&tab, diags),
         has_sources: tab.get("source").is_some(),
         waivable: bool_of(&tab, "waivable", diags).unwrap_or(true),
+        assumptions: str_list(&tab, "assumptions", diags),
         id,
     })
 }
@@ -597,4 +629,42 @@ fn check_id(file: &SourceFile, id: &Str, kind: &'static str, diags: &mut Diagnos
             id.span,
         ));
     }
+}
+
+/// A list of strings (`key = ["a", "b"]`), each with its place; absent: empty.
+fn str_list(tab: &Table<'_, '_>, key: &str, diags: &mut Diagnostics) -> Vec<Str> {
+    let Some(v) = tab.get(key) else {
+        return Vec::new();
+    };
+    let wrong = |found: &'static str, at: Span, diags: &mut Diagnostics| {
+        diags.push(Diagnostic::at(
+            &RuleError::WrongType {
+                key: key.to_string(),
+                expected: "a list of ids",
+                found,
+            },
+            tab.file,
+            at,
+        ));
+    };
+    let DeValue::Array(items) = v.get_ref() else {
+        wrong(
+            super::toml::type_name(v.get_ref()),
+            span_of(v.span()),
+            diags,
+        );
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for item in items.iter() {
+        match item.get_ref() {
+            DeValue::String(s) => out.push(Str {
+                value: s.to_string(),
+                span: span_of(item.span()),
+                offset: item.span().start + 1,
+            }),
+            other => wrong(super::toml::type_name(other), span_of(item.span()), diags),
+        }
+    }
+    out
 }

@@ -46,6 +46,11 @@ pub enum RuleError {
         id: String,
         suggestion: Option<String>,
     },
+    #[error("unknown assumption `{id}`")]
+    UnknownAssumption {
+        id: String,
+        suggestion: Option<String>,
+    },
     #[error("no `[ruleset]` table in the rule set")]
     NoRuleset,
     #[error("`[ruleset]` is declared more than once")]
@@ -157,6 +162,7 @@ impl Problem for RuleError {
             RuleError::BadId { .. } => "rules::bad-id",
             RuleError::Duplicate { .. } => "rules::duplicate-id",
             RuleError::UnknownPrinciple { .. } => "rules::unknown-principle",
+            RuleError::UnknownAssumption { .. } => "rules::unknown-assumption",
             RuleError::NoRuleset => "rules::no-ruleset",
             RuleError::DuplicateRuleset { .. } => "rules::duplicate-ruleset",
             RuleError::UnknownHeadlineFact { .. } => "rules::unknown-headline",
@@ -220,6 +226,9 @@ impl Problem for RuleError {
             }
             RuleError::UnknownPrinciple { suggestion, .. } => did_you_mean(suggestion)
                 .or_else(|| Some("declare it with a `[[principle]]` table".into())),
+            RuleError::UnknownAssumption { suggestion, .. } => did_you_mean(suggestion).or_else(
+                || Some("declare it with an `[[assumption]]` table (`id`, `when`, `text`)".into()),
+            ),
             RuleError::NoRuleset => Some(
                 "add `[ruleset]` with `id`, `version` and `title` to one of the rule files".into(),
             ),

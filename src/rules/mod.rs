@@ -212,6 +212,9 @@ pub(crate) struct Obligation {
     /// Its group in [`Core::validity_groups`], if its bounds are shared.
     pub validity_group: Option<usize>,
     pub messages: Messages,
+    /// The assumptions its findings may rest on, each with when a finding does (in the scope of
+    /// its messages: the item and the deadline).
+    pub assumptions: Vec<(Arc<crate::finding::Assumption>, Compiled)>,
     /// Facts and parameters used directly, by id.
     pub facts: Vec<String>,
     pub params: Vec<String>,

@@ -6,18 +6,27 @@
 
 use super::{Absent, CharSet, FieldDef, FieldType, InputSchema, ObjectType};
 use crate::catalog::Catalog;
-use crate::text::Text;
+use crate::text::{Lang, Text};
 use crate::value::number_json;
 use serde_json::{Map, Value, json};
 
 const DATE_PATTERN: &str = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
 
-/// JSON Schema of a whole document of `schema`, with catalog refs as enums over `catalog`.
+/// JSON Schema of a whole document of `schema`, with catalog refs as enums over `catalog`; its
+/// texts in bokmål with the English after.
 pub fn json_schema(schema: &InputSchema, catalog: &Catalog) -> Value {
+    json_schema_in(schema, catalog, None)
+}
+
+/// [`json_schema`] with its texts in `lang` (every language a rule set writes is one a user may
+/// read it in), or bokmål and English when `lang` is `None`. A catalog ref's keys carry their
+/// rows' texts as `enumDescriptions` (what editors show beside each key).
+pub fn json_schema_in(schema: &InputSchema, catalog: &Catalog, lang: Option<Lang>) -> Value {
+    let c = Cx { catalog, lang };
     let mut defs = Map::new();
     for (i, t) in schema.types.iter().enumerate() {
         if i != schema.root {
-            defs.insert(t.name.clone(), object(schema, catalog, t, false));
+            defs.insert(t.name.clone(), object(schema, &c, t, false));
         }
     }
     let mut top = Map::new();
@@ -26,12 +35,12 @@ pub fn json_schema(schema: &InputSchema, catalog: &Catalog) -> Value {
         json!("https://json-schema.org/draft/2020-12/schema"),
     );
     top.insert("$id".into(), json!(format!("urn:samstyr:{}", schema.id)));
-    top.insert("title".into(), json!(both(&schema.title)));
+    top.insert("title".into(), json!(c.text(&schema.title)));
     if !schema.description.en.is_empty() || !schema.description.nb.is_empty() {
-        top.insert("description".into(), json!(both(&schema.description)));
+        top.insert("description".into(), json!(c.text(&schema.description)));
     }
     if let Some(root) = schema.types.get(schema.root)
-        && let Value::Object(body) = object(schema, catalog, root, true)
+        && let Value::Object(body) = object(schema, &c, root, true)
     {
         for (k, v) in body {
             if k != "description" || !top.contains_key("description") {
@@ -45,6 +54,21 @@ pub fn json_schema(schema: &InputSchema, catalog: &Catalog) -> Value {
     Value::Object(top)
 }
 
+/// What the schema is written against: the catalog, and the language of its texts.
+struct Cx<'a> {
+    catalog: &'a Catalog,
+    lang: Option<Lang>,
+}
+
+impl Cx<'_> {
+    fn text(&self, t: &Text) -> String {
+        match self.lang {
+            Some(lang) => t.get(lang).to_string(),
+            None => both(t),
+        }
+    }
+}
+
 /// Both languages in one description: bokmål first, as the default language of reports.
 fn both(t: &Text) -> String {
     match (t.nb.is_empty(), t.en.is_empty()) {
@@ -54,19 +78,19 @@ fn both(t: &Text) -> String {
     }
 }
 
-fn object(schema: &InputSchema, catalog: &Catalog, t: &ObjectType, is_root: bool) -> Value {
+fn object(schema: &InputSchema, c: &Cx<'_>, t: &ObjectType, is_root: bool) -> Value {
     let mut props = Map::new();
     let mut required = Vec::new();
     for f in &t.fields {
         let mut s = if is_root && f.name == schema.schema_field {
             json!({ "const": schema.id })
         } else {
-            field(schema, catalog, f)
+            field(schema, c, f)
         };
         if let Value::Object(m) = &mut s
             && (!f.doc.nb.is_empty() || !f.doc.en.is_empty())
         {
-            m.insert("description".into(), json!(both(&f.doc)));
+            m.insert("description".into(), json!(c.text(&f.doc)));
         }
         props.insert(f.name.clone(), s);
         if f.required {
@@ -76,7 +100,7 @@ fn object(schema: &InputSchema, catalog: &Catalog, t: &ObjectType, is_root: bool
     let mut m = Map::new();
     m.insert("type".into(), json!("object"));
     if !t.doc.nb.is_empty() || !t.doc.en.is_empty() {
-        m.insert("description".into(), json!(both(&t.doc)));
+        m.insert("description".into(), json!(c.text(&t.doc)));
     }
     m.insert("properties".into(), Value::Object(props));
     if !required.is_empty() {
@@ -86,8 +110,14 @@ fn object(schema: &InputSchema, catalog: &Catalog, t: &ObjectType, is_root: bool
     Value::Object(m)
 }
 
-fn field(schema: &InputSchema, catalog: &Catalog, f: &FieldDef) -> Value {
-    let s = ty(schema, catalog, &f.ty);
+fn field(schema: &InputSchema, c: &Cx<'_>, f: &FieldDef) -> Value {
+    let mut s = ty(schema, c, &f.ty);
+    // `blank = false`: at least one character that is not whitespace.
+    if f.nonblank
+        && let Value::Object(m) = &mut s
+    {
+        m.insert("pattern".into(), json!("\\S"));
+    }
     if f.nullable || f.absent == Absent::None {
         nullable(s)
     } else {
@@ -108,7 +138,7 @@ fn nullable(mut s: Value) -> Value {
     json!({ "anyOf": [s, { "type": "null" }] })
 }
 
-fn ty(schema: &InputSchema, catalog: &Catalog, t: &FieldType) -> Value {
+fn ty(schema: &InputSchema, c: &Cx<'_>, t: &FieldType) -> Value {
     match t {
         FieldType::String { max_len } => {
             let mut m = json!({ "type": "string" });
@@ -139,21 +169,27 @@ fn ty(schema: &InputSchema, catalog: &Catalog, t: &FieldType) -> Value {
         }
         FieldType::Date => json!({ "type": "string", "format": "date", "pattern": DATE_PATTERN }),
         FieldType::Enum(values) => json!({ "type": "string", "enum": values }),
-        FieldType::Ref { table } => match catalog.table(table) {
-            // The table's note travels with its keys: what a key stands for may rest on a
-            // reading of the sources (which measures are joint with KS, and why).
-            Some(t) if !t.note.nb.is_empty() || !t.note.en.is_empty() => json!({
-                "type": "string",
-                "enum": t.keys().collect::<Vec<_>>(),
-                "description": both(&t.note),
-            }),
-            Some(t) => json!({ "type": "string", "enum": t.keys().collect::<Vec<_>>() }),
+        FieldType::Ref { table } => match c.catalog.table(table) {
+            Some(t) => {
+                let mut o = Map::new();
+                o.insert("type".into(), json!("string"));
+                o.insert("enum".into(), json!(t.keys().collect::<Vec<_>>()));
+                // The table's note travels with its keys: what a key stands for may rest on a
+                // reading of the sources (which measures are joint with KS, and why).
+                if !t.note.nb.is_empty() || !t.note.en.is_empty() {
+                    o.insert("description".into(), json!(c.text(&t.note)));
+                }
+                if let Some(d) = row_texts(c, t) {
+                    o.insert("enumDescriptions".into(), d);
+                }
+                Value::Object(o)
+            }
             None => json!({ "type": "string" }),
         },
         FieldType::List { items, max_items } => {
             let mut o = Map::new();
             o.insert("type".into(), json!("array"));
-            o.insert("items".into(), ty(schema, catalog, items));
+            o.insert("items".into(), ty(schema, c, items));
             if let Some(n) = max_items {
                 o.insert("maxItems".into(), json!(n));
             }
@@ -164,6 +200,26 @@ fn ty(schema: &InputSchema, catalog: &Catalog, t: &FieldType) -> Value {
             None => json!({ "type": "object" }),
         },
     }
+}
+
+/// Each row's text, in the order of the keys, where the table writes its rows' names in the
+/// user-facing languages (its `title`, `name`, `text` or `label` column).
+fn row_texts(c: &Cx<'_>, t: &crate::catalog::Table) -> Option<Value> {
+    let col = ["title", "name", "text", "label"]
+        .into_iter()
+        .find(|n| t.column(n).is_some_and(|(_, col)| col.text))?;
+    let tree = c.catalog.tree();
+    let texts = t.rows().iter().map(|r| {
+        let text = r
+            .texts
+            .iter()
+            .find(|(i, _)| t.column(col).is_some_and(|(ci, _)| ci == *i))
+            .map(|(_, x)| c.text(x))
+            .or_else(|| t.text(tree, r, col, Lang::Nb).map(String::from))
+            .unwrap_or_default();
+        json!(text)
+    });
+    Some(Value::Array(texts.collect()))
 }
 
 fn id(chars: &str) -> Value {

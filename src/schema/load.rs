@@ -26,6 +26,7 @@ const FIELD_KEYS: &[&str] = &[
     "nullable",
     "absent",
     "doc",
+    "blank",
     "chars",
     "max_len",
     "min",
@@ -321,6 +322,12 @@ fn field(
         Some(d) => t.text("doc", d).unwrap_or_default(),
         None => Text::default(),
     };
+    // `blank = false`: a string of only whitespace is no answer. `blank = true` is the default,
+    // written out only for clarity.
+    let nonblank = match ft.get("blank") {
+        Some(b) => !t.bool("blank", b).unwrap_or(true),
+        None => false,
+    };
     Some(FieldDef {
         plain: crate::json::plain_bytes(name.as_bytes()),
         name: name.into(),
@@ -328,6 +335,7 @@ fn field(
         required,
         nullable,
         absent,
+        nonblank,
         doc,
     })
 }
@@ -347,7 +355,7 @@ fn field_type(
 ) -> Option<FieldType> {
     let ty = match ty_s {
         "string" => {
-            used.push("max_len");
+            used.extend(["max_len", "blank"]);
             let max_len = ft.get("max_len").and_then(|v| t.count("max_len", v));
             FieldType::String { max_len }
         }
@@ -534,6 +542,54 @@ kind = { type = "enum", values = ["a", "b"] }
                 integer: true
             }
         );
+    }
+
+    /// `blank = false` on a string field refuses a text of only whitespace (and only there: an
+    /// empty or blank answer to a name or a reason is no answer); it means nothing on another type.
+    #[test]
+    fn blank_false_refuses_a_blank_text() {
+        let text = SMALL.replace(
+            "size = {",
+            "name = { type = \"string\", blank = false }\nnote = { type = \"string\", nullable = true, blank = false }\nfree = { type = \"string\" }\nsize = {",
+        );
+        let s = load_text(&text).unwrap();
+        let root = &s.types[s.root];
+        let nonblank: Vec<_> = root
+            .fields
+            .iter()
+            .map(|f| (f.name.as_str(), f.nonblank))
+            .collect();
+        assert!(nonblank.contains(&("name", true)) && nonblank.contains(&("free", false)));
+        let check = |doc: &str| {
+            super::super::validate(
+                &s,
+                &crate::catalog::Catalog::default(),
+                SourceFile::new("d.json", doc),
+            )
+            .err()
+            .map(|d| {
+                d.iter()
+                    .map(|d| (d.code, d.pointer.clone().unwrap_or_default()))
+                    .collect::<Vec<_>>()
+            })
+        };
+        let doc = |name: &str, note: &str, free: &str| {
+            format!(
+                r#"{{"schema": "x/v1", "id": "a", "name": {name}, "note": {note}, "free": {free}}}"#
+            )
+        };
+        assert_eq!(check(&doc(r#""Ola""#, "null", r#""  ""#)), None);
+        assert_eq!(check(&doc(r#"" x ""#, r#""grunn""#, r#""""#)), None);
+        assert_eq!(
+            check(&doc(r#""""#, "\" \\t\\n\u{a0}\"", r#""""#)),
+            Some(vec![
+                ("input::blank", "/name".into()),
+                ("input::blank", "/note".into())
+            ])
+        );
+        let wrong = SMALL.replace("min = 0,", "min = 0, blank = false,");
+        let d = load_text(&wrong).unwrap_err();
+        assert_eq!(d.0[0].code, "schema::not-applicable", "{d:?}");
     }
 
     #[test]

@@ -13,7 +13,7 @@ mod validate;
 
 pub use crate::spanned::TomlProblem;
 use crate::spanned::ticked;
-pub use jsonschema::json_schema;
+pub use jsonschema::{json_schema, json_schema_in};
 pub use load::{load, load_against};
 pub use validate::{
     InputProblem, to_json, validate, validate_in, validate_reporting, validate_with,
@@ -67,6 +67,9 @@ pub struct FieldDef {
     pub nullable: bool,
     /// What an absent field means.
     pub absent: Absent,
+    /// A string of only whitespace is refused (`blank = false`): where a blank answer is no
+    /// answer (a name, a reason), it must not pass as one.
+    pub nonblank: bool,
     pub doc: Text,
     /// The name has no quote, backslash or control character, so a document may write it as
     /// it is: the validator then compares a key with it in place ([`crate::json::Reader::key_is`]).

@@ -583,6 +583,9 @@ impl Oracle<'_> {
                 return Err(here);
             }
             let value = self.value(&f.ty, x, &here)?;
+            if f.nonblank && value.as_str().is_some_and(|s| s.trim().is_empty()) {
+                return Err(here);
+            }
             if root && *k == self.schema.schema_field && value != json!(self.schema.id) {
                 return Err(here);
             }

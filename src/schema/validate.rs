@@ -86,6 +86,14 @@ pub enum InputProblem {
         len: usize,
         max: usize,
     },
+    /// A text of only whitespace where the format says a blank text is no answer.
+    Blank {
+        name: Text,
+        /// The field may be left out (it is not required).
+        optional: bool,
+        /// `null` states it as none.
+        nullable: bool,
+    },
     TooManyItems {
         name: Text,
         len: usize,
@@ -255,6 +263,14 @@ impl InputProblem {
                     }
                 }
             }
+            InputProblem::Blank { name, .. } => {
+                let name = name.get(l);
+                match l {
+                    Lang::Nb => format!("teksten for {name} er tom eller bare blanktegn"),
+                    Lang::Nn => format!("teksten for {name} er tom eller berre blanke teikn"),
+                    Lang::En => format!("the text for {name} is empty or only whitespace"),
+                }
+            }
             InputProblem::TooManyItems { name, len, max } => {
                 let name = name.get(l);
                 match l {
@@ -390,6 +406,24 @@ impl InputProblem {
             InputProblem::TooLong { .. } => {
                 w("kort ned teksten", "kort ned teksten", "shorten the text").into()
             }
+            InputProblem::Blank { nullable: true, .. } => w(
+                "skriv svaret, eller utelat feltet eller skriv `null` når det ikke finnes noe",
+                "skriv svaret, eller utelat feltet eller skriv `null` når det ikkje finst noko",
+                "write the answer, or leave the field out or write `null` when there is none",
+            )
+            .into(),
+            InputProblem::Blank { optional: true, .. } => w(
+                "skriv svaret, eller utelat feltet når det ikke er kjent",
+                "skriv svaret, eller utelat feltet når det ikkje er kjend",
+                "write the answer, or leave the field out when it is not known",
+            )
+            .into(),
+            InputProblem::Blank { .. } => w(
+                "skriv svaret; en tom tekst er ikke et svar",
+                "skriv svaret; ein tom tekst er ikkje eit svar",
+                "write the answer; an empty text is no answer",
+            )
+            .into(),
             InputProblem::ControlCharacter { .. } => w(
                 "tekst kan ha tabulatorer og linjeskift, men ingen andre kontrolltegn (escape-sekvenser som `\\u001b`)",
                 "tekst kan ha tabulatorar og linjeskift, men ingen andre kontrollteikn (escape-sekvensar som `\\u001b`)",
@@ -471,6 +505,7 @@ impl Problem for InputProblem {
             InputProblem::EmptyId { .. } => "input::empty-id",
             InputProblem::BadIdChars { .. } => "input::id-chars",
             InputProblem::TooLong { .. } => "input::too-long",
+            InputProblem::Blank { .. } => "input::blank",
             InputProblem::ControlCharacter { .. } => "input::control-character",
             InputProblem::TooManyItems { .. } => "input::too-many-items",
             InputProblem::WrongSchema { .. } => "input::schema",
@@ -1009,7 +1044,20 @@ impl<'s, R: Recorder> Validator<'s, '_, R> {
             })?;
             return Ok(None);
         }
-        self.value(r, &f.ty, kind, path)
+        let at = r.pos();
+        let v = self.value(r, &f.ty, kind, path)?;
+        if f.nonblank
+            && let Some(n) = &v
+            && self.tree.str(&n.value).is_some_and(|s| s.trim().is_empty())
+        {
+            self.flag(Span::new(at, r.pos()), path, || InputProblem::Blank {
+                name: path.name(),
+                optional: !f.required,
+                nullable: f.nullable || f.absent == Absent::None,
+            })?;
+            return Ok(None);
+        }
+        Ok(v)
     }
 
     /// The catalog table named `name`, remembered by the address of the name.

@@ -388,6 +388,7 @@ impl Form<'_> {
         let id = field_id(pointer);
         let lang = self.lang;
         let rows = self.rows(table);
+        let rows_lang = self.rows_lang(table);
         let help_id = format!("{id}-help");
         let err_id = format!("{id}-err");
         html! {
@@ -405,7 +406,7 @@ impl Form<'_> {
                     @for (i, (k, text)) in rows.iter().enumerate() {
                         li {
                             input type="checkbox" id={ (id) "-" (i) } value=(k);
-                            label for={ (id) "-" (i) } { strong { (k) } @if !text.is_empty() { " " span lang="nb" { (text) } } }
+                            label for={ (id) "-" (i) } { strong { (k) } @if !text.is_empty() { " " span lang=(rows_lang) { (text) } } }
                         }
                     }
                 }
@@ -421,25 +422,37 @@ impl Form<'_> {
     }
 
     /// The rows of a catalog table as (key, text): the text is the row's `title`, `name`,
-    /// `text` or `label` column, the first of these it has (catalogs name their texts so).
+    /// `text` or `label` column, the first of these it has (catalogs name their texts so), in
+    /// the page's language where the catalog writes it in the user-facing languages.
     fn rows(&self, table: &str) -> Vec<(String, String)> {
         let Some(t) = self.catalog.table(table) else {
             return Vec::new();
         };
         let tree = self.catalog.tree();
         let col = ["title", "name", "text", "label"]
-            .iter()
-            .find_map(|c| t.column(c).map(|(i, _)| i));
+            .into_iter()
+            .find(|c| t.column(c).is_some());
         t.rows()
             .iter()
             .map(|r| {
                 let text = col
-                    .and_then(|i| tree.object(&r.node.value)?.get(i)?.as_ref())
-                    .and_then(|n| tree.str(&n.value))
+                    .and_then(|c| t.text(tree, r, c, self.lang))
                     .unwrap_or("");
                 (r.key.clone(), text.to_string())
             })
             .collect()
+    }
+
+    /// The language of a catalog table's row texts on this page: the page's where the catalog
+    /// writes them in the user-facing languages, bokmål (as written) otherwise.
+    fn rows_lang(&self, table: &str) -> &'static str {
+        let text = self.catalog.table(table).is_some_and(|t| {
+            ["title", "name", "text", "label"]
+                .into_iter()
+                .find_map(|c| t.column(c))
+                .is_some_and(|(_, c)| c.text)
+        });
+        if text { self.lang.code() } else { "nb" }
     }
 
     /// A name for the template of a list's items, unique per item type.
