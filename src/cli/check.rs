@@ -236,8 +236,8 @@ fn exit(v: Verdict) -> Exit {
     }
 }
 
-/// How many judged documents a streamed report holds at a time. `check --format json` on the
-/// 100 000 generated documents: see BENCHMARKS.md, "Reliability".
+/// How many judged documents a streamed report holds at a time (BENCHMARKS.md, "`check` written
+/// as a stream").
 const STREAM_CHUNK: usize = 1024;
 
 /// The report written as the documents are judged, a chunk at a time
