@@ -54,6 +54,121 @@ pub fn render_as(
     }
 }
 
+/// Whether `format` is written as a stream by [`render_each`]: every format but the whole
+/// Markdown document (`--markdown-full`), whose sections each go over the whole batch (a table
+/// of every document, then every violation, …). The Markdown comment is made a chunk at a time
+/// and written at the end (it is bounded to [`report::markdown::COMMENT_CHARS`]).
+pub fn streamed(format: Format, markdown_full: bool) -> bool {
+    !(format == Format::Markdown && markdown_full)
+}
+
+/// Judge every document of `sources` and write the report in `format` (a [`streamed`] one; the
+/// Markdown comment, not the whole document) as
+/// it is judged, `chunk` documents at a time: each piece is handed to `write` once made, and
+/// no more than a chunk's findings are held. The bytes are those of [`render_as`] over the whole
+/// batch (`run` has no waivers: they are checked against the whole batch first). A format that
+/// states the batch's summary before its documents (JSON, SARIF) has it from a counting pass
+/// ([`evaluate_sources_counted`]). Returns the verdict, or `None` when `sources` held no
+/// document (then nothing was written).
+pub fn render_each(
+    format: Format,
+    rules: &RuleSet,
+    sources: crate::input::Sources,
+    run: &RunInfo,
+    color: bool,
+    chunk: usize,
+    write: &mut dyn FnMut(&str),
+) -> Option<report::Verdict> {
+    use std::cell::RefCell;
+    let as_of = run.as_of;
+    let tally = RefCell::new(match format {
+        Format::Json => report::Tally::hashing(),
+        _ => report::Tally::default(),
+    });
+    let mut started = false;
+    match format {
+        Format::Json | Format::Sarif => {
+            enum Either {
+                Json(report::json::Stream),
+                Sarif(report::sarif::Stream),
+            }
+            let mut stream: Option<Either> = None;
+            evaluate_sources_counted(
+                rules,
+                sources,
+                as_of,
+                chunk,
+                |counted| tally.borrow_mut().add(run, counted),
+                |chunk| {
+                    let s = stream.get_or_insert_with(|| {
+                        let t = tally.borrow();
+                        let (s, head) = match format {
+                            Format::Sarif => {
+                                let (s, head) = report::sarif::Stream::head(run, &t);
+                                (Either::Sarif(s), head)
+                            }
+                            _ => {
+                                let (s, head) = report::json::Stream::head(run, &t);
+                                (Either::Json(s), head)
+                            }
+                        };
+                        write(&head);
+                        s
+                    });
+                    write(&match s {
+                        Either::Json(s) => s.chunk(run, &chunk),
+                        Either::Sarif(s) => s.chunk(run, &chunk),
+                    });
+                },
+            );
+            match stream? {
+                Either::Json(s) => write(&s.tail()),
+                Either::Sarif(s) => write(&s.tail()),
+            }
+        }
+        Format::Markdown => {
+            let mut comment = report::markdown::Comment::default();
+            evaluate_sources_each(rules, sources, as_of, None, chunk, |chunk| {
+                started = true;
+                tally.borrow_mut().add(run, &chunk);
+                comment.add(run, &chunk);
+            });
+            if !started {
+                return None;
+            }
+            write(&comment.finish(run, &tally.borrow()));
+        }
+        _ => {
+            let mut first = 0usize;
+            evaluate_sources_each(rules, sources, as_of, None, chunk, |chunk| {
+                if !std::mem::replace(&mut started, true) {
+                    match format {
+                        Format::Text => write(&report::text::head(run, color)),
+                        Format::Junit => write(report::junit::HEAD),
+                        _ => {}
+                    }
+                }
+                tally.borrow_mut().add(run, &chunk);
+                write(&match format {
+                    Format::Text => report::text::documents(run, &chunk, color),
+                    Format::Junit => report::junit::suites(run, first, &chunk),
+                    _ => report::github::render(run, &chunk),
+                });
+                first += chunk.len();
+            });
+            if !started {
+                return None;
+            }
+            match format {
+                Format::Text => write(&report::text::tail(run, &tally.borrow(), color)),
+                Format::Junit => write(report::junit::TAIL),
+                _ => {}
+            }
+        }
+    }
+    Some(tally.into_inner().verdict())
+}
+
 /// The rule set with the run's parameter overrides; every problem at once.
 pub fn load_rules(args: &RulesArgs) -> Result<RuleSet, Diagnostics> {
     load_rules_and_files(args).map(|(rules, _)| rules)
@@ -145,50 +260,121 @@ pub fn evaluate_sources_each(
     as_of: Date,
     quiet: Option<Gate>,
     chunk: usize,
-    mut each: impl FnMut(Vec<Input>),
+    each: impl FnMut(Vec<Input>),
+) {
+    let batch = Batch::read(rules, sources, as_of, quiet);
+    batch.judge_each(rules, as_of, quiet, chunk, each);
+}
+
+/// [`evaluate_sources_each`] after a counting pass: every document is first judged for its
+/// statuses only and shown to `count` (in input order, at most `chunk` at a time), then judged
+/// in full and handed to `each`. For a report that states the batch's summary before its
+/// documents: it holds no more findings than a chunk's. The documents are read once; both
+/// passes judge what was read.
+pub fn evaluate_sources_counted(
+    rules: &RuleSet,
+    sources: crate::input::Sources,
+    as_of: Date,
+    chunk: usize,
+    mut count: impl FnMut(&[Input]),
+    each: impl FnMut(Vec<Input>),
 ) {
     use rayon::prelude::*;
-    let units: Vec<crate::input::Unit> = sources.collect();
-    // Remedies (`to_meet`) for one document checked, not for a batch: each costs a search.
-    let opts = match quiet {
-        Some(_) => EvalOptions::COUNTS,
-        None if units.len() == 1 => EvalOptions::REMEDIES,
-        None => EvalOptions::default(),
-    };
-    let mut checked: Vec<crate::input::Checked> = units
-        .into_par_iter()
-        .map(|u| crate::input::check_unit(rules.schema(), rules.catalog(), u))
-        .collect();
-    // Keys taken by an earlier input, in input order, as the serial reader found them.
-    let mut keys = crate::input::KeyIndex::default();
-    for c in &mut checked {
-        let result = std::mem::replace(&mut c.result, Err(Diagnostics::default()));
-        c.result = result.and_then(|doc| keys.check(rules.schema(), &c.label, doc));
-    }
-    let docs: Vec<Option<(&Label, &Document)>> = checked
-        .iter()
-        .map(|c| c.result.as_ref().ok().map(|d| (&c.label, d)))
-        .collect();
-    let mut linked = if docs.iter().flatten().count() > 1 {
-        crate::portfolio::linked(rules, &docs, as_of)
-    } else {
-        Vec::new()
-    };
-    drop(docs);
-    linked.resize_with(checked.len(), Default::default);
+    let batch = Batch::read(rules, sources, as_of, None);
     let chunk = chunk.max(1);
-    let mut checked = checked.into_iter();
-    let mut linked = linked.into_iter();
-    loop {
-        let part: Vec<_> = checked.by_ref().take(chunk).zip(linked.by_ref()).collect();
-        if part.is_empty() {
-            break;
+    for (c, l) in batch.checked.chunks(chunk).zip(batch.linked.chunks(chunk)) {
+        let counted: Vec<Input> = c
+            .par_iter()
+            .zip(l)
+            .map(|(c, (received, _))| {
+                let links = crate::finding::Links::default();
+                judge(rules, as_of, &EvalOptions::COUNTS, None, c, received, links)
+            })
+            .collect();
+        count(&counted);
+    }
+    batch.judge_each(rules, as_of, None, chunk, each);
+}
+
+/// A batch read and validated, with what each document receives from its links and the
+/// problems of its links: what [`Batch::judge_each`] judges.
+struct Batch {
+    checked: Vec<crate::input::Checked>,
+    linked: Vec<(Vec<crate::rules::Received>, crate::finding::Links)>,
+    opts: EvalOptions,
+}
+
+impl Batch {
+    fn read(
+        rules: &RuleSet,
+        sources: crate::input::Sources,
+        as_of: Date,
+        quiet: Option<Gate>,
+    ) -> Batch {
+        use rayon::prelude::*;
+        let units: Vec<crate::input::Unit> = sources.collect();
+        // Remedies (`to_meet`) for one document checked, not for a batch: each costs a search.
+        let opts = match quiet {
+            Some(_) => EvalOptions::COUNTS,
+            None if units.len() == 1 => EvalOptions::REMEDIES,
+            None => EvalOptions::default(),
+        };
+        let mut checked: Vec<crate::input::Checked> = units
+            .into_par_iter()
+            .map(|u| crate::input::check_unit(rules.schema(), rules.catalog(), u))
+            .collect();
+        // Keys taken by an earlier input, in input order, as the serial reader found them.
+        let mut keys = crate::input::KeyIndex::default();
+        for c in &mut checked {
+            let result = std::mem::replace(&mut c.result, Err(Diagnostics::default()));
+            c.result = result.and_then(|doc| keys.check(rules.schema(), &c.label, doc));
         }
-        each(
-            part.into_par_iter()
-                .map(|(c, (received, links))| judge(rules, as_of, &opts, quiet, c, received, links))
-                .collect(),
-        );
+        let docs: Vec<Option<(&Label, &Document)>> = checked
+            .iter()
+            .map(|c| c.result.as_ref().ok().map(|d| (&c.label, d)))
+            .collect();
+        let mut linked = if docs.iter().flatten().count() > 1 {
+            crate::portfolio::linked(rules, &docs, as_of)
+        } else {
+            Vec::new()
+        };
+        drop(docs);
+        linked.resize_with(checked.len(), Default::default);
+        Batch {
+            checked,
+            linked,
+            opts,
+        }
+    }
+
+    /// Judge every document, `chunk` at a time on every core, and hand each chunk to `each` in
+    /// input order; each document is dropped once judged.
+    fn judge_each(
+        self,
+        rules: &RuleSet,
+        as_of: Date,
+        quiet: Option<Gate>,
+        chunk: usize,
+        mut each: impl FnMut(Vec<Input>),
+    ) {
+        use rayon::prelude::*;
+        let chunk = chunk.max(1);
+        let opts = self.opts;
+        let mut checked = self.checked.into_iter();
+        let mut linked = self.linked.into_iter();
+        loop {
+            let part: Vec<_> = checked.by_ref().take(chunk).zip(linked.by_ref()).collect();
+            if part.is_empty() {
+                break;
+            }
+            each(
+                part.into_par_iter()
+                    .map(|(c, (received, links))| {
+                        judge(rules, as_of, &opts, quiet, &c, &received, links)
+                    })
+                    .collect(),
+            );
+        }
     }
 }
 
@@ -199,13 +385,13 @@ fn judge(
     as_of: Date,
     opts: &EvalOptions,
     quiet: Option<Gate>,
-    c: crate::input::Checked,
-    received: Vec<crate::rules::Received>,
+    c: &crate::input::Checked,
+    received: &[crate::rules::Received],
     links: crate::finding::Links,
 ) -> Input {
-    match c.result {
+    match &c.result {
         Ok(doc) => {
-            let mut e = rules.evaluate_received(&doc, as_of, opts, &received);
+            let mut e = rules.evaluate_received(doc, as_of, opts, received);
             e.links = links;
             if let Some(gate) = quiet {
                 e.findings.retain(|f| gate.fails(f));
@@ -215,7 +401,7 @@ fn judge(
                 e.links = Default::default();
             }
             Input {
-                title: title(rules, &doc),
+                title: title(rules, doc),
                 label: c.label.to_string(),
                 // Nothing is printed with `--quiet`: the text is not kept.
                 source: quiet.is_none().then(|| doc.source.clone()),
@@ -226,7 +412,7 @@ fn judge(
             source: d.iter().find_map(|x| x.file.clone()),
             label: c.label.to_string(),
             title: None,
-            outcome: Outcome::Invalid(d),
+            outcome: Outcome::Invalid(d.clone()),
         },
     }
 }

@@ -1077,3 +1077,139 @@ fn check_github_written_as_a_stream_is_the_whole_batch_rendered_at_once() {
         "--output differs from the whole batch rendered"
     );
 }
+
+/// Every format `check` writes as a stream (defect 11) has the bytes of its renderer over the
+/// whole batch judged at once: on a generated batch of many chunks (`--chunk`, hidden), with
+/// links between documents across the chunks and invalid lines among them, to standard output
+/// and to `--output`, in two languages.
+#[test]
+fn check_written_as_a_stream_is_the_whole_batch_rendered_at_once_in_every_format() {
+    use samstyr::service::Format;
+    let dir = TempDir::new("stream-all");
+    let batch = dir.join("g.jsonl");
+    let o = run(&[
+        "gen",
+        "--count",
+        "700",
+        "--seed",
+        "11",
+        "--invalid-rate",
+        "0.03",
+        "--output",
+        &dir.s("g.jsonl"),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let rules = samstyr::rules::RuleSet::load(&samstyr::files::RuleFiles::embedded(), &[])
+        .expect("the embedded rules");
+    let as_of = jiff::civil::date(2026, 6, 1);
+    let sources = samstyr::input::sources_with(&[&batch], samstyr::input::Scan::default());
+    let inputs = samstyr::service::evaluate_sources(&rules, sources, as_of, None);
+    assert_eq!(inputs.len(), 700);
+    assert!(
+        inputs
+            .iter()
+            .any(|i| matches!(i.outcome, samstyr::report::Outcome::Invalid(_))),
+        "the batch has invalid lines"
+    );
+    let gate = samstyr::report::Gate::default();
+    let formats = [
+        ("text", Format::Text),
+        ("json", Format::Json),
+        ("sarif", Format::Sarif),
+        ("junit", Format::Junit),
+        ("github", Format::Github),
+        ("markdown", Format::Markdown),
+    ];
+    for (lang, code_) in [
+        (samstyr::text::Lang::Nb, "nb"),
+        (samstyr::text::Lang::En, "en"),
+    ] {
+        let run_info = samstyr::service::run_info(&rules, as_of, lang, gate);
+        for (name, format) in formats {
+            let whole = samstyr::service::render_as(format, false, &run_info, &inputs, false);
+            let args = [
+                "check",
+                "--as-of",
+                "2026-06-01",
+                "--lang",
+                code_,
+                "--chunk",
+                "64",
+                "--format",
+                name,
+            ];
+            let g = dir.s("g.jsonl");
+            let o = run(&[&args[..], &[g.as_str()]].concat());
+            assert_eq!(code(&o), 2, "{name}: an invalid line: {}", stderr(&o));
+            assert!(
+                stdout(&o) == whole,
+                "{name} ({code_}): standard output differs from the whole batch rendered"
+            );
+            let out = dir.s(&format!("out.{name}"));
+            let o = run(&[&args[..], &["-o", out.as_str(), g.as_str()]].concat());
+            assert_eq!(code(&o), 2, "{name}: {}", stderr(&o));
+            let written = std::fs::read_to_string(&out).expect("the report");
+            assert!(
+                written == whole,
+                "{name} ({code_}): --output differs from the whole batch rendered"
+            );
+        }
+    }
+}
+
+/// A streamed `check` hands its report to the writer a chunk of documents at a time, as each
+/// chunk is judged: the writer never gets more than one chunk's part at once (a bounded buffer,
+/// not the batch's report at the end), and the parts make the whole report.
+#[test]
+fn check_hands_its_report_to_the_writer_a_chunk_at_a_time() {
+    use samstyr::service::Format;
+    let dir = TempDir::new("stream-parts");
+    let batch = dir.join("g.jsonl");
+    let o = run(&[
+        "gen",
+        "--count",
+        "400",
+        "--seed",
+        "2",
+        "--output",
+        &dir.s("g.jsonl"),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let rules = samstyr::rules::RuleSet::load(&samstyr::files::RuleFiles::embedded(), &[])
+        .expect("the embedded rules");
+    let as_of = jiff::civil::date(2026, 6, 1);
+    let gate = samstyr::report::Gate::default();
+    let run_info = samstyr::service::run_info(&rules, as_of, samstyr::text::Lang::En, gate);
+    let sources = || samstyr::input::sources_with(&[&batch], samstyr::input::Scan::default());
+    let inputs = samstyr::service::evaluate_sources(&rules, sources(), as_of, None);
+    let chunk = 25;
+    let chunks = 400 / chunk;
+    for format in [Format::Text, Format::Json, Format::Sarif, Format::Junit] {
+        assert!(samstyr::service::streamed(format, false));
+        let mut parts: Vec<String> = Vec::new();
+        let verdict = samstyr::service::render_each(
+            format,
+            &rules,
+            sources(),
+            &run_info,
+            false,
+            chunk,
+            &mut |s| parts.push(s.to_string()),
+        );
+        assert_eq!(verdict, Some(samstyr::report::verdict(gate, &inputs)));
+        let whole = samstyr::service::render_as(format, false, &run_info, &inputs, false);
+        assert!(
+            parts.concat() == whole,
+            "{format:?}: the parts make the report"
+        );
+        // A head, one part per chunk, a tail.
+        assert_eq!(parts.len(), chunks + 2, "{format:?}");
+        // Each chunk's part is about its own documents: none holds more than a few chunks' share.
+        let largest = parts.iter().map(String::len).max().unwrap_or(0);
+        assert!(
+            largest * chunks < whole.len() * 4,
+            "{format:?}: a part of {largest} bytes of {}",
+            whole.len()
+        );
+    }
+}

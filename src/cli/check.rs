@@ -60,6 +60,10 @@ pub struct Args {
     /// 60 000 characters
     #[arg(long)]
     pub markdown_full: bool,
+    /// Documents judged and written at a time when the report is written as a stream (for
+    /// tests and benchmarks)
+    #[arg(long, hide = true, default_value_t = STREAM_CHUNK)]
+    pub chunk: usize,
     #[command(flatten)]
     pub rules: RulesArgs,
 }
@@ -164,8 +168,20 @@ pub fn run(args: &Args) -> Exit {
     // With `--quiet` and nothing to write, only the verdict is wanted, unless waivers may turn
     // the one failing finding kept per document into a waived one (then all are needed).
     let quiet = (args.quiet && args.output.is_none() && waivers.is_empty()).then_some(gate);
-    if args.format == Format::Github && quiet.is_none() && waivers.is_empty() {
-        return stream_github(args, &rules, sources, as_of, gate);
+    if let Some(gate) = quiet {
+        // Only the verdict is wanted: each chunk's, folded, and the chunk dropped.
+        let mut verdict = None;
+        crate::service::evaluate_sources_each(&rules, sources, as_of, quiet, args.chunk, |c| {
+            let v = report::verdict(gate, &c);
+            verdict = Some(verdict.map_or(v, |w| worse(w, v)));
+        });
+        return match verdict {
+            Some(v) => exit(v),
+            None => no_inputs(args, color),
+        };
+    }
+    if crate::service::streamed(args.format, args.markdown_full) && waivers.is_empty() {
+        return stream(args, &rules, sources, as_of, gate);
     }
     let mut inputs = evaluate_sources(&rules, sources, as_of, quiet);
     if inputs.is_empty() {
@@ -220,14 +236,14 @@ fn exit(v: Verdict) -> Exit {
     }
 }
 
-/// How many judged documents a streamed report holds at a time.
+/// How many judged documents a streamed report holds at a time (BENCHMARKS.md, "`check` written
+/// as a stream").
 const STREAM_CHUNK: usize = 1024;
 
-/// `check --format github` written as the documents are judged, a chunk at a time: the
-/// annotations of one document depend on it alone, so the batch's findings are never all held
-/// (issue 17, defect 11). The bytes are those of [`render_as`] over the whole batch: without
-/// waivers the renderer's closing remarks are empty, and everything else is per document.
-fn stream_github(
+/// The report written as the documents are judged, a chunk at a time
+/// ([`crate::service::render_each`]): the batch's findings are never all held (issue 17,
+/// defect 11). The bytes are those of [`render_as`] over the whole batch.
+fn stream(
     args: &Args,
     rules: &crate::rules::RuleSet,
     sources: crate::input::Sources,
@@ -243,26 +259,29 @@ fn stream_github(
         },
         None => None,
     };
+    let text_color = args.output.is_none() && super::common::stdout_color();
     let mut error: Option<std::io::Error> = None;
-    let mut verdict = Verdict::Pass;
-    let mut any = false;
-    crate::service::evaluate_sources_each(rules, sources, as_of, None, STREAM_CHUNK, |chunk| {
-        any |= !chunk.is_empty();
-        verdict = worse(verdict, report::verdict(gate, &chunk));
-        let text = report::github::render(&run, &chunk);
-        match &mut file {
-            Some(f) if error.is_none() => {
-                if let Err(e) = std::io::Write::write_all(f, text.as_bytes()) {
-                    error = Some(e);
-                }
+    let mut write = |text: &str| match &mut file {
+        Some(f) if error.is_none() => {
+            if let Err(e) = std::io::Write::write_all(f, text.as_bytes()) {
+                error = Some(e);
             }
-            Some(_) => {}
-            None => super::common::out(&text),
         }
-    });
-    if !any {
+        Some(_) => {}
+        None => super::common::out(text),
+    };
+    let verdict = crate::service::render_each(
+        args.format,
+        rules,
+        sources,
+        &run,
+        text_color,
+        args.chunk,
+        &mut write,
+    );
+    let Some(verdict) = verdict else {
         return no_inputs(args, color);
-    }
+    };
     if let (Some(f), Some(path)) = (file, &args.output)
         && let Err(e) = error.map_or_else(|| f.commit(), Err)
     {

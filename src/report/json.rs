@@ -29,6 +29,135 @@ pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
     s
 }
 
+/// The report written a chunk of documents at a time, with the bytes of [`render`] over the
+/// whole batch: [`Stream::head`] from the tally of every document (the summary and the decision
+/// record come before the results), then [`Stream::chunk`] for each chunk in input order, then
+/// [`Stream::tail`]. The errors come after the results in this format: those of the invalid
+/// inputs are kept, as text, until the end.
+pub struct Stream {
+    results: PrettyArray,
+    errors: PrettyArray,
+    /// The errors so far, as written.
+    held: String,
+    /// What comes between the results and the errors, and after the errors.
+    middle: String,
+    end: String,
+}
+
+impl Stream {
+    /// The stream, and what the report begins with.
+    pub fn head(run: &RunInfo, tally: &super::Tally) -> (Stream, String) {
+        let report = Report::with(
+            run,
+            tally.summary.clone(),
+            tally.verdict().code(),
+            tally.decision(run),
+            (Items::Marker(RESULTS_MARKER), Items::Marker(ERRORS_MARKER)),
+        );
+        let text = serde_json::to_string_pretty(&report).unwrap_or_default();
+        let [head, middle, end] = split_at_markers(&text, [RESULTS_MARKER, ERRORS_MARKER]);
+        let stream = Stream {
+            results: PrettyArray::after(&head),
+            errors: PrettyArray::after(&middle),
+            held: String::new(),
+            middle,
+            end: format!("{end}\n"),
+        };
+        (stream, head)
+    }
+
+    /// The results of `inputs`, which follow those of the chunks before.
+    pub fn chunk(&mut self, run: &RunInfo, inputs: &[Input]) -> String {
+        let (results, errors) = items(run, inputs);
+        let mut s = String::new();
+        for r in &results {
+            self.results.item(&mut s, r);
+        }
+        for e in &errors {
+            self.errors.item(&mut self.held, e);
+        }
+        s
+    }
+
+    /// What the report ends with: the errors and the rest.
+    pub fn tail(self) -> String {
+        let mut s = String::new();
+        self.results.close(&mut s);
+        s.push_str(&self.middle);
+        s.push_str(&self.held);
+        self.errors.close(&mut s);
+        s.push_str(&self.end);
+        s
+    }
+}
+
+/// `text` (pretty JSON) cut where the markers stand, as quoted strings, in this order: the
+/// pieces before, between and after them.
+fn split_at_markers<const N: usize, const M: usize>(text: &str, markers: [&str; N]) -> [String; M] {
+    let mut pieces: [String; M] = std::array::from_fn(|_| String::new());
+    let mut rest = text;
+    for (i, m) in markers.iter().enumerate() {
+        let quoted = serde_json::to_string(m).unwrap_or_default();
+        let (before, after) = rest.split_once(&quoted).unwrap_or((rest, ""));
+        if let Some(p) = pieces.get_mut(i) {
+            *p = before.to_string();
+        }
+        rest = after;
+    }
+    if let Some(p) = pieces.get_mut(N) {
+        *p = rest.to_string();
+    }
+    pieces
+}
+
+/// A JSON array written item by item as `serde_json::to_string_pretty` writes it in its place:
+/// each item on lines of its own, indented one step deeper than the line the array opens on;
+/// `[]` when empty.
+pub(crate) struct PrettyArray {
+    /// The indentation of the line the array opens on.
+    outer: String,
+    items: usize,
+}
+
+impl PrettyArray {
+    /// The array that opens at the end of `before`.
+    pub(crate) fn after(before: &str) -> PrettyArray {
+        let line = before.rsplit('\n').next().unwrap_or_default();
+        let outer = line.len() - line.trim_start_matches(' ').len();
+        PrettyArray {
+            outer: " ".repeat(outer),
+            items: 0,
+        }
+    }
+
+    /// Write one more item to `s`.
+    pub(crate) fn item(&mut self, s: &mut String, v: &impl Serialize) {
+        let text = serde_json::to_string_pretty(v).unwrap_or_default();
+        s.push_str(if self.items == 0 { "[\n" } else { ",\n" });
+        // JSON text holds no line break inside a string: every line break is the printer's.
+        for (n, line) in text.split('\n').enumerate() {
+            if n > 0 {
+                s.push('\n');
+            }
+            s.push_str(&self.outer);
+            s.push_str("  ");
+            s.push_str(line);
+        }
+        self.items += 1;
+    }
+
+    /// Write the end of the array to `s`.
+    pub(crate) fn close(&self, s: &mut String) {
+        if self.items == 0 {
+            s.push_str("[]");
+        } else {
+            s.push('\n');
+            s.push_str(&self.outer);
+            s.push(']');
+        }
+    }
+}
+
 /// The report as a JSON value (for tests and for embedding).
 pub fn to_value(run: &RunInfo, inputs: &[Input]) -> Value {
     serde_json::to_value(Report::new(run, inputs)).unwrap_or(Value::Null)
@@ -46,8 +175,8 @@ struct Report<'a> {
     params: Vec<Param<'a>>,
     decision: DecisionJson<'a>,
     summary: SummaryJson<'a>,
-    results: Vec<ResultJson<'a>>,
-    errors: Vec<ErrorJson>,
+    results: Items<ResultJson<'a>>,
+    errors: Items<ErrorJson>,
     /// Present only when the run had waivers.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     waivers: Vec<WaiverUseJson<'a>>,
@@ -173,7 +302,7 @@ pub(crate) fn params(run: &RunInfo) -> Vec<Param<'_>> {
         .collect()
 }
 
-pub(crate) fn decision(run: &RunInfo, d: super::Decision) -> DecisionJson<'_> {
+pub(crate) fn decision_record(run: &RunInfo, d: super::Decision) -> DecisionJson<'_> {
     DecisionJson {
         id: d.id,
         tool_version: &run.tool_version,
@@ -680,22 +809,68 @@ impl ErrorJson {
     }
 }
 
-impl<'a> Report<'a> {
-    fn new(run: &'a RunInfo, inputs: &'a [Input]) -> Self {
-        let mut results = Vec::new();
-        let mut errors = Vec::new();
-        for input in inputs {
-            match &input.outcome {
-                Outcome::Evaluated(e) => results.push(ResultJson {
-                    input,
-                    e,
-                    lang: run.lang,
-                }),
-                Outcome::Invalid(diags) => {
-                    errors.extend(diags.iter().map(|d| ErrorJson::new(input, d, run.lang)));
-                }
+/// A list of the report, or the marker that stands in its place where the report is written as
+/// a stream ([`Stream`]).
+enum Items<T> {
+    All(Vec<T>),
+    Marker(&'static str),
+}
+
+impl<T: Serialize> Serialize for Items<T> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Items::All(v) => v.serialize(ser),
+            Items::Marker(m) => ser.serialize_str(m),
+        }
+    }
+}
+
+/// The markers of the lists a [`Stream`] writes item by item (control characters: no text of a
+/// report holds them unescaped, and a marker is looked for with its quotes).
+const RESULTS_MARKER: &str = "\u{1}samstyr:results\u{1}";
+const ERRORS_MARKER: &str = "\u{1}samstyr:errors\u{1}";
+
+/// The results and the errors of `inputs`, in input order.
+fn items<'a>(run: &'a RunInfo, inputs: &'a [Input]) -> (Vec<ResultJson<'a>>, Vec<ErrorJson>) {
+    let mut results = Vec::new();
+    let mut errors = Vec::new();
+    for input in inputs {
+        match &input.outcome {
+            Outcome::Evaluated(e) => results.push(ResultJson {
+                input,
+                e,
+                lang: run.lang,
+            }),
+            Outcome::Invalid(diags) => {
+                errors.extend(diags.iter().map(|d| ErrorJson::new(input, d, run.lang)));
             }
         }
+    }
+    (results, errors)
+}
+
+impl<'a> Report<'a> {
+    fn new(run: &'a RunInfo, inputs: &'a [Input]) -> Self {
+        let (results, errors) = items(run, inputs);
+        let summary = Summary::of(run.gate, inputs);
+        let exit = verdict(run.gate, inputs).code();
+        let decision = super::decision(run, inputs);
+        Report::with(
+            run,
+            summary,
+            exit,
+            decision,
+            (Items::All(results), Items::All(errors)),
+        )
+    }
+
+    fn with(
+        run: &'a RunInfo,
+        summary: Summary,
+        exit_code: u8,
+        decision: super::Decision,
+        (results, errors): (Items<ResultJson<'a>>, Items<ErrorJson>),
+    ) -> Self {
         Report {
             schema: REPORT_SCHEMA_ID,
             tool: tool(run),
@@ -705,10 +880,10 @@ impl<'a> Report<'a> {
             fail_on: run.gate.fail_on.name(),
             fail_on_unknown: run.gate.unknown_fails,
             params: params(run),
-            decision: decision(run, super::decision(run, inputs)),
+            decision: decision_record(run, decision),
             summary: SummaryJson {
-                s: Summary::of(run.gate, inputs),
-                exit_code: verdict(run.gate, inputs).code(),
+                s: summary,
+                exit_code,
                 headline_key: run.headline.as_ref().map(|h| h.key.as_str()),
             },
             results,
@@ -1182,6 +1357,24 @@ pub fn report_schema(headline_key: Option<&str>) -> Value {
 mod tests {
     use super::*;
     use crate::report::{Gate, testdata};
+
+    /// Written a document at a time, or with no document, the report has the bytes of
+    /// [`render`]: the lists item by item where the printer puts them, `[]` when empty.
+    #[test]
+    fn the_report_written_as_a_stream_is_the_report() {
+        let run = testdata::run(Gate::default(), Lang::En);
+        let inputs = testdata::inputs(&run);
+        for n in [0, 1, 2, 3] {
+            let part = inputs.get(..n).unwrap_or_default();
+            let tally = crate::report::Tally::of_hashed(&run, part);
+            let (mut stream, mut s) = Stream::head(&run, &tally);
+            for one in part.chunks(1) {
+                s.push_str(&stream.chunk(&run, one));
+            }
+            s.push_str(&stream.tail());
+            assert_eq!(s, render(&run, part), "{n} documents");
+        }
+    }
 
     #[test]
     fn report_of_a_mixed_batch() {

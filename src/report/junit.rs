@@ -20,14 +20,28 @@ use crate::text::pick;
 use std::fmt::Write;
 
 pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
-    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n");
-    for (id, input) in inputs.iter().enumerate() {
+    let mut s = String::from(HEAD);
+    s.push_str(&suites(run, 0, inputs));
+    s.push_str(TAIL);
+    s
+}
+
+/// What a report begins with, before the suites.
+pub const HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n";
+
+/// What a report ends with, after the suites.
+pub const TAIL: &str = "</testsuites>\n";
+
+/// The suites of `inputs`, the first of which is the batch's input number `first` (from 0): a
+/// report written as a stream is [`HEAD`], this for each chunk of documents, and [`TAIL`].
+pub fn suites(run: &RunInfo, first: usize, inputs: &[Input]) -> String {
+    let mut s = String::new();
+    for (id, input) in (first..).zip(inputs) {
         match &input.outcome {
             Outcome::Evaluated(e) => suite(&mut s, run, id, input, e),
             Outcome::Invalid(d) => invalid(&mut s, run, id, input, d),
         }
     }
-    s.push_str("</testsuites>\n");
     s
 }
 

@@ -48,75 +48,159 @@ impl Bounded {
 
 /// The pull-request comment: at most [`COMMENT_CHARS`] characters.
 pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
-    let lang = run.lang;
-    let sum = Summary::of(run.gate, inputs);
-    let mut b = Bounded {
-        s: String::new(),
-        chars: 0,
-        limit: COMMENT_CHARS - CLOSING_CHARS,
-    };
-    b.push(&head(run, inputs, &sum));
-    remarks(&mut b, run);
+    let mut c = Comment::default();
+    c.add(run, inputs);
+    c.finish(run, &super::Tally::of(run, inputs))
+}
 
-    // Failing documents first, each with what fails and how to remedy it.
-    let failing: Vec<(&Input, &Evaluation)> = inputs
-        .iter()
-        .filter_map(|i| i.evaluation().map(|e| (i, e)))
-        .filter(|(_, e)| input_fails(run.gate, e))
-        .collect();
-    let mut left = 0;
-    if !failing.is_empty() {
-        b.push(&format!(
-            "\n### {} ({})\n",
-            pick(lang, "Feiler", "Feilar", "Failing"),
-            failing.len()
-        ));
-        for (n, (input, e)) in failing.iter().enumerate() {
-            if !b.push(&failing_block(run, input, e)) {
-                left = failing.len() - n;
-                break;
+/// The pull-request comment made a chunk of documents at a time: [`Comment::add`] for each chunk
+/// in input order, then [`Comment::finish`] with the tally of them all. Each section keeps its
+/// blocks while they could still fit in the comment, and counts the rest: its size is bounded
+/// by the comment's, whatever the number of documents.
+#[derive(Default)]
+pub struct Comment {
+    failing: Section,
+    invalid: Section,
+    waived: Section,
+    links: Section,
+    open: Section,
+}
+
+/// The blocks of one section of the comment that could fit, and how many there are in all.
+#[derive(Default)]
+struct Section {
+    blocks: Vec<String>,
+    chars: usize,
+    total: usize,
+}
+
+impl Section {
+    /// One more block, made only while the blocks kept could all fit in the comment: a block
+    /// after them is never shown, since the comment stops at the first block that does not fit.
+    fn offer(&mut self, block: impl FnOnce() -> String) {
+        self.total += 1;
+        if self.chars <= COMMENT_CHARS {
+            let b = block();
+            self.chars += b.chars().count();
+            self.blocks.push(b);
+        }
+    }
+
+    /// Push the blocks into `b` while they fit: how many did not (0: all did).
+    fn push_into(&self, b: &mut Bounded) -> usize {
+        for (n, block) in self.blocks.iter().enumerate() {
+            if !b.push(block) {
+                return self.total - n;
+            }
+        }
+        // Those not kept would not have fitted.
+        self.total - self.blocks.len()
+    }
+}
+
+impl Comment {
+    /// The blocks of `inputs`, which follow the documents added before.
+    pub fn add(&mut self, run: &RunInfo, inputs: &[Input]) {
+        let lang = run.lang;
+        for input in inputs {
+            let Some(e) = input.evaluation() else {
+                self.invalid.offer(|| invalid_lines(input, lang));
+                continue;
+            };
+            if input_fails(run.gate, e) {
+                self.failing.offer(|| failing_block(run, input, e));
+            }
+            for f in e.findings.iter().filter(|f| f.status == Status::Waived) {
+                self.waived.offer(|| waived_line(run, e, f));
+            }
+            for n in &e.links.received {
+                self.links.offer(|| {
+                    format!(
+                        "- **{}** · {}\n",
+                        escape(&e.key),
+                        escape(&super::received_line(lang, n))
+                    )
+                });
+            }
+            for p in &e.links.problems {
+                self.links.offer(|| {
+                    format!(
+                        "- **{}** · ⚠️ {}\n",
+                        escape(&e.key),
+                        escape(&super::problem_text(lang, p))
+                    )
+                });
+            }
+        }
+        // Violations below `--fail-on` and deadlines still ahead, after the links of the batch.
+        for e in inputs.iter().filter_map(Input::evaluation) {
+            if input_fails(run.gate, e) {
+                continue;
+            }
+            for f in ordered(e) {
+                if matches!(f.status, Status::Violated | Status::Pending) {
+                    self.open.offer(|| open_line(run, e, f));
+                }
             }
         }
     }
-    let mut closing = String::new();
-    if left > 0 {
-        let _ = writeln!(
-            closing,
-            "\n… {} {left} {} {}",
-            pick(lang, "og", "og", "and"),
-            pick(
-                lang,
-                "dokumenter til som feiler",
-                "dokument til som feilar",
-                "more failing documents"
-            ),
-            pick(
-                lang,
-                "(se `--markdown-full` eller JSON-rapporten)",
-                "(sjå `--markdown-full` eller JSON-rapporten)",
-                "(see `--markdown-full` or the JSON report)"
-            ),
-        );
-    }
 
-    // Invalid files, one line each while they fit.
-    let invalid: Vec<&Input> = inputs
-        .iter()
-        .filter(|i| matches!(i.outcome, Outcome::Invalid(_)))
-        .collect();
-    if !invalid.is_empty() && left == 0 {
-        b.push(&format!(
-            "\n### {} ({})\n\n",
-            pick(lang, "Ugyldige filer", "Ugyldige filer", "Invalid files"),
-            invalid.len()
-        ));
-        for (n, input) in invalid.iter().enumerate() {
-            if !b.push(&invalid_lines(input, lang)) {
+    /// The comment, from the blocks added and the `tally` of the same documents.
+    pub fn finish(&self, run: &RunInfo, tally: &super::Tally) -> String {
+        let lang = run.lang;
+        let sum = &tally.summary;
+        let mut b = Bounded {
+            s: String::new(),
+            chars: 0,
+            limit: COMMENT_CHARS - CLOSING_CHARS,
+        };
+        b.push(&head(run, tally));
+        remarks(&mut b, run);
+
+        // Failing documents first, each with what fails and how to remedy it.
+        let mut left = 0;
+        if self.failing.total > 0 {
+            b.push(&format!(
+                "\n### {} ({})\n",
+                pick(lang, "Feiler", "Feilar", "Failing"),
+                self.failing.total
+            ));
+            left = self.failing.push_into(&mut b);
+        }
+        let mut closing = String::new();
+        if left > 0 {
+            let _ = writeln!(
+                closing,
+                "\n… {} {left} {} {}",
+                pick(lang, "og", "og", "and"),
+                pick(
+                    lang,
+                    "dokumenter til som feiler",
+                    "dokument til som feilar",
+                    "more failing documents"
+                ),
+                pick(
+                    lang,
+                    "(se `--markdown-full` eller JSON-rapporten)",
+                    "(sjå `--markdown-full` eller JSON-rapporten)",
+                    "(see `--markdown-full` or the JSON report)"
+                ),
+            );
+        }
+
+        // Invalid files, one line each while they fit.
+        if self.invalid.total > 0 && left == 0 {
+            b.push(&format!(
+                "\n### {} ({})\n\n",
+                pick(lang, "Ugyldige filer", "Ugyldige filer", "Invalid files"),
+                self.invalid.total
+            ));
+            let more = self.invalid.push_into(&mut b);
+            if more > 0 {
                 let _ = writeln!(
                     closing,
-                    "\n… {} {} {}",
+                    "\n… {} {more} {}",
                     pick(lang, "og", "og", "and"),
-                    invalid.len() - n,
                     pick(
                         lang,
                         "ugyldige filer til",
@@ -124,31 +208,22 @@ pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
                         "more invalid files"
                     )
                 );
-                break;
             }
         }
-    }
 
-    // Waived findings, one line each while they fit.
-    let waived: Vec<(&Evaluation, &Finding)> = inputs
-        .iter()
-        .filter_map(Input::evaluation)
-        .flat_map(|e| e.findings.iter().map(move |f| (e, f)))
-        .filter(|(_, f)| f.status == Status::Waived)
-        .collect();
-    if !waived.is_empty() && b.chars < b.limit {
-        b.push(&format!(
-            "\n### {} ({})\n\n",
-            capital(status_word(lang, Status::Waived)),
-            waived.len()
-        ));
-        for (n, (e, f)) in waived.iter().enumerate() {
-            if !b.push(&waived_line(run, e, f)) {
+        // Waived findings, one line each while they fit.
+        if self.waived.total > 0 && b.chars < b.limit {
+            b.push(&format!(
+                "\n### {} ({})\n\n",
+                capital(status_word(lang, Status::Waived)),
+                self.waived.total
+            ));
+            let more = self.waived.push_into(&mut b);
+            if more > 0 {
                 let _ = writeln!(
                     closing,
-                    "\n… {} {} {}",
+                    "\n… {} {more} {}",
                     pick(lang, "og", "og", "and"),
-                    waived.len() - n,
                     pick(
                         lang,
                         "unntatte funn til",
@@ -156,124 +231,87 @@ pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
                         "more waived findings"
                     )
                 );
-                break;
             }
         }
-    }
 
-    // What the batch's links did, one line each while they fit.
-    let links: Vec<String> = inputs
-        .iter()
-        .filter_map(Input::evaluation)
-        .flat_map(|e| {
-            let received = e.links.received.iter().map(move |n| {
-                format!(
-                    "- **{}** · {}\n",
-                    escape(&e.key),
-                    escape(&super::received_line(lang, n))
-                )
-            });
-            let problems = e.links.problems.iter().map(move |p| {
-                format!(
-                    "- **{}** · ⚠️ {}\n",
-                    escape(&e.key),
-                    escape(&super::problem_text(lang, p))
-                )
-            });
-            received.chain(problems)
-        })
-        .collect();
-    if !links.is_empty()
-        && b.push(&format!(
-            "\n### {}\n\n",
-            pick(lang, "Koblinger", "Koplingar", "Links")
-        ))
-    {
-        for (n, l) in links.iter().enumerate() {
-            if !b.push(l) {
+        // What the batch's links did, one line each while they fit.
+        if self.links.total > 0
+            && b.push(&format!(
+                "\n### {}\n\n",
+                pick(lang, "Koblinger", "Koplingar", "Links")
+            ))
+        {
+            let more = self.links.push_into(&mut b);
+            if more > 0 {
                 let _ = writeln!(
                     closing,
-                    "\n… {} {} {}",
+                    "\n… {} {more} {}",
                     pick(lang, "og", "og", "and"),
-                    links.len() - n,
                     pick(lang, "koblinger til", "koplingar til", "more links")
                 );
-                break;
             }
         }
-    }
 
-    // Violations below `--fail-on` and deadlines still ahead, one line each while they fit.
-    let open: Vec<(&Evaluation, &Finding)> = inputs
-        .iter()
-        .filter_map(Input::evaluation)
-        .filter(|e| !input_fails(run.gate, e))
-        .flat_map(|e| ordered(e).into_iter().map(move |f| (e, f)))
-        .filter(|(_, f)| matches!(f.status, Status::Violated | Status::Pending))
-        .collect();
-    if !open.is_empty()
-        && b.push(&format!(
-            "\n### {} ({})\n\n",
-            pick(
-                lang,
-                "Brudd og frister som ikke feiler",
-                "Brot og fristar som ikkje feilar",
-                "Violations and deadlines that do not fail"
-            ),
-            open.len()
-        ))
-    {
-        for (n, (e, f)) in open.iter().enumerate() {
-            if !b.push(&open_line(run, e, f)) {
+        // Violations below `--fail-on` and deadlines still ahead, one line each while they fit.
+        if self.open.total > 0
+            && b.push(&format!(
+                "\n### {} ({})\n\n",
+                pick(
+                    lang,
+                    "Brudd og frister som ikke feiler",
+                    "Brot og fristar som ikkje feilar",
+                    "Violations and deadlines that do not fail"
+                ),
+                self.open.total
+            ))
+        {
+            let more = self.open.push_into(&mut b);
+            if more > 0 {
                 let _ = writeln!(
                     closing,
-                    "\n… {} {} {}",
+                    "\n… {} {more} {}",
                     pick(lang, "og", "og", "and"),
-                    open.len() - n,
                     pick(lang, "funn til", "funn til", "more findings")
                 );
-                break;
             }
         }
-    }
 
-    // The rest, in numbers.
-    let passing = sum.evaluated - sum.failing;
-    let _ = writeln!(
-        closing,
-        "\n{}: {passing} {} {}, {} {}, {} {}, {} {}.",
-        pick(lang, "Øvrige", "Andre", "The rest"),
-        super::documents_word(lang, passing),
-        pick(lang, "består", "består", "pass"),
-        sum.status(Status::Pending),
-        status_word(lang, Status::Pending),
-        sum.status(Status::Unknown),
-        status_word(lang, Status::Unknown),
-        sum.status(Status::Met),
-        status_word(lang, Status::Met),
-    );
-    let mut s = b.s;
-    s.push_str(&closing);
-    s
+        // The rest, in numbers.
+        let passing = sum.evaluated - sum.failing;
+        let _ = writeln!(
+            closing,
+            "\n{}: {passing} {} {}, {} {}, {} {}, {} {}.",
+            pick(lang, "Øvrige", "Andre", "The rest"),
+            super::documents_word(lang, passing),
+            pick(lang, "består", "består", "pass"),
+            sum.status(Status::Pending),
+            status_word(lang, Status::Pending),
+            sum.status(Status::Unknown),
+            status_word(lang, Status::Unknown),
+            sum.status(Status::Met),
+            status_word(lang, Status::Met),
+        );
+        let mut s = b.s;
+        s.push_str(&closing);
+        s
+    }
 }
 
 /// The two dates in words, when some document is judged at a reference date other than the
 /// as-of date: deadlines and what was done are measured as of the one, obligations judged as
 /// they stood on the other (the first few such documents named).
-fn dates_line(run: &RunInfo, inputs: &[Input]) -> Option<String> {
-    const NAMED: usize = 5;
+fn dates_line(run: &RunInfo, tally: &super::Tally) -> Option<String> {
     let lang = run.lang;
-    let other: Vec<String> = inputs
-        .iter()
-        .filter_map(Input::evaluation)
-        .filter(|e| e.reference_date != run.as_of)
-        .map(|e| format!("{} {}", escape(&e.key), e.reference_date))
-        .collect();
-    if other.is_empty() {
+    let (named, all) = &tally.other_dates;
+    if named.is_empty() {
         return None;
     }
-    let more = other.len().saturating_sub(NAMED);
-    let mut list = other.into_iter().take(NAMED).collect::<Vec<_>>().join(", ");
+    let more = all.saturating_sub(named.len());
+    let mut list = named
+        .iter()
+        .map(|(key, date)| format!("{} {date}", escape(key)))
+        .collect::<Vec<_>>()
+        .join(", ");
     if more > 0 {
         list.push_str(&format!(
             " {} {more} {}",
@@ -298,10 +336,11 @@ fn dates_line(run: &RunInfo, inputs: &[Input]) -> Option<String> {
 }
 
 /// Title, outcome, rule set and counts.
-fn head(run: &RunInfo, inputs: &[Input], sum: &Summary) -> String {
+fn head(run: &RunInfo, tally: &super::Tally) -> String {
     let lang = run.lang;
+    let sum = &tally.summary;
     let mut s = String::new();
-    let outcome = match verdict(run.gate, inputs) {
+    let outcome = match tally.verdict() {
         super::Verdict::Pass => pick(lang, "bestått", "bestått", "pass"),
         super::Verdict::Fail => pick(lang, "feilet", "feila", "fail"),
         super::Verdict::Invalid => pick(lang, "ugyldig input", "ugyldige inndata", "invalid input"),
@@ -317,7 +356,7 @@ fn head(run: &RunInfo, inputs: &[Input], sum: &Summary) -> String {
         run.gate.fail_on.name(),
         super::fail_on_words(lang, run.gate.fail_on)
     );
-    if let Some(dates) = dates_line(run, inputs) {
+    if let Some(dates) = dates_line(run, tally) {
         let _ = writeln!(s, "\n{dates}");
     }
     let [must, should] = sum.violated;
@@ -501,7 +540,7 @@ pub fn render_full(run: &RunInfo, inputs: &[Input]) -> String {
         run.gate.fail_on.name(),
         super::fail_on_words(lang, run.gate.fail_on)
     );
-    if let Some(dates) = dates_line(run, inputs) {
+    if let Some(dates) = dates_line(run, &super::Tally::of(run, inputs)) {
         let _ = writeln!(s, "\n{dates}");
     }
     if !run.params.is_empty() {

@@ -492,6 +492,112 @@ pub fn decision_of(run: &RunInfo, input_sha256: String) -> Decision {
     Decision { id, input_sha256 }
 }
 
+/// What a report written a chunk of documents at a time knows of the documents counted so far
+/// (all of them, after a counting pass, for a format that states it before the documents): the
+/// summary, the verdict, the failing documents a summary names, and the input's SHA-256 for the
+/// decision record. Its size does not grow with the batch.
+#[derive(Clone, Default)]
+pub struct Tally {
+    pub summary: Summary,
+    verdict: Option<Verdict>,
+    failing: Vec<String>,
+    failing_more: usize,
+    /// Documents judged at a reference date other than the run's: the first few (`key date`)
+    /// and how many in all (the Markdown head names them).
+    pub other_dates: (Vec<(String, Date)>, usize),
+    /// Whether the documents' text is hashed for the decision record (only the JSON report
+    /// shows it).
+    hashing: bool,
+    digests: usize,
+    first: Option<[u8; 32]>,
+    all: sha2::Sha256,
+}
+
+/// How many documents judged at another reference date a [`Tally`] keeps by name.
+pub const NAMED_DATES: usize = 5;
+
+impl Tally {
+    /// The tally of one whole batch.
+    pub fn of(run: &RunInfo, inputs: &[Input]) -> Tally {
+        let mut t = Tally::default();
+        t.add(run, inputs);
+        t
+    }
+
+    /// [`Tally::of`], hashing the documents' text for [`Tally::decision`].
+    pub fn of_hashed(run: &RunInfo, inputs: &[Input]) -> Tally {
+        let mut t = Tally::hashing();
+        t.add(run, inputs);
+        t
+    }
+
+    /// A tally that also hashes the documents' text, for [`Tally::decision`].
+    pub fn hashing() -> Tally {
+        Tally {
+            hashing: true,
+            ..Tally::default()
+        }
+    }
+
+    /// Count `inputs`, which follow those counted so far in input order.
+    pub fn add(&mut self, run: &RunInfo, inputs: &[Input]) {
+        use sha2::Digest as _;
+        let gate = run.gate;
+        self.summary.add(gate, inputs);
+        self.verdict = Some(match (self.verdict, verdict(gate, inputs)) {
+            (Some(Verdict::Invalid), _) | (_, Verdict::Invalid) => Verdict::Invalid,
+            (Some(Verdict::Fail), _) | (_, Verdict::Fail) => Verdict::Fail,
+            _ => Verdict::Pass,
+        });
+        let (names, more) = failing_names(gate, inputs, usize::MAX);
+        let room = NAMED_FAILING.saturating_sub(self.failing.len());
+        self.failing_more += names.len().saturating_sub(room) + more;
+        self.failing.extend(names.into_iter().take(room));
+        for e in inputs.iter().filter_map(Input::evaluation) {
+            if e.reference_date != run.as_of {
+                if self.other_dates.0.len() < NAMED_DATES {
+                    self.other_dates.0.push((e.key.clone(), e.reference_date));
+                }
+                self.other_dates.1 += 1;
+            }
+        }
+        for i in inputs.iter().filter(|_| self.hashing) {
+            let d = i.source.as_ref().map(|s| {
+                let mut out = [0u8; 32];
+                out.copy_from_slice(&sha2::Sha256::digest(s.text().as_bytes()));
+                out
+            });
+            if self.digests == 0 {
+                self.first = d;
+            }
+            self.digests += 1;
+            let hex = d.map(|d| crate::files::hex(&d));
+            self.all.update(hex.as_deref().unwrap_or("-").as_bytes());
+            self.all.update(b"\n");
+        }
+    }
+
+    /// The run's verdict over the documents counted ([`verdict`]).
+    pub fn verdict(&self) -> Verdict {
+        self.verdict.unwrap_or(Verdict::Pass)
+    }
+
+    /// [`failing_names`] over the documents counted, at most [`NAMED_FAILING`] of them.
+    pub fn failing_names(&self) -> (Vec<String>, usize) {
+        (self.failing.clone(), self.failing_more)
+    }
+
+    /// The decision record of the documents counted ([`decision`]).
+    pub fn decision(&self, run: &RunInfo) -> Decision {
+        use sha2::Digest as _;
+        let sha = match self.digests {
+            1 => input_sha256(&[self.first]),
+            _ => crate::files::hex(&self.all.clone().finalize()),
+        };
+        decision_of(run, sha)
+    }
+}
+
 /// Counts over a whole run, shared by the formats that print a summary.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
@@ -510,10 +616,15 @@ pub struct Summary {
 
 impl Summary {
     pub fn of(gate: Gate, inputs: &[Input]) -> Summary {
-        let mut s = Summary {
-            inputs: inputs.len(),
-            ..Summary::default()
-        };
+        let mut s = Summary::default();
+        s.add(gate, inputs);
+        s
+    }
+
+    /// Count `inputs` too: the summary of a batch is the sum of its chunks'.
+    pub fn add(&mut self, gate: Gate, inputs: &[Input]) {
+        let s = self;
+        s.inputs += inputs.len();
         for input in inputs {
             let Some(e) = input.evaluation() else {
                 s.invalid += 1;
@@ -549,7 +660,6 @@ impl Summary {
                 }
             }
         }
-        s
     }
 
     pub fn status(&self, st: Status) -> usize {

@@ -29,39 +29,119 @@ pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
 }
 
 pub fn to_value(run: &RunInfo, inputs: &[Input]) -> Value {
-    let lang = run.lang;
-    let mut rules: Vec<&RuleInfo> = run.obligations.iter().map(|r| r.as_ref()).collect();
-    rules.sort_by(|a, b| a.id.cmp(&b.id));
-    let mut descriptors: Vec<Value> = rules.iter().map(|r| descriptor(r, lang)).collect();
-    let invalid_index = descriptors.len();
-    descriptors.push(own_rule(
-        INVALID_INPUT_RULE,
-        "InvalidInput",
-        crate::text::pick(lang, "Ugyldig input", "Ugyldige inndata", "Invalid input"),
-        crate::text::pick(
-            lang,
-            "Dokumentet kunne ikke leses eller valideres mot inputformatet.",
-            "Dokumentet kunne ikkje lesast eller validerast mot inndataformatet.",
-            "The document could not be read or validated against the input format.",
-        ),
-        "error",
-    ));
-    let link_index = descriptors.len();
-    descriptors.push(own_rule(
+    let d = Driver::new(run);
+    let results = d.results(run, inputs);
+    d.document(
+        run,
+        Value::Array(results),
+        super::verdict(run.gate, inputs).code(),
+    )
+}
+
+/// The report written a chunk of documents at a time, with the bytes of [`render`] over the
+/// whole batch: [`Stream::head`] from the tally of every document (the invocation's exit code
+/// comes before the results), [`Stream::chunk`] for each chunk in input order, [`Stream::tail`].
+pub struct Stream {
+    driver: Driver,
+    results: super::json::PrettyArray,
+    end: String,
+}
+
+/// Where the results stand in the report a [`Stream`] writes (see the JSON report's markers).
+const RESULTS_MARKER: &str = "\u{1}samstyr:results\u{1}";
+
+impl Stream {
+    /// The stream, and what the report begins with.
+    pub fn head(run: &RunInfo, tally: &super::Tally) -> (Stream, String) {
+        let driver = Driver::new(run);
+        let doc = driver.document(
+            run,
+            Value::String(RESULTS_MARKER.into()),
+            tally.verdict().code(),
+        );
+        let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+        let quoted = serde_json::to_string(RESULTS_MARKER).unwrap_or_default();
+        let (head, end) = text.split_once(&quoted).unwrap_or((&text, ""));
+        let stream = Stream {
+            driver,
+            results: super::json::PrettyArray::after(head),
+            end: format!("{end}\n"),
+        };
+        (stream, head.to_string())
+    }
+
+    /// The results of `inputs`, which follow those of the chunks before.
+    pub fn chunk(&mut self, run: &RunInfo, inputs: &[Input]) -> String {
+        let mut s = String::new();
+        for r in self.driver.results(run, inputs) {
+            self.results.item(&mut s, &r);
+        }
+        s
+    }
+
+    /// What the report ends with.
+    pub fn tail(self) -> String {
+        let mut s = String::new();
+        self.results.close(&mut s);
+        s.push_str(&self.end);
+        s
+    }
+}
+
+/// The rules of a run's report: the rule set's obligations by id, then the tool's own.
+struct Driver {
+    rules: Vec<std::sync::Arc<RuleInfo>>,
+    descriptors: Vec<Value>,
+    invalid_index: usize,
+    link_index: usize,
+}
+
+impl Driver {
+    fn new(run: &RunInfo) -> Driver {
+        let lang = run.lang;
+        let mut rules: Vec<std::sync::Arc<RuleInfo>> = run.obligations.clone();
+        rules.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut descriptors: Vec<Value> = rules.iter().map(|r| descriptor(r, lang)).collect();
+        let invalid_index = descriptors.len();
+        descriptors.push(own_rule(
+            INVALID_INPUT_RULE,
+            "InvalidInput",
+            crate::text::pick(lang, "Ugyldig input", "Ugyldige inndata", "Invalid input"),
+            crate::text::pick(
+                lang,
+                "Dokumentet kunne ikke leses eller valideres mot inputformatet.",
+                "Dokumentet kunne ikkje lesast eller validerast mot inndataformatet.",
+                "The document could not be read or validated against the input format.",
+            ),
+            "error",
+        ));
+        let link_index = descriptors.len();
+        descriptors.push(own_rule(
         LINK_RULE,
         "Link",
         crate::text::pick(lang, "Kobling", "Kopling", "Link"),
         crate::text::pick(lang, "En kobling til et annet dokument viser til et som ikke er i samlingen, eller koblingene går i ring.", "Ei kopling til eit anna dokument viser til eit som ikkje er i samlinga, eller koplingane går i ring.", "A link to another document names one that is not in the batch, or the links run in a circle."),
         "warning",
     ));
+        Driver {
+            rules,
+            descriptors,
+            invalid_index,
+            link_index,
+        }
+    }
 
-    let mut results = Vec::new();
-    for input in inputs {
-        match &input.outcome {
-            Outcome::Evaluated(e) => {
-                for p in &e.links.problems {
-                    let (line, col) = document_start(input);
-                    results.push(json!({
+    /// The results of `inputs`, in input order.
+    fn results(&self, run: &RunInfo, inputs: &[Input]) -> Vec<Value> {
+        let lang = run.lang;
+        let (rules, invalid_index, link_index) = (&self.rules, self.invalid_index, self.link_index);
+        let mut results = Vec::new();
+        for input in inputs {
+            match &input.outcome {
+                Outcome::Evaluated(e) => {
+                    for p in &e.links.problems {
+                        let (line, col) = document_start(input);
+                        results.push(json!({
                         "ruleId": LINK_RULE,
                         "ruleIndex": link_index,
                         "level": "warning",
@@ -69,95 +149,102 @@ pub fn to_value(run: &RunInfo, inputs: &[Input]) -> Value {
                         "locations": [location(input.path(), line, col)],
                         "properties": { "document": e.key },
                     }));
-                }
-                // Values received from linked documents can decide any finding of this one.
-                let received: Vec<String> = e
-                    .links
-                    .received
-                    .iter()
-                    .map(|n| super::received_text(lang, n))
-                    .collect();
-                for f in super::ordered(e) {
-                    let Some(level) = run.gate.level(f) else {
-                        continue;
-                    };
-                    let index = rules.iter().position(|r| r.id == f.rule.id);
-                    results.push(result(run, input, &e.key, &received, f, level, index));
-                }
-            }
-            Outcome::Invalid(diags) => {
-                for d in diags.iter() {
-                    let (line, col) = d.line_col().unwrap_or((1, 1));
-                    let path = d.file_name().unwrap_or(input.path());
-                    let mut text = d.message_in(lang).to_string();
-                    if let Some(h) = d.help_in(lang) {
-                        text.push_str(&format!(
-                            " ({}: {h})",
-                            crate::text::pick(lang, "hjelp", "hjelp", "help")
-                        ));
                     }
-                    let mut props = serde_json::Map::new();
-                    props.insert("code".into(), json!(d.code));
-                    if let Some(p) = &d.pointer {
-                        props.insert("pointer".into(), json!(p));
+                    // Values received from linked documents can decide any finding of this one.
+                    let received: Vec<String> = e
+                        .links
+                        .received
+                        .iter()
+                        .map(|n| super::received_text(lang, n))
+                        .collect();
+                    for f in super::ordered(e) {
+                        let Some(level) = run.gate.level(f) else {
+                            continue;
+                        };
+                        let index = rules.iter().position(|r| r.id == f.rule.id);
+                        results.push(result(run, input, &e.key, &received, f, level, index));
                     }
-                    results.push(json!({
-                        "ruleId": INVALID_INPUT_RULE,
-                        "ruleIndex": invalid_index,
-                        "level": "error",
-                        "message": { "text": text },
-                        "locations": [location(path, line, col)],
-                        "properties": props,
-                    }));
+                }
+                Outcome::Invalid(diags) => {
+                    for d in diags.iter() {
+                        let (line, col) = d.line_col().unwrap_or((1, 1));
+                        let path = d.file_name().unwrap_or(input.path());
+                        let mut text = d.message_in(lang).to_string();
+                        if let Some(h) = d.help_in(lang) {
+                            text.push_str(&format!(
+                                " ({}: {h})",
+                                crate::text::pick(lang, "hjelp", "hjelp", "help")
+                            ));
+                        }
+                        let mut props = serde_json::Map::new();
+                        props.insert("code".into(), json!(d.code));
+                        if let Some(p) = &d.pointer {
+                            props.insert("pointer".into(), json!(p));
+                        }
+                        results.push(json!({
+                            "ruleId": INVALID_INPUT_RULE,
+                            "ruleIndex": invalid_index,
+                            "level": "error",
+                            "message": { "text": text },
+                            "locations": [location(path, line, col)],
+                            "properties": props,
+                        }));
+                    }
                 }
             }
         }
+        results
     }
 
-    let mut driver = json!({
-        "name": super::TOOL_NAME,
-        "version": run.tool_version,
-        "semanticVersion": run.tool_version,
-        "rules": descriptors,
-    });
-    if let (Some(uri), Some(d)) = (&run.information_uri, driver.as_object_mut()) {
-        d.insert("informationUri".into(), json!(uri));
-    }
-    let params: Vec<Value> = run
-        .params
-        .iter()
-        .map(|p| json!({ "id": p.id, "value": p.value, "default": p.default }))
-        .collect();
-    let mut invocation = json!({
-        "executionSuccessful": true,
-        "exitCode": super::verdict(run.gate, inputs).code(),
-    });
-    let notes = notifications(run);
-    if let (false, Some(obj)) = (notes.is_empty(), invocation.as_object_mut()) {
-        obj.insert("toolExecutionNotifications".into(), Value::Array(notes));
-    }
-    json!({
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": driver },
-            "invocations": [invocation],
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-            "properties": {
-                "as_of": run.as_of.to_string(),
-                "lang": lang.code(),
-                "fail_on": run.gate.fail_on.name(),
-                "fail_on_unknown": run.gate.unknown_fails,
-                "rules": {
-                    "id": run.rules.id,
-                    "version": run.rules.version,
-                    "origin": run.rules.origin,
+    /// The whole report around `results`, with the invocation's exit code.
+    fn document(&self, run: &RunInfo, results: Value, exit_code: u8) -> Value {
+        let lang = run.lang;
+        let descriptors = &self.descriptors;
+        let mut driver = json!({
+            "name": super::TOOL_NAME,
+            "version": run.tool_version,
+            "semanticVersion": run.tool_version,
+            "rules": descriptors,
+        });
+        if let (Some(uri), Some(d)) = (&run.information_uri, driver.as_object_mut()) {
+            d.insert("informationUri".into(), json!(uri));
+        }
+        let params: Vec<Value> = run
+            .params
+            .iter()
+            .map(|p| json!({ "id": p.id, "value": p.value, "default": p.default }))
+            .collect();
+        let mut invocation = json!({
+            "executionSuccessful": true,
+            "exitCode": exit_code,
+        });
+        let notes = notifications(run);
+        if let (false, Some(obj)) = (notes.is_empty(), invocation.as_object_mut()) {
+            obj.insert("toolExecutionNotifications".into(), Value::Array(notes));
+        }
+        json!({
+            "$schema": SARIF_SCHEMA,
+            "version": "2.1.0",
+            "runs": [{
+                "tool": { "driver": driver },
+                "invocations": [invocation],
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+                "properties": {
+                    "as_of": run.as_of.to_string(),
+                    "lang": lang.code(),
+                    "fail_on": run.gate.fail_on.name(),
+                    "fail_on_unknown": run.gate.unknown_fails,
+                    "rules": {
+                        "id": run.rules.id,
+                        "version": run.rules.version,
+                        "origin": run.rules.origin,
+                    },
+                    "params": params,
                 },
-                "params": params,
-            },
-        }],
-    })
+            }],
+        })
+    }
 }
 
 /// What the run says about its waivers: unneeded ones as warnings, expired ones as notes, each
@@ -398,6 +485,22 @@ pub fn uri(path: &str) -> String {
 mod tests {
     use super::*;
     use crate::report::{FailOn, Gate, testdata};
+
+    #[test]
+    fn the_report_written_as_a_stream_is_the_report() {
+        let run = testdata::run(Gate::default(), Lang::En);
+        let inputs = testdata::inputs(&run);
+        for n in [0, 1, 2, 3] {
+            let part = inputs.get(..n).unwrap_or_default();
+            let tally = crate::report::Tally::of(&run, part);
+            let (mut stream, mut s) = Stream::head(&run, &tally);
+            for one in part.chunks(1) {
+                s.push_str(&stream.chunk(&run, one));
+            }
+            s.push_str(&stream.tail());
+            assert_eq!(s, render(&run, part), "{n} documents");
+        }
+    }
 
     #[test]
     fn uris_are_relative_and_encoded() {

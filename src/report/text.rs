@@ -6,7 +6,7 @@
 //! Colour is a parameter, never a guess: the CLI decides whether the terminal wants it.
 
 use super::{
-    Input, Outcome, RunInfo, Summary, decisive, finding_name, ordered, severity_word, shown_text,
+    Input, Outcome, RunInfo, Tally, decisive, finding_name, ordered, severity_word, shown_text,
     source_text, status_word, tri_word,
 };
 use crate::finding::{Evaluation, Evidence, Finding, Severity, Shown, Status, Tri};
@@ -99,15 +99,34 @@ impl Out {
     }
 }
 
-/// The whole text report of a run.
+/// The whole text report of a run: [`head`], [`documents`] and [`tail`].
 pub fn render(run: &RunInfo, inputs: &[Input], color: bool) -> String {
-    let mut o = Out {
+    let mut s = head(run, color);
+    s.push_str(&documents(run, inputs, color));
+    s.push_str(&tail(run, &Tally::of(run, inputs), color));
+    s
+}
+
+fn out(run: &RunInfo, color: bool) -> Out {
+    Out {
         s: String::new(),
         color,
         lang: run.lang,
         run: RunInfoLabels(run.input.clone()),
-    };
+    }
+}
+
+/// The report's first lines: tool, rule set, date, overridden parameters.
+pub fn head(run: &RunInfo, color: bool) -> String {
+    let mut o = out(run, color);
     header(&mut o, run);
+    o.s
+}
+
+/// The part of the report about `inputs`, each on its own: a report written as a stream is its
+/// [`head`], this for each chunk of documents in input order, and its [`tail`].
+pub fn documents(run: &RunInfo, inputs: &[Input], color: bool) -> String {
+    let mut o = out(run, color);
     for input in inputs {
         o.line("");
         match &input.outcome {
@@ -125,8 +144,14 @@ pub fn render(run: &RunInfo, inputs: &[Input], color: bool) -> String {
             }
         }
     }
+    o.s
+}
+
+/// The summary at the end, of the documents `tally` counted.
+pub fn tail(run: &RunInfo, tally: &Tally, color: bool) -> String {
+    let mut o = out(run, color);
     o.line("");
-    summary(&mut o, run, inputs);
+    summary(&mut o, run, tally);
     o.s
 }
 
@@ -410,8 +435,8 @@ fn pointer(p: &str) -> &str {
     if p.is_empty() { "/" } else { p }
 }
 
-fn summary(o: &mut Out, run: &RunInfo, inputs: &[Input]) {
-    let s = Summary::of(run.gate, inputs);
+fn summary(o: &mut Out, run: &RunInfo, tally: &Tally) {
+    let s = &tally.summary;
     let mut line = String::new();
     let documents = super::documents_word(o.lang, s.inputs);
     let _ = write!(
@@ -472,7 +497,7 @@ fn summary(o: &mut Out, run: &RunInfo, inputs: &[Input]) {
             o.line(&painted);
         }
     }
-    let (names, more) = super::failing_names(run.gate, inputs, super::NAMED_FAILING);
+    let (names, more) = tally.failing_names();
     if !names.is_empty() {
         let mut list = names.join(", ");
         if more > 0 {
@@ -488,7 +513,7 @@ fn summary(o: &mut Out, run: &RunInfo, inputs: &[Input]) {
             o.pick("Feiler:", "Feilar:", "Failing:")
         ));
     }
-    let verdict = super::verdict(run.gate, inputs);
+    let verdict = tally.verdict();
     let text = match verdict {
         super::Verdict::Pass => o.paint(
             Style::Green,

@@ -259,7 +259,10 @@ impl<'a> Report<'a> {
             as_of: p.as_of.to_string(),
             lang: lang.code(),
             params: json::params(run),
-            decision: json::decision(run, crate::report::decision_of(run, p.input_sha256.clone())),
+            decision: json::decision_record(
+                run,
+                crate::report::decision_of(run, p.input_sha256.clone()),
+            ),
             totals: Totals {
                 inputs: a.inputs,
                 evaluated: a.evaluated,
