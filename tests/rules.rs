@@ -344,6 +344,16 @@ fn assumptions_and_stopped_initiatives_are_said_in_the_finding() {
             .contains("ut frå ei antaking"),
         "{f}"
     );
+    // The formats that show a finding as its message say it too: a CI gate's annotation, the
+    // SARIF result, the JUnit failure.
+    for format in ["github", "sarif", "junit"] {
+        let out = String::from_utf8(run("v2-joint-by-inference.json", "en", format))
+            .expect("UTF-8 output");
+        assert!(
+            out.contains("ssumption: The initiative counts as a joint measure"),
+            "{format}: {out}"
+        );
+    }
     // A rule that does not rest on it (SAM-01) lists none.
     assert!(ids(&finding("v2-joint-by-inference.json", "SAM-01", "en")).is_empty());
     let f = finding("v2-competence-assumed-signing.json", "SAM-15", "nb");

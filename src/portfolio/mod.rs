@@ -264,6 +264,8 @@ pub struct FindingRow {
     /// The waiver that covers the finding (status `waived`), or one that expired and no longer
     /// does.
     pub waiver: Option<crate::finding::WaiverNote>,
+    /// What the finding rests on that the rule set takes as given (given with messages).
+    pub assumptions: Vec<Arc<crate::finding::Assumption>>,
 }
 
 impl FindingRow {

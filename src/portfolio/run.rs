@@ -925,6 +925,7 @@ fn outcome(
             missing: f.missing.iter().map(|m| m.pointer.clone()).collect(),
             by_links: false,
             waiver: f.waiver.clone(),
+            assumptions: f.assumptions.clone(),
         })
         .collect()
 }

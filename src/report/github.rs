@@ -66,6 +66,9 @@ pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
                         f.rule.title.get(lang)
                     );
                     let mut msg = f.message.get(lang).to_string();
+                    for a in super::assumption_lines(lang, &f.assumptions) {
+                        let _ = write!(msg, "\n{}", super::capitalised(&a));
+                    }
                     if let Some(note) = super::waiver_note(lang, f) {
                         let _ = write!(msg, "\n{}", super::capitalised(&note));
                     }

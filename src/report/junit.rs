@@ -271,6 +271,9 @@ fn details(run: &RunInfo, input: &Input, f: &Finding) -> String {
         .unwrap_or("");
     let _ = writeln!(s, "{} ({sev}): {}", finding_name(f), f.rule.title.get(lang));
     let _ = writeln!(s, "{}", f.message.get(lang));
+    for a in super::assumption_lines(lang, &f.assumptions) {
+        let _ = writeln!(s, "{}", super::capitalised(&a));
+    }
     if let Some(d) = f.deadline {
         let _ = writeln!(s, "{} {d}", pick(lang, "frist:", "frist:", "deadline:"));
     }

@@ -18,8 +18,8 @@ pub mod text;
 
 use crate::diag::Diagnostics;
 use crate::finding::{
-    Evaluation, Finding, LinkProblem, ReceivedNote, RuleInfo, Severity, Shown, SourceRef, Status,
-    Tri, Waiver,
+    Assumption, Evaluation, Finding, LinkProblem, ReceivedNote, RuleInfo, Severity, Shown,
+    SourceRef, Status, Tri, Waiver,
 };
 use crate::source::SourceFile;
 use crate::text::{Lang, Text, pick};
@@ -952,6 +952,33 @@ pub fn decisive(h: &crate::finding::Headline) -> Vec<&crate::finding::FactValue>
 }
 
 /// `s` with its first letter in upper case.
+/// What a finding rests on that the rule set takes as given, one line each (`antakelse: …`), for
+/// the formats that show a finding as its message (GitHub, SARIF, JUnit, the portfolio's rows).
+pub fn assumption_lines(
+    lang: Lang,
+    assumptions: &[Arc<Assumption>],
+) -> impl Iterator<Item = String> + '_ {
+    let label = pick(lang, "antakelse:", "antaking:", "assumption:");
+    assumptions
+        .iter()
+        .map(move |a| format!("{label} {}", a.text.get(lang)))
+}
+
+/// A finding's message with its assumptions after it in brackets, for a format that has one cell
+/// for it (CSV, XLSX).
+pub fn message_cell(lang: Lang, message: &Text, assumptions: &[Arc<Assumption>]) -> String {
+    let mut s = message.get(lang).to_string();
+    for a in assumption_lines(lang, assumptions) {
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        s.push('(');
+        s.push_str(&a);
+        s.push(')');
+    }
+    s
+}
+
 pub fn capitalised(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {

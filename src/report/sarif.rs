@@ -360,6 +360,9 @@ fn result(
     } else {
         msg
     });
+    for a in super::assumption_lines(lang, &f.assumptions) {
+        text.push_str(&format!(" ({a})"));
+    }
     if let Some(d) = f.deadline {
         text.push_str(&format!(
             " ({} {d})",

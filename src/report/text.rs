@@ -331,9 +331,8 @@ fn finding(o: &mut Out, input: &Input, f: &Finding) {
     if !msg.is_empty() {
         o.line(&format!("     {msg}"));
     }
-    for a in &f.assumptions {
-        let label = o.pick("antakelse:", "antaking:", "assumption:");
-        o.line(&format!("     {label} {}", a.text.get(o.lang)));
+    for a in super::assumption_lines(o.lang, &f.assumptions) {
+        o.line(&format!("     {a}"));
     }
     if let Some(note) = super::waiver_note(o.lang, f) {
         let style = if f.status == Status::Waived {

@@ -229,7 +229,7 @@ pub fn rows(meta: &Meta, as_of: Date, d: Dialect, row: &Row) -> String {
                         f.deadline.map(|d| d.to_string()).unwrap_or_default(),
                         yes_no(f.overdue(as_of)).into(),
                         yes_no(f.by_links).into(),
-                        f.message.get(lang).to_string(),
+                        crate::report::message_cell(lang, &f.message, &f.assumptions),
                         f.missing.join(" "),
                         String::new(),
                     ]);

@@ -1291,6 +1291,9 @@ fn document(s: &mut String, meta: &Meta, lang: Lang, i: usize, row: &Row) {
             if !msg.is_empty() {
                 let _ = write!(s, "<p>{}</p>", esc(msg));
             }
+            for a in crate::report::assumption_lines(lang, &f.assumptions) {
+                let _ = write!(s, "<p class=\"small\">{}</p>", esc(&a));
+            }
             if let Some(n) = &f.waiver {
                 let w = crate::report::waiver_note_text(lang, n);
                 let _ = write!(s, "<p class=\"small\">{}</p>", esc(&w));

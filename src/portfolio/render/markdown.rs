@@ -841,6 +841,9 @@ fn section(s: &mut String, meta: &Meta, lang: Lang, row: &Row) {
         if !msg.is_empty() {
             let _ = writeln!(s, "  - {}", escape(msg));
         }
+        for a in crate::report::assumption_lines(lang, &f.assumptions) {
+            let _ = writeln!(s, "  - {}", escape(&a));
+        }
         if let Some(n) = &f.waiver {
             let w = crate::report::waiver_note_text(lang, n);
             let _ = writeln!(s, "  - {}", escape(&w));

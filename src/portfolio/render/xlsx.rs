@@ -203,7 +203,11 @@ impl Xlsx {
                         f.deadline.map_or(Cell::Empty, Cell::Date),
                         yes_no(f.overdue(self.as_of)),
                         yes_no(f.by_links),
-                        Cell::Text(f.message.get(lang).to_string()),
+                        Cell::Text(crate::report::message_cell(
+                            lang,
+                            &f.message,
+                            &f.assumptions,
+                        )),
                         Cell::Text(f.missing.join(" ")),
                     ]);
                     if self.waivers
