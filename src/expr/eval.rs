@@ -1933,21 +1933,24 @@ fn absent<'a>(schema: &InputSchema, path: Path) -> Val<'a> {
     if path.is_truncated() {
         return Val::Unknown;
     }
-    let mut ty = FieldType::Object(schema.root);
+    // The types along the path are borrowed, not cloned: an enum's type holds its values, and
+    // a batch reads absent fields of most documents.
+    let root = FieldType::Object(schema.root);
+    let mut ty = &root;
     let mut def = None;
     for &seg in path.segments() {
-        let next = match &ty {
+        let next = match ty {
             FieldType::Object(t) => {
                 let f = schema
                     .types
                     .get(*t)
                     .and_then(|o| o.fields.get(usize::from(seg)));
                 def = f;
-                f.map(|f| f.ty.clone())
+                f.map(|f| &f.ty)
             }
             FieldType::List { items, .. } => {
                 def = None;
-                Some((**items).clone())
+                Some(&**items)
             }
             _ => None,
         };
