@@ -917,8 +917,8 @@ fn traced<'a, R: Record>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a
     v
 }
 
-/// `ev(c).truth()`. The operations whose value is a truth value are evaluated for it directly,
-/// so that conditions (most of what rules evaluate) do not go through a value.
+/// `ev(c).truth()`: a condition is evaluated as any other expression, to a value, and read as a
+/// truth (the second, truth-valued evaluator of version 1 is gone).
 #[inline]
 fn truth<'a, R: Record>(c: &'a Code, ctx: &mut Ctx<'a>) -> Option<bool> {
     ev::<R>(c, ctx, 0).truth()
@@ -1138,21 +1138,26 @@ fn ev_op<'a, R: Record>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a>
             _ => Val::Null,
         },
         Op::List(items) => {
-            let mut out = Vec::with_capacity(items.len());
             let mut unknown = false;
             let mut known = Known::default();
-            for item in items {
-                let start = ctx.reads.len();
-                let v = ev::<R>(item, ctx, d);
-                known.note::<R>(ctx, start, &v);
-                unknown |= v.is_unknown();
-                out.push(v);
-            }
+            // Collected straight into the shared slice (one allocation of the known length, not
+            // a vector copied into it): a one-item literal names a value in a quantifier (`x in
+            // [m]`), evaluated per item of a list.
+            let out: Arc<[Val<'a>]> = items
+                .iter()
+                .map(|item| {
+                    let start = ctx.reads.len();
+                    let v = ev::<R>(item, ctx, d);
+                    known.note::<R>(ctx, start, &v);
+                    unknown |= v.is_unknown();
+                    v
+                })
+                .collect();
             if unknown {
                 known.forget::<R>(ctx);
                 Val::Unknown
             } else {
-                Val::List(ListVal::Vals(out.into()))
+                Val::List(ListVal::Vals(out))
             }
         }
     }
