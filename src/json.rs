@@ -391,11 +391,16 @@ pub struct JsonError {
 }
 
 impl JsonError {
-    fn new(kind: JsonErrorKind, start: usize, end: usize) -> Self {
-        JsonError {
+    /// A rejection, boxed: the reader's results then carry a pointer, not the error, so that
+    /// `Result<bool, _>` and `Result<Kind, _>` come back in registers on the path every valid
+    /// document takes, and building an error stays out of line.
+    #[cold]
+    #[inline(never)]
+    fn boxed(kind: JsonErrorKind, start: usize, end: usize) -> Box<Self> {
+        Box::new(JsonError {
             kind,
             span: Span::new(start, end),
-        }
+        })
     }
 
     /// The error as a diagnostic in `file` (which must hold the text that was read).
@@ -463,9 +468,9 @@ const EXPECT_VALUE: &str = "a value (object, list, string, number, `true`, `fals
 
 impl<'a> Reader<'a> {
     /// A reader at the start of `text`, past a UTF-8 byte order mark if there is one.
-    pub fn new(text: &'a str, limits: Limits) -> Result<Self, JsonError> {
+    pub fn new(text: &'a str, limits: Limits) -> Result<Self, Box<JsonError>> {
         if text.len() > limits.max_bytes {
-            return Err(JsonError::new(
+            return Err(JsonError::boxed(
                 JsonErrorKind::TooLarge {
                     size: text.len(),
                     max: limits.max_bytes,
@@ -484,7 +489,7 @@ impl<'a> Reader<'a> {
         };
         r.skip_ws();
         if r.pos >= r.bytes.len() {
-            return Err(JsonError::new(JsonErrorKind::Empty, 0, 0));
+            return Err(JsonError::boxed(JsonErrorKind::Empty, 0, 0));
         }
         Ok(r)
     }
@@ -529,16 +534,16 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn unexpected(&self, expected: &'static str) -> JsonError {
+    fn unexpected(&self, expected: &'static str) -> Box<JsonError> {
         if self.pos >= self.bytes.len() {
-            return JsonError::new(
+            return JsonError::boxed(
                 JsonErrorKind::UnexpectedEnd { expected },
                 self.pos,
                 self.pos,
             );
         }
         let (found, len) = self.found_at(self.pos);
-        JsonError::new(
+        JsonError::boxed(
             JsonErrorKind::Unexpected { found, expected },
             self.pos,
             self.pos + len,
@@ -546,7 +551,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Skips whitespace and tells what kind of value comes next.
-    pub fn peek(&mut self) -> Result<Kind, JsonError> {
+    pub fn peek(&mut self) -> Result<Kind, Box<JsonError>> {
         self.skip_ws();
         match self.bytes.get(self.pos) {
             Some(b'{') => Ok(Kind::Object),
@@ -559,7 +564,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn literal(&mut self, word: &'static str) -> Result<(), JsonError> {
+    fn literal(&mut self, word: &'static str) -> Result<(), Box<JsonError>> {
         let end = self.pos + word.len();
         if self.bytes.get(self.pos..end) == Some(word.as_bytes()) {
             self.pos = end;
@@ -569,12 +574,12 @@ impl<'a> Reader<'a> {
         }
     }
 
-    pub fn read_null(&mut self) -> Result<(), JsonError> {
+    pub fn read_null(&mut self) -> Result<(), Box<JsonError>> {
         self.skip_ws();
         self.literal("null")
     }
 
-    pub fn read_bool(&mut self) -> Result<bool, JsonError> {
+    pub fn read_bool(&mut self) -> Result<bool, Box<JsonError>> {
         self.skip_ws();
         if self.bytes.get(self.pos) == Some(&b't') {
             self.literal("true").map(|_| true)
@@ -584,7 +589,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a number; the second value is its text as written.
-    pub fn read_number(&mut self) -> Result<(f64, &'a str), JsonError> {
+    pub fn read_number(&mut self) -> Result<(f64, &'a str), Box<JsonError>> {
         self.skip_ws();
         let start = self.pos;
         let (int_start, i, simple) =
@@ -593,7 +598,7 @@ impl<'a> Reader<'a> {
         let text = self.text.get(start..i).unwrap_or("");
         match number_value(self.text, start, int_start, i, simple) {
             Some(v) => Ok((v, text)),
-            None => Err(JsonError::new(
+            None => Err(JsonError::boxed(
                 JsonErrorKind::NumberOutOfRange { text: echo(text) },
                 start,
                 i,
@@ -601,7 +606,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn bad_number(&self, start: usize, at: usize) -> JsonError {
+    fn bad_number(&self, start: usize, at: usize) -> Box<JsonError> {
         // Show the whole malformed token, up to the next delimiter.
         let mut end = at;
         while let Some(&c) = self.bytes.get(end) {
@@ -618,11 +623,11 @@ impl<'a> Reader<'a> {
             .chars()
             .take(40)
             .collect();
-        JsonError::new(JsonErrorKind::InvalidNumber { text }, start, end)
+        JsonError::boxed(JsonErrorKind::InvalidNumber { text }, start, end)
     }
 
     /// Reads a string; borrowed from the input when it has no escapes.
-    pub fn read_string(&mut self) -> Result<Cow<'a, str>, JsonError> {
+    pub fn read_string(&mut self) -> Result<Cow<'a, str>, Box<JsonError>> {
         self.skip_ws();
         let open = self.pos;
         if self.bytes.get(open) != Some(&b'"') {
@@ -673,7 +678,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn check_string_len(&self, open: usize, close: usize) -> Result<(), JsonError> {
+    fn check_string_len(&self, open: usize, close: usize) -> Result<(), Box<JsonError>> {
         if close - open - 1 > self.limits.max_string {
             Err(self.string_too_long(open, close))
         } else {
@@ -681,8 +686,8 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn string_too_long(&self, open: usize, _at: usize) -> JsonError {
-        JsonError::new(
+    fn string_too_long(&self, open: usize, _at: usize) -> Box<JsonError> {
+        JsonError::boxed(
             JsonErrorKind::StringTooLong {
                 max: self.limits.max_string,
             },
@@ -691,17 +696,17 @@ impl<'a> Reader<'a> {
         )
     }
 
-    fn control_char(&self, at: usize) -> JsonError {
+    fn control_char(&self, at: usize) -> Box<JsonError> {
         let (found, len) = self.found_at(at);
-        JsonError::new(JsonErrorKind::ControlCharacter { found }, at, at + len)
+        JsonError::boxed(JsonErrorKind::ControlCharacter { found }, at, at + len)
     }
 
-    fn unterminated(&self, open: usize) -> JsonError {
-        JsonError::new(JsonErrorKind::UnterminatedString, open, open + 1)
+    fn unterminated(&self, open: usize) -> Box<JsonError> {
+        JsonError::boxed(JsonErrorKind::UnterminatedString, open, open + 1)
     }
 
     /// Decodes the escape at `i` (a backslash) into `out`; returns the offset after it.
-    fn escape(&self, i: usize, out: &mut String) -> Result<usize, JsonError> {
+    fn escape(&self, i: usize, out: &mut String) -> Result<usize, Box<JsonError>> {
         let b = self.bytes;
         let c = match b.get(i + 1) {
             Some(b'"') => '"',
@@ -737,7 +742,7 @@ impl<'a> Reader<'a> {
             Some(_) => {
                 let (found, len) = self.found_at(i + 1);
                 let text = format!("\\{}", found.trim_matches('`'));
-                return Err(JsonError::new(
+                return Err(JsonError::boxed(
                     JsonErrorKind::InvalidEscape { text },
                     i,
                     i + 1 + len,
@@ -748,9 +753,9 @@ impl<'a> Reader<'a> {
         Ok(i + 2)
     }
 
-    fn lone_surrogate(&self, i: usize, len: usize) -> JsonError {
+    fn lone_surrogate(&self, i: usize, len: usize) -> Box<JsonError> {
         let end = (i + len).min(self.bytes.len());
-        JsonError::new(
+        JsonError::boxed(
             JsonErrorKind::LoneSurrogate {
                 text: self.text.get(i..end).unwrap_or("").into(),
             },
@@ -760,7 +765,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The four hex digits of the `\u` escape at `i`.
-    fn hex4(&self, i: usize) -> Result<u32, JsonError> {
+    fn hex4(&self, i: usize) -> Result<u32, Box<JsonError>> {
         let mut v = 0u32;
         for k in 0..4 {
             let d = match self.bytes.get(i + 2 + k) {
@@ -773,7 +778,7 @@ impl<'a> Reader<'a> {
                     while e < self.bytes.len() && !self.text.is_char_boundary(e) {
                         e += 1;
                     }
-                    return Err(JsonError::new(
+                    return Err(JsonError::boxed(
                         JsonErrorKind::InvalidEscape {
                             text: echo(self.text.get(i..e).unwrap_or("\\u")),
                         },
@@ -788,9 +793,9 @@ impl<'a> Reader<'a> {
         Ok(v)
     }
 
-    fn enter(&mut self) -> Result<(), JsonError> {
+    fn enter(&mut self) -> Result<(), Box<JsonError>> {
         if self.depth >= self.limits.max_depth {
-            return Err(JsonError::new(
+            return Err(JsonError::boxed(
                 JsonErrorKind::TooDeep {
                     max: self.limits.max_depth,
                 },
@@ -804,7 +809,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Consumes `{`.
-    pub fn begin_object(&mut self) -> Result<Cursor, JsonError> {
+    pub fn begin_object(&mut self) -> Result<Cursor, Box<JsonError>> {
         self.skip_ws();
         if self.bytes.get(self.pos) != Some(&b'{') {
             return Err(self.unexpected("`{`"));
@@ -818,7 +823,7 @@ impl<'a> Reader<'a> {
     pub fn next_key(
         &mut self,
         cur: &mut Cursor,
-    ) -> Result<Option<(Cow<'a, str>, Span)>, JsonError> {
+    ) -> Result<Option<(Cow<'a, str>, Span)>, Box<JsonError>> {
         if self.next_member(cur)? {
             self.read_key().map(Some)
         } else {
@@ -830,7 +835,7 @@ impl<'a> Reader<'a> {
     /// quote; read it with [`Reader::read_key`] or [`Reader::key_is`]); `false` once the
     /// closing `}` is consumed.
     #[inline(always)]
-    pub fn next_member(&mut self, cur: &mut Cursor) -> Result<bool, JsonError> {
+    pub fn next_member(&mut self, cur: &mut Cursor) -> Result<bool, Box<JsonError>> {
         self.skip_ws();
         if cur.count == 0 {
             if self.bytes.get(self.pos) == Some(&b'}') {
@@ -855,7 +860,7 @@ impl<'a> Reader<'a> {
                     match self.bytes.get(self.pos) {
                         Some(b'"') => {}
                         Some(b'}') => {
-                            return Err(JsonError::new(
+                            return Err(JsonError::boxed(
                                 JsonErrorKind::TrailingComma { close: '}' },
                                 comma,
                                 comma + 1,
@@ -876,7 +881,7 @@ impl<'a> Reader<'a> {
 
     /// The key at the reader (with the span of its quoted text), having consumed the `:` after
     /// it.
-    pub fn read_key(&mut self) -> Result<(Cow<'a, str>, Span), JsonError> {
+    pub fn read_key(&mut self) -> Result<(Cow<'a, str>, Span), Box<JsonError>> {
         let start = self.pos;
         let key = self.read_string()?;
         let span = Span::new(start, self.pos);
@@ -890,7 +895,7 @@ impl<'a> Reader<'a> {
     /// are the whole string. A specialised form of [`Reader::read_key`] and a comparison, as
     /// [`Reader::string_among`] is; `false` says only that it does not apply.
     #[inline(always)]
-    pub fn key_is(&mut self, name: &str) -> Result<bool, JsonError> {
+    pub fn key_is(&mut self, name: &str) -> Result<bool, Box<JsonError>> {
         debug_assert!(plain_bytes(name.as_bytes()));
         let (b, w) = (self.bytes, name.as_bytes());
         let close = self.pos + 1 + w.len();
@@ -906,7 +911,7 @@ impl<'a> Reader<'a> {
     }
 
     #[inline(always)]
-    fn colon(&mut self) -> Result<(), JsonError> {
+    fn colon(&mut self) -> Result<(), Box<JsonError>> {
         self.skip_ws();
         if self.bytes.get(self.pos) != Some(&b':') {
             return Err(self.unexpected("`:` after the key"));
@@ -955,8 +960,8 @@ impl<'a> Reader<'a> {
         None
     }
 
-    fn too_many(&self) -> JsonError {
-        JsonError::new(
+    fn too_many(&self) -> Box<JsonError> {
+        JsonError::boxed(
             JsonErrorKind::TooManyItems {
                 max: self.limits.max_items,
             },
@@ -966,7 +971,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Consumes `[`.
-    pub fn begin_array(&mut self) -> Result<Cursor, JsonError> {
+    pub fn begin_array(&mut self) -> Result<Cursor, Box<JsonError>> {
         self.skip_ws();
         if self.bytes.get(self.pos) != Some(&b'[') {
             return Err(self.unexpected("`[`"));
@@ -976,7 +981,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Whether another item follows (the reader is then at it); `false` once `]` is consumed.
-    pub fn next_item(&mut self, cur: &mut Cursor) -> Result<bool, JsonError> {
+    pub fn next_item(&mut self, cur: &mut Cursor) -> Result<bool, Box<JsonError>> {
         self.skip_ws();
         if cur.count > 0 {
             match self.bytes.get(self.pos) {
@@ -986,7 +991,7 @@ impl<'a> Reader<'a> {
                     self.pos += 1;
                     self.skip_ws();
                     if self.bytes.get(self.pos) == Some(&b']') {
-                        return Err(JsonError::new(
+                        return Err(JsonError::boxed(
                             JsonErrorKind::TrailingComma { close: ']' },
                             comma,
                             comma + 1,
@@ -1011,7 +1016,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads and discards one value, checking its syntax.
-    pub fn skip_value(&mut self) -> Result<(), JsonError> {
+    pub fn skip_value(&mut self) -> Result<(), Box<JsonError>> {
         match self.peek()? {
             Kind::Null => self.read_null(),
             Kind::Bool => self.read_bool().map(|_| ()),
@@ -1035,11 +1040,11 @@ impl<'a> Reader<'a> {
     }
 
     /// Checks that only whitespace follows the document.
-    pub fn finish(&mut self) -> Result<(), JsonError> {
+    pub fn finish(&mut self) -> Result<(), Box<JsonError>> {
         self.skip_ws();
         if self.pos < self.bytes.len() {
             let (found, len) = self.found_at(self.pos);
-            return Err(JsonError::new(
+            return Err(JsonError::boxed(
                 JsonErrorKind::TrailingContent { found },
                 self.pos,
                 self.pos + len,
@@ -1090,16 +1095,16 @@ pub fn parse(text: &str) -> Result<Json<'_>, JsonError> {
 }
 
 pub fn parse_with(text: &str, limits: Limits) -> Result<Json<'_>, JsonError> {
-    let mut r = Reader::new(text, limits)?;
-    let v = tree(&mut r)?;
-    r.finish()?;
+    let mut r = Reader::new(text, limits).map_err(|e| *e)?;
+    let v = tree(&mut r).map_err(|e| *e)?;
+    r.finish().map_err(|e| *e)?;
     Ok(v)
 }
 
 /// Objects with more members than this check duplicates with a hash set instead of a scan.
 const LINEAR_DUPLICATE_SCAN: usize = 16;
 
-fn tree<'a>(r: &mut Reader<'a>) -> Result<Json<'a>, JsonError> {
+fn tree<'a>(r: &mut Reader<'a>) -> Result<Json<'a>, Box<JsonError>> {
     let kind = r.peek()?;
     let start = r.pos();
     let value = match kind {
@@ -1125,13 +1130,13 @@ fn tree<'a>(r: &mut Reader<'a>) -> Result<Json<'a>, JsonError> {
                     None => members.iter().find(|m| m.key == key).map(|m| m.key_span),
                 };
                 if let Some(first) = first {
-                    return Err(JsonError {
+                    return Err(Box::new(JsonError {
                         kind: JsonErrorKind::DuplicateKey {
                             key: echo(&key),
                             first,
                         },
                         span: key_span,
-                    });
+                    }));
                 }
                 if members.len() == LINEAR_DUPLICATE_SCAN {
                     index = Some(

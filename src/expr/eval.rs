@@ -917,8 +917,8 @@ fn traced<'a, R: Record>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a
     v
 }
 
-/// `ev(c).truth()`. The operations whose value is a truth value are evaluated for it directly,
-/// so that conditions (most of what rules evaluate) do not go through a value.
+/// `ev(c).truth()`: a condition is evaluated as any other expression, to a value, and read as a
+/// truth (the second, truth-valued evaluator of version 1 is gone).
 #[inline]
 fn truth<'a, R: Record>(c: &'a Code, ctx: &mut Ctx<'a>) -> Option<bool> {
     ev::<R>(c, ctx, 0).truth()
@@ -1138,21 +1138,26 @@ fn ev_op<'a, R: Record>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a>
             _ => Val::Null,
         },
         Op::List(items) => {
-            let mut out = Vec::with_capacity(items.len());
             let mut unknown = false;
             let mut known = Known::default();
-            for item in items {
-                let start = ctx.reads.len();
-                let v = ev::<R>(item, ctx, d);
-                known.note::<R>(ctx, start, &v);
-                unknown |= v.is_unknown();
-                out.push(v);
-            }
+            // Collected straight into the shared slice (one allocation of the known length, not
+            // a vector copied into it): a one-item literal names a value in a quantifier (`x in
+            // [m]`), evaluated per item of a list.
+            let out: Arc<[Val<'a>]> = items
+                .iter()
+                .map(|item| {
+                    let start = ctx.reads.len();
+                    let v = ev::<R>(item, ctx, d);
+                    known.note::<R>(ctx, start, &v);
+                    unknown |= v.is_unknown();
+                    v
+                })
+                .collect();
             if unknown {
                 known.forget::<R>(ctx);
                 Val::Unknown
             } else {
-                Val::List(ListVal::Vals(out.into()))
+                Val::List(ListVal::Vals(out))
             }
         }
     }
@@ -1933,21 +1938,24 @@ fn absent<'a>(schema: &InputSchema, path: Path) -> Val<'a> {
     if path.is_truncated() {
         return Val::Unknown;
     }
-    let mut ty = FieldType::Object(schema.root);
+    // The types along the path are borrowed, not cloned: an enum's type holds its values, and
+    // a batch reads absent fields of most documents.
+    let root = FieldType::Object(schema.root);
+    let mut ty = &root;
     let mut def = None;
     for &seg in path.segments() {
-        let next = match &ty {
+        let next = match ty {
             FieldType::Object(t) => {
                 let f = schema
                     .types
                     .get(*t)
                     .and_then(|o| o.fields.get(usize::from(seg)));
                 def = f;
-                f.map(|f| f.ty.clone())
+                f.map(|f| &f.ty)
             }
             FieldType::List { items, .. } => {
                 def = None;
-                Some((**items).clone())
+                Some(&**items)
             }
             _ => None,
         };
@@ -2027,54 +2035,63 @@ fn compare_open<'a>(op: CmpOp, l: &Val<'_>, r: &Val<'_>) -> Val<'a> {
     }
 }
 
-/// Arithmetic with an unknown operand: bounds moved by what is added or taken away.
+/// Arithmetic with an unknown operand: bounds moved by what is added or taken away. `a - b` is
+/// `a + (-b)`: one rule for both operators, the right operand negated first (a duration, or
+/// bounds negated and swapped; a date's bound then bounds no number).
 #[cold]
 #[inline(never)]
 fn arith_open<'a>(op: ArOp, l: &Val<'_>, r: &Val<'_>) -> Val<'a> {
     if matches!(l, Val::Unknown) || matches!(r, Val::Unknown) || l.is_null() || r.is_null() {
         return Val::Unknown;
     }
-    let num = |x: Option<Scalar>, y: Option<Scalar>, f: fn(f64, f64) -> f64| match (x, y) {
-        (Some(Scalar::Num(a)), Some(Scalar::Num(b))) => {
-            let n = f(a, b);
-            n.is_finite().then_some(Scalar::Num(n))
-        }
-        _ => None,
+    let sub = match op {
+        ArOp::Add => false,
+        ArOp::Sub => true,
+        ArOp::Mul | ArOp::Div => return Val::Unknown,
     };
-    let shift = |x: Option<Scalar>, by: Dur| -> Result<Option<Scalar>, ()> {
-        match x {
-            Some(Scalar::Date(d)) => by.add_to(d).map(|d| Some(Scalar::Date(d))).ok_or(()),
-            None => Ok(None),
-            Some(_) => Err(()),
-        }
-    };
-    let dated = |w: Within, by: Dur| match (shift(w.lo, by), shift(w.hi, by)) {
-        (Ok(lo), Ok(hi)) => Within { lo, hi }.val(),
-        _ => Val::Unknown,
-    };
-    match (op, l, r) {
-        (ArOp::Add | ArOp::Sub, Val::Within(w), Val::Duration(x))
-        | (ArOp::Add, Val::Duration(x), Val::Within(w)) => {
-            let by = if op == ArOp::Sub {
-                x.checked_neg()
-            } else {
-                Some(*x)
+    match (l, r) {
+        (Val::Within(w), Val::Duration(x)) | (Val::Duration(x), Val::Within(w))
+            if !sub || matches!(l, Val::Within(_)) =>
+        {
+            let by = if sub { x.checked_neg() } else { Some(*x) };
+            let shift = |s: Option<Scalar>| -> Result<Option<Scalar>, ()> {
+                match (s, by) {
+                    (Some(Scalar::Date(d)), Some(by)) => {
+                        by.add_to(d).map(|d| Some(Scalar::Date(d))).ok_or(())
+                    }
+                    (None, Some(_)) => Ok(None),
+                    _ => Err(()),
+                }
             };
-            by.map_or(Val::Unknown, |by| dated(*w, by))
+            match (shift(w.lo), shift(w.hi)) {
+                (Ok(lo), Ok(hi)) => Within { lo, hi }.val(),
+                _ => Val::Unknown,
+            }
         }
-        (ArOp::Add | ArOp::Sub, a, b) => match (Within::of(a), Within::of(b)) {
-            (Some(a), Some(b)) if op == ArOp::Add => Within {
-                lo: num(a.lo, b.lo, |x, y| x + y),
-                hi: num(a.hi, b.hi, |x, y| x + y),
+        (a, b) => match (Within::of(a), Within::of(b)) {
+            (Some(a), Some(b)) => {
+                let b = if sub {
+                    Within {
+                        lo: b.hi.map(neg),
+                        hi: b.lo.map(neg),
+                    }
+                } else {
+                    b
+                };
+                let sum = |x: Option<Scalar>, y: Option<Scalar>| match (x, y) {
+                    (Some(Scalar::Num(x)), Some(Scalar::Num(y))) => {
+                        let n = x + y;
+                        n.is_finite().then_some(Scalar::Num(n))
+                    }
+                    _ => None,
+                };
+                Within {
+                    lo: sum(a.lo, b.lo),
+                    hi: sum(a.hi, b.hi),
+                }
+                .val()
             }
-            .val(),
-            (Some(a), Some(b)) => Within {
-                lo: num(a.lo, b.hi, |x, y| x - y),
-                hi: num(a.hi, b.lo, |x, y| x - y),
-            }
-            .val(),
             _ => Val::Unknown,
         },
-        _ => Val::Unknown,
     }
 }

@@ -125,11 +125,11 @@ fn run_inner(
     let started = std::time::Instant::now();
     let mut timings = Timings::default();
     let plan = Plan::new(rules);
-    let ctx = Ctx::new(rules, &plan, opts);
+    let setup = Setup::new(rules, &plan, opts);
     // Standard input cannot be read twice: keep its units when a second pass may need them.
     let stdin = stream_in.is_some() || paths.iter().any(|p| p.as_path() == Path::new("-"));
     let keep = stdin && (!plan.strata.is_empty() || sink.is_some());
-    let mut fold = Fold::new(&ctx);
+    let mut fold = Fold::new(&setup);
 
     // Each chunk is folded while the next one is evaluated, so that no core waits for the
     // (sequential) fold.
@@ -141,7 +141,7 @@ fn run_inner(
     let kept = stream(units, None, opts.chunk, keep, |chunk| {
         let previous = std::mem::take(&mut pending);
         let fold = &mut fold;
-        let ctx = &ctx;
+        let setup = &setup;
         let (outs, ()) = rayon::join(
             || {
                 chunk
@@ -150,14 +150,15 @@ fn run_inner(
                     // The trees of a phase's documents, once judged, are the next phase's:
                     // their vectors are allocated once per worker, not per document.
                     .map_init(Vec::<Box<Tree>>::new, |trees, batch| {
-                        let schema = ctx.rules.schema();
+                        let schema = setup.rules.schema();
                         let checked: Vec<_> = batch
                             .into_iter()
                             .map(|(i, u)| {
                                 let offset = u.offset;
                                 let digest = digest(&u);
                                 let tree = trees.pop().unwrap_or_default();
-                                let c = input::check_unit_in(schema, ctx.rules.catalog(), u, tree);
+                                let c =
+                                    input::check_unit_in(schema, setup.rules.catalog(), u, tree);
                                 (i, offset, digest, c)
                             })
                             .collect();
@@ -165,13 +166,13 @@ fn run_inner(
                         let evaluated: Vec<_> = checked
                             .into_iter()
                             .map(|(i, offset, digest, c)| {
-                                (digest, evaluated(ctx, i, offset, c, &mut buffers))
+                                (digest, evaluated(setup, i, offset, c, &mut buffers))
                             })
                             .collect();
                         evaluated
                             .into_iter()
                             .map(|(digest, e)| {
-                                let (out, tree) = first(ctx, e);
+                                let (out, tree) = first(setup, e);
                                 trees.extend(tree);
                                 (digest, out)
                             })
@@ -196,7 +197,7 @@ fn run_inner(
 
     timings.first_pass = started.elapsed();
     // A waiver naming a document the portfolio does not hold is an error, as in `check`.
-    if let Some(w) = ctx.waivers {
+    if let Some(w) = setup.waivers {
         let index = &fold.index;
         for d in w.check_keys(&|k| index.get(k).is_some()) {
             let label = d.file_name().unwrap_or_default().to_string();
@@ -274,7 +275,7 @@ fn run_inner(
                             part.par_iter()
                                 .map_init(Scratch::default, |scratch, &(i, node, a)| {
                                     let u = reader.read(a);
-                                    second(&ctx, index, &propagated, read, node, i, u, scratch)
+                                    second(&setup, index, &propagated, read, node, i, u, scratch)
                                 })
                                 .flatten_iter()
                                 .collect::<Vec<Again>>()
@@ -318,7 +319,7 @@ fn run_inner(
                         .into_par_iter()
                         .map_init(Scratch::default, |scratch, (i, u)| {
                             let node = node_of(i)?;
-                            second(&ctx, index, &propagated, read, node, i, u, scratch)
+                            second(&setup, index, &propagated, read, node, i, u, scratch)
                         })
                         .collect();
                     for out in outs.into_iter().flatten() {
@@ -408,8 +409,8 @@ fn rows_pass(
         },
         _ => opts.clone(),
     };
-    let ctx = Ctx::new(rules, plan, &lean);
-    let full = Ctx::new(rules, plan, opts);
+    let setup = Setup::new(rules, plan, &lean);
+    let full = Setup::new(rules, plan, opts);
     // The link problems of each document, from the graph's list (small: one entry per problem
     // member).
     let mut by_node: std::collections::HashMap<Node, Vec<&LinkProblem>> =
@@ -451,7 +452,7 @@ fn rows_pass(
                 }
                 // The unit's text is shared, not copied: kept for a second look if asked for.
                 let again = refine.then(|| copy_unit(&u));
-                let row = final_row(&ctx, index, propagated, &by_node, groups, i, u, scratch);
+                let row = final_row(&setup, index, propagated, &by_node, groups, i, u, scratch);
                 (row, i, again, false)
             })
             .collect();
@@ -495,7 +496,7 @@ fn rows_pass(
 /// change them, its link problems attached.
 #[allow(clippy::too_many_arguments)]
 fn final_row(
-    ctx: &Ctx<'_>,
+    setup: &Setup<'_>,
     index: &Index,
     propagated: &Propagated,
     problems: &std::collections::HashMap<Node, Vec<&LinkProblem>>,
@@ -505,8 +506,8 @@ fn final_row(
     scratch: &mut Scratch,
 ) -> Row {
     let tree = std::mem::take(&mut scratch.tree);
-    let schema = ctx.rules.schema();
-    let checked = input::check_unit_in(schema, ctx.rules.catalog(), u, tree);
+    let schema = setup.rules.schema();
+    let checked = input::check_unit_in(schema, setup.rules.catalog(), u, tree);
     let label = checked.label.to_string();
     let invalid = |label: String, errors: Vec<ErrorLine>| Row {
         label,
@@ -532,21 +533,21 @@ fn final_row(
         return invalid(label, vec![e]);
     }
     let (received, notes) = match node {
-        Some(n) => super::linked::received_by(ctx.plan, index, propagated, n),
+        Some(n) => super::linked::received_by(setup.plan, index, propagated, n),
         None => (Vec::new(), Vec::new()),
     };
-    let links = ctx.plan.links_of(&doc);
+    let links = setup.plan.links_of(&doc);
     let mut counts = Counts::default();
     let buffers = &mut scratch.buffers;
     let mut used = Vec::new();
-    let alone = outcome(ctx, &doc, &[], &mut counts, buffers, &mut used);
-    let mut d = judge(ctx, &doc, doc.key.clone(), &counts, alone, &links, used);
+    let alone = outcome(setup, &doc, &[], &mut counts, buffers, &mut used);
+    let mut d = judge(setup, &doc, doc.key.clone(), &counts, alone, &links, used);
     if !received.is_empty() {
         let old = d;
         counts = Counts::default();
         let mut used = Vec::new();
-        let with = outcome(ctx, &doc, &received, &mut counts, buffers, &mut used);
-        d = judge(ctx, &doc, doc.key.clone(), &counts, with, &links, used);
+        let with = outcome(setup, &doc, &received, &mut counts, buffers, &mut used);
+        d = judge(setup, &doc, doc.key.clone(), &counts, with, &links, used);
         for (f, a) in d.judged.findings.iter_mut().zip(&old.judged.findings) {
             f.by_links = a.status != f.status;
         }
@@ -703,8 +704,9 @@ pub fn parse_only(paths: &[PathBuf], chunk: usize) -> (u64, u64) {
     (ok, bad)
 }
 
-/// What every worker needs, shared read-only.
-struct Ctx<'a> {
+/// The run's setup: the rule set, the plan and what the options ask for, which every worker
+/// reads and none changes (not the evaluator's per-document `expr::Ctx`).
+struct Setup<'a> {
     rules: &'a RuleSet,
     plan: &'a Plan,
     as_of: Date,
@@ -718,13 +720,13 @@ struct Ctx<'a> {
     waivers: Option<&'a crate::waiver::Waivers>,
 }
 
-impl<'a> Ctx<'a> {
+impl<'a> Setup<'a> {
     fn new(rules: &'a RuleSet, plan: &'a Plan, opts: &'a Options) -> Self {
         let (rows, findings, messages) = match opts.detail {
             Detail::Aggregates => (false, false, false),
             Detail::Rows { findings, messages } => (true, findings, messages),
         };
-        Ctx {
+        Setup {
             rules,
             plan,
             as_of: opts.as_of,
@@ -803,7 +805,7 @@ struct Evaluated {
 
 /// Pass 1 on one unit, validated: its evaluation.
 fn evaluated(
-    ctx: &Ctx<'_>,
+    setup: &Setup<'_>,
     unit: usize,
     offset: Option<u64>,
     checked: input::Checked,
@@ -814,12 +816,12 @@ fn evaluated(
         // lent from one document to the next; sized at once, they are allocated once, not
         // grown four times. An obligation over a list has a finding per item: room for some.
         let mut counts = Counts {
-            facts: Vec::with_capacity(ctx.facts),
-            findings: Vec::with_capacity(ctx.obligations.len() * 3 / 2),
+            facts: Vec::with_capacity(setup.facts),
+            findings: Vec::with_capacity(setup.obligations.len() * 3 / 2),
             ..Counts::default()
         };
         let mut used = Vec::new();
-        let rows = outcome(ctx, &doc, &[], &mut counts, buffers, &mut used);
+        let rows = outcome(setup, &doc, &[], &mut counts, buffers, &mut used);
         (doc, counts, rows, used)
     });
     Evaluated {
@@ -832,7 +834,7 @@ fn evaluated(
 
 /// Pass 1 on one unit, evaluated: its links, truth table and tallies, and the document's tree
 /// for the next document.
-fn first(ctx: &Ctx<'_>, e: Evaluated) -> (First, Option<Box<Tree>>) {
+fn first(setup: &Setup<'_>, e: Evaluated) -> (First, Option<Box<Tree>>) {
     let Evaluated {
         unit,
         offset,
@@ -850,19 +852,19 @@ fn first(ctx: &Ctx<'_>, e: Evaluated) -> (First, Option<Box<Tree>>) {
             return (out, None);
         }
     };
-    let links = ctx.plan.links_of(&doc);
-    let truths = ctx.plan.truths(
-        ctx.rules,
+    let links = setup.plan.links_of(&doc);
+    let truths = setup.plan.truths(
+        setup.rules,
         &doc,
-        &ctx.plan.own(&counts.facts),
+        &setup.plan.own(&counts.facts),
         &links,
-        ctx.as_of,
+        setup.as_of,
     );
     // The document's key and text move on rather than being copied.
     let mut doc = doc;
     let key = std::mem::take(&mut doc.key);
-    let judged = judge(ctx, &doc, key, &counts, rows, &links, used);
-    let key_at = input::key_at(ctx.rules.schema(), &doc);
+    let judged = judge(setup, &doc, key, &counts, rows, &links, used);
+    let key_at = input::key_at(setup.rules.schema(), &doc);
     let Document {
         source, mut tree, ..
     } = doc;
@@ -888,27 +890,28 @@ fn first(ctx: &Ctx<'_>, e: Evaluated) -> (First, Option<Box<Tree>>) {
 /// applied to its findings (items and all) before they are counted, as `check` applies them.
 /// `used` gets, per finding a waiver covers, that waiver's position.
 fn outcome(
-    ctx: &Ctx<'_>,
+    setup: &Setup<'_>,
     doc: &Document,
     received: &[Received],
     counts: &mut Counts,
     buffers: &mut CtxBuffers,
     used: &mut Vec<u16>,
 ) -> Vec<FindingRow> {
-    let waivers = ctx.waivers.filter(|w| w.names(&doc.key));
-    if !ctx.findings && waivers.is_none() {
-        ctx.rules
-            .count_received(doc, ctx.as_of, received, counts, buffers);
+    let waivers = setup.waivers.filter(|w| w.names(&doc.key));
+    if !setup.findings && waivers.is_none() {
+        setup
+            .rules
+            .count_received(doc, setup.as_of, received, counts, buffers);
         return Vec::new();
     }
-    let mut e = ctx
+    let mut e = setup
         .rules
-        .evaluate_received(doc, ctx.as_of, &ctx.eval, received);
+        .evaluate_received(doc, setup.as_of, &setup.eval, received);
     if let Some(w) = waivers {
-        *used = w.apply_to(ctx.as_of, &doc.key, &mut e.findings);
+        *used = w.apply_to(setup.as_of, &doc.key, &mut e.findings);
     }
-    counts.reduce(ctx.rules, &e);
-    if !ctx.findings {
+    counts.reduce(setup.rules, &e);
+    if !setup.findings {
         return Vec::new();
     }
     e.findings
@@ -933,7 +936,7 @@ fn outcome(
 /// A document's evaluation, reduced to a row and tallies; `key` is the document's key (its
 /// document's own may have been moved out).
 fn judge(
-    ctx: &Ctx<'_>,
+    setup: &Setup<'_>,
     doc: &Document,
     key: String,
     counted: &Counts,
@@ -948,15 +951,15 @@ fn judge(
     let (mut overdue, mut upcoming, mut waived) = (0u32, 0u32, 0u32);
     let mut next_deadline: Option<Date> = None;
     for f in &counted.findings {
-        let severity = ctx
+        let severity = setup
             .obligations
             .get(usize::from(f.obligation))
             .and_then(|o| o.severity);
         let is_overdue = matches!(f.status, Status::Violated | Status::Unknown)
-            && f.deadline.is_some_and(|d| d < ctx.as_of);
+            && f.deadline.is_some_and(|d| d < setup.as_of);
         let is_upcoming = f.status == Status::Pending
             && f.deadline
-                .is_some_and(|d| d >= ctx.as_of && d <= ctx.upcoming_until);
+                .is_some_and(|d| d >= setup.as_of && d <= setup.upcoming_until);
         if let Some(c) = counts.get_mut(status_index(f.status)) {
             *c += 1;
         }
@@ -994,11 +997,11 @@ fn judge(
         });
     }
     let grade = Grade::of(tallies.iter().map(|t| (t.status, t.severity)));
-    let link_names = if ctx.rows {
+    let link_names = if setup.rows {
         links
             .iter()
             .map(|(f, k)| {
-                let field = ctx
+                let field = setup
                     .plan
                     .links
                     .get(*f as usize)
@@ -1013,14 +1016,14 @@ fn judge(
     Doc {
         key,
         // Only tables of documents show titles.
-        title: ctx
+        title: setup
             .plan
             .title
             .as_ref()
-            .filter(|_| ctx.rows)
+            .filter(|_| setup.rows)
             .and_then(|t| t.get_str(doc))
             .map(str::to_string),
-        groups: ctx
+        groups: setup
             .plan
             .groups
             .iter()
@@ -1072,7 +1075,7 @@ enum Again {
 
 #[allow(clippy::too_many_arguments)]
 fn second(
-    ctx: &Ctx<'_>,
+    setup: &Setup<'_>,
     index: &Index,
     propagated: &Propagated,
     read: &Read,
@@ -1085,17 +1088,17 @@ fn second(
         return Some(Again::Changed(node));
     }
     let tree = std::mem::take(&mut scratch.tree);
-    let doc = input::check_unit_in(ctx.rules.schema(), ctx.rules.catalog(), u, tree)
+    let doc = input::check_unit_in(setup.rules.schema(), setup.rules.catalog(), u, tree)
         .result
         .ok()?;
-    let (received, notes) = super::linked::received_by(ctx.plan, index, propagated, node);
-    let links = ctx.plan.links_of(&doc);
+    let (received, notes) = super::linked::received_by(setup.plan, index, propagated, node);
+    let links = setup.plan.links_of(&doc);
     let mut counts = Counts::default();
     let buffers = &mut scratch.buffers;
     let mut used = Vec::new();
-    let before_rows = outcome(ctx, &doc, &[], &mut counts, buffers, &mut used);
+    let before_rows = outcome(setup, &doc, &[], &mut counts, buffers, &mut used);
     let old = judge(
-        ctx,
+        setup,
         &doc,
         doc.key.clone(),
         &counts,
@@ -1104,9 +1107,9 @@ fn second(
         used,
     );
     let mut used = Vec::new();
-    let after_rows = outcome(ctx, &doc, &received, &mut counts, buffers, &mut used);
+    let after_rows = outcome(setup, &doc, &received, &mut counts, buffers, &mut used);
     let mut new = judge(
-        ctx,
+        setup,
         &doc,
         doc.key.clone(),
         &counts,
@@ -1134,7 +1137,7 @@ fn second(
 
 /// The fold, in input order.
 struct Fold<'c> {
-    ctx: &'c Ctx<'c>,
+    setup: &'c Setup<'c>,
     ordinal: usize,
     agg: Aggregates,
     index: Index,
@@ -1146,18 +1149,18 @@ struct Fold<'c> {
 }
 
 impl<'c> Fold<'c> {
-    fn new(ctx: &'c Ctx<'c>) -> Self {
+    fn new(setup: &'c Setup<'c>) -> Self {
         let agg = Aggregates {
-            obligations: vec![ObligationCounts::default(); ctx.obligations.len()],
-            groups: vec![GroupTable::default(); ctx.plan.groups.len()],
-            waiver_uses: vec![0; ctx.waivers.map_or(0, |w| w.iter().count())],
+            obligations: vec![ObligationCounts::default(); setup.obligations.len()],
+            groups: vec![GroupTable::default(); setup.plan.groups.len()],
+            waiver_uses: vec![0; setup.waivers.map_or(0, |w| w.iter().count())],
             ..Aggregates::default()
         };
         Fold {
-            ctx,
+            setup,
             ordinal: 0,
             agg,
-            index: Index::new(ctx.plan.stride),
+            index: Index::new(setup.plan.stride),
             rows: Vec::new(),
             errors: Vec::new(),
             errors_total: 0,
@@ -1188,12 +1191,12 @@ impl<'c> Fold<'c> {
         self.errors_total += errors.len() as u64;
         let room = super::MAX_PROBLEMS.saturating_sub(self.errors.len());
         self.errors.extend(errors.iter().take(room).cloned());
-        if self.ctx.rows {
+        if self.setup.rows {
             self.rows.push(Row {
                 label,
                 key: None,
                 title: None,
-                groups: vec![None; self.ctx.plan.groups.len()],
+                groups: vec![None; self.setup.plan.groups.len()],
                 outcome: RowOutcome::Invalid(errors),
             });
         }
@@ -1218,7 +1221,7 @@ impl<'c> Fold<'c> {
                     .index
                     .insert_hashed(&doc.key, hash, &label, at, links, &truths);
                 if let Err(first) = inserted {
-                    let schema = self.ctx.rules.schema();
+                    let schema = self.setup.rules.schema();
                     let first = self.index.label(first);
                     let d = input::duplicate_key(schema, &place.0, place.1, &doc.key, first);
                     let label = label.to_string();
@@ -1229,7 +1232,7 @@ impl<'c> Fold<'c> {
                 self.agg.inputs += 1;
                 self.agg.evaluated += 1;
                 tally(&mut self.agg, &doc, 1);
-                if self.ctx.rows {
+                if self.setup.rows {
                     let Doc {
                         key,
                         title,
@@ -1261,7 +1264,7 @@ impl<'c> Fold<'c> {
         timings: Timings,
     ) -> Portfolio {
         let ix = &self.index;
-        let plan = self.ctx.plan;
+        let plan = self.setup.plan;
         let mut graph = GraphSummary {
             links: ix.link_count() as u64,
             ..GraphSummary::default()
@@ -1303,14 +1306,14 @@ impl<'c> Fold<'c> {
         let reevaluated = propagated.changed().len() as u64;
         let input_sha256 = self.read.input_sha256();
         let waivers = self
-            .ctx
+            .setup
             .waivers
-            .map(|w| w.uses(self.ctx.as_of, &self.agg.waiver_uses))
+            .map(|w| w.uses(self.setup.as_of, &self.agg.waiver_uses))
             .unwrap_or_default();
         Portfolio {
             input_sha256,
             waivers,
-            as_of: self.ctx.as_of,
+            as_of: self.setup.as_of,
             aggregates: self.agg,
             rows: self.rows,
             errors: self.errors,

@@ -738,6 +738,13 @@ enum Halt {
     Quiet,
 }
 
+impl From<Box<JsonError>> for Halt {
+    #[inline]
+    fn from(e: Box<JsonError>) -> Halt {
+        Halt::Json(e)
+    }
+}
+
 impl From<JsonError> for Halt {
     #[cold]
     fn from(e: JsonError) -> Halt {
