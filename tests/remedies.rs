@@ -152,9 +152,10 @@ fn round_trip(set: &RuleSet, case: &Case, t: &mut Tally) {
                     .iter()
                     .find(|(b, bn, _)| same(b, *bn, k, *n))
                     .map_or(Status::NotApplicable, |(_, _, s0)| *s0);
+                let both_inapplicable = inapplicable(was) && inapplicable(*s);
                 !same(k, *n, key, *pos)
                     && was != *s
-                    && !(inapplicable(was) && inapplicable(*s))
+                    && !both_inapplicable
                     && !tm
                         .changes
                         .iter()

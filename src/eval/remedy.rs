@@ -185,9 +185,10 @@ impl Search<'_> {
         self.evaluate(doc)?;
         let mut own = self.counts.findings.iter().filter(|c| c.obligation == t.ob);
         let st = own.clone().nth(t.item).map(|c| c.status);
-        // A per-item finding whose item left the rule's scope (its kind changed, say) is not
-        // met by that: the position now names another item.
-        if t.pointer.is_some() && own.by_ref().count() < t.items {
+        // A per-item finding whose item left the rule's scope (its kind changed, say), or
+        // before which another entered it, is not met by that: the position now names
+        // another item.
+        if t.pointer.is_some() && own.by_ref().count() != t.items {
             return None;
         }
         st
