@@ -405,10 +405,28 @@ pub struct PatchOp {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Changed {
     pub rule: String,
-    /// The item, for a per-item obligation.
+    /// The item, for a per-item obligation: its position among the rule's findings.
     pub item: Option<usize>,
+    /// The item's label, where the input gives one.
+    pub label: Option<String>,
     pub from: Status,
     pub to: Status,
+}
+
+impl Changed {
+    /// Whether the change leaves the other finding further from met: violated, pending or
+    /// unknown where it was met, not applicable, or closer to met.
+    pub fn is_worse(&self) -> bool {
+        fn rank(s: Status) -> u8 {
+            match s {
+                Status::Violated => 0,
+                Status::Pending => 1,
+                Status::Unknown => 2,
+                _ => 3,
+            }
+        }
+        rank(self.to) < rank(self.from)
+    }
 }
 
 /// A recorded decision to accept a finding for a time (docs/waivers.md): data of the run,

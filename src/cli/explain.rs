@@ -457,7 +457,10 @@ fn finding(s: &mut String, f: &Finding, indent: usize, w: &Words, lang: Lang, as
     }
     if let Some(tm) = &f.to_meet {
         let label = crate::text::pick(lang, "for å oppfylle", "for å oppfylle", "to meet");
-        s.push_str(&format!("{p}  {label}: {}\n", tm.text.get(lang)));
+        s.push_str(&format!(
+            "{p}  {label}: {}\n",
+            crate::report::to_meet_words(lang, tm)
+        ));
         let how = crate::text::pick(lang, "utledet", "utleidd", "derived");
         for step in &tm.derivation {
             s.push_str(&format!("{p}    {how}: {}\n", step.get(lang)));

@@ -70,6 +70,12 @@ pub(crate) fn compute(
     };
     let Some(keys) = s.keys(&base) else { return };
     let core = &*set.core;
+    // The side effects name an item by its label, as the document's findings give it.
+    let labels: Vec<Option<String>> = e
+        .findings
+        .iter()
+        .map(|f| f.item.as_ref().and_then(|i| i.label.clone()))
+        .collect();
     for (i, f) in e.findings.iter_mut().enumerate() {
         if !matches!(
             f.status,
@@ -86,6 +92,8 @@ pub(crate) fn compute(
         let target = Target {
             ob,
             item,
+            items: keys.iter().filter(|k| k.0 == ob).count(),
+            status: f.status,
             pointer: f.item.as_ref().map(|it| it.pointer.clone()),
             deadline: f.deadline,
             missing: f.missing.iter().map(|m| m.pointer.clone()).collect(),
@@ -93,7 +101,9 @@ pub(crate) fn compute(
         };
         s.spent = 0;
         let found = s.find(o, &target, &base);
-        f.to_meet = Some(Box::new(s.describe(o, &target, &base, &keys, found)));
+        f.to_meet = Some(Box::new(
+            s.describe(o, &target, &base, &keys, &labels, found),
+        ));
     }
 }
 
@@ -102,6 +112,10 @@ pub(crate) fn compute(
 struct Target {
     ob: u16,
     item: usize,
+    /// How many findings its obligation has: a per-item finding is known by its position, so
+    /// a change that drops an item before it (or the item itself) would be judged on another.
+    items: usize,
+    status: Status,
     /// The JSON pointer of its `for_each` item.
     pointer: Option<String>,
     deadline: Option<Date>,
@@ -169,12 +183,15 @@ impl Search<'_> {
     /// The status of finding (`ob`, `item`) on `doc` (`None`: the document is invalid).
     fn status(&mut self, doc: &Json, t: &Target) -> Option<Status> {
         self.evaluate(doc)?;
-        self.counts
-            .findings
-            .iter()
-            .filter(|c| c.obligation == t.ob)
-            .nth(t.item)
-            .map(|c| c.status)
+        let mut own = self.counts.findings.iter().filter(|c| c.obligation == t.ob);
+        let st = own.clone().nth(t.item).map(|c| c.status);
+        // A per-item finding whose item left the rule's scope (its kind changed, say), or
+        // before which another entered it, is not met by that: the position now names
+        // another item.
+        if t.pointer.is_some() && own.by_ref().count() != t.items {
+            return None;
+        }
+        st
     }
 
     fn exhausted(&self) -> bool {
@@ -358,7 +375,100 @@ impl Search<'_> {
             .into_iter()
             .filter(|p| !past_record(doc, p, self.as_of))
             .collect();
-        self.edit(t, doc, pool, &others).map(|op| vec![op])
+        if let Some(op) = self.edit(t, doc, pool, &others) {
+            return Some(vec![op]);
+        }
+        self.state_read(o, t, doc, pool)
+    }
+
+    /// The fields the requirement reads that `doc` does not state (a `present` test, a value
+    /// the rule compares), stated together and then each left out again where the finding is
+    /// met without it.
+    fn state_read(
+        &mut self,
+        o: &Obligation,
+        t: &Target,
+        doc: &Json,
+        pool: &Pool,
+    ) -> Option<Vec<PatchOp>> {
+        let schema = self.set.schema();
+        let has_deadline = u32::from(o.deadline.is_some());
+        let mut absent: Vec<String> = Vec::new();
+        for (start, steps) in o.require.reads() {
+            let base_ptr = match start {
+                ListStart::Root => String::new(),
+                ListStart::Bound(k) if k == has_deadline => match &t.pointer {
+                    Some(p) => p.clone(),
+                    None => continue,
+                },
+                ListStart::Bound(_) => continue,
+            };
+            let Some(p) = path_at(schema, &base_ptr, &steps) else {
+                continue;
+            };
+            if doc.pointer(&p).is_none_or(Json::is_null) && !absent.contains(&p) {
+                absent.push(p);
+            }
+        }
+        if absent.is_empty() {
+            return None;
+        }
+        let mut d = doc.clone();
+        let mut stated = Vec::new();
+        for p in &absent {
+            let Some(def) = field_at(schema, p) else {
+                continue;
+            };
+            if !is_scalar(&def.ty) {
+                continue;
+            }
+            let top = highest_absent(&d, p);
+            let cands = pool.values(def, true);
+            let fill = |d: &mut Json, v: Json| {
+                fill_object(schema, pool, d, &top);
+                set_deep(d, p, v);
+            };
+            if let Some((v, _)) = self.best(&d, t, &cands, fill) {
+                fill_object(schema, pool, &mut d, &top);
+                set_deep(&mut d, p, v);
+                stated.push(p.clone());
+            }
+        }
+        if self.status(&d, t) != Some(Status::Met) {
+            return None;
+        }
+        // Each left out again where it is not needed.
+        for p in stated.clone() {
+            if self.exhausted() {
+                break;
+            }
+            let mut without = d.clone();
+            if let Some((parent, last)) = p.rsplit_once('/')
+                && let Some(Json::Object(m)) = without.pointer_mut(parent)
+                && field_at(schema, &p).is_some_and(|f| !f.required)
+            {
+                m.remove(last);
+                if self.status(&without, t) == Some(Status::Met) {
+                    d = without;
+                }
+            }
+        }
+        let mut ops: Vec<PatchOp> = Vec::new();
+        for p in &stated {
+            let top = highest_absent(doc, p);
+            if ops.iter().any(|o| o.path == top) {
+                continue;
+            }
+            if let Some(v) = d.pointer(&top).filter(|v| !v.is_null()) {
+                // `add` replaces a member stated as `null` (RFC 6902, 4.1).
+                ops.push(PatchOp {
+                    op: "add",
+                    path: top.clone(),
+                    value: v.clone(),
+                });
+            }
+        }
+        (!ops.is_empty()).then_some(ops)
     }
 
     /// The first stated field among `fields` whose change makes the finding met.
@@ -501,17 +611,33 @@ impl Search<'_> {
         t: &Target,
         base: &Json,
         keys: &[(u16, usize)],
+        labels: &[Option<String>],
         found: Option<Vec<PatchOp>>,
     ) -> ToMeet {
         let mut derivation = vec![decided_by(o, t)];
         let tried = self.spent;
         let Some(patch) = found else {
             let waivable = self.set.waivable(&o.info.id);
+            // Only a search that ended without trying every candidate, or a finding still
+            // undecided, leaves open that some change could meet it.
+            let open = t.status == Status::Unknown;
             let (nb, nn, en) = if !t.missing.is_empty() {
                 (
                     "Ingen endring funnet som gir «oppfylt»; oppgi feltene som mangler, så avgjøres det.",
                     "Inga endring funnen som gjev «oppfylt»; oppgi felta som manglar, så vert det avgjort.",
                     "No change found that meets it; state the missing fields to decide it.",
+                )
+            } else if open {
+                (
+                    "Ingen endring funnet som gir «oppfylt»; oppgi det meldingen ber om, så avgjøres det.",
+                    "Inga endring funnen som gjev «oppfylt»; oppgi det meldinga ber om, så vert det avgjort.",
+                    "No change found that meets it; give what the message asks for to decide it.",
+                )
+            } else if self.exhausted() {
+                (
+                    "Søket fant ingen endring som gir «oppfylt»; det stanset ved grensen for antall forsøk.",
+                    "Søket fann inga endring som gjev «oppfylt»; det stansa ved grensa for talet på forsøk.",
+                    "The search found no change that meets it; it stopped at its limit of attempts.",
                 )
             } else if waivable {
                 (
@@ -553,10 +679,8 @@ impl Search<'_> {
                 if (k.0, k.1) == (t.ob, t.item) {
                     continue;
                 }
-                let was = keys
-                    .iter()
-                    .position(|x| x == k)
-                    .and_then(|i| before.get(i).copied());
+                let at = keys.iter().position(|x| x == k);
+                let was = at.and_then(|i| before.get(i).copied());
                 if was != Some(*st) {
                     let rule = self
                         .set
@@ -574,6 +698,9 @@ impl Search<'_> {
                     changes.push(Changed {
                         rule,
                         item: per_item.then_some(k.1),
+                        label: at
+                            .filter(|_| per_item)
+                            .and_then(|i| labels.get(i).cloned().flatten()),
                         from: was.unwrap_or(Status::NotApplicable),
                         to: *st,
                     });
@@ -585,7 +712,7 @@ impl Search<'_> {
             format!("{tried} kandidatar prøvde; valt: {}.", ops_text(&patch)),
             format!("{tried} candidates tried; chosen: {}.", ops_text(&patch)),
         ));
-        let text = words(&patch, &changes);
+        let text = words(&patch);
         ToMeet {
             patch,
             changes,
@@ -628,7 +755,7 @@ fn ops_text(ops: &[PatchOp]) -> String {
 }
 
 /// The patch in words, in the three languages.
-fn words(patch: &[PatchOp], changes: &[Changed]) -> Text {
+fn words(patch: &[PatchOp]) -> Text {
     let (mut nb, mut nn, mut en) = (Vec::new(), Vec::new(), Vec::new());
     for op in patch {
         let value = shown(&op.value);
@@ -660,22 +787,9 @@ fn words(patch: &[PatchOp], changes: &[Changed]) -> Text {
             None => s,
         }
     };
-    let mut t = Text::all(sentence(&nb), sentence(&nn), sentence(&en));
-    let worse: Vec<String> = changes
-        .iter()
-        .filter(|c| matches!(c.to, Status::Violated | Status::Unknown))
-        .map(|c| match c.item {
-            Some(i) => format!("{} [{i}] ({})", c.rule, c.to.name()),
-            None => format!("{} ({})", c.rule, c.to.name()),
-        })
-        .collect();
-    if !worse.is_empty() {
-        let list = worse.join(", ");
-        t.nb.push_str(&format!(" Obs: endringen gir også {list}."));
-        t.nn.push_str(&format!(" Merk: endringa gjev òg {list}."));
-        t.en.push_str(&format!(" Note: the change also gives {list}."));
-    }
-    t
+    // The side effects stay data (`ToMeet::changes`): the renderers word them with the
+    // report's own status words (`report::to_meet_words`).
+    Text::all(sentence(&nb), sentence(&nn), sentence(&en))
 }
 
 /// A JSON value as written in words: strings bare, objects as `key: value` pairs.
@@ -993,6 +1107,47 @@ fn list_at(schema: &InputSchema, base: &str, steps: &[u32]) -> Option<(String, u
     }
 }
 
+/// The pointer `steps` lead to from `base` (a pointer to an object or a list item).
+fn path_at(schema: &InputSchema, base: &str, steps: &[u32]) -> Option<String> {
+    let mut ty = match base {
+        "" => FieldType::Object(schema.root),
+        p => field_at(schema, p)
+            .map(|f| f.ty.clone())
+            .or_else(|| item_type(schema, p))?,
+    };
+    let mut ptr = base.to_string();
+    for s in steps {
+        let FieldType::Object(t) = ty else {
+            return None;
+        };
+        let f = schema.types.get(t)?.fields.get(*s as usize)?;
+        ptr.push('/');
+        ptr.push_str(&f.name.replace('~', "~0").replace('/', "~1"));
+        ty = f.ty.clone();
+    }
+    Some(ptr)
+}
+
+/// An object at `top` (a field `doc` does not state, or states as `null`) created with its
+/// required fields, each with a value no condition reads.
+fn fill_object(schema: &InputSchema, pool: &Pool, doc: &mut Json, top: &str) {
+    if doc.pointer(top).is_some_and(|v| !v.is_null()) {
+        return;
+    }
+    let Some(FieldType::Object(ty)) = field_at(schema, top).map(|f| &f.ty) else {
+        return;
+    };
+    let mut obj = Map::new();
+    for f in schema.types.get(*ty).map_or(&[][..], |o| &o.fields) {
+        if f.required
+            && let Some(v) = placeholder(pool, f)
+        {
+            obj.insert(f.name.clone(), v);
+        }
+    }
+    set_deep(doc, top, Json::Object(obj));
+}
+
 /// The type of a list item a pointer names (`/bodies/0`).
 fn item_type(schema: &InputSchema, pointer: &str) -> Option<FieldType> {
     let (list, idx) = pointer.rsplit_once('/')?;
@@ -1024,12 +1179,13 @@ fn set_at(doc: &mut Json, pointer: &str, v: Json) {
     }
 }
 
-/// The highest pointer on the way to `p` (itself included) that `base` does not hold.
+/// The highest pointer on the way to `p` (itself included) that `base` does not hold (or
+/// holds as `null`).
 fn highest_absent(base: &Json, p: &str) -> String {
     let segs: Vec<&str> = p.split('/').collect();
     for n in 2..=segs.len() {
         let prefix = segs.get(..n).unwrap_or(&[]).join("/");
-        if base.pointer(&prefix).is_none() {
+        if base.pointer(&prefix).is_none_or(Json::is_null) {
             return prefix;
         }
     }
@@ -1041,7 +1197,7 @@ fn set_deep(doc: &mut Json, pointer: &str, v: Json) {
     let segs: Vec<&str> = pointer.split('/').collect();
     for n in 2..segs.len() {
         let prefix = segs.get(..n).unwrap_or(&[]).join("/");
-        if doc.pointer(&prefix).is_none() {
+        if doc.pointer(&prefix).is_none_or(Json::is_null) {
             set_at(doc, &prefix, Json::Object(Map::new()));
         }
     }

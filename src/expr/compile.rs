@@ -1371,6 +1371,47 @@ impl Compiled {
     }
 }
 
+impl Compiled {
+    /// The document fields the expression reads outside quantifiers, each as where it starts
+    /// and the slots of its fields (catalog look-ups excluded): the fields a remedy may state.
+    pub fn reads(&self) -> Vec<(ListStart, Vec<u32>)> {
+        let mut out = Vec::new();
+        reads(&self.code, &mut out);
+        out
+    }
+}
+
+fn reads(code: &Code, out: &mut Vec<(ListStart, Vec<u32>)>) {
+    let path = match &code.op {
+        Op::RootField(slot) => Some((ListStart::Root, vec![*slot])),
+        Op::Chain { start, steps } => {
+            let steps: Vec<u32> = steps
+                .iter()
+                .take_while(|s| !s.catalog)
+                .map(|s| s.slot)
+                .collect();
+            let start = match start {
+                Start::Root => Some(ListStart::Root),
+                Start::Binding(k) => Some(ListStart::Bound(*k)),
+            };
+            start.filter(|_| !steps.is_empty()).map(|s| (s, steps))
+        }
+        // Inside a quantifier the names are bound anew: what its items read is
+        // [`Compiled::quantified`]'s; the list it reads is a read of its own.
+        Op::Quant { list, .. } => {
+            reads(list, out);
+            return;
+        }
+        _ => None,
+    };
+    if let Some(p) = path
+        && !out.contains(&p)
+    {
+        out.push(p);
+    }
+    children(code, &mut |c| reads(c, out));
+}
+
 /// The list a quantifier's `list` operand reads, at quantifier depth `depth`, and the
 /// conditions that pick its items on the way (`filter`).
 fn list_of(code: &Code, depth: u32) -> Option<(ListStart, Vec<u32>, Vec<&Code>)> {

@@ -536,7 +536,7 @@ struct FindingJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     to_meet: Option<Vec<PatchOpJson<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    to_meet_text: Option<&'a str>,
+    to_meet_text: Option<String>,
     /// Other findings whose status the patch changes.
     #[serde(skip_serializing_if = "Option::is_none")]
     to_meet_effects: Option<Vec<EffectJson<'a>>>,
@@ -562,6 +562,8 @@ struct PatchOpJson<'a> {
 struct EffectJson<'a> {
     rule: &'a str,
     item: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<&'a str>,
     from: &'static str,
     to: &'static str,
 }
@@ -619,13 +621,14 @@ impl<'a> FindingJson<'a> {
                     })
                     .collect()
             }),
-            to_meet_text: f.to_meet.as_ref().map(|t| t.text.get(lang)),
+            to_meet_text: f.to_meet.as_ref().map(|t| super::to_meet_words(lang, t)),
             to_meet_effects: f.to_meet.as_ref().map(|t| {
                 t.changes
                     .iter()
                     .map(|c| EffectJson {
                         rule: &c.rule,
                         item: c.item,
+                        label: c.label.as_deref(),
                         from: c.from.name(),
                         to: c.to.name(),
                     })
@@ -1112,7 +1115,8 @@ pub fn report_schema(headline_key: Option<&str>) -> Value {
             "type": "object",
             "properties": {
                 "rule": { "type": "string" },
-                "item": { "type": ["integer", "null"] },
+                "item": { "type": ["integer", "null"], "description": "for a per-item rule, the item's position among the rule's findings" },
+                "label": { "type": "string", "description": "the item's label, where the input gives one" },
                 "from": { "enum": statuses },
                 "to": { "enum": statuses }
             },

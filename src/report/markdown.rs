@@ -444,7 +444,7 @@ fn failing_block(run: &RunInfo, input: &Input, e: &Evaluation) -> String {
                     "**For å oppfylle:**",
                     "**To meet it:**",
                 );
-                let _ = writeln!(s, "  {label} {}", escape(tm.text.get(lang)));
+                let _ = writeln!(s, "  {label} {}", escape(&super::to_meet_words(lang, tm)));
             }
         } else if matches!(f.status, Status::Violated | Status::Pending) {
             others.push(format!(

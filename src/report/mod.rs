@@ -829,6 +829,36 @@ pub fn origin_word(lang: Lang, origin: &str) -> &str {
     }
 }
 
+/// A computed remedy in words in `lang`: the change, then the other findings it would leave
+/// violated, pending or unknown, each with the report's status word (the engine keeps them as
+/// data, [`crate::finding::Changed`]).
+pub fn to_meet_words(lang: Lang, tm: &crate::finding::ToMeet) -> String {
+    let mut s = tm.text.get(lang).to_string();
+    let worse: Vec<String> = tm
+        .changes
+        .iter()
+        .filter(|c| c.is_worse())
+        .map(|c| {
+            let word = status_word(lang, c.to);
+            match (&c.label, c.item) {
+                (Some(l), _) => format!("{} [{l}]: {word}", c.rule),
+                (None, Some(i)) => format!("{} [{}]: {word}", c.rule, i + 1),
+                (None, None) => format!("{}: {word}", c.rule),
+            }
+        })
+        .collect();
+    if !worse.is_empty() {
+        let list = worse.join(", ");
+        s.push(' ');
+        s.push_str(&match lang {
+            Lang::Nb => format!("Merk: endringen gir også {list}."),
+            Lang::Nn => format!("Merk: endringa gjev òg {list}."),
+            Lang::En => format!("Note: the change also gives {list}."),
+        });
+    }
+    s
+}
+
 pub fn status_word(lang: Lang, st: Status) -> &'static str {
     match st {
         Status::Violated => pick(lang, "brudd", "brot", "violated"),

@@ -363,7 +363,10 @@ fn finding(o: &mut Out, input: &Input, f: &Finding) {
     // What would make it met, computed for this input.
     if let Some(tm) = f.to_meet.as_ref().filter(|_| f.status != Status::Waived) {
         let label = crate::text::pick(o.lang, "for å oppfylle:", "for å oppfylle:", "to meet:");
-        o.line(&format!("     {label} {}", tm.text.get(o.lang)));
+        o.line(&format!(
+            "     {label} {}",
+            super::to_meet_words(o.lang, tm)
+        ));
     }
     if !f.evidence.is_empty() {
         o.line(&format!(

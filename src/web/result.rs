@@ -232,7 +232,7 @@ fn finding(schema: &InputSchema, lang: Lang, f: &Finding) -> Markup {
             }
             // The change the engine computed for this document (`to_meet`), in words.
             @if let Some(t) = f.to_meet.as_ref().filter(|_| act) {
-                p.to-meet { strong { (pick(lang, "For å oppfylle:", "For å oppfylle:", "To meet it:")) } " " (t.text.get(lang)) }
+                p.to-meet { strong { (pick(lang, "For å oppfylle:", "For å oppfylle:", "To meet it:")) } " " (report::to_meet_words(lang, t)) }
             }
             @if f.status == Status::Unknown && !f.missing.is_empty() {
                 p.provide { strong { (pick(lang, "Oppgi:", "Oppgi:", "Provide:")) } " " (provide_links(schema, lang, &f.missing)) }

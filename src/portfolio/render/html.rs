@@ -1311,8 +1311,10 @@ fn document(s: &mut String, meta: &Meta, lang: Lang, i: usize, row: &Row) {
                     list.join(", ")
                 );
             }
+            // What to do: for a duty not met and for one still ahead (pending), which is what an
+            // office can still act on; a waived or undecided one has its own note above.
             let remedy = f.rule.remedy.get(lang);
-            if !remedy.is_empty() && f.status != Status::Pending {
+            if !remedy.is_empty() && matches!(f.status, Status::Violated | Status::Pending) {
                 let _ = write!(
                     s,
                     "<p class=\"fix\"><strong>{}:</strong> {}</p>",
