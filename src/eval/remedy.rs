@@ -1082,24 +1082,8 @@ fn field_at<'s>(schema: &'s InputSchema, pointer: &str) -> Option<&'s FieldDef> 
 
 /// The pointer of the list `steps` lead to from `base` (a pointer), and its items' type.
 fn list_at(schema: &InputSchema, base: &str, steps: &[u32]) -> Option<(String, usize)> {
-    let mut ty = match base {
-        "" => FieldType::Object(schema.root),
-        p => field_at(schema, p)
-            .map(|f| f.ty.clone())
-            .or_else(|| item_type(schema, p))?,
-    };
-    let mut ptr = base.to_string();
-    for s in steps {
-        let FieldType::Object(t) = ty else {
-            return None;
-        };
-        let f = schema.types.get(t)?.fields.get(*s as usize)?;
-        ptr.push('/');
-        ptr.push_str(&f.name.replace('~', "~0").replace('/', "~1"));
-        ty = f.ty.clone();
-    }
-    match ty {
-        FieldType::List { items, .. } => match *items {
+    match walk(schema, base, steps)? {
+        (ptr, FieldType::List { items, .. }) => match *items {
             FieldType::Object(t) => Some((ptr, t)),
             _ => None,
         },
@@ -1109,6 +1093,11 @@ fn list_at(schema: &InputSchema, base: &str, steps: &[u32]) -> Option<(String, u
 
 /// The pointer `steps` lead to from `base` (a pointer to an object or a list item).
 fn path_at(schema: &InputSchema, base: &str, steps: &[u32]) -> Option<String> {
+    walk(schema, base, steps).map(|(ptr, _)| ptr)
+}
+
+/// The pointer and the type of the field `steps` (slot indices) lead to from `base`.
+fn walk(schema: &InputSchema, base: &str, steps: &[u32]) -> Option<(String, FieldType)> {
     let mut ty = match base {
         "" => FieldType::Object(schema.root),
         p => field_at(schema, p)
@@ -1125,7 +1114,7 @@ fn path_at(schema: &InputSchema, base: &str, steps: &[u32]) -> Option<String> {
         ptr.push_str(&f.name.replace('~', "~0").replace('/', "~1"));
         ty = f.ty.clone();
     }
-    Some(ptr)
+    Some((ptr, ty))
 }
 
 /// An object at `top` (a field `doc` does not state, or states as `null`) created with its
