@@ -17,6 +17,12 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::Duration;
 
+// The engine as the binary runs it, with the binary's allocator (`src/main.rs`): an evaluation
+// allocates its findings, and what the system allocator would charge for them is not what a
+// user of samstyr pays.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn load(files: RuleFiles) -> RuleSet {
     match RuleSet::load(&files, &[]) {
         Ok(s) => s,

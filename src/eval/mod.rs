@@ -1063,8 +1063,6 @@ fn derive<'a, R: Record>(
     } else if forced == Some(false) {
         d.status = Status::NotInForce;
         d.validity = Some(Validity { on, from, until });
-        d.status = Status::NotInForce;
-        d.validity = Some(Validity { on, from, until });
     } else {
         // 2. Applicability.
         let applies = o

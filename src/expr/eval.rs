@@ -900,6 +900,15 @@ fn ev<'a, R: Record>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a> {
     }
 }
 
+/// Bound name `k` (0: the innermost), or unknown when none is bound there.
+#[inline(always)]
+fn binding<'a>(ctx: &Ctx<'a>, k: u32) -> Val<'a> {
+    match ctx.bindings.len().checked_sub(1 + k as usize) {
+        Some(i) => ctx.bindings.get(i).cloned().unwrap_or(Val::Unknown),
+        None => Val::Unknown,
+    }
+}
+
 #[cold]
 #[inline(never)]
 fn traced<'a, R: Record>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a> {
@@ -939,21 +948,8 @@ fn ev_op<'a, R: Record>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a>
             Val::Unknown => Val::Unknown,
             _ => Val::Null,
         },
-        Op::Index { base, index } => {
-            let (b, i) = pair::<R>(base, index, ctx, d);
-            match (b, i) {
-                (b, i) if b.is_unknown() || i.is_unknown() => Val::Unknown,
-                (Val::List(l), Val::Number(n)) => item_at::<R>(ctx, &l, n),
-                _ => Val::Null,
-            }
-        }
-        Op::Binding(k) => {
-            let len = ctx.bindings.len();
-            match len.checked_sub(1 + *k as usize) {
-                Some(i) => ctx.bindings.get(i).cloned().unwrap_or(Val::Unknown),
-                None => Val::Unknown,
-            }
-        }
+        Op::Index { base, index } => index_op::<R>(base, index, ctx, d),
+        Op::Binding(k) => binding(ctx, *k),
         Op::Fact(i) => {
             let i = *i as usize;
             if R::READS
@@ -982,37 +978,13 @@ fn ev_op<'a, R: Record>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a>
             Some(table) => Val::List(ListVal::Rows(table.rows())),
             None => Val::Null,
         },
-        Op::Row { table, key } => match ev::<R>(key, ctx, d) {
-            Val::Unknown => Val::Unknown,
-            Val::Str(k) => {
-                let row = ctx
-                    .catalog
-                    .tables
-                    .get(*table as usize)
-                    .and_then(|t| t.row(&k));
-                match row {
-                    Some(r) => Val::row(&r.node),
-                    None => Val::Null,
-                }
-            }
-            _ => Val::Null,
-        },
+        Op::Row { table, key } => row_op::<R>(*table, key, ctx, d),
         Op::ConstRow { table, row } => const_row(ctx, *table, *row),
         Op::Not(a) => match ev::<R>(a, ctx, d).truth() {
             Some(b) => Val::Bool(!b),
             None => Val::Unknown,
         },
-        Op::Neg(a) => match ev::<R>(a, ctx, d) {
-            Val::Number(n) => Val::Number(-n),
-            Val::Duration(x) => x.checked_neg().map(Val::Duration).unwrap_or(Val::Null),
-            Val::Within(w) => Within {
-                lo: w.hi.map(neg),
-                hi: w.lo.map(neg),
-            }
-            .val(),
-            Val::Unknown => Val::Unknown,
-            _ => Val::Null,
-        },
+        Op::Neg(a) => neg_op::<R>(a, ctx, d),
         Op::And(items) => junction::<R>(items, ctx, d, false),
         Op::Or(items) => junction::<R>(items, ctx, d, true),
         Op::Coalesce(items) => {
@@ -1066,100 +1038,188 @@ fn ev_op<'a, R: Record>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a>
             }
             Val::Bool(items.iter().any(|v| equal(&l, v)) != *negate)
         }
-        Op::In { negate, lhs, rhs } => {
-            let (l, r) = pair::<R>(lhs, rhs, ctx, d);
-            ctx.read_list::<R>(&r);
-            let found = match (&l, &r) {
-                (Val::Unknown, _) | (_, Val::Unknown) => return Val::Unknown,
-                (_, Val::List(list)) => {
-                    (0..list.len()).any(|i| list.get(i).is_some_and(|v| equal(&l, &v)))
-                }
-                _ => false,
-            };
-            Val::Bool(found != *negate)
-        }
-        Op::InList { negate, lhs, items } => {
-            let start = ctx.reads.len();
-            let l = ev::<R>(lhs, ctx, d);
-            let mut known = Known::default();
-            known.note::<R>(ctx, start, &l);
-            let mut found = false;
-            let mut unknown = l.is_unknown();
-            for item in items {
-                let start = ctx.reads.len();
-                let v = ev::<R>(item, ctx, d);
-                known.note::<R>(ctx, start, &v);
-                if v.is_unknown() {
-                    unknown = true;
-                } else if !found && equal(&l, &v) {
-                    found = true;
-                }
-            }
-            // An item equal to a known value decides; otherwise any unknown leaves it open.
-            if l.is_unknown() || (unknown && !found) {
-                known.forget::<R>(ctx);
-                Val::Unknown
-            } else {
-                Val::Bool(found != *negate)
-            }
-        }
+        Op::In { negate, lhs, rhs } => in_op::<R>(*negate, lhs, rhs, ctx, d),
+        Op::InList { negate, lhs, items } => in_list_op::<R>(*negate, lhs, items, ctx, d),
         Op::Arith { op, lhs, rhs } => {
             let (l, r) = pair::<R>(lhs, rhs, ctx, d);
             arith(*op, &l, &r)
         }
         Op::Present(path) => present::<R>(path, ctx, d),
-        Op::Len(a) => match ev::<R>(a, ctx, d) {
-            v @ Val::List(_) => {
-                ctx.read_list::<R>(&v);
-                Val::Number(v.as_list().map_or(0, ListVal::len) as f64)
-            }
-            Val::Unknown => Val::Unknown,
-            _ => Val::Null,
-        },
+        Op::Len(a) => len_op::<R>(a, ctx, d),
         Op::Quant { kind, list, body } => quant::<R>(*kind, list, body, ctx, d),
-        Op::Extreme { max, args } => {
-            let mut acc = Extreme::new(*max);
-            let mut known = Known::default();
-            for a in args {
-                let start = ctx.reads.len();
-                let v = ev::<R>(a, ctx, d);
-                known.note::<R>(ctx, start, &v);
-                acc.add(v);
+        Op::Extreme { max, args } => extreme_op::<R>(*max, args, ctx, d),
+        Op::Duration { amount, unit } => duration_op::<R>(amount, *unit, ctx, d),
+        Op::List(items) => list_op::<R>(items, ctx, d),
+    }
+}
+
+// The rarer operations, each out of line: `ev_op` is entered a few hundred times per document,
+// and what its frame must hold for every arm it inlines is paid on each entry.
+
+#[inline(never)]
+fn index_op<'a, R: Record>(
+    base: &'a Code,
+    index: &'a Code,
+    ctx: &mut Ctx<'a>,
+    d: usize,
+) -> Val<'a> {
+    let (b, i) = pair::<R>(base, index, ctx, d);
+    match (b, i) {
+        (b, i) if b.is_unknown() || i.is_unknown() => Val::Unknown,
+        (Val::List(l), Val::Number(n)) => item_at::<R>(ctx, &l, n),
+        _ => Val::Null,
+    }
+}
+
+#[inline(never)]
+fn row_op<'a, R: Record>(table: u32, key: &'a Code, ctx: &mut Ctx<'a>, d: usize) -> Val<'a> {
+    match ev::<R>(key, ctx, d) {
+        Val::Unknown => Val::Unknown,
+        Val::Str(k) => {
+            let row = ctx
+                .catalog
+                .tables
+                .get(table as usize)
+                .and_then(|t| t.row(&k));
+            match row {
+                Some(r) => Val::row(&r.node),
+                None => Val::Null,
             }
-            let v = acc.finish();
-            if v.is_unknown() {
-                known.forget::<R>(ctx);
-            }
+        }
+        _ => Val::Null,
+    }
+}
+
+#[inline(never)]
+fn neg_op<'a, R: Record>(a: &'a Code, ctx: &mut Ctx<'a>, d: usize) -> Val<'a> {
+    match ev::<R>(a, ctx, d) {
+        Val::Number(n) => Val::Number(-n),
+        Val::Duration(x) => x.checked_neg().map(Val::Duration).unwrap_or(Val::Null),
+        Val::Within(w) => Within {
+            lo: w.hi.map(neg),
+            hi: w.lo.map(neg),
+        }
+        .val(),
+        Val::Unknown => Val::Unknown,
+        _ => Val::Null,
+    }
+}
+
+#[inline(never)]
+fn in_op<'a, R: Record>(
+    negate: bool,
+    lhs: &'a Code,
+    rhs: &'a Code,
+    ctx: &mut Ctx<'a>,
+    d: usize,
+) -> Val<'a> {
+    let (l, r) = pair::<R>(lhs, rhs, ctx, d);
+    ctx.read_list::<R>(&r);
+    let found = match (&l, &r) {
+        (Val::Unknown, _) | (_, Val::Unknown) => return Val::Unknown,
+        (_, Val::List(list)) => (0..list.len()).any(|i| list.get(i).is_some_and(|v| equal(&l, &v))),
+        _ => false,
+    };
+    Val::Bool(found != negate)
+}
+
+#[inline(never)]
+fn in_list_op<'a, R: Record>(
+    negate: bool,
+    lhs: &'a Code,
+    items: &'a [Code],
+    ctx: &mut Ctx<'a>,
+    d: usize,
+) -> Val<'a> {
+    let start = ctx.reads.len();
+    let l = ev::<R>(lhs, ctx, d);
+    let mut known = Known::default();
+    known.note::<R>(ctx, start, &l);
+    let mut found = false;
+    let mut unknown = l.is_unknown();
+    for item in items {
+        let start = ctx.reads.len();
+        let v = ev::<R>(item, ctx, d);
+        known.note::<R>(ctx, start, &v);
+        if v.is_unknown() {
+            unknown = true;
+        } else if !found && equal(&l, &v) {
+            found = true;
+        }
+    }
+    // An item equal to a known value decides; otherwise any unknown leaves it open.
+    if l.is_unknown() || (unknown && !found) {
+        known.forget::<R>(ctx);
+        Val::Unknown
+    } else {
+        Val::Bool(found != negate)
+    }
+}
+
+#[inline(never)]
+fn len_op<'a, R: Record>(a: &'a Code, ctx: &mut Ctx<'a>, d: usize) -> Val<'a> {
+    match ev::<R>(a, ctx, d) {
+        v @ Val::List(_) => {
+            ctx.read_list::<R>(&v);
+            Val::Number(v.as_list().map_or(0, ListVal::len) as f64)
+        }
+        Val::Unknown => Val::Unknown,
+        _ => Val::Null,
+    }
+}
+
+#[inline(never)]
+fn extreme_op<'a, R: Record>(max: bool, args: &'a [Code], ctx: &mut Ctx<'a>, d: usize) -> Val<'a> {
+    let mut acc = Extreme::new(max);
+    let mut known = Known::default();
+    for a in args {
+        let start = ctx.reads.len();
+        let v = ev::<R>(a, ctx, d);
+        known.note::<R>(ctx, start, &v);
+        acc.add(v);
+    }
+    let v = acc.finish();
+    if v.is_unknown() {
+        known.forget::<R>(ctx);
+    }
+    v
+}
+
+#[inline(never)]
+fn duration_op<'a, R: Record>(
+    amount: &'a Code,
+    unit: Unit,
+    ctx: &mut Ctx<'a>,
+    d: usize,
+) -> Val<'a> {
+    match ev::<R>(amount, ctx, d) {
+        Val::Number(n) => duration(n, unit).map(Val::Duration).unwrap_or(Val::Null),
+        v if v.is_unknown() => Val::Unknown,
+        _ => Val::Null,
+    }
+}
+
+/// A list literal: unknown when an item is. Collected straight into the shared slice (one
+/// allocation of the known length, not a vector copied into it).
+#[inline(never)]
+fn list_op<'a, R: Record>(items: &'a [Code], ctx: &mut Ctx<'a>, d: usize) -> Val<'a> {
+    let mut unknown = false;
+    let mut known = Known::default();
+    let out: Arc<[Val<'a>]> = items
+        .iter()
+        .map(|item| {
+            let start = ctx.reads.len();
+            let v = ev::<R>(item, ctx, d);
+            known.note::<R>(ctx, start, &v);
+            unknown |= v.is_unknown();
             v
-        }
-        Op::Duration { amount, unit } => match ev::<R>(amount, ctx, d) {
-            Val::Number(n) => duration(n, *unit).map(Val::Duration).unwrap_or(Val::Null),
-            v if v.is_unknown() => Val::Unknown,
-            _ => Val::Null,
-        },
-        Op::List(items) => {
-            let mut unknown = false;
-            let mut known = Known::default();
-            // Collected straight into the shared slice (one allocation of the known length, not
-            // a vector copied into it): a one-item literal names a value in a quantifier (`x in
-            // [m]`), evaluated per item of a list.
-            let out: Arc<[Val<'a>]> = items
-                .iter()
-                .map(|item| {
-                    let start = ctx.reads.len();
-                    let v = ev::<R>(item, ctx, d);
-                    known.note::<R>(ctx, start, &v);
-                    unknown |= v.is_unknown();
-                    v
-                })
-                .collect();
-            if unknown {
-                known.forget::<R>(ctx);
-                Val::Unknown
-            } else {
-                Val::List(ListVal::Vals(out))
-            }
-        }
+        })
+        .collect();
+    if unknown {
+        known.forget::<R>(ctx);
+        Val::Unknown
+    } else {
+        Val::List(ListVal::Vals(out))
     }
 }
 
@@ -1748,16 +1808,8 @@ fn extreme_of_filter<'a, R: Record>(
     ctx: &mut Ctx<'a>,
     d: usize,
 ) -> Val<'a> {
-    let l = match ev::<R>(inner, ctx, d) {
-        v @ Val::List(_) => {
-            ctx.read_list::<R>(&v);
-            match v {
-                Val::List(l) => l,
-                _ => return Val::Null,
-            }
-        }
-        v if v.is_unknown() => return Val::Unknown,
-        _ => ListVal::Rows(&[]),
+    let Some(l) = items::<R>(inner, ctx, d) else {
+        return Val::Unknown;
     };
     let mut acc = Extreme::new(max);
     let mut known = Known::default();
@@ -1794,6 +1846,63 @@ fn extreme_of_filter<'a, R: Record>(
     v
 }
 
+/// The items a quantifier runs over (`None`: the list is unknown).
+///
+/// A one-item list literal is how a rule names a value inside a quantifier (`x in [m]`, once per
+/// milestone), so it is held as that one value, not built into a shared list and freed again. It
+/// means what the general path means: a list literal is unknown when an item is (its reads are
+/// then kept: with one item nothing was noted to forget), and its items are values, not nodes of
+/// the document (no read per item).
+enum Items<'a> {
+    List(ListVal<'a>),
+    One(Val<'a>),
+}
+
+impl<'a> Items<'a> {
+    fn len(&self) -> usize {
+        match self {
+            Items::List(l) => l.len(),
+            Items::One(_) => 1,
+        }
+    }
+
+    fn get(&self, i: usize) -> Option<Val<'a>> {
+        match self {
+            Items::List(l) => l.get(i),
+            Items::One(v) => (i == 0).then(|| v.clone()),
+        }
+    }
+
+    fn node(&self, i: usize) -> Option<(&'a Node, Path)> {
+        match self {
+            Items::List(l) => l.node(i),
+            Items::One(_) => None,
+        }
+    }
+}
+
+#[inline(always)]
+fn items<'a, R: Record>(list: &'a Code, ctx: &mut Ctx<'a>, d: usize) -> Option<Items<'a>> {
+    if let Op::List(one) = &list.op
+        && let [item] = one.as_slice()
+    {
+        let v = ev::<R>(item, ctx, d);
+        return (!v.is_unknown()).then_some(Items::One(v));
+    }
+    match ev::<R>(list, ctx, d) {
+        v @ Val::List(_) => {
+            ctx.read_list::<R>(&v);
+            match v {
+                Val::List(l) => Some(Items::List(l)),
+                _ => None,
+            }
+        }
+        v if v.is_unknown() => None,
+        // A list stated as none has no items.
+        _ => Some(Items::List(ListVal::Rows(&[]))),
+    }
+}
+
 fn quant<'a, R: Record>(
     kind: QuantKind,
     list: &'a Code,
@@ -1812,21 +1921,14 @@ fn quant<'a, R: Record>(
     {
         return extreme_of_filter::<R>(kind == QuantKind::Max, inner, cond, body, ctx, d);
     }
-    let l = match ev::<R>(list, ctx, d) {
-        v @ Val::List(_) => {
-            ctx.read_list::<R>(&v);
-            match v {
-                Val::List(l) => l,
-                _ => return Val::Null,
-            }
-        }
-        Val::Unknown => return Val::Unknown,
-        // A list stated as none has no items.
-        _ => ListVal::Rows(&[]),
+    let Some(l) = items::<R>(list, ctx, d) else {
+        return Val::Unknown;
     };
     // `filter` over a short list of the document marks the items it keeps instead of copying them.
     let pick = match &l {
-        ListVal::Nodes { node, tree, path } if kind == QuantKind::Filter && l.len() <= 32 => {
+        Items::List(ListVal::Nodes { node, tree, path })
+            if kind == QuantKind::Filter && l.len() <= 32 =>
+        {
             Some((*node, *tree, *path))
         }
         _ => None,
