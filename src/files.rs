@@ -185,8 +185,7 @@ impl RuleFiles {
     /// Every `.toml` file under `dir` except `tests/` and `generator/`, sorted by path. Seeds come from the
     /// directory `seeds/` inside `dir`, else `../seeds` beside it.
     pub fn from_dir(dir: &Path) -> Result<Self, FilesError> {
-        let mut paths = Vec::new();
-        walk(dir, dir, &mut paths, &mut Default::default())?;
+        let mut paths = walk(dir)?;
         paths.retain(|p| p.extension().is_some_and(|e| e == "toml"));
         paths.sort();
         let mut files = Vec::new();
@@ -210,8 +209,7 @@ impl RuleFiles {
             .into_iter()
             .find(|d| d.is_dir());
         if let Some(sd) = seed_dir {
-            let mut sp = Vec::new();
-            walk(&sd, &sd, &mut sp, &mut Default::default())?;
+            let mut sp = walk(&sd)?;
             sp.retain(|p| p.extension().is_some_and(|e| e == "txt"));
             sp.sort();
             for p in sp {
@@ -288,38 +286,60 @@ pub fn hex(bytes: &[u8]) -> String {
     s
 }
 
-/// Every file under `dir`. `seen` holds the real paths of the directories listed so far, so a
-/// link back up the tree is followed once, not forever.
-fn walk(
-    root: &Path,
-    dir: &Path,
-    out: &mut Vec<PathBuf>,
-    seen: &mut std::collections::HashSet<PathBuf>,
-) -> Result<(), FilesError> {
-    if let Ok(real) = std::fs::canonicalize(dir)
-        && !seen.insert(real)
-    {
-        return Ok(());
-    }
-    let entries = std::fs::read_dir(dir).map_err(|e| FilesError::Dir {
-        path: root.display().to_string(),
-        reason: e.to_string(),
-    })?;
-    for entry in entries.flatten() {
+/// Every file under `dir`, links followed (a link back up the tree is followed once, not
+/// forever). Nothing is filtered out: a rule set is what its folder holds, hidden files too.
+fn walk(dir: &Path) -> Result<Vec<PathBuf>, FilesError> {
+    let refused = |reason: String| FilesError::Dir {
+        path: dir.display().to_string(),
+        reason,
+    };
+    std::fs::read_dir(dir).map_err(|e| refused(e.to_string()))?;
+    let mut out = Vec::new();
+    let entries = ignore::WalkBuilder::new(dir)
+        .standard_filters(false)
+        .follow_links(true)
+        .build();
+    for entry in entries {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) if is_loop(&e) => continue,
+            Err(e) => return Err(refused(e.to_string())),
+        };
+        if entry.file_type().is_some_and(|t| t.is_dir()) {
+            continue;
+        }
         if out.len() >= MAX_RULE_FILES {
             return Err(FilesError::TooManyFiles {
-                path: root.display().to_string(),
+                path: dir.display().to_string(),
                 max: MAX_RULE_FILES,
             });
         }
-        let path = entry.path();
-        if path.is_dir() {
-            walk(root, &path, out, seen)?;
-        } else {
-            out.push(path);
-        }
+        out.push(entry.into_path());
     }
-    Ok(())
+    Ok(out)
+}
+
+/// Whether a walk's error is a link back up the tree, which the walk has already listed.
+pub(crate) fn is_loop(e: &ignore::Error) -> bool {
+    match e {
+        ignore::Error::Loop { .. } => true,
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => is_loop(err),
+        _ => false,
+    }
+}
+
+/// The path a walk's error is about, where it names one.
+pub(crate) fn error_path(e: &ignore::Error) -> Option<PathBuf> {
+    match e {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        _ => None,
+    }
 }
 
 /// The reason [`open_regular`] gives for a path that is no regular file.

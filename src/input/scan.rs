@@ -2,6 +2,7 @@
 //! sees it, with `--exclude` globs and the run's own output left out.
 
 use super::*;
+use crate::files::{error_path, is_loop};
 
 /// How a directory named on the command line is searched (README, "What a directory check reads"): `.gitignore` files (and
 /// `.ignore`, and the repository's `.git/info/exclude`) are honoured whether or not the directory
@@ -137,26 +138,5 @@ impl Scan {
             found.push((path.to_path_buf(), None));
         }
         Ok(found)
-    }
-}
-
-pub(super) fn is_loop(e: &ignore::Error) -> bool {
-    match e {
-        ignore::Error::Loop { .. } => true,
-        ignore::Error::WithPath { err, .. }
-        | ignore::Error::WithDepth { err, .. }
-        | ignore::Error::WithLineNumber { err, .. } => is_loop(err),
-        _ => false,
-    }
-}
-
-pub(super) fn error_path(e: &ignore::Error) -> Option<PathBuf> {
-    match e {
-        ignore::Error::WithPath { path, .. } => Some(path.clone()),
-        ignore::Error::Loop { child, .. } => Some(child.clone()),
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
-            error_path(err)
-        }
-        _ => None,
     }
 }
