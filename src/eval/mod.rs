@@ -850,6 +850,8 @@ fn empty_validity<'a>(
     }
 }
 
+// Inlined so that a finding pushed as it is made is written where it goes, not copied there.
+#[inline(always)]
 fn blank(o: &Obligation, status: Status, item: Option<Item>) -> Finding {
     Finding {
         rule: o.info.clone(),

@@ -1036,7 +1036,15 @@ fn ev_op<'a, R: Record>(c: &'a Code, ctx: &mut Ctx<'a>, depth: usize) -> Val<'a>
                     _ => Val::Unknown,
                 };
             }
-            Val::Bool(items.iter().any(|v| equal(&l, v)) != *negate)
+            // A text against texts, the common case (`x.kind in ['a', 'b']`), compares the bytes
+            // without `equal`'s dispatch on both values' kinds; what it decides is the same.
+            let found = match &l {
+                Val::Str(t) => items
+                    .iter()
+                    .any(|v| matches!(v, Val::Str(u) if u.as_ref() == t.as_ref())),
+                _ => items.iter().any(|v| equal(&l, v)),
+            };
+            Val::Bool(found != *negate)
         }
         Op::In { negate, lhs, rhs } => in_op::<R>(*negate, lhs, rhs, ctx, d),
         Op::InList { negate, lhs, items } => in_list_op::<R>(*negate, lhs, items, ctx, d),
