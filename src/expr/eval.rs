@@ -1838,9 +1838,12 @@ fn extreme_of_filter<'a, R: Record>(
             known.note::<R>(ctx, start, &c);
             continue;
         }
+        // An undecided condition is part of why the extreme may be unknown: its absent reads
+        // stay (only the value's are noted as known).
+        let body_start = ctx.reads.len();
         let v = ev::<R>(body, ctx, d);
         ctx.bindings.pop();
-        known.note::<R>(ctx, start, &v);
+        known.note::<R>(ctx, if t.is_some() { start } else { body_start }, &v);
         if t == Some(true) {
             acc.add(v);
         } else {
