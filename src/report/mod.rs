@@ -304,6 +304,40 @@ pub fn field_label(
     }
 }
 
+/// A stated value as a reader sees it: an enum value with the input format's words for it
+/// (`labels`) is written `` `municipality` (Enkeltkommune) ``; any other as [`shown_text`].
+pub fn value_text(
+    input: Option<&crate::schema::InputSchema>,
+    lang: Lang,
+    pointer: &str,
+    v: &Shown,
+) -> String {
+    let words = match v {
+        Shown::Str(s) => input
+            .and_then(|i| i.field_at(pointer))
+            .and_then(|f| f.label(s))
+            .map(|t| t.get(lang).trim())
+            .filter(|w| !w.is_empty() && !same_word(w, s)),
+        _ => None,
+    };
+    match words {
+        Some(w) => format!("{} ({w})", shown_text(lang, v)),
+        None => shown_text(lang, v),
+    }
+}
+
+/// Whether words for a value only repeat it (`Concept decision` for `concept_decision`): then
+/// they add nothing beside it.
+fn same_word(words: &str, value: &str) -> bool {
+    let letters = |s: &str| {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+    };
+    letters(words) == letters(value)
+}
+
 /// The first sentence of `s`: up to the first `. ` that does not end an abbreviation.
 fn first_sentence(s: &str) -> &str {
     const ABBREVIATIONS: &[&str] = &["f.eks", "t.d", "bl.a", "e.g", "i.e", "jf", "nr", "ca"];
@@ -1445,6 +1479,39 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn an_enum_value_is_shown_with_the_input_format_s_words() {
+        let set = crate::rules::RuleSet::load(&crate::files::RuleFiles::embedded(), &[])
+            .unwrap_or_else(|_| panic!("the embedded rules load"));
+        let schema = Some(set.schema());
+        let text = |lang, p, v: &str| value_text(schema, lang, p, &Shown::Str(v.into()));
+        assert_eq!(
+            text(Lang::Nn, "/involvement/0/party", "municipality"),
+            "`municipality` (Einskild kommune)"
+        );
+        assert_eq!(
+            text(Lang::En, "/hearing/recipients/1", "county"),
+            "`county` (County authority)"
+        );
+        assert_eq!(
+            text(Lang::Nb, "/milestones/0/kind", "concept_decision"),
+            "`concept_decision` (Konseptvalg)"
+        );
+        assert_eq!(
+            text(Lang::En, "/milestones/0/kind", "concept_decision"),
+            "`concept_decision`"
+        );
+        // Words equal to the value add nothing; a text field has none; nor has a value the
+        // enum does not know.
+        assert_eq!(text(Lang::Nb, "/involvement/0/party", "KS"), "`KS`");
+        assert_eq!(text(Lang::Nb, "/title", "KS"), "`KS`");
+        assert_eq!(text(Lang::Nb, "/involvement/0/party", "nobody"), "`nobody`");
+        assert_eq!(
+            value_text(schema, Lang::Nb, "/involvement", &Shown::List(2)),
+            "2 elementer"
+        );
+    }
 
     fn gate(fail_on: FailOn, unknown_fails: bool) -> Gate {
         Gate {

@@ -395,7 +395,7 @@ fn evidence(o: &mut Out, input: &Input, ev: &Evidence) {
     o.line(&format!(
         "       {}{label} = {}{place}",
         pointer(&ev.pointer),
-        shown_text(o.lang, &ev.value)
+        super::value_text(o.run.0.as_deref(), o.lang, &ev.pointer, &ev.value)
     ));
 }
 

@@ -118,11 +118,34 @@ fn field(schema: &InputSchema, c: &Cx<'_>, f: &FieldDef) -> Value {
     {
         m.insert("pattern".into(), json!("\\S"));
     }
-    if f.nullable || f.absent == Absent::None {
+    let mut s = if f.nullable || f.absent == Absent::None {
         nullable(s)
     } else {
         s
+    };
+    // The words for an enum's values, as editors show them beside each value; a `null` the
+    // field accepts gets its words too, so the two arrays stay parallel.
+    if !f.labels.is_empty() {
+        let target = match &mut s {
+            Value::Object(m) if m.contains_key("items") => m.get_mut("items"),
+            other => Some(other),
+        };
+        if let Some(Value::Object(m)) = target {
+            let mut words: Vec<Value> = f.labels.iter().map(|t| json!(c.text(t))).collect();
+            if m.get("enum")
+                .and_then(Value::as_array)
+                .is_some_and(|e| e.contains(&Value::Null))
+            {
+                words.push(json!(c.text(&Text::all(
+                    "Oppgitt som ingen",
+                    "Oppgitt som ingen",
+                    "Stated as none"
+                ))));
+            }
+            m.insert("enumDescriptions".into(), Value::Array(words));
+        }
     }
+    s
 }
 
 /// Adds `null` to what a schema accepts: in its `type` array where it has one, else by `anyOf`.

@@ -33,6 +33,7 @@ const FIELD_KEYS: &[&str] = &[
     "max",
     "integer",
     "values",
+    "labels",
     "items",
     "max_items",
 ];
@@ -253,7 +254,7 @@ fn field(
         }
     };
     let ty_s = t.str("type", ty_v)?;
-    let mut used = vec!["type", "required", "nullable", "absent", "doc"];
+    let mut used = vec!["type", "required", "nullable", "absent", "doc", "labels"];
     let ty = field_type(
         t,
         type_names,
@@ -328,6 +329,10 @@ fn field(
         Some(b) => !t.bool("blank", b).unwrap_or(true),
         None => false,
     };
+    let labels = match ft.get("labels") {
+        Some(l) => labels(t, &ty, l),
+        None => Vec::new(),
+    };
     Some(FieldDef {
         plain: crate::json::plain_bytes(name.as_bytes()),
         name: name.into(),
@@ -337,7 +342,76 @@ fn field(
         absent,
         nonblank,
         doc,
+        labels,
     })
+}
+
+/// `labels = { value = { nb, nn, en }, … }` of an enum field: words for every value or for
+/// none (a form that names some values and shows others as code reads as unfinished), and no
+/// words for a value the enum does not have. In the order of the enum's values.
+fn labels(t: &mut Toml, ty: &FieldType, l: &Spanned<DeValue<'_>>) -> Vec<Text> {
+    let listed = match ty {
+        FieldType::List { items, .. } => items.as_ref(),
+        other => other,
+    };
+    let values = match listed {
+        FieldType::Enum(v) => v,
+        _ => {
+            t.push(
+                &TomlProblem::InvalidValue {
+                    key: "labels".into(),
+                    reason: "only an `enum` field (or a list of enums) has labels for its values"
+                        .into(),
+                },
+                span(l.span()),
+            );
+            return Vec::new();
+        }
+    };
+    let Some(table) = t.table("labels", l) else {
+        return Vec::new();
+    };
+    for (k, _) in table.iter() {
+        if !values.iter().any(|v| v == k.get_ref().as_ref()) {
+            t.push(
+                &TomlProblem::InvalidValue {
+                    key: format!("labels.{}", k.get_ref()),
+                    reason: format!(
+                        "`{}` is not one of the enum's values ({})",
+                        k.get_ref(),
+                        values
+                            .iter()
+                            .map(|v| format!("`{v}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                },
+                span(k.span()),
+            );
+        }
+    }
+    let mut out = Vec::new();
+    let mut missing = Vec::new();
+    for v in values {
+        match table.get(v.as_str()) {
+            Some(x) => out.push(t.text(&format!("labels.{v}"), x).unwrap_or_default()),
+            None => missing.push(format!("`{v}`")),
+        }
+    }
+    if !missing.is_empty() {
+        t.push(
+            &TomlProblem::InvalidValue {
+                key: "labels".into(),
+                reason: format!(
+                    "every value needs words once one has them; missing: {}",
+                    missing.join(", ")
+                ),
+            },
+            span(l.span()),
+        );
+        return Vec::new();
+    }
+    out
 }
 
 /// The type named `ty_s`; its constraint keys (`chars`, `min`, …) are read from `ft`, the field's
@@ -607,6 +681,59 @@ kind = { type = "enum", values = ["a", "b"] }
         assert_eq!(unknown.help.as_deref(), Some("did you mean `part`?"));
         let (line, _) = unknown.line_col().unwrap();
         assert_eq!(line, 13);
+    }
+
+    #[test]
+    fn enum_labels_are_words_for_every_value_or_none() {
+        let with = |labels: &str| {
+            SMALL.replace(
+                "kind = { type = \"enum\", values = [\"a\", \"b\"] }",
+                &format!(
+                    "kind = {{ type = \"enum\", values = [\"a\", \"b\"], labels = {labels} }}"
+                ),
+            )
+        };
+        let s = load_text(&with(
+            r#"{ b = { nb = "Be", en = "Bee" }, a = { nb = "A", nn = "A", en = "Ay" } }"#,
+        ))
+        .unwrap();
+        let part = s.types.iter().find(|t| t.name == "part").unwrap();
+        let kind = part.fields.iter().find(|f| f.name == "kind").unwrap();
+        // In the order of the values, whatever the order written.
+        assert_eq!(kind.labels.len(), 2);
+        assert_eq!(kind.label("a").map(|t| t.en.as_str()), Some("Ay"));
+        assert_eq!(kind.label("b").map(|t| t.nb.as_str()), Some("Be"));
+        assert_eq!(kind.label("c"), None);
+
+        let problems = |labels: &str| {
+            let d = load_text(&with(labels)).unwrap_err();
+            d.iter()
+                .map(|d| d.message.clone())
+                .collect::<Vec<_>>()
+                .join(" | ")
+        };
+        let unknown = problems(
+            r#"{ a = { nb = "A", en = "A" }, b = { nb = "B", en = "B" }, c = { nb = "C", en = "C" } }"#,
+        );
+        assert!(
+            unknown.contains("`c` is not one of the enum's values (`a`, `b`)"),
+            "{unknown}"
+        );
+        let missing = problems(r#"{ a = { nb = "A", en = "A" } }"#);
+        assert!(missing.contains("missing: `b`"), "{missing}");
+        let untranslated = problems(r#"{ a = { nb = "A" }, b = { nb = "B", en = "B" } }"#);
+        assert!(untranslated.contains("en"), "{untranslated}");
+        let not_enum = load_text(&SMALL.replace(
+            "size = { type = \"number\", min = 0, integer = true }",
+            "size = { type = \"number\", min = 0, integer = true, labels = { a = { nb = \"A\", en = \"A\" } } }",
+        ))
+        .unwrap_err();
+        assert!(
+            not_enum
+                .iter()
+                .any(|d| d.message.contains("only an `enum` field")),
+            "{not_enum:?}"
+        );
     }
 
     #[test]

@@ -71,9 +71,33 @@ pub struct FieldDef {
     /// answer (a name, a reason), it must not pass as one.
     pub nonblank: bool,
     pub doc: Text,
+    /// Words for the values of an enum field (or of a list of enums), in the order of its
+    /// values (`labels = { value = { nb, nn, en } }`); empty when the input format gives none,
+    /// and then the values are shown as they are written.
+    pub labels: Vec<Text>,
     /// The name has no quote, backslash or control character, so a document may write it as
     /// it is: the validator then compares a key with it in place ([`crate::json::Reader::key_is`]).
     pub(crate) plain: bool,
+}
+
+impl FieldDef {
+    /// The values of an enum field, or of a list of enums.
+    pub fn enum_values(&self) -> Option<&[String]> {
+        match &self.ty {
+            FieldType::Enum(v) => Some(v),
+            FieldType::List { items, .. } => match items.as_ref() {
+                FieldType::Enum(v) => Some(v),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The words for enum value `value` (`None`: the input format gives none).
+    pub fn label(&self, value: &str) -> Option<&Text> {
+        let i = self.enum_values()?.iter().position(|v| v == value)?;
+        self.labels.get(i)
+    }
 }
 
 /// What an absent optional field means.

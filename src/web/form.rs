@@ -186,7 +186,7 @@ impl Form<'_> {
             || (matches!(f.ty, FieldType::List { .. })
                 && f.absent == crate::schema::Absent::Unknown);
         self.control(
-            &f.name, &f.ty, f.required, none, pointer, &label, &help, doc_lang,
+            &f.name, &f.ty, &f.labels, f.required, none, pointer, &label, &help, doc_lang,
         )
     }
 
@@ -195,6 +195,7 @@ impl Form<'_> {
         &self,
         name: &str,
         ty: &FieldType,
+        labels: &[Text],
         required: bool,
         nullable: bool,
         pointer: &str,
@@ -304,7 +305,12 @@ impl Form<'_> {
                         @for (i, v) in values.iter().enumerate() {
                             span.opt {
                                 input type="radio" id={ (id) "-" (i) } name=(id) value=(v);
-                                label for={ (id) "-" (i) } { code { (v) } }
+                                label for={ (id) "-" (i) } {
+                                    @match labels.get(i).map(|t| text_in(t, lang)) {
+                                        Some((word, wl)) => { span lang=[wl] { (word) } " " code.val { (v) } }
+                                        None => { code { (v) } }
+                                    }
+                                }
                             }
                         }
                         span.opt {
@@ -321,7 +327,12 @@ impl Form<'_> {
                 html! {
                     select id=(id) aria-describedby=(described) {
                         option value="" { (pick(lang, "Ikke oppgitt", "Ikkje oppgitt", "Not stated")) }
-                        @for v in values { option value=(v) { (v) } }
+                        @for (i, v) in values.iter().enumerate() {
+                            @match labels.get(i).map(|t| text_in(t, lang)) {
+                                Some((word, wl)) => option value=(v) lang=[wl] { (word) " (" (v) ")" },
+                                None => option value=(v) { (v) },
+                            }
+                        }
                     }
                 },
             ),
@@ -342,7 +353,7 @@ impl Form<'_> {
                     name, table, pointer, label, help, doc_lang, required, nullable,
                 ),
                 item => html! {
-                    fieldset.fld.group id=(id) tabindex="-1" data-field=(name) data-kind="list" data-template={ "tpl-" (self.template_key(item)) } aria-describedby=(described) {
+                    fieldset.fld.group id=(id) tabindex="-1" data-field=(name) data-kind="list" data-template={ "tpl-" (self.template_key(item, labels)) } aria-describedby=(described) {
                         legend { span lang=[doc_lang] { (label) } (name_code) (req_mark) }
                         (help_p)
                         ol.items {}
@@ -455,15 +466,17 @@ impl Form<'_> {
         if text { self.lang.code() } else { "nb" }
     }
 
-    /// A name for the template of a list's items, unique per item type.
-    fn template_key(&self, item: &FieldType) -> String {
+    /// A name for the template of a list's items, unique per item type (and, for enums, per
+    /// words for their values).
+    fn template_key(&self, item: &FieldType, labels: &[Text]) -> String {
+        let worded = if labels.is_empty() { "" } else { "-w" };
         match item {
             FieldType::Object(t) => format!("o{t}"),
             FieldType::String { .. } | FieldType::Id { .. } | FieldType::KeyRef => "string".into(),
             FieldType::Number { .. } => "number".into(),
             FieldType::Date => "date".into(),
             FieldType::Bool => "bool".into(),
-            FieldType::Enum(v) => format!("enum-{}", v.join("-")),
+            FieldType::Enum(v) => format!("enum-{}{worded}", v.join("-")),
             FieldType::Ref { table } => format!("ref-{table}"),
             FieldType::List { .. } => "list".into(),
         }
@@ -473,23 +486,23 @@ impl Form<'_> {
     /// pointer written with `__i__` where its index goes (the script puts the index in).
     fn templates(&self) -> Markup {
         let mut seen: Vec<String> = Vec::new();
-        let mut items: Vec<&FieldType> = Vec::new();
+        let mut items: Vec<(&FieldType, &[Text])> = Vec::new();
         for t in &self.schema.types {
             for f in &t.fields {
                 if let FieldType::List { items: it, .. } = &f.ty
                     && !matches!(it.as_ref(), FieldType::Ref { .. })
                 {
-                    let key = self.template_key(it);
+                    let key = self.template_key(it, &f.labels);
                     if !seen.contains(&key) {
                         seen.push(key);
-                        items.push(it);
+                        items.push((it, &f.labels));
                     }
                 }
             }
         }
         let lang = self.lang;
         html! {
-            @for (key, item) in seen.iter().zip(items) {
+            @for (key, (item, labels)) in seen.iter().zip(items) {
                 template id={ "tpl-" (key) } {
                     li.item data-kind=(if matches!(item, FieldType::Object(_)) { "object" } else { "scalar" }) {
                         div.item-head {
@@ -503,7 +516,7 @@ impl Form<'_> {
                         @match item {
                             FieldType::Object(t) => (self.fields(*t, "/__i__", false)),
                             other => div.fields {
-                                (self.control("", other, false, false, "/__i__",
+                                (self.control("", other, labels, false, false, "/__i__",
                                     pick(lang, "Verdi", "Verdi", "Value"), "", None))
                             },
                         }
@@ -544,6 +557,45 @@ mod tests {
             ("Ansvarlig departement, f.eks. «DFD»".into(), String::new())
         );
         assert_eq!(split("Lån."), ("Lån".into(), String::new()));
+    }
+
+    #[test]
+    fn enum_values_show_their_words_beside_the_code() {
+        let rules = crate::rules::RuleSet::load(&crate::files::RuleFiles::embedded(), &[])
+            .unwrap_or_else(|_| panic!("the embedded rules load"));
+        let form = |lang| {
+            let f = Form {
+                schema: rules.schema(),
+                catalog: rules.catalog(),
+                lang,
+            };
+            html! { (f.fields(rules.schema().root, "", true)) (f.templates()) }.into_string()
+        };
+        let nn = form(Lang::Nn);
+        // A radio button (status) and a select (kind) of the root, and a list's item template.
+        assert!(
+            nn.contains(r#"<span>I gang</span> <code class="val">active</code>"#),
+            "{nn}"
+        );
+        assert!(nn.contains(r#"<option value="study">Utgreiing (study)</option>"#));
+        assert!(nn.contains("Einskild kommune (municipality)"));
+        let en = form(Lang::En);
+        assert!(en.contains(r#"<span>Ongoing</span> <code class="val">active</code>"#));
+        // A rule set whose enums have no words shows the values as written.
+        let library = crate::files::RuleFiles::from_dir(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/library/rules"
+        )))
+        .ok()
+        .and_then(|f| crate::rules::RuleSet::load(&f, &[]).ok())
+        .unwrap_or_else(|| panic!("the library rules load"));
+        let f = Form {
+            schema: library.schema(),
+            catalog: library.catalog(),
+            lang: Lang::Nb,
+        };
+        let plain = html! { (f.fields(library.schema().root, "", true)) }.into_string();
+        assert!(!plain.contains("code class=\"val\""), "{plain}");
     }
 
     #[test]
