@@ -1078,6 +1078,11 @@ fn min_and_max_over_a_filter_with_unknown_conditions() {
     ] {
         assert_eq!(w.eval(t, FULL).0, Shown::Absent, "{t}");
     }
+    // A null list (of an item that is not there) has no items: the least of nothing is null.
+    assert_eq!(
+        v("min(r in filter(r in copies[5].renewals: true): r.days)"),
+        Shown::Null
+    );
     // An unknown list: unknown, not empty.
     assert_eq!(
         w.eval(
@@ -1261,6 +1266,25 @@ fn a_quantifier_over_an_unknown_list_is_unknown() {
             "{t}"
         );
     }
+}
+
+#[test]
+fn a_sum_with_an_unknown_term_is_unknown() {
+    let w = world();
+    let doc = r#"{ "schema": "expr-test/v1", "id": "L-7", "copies": [
+        { "barcode": "B1", "pages": 50 }, { "barcode": "B2" } ] }"#;
+    assert_eq!(
+        w.eval("sum(c in copies: c.pages)", doc),
+        (Shown::Absent, vec!["/copies/1/pages".into()])
+    );
+    assert_eq!(
+        w.eval(
+            "sum(c in filter(c in copies: c.barcode != 'B2'): c.pages)",
+            doc
+        )
+        .0,
+        Shown::Number(50.0)
+    );
 }
 
 #[test]
