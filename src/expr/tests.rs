@@ -1322,3 +1322,108 @@ fn objects_are_equal_when_the_same_and_lists_item_by_item() {
     assert_eq!(v("notes == ['late']"), Shown::Bool(false));
     assert_eq!(v("filter(n in notes: true) == notes"), Shown::Bool(true));
 }
+
+#[test]
+fn what_is_unknown_stays_unknown_through_every_operator() {
+    let w = world();
+    // The oracle takes any decided answer where it finds none (bounds may decide more than
+    // Kleene logic), so that an unknown does not silently become null, false or a number is
+    // held here, operator by operator. `genres`, `limit` and `borrower` are absent from BARE.
+    for t in [
+        "notes[limit]",
+        "genres[0]",
+        "catalog.genres[genres[0]]",
+        "catalog.genres[genres[0]].weight",
+        "-limit",
+        "borrower.name in notes",
+        "'crime' in genres",
+        "len(genres)",
+        "len([limit, 1])",
+        "(limit) days",
+        "1 in [limit, 2]",
+        "1 not in [limit, 2]",
+    ] {
+        assert_eq!(w.eval(t, BARE).0, Shown::Absent, "{t}");
+    }
+    // Null is known: it does not make them unknown.
+    let v = |t: &str| w.eval(t, BARE).0;
+    assert_eq!(v("notes[null]"), Shown::Null);
+    assert_eq!(v("catalog.genres[null]"), Shown::Null);
+    assert_eq!(v("-null"), Shown::Null);
+    assert_eq!(v("(null) days"), Shown::Null);
+    assert_eq!(v("2 in [limit, 2]"), Shown::Bool(true));
+    assert_eq!(v("2 not in [limit, 2]"), Shown::Bool(false));
+}
+
+#[test]
+fn membership_in_computed_lists() {
+    let w = world();
+    let v = |t: &str| w.eval(t, FULL).0;
+    // `fee` is 20 in FULL: the items are computed, not constants.
+    assert_eq!(v("20 in [fee, 2]"), Shown::Bool(true));
+    assert_eq!(v("2 in [fee, 2]"), Shown::Bool(true));
+    assert_eq!(v("1 in [fee, 2]"), Shown::Bool(false));
+    assert_eq!(v("1 not in [fee, 2]"), Shown::Bool(true));
+    assert_eq!(v("'wet' in notes"), Shown::Bool(true));
+    assert_eq!(v("'dry' in notes"), Shown::Bool(false));
+    assert_eq!(v("'dry' not in notes"), Shown::Bool(true));
+}
+
+#[test]
+fn bounds_decide_membership_and_negation() {
+    let w = world();
+    let v = |t: &str| w.eval(t, BARE).0;
+    // An absent `fee` is at least 0, so `fee + 10` is at least 10: no constant below can be it.
+    assert_eq!(v("fee + 10 in [1, 2]"), Shown::Bool(false));
+    assert_eq!(v("fee + 10 not in [1, 2]"), Shown::Bool(true));
+    assert_eq!(v("fee + 10 in [1, 12]"), Shown::Absent);
+    assert_eq!(v("fee + 10 in [10]"), Shown::Absent);
+    assert_eq!(v("fee + 10 not in [10]"), Shown::Absent);
+    assert_eq!(
+        w.within("-fee", BARE),
+        Some(Within {
+            lo: None,
+            hi: num(-0.0)
+        })
+    );
+    assert_eq!(v("-fee <= 0"), Shown::Bool(true));
+    assert_eq!(v("-fee > 0"), Shown::Bool(false));
+}
+
+#[test]
+fn an_outer_name_inside_an_inner_quantifier() {
+    let w = world();
+    let v = |t: &str| w.eval(t, FULL).0;
+    // `g` is one binding out from inside the inner quantifier.
+    assert_eq!(
+        v("count(g in genres: any(n in notes: g == 'crime'))"),
+        Shown::Number(1.0)
+    );
+    assert_eq!(
+        v("count(c in copies: any(n in notes: c == copies[1]))"),
+        Shown::Number(1.0)
+    );
+}
+
+#[test]
+fn a_trace_shows_the_field_of_a_chain_compared_with_a_constant() {
+    // Outside a trace such a comparison is fused (the field compared where it is, no value
+    // made); a trace shows the field read as a step of its own, as for a root field.
+    let w = world();
+    let c = w.compiled("borrower.age >= 18");
+    let doc = w.doc(FULL);
+    let mut ctx = w.ctx(&doc);
+    let (v, trace) = c.traced(&mut ctx);
+    assert_eq!(v.shown(), Shown::Bool(true));
+    let steps: Vec<(String, usize, Shown)> = trace
+        .into_iter()
+        .map(|s| (s.text, s.depth, s.value))
+        .collect();
+    assert_eq!(
+        steps,
+        vec![
+            ("borrower.age >= 18".into(), 0, Shown::Bool(true)),
+            ("borrower.age".into(), 1, Shown::Number(40.0)),
+        ]
+    );
+}
