@@ -247,3 +247,54 @@ fn an_unknown_deadline_names_its_missing_fields() {
     }
     assert!(hits > 0, "no finding was left unknown by its deadline");
 }
+
+/// Every obligation has a finding for every document: one per item of its `for_each` list, and
+/// one when the list has no items, not none: it does not apply, or is not in force, or (its
+/// validity undecided on the reference date) unknown.
+#[test]
+fn an_obligation_over_an_empty_list_has_one_finding() {
+    use crate::expr::{Ctx, Nothing, Val};
+    let mut empty = 0;
+    for (set, _, dir) in sets() {
+        let core = &*set.core;
+        for doc in documents(set, dir) {
+            let as_of = date("2026-06-01");
+            let report = set.evaluate(&doc, as_of, &EvalOptions::FULL);
+            let mut ctx = Ctx::new(
+                &core.schema,
+                &core.catalog,
+                doc.value(),
+                &set.param_values,
+                as_of,
+            );
+            super::prepare(set, &mut ctx);
+            for o in core.obligations.iter() {
+                let found: Vec<Status> = report
+                    .findings
+                    .iter()
+                    .filter(|f| std::sync::Arc::ptr_eq(&f.rule, &o.info))
+                    .map(|f| f.status)
+                    .collect();
+                assert!(!found.is_empty(), "{} {}: no finding", doc.key, o.info.id);
+                let Some(fe) = &o.for_each else { continue };
+                // Not `is_empty`: it is what `derive` asks, and what this test holds.
+                #[allow(clippy::len_zero)]
+                if let Val::List(l) = fe.list.eval::<Nothing>(&mut ctx)
+                    && l.len() == 0
+                {
+                    assert!(
+                        matches!(
+                            found[..],
+                            [Status::NotApplicable | Status::NotInForce | Status::Unknown]
+                        ),
+                        "{} {}: {found:?}",
+                        doc.key,
+                        o.info.id
+                    );
+                    empty += 1;
+                }
+            }
+        }
+    }
+    assert!(empty > 0, "no obligation over an empty list");
+}

@@ -696,6 +696,8 @@ struct Gen<'w> {
     world: &'w World,
     /// Types of the bound names, outermost first.
     vars: Vec<T>,
+    /// Whether quantifiers also range over filtered lists (`..._over_filtered_lists`).
+    filtered: bool,
 }
 
 fn field_type(w: &World, ty: &FieldType) -> T {
@@ -897,7 +899,12 @@ impl Gen<'_> {
     }
 
     /// A list to quantify over: a list field, a catalog table, or a filtered one.
-    fn list(&mut self, _depth: u32) -> (E, T) {
+    fn list(&mut self, depth: u32) -> (E, T) {
+        // `min` and `max` over a filter are taken item by item (`extreme_of_filter`), apart
+        // from the other quantifiers: without filtered lists here they are never generated.
+        if self.filtered && depth > 0 && self.rng.chance(15) {
+            return self.quant("filter", None, depth - 1);
+        }
         if self.rng.chance(25) {
             let tables: Vec<String> = self
                 .catalog()
@@ -1337,6 +1344,11 @@ fn show(o: &O) -> String {
 
 /// One generated document and `n` generated expressions on it, checked three ways.
 fn check_one(world: &World, seed: u64, n: usize) -> Result<usize, TestCaseError> {
+    check_with(world, seed, n, false)
+}
+
+/// [`check_one`], with quantifiers over filtered lists too when `filtered`.
+fn check_with(world: &World, seed: u64, n: usize, filtered: bool) -> Result<usize, TestCaseError> {
     let mut rng = Rng(seed);
     let schema = &world.schema;
     let json = gen_object(&mut rng, world, schema.root, 3);
@@ -1370,6 +1382,7 @@ fn check_one(world: &World, seed: u64, n: usize) -> Result<usize, TestCaseError>
         rng,
         world,
         vars: Vec::new(),
+        filtered,
     };
     let mut checked = 0;
     for _ in 0..n {
@@ -1479,6 +1492,17 @@ proptest! {
     #[test]
     fn evaluator_agrees_with_the_oracle_on_the_library_format(seed in any::<u64>()) {
         check_one(&worlds()[1], seed, 24)?;
+    }
+
+    /// With quantifiers over filtered lists too, on both formats: `min` and `max` over a
+    /// filter are evaluated item by item (`extreme_of_filter`), and only these cases generate
+    /// them. Found by mutation testing; the bug is held by
+    /// `expr::tests::an_unknown_extreme_over_a_filter_names_the_condition_left_open`.
+    #[test]
+    #[ignore = "bug: min/max over a filter with an unknown condition and a known value is unknown without naming a missing field"]
+    fn evaluator_agrees_with_the_oracle_over_filtered_lists(seed in any::<u64>()) {
+        check_with(&worlds()[0], seed, 24, true)?;
+        check_with(&worlds()[1], seed, 24, true)?;
     }
 }
 

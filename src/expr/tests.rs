@@ -19,9 +19,13 @@ struct World {
 }
 
 fn world() -> World {
+    world_of(INPUT)
+}
+
+fn world_of(input: &str) -> World {
     let catalog = crate::catalog::load(&[SourceFile::new("catalog.toml", CATALOG)])
         .unwrap_or_else(|d| panic!("{}", crate::diag::render(&d.0, false)));
-    let schema = crate::schema::load_against(&SourceFile::new("input.toml", INPUT), &catalog)
+    let schema = crate::schema::load_against(&SourceFile::new("input.toml", input), &catalog)
         .unwrap_or_else(|d| panic!("{}", crate::diag::render(&d.0, false)));
     World {
         schema,
@@ -822,4 +826,604 @@ fn facts_keep_the_reads_they_were_set_with() {
     let c = w.compiled("@is-adult");
     assert_eq!(c.eval::<Reads>(&mut ctx).shown(), Shown::Bool(true));
     assert!(ctx.reads.is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the generated oracle (src/expr/oracle.rs) cannot see, found by mutation testing
+// (docs/testing.md, "Mutation testing: the evaluator"): the oracle accepts any decided answer
+// where Kleene logic leaves one open, so the bounds of unknown numbers and dates are held here,
+// and it checks only that an unknown answer names some absent field, so which fields are named
+// is held here too.
+
+/// The loan format with `from` in its schema replaced by `to`.
+fn world_with(from: &str, to: &str) -> World {
+    assert!(INPUT.contains(from), "{from}");
+    world_of(&INPUT.replace(from, to))
+}
+
+impl World {
+    /// The bounds the value of `text` on `json` is known within (`None`: not bounds).
+    fn within(&self, text: &str, json: &str) -> Option<Within> {
+        let c = self.compiled(text);
+        let doc = self.doc(json);
+        let mut ctx = self.ctx(&doc);
+        match c.eval::<Reads>(&mut ctx) {
+            Val::Within(w) => Some(w),
+            _ => None,
+        }
+    }
+}
+
+fn num(n: f64) -> Option<Scalar> {
+    Some(Scalar::Num(n))
+}
+
+fn day(y: i16, m: i8, d: i8) -> Option<Scalar> {
+    Some(Scalar::Date(date(y, m, d)))
+}
+
+#[test]
+fn an_absent_number_is_within_its_schema_bounds() {
+    let w = world();
+    // `fee` has `min = 0`; `limit` has no bounds.
+    assert_eq!(
+        w.within("fee", BARE),
+        Some(Within {
+            lo: num(0.0),
+            hi: None
+        })
+    );
+    assert_eq!(w.within("limit", BARE), None);
+    assert_eq!(w.eval("limit >= 0", BARE).0, Shown::Absent);
+    let v = |t: &str| w.eval(t, BARE).0;
+    for (text, want) in [
+        ("fee >= 0", true),
+        ("fee < 0", false),
+        ("fee > -1", true),
+        ("fee <= -1", false),
+        ("-1 < fee", true),
+        ("-1 >= fee", false),
+        ("fee == -1", false),
+        ("fee != -1", true),
+        // Bounds are never null.
+        ("fee == null", false),
+        ("fee != null", true),
+    ] {
+        assert_eq!(v(text), Shown::Bool(want), "{text}");
+    }
+    for text in ["fee > 0", "fee == 0", "fee != 0", "fee <= 3"] {
+        assert_eq!(v(text), Shown::Absent, "{text}");
+    }
+    // A plain unknown may be null: comparing it with null decides nothing.
+    assert_eq!(v("limit == null"), Shown::Absent);
+    assert_eq!(v("limit != null"), Shown::Absent);
+
+    // A nullable number may be null whatever its bounds: no bounds then.
+    let w = world_with(
+        "limit = { type = \"number\" }",
+        "limit = { type = \"number\", min = 0, nullable = true }",
+    );
+    assert_eq!(w.within("limit", BARE), None);
+    assert_eq!(w.eval("limit == null", BARE).0, Shown::Absent);
+
+    // Through list items too: the bounds are the item field's.
+    let w = world_with(
+        "pages = { type = \"number\" }",
+        "pages = { type = \"number\", min = 1 }",
+    );
+    let doc = r#"{ "schema": "expr-test/v1", "id": "L-3",
+                   "copies": [ { "barcode": "B1", "renewals": [ { "on": "2026-02-01" } ] } ] }"#;
+    assert_eq!(
+        w.within("copies[0].pages", doc),
+        Some(Within {
+            lo: num(1.0),
+            hi: None
+        })
+    );
+    assert_eq!(w.eval("copies[0].pages > 0", doc).0, Shown::Bool(true));
+}
+
+#[test]
+fn arithmetic_moves_the_bounds() {
+    let w = world();
+    let within = |t: &str| w.within(t, BARE);
+    let at_least = |n: f64| {
+        Some(Within {
+            lo: num(n),
+            hi: None,
+        })
+    };
+    assert_eq!(within("fee + 2"), at_least(2.0));
+    assert_eq!(within("2 + fee"), at_least(2.0));
+    assert_eq!(within("fee - 2"), at_least(-2.0));
+    assert_eq!(within("fee + fee"), at_least(0.0));
+    assert_eq!(
+        within("5 - fee"),
+        Some(Within {
+            lo: None,
+            hi: num(5.0)
+        })
+    );
+    assert_eq!(w.eval("fee + 2 >= 2", BARE).0, Shown::Bool(true));
+    // Products and quotients keep no bounds (a bound times a negative number flips).
+    assert_eq!(within("fee * 2"), None);
+    assert_eq!(within("fee / 2"), None);
+    // Null or a plain unknown on either side: unknown, with no bounds.
+    assert_eq!(within("fee + limit"), None);
+    assert_eq!(w.eval("fee + limit", BARE).0, Shown::Absent);
+
+    // Dates known within bounds, moved by a duration: the earliest due date is no later than
+    // the first copy's, whatever the second copy's is.
+    let w = world();
+    let within = |t: &str| w.within(t, FULL);
+    let by = |hi: Option<Scalar>| Some(Within { lo: None, hi });
+    assert_eq!(within("min(c in copies: c.due)"), by(day(2026, 2, 28)));
+    assert_eq!(
+        within("min(c in copies: c.due) + 1 day"),
+        by(day(2026, 3, 1))
+    );
+    assert_eq!(
+        within("1 day + min(c in copies: c.due)"),
+        by(day(2026, 3, 1))
+    );
+    assert_eq!(
+        within("min(c in copies: c.due) - 1 month"),
+        by(day(2026, 1, 28))
+    );
+    assert_eq!(
+        within("max(c in copies: c.due) + 1 day"),
+        Some(Within {
+            lo: day(2026, 3, 1),
+            hi: None
+        })
+    );
+    assert_eq!(
+        w.eval("min(c in copies: c.due) + 1 day <= 2026-03-01", FULL)
+            .0,
+        Shown::Bool(true)
+    );
+    // Past the last date there is: unknown, not a wrong bound.
+    assert_eq!(within("max(c in copies: c.due) + 9000 years"), None);
+}
+
+#[test]
+fn min_and_max_of_bounded_values() {
+    let w = world();
+    let within = |t: &str| w.within(t, BARE);
+    let b = |lo: Option<Scalar>, hi: Option<Scalar>| Some(Within { lo, hi });
+    // `fee` is at least 0.
+    assert_eq!(within("min(fee, 5)"), b(num(0.0), num(5.0)));
+    assert_eq!(within("min(5, fee)"), b(num(0.0), num(5.0)));
+    assert_eq!(within("max(fee, 5)"), b(num(5.0), None));
+    assert_eq!(within("max(fee, -1)"), b(num(0.0), None));
+    assert_eq!(within("min(fee, fee)"), b(num(0.0), None));
+    // Where the bounds decide, the answer is known.
+    assert_eq!(w.eval("min(fee, -1)", BARE).0, Shown::Number(-1.0));
+    assert_eq!(w.eval("min(-1, fee)", BARE).0, Shown::Number(-1.0));
+    assert_eq!(w.eval("max(fee, 5) >= 5", BARE).0, Shown::Bool(true));
+    // A plain unknown (which may be null) among them: no bound on its side.
+    assert_eq!(within("min(limit, 5)"), b(None, num(5.0)));
+    assert_eq!(within("max(limit, 5)"), b(num(5.0), None));
+    assert_eq!(w.eval("min(limit, limit)", BARE).0, Shown::Absent);
+    assert_eq!(within("min(limit, limit)"), None);
+    // Over items: the first copy's due date bounds the earliest, the second's is absent.
+    assert_eq!(
+        w.within("min(c in copies: c.due)", FULL),
+        b(None, day(2026, 2, 28))
+    );
+    assert_eq!(
+        w.within("max(c in copies: c.due)", FULL),
+        b(day(2026, 2, 28), None)
+    );
+    assert_eq!(
+        w.eval("max(c in copies: c.pages)", FULL).0,
+        Shown::Number(300.0)
+    );
+    assert_eq!(
+        w.eval("max(c in copies: 300 - c.pages)", FULL).0,
+        Shown::Number(200.0)
+    );
+    assert_eq!(w.eval("min(3, 1, 2)", FULL).0, Shown::Number(1.0));
+    assert_eq!(w.eval("max(1, 3, 2)", FULL).0, Shown::Number(3.0));
+}
+
+#[test]
+fn min_and_max_over_a_filter_with_unknown_conditions() {
+    let w = world();
+    let v = |t: &str| w.eval(t, FULL).0;
+    // Every condition known: the filter, then the extreme.
+    assert_eq!(
+        v("min(c in filter(c in copies: c.pages > 150): c.pages)"),
+        Shown::Number(300.0)
+    );
+    assert_eq!(
+        v("max(c in filter(c in copies: c.pages < 150): c.pages)"),
+        Shown::Number(100.0)
+    );
+    assert_eq!(
+        v("max(c in filter(c in copies: c.pages > 0): c.pages)"),
+        Shown::Number(300.0)
+    );
+    assert_eq!(
+        v("min(c in filter(c in copies: c.pages > 1000): c.pages)"),
+        Shown::Null
+    );
+    // The second copy's due date is absent, so whether it counts is unknown. It may move the
+    // result past the first copy's value, never decide it; where it cannot move it (300 pages
+    // against 100 for the least), the result is known.
+    let b = |lo: Option<Scalar>, hi: Option<Scalar>| Some(Within { lo, hi });
+    assert_eq!(
+        v("min(c in filter(c in copies: c.due < 2026-03-01): c.pages)"),
+        Shown::Number(100.0)
+    );
+    assert_eq!(
+        w.within(
+            "min(c in filter(c in copies: c.due < 2026-03-01): 300 - c.pages)",
+            FULL
+        ),
+        b(num(0.0), num(200.0))
+    );
+    assert_eq!(
+        w.within(
+            "max(c in filter(c in copies: c.due < 2026-03-01): c.pages)",
+            FULL
+        ),
+        b(num(100.0), num(300.0))
+    );
+    // With only the unknown one left, the filter may be empty, so the result may be null (what
+    // it names missing: `an_unknown_extreme_over_a_filter_names_the_condition_left_open`).
+    for t in [
+        "min(c in filter(c in copies: c.due > 2026-03-01): c.pages)",
+        "min(c in filter(c in copies: c.due > 2026-03-01): c.pages) == null",
+    ] {
+        assert_eq!(w.eval(t, FULL).0, Shown::Absent, "{t}");
+    }
+    // A null list (of an item that is not there) has no items: the least of nothing is null.
+    assert_eq!(
+        v("min(r in filter(r in copies[5].renewals: true): r.days)"),
+        Shown::Null
+    );
+    // An unknown list: unknown, not empty.
+    assert_eq!(
+        w.eval(
+            "min(g in filter(g in genres: g != 'crime'): catalog.genres[g].weight)",
+            BARE
+        ),
+        (Shown::Absent, vec!["/genres".into()])
+    );
+    // Keys are evidence of their own, as in every quantifier.
+    assert_eq!(
+        w.reads(
+            "max(g in filter(g in genres: g == 'poetry'): catalog.genres[g].weight)",
+            FULL
+        ),
+        vec!["/genres", "/genres/0", "/genres/1"]
+    );
+
+    // The bounds of an item that may or may not count: its pages are at least 1.
+    let w = world_with(
+        "pages = { type = \"number\" }",
+        "pages = { type = \"number\", min = 1 }",
+    );
+    let doc = r#"{ "schema": "expr-test/v1", "id": "L-3", "copies": [
+        { "barcode": "B1", "pages": 100, "due": "2026-02-01" }, { "barcode": "B2" } ] }"#;
+    assert_eq!(
+        w.within(
+            "min(c in filter(c in copies: c.due < 2026-03-01): c.pages)",
+            doc
+        ),
+        b(num(1.0), num(100.0))
+    );
+    assert_eq!(
+        w.within(
+            "max(c in filter(c in copies: c.due < 2026-03-01): c.pages)",
+            doc
+        ),
+        b(num(100.0), None)
+    );
+}
+
+/// Found by mutation testing (docs/testing.md): `extreme_of_filter` notes an item's reads as
+/// those of a known value from before its condition, so when the condition is unknown but the
+/// value known, the absent fields that left the condition open are forgotten with the known
+/// operands' ones, and the unknown result names no missing field (docs/rule-language.md: an
+/// unknown names the fields that left it open). Non-test code, left to the evaluator's owner.
+#[test]
+#[ignore = "bug: min/max over a filter forgets the absent reads of an unknown condition when the item's value is known, so the unknown answer names no missing field"]
+fn an_unknown_extreme_over_a_filter_names_the_condition_left_open() {
+    let w = world();
+    for t in [
+        "min(c in filter(c in copies: c.due > 2026-03-01): c.pages)",
+        "max(c in filter(c in copies: c.due > 2026-03-01): c.pages) == null",
+    ] {
+        assert_eq!(
+            w.eval(t, FULL),
+            (Shown::Absent, vec!["/copies/1/due".into()]),
+            "{t}"
+        );
+    }
+}
+
+#[test]
+fn a_known_operand_does_not_name_its_absent_fields_when_another_leaves_the_whole_unknown() {
+    let w = world();
+    // `not present(fee)` is true, and reads `/fee` absent; `member` is absent and leaves the
+    // whole open. Only `/member` could decide it.
+    for t in [
+        "not present(fee) and member",
+        "present(fee) or member",
+        "not present(fee) and not present(limit) and member",
+        "present(fee) or present(limit) or present(borrowed) or present(borrower) \
+         or present(kind) or member",
+    ] {
+        assert_eq!(
+            w.eval(t, BARE),
+            (Shown::Absent, vec!["/member".into()]),
+            "{t}"
+        );
+    }
+    // The same over the items of a quantifier: the first copy's absent due date did not leave
+    // the answer open, the second copy's pages did.
+    let doc = r#"{ "schema": "expr-test/v1", "id": "L-5", "copies": [
+        { "barcode": "B1", "pages": 50 }, { "barcode": "B2" } ] }"#;
+    assert_eq!(
+        w.eval("any(c in copies: present(c.due) or c.pages > 100)", doc),
+        (Shown::Absent, vec!["/copies/1/pages".into()])
+    );
+    // When the whole is decided by them, they are named.
+    assert_eq!(
+        w.eval("present(fee) or present(limit)", BARE),
+        (Shown::Bool(false), vec!["/fee".into(), "/limit".into()])
+    );
+}
+
+#[test]
+fn present_reads_the_field_it_tests() {
+    let w = world();
+    // Whether a field is stated is evidence, of a list or an object too, which a value read is
+    // not (what is read from it is).
+    assert_eq!(w.eval("present(copies)", FULL), (Shown::Bool(true), vec![]));
+    assert_eq!(w.reads("present(copies)", FULL), vec!["/copies"]);
+    assert_eq!(w.reads("present(borrower)", FULL), vec!["/borrower"]);
+    assert_eq!(
+        w.reads("present(copies[0].renewals)", FULL),
+        vec!["/copies/0/renewals"]
+    );
+    assert_eq!(w.eval("present(copies[0].due)", FULL).0, Shown::Bool(true));
+    assert_eq!(w.eval("present(borrower.name)", FULL).0, Shown::Bool(true));
+    assert_eq!(
+        w.eval("all(c in copies: present(c.due))", FULL),
+        (Shown::Bool(false), vec!["/copies/1/due".into()])
+    );
+    // Of a value that is no path (only a null-typed one compiles): whether it is known.
+    assert_eq!(w.eval("present(-null)", BARE).0, Shown::Bool(true));
+}
+
+#[test]
+fn list_items_by_computed_position() {
+    let w = world();
+    let v = |t: &str| w.eval(t, FULL).0;
+    assert_eq!(v("copies[1 / 2].barcode"), Shown::Null);
+    assert_eq!(v("copies[-1].barcode"), Shown::Null);
+    assert_eq!(v("copies[0 - 1].barcode"), Shown::Null);
+    assert_eq!(v("copies[2 - 1].barcode"), shown("A2"));
+    assert_eq!(v("notes[1]"), shown("wet"));
+    assert_eq!(v("notes[2]"), Shown::Null);
+    // A scalar item is evidence; an object item is not (what is read from it is).
+    assert_eq!(w.reads("notes[1] == 'wet'", FULL), vec!["/notes/1"]);
+    assert_eq!(
+        w.reads("copies[1].pages > 3", FULL),
+        vec!["/copies/1/pages"]
+    );
+}
+
+#[test]
+fn filter_keeps_items_past_the_first_32() {
+    let w = world();
+    let copies: Vec<String> = (0..40)
+        .map(|i| format!(r#"{{ "barcode": "C{i}", "pages": {} }}"#, i + 1))
+        .collect();
+    let doc = format!(
+        r#"{{ "schema": "expr-test/v1", "id": "L-4", "copies": [{}] }}"#,
+        copies.join(", ")
+    );
+    let v = |t: &str| w.eval(t, &doc).0;
+    assert_eq!(
+        v("len(filter(c in copies: c.pages > 0))"),
+        Shown::Number(40.0)
+    );
+    assert_eq!(
+        v("filter(c in copies: c.pages > 30)[9].barcode"),
+        shown("C39")
+    );
+    assert_eq!(v("count(c in copies: c.pages > 30)"), Shown::Number(10.0));
+    // A short filtered list of the document keeps its items' places: its keys are evidence.
+    assert_eq!(
+        w.reads(
+            "any(g in filter(g in genres: g != 'crime'): g == 'poetry')",
+            FULL
+        ),
+        vec!["/genres", "/genres/0", "/genres/1", "/genres/1"]
+    );
+}
+
+#[test]
+fn a_quantifier_over_an_unknown_list_is_unknown() {
+    let w = world();
+    // `genres` is absent and may be any list: nothing over it is decided, not even `count`.
+    for t in [
+        "any(g in genres: g == 'crime')",
+        "all(g in genres: g == 'crime')",
+        "count(g in genres: true) == 0",
+        "len(filter(g in genres: true)) == 0",
+        "first(g in genres: true) == null",
+        "sum(g in genres: 1) == 0",
+        "max(g in genres: catalog.genres[g].weight) == null",
+    ] {
+        assert_eq!(
+            w.eval(t, BARE),
+            (Shown::Absent, vec!["/genres".into()]),
+            "{t}"
+        );
+    }
+}
+
+#[test]
+fn a_sum_with_an_unknown_term_is_unknown() {
+    let w = world();
+    let doc = r#"{ "schema": "expr-test/v1", "id": "L-7", "copies": [
+        { "barcode": "B1", "pages": 50 }, { "barcode": "B2" } ] }"#;
+    assert_eq!(
+        w.eval("sum(c in copies: c.pages)", doc),
+        (Shown::Absent, vec!["/copies/1/pages".into()])
+    );
+    assert_eq!(
+        w.eval(
+            "sum(c in filter(c in copies: c.barcode != 'B2'): c.pages)",
+            doc
+        )
+        .0,
+        Shown::Number(50.0)
+    );
+}
+
+#[test]
+fn first_is_unknown_when_an_item_before_the_one_found_may_be_it() {
+    let w = world();
+    let doc = r#"{ "schema": "expr-test/v1", "id": "L-6", "copies": [
+        { "barcode": "B1" }, { "barcode": "B2", "due": "2026-02-01" } ] }"#;
+    assert_eq!(
+        w.eval("first(c in copies: c.due < 2026-03-01).barcode", doc),
+        (Shown::Absent, vec!["/copies/0/due".into()])
+    );
+    assert_eq!(
+        w.eval(
+            "first(c in copies: c.due > 2026-03-01 or c.barcode == 'B1').barcode",
+            doc
+        )
+        .0,
+        shown("B1")
+    );
+}
+
+#[test]
+fn objects_are_equal_when_the_same_and_lists_item_by_item() {
+    let w = world();
+    let v = |t: &str| w.eval(t, FULL).0;
+    assert_eq!(v("copies[0] == copies[0]"), Shown::Bool(true));
+    assert_eq!(v("copies[0] == copies[1]"), Shown::Bool(false));
+    assert_eq!(
+        v("first(c in copies: c.pages > 150) == copies[1]"),
+        Shown::Bool(true)
+    );
+    assert_eq!(v("notes == ['late', 'wet']"), Shown::Bool(true));
+    assert_eq!(v("notes == ['late', 'dry']"), Shown::Bool(false));
+    assert_eq!(v("['late'] == notes"), Shown::Bool(false));
+    assert_eq!(v("notes == ['late']"), Shown::Bool(false));
+    assert_eq!(v("filter(n in notes: true) == notes"), Shown::Bool(true));
+}
+
+#[test]
+fn what_is_unknown_stays_unknown_through_every_operator() {
+    let w = world();
+    // The oracle takes any decided answer where it finds none (bounds may decide more than
+    // Kleene logic), so that an unknown does not silently become null, false or a number is
+    // held here, operator by operator. `genres`, `limit` and `borrower` are absent from BARE.
+    for t in [
+        "notes[limit]",
+        "genres[0]",
+        "catalog.genres[genres[0]]",
+        "catalog.genres[genres[0]].weight",
+        "-limit",
+        "borrower.name in notes",
+        "'crime' in genres",
+        "len(genres)",
+        "len([limit, 1])",
+        "(limit) days",
+        "1 in [limit, 2]",
+        "1 not in [limit, 2]",
+    ] {
+        assert_eq!(w.eval(t, BARE).0, Shown::Absent, "{t}");
+    }
+    // Null is known: it does not make them unknown.
+    let v = |t: &str| w.eval(t, BARE).0;
+    assert_eq!(v("notes[null]"), Shown::Null);
+    assert_eq!(v("catalog.genres[null]"), Shown::Null);
+    assert_eq!(v("-null"), Shown::Null);
+    assert_eq!(v("(null) days"), Shown::Null);
+    assert_eq!(v("2 in [limit, 2]"), Shown::Bool(true));
+    assert_eq!(v("2 not in [limit, 2]"), Shown::Bool(false));
+}
+
+#[test]
+fn membership_in_computed_lists() {
+    let w = world();
+    let v = |t: &str| w.eval(t, FULL).0;
+    // `fee` is 20 in FULL: the items are computed, not constants.
+    assert_eq!(v("20 in [fee, 2]"), Shown::Bool(true));
+    assert_eq!(v("2 in [fee, 2]"), Shown::Bool(true));
+    assert_eq!(v("1 in [fee, 2]"), Shown::Bool(false));
+    assert_eq!(v("1 not in [fee, 2]"), Shown::Bool(true));
+    assert_eq!(v("'wet' in notes"), Shown::Bool(true));
+    assert_eq!(v("'dry' in notes"), Shown::Bool(false));
+    assert_eq!(v("'dry' not in notes"), Shown::Bool(true));
+}
+
+#[test]
+fn bounds_decide_membership_and_negation() {
+    let w = world();
+    let v = |t: &str| w.eval(t, BARE).0;
+    // An absent `fee` is at least 0, so `fee + 10` is at least 10: no constant below can be it.
+    assert_eq!(v("fee + 10 in [1, 2]"), Shown::Bool(false));
+    assert_eq!(v("fee + 10 not in [1, 2]"), Shown::Bool(true));
+    assert_eq!(v("fee + 10 in [1, 12]"), Shown::Absent);
+    assert_eq!(v("fee + 10 in [10]"), Shown::Absent);
+    assert_eq!(v("fee + 10 not in [10]"), Shown::Absent);
+    assert_eq!(
+        w.within("-fee", BARE),
+        Some(Within {
+            lo: None,
+            hi: num(-0.0)
+        })
+    );
+    assert_eq!(v("-fee <= 0"), Shown::Bool(true));
+    assert_eq!(v("-fee > 0"), Shown::Bool(false));
+}
+
+#[test]
+fn an_outer_name_inside_an_inner_quantifier() {
+    let w = world();
+    let v = |t: &str| w.eval(t, FULL).0;
+    // `g` is one binding out from inside the inner quantifier.
+    assert_eq!(
+        v("count(g in genres: any(n in notes: g == 'crime'))"),
+        Shown::Number(1.0)
+    );
+    assert_eq!(
+        v("count(c in copies: any(n in notes: c == copies[1]))"),
+        Shown::Number(1.0)
+    );
+}
+
+#[test]
+fn a_trace_shows_the_field_of_a_chain_compared_with_a_constant() {
+    // Outside a trace such a comparison is fused (the field compared where it is, no value
+    // made); a trace shows the field read as a step of its own, as for a root field.
+    let w = world();
+    let c = w.compiled("borrower.age >= 18");
+    let doc = w.doc(FULL);
+    let mut ctx = w.ctx(&doc);
+    let (v, trace) = c.traced(&mut ctx);
+    assert_eq!(v.shown(), Shown::Bool(true));
+    let steps: Vec<(String, usize, Shown)> = trace
+        .into_iter()
+        .map(|s| (s.text, s.depth, s.value))
+        .collect();
+    assert_eq!(
+        steps,
+        vec![
+            ("borrower.age >= 18".into(), 0, Shown::Bool(true)),
+            ("borrower.age".into(), 1, Shown::Number(40.0)),
+        ]
+    );
 }
