@@ -1123,13 +1123,12 @@ fn min_and_max_over_a_filter_with_unknown_conditions() {
     );
 }
 
-/// Found by mutation testing (docs/testing.md): `extreme_of_filter` notes an item's reads as
-/// those of a known value from before its condition, so when the condition is unknown but the
-/// value known, the absent fields that left the condition open are forgotten with the known
-/// operands' ones, and the unknown result names no missing field (docs/rule-language.md: an
-/// unknown names the fields that left it open). Non-test code, left to the evaluator's owner.
+/// Found by mutation testing (docs/testing.md): `extreme_of_filter` noted an item's reads as
+/// those of a known value from before its condition, so when the condition was unknown but the
+/// value known, the absent fields that left the condition open were forgotten with the known
+/// operands' ones, and the unknown result named no missing field (docs/rule-language.md: an
+/// unknown names the fields that left it open).
 #[test]
-#[ignore = "bug: min/max over a filter forgets the absent reads of an unknown condition when the item's value is known, so the unknown answer names no missing field"]
 fn an_unknown_extreme_over_a_filter_names_the_condition_left_open() {
     let w = world();
     for t in [
