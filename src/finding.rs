@@ -409,6 +409,10 @@ pub struct Changed {
     pub item: Option<usize>,
     /// The item's label, where the input gives one.
     pub label: Option<String>,
+    /// For an item the change itself adds: the JSON pointer of the list it is added to.
+    pub added_to: Option<String>,
+    /// For a change to `unknown`: the fields whose absence leaves it undecided (JSON pointers).
+    pub missing: Vec<String>,
     pub from: Status,
     pub to: Status,
 }

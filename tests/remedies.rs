@@ -75,7 +75,13 @@ struct Tally {
     open: usize,
     patched: usize,
     round_trip: usize,
+    /// Patches that leave another finding further from met (violated, pending or unknown).
+    worse: usize,
+    /// The words of those side effects, by the finding's rule.
+    notes: std::collections::BTreeMap<String, usize>,
     failures: Vec<String>,
+    /// Open findings without a patch, by rule, status and the words that say why.
+    unpatched: std::collections::BTreeMap<(String, &'static str, String), usize>,
     /// Time spent evaluating with remedies, and with everything but remedies, over all
     /// documents (a rough measure of their cost: BENCHMARKS.md).
     with_remedies: Duration,
@@ -115,9 +121,22 @@ fn round_trip(set: &RuleSet, case: &Case, t: &mut Tally) {
             continue;
         };
         if tm.patch.is_empty() {
+            let why = tm.text.en.chars().take(70).collect();
+            *t.unpatched
+                .entry((f.rule.id.clone(), f.status.name(), why))
+                .or_default() += 1;
             continue;
         }
         t.patched += 1;
+        if tm.changes.iter().any(|c| c.is_worse()) {
+            t.worse += 1;
+            let words = samstyr::report::to_meet_words(samstyr::text::Lang::En, tm);
+            if let Some((_, note)) = words.split_once("Note: ") {
+                *t.notes
+                    .entry(format!("{} {}: {note}", f.rule.id, f.status.name()))
+                    .or_default() += 1;
+            }
+        }
         let mut doc: Json =
             serde_json::from_str(case.text.trim_start_matches('\u{feff}')).unwrap_or_default();
         if let Err(err) = json_patch::patch(&mut doc, &to_patch(&tm.patch)) {
@@ -202,6 +221,26 @@ fn report(name: &str, t: &Tally) {
         t.round_trip,
         100.0 * t.round_trip as f64 / t.patched.max(1) as f64
     );
+    println!(
+        "{name}: {} patches ({:.1} %) leave another finding further from met",
+        t.worse,
+        100.0 * t.worse as f64 / t.patched.max(1) as f64
+    );
+    let mut notes: Vec<_> = t.notes.iter().collect();
+    notes.sort_by(|a, b| b.1.cmp(a.1));
+    for (note, n) in notes.iter().take(8) {
+        println!("{name}: side effect: {n} × {note}");
+    }
+    let mut groups: Vec<_> = t.unpatched.iter().collect();
+    groups.sort_by(|a, b| b.1.cmp(a.1));
+    for ((rule, status, why), n) in groups
+        .iter()
+        .enumerate()
+        .filter(|(i, ((_, _, why), _))| *i < 12 || why.contains("limit"))
+        .map(|(_, g)| g)
+    {
+        println!("{name}: without a patch: {n} × {rule} {status}: {why}");
+    }
     let per = |d: Duration| d.as_secs_f64() * 1e6 / t.documents.max(1) as f64;
     println!(
         "{name}: per document, validated and evaluated with remedies {:.0} µs, without {:.0} µs",
@@ -391,4 +430,33 @@ fn round_trip_over_10000_generated_initiatives() {
         library(),
         &generated(library(), LIBRARY_PROFILE, 2_000),
     );
+}
+
+/// A remedy that adds an item fills in the fields other rules read of it where that keeps them
+/// from getting worse: the co-governance body the fixture lacks comes with who appoints its
+/// municipal members (else SAM-03 on the new body would be unknown), and with as many state
+/// members as the rule allows (the boundary of `municipal_members >= state_members`), not none.
+#[test]
+fn an_added_item_leaves_no_other_finding_worse() {
+    let text = std::fs::read_to_string("fixtures/initiatives/valid/dodsfall-og-arv.json")
+        .unwrap_or_default();
+    let Some(e) = evaluate(rules(), &text, AS_OF, &EvalOptions::REMEDIES) else {
+        panic!("the fixture is valid");
+    };
+    let Some(tm) = e
+        .findings
+        .iter()
+        .find(|f| f.rule.id == "SAM-11")
+        .and_then(|f| f.to_meet.as_deref())
+    else {
+        panic!("SAM-11 has a remedy");
+    };
+    let [op] = &tm.patch[..] else {
+        panic!("one operation: {:?}", tm.patch);
+    };
+    assert_eq!(op.path, "/bodies");
+    let body = &op.value[0];
+    assert_eq!(body["municipal_appointed_by"], "KS", "{body}");
+    assert_eq!(body["municipal_members"], body["state_members"], "{body}");
+    assert!(tm.changes.iter().all(|c| !c.is_worse()), "{:?}", tm.changes);
 }

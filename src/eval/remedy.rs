@@ -14,6 +14,14 @@
 //! latest date. A new record describes something still to do, so its dates are no earlier than
 //! the as-of date: when only an earlier date would meet a deadline, no change can meet it now.
 //!
+//! Where one change is not enough, the search goes a step further, within a budget of its own:
+//! two new records in two lists (one that leaves the finding undecided until the other is
+//! there, such as an involvement and the decision it must precede), a record inside a new one
+//! or inside an item the evaluation read (who was notified of a deviation). A field of a new
+//! record that the finding does not need is left out again, and one that another finding reads
+//! of it is filled in where that keeps that finding from getting worse; any side effect left
+//! is named, an added item by the list it goes to.
+//!
 //! Costly (one evaluation per candidate), so computed only when asked
 //! ([`EvalOptions::remedies`]: one document checked, `explain`), never for a batch.
 
@@ -29,6 +37,13 @@ use serde_json::{Map, Value as Json};
 
 /// At most this many evaluations per finding: the search stops there and says so.
 const BUDGET: usize = 400;
+
+/// At most this many evaluations more to keep a patch from making other findings worse.
+const SETTLE_BUDGET: usize = 100;
+
+/// At most this many evaluations more for a patch of two new items, tried only when no single
+/// change was found.
+const PAIR_BUDGET: usize = 400;
 
 /// The largest document (bytes of its source) remedies are searched for.
 const MAX_SOURCE: usize = 64 * 1024;
@@ -67,6 +82,7 @@ pub(crate) fn compute(
         counts: Counts::default(),
         name: doc.source.name().to_string(),
         spent: 0,
+        limit: BUDGET,
     };
     let Some(keys) = s.keys(&base) else { return };
     let core = &*set.core;
@@ -100,6 +116,7 @@ pub(crate) fn compute(
             evidence: f.evidence.iter().map(|m| m.pointer.clone()).collect(),
         };
         s.spent = 0;
+        s.limit = BUDGET;
         let found = s.find(o, &target, &base);
         f.to_meet = Some(Box::new(
             s.describe(o, &target, &base, &keys, &labels, found),
@@ -131,6 +148,8 @@ struct Search<'s> {
     counts: Counts,
     name: String,
     spent: usize,
+    /// Where [`Search::exhausted`] stops the search: [`BUDGET`], raised for two new items.
+    limit: usize,
 }
 
 /// How close a status is to met, for choosing among candidates one field at a time: an
@@ -142,6 +161,17 @@ fn rank(s: Status) -> u8 {
         Status::Pending => 2,
         Status::Violated => 1,
         _ => 0,
+    }
+}
+
+/// How a status stands for a reader of the side effects ([`Changed::is_worse`]): violated,
+/// pending, unknown, then the rest (met, or nothing asked).
+fn standing(s: Status) -> u8 {
+    match s {
+        Status::Violated => 0,
+        Status::Pending => 1,
+        Status::Unknown => 2,
+        _ => 3,
     }
 }
 
@@ -183,6 +213,11 @@ impl Search<'_> {
     /// The status of finding (`ob`, `item`) on `doc` (`None`: the document is invalid).
     fn status(&mut self, doc: &Json, t: &Target) -> Option<Status> {
         self.evaluate(doc)?;
+        self.status_of(t)
+    }
+
+    /// The status of finding `t` in the last evaluation.
+    fn status_of(&self, t: &Target) -> Option<Status> {
         let mut own = self.counts.findings.iter().filter(|c| c.obligation == t.ob);
         let st = own.clone().nth(t.item).map(|c| c.status);
         // A per-item finding whose item left the rule's scope (its kind changed, say), or
@@ -195,7 +230,7 @@ impl Search<'_> {
     }
 
     fn exhausted(&self) -> bool {
-        self.spent >= BUDGET
+        self.spent >= self.limit
     }
 
     /// A patch that makes the finding met, found as the module's documentation says: the
@@ -276,8 +311,47 @@ impl Search<'_> {
             }
             // 2. One change: a stated field of the document or of the item, a new item in a
             //    list the conditions quantify over, a field of another record still to come.
-            if let Some(more) = self.change(o, &t, &doc, &pool) {
-                ops.extend(more);
+            //    The lists the facts and the evaluation reach, and two new items, only in the
+            //    last round: the more costly search, tried when the fields stated leave
+            //    nothing else to try.
+            let last = round > 0 || !stated;
+            if let Some(more) = self.change(o, &t, &doc, &pool, last) {
+                // The fields stated first, each left out again where the change meets the
+                // finding without it: stated to decide it, they may not be needed once met.
+                let stated_ops = ops.len();
+                for op in more {
+                    // A change of a field just stated: stated with that value.
+                    match ops.iter_mut().find(|o| o.path == op.path && o.op == "add") {
+                        Some(earlier) if op.op == "replace" => earlier.value = op.value,
+                        _ => ops.push(op),
+                    }
+                }
+                for i in (0..stated_ops).rev() {
+                    if self.exhausted() {
+                        break;
+                    }
+                    // Not one a later operation writes at or inside (a `replace` of the field
+                    // it adds needs it there).
+                    let Some(path) = ops.get(i).map(|o| o.path.clone()) else {
+                        continue;
+                    };
+                    if ops
+                        .iter()
+                        .skip(i + 1)
+                        .any(|o| o.path == path || o.path.starts_with(&format!("{path}/")))
+                    {
+                        continue;
+                    }
+                    let mut trial = ops.clone();
+                    trial.remove(i);
+                    let mut d = base.clone();
+                    for op in &trial {
+                        apply(&mut d, op);
+                    }
+                    if self.status(&d, &t) == Some(Status::Met) {
+                        ops = trial;
+                    }
+                }
                 return Some(ops);
             }
             if round > 0 || !stated || self.exhausted() {
@@ -319,6 +393,151 @@ impl Search<'_> {
         })
     }
 
+    /// `doc` validated and evaluated with what locates its findings: items, labels, missing
+    /// fields and evidence.
+    fn full(&mut self, doc: &Json) -> Option<Evaluation> {
+        self.spent += 1;
+        let set = self.set;
+        let d = validate(
+            set.schema(),
+            set.catalog(),
+            SourceFile::new(self.name.clone(), doc.to_string()),
+        )
+        .ok()?;
+        let opts = EvalOptions {
+            messages: false,
+            evidence: true,
+            locate: true,
+            remedies: false,
+        };
+        Some(super::evaluate_received(
+            set,
+            &d,
+            self.as_of,
+            &opts,
+            self.received,
+        ))
+    }
+
+    /// Each finding of `e` as (obligation, item within the obligation), as [`Search::keys`].
+    fn keyed(&self, e: &Evaluation) -> Vec<(u16, usize)> {
+        let obs = &self.set.core.obligations;
+        let mut out: Vec<(u16, usize)> = Vec::with_capacity(e.findings.len());
+        for f in &e.findings {
+            let ob = obs
+                .iter()
+                .position(|o| std::sync::Arc::ptr_eq(&o.info, &f.rule))
+                .and_then(|i| u16::try_from(i).ok())
+                .unwrap_or(u16::MAX);
+            let n = out.iter().filter(|k| k.0 == ob).count();
+            out.push((ob, n));
+        }
+        out
+    }
+
+    /// `patch` with the fields of the items it adds that other findings read filled in where
+    /// that keeps those findings from getting worse (a new body whose members no one is said to
+    /// appoint is undecided for a rule about who appoints them) and the finding still met.
+    /// The values are the other rule's own, tried as [`Pool`] orders them.
+    fn settle(
+        &mut self,
+        t: &Target,
+        base: &Json,
+        keys: &[(u16, usize)],
+        before: &[Status],
+        mut patch: Vec<PatchOp>,
+    ) -> Vec<PatchOp> {
+        let added = added_at(base, &patch);
+        if added.is_empty() {
+            return patch;
+        }
+        let schema = self.set.schema();
+        let limit = self.spent + SETTLE_BUDGET;
+        let mut doc = base.clone();
+        for op in &patch {
+            apply(&mut doc, op);
+        }
+        let Some(e) = self.full(&doc) else {
+            return patch;
+        };
+        let after = self.keyed(&e);
+        for (f, k) in e.findings.iter().zip(&after) {
+            if *k == (t.ob, t.item) {
+                continue;
+            }
+            let was = keys
+                .iter()
+                .position(|x| x == k)
+                .and_then(|i| before.get(i).copied())
+                .unwrap_or(Status::NotApplicable);
+            if standing(f.status) >= standing(was) {
+                continue;
+            }
+            let Some(o) = self.set.core.obligations.get(usize::from(k.0)) else {
+                continue;
+            };
+            let under = |p: &str| added.iter().find(|(a, _)| p.starts_with(&format!("{a}/")));
+            let mut fields: Vec<String> = Vec::new();
+            for p in f.missing.iter().chain(&f.evidence).map(|m| &m.pointer) {
+                if under(p).is_some() && !fields.contains(p) {
+                    fields.push(p.clone());
+                }
+            }
+            let other = Target {
+                ob: k.0,
+                item: k.1,
+                items: after.iter().filter(|x| x.0 == k.0).count(),
+                status: f.status,
+                pointer: f.item.as_ref().map(|i| i.pointer.clone()),
+                deadline: f.deadline,
+                missing: Vec::new(),
+                evidence: Vec::new(),
+            };
+            let pool = Pool::new(self.set, o, &other, &doc, self.as_of);
+            let mut now = standing(f.status);
+            for p in fields {
+                if now >= standing(was) || self.spent >= limit {
+                    break;
+                }
+                let Some(def) = field_at(schema, &p).filter(|d| is_scalar(&d.ty)) else {
+                    continue;
+                };
+                let mut chosen = None;
+                for v in pool.values(def, true) {
+                    if self.spent >= limit {
+                        break;
+                    }
+                    if doc.pointer(&p) == Some(&v) {
+                        continue;
+                    }
+                    let mut d = doc.clone();
+                    set_deep(&mut d, &p, v.clone());
+                    if self.status(&d, t) != Some(Status::Met) {
+                        continue;
+                    }
+                    let Some(st) = self.status_of(&other) else {
+                        continue;
+                    };
+                    if standing(st) > now {
+                        now = standing(st);
+                        chosen = Some(v);
+                        if now >= standing(was) {
+                            break;
+                        }
+                    }
+                }
+                let Some(v) = chosen else { continue };
+                if let Some((a, i)) = under(&p)
+                    && let Some(op) = patch.get_mut(*i)
+                {
+                    set_deep(&mut op.value, &p[a.len()..], v.clone());
+                }
+                set_deep(&mut doc, &p, v);
+            }
+        }
+        patch
+    }
+
     /// One change to `doc` that makes the finding met.
     fn change(
         &mut self,
@@ -326,8 +545,8 @@ impl Search<'_> {
         t: &Target,
         doc: &Json,
         pool: &Pool,
+        wide: bool,
     ) -> Option<Vec<PatchOp>> {
-        let schema = self.set.schema();
         let own = |p: &str| {
             !p.split('/').any(|seg| seg.parse::<usize>().is_ok())
                 || t.pointer
@@ -344,31 +563,23 @@ impl Search<'_> {
         if let Some(op) = self.edit(t, doc, pool, &mine) {
             return Some(vec![op]);
         }
-        // A new item in a list the conditions quantify over.
-        // `require` sees the deadline bound inside the item; `applies` does not.
-        let exprs = std::iter::once((&o.require, u32::from(o.deadline.is_some())))
-            .chain(o.applies.iter().map(|c| (c, 0)));
-        for (q, has_deadline) in
-            exprs.flat_map(|(c, k)| c.quantified().into_iter().map(move |q| (q, k)))
-        {
+        // A new item in a list the conditions quantify over; then two, in two lists.
+        let lists = self.lists(o, t, wide);
+        let mut waiting = Vec::new();
+        for (list_ptr, ty, read) in &lists {
             if self.exhausted() {
                 return None;
             }
-            let base_ptr = match q.start {
-                ListStart::Root => String::new(),
-                // The bindings outside `require`: the item, then the deadline (innermost).
-                ListStart::Bound(k) if k == has_deadline => match &t.pointer {
-                    Some(p) => p.clone(),
-                    None => continue,
-                },
-                ListStart::Bound(_) => continue,
-            };
-            let Some((list_ptr, item_ty)) = list_at(schema, &base_ptr, &q.steps) else {
-                continue;
-            };
-            if let Some(op) = self.new_item(t, doc, pool, &list_ptr, item_ty, &q.item_fields) {
-                return Some(vec![op]);
+            match self.new_item(t, doc, pool, list_ptr, *ty, read) {
+                Some((op, Status::Met)) => return Some(self.prune(t, doc, vec![op])),
+                // Undecided with the item there: decided, perhaps, by an item of another list
+                // (a record of what was done, and the date it was due by).
+                Some((op, Status::Unknown)) => waiting.push((list_ptr, op)),
+                _ => {}
             }
+        }
+        if wide && let Some(ops) = self.two_items(t, doc, pool, &lists, &waiting) {
+            return Some(self.prune(t, doc, ops));
         }
         // A field of another record, unless the record tells of something that has happened.
         let others: Vec<String> = others
@@ -379,6 +590,199 @@ impl Search<'_> {
             return Some(vec![op]);
         }
         self.state_read(o, t, doc, pool)
+    }
+
+    /// The document lists a new item may go to, each with its items' type and the fields the
+    /// conditions read of them: those the requirement quantifies over, then the condition of
+    /// applying; `wide`, also those of the deadline and of the facts the obligation uses, and
+    /// those the evaluation read inside items. Each once.
+    fn lists(&self, o: &Obligation, t: &Target, wide: bool) -> Vec<(String, usize, Vec<u32>)> {
+        let schema = self.set.schema();
+        // `require` sees the deadline bound inside the item; `applies` does not.
+        let has_deadline = u32::from(o.deadline.is_some());
+        let mut qs: Vec<(crate::expr::Quantified, u32)> = std::iter::once(&o.require)
+            .chain(o.applies.iter())
+            .enumerate()
+            .flat_map(|(n, c)| {
+                let k = if n == 0 { has_deadline } else { 0 };
+                c.quantified().into_iter().map(move |q| (q, k))
+            })
+            .collect();
+        if wide {
+            qs.extend(
+                o.deadline
+                    .iter()
+                    .flat_map(|c| c.quantified())
+                    .map(|q| (q, 0)),
+            );
+        }
+        let facts = &self.set.core.facts;
+        let mut seen: Vec<&str> = Vec::new();
+        let mut todo: Vec<&str> = if wide {
+            o.facts.iter().map(String::as_str).collect()
+        } else {
+            Vec::new()
+        };
+        while let Some(id) = todo.pop() {
+            if seen.contains(&id) {
+                continue;
+            }
+            seen.push(id);
+            if let Some(f) = facts.iter().find(|f| f.info.id == id) {
+                qs.extend(f.expr.quantified().into_iter().map(|q| (q, 0)));
+                todo.extend(f.uses.iter().map(String::as_str));
+            }
+        }
+        let mut out: Vec<(String, usize, Vec<u32>)> = Vec::new();
+        for (q, bound) in qs {
+            let base_ptr = match q.start {
+                ListStart::Root => String::new(),
+                // The bindings outside `require`: the item, then the deadline (innermost).
+                ListStart::Bound(k) if k == bound => match &t.pointer {
+                    Some(p) => p.clone(),
+                    None => continue,
+                },
+                ListStart::Bound(_) => continue,
+            };
+            let Some((ptr, ty)) = list_at(schema, &base_ptr, &q.steps) else {
+                continue;
+            };
+            match out.iter_mut().find(|(p, _, _)| *p == ptr) {
+                // Read by several conditions: every field any of them reads.
+                Some((_, _, read)) => {
+                    for f in q.item_fields {
+                        if !read.contains(&f) {
+                            read.push(f);
+                        }
+                    }
+                }
+                None => out.push((ptr, ty, q.item_fields)),
+            }
+        }
+        // The lists the evaluation read that no quantifier above reaches, every field of
+        // theirs: those inside an item of another list (who was notified of a deviation)
+        // first, as cheap as they are direct (the evaluation read just there); the others last.
+        let mut inside = Vec::new();
+        for p in t.evidence.iter().chain(&t.missing).filter(|_| wide) {
+            if out.iter().chain(&inside).any(|(q, _, _)| q == p) {
+                continue;
+            }
+            if let Some(FieldType::List { items, .. }) = field_at(schema, p).map(|f| &f.ty)
+                && let FieldType::Object(ty) = **items
+            {
+                let entry = (p.clone(), ty, scalar_fields(schema, ty));
+                if p.split('/').any(|seg| seg.parse::<usize>().is_ok()) {
+                    inside.push(entry);
+                } else {
+                    out.push(entry);
+                }
+            }
+        }
+        out.splice(0..0, inside);
+        out
+    }
+
+    /// Two new items, in two lists: one that left the finding undecided (`waiting`), an item of
+    /// another list chosen with it there, then the first chosen again with the second there (its
+    /// fields were chosen while nothing could decide them).
+    fn two_items(
+        &mut self,
+        t: &Target,
+        doc: &Json,
+        pool: &Pool,
+        lists: &[(String, usize, Vec<u32>)],
+        waiting: &[(&String, PatchOp)],
+    ) -> Option<Vec<PatchOp>> {
+        if waiting.is_empty() {
+            return None;
+        }
+        self.limit = self.spent.max(self.limit) + PAIR_BUDGET;
+        for (first, op) in waiting {
+            let mut with_first = doc.clone();
+            apply(&mut with_first, op);
+            for (list_ptr, ty, read) in lists {
+                // Another list, not one inside the first item.
+                if list_ptr == *first || list_ptr.starts_with(&format!("{first}/")) {
+                    continue;
+                }
+                if self.exhausted() {
+                    return None;
+                }
+                let Some((second, st)) = self.new_item(t, &with_first, pool, list_ptr, *ty, read)
+                else {
+                    continue;
+                };
+                if st == Status::Met {
+                    return Some(vec![op.clone(), second]);
+                }
+                let mut with_second = doc.clone();
+                apply(&mut with_second, &second);
+                let Some((ty0, read0)) = lists
+                    .iter()
+                    .find(|(p, _, _)| p == *first)
+                    .map(|(_, ty, read)| (*ty, read))
+                else {
+                    continue;
+                };
+                if let Some((again, Status::Met)) =
+                    self.new_item(t, &with_second, pool, first, ty0, read0)
+                {
+                    return Some(vec![second, again]);
+                }
+            }
+        }
+        None
+    }
+
+    /// `ops` (items added to lists) with each field of an item that is not required left out
+    /// again where the finding stays met without it: a field chosen while it could not yet
+    /// make a difference (a milestone's actual date beside its planned one) is no advice.
+    fn prune(&mut self, t: &Target, doc: &Json, mut ops: Vec<PatchOp>) -> Vec<PatchOp> {
+        let schema = self.set.schema();
+        for i in 0..ops.len() {
+            let Some(op) = ops.get(i) else { break };
+            let list = op.path.strip_suffix("/-").unwrap_or(&op.path);
+            let Some(FieldType::List { items, .. }) = field_at(schema, list).map(|f| &f.ty) else {
+                continue;
+            };
+            let FieldType::Object(ty) = **items else {
+                continue;
+            };
+            let Some(obj) = schema.types.get(ty) else {
+                continue;
+            };
+            let stated: Vec<String> = item_of(&mut ops[i].value)
+                .map(|m| m.keys().cloned().collect())
+                .unwrap_or_default();
+            // The last declared first: the input format names what a record is before the
+            // details of it (a milestone's kind and planned date, then the actual one).
+            for name in obj
+                .fields
+                .iter()
+                .rev()
+                .filter(|f| !f.required)
+                .map(|f| &f.name)
+            {
+                if !stated.contains(name) {
+                    continue;
+                }
+                if self.exhausted() {
+                    return ops;
+                }
+                let mut trial = ops.clone();
+                if let Some(m) = trial.get_mut(i).and_then(|o| item_of(&mut o.value)) {
+                    m.remove(name);
+                }
+                let mut d = doc.clone();
+                for o in &trial {
+                    apply(&mut d, o);
+                }
+                if self.status(&d, t) == Some(Status::Met) {
+                    ops = trial;
+                }
+            }
+        }
+        ops
     }
 
     /// The fields the requirement reads that `doc` does not state (a `present` test, a value
@@ -530,7 +934,8 @@ impl Search<'_> {
         best
     }
 
-    /// An item of type `ty` added to the list at `list_ptr`, its fields chosen one at a time.
+    /// An item of type `ty` added to the list at `list_ptr`, its fields chosen one at a time,
+    /// and the finding's status with it.
     fn new_item(
         &mut self,
         t: &Target,
@@ -539,7 +944,7 @@ impl Search<'_> {
         list_ptr: &str,
         ty: usize,
         read: &[u32],
-    ) -> Option<PatchOp> {
+    ) -> Option<(PatchOp, Status)> {
         let schema = self.set.schema();
         let obj = schema.types.get(ty)?;
         let mut item = Map::new();
@@ -574,22 +979,53 @@ impl Search<'_> {
             }
             d
         };
-        for f in order {
-            let cands = pool.values(f, true);
-            let name = f.name.clone();
-            let found = self.best(base, t, &cands, |d, v| {
-                let mut it = item.clone();
-                it.insert(name.clone(), v);
-                *d = with(d, &it);
-            });
-            if let Some((v, _)) = found {
-                item.insert(f.name.clone(), v);
+        // Lists of records the conditions read of the item (who was notified of a deviation):
+        // one record each, chosen as an item of its own once the item's own fields are.
+        let nested: Vec<(&FieldDef, usize)> = read
+            .iter()
+            .filter_map(|s| obj.fields.get(*s as usize))
+            .filter_map(|f| match &f.ty {
+                FieldType::List { items, .. } => match **items {
+                    FieldType::Object(ty) => Some((f, ty)),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        let at = if exists {
+            let n = base
+                .pointer(list_ptr)
+                .and_then(Json::as_array)
+                .map_or(0, Vec::len);
+            format!("{list_ptr}/{n}")
+        } else {
+            format!("{list_ptr}/0")
+        };
+        for pass in 0..2 {
+            // Once more with the records there: the fields were chosen while nothing could
+            // meet it.
+            if pass > 0
+                && (nested.is_empty() || self.status(&with(base, &item), t) == Some(Status::Met))
+            {
+                break;
+            }
+            self.fields(t, base, pool, &order, &mut item, &with);
+            if pass > 0 {
+                break;
+            }
+            for (f, ty) in &nested {
+                let fields = scalar_fields(schema, *ty);
+                let inner = format!("{at}/{}", f.name.replace('~', "~0").replace('/', "~1"));
+                let d = with(base, &item);
+                if let Some((mut op, _)) = self.new_item(t, &d, pool, &inner, *ty, &fields)
+                    && let Some(rec) = item_of(&mut op.value)
+                {
+                    item.insert(f.name.clone(), Json::Array(vec![Json::Object(rec.clone())]));
+                }
             }
         }
-        if self.status(&with(base, &item), t) != Some(Status::Met) {
-            return None;
-        }
-        Some(if exists {
+        let st = self.status(&with(base, &item), t)?;
+        let op = if exists {
             PatchOp {
                 op: "add",
                 path: format!("{list_ptr}/-"),
@@ -601,7 +1037,72 @@ impl Search<'_> {
                 path: list_ptr.to_string(),
                 value: Json::Array(vec![Json::Object(item)]),
             }
-        })
+        };
+        Some((op, st))
+    }
+
+    /// The fields `order` of a new item chosen one at a time ([`Search::new_item`]).
+    fn fields(
+        &mut self,
+        t: &Target,
+        base: &Json,
+        pool: &Pool,
+        order: &[&FieldDef],
+        item: &mut Map<String, Json>,
+        with: &impl Fn(&Json, &Map<String, Json>) -> Json,
+    ) {
+        for f in order {
+            let cands = pool.values(f, true);
+            let name = f.name.clone();
+            let found = self.best(base, t, &cands, |d, v| {
+                let mut it = item.clone();
+                it.insert(name.clone(), v);
+                *d = with(d, &it);
+            });
+            let Some((mut v, st)) = found else { continue };
+            // A date that makes no difference yet (the record it dates waits on another):
+            // the as-of date, a record of something done now, not the latest candidate.
+            let today = Json::String(self.as_of.to_string());
+            if matches!(f.ty, FieldType::Date)
+                && st != Status::Met
+                && cands.first() == Some(&v)
+                && v != today
+                && cands.contains(&today)
+                && !self.exhausted()
+            {
+                let mut it = item.clone();
+                it.insert(f.name.clone(), today.clone());
+                if self
+                    .status(&with(base, &it), t)
+                    .is_some_and(|s| rank(s) >= rank(st))
+                {
+                    v = today;
+                }
+            }
+            // The smallest number is the boundary of a lower bound. When nothing bounds it
+            // from below but the rule bounds it from above (no more state members than
+            // municipal ones, say), the boundary is the largest that still does as well.
+            if matches!(f.ty, FieldType::Number { .. }) && cands.first() == Some(&v) {
+                for w in cands.iter().rev().take_while(|w| **w != v) {
+                    if self.exhausted() {
+                        break;
+                    }
+                    let mut it = item.clone();
+                    it.insert(f.name.clone(), w.clone());
+                    match self.status(&with(base, &it), t) {
+                        Some(s) if rank(s) >= rank(st) => {
+                            // The largest candidate does as well: no upper bound.
+                            if cands.last() != Some(w) {
+                                v = w.clone();
+                            }
+                            break;
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            item.insert(f.name.clone(), v);
+        }
     }
 
     /// The finding's remedy: the patch found with its side effects and words, or why none.
@@ -634,10 +1135,13 @@ impl Search<'_> {
                     "No change found that meets it; give what the message asks for to decide it.",
                 )
             } else if self.exhausted() {
+                // It tries one change, or two new records: more at once is past its reach, and
+                // is what a finding that exhausts it most often needs (two resources, one of
+                // the state and one of KS, say).
                 (
-                    "Søket fant ingen endring som gir «oppfylt»; det stanset ved grensen for antall forsøk.",
-                    "Søket fann inga endring som gjev «oppfylt»; det stansa ved grensa for talet på forsøk.",
-                    "The search found no change that meets it; it stopped at its limit of attempts.",
+                    "Søket fant ingen endring som gir «oppfylt» innen grensen for antall forsøk; det kan kreve flere endringer samtidig, se rådet om hvordan det rettes.",
+                    "Søket fann inga endring som gjev «oppfylt» innanfor grensa for talet på forsøk; det kan krevje fleire endringar samstundes, sjå rådet om korleis det kan rettast.",
+                    "The search found no change that meets it within its limit of attempts; it may take several changes at once: see the advice on how to fix it.",
                 )
             } else if waivable {
                 (
@@ -664,47 +1168,69 @@ impl Search<'_> {
                 derivation,
             };
         };
-        let mut doc = base.clone();
-        for op in &patch {
-            apply(&mut doc, op);
-        }
-        let mut changes = Vec::new();
         let before: Vec<Status> = {
             let _ = self.evaluate(base);
             self.counts.findings.iter().map(|c| c.status).collect()
         };
-        if let Some(after_keys) = self.keys(&doc) {
-            let after: Vec<Status> = self.counts.findings.iter().map(|c| c.status).collect();
-            for (k, st) in after_keys.iter().zip(&after) {
+        let mark = self.spent;
+        let patch = self.settle(t, base, keys, &before, patch);
+        // The evaluations that found the patch and those that settled it, not the one above.
+        let tried = tried + (self.spent - mark);
+        let mut doc = base.clone();
+        for op in &patch {
+            apply(&mut doc, op);
+        }
+        let added = added_at(base, &patch);
+        let mut changes = Vec::new();
+        if let Some(e) = self.full(&doc) {
+            let after_keys = self.keyed(&e);
+            for (k, f) in after_keys.iter().zip(&e.findings) {
                 if (k.0, k.1) == (t.ob, t.item) {
                     continue;
                 }
                 let at = keys.iter().position(|x| x == k);
                 let was = at.and_then(|i| before.get(i).copied());
-                if was != Some(*st) {
-                    let rule = self
-                        .set
-                        .core
-                        .obligations
-                        .get(usize::from(k.0))
-                        .map(|o| o.info.id.clone())
-                        .unwrap_or_default();
-                    let per_item = self
-                        .set
-                        .core
-                        .obligations
-                        .get(usize::from(k.0))
-                        .is_some_and(|o| o.for_each.is_some());
-                    changes.push(Changed {
-                        rule,
-                        item: per_item.then_some(k.1),
-                        label: at
-                            .filter(|_| per_item)
-                            .and_then(|i| labels.get(i).cloned().flatten()),
-                        from: was.unwrap_or(Status::NotApplicable),
-                        to: *st,
-                    });
+                if was == Some(f.status) {
+                    continue;
                 }
+                let per_item = self
+                    .set
+                    .core
+                    .obligations
+                    .get(usize::from(k.0))
+                    .is_some_and(|o| o.for_each.is_some());
+                let item = f.item.as_ref().filter(|_| per_item);
+                // An item the change adds: named by the list it goes to, not by a position
+                // the reader cannot see in the document.
+                let added_to = item.and_then(|i| {
+                    added
+                        .iter()
+                        .any(|(a, _)| i.pointer == *a || i.pointer.starts_with(&format!("{a}/")))
+                        .then(|| {
+                            i.pointer
+                                .rsplit_once('/')
+                                .map_or(String::new(), |(list, _)| list.to_string())
+                        })
+                });
+                let label = if added_to.is_some() {
+                    item.and_then(|i| i.label.clone())
+                } else {
+                    at.filter(|_| per_item)
+                        .and_then(|i| labels.get(i).cloned().flatten())
+                };
+                changes.push(Changed {
+                    rule: f.rule.id.clone(),
+                    item: per_item.then_some(k.1),
+                    label,
+                    added_to,
+                    missing: if f.status == Status::Unknown {
+                        f.missing.iter().map(|m| m.pointer.clone()).collect()
+                    } else {
+                        Vec::new()
+                    },
+                    from: was.unwrap_or(Status::NotApplicable),
+                    to: f.status,
+                });
             }
         }
         derivation.push(Text::all(
@@ -760,6 +1286,11 @@ fn words(patch: &[PatchOp]) -> Text {
     for op in patch {
         let value = shown(&op.value);
         match (op.op, &op.value) {
+            ("add", Json::Array(xs)) if xs.is_empty() => {
+                nb.push(format!("oppgi {} som tom liste", op.path));
+                nn.push(format!("oppgi {} som tom liste", op.path));
+                en.push(format!("state {} as an empty list", op.path));
+            }
             ("add", Json::Object(_)) | ("add", Json::Array(_)) => {
                 let list = op.path.trim_end_matches("/-");
                 nb.push(format!("legg til i {list}: {value}"));
@@ -792,18 +1323,33 @@ fn words(patch: &[PatchOp]) -> Text {
     Text::all(sentence(&nb), sentence(&nn), sentence(&en))
 }
 
-/// A JSON value as written in words: strings bare, objects as `key: value` pairs.
+/// A JSON value as written in words: strings bare, objects as `key: value` pairs (in
+/// brackets inside another, so that a reader sees where a record inside a record ends).
 fn shown(v: &Json) -> String {
-    match v {
-        Json::String(s) => s.clone(),
-        Json::Object(m) => m
-            .iter()
-            .map(|(k, v)| format!("{k}: {}", shown(v)))
-            .collect::<Vec<_>>()
-            .join(", "),
-        Json::Array(xs) => xs.iter().map(shown).collect::<Vec<_>>().join("; "),
-        other => other.to_string(),
+    fn inner(v: &Json, depth: usize) -> String {
+        match v {
+            Json::String(s) => s.clone(),
+            Json::Object(m) => {
+                let pairs = m
+                    .iter()
+                    .map(|(k, v)| format!("{k}: {}", inner(v, depth + 1)))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                if depth > 0 {
+                    format!("({pairs})")
+                } else {
+                    pairs
+                }
+            }
+            Json::Array(xs) => xs
+                .iter()
+                .map(|x| inner(x, depth))
+                .collect::<Vec<_>>()
+                .join("; "),
+            other => other.to_string(),
+        }
     }
+    inner(v, 0)
 }
 
 /// Candidate values, from the rule set and the document.
@@ -1191,6 +1737,52 @@ fn set_deep(doc: &mut Json, pointer: &str, v: Json) {
         }
     }
     set_at(doc, pointer, v);
+}
+
+/// Where each `add` of `patch` puts its value in `base`, with the operation's index: the
+/// pointer of an item appended with `/-` is the list's with the item's position.
+fn added_at(base: &Json, patch: &[PatchOp]) -> Vec<(String, usize)> {
+    let mut doc = base.clone();
+    let mut out = Vec::new();
+    for (i, op) in patch.iter().enumerate() {
+        if op.op == "add" {
+            let at = match op.path.strip_suffix("/-") {
+                Some(list) => {
+                    let n = doc
+                        .pointer(list)
+                        .and_then(Json::as_array)
+                        .map_or(0, Vec::len);
+                    format!("{list}/{n}")
+                }
+                None => op.path.clone(),
+            };
+            out.push((at, i));
+        }
+        apply(&mut doc, op);
+    }
+    out
+}
+
+/// The slots of the scalar fields of type `ty`.
+fn scalar_fields(schema: &InputSchema, ty: usize) -> Vec<u32> {
+    schema.types.get(ty).map_or(Vec::new(), |o| {
+        (0..o.fields.len())
+            .filter(|i| o.fields.get(*i).is_some_and(|f| is_scalar(&f.ty)))
+            .filter_map(|i| u32::try_from(i).ok())
+            .collect()
+    })
+}
+
+/// The item an `add` to a list carries: its value, or the one item of a new list.
+fn item_of(v: &mut Json) -> Option<&mut Map<String, Json>> {
+    match v {
+        Json::Object(m) => Some(m),
+        Json::Array(xs) => match xs.as_mut_slice() {
+            [Json::Object(m)] => Some(m),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// Apply one operation of a patch this module made.

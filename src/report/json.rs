@@ -564,6 +564,10 @@ struct EffectJson<'a> {
     item: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     label: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    added_to: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    missing: &'a [String],
     from: &'static str,
     to: &'static str,
 }
@@ -629,6 +633,8 @@ impl<'a> FindingJson<'a> {
                         rule: &c.rule,
                         item: c.item,
                         label: c.label.as_deref(),
+                        added_to: c.added_to.as_deref(),
+                        missing: &c.missing,
                         from: c.from.name(),
                         to: c.to.name(),
                     })
@@ -1117,6 +1123,8 @@ pub fn report_schema(headline_key: Option<&str>) -> Value {
                 "rule": { "type": "string" },
                 "item": { "type": ["integer", "null"], "description": "for a per-item rule, the item's position among the rule's findings" },
                 "label": { "type": "string", "description": "the item's label, where the input gives one" },
+                "added_to": { "type": "string", "description": "for an item the change itself adds: the JSON pointer of the list it goes to" },
+                "missing": { "type": "array", "items": { "type": "string" }, "description": "for a change to unknown: the fields (JSON pointers) whose absence leaves it undecided; left out when none" },
                 "from": { "enum": statuses },
                 "to": { "enum": statuses }
             },

@@ -874,10 +874,41 @@ pub fn to_meet_words(lang: Lang, tm: &crate::finding::ToMeet) -> String {
         .filter(|c| c.is_worse())
         .map(|c| {
             let word = status_word(lang, c.to);
-            match (&c.label, c.item) {
-                (Some(l), _) => format!("{} [{l}]: {word}", c.rule),
-                (None, Some(i)) => format!("{} [{}]: {word}", c.rule, i + 1),
-                (None, None) => format!("{}: {word}", c.rule),
+            let rule = match (&c.label, c.item, &c.added_to) {
+                // An item the change adds has no position in the document the reader has.
+                (label, _, Some(list)) => {
+                    let label = label.as_ref().map_or(String::new(), |l| format!(" [{l}]"));
+                    match lang {
+                        Lang::Nb | Lang::Nn => {
+                            format!("{}{label} for det nye elementet i {list}", c.rule)
+                        }
+                        Lang::En => format!("{}{label} for the new item in {list}", c.rule),
+                    }
+                }
+                (Some(l), _, None) => format!("{} [{l}]", c.rule),
+                (None, Some(i), None) => format!("{} [{}]", c.rule, i + 1),
+                (None, None, None) => c.rule.clone(),
+            };
+            if c.missing.is_empty() {
+                return format!("{rule}: {word}");
+            }
+            // Why it is undecided: the fields, named within the new item where it is one.
+            let fields = c
+                .missing
+                .iter()
+                .map(|m| {
+                    c.added_to
+                        .as_ref()
+                        .and_then(|list| m.strip_prefix(&format!("{list}/")))
+                        .and_then(|rest| rest.split_once('/'))
+                        .map_or(m.as_str(), |(_, field)| field)
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            match lang {
+                Lang::Nb => format!("{rule}: {word} (mangler verdi for {fields})"),
+                Lang::Nn => format!("{rule}: {word} (manglar verdi for {fields})"),
+                Lang::En => format!("{rule}: {word} (no value for {fields})"),
             }
         })
         .collect();
@@ -1615,5 +1646,56 @@ mod tests {
     fn shorten_cuts_on_characters() {
         assert_eq!(shorten("a  b\n c", 10), "a b c");
         assert_eq!(shorten("æøå æøå æøå", 6), "æøå æ…");
+    }
+
+    #[test]
+    fn a_side_effect_on_an_added_item_is_named_by_its_list_and_says_what_it_lacks() {
+        use crate::finding::{Changed, ToMeet};
+        let changed = |label: Option<&str>, added_to: Option<&str>, missing: &[&str]| Changed {
+            rule: "R-1".into(),
+            item: Some(1),
+            label: label.map(str::to_string),
+            added_to: added_to.map(str::to_string),
+            missing: missing.iter().map(|m| m.to_string()).collect(),
+            from: Status::NotApplicable,
+            to: Status::Unknown,
+        };
+        let words = |lang, c: Changed| {
+            to_meet_words(
+                lang,
+                &ToMeet {
+                    patch: Vec::new(),
+                    changes: vec![c],
+                    text: crate::text::Text::all("X.", "X.", "X."),
+                    derivation: Vec::new(),
+                },
+            )
+        };
+        let new = changed(None, Some("/things"), &["/things/1/owner", "/other"]);
+        assert_eq!(
+            words(Lang::Nb, new.clone()),
+            "X. Merk: endringen gir også R-1 for det nye elementet i /things: ukjent (mangler verdi for owner, /other)."
+        );
+        assert_eq!(
+            words(Lang::Nn, new.clone()),
+            "X. Merk: endringa gjev òg R-1 for det nye elementet i /things: ukjend (manglar verdi for owner, /other)."
+        );
+        assert_eq!(
+            words(Lang::En, new),
+            "X. Note: the change also gives R-1 for the new item in /things: unknown (no value for owner, /other)."
+        );
+        assert_eq!(
+            words(Lang::En, changed(Some("b"), Some("/things"), &[])),
+            "X. Note: the change also gives R-1 [b] for the new item in /things: unknown."
+        );
+        // An item the input has: its label, else its position.
+        assert_eq!(
+            words(Lang::En, changed(Some("b"), None, &[])),
+            "X. Note: the change also gives R-1 [b]: unknown."
+        );
+        assert_eq!(
+            words(Lang::En, changed(None, None, &[])),
+            "X. Note: the change also gives R-1 [2]: unknown."
+        );
     }
 }
