@@ -236,6 +236,14 @@ fn the_form_is_generated_from_the_rule_sets_input_format() {
         nn.contains("<strong>M02</strong> <span lang=\"nn\">I samarbeid med KS utvikle metodar")
     );
     assert!(!html.contains("loans"));
+    // An enum's values with the input format's words beside the code: a radio button, an
+    // option, an option in a list item's template; the library's enum has no words.
+    assert!(nn.contains(r#"<span>I gang</span> <code class="val">active</code>"#));
+    assert!(nn.contains(r#"<option value="study">Utgreiing (study)</option>"#));
+    assert!(nn.contains("Einskild kommune (municipality)"));
+    assert!(html.contains(r#"<span>Ongoing</span> <code class="val">active</code>"#));
+    let (_, lib_html) = get(&lib, "/?lang=en", &[]);
+    assert!(!lib_html.contains("code class=\"val\""));
     // A list whose absence means "not stated" can be stated empty; a log of what exists cannot.
     assert!(html.contains("id=\"f.strategy_measures-none\""));
     assert!(!html.contains("id=\"f.milestones-none\""));

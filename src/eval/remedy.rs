@@ -1136,8 +1136,8 @@ impl Search<'_> {
                 )
             } else if self.exhausted() {
                 // It tries one change, or two new records: more at once is past its reach, and
-                // is what a finding that exhausts it most often needs (two resources, one of
-                // the state and one of KS, say).
+                // is what a finding that exhausts it most often needs (two records in one list,
+                // say).
                 (
                     "Søket fant ingen endring som gir «oppfylt» innen grensen for antall forsøk; det kan kreve flere endringer samtidig, se rådet om hvordan det rettes.",
                     "Søket fann inga endring som gjev «oppfylt» innanfor grensa for talet på forsøk; det kan krevje fleire endringar samstundes, sjå rådet om korleis det kan rettast.",
