@@ -270,6 +270,8 @@ schema = { type = "string", required = true }
 id = { type = "id", chars = "a-z", required = true }
 when = { type = "date", nullable = true, doc = { nb = "Når", en = "When" } }
 kind = { type = "enum", values = ["a", "b"], nullable = true }
+tone = { type = "enum", values = ["a", "b"], nullable = true, labels = { b = { nb = "Be", en = "Bee" }, a = { nb = "A", en = "Ay" } } }
+tones = { type = "list", items = "enum", values = ["a", "b"], labels = { a = { nb = "A", en = "Ay" }, b = { nb = "Be", en = "Bee" } } }
 sub = { type = "sub", absent = "none" }
 n = { type = "number", min = 0, integer = true }
 [input.types.sub.fields]
@@ -282,6 +284,21 @@ x = { type = "bool" }
         assert_eq!(j["properties"]["when"]["type"], json!(["string", "null"]));
         assert_eq!(j["properties"]["when"]["description"], "Når\n\n(en) When");
         assert_eq!(j["properties"]["kind"]["enum"], json!(["a", "b", null]));
+        assert!(j["properties"]["kind"].get("enumDescriptions").is_none());
+        // Words for an enum's values, in the order of the values, with words for the `null` it
+        // accepts; for a list of enums, on its items.
+        assert_eq!(
+            j["properties"]["tone"]["enumDescriptions"],
+            json!([
+                "A\n\n(en) Ay",
+                "Be\n\n(en) Bee",
+                "Oppgitt som ingen\n\n(en) Stated as none"
+            ])
+        );
+        assert_eq!(
+            j["properties"]["tones"]["items"]["enumDescriptions"],
+            json!(["A\n\n(en) Ay", "Be\n\n(en) Bee"])
+        );
         assert_eq!(j["properties"]["sub"]["anyOf"][0]["$ref"], "#/$defs/sub");
         assert_eq!(
             j["properties"]["n"],

@@ -350,13 +350,9 @@ fn field(
 /// none (a form that names some values and shows others as code reads as unfinished), and no
 /// words for a value the enum does not have. In the order of the enum's values.
 fn labels(t: &mut Toml, ty: &FieldType, l: &Spanned<DeValue<'_>>) -> Vec<Text> {
-    let listed = match ty {
-        FieldType::List { items, .. } => items.as_ref(),
-        other => other,
-    };
-    let values = match listed {
-        FieldType::Enum(v) => v,
-        _ => {
+    let values = match ty.enum_values() {
+        Some(v) => v,
+        None => {
             t.push(
                 &TomlProblem::InvalidValue {
                     key: "labels".into(),

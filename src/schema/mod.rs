@@ -83,14 +83,7 @@ pub struct FieldDef {
 impl FieldDef {
     /// The values of an enum field, or of a list of enums.
     pub fn enum_values(&self) -> Option<&[String]> {
-        match &self.ty {
-            FieldType::Enum(v) => Some(v),
-            FieldType::List { items, .. } => match items.as_ref() {
-                FieldType::Enum(v) => Some(v),
-                _ => None,
-            },
-            _ => None,
-        }
+        self.ty.enum_values()
     }
 
     /// The words for enum value `value` (`None`: the input format gives none).
@@ -224,6 +217,18 @@ impl InputSchema {
 }
 
 impl FieldType {
+    /// The values of an enum, or of the items of a list of enums.
+    pub fn enum_values(&self) -> Option<&[String]> {
+        match self {
+            FieldType::Enum(v) => Some(v),
+            FieldType::List { items, .. } => match items.as_ref() {
+                FieldType::Enum(v) => Some(v),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// What a value of this type looks like, for messages: `a date `YYYY-MM-DD``, ….
     pub fn describe(&self, schema: &InputSchema) -> String {
         self.describe_in(schema, Lang::En)
