@@ -19,6 +19,10 @@ use samstyr::schema::validate;
 use samstyr::source::SourceFile;
 use std::hint::black_box;
 
+// The binary's allocator, as in the engine bench (`benches/engine.rs`).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let mode = args.get(1).map_or("status", String::as_str);

@@ -2,7 +2,9 @@
 //!
 //! This is the contract between the evaluator and the renderers. Nothing here knows an output
 //! format, and nothing here knows any particular rule set: rule metadata travels as [`RuleInfo`],
-//! shared by `Arc` so a finding costs no copy of titles or sources. There is deliberately no serde
+//! borrowed from the rule set that judged the document: a finding costs no copy of titles or
+//! sources, and no reference count (a count touched for every finding of every document was a
+//! tenth of an evaluation's time). There is deliberately no serde
 //! here: each renderer owns the shape of its format.
 
 use crate::text::{Lang, Text, pick};
@@ -350,8 +352,8 @@ pub struct Validity {
 }
 
 #[derive(Debug, Clone)]
-pub struct Finding {
-    pub rule: Arc<RuleInfo>,
+pub struct Finding<'r> {
+    pub rule: &'r RuleInfo,
     pub status: Status,
     pub item: Option<Item>,
     pub deadline: Option<Date>,
@@ -369,7 +371,7 @@ pub struct Finding {
     pub to_meet: Option<Box<ToMeet>>,
     /// What the rule set takes as given that this finding rests on (an assumed date, a reading
     /// by inference), as the rule set declares it; given with messages.
-    pub assumptions: Vec<Arc<Assumption>>,
+    pub assumptions: Vec<&'r Assumption>,
 }
 
 /// Something a rule set takes as given without a source that says it (`[[assumption]]`).
@@ -466,8 +468,8 @@ pub struct WaiverNote {
 
 /// The value of a fact for one document.
 #[derive(Debug, Clone)]
-pub struct FactValue {
-    pub fact: Arc<RuleInfo>,
+pub struct FactValue<'r> {
+    pub fact: &'r RuleInfo,
     /// `Shown::Absent` when the fact is unknown.
     pub value: Shown,
     pub missing: Vec<Evidence>,
@@ -475,26 +477,26 @@ pub struct FactValue {
 
 /// The one answer a rule set puts first for every document (for samstyring: must KS be consulted).
 #[derive(Debug, Clone)]
-pub struct Headline {
+pub struct Headline<'r> {
     /// The report key, e.g. `consultation_required`.
-    pub key: String,
-    pub title: Text,
+    pub key: &'r str,
+    pub title: &'r Text,
     pub value: Tri,
     /// The facts the headline depends on, with their values.
-    pub because: Vec<FactValue>,
+    pub because: Vec<FactValue<'r>>,
 }
 
-/// All findings for one document.
+/// All findings for one document, borrowing the rule set that judged it.
 #[derive(Debug, Clone)]
-pub struct Evaluation {
+pub struct Evaluation<'r> {
     /// The document's key (its `id`).
     pub key: String,
     pub as_of: Date,
     /// The date rules are judged at (for samstyring: the first decision, else as-of).
     pub reference_date: Date,
-    pub headline: Option<Headline>,
-    pub facts: Vec<FactValue>,
-    pub findings: Vec<Finding>,
+    pub headline: Option<Headline<'r>>,
+    pub facts: Vec<FactValue<'r>>,
+    pub findings: Vec<Finding<'r>>,
     /// What links to other documents of the same batch did to this one (empty when it is judged
     /// alone).
     pub links: Links,

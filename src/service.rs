@@ -237,12 +237,12 @@ pub fn load_waivers(
 /// [`crate::input::reader`]). With `quiet` (the gate), only what the verdict needs is
 /// kept: statuses, and of each document at most one finding, one that fails the gate; no
 /// messages, evidence, facts, links or source text.
-pub fn evaluate_sources(
-    rules: &RuleSet,
+pub fn evaluate_sources<'r>(
+    rules: &'r RuleSet,
     sources: crate::input::Sources,
     as_of: Date,
     quiet: Option<Gate>,
-) -> Vec<Input> {
+) -> Vec<Input<'r>> {
     let mut all = Vec::new();
     evaluate_sources_each(rules, sources, as_of, quiet, usize::MAX, |chunk| {
         all.extend(chunk)
@@ -254,13 +254,13 @@ pub fn evaluate_sources(
 /// a time, as they are judged: a report written as a stream holds one chunk of findings, not the
 /// batch's. The documents themselves are all read first (links between them are resolved over
 /// the whole batch); each is dropped once judged.
-pub fn evaluate_sources_each(
-    rules: &RuleSet,
+pub fn evaluate_sources_each<'r>(
+    rules: &'r RuleSet,
     sources: crate::input::Sources,
     as_of: Date,
     quiet: Option<Gate>,
     chunk: usize,
-    each: impl FnMut(Vec<Input>),
+    each: impl FnMut(Vec<Input<'r>>),
 ) {
     let batch = Batch::read(rules, sources, as_of, quiet);
     batch.judge_each(rules, as_of, quiet, chunk, each);
@@ -271,13 +271,13 @@ pub fn evaluate_sources_each(
 /// in full and handed to `each`. For a report that states the batch's summary before its
 /// documents: it holds no more findings than a chunk's. The documents are read once; both
 /// passes judge what was read.
-pub fn evaluate_sources_counted(
-    rules: &RuleSet,
+pub fn evaluate_sources_counted<'r>(
+    rules: &'r RuleSet,
     sources: crate::input::Sources,
     as_of: Date,
     chunk: usize,
-    mut count: impl FnMut(&[Input]),
-    each: impl FnMut(Vec<Input>),
+    mut count: impl FnMut(&[Input<'r>]),
+    each: impl FnMut(Vec<Input<'r>>),
 ) {
     use rayon::prelude::*;
     let batch = Batch::read(rules, sources, as_of, None);
@@ -349,13 +349,13 @@ impl Batch {
 
     /// Judge every document, `chunk` at a time on every core, and hand each chunk to `each` in
     /// input order; each document is dropped once judged.
-    fn judge_each(
+    fn judge_each<'r>(
         self,
-        rules: &RuleSet,
+        rules: &'r RuleSet,
         as_of: Date,
         quiet: Option<Gate>,
         chunk: usize,
-        mut each: impl FnMut(Vec<Input>),
+        mut each: impl FnMut(Vec<Input<'r>>),
     ) {
         use rayon::prelude::*;
         let chunk = chunk.max(1);
@@ -380,15 +380,15 @@ impl Batch {
 
 /// One read document judged (with what it receives from and the problems of its links), or its
 /// diagnostics.
-fn judge(
-    rules: &RuleSet,
+fn judge<'r>(
+    rules: &'r RuleSet,
     as_of: Date,
     opts: &EvalOptions,
     quiet: Option<Gate>,
     c: &crate::input::Checked,
     received: &[crate::rules::Received],
     links: crate::finding::Links,
-) -> Input {
+) -> Input<'r> {
     match &c.result {
         Ok(doc) => {
             let mut e = rules.evaluate_received(doc, as_of, opts, received);

@@ -132,7 +132,7 @@ fn first_line(d: &Diagnostics) -> String {
 // ---------------------------------------------------------------------------------------------
 // Evaluating and rendering
 
-fn to_input(rules: &RuleSet, c: Checked) -> Input {
+fn to_input(rules: &RuleSet, c: Checked) -> Input<'_> {
     match c.result {
         Ok(doc) => evaluated(rules, c.label.to_string(), &doc),
         Err(d) => Input {
@@ -144,7 +144,7 @@ fn to_input(rules: &RuleSet, c: Checked) -> Input {
     }
 }
 
-fn evaluated(rules: &RuleSet, label: String, doc: &Document) -> Input {
+fn evaluated<'r>(rules: &'r RuleSet, label: String, doc: &Document) -> Input<'r> {
     let e = rules.evaluate(doc, as_of(), &EvalOptions::default());
     Input {
         label,

@@ -44,7 +44,12 @@ struct Case {
     as_of: String,
 }
 
-fn evaluate(set: &RuleSet, text: &str, as_of: &str, opts: &EvalOptions) -> Option<Evaluation> {
+fn evaluate<'r>(
+    set: &'r RuleSet,
+    text: &str,
+    as_of: &str,
+    opts: &EvalOptions,
+) -> Option<Evaluation<'r>> {
     let doc = validate(
         set.schema(),
         set.catalog(),

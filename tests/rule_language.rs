@@ -43,7 +43,7 @@ fn library_with(ruleset: &str, extra: &str) -> RuleSet {
     }
 }
 
-fn evaluate(set: &RuleSet, json: &str) -> Evaluation {
+fn evaluate<'r>(set: &'r RuleSet, json: &str) -> Evaluation<'r> {
     let doc = match validate(
         set.schema(),
         set.catalog(),

@@ -7,7 +7,6 @@ use crate::finding::{FactValue, Finding, Item, RuleInfo, Shown};
 use crate::rules::{RuleError, RuleSet};
 use crate::schema::Document;
 use jiff::civil::Date;
-use std::sync::Arc;
 
 /// The trace of one expression of a rule (`applies`, `require`, …).
 #[derive(Debug, Clone)]
@@ -30,25 +29,25 @@ pub struct Traced {
 }
 
 #[derive(Debug, Clone)]
-pub struct Explanation {
-    pub rule: Arc<RuleInfo>,
+pub struct Explanation<'r> {
+    pub rule: &'r RuleInfo,
     pub as_of: Date,
     pub reference_date: Date,
     /// The facts the rule uses directly, with their values.
-    pub facts: Vec<FactValue>,
+    pub facts: Vec<FactValue<'r>>,
     /// For a fact (`@id`): the trace of its expression.
-    pub fact: Option<(FactValue, Section)>,
+    pub fact: Option<(FactValue<'r>, Section)>,
     /// For an obligation: one per finding.
     pub traced: Vec<Traced>,
-    pub findings: Vec<Finding>,
+    pub findings: Vec<Finding<'r>>,
 }
 
-pub(crate) fn explain(
-    set: &RuleSet,
+pub(crate) fn explain<'r>(
+    set: &'r RuleSet,
     doc: &Document,
     as_of: Date,
     rule: &str,
-) -> Result<Explanation, RuleError> {
+) -> Result<Explanation<'r>, RuleError> {
     let core = &*set.core;
     let mut ctx = Ctx::new(
         &core.schema,
@@ -60,7 +59,10 @@ pub(crate) fn explain(
     let reference_date = prepare(set, &mut ctx);
     let used = |ids: &[String], ctx: &Ctx<'_>| {
         ids.iter()
-            .filter_map(|id| set.fact(id).map(|(slot, _)| fact_value(set, ctx, slot)))
+            .filter_map(|id| {
+                set.fact(id)
+                    .and_then(|(slot, _)| fact_value(set, ctx, slot))
+            })
             .collect::<Vec<_>>()
     };
     if let Some(id) = rule.strip_prefix('@') {
@@ -76,11 +78,11 @@ pub(crate) fn explain(
             steps,
         };
         return Ok(Explanation {
-            rule: f.info.clone(),
+            rule: &f.info,
             as_of,
             reference_date,
             facts: used(&f.uses, &ctx),
-            fact: Some((fact_value(set, &ctx, slot), section)),
+            fact: fact_value(set, &ctx, slot).map(|v| (v, section)),
             traced: Vec::new(),
             findings: Vec::new(),
         });
@@ -105,14 +107,14 @@ pub(crate) fn explain(
     let mut theirs = full
         .findings
         .into_iter()
-        .filter(|f| Arc::ptr_eq(&f.rule, &o.info));
+        .filter(|f| std::ptr::eq(f.rule, &*o.info));
     for f in &mut findings {
         if let Some(t) = theirs.next() {
             f.to_meet = t.to_meet;
         }
     }
     Ok(Explanation {
-        rule: o.info.clone(),
+        rule: &o.info,
         as_of,
         reference_date,
         facts,

@@ -95,7 +95,7 @@ impl RuleSet {
         as_of: Date,
         opts: &EvalOptions,
         received: &[Received],
-    ) -> Evaluation {
+    ) -> Evaluation<'_> {
         evaluate_received(self, doc, as_of, opts, received)
     }
 
@@ -152,7 +152,7 @@ impl RuleSet {
     }
 
     /// Evaluate every fact and obligation on one document.
-    pub fn evaluate(&self, doc: &Document, as_of: Date, opts: &EvalOptions) -> Evaluation {
+    pub fn evaluate(&self, doc: &Document, as_of: Date, opts: &EvalOptions) -> Evaluation<'_> {
         evaluate(self, doc, as_of, opts)
     }
 
@@ -162,27 +162,27 @@ impl RuleSet {
         doc: &Document,
         as_of: Date,
         rule: &str,
-    ) -> Result<Explanation, RuleError> {
+    ) -> Result<Explanation<'_>, RuleError> {
         explain::explain(self, doc, as_of, rule)
     }
 }
 
-pub(crate) fn evaluate(
-    set: &RuleSet,
+pub(crate) fn evaluate<'r>(
+    set: &'r RuleSet,
     doc: &Document,
     as_of: Date,
     opts: &EvalOptions,
-) -> Evaluation {
+) -> Evaluation<'r> {
     evaluate_received(set, doc, as_of, opts, &[])
 }
 
-pub(crate) fn evaluate_received(
-    set: &RuleSet,
+pub(crate) fn evaluate_received<'r>(
+    set: &'r RuleSet,
     doc: &Document,
     as_of: Date,
     opts: &EvalOptions,
     received: &[Received],
-) -> Evaluation {
+) -> Evaluation<'r> {
     let core = &*set.core;
     let mut ctx = Ctx::new(
         &core.schema,
@@ -212,16 +212,16 @@ pub(crate) fn evaluate_received(
     facts.extend(
         core.facts_declared
             .iter()
-            .map(|&slot| fact_value(set, &ctx, slot)),
+            .filter_map(|&slot| fact_value(set, &ctx, slot)),
     );
     let headline = core.headline.as_ref().map(|h| Headline {
-        key: h.info.key.clone(),
-        title: h.info.title.clone(),
+        key: &h.info.key,
+        title: &h.info.title,
         value: tri(ctx.fact(h.slot)),
         because: h
             .because
             .iter()
-            .map(|&slot| fact_value(set, &ctx, slot))
+            .filter_map(|&slot| fact_value(set, &ctx, slot))
             .collect(),
     });
     let mut findings = Vec::with_capacity(core.obligations.len());
@@ -290,7 +290,7 @@ pub struct Counts {
 impl Counts {
     /// Set to a full evaluation of `set` reduced to what [`count_received`] gives; for callers
     /// that need the full evaluation too (rows of findings) and count the same way.
-    pub fn reduce(&mut self, set: &RuleSet, e: &Evaluation) {
+    pub fn reduce(&mut self, set: &RuleSet, e: &Evaluation<'_>) {
         let obligations = &set.core.obligations;
         self.reference_date = Some(e.reference_date);
         self.headline = e.headline.as_ref().map(|h| h.value);
@@ -306,7 +306,7 @@ impl Counts {
             // Findings come in obligation order: find this one's obligation from the last.
             while obligations
                 .get(cursor)
-                .is_some_and(|o| !std::sync::Arc::ptr_eq(&o.info, &f.rule))
+                .is_some_and(|o| !std::ptr::eq(&*o.info, f.rule))
             {
                 cursor += 1;
             }
@@ -600,35 +600,20 @@ pub(crate) fn fact_truths(
     }));
 }
 
-fn fact_value(set: &RuleSet, ctx: &Ctx<'_>, slot: usize) -> FactValue {
-    let core = &*set.core;
+/// The value of fact `slot` (`None` for a slot the rule set does not have).
+fn fact_value<'r>(set: &'r RuleSet, ctx: &Ctx<'_>, slot: usize) -> Option<FactValue<'r>> {
+    let fact = &set.core.facts.get(slot)?.info;
     let value = ctx.fact(slot);
     let missing = if value.is_unknown() {
         evidence(ctx.fact_reads(slot), ctx, true)
     } else {
         Vec::new()
     };
-    FactValue {
-        fact: core
-            .facts
-            .get(slot)
-            .map(|f| f.info.clone())
-            .unwrap_or_else(|| std::sync::Arc::new(placeholder_info())),
+    Some(FactValue {
+        fact,
         value: value.shown(),
         missing,
-    }
-}
-
-fn placeholder_info() -> crate::finding::RuleInfo {
-    crate::finding::RuleInfo {
-        id: String::new(),
-        kind: crate::finding::RuleKind::Fact,
-        principle: None,
-        severity: None,
-        title: Text::default(),
-        remedy: Text::default(),
-        sources: Vec::new(),
-    }
+    })
 }
 
 /// Reads as evidence, one per pointer (first read wins): only absent ones when `absent`, else
@@ -663,13 +648,13 @@ fn evidence(reads: &[Read<'_>], ctx: &Ctx<'_>, absent: bool) -> Vec<Evidence> {
 
 /// Findings of one obligation: one, or one per item of its `for_each` list, with the trace of
 /// each (for `explain`).
-pub(crate) fn judge_all<'a>(
+pub(crate) fn judge_all<'a, 'r: 'a>(
     set: &'a RuleSet,
-    o: &'a Obligation,
+    o: &'r Obligation,
     ctx: &mut Ctx<'a>,
     reference: Date,
     opts: &EvalOptions,
-    out: &mut Vec<Finding>,
+    out: &mut Vec<Finding<'r>>,
     trace: &mut Vec<Traced>,
 ) {
     let mut shared = Shared::of(set, reference);
@@ -680,11 +665,11 @@ pub(crate) fn judge_all<'a>(
 
 /// [`judge_all`], with what obligations of the document share, recording what `R` says (the
 /// trace only with [`Trace`]).
-fn judge_in<'a, R: Record>(
-    o: &'a Obligation,
+fn judge_in<'a, 'r: 'a, R: Record>(
+    o: &'r Obligation,
     ctx: &mut Ctx<'a>,
     opts: &EvalOptions,
-    out: &mut Vec<Finding>,
+    out: &mut Vec<Finding<'r>>,
     mut trace: Option<&mut Vec<Traced>>,
     shared: &mut Shared<'a>,
 ) {
@@ -711,11 +696,6 @@ fn judge_in<'a, R: Record>(
         Val::List(l) if !l.is_empty() => l.clone(),
         Val::Unknown => {
             let missing = evidence(&ctx.reads, ctx, true);
-            let mut f = blank(o, Status::Unknown, None);
-            if opts.messages {
-                f.message = generic(Status::Unknown, &missing, None);
-            }
-            f.missing = missing;
             if let Some(t) = trace {
                 t.push(Traced {
                     item: None,
@@ -723,7 +703,13 @@ fn judge_in<'a, R: Record>(
                     list: list_section,
                 });
             }
-            out.push(f);
+            let Some(f) = push_blank(out, o, Status::Unknown, None) else {
+                return;
+            };
+            if opts.messages {
+                f.message = generic(Status::Unknown, &missing, None);
+            }
+            f.missing = missing;
             return;
         }
         // No items (or none stated): nothing to judge. Validity comes first (a rule not in force
@@ -733,7 +719,16 @@ fn judge_in<'a, R: Record>(
         // item (the item reads as null) and no deadline.
         _ => {
             let (status, validity) = empty_validity(o, ctx, shared.reference);
-            let mut f = blank(o, status, None);
+            if let Some(t) = trace {
+                t.push(Traced {
+                    item: None,
+                    sections: Vec::new(),
+                    list: list_section,
+                });
+            }
+            let Some(f) = push_blank(out, o, status, None) else {
+                return;
+            };
             f.validity = validity;
             if status == Status::Unknown {
                 // Undecided for the reference date alone: its fields are the ones to provide.
@@ -749,21 +744,13 @@ fn judge_in<'a, R: Record>(
                 if o.deadline.is_some() {
                     ctx.bindings.push(Val::Unknown);
                 }
-                f.message = message(o, ctx, &f);
+                f.message = message(o, ctx, f);
                 f.assumptions = assumptions(o, ctx);
                 if o.deadline.is_some() {
                     ctx.bindings.pop();
                 }
                 ctx.bindings.pop();
             }
-            if let Some(t) = trace {
-                t.push(Traced {
-                    item: None,
-                    sections: Vec::new(),
-                    list: list_section,
-                });
-            }
-            out.push(f);
             return;
         }
     };
@@ -790,18 +777,12 @@ fn judge_in<'a, R: Record>(
             }
         }
         let mut sections = trace.as_ref().map(|_| Vec::new());
-        judge::<R>(
-            o,
-            ctx,
-            opts,
-            Some(item.clone()),
-            sections.as_mut(),
-            shared,
-            out,
-        );
+        // The trace keeps a copy of the item; without one, the finding takes it.
+        let traced_item = trace.as_ref().map(|_| item.clone());
+        judge::<R>(o, ctx, opts, Some(item), sections.as_mut(), shared, out);
         if let (Some(t), Some(sections)) = (trace.as_deref_mut(), sections) {
             t.push(Traced {
-                item: Some(item),
+                item: traced_item,
                 sections,
                 list: list_section.take(),
             });
@@ -850,11 +831,25 @@ fn empty_validity<'a>(
     }
 }
 
-// Inlined so that a finding pushed as it is made is written where it goes, not copied there.
+/// A blank finding pushed onto `out`, and the finding to fill in. Made inside the push (an
+/// `extend` from `once_with`, which has made room before it makes the value) so that it is
+/// written where it goes: a finding built first and then pushed was copied there by `memcpy`
+/// (264 bytes, from stores not yet done), several times per document.
 #[inline(always)]
-fn blank(o: &Obligation, status: Status, item: Option<Item>) -> Finding {
+fn push_blank<'f, 'r>(
+    out: &'f mut Vec<Finding<'r>>,
+    o: &'r Obligation,
+    status: Status,
+    item: Option<Item>,
+) -> Option<&'f mut Finding<'r>> {
+    out.extend(std::iter::once_with(|| blank(o, status, item)));
+    out.last_mut()
+}
+
+#[inline(always)]
+fn blank(o: &Obligation, status: Status, item: Option<Item>) -> Finding<'_> {
     Finding {
-        rule: o.info.clone(),
+        rule: &o.info,
         status,
         item,
         deadline: None,
@@ -871,32 +866,32 @@ fn blank(o: &Obligation, status: Status, item: Option<Item>) -> Finding {
 /// The assumptions of `o` that the finding rests on: those whose `when` holds in the finding's
 /// scope (its item and deadline bound), in declared order. Given with messages: counting needs
 /// none.
-fn assumptions<'a>(
-    o: &'a Obligation,
+fn assumptions<'a, 'r: 'a>(
+    o: &'r Obligation,
     ctx: &mut Ctx<'a>,
-) -> Vec<std::sync::Arc<crate::finding::Assumption>> {
+) -> Vec<&'r crate::finding::Assumption> {
     o.assumptions
         .iter()
         .filter(|(_, when)| when.truth::<Nothing>(ctx) == Some(true))
-        .map(|(a, _)| a.clone())
+        .map(|(a, _)| &**a)
         .collect()
 }
 
 /// One finding: the status derivation of docs/rule-language.md "Status" ([`derive`]), with the
 /// texts and evidence `opts` asks for. `ctx.bindings` holds the `for_each` item, if any.
-fn judge<'a, R: Record>(
-    o: &'a Obligation,
+fn judge<'a, 'r: 'a, R: Record>(
+    o: &'r Obligation,
     ctx: &mut Ctx<'a>,
     opts: &EvalOptions,
     item: Option<Item>,
     trace: Option<&mut Vec<Section>>,
     shared: &mut Shared<'a>,
-    out: &mut Vec<Finding>,
+    out: &mut Vec<Finding<'r>>,
 ) {
     ctx.reads.clear();
-    // Built in place: a finding is large.
-    out.push(blank(o, Status::Unknown, item));
-    let Some(f) = out.last_mut() else { return };
+    let Some(f) = push_blank(out, o, Status::Unknown, item) else {
+        return;
+    };
     let d = derive::<R>(o, ctx, trace, shared);
     f.status = d.status;
     f.deadline = d.deadline;
@@ -982,6 +977,7 @@ struct Derived {
 /// for findings, counts and traces, recording what `R` says (with [`Trace`] and `sections`,
 /// each expression's trace as a section). Leaves the deadline bound (see [`Derived::pushed`])
 /// so that messages can name it.
+#[inline(always)]
 fn derive<'a, R: Record>(
     o: &'a Obligation,
     ctx: &mut Ctx<'a>,

@@ -175,7 +175,7 @@ fn standing(s: Status) -> u8 {
     }
 }
 
-impl Search<'_> {
+impl<'s> Search<'s> {
     /// Each finding of `doc` as (obligation, item within the obligation), in order.
     fn keys(&mut self, doc: &Json) -> Option<Vec<(u16, usize)>> {
         self.evaluate(doc)?;
@@ -383,7 +383,7 @@ impl Search<'_> {
         let f = e
             .findings
             .iter()
-            .filter(|f| std::sync::Arc::ptr_eq(&f.rule, rule))
+            .filter(|f| std::ptr::eq(f.rule, &**rule))
             .nth(t.item)?;
         Some(Target {
             missing: f.missing.iter().map(|m| m.pointer.clone()).collect(),
@@ -395,7 +395,7 @@ impl Search<'_> {
 
     /// `doc` validated and evaluated with what locates its findings: items, labels, missing
     /// fields and evidence.
-    fn full(&mut self, doc: &Json) -> Option<Evaluation> {
+    fn full(&mut self, doc: &Json) -> Option<Evaluation<'s>> {
         self.spent += 1;
         let set = self.set;
         let d = validate(
@@ -426,7 +426,7 @@ impl Search<'_> {
         for f in &e.findings {
             let ob = obs
                 .iter()
-                .position(|o| std::sync::Arc::ptr_eq(&o.info, &f.rule))
+                .position(|o| std::ptr::eq(&*o.info, f.rule))
                 .and_then(|i| u16::try_from(i).ok())
                 .unwrap_or(u16::MAX);
             let n = out.iter().filter(|k| k.0 == ob).count();

@@ -216,7 +216,7 @@ fn an_unknown_deadline_names_its_missing_fields() {
                 let Some(f) = full
                     .findings
                     .iter()
-                    .find(|f| std::sync::Arc::ptr_eq(&f.rule, &o.info))
+                    .find(|f| std::ptr::eq(f.rule, &*o.info))
                 else {
                     continue;
                 };
@@ -272,7 +272,7 @@ fn an_obligation_over_an_empty_list_has_one_finding() {
                 let found: Vec<Status> = report
                     .findings
                     .iter()
-                    .filter(|f| std::sync::Arc::ptr_eq(&f.rule, &o.info))
+                    .filter(|f| std::ptr::eq(f.rule, &*o.info))
                     .map(|f| f.status)
                     .collect();
                 assert!(!found.is_empty(), "{} {}: no finding", doc.key, o.info.id);

@@ -916,19 +916,30 @@ fn outcome(
     }
     e.findings
         .iter()
-        .map(|f| FindingRow {
-            rule: f.rule.clone(),
-            item: f
-                .item
-                .as_ref()
-                .map(|i| i.label.clone().unwrap_or_else(|| i.pointer.clone())),
-            status: f.status,
-            deadline: f.deadline,
-            message: f.message.clone(),
-            missing: f.missing.iter().map(|m| m.pointer.clone()).collect(),
-            by_links: false,
-            waiver: f.waiver.clone(),
-            assumptions: f.assumptions.clone(),
+        .map(|f| {
+            // Rows outlive the evaluation: they share the rule set's handles.
+            let o = setup.rules.obligation_of(f.rule);
+            FindingRow {
+                rule: o.map_or_else(|| Arc::new(f.rule.clone()), |o| o.info.clone()),
+                item: f
+                    .item
+                    .as_ref()
+                    .map(|i| i.label.clone().unwrap_or_else(|| i.pointer.clone())),
+                status: f.status,
+                deadline: f.deadline,
+                message: f.message.clone(),
+                missing: f.missing.iter().map(|m| m.pointer.clone()).collect(),
+                by_links: false,
+                waiver: f.waiver.clone(),
+                assumptions: f
+                    .assumptions
+                    .iter()
+                    .map(|&a| {
+                        o.and_then(|o| o.assumptions.iter().find(|(h, _)| std::ptr::eq(&**h, a)))
+                            .map_or_else(|| Arc::new(a.clone()), |(h, _)| h.clone())
+                    })
+                    .collect(),
+            }
         })
         .collect()
 }

@@ -369,8 +369,8 @@ impl Serialize for StatusCounts {
 }
 
 struct ResultJson<'a> {
-    input: &'a Input,
-    e: &'a Evaluation,
+    input: &'a Input<'a>,
+    e: &'a Evaluation<'a>,
     lang: Lang,
 }
 
@@ -499,7 +499,7 @@ struct FactJson<'a> {
 }
 
 impl<'a> FactJson<'a> {
-    fn new(input: &'a Input, fv: &'a FactValue, lang: Lang) -> Self {
+    fn new(input: &'a Input<'a>, fv: &'a FactValue<'a>, lang: Lang) -> Self {
         FactJson {
             fact: &fv.fact.id,
             title: fv.fact.title.get(lang),
@@ -573,7 +573,7 @@ struct EffectJson<'a> {
 }
 
 impl<'a> FindingJson<'a> {
-    fn new(input: &'a Input, f: &'a Finding, lang: Lang) -> Self {
+    fn new(input: &'a Input<'a>, f: &'a Finding<'a>, lang: Lang) -> Self {
         FindingJson {
             rule: &f.rule.id,
             item: f.item.as_ref().map(|i| {
@@ -687,7 +687,7 @@ struct EvidenceJson<'a> {
 }
 
 impl<'a> EvidenceJson<'a> {
-    fn new(input: &'a Input, ev: &'a Evidence) -> Self {
+    fn new(input: &'a Input<'a>, ev: &'a Evidence) -> Self {
         let (line, column) = split(input.line_col(ev.at));
         EvidenceJson {
             pointer: &ev.pointer,
@@ -708,7 +708,7 @@ struct Place<'a> {
 }
 
 impl<'a> Place<'a> {
-    fn new(input: &'a Input, ev: &'a Evidence) -> Self {
+    fn new(input: &'a Input<'a>, ev: &'a Evidence) -> Self {
         let (line, column) = split(input.line_col(ev.at));
         Place {
             pointer: &ev.pointer,

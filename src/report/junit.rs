@@ -114,8 +114,8 @@ fn suite(s: &mut String, run: &RunInfo, id: usize, input: &Input, e: &Evaluation
         props.push(("title", t.clone()));
     }
     if let Some(h) = &e.headline {
-        props.push(("headline", h.key.clone()));
-        props.push((h.key.as_str(), super::tri_name(h.value).to_string()));
+        props.push(("headline", h.key.to_string()));
+        props.push((h.key, super::tri_name(h.value).to_string()));
     }
     properties(s, &props);
 

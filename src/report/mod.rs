@@ -24,6 +24,7 @@ use crate::finding::{
 use crate::source::SourceFile;
 use crate::text::{Lang, Text, pick};
 use jiff::civil::Date;
+use std::borrow::Borrow;
 use std::sync::Arc;
 
 /// The name of the tool as it appears in reports.
@@ -31,25 +32,27 @@ pub const TOOL_NAME: &str = "samstyr";
 
 /// One document of a run (a file, a JSONL line or standard input), in the order given.
 #[derive(Debug, Clone)]
-pub struct Input {
+pub struct Input<'r> {
     /// How the user names it: a path, or `path:LINE` for one line of a JSONL file.
     pub label: String,
     /// The text it was read from; evidence offsets point into it.
     pub source: Option<SourceFile>,
     /// A human title for the document, when the document has one.
     pub title: Option<String>,
-    pub outcome: Outcome,
+    pub outcome: Outcome<'r>,
 }
 
+/// What became of one document: its evaluation (borrowing the rule set that judged it), or why
+/// there is none.
 #[derive(Debug, Clone)]
-pub enum Outcome {
-    Evaluated(Box<Evaluation>),
+pub enum Outcome<'r> {
+    Evaluated(Box<Evaluation<'r>>),
     /// The document could not be read or validated; every problem found.
     Invalid(Diagnostics),
 }
 
-impl Input {
-    pub fn evaluation(&self) -> Option<&Evaluation> {
+impl<'r> Input<'r> {
+    pub fn evaluation(&self) -> Option<&Evaluation<'r>> {
         match &self.outcome {
             Outcome::Evaluated(e) => Some(e),
             Outcome::Invalid(_) => None,
@@ -725,7 +728,7 @@ fn urgency(f: &Finding) -> (u8, Option<Date>) {
 }
 
 /// An evaluation's findings, most urgent first; ties by rule id, then by item.
-pub fn ordered(e: &Evaluation) -> Vec<&Finding> {
+pub fn ordered<'e, 'r>(e: &'e Evaluation<'r>) -> Vec<&'e Finding<'r>> {
     let mut v: Vec<&Finding> = e.findings.iter().collect();
     v.sort_by(|a, b| {
         urgency(a)
@@ -757,7 +760,7 @@ pub fn finding_name(f: &Finding) -> String {
 /// then the requirement and deadline. What a finding is *about* is what its requirement read, so
 /// the last piece of evidence is the best place to point at; an undecided finding points at the
 /// object that should hold its first missing field. Failing those, the item the finding is for.
-pub fn locate<'f>(input: &Input, f: &'f Finding) -> Option<(&'f str, usize, usize)> {
+pub fn locate<'f>(input: &Input, f: &'f Finding<'f>) -> Option<(&'f str, usize, usize)> {
     let place = |e: &'f crate::finding::Evidence| (e.pointer.as_str(), e.at);
     let missing = f.missing.iter().map(place);
     let evidence = f.evidence.iter().rev().map(place);
@@ -806,7 +809,7 @@ pub fn period_words(lang: Lang, v: &crate::finding::Validity) -> String {
 /// period and what would extend it; else the period): each reason once, with the findings' names.
 pub fn not_in_force_reasons<'a>(
     lang: Lang,
-    findings: impl IntoIterator<Item = &'a Finding>,
+    findings: impl IntoIterator<Item = &'a Finding<'a>>,
 ) -> Vec<(String, Vec<String>)> {
     let mut out: Vec<(String, Vec<String>)> = Vec::new();
     for f in findings {
@@ -1035,7 +1038,9 @@ pub fn shorten(s: &str, max: usize) -> String {
 
 /// Facts that decided a headline: for `yes` the ones that hold, for `no` all of them (each had
 /// to be false), for `unknown` the ones that are not false.
-pub fn decisive(h: &crate::finding::Headline) -> Vec<&crate::finding::FactValue> {
+pub fn decisive<'h, 'r>(
+    h: &'h crate::finding::Headline<'r>,
+) -> Vec<&'h crate::finding::FactValue<'r>> {
     h.because
         .iter()
         .filter(|fv| match h.value {
@@ -1046,22 +1051,26 @@ pub fn decisive(h: &crate::finding::Headline) -> Vec<&crate::finding::FactValue>
         .collect()
 }
 
-/// `s` with its first letter in upper case.
 /// What a finding rests on that the rule set takes as given, one line each (`antakelse: …`), for
 /// the formats that show a finding as its message (GitHub, SARIF, JUnit, the portfolio's rows).
-pub fn assumption_lines(
+/// A finding borrows its assumptions; a portfolio row shares them.
+pub fn assumption_lines<A: Borrow<Assumption>>(
     lang: Lang,
-    assumptions: &[Arc<Assumption>],
+    assumptions: &[A],
 ) -> impl Iterator<Item = String> + '_ {
     let label = pick(lang, "antakelse:", "antaking:", "assumption:");
     assumptions
         .iter()
-        .map(move |a| format!("{label} {}", a.text.get(lang)))
+        .map(move |a| format!("{label} {}", a.borrow().text.get(lang)))
 }
 
 /// A finding's message with its assumptions after it in brackets, for a format that has one cell
 /// for it (CSV, XLSX).
-pub fn message_cell(lang: Lang, message: &Text, assumptions: &[Arc<Assumption>]) -> String {
+pub fn message_cell<A: Borrow<Assumption>>(
+    lang: Lang,
+    message: &Text,
+    assumptions: &[A],
+) -> String {
     let mut s = message.get(lang).to_string();
     for a in assumption_lines(lang, assumptions) {
         if !s.is_empty() {
@@ -1192,6 +1201,7 @@ pub(crate) mod testdata {
     use crate::diag::{Diagnostic, Problem};
     use crate::finding::{Evidence, FactValue, Headline, Item, Principle, RuleKind, Validity};
     use jiff::civil::date;
+    use std::sync::LazyLock;
 
     #[derive(Debug, thiserror::Error)]
     #[error("unknown field `titel`")]
@@ -1251,9 +1261,9 @@ pub(crate) mod testdata {
         })
     }
 
-    fn finding(rule: &Arc<RuleInfo>, status: Status) -> Finding {
+    fn finding(rule: &RuleInfo, status: Status) -> Finding<'_> {
         Finding {
-            rule: rule.clone(),
+            rule,
             status,
             item: None,
             deadline: None,
@@ -1311,33 +1321,40 @@ pub(crate) mod testdata {
         }
     }
 
+    // The facts a headline names: rule infos a finding borrows must outlive the inputs.
+    static FACT: LazyLock<RuleInfo> = LazyLock::new(|| RuleInfo {
+        id: "affects".into(),
+        kind: RuleKind::Fact,
+        principle: None,
+        severity: None,
+        title: Text::new("Berører sektoren", "Affects the sector"),
+        remedy: Text::default(),
+        sources: vec![SourceRef::Seed {
+            file: "seed.txt".into(),
+            line: 3,
+            quote: "kort sitat".into(),
+            doc: None,
+            reading: None,
+        }],
+    });
+    static FACT2: LazyLock<RuleInfo> = LazyLock::new(|| RuleInfo {
+        id: "joint".into(),
+        title: Text::new("Felles tiltak", "Joint measure"),
+        ..(*FACT).clone()
+    });
+
     /// A passing document, a failing one (every status) and an invalid one.
-    pub fn inputs(run: &RunInfo) -> Vec<Input> {
+    pub fn inputs(run: &RunInfo) -> Vec<Input<'_>> {
         let rules = &run.obligations;
         let (r1, r2, r3, r4) = match rules.as_slice() {
             [a, b, c, d] => (a, b, c, d),
             _ => unreachable!("run() builds four rules"),
         };
-        let fact = Arc::new(RuleInfo {
-            id: "affects".into(),
-            kind: RuleKind::Fact,
-            principle: None,
-            severity: None,
-            title: Text::new("Berører sektoren", "Affects the sector"),
-            remedy: Text::default(),
-            sources: vec![SourceRef::Seed {
-                file: "seed.txt".into(),
-                line: 3,
-                quote: "kort sitat".into(),
-                doc: None,
-                reading: None,
-            }],
-        });
-        let fact2 = Arc::new(RuleInfo {
-            id: "joint".into(),
-            title: Text::new("Felles tiltak", "Joint measure"),
-            ..(*fact).clone()
-        });
+        let (fact, fact2) = (&*FACT, &*FACT2);
+        let title = match &run.headline {
+            Some(h) => &h.title,
+            None => unreachable!("run() has a headline"),
+        };
         let pass_src = SourceFile::new("batch/a.json", PASSING);
         let fail_src = SourceFile::new("batch/b.json", FAILING);
         let bad_src = SourceFile::new("batch/c.json", INVALID);
@@ -1360,17 +1377,17 @@ pub(crate) mod testdata {
             as_of: run.as_of,
             reference_date: run.as_of,
             headline: Some(Headline {
-                key: "consultation_required".into(),
-                title: Text::new("Krever konsultasjon", "Consultation required"),
+                key: "consultation_required",
+                title,
                 value: Tri::No,
                 because: vec![
                     FactValue {
-                        fact: fact.clone(),
+                        fact,
                         value: Shown::Bool(false),
                         missing: Vec::new(),
                     },
                     FactValue {
-                        fact: fact2.clone(),
+                        fact: fact2,
                         value: Shown::Bool(false),
                         missing: Vec::new(),
                     },
@@ -1417,12 +1434,12 @@ pub(crate) mod testdata {
             as_of: run.as_of,
             reference_date: date(2026, 3, 1),
             headline: Some(Headline {
-                key: "consultation_required".into(),
-                title: Text::new("Krever konsultasjon", "Consultation required"),
+                key: "consultation_required",
+                title,
                 value: Tri::Yes,
                 because: vec![
                     FactValue {
-                        fact: fact.clone(),
+                        fact,
                         value: Shown::Bool(true),
                         missing: Vec::new(),
                     },

@@ -474,6 +474,15 @@ impl RuleSet {
         self.core.obligations.iter().find(|o| o.info.id == id)
     }
 
+    /// The obligation a finding of this rule set borrows its info from (findings hold a borrow,
+    /// not a shared handle: see [`crate::finding`]).
+    pub(crate) fn obligation_of(&self, info: &RuleInfo) -> Option<&Obligation> {
+        self.core
+            .obligations
+            .iter()
+            .find(|o| std::ptr::eq(&*o.info, info))
+    }
+
     pub(crate) fn fact(&self, id: &str) -> Option<(usize, &Fact)> {
         self.core
             .facts

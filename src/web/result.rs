@@ -105,7 +105,7 @@ pub(crate) fn render(rules: &RuleSet, lang: Lang, as_of: Date, inputs: &[Input])
     let ordered = report::ordered(e);
     let count = |st: Status| ordered.iter().filter(|f| f.status == st).count();
     let headline_word = e.headline.as_ref().map(|h| {
-        let (t, _) = text_in(&h.title, lang);
+        let (t, _) = text_in(h.title, lang);
         format!("{t}: {}", report::tri_word(lang, h.value))
     });
     let summary = format!(
@@ -128,7 +128,7 @@ pub(crate) fn render(rules: &RuleSet, lang: Lang, as_of: Date, inputs: &[Input])
                 ", " (pick(lang, "per", "per", "as of")) " " (as_of.to_string())
             }
             @if let Some(h) = &e.headline {
-                @let (title, tl) = text_in(&h.title, lang);
+                @let (title, tl) = text_in(h.title, lang);
                 div class={ "headline tri-" (report::tri_name(h.value)) } {
                     h3 {
                         span lang=[tl] { (title) } ": "
