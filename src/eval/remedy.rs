@@ -7,7 +7,9 @@
 //! it, and the document lists its conditions quantify over (a new item for one of them, its
 //! fields those the conditions read); the candidate values from the field's type (booleans,
 //! enum values, catalog keys) and from the rule set's own constants, parameters and the
-//! document's dates and numbers, each moved by a day or a unit to either side of a boundary.
+//! document's dates and numbers, each moved by a day or a unit to either side of a boundary;
+//! for a free text, the texts the rule compares with, else a stand-in for a text only the
+//! reader can write (which the words say is theirs to write).
 //! Each candidate is checked by validating and evaluating the changed document again, so a
 //! remedy found is one that works. Values are tried in the order the answer should prefer:
 //! constants of the rule first (the party and form it asks for), the smallest number, the
@@ -44,6 +46,10 @@ const SETTLE_BUDGET: usize = 100;
 /// At most this many evaluations more for a patch of two new items, tried only when no single
 /// change was found.
 const PAIR_BUDGET: usize = 400;
+
+/// The value a patch gives a text only the reader can write (a name, a proposal): the words
+/// say so instead of showing it.
+const TEXT_TO_WRITE: &str = "?";
 
 /// The largest document (bytes of its source) remedies are searched for.
 const MAX_SOURCE: usize = 64 * 1024;
@@ -268,7 +274,9 @@ impl Search<'_> {
                     continue;
                 }
                 let cands = match &def.ty {
-                    ty if is_scalar(ty) => pool.values(def, false),
+                    ty if is_scalar(ty) || matches!(ty, FieldType::String { .. }) => {
+                        pool.values(def, false)
+                    }
                     // A list of values: none, or one of them.
                     FieldType::List { items, .. } if is_scalar(items) => {
                         let one = FieldDef {
@@ -301,7 +309,12 @@ impl Search<'_> {
                 }
             }
             match self.status(&doc, &t) {
-                Some(Status::Met) if !ops.is_empty() => return Some(ops),
+                // Each field stated for its own sake: one the finding is met without (read
+                // only on the way to another) is no part of the remedy.
+                Some(Status::Met) if !ops.is_empty() => {
+                    let n = ops.len();
+                    return Some(self.without_unneeded(&t, base, ops, n));
+                }
                 // Stated as they best can be, the rule does not apply (or is not in force):
                 // making it apply is no remedy.
                 Some(Status::Met | Status::NotApplicable | Status::NotInForce) | None => {
@@ -326,33 +339,7 @@ impl Search<'_> {
                         _ => ops.push(op),
                     }
                 }
-                for i in (0..stated_ops).rev() {
-                    if self.exhausted() {
-                        break;
-                    }
-                    // Not one a later operation writes at or inside (a `replace` of the field
-                    // it adds needs it there).
-                    let Some(path) = ops.get(i).map(|o| o.path.clone()) else {
-                        continue;
-                    };
-                    if ops
-                        .iter()
-                        .skip(i + 1)
-                        .any(|o| o.path == path || o.path.starts_with(&format!("{path}/")))
-                    {
-                        continue;
-                    }
-                    let mut trial = ops.clone();
-                    trial.remove(i);
-                    let mut d = base.clone();
-                    for op in &trial {
-                        apply(&mut d, op);
-                    }
-                    if self.status(&d, &t) == Some(Status::Met) {
-                        ops = trial;
-                    }
-                }
-                return Some(ops);
+                return Some(self.without_unneeded(&t, base, ops, stated_ops));
             }
             if round > 0 || !stated || self.exhausted() {
                 break;
@@ -360,6 +347,44 @@ impl Search<'_> {
             t = self.refresh(&doc, &t)?;
         }
         None
+    }
+
+    /// `ops` with each of its first `upto` left out again where the finding is met without it
+    /// (applied to `base`): stated to decide it, a field may not be needed once it is met.
+    fn without_unneeded(
+        &mut self,
+        t: &Target,
+        base: &Json,
+        mut ops: Vec<PatchOp>,
+        upto: usize,
+    ) -> Vec<PatchOp> {
+        for i in (0..upto).rev() {
+            if self.exhausted() {
+                break;
+            }
+            // Not one a later operation writes at or inside (a `replace` of the field
+            // it adds needs it there).
+            let Some(path) = ops.get(i).map(|o| o.path.clone()) else {
+                continue;
+            };
+            if ops
+                .iter()
+                .skip(i + 1)
+                .any(|o| o.path == path || o.path.starts_with(&format!("{path}/")))
+            {
+                continue;
+            }
+            let mut trial = ops.clone();
+            trial.remove(i);
+            let mut d = base.clone();
+            for op in &trial {
+                apply(&mut d, op);
+            }
+            if self.status(&d, t) == Some(Status::Met) {
+                ops = trial;
+            }
+        }
+        ops
     }
 
     /// The finding's missing fields and evidence on `doc`, as a full evaluation records them.
@@ -882,7 +907,8 @@ impl Search<'_> {
             let Some(def) = field_at(schema, p) else {
                 continue;
             };
-            if !is_scalar(&def.ty) || !editable(doc, p, def, self.as_of) {
+            let text = matches!(def.ty, FieldType::String { .. });
+            if !(is_scalar(&def.ty) || text) || !editable(doc, p, def, self.as_of) {
                 continue;
             }
             for v in pool.values(def, true) {
@@ -1437,6 +1463,9 @@ fn value_words(
                     (None, None) => format!("`{s}`"),
                 }
             }
+            Some(FieldType::String { .. }) if s == TEXT_TO_WRITE => {
+                pick(lang, "egen tekst", "eigen tekst", "a text of your own").to_string()
+            }
             Some(FieldType::String { .. }) => quoted(s, lang),
             Some(FieldType::Date) => s.clone(),
             // Ids, catalog keys, document keys, and what the format does not declare: codes.
@@ -1459,6 +1488,9 @@ fn value_words(
 /// Candidate values, from the rule set and the document.
 struct Pool {
     strings: Vec<String>,
+    /// The strings of the rule's own conditions: the only ones a free text is given (a text
+    /// the rule set compares some other field with says nothing of this one).
+    own_strings: Vec<String>,
     numbers: Vec<f64>,
     dates: Vec<Date>,
     as_of: Date,
@@ -1475,6 +1507,14 @@ impl Pool {
             .chain(o.deadline.iter())
         {
             c.constants(&mut own);
+        }
+        let mut own_strings: Vec<String> = Vec::new();
+        for v in &own.values {
+            if let Val::Str(s) = v
+                && !own_strings.iter().any(|x| x == s.as_ref())
+            {
+                own_strings.push(s.to_string());
+            }
         }
         let mut all = Constants::default();
         set.constants(&mut all);
@@ -1558,6 +1598,7 @@ impl Pool {
             .collect();
         Pool {
             strings,
+            own_strings,
             numbers: ns,
             dates,
             as_of,
@@ -1604,6 +1645,18 @@ impl Pool {
                     .map(|d| Json::String(d.to_string()))
                     .collect()
             }
+            // A free text: what the rule compares it with, else a text for the reader to write.
+            FieldType::String { max_len } => self
+                .own_strings
+                .iter()
+                .filter(|s| max_len.is_none_or(|m| s.chars().count() <= m))
+                .filter(|s| !f.nonblank || !s.trim().is_empty())
+                .map(|s| Json::String(s.clone()))
+                .chain(
+                    (max_len.is_none_or(|m| m >= TEXT_TO_WRITE.chars().count()))
+                        .then(|| Json::String(TEXT_TO_WRITE.into())),
+                )
+                .collect(),
             _ => Vec::new(),
         };
         out.truncate(64);
@@ -1654,7 +1707,7 @@ fn scan(v: &Json, dates: &mut Vec<Date>, numbers: &mut Vec<f64>) {
 fn placeholder(pool: &Pool, f: &FieldDef) -> Option<Json> {
     match &f.ty {
         FieldType::String { .. } | FieldType::Id { .. } | FieldType::KeyRef => {
-            Some(Json::String("?".into()))
+            Some(Json::String(TEXT_TO_WRITE.into()))
         }
         FieldType::List { .. } => Some(Json::Array(Vec::new())),
         FieldType::Object(_) => Some(Json::Object(Map::new())),
@@ -2103,5 +2156,16 @@ shade = { type = "enum", values = ["pale", "deep"], doc = { nb = "Tone", nn = "T
             "Add to \u{201c}Tags\u{201d} (/tags): \u{201c}a\u{201d}; state /nowhere: `b`."
         );
         assert_eq!(words(&schema(), &[]).en, "");
+        // A text only the reader can write is said to be theirs, not shown as the patch's
+        // stand-in.
+        let p = [op("add", "/bare", Json::String(TEXT_TO_WRITE.into()))];
+        assert_eq!(
+            said(&p),
+            [
+                "Oppgi /bare: egen tekst.",
+                "Oppgje /bare: eigen tekst.",
+                "State /bare: a text of your own.",
+            ]
+        );
     }
 }
