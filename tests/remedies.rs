@@ -465,3 +465,54 @@ fn an_added_item_leaves_no_other_finding_worse() {
     assert_eq!(body["municipal_members"], body["state_members"], "{body}");
     assert!(tm.changes.iter().all(|c| !c.is_worse()), "{:?}", tm.changes);
 }
+
+/// A free text the rule only asks to be there (a deviation's proposal, absent; the reason for a
+/// short consultation period, stated as `null`) is remedied by stating one: the patch holds a
+/// stand-in, and the words tell the reader the text is theirs to write, in each language.
+/// Before, the search had no candidate for a text and said no change could meet it.
+#[test]
+fn a_missing_free_text_is_remedied_by_a_text_the_reader_writes() {
+    for (fixture, rule, path, op_name) in [
+        ("datafordeler", "SAM-07b", "/deviations/0/proposal", "add"),
+        (
+            "forskrift-hoering",
+            "SAM-17b",
+            "/hearing/short_deadline_reason",
+            "replace",
+        ),
+    ] {
+        let text = std::fs::read_to_string(format!("fixtures/initiatives/valid/{fixture}.json"))
+            .unwrap_or_default();
+        let Some(e) = evaluate(rules(), &text, AS_OF, &EvalOptions::REMEDIES) else {
+            panic!("{fixture} is valid");
+        };
+        let Some(tm) = e
+            .findings
+            .iter()
+            .find(|f| f.rule.id == rule && f.status == Status::Violated)
+            .and_then(|f| f.to_meet.as_deref())
+        else {
+            panic!("{fixture}: {rule} is violated and has a remedy");
+        };
+        let [op] = &tm.patch[..] else {
+            panic!("{fixture}: one operation: {:?}", tm.patch);
+        };
+        assert_eq!((op.op, op.path.as_str()), (op_name, path), "{fixture}");
+        assert!(
+            op.value.as_str().is_some_and(|s| !s.trim().is_empty()),
+            "{op:?}"
+        );
+        assert!(
+            tm.text.nb.ends_with(": egen tekst.") || tm.text.nb.ends_with(" til egen tekst."),
+            "{}",
+            tm.text.nb
+        );
+        assert!(tm.text.nn.ends_with("eigen tekst."), "{}", tm.text.nn);
+        assert!(
+            tm.text.en.ends_with("a text of your own."),
+            "{}",
+            tm.text.en
+        );
+        assert!(tm.text.en.contains(&format!("({path})")), "{}", tm.text.en);
+    }
+}

@@ -7,7 +7,9 @@
 //! it, and the document lists its conditions quantify over (a new item for one of them, its
 //! fields those the conditions read); the candidate values from the field's type (booleans,
 //! enum values, catalog keys) and from the rule set's own constants, parameters and the
-//! document's dates and numbers, each moved by a day or a unit to either side of a boundary.
+//! document's dates and numbers, each moved by a day or a unit to either side of a boundary;
+//! for a free text, the texts the rule compares with, else a stand-in for a text only the
+//! reader can write (which the words say is theirs to write).
 //! Each candidate is checked by validating and evaluating the changed document again, so a
 //! remedy found is one that works. Values are tried in the order the answer should prefer:
 //! constants of the rule first (the party and form it asks for), the smallest number, the
@@ -31,7 +33,7 @@ use crate::finding::{Changed, Evaluation, PatchOp, Status, ToMeet};
 use crate::rules::{Obligation, Received, RuleSet};
 use crate::schema::{Document, FieldDef, FieldType, InputSchema, validate};
 use crate::source::SourceFile;
-use crate::text::Text;
+use crate::text::{Lang, Text, pick};
 use jiff::civil::Date;
 use serde_json::{Map, Value as Json};
 
@@ -44,6 +46,10 @@ const SETTLE_BUDGET: usize = 100;
 /// At most this many evaluations more for a patch of two new items, tried only when no single
 /// change was found.
 const PAIR_BUDGET: usize = 400;
+
+/// The value a patch gives a text only the reader can write (a name, a proposal): the words
+/// say so instead of showing it.
+const TEXT_TO_WRITE: &str = "?";
 
 /// The largest document (bytes of its source) remedies are searched for.
 const MAX_SOURCE: usize = 64 * 1024;
@@ -268,7 +274,9 @@ impl<'s> Search<'s> {
                     continue;
                 }
                 let cands = match &def.ty {
-                    ty if is_scalar(ty) => pool.values(def, false),
+                    ty if is_scalar(ty) || matches!(ty, FieldType::String { .. }) => {
+                        pool.values(def, false)
+                    }
                     // A list of values: none, or one of them.
                     FieldType::List { items, .. } if is_scalar(items) => {
                         let one = FieldDef {
@@ -301,7 +309,12 @@ impl<'s> Search<'s> {
                 }
             }
             match self.status(&doc, &t) {
-                Some(Status::Met) if !ops.is_empty() => return Some(ops),
+                // Each field stated for its own sake: one the finding is met without (read
+                // only on the way to another) is no part of the remedy.
+                Some(Status::Met) if !ops.is_empty() => {
+                    let n = ops.len();
+                    return Some(self.without_unneeded(&t, base, ops, n));
+                }
                 // Stated as they best can be, the rule does not apply (or is not in force):
                 // making it apply is no remedy.
                 Some(Status::Met | Status::NotApplicable | Status::NotInForce) | None => {
@@ -326,33 +339,7 @@ impl<'s> Search<'s> {
                         _ => ops.push(op),
                     }
                 }
-                for i in (0..stated_ops).rev() {
-                    if self.exhausted() {
-                        break;
-                    }
-                    // Not one a later operation writes at or inside (a `replace` of the field
-                    // it adds needs it there).
-                    let Some(path) = ops.get(i).map(|o| o.path.clone()) else {
-                        continue;
-                    };
-                    if ops
-                        .iter()
-                        .skip(i + 1)
-                        .any(|o| o.path == path || o.path.starts_with(&format!("{path}/")))
-                    {
-                        continue;
-                    }
-                    let mut trial = ops.clone();
-                    trial.remove(i);
-                    let mut d = base.clone();
-                    for op in &trial {
-                        apply(&mut d, op);
-                    }
-                    if self.status(&d, &t) == Some(Status::Met) {
-                        ops = trial;
-                    }
-                }
-                return Some(ops);
+                return Some(self.without_unneeded(&t, base, ops, stated_ops));
             }
             if round > 0 || !stated || self.exhausted() {
                 break;
@@ -360,6 +347,44 @@ impl<'s> Search<'s> {
             t = self.refresh(&doc, &t)?;
         }
         None
+    }
+
+    /// `ops` with each of its first `upto` left out again where the finding is met without it
+    /// (applied to `base`): stated to decide it, a field may not be needed once it is met.
+    fn without_unneeded(
+        &mut self,
+        t: &Target,
+        base: &Json,
+        mut ops: Vec<PatchOp>,
+        upto: usize,
+    ) -> Vec<PatchOp> {
+        for i in (0..upto).rev() {
+            if self.exhausted() {
+                break;
+            }
+            // Not one a later operation writes at or inside (a `replace` of the field
+            // it adds needs it there).
+            let Some(path) = ops.get(i).map(|o| o.path.clone()) else {
+                continue;
+            };
+            if ops
+                .iter()
+                .skip(i + 1)
+                .any(|o| o.path == path || o.path.starts_with(&format!("{path}/")))
+            {
+                continue;
+            }
+            let mut trial = ops.clone();
+            trial.remove(i);
+            let mut d = base.clone();
+            for op in &trial {
+                apply(&mut d, op);
+            }
+            if self.status(&d, t) == Some(Status::Met) {
+                ops = trial;
+            }
+        }
+        ops
     }
 
     /// The finding's missing fields and evidence on `doc`, as a full evaluation records them.
@@ -882,7 +907,8 @@ impl<'s> Search<'s> {
             let Some(def) = field_at(schema, p) else {
                 continue;
             };
-            if !is_scalar(&def.ty) || !editable(doc, p, def, self.as_of) {
+            let text = matches!(def.ty, FieldType::String { .. });
+            if !(is_scalar(&def.ty) || text) || !editable(doc, p, def, self.as_of) {
                 continue;
             }
             for v in pool.values(def, true) {
@@ -1238,7 +1264,7 @@ impl<'s> Search<'s> {
             format!("{tried} kandidatar prøvde; valt: {}.", ops_text(&patch)),
             format!("{tried} candidates tried; chosen: {}.", ops_text(&patch)),
         ));
-        let text = words(&patch);
+        let text = words(self.set.schema(), &patch);
         ToMeet {
             patch,
             changes,
@@ -1280,38 +1306,18 @@ fn ops_text(ops: &[PatchOp]) -> String {
         .join("; ")
 }
 
-/// The patch in words, in the three languages.
-fn words(patch: &[PatchOp]) -> Text {
-    let (mut nb, mut nn, mut en) = (Vec::new(), Vec::new(), Vec::new());
-    for op in patch {
-        let value = shown(&op.value);
-        match (op.op, &op.value) {
-            ("add", Json::Array(xs)) if xs.is_empty() => {
-                nb.push(format!("oppgi {} som tom liste", op.path));
-                nn.push(format!("oppgi {} som tom liste", op.path));
-                en.push(format!("state {} as an empty list", op.path));
-            }
-            ("add", Json::Object(_)) | ("add", Json::Array(_)) => {
-                let list = op.path.trim_end_matches("/-");
-                nb.push(format!("legg til i {list}: {value}"));
-                nn.push(format!("legg til i {list}: {value}"));
-                en.push(format!("add to {list}: {value}"));
-            }
-            ("add", _) => {
-                nb.push(format!("oppgi {} = {value}", op.path));
-                nn.push(format!("oppgi {} = {value}", op.path));
-                en.push(format!("state {} = {value}", op.path));
-            }
-            _ => {
-                nb.push(format!("endre {} til {value}", op.path));
-                nn.push(format!("endre {} til {value}", op.path));
-                en.push(format!("change {} to {value}", op.path));
-            }
-        }
-    }
+/// The patch in words, in the three languages, for a reader who knows the input format's
+/// form, not its JSON: each change names its field by the title the input format gives it
+/// (with the pointer once, for whoever looks it up in the document), and each value as that
+/// reader writes it: enum values in the format's words, `yes`/`no`, numbers grouped.
+fn words(schema: &InputSchema, patch: &[PatchOp]) -> Text {
     // The renderers put their own label («for å oppfylle:», "to meet:") in front.
-    let sentence = |parts: &[String]| {
-        let s = parts.join("; ");
+    let sentence = |lang| {
+        let s = patch
+            .iter()
+            .map(|op| change_words(schema, op, lang))
+            .collect::<Vec<_>>()
+            .join("; ");
         let mut c = s.chars();
         match c.next() {
             Some(f) => format!("{}{}.", f.to_uppercase(), c.as_str()),
@@ -1320,41 +1326,171 @@ fn words(patch: &[PatchOp]) -> Text {
     };
     // The side effects stay data (`ToMeet::changes`): the renderers word them with the
     // report's own status words (`report::to_meet_words`).
-    Text::all(sentence(&nb), sentence(&nn), sentence(&en))
+    Text::all(sentence(Lang::Nb), sentence(Lang::Nn), sentence(Lang::En))
 }
 
-/// A JSON value as written in words: strings bare, objects as `key: value` pairs (in
-/// brackets inside another, so that a reader sees where a record inside a record ends).
-fn shown(v: &Json) -> String {
-    fn inner(v: &Json, depth: usize) -> String {
-        match v {
-            Json::String(s) => s.clone(),
-            Json::Object(m) => {
-                let pairs = m
-                    .iter()
-                    .map(|(k, v)| format!("{k}: {}", inner(v, depth + 1)))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                if depth > 0 {
-                    format!("({pairs})")
-                } else {
-                    pairs
-                }
+/// One change of a patch in words of `lang`.
+fn change_words(schema: &InputSchema, op: &PatchOp, lang: Lang) -> String {
+    // `/list/-` appends to the list: the list is what the reader looks for.
+    let (at, append) = match op.path.strip_suffix("/-") {
+        Some(list) => (list, true),
+        None => (op.path.as_str(), false),
+    };
+    let def = schema.field_at(at);
+    let name = field_name(def, at, lang);
+    let ty = def.map(|d| &d.ty);
+    let items = match ty {
+        Some(FieldType::List { items, .. }) => Some(&**items),
+        _ => None,
+    };
+    match (op.op, &op.value) {
+        ("add", Json::Array(xs)) if xs.is_empty() && !append => match lang {
+            Lang::Nb => format!("oppgi {name} som tom liste"),
+            Lang::Nn => format!("oppgje {name} som tom liste"),
+            Lang::En => format!("state {name} as an empty list"),
+        },
+        ("add", v) if append || matches!(v, Json::Array(_)) => {
+            let v = if append {
+                value_words(schema, def, items, v, lang, 0)
+            } else {
+                value_words(schema, def, ty, v, lang, 0)
+            };
+            match lang {
+                Lang::Nb | Lang::Nn => format!("legg til i {name}: {v}"),
+                Lang::En => format!("add to {name}: {v}"),
             }
-            Json::Array(xs) => xs
-                .iter()
-                .map(|x| inner(x, depth))
-                .collect::<Vec<_>>()
-                .join("; "),
-            other => other.to_string(),
+        }
+        ("add", v) => {
+            let v = value_words(schema, def, ty, v, lang, 0);
+            match lang {
+                Lang::Nb => format!("oppgi {name}: {v}"),
+                Lang::Nn => format!("oppgje {name}: {v}"),
+                Lang::En => format!("state {name}: {v}"),
+            }
+        }
+        (_, v) => {
+            let v = value_words(schema, def, ty, v, lang, 0);
+            match lang {
+                Lang::Nb | Lang::Nn => format!("endre {name} til {v}"),
+                Lang::En => format!("change {name} to {v}"),
+            }
         }
     }
-    inner(v, 0)
+}
+
+/// A field named for a reader: its title quoted, then the pointer; the pointer alone for a
+/// field the input format gives no words for.
+fn field_name(def: Option<&FieldDef>, pointer: &str, lang: Lang) -> String {
+    match def.and_then(|d| d.title(lang)) {
+        Some(title) => format!("{} ({pointer})", quoted(&title, lang)),
+        None => pointer.to_string(),
+    }
+}
+
+/// Words or text quoted as a writer of `lang` quotes them.
+fn quoted(s: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Nb | Lang::Nn => format!("«{s}»"),
+        Lang::En => format!("\u{201c}{s}\u{201d}"),
+    }
+}
+
+/// A JSON value of field `def` (of type `ty`: the items' type for an item of a list) in words
+/// of `lang`. A record lists its fields in the input format's order, each by its title; a
+/// record inside another is in brackets, so that a reader sees where it ends.
+fn value_words(
+    schema: &InputSchema,
+    def: Option<&FieldDef>,
+    ty: Option<&FieldType>,
+    v: &Json,
+    lang: Lang,
+    depth: usize,
+) -> String {
+    match v {
+        Json::Object(m) => {
+            let fields = match ty {
+                Some(FieldType::Object(id)) => schema.types.get(*id).map_or(&[][..], |o| &o.fields),
+                _ => &[],
+            };
+            let known = fields
+                .iter()
+                .filter_map(|f| m.get(&f.name).map(|x| (Some(f), f.name.as_str(), x)));
+            let unknown = m
+                .iter()
+                .filter(|(k, _)| !fields.iter().any(|f| f.name == **k))
+                .map(|(k, x)| (None, k.as_str(), x));
+            let pairs = known
+                .chain(unknown)
+                .map(|(f, key, x)| {
+                    let title = f.and_then(|f| f.title(lang));
+                    let title = title.as_deref().unwrap_or(key);
+                    // A question is answered without a colon: «Er det gjort? ja».
+                    let sep = if title.ends_with('?') { " " } else { ": " };
+                    let x = value_words(schema, f, f.map(|f| &f.ty), x, lang, depth + 1);
+                    format!("{title}{sep}{x}")
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            if depth > 0 {
+                format!("({pairs})")
+            } else {
+                pairs
+            }
+        }
+        Json::Array(xs) => {
+            let items = match ty {
+                Some(FieldType::List { items, .. }) => Some(&**items),
+                _ => None,
+            };
+            // Several records side by side each get brackets.
+            let depth = if xs.len() > 1 { depth + 1 } else { depth };
+            xs.iter()
+                .map(|x| value_words(schema, def, items, x, lang, depth))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+        Json::String(s) => match ty {
+            Some(FieldType::Enum(_)) => {
+                let label = def
+                    .and_then(|d| d.label(s))
+                    .map(|t| t.get(lang).trim())
+                    .filter(|w| !w.is_empty());
+                match (def.and_then(|d| d.value_words(s, lang)), label) {
+                    (Some(w), _) => format!("{w} (`{s}`)"),
+                    // Words that only repeat the code (`Dark blue`): the words alone, which
+                    // read more easily and still say which code.
+                    (None, Some(w)) => w.to_string(),
+                    (None, None) => format!("`{s}`"),
+                }
+            }
+            Some(FieldType::String { .. }) if s == TEXT_TO_WRITE => {
+                pick(lang, "egen tekst", "eigen tekst", "a text of your own").to_string()
+            }
+            Some(FieldType::String { .. }) => quoted(s, lang),
+            Some(FieldType::Date) => s.clone(),
+            // Ids, catalog keys, document keys, and what the format does not declare: codes.
+            _ => format!("`{s}`"),
+        },
+        Json::Bool(b) => match (lang, b) {
+            (Lang::Nb | Lang::Nn, true) => "ja",
+            (Lang::Nb | Lang::Nn, false) => "nei",
+            (Lang::En, true) => "yes",
+            (Lang::En, false) => "no",
+        }
+        .to_string(),
+        Json::Number(n) => n
+            .as_f64()
+            .map_or_else(|| n.to_string(), |f| crate::rules::number(f, lang)),
+        Json::Null => pick(lang, "ingen", "ingen", "none").to_string(),
+    }
 }
 
 /// Candidate values, from the rule set and the document.
 struct Pool {
     strings: Vec<String>,
+    /// The strings of the rule's own conditions: the only ones a free text is given (a text
+    /// the rule set compares some other field with says nothing of this one).
+    own_strings: Vec<String>,
     numbers: Vec<f64>,
     dates: Vec<Date>,
     as_of: Date,
@@ -1371,6 +1507,14 @@ impl Pool {
             .chain(o.deadline.iter())
         {
             c.constants(&mut own);
+        }
+        let mut own_strings: Vec<String> = Vec::new();
+        for v in &own.values {
+            if let Val::Str(s) = v
+                && !own_strings.iter().any(|x| x == s.as_ref())
+            {
+                own_strings.push(s.to_string());
+            }
         }
         let mut all = Constants::default();
         set.constants(&mut all);
@@ -1454,6 +1598,7 @@ impl Pool {
             .collect();
         Pool {
             strings,
+            own_strings,
             numbers: ns,
             dates,
             as_of,
@@ -1500,6 +1645,18 @@ impl Pool {
                     .map(|d| Json::String(d.to_string()))
                     .collect()
             }
+            // A free text: what the rule compares it with, else a text for the reader to write.
+            FieldType::String { max_len } => self
+                .own_strings
+                .iter()
+                .filter(|s| max_len.is_none_or(|m| s.chars().count() <= m))
+                .filter(|s| !f.nonblank || !s.trim().is_empty())
+                .map(|s| Json::String(s.clone()))
+                .chain(
+                    (max_len.is_none_or(|m| m >= TEXT_TO_WRITE.chars().count()))
+                        .then(|| Json::String(TEXT_TO_WRITE.into())),
+                )
+                .collect(),
             _ => Vec::new(),
         };
         out.truncate(64);
@@ -1550,7 +1707,7 @@ fn scan(v: &Json, dates: &mut Vec<Date>, numbers: &mut Vec<f64>) {
 fn placeholder(pool: &Pool, f: &FieldDef) -> Option<Json> {
     match &f.ty {
         FieldType::String { .. } | FieldType::Id { .. } | FieldType::KeyRef => {
-            Some(Json::String("?".into()))
+            Some(Json::String(TEXT_TO_WRITE.into()))
         }
         FieldType::List { .. } => Some(Json::Array(Vec::new())),
         FieldType::Object(_) => Some(Json::Object(Map::new())),
@@ -1800,4 +1957,215 @@ fn apply(doc: &mut Json, op: &PatchOp) {
 /// Whether `opts` asks for remedies.
 pub(crate) fn wanted(opts: &EvalOptions) -> bool {
     opts.remedies
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A format of its own: a record with a number, a question, an enum with words and one
+    /// without, a text, a section, a list of parts (each with a list inside) and a field
+    /// without a doc.
+    const FORMAT: &str = r#"
+[input]
+schema = "x/v1"
+key = "id"
+root = "doc"
+title = { nb = "Ting", nn = "Ting", en = "Thing" }
+[input.types.doc.fields]
+schema = { type = "string", required = true }
+id = { type = "id", required = true }
+size = { type = "number", min = 0, doc = { nb = "Størrelsen i meter. Mer her.", nn = "Storleiken i meter. Meir her.", en = "The size in metres. More here." } }
+done = { type = "bool", doc = { nb = "Er det ferdig?", nn = "Er det ferdig?", en = "Is it done?" } }
+shade = { type = "enum", values = ["pale", "deep"], doc = { nb = "Tone", nn = "Tone", en = "Shade" } }
+tags = { type = "list", items = "string", doc = { nb = "Merkelapper: fritt valgt.", nn = "Merkelappar: fritt valt.", en = "Tags: free choice." } }
+box = { type = "box", absent = "none", doc = { nb = "Esken.", nn = "Esken.", en = "The box." } }
+parts = { type = "list", items = "part", absent = "empty", doc = { nb = "Delene, i rekkefølge.", nn = "Delane, i rekkjefølgje.", en = "The parts, in order." } }
+bare = { type = "string" }
+[input.types.box.fields]
+wide = { type = "bool", doc = { nb = "Er den bred?", nn = "Er han brei?", en = "Is it wide?" } }
+depth = { type = "number", doc = { nb = "Dybde", nn = "Djupn", en = "Depth" } }
+[input.types.part.fields]
+colour = { type = "enum", values = ["red", "dark_blue", "teal"], labels = { red = { nb = "Rød", nn = "Raud", en = "Red" }, dark_blue = { nb = "Mørkeblå", nn = "Mørkeblå", en = "Dark blue" }, teal = { nb = "Blågrønn", nn = "Blågrøn", en = "Teal" } }, doc = { nb = "Farge", nn = "Farge", en = "Colour" } }
+when = { type = "date", doc = { nb = "Når den kom", nn = "Når han kom", en = "When it came" } }
+count = { type = "number", doc = { nb = "Antall", nn = "Tal", en = "Count" } }
+note = { type = "string", doc = { nb = "Merknad", nn = "Merknad", en = "Note" } }
+pieces = { type = "list", items = "piece", absent = "empty", doc = { nb = "Biter", nn = "Bitar", en = "Pieces" } }
+[input.types.piece.fields]
+shade = { type = "enum", values = ["pale", "deep"], doc = { nb = "Tone", nn = "Tone", en = "Shade" } }
+"#;
+
+    fn schema() -> InputSchema {
+        crate::schema::load(&SourceFile::new("input.toml", FORMAT))
+            .unwrap_or_else(|d| panic!("{d:?}"))
+    }
+
+    fn op(op: &'static str, path: &str, value: Json) -> PatchOp {
+        PatchOp {
+            op,
+            path: path.to_string(),
+            value,
+        }
+    }
+
+    /// The words of `patch` in bokmål, nynorsk and English, groups of thousands with a plain
+    /// space for legibility here.
+    fn said(patch: &[PatchOp]) -> [String; 3] {
+        let t = words(&schema(), patch);
+        [t.nb, t.nn, t.en].map(|s| s.replace('\u{a0}', " "))
+    }
+
+    #[test]
+    fn a_stated_value_is_named_by_the_field_s_title_and_written_as_a_reader_writes_it() {
+        let p = [op("add", "/size", serde_json::json!(12000000))];
+        assert_eq!(
+            said(&p),
+            [
+                "Oppgi «Størrelsen i meter» (/size): 12 000 000.",
+                "Oppgje «Storleiken i meter» (/size): 12 000 000.",
+                "State \u{201c}The size in metres\u{201d} (/size): 12,000,000.",
+            ]
+        );
+        // Thousands are never split from each other at a line's end.
+        assert!(words(&schema(), &p).nb.contains("12\u{a0}000\u{a0}000"));
+        let p = [op("add", "/size", serde_json::json!(0.5))];
+        assert_eq!(said(&p)[0], "Oppgi «Størrelsen i meter» (/size): 0,5.");
+        assert_eq!(
+            said(&p)[2],
+            "State \u{201c}The size in metres\u{201d} (/size): 0.5."
+        );
+    }
+
+    #[test]
+    fn a_changed_answer_reads_yes_or_no() {
+        let p = [op("replace", "/done", Json::Bool(true))];
+        assert_eq!(
+            said(&p),
+            [
+                "Endre «Er det ferdig?» (/done) til ja.",
+                "Endre «Er det ferdig?» (/done) til ja.",
+                "Change \u{201c}Is it done?\u{201d} (/done) to yes.",
+            ]
+        );
+        let p = [op("replace", "/done", Json::Bool(false))];
+        assert_eq!(said(&p)[1], "Endre «Er det ferdig?» (/done) til nei.");
+        assert_eq!(
+            said(&p)[2],
+            "Change \u{201c}Is it done?\u{201d} (/done) to no."
+        );
+    }
+
+    #[test]
+    fn an_added_record_lists_its_fields_in_the_format_s_order_enum_values_in_its_words() {
+        let item = serde_json::json!({
+            "note": "see below",
+            "count": 1500,
+            "when": "2026-06-01",
+            "colour": "dark_blue",
+        });
+        let p = [op("add", "/parts/-", item.clone())];
+        assert_eq!(
+            said(&p),
+            [
+                "Legg til i «Delene, i rekkefølge» (/parts): Farge: Mørkeblå (`dark_blue`), \
+                 Når den kom: 2026-06-01, Antall: 1 500, Merknad: «see below».",
+                "Legg til i «Delane, i rekkjefølgje» (/parts): Farge: Mørkeblå (`dark_blue`), \
+                 Når han kom: 2026-06-01, Tal: 1 500, Merknad: «see below».",
+                "Add to \u{201c}The parts, in order\u{201d} (/parts): Colour: Dark blue, When \
+                 it came: 2026-06-01, Count: 1,500, Note: \u{201c}see \
+                 below\u{201d}.",
+            ]
+        );
+        // The list not stated yet, added with its one record: the same words.
+        let whole = [op("add", "/parts", Json::Array(vec![item]))];
+        assert_eq!(said(&whole), said(&p));
+        // Words that only repeat the value (`Teal`) stand alone; a value of an enum without
+        // words and of a key the format does not know is a code; a record inside the record is
+        // in brackets.
+        let p = [op(
+            "add",
+            "/parts/-",
+            serde_json::json!({"colour": "teal", "pieces": [{"shade": "deep"}], "extra": "x"}),
+        )];
+        assert_eq!(
+            said(&p)[2],
+            "Add to \u{201c}The parts, in order\u{201d} (/parts): Colour: Teal, Pieces: \
+             (Shade: `deep`), extra: `x`."
+        );
+        assert_eq!(
+            said(&p)[1],
+            "Legg til i «Delane, i rekkjefølgje» (/parts): Farge: Blågrøn (`teal`), Bitar: \
+             (Tone: `deep`), extra: `x`."
+        );
+    }
+
+    #[test]
+    fn records_side_by_side_each_get_brackets_and_a_section_is_stated_whole() {
+        let p = [op(
+            "add",
+            "/parts",
+            serde_json::json!([{"colour": "red"}, {"colour": "teal"}]),
+        )];
+        assert_eq!(
+            said(&p)[0],
+            "Legg til i «Delene, i rekkefølge» (/parts): (Farge: Rød (`red`)), (Farge: \
+             Blågrønn (`teal`))."
+        );
+        // A question is answered after it, without a colon.
+        let p = [op(
+            "add",
+            "/box",
+            serde_json::json!({"depth": 2, "wide": true}),
+        )];
+        assert_eq!(
+            said(&p),
+            [
+                "Oppgi «Esken» (/box): Er den bred? ja, Dybde: 2.",
+                "Oppgje «Esken» (/box): Er han brei? ja, Djupn: 2.",
+                "State \u{201c}The box\u{201d} (/box): Is it wide? yes, Depth: 2.",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_empty_list_a_field_without_a_title_and_several_changes() {
+        let p = [
+            op("add", "/tags", Json::Array(Vec::new())),
+            op("add", "/bare", Json::String("x y".into())),
+            op("replace", "/shade", Json::String("pale".into())),
+        ];
+        assert_eq!(
+            said(&p),
+            [
+                "Oppgi «Merkelapper» (/tags) som tom liste; oppgi /bare: «x y»; endre «Tone» \
+                 (/shade) til `pale`.",
+                "Oppgje «Merkelappar» (/tags) som tom liste; oppgje /bare: «x y»; endre «Tone» \
+                 (/shade) til `pale`.",
+                "State \u{201c}Tags\u{201d} (/tags) as an empty list; state /bare: \u{201c}x \
+                 y\u{201d}; change \u{201c}Shade\u{201d} (/shade) to `pale`.",
+            ]
+        );
+        // Texts appended to a list of texts; a pointer the format does not know keeps its value
+        // as a code.
+        let p = [
+            op("add", "/tags/-", Json::String("a".into())),
+            op("add", "/nowhere", Json::String("b".into())),
+        ];
+        assert_eq!(
+            said(&p)[2],
+            "Add to \u{201c}Tags\u{201d} (/tags): \u{201c}a\u{201d}; state /nowhere: `b`."
+        );
+        assert_eq!(words(&schema(), &[]).en, "");
+        // A text only the reader can write is said to be theirs, not shown as the patch's
+        // stand-in.
+        let p = [op("add", "/bare", Json::String(TEXT_TO_WRITE.into()))];
+        assert_eq!(
+            said(&p),
+            [
+                "Oppgi /bare: egen tekst.",
+                "Oppgje /bare: eigen tekst.",
+                "State /bare: a text of your own.",
+            ]
+        );
+    }
 }

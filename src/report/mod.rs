@@ -281,8 +281,8 @@ pub struct RunInfo {
 }
 
 impl RunInfo {
-    /// A short label for the field a pointer names, from the input format's doc: its first
-    /// sentence, at most [`LABEL_CHARS`] characters.
+    /// A short label for the field a pointer names, from the input format's doc: its title
+    /// ([`crate::schema::FieldDef::title`]), at most [`LABEL_CHARS`] characters.
     pub fn field_label(&self, pointer: &str) -> Option<String> {
         field_label(self.input.as_deref(), self.lang, pointer)
     }
@@ -294,17 +294,8 @@ pub fn field_label(
     lang: Lang,
     pointer: &str,
 ) -> Option<String> {
-    {
-        let doc = input?.field_at(pointer)?.doc.get(lang).trim();
-        if doc.is_empty() {
-            return None;
-        }
-        // The first sentence, before any list of values after a colon or semicolon.
-        let first = first_sentence(doc);
-        let first = first.split([':', ';']).next().unwrap_or(first);
-        let first = first.trim().trim_end_matches('.');
-        Some(clip_chars(first, LABEL_CHARS))
-    }
+    let title = input?.field_at(pointer)?.title(lang)?;
+    Some(clip_chars(&title, LABEL_CHARS))
 }
 
 /// A stated value as a reader sees it: an enum value with the input format's words for it
@@ -318,43 +309,13 @@ pub fn value_text(
     let words = match v {
         Shown::Str(s) => input
             .and_then(|i| i.field_at(pointer))
-            .and_then(|f| f.label(s))
-            .map(|t| t.get(lang).trim())
-            .filter(|w| !w.is_empty() && !same_word(w, s)),
+            .and_then(|f| f.value_words(s, lang)),
         _ => None,
     };
     match words {
         Some(w) => format!("{} ({w})", shown_text(lang, v)),
         None => shown_text(lang, v),
     }
-}
-
-/// Whether words for a value only repeat it (`Concept decision` for `concept_decision`): then
-/// they add nothing beside it.
-fn same_word(words: &str, value: &str) -> bool {
-    let letters = |s: &str| {
-        s.chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect::<String>()
-    };
-    letters(words) == letters(value)
-}
-
-/// The first sentence of `s`: up to the first `. ` that does not end an abbreviation.
-fn first_sentence(s: &str) -> &str {
-    const ABBREVIATIONS: &[&str] = &["f.eks", "t.d", "bl.a", "e.g", "i.e", "jf", "nr", "ca"];
-    let mut from = 0;
-    while let Some(i) = s.get(from..).and_then(|r| r.find(". ")) {
-        let end = from + i;
-        let before = s.get(..end).unwrap_or("");
-        let word = before.rsplit(' ').next().unwrap_or("");
-        if !ABBREVIATIONS.contains(&word.to_lowercase().as_str()) {
-            return before;
-        }
-        from = end + 2;
-    }
-    s
 }
 
 /// Longest field label shown beside a pointer, in characters.
@@ -1520,10 +1481,6 @@ mod tests {
         );
         assert_eq!(label(Lang::Nn, "/age").as_deref(), Some("Alder i år"));
         assert_eq!(label(Lang::En, "/loans").as_deref(), Some("Loans"));
-        assert_eq!(
-            first_sentence("Avtalens id, f.eks. «x». Mer her."),
-            "Avtalens id, f.eks. «x»"
-        );
     }
 
     use super::*;

@@ -32,6 +32,8 @@ pub use decl::ParamType;
 pub use error::RuleError;
 pub use graph::{GraphNode, NodeKind, RuleGraph};
 pub use lint::Warning;
+/// A number for people in a language (thousands grouped): as rule messages write it.
+pub(crate) use message::number;
 pub use params::{DurationUnit, ParamOverride, ParamRange, ParamValue, parse_overrides};
 pub use seeds::fold as fold_whitespace;
 

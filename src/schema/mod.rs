@@ -91,6 +91,56 @@ impl FieldDef {
         let i = self.enum_values()?.iter().position(|v| v == value)?;
         self.labels.get(i)
     }
+
+    /// The words in `lang` for enum value `value`, when the input format gives some that say
+    /// more than the value itself (`Concept decision` only repeats `concept_decision`).
+    pub fn value_words(&self, value: &str, lang: Lang) -> Option<&str> {
+        self.label(value)
+            .map(|t| t.get(lang).trim())
+            .filter(|w| !w.is_empty() && !same_word(w, value))
+    }
+
+    /// A short title for the field in `lang`, from its doc: the first sentence, before any list
+    /// of values after a colon or semicolon (`None`: the doc is empty). What reports show
+    /// beside a pointer, and what remedies name a field by.
+    pub fn title(&self, lang: Lang) -> Option<String> {
+        let doc = self.doc.get(lang).trim();
+        if doc.is_empty() {
+            return None;
+        }
+        let first = first_sentence(doc);
+        let first = first.split([':', ';']).next().unwrap_or(first);
+        let first = first.trim().trim_end_matches('.');
+        Some(first.to_string())
+    }
+}
+
+/// Whether words for a value only repeat it (`Concept decision` for `concept_decision`): then
+/// they add nothing beside it.
+fn same_word(words: &str, value: &str) -> bool {
+    let letters = |s: &str| {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+    };
+    letters(words) == letters(value)
+}
+
+/// The first sentence of `s`: up to the first `. ` that does not end an abbreviation.
+fn first_sentence(s: &str) -> &str {
+    const ABBREVIATIONS: &[&str] = &["f.eks", "t.d", "bl.a", "e.g", "i.e", "jf", "nr", "ca"];
+    let mut from = 0;
+    while let Some(i) = s.get(from..).and_then(|r| r.find(". ")) {
+        let end = from + i;
+        let before = s.get(..end).unwrap_or("");
+        let word = before.rsplit(' ').next().unwrap_or("");
+        if !ABBREVIATIONS.contains(&word.to_lowercase().as_str()) {
+            return before;
+        }
+        from = end + 2;
+    }
+    s
 }
 
 /// What an absent optional field means.
@@ -511,5 +561,14 @@ mod tests {
         assert!(CharSet::parse("z-a").is_err());
         assert!(CharSet::parse("").is_err());
         assert!(CharSet::parse("æ").is_err());
+    }
+
+    #[test]
+    fn a_title_is_the_doc_s_first_sentence_not_cut_at_an_abbreviation() {
+        assert_eq!(
+            first_sentence("Avtalens id, f.eks. «x». Mer her."),
+            "Avtalens id, f.eks. «x»"
+        );
+        assert_eq!(first_sentence("Ingen punktum"), "Ingen punktum");
     }
 }
