@@ -794,6 +794,8 @@ fn judge_in<'a, 'r: 'a, R: Record>(
 /// For a `for_each` obligation with no items: `not_in_force` with the period, when its bounds (read
 /// with no item) exclude the reference date and it judges validity on that date; `unknown` when the
 /// reference date is known only within bounds that the period splits; else `not_applicable`.
+// Inlined for the same reason as `derive`: its small result came back through memory.
+#[inline(always)]
 fn empty_validity<'a>(
     o: &'a Obligation,
     ctx: &mut Ctx<'a>,

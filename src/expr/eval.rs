@@ -423,7 +423,9 @@ impl<'a> Val<'a> {
         }
     }
 
-    /// The value as evidence shows it (`Shown::Absent` for unknown).
+    /// The value as evidence shows it (`Shown::Absent` for unknown). Inlined: a fact's value is
+    /// shown for every document, and a result read back from memory at once stalls.
+    #[inline]
     pub fn shown(&self) -> Shown {
         match self {
             Val::Unknown | Val::Within(_) => Shown::Absent,
