@@ -703,7 +703,7 @@ fn judge_in<'a, 'r: 'a, R: Record>(
                     list: list_section,
                 });
             }
-            let Some(f) = push_blank(out, o, Status::Unknown, None) else {
+            let Some(f) = push_blank(out, o, Status::Unknown) else {
                 return;
             };
             if opts.messages {
@@ -726,7 +726,7 @@ fn judge_in<'a, 'r: 'a, R: Record>(
                     list: list_section,
                 });
             }
-            let Some(f) = push_blank(out, o, status, None) else {
+            let Some(f) = push_blank(out, o, status) else {
                 return;
             };
             f.validity = validity;
@@ -842,18 +842,17 @@ fn push_blank<'f, 'r>(
     out: &'f mut Vec<Finding<'r>>,
     o: &'r Obligation,
     status: Status,
-    item: Option<Item>,
 ) -> Option<&'f mut Finding<'r>> {
-    out.extend(std::iter::once_with(|| blank(o, status, item)));
+    out.extend(std::iter::once_with(|| blank(o, status)));
     out.last_mut()
 }
 
 #[inline(always)]
-fn blank(o: &Obligation, status: Status, item: Option<Item>) -> Finding<'_> {
+fn blank(o: &Obligation, status: Status) -> Finding<'_> {
     Finding {
         rule: &o.info,
         status,
-        item,
+        item: None,
         deadline: None,
         message: Text::default(),
         evidence: Vec::new(),
@@ -891,9 +890,14 @@ fn judge<'a, 'r: 'a, R: Record>(
     out: &mut Vec<Finding<'r>>,
 ) {
     ctx.reads.clear();
-    let Some(f) = push_blank(out, o, Status::Unknown, item) else {
+    let Some(f) = push_blank(out, o, Status::Unknown) else {
         return;
     };
+    // Set after the push, and only for a `for_each` item: a blank carrying the item was read
+    // back from memory as it was written.
+    if item.is_some() {
+        f.item = item;
+    }
     let d = derive::<R>(o, ctx, trace, shared);
     f.status = d.status;
     f.deadline = d.deadline;
