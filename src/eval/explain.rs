@@ -48,14 +48,7 @@ pub(crate) fn explain<'r>(
     as_of: Date,
     rule: &str,
 ) -> Result<Explanation<'r>, RuleError> {
-    let core = &*set.core;
-    let mut ctx = Ctx::new(
-        &core.schema,
-        &core.catalog,
-        doc.value(),
-        &set.param_values,
-        as_of,
-    );
+    let mut ctx = super::context(set, doc, as_of);
     let reference_date = prepare(set, &mut ctx);
     let used = |ids: &[String], ctx: &Ctx<'_>| {
         ids.iter()

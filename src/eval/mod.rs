@@ -167,6 +167,18 @@ impl RuleSet {
     }
 }
 
+/// The evaluation context of `doc` under `set`: its schema, catalog and parameters.
+pub(crate) fn context<'a>(set: &'a RuleSet, doc: &'a Document, as_of: Date) -> Ctx<'a> {
+    let core = &*set.core;
+    Ctx::new(
+        &core.schema,
+        &core.catalog,
+        doc.value(),
+        &set.param_values,
+        as_of,
+    )
+}
+
 pub(crate) fn evaluate<'r>(
     set: &'r RuleSet,
     doc: &Document,
@@ -184,13 +196,7 @@ pub(crate) fn evaluate_received<'r>(
     received: &[Received],
 ) -> Evaluation<'r> {
     let core = &*set.core;
-    let mut ctx = Ctx::new(
-        &core.schema,
-        &core.catalog,
-        doc.value(),
-        &set.param_values,
-        as_of,
-    );
+    let mut ctx = context(set, doc, as_of);
     // Without evidence, reads matter only where something comes out unknown (its missing fields
     // are part of the answer). So evaluate without recording, and evaluate again, recording, the
     // facts when one is unknown and each obligation with an unknown finding. Values do not
@@ -291,7 +297,6 @@ impl Counts {
     /// Set to a full evaluation of `set` reduced to what [`count_received`] gives; for callers
     /// that need the full evaluation too (rows of findings) and count the same way.
     pub fn reduce(&mut self, set: &RuleSet, e: &Evaluation<'_>) {
-        let obligations = &set.core.obligations;
         self.reference_date = Some(e.reference_date);
         self.headline = e.headline.as_ref().map(|h| h.value);
         self.facts.clear();
@@ -303,21 +308,9 @@ impl Counts {
         self.findings.clear();
         let mut cursor = 0usize;
         for f in &e.findings {
-            // Findings come in obligation order: find this one's obligation from the last.
-            while obligations
-                .get(cursor)
-                .is_some_and(|o| !std::ptr::eq(&*o.info, f.rule))
-            {
-                cursor += 1;
-            }
-            if cursor >= obligations.len() {
-                cursor = obligations
-                    .iter()
-                    .position(|o| o.info.id == f.rule.id)
-                    .unwrap_or(0);
-            }
+            let at = set.obligation_of(f.rule, &mut cursor).map_or(0, |(i, _)| i);
             self.findings.push(Counted {
-                obligation: u16::try_from(cursor).unwrap_or(u16::MAX),
+                obligation: u16::try_from(at).unwrap_or(u16::MAX),
                 status: f.status,
                 deadline: f.deadline,
             });
@@ -574,13 +567,7 @@ pub(crate) fn fact_truths(
     out: &mut Vec<Tri>,
 ) {
     let core = &*set.core;
-    let mut ctx = Ctx::new(
-        &core.schema,
-        &core.catalog,
-        doc.value(),
-        &set.param_values,
-        as_of,
-    );
+    let mut ctx = context(set, doc, as_of);
     // Only values are needed, not where they came from.
     let last = wanted.iter().map(|f| f.0).max();
     for (slot, f) in core.facts.iter().enumerate() {

@@ -389,22 +389,8 @@ impl<'s> Search<'s> {
 
     /// The finding's missing fields and evidence on `doc`, as a full evaluation records them.
     fn refresh(&mut self, doc: &Json, t: &Target) -> Option<Target> {
-        let set = self.set;
-        let d = validate(
-            set.schema(),
-            set.catalog(),
-            SourceFile::new(self.name.clone(), doc.to_string()),
-        )
-        .ok()?;
-        let opts = EvalOptions {
-            messages: false,
-            evidence: true,
-            locate: true,
-            remedies: false,
-        };
-        let e = super::evaluate_received(set, &d, self.as_of, &opts, self.received);
-        self.spent += 1;
-        let rule = &set.core.obligations.get(usize::from(t.ob))?.info;
+        let e = self.full(doc)?;
+        let rule = &self.set.core.obligations.get(usize::from(t.ob))?.info;
         let f = e
             .findings
             .iter()

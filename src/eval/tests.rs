@@ -194,20 +194,14 @@ fn every_recorder_derives_the_same_statuses() {
 /// its requirement is unknown too (not only those the requirement read).
 #[test]
 fn an_unknown_deadline_names_its_missing_fields() {
-    use crate::expr::{Ctx, Nothing, Reads};
+    use crate::expr::{Nothing, Reads};
     let mut hits = 0;
     for (set, _, dir) in sets() {
         let core = &*set.core;
         for doc in documents(set, dir) {
             let as_of = date("2026-06-01");
             let full = set.evaluate(&doc, as_of, &EvalOptions::FULL);
-            let mut ctx = Ctx::new(
-                &core.schema,
-                &core.catalog,
-                doc.value(),
-                &set.param_values,
-                as_of,
-            );
+            let mut ctx = super::context(set, &doc, as_of);
             super::prepare(set, &mut ctx);
             for o in core.obligations.iter().filter(|o| o.for_each.is_none()) {
                 let Some(deadline) = &o.deadline else {
@@ -253,20 +247,14 @@ fn an_unknown_deadline_names_its_missing_fields() {
 /// validity undecided on the reference date) unknown.
 #[test]
 fn an_obligation_over_an_empty_list_has_one_finding() {
-    use crate::expr::{Ctx, Nothing, Val};
+    use crate::expr::{Nothing, Val};
     let mut empty = 0;
     for (set, _, dir) in sets() {
         let core = &*set.core;
         for doc in documents(set, dir) {
             let as_of = date("2026-06-01");
             let report = set.evaluate(&doc, as_of, &EvalOptions::FULL);
-            let mut ctx = Ctx::new(
-                &core.schema,
-                &core.catalog,
-                doc.value(),
-                &set.param_values,
-                as_of,
-            );
+            let mut ctx = super::context(set, &doc, as_of);
             super::prepare(set, &mut ctx);
             for o in core.obligations.iter() {
                 let found: Vec<Status> = report

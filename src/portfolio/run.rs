@@ -914,11 +914,15 @@ fn outcome(
     if !setup.findings {
         return Vec::new();
     }
+    let mut cursor = 0;
     e.findings
         .iter()
         .map(|f| {
             // Rows outlive the evaluation: they share the rule set's handles.
-            let o = setup.rules.obligation_of(f.rule);
+            let o = setup
+                .rules
+                .obligation_of(f.rule, &mut cursor)
+                .map(|(_, o)| o);
             FindingRow {
                 rule: o.map_or_else(|| Arc::new(f.rule.clone()), |o| o.info.clone()),
                 item: f

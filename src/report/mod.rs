@@ -1453,6 +1453,8 @@ pub(crate) mod testdata {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn a_pointer_is_labelled_from_the_input_format() {
         let files =
@@ -1482,8 +1484,6 @@ mod tests {
         assert_eq!(label(Lang::Nn, "/age").as_deref(), Some("Alder i år"));
         assert_eq!(label(Lang::En, "/loans").as_deref(), Some("Loans"));
     }
-
-    use super::*;
 
     #[test]
     fn an_enum_value_is_shown_with_the_input_format_s_words() {

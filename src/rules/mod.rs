@@ -477,12 +477,25 @@ impl RuleSet {
     }
 
     /// The obligation a finding of this rule set borrows its info from (findings hold a borrow,
-    /// not a shared handle: see [`crate::finding`]).
-    pub(crate) fn obligation_of(&self, info: &RuleInfo) -> Option<&Obligation> {
-        self.core
-            .obligations
-            .iter()
-            .find(|o| std::ptr::eq(&*o.info, info))
+    /// not a shared handle: see [`crate::finding`]), with its position. Findings come in
+    /// obligation order, so the search starts at `*from`, where the previous finding's was, and
+    /// leaves it at the one found: walking an evaluation's findings finds each one at once.
+    pub(crate) fn obligation_of(
+        &self,
+        info: &RuleInfo,
+        from: &mut usize,
+    ) -> Option<(usize, &Obligation)> {
+        let obligations = &self.core.obligations;
+        let same = |o: &&Obligation| std::ptr::eq(&*o.info, info);
+        let i = match obligations
+            .get(*from..)
+            .and_then(|r| r.iter().position(|o| same(&o)))
+        {
+            Some(i) => *from + i,
+            None => obligations.iter().position(|o| same(&o))?,
+        };
+        *from = i;
+        obligations.get(i).map(|o| (i, o))
     }
 
     pub(crate) fn fact(&self, id: &str) -> Option<(usize, &Fact)> {
