@@ -7,8 +7,8 @@
 //! a portfolio report runs on every document (`RuleSet::count_received`).
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use samstyr::eval::Buffers;
 use samstyr::eval::{Counts, EvalOptions};
-use samstyr::expr::CtxBuffers;
 use samstyr::files::RuleFiles;
 use samstyr::rules::RuleSet;
 use samstyr::schema::{Document, validate};
@@ -77,7 +77,7 @@ fn bench_set(c: &mut Criterion, name: &str, set: &RuleSet, doc: &Document) {
     // What `report` runs on every document: statuses, deadlines, fact truths and the headline,
     // into buffers reused from one evaluation to the next.
     let mut counts = Counts::default();
-    let mut buffers = CtxBuffers::default();
+    let mut buffers = Buffers::default();
     c.bench_function(&format!("{name}/counts"), |b| {
         b.iter(|| {
             set.count_received(black_box(doc), as_of, &[], &mut counts, &mut buffers);

@@ -66,7 +66,7 @@ fn main() {
     let started = std::time::Instant::now();
     if mode == "tally" {
         let mut counts = samstyr::eval::Counts::default();
-        let mut buffers = samstyr::expr::CtxBuffers::default();
+        let mut buffers = samstyr::eval::Buffers::default();
         for _ in 0..n {
             set.count_received(black_box(&doc), as_of, &[], &mut counts, &mut buffers);
             findings += black_box(counts.findings.len());

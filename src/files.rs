@@ -1,4 +1,5 @@
-//! Rule-set files as a unit: the embedded default or a directory on disk.
+//! Files read from disk, in one place: rule-set files as a unit (the embedded default or a
+//! directory), a rule set's test cases, and any text read with its size limit.
 //!
 //! The loader never touches the file system itself; it receives a [`RuleFiles`] from here.
 
@@ -26,6 +27,8 @@ pub struct RuleFiles {
 /// Largest rule file (or seed, parameter file, generator profile, rule test case) read. The
 /// largest file of the samstyring rule set is about 20 KB.
 pub const MAX_RULE_FILE_BYTES: usize = 1024 * 1024;
+/// Largest `.json` file (or stdin document) read: a document, or a rule test's input.
+pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
 /// Largest seed document read (the five seeds of samstyring are 164 KB together).
 pub const MAX_SEED_BYTES: usize = 10 * 1024 * 1024;
 /// The file of a rule-set directory that holds the input format.
@@ -284,6 +287,19 @@ pub fn hex(bytes: &[u8]) -> String {
         }
     }
     s
+}
+
+/// The `*.toml` files directly in `dir` (not below it), sorted: a rule set's test cases.
+pub fn toml_files_in(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let p = entry?.path();
+        if p.is_file() && p.extension().is_some_and(|e| e == "toml") {
+            out.push(p);
+        }
+    }
+    out.sort();
+    Ok(out)
 }
 
 /// Every file under `dir`, links followed (a link back up the tree is followed once, not

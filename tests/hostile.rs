@@ -915,7 +915,7 @@ proptest! {
         let full = rules.evaluate_received(&doc, on, &EvalOptions::FULL, &received);
         let mut counts = Counts::default();
         // Twice into the same buffers: nothing of the first evaluation may stay behind.
-        let mut buffers = samstyr::expr::CtxBuffers::default();
+        let mut buffers = samstyr::eval::Buffers::default();
         rules.count_received(&doc, on, &[], &mut counts, &mut buffers);
         rules.count_received(&doc, on, &received, &mut counts, &mut buffers);
         // The reduction is by position in the rule set: check it against the rule ids too.

@@ -109,9 +109,9 @@ impl RuleSet {
         as_of: Date,
         received: &[Received],
         out: &mut Counts,
-        buffers: &mut crate::expr::CtxBuffers,
+        buffers: &mut Buffers,
     ) {
-        count_received(self, doc, as_of, received, out, buffers)
+        count_received(self, doc, as_of, received, out, &mut buffers.0)
     }
 
     /// The values of some facts only (no obligations), as true, false or unknown; facts that are
@@ -326,6 +326,11 @@ fn tri(v: &Val<'_>) -> Tri {
         None => Tri::Unknown,
     }
 }
+
+/// The vectors an evaluation borrows, kept by a batch between documents so that it does not
+/// allocate them for each one. What they hold is the evaluator's business, not the caller's.
+#[derive(Debug, Default)]
+pub struct Buffers(CtxBuffers);
 
 /// [`evaluate_received`] with [`EvalOptions::COUNTS`], reduced to [`Counts`] and written into
 /// `out`, the evaluation's vectors taken from `buffers` and handed back: no finding, text or rule reference is built, which is most of what evaluation costs

@@ -28,7 +28,7 @@
 //! ([`EvalOptions::remedies`]: one document checked, `explain`), never for a batch.
 
 use super::{Counts, EvalOptions};
-use crate::expr::{Constants, CtxBuffers, Dur, ListStart, Val};
+use crate::expr::{Constants, Dur, ListStart, Val};
 use crate::finding::{Changed, Evaluation, PatchOp, Status, ToMeet};
 use crate::rules::{Obligation, Received, RuleSet};
 use crate::schema::{Document, FieldDef, FieldType, InputSchema, validate};
@@ -84,7 +84,7 @@ pub(crate) fn compute(
         set,
         as_of,
         received,
-        buffers: CtxBuffers::default(),
+        buffers: super::Buffers::default(),
         counts: Counts::default(),
         name: doc.source.name().to_string(),
         spent: 0,
@@ -150,7 +150,7 @@ struct Search<'s> {
     set: &'s RuleSet,
     as_of: Date,
     received: &'s [Received],
-    buffers: CtxBuffers,
+    buffers: super::Buffers,
     counts: Counts,
     name: String,
     spent: usize,

@@ -102,23 +102,10 @@ impl Report {
     }
 }
 
-/// The `*.toml` case files under `dir`, sorted.
-pub fn case_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir)? {
-        let p = entry?.path();
-        if p.is_file() && p.extension().is_some_and(|e| e == "toml") {
-            out.push(p);
-        }
-    }
-    out.sort();
-    Ok(out)
-}
-
 /// Read every case of every case file under `dir`, checking them against the rule set.
 pub fn load_cases(set: &RuleSet, dir: &Path) -> (Vec<Case>, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let files = match case_files(dir) {
+    let files = match crate::files::toml_files_in(dir) {
         Ok(f) => f,
         Err(e) => {
             diags.push(Diagnostic::new(
@@ -368,7 +355,7 @@ pub fn run_case(set: &RuleSet, case: &Case, lang: Lang) -> Vec<Failure> {
         .unwrap_or(Path::new("."));
     let path = base.join(&case.input);
     // An input is read as `samstyr check` would read it: never more than a document may hold.
-    let text = match crate::files::read_text(&path, crate::input::MAX_FILE_BYTES) {
+    let text = match crate::files::read_text(&path, crate::files::MAX_FILE_BYTES) {
         Ok(t) => t,
         Err(e) => return broken(e.to_string()),
     };

@@ -5,7 +5,6 @@
 
 use super::testing;
 use super::{Counts, EvalOptions};
-use crate::expr::CtxBuffers;
 use crate::files::RuleFiles;
 use crate::finding::Status;
 use crate::rules::RuleSet;
@@ -129,7 +128,7 @@ fn every_recorder_derives_the_same_statuses() {
                 let mut want = Counts::default();
                 want.reduce(set, &full);
                 let mut got = Counts::default();
-                set.count_received(doc, as_of, &[], &mut got, &mut CtxBuffers::default());
+                set.count_received(doc, as_of, &[], &mut got, &mut super::Buffers::default());
                 assert_eq!(got, want, "{} as of {as_of}", doc.key);
                 for opts in [EvalOptions::STATUSES, EvalOptions::COUNTS] {
                     let lean = set.evaluate(doc, as_of, &opts);

@@ -40,8 +40,7 @@ pub use reread::*;
 pub use scan::*;
 pub use sources::*;
 
-/// Largest `.json` file (or stdin document) read.
-pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
+pub use crate::files::MAX_FILE_BYTES;
 /// Largest line of a `.jsonl` file.
 pub const MAX_LINE_BYTES: usize = 1024 * 1024;
 /// Most `.json` and `.jsonl` files read from one directory named on the command line (with its

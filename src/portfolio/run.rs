@@ -10,8 +10,7 @@ use super::{
     add_days, status_index, tri_index,
 };
 use crate::diag::Diagnostics;
-use crate::eval::{Counts, EvalOptions};
-use crate::expr::CtxBuffers;
+use crate::eval::{Buffers, Counts, EvalOptions};
 use crate::finding::{RuleInfo, Severity, Status};
 use crate::input::{self, Unit};
 use crate::rules::{Received, RuleSet};
@@ -162,7 +161,7 @@ fn run_inner(
                                 (i, offset, digest, c)
                             })
                             .collect();
-                        let mut buffers = CtxBuffers::default();
+                        let mut buffers = Buffers::default();
                         let evaluated: Vec<_> = checked
                             .into_iter()
                             .map(|(i, offset, digest, c)| {
@@ -809,7 +808,7 @@ fn evaluated(
     unit: usize,
     offset: Option<u64>,
     checked: input::Checked,
-    buffers: &mut CtxBuffers,
+    buffers: &mut Buffers,
 ) -> Evaluated {
     let doc = checked.result.map(|doc| {
         // A document's counts outlive its evaluation (until it is judged), so they cannot be
@@ -894,7 +893,7 @@ fn outcome(
     doc: &Document,
     received: &[Received],
     counts: &mut Counts,
-    buffers: &mut CtxBuffers,
+    buffers: &mut Buffers,
     used: &mut Vec<u16>,
 ) -> Vec<FindingRow> {
     let waivers = setup.waivers.filter(|w| w.names(&doc.key));
@@ -1078,7 +1077,7 @@ struct Second {
 #[derive(Default)]
 struct Scratch {
     tree: Box<Tree>,
-    buffers: CtxBuffers,
+    buffers: Buffers,
 }
 
 /// What pass 2 makes of one document: its judgement, or the finding that it reads differently

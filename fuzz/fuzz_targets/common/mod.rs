@@ -34,7 +34,7 @@ pub fn evaluate_and_render(rules: &RuleSet, doc: &Document) {
     let e = rules.evaluate(doc, as_of(), &EvalOptions::default());
     // The counting path `report` takes must give the full evaluation's statuses and deadlines.
     let mut counted = samstyr::eval::Counts::default();
-    let mut buffers = samstyr::expr::CtxBuffers::default();
+    let mut buffers = samstyr::eval::Buffers::default();
     rules.count_received(doc, as_of(), &[], &mut counted, &mut buffers);
     let mut reduced = samstyr::eval::Counts::default();
     reduced.reduce(rules, &e);
