@@ -6,7 +6,7 @@
 use super::Exit;
 use super::common::{RulesArgs, stderr_color};
 use crate::diag::{Diagnostic, render_in};
-use crate::eval::{Explanation, Section, shown_text};
+use crate::eval::{Explanation, ExprTrace, shown_text};
 use crate::finding::{Evidence, Finding, Shown, Status};
 use crate::text::Lang;
 use jiff::civil::Date;
@@ -193,7 +193,7 @@ pub fn explanation_json(e: &Explanation, key: &str, lang: Lang) -> serde_json::V
         }
     };
     let known = |v: &Shown| *v != Shown::Absent;
-    let section = |sec: &Section| {
+    let section = |sec: &ExprTrace| {
         json!({
             "key": sec.key,
             "expr": one_line(&sec.text),
@@ -403,7 +403,7 @@ fn one_line(text: &str) -> String {
 }
 
 /// One section: `key = value`, then each sub-expression (literals left out) indented by depth.
-fn trace(s: &mut String, sec: &Section, indent: usize) {
+fn trace(s: &mut String, sec: &ExprTrace, indent: usize) {
     s.push_str(&format!(
         "{}{} = {}    [{}]\n",
         pad(indent),

@@ -10,7 +10,7 @@ use jiff::civil::Date;
 
 /// The trace of one expression of a rule (`applies`, `require`, …).
 #[derive(Debug, Clone)]
-pub struct Section {
+pub struct ExprTrace {
     pub key: &'static str,
     /// The expression as written.
     pub text: String,
@@ -24,8 +24,8 @@ pub struct Section {
 pub struct Traced {
     pub item: Option<Item>,
     /// The `for_each` list, with the first item only.
-    pub list: Option<Section>,
-    pub sections: Vec<Section>,
+    pub list: Option<ExprTrace>,
+    pub sections: Vec<ExprTrace>,
 }
 
 #[derive(Debug, Clone)]
@@ -36,7 +36,7 @@ pub struct Explanation<'r> {
     /// The facts the rule uses directly, with their values.
     pub facts: Vec<FactValue<'r>>,
     /// For a fact (`@id`): the trace of its expression.
-    pub fact: Option<(FactValue<'r>, Section)>,
+    pub fact: Option<(FactValue<'r>, ExprTrace)>,
     /// For an obligation: one per finding.
     pub traced: Vec<Traced>,
     pub findings: Vec<Finding<'r>>,
@@ -64,7 +64,7 @@ pub(crate) fn explain<'r>(
         };
         ctx.reads.clear();
         let (v, steps) = f.expr.traced(&mut ctx);
-        let section = Section {
+        let section = ExprTrace {
             key: "expr",
             text: f.expr.text().to_string(),
             value: v.shown(),

@@ -13,7 +13,7 @@ pub(crate) mod explain;
 pub(crate) mod remedy;
 pub mod testing;
 
-pub use explain::{Explanation, Section, Traced};
+pub use explain::{Explanation, ExprTrace, Traced};
 
 use crate::expr::{
     Compiled, Ctx, CtxBuffers, Nothing, Read, Reads, Record, Scalar, Trace, Val, Within,
@@ -877,7 +877,7 @@ fn judge<'a, 'r: 'a, R: Record>(
     ctx: &mut Ctx<'a>,
     opts: &EvalOptions,
     item: Option<Item>,
-    trace: Option<&mut Vec<Section>>,
+    trace: Option<&mut Vec<ExprTrace>>,
     shared: &mut Shared<'a>,
     out: &mut Vec<Finding<'r>>,
 ) {
@@ -915,7 +915,7 @@ fn judge<'a, 'r: 'a, R: Record>(
 /// Evaluates the expressions of one finding with the recorder `R`, and with [`Trace`] keeps
 /// each one's trace as a section.
 struct Runner<R> {
-    trace: Option<Vec<Section>>,
+    trace: Option<Vec<ExprTrace>>,
     record: std::marker::PhantomData<R>,
 }
 
@@ -943,10 +943,10 @@ fn traced<'a>(
     c: &'a Compiled,
     key: &'static str,
     ctx: &mut Ctx<'a>,
-    sections: &mut Vec<Section>,
+    sections: &mut Vec<ExprTrace>,
 ) -> Val<'a> {
     let (v, steps) = c.traced(ctx);
-    sections.push(Section {
+    sections.push(ExprTrace {
         key,
         text: c.text().to_string(),
         value: v.shown(),
@@ -979,7 +979,7 @@ struct Derived {
 fn derive<'a, R: Record>(
     o: &'a Obligation,
     ctx: &mut Ctx<'a>,
-    sections: Option<&mut Vec<Section>>,
+    sections: Option<&mut Vec<ExprTrace>>,
     shared: &mut Shared<'a>,
 ) -> Derived {
     let reference = shared.reference;
