@@ -9,8 +9,8 @@
 
 use super::ast::{self, BinOp, Expr, Kind, QuantKind, Unit};
 use super::error::TypeError;
-use super::eval::{ListVal, Val};
 use super::types::{ObjType, Type};
+use super::value::{ListVal, Val};
 use crate::catalog::Catalog;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::schema::{FieldType, InputSchema};

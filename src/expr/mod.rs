@@ -35,15 +35,14 @@ mod eval;
 mod lexer;
 mod parser;
 pub mod types;
+mod value;
 
 pub use ast::Expr;
 pub use compile::{Binding, Compiled, Constants, ListStart, Names, Quantified, compile};
 pub use error::{SyntaxError, TypeError};
-pub use eval::{
-    Ctx, CtxBuffers, Dur, ListVal, Nothing, Path, Read, Reads, Record, Scalar, Trace, TraceStep,
-    Val, Within, equal,
-};
+pub use eval::{Ctx, CtxBuffers, Nothing, Reads, Record, Trace, TraceStep, equal};
 pub use types::{ObjType, Type};
+pub use value::{Dur, ListVal, Path, Read, Scalar, Val, Within};
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::source::{SourceFile, Span};
