@@ -24,7 +24,7 @@ pub struct Args {
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// The date to judge at, `YYYY-MM-DD` [default: today]
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    #[arg(long, value_name = "DATE", value_parser = super::common::parse_date)]
     pub as_of: Option<Date>,
     /// Language of the report
     #[arg(long, value_enum, default_value_t = Lang::Nb)]
@@ -66,11 +66,6 @@ pub struct Args {
     pub chunk: usize,
     #[command(flatten)]
     pub rules: RulesArgs,
-}
-
-pub(crate) fn parse_date(s: &str) -> Result<Date, String> {
-    s.parse::<Date>()
-        .map_err(|e| format!("invalid date `{s}` ({e}); write it as `YYYY-MM-DD`"))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -200,14 +195,7 @@ pub fn run(args: &Args) -> Exit {
     // The text report shows its own warnings; the others are read by machines, so a person
     // watching the run is told on stderr too.
     if !args.quiet && args.format != Format::Text {
-        for u in &run.waivers {
-            if let Some(r) = u.remark(args.lang) {
-                eprintln!(
-                    "{}: {r}",
-                    crate::text::pick(args.lang, "advarsel", "åtvaring", "warning")
-                );
-            }
-        }
+        super::common::warn_of_waivers(&run.waivers, args.lang);
     }
     let color = args.output.is_none() && super::common::stdout_color();
     let out = render_as(args.format, args.markdown_full, &run, &inputs, color);
