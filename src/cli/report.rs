@@ -310,6 +310,10 @@ pub fn run(args: &Args) -> Exit {
         DetailsArg::Act => out::Details::Act,
         DetailsArg::All => out::Details::All,
     };
+    let dialect = |findings| out::csv::Dialect {
+        findings,
+        excel: args.csv_excel,
+    };
     let mut sink = match Sink::open(args.output.as_ref()) {
         Ok(s) => s,
         Err(d) => return fail(&d.0),
@@ -343,27 +347,16 @@ pub fn run(args: &Args) -> Exit {
                 let e = "`--csv-level trend` needs `--trend FROM..TO`".to_string();
                 return fail(&[Diagnostic::new(&ReportProblem::Trend(e), None, None)]);
             }
-            let dialect = out::csv::Dialect {
-                findings: false,
-                excel: args.csv_excel,
-            };
-            sink.put(out::csv::trend(&meta, dialect).as_bytes());
+            sink.put(out::csv::trend(&meta, dialect(false)).as_bytes());
             portfolio::run(&rules, &source, &opts)
         }
         Format::Csv if args.csv_level == CsvLevel::Waiver => {
-            let dialect = out::csv::Dialect {
-                findings: false,
-                excel: args.csv_excel,
-            };
             let p = portfolio::run(&rules, &source, &opts);
-            sink.put(out::csv::waivers(&meta, &p, dialect).as_bytes());
+            sink.put(out::csv::waivers(&meta, &p, dialect(false)).as_bytes());
             p
         }
         Format::Csv => {
-            let dialect = out::csv::Dialect {
-                findings: args.csv_level == CsvLevel::Finding,
-                excel: args.csv_excel,
-            };
+            let dialect = dialect(args.csv_level == CsvLevel::Finding);
             sink.put(out::csv::head(&meta, dialect).as_bytes());
             let meta = &meta;
             portfolio::run_rows(&rules, &source, &opts, &mut |row| {

@@ -269,19 +269,11 @@ fn dates_line(run: &RunInfo, tally: &super::Tally) -> Option<String> {
     if named.is_empty() {
         return None;
     }
-    let more = all.saturating_sub(named.len());
-    let mut list = named
+    let named: Vec<String> = named
         .iter()
         .map(|(key, date)| format!("{} {date}", escape(key)))
-        .collect::<Vec<_>>()
-        .join(", ");
-    if more > 0 {
-        list.push_str(&format!(
-            " {} {more} {}",
-            pick(lang, "og", "og", "and"),
-            pick(lang, "til", "til", "more")
-        ));
-    }
+        .collect();
+    let list = super::names_and_more(lang, &named, all.saturating_sub(named.len()));
     Some(match lang {
         Lang::Nb => format!(
             "Frister og det som er gjort, måles per {}; kravene vurderes slik de gjaldt på dokumentets referansedato ({list}).",

@@ -723,6 +723,19 @@ fn status_index(st: Status) -> usize {
     Status::REPORTED.iter().position(|s| *s == st).unwrap_or(0)
 }
 
+/// Names in one line, then how many more there are: `A-1, B-2 og 3 til`.
+pub fn names_and_more(lang: Lang, names: &[String], more: usize) -> String {
+    let mut s = names.join(", ");
+    if more > 0 {
+        s.push_str(&format!(
+            " {} {more} {}",
+            pick(lang, "og", "og", "and"),
+            pick(lang, "til", "til", "more")
+        ));
+    }
+    s
+}
+
 /// The urgency group of a finding, most urgent first: violated must, violated should, pending,
 /// unknown, waived, then the settled ones.
 fn urgency(f: &Finding) -> (u8, Option<Date>) {

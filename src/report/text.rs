@@ -459,18 +459,10 @@ fn summary(o: &mut Out, run: &RunInfo, tally: &Tally) {
     }
     let (names, more) = tally.failing_names();
     if !names.is_empty() {
-        let mut list = names.join(", ");
-        if more > 0 {
-            let _ = write!(
-                list,
-                " {} {more} {}",
-                o.pick("og", "og", "and"),
-                o.pick("til", "til", "more")
-            );
-        }
         o.line(&format!(
-            "{} {list}",
-            o.pick("Feiler:", "Feilar:", "Failing:")
+            "{} {}",
+            o.pick("Feiler:", "Feilar:", "Failing:"),
+            super::names_and_more(o.lang, &names, more)
         ));
     }
     let verdict = tally.verdict();
