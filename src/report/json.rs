@@ -1359,24 +1359,6 @@ mod tests {
     use super::*;
     use crate::report::{Gate, testdata};
 
-    /// Written a document at a time, or with no document, the report has the bytes of
-    /// [`render`]: the lists item by item where the printer puts them, `[]` when empty.
-    #[test]
-    fn the_report_written_as_a_stream_is_the_report() {
-        let run = testdata::run(Gate::default(), Lang::En);
-        let inputs = testdata::inputs(&run);
-        for n in [0, 1, 2, 3] {
-            let part = inputs.get(..n).unwrap_or_default();
-            let tally = crate::report::Tally::of_hashed(&run, part);
-            let (mut stream, mut s) = Stream::head(&run, &tally);
-            for one in part.chunks(1) {
-                s.push_str(&stream.chunk(&run, one));
-            }
-            s.push_str(&stream.tail());
-            assert_eq!(s, render(&run, part), "{n} documents");
-        }
-    }
-
     #[test]
     fn report_of_a_mixed_batch() {
         let run = testdata::run(Gate::default(), Lang::En);

@@ -1711,6 +1711,28 @@ colour = { type = "enum", values = ["red", "dark_blue", "teal"], labels = { red 
         );
     }
 
+    /// Written a document at a time, or with no document, the JSON and SARIF reports have the
+    /// bytes of the whole: the lists item by item where the printer puts them, `[]` when empty.
+    #[test]
+    fn a_report_written_as_a_stream_is_the_report() {
+        let run = testdata::run(Gate::default(), Lang::En);
+        let inputs = testdata::inputs(&run);
+        for n in [0, 1, 2, 3] {
+            let part = inputs.get(..n).unwrap_or_default();
+            let tally = Tally::of_hashed(&run, part);
+            let (mut js, mut j) = json::Stream::head(&run, &tally);
+            let (mut ss, mut s) = sarif::Stream::head(&run, &tally);
+            for one in part.chunks(1) {
+                j.push_str(&js.chunk(&run, one));
+                s.push_str(&ss.chunk(&run, one));
+            }
+            j.push_str(&js.tail());
+            s.push_str(&ss.tail());
+            assert_eq!(j, json::render(&run, part), "JSON, {n} documents");
+            assert_eq!(s, sarif::render(&run, part), "SARIF, {n} documents");
+        }
+    }
+
     #[test]
     fn shorten_cuts_on_characters() {
         assert_eq!(shorten("a  b\n c", 10), "a b c");

@@ -474,22 +474,6 @@ mod tests {
     use crate::report::{FailOn, Gate, testdata};
 
     #[test]
-    fn the_report_written_as_a_stream_is_the_report() {
-        let run = testdata::run(Gate::default(), Lang::En);
-        let inputs = testdata::inputs(&run);
-        for n in [0, 1, 2, 3] {
-            let part = inputs.get(..n).unwrap_or_default();
-            let tally = crate::report::Tally::of(&run, part);
-            let (mut stream, mut s) = Stream::head(&run, &tally);
-            for one in part.chunks(1) {
-                s.push_str(&stream.chunk(&run, one));
-            }
-            s.push_str(&stream.tail());
-            assert_eq!(s, render(&run, part), "{n} documents");
-        }
-    }
-
-    #[test]
     fn uris_are_relative_and_encoded() {
         assert_eq!(uri("./a b/æ.json"), "a%20b/%C3%A6.json");
         assert_eq!(uri("/abs/x.json"), "file:///abs/x.json");
