@@ -96,6 +96,13 @@ impl Section {
         // Those not kept would not have fitted.
         self.total - self.blocks.len()
     }
+
+    /// The section under its heading (with the count) while its blocks fit, and in `closing`
+    /// how many did not.
+    fn show(&self, b: &mut Bounded, closing: &mut String, lang: Lang, heading: &str, what: &str) {
+        b.push(&format!("\n### {heading} ({})\n\n", self.total));
+        more(closing, lang, self.push_into(b), what);
+    }
 }
 
 impl Comment {
@@ -166,36 +173,26 @@ impl Comment {
 
         // Invalid files, one line each while they fit.
         if self.invalid.total > 0 && left == 0 {
-            b.push(&format!(
-                "\n### {} ({})\n\n",
-                pick(lang, "Ugyldige filer", "Ugyldige filer", "Invalid files"),
-                self.invalid.total
-            ));
-            let n = self.invalid.push_into(&mut b);
+            let heading = pick(lang, "Ugyldige filer", "Ugyldige filer", "Invalid files");
             let what = pick(
                 lang,
                 "ugyldige filer til",
                 "ugyldige filer til",
                 "more invalid files",
             );
-            more(&mut closing, lang, n, what);
+            self.invalid.show(&mut b, &mut closing, lang, heading, what);
         }
 
         // Waived findings, one line each while they fit.
         if self.waived.total > 0 && b.chars < b.limit {
-            b.push(&format!(
-                "\n### {} ({})\n\n",
-                capitalised(status_word(lang, Status::Waived)),
-                self.waived.total
-            ));
-            let n = self.waived.push_into(&mut b);
+            let heading = capitalised(status_word(lang, Status::Waived));
             let what = pick(
                 lang,
                 "unntatte funn til",
                 "unnatekne funn til",
                 "more waived findings",
             );
-            more(&mut closing, lang, n, what);
+            self.waived.show(&mut b, &mut closing, lang, &heading, what);
         }
 
         // What the batch's links did, one line each while they fit.
