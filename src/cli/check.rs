@@ -7,7 +7,7 @@
 
 use super::Exit;
 use super::common::RulesArgs;
-use crate::diag::{Diagnostic, render_in};
+use crate::diag::Diagnostic;
 use crate::report::{self, FailOn, Gate, Verdict};
 use crate::text::Lang;
 use jiff::civil::Date;
@@ -24,7 +24,7 @@ pub struct Args {
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// The date to judge at, `YYYY-MM-DD` [default: today]
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    #[arg(long, value_name = "DATE", value_parser = super::common::parse_date)]
     pub as_of: Option<Date>,
     /// Language of the report
     #[arg(long, value_enum, default_value_t = Lang::Nb)]
@@ -66,11 +66,6 @@ pub struct Args {
     pub chunk: usize,
     #[command(flatten)]
     pub rules: RulesArgs,
-}
-
-pub(crate) fn parse_date(s: &str) -> Result<Date, String> {
-    s.parse::<Date>()
-        .map_err(|e| format!("invalid date `{s}` ({e}); write it as `YYYY-MM-DD`"))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -124,25 +119,17 @@ impl crate::diag::Problem for CheckProblem {
 }
 
 pub fn run(args: &Args) -> Exit {
-    let color = super::common::stderr_color();
-    let fail = |diags: &[Diagnostic]| {
-        if !args.quiet {
-            eprint!("{}", render_in(diags, color, args.lang));
-        }
-        Exit::Invalid
-    };
-
     if let Some(o) = &args.output
         && super::common::output_is_input(o, &args.paths)
     {
         let p = CheckProblem::OutputIsInput {
             path: o.display().to_string(),
         };
-        return fail(&[Diagnostic::new(&p, None, None)]);
+        return fail(args, &[Diagnostic::new(&p, None, None)]);
     }
     let rules = match load_rules(&args.rules) {
         Ok(r) => r,
-        Err(d) => return fail(&d.0),
+        Err(d) => return fail(args, &d.0),
     };
     let as_of = args.as_of.unwrap_or_else(|| jiff::Zoned::now().date());
     let gate = Gate {
@@ -154,11 +141,11 @@ pub fn run(args: &Args) -> Exit {
         skip: args.output.iter().cloned().collect(),
     };
     if let Err(p) = scan.check() {
-        return fail(&[Diagnostic::new(&p, None, None)]);
+        return fail(args, &[Diagnostic::new(&p, None, None)]);
     }
     let waivers = match load_waivers(&rules, args.waivers.as_deref(), &args.paths) {
         Ok(w) => w,
-        Err(d) => return fail(&d.0),
+        Err(d) => return fail(args, &d.0),
     };
     let sources = crate::input::sources_with(&args.paths, scan).stdin_name(
         args.stdin_name
@@ -177,7 +164,7 @@ pub fn run(args: &Args) -> Exit {
         });
         return match verdict {
             Some(v) => exit(v),
-            None => no_inputs(args, color),
+            None => no_inputs(args),
         };
     }
     if crate::service::streamed(args.format, args.markdown_full) && waivers.is_empty() {
@@ -185,10 +172,10 @@ pub fn run(args: &Args) -> Exit {
     }
     let mut inputs = evaluate_sources(&rules, sources, as_of, quiet);
     if inputs.is_empty() {
-        return no_inputs(args, color);
+        return no_inputs(args);
     }
     if let Err(d) = waivers.check(&inputs) {
-        return fail(&d.0);
+        return fail(args, &d.0);
     }
     let mut run = run_info(&rules, as_of, args.lang, gate);
     run.waivers = waivers.apply(as_of, &mut inputs);
@@ -200,25 +187,14 @@ pub fn run(args: &Args) -> Exit {
     // The text report shows its own warnings; the others are read by machines, so a person
     // watching the run is told on stderr too.
     if !args.quiet && args.format != Format::Text {
-        for u in &run.waivers {
-            if let Some(r) = u.remark(args.lang) {
-                eprintln!(
-                    "{}: {r}",
-                    crate::text::pick(args.lang, "advarsel", "åtvaring", "warning")
-                );
-            }
-        }
+        super::common::warn_of_waivers(&run.waivers, args.lang);
     }
     let color = args.output.is_none() && super::common::stdout_color();
     let out = render_as(args.format, args.markdown_full, &run, &inputs, color);
     match &args.output {
         Some(path) => {
             if let Err(e) = super::common::write_file(path, out.as_bytes()) {
-                let p = CheckProblem::Output {
-                    path: path.display().to_string(),
-                    reason: e.to_string(),
-                };
-                return fail(&[Diagnostic::new(&p, None, None)]);
+                return output_failed(args, path, &e);
             }
         }
         // A closed pipe (`samstyr check … | head`) is the reader's choice, not an error; any
@@ -250,12 +226,11 @@ fn stream(
     as_of: jiff::civil::Date,
     gate: Gate,
 ) -> Exit {
-    let color = super::common::stderr_color();
     let run = run_info(rules, as_of, args.lang, gate);
     let mut file = match &args.output {
         Some(path) => match super::common::OutputFile::create(path) {
             Ok(f) => Some(f),
-            Err(e) => return output_failed(args, path, &e, color),
+            Err(e) => return output_failed(args, path, &e),
         },
         None => None,
     };
@@ -280,12 +255,12 @@ fn stream(
         &mut write,
     );
     let Some(verdict) = verdict else {
-        return no_inputs(args, color);
+        return no_inputs(args);
     };
     if let (Some(f), Some(path)) = (file, &args.output)
         && let Err(e) = error.map_or_else(|| f.commit(), Err)
     {
-        return output_failed(args, path, &e, color);
+        return output_failed(args, path, &e);
     }
     exit(verdict)
 }
@@ -299,8 +274,17 @@ fn worse(a: Verdict, b: Verdict) -> Verdict {
     }
 }
 
+/// Say every problem on standard error, unless `--quiet`: the exit status of a run that cannot
+/// go on.
+fn fail(args: &Args, diags: &[Diagnostic]) -> Exit {
+    if args.quiet {
+        return Exit::Invalid;
+    }
+    super::common::invalid(diags, args.lang)
+}
+
 /// The error of a run whose paths held no document.
-fn no_inputs(args: &Args, color: bool) -> Exit {
+fn no_inputs(args: &Args) -> Exit {
     let paths: Vec<String> = args
         .paths
         .iter()
@@ -309,25 +293,13 @@ fn no_inputs(args: &Args, color: bool) -> Exit {
     let p = CheckProblem::NoInputs {
         paths: paths.join(", "),
     };
-    if !args.quiet {
-        eprint!(
-            "{}",
-            render_in(&[Diagnostic::new(&p, None, None)], color, args.lang)
-        );
-    }
-    Exit::Invalid
+    fail(args, &[Diagnostic::new(&p, None, None)])
 }
 
-fn output_failed(args: &Args, path: &std::path::Path, e: &std::io::Error, color: bool) -> Exit {
+fn output_failed(args: &Args, path: &std::path::Path, e: &std::io::Error) -> Exit {
     let p = CheckProblem::Output {
         path: path.display().to_string(),
         reason: e.to_string(),
     };
-    if !args.quiet {
-        eprint!(
-            "{}",
-            render_in(&[Diagnostic::new(&p, None, None)], color, args.lang)
-        );
-    }
-    Exit::Invalid
+    fail(args, &[Diagnostic::new(&p, None, None)])
 }

@@ -1,9 +1,44 @@
 //! Flags shared by several subcommands, and small helpers for writing output.
 
+use crate::diag::{Diagnostic, Diagnostics, render_in};
+use crate::text::Lang;
 use std::io::Write as _;
 use std::path::PathBuf;
 
 pub use crate::service::{RulesArgs, stderr_color, stdout_color};
+
+/// `--as-of`: a date written `YYYY-MM-DD`.
+pub(crate) fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
+    s.parse::<jiff::civil::Date>()
+        .map_err(|e| format!("invalid date `{s}` ({e}); write it as `YYYY-MM-DD`"))
+}
+
+/// The rule files of `--rules DIR` (the embedded ones without it), or why they cannot be read.
+pub fn rule_files(dir: Option<&std::path::Path>) -> Result<crate::files::RuleFiles, Diagnostics> {
+    crate::files::RuleFiles::load(dir).map_err(|e| Diagnostic::new(&e, None, None).into())
+}
+
+/// Say every problem on standard error, in `lang`: what a command does when it cannot go on.
+pub fn invalid(diags: &[Diagnostic], lang: Lang) -> super::Exit {
+    eprint!("{}", render_in(diags, stderr_color(), lang));
+    super::Exit::Invalid
+}
+
+/// The exit status of a command that either ran or stopped on problems ([`invalid`]).
+pub fn exit_or_invalid(r: Result<super::Exit, Diagnostics>, lang: Lang) -> super::Exit {
+    r.unwrap_or_else(|d| invalid(&d.0, lang))
+}
+
+/// Warn on standard error of waivers not needed and of expired ones, for a person watching a
+/// run whose report is read by machines.
+pub fn warn_of_waivers(waivers: &[crate::report::WaiverUse], lang: Lang) {
+    for u in waivers {
+        if let Some(r) = u.remark(lang) {
+            let warning = crate::text::pick(lang, "advarsel", "åtvaring", "warning");
+            eprintln!("{warning}: {r}");
+        }
+    }
+}
 
 /// The first failed write to standard output of this run (other than a closed pipe), reported
 /// once by [`finish`]: a report that could not be written must not pass a CI gate.

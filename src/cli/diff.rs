@@ -7,7 +7,7 @@
 //! no inputs or a usage error.
 
 use super::Exit;
-use crate::diag::render_in;
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::portfolio::render::{Meta, diff as out};
 use crate::portfolio::{self, Detail, Options, Source, diff};
 use crate::report::Gate;
@@ -43,7 +43,7 @@ pub struct Args {
     #[arg(long = "new-param", value_name = "NAME=VALUE")]
     pub new_params: Vec<String>,
     /// The date to judge at, `YYYY-MM-DD` [default: today]
-    #[arg(long, value_name = "DATE", value_parser = super::report::parse_date)]
+    #[arg(long, value_name = "DATE", value_parser = super::common::parse_date)]
     pub as_of: Option<Date>,
     /// Language of the text
     #[arg(long, value_enum, default_value_t = Lang::Nb)]
@@ -56,7 +56,7 @@ pub struct Args {
     pub output: Option<PathBuf>,
 }
 
-fn load(dir: &Option<PathBuf>, params: &[String]) -> Result<RuleSet, crate::diag::Diagnostics> {
+fn load(dir: &Option<PathBuf>, params: &[String]) -> Result<RuleSet, Diagnostics> {
     super::check::load_rules(&super::common::RulesArgs {
         rules: dir.clone(),
         params: params.to_vec(),
@@ -105,26 +105,23 @@ impl crate::diag::Problem for DiffProblem {
 }
 
 pub fn run(args: &Args) -> Exit {
-    let color = super::common::stderr_color();
+    super::common::exit_or_invalid(compare(args), args.lang)
+}
+
+fn compare(args: &Args) -> Result<Exit, Diagnostics> {
     if args.paths.iter().any(|p| p.as_os_str() == "-") {
-        let d = crate::diag::Diagnostic::new(&DiffProblem::Stdin, None, None);
-        eprint!("{}", render_in(&[d], color, args.lang));
-        return Exit::Invalid;
+        return Err(Diagnostic::new(&DiffProblem::Stdin, None, None).into());
     }
-    if let Err(d) = super::report::refuse_input_as_output(args.output.as_ref(), &args.paths) {
-        eprint!("{}", render_in(&d.0, color, args.lang));
-        return Exit::Invalid;
-    }
+    super::report::refuse_input_as_output(args.output.as_ref(), &args.paths)?;
     let (old, new) = match (
         load(&args.old_rules, &args.old_params),
         load(&args.new_rules, &args.new_params),
     ) {
         (Ok(a), Ok(b)) => (a, b),
+        // Both sides' problems at once.
         (a, b) => {
-            for d in [a.err(), b.err()].into_iter().flatten() {
-                eprint!("{}", render_in(&d.0, color, args.lang));
-            }
-            return Exit::Invalid;
+            let all = [a.err(), b.err()].into_iter().flatten().flatten();
+            return Err(Diagnostics(all.collect()));
         }
     };
     let as_of = args.as_of.unwrap_or_else(|| jiff::Zoned::now().date());
@@ -140,11 +137,7 @@ pub fn run(args: &Args) -> Exit {
     let a = portfolio::run(&old, &source, &opts);
     let b = portfolio::run(&new, &source, &opts);
     if a.aggregates.inputs == 0 {
-        eprint!(
-            "{}",
-            render_in(&[super::report::no_inputs(&args.paths)], color, args.lang)
-        );
-        return Exit::Invalid;
+        return Err(super::report::no_inputs(&args.paths).into());
     }
     let d = diff::compare(&a, &b);
     let meta = |r: &RuleSet| {
@@ -158,13 +151,10 @@ pub fn run(args: &Args) -> Exit {
         Format::Text => out::text(&ma, &mb, &d),
         Format::Json => out::json(&ma, &mb, &d),
     };
-    if let Err(e) = super::report::write(args.output.as_ref(), &text) {
-        eprint!("{}", render_in(&e.0, color, args.lang));
-        return Exit::Invalid;
-    }
-    if d.changes.is_empty() {
+    super::report::write(args.output.as_ref(), &text)?;
+    Ok(if d.changes.is_empty() {
         Exit::Ok
     } else {
         Exit::Findings
-    }
+    })
 }

@@ -4,10 +4,10 @@
 //! names its document with `--id`.
 
 use super::Exit;
-use super::common::{RulesArgs, stderr_color};
-use crate::diag::{Diagnostic, render_in};
+use super::common::RulesArgs;
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::eval::{Explanation, ExprTrace, shown_text};
-use crate::finding::{Evidence, Finding, Shown, Status};
+use crate::finding::{Finding, Shown, Status};
 use crate::text::Lang;
 use jiff::civil::Date;
 use std::path::PathBuf;
@@ -45,45 +45,27 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Exit {
-    let color = stderr_color();
-    let set = match super::rules::load(&args.rules) {
-        Ok(s) => s,
-        Err(d) => {
-            eprint!("{}", render_in(&d.0, color, args.lang));
-            return Exit::Invalid;
-        }
-    };
-    let doc = match pick(&set, args) {
-        Ok(d) => d,
-        Err(d) => {
-            eprint!("{}", render_in(&d.0, color, args.lang));
-            return Exit::Invalid;
-        }
-    };
+    super::common::exit_or_invalid(explain(args), args.lang)
+}
+
+fn explain(args: &Args) -> Result<Exit, Diagnostics> {
+    let set = super::check::load_rules(&args.rules)?;
+    let doc = pick(&set, args)?;
     let as_of = args.as_of.unwrap_or_else(|| jiff::Zoned::now().date());
-    match set.explain(&doc, as_of, &args.rule) {
-        Ok(e) => {
-            let out = match args.format {
-                Format::Text => render_explanation(&e, &doc.key, args.lang),
-                Format::Json => {
-                    let mut s =
-                        serde_json::to_string_pretty(&explanation_json(&e, &doc.key, args.lang))
-                            .unwrap_or_default();
-                    s.push('\n');
-                    s
-                }
-            };
-            super::common::out(&out);
-            Exit::Ok
+    let e = set
+        .explain(&doc, as_of, &args.rule)
+        .map_err(|e| Diagnostics::from(Diagnostic::new(&e, None, None)))?;
+    let out = match args.format {
+        Format::Text => render_explanation(&e, &doc.key, args.lang),
+        Format::Json => {
+            let json = explanation_json(&e, &doc.key, args.lang);
+            let mut s = serde_json::to_string_pretty(&json).unwrap_or_default();
+            s.push('\n');
+            s
         }
-        Err(e) => {
-            eprint!(
-                "{}",
-                render_in(&[Diagnostic::new(&e, None, None)], color, args.lang)
-            );
-            Exit::Invalid
-        }
-    }
+    };
+    super::common::out(&out);
+    Ok(Exit::Ok)
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -131,10 +113,7 @@ impl crate::diag::Problem for ExplainProblem {
 
 /// The document to explain: the only one given, or the one `--id` names. A batch is read to its
 /// end only when needed (to list its keys, or to find the one asked for).
-fn pick(
-    set: &crate::rules::RuleSet,
-    args: &Args,
-) -> Result<crate::schema::Document, crate::diag::Diagnostics> {
+fn pick(set: &crate::rules::RuleSet, args: &Args) -> Result<crate::schema::Document, Diagnostics> {
     let path = args.file.display().to_string();
     let mut keys = Vec::new();
     let mut first = None;
@@ -180,18 +159,8 @@ fn pick(
 /// (each with its sub-expressions and their values) and the status with why.
 pub fn explanation_json(e: &Explanation, key: &str, lang: Lang) -> serde_json::Value {
     use serde_json::json;
-    // Values as data: an unknown value is `null` with `"known": false`, a list `{"items": N}`.
-    let value = |v: &Shown| -> serde_json::Value {
-        match v {
-            Shown::Absent | Shown::Null => serde_json::Value::Null,
-            Shown::Bool(b) => json!(b),
-            Shown::Number(n) => crate::value::number_json(*n),
-            Shown::Str(s) => json!(s),
-            Shown::Date(d) => json!(d.to_string()),
-            Shown::List(n) => json!({ "items": n }),
-            Shown::Object => json!({}),
-        }
-    };
+    // Values as the JSON report gives them, an unknown one `null` with `"known": false`.
+    let value = |v: &Shown| crate::report::json::shown_value(v).unwrap_or_default();
     let known = |v: &Shown| *v != Shown::Absent;
     let section = |sec: &ExprTrace| {
         json!({
@@ -273,43 +242,22 @@ struct Words {
 }
 
 fn words(lang: Lang) -> Words {
-    match lang {
-        Lang::Nb => Words {
-            document: "dokument",
-            as_of: "per",
-            reference: "referansedato",
-            facts: "fakta",
-            item: "element",
-            status: "status",
-            why: "fordi",
-            evidence: "lest",
-            missing: "mangler",
-            no_condition: "ingen betingelse: true",
-        },
-        Lang::Nn => Words {
-            document: "dokument",
-            as_of: "per",
-            reference: "referansedato",
-            facts: "fakta",
-            item: "element",
-            status: "status",
-            why: "fordi",
-            evidence: "lese",
-            missing: "manglar",
-            no_condition: "utan vilkår: true",
-        },
-        Lang::En => Words {
-            document: "document",
-            as_of: "as of",
-            reference: "reference date",
-            facts: "facts",
-            item: "item",
-            status: "status",
-            why: "because",
-            evidence: "read",
-            missing: "missing",
-            no_condition: "no condition: true",
-        },
+    let pick = |nb, nn, en| crate::text::pick(lang, nb, nn, en);
+    Words {
+        document: pick("dokument", "dokument", "document"),
+        as_of: pick("per", "per", "as of"),
+        reference: pick("referansedato", "referansedato", "reference date"),
+        facts: pick("fakta", "fakta", "facts"),
+        item: pick("element", "element", "item"),
+        status: "status",
+        why: pick("fordi", "fordi", "because"),
+        evidence: pick("lest", "lese", "read"),
+        missing: pick("mangler", "manglar", "missing"),
+        no_condition: pick(
+            "ingen betingelse: true",
+            "utan vilkår: true",
+            "no condition: true",
+        ),
     }
 }
 
@@ -345,7 +293,11 @@ pub fn render_explanation(e: &Explanation, key: &str, lang: Lang) -> String {
         s.push('\n');
         trace(&mut s, section, 0);
         if !fv.missing.is_empty() {
-            s.push_str(&format!("{}: {}\n", w.missing, pointers(&fv.missing)));
+            s.push_str(&format!(
+                "{}: {}\n",
+                w.missing,
+                crate::report::pointers(&fv.missing)
+            ));
         }
         return s;
     }
@@ -430,13 +382,6 @@ fn trace(s: &mut String, sec: &ExprTrace, indent: usize) {
     }
 }
 
-fn pointers(e: &[Evidence]) -> String {
-    e.iter()
-        .map(|x| x.pointer.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 fn finding(s: &mut String, f: &Finding, indent: usize, w: &Words, lang: Lang, as_of: Date) {
     let p = pad(indent);
     s.push_str(&format!("{p}→ {}: {}\n", w.status, f.status.name()));
@@ -453,7 +398,11 @@ fn finding(s: &mut String, f: &Finding, indent: usize, w: &Words, lang: Lang, as
         s.push_str(&format!("{p}  {}: {}\n", w.evidence, list.join(", ")));
     }
     if !f.missing.is_empty() {
-        s.push_str(&format!("{p}  {}: {}\n", w.missing, pointers(&f.missing)));
+        s.push_str(&format!(
+            "{p}  {}: {}\n",
+            w.missing,
+            crate::report::pointers(&f.missing)
+        ));
     }
     if let Some(tm) = &f.to_meet {
         let label = crate::text::pick(lang, "for å oppfylle", "for å oppfylle", "to meet");

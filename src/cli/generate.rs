@@ -7,7 +7,6 @@
 use super::Exit;
 use super::common::stderr_color;
 use crate::diag::{self, Diagnostic, Diagnostics};
-use crate::files::RuleFiles;
 use crate::generator::{self, GenOptions, Profile, ProfileError};
 use crate::schema;
 use crate::source::SourceFile;
@@ -88,8 +87,7 @@ fn write(profile: &Profile, opts: &GenOptions, mut out: impl Write + Send) -> st
 }
 
 fn load(args: &Args) -> Result<Profile, Diagnostics> {
-    let files = RuleFiles::load(args.rules.as_deref())
-        .map_err(|e| Diagnostics::from(Diagnostic::new(&e, None, None)))?;
+    let files = super::common::rule_files(args.rules.as_deref())?;
     let (schema, catalog) = schema::load_input_side(&files)?;
     let file = match &args.profile {
         Some(path) => match crate::files::read_text(path, crate::files::MAX_RULE_FILE_BYTES) {

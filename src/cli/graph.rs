@@ -5,7 +5,7 @@
 
 use super::Exit;
 use super::common::RulesArgs;
-use crate::diag::render_in;
+use crate::diag::Diagnostics;
 use crate::portfolio::render::{Meta, dot};
 use crate::portfolio::{self, Detail, Options, Source};
 use crate::report::Gate;
@@ -31,7 +31,7 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Format::Dot)]
     pub format: Format,
     /// The date to judge at, `YYYY-MM-DD` [default: today]
-    #[arg(long, value_name = "DATE", value_parser = super::report::parse_date)]
+    #[arg(long, value_name = "DATE", value_parser = super::common::parse_date)]
     pub as_of: Option<Date>,
     /// Language of the legend
     #[arg(long, value_enum, default_value_t = Lang::Nb)]
@@ -47,18 +47,12 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Exit {
-    let color = super::common::stderr_color();
-    if let Err(d) = super::report::refuse_input_as_output(args.output.as_ref(), &args.paths) {
-        eprint!("{}", render_in(&d.0, color, args.lang));
-        return Exit::Invalid;
-    }
-    let rules = match super::check::load_rules(&args.rules) {
-        Ok(r) => r,
-        Err(d) => {
-            eprint!("{}", render_in(&d.0, color, args.lang));
-            return Exit::Invalid;
-        }
-    };
+    super::common::exit_or_invalid(graph(args), args.lang)
+}
+
+fn graph(args: &Args) -> Result<Exit, Diagnostics> {
+    super::report::refuse_input_as_output(args.output.as_ref(), &args.paths)?;
+    let rules = super::check::load_rules(&args.rules)?;
     let as_of = args.as_of.unwrap_or_else(|| jiff::Zoned::now().date());
     let detail = Detail::Rows {
         findings: false,
@@ -70,11 +64,7 @@ pub fn run(args: &Args) -> Exit {
         &Options::new(as_of, detail),
     );
     if p.aggregates.inputs == 0 {
-        eprint!(
-            "{}",
-            render_in(&[super::report::no_inputs(&args.paths)], color, args.lang)
-        );
-        return Exit::Invalid;
+        return Err(super::report::no_inputs(&args.paths).into());
     }
     let meta = Meta::new(
         &rules,
@@ -84,13 +74,10 @@ pub fn run(args: &Args) -> Exit {
         Format::Dot => dot::dot(&meta, &p, args.linked_only),
         Format::Mermaid => dot::mermaid(&meta, &p, args.linked_only),
     };
-    if let Err(d) = super::report::write(args.output.as_ref(), &text) {
-        eprint!("{}", render_in(&d.0, color, args.lang));
-        return Exit::Invalid;
-    }
-    if p.aggregates.invalid > 0 {
+    super::report::write(args.output.as_ref(), &text)?;
+    Ok(if p.aggregates.invalid > 0 {
         Exit::Invalid
     } else {
         Exit::Ok
-    }
+    })
 }

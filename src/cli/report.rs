@@ -10,7 +10,7 @@
 
 use super::Exit;
 use super::common::RulesArgs;
-use crate::diag::{Diagnostic, Diagnostics, render_in};
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::portfolio::render::{self as out, Meta};
 use crate::portfolio::{self, Detail, Options, Source};
 use crate::report::{FailOn, Gate};
@@ -57,7 +57,7 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Format::Html)]
     pub format: Format,
     /// The date to judge at, `YYYY-MM-DD` [default: today]
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    #[arg(long, value_name = "DATE", value_parser = super::common::parse_date)]
     pub as_of: Option<Date>,
     /// Language of the report
     #[arg(long, value_enum, default_value_t = Lang::Nb)]
@@ -126,10 +126,10 @@ pub const MAX_TREND_DATES: usize = 400;
 
 fn parse_month_or_date(s: &str) -> Result<Date, String> {
     if s.len() == 7 {
-        return parse_date(&format!("{s}-01"))
+        return super::common::parse_date(&format!("{s}-01"))
             .map_err(|_| format!("invalid month `{s}`; write it as `YYYY-MM`"));
     }
-    parse_date(s)
+    super::common::parse_date(s)
 }
 
 pub(crate) fn parse_trend(s: &str) -> Result<(Date, Date), String> {
@@ -181,11 +181,6 @@ pub fn trend_dates(from: Date, to: Date, step: Step) -> Result<Vec<Date>, String
         out.push(d);
     }
     Ok(out)
-}
-
-pub(crate) fn parse_date(s: &str) -> Result<Date, String> {
-    s.parse::<Date>()
-        .map_err(|e| format!("invalid date `{s}` ({e}); write it as `YYYY-MM-DD`"))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -246,11 +241,7 @@ impl crate::diag::Problem for ReportProblem {
 }
 
 pub fn run(args: &Args) -> Exit {
-    let color = super::common::stderr_color();
-    let fail = |diags: &[Diagnostic]| {
-        eprint!("{}", render_in(diags, color, args.lang));
-        Exit::Invalid
-    };
+    let fail = |diags: &[Diagnostic]| super::common::invalid(diags, args.lang);
     if args.parse_only {
         let (ok, bad) = portfolio::parse_only(&args.paths, args.chunk);
         super::common::outln(&format!("{ok} parsed, {bad} not JSON objects"));
@@ -319,6 +310,10 @@ pub fn run(args: &Args) -> Exit {
         DetailsArg::Act => out::Details::Act,
         DetailsArg::All => out::Details::All,
     };
+    let dialect = |findings| out::csv::Dialect {
+        findings,
+        excel: args.csv_excel,
+    };
     let mut sink = match Sink::open(args.output.as_ref()) {
         Ok(s) => s,
         Err(d) => return fail(&d.0),
@@ -352,27 +347,16 @@ pub fn run(args: &Args) -> Exit {
                 let e = "`--csv-level trend` needs `--trend FROM..TO`".to_string();
                 return fail(&[Diagnostic::new(&ReportProblem::Trend(e), None, None)]);
             }
-            let dialect = out::csv::Dialect {
-                findings: false,
-                excel: args.csv_excel,
-            };
-            sink.put(out::csv::trend(&meta, dialect).as_bytes());
+            sink.put(out::csv::trend(&meta, dialect(false)).as_bytes());
             portfolio::run(&rules, &source, &opts)
         }
         Format::Csv if args.csv_level == CsvLevel::Waiver => {
-            let dialect = out::csv::Dialect {
-                findings: false,
-                excel: args.csv_excel,
-            };
             let p = portfolio::run(&rules, &source, &opts);
-            sink.put(out::csv::waivers(&meta, &p, dialect).as_bytes());
+            sink.put(out::csv::waivers(&meta, &p, dialect(false)).as_bytes());
             p
         }
         Format::Csv => {
-            let dialect = out::csv::Dialect {
-                findings: args.csv_level == CsvLevel::Finding,
-                excel: args.csv_excel,
-            };
+            let dialect = dialect(args.csv_level == CsvLevel::Finding);
             sink.put(out::csv::head(&meta, dialect).as_bytes());
             let meta = &meta;
             portfolio::run_rows(&rules, &source, &opts, &mut |row| {
@@ -416,15 +400,8 @@ pub fn run(args: &Args) -> Exit {
             p.reevaluated
         );
     }
-    // As `check` says it of machine-read formats: waivers not needed, and expired ones.
-    for u in &p.waivers {
-        if let Some(r) = u.remark(args.lang) {
-            eprintln!(
-                "{}: {r}",
-                crate::text::pick(args.lang, "advarsel", "åtvaring", "warning")
-            );
-        }
-    }
+    // As `check` says it of machine-read formats.
+    super::common::warn_of_waivers(&p.waivers, args.lang);
     let a = &p.aggregates;
     let violated = |sev: usize| {
         a.by_severity
@@ -503,7 +480,7 @@ impl Sink {
             )),
             Some(p) => Out::File(
                 super::common::OutputFile::create(p)
-                    .map_err(|e| output_problem(p, &e.to_string()))?,
+                    .map_err(|e| output_problem(&p.display().to_string(), &e.to_string()))?,
             ),
         };
         Ok(Sink {
@@ -529,14 +506,7 @@ impl Sink {
     }
 
     pub(crate) fn problem(&self, reason: &str) -> Diagnostic {
-        Diagnostic::new(
-            &ReportProblem::Output {
-                path: self.target(),
-                reason: reason.to_string(),
-            },
-            None,
-            None,
-        )
+        output_problem(&self.target(), reason)
     }
 
     /// Drop what was written (an uncommitted output file removes its temporary file).
@@ -562,7 +532,7 @@ impl Sink {
             Out::Stdout(_) => Ok(()),
             Out::File(f) => f
                 .commit()
-                .map_err(|e| Box::new(output_problem_one(&target, &e.to_string()))),
+                .map_err(|e| Box::new(output_problem(&target, &e.to_string()))),
         }
     }
 }
@@ -581,19 +551,13 @@ impl Write for Sink {
     }
 }
 
-fn output_problem_one(path: &str, reason: &str) -> Diagnostic {
-    Diagnostic::new(
-        &ReportProblem::Output {
-            path: path.to_string(),
-            reason: reason.to_string(),
-        },
-        None,
-        None,
-    )
-}
-
-fn output_problem(path: &std::path::Path, reason: &str) -> Diagnostics {
-    Diagnostics::from(output_problem_one(&path.display().to_string(), reason))
+/// The output (a file's path, or standard output) could not be written.
+fn output_problem(path: &str, reason: &str) -> Diagnostic {
+    let p = ReportProblem::Output {
+        path: path.to_string(),
+        reason: reason.to_string(),
+    };
+    Diagnostic::new(&p, None, None)
 }
 
 /// `Err` when `--output` names one of the inputs.
@@ -603,13 +567,8 @@ pub(crate) fn refuse_input_as_output(
 ) -> Result<(), Diagnostics> {
     match output {
         Some(o) if super::common::output_is_input(o, inputs) => {
-            Err(Diagnostics::from(Diagnostic::new(
-                &ReportProblem::OutputIsInput {
-                    path: o.display().to_string(),
-                },
-                None,
-                None,
-            )))
+            let path = o.display().to_string();
+            Err(Diagnostic::new(&ReportProblem::OutputIsInput { path }, None, None).into())
         }
         _ => Ok(()),
     }
@@ -619,16 +578,8 @@ pub(crate) fn refuse_input_as_output(
 /// not an error; another failure is reported when the command ends).
 pub(crate) fn write(path: Option<&PathBuf>, text: &str) -> Result<(), Diagnostics> {
     match path {
-        Some(path) => super::common::write_file(path, text.as_bytes()).map_err(|e| {
-            Diagnostics::from(Diagnostic::new(
-                &ReportProblem::Output {
-                    path: path.display().to_string(),
-                    reason: e.to_string(),
-                },
-                None,
-                None,
-            ))
-        }),
+        Some(path) => super::common::write_file(path, text.as_bytes())
+            .map_err(|e| output_problem(&path.display().to_string(), &e.to_string()).into()),
         None => {
             super::common::out(text);
             Ok(())

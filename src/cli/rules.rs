@@ -2,10 +2,10 @@
 
 use super::Exit;
 use super::common::{RulesArgs, stderr_color};
-use crate::diag::{Diagnostic, Diagnostics, render};
+use crate::diag::{Diagnostic, render};
 use crate::eval::testing;
 use crate::files::RuleFiles;
-use crate::rules::{RuleSet, lint, parse_overrides};
+use crate::rules::{RuleSet, lint};
 use crate::text::Lang;
 use std::path::PathBuf;
 
@@ -100,17 +100,10 @@ fn print_diags(d: &[Diagnostic]) {
     eprint!("{}", render(d, stderr_color()));
 }
 
-/// Load the rule set of `--rules` (or the embedded one) with `--param`/`--param-file`, or print
-/// every problem.
-pub fn load(args: &RulesArgs) -> Result<RuleSet, Diagnostics> {
-    let files = RuleFiles::load(args.rules.as_deref())
-        .map_err(|e| Diagnostics::from(Diagnostic::new(&e, None, None)))?;
-    let overrides = parse_overrides(&args.params, args.param_file.as_deref())?;
-    RuleSet::load(&files, &overrides)
-}
-
+/// The rule set of `--rules` (or the embedded one) with `--param`/`--param-file`, or `None`
+/// when every problem with it has been said.
 fn load_or_print(args: &RulesArgs) -> Option<RuleSet> {
-    match load(args) {
+    match super::check::load_rules(args) {
         Ok(s) => Some(s),
         Err(d) => {
             print_diags(&d.0);

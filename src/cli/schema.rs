@@ -5,8 +5,7 @@
 //! schema's texts in one language.
 
 use super::Exit;
-use crate::diag::{Diagnostic, render};
-use crate::files::RuleFiles;
+use crate::diag::Diagnostics;
 use crate::schema::{json_schema_in, load_input_side};
 use std::path::PathBuf;
 
@@ -28,47 +27,25 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Exit {
-    let color = super::common::stderr_color();
-    if args.portfolio {
-        let s = crate::portfolio::render::json::schema();
-        super::common::outln(&serde_json::to_string_pretty(&s).unwrap_or_default());
-        return Exit::Ok;
-    }
-    if args.report {
-        let rules_args = super::common::RulesArgs {
+    // Problems are said in English, as by the commands that inspect rule sets.
+    super::common::exit_or_invalid(schema(args), crate::text::Lang::En)
+}
+
+fn schema(args: &Args) -> Result<Exit, Diagnostics> {
+    let s = if args.portfolio {
+        crate::portfolio::render::json::schema()
+    } else if args.report {
+        let rules = super::check::load_rules(&super::common::RulesArgs {
             rules: args.rules.clone(),
             params: Vec::new(),
             param_file: None,
-        };
-        return match super::check::load_rules(&rules_args) {
-            Ok(rules) => {
-                let key = rules.headline().map(|h| h.key.as_str());
-                let s = crate::report::json::report_schema(key);
-                super::common::outln(&serde_json::to_string_pretty(&s).unwrap_or_default());
-                Exit::Ok
-            }
-            Err(d) => {
-                eprint!("{}", render(&d.0, color));
-                Exit::Invalid
-            }
-        };
-    }
-    let files = match RuleFiles::load(args.rules.as_deref()) {
-        Ok(f) => f,
-        Err(e) => {
-            eprint!("{}", render(&[Diagnostic::new(&e, None, None)], color));
-            return Exit::Invalid;
-        }
+        })?;
+        crate::report::json::report_schema(rules.headline().map(|h| h.key.as_str()))
+    } else {
+        let files = super::common::rule_files(args.rules.as_deref())?;
+        let (schema, catalog) = load_input_side(&files)?;
+        json_schema_in(&schema, &catalog, args.lang)
     };
-    match load_input_side(&files) {
-        Ok((schema, catalog)) => {
-            let s = json_schema_in(&schema, &catalog, args.lang);
-            super::common::outln(&serde_json::to_string_pretty(&s).unwrap_or_default());
-            Exit::Ok
-        }
-        Err(d) => {
-            eprint!("{}", render(&d.0, color));
-            Exit::Invalid
-        }
-    }
+    super::common::outln(&serde_json::to_string_pretty(&s).unwrap_or_default());
+    Ok(Exit::Ok)
 }

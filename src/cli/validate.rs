@@ -3,8 +3,7 @@
 //! any is not.
 
 use super::Exit;
-use crate::diag::{Diagnostic, render_in};
-use crate::files::RuleFiles;
+use crate::diag::{Diagnostics, render_in};
 use crate::schema::load_input_side;
 use crate::text::{Lang, pick};
 use std::io::Write;
@@ -38,22 +37,12 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Exit {
-    let color = super::common::stderr_color();
-    let files = match RuleFiles::load(args.rules.as_deref()) {
-        Ok(f) => f,
-        Err(e) => {
-            let d = Diagnostic::new(&e, None, None);
-            eprint!("{}", render_in(&[d], color, args.lang));
-            return Exit::Invalid;
-        }
-    };
-    let (schema, catalog) = match load_input_side(&files) {
-        Ok(x) => x,
-        Err(d) => {
-            eprint!("{}", render_in(&d.0, color, args.lang));
-            return Exit::Invalid;
-        }
-    };
+    super::common::exit_or_invalid(validate(args), args.lang)
+}
+
+fn validate(args: &Args) -> Result<Exit, Diagnostics> {
+    let files = super::common::rule_files(args.rules.as_deref())?;
+    let (schema, catalog) = load_input_side(&files)?;
     let docs = crate::input::documents(&args.files, &schema, &catalog);
     let (total, invalid) = match args.format {
         Format::Json => {
@@ -62,6 +51,7 @@ pub fn run(args: &Args) -> Exit {
             (r.total, r.invalid)
         }
         Format::Text => {
+            let color = super::common::stderr_color();
             let (mut total, mut invalid) = (0usize, 0usize);
             let stderr = std::io::stderr();
             for c in docs {
@@ -83,9 +73,9 @@ pub fn run(args: &Args) -> Exit {
             (total, invalid)
         }
     };
-    if invalid > 0 || total == 0 {
+    Ok(if invalid > 0 || total == 0 {
         Exit::Invalid
     } else {
         Exit::Ok
-    }
+    })
 }

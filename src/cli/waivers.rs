@@ -5,7 +5,7 @@
 
 use super::Exit;
 use super::common::{RulesArgs, out};
-use crate::diag::render_in;
+use crate::diag::Diagnostics;
 use crate::report::WaiverState;
 use crate::text::{Lang, pick};
 use crate::waiver::{Waivers, expiring_soon};
@@ -30,7 +30,7 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     pub waivers: Option<PathBuf>,
     /// The date to judge at, `YYYY-MM-DD` [default: today]
-    #[arg(long, value_name = "DATE", value_parser = super::check::parse_date)]
+    #[arg(long, value_name = "DATE", value_parser = super::common::parse_date)]
     pub as_of: Option<Date>,
     /// Language of the output
     #[arg(long, value_enum, default_value_t = Lang::Nb)]
@@ -44,31 +44,19 @@ pub fn run(c: &Command) -> Exit {
         Command::List(a) => (a, false),
         Command::Check(a) => (a, true),
     };
-    let color = super::common::stderr_color();
-    let rules = match super::check::load_rules(&args.rules) {
-        Ok(r) => r,
-        Err(d) => {
-            eprint!("{}", render_in(&d.0, color, args.lang));
-            return Exit::Invalid;
-        }
-    };
+    super::common::exit_or_invalid(waivers(args, checking), args.lang)
+}
+
+fn waivers(args: &Args, checking: bool) -> Result<Exit, Diagnostics> {
+    let rules = super::check::load_rules(&args.rules)?;
     let as_of = args.as_of.unwrap_or_else(|| jiff::Zoned::now().date());
-    let waivers = match super::check::load_waivers(&rules, args.waivers.as_deref(), &args.paths) {
-        Ok(w) => w,
-        Err(d) => {
-            eprint!("{}", render_in(&d.0, color, args.lang));
-            return Exit::Invalid;
-        }
-    };
+    let waivers = super::check::load_waivers(&rules, args.waivers.as_deref(), &args.paths)?;
     let lang = args.lang;
     let mut s = String::new();
     if checking && !args.paths.is_empty() {
         let sources = crate::input::sources(&args.paths);
         let mut inputs = super::check::evaluate_sources(&rules, sources, as_of, None);
-        if let Err(d) = waivers.check(&inputs) {
-            eprint!("{}", render_in(&d.0, color, args.lang));
-            return Exit::Invalid;
-        }
+        waivers.check(&inputs)?;
         for u in waivers.apply(as_of, &mut inputs) {
             if let Some(r) = u.remark(lang) {
                 let _ = writeln!(
@@ -78,19 +66,19 @@ pub fn run(c: &Command) -> Exit {
                 );
             }
             if u.state != WaiverState::Expired && expiring_soon(&u.waiver, as_of) {
-                let _ = writeln!(
-                    s,
-                    "{} {}",
-                    pick(lang, "merk:", "merk:", "note:"),
-                    soon(lang, &u.waiver)
-                );
+                note(&mut s, lang, &soon(lang, &u.waiver));
             }
         }
     } else {
         list(&mut s, &waivers, as_of, lang, checking);
     }
     out(&s);
-    Exit::Ok
+    Ok(Exit::Ok)
+}
+
+/// A line of `waivers check` about a waiver that has run out or soon will.
+fn note(s: &mut String, lang: Lang, text: &str) {
+    let _ = writeln!(s, "{} {text}", pick(lang, "merk:", "merk:", "note:"));
 }
 
 fn soon(lang: Lang, w: &crate::finding::Waiver) -> String {
@@ -112,19 +100,9 @@ fn list(s: &mut String, waivers: &Waivers, as_of: Date, lang: Lang, checking: bo
         };
         if checking {
             if w.expires < as_of {
-                let _ = writeln!(
-                    s,
-                    "{} {}",
-                    pick(lang, "merk:", "merk:", "note:"),
-                    crate::report::expired_text(lang, w)
-                );
+                note(s, lang, &crate::report::expired_text(lang, w));
             } else if expiring_soon(w, as_of) {
-                let _ = writeln!(
-                    s,
-                    "{} {}",
-                    pick(lang, "merk:", "merk:", "note:"),
-                    soon(lang, w)
-                );
+                note(s, lang, &soon(lang, w));
             }
             continue;
         }

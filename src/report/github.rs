@@ -7,10 +7,7 @@
 //! Escaping follows the workflow-command rules: in the message `%`, `\r` and `\n` are
 //! percent-encoded; in property values also `:` and `,`.
 
-use super::{
-    Input, Level, Outcome, RunInfo, document_start, finding_name, locate, severity_word,
-    source_text,
-};
+use super::{Input, Level, Outcome, RunInfo, document_start, finding_name, locate, source_text};
 use crate::finding::Status;
 use crate::text::pick;
 use std::fmt::Write;
@@ -49,11 +46,7 @@ pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
                     let (line, col) = locate(input, f)
                         .map(|(_, l, c)| (l, c))
                         .unwrap_or_else(|| document_start(input));
-                    let sev = f
-                        .rule
-                        .severity
-                        .map(|x| format!(" ({})", severity_word(lang, x)))
-                        .unwrap_or_default();
+                    let sev = super::severity_suffix(lang, f);
                     let waived = if f.status == Status::Waived {
                         format!("{} ", super::status_word(lang, Status::Waived))
                     } else {
@@ -77,13 +70,11 @@ pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
                             write!(msg, "\n{} {d}", pick(lang, "Frist:", "Frist:", "Deadline:"));
                     }
                     if f.status == Status::Unknown && !f.missing.is_empty() {
-                        let fields: Vec<&str> =
-                            f.missing.iter().map(|m| m.pointer.as_str()).collect();
                         let _ = write!(
                             msg,
                             "\n{} {}",
                             pick(lang, "Må oppgis:", "Må oppgjevast:", "Provide:"),
-                            fields.join(", ")
+                            super::pointers(&f.missing)
                         );
                     }
                     let remedy = f.rule.remedy.get(lang);
@@ -139,10 +130,7 @@ pub fn render(run: &RunInfo, inputs: &[Input]) -> String {
     }
     for u in &run.waivers {
         if let Some(r) = u.remark(lang) {
-            let (file, line) = match u.waiver.place.rsplit_once(':') {
-                Some((f, l)) => (f, l.parse().unwrap_or(1)),
-                None => (u.waiver.place.as_str(), 1),
-            };
+            let (file, line) = super::waiver_place(&u.waiver);
             let title = format!(
                 "{} {}",
                 pick(lang, "Unntak", "Unntak", "Waiver"),

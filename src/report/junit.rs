@@ -139,7 +139,7 @@ fn suite(s: &mut String, run: &RunInfo, id: usize, input: &Input, e: &Evaluation
                 let _ = writeln!(
                     s,
                     "      <failure message=\"{}\" type=\"{sev}\">{}</failure>",
-                    escape(&headline_of(run, f), true),
+                    escape(super::message_or_title(lang, f), true),
                     escape(&details(run, input, f), false)
                 );
                 s.push_str("    </testcase>\n");
@@ -197,15 +197,6 @@ fn suite(s: &mut String, run: &RunInfo, id: usize, input: &Input, e: &Evaluation
     s.push_str("  </testsuite>\n");
 }
 
-fn headline_of(run: &RunInfo, f: &Finding) -> String {
-    let msg = f.message.get(run.lang);
-    if msg.is_empty() {
-        f.rule.title.get(run.lang).to_string()
-    } else {
-        msg.to_string()
-    }
-}
-
 fn skip_reason(run: &RunInfo, f: &Finding) -> String {
     let lang = run.lang;
     let mut s = super::status_word(lang, f.status).to_string();
@@ -250,12 +241,11 @@ fn skip_reason(run: &RunInfo, f: &Finding) -> String {
         );
     }
     if f.status == Status::Unknown && !f.missing.is_empty() {
-        let fields: Vec<&str> = f.missing.iter().map(|m| m.pointer.as_str()).collect();
         let _ = write!(
             s,
             ": {} {}",
             pick(lang, "må oppgis", "må oppgjevast", "provide"),
-            fields.join(", ")
+            super::pointers(&f.missing)
         );
     }
     s

@@ -11,10 +11,10 @@
 //! table or inject markup.
 
 use super::{
-    Input, Outcome, RunInfo, Summary, finding_name, input_fails, ordered, severity_word,
-    source_text, status_word, tri_word, verdict,
+    Input, Outcome, RunInfo, capitalised, finding_name, input_fails, ordered, source_text,
+    status_word, tri_word,
 };
-use crate::finding::{Evaluation, Finding, Severity, Status};
+use crate::finding::{Evaluation, Finding, LinkProblem, ReceivedNote, Severity, Status};
 use crate::text::{Lang, pick};
 use std::fmt::Write;
 
@@ -96,6 +96,13 @@ impl Section {
         // Those not kept would not have fitted.
         self.total - self.blocks.len()
     }
+
+    /// The section under its heading (with the count) while its blocks fit, and in `closing`
+    /// how many did not.
+    fn show(&self, b: &mut Bounded, closing: &mut String, lang: Lang, heading: &str, what: &str) {
+        b.push(&format!("\n### {heading} ({})\n\n", self.total));
+        more(closing, lang, self.push_into(b), what);
+    }
 }
 
 impl Comment {
@@ -114,22 +121,10 @@ impl Comment {
                 self.waived.offer(|| waived_line(run, e, f));
             }
             for n in &e.links.received {
-                self.links.offer(|| {
-                    format!(
-                        "- **{}** · {}\n",
-                        escape(&e.key),
-                        escape(&super::received_line(lang, n))
-                    )
-                });
+                self.links.offer(|| received_item(lang, e, n));
             }
             for p in &e.links.problems {
-                self.links.offer(|| {
-                    format!(
-                        "- **{}** · ⚠️ {}\n",
-                        escape(&e.key),
-                        escape(&super::problem_text(lang, p))
-                    )
-                });
+                self.links.offer(|| problem_item(lang, e, p));
             }
         }
         // Violations below `--fail-on` and deadlines still ahead, after the links of the batch.
@@ -168,70 +163,36 @@ impl Comment {
             left = self.failing.push_into(&mut b);
         }
         let mut closing = String::new();
-        if left > 0 {
-            let _ = writeln!(
-                closing,
-                "\n… {} {left} {} {}",
-                pick(lang, "og", "og", "and"),
-                pick(
-                    lang,
-                    "dokumenter til som feiler",
-                    "dokument til som feilar",
-                    "more failing documents"
-                ),
-                pick(
-                    lang,
-                    "(se `--markdown-full` eller JSON-rapporten)",
-                    "(sjå `--markdown-full` eller JSON-rapporten)",
-                    "(see `--markdown-full` or the JSON report)"
-                ),
-            );
-        }
+        let failing_more = pick(
+            lang,
+            "dokumenter til som feiler (se `--markdown-full` eller JSON-rapporten)",
+            "dokument til som feilar (sjå `--markdown-full` eller JSON-rapporten)",
+            "more failing documents (see `--markdown-full` or the JSON report)",
+        );
+        more(&mut closing, lang, left, failing_more);
 
         // Invalid files, one line each while they fit.
         if self.invalid.total > 0 && left == 0 {
-            b.push(&format!(
-                "\n### {} ({})\n\n",
-                pick(lang, "Ugyldige filer", "Ugyldige filer", "Invalid files"),
-                self.invalid.total
-            ));
-            let more = self.invalid.push_into(&mut b);
-            if more > 0 {
-                let _ = writeln!(
-                    closing,
-                    "\n… {} {more} {}",
-                    pick(lang, "og", "og", "and"),
-                    pick(
-                        lang,
-                        "ugyldige filer til",
-                        "ugyldige filer til",
-                        "more invalid files"
-                    )
-                );
-            }
+            let heading = pick(lang, "Ugyldige filer", "Ugyldige filer", "Invalid files");
+            let what = pick(
+                lang,
+                "ugyldige filer til",
+                "ugyldige filer til",
+                "more invalid files",
+            );
+            self.invalid.show(&mut b, &mut closing, lang, heading, what);
         }
 
         // Waived findings, one line each while they fit.
         if self.waived.total > 0 && b.chars < b.limit {
-            b.push(&format!(
-                "\n### {} ({})\n\n",
-                capital(status_word(lang, Status::Waived)),
-                self.waived.total
-            ));
-            let more = self.waived.push_into(&mut b);
-            if more > 0 {
-                let _ = writeln!(
-                    closing,
-                    "\n… {} {more} {}",
-                    pick(lang, "og", "og", "and"),
-                    pick(
-                        lang,
-                        "unntatte funn til",
-                        "unnatekne funn til",
-                        "more waived findings"
-                    )
-                );
-            }
+            let heading = capitalised(status_word(lang, Status::Waived));
+            let what = pick(
+                lang,
+                "unntatte funn til",
+                "unnatekne funn til",
+                "more waived findings",
+            );
+            self.waived.show(&mut b, &mut closing, lang, &heading, what);
         }
 
         // What the batch's links did, one line each while they fit.
@@ -241,15 +202,9 @@ impl Comment {
                 pick(lang, "Koblinger", "Koplingar", "Links")
             ))
         {
-            let more = self.links.push_into(&mut b);
-            if more > 0 {
-                let _ = writeln!(
-                    closing,
-                    "\n… {} {more} {}",
-                    pick(lang, "og", "og", "and"),
-                    pick(lang, "koblinger til", "koplingar til", "more links")
-                );
-            }
+            let n = self.links.push_into(&mut b);
+            let what = pick(lang, "koblinger til", "koplingar til", "more links");
+            more(&mut closing, lang, n, what);
         }
 
         // Violations below `--fail-on` and deadlines still ahead, one line each while they fit.
@@ -265,15 +220,13 @@ impl Comment {
                 self.open.total
             ))
         {
-            let more = self.open.push_into(&mut b);
-            if more > 0 {
-                let _ = writeln!(
-                    closing,
-                    "\n… {} {more} {}",
-                    pick(lang, "og", "og", "and"),
-                    pick(lang, "funn til", "funn til", "more findings")
-                );
-            }
+            let n = self.open.push_into(&mut b);
+            more(
+                &mut closing,
+                lang,
+                n,
+                pick(lang, "funn til", "funn til", "more findings"),
+            );
         }
 
         // The rest, in numbers.
@@ -297,6 +250,13 @@ impl Comment {
     }
 }
 
+/// Say in `closing` how many blocks of a section did not fit (`… and 3 more links`), if any.
+fn more(closing: &mut String, lang: Lang, n: usize, what: &str) {
+    if n > 0 {
+        let _ = writeln!(closing, "\n… {} {n} {what}", pick(lang, "og", "og", "and"));
+    }
+}
+
 /// The two dates in words, when some document is judged at a reference date other than the
 /// as-of date: deadlines and what was done are measured as of the one, obligations judged as
 /// they stood on the other (the first few such documents named).
@@ -306,19 +266,11 @@ fn dates_line(run: &RunInfo, tally: &super::Tally) -> Option<String> {
     if named.is_empty() {
         return None;
     }
-    let more = all.saturating_sub(named.len());
-    let mut list = named
+    let named: Vec<String> = named
         .iter()
         .map(|(key, date)| format!("{} {date}", escape(key)))
-        .collect::<Vec<_>>()
-        .join(", ");
-    if more > 0 {
-        list.push_str(&format!(
-            " {} {more} {}",
-            pick(lang, "og", "og", "and"),
-            pick(lang, "til", "til", "more")
-        ));
-    }
+        .collect();
+    let list = super::names_and_more(lang, &named, all.saturating_sub(named.len()));
     Some(match lang {
         Lang::Nb => format!(
             "Frister og det som er gjort, måles per {}; kravene vurderes slik de gjaldt på dokumentets referansedato ({list}).",
@@ -335,19 +287,17 @@ fn dates_line(run: &RunInfo, tally: &super::Tally) -> Option<String> {
     })
 }
 
-/// Title, outcome, rule set and counts.
-fn head(run: &RunInfo, tally: &super::Tally) -> String {
+/// What both documents open with: the outcome, the rule set, the date and the gate, then the
+/// dates in words when some document is judged at another reference date.
+fn title(run: &RunInfo, tally: &super::Tally) -> String {
     let lang = run.lang;
-    let sum = &tally.summary;
-    let mut s = String::new();
     let outcome = match tally.verdict() {
         super::Verdict::Pass => pick(lang, "bestått", "bestått", "pass"),
         super::Verdict::Fail => pick(lang, "feilet", "feila", "fail"),
         super::Verdict::Invalid => pick(lang, "ugyldig input", "ugyldige inndata", "invalid input"),
     };
-    let _ = writeln!(
-        s,
-        "## samstyr: {outcome}\n\n{} {} {} · {} {} · `--fail-on {}` ({})",
+    let mut s = format!(
+        "## samstyr: {outcome}\n\n{} {} {} · {} {} · `--fail-on {}` ({})\n",
         pick(lang, "Regelsett", "Regelsett", "Rule set"),
         escape(&run.rules.id),
         escape(&run.rules.version),
@@ -359,10 +309,17 @@ fn head(run: &RunInfo, tally: &super::Tally) -> String {
     if let Some(dates) = dates_line(run, tally) {
         let _ = writeln!(s, "\n{dates}");
     }
-    let [must, should] = sum.violated;
+    s
+}
+
+/// The comment's title and counts.
+fn head(run: &RunInfo, tally: &super::Tally) -> String {
+    let lang = run.lang;
+    let sum = &tally.summary;
+    let mut s = title(run, tally);
     let _ = writeln!(
         s,
-        "\n{} {} ({} {}, {} {}, {} {}) · {}: {must} {}, {should} {} · {} {} · {} {} · {} {}",
+        "\n{} {} ({} {}, {} {}, {} {}) · {} · {} {}",
         sum.inputs,
         super::documents_word(lang, sum.inputs),
         sum.failing,
@@ -371,36 +328,44 @@ fn head(run: &RunInfo, tally: &super::Tally) -> String {
         super::invalid_word(lang, sum.invalid),
         sum.evaluated - sum.failing,
         pick(lang, "består", "består", "passing"),
-        pick(lang, "brudd", "brot", "violated"),
-        severity_word(lang, Severity::Must),
-        severity_word(lang, Severity::Should),
-        sum.status(Status::Pending),
-        status_word(lang, Status::Pending),
-        sum.status(Status::Unknown),
-        status_word(lang, Status::Unknown),
+        super::open_counts(lang, sum),
         sum.status(Status::Waived),
         status_word(lang, Status::Waived),
     );
     s
 }
 
-/// Warnings about the run's waivers (not needed, expired).
-fn remarks(b: &mut Bounded, run: &RunInfo) {
-    let lines: Vec<String> = run
-        .waivers
+/// Warnings about the run's waivers (not needed, expired), one list item each.
+fn remark_items(run: &RunInfo) -> impl Iterator<Item = String> + '_ {
+    run.waivers
         .iter()
         .filter_map(|u| u.remark(run.lang))
         .map(|r| format!("- ⚠️ {}\n", escape(&r)))
-        .collect();
-    if lines.is_empty() {
-        return;
+}
+
+/// The comment's warnings about waivers, while they fit.
+fn remarks(b: &mut Bounded, run: &RunInfo) {
+    let mut items = remark_items(run).peekable();
+    if items.peek().is_some() {
+        b.push("\n");
     }
-    b.push("\n");
-    for l in lines {
+    for l in items {
         if !b.push(&l) {
             break;
         }
     }
+}
+
+/// A value a document received from a linked one, as an item of the links' list.
+fn received_item(lang: Lang, e: &Evaluation, n: &ReceivedNote) -> String {
+    let text = super::received_line(lang, n);
+    format!("- **{}** · {}\n", escape(&e.key), escape(&text))
+}
+
+/// A problem with a document's links, as an item of the links' list.
+fn problem_item(lang: Lang, e: &Evaluation, p: &LinkProblem) -> String {
+    let text = super::problem_text(lang, p);
+    format!("- **{}** · ⚠️ {}\n", escape(&e.key), escape(&text))
 }
 
 /// One failing document: its header, then the findings that fail the gate with their remedies,
@@ -438,7 +403,7 @@ fn failing_block(run: &RunInfo, input: &Input, e: &Evaluation) -> String {
                 );
             }
             if let Some(tm) = &f.to_meet {
-                let label = crate::text::pick(
+                let label = pick(
                     lang,
                     "**For å oppfylle:**",
                     "**For å oppfylle:**",
@@ -492,11 +457,7 @@ fn invalid_lines(input: &Input, lang: Lang) -> String {
 
 fn open_line(run: &RunInfo, e: &Evaluation, f: &Finding) -> String {
     let lang = run.lang;
-    let sev = f
-        .rule
-        .severity
-        .map(|x| format!(" ({})", severity_word(lang, x)))
-        .unwrap_or_default();
+    let sev = super::severity_suffix(lang, f);
     let deadline = f
         .deadline
         .map(|d| format!(" · {} {d}", pick(lang, "frist", "frist", "deadline")))
@@ -522,70 +483,22 @@ fn waived_line(run: &RunInfo, e: &Evaluation, f: &Finding) -> String {
 /// The whole document, unbounded (`--markdown-full`).
 pub fn render_full(run: &RunInfo, inputs: &[Input]) -> String {
     let lang = run.lang;
-    let mut s = String::new();
-    let sum = Summary::of(run.gate, inputs);
-    let outcome = match verdict(run.gate, inputs) {
-        super::Verdict::Pass => pick(lang, "bestått", "bestått", "pass"),
-        super::Verdict::Fail => pick(lang, "feilet", "feila", "fail"),
-        super::Verdict::Invalid => pick(lang, "ugyldig input", "ugyldige inndata", "invalid input"),
-    };
+    let tally = super::Tally::of(run, inputs);
+    let sum = &tally.summary;
+    let mut s = title(run, &tally);
+    if let Some(line) = super::params_line(run, |id| format!("`{id}`"), escape) {
+        let _ = writeln!(s, "\n{line}");
+    }
     let _ = writeln!(
         s,
-        "## samstyr: {outcome}\n\n{} {} {} · {} {} · `--fail-on {}` ({})",
-        pick(lang, "Regelsett", "Regelsett", "Rule set"),
-        escape(&run.rules.id),
-        escape(&run.rules.version),
-        pick(lang, "per", "per", "as of"),
-        run.as_of,
-        run.gate.fail_on.name(),
-        super::fail_on_words(lang, run.gate.fail_on)
-    );
-    if let Some(dates) = dates_line(run, &super::Tally::of(run, inputs)) {
-        let _ = writeln!(s, "\n{dates}");
-    }
-    if !run.params.is_empty() {
-        let list: Vec<String> = run
-            .params
-            .iter()
-            .map(|p| {
-                format!(
-                    "`{}` = {} ({} {})",
-                    p.id,
-                    escape(&p.value),
-                    pick(lang, "standard", "standard", "default"),
-                    escape(&p.default)
-                )
-            })
-            .collect();
-        let _ = writeln!(
-            s,
-            "\n{} {}",
-            pick(
-                lang,
-                "Overstyrte parametere:",
-                "Overstyrte parametrar:",
-                "Overridden parameters:"
-            ),
-            list.join(", ")
-        );
-    }
-    let [must, should] = sum.violated;
-    let _ = writeln!(
-        s,
-        "\n{} {} ({} {}, {} {}) · {}: {must} {}, {should} {} · {} {} · {} {}\n",
+        "\n{} {} ({} {}, {} {}) · {}\n",
         sum.inputs,
         super::documents_word(lang, sum.inputs),
         sum.evaluated,
         pick(lang, "vurdert", "vurdert", "evaluated"),
         sum.invalid,
         super::invalid_word(lang, sum.invalid),
-        pick(lang, "brudd", "brot", "violated"),
-        severity_word(lang, Severity::Must),
-        severity_word(lang, Severity::Should),
-        sum.status(Status::Pending),
-        status_word(lang, Status::Pending),
-        sum.status(Status::Unknown),
-        status_word(lang, Status::Unknown),
+        super::open_counts(lang, sum),
     );
 
     // The table: one row per document, in input order.
@@ -605,8 +518,8 @@ pub fn render_full(run: &RunInfo, inputs: &[Input]) -> String {
             "Brot skal/bør",
             "Violated must/should"
         ),
-        capital(status_word(lang, Status::Pending)),
-        capital(status_word(lang, Status::Unknown)),
+        capitalised(status_word(lang, Status::Pending)),
+        capitalised(status_word(lang, Status::Unknown)),
         pick(lang, "Resultat", "Resultat", "Result"),
     );
     s.push_str("|---|---|---|---|---|---|---|\n");
@@ -691,10 +604,9 @@ pub fn render_full(run: &RunInfo, inputs: &[Input]) -> String {
     section(&mut s, pick(lang, "Unntatt", "Unnateke", "Waived"), &|f| {
         f.status == Status::Waived
     });
-    for u in &run.waivers {
-        if let Some(r) = u.remark(lang) {
-            let _ = writeln!(s, "\n- ⚠️ {}", escape(&r));
-        }
+    for r in remark_items(run) {
+        s.push('\n');
+        s.push_str(&r);
     }
 
     // What the batch's links did: values a document was judged with that came from linked
@@ -712,20 +624,10 @@ pub fn render_full(run: &RunInfo, inputs: &[Input]) -> String {
         );
         for e in linked {
             for n in &e.links.received {
-                let _ = writeln!(
-                    s,
-                    "- **{}** · {}",
-                    escape(&e.key),
-                    escape(&super::received_line(lang, n))
-                );
+                s.push_str(&received_item(lang, e, n));
             }
             for p in &e.links.problems {
-                let _ = writeln!(
-                    s,
-                    "- **{}** · ⚠️ {}",
-                    escape(&e.key),
-                    escape(&super::problem_text(lang, p))
-                );
+                s.push_str(&problem_item(lang, e, p));
             }
         }
     }
@@ -771,9 +673,9 @@ pub fn render_full(run: &RunInfo, inputs: &[Input]) -> String {
             s,
             "| {} | {} | {} | {} |\n|---|---|---|---|",
             pick(lang, "Dokument", "Dokument", "Document"),
-            capital(status_word(lang, Status::Met)),
-            capital(status_word(lang, Status::NotApplicable)),
-            capital(status_word(lang, Status::NotInForce)),
+            capitalised(status_word(lang, Status::Met)),
+            capitalised(status_word(lang, Status::NotApplicable)),
+            capitalised(status_word(lang, Status::NotInForce)),
         );
         for (_, e) in &evaluated {
             let cells: Vec<String> = settled
@@ -840,11 +742,7 @@ pub fn render_full(run: &RunInfo, inputs: &[Input]) -> String {
 
 fn item(s: &mut String, run: &RunInfo, e: &Evaluation, f: &Finding) {
     let lang = run.lang;
-    let sev = f
-        .rule
-        .severity
-        .map(|x| format!(" ({})", severity_word(lang, x)))
-        .unwrap_or_default();
+    let sev = super::severity_suffix(lang, f);
     let _ = write!(
         s,
         "- **{}** · {}{sev} {}",
@@ -878,14 +776,6 @@ fn item(s: &mut String, run: &RunInfo, e: &Evaluation, f: &Finding) {
             pick(lang, "Kilde:", "Kjelde:", "Source:"),
             escape(&source_text(src, lang, QUOTE_CHARS))
         );
-    }
-}
-
-fn capital(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(first) => first.to_uppercase().chain(c).collect(),
-        None => String::new(),
     }
 }
 

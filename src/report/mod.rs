@@ -18,8 +18,8 @@ pub mod text;
 
 use crate::diag::Diagnostics;
 use crate::finding::{
-    Assumption, Evaluation, Finding, LinkProblem, ReceivedNote, RuleInfo, Severity, Shown,
-    SourceRef, Status, Tri, Waiver,
+    Assumption, Evaluation, Evidence, Finding, LinkProblem, ReceivedNote, RuleInfo, Severity,
+    Shown, SourceRef, Status, Tri, Waiver,
 };
 use crate::source::SourceFile;
 use crate::text::{Lang, Text, pick};
@@ -330,6 +330,43 @@ fn clip_chars(s: &str, max: usize) -> String {
     out
 }
 
+/// The run's overridden parameters in one line (`Overstyrte parametere: a = 1 (standard 0)`),
+/// each id and value written by `id` and `value` (Markdown quotes and escapes them); `None` when
+/// the run overrides none.
+pub fn params_line(
+    run: &RunInfo,
+    id: impl Fn(&str) -> String,
+    value: impl Fn(&str) -> String,
+) -> Option<String> {
+    if run.params.is_empty() {
+        return None;
+    }
+    let lang = run.lang;
+    let list: Vec<String> = run
+        .params
+        .iter()
+        .map(|p| {
+            format!(
+                "{} = {} ({} {})",
+                id(&p.id),
+                value(&p.value),
+                pick(lang, "standard", "standard", "default"),
+                value(&p.default)
+            )
+        })
+        .collect();
+    Some(format!(
+        "{} {}",
+        pick(
+            lang,
+            "Overstyrte parametere:",
+            "Overstyrte parametrar:",
+            "Overridden parameters:"
+        ),
+        list.join(", ")
+    ))
+}
+
 /// What one waiver of the run did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WaiverUse {
@@ -369,6 +406,14 @@ impl WaiverUse {
             }),
             WaiverState::Expired => Some(expired_text(lang, w)),
         }
+    }
+}
+
+/// The file and line a waiver is written at (its `place`, `file:line`; line 1 when it names none).
+pub fn waiver_place(w: &Waiver) -> (&str, usize) {
+    match w.place.rsplit_once(':') {
+        Some((f, l)) => (f, l.parse().unwrap_or(1)),
+        None => (w.place.as_str(), 1),
     }
 }
 
@@ -429,17 +474,7 @@ pub struct Decision {
 
 /// The decision record of `inputs` judged as `run` says.
 pub fn decision(run: &RunInfo, inputs: &[Input]) -> Decision {
-    use sha2::{Digest, Sha256};
-    let digests: Vec<Option<[u8; 32]>> = inputs
-        .iter()
-        .map(|i| {
-            let s = i.source.as_ref()?;
-            let mut out = [0u8; 32];
-            out.copy_from_slice(&Sha256::digest(s.text().as_bytes()));
-            Some(out)
-        })
-        .collect();
-    decision_of(run, input_sha256(&digests))
+    Tally::of_hashed(run, inputs).decision(run)
 }
 
 /// The input's SHA-256 in a decision record, from each input's SHA-256 in input order (`None`
@@ -668,8 +703,37 @@ impl Summary {
     }
 }
 
+/// The open findings of a summary in words, as the text report and the Markdown ones give them:
+/// `brudd: 2 skal, 1 bør · 3 venter · 4 ukjent`.
+pub fn open_counts(lang: Lang, sum: &Summary) -> String {
+    let [must, should] = sum.violated;
+    format!(
+        "{}: {must} {}, {should} {} · {} {} · {} {}",
+        pick(lang, "brudd", "brot", "violated"),
+        severity_word(lang, Severity::Must),
+        severity_word(lang, Severity::Should),
+        sum.status(Status::Pending),
+        status_word(lang, Status::Pending),
+        sum.status(Status::Unknown),
+        status_word(lang, Status::Unknown),
+    )
+}
+
 fn status_index(st: Status) -> usize {
     Status::REPORTED.iter().position(|s| *s == st).unwrap_or(0)
+}
+
+/// Names in one line, then how many more there are: `A-1, B-2 og 3 til`.
+pub fn names_and_more(lang: Lang, names: &[String], more: usize) -> String {
+    let mut s = names.join(", ");
+    if more > 0 {
+        s.push_str(&format!(
+            " {} {more} {}",
+            pick(lang, "og", "og", "and"),
+            pick(lang, "til", "til", "more")
+        ));
+    }
+    s
 }
 
 /// The urgency group of a finding, most urgent first: violated must, violated should, pending,
@@ -702,6 +766,31 @@ pub fn ordered<'e, 'r>(e: &'e Evaluation<'r>) -> Vec<&'e Finding<'r>> {
 
 fn item_index(f: &Finding) -> Option<usize> {
     f.item.as_ref().map(|i| i.index)
+}
+
+/// A finding's severity in brackets, to follow its name (` (skal)`); nothing for a fact.
+pub fn severity_suffix(lang: Lang, f: &Finding) -> String {
+    f.rule
+        .severity
+        .map(|x| format!(" ({})", severity_word(lang, x)))
+        .unwrap_or_default()
+}
+
+/// What a format that gives a finding one line of text says of it: its message, or its rule's
+/// title when the message is empty.
+pub fn message_or_title<'a>(lang: Lang, f: &'a Finding) -> &'a str {
+    let msg = f.message.get(lang);
+    if msg.is_empty() {
+        f.rule.title.get(lang)
+    } else {
+        msg
+    }
+}
+
+/// The pointers of fields (the ones to provide, say), in one line.
+pub fn pointers(fields: &[Evidence]) -> String {
+    let all: Vec<&str> = fields.iter().map(|m| m.pointer.as_str()).collect();
+    all.join(", ")
 }
 
 /// A finding's name in lists: the rule id, and the item it is about.
@@ -1620,6 +1709,28 @@ colour = { type = "enum", values = ["red", "dark_blue", "teal"], labels = { red 
                 "R-04 unknown"
             ]
         );
+    }
+
+    /// Written a document at a time, or with no document, the JSON and SARIF reports have the
+    /// bytes of the whole: the lists item by item where the printer puts them, `[]` when empty.
+    #[test]
+    fn a_report_written_as_a_stream_is_the_report() {
+        let run = testdata::run(Gate::default(), Lang::En);
+        let inputs = testdata::inputs(&run);
+        for n in [0, 1, 2, 3] {
+            let part = inputs.get(..n).unwrap_or_default();
+            let tally = Tally::of_hashed(&run, part);
+            let (mut js, mut j) = json::Stream::head(&run, &tally);
+            let (mut ss, mut s) = sarif::Stream::head(&run, &tally);
+            for one in part.chunks(1) {
+                j.push_str(&js.chunk(&run, one));
+                s.push_str(&ss.chunk(&run, one));
+            }
+            j.push_str(&js.tail());
+            s.push_str(&ss.tail());
+            assert_eq!(j, json::render(&run, part), "JSON, {n} documents");
+            assert_eq!(s, sarif::render(&run, part), "SARIF, {n} documents");
+        }
     }
 
     #[test]

@@ -47,27 +47,21 @@ pub struct Stream {
     end: String,
 }
 
-/// Where the results stand in the report a [`Stream`] writes (see the JSON report's markers).
-const RESULTS_MARKER: &str = "\u{1}samstyr:results\u{1}";
-
 impl Stream {
     /// The stream, and what the report begins with.
     pub fn head(run: &RunInfo, tally: &super::Tally) -> (Stream, String) {
         let driver = Driver::new(run);
-        let doc = driver.document(
-            run,
-            Value::String(RESULTS_MARKER.into()),
-            tally.verdict().code(),
-        );
+        // The results stand where the JSON report's stream puts its own.
+        let marker = super::json::RESULTS_MARKER;
+        let doc = driver.document(run, Value::String(marker.into()), tally.verdict().code());
         let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-        let quoted = serde_json::to_string(RESULTS_MARKER).unwrap_or_default();
-        let (head, end) = text.split_once(&quoted).unwrap_or((&text, ""));
+        let [head, end] = super::json::split_at_markers(&text, [marker]);
         let stream = Stream {
             driver,
-            results: super::json::PrettyArray::after(head),
+            results: super::json::PrettyArray::after(&head),
             end: format!("{end}\n"),
         };
-        (stream, head.to_string())
+        (stream, head)
     }
 
     /// The results of `inputs`, which follow those of the chunks before.
@@ -258,10 +252,7 @@ fn notifications(run: &RunInfo) -> Vec<Value> {
                 super::WaiverState::NotNeeded => "warning",
                 _ => "note",
             };
-            let (file, line) = match u.waiver.place.rsplit_once(':') {
-                Some((f, l)) => (f, l.parse().unwrap_or(1)),
-                None => (u.waiver.place.as_str(), 1),
-            };
+            let (file, line) = super::waiver_place(&u.waiver);
             Some(json!({
                 "message": { "text": text },
                 "level": level,
@@ -352,14 +343,11 @@ fn result(
             (None, l, c)
         }
     };
-    let mut text = format!("{key}: {}", finding_name(f));
-    let msg = f.message.get(lang);
-    text.push_str(" — ");
-    text.push_str(if msg.is_empty() {
-        f.rule.title.get(lang)
-    } else {
-        msg
-    });
+    let mut text = format!(
+        "{key}: {} — {}",
+        finding_name(f),
+        super::message_or_title(lang, f)
+    );
     for a in super::assumption_lines(lang, &f.assumptions) {
         text.push_str(&format!(" ({a})"));
     }
@@ -370,11 +358,10 @@ fn result(
         ));
     }
     if f.status == Status::Unknown && !f.missing.is_empty() {
-        let fields: Vec<&str> = f.missing.iter().map(|m| m.pointer.as_str()).collect();
         text.push_str(&format!(
             " {} {}",
             crate::text::pick(lang, "Må oppgis:", "Må oppgjevast:", "Provide:"),
-            fields.join(", ")
+            super::pointers(&f.missing)
         ));
     }
     for r in received {
@@ -385,10 +372,7 @@ fn result(
     }
     // A waived finding keeps the level of what it excuses; its suppression says it is accepted.
     let level = match (&f.waiver, f.rule.severity) {
-        (Some(n), Some(sev)) if !n.expired && n.was == Status::Violated => match sev {
-            Severity::Must => Level::Error,
-            Severity::Should => Level::Warning,
-        },
+        (Some(n), Some(sev)) if !n.expired && n.was == Status::Violated => Level::of(sev),
         _ => level,
     };
     let level = match level {
@@ -488,22 +472,6 @@ pub fn uri(path: &str) -> String {
 mod tests {
     use super::*;
     use crate::report::{FailOn, Gate, testdata};
-
-    #[test]
-    fn the_report_written_as_a_stream_is_the_report() {
-        let run = testdata::run(Gate::default(), Lang::En);
-        let inputs = testdata::inputs(&run);
-        for n in [0, 1, 2, 3] {
-            let part = inputs.get(..n).unwrap_or_default();
-            let tally = crate::report::Tally::of(&run, part);
-            let (mut stream, mut s) = Stream::head(&run, &tally);
-            for one in part.chunks(1) {
-                s.push_str(&stream.chunk(&run, one));
-            }
-            s.push_str(&stream.tail());
-            assert_eq!(s, render(&run, part), "{n} documents");
-        }
-    }
 
     #[test]
     fn uris_are_relative_and_encoded() {

@@ -6,8 +6,8 @@
 //! Colour is a parameter, never a guess: the CLI decides whether the terminal wants it.
 
 use super::{
-    Input, Outcome, RunInfo, Tally, decisive, finding_name, ordered, severity_word, shown_text,
-    source_text, status_word, tri_word,
+    Input, Outcome, RunInfo, Tally, decisive, finding_name, ordered, shown_text, source_text,
+    status_word, tri_word,
 };
 use crate::finding::{Evaluation, Evidence, Finding, Severity, Shown, Status, Tri};
 use crate::text::{Lang, pick};
@@ -42,11 +42,8 @@ struct Out {
     color: bool,
     lang: Lang,
     /// The input format, for the labels of fields (see [`RunInfo::field_label`]).
-    run: RunInfoLabels,
+    input: Option<std::sync::Arc<crate::schema::InputSchema>>,
 }
-
-/// What the text report needs of the run to label fields.
-struct RunInfoLabels(Option<std::sync::Arc<crate::schema::InputSchema>>);
 
 impl Out {
     fn paint(&self, style: Style, text: &str) -> String {
@@ -97,6 +94,13 @@ impl Out {
     fn pick(&self, nb: &'static str, nn: &'static str, en: &'static str) -> &'static str {
         pick(self.lang, nb, nn, en)
     }
+
+    /// ` «label»` to follow a field's pointer, when the input format names the field.
+    fn label(&self, pointer: &str) -> String {
+        super::field_label(self.input.as_deref(), self.lang, pointer)
+            .map(|l| format!(" «{}»", crate::diag::printable_line(&l)))
+            .unwrap_or_default()
+    }
 }
 
 /// The whole text report of a run: [`head`], [`documents`] and [`tail`].
@@ -112,7 +116,7 @@ fn out(run: &RunInfo, color: bool) -> Out {
         s: String::new(),
         color,
         lang: run.lang,
-        run: RunInfoLabels(run.input.clone()),
+        input: run.input.clone(),
     }
 }
 
@@ -168,29 +172,7 @@ fn header(o: &mut Out, run: &RunInfo) {
     );
     let painted = o.paint(Style::Dim, &line);
     o.line(&painted);
-    if !run.params.is_empty() {
-        let list: Vec<String> = run
-            .params
-            .iter()
-            .map(|p| {
-                format!(
-                    "{} = {} ({} {})",
-                    p.id,
-                    p.value,
-                    o.pick("standard", "standard", "default"),
-                    p.default
-                )
-            })
-            .collect();
-        let line = format!(
-            "{} {}",
-            o.pick(
-                "Overstyrte parametere:",
-                "Overstyrte parametrar:",
-                "Overridden parameters:"
-            ),
-            list.join(", ")
-        );
+    if let Some(line) = super::params_line(run, str::to_string, str::to_string) {
         let painted = o.paint(Style::Yellow, &line);
         o.line(&painted);
     }
@@ -316,11 +298,7 @@ fn finding(o: &mut Out, input: &Input, f: &Finding) {
         (Status::Waived, _) => (o.pick("UNNTATT", "UNNATEKE", "WAIVED"), Style::Dim),
         _ => (o.pick("UKJENT", "UKJEND", "UNKNOWN"), Style::Cyan),
     };
-    let sev = f
-        .rule
-        .severity
-        .map(|s| format!(" ({})", severity_word(o.lang, s)))
-        .unwrap_or_default();
+    let sev = super::severity_suffix(o.lang, f);
     let word = o.paint(style, word);
     let name = o.paint(Style::Bold, &finding_name(f));
     o.line(&format!(
@@ -389,13 +367,11 @@ fn finding(o: &mut Out, input: &Input, f: &Finding) {
 
 fn evidence(o: &mut Out, input: &Input, ev: &Evidence) {
     let place = place(input, ev.at);
-    let label = super::field_label(o.run.0.as_deref(), o.lang, &ev.pointer)
-        .map(|l| format!(" «{}»", crate::diag::printable_line(&l)))
-        .unwrap_or_default();
+    let label = o.label(&ev.pointer);
     o.line(&format!(
         "       {}{label} = {}{place}",
         pointer(&ev.pointer),
-        super::value_text(o.run.0.as_deref(), o.lang, &ev.pointer, &ev.value)
+        super::value_text(o.input.as_deref(), o.lang, &ev.pointer, &ev.value)
     ));
 }
 
@@ -411,9 +387,7 @@ fn missing(o: &mut Out, input: &Input, missing: &[Evidence], indent: usize) {
     ));
     for m in missing {
         let place = place(input, m.at);
-        let label = super::field_label(o.run.0.as_deref(), o.lang, &m.pointer)
-            .map(|l| format!(" «{}»", crate::diag::printable_line(&l)))
-            .unwrap_or_default();
+        let label = o.label(&m.pointer);
         o.line(&format!("{pad}  {}{label}{place}", pointer(&m.pointer)));
     }
 }
@@ -466,23 +440,7 @@ fn summary(o: &mut Out, run: &RunInfo, tally: &Tally) {
             tri_word(o.lang, Tri::Unknown),
         );
     }
-    let must = s.violated.first().copied().unwrap_or_default();
-    let should = s.violated.get(1).copied().unwrap_or_default();
-    let _ = write!(
-        line,
-        " · {}: {must} {}, {should} {}",
-        o.pick("brudd", "brot", "violated"),
-        severity_word(o.lang, Severity::Must),
-        severity_word(o.lang, Severity::Should)
-    );
-    let _ = write!(
-        line,
-        " · {} {} · {} {}",
-        s.status(Status::Pending),
-        status_word(o.lang, Status::Pending),
-        s.status(Status::Unknown),
-        status_word(o.lang, Status::Unknown)
-    );
+    let _ = write!(line, " · {}", super::open_counts(o.lang, s));
     if s.status(Status::Waived) > 0 {
         let _ = write!(
             line,
@@ -501,18 +459,10 @@ fn summary(o: &mut Out, run: &RunInfo, tally: &Tally) {
     }
     let (names, more) = tally.failing_names();
     if !names.is_empty() {
-        let mut list = names.join(", ");
-        if more > 0 {
-            let _ = write!(
-                list,
-                " {} {more} {}",
-                o.pick("og", "og", "and"),
-                o.pick("til", "til", "more")
-            );
-        }
         o.line(&format!(
-            "{} {list}",
-            o.pick("Feiler:", "Feilar:", "Failing:")
+            "{} {}",
+            o.pick("Feiler:", "Feilar:", "Failing:"),
+            super::names_and_more(o.lang, &names, more)
         ));
     }
     let verdict = tally.verdict();
