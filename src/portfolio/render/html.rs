@@ -8,14 +8,20 @@
 //! nearest first), then the shares per group value, the trend, the counts, and the documents to
 //! act on with their sections; quotes of sources stand once per rule in an appendix. Colours and
 //! text meet WCAG 2.1 AA (axe-core, `html_report_has_no_axe_violations`).
+//!
+//! What each table, document section and heading holds is built once in [`super::table`], for
+//! Markdown too; this module writes it as HTML.
 
+use super::table::{
+    self, ANOTHER_ANSWER, BY_STANDING, BY_STATUS, Cell, FIX, INVALID, Kind, LINKS, Note, OVER_TIME,
+    OVERRIDDEN, PAST_DEADLINE, PER_OBLIGATION, REPORT, SOURCES, Table, say,
+};
 use super::{
-    DeadlineEntry, Details, Listed, Meta, TrendPoint, cut_note, days_between, finding_name,
-    flagged, grade_word, group_value, link_words, met_names, percent, principles, problem_text,
-    received_words, share, share_columns, status_heads, tri,
+    DeadlineEntry, Details, Listed, Meta, TrendPoint, cut_note, finding_name, flagged, grade_word,
+    group_value, met_names, percent, problem_text, share,
 };
 use crate::finding::{Severity, SourceRef, Status};
-use crate::portfolio::{Grade, Portfolio, Row, RowOutcome, UPCOMING_DAYS};
+use crate::portfolio::{FindingRow, Grade, Portfolio, Row, RowOutcome, UPCOMING_DAYS};
 use crate::report::{severity_word, status_word};
 use crate::text::{Lang, pick};
 use std::fmt::Write;
@@ -23,16 +29,7 @@ use std::fmt::Write;
 pub fn render(meta: &Meta, p: &Portfolio, listed: &Listed) -> String {
     let lang = meta.lang();
     let mut s = String::with_capacity(256 * 1024);
-    let title = format!(
-        "{}: {}",
-        pick(
-            lang,
-            "Porteføljerapport",
-            "Porteføljerapport",
-            "Portfolio report"
-        ),
-        meta.run.rules.title.get(lang)
-    );
+    let title = format!("{}: {}", say(lang, REPORT), meta.run.rules.title.get(lang));
     let _ = write!(
         s,
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -144,12 +141,7 @@ fn header(s: &mut String, meta: &Meta, p: &Portfolio, title: &str) {
         let _ = write!(
             s,
             "<p class=\"sub\">{}: {}</p>",
-            pick(
-                lang,
-                "Overstyrte parametere",
-                "Overstyrte parametrar",
-                "Overridden parameters"
-            ),
+            say(lang, OVERRIDDEN),
             list.join(", ")
         );
     }
@@ -284,12 +276,7 @@ fn overview(s: &mut String, meta: &Meta, p: &Portfolio) {
     let _ = write!(
         s,
         "<div class=\"cg\"><h3>{}</h3><div class=\"cards\">",
-        pick(
-            lang,
-            "Dokumentene etter vurdering",
-            "Dokumenta etter vurdering",
-            "Documents by standing"
-        )
+        say(lang, BY_STANDING)
     );
     for (g, n) in Grade::ALL.iter().zip(a.grades) {
         card(s, grade_word(lang, *g), n, "", grade_class(*g));
@@ -299,62 +286,16 @@ fn overview(s: &mut String, meta: &Meta, p: &Portfolio) {
 
 fn findings(s: &mut String, meta: &Meta, p: &Portfolio) {
     let lang = meta.lang();
-    let a = &p.aggregates;
     let _ = write!(
         s,
-        "<section id=\"findings\"><h2>{}</h2><table class=\"num\"><thead><tr><th></th>",
-        pick(
-            lang,
-            "Funn etter status og alvorlighet",
-            "Funn etter status og kor alvorleg",
-            "Findings by status and severity"
-        )
+        "<section id=\"findings\"><h2>{}</h2>",
+        say(lang, BY_STATUS)
     );
-    for (st, h) in Status::ALL.iter().zip(status_heads(lang)) {
-        let _ = write!(s, "<th class=\"{}\">{}</th>", status_class(*st), esc(h));
-    }
-    let _ = write!(
-        s,
-        "<th>{}</th></tr></thead><tbody>",
-        pick(lang, "sum", "sum", "total")
-    );
-    let rows = [
-        (severity_word(lang, Severity::Must), &a.by_severity[0]),
-        (severity_word(lang, Severity::Should), &a.by_severity[1]),
-        (pick(lang, "sum", "sum", "total"), &a.by_status),
-    ];
-    for (name, counts) in rows {
-        let _ = write!(s, "<tr><th>{}</th>", esc(name));
-        for n in counts {
-            let _ = write!(s, "<td>{n}</td>");
-        }
-        let _ = write!(s, "<td>{}</td></tr>", counts.iter().sum::<u64>());
-    }
-    let _ = write!(s, "</tbody></table>");
-    let list = principles(meta, p);
-    if !list.is_empty() {
-        let _ = write!(
-            s,
-            "<h3>{}</h3><table class=\"num\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-            pick(lang, "Per prinsipp", "Per prinsipp", "By principle"),
-            pick(lang, "prinsipp", "prinsipp", "principle"),
-            pick(lang, "brudd skal", "brot skal", "violated must"),
-            pick(lang, "brudd bør", "brot bør", "violated should"),
-            status_word(lang, Status::Pending),
-            status_word(lang, Status::Unknown),
-        );
-        for x in list {
-            let _ = write!(
-                s,
-                "<tr><th>{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(x.principle.title.get(lang)),
-                x.violated[0],
-                x.violated[1],
-                x.by_status[1],
-                x.by_status[2]
-            );
-        }
-        let _ = write!(s, "</tbody></table>");
+    write_table(s, &table::by_status(meta, p), None, Look::Counts);
+    if let Some(t) = table::by_principle(meta, p) {
+        let by = pick(lang, "Per prinsipp", "Per prinsipp", "By principle");
+        let _ = write!(s, "<h3>{by}</h3>");
+        write_table(s, &t, None, Look::Counts);
     }
     s.push_str("</section>\n");
 }
@@ -442,12 +383,7 @@ fn legend(lang: Lang) -> [(&'static str, &'static str); 2] {
 fn charts(s: &mut String, meta: &Meta, p: &Portfolio) {
     let lang = meta.lang();
     let a = &p.aggregates;
-    let heading = pick(
-        lang,
-        "Brudd per krav",
-        "Brot per krav",
-        "Violations per obligation",
-    );
+    let heading = say(lang, PER_OBLIGATION);
     let _ = write!(
         s,
         "<div class=\"two\" id=\"charts\"><section><h2>{}</h2>",
@@ -507,7 +443,6 @@ fn charts(s: &mut String, meta: &Meta, p: &Portfolio) {
 /// The counts behind the charts: per obligation and per group value.
 fn details(s: &mut String, meta: &Meta, p: &Portfolio) {
     let lang = meta.lang();
-    let a = &p.aggregates;
     let _ = write!(
         s,
         "<section id=\"details\"><h2>{}</h2>",
@@ -518,33 +453,8 @@ fn details(s: &mut String, meta: &Meta, p: &Portfolio) {
             "Findings per obligation"
         ),
     );
-    let _ = write!(
-        s,
-        "<table class=\"num\"><thead><tr><th>{}</th><th class=\"l\">{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-        pick(lang, "krav", "krav", "obligation"),
-        pick(lang, "tittel", "tittel", "title"),
-        pick(lang, "alvor", "alvor", "severity"),
-        status_word(lang, Status::Violated),
-        status_word(lang, Status::Pending),
-        status_word(lang, Status::Unknown),
-        pick(lang, "forfalt", "forfalle", "overdue"),
-        pick(lang, "snart", "snart", "upcoming"),
-    );
-    for (o, c) in meta.run.obligations.iter().zip(&a.obligations) {
-        let _ = write!(
-            s,
-            "<tr><th>{}</th><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&o.id),
-            esc(o.title.get(lang)),
-            o.severity.map(|x| severity_word(lang, x)).unwrap_or(""),
-            c.by_status[0],
-            c.by_status[1],
-            c.by_status[2],
-            c.overdue,
-            c.upcoming
-        );
-    }
-    s.push_str("</tbody></table></section>\n");
+    write_table(s, &table::by_obligation(meta, p), None, Look::Counts);
+    s.push_str("</section>\n");
 }
 
 fn deadline_lists(s: &mut String, meta: &Meta, p: &Portfolio, listed: &Listed) {
@@ -561,12 +471,7 @@ fn deadline_lists(s: &mut String, meta: &Meta, p: &Portfolio, listed: &Listed) {
             "Overdue, most recent first"
         ),
         listed.overdue_total,
-        pick(
-            lang,
-            "Fristen er passert uten at kravet er vist oppfylt. De nyeste kan ofte ennå rettes opp.",
-            "Fristen er passert utan at kravet er vist oppfylt. Dei nyaste kan ofte framleis rettast opp.",
-            "The deadline has passed without the obligation shown to be met. The most recent can often still be mended."
-        ),
+        say(lang, PAST_DEADLINE),
     );
     deadline_table(s, meta, p, &listed.overdue, true);
     if let Some(n) = cut_note(lang, listed.overdue.len(), listed.overdue_total) {
@@ -598,52 +503,23 @@ fn deadline_table(s: &mut String, meta: &Meta, p: &Portfolio, list: &[DeadlineEn
         let _ = write!(s, "<p>{}</p>", pick(lang, "Ingen.", "Ingen.", "None."));
         return;
     }
-    let _ = write!(
-        s,
-        "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"{}\"><table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-        if late {
-            pick(
-                lang,
-                "Forfalte frister",
-                "Forfalne fristar",
-                "Overdue deadlines",
-            )
-        } else {
-            pick(
-                lang,
-                "Kommende frister",
-                "Komande fristar",
-                "Upcoming deadlines",
-            )
-        },
-        pick(lang, "frist", "frist", "deadline"),
-        pick(lang, "dokument", "dokument", "document"),
-        pick(lang, "krav", "krav", "obligation"),
-        pick(lang, "status", "status", "status"),
-        if late {
-            pick(lang, "dager over", "dagar over", "days late")
-        } else {
-            pick(lang, "dager igjen", "dagar att", "days left")
-        },
-    );
-    for i in list {
-        let days = if late {
-            days_between(i.deadline, p.as_of)
-        } else {
-            days_between(p.as_of, i.deadline)
-        };
-        let _ = write!(
-            s,
-            "<tr><td>{}</td><td><a href=\"#{}\">{}</a></td><td>{}</td><td><span class=\"st {}\">{}</span></td><td class=\"r\">{days}</td></tr>",
-            i.deadline,
-            anchor(i.index),
-            esc(&i.name),
-            esc(&finding_name(&i.finding)),
-            status_class(i.finding.status),
-            status_word(lang, i.finding.status),
-        );
-    }
-    let _ = write!(s, "</tbody></table></div>");
+    let label = if late {
+        pick(
+            lang,
+            "Forfalte frister",
+            "Forfalne fristar",
+            "Overdue deadlines",
+        )
+    } else {
+        pick(
+            lang,
+            "Kommende frister",
+            "Komande fristar",
+            "Upcoming deadlines",
+        )
+    };
+    let t = table::deadlines(meta, p, list, late, true);
+    write_table(s, &t, Some(label), Look::Plain("r"));
 }
 
 /// Per value of each group field (for samstyring: per ministry, per agency): how many documents,
@@ -654,7 +530,6 @@ fn shares(s: &mut String, meta: &Meta, p: &Portfolio) {
     if meta.groups.is_empty() {
         return;
     }
-    let cols = share_columns(meta, p);
     let _ = write!(
         s,
         "<section id=\"shares\"><h2>{}</h2><p class=\"small\">{}</p>",
@@ -666,49 +541,13 @@ fn shares(s: &mut String, meta: &Meta, p: &Portfolio) {
             "The share of each group's documents, with the count in brackets; large groups do not look worse only for being large."
         )
     );
-    let _ = write!(s, "<div class=\"two\">");
-    for ((_, title), table) in meta.groups.iter().zip(&p.aggregates.groups) {
-        let _ = write!(
-            s,
-            "<div><h3>{} {}</h3><div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"{}\"><table class=\"num\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th>",
-            pick(lang, "Per", "Per", "By"),
-            esc(&title.get(lang).to_lowercase()),
-            esc(title.get(lang)),
-            esc(title.get(lang)),
-            pick(lang, "dokumenter", "dokument", "documents"),
-        );
-        for (name, _) in &cols {
-            let _ = write!(s, "<th scope=\"col\">{}</th>", esc(name));
-        }
-        let _ = write!(s, "</tr></thead><tbody>");
-        let mut values: Vec<_> = table.values.iter().collect();
-        // The worst share of violated musts first; ties by name.
-        values.sort_by_key(|(v, c)| {
-            (
-                std::cmp::Reverse(share(c.grades[Grade::ViolatedMust.index()], c.documents)),
-                (*v).clone(),
-            )
-        });
-        for (v, c) in values {
-            let _ = write!(
-                s,
-                "<tr><th scope=\"row\">{}</th><td>{}</td>",
-                esc(&group_value(lang, v)),
-                c.documents
-            );
-            for (i, (_, get)) in cols.iter().enumerate() {
-                let n = get(c);
-                let pc = share(n, c.documents);
-                let bar = if i == 0 {
-                    format!("<span class=\"sbar\" style=\"width:{}px\"></span>", pc / 2)
-                } else {
-                    String::new()
-                };
-                let _ = write!(s, "<td>{bar}{pc} % <span class=\"small\">({n})</span></td>");
-            }
-            let _ = write!(s, "</tr>");
-        }
-        let _ = write!(s, "</tbody></table></div></div>");
+    s.push_str("<div class=\"two\">");
+    for (title, t) in table::shares(meta, p) {
+        let title = title.get(lang);
+        let by = pick(lang, "Per", "Per", "By");
+        let _ = write!(s, "<div><h3>{by} {}</h3>", esc(&title.to_lowercase()));
+        write_table(s, &t, Some(title), Look::Counts);
+        s.push_str("</div>");
     }
     s.push_str("</div></section>\n");
 }
@@ -720,12 +559,7 @@ fn trend(s: &mut String, meta: &Meta) {
     if points.is_empty() {
         return;
     }
-    let heading = pick(
-        lang,
-        "Utvikling over tid",
-        "Utvikling over tid",
-        "Over time",
-    );
+    let heading = say(lang, OVER_TIME);
     let _ = write!(
         s,
         "<section id=\"trend\"><h2>{heading}</h2><p class=\"small\">{}</p>",
@@ -737,58 +571,8 @@ fn trend(s: &mut String, meta: &Meta) {
         )
     );
     trend_chart(s, lang, points, heading);
-    let _ = write!(
-        s,
-        "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"{heading}\"><table class=\"num\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th>",
-        pick(lang, "per", "per", "as of"),
-        pick(lang, "uten brudd", "utan brot", "without violation"),
-        pick(lang, "brudd skal", "brot skal", "violated must"),
-    );
-    for g in [
-        Grade::ViolatedShould,
-        Grade::Pending,
-        Grade::Unknown,
-        Grade::Ok,
-    ] {
-        let _ = write!(s, "<th scope=\"col\">{}</th>", grade_word(lang, g));
-    }
-    if let Some(h) = meta.headline_title() {
-        let _ = write!(
-            s,
-            "<th scope=\"col\">{}: {}</th>",
-            esc(h),
-            pick(lang, "ja", "ja", "yes")
-        );
-    }
-    let _ = write!(
-        s,
-        "<th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-        pick(lang, "forfalt", "forfalle", "overdue"),
-        pick(lang, "snart", "snart", "upcoming"),
-    );
-    for t in points {
-        let _ = write!(
-            s,
-            "<tr><th scope=\"row\">{}</th><td>{} %</td><td>{} ({} %)</td>",
-            t.as_of,
-            t.compliant_percent(),
-            t.grades[0],
-            share(t.grades[0], t.evaluated)
-        );
-        for g in [
-            Grade::ViolatedShould,
-            Grade::Pending,
-            Grade::Unknown,
-            Grade::Ok,
-        ] {
-            let _ = write!(s, "<td>{}</td>", t.grades[g.index()]);
-        }
-        if meta.headline_title().is_some() {
-            let _ = write!(s, "<td>{}</td>", t.headline[0]);
-        }
-        let _ = write!(s, "<td>{}</td><td>{}</td></tr>", t.overdue, t.upcoming);
-    }
-    s.push_str("</tbody></table></div></section>\n");
+    write_table(s, &table::trend(meta), Some(heading), Look::Counts);
+    s.push_str("</section>\n");
 }
 
 /// Two lines over the dates: the share without a violation and the share with a violated must.
@@ -903,12 +687,7 @@ fn graph(s: &mut String, meta: &Meta, p: &Portfolio) {
     let _ = write!(
         s,
         "<section id=\"links\"><h2>{}</h2><p>{}: {} · {}: {} · {}: {}</p>",
-        pick(
-            lang,
-            "Koblinger mellom dokumenter",
-            "Koplingar mellom dokument",
-            "Links between documents"
-        ),
+        say(lang, LINKS),
         pick(lang, "koblinger", "koplingar", "links"),
         g.links,
         pick(
@@ -928,31 +707,14 @@ fn graph(s: &mut String, meta: &Meta, p: &Portfolio) {
     );
     if !meta.propagations.is_empty() {
         let _ = write!(s, "<ul>");
-        for (fact, along, dir, title) in &meta.propagations {
-            let n = g
-                .received
-                .iter()
-                .find(|(f, _)| f == fact)
-                .map(|(_, n)| *n)
-                .unwrap_or(0);
-            let name = meta
-                .fact_titles
-                .iter()
-                .find(|(id, _)| id == fact)
-                .map(|(_, t)| t.get(lang))
-                .unwrap_or(fact);
+        for (title, words, n) in super::propagations(meta, p) {
             let _ = write!(
                 s,
                 "<li>{} {}: {} <span class=\"small\">({n} {})</span></li>",
-                esc(title.get(lang)),
+                esc(&title),
                 pick(lang, "Det vil si", "Det vil seie", "That is"),
-                esc(&super::propagation_words(lang, name, along, dir)),
-                pick(
-                    lang,
-                    "dokumenter fikk et annet svar av dette",
-                    "dokument fekk eit anna svar av dette",
-                    "documents got another answer from this"
-                )
+                esc(&words),
+                say(lang, ANOTHER_ANSWER)
             );
         }
         let _ = write!(s, "</ul>");
@@ -1052,95 +814,10 @@ fn table(s: &mut String, meta: &Meta, listed: &Listed) {
             grade_word(lang, g)
         );
     }
-    let _ = write!(
-        s,
-        "</select> <span id=\"shown\" class=\"small\" aria-live=\"polite\"></span></div><div class=\"scroll tall\" tabindex=\"0\" role=\"region\" aria-label=\"{}\"><table id=\"docs\" class=\"sortable\"><thead><tr><th scope=\"col\" data-t=\"s\">{}</th><th scope=\"col\" data-t=\"s\">{}</th>",
-        pick(lang, "Dokumenter", "Dokument", "Documents"),
-        pick(lang, "dokument", "dokument", "document"),
-        pick(lang, "tittel", "tittel", "title"),
-    );
-    for (_, t) in &meta.groups {
-        let _ = write!(
-            s,
-            "<th scope=\"col\" data-t=\"s\">{}</th>",
-            esc(t.get(lang))
-        );
-    }
-    if let Some(h) = meta.headline_title() {
-        let _ = write!(s, "<th scope=\"col\" data-t=\"s\">{}</th>", esc(h));
-    }
-    let _ = write!(
-        s,
-        "<th scope=\"col\" data-t=\"n\">{}</th><th scope=\"col\" data-t=\"n\">{}</th><th scope=\"col\" data-t=\"n\">{}</th><th scope=\"col\" data-t=\"n\">{}</th><th scope=\"col\" data-t=\"n\">{}</th><th scope=\"col\" data-t=\"n\">{}</th><th scope=\"col\" data-t=\"s\">{}</th></tr></thead><tbody>",
-        pick(lang, "vurdering", "vurdering", "standing"),
-        pick(lang, "brudd skal", "brot skal", "violated must"),
-        pick(lang, "brudd bør", "brot bør", "violated should"),
-        status_word(lang, Status::Pending),
-        status_word(lang, Status::Unknown),
-        pick(lang, "forfalt", "forfalle", "overdue"),
-        pick(lang, "neste frist", "neste frist", "next deadline"),
-    );
-    for (i, row) in &listed.documents {
-        let g = row.grade();
-        let _ = write!(
-            s,
-            "<tr data-g=\"{}\"><td><a href=\"#{}\">{}</a></td><td>{}</td>",
-            g.name(),
-            anchor(*i),
-            esc(row.name()),
-            esc(row.title.as_deref().unwrap_or(""))
-        );
-        for v in &row.groups {
-            let _ = write!(s, "<td>{}</td>", esc(v.as_deref().unwrap_or("")));
-        }
-        let j = row.judged();
-        if meta.headline_title().is_some() {
-            let star = if j.is_some_and(|j| j.headline_by_links) {
-                format!(
-                    " <span class=\"small\">({})</span>",
-                    pick(
-                        lang,
-                        "fra koblet dokument",
-                        "frå kopla dokument",
-                        "from a linked document"
-                    )
-                )
-            } else {
-                String::new()
-            };
-            let _ = write!(
-                s,
-                "<td>{}{star}</td>",
-                j.map(|j| tri(lang, j.headline)).unwrap_or("")
-            );
-        }
-        let _ = write!(
-            s,
-            "<td data-v=\"{}\"><span class=\"badge {}\">{}</span></td>",
-            g.index(),
-            grade_class(g),
-            grade_word(lang, g)
-        );
-        match j {
-            Some(j) => {
-                let _ = write!(
-                    s,
-                    "<td class=\"r\">{}</td><td class=\"r\">{}</td><td class=\"r\">{}</td><td class=\"r\">{}</td><td class=\"r\">{}</td><td>{}</td>",
-                    j.violated[0],
-                    j.violated[1],
-                    j.counts[1],
-                    j.counts[2],
-                    j.overdue,
-                    j.next_deadline.map(|d| d.to_string()).unwrap_or_default()
-                );
-            }
-            None => {
-                let _ = write!(s, "<td></td><td></td><td></td><td></td><td></td><td></td>");
-            }
-        }
-        let _ = write!(s, "</tr>");
-    }
-    s.push_str("</tbody></table></div>");
+    s.push_str("</select> <span id=\"shown\" class=\"small\" aria-live=\"polite\"></span></div>");
+    let label = pick(lang, "Dokumenter", "Dokument", "Documents");
+    let t = table::documents(meta, listed, true);
+    write_table(s, &t, Some(label), Look::Sortable);
     if let Some(n) = cut_note(lang, listed.documents.len(), listed.documents_total) {
         let _ = write!(s, "<p class=\"cut\">{}</p>", esc(&n));
     }
@@ -1177,24 +854,9 @@ fn document(s: &mut String, meta: &Meta, lang: Lang, i: usize, row: &Row) {
             .map(|t| format!(" <span class=\"t\">{}</span>", esc(t)))
             .unwrap_or_default()
     );
-    let _ = write!(
-        s,
-        "<dt>{}</dt><dd><code>{}</code></dd>",
-        pick(lang, "Fil", "Fil", "File"),
-        esc(&row.label)
-    );
-    for ((_, title), v) in meta
-        .groups
-        .iter()
-        .zip(&row.groups)
-        .filter(|_| row.judged().is_some())
-    {
-        let _ = write!(
-            s,
-            "<dt>{}</dt><dd>{}</dd>",
-            esc(title.get(lang)),
-            esc(&group_value(lang, v))
-        );
+    for (label, value) in table::facts(meta, row, false) {
+        let value = cell(lang, &value, false);
+        let _ = write!(s, "<dt>{}</dt><dd>{value}</dd>", esc(&label));
     }
     let j = match &row.outcome {
         RowOutcome::Invalid(errors) => {
@@ -1217,45 +879,6 @@ fn document(s: &mut String, meta: &Meta, lang: Lang, i: usize, row: &Row) {
         }
         RowOutcome::Judged(j) => j,
     };
-    if let Some(h) = meta.headline_title() {
-        let _ = write!(
-            s,
-            "<dt>{}</dt><dd><strong>{}</strong>{}</dd>",
-            esc(h),
-            tri(lang, j.headline),
-            if j.headline_by_links {
-                crate::report::headline_by_links_note(lang)
-            } else {
-                ""
-            }
-        );
-    }
-    for n in &j.received {
-        let _ = write!(
-            s,
-            "<dt>{}</dt><dd>{}</dd>",
-            pick(
-                lang,
-                "Fra koblet dokument",
-                "Frå kopla dokument",
-                "From a linked document"
-            ),
-            esc(&received_words(meta, n)),
-        );
-    }
-    if !j.links.is_empty() {
-        let links: Vec<String> = j
-            .links
-            .iter()
-            .map(|(f, k)| esc(&link_words(lang, f, k)))
-            .collect();
-        let _ = write!(
-            s,
-            "<dt>{}</dt><dd>{}</dd>",
-            pick(lang, "Koblinger", "Koplingar", "Links"),
-            links.join("; ")
-        );
-    }
     let _ = write!(s, "</dl>");
     if !j.problems.is_empty() {
         let _ = write!(s, "<ul class=\"warn\">");
@@ -1287,54 +910,9 @@ fn document(s: &mut String, meta: &Meta, lang: Lang, i: usize, row: &Row) {
                     pick(lang, "frist", "frist", "deadline")
                 );
             }
-            let msg = f.message.get(lang);
-            if !msg.is_empty() {
-                let _ = write!(s, "<p>{}</p>", esc(msg));
+            for note in table::notes(lang, f) {
+                finding_note(s, lang, f, note);
             }
-            for a in crate::report::assumption_lines(lang, &f.assumptions) {
-                let _ = write!(s, "<p class=\"small\">{}</p>", esc(&a));
-            }
-            if let Some(n) = &f.waiver {
-                let w = crate::report::waiver_note_text(lang, n);
-                let _ = write!(s, "<p class=\"small\">{}</p>", esc(&w));
-            }
-            if !f.missing.is_empty() {
-                let list: Vec<String> = f
-                    .missing
-                    .iter()
-                    .map(|m| format!("<code>{}</code>", esc(m)))
-                    .collect();
-                let _ = write!(
-                    s,
-                    "<p class=\"small\">{}: {}</p>",
-                    pick(lang, "Oppgi", "Oppgje", "Provide"),
-                    list.join(", ")
-                );
-            }
-            // What to do: for a duty not met and for one still ahead (pending), which is what an
-            // office can still act on; a waived or undecided one has its own note above.
-            let remedy = f.rule.remedy.get(lang);
-            if !remedy.is_empty() && matches!(f.status, Status::Violated | Status::Pending) {
-                let _ = write!(
-                    s,
-                    "<p class=\"fix\"><strong>{}:</strong> {}</p>",
-                    pick(
-                        lang,
-                        "Slik retter du det",
-                        "Slik rettar du det",
-                        "How to fix it"
-                    ),
-                    esc(remedy)
-                );
-            }
-            if f.by_links {
-                let _ = write!(
-                    s,
-                    "<p class=\"small\">{}</p>",
-                    crate::report::finding_by_links_note(lang)
-                );
-            }
-            source_names(s, lang, &f.rule);
             let _ = write!(s, "</li>");
         }
         let _ = write!(s, "</ul>");
@@ -1351,19 +929,36 @@ fn document(s: &mut String, meta: &Meta, lang: Lang, i: usize, row: &Row) {
     s.push_str("</article>\n");
 }
 
-/// A finding's sources by name, pointing to the appendix where each rule's quotes stand once.
-fn source_names(s: &mut String, lang: Lang, rule: &crate::finding::RuleInfo) {
-    if rule.sources.is_empty() {
-        return;
-    }
-    let names: Vec<String> = rule.sources.iter().map(|src| src.citation(lang)).collect();
-    let _ = write!(
-        s,
-        "<p class=\"small\">{}: <a href=\"#src-{}\">{}</a></p>",
-        pick(lang, "Kilder", "Kjelder", "Sources"),
-        esc(&rule.id),
-        esc(&names.join("; "))
-    );
+fn finding_note(s: &mut String, lang: Lang, f: &FindingRow, note: Note) {
+    let _ = match note {
+        Note::Message(m) => write!(s, "<p>{}</p>", esc(&m)),
+        Note::Aside(x) => write!(s, "<p class=\"small\">{}</p>", esc(&x)),
+        Note::Provide(fields) => {
+            let list: Vec<String> = fields
+                .iter()
+                .map(|m| format!("<code>{}</code>", esc(m)))
+                .collect();
+            let provide = pick(lang, "Oppgi", "Oppgje", "Provide");
+            write!(s, "<p class=\"small\">{provide}: {}</p>", list.join(", "))
+        }
+        // What to do: for a duty not met and for one still ahead (pending), which is what an
+        // office can still act on; a waived or undecided one has its own note above.
+        Note::Fix(remedy) if matches!(f.status, Status::Violated | Status::Pending) => write!(
+            s,
+            "<p class=\"fix\"><strong>{}:</strong> {}</p>",
+            say(lang, FIX),
+            esc(&remedy)
+        ),
+        Note::Fix(_) => Ok(()),
+        // By name, pointing to the appendix where each rule's quotes stand once.
+        Note::Sources(names) => write!(
+            s,
+            "<p class=\"small\">{}: <a href=\"#src-{}\">{}</a></p>",
+            pick(lang, "Kilder", "Kjelder", "Sources"),
+            esc(&f.rule.id),
+            esc(&names)
+        ),
+    };
 }
 
 /// The sources of every rule the sections cite, each rule once, with its quotes.
@@ -1373,16 +968,7 @@ fn appendix(s: &mut String, meta: &Meta, listed: &Listed) {
     if rules.is_empty() {
         return;
     }
-    let _ = write!(
-        s,
-        "<section id=\"sources\"><h2>{}</h2>",
-        pick(
-            lang,
-            "Kilder per krav",
-            "Kjelder per krav",
-            "Sources per obligation"
-        )
-    );
+    let _ = write!(s, "<section id=\"sources\"><h2>{}</h2>", say(lang, SOURCES));
     for r in rules {
         let _ = write!(
             s,
@@ -1442,12 +1028,7 @@ fn errors(s: &mut String, lang: Lang, p: &Portfolio) {
     let _ = write!(
         s,
         "<section id=\"errors\"><h2>{} <span class=\"count\">{}</span></h2><ul class=\"errs\">",
-        pick(
-            lang,
-            "Ugyldige dokumenter",
-            "Ugyldige dokument",
-            "Invalid documents"
-        ),
+        say(lang, INVALID),
         p.aggregates.invalid
     );
     for e in &p.errors {
@@ -1470,35 +1051,158 @@ fn errors(s: &mut String, lang: Lang, p: &Portfolio) {
 /// The run's waivers, the most pressing first (expired, expiring soon), with what they cover.
 fn waivers(s: &mut String, meta: &Meta, p: &Portfolio) {
     let lang = meta.lang();
-    let lines = super::waiver_lines(p);
-    if lines.is_empty() {
+    let t = table::waivers(lang, p);
+    if t.rows.is_empty() {
         return;
+    }
+    let title = super::waiver_title(lang);
+    let _ = write!(
+        s,
+        "<section id=\"waivers\"><h2>{title} <span class=\"count\">{}</span></h2><p class=\"small\">{}</p>",
+        t.rows.len(),
+        esc(&super::waiver_summary(lang, p)),
+    );
+    write_table(s, &t, Some(title), Look::Plain("n"));
+    s.push_str("</section>\n");
+}
+
+/// How a table's cells are aligned, and what the page's script finds in it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Look {
+    /// `class="num"`: every cell right-aligned by the style sheet, but a long text's (`l`).
+    Counts,
+    /// Counts right-aligned one by one, by this class. The waivers' `n` is styled by no rule (its
+    /// counts stand left); kept, since the report's bytes do not change here.
+    Plain(&'static str),
+    /// The table of documents, which the page's script sorts by the heads' `data-t` (a cell's
+    /// `data-v` before its text) and filters by the rows' standing (`data-g`).
+    Sortable,
+}
+
+/// A table; `region`: the label of the scrolled region it stands in, its heads then given
+/// `scope` (the small tables of counts side by side stand bare).
+fn write_table(s: &mut String, t: &Table, region: Option<&str>, look: Look) {
+    let sortable = look == Look::Sortable;
+    let (scope, row_scope) = match region {
+        Some(_) => (" scope=\"col\"", " scope=\"row\""),
+        None => ("", ""),
+    };
+    if let Some(label) = region {
+        let tall = if sortable { " tall" } else { "" };
+        let _ = write!(
+            s,
+            "<div class=\"scroll{tall}\" tabindex=\"0\" role=\"region\" aria-label=\"{}\">",
+            esc(label)
+        );
     }
     let _ = write!(
         s,
-        "<section id=\"waivers\"><h2>{} <span class=\"count\">{}</span></h2><p class=\"small\">{}</p><div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"{}\"><table><thead><tr>",
-        super::waiver_title(lang),
-        lines.len(),
-        esc(&super::waiver_summary(lang, p)),
-        super::waiver_title(lang),
+        "<table{}><thead><tr>",
+        match look {
+            Look::Counts => " class=\"num\"",
+            Look::Plain(_) => "",
+            Look::Sortable => " id=\"docs\" class=\"sortable\"",
+        }
     );
-    for h in super::waiver_heads(lang) {
-        let _ = write!(s, "<th scope=\"col\">{}</th>", esc(h));
+    for c in &t.columns {
+        // Heads stand left (the style sheet's `th`) but over a long text among counts.
+        let class = match (c.status, c.kind) {
+            (Some(st), _) => format!(" class=\"{}\"", status_class(st)),
+            (None, Kind::Long) => align(c.kind, look),
+            (None, _) => String::new(),
+        };
+        let sort = match (sortable, c.kind) {
+            (false, _) => "",
+            (true, Kind::Count) => " data-t=\"n\"",
+            (true, _) => " data-t=\"s\"",
+        };
+        let _ = write!(s, "<th{scope}{class}{sort}>{}</th>", esc(&c.head));
     }
     s.push_str("</tr></thead><tbody>");
-    for l in &lines {
-        let _ = write!(
-            s,
-            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
-            esc(&l.waiver.id),
-            esc(&l.waiver.rules.join(", ")),
-            l.waiver.expires,
-            l.urgency.word(lang),
-            l.covers,
-            esc(&l.waiver.reason)
-        );
+    for row in &t.rows {
+        let standing = row.iter().find_map(|c| match c {
+            Cell::Grade(g) if sortable => Some(format!(" data-g=\"{}\"", g.name())),
+            _ => None,
+        });
+        let _ = write!(s, "<tr{}>", standing.unwrap_or_default());
+        for (i, (c, col)) in row.iter().zip(&t.columns).enumerate() {
+            let (tag, attrs) = match (c, col.kind) {
+                (_, Kind::Head) => ("th", row_scope.to_string()),
+                (Cell::Empty, _) => ("td", String::new()),
+                (Cell::Grade(g), _) => ("td", format!(" data-v=\"{}\"", g.index())),
+                _ => ("td", align(col.kind, look)),
+            };
+            let content = cell(t.lang, c, t.bar == Some(i));
+            let _ = write!(s, "<{tag}{attrs}>{content}</{tag}>");
+        }
+        s.push_str("</tr>");
     }
-    s.push_str("</tbody></table></div></section>\n");
+    s.push_str("</tbody></table>");
+    if region.is_some() {
+        s.push_str("</div>");
+    }
+}
+
+/// The class that aligns a column's cells where the table's own class does not.
+fn align(kind: Kind, look: Look) -> String {
+    let class = match (kind, look) {
+        (Kind::Long, Look::Counts) => "l",
+        (Kind::Count, Look::Plain(c)) => c,
+        (Kind::Count, Look::Sortable) => "r",
+        _ => return String::new(),
+    };
+    format!(" class=\"{class}\"")
+}
+
+/// A cell's content; `bar`: in the table's bar column. A share's bar is drawn in its cell; the
+/// bars of counts and percents (obligations, trend) are charts of their own.
+fn cell(lang: Lang, c: &Cell, bar: bool) -> String {
+    match c {
+        Cell::Empty => String::new(),
+        Cell::Text(x) | Cell::Total(x) => esc(x),
+        Cell::Count(n) => n.to_string(),
+        Cell::Percent(pc) => format!("{pc} %"),
+        Cell::Share { n, of } => {
+            let pc = share(*n, *of);
+            let bar = if bar {
+                format!("<span class=\"sbar\" style=\"width:{}px\"></span>", pc / 2)
+            } else {
+                String::new()
+            };
+            format!("{bar}{pc} % <span class=\"small\">({n})</span>")
+        }
+        Cell::Doc { name, index } => format!("<a href=\"#{}\">{}</a>", anchor(*index), esc(name)),
+        Cell::Status(st) => format!(
+            "<span class=\"st {}\">{}</span>",
+            status_class(*st),
+            status_word(lang, *st)
+        ),
+        Cell::Grade(g) => format!(
+            "<span class=\"badge {}\">{}</span>",
+            grade_class(*g),
+            grade_word(lang, *g)
+        ),
+        Cell::Code(x) => format!("<code>{}</code>", esc(x)),
+        Cell::Verdict { word, by_links } => {
+            let note = match by_links {
+                true => crate::report::headline_by_links_note(lang),
+                false => "",
+            };
+            format!("<strong>{word}</strong>{note}")
+        }
+        Cell::Answer { word, by_links } => {
+            let from = pick(
+                lang,
+                "fra koblet dokument",
+                "frå kopla dokument",
+                "from a linked document",
+            );
+            match by_links {
+                true => format!("{word} <span class=\"small\">({from})</span>"),
+                false => word.to_string(),
+            }
+        }
+    }
 }
 
 const CSS: &str = r#"

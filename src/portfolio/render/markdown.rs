@@ -3,14 +3,20 @@
 //! with text bars), findings by status, severity, obligation and principle, the link graph, the
 //! documents to act on with a section each (remedies, fields to provide, sources by name), and
 //! the sources' quotes once per rule.
+//!
+//! What each table, document section and heading holds is built once in [`super::table`], for
+//! HTML too; this module writes it as Markdown.
 
-use super::{
-    Details, Listed, Meta, cut_note, days_between, finding_name, flagged, grade_word, group_value,
-    headline_from_links, link_words, met_names, percent, principles, problem_text, received_words,
-    share, share_columns, status_heads, tri,
+use super::table::{
+    self, ANOTHER_ANSWER, BY_STANDING, BY_STATUS, Cell, FIX, INVALID, Kind, LINKS, Note, OVER_TIME,
+    OVERRIDDEN, PAST_DEADLINE, PER_OBLIGATION, REPORT, SOURCES, Table, head, say,
 };
-use crate::finding::{Severity, Status};
-use crate::portfolio::{Grade, Portfolio, Row, RowOutcome, UPCOMING_DAYS};
+use super::{
+    DeadlineEntry, Details, Listed, Meta, cut_note, finding_name, flagged, grade_word,
+    headline_from_links, met_names, percent, problem_text, share,
+};
+use crate::finding::Status;
+use crate::portfolio::{FindingRow, Grade, Portfolio, Row, RowOutcome, UPCOMING_DAYS};
 use crate::report::markdown::escape;
 use crate::report::{severity_word, source_text, status_word};
 use crate::text::{Lang, pick};
@@ -45,12 +51,7 @@ fn header(s: &mut String, meta: &Meta, p: &Portfolio) {
     let _ = writeln!(
         s,
         "# {}: {}\n",
-        pick(
-            lang,
-            "Porteføljerapport",
-            "Porteføljerapport",
-            "Portfolio report"
-        ),
+        say(lang, REPORT),
         escape(run.rules.title.get(lang))
     );
     let _ = writeln!(
@@ -79,17 +80,7 @@ fn header(s: &mut String, meta: &Meta, p: &Portfolio) {
                 )
             })
             .collect();
-        let _ = writeln!(
-            s,
-            "{}: {}\n",
-            pick(
-                lang,
-                "Overstyrte parametere",
-                "Overstyrte parametrar",
-                "Overridden parameters"
-            ),
-            list.join(", ")
-        );
+        let _ = writeln!(s, "{}: {}\n", say(lang, OVERRIDDEN), list.join(", "));
     }
 }
 
@@ -105,175 +96,69 @@ fn totals(s: &mut String, meta: &Meta, p: &Portfolio) {
     let lang = meta.lang();
     let a = &p.aggregates;
     let _ = writeln!(s, "## {}\n", pick(lang, "Oversikt", "Oversyn", "Overview"));
-    let _ = writeln!(
-        s,
-        "| | {} |\n|---|---:|",
-        pick(lang, "antall", "tal", "count")
-    );
-    let _ = writeln!(
-        s,
-        "| {} | {} |",
-        pick(lang, "Dokumenter", "Dokument", "Documents"),
-        a.inputs
-    );
-    let _ = writeln!(
-        s,
-        "| {} | {} |",
-        pick(lang, "Vurdert", "Vurdert", "Evaluated"),
-        a.evaluated
-    );
-    let _ = writeln!(
-        s,
-        "| {} | {} |",
-        pick(lang, "Ugyldige", "Ugyldige", "Invalid"),
-        a.invalid
-    );
-    let _ = writeln!(s);
+    let count = head(pick(lang, "antall", "tal", "count"), Kind::Count);
+    let mut t = Table::new(lang, [head("", Kind::Head), count.clone()]);
+    for (name, n) in [
+        (pick(lang, "Dokumenter", "Dokument", "Documents"), a.inputs),
+        (pick(lang, "Vurdert", "Vurdert", "Evaluated"), a.evaluated),
+        (pick(lang, "Ugyldige", "Ugyldige", "Invalid"), a.invalid),
+    ] {
+        t.rows.push(vec![Cell::Text(name.into()), Cell::Count(n)]);
+    }
+    write_table(s, &t, None);
     if let Some(title) = meta.headline_title() {
         let [yes, no, unknown] = a.headline;
         let total = yes + no + unknown;
         let _ = writeln!(s, "### {}\n", escape(title));
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | {} |\n|---:|---:|---:|---:|",
-            pick(lang, "ja", "ja", "yes"),
-            pick(lang, "nei", "nei", "no"),
-            pick(lang, "ukjent", "ukjend", "unknown"),
-            pick(
-                lang,
-                "endret av koblede dokumenter",
-                "endra av kopla dokument",
-                "changed by linked documents"
-            ),
-        );
-        let _ = writeln!(
-            s,
-            "| {yes} ({}) | {no} ({}) | {unknown} ({}) | {} |\n",
-            percent(yes, total),
-            percent(no, total),
-            percent(unknown, total),
-            a.headline_received
-        );
-    }
-    let _ = writeln!(
-        s,
-        "### {}\n",
-        pick(
+        let answers = [
+            (yes, pick(lang, "ja", "ja", "yes")),
+            (no, pick(lang, "nei", "nei", "no")),
+            (unknown, pick(lang, "ukjent", "ukjend", "unknown")),
+        ];
+        let changed = pick(
             lang,
-            "Dokumentene etter vurdering",
-            "Dokumenta etter vurdering",
-            "Documents by standing"
-        )
-    );
-    let _ = writeln!(
-        s,
-        "| {} | {} | |\n|---|---:|---|",
-        pick(lang, "vurdering", "vurdering", "standing"),
-        pick(lang, "antall", "tal", "count")
-    );
-    let max = a.grades.iter().copied().max().unwrap_or(0);
-    for (g, n) in Grade::ALL.iter().zip(a.grades) {
-        let _ = writeln!(s, "| {} | {n} | {} |", grade_word(lang, *g), bar(n, max));
+            "endret av koblede dokumenter",
+            "endra av kopla dokument",
+            "changed by linked documents",
+        );
+        let mut heads: Vec<_> = answers.iter().map(|(_, w)| head(*w, Kind::Count)).collect();
+        heads.push(head(changed, Kind::Count));
+        let mut t = Table::new(lang, heads);
+        let mut row: Vec<Cell> = answers
+            .iter()
+            .map(|(n, _)| Cell::Text(format!("{n} ({})", percent(*n, total))))
+            .collect();
+        row.push(Cell::Count(a.headline_received));
+        t.rows.push(row);
+        write_table(s, &t, None);
     }
-    let _ = writeln!(s);
-}
-
-fn status_row(s: &mut String, name: &str, counts: &[u64; 6]) {
-    let cells: Vec<String> = counts.iter().map(u64::to_string).collect();
-    let _ = writeln!(
-        s,
-        "| {name} | {} | {} |",
-        cells.join(" | "),
-        counts.iter().sum::<u64>()
-    );
+    let _ = writeln!(s, "### {}\n", say(lang, BY_STANDING));
+    let standing = head(pick(lang, "vurdering", "vurdering", "standing"), Kind::Head);
+    let mut t = Table::new(lang, [standing, count]);
+    t.bar = Some(1);
+    for (g, n) in Grade::ALL.iter().zip(a.grades) {
+        t.rows.push(vec![Cell::Grade(*g), Cell::Count(n)]);
+    }
+    write_table(s, &t, None);
 }
 
 fn findings(s: &mut String, meta: &Meta, p: &Portfolio) {
     let lang = meta.lang();
-    let a = &p.aggregates;
-    let _ = writeln!(
-        s,
-        "## {}\n",
-        pick(
-            lang,
-            "Funn etter status og alvorlighet",
-            "Funn etter status og kor alvorleg",
-            "Findings by status and severity"
-        )
-    );
-    let heads = status_heads(lang);
-    let _ = writeln!(
-        s,
-        "| | {} | {} |",
-        heads.join(" | "),
-        pick(lang, "sum", "sum", "total")
-    );
-    let _ = writeln!(s, "|---|{}---:|", "---:|".repeat(6));
-    status_row(s, severity_word(lang, Severity::Must), &a.by_severity[0]);
-    status_row(s, severity_word(lang, Severity::Should), &a.by_severity[1]);
-    status_row(
-        s,
-        pick(lang, "**sum**", "**sum**", "**total**"),
-        &a.by_status,
-    );
-    let _ = writeln!(s);
+    let _ = writeln!(s, "## {}\n", say(lang, BY_STATUS));
+    write_table(s, &table::by_status(meta, p), None);
 }
 
 fn obligations(s: &mut String, meta: &Meta, p: &Portfolio) {
     let lang = meta.lang();
-    let a = &p.aggregates;
-    let _ = writeln!(
-        s,
-        "## {}\n",
-        pick(
-            lang,
-            "Brudd per krav",
-            "Brot per krav",
-            "Violations per obligation"
-        )
-    );
-    let _ = writeln!(
-        s,
-        "| {} | {} | {} | {} | {} | {} | {} | {} | |\n|---|---|---|---:|---:|---:|---:|---:|---|",
-        pick(lang, "krav", "krav", "obligation"),
-        pick(lang, "tittel", "tittel", "title"),
-        pick(lang, "alvor", "alvor", "severity"),
-        status_word(lang, Status::Violated),
-        status_word(lang, Status::Pending),
-        status_word(lang, Status::Unknown),
-        pick(lang, "forfalt", "forfalle", "overdue"),
-        pick(lang, "snart", "snart", "upcoming"),
-    );
-    let max = a
-        .obligations
-        .iter()
-        .map(|c| c.by_status[0])
-        .max()
-        .unwrap_or(0);
-    for (o, c) in meta.run.obligations.iter().zip(&a.obligations) {
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-            escape(&o.id),
-            escape(o.title.get(lang)),
-            o.severity.map(|x| severity_word(lang, x)).unwrap_or(""),
-            c.by_status[0],
-            c.by_status[1],
-            c.by_status[2],
-            c.overdue,
-            c.upcoming,
-            bar(c.by_status[0], max),
-        );
-    }
-    let _ = writeln!(s);
+    let _ = writeln!(s, "## {}\n", say(lang, PER_OBLIGATION));
+    write_table(s, &table::by_obligation(meta, p), None);
 }
 
 fn by_principle(s: &mut String, meta: &Meta, p: &Portfolio) {
     let lang = meta.lang();
-    let list = principles(meta, p);
-    if list.is_empty() {
+    let Some(t) = table::by_principle(meta, p) else {
         return;
-    }
+    };
     let _ = writeln!(
         s,
         "## {}\n",
@@ -284,70 +169,21 @@ fn by_principle(s: &mut String, meta: &Meta, p: &Portfolio) {
             "Violations per principle"
         )
     );
-    let _ = writeln!(
-        s,
-        "| {} | {} | {} | {} | {} |\n|---|---:|---:|---:|---:|",
-        pick(lang, "prinsipp", "prinsipp", "principle"),
-        pick(lang, "brudd skal", "brot skal", "violated must"),
-        pick(lang, "brudd bør", "brot bør", "violated should"),
-        status_word(lang, Status::Pending),
-        status_word(lang, Status::Unknown),
-    );
-    for x in list {
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | {} | {} |",
-            escape(x.principle.title.get(lang)),
-            x.violated[0],
-            x.violated[1],
-            x.by_status[1],
-            x.by_status[2]
-        );
-    }
-    let _ = writeln!(s);
+    write_table(s, &t, None);
 }
 
 /// Per value of each group field: the share of its documents with a violated `must`, something
 /// pending, something unknown, and the headline answered yes.
 fn groups(s: &mut String, meta: &Meta, p: &Portfolio) {
     let lang = meta.lang();
-    let cols = share_columns(meta, p);
-    for ((_, title), table) in meta.groups.iter().zip(&p.aggregates.groups) {
+    for (title, t) in table::shares(meta, p) {
         let _ = writeln!(
             s,
             "## {} {}\n",
             pick(lang, "Andeler per", "Delar per", "Shares by"),
             escape(&title.get(lang).to_lowercase())
         );
-        let mut head = vec![
-            escape(title.get(lang)),
-            pick(lang, "dokumenter", "dokument", "documents").to_string(),
-        ];
-        head.extend(cols.iter().map(|(n, _)| escape(n)));
-        let _ = writeln!(
-            s,
-            "| {} | |\n|---|{}---|",
-            head.join(" | "),
-            "---:|".repeat(head.len() - 1)
-        );
-        let mut values: Vec<_> = table.values.iter().collect();
-        values.sort_by_key(|(v, c)| {
-            (
-                std::cmp::Reverse(share(c.grades[Grade::ViolatedMust.index()], c.documents)),
-                (*v).clone(),
-            )
-        });
-        for (v, c) in values {
-            let mut cells = vec![escape(&group_value(lang, v)), c.documents.to_string()];
-            for (_, get) in &cols {
-                let n = get(c);
-                cells.push(format!("{} % ({n})", share(n, c.documents)));
-            }
-            let must = share(c.grades[Grade::ViolatedMust.index()], c.documents);
-            cells.push(bar(must, 100));
-            let _ = writeln!(s, "| {} |", cells.join(" | "));
-        }
-        let _ = writeln!(s);
+        write_table(s, &t, None);
     }
 }
 
@@ -360,12 +196,7 @@ fn trend(s: &mut String, meta: &Meta) {
     let _ = writeln!(
         s,
         "## {}\n\n{}\n",
-        pick(
-            lang,
-            "Utvikling over tid",
-            "Utvikling over tid",
-            "Over time"
-        ),
+        say(lang, OVER_TIME),
         pick(
             lang,
             "Den samme porteføljen vurdert per hver dato. Stolpen viser andelen dokumenter uten brudd.",
@@ -373,53 +204,7 @@ fn trend(s: &mut String, meta: &Meta) {
             "The same portfolio judged at each date. The bar shows the share of documents without a violation."
         )
     );
-    let mut head = vec![
-        pick(lang, "per", "per", "as of").to_string(),
-        pick(lang, "uten brudd", "utan brot", "without violation").to_string(),
-        pick(lang, "brudd skal", "brot skal", "violated must").to_string(),
-    ];
-    for g in [
-        Grade::ViolatedShould,
-        Grade::Pending,
-        Grade::Unknown,
-        Grade::Ok,
-    ] {
-        head.push(grade_word(lang, g).to_string());
-    }
-    if let Some(h) = meta.headline_title() {
-        head.push(format!("{}: {}", escape(h), pick(lang, "ja", "ja", "yes")));
-    }
-    head.push(pick(lang, "forfalt", "forfalle", "overdue").to_string());
-    head.push(pick(lang, "snart", "snart", "upcoming").to_string());
-    let _ = writeln!(
-        s,
-        "| {} | |\n|---|{}---|",
-        head.join(" | "),
-        "---:|".repeat(head.len() - 1)
-    );
-    for t in &meta.trend {
-        let mut cells = vec![
-            t.as_of.to_string(),
-            format!("{} %", t.compliant_percent()),
-            format!("{} ({} %)", t.grades[0], share(t.grades[0], t.evaluated)),
-        ];
-        for g in [
-            Grade::ViolatedShould,
-            Grade::Pending,
-            Grade::Unknown,
-            Grade::Ok,
-        ] {
-            cells.push(t.grades[g.index()].to_string());
-        }
-        if meta.headline_title().is_some() {
-            cells.push(t.headline[0].to_string());
-        }
-        cells.push(t.overdue.to_string());
-        cells.push(t.upcoming.to_string());
-        cells.push(bar(t.compliant_percent(), 100));
-        let _ = writeln!(s, "| {} |", cells.join(" | "));
-    }
-    let _ = writeln!(s);
+    write_table(s, &table::trend(meta), None);
 }
 
 fn deadline_lists(s: &mut String, meta: &Meta, p: &Portfolio, listed: &Listed) {
@@ -434,39 +219,9 @@ fn deadline_lists(s: &mut String, meta: &Meta, p: &Portfolio, listed: &Listed) {
             "Overdue deadlines, most recent first"
         ),
         listed.overdue_total,
-        pick(
-            lang,
-            "Fristen er passert uten at kravet er vist oppfylt. De nyeste kan ofte ennå rettes opp.",
-            "Fristen er passert utan at kravet er vist oppfylt. Dei nyaste kan ofte framleis rettast opp.",
-            "The deadline has passed without the obligation shown to be met. The most recent can often still be mended."
-        )
+        say(lang, PAST_DEADLINE)
     );
-    if listed.overdue.is_empty() {
-        let _ = writeln!(s, "{}\n", pick(lang, "Ingen.", "Ingen.", "None."));
-    } else {
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | {} | {} |\n|---|---|---|---|---:|",
-            pick(lang, "frist", "frist", "deadline"),
-            pick(lang, "dokument", "dokument", "document"),
-            pick(lang, "krav", "krav", "obligation"),
-            pick(lang, "status", "status", "status"),
-            pick(lang, "dager over", "dagar over", "days late"),
-        );
-        for i in &listed.overdue {
-            let _ = writeln!(
-                s,
-                "| {} | [{}](#{}) | {} | {} | {} |",
-                i.deadline,
-                escape(&i.name),
-                anchor(&i.name),
-                escape(&finding_name(&i.finding)),
-                status_word(lang, i.finding.status),
-                days_between(i.deadline, p.as_of),
-            );
-        }
-        let _ = writeln!(s);
-    }
+    deadline_table(s, meta, p, &listed.overdue, true);
     if let Some(n) = cut_note(lang, listed.overdue.len(), listed.overdue_total) {
         let _ = writeln!(s, "> {}\n", escape(&n));
     }
@@ -483,48 +238,26 @@ fn deadline_lists(s: &mut String, meta: &Meta, p: &Portfolio, listed: &Listed) {
         pick(lang, "dager", "dagar", "days"),
         listed.upcoming_total
     );
-    if listed.upcoming.is_empty() {
-        let _ = writeln!(s, "{}\n", pick(lang, "Ingen.", "Ingen.", "None."));
-    } else {
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | {} |\n|---|---|---|---:|",
-            pick(lang, "frist", "frist", "deadline"),
-            pick(lang, "dokument", "dokument", "document"),
-            pick(lang, "krav", "krav", "obligation"),
-            pick(lang, "dager igjen", "dagar att", "days left"),
-        );
-        for i in &listed.upcoming {
-            let _ = writeln!(
-                s,
-                "| {} | [{}](#{}) | {} | {} |",
-                i.deadline,
-                escape(&i.name),
-                anchor(&i.name),
-                escape(&finding_name(&i.finding)),
-                days_between(p.as_of, i.deadline),
-            );
-        }
-        let _ = writeln!(s);
-    }
+    deadline_table(s, meta, p, &listed.upcoming, false);
     if let Some(n) = cut_note(lang, listed.upcoming.len(), listed.upcoming_total) {
         let _ = writeln!(s, "> {}\n", escape(&n));
+    }
+}
+
+/// A list of deadlines; only the overdue with their findings' statuses, as the report has always
+/// listed them.
+fn deadline_table(s: &mut String, meta: &Meta, p: &Portfolio, list: &[DeadlineEntry], late: bool) {
+    if list.is_empty() {
+        let _ = writeln!(s, "{}\n", pick(meta.lang(), "Ingen.", "Ingen.", "None."));
+    } else {
+        write_table(s, &table::deadlines(meta, p, list, late, late), None);
     }
 }
 
 fn graph(s: &mut String, meta: &Meta, p: &Portfolio) {
     let lang = meta.lang();
     let g = &p.graph;
-    let _ = writeln!(
-        s,
-        "## {}\n",
-        pick(
-            lang,
-            "Koblinger mellom dokumenter",
-            "Koplingar mellom dokument",
-            "Links between documents"
-        )
-    );
+    let _ = writeln!(s, "## {}\n", say(lang, LINKS));
     let _ = writeln!(
         s,
         "{}: {}. {}: {}. {}: {}.\n",
@@ -545,31 +278,14 @@ fn graph(s: &mut String, meta: &Meta, p: &Portfolio) {
         ),
         g.cycles_total
     );
-    for (fact, along, dir, title) in &meta.propagations {
-        let n = g
-            .received
-            .iter()
-            .find(|(f, _)| f == fact)
-            .map(|(_, n)| *n)
-            .unwrap_or(0);
-        let name = meta
-            .fact_titles
-            .iter()
-            .find(|(id, _)| id == fact)
-            .map(|(_, t)| t.get(lang))
-            .unwrap_or(fact);
+    for (title, words, n) in super::propagations(meta, p) {
         let _ = writeln!(
             s,
             "- {} {}: {} ({n} {})",
-            escape(title.get(lang)),
+            escape(&title),
             pick(lang, "Det vil si", "Det vil seie", "That is"),
-            escape(&super::propagation_words(lang, name, along, dir)),
-            pick(
-                lang,
-                "dokumenter fikk et annet svar av dette",
-                "dokument fekk eit anna svar av dette",
-                "documents got another answer from this"
-            ),
+            escape(&words),
+            say(lang, ANOTHER_ANSWER),
         );
     }
     for (field, path) in &g.cycles {
@@ -641,70 +357,14 @@ fn table(s: &mut String, meta: &Meta, listed: &Listed) {
         },
         listed.documents_total
     );
-    let mut head = vec![
-        pick(lang, "dokument", "dokument", "document").to_string(),
-        pick(lang, "tittel", "tittel", "title").to_string(),
-    ];
-    head.extend(meta.groups.iter().map(|(_, t)| escape(t.get(lang))));
-    if let Some(h) = meta.headline_title() {
-        head.push(escape(h));
-    }
-    head.extend([
-        pick(lang, "vurdering", "vurdering", "standing").to_string(),
-        status_word(lang, Status::Violated).to_string(),
-        status_word(lang, Status::Pending).to_string(),
-        status_word(lang, Status::Unknown).to_string(),
-        pick(lang, "forfalt", "forfalle", "overdue").to_string(),
-    ]);
-    let _ = writeln!(
-        s,
-        "| {} |\n|{}",
-        head.join(" | "),
-        "---|".repeat(head.len())
-    );
-    for (_, row) in &listed.documents {
-        let mut cells = vec![
-            format!("[{}](#{})", escape(row.name()), anchor(row.name())),
-            escape(row.title.as_deref().unwrap_or("")),
-        ];
-        cells.extend(
-            row.groups
-                .iter()
-                .map(|g| escape(g.as_deref().unwrap_or(""))),
-        );
-        match &row.outcome {
-            RowOutcome::Judged(j) => {
-                if meta.headline_title().is_some() {
-                    let star = if headline_from_links(row) { " ¹" } else { "" };
-                    cells.push(format!("{}{star}", tri(lang, j.headline)));
-                }
-                cells.extend([
-                    grade_word(lang, j.grade).to_string(),
-                    j.counts[0].to_string(),
-                    j.counts[1].to_string(),
-                    j.counts[2].to_string(),
-                    j.overdue.to_string(),
-                ]);
-            }
-            RowOutcome::Invalid(_) => {
-                if meta.headline_title().is_some() {
-                    cells.push(String::new());
-                }
-                cells.extend([
-                    grade_word(lang, Grade::Invalid).to_string(),
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                ]);
-            }
-        }
-        let _ = writeln!(s, "| {} |", cells.join(" | "));
-    }
+    let t = table::documents(meta, listed, false);
+    // Left-aligned throughout, as the report has always written it.
+    let rule = format!("|{}", "---|".repeat(t.columns.len()));
+    write_table(s, &t, Some(&rule));
     if listed.documents.iter().any(|(_, r)| headline_from_links(r)) {
         let _ = writeln!(
             s,
-            "\n¹ {}",
+            "¹ {}\n",
             pick(
                 lang,
                 "Svaret kommer av et dokument dette dokumentet er koblet til.",
@@ -713,7 +373,6 @@ fn table(s: &mut String, meta: &Meta, listed: &Listed) {
             )
         );
     }
-    let _ = writeln!(s);
     if let Some(n) = cut_note(lang, listed.documents.len(), listed.documents_total) {
         let _ = writeln!(s, "> {}\n", escape(&n));
     }
@@ -736,33 +395,11 @@ fn section(s: &mut String, meta: &Meta, lang: Lang, row: &Row) {
     if let Some(t) = &row.title {
         let _ = writeln!(s, "**{}**\n", escape(t));
     }
-    let _ = writeln!(
-        s,
-        "- {}: `{}`",
-        pick(lang, "Fil", "Fil", "File"),
-        row.label.replace('`', "'")
-    );
-    for ((_, title), v) in meta
-        .groups
-        .iter()
-        .zip(&row.groups)
-        .filter(|_| row.judged().is_some())
-    {
-        let _ = writeln!(
-            s,
-            "- {}: {}",
-            escape(title.get(lang)),
-            escape(&group_value(lang, v))
-        );
+    for (label, value) in table::facts(meta, row, true) {
+        let _ = writeln!(s, "- {}: {}", escape(&label), cell(lang, &value));
     }
     let j = match &row.outcome {
         RowOutcome::Invalid(errors) => {
-            let _ = writeln!(
-                s,
-                "- {}: {}",
-                pick(lang, "Vurdering", "Vurdering", "Standing"),
-                grade_word(lang, Grade::Invalid)
-            );
             for e in errors {
                 let e = e.in_lang(lang);
                 let _ = writeln!(s, "  - {} ({})", escape(&e.one_line()), e.code);
@@ -772,51 +409,6 @@ fn section(s: &mut String, meta: &Meta, lang: Lang, row: &Row) {
         }
         RowOutcome::Judged(j) => j,
     };
-    if let Some(title) = meta.headline_title() {
-        let from = if j.headline_by_links {
-            crate::report::headline_by_links_note(lang)
-        } else {
-            ""
-        };
-        let _ = writeln!(
-            s,
-            "- {}: **{}**{from}",
-            escape(title),
-            tri(lang, j.headline)
-        );
-    }
-    let _ = writeln!(
-        s,
-        "- {}: {}",
-        pick(lang, "Vurdering", "Vurdering", "Standing"),
-        grade_word(lang, j.grade)
-    );
-    for n in &j.received {
-        let _ = writeln!(
-            s,
-            "- {}: {}",
-            pick(
-                lang,
-                "Fra koblet dokument",
-                "Frå kopla dokument",
-                "From a linked document"
-            ),
-            escape(&received_words(meta, n)),
-        );
-    }
-    if !j.links.is_empty() {
-        let links: Vec<String> = j
-            .links
-            .iter()
-            .map(|(f, k)| escape(&link_words(lang, f, k)))
-            .collect();
-        let _ = writeln!(
-            s,
-            "- {}: {}",
-            pick(lang, "Koblinger", "Koplingar", "Links"),
-            links.join("; ")
-        );
-    }
     for x in &j.problems {
         let _ = writeln!(s, "- ⚠ {}", escape(&problem_text(lang, x)));
     }
@@ -837,65 +429,8 @@ fn section(s: &mut String, meta: &Meta, lang: Lang, row: &Row) {
             let _ = write!(line, " — {} {d}", pick(lang, "frist", "frist", "deadline"));
         }
         let _ = writeln!(s, "{line}");
-        let msg = f.message.get(lang);
-        if !msg.is_empty() {
-            let _ = writeln!(s, "  - {}", escape(msg));
-        }
-        for a in crate::report::assumption_lines(lang, &f.assumptions) {
-            let _ = writeln!(s, "  - {}", escape(&a));
-        }
-        if let Some(n) = &f.waiver {
-            let w = crate::report::waiver_note_text(lang, n);
-            let _ = writeln!(s, "  - {}", escape(&w));
-        }
-        if !f.missing.is_empty() {
-            let list: Vec<String> = f
-                .missing
-                .iter()
-                .map(|m| format!("`{}`", m.replace('`', "'")))
-                .collect();
-            let _ = writeln!(
-                s,
-                "  - {}: {}",
-                pick(lang, "Oppgi", "Oppgje", "Provide"),
-                list.join(", ")
-            );
-        }
-        let remedy = f.rule.remedy.get(lang);
-        if !remedy.is_empty() && f.status != Status::Pending {
-            let _ = writeln!(
-                s,
-                "  - {}: {}",
-                pick(
-                    lang,
-                    "Slik retter du det",
-                    "Slik rettar du det",
-                    "How to fix it"
-                ),
-                escape(remedy)
-            );
-        }
-        if f.by_links {
-            let _ = writeln!(s, "  - {}", crate::report::finding_by_links_note(lang));
-        }
-        if !f.rule.sources.is_empty() {
-            let names: Vec<String> = f
-                .rule
-                .sources
-                .iter()
-                .map(|src| src.citation(lang))
-                .collect();
-            let _ = writeln!(
-                s,
-                "  - {}: {}",
-                pick(
-                    lang,
-                    "Kilder (sitert under «Kilder per krav»)",
-                    "Kjelder (siterte under «Kjelder per krav»)",
-                    "Sources (quoted under \"Sources per obligation\")"
-                ),
-                escape(&names.join("; "))
-            );
+        for note in table::notes(lang, f) {
+            finding_note(s, lang, f, note);
         }
     }
     let met: Vec<String> = met_names(j).iter().map(|n| escape(n)).collect();
@@ -910,6 +445,35 @@ fn section(s: &mut String, meta: &Meta, lang: Lang, row: &Row) {
     let _ = writeln!(s);
 }
 
+fn finding_note(s: &mut String, lang: Lang, f: &FindingRow, note: Note) {
+    let _ = match note {
+        Note::Message(x) | Note::Aside(x) => writeln!(s, "  - {}", escape(&x)),
+        Note::Provide(fields) => {
+            let list: Vec<String> = fields
+                .iter()
+                .map(|m| format!("`{}`", m.replace('`', "'")))
+                .collect();
+            let provide = pick(lang, "Oppgi", "Oppgje", "Provide");
+            writeln!(s, "  - {provide}: {}", list.join(", "))
+        }
+        Note::Fix(remedy) if f.status != Status::Pending => {
+            writeln!(s, "  - {}: {}", say(lang, FIX), escape(&remedy))
+        }
+        Note::Fix(_) => Ok(()),
+        Note::Sources(names) => writeln!(
+            s,
+            "  - {}: {}",
+            pick(
+                lang,
+                "Kilder (sitert under «Kilder per krav»)",
+                "Kjelder (siterte under «Kjelder per krav»)",
+                "Sources (quoted under \"Sources per obligation\")"
+            ),
+            escape(&names)
+        ),
+    };
+}
+
 /// Every cited rule's sources with their quotes, once per rule.
 fn appendix(s: &mut String, meta: &Meta, listed: &Listed) {
     let lang = meta.lang();
@@ -917,16 +481,7 @@ fn appendix(s: &mut String, meta: &Meta, listed: &Listed) {
     if rules.is_empty() {
         return;
     }
-    let _ = writeln!(
-        s,
-        "## {}\n",
-        pick(
-            lang,
-            "Kilder per krav",
-            "Kjelder per krav",
-            "Sources per obligation"
-        )
-    );
+    let _ = writeln!(s, "## {}\n", say(lang, SOURCES));
     for r in rules {
         let _ = writeln!(s, "- **{}** {}", escape(&r.id), escape(r.title.get(lang)));
         for src in &r.sources {
@@ -940,16 +495,7 @@ fn errors(s: &mut String, lang: Lang, p: &Portfolio) {
     if p.errors.is_empty() {
         return;
     }
-    let _ = writeln!(
-        s,
-        "## {}\n",
-        pick(
-            lang,
-            "Ugyldige dokumenter",
-            "Ugyldige dokument",
-            "Invalid documents"
-        )
-    );
+    let _ = writeln!(s, "## {}\n", say(lang, INVALID));
     for e in &p.errors {
         let e = e.in_lang(lang);
         let _ = writeln!(
@@ -972,8 +518,8 @@ fn errors(s: &mut String, lang: Lang, p: &Portfolio) {
 /// The run's waivers, the most pressing first (expired, expiring soon), with what they cover.
 fn waivers(s: &mut String, meta: &Meta, p: &Portfolio) {
     let lang = meta.lang();
-    let lines = super::waiver_lines(p);
-    if lines.is_empty() {
+    let t = table::waivers(lang, p);
+    if t.rows.is_empty() {
         return;
     }
     let _ = writeln!(
@@ -982,20 +528,75 @@ fn waivers(s: &mut String, meta: &Meta, p: &Portfolio) {
         super::waiver_title(lang),
         escape(&super::waiver_summary(lang, p))
     );
-    let heads = super::waiver_heads(lang);
-    let _ = writeln!(s, "| {} |", heads.join(" | "));
-    let _ = writeln!(s, "|---|---|---|---|--:|---|");
-    for l in &lines {
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | {} | {} | {} |",
-            escape(&l.waiver.id),
-            escape(&l.waiver.rules.join(", ")),
-            l.waiver.expires,
-            l.urgency.word(lang),
-            l.covers,
-            escape(&l.waiver.reason)
-        );
+    // The alignment as the report has always written it.
+    write_table(s, &t, Some("|---|---|---|---|--:|---|"));
+}
+
+/// A table and the blank line after it: heads, the alignment row (`rule`, else by the columns'
+/// kinds), rows, and a column of text bars when the table has a bar.
+fn write_table(s: &mut String, t: &Table, rule: Option<&str>) {
+    let bars = t.bars();
+    s.push('|');
+    for c in &t.columns {
+        // An empty head is one blank, as the report has always written it.
+        match c.head.as_str() {
+            "" => s.push_str(" |"),
+            h => {
+                let _ = write!(s, " {} |", escape(h));
+            }
+        }
+    }
+    if bars.is_some() {
+        s.push_str(" |");
     }
     s.push('\n');
+    match rule {
+        Some(r) => s.push_str(r),
+        None => {
+            s.push('|');
+            for c in &t.columns {
+                s.push_str(if c.kind == Kind::Count {
+                    "---:|"
+                } else {
+                    "---|"
+                });
+            }
+            if bars.is_some() {
+                s.push_str("---|");
+            }
+        }
+    }
+    s.push('\n');
+    for (i, row) in t.rows.iter().enumerate() {
+        let mut cells: Vec<String> = row.iter().map(|c| cell(t.lang, c)).collect();
+        if let Some((values, full)) = &bars {
+            cells.push(bar(values.get(i).copied().unwrap_or(0), *full));
+        }
+        let _ = writeln!(s, "| {} |", cells.join(" | "));
+    }
+    s.push('\n');
+}
+
+fn cell(lang: Lang, c: &Cell) -> String {
+    match c {
+        Cell::Empty => String::new(),
+        Cell::Text(x) => escape(x),
+        Cell::Count(n) => n.to_string(),
+        Cell::Percent(pc) => format!("{pc} %"),
+        Cell::Share { n, of } => format!("{} % ({n})", share(*n, *of)),
+        Cell::Doc { name, .. } => format!("[{}](#{})", escape(name), anchor(name)),
+        Cell::Status(st) => status_word(lang, *st).to_string(),
+        Cell::Grade(g) => grade_word(lang, *g).to_string(),
+        // The mark's note stands under the table.
+        Cell::Answer { word, by_links } => format!("{word}{}", if *by_links { " ¹" } else { "" }),
+        Cell::Total(x) => format!("**{}**", escape(x)),
+        Cell::Code(x) => format!("`{}`", x.replace('`', "'")),
+        Cell::Verdict { word, by_links } => {
+            let note = match by_links {
+                true => crate::report::headline_by_links_note(lang),
+                false => "",
+            };
+            format!("**{word}**{note}")
+        }
+    }
 }

@@ -13,6 +13,7 @@ pub mod dot;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod table;
 pub mod xlsx;
 
 use super::{FindingRow, Grade, Portfolio, ReceivedNote, Row};
@@ -766,6 +767,21 @@ pub fn link_words(lang: Lang, field: &str, key: &str) -> String {
         Lang::Nb | Lang::Nn => format!("viser til {key} i feltet «{field}»"),
         Lang::En => format!("names {key} in its field \"{field}\""),
     }
+}
+
+/// The run's declared propagations, as the links section lists them: each one's title, what it
+/// does in plain words, and how many documents got another answer from it.
+pub fn propagations(meta: &Meta, p: &Portfolio) -> Vec<(String, String, u64)> {
+    let lang = meta.lang();
+    let mut v = Vec::new();
+    for (fact, along, direction, title) in &meta.propagations {
+        let n = p.graph.received.iter().find(|(f, _)| f == fact);
+        let name = meta.fact_titles.iter().find(|(id, _)| id == fact);
+        let name = name.map_or(fact.as_str(), |(_, t)| t.get(lang));
+        let words = propagation_words(lang, name, along, direction);
+        v.push((title.get(lang).to_string(), words, n.map_or(0, |(_, n)| *n)));
+    }
+    v
 }
 
 /// A declared propagation in plain words.
