@@ -186,6 +186,51 @@ fn the_scan_skips_git_and_its_own_output() {
 
 /// README, "What fails the gate": should-level violations are flagged whatever `--fail-on` says, and JUnit failures
 /// are exactly what fails the gate.
+/// An `--output` that names an initiative inside the folder checked would lose it: `check`,
+/// `report`, `diff` and `graph` refuse it, the draft that is no valid initiative too, and write
+/// nothing. Only a report of ours from an earlier run is left out and written over (above).
+#[test]
+fn an_output_onto_an_initiative_in_the_checked_folder_is_refused() {
+    let dir = TempDir::new("overwrite");
+    copy_tree(&root().join(REGISTRY), &dir.0);
+    let d = dir.0.to_string_lossy().to_string();
+    for victim in [
+        "initiativer/datafordeler.json",
+        "initiativer/utkast-uten-eier.json",
+    ] {
+        let path = dir.0.join(victim);
+        let before = std::fs::read(&path).expect("the fixture");
+        let out = path.to_string_lossy().to_string();
+        for (cmd, code) in [
+            (
+                vec!["check", &d, "--format", "json"],
+                "check::output-is-input",
+            ),
+            (
+                vec!["check", &d, "--format", "sarif"],
+                "check::output-is-input",
+            ),
+            (
+                vec!["report", &d, "--format", "json"],
+                "report::output-is-input",
+            ),
+            (vec!["diff", &d], "report::output-is-input"),
+            (vec!["graph", &d], "report::output-is-input"),
+        ] {
+            let mut args = cmd.clone();
+            args.extend(["--as-of", AS_OF, "--output", &out]);
+            let r = samstyr(&args);
+            assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+            assert!(r.stderr.contains(code), "{args:?}: {}", r.stderr);
+            assert_eq!(
+                std::fs::read(&path).expect("still there"),
+                before,
+                "{args:?} wrote over {victim}"
+            );
+        }
+    }
+}
+
 #[test]
 fn the_formats_agree_with_the_gate() {
     let input = "fixtures/initiatives/valid/dodsfall-og-arv.json";

@@ -119,8 +119,15 @@ impl crate::diag::Problem for CheckProblem {
 }
 
 pub fn run(args: &Args) -> Exit {
+    let scan = crate::input::Scan {
+        exclude: args.exclude.clone(),
+        skip: args.output.iter().cloned().collect(),
+    };
+    if let Err(p) = scan.check() {
+        return fail(args, &[Diagnostic::new(&p, None, None)]);
+    }
     if let Some(o) = &args.output
-        && super::common::output_is_input(o, &args.paths)
+        && super::common::output_is_input(o, &args.paths, &scan)
     {
         let p = CheckProblem::OutputIsInput {
             path: o.display().to_string(),
@@ -136,13 +143,6 @@ pub fn run(args: &Args) -> Exit {
         fail_on: args.fail_on,
         unknown_fails: args.fail_on_unknown,
     };
-    let scan = crate::input::Scan {
-        exclude: args.exclude.clone(),
-        skip: args.output.iter().cloned().collect(),
-    };
-    if let Err(p) = scan.check() {
-        return fail(args, &[Diagnostic::new(&p, None, None)]);
-    }
     let waivers = match load_waivers(&rules, args.waivers.as_deref(), &args.paths) {
         Ok(w) => w,
         Err(d) => return fail(args, &d.0),

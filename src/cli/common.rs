@@ -209,9 +209,16 @@ pub fn write_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     f.commit()
 }
 
-/// Whether `output` names the same file as one of `inputs` (which `--output` would overwrite
-/// before, or while, it is read).
-pub fn output_is_input(output: &std::path::Path, inputs: &[PathBuf]) -> bool {
+/// Whether writing `output` would overwrite an input: it names the same file as one of `inputs`,
+/// or the listing of one of them that is a directory (as `scan` lists it) would read it. A report
+/// of ours from an earlier run into the checked folder is no input (`Scan::skip` leaves it out,
+/// README "What a directory check reads"); any other file found there is, and writing over it
+/// would lose it.
+pub fn output_is_input(
+    output: &std::path::Path,
+    inputs: &[PathBuf],
+    scan: &crate::input::Scan,
+) -> bool {
     let Ok(out) = std::fs::canonicalize(output) else {
         // An output that does not exist yet is no input.
         return false;
@@ -222,4 +229,25 @@ pub fn output_is_input(output: &std::path::Path, inputs: &[PathBuf]) -> bool {
     inputs
         .iter()
         .any(|i| std::fs::canonicalize(i).is_ok_and(|c| c == out))
+        || (scan.finds(&out, inputs) && !written_by_us(&out))
+}
+
+/// Whether the file starts as a JSON report of ours does: the id of the report's or the
+/// portfolio's schema, or SARIF's `$schema`, within its first bytes. Anything else found in a
+/// checked folder is taken for the user's own file.
+fn written_by_us(path: &std::path::Path) -> bool {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(1024);
+    let read = std::fs::File::open(path).and_then(|f| f.take(1024).read_to_end(&mut head));
+    if read.is_err() {
+        return false;
+    }
+    let head = String::from_utf8_lossy(&head);
+    [
+        crate::report::json::REPORT_SCHEMA_ID,
+        crate::portfolio::render::json::SCHEMA_ID,
+        "sarif-2.1.0",
+    ]
+    .iter()
+    .any(|id| head.contains(id))
 }

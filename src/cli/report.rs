@@ -566,7 +566,7 @@ pub(crate) fn refuse_input_as_output(
     inputs: &[PathBuf],
 ) -> Result<(), Diagnostics> {
     match output {
-        Some(o) if super::common::output_is_input(o, inputs) => {
+        Some(o) if super::common::output_is_input(o, inputs, &crate::input::Scan::default()) => {
             let path = o.display().to_string();
             Err(Diagnostic::new(&ReportProblem::OutputIsInput { path }, None, None).into())
         }

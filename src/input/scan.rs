@@ -69,6 +69,26 @@ impl Scan {
         Ok(())
     }
 
+    /// Whether listing one of the directories among `paths` would read the existing `file` as an
+    /// input, leaving `skip` aside: the question to ask before writing an output there.
+    pub fn finds(&self, file: &Path, paths: &[PathBuf]) -> bool {
+        let Ok(real) = std::fs::canonicalize(file) else {
+            return false;
+        };
+        let all = Scan {
+            exclude: self.exclude.clone(),
+            skip: Vec::new(),
+        };
+        paths.iter().any(|p| {
+            std::fs::canonicalize(p).is_ok_and(|dir| dir.is_dir() && real.starts_with(&dir))
+                && all.walk(p).is_ok_and(|found| {
+                    found.iter().any(|(f, err)| {
+                        err.is_none() && std::fs::canonicalize(f).is_ok_and(|c| c == real)
+                    })
+                })
+        })
+    }
+
     /// The `.json` and `.jsonl` files under `dir`, and the entries that could not be read (each
     /// an error unit, so one unreadable folder does not hide the rest of the batch). Fails only
     /// when `dir` itself cannot be listed.
