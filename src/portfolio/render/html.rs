@@ -941,15 +941,12 @@ fn finding_note(s: &mut String, lang: Lang, f: &FindingRow, note: Note) {
             let provide = pick(lang, "Oppgi", "Oppgje", "Provide");
             write!(s, "<p class=\"small\">{provide}: {}</p>", list.join(", "))
         }
-        // What to do: for a duty not met and for one still ahead (pending), which is what an
-        // office can still act on; a waived or undecided one has its own note above.
-        Note::Fix(remedy) if matches!(f.status, Status::Violated | Status::Pending) => write!(
+        Note::Fix(remedy) => write!(
             s,
             "<p class=\"fix\"><strong>{}:</strong> {}</p>",
             say(lang, FIX),
             esc(&remedy)
         ),
-        Note::Fix(_) => Ok(()),
         // By name, pointing to the appendix where each rule's quotes stand once.
         Note::Sources(names) => write!(
             s,

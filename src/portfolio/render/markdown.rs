@@ -15,8 +15,7 @@ use super::{
     DeadlineEntry, Details, Listed, Meta, cut_note, finding_name, flagged, grade_word,
     headline_from_links, met_names, percent, problem_text, share,
 };
-use crate::finding::Status;
-use crate::portfolio::{FindingRow, Grade, Portfolio, Row, RowOutcome, UPCOMING_DAYS};
+use crate::portfolio::{Grade, Portfolio, Row, RowOutcome, UPCOMING_DAYS};
 use crate::report::markdown::escape;
 use crate::report::{severity_word, source_text, status_word};
 use crate::text::{Lang, pick};
@@ -430,7 +429,7 @@ fn section(s: &mut String, meta: &Meta, lang: Lang, row: &Row) {
         }
         let _ = writeln!(s, "{line}");
         for note in table::notes(lang, f) {
-            finding_note(s, lang, f, note);
+            finding_note(s, lang, note);
         }
     }
     let met: Vec<String> = met_names(j).iter().map(|n| escape(n)).collect();
@@ -445,7 +444,7 @@ fn section(s: &mut String, meta: &Meta, lang: Lang, row: &Row) {
     let _ = writeln!(s);
 }
 
-fn finding_note(s: &mut String, lang: Lang, f: &FindingRow, note: Note) {
+fn finding_note(s: &mut String, lang: Lang, note: Note) {
     let _ = match note {
         Note::Message(x) | Note::Aside(x) => writeln!(s, "  - {}", escape(&x)),
         Note::Provide(fields) => {
@@ -456,10 +455,7 @@ fn finding_note(s: &mut String, lang: Lang, f: &FindingRow, note: Note) {
             let provide = pick(lang, "Oppgi", "Oppgje", "Provide");
             writeln!(s, "  - {provide}: {}", list.join(", "))
         }
-        Note::Fix(remedy) if f.status != Status::Pending => {
-            writeln!(s, "  - {}: {}", say(lang, FIX), escape(&remedy))
-        }
-        Note::Fix(_) => Ok(()),
+        Note::Fix(remedy) => writeln!(s, "  - {}: {}", say(lang, FIX), escape(&remedy)),
         Note::Sources(names) => writeln!(
             s,
             "  - {}: {}",

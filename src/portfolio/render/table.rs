@@ -619,8 +619,9 @@ pub enum Note {
     Sources(String),
 }
 
-/// The notes under a finding. The remedy is given for any status: each format says for which
-/// it shows it.
+/// The notes under a finding. How to fix it is said for a duty not met and for one still ahead
+/// (pending), which is what an office can still act on; a waived or undecided finding has its own
+/// note (the waiver, the fields to provide).
 pub fn notes(lang: Lang, f: &FindingRow) -> Vec<Note> {
     let mut v = Vec::new();
     let msg = f.message.get(lang);
@@ -636,7 +637,7 @@ pub fn notes(lang: Lang, f: &FindingRow) -> Vec<Note> {
         v.push(Note::Provide(f.missing.clone()));
     }
     let remedy = f.rule.remedy.get(lang);
-    if !remedy.is_empty() {
+    if !remedy.is_empty() && matches!(f.status, Status::Violated | Status::Pending) {
         v.push(Note::Fix(remedy.to_string()));
     }
     if f.by_links {
