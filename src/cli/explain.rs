@@ -419,7 +419,6 @@ fn finding(s: &mut String, f: &Finding, indent: usize, w: &Words, lang: Lang, as
 
 /// Why the status is what it is, in the terms of the status derivation.
 fn why(f: &Finding, lang: Lang, as_of: Date) -> String {
-    let nb = lang == Lang::Nb;
     match f.status {
         Status::NotInForce => f
             .validity
@@ -431,41 +430,51 @@ fn why(f: &Finding, lang: Lang, as_of: Date) -> String {
                     .to_string()
             })
             .unwrap_or_default(),
-        Status::NotApplicable => {
-            if nb {
-                "applies er false".into()
-            } else {
-                "applies is false".into()
-            }
-        }
-        Status::Met => {
-            if nb {
-                "require er true".into()
-            } else {
-                "require is true".into()
-            }
-        }
+        Status::NotApplicable => crate::text::pick(
+            lang,
+            "applies er false",
+            "applies er false",
+            "applies is false",
+        )
+        .into(),
+        Status::Met => crate::text::pick(
+            lang,
+            "require er true",
+            "require er true",
+            "require is true",
+        )
+        .into(),
         Status::Pending => {
             let d = f.deadline.map(|d| d.to_string()).unwrap_or_default();
-            if nb {
-                format!("require er false, men fristen {d} er ikke passert per {as_of}")
-            } else {
-                format!("require is false, but the deadline {d} is not past as of {as_of}")
+            match lang {
+                Lang::Nb => {
+                    format!("require er false, men fristen {d} er ikke passert per {as_of}")
+                }
+                Lang::Nn => {
+                    format!("require er false, men fristen {d} er ikkje passert per {as_of}")
+                }
+                Lang::En => {
+                    format!("require is false, but the deadline {d} is not past as of {as_of}")
+                }
             }
         }
-        Status::Violated => match f.deadline {
-            Some(d) if nb => format!("require er false, og fristen {d} er passert per {as_of}"),
-            Some(d) => format!("require is false, and the deadline {d} is past as of {as_of}"),
-            None if nb => "require er false".into(),
-            None => "require is false".into(),
+        Status::Violated => match (f.deadline, lang) {
+            (Some(d), Lang::Nb | Lang::Nn) => {
+                format!("require er false, og fristen {d} er passert per {as_of}")
+            }
+            (Some(d), Lang::En) => {
+                format!("require is false, and the deadline {d} is past as of {as_of}")
+            }
+            (None, Lang::Nb | Lang::Nn) => "require er false".into(),
+            (None, Lang::En) => "require is false".into(),
         },
-        Status::Unknown => {
-            if nb {
-                "en betingelse er ukjent fordi opplysninger mangler".into()
-            } else {
-                "a condition is unknown for lack of stated fields".into()
-            }
-        }
+        Status::Unknown => crate::text::pick(
+            lang,
+            "en betingelse er ukjent fordi opplysninger mangler",
+            "eit vilkår er ukjent fordi opplysningar manglar",
+            "a condition is unknown for lack of stated fields",
+        )
+        .into(),
         // Waivers are applied to a check's findings, not to a trace.
         Status::Waived => Status::Waived.name().into(),
     }
