@@ -1445,3 +1445,32 @@ fn messages_for_the_listed_documents_only_give_the_same_report() {
         );
     }
 }
+
+/// A workbook is the same bytes each time it is written from the same inputs and date, like every
+/// other format: its creation time is the as-of date, not the clock.
+#[test]
+fn the_workbook_is_the_same_bytes_each_run() {
+    let dir = tempdir("xlsx-twice");
+    let mut written = Vec::new();
+    for name in ["a.xlsx", "b.xlsx"] {
+        let out = dir.path.join(name).to_string_lossy().to_string();
+        let (code, _, err) = samstyr(&[
+            "report",
+            FIXTURE,
+            "--format",
+            "xlsx",
+            "--as-of",
+            "2026-06-01",
+            "-o",
+            &out,
+        ]);
+        assert_eq!(code, 2, "{err}");
+        written.push(std::fs::read(&out).expect("the workbook"));
+        // The clock's seconds would differ between the two files.
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+    }
+    assert!(
+        written[0] == written[1],
+        "two runs wrote different workbooks"
+    );
+}

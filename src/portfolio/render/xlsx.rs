@@ -21,7 +21,7 @@ use crate::portfolio::{Grade, Portfolio, Row, RowOutcome};
 use crate::report::{status_word, tri_name};
 use crate::text::pick;
 use jiff::civil::Date;
-use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
 /// Rows in one sheet, the header included (Excel's limit).
 pub const MAX_ROWS: u32 = 1_048_576;
@@ -74,6 +74,11 @@ impl Xlsx {
         let lang = meta.lang();
         let mut book = Workbook::new();
         book.set_zip_compression_level(ZIP_LEVEL);
+        // The file's creation time is the run's as-of date, not the clock: the same inputs give
+        // the same bytes, as every other format does.
+        let created =
+            ExcelDateTime::from_ymd(as_of.year() as u16, as_of.month() as u8, as_of.day() as u8)?;
+        book.set_properties(&DocProperties::new().set_creation_datetime(&created));
         let bold = Format::new().set_bold();
         let date = Format::new().set_num_format("yyyy-mm-dd");
         let mut sheet = |name: &str, head: Vec<String>| -> Result<Sheet, XlsxError> {
