@@ -5,9 +5,9 @@
 
 use super::testing;
 use super::{Counts, EvalOptions};
-use crate::expr::CtxBuffers;
+use crate::expr::{CtxBuffers, Scalar, Within};
 use crate::files::RuleFiles;
-use crate::finding::Status;
+use crate::finding::{Shown, Status};
 use crate::rules::RuleSet;
 use crate::schema::{Document, validate};
 use crate::source::SourceFile;
@@ -114,12 +114,16 @@ fn date(s: &str) -> Date {
     s.parse().unwrap_or_default()
 }
 
-/// Counting, findings (statuses only, with evidence, with messages) and traces derive the same
-/// status and deadline for every finding; missing fields are named exactly for unknown ones.
+/// Counting and findings (statuses only, with evidence, with messages) derive the same status
+/// and deadline for every finding; missing fields are named exactly for unknown ones. Traces are
+/// held to the same findings by `explain_derives_what_evaluation_derives`, apart because
+/// explaining every obligation of every document takes minutes in a debug build, which
+/// mutation runs cannot afford per mutant, while this takes seconds.
 #[test]
 fn every_recorder_derives_the_same_statuses() {
     let mut checked = 0;
     let mut seen = [0usize; 6];
+    let mut evidence = 0;
     for (set, _, dir) in sets() {
         let docs = documents(set, dir);
         assert!(docs.len() >= 20, "{dir}: only {} documents", docs.len());
@@ -151,6 +155,10 @@ fn every_recorder_derives_the_same_statuses() {
                     if let Some(n) = seen.get_mut(i) {
                         *n += 1;
                     }
+                    // Evidence is what was stated, missing fields what was not.
+                    assert!(f.evidence.iter().all(|e| e.value != Shown::Absent));
+                    assert!(f.missing.iter().all(|e| e.value == Shown::Absent));
+                    evidence += f.evidence.len();
                     // Only unknown names what to provide (it may name nothing: a deadline
                     // stated as none leaves a finding undecided with nothing to provide).
                     assert!(
@@ -162,7 +170,28 @@ fn every_recorder_derives_the_same_statuses() {
                         f.missing
                     );
                 }
-                // Traces: each obligation explained gives the findings evaluation gave.
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} evaluations");
+    assert!(
+        evidence > checked,
+        "{evidence} fields as evidence in {checked} evaluations"
+    );
+    // Every status but `not_in_force`'s rarer cousins was derived somewhere.
+    assert!(seen.iter().filter(|n| **n > 0).count() >= 5, "{seen:?}");
+}
+
+/// Traces: each obligation explained gives the findings evaluation gave, on the documents of
+/// [`every_recorder_derives_the_same_statuses`].
+#[test]
+fn explain_derives_what_evaluation_derives() {
+    let mut explained = 0;
+    for (set, _, dir) in sets() {
+        for doc in &documents(set, dir) {
+            for as_of in [date("2026-06-01"), date("2019-01-01"), date("2031-12-31")] {
+                let full = set.evaluate(doc, as_of, &EvalOptions::FULL);
                 for o in set.obligations() {
                     let Ok(x) = set.explain(doc, as_of, &o.id) else {
                         panic!("{} cannot be explained", o.id)
@@ -181,13 +210,11 @@ fn every_recorder_derives_the_same_statuses() {
                     assert_eq!(mine, traced, "{} {} as of {as_of}", doc.key, o.id);
                     assert_eq!(x.traced.len(), traced.len(), "{}", o.id);
                 }
-                checked += 1;
+                explained += 1;
             }
         }
     }
-    assert!(checked > 100, "only {checked} evaluations");
-    // Every status but `not_in_force`'s rarer cousins was derived somewhere.
-    assert!(seen.iter().filter(|n| **n > 0).count() >= 5, "{seen:?}");
+    assert!(explained > 100, "only {explained} documents explained");
 }
 
 /// A finding left unknown by an unknown deadline names the deadline's missing fields, also when
@@ -285,4 +312,258 @@ fn an_obligation_over_an_empty_list_has_one_finding() {
         }
     }
     assert!(empty > 0, "no obligation over an empty list");
+}
+
+/// With values received from linked documents (each bool fact of the library's rules given yes,
+/// no and unknown in turn): a received value is joined to the fact it names with Kleene `or`,
+/// before the facts that use it; and counting, the truths of chosen facts alone, and evaluations
+/// without evidence give what a full evaluation gives, missing fields included.
+#[test]
+fn received_values_join_their_facts_the_same_way_for_every_recorder() {
+    use crate::finding::Tri;
+    use crate::rules::{FactIndex, Received};
+    let (set, _, dir) = &sets()[1];
+    let core = &*set.core;
+    let tri = |v: &Shown| match v {
+        Shown::Bool(true) => Tri::Yes,
+        Shown::Absent => Tri::Unknown,
+        _ => Tri::No,
+    };
+    // Every fact that may receive a value: the bool facts, by slot.
+    let bools: Vec<(usize, &str)> = core
+        .facts
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| *f.expr.ty() == crate::expr::Type::Bool)
+        .map(|(slot, f)| (slot, f.info.id.as_str()))
+        .collect();
+    assert!(bools.len() >= 2, "{bools:?}");
+    let mut joined = [0usize; 3];
+    for doc in documents(set, dir) {
+        let as_of = date("2026-06-01");
+        let own = set.evaluate(&doc, as_of, &EvalOptions::FULL);
+        let truth_of = |e: &crate::finding::Evaluation, id: &str| {
+            e.facts
+                .iter()
+                .find(|f| f.fact.id == id)
+                .map(|f| tri(&f.value))
+        };
+        for &(slot, id) in &bools {
+            for value in [Tri::Yes, Tri::No, Tri::Unknown] {
+                let received = [Received {
+                    fact: FactIndex(slot),
+                    value,
+                }];
+                let full = set.evaluate_received(&doc, as_of, &EvalOptions::FULL, &received);
+                let (Some(before), Some(after)) = (truth_of(&own, id), truth_of(&full, id)) else {
+                    panic!("{id} is not among the facts shown")
+                };
+                let want = match (before, value) {
+                    (Tri::Yes, _) | (_, Tri::Yes) => Tri::Yes,
+                    (Tri::No, Tri::No) => Tri::No,
+                    _ => Tri::Unknown,
+                };
+                assert_eq!(
+                    after, want,
+                    "{} {id}: {before:?} joined with {value:?}",
+                    doc.key
+                );
+                joined[value as usize] += usize::from(before != after);
+                let mut want = Counts::default();
+                want.reduce(set, &full);
+                let mut got = Counts::default();
+                set.count_received(&doc, as_of, &received, &mut got, &mut CtxBuffers::default());
+                assert_eq!(got, want, "{} {id} {value:?}", doc.key);
+                for opts in [EvalOptions::STATUSES, EvalOptions::COUNTS] {
+                    let lean = set.evaluate_received(&doc, as_of, &opts, &received);
+                    let mut c = Counts::default();
+                    c.reduce(set, &lean);
+                    assert_eq!(c, want, "{} {id} {value:?} with {opts:?}", doc.key);
+                }
+                // The truths of the bool facts alone, one at a time and all at once, last first.
+                let all: Vec<FactIndex> = bools.iter().rev().map(|&(s, _)| FactIndex(s)).collect();
+                let mut truths = Vec::new();
+                set.fact_truths(&doc, as_of, &received, &all, &mut truths);
+                let shown: Vec<Option<Tri>> = bools
+                    .iter()
+                    .rev()
+                    .map(|&(_, id)| truth_of(&full, id))
+                    .collect();
+                assert_eq!(
+                    truths.into_iter().map(Some).collect::<Vec<_>>(),
+                    shown,
+                    "{}",
+                    doc.key
+                );
+                for &(s, other) in &bools {
+                    let mut one = Vec::new();
+                    set.fact_truths(&doc, as_of, &received, &[FactIndex(s)], &mut one);
+                    assert_eq!(
+                        one.first().copied(),
+                        truth_of(&full, other),
+                        "{} {other}",
+                        doc.key
+                    );
+                }
+            }
+        }
+    }
+    // Yes made some false or unknown fact true, and unknown some false fact unknown.
+    assert!(
+        joined[Tri::Yes as usize] > 0 && joined[Tri::Unknown as usize] > 0,
+        "{joined:?}"
+    );
+}
+
+/// What a finding is about is located (a `for_each` item's JSON pointer, an unknown finding's
+/// missing fields) whenever anything is shown, asked for (`locate`) or implied by messages or
+/// evidence, and never when statuses are only counted.
+#[test]
+fn findings_are_located_whenever_something_is_shown_and_never_for_counting() {
+    let (set, _, dir) = &sets()[1];
+    let shown = [
+        EvalOptions::STATUSES,
+        EvalOptions {
+            messages: true,
+            ..EvalOptions::COUNTS
+        },
+        EvalOptions {
+            evidence: true,
+            ..EvalOptions::COUNTS
+        },
+    ];
+    let located = |e: &crate::finding::Evaluation| -> Vec<(Option<String>, Vec<String>)> {
+        e.findings
+            .iter()
+            .map(|f| {
+                let item = f.item.as_ref().map(|i| i.pointer.clone());
+                (item, f.missing.iter().map(|m| m.pointer.clone()).collect())
+            })
+            .collect()
+    };
+    let (mut items, mut missing) = (0, 0);
+    for doc in documents(set, dir) {
+        let as_of = date("2026-06-01");
+        let full = set.evaluate(&doc, as_of, &EvalOptions::FULL);
+        for f in &full.findings {
+            if let Some(item) = &f.item {
+                let at = format!("/loans/{}", item.index);
+                let at_fee = format!("/fees/{}", item.index);
+                assert!(
+                    item.pointer == at || item.pointer == at_fee,
+                    "{}: {item:?}",
+                    doc.key
+                );
+                items += 1;
+            }
+            missing += usize::from(!f.missing.is_empty());
+        }
+        for opts in shown {
+            let e = set.evaluate(&doc, as_of, &opts);
+            assert_eq!(located(&e), located(&full), "{} with {opts:?}", doc.key);
+        }
+        let counted = set.evaluate(&doc, as_of, &EvalOptions::COUNTS);
+        for f in &counted.findings {
+            assert!(f.missing.is_empty(), "{}: {:?}", doc.key, f.missing);
+            assert!(
+                f.item.as_ref().is_none_or(|i| i.pointer.is_empty()),
+                "{}",
+                doc.key
+            );
+        }
+    }
+    assert!(
+        items > 0 && missing > 0,
+        "{items} items, {missing} with missing fields"
+    );
+}
+
+/// The dates of `w` (unbounded sides taken far enough out that nothing near `base` differs).
+fn dates_within(w: &Within, base: Date) -> Vec<Date> {
+    let at = |s: Option<Scalar>, far: i32| match s {
+        Some(Scalar::Date(d)) => d,
+        _ => base
+            .checked_add(jiff::Span::new().days(far))
+            .unwrap_or(base),
+    };
+    let (mut d, hi) = (at(w.lo, -60), at(w.hi, 60));
+    let mut out = Vec::new();
+    while d <= hi {
+        out.push(d);
+        let Ok(next) = d.tomorrow() else { break };
+        d = next;
+    }
+    out
+}
+
+/// Every window of dates around `base` (bounds from `base - 3` to `base + 4` days, or none), and
+/// every bound of a validity period or deadline among `base`, `base + 2` and none.
+fn windows_and_bounds(base: Date) -> (Vec<Within>, Vec<Option<Date>>) {
+    let day = |n: i32| base.checked_add(jiff::Span::new().days(n)).unwrap_or(base);
+    let ends: Vec<Option<Scalar>> = std::iter::once(None)
+        .chain((-3..=4).map(|n| Some(Scalar::Date(day(n)))))
+        .collect();
+    let mut windows = Vec::new();
+    for &lo in &ends {
+        for &hi in &ends {
+            let w = Within { lo, hi };
+            if !dates_within(&w, base).is_empty() {
+                windows.push(w);
+            }
+        }
+    }
+    (windows, vec![None, Some(base), Some(day(2))])
+}
+
+/// A date known only within bounds decides validity exactly when every date it may be gives
+/// the same answer: in force on all of them, on none, or undecided.
+#[test]
+fn validity_on_a_date_known_within_bounds_is_what_every_date_in_them_gives() {
+    use super::{in_force, in_force_open};
+    let base = date("2026-03-10");
+    let (windows, bounds) = windows_and_bounds(base);
+    for w in &windows {
+        let dates = dates_within(w, base);
+        for &from in &bounds {
+            for &until in &bounds {
+                let each: Vec<bool> = dates.iter().map(|&d| in_force(d, from, until)).collect();
+                let want = if each.iter().all(|&b| b) {
+                    Some(true)
+                } else if each.iter().all(|&b| !b) {
+                    Some(false)
+                } else {
+                    None
+                };
+                assert_eq!(
+                    in_force_open(*w, from, until),
+                    want,
+                    "{w:?} from {from:?} until {until:?}"
+                );
+            }
+        }
+    }
+}
+
+/// A requirement not met against a deadline known only within bounds is pending when it is
+/// pending for every date the deadline may be, violated when violated for every one, else
+/// unknown.
+#[test]
+fn a_deadline_known_within_bounds_is_judged_as_every_date_in_them_would_be() {
+    use super::{judged, judged_open};
+    let base = date("2026-03-10");
+    let (windows, todays) = windows_and_bounds(base);
+    for w in &windows {
+        let dates = dates_within(w, base);
+        for today in todays.iter().flatten() {
+            let each: Vec<Status> = dates
+                .iter()
+                .map(|&d| judged(Some(false), Some(Some(d)), *today))
+                .collect();
+            let want = match each.first() {
+                Some(&s) if each.iter().all(|&t| t == s) => s,
+                _ => Status::Unknown,
+            };
+            assert_eq!(judged_open(*w, *today), want, "{w:?} today {today}");
+        }
+    }
 }
