@@ -567,3 +567,62 @@ fn a_deadline_known_within_bounds_is_judged_as_every_date_in_them_would_be() {
         }
     }
 }
+
+/// A rule whose validity turns on a reference date left unknown names the field that date needs,
+/// in an evaluation without evidence too, where every fact is known: the reference date is then
+/// evaluated again, recording its reads, for the rule's second, recording pass.
+#[test]
+fn a_reference_date_left_unknown_is_named_by_every_recorder_that_locates() {
+    let dir = Path::new(ROOT).join("fixtures/library/rules");
+    let mut files = RuleFiles::from_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
+    // The library's rules judged on a date of the member's own, which no fact reads.
+    let field = "registered = { type = \"date\", doc = { nb = \"Registrert.\", nn = \"Registrert.\", en = \"Registered.\" } }\n";
+    let mut changed = 0;
+    for f in &mut files.files {
+        let text = if f.name().ends_with("ruleset.toml") {
+            f.text().replace(
+                "reference_date = \"today\"",
+                "reference_date = \"registered\"",
+            )
+        } else if f.name().ends_with("input.toml") {
+            let fields = "[input.types.member.fields]\n";
+            f.text().replace(fields, &format!("{fields}{field}"))
+        } else {
+            continue;
+        };
+        changed += usize::from(text != f.text());
+        *f = SourceFile::new(f.name().to_string(), text);
+    }
+    assert_eq!(changed, 2);
+    let set = RuleSet::load(&files, &[])
+        .unwrap_or_else(|d| panic!("{}", crate::diag::render(&d.0, false)));
+    let text = std::fs::read_to_string(dir.join("tests/inputs/ok.json")).unwrap_or_default();
+    let doc = validate(
+        set.schema(),
+        set.catalog(),
+        SourceFile::new("ok.json", text),
+    )
+    .unwrap_or_else(|d| panic!("{}", crate::diag::render(&d.0, false)));
+    let as_of = date("2026-06-01");
+    let missing = |opts: &EvalOptions| -> Vec<(String, Vec<String>)> {
+        let e = set.evaluate(&doc, as_of, opts);
+        assert!(
+            e.facts.iter().all(|f| f.value != Shown::Absent),
+            "a fact is unknown"
+        );
+        e.findings
+            .iter()
+            .map(|f| {
+                let m = f.missing.iter().map(|m| m.pointer.clone()).collect();
+                (f.rule.id.clone(), m)
+            })
+            .collect()
+    };
+    let full = missing(&EvalOptions::FULL);
+    // The rules with a validity period (from 2021, until 2020) are undecided for lack of it.
+    let named = full
+        .iter()
+        .filter(|(_, m)| m.iter().any(|p| p == "/registered"));
+    assert!(named.count() >= 2, "{full:?}");
+    assert_eq!(missing(&EvalOptions::STATUSES), full);
+}
