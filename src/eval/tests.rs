@@ -242,7 +242,7 @@ fn explaining_the_library_rules_derives_what_evaluation_derives() {
 }
 
 /// [`explained`] on the initiative rules: minutes in a debug build (22 obligations explained
-/// for each of about 300 documents and dates), left out of mutation runs.
+/// for each thinned fixture and each of three dates), left out of mutation runs.
 #[test]
 fn explain_derives_what_evaluation_derives() {
     let (set, _, dir) = &sets()[0];
