@@ -1145,6 +1145,8 @@ fn in_force_open(w: Within, from: Option<Date>, until: Option<Date>) -> Option<b
         Some(true)
     } else if from.is_some_and(|f| hi.is_some_and(|h| h < f))
         || until.is_some_and(|u| lo.is_some_and(|l| l >= u))
+        // A period that ends before it starts holds on no date, whatever the date is.
+        || from.zip(until).is_some_and(|(f, u)| f >= u)
     {
         Some(false)
     } else {
