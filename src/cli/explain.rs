@@ -471,7 +471,7 @@ fn why(f: &Finding, lang: Lang, as_of: Date) -> String {
         Status::Unknown => crate::text::pick(
             lang,
             "en betingelse er ukjent fordi opplysninger mangler",
-            "eit vilkår er ukjent fordi opplysningar manglar",
+            "eit vilkår er ukjend fordi opplysningar manglar",
             "a condition is unknown for lack of stated fields",
         )
         .into(),
