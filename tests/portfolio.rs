@@ -1474,3 +1474,45 @@ fn the_workbook_is_the_same_bytes_each_run() {
         "two runs wrote different workbooks"
     );
 }
+
+/// A portfolio report written into the folder it covers is not read back the next time (as
+/// `check` leaves its own output out): the second run counts the same documents and exits alike.
+#[test]
+fn a_report_written_into_its_folder_is_not_read_back() {
+    let dir = tempdir("into-folder");
+    for name in ["digihelse.json", "digisos.json"] {
+        std::fs::copy(
+            format!("fixtures/initiatives/valid/{name}"),
+            dir.path.join(name),
+        )
+        .expect("a fixture");
+    }
+    let folder = dir.path.to_string_lossy().to_string();
+    let out = dir
+        .path
+        .join("portfolio.json")
+        .to_string_lossy()
+        .to_string();
+    let run = || {
+        let (code, _, err) = samstyr(&[
+            "report",
+            &folder,
+            "--format",
+            "json",
+            "--as-of",
+            "2026-06-01",
+            "-o",
+            &out,
+        ]);
+        (
+            code,
+            err,
+            std::fs::read_to_string(&out).expect("the report"),
+        )
+    };
+    let first = run();
+    let second = run();
+    assert_eq!(first.0, 0, "{}", first.1);
+    assert_eq!(second.0, 0, "the report was read back: {}", second.1);
+    assert_eq!(first.2, second.2);
+}

@@ -282,6 +282,7 @@ pub fn run(args: &Args) -> Exit {
             let opts = Options {
                 chunk,
                 waivers: waivers.clone(),
+                skip: args.output.iter().cloned().collect(),
                 ..Options::new(d, Detail::Aggregates)
             };
             let p = portfolio::run(&rules, &source, &opts);
@@ -304,6 +305,7 @@ pub fn run(args: &Args) -> Exit {
     let opts = Options {
         chunk,
         waivers,
+        skip: args.output.iter().cloned().collect(),
         ..Options::new(as_of, rows)
     };
     let details = match args.details {

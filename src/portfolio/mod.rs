@@ -77,6 +77,9 @@ pub struct Options {
     /// Waivers applied to every document's findings after evaluation, as `check` applies them
     /// (docs/waivers.md).
     pub waivers: Option<Arc<crate::waiver::Waivers>>,
+    /// Files never read from a directory listed: the run's own output, so that a report written
+    /// into the folder it covers is not read back as a document the next time.
+    pub skip: Vec<std::path::PathBuf>,
 }
 
 impl Options {
@@ -86,6 +89,7 @@ impl Options {
             detail,
             chunk: DEFAULT_CHUNK,
             waivers: None,
+            skip: Vec::new(),
         }
     }
 }

@@ -107,6 +107,14 @@ pub fn run_rows_refined(
     run_inner(rules, source, &opts, Some((rows, refine, sink)))
 }
 
+/// How the run lists a directory: as `check` does, its own output left out.
+fn scan_of(opts: &Options) -> input::Scan {
+    input::Scan {
+        exclude: Vec::new(),
+        skip: opts.skip.clone(),
+    }
+}
+
 fn run_inner(
     rules: &RuleSet,
     source: &Source,
@@ -117,6 +125,7 @@ fn run_inner(
         Source::Paths(p) => (p.as_slice(), None),
         Source::Stream(s) => (&[][..], s.take()),
     };
+    let scan = scan_of(opts);
     // The files as they were before the first read: a second pass reads them again, and a file
     // changed in between would silently mix two documents' values.
     let stamps: Vec<(&PathBuf, Option<input::Stamp>)> =
@@ -135,7 +144,7 @@ fn run_inner(
     let mut pending: Vec<Vec<(Option<Digest>, First)>> = Vec::new();
     let units = match stream_in {
         Some((name, r)) => Units::Reader(name, r),
-        None => Units::Paths(paths),
+        None => Units::Paths(paths, &scan),
     };
     let kept = stream(units, None, opts.chunk, keep, |chunk| {
         let previous = std::mem::take(&mut pending);
@@ -300,7 +309,7 @@ fn run_inner(
             (kept, _) => {
                 let from = match kept {
                     Some(k) => Units::Kept(k),
-                    None => Units::Paths(paths),
+                    None => Units::Paths(paths, &scan),
                 };
                 let units: Vec<usize> = want.iter().map(|(u, _)| *u).collect();
                 // The node of wanted unit `i`.
@@ -419,9 +428,10 @@ fn rows_pass(
             by_node.entry(m).or_default().push(problem);
         }
     }
+    let scan = scan_of(opts);
     let from = match kept {
         Some(k) => Units::Kept(k),
-        None => Units::Paths(paths),
+        None => Units::Paths(paths, &scan),
     };
     let groups = plan.groups.len();
     let mut moved: Vec<String> = Vec::new();
@@ -613,7 +623,8 @@ const SECOND_PASS_CHUNK: usize = 256;
 
 /// Where a pass reads its units.
 enum Units<'p> {
-    Paths(&'p [PathBuf]),
+    /// Paths, directories listed as the scan says.
+    Paths(&'p [PathBuf], &'p input::Scan),
     /// Units kept from the first pass (standard input).
     Kept(&'p [Unit]),
     /// One stream, read as standard input is.
@@ -636,11 +647,14 @@ fn stream(
         let reader = s.spawn(move || {
             let mut kept = keep.then(Vec::new);
             let units: Box<dyn Iterator<Item = (usize, Unit)>> = match from {
-                Units::Paths(p) => match want {
-                    // Only the wanted units are decoded; the others are counted and skipped.
-                    Some(w) => Box::new(input::sources(p).only(w.to_vec()).enumerate()),
-                    None => Box::new(input::sources(p).enumerate()),
-                },
+                Units::Paths(p, scan) => {
+                    let sources = input::sources_with(p, scan.clone());
+                    match want {
+                        // Only the wanted units are decoded; the others are counted and skipped.
+                        Some(w) => Box::new(sources.only(w.to_vec()).enumerate()),
+                        None => Box::new(sources.enumerate()),
+                    }
+                }
                 Units::Kept(v) => Box::new(v.iter().map(copy_unit).enumerate()),
                 Units::Reader(name, r) => Box::new(input::reader(&name, r).enumerate()),
             };
@@ -686,20 +700,26 @@ fn copy_unit(u: &Unit) -> Unit {
 /// inputs that were not JSON objects).
 pub fn parse_only(paths: &[PathBuf], chunk: usize) -> (u64, u64) {
     let (mut ok, mut bad) = (0u64, 0u64);
-    stream(Units::Paths(paths), None, chunk, false, |units| {
-        let (a, b) = units
-            .into_par_iter()
-            .map(|(_, u)| match u.source {
-                Ok(s) => match serde_json::from_str::<serde_json::Value>(s.text()) {
-                    Ok(v) => (u64::from(v.is_object()), u64::from(!v.is_object())),
+    stream(
+        Units::Paths(paths, &input::Scan::default()),
+        None,
+        chunk,
+        false,
+        |units| {
+            let (a, b) = units
+                .into_par_iter()
+                .map(|(_, u)| match u.source {
+                    Ok(s) => match serde_json::from_str::<serde_json::Value>(s.text()) {
+                        Ok(v) => (u64::from(v.is_object()), u64::from(!v.is_object())),
+                        Err(_) => (0, 1),
+                    },
                     Err(_) => (0, 1),
-                },
-                Err(_) => (0, 1),
-            })
-            .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
-        ok += a;
-        bad += b;
-    });
+                })
+                .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+            ok += a;
+            bad += b;
+        },
+    );
     (ok, bad)
 }
 
